@@ -1,0 +1,3 @@
+from ketacalc.cli import main
+
+raise SystemExit(main())

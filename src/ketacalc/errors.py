@@ -1,0 +1,71 @@
+"""Exceptions of the core. Each carries what is wrong and how to fix it.
+
+The CLI maps them to one line on stderr and an exit code; the core never
+prints or exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KetacalcError(Exception):
+    """Base: ``message`` says what is wrong, ``fix`` says what to do about it."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.fix}" if self.fix else self.message
+
+
+class UsageProblem(KetacalcError):
+    """Bad command-line input (exit 2)."""
+
+    exit_code = 2
+
+
+class UnknownProvider(KetacalcError):
+    def __init__(self, name: str, suggestions: list[str], known: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        fix = (
+            f"did you mean {' or '.join(suggestions)}?"
+            if suggestions
+            else f"known providers: {', '.join(known)}"
+        )
+        super().__init__(f"unknown provider {name!r}", fix)
+
+
+@dataclass(frozen=True, order=True)
+class DataProblem:
+    """One problem in a data file, located like a compiler error."""
+
+    line: int
+    column: int
+    path: str
+    message: str
+    file: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
+
+
+class DataFileError(KetacalcError):
+    """A data file that cannot be used; ``problems`` lists every problem found."""
+
+    def __init__(self, file: str, problems: list[DataProblem]) -> None:
+        self.file = file
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        first = str(self.problems[0]) if self.problems else file
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        super().__init__(
+            f"bad data file: {first}{more}",
+            f"run 'ketacalc check {file}' to list every problem",
+        )

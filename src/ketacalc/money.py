@@ -1,0 +1,76 @@
+"""Money is ``Decimal`` from the data file to every output.
+
+YAML reads ``199.99`` as a binary float, which cannot hold cents exactly, so a
+float is refused with a message asking for quotes. Rounding happens only where a
+rule says so: per-session cost is rounded half-up to the cent, for display.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+UNKNOWN = "—"
+
+_MONEY_RE = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
+
+FLOAT_MESSAGE = (
+    "money must not be a YAML float (it cannot hold cents exactly); "
+    "quote it, e.g. '{value}'"
+)
+
+
+def parse_money(value: object) -> Decimal:
+    """Turn an int, a quoted amount or a Decimal into a cents-exact Decimal.
+
+    Raises ``ValueError`` with a message a data-file author can act on.
+    """
+    if isinstance(value, bool):
+        raise ValueError("money must be an amount such as '129.00', not true/false")
+    if isinstance(value, float):
+        raise ValueError(FLOAT_MESSAGE.format(value=value))
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError("money must not be negative")
+        return Decimal(value).quantize(CENT)
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value < 0:
+            raise ValueError("money must be a non-negative amount")
+        if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
+            raise ValueError("money has at most two decimals")
+        return value.quantize(CENT)
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if text.startswith("$"):
+            text = text[1:]
+        if not _MONEY_RE.match(text):
+            raise ValueError(f"{value!r} is not an amount; write it like '1098' or '129.50'")
+        return Decimal(text).quantize(CENT)
+    raise ValueError(f"money must be an amount such as '129.00', not {type(value).__name__}")
+
+
+def parse_amount_arg(text: str) -> Decimal:
+    """Parse a user-typed amount (``--discount 50``, ``$1,000.50``)."""
+    try:
+        return parse_money(text)
+    except (ValueError, InvalidOperation) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def round_cents(value: Decimal) -> Decimal:
+    """Round half-up to the cent (the one rounding rule ketacalc uses)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money_str(value: Decimal | None) -> str | None:
+    """Machine form: ``"2862.00"``, or ``None`` when unknown."""
+    return None if value is None else f"{round_cents(value):.2f}"
+
+
+def money_display(value: Decimal | None) -> str:
+    """Human form: ``"$2,862.00"``, or ``—`` when unknown (never ``$0``)."""
+    if value is None:
+        return UNKNOWN
+    return f"${round_cents(value):,.2f}"
