@@ -8,14 +8,16 @@ tags and floats can be caught with their position before Pydantic sees the data.
 
 from __future__ import annotations
 
-import difflib
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ketacalc.catalog import Catalog
+    from ketacalc.models import DataFile
 
 from ketacalc.errors import DataFileError, DataProblem
-from ketacalc.models import DataFile
 
 MAX_BYTES = 1024 * 1024  # the shipped file is ~60 KiB; anything this big is not ours
 MAX_DEPTH = 24
@@ -87,6 +89,8 @@ def read_text(path: Path) -> str:
 def parse(text: str, name: str = "<data>", *, today: date | None = None) -> DataFile:
     """Parse YAML text into a checked ``DataFile``."""
     from pydantic import ValidationError
+
+    from ketacalc.models import DataFile
 
     today = today or date.today()
     try:
@@ -257,6 +261,8 @@ def _cross_checks(
     if source_ids is not None:
         for loc, value in _source_refs(data, ()):
             if value not in source_ids:
+                import difflib
+
                 hint = difflib.get_close_matches(value, sorted(source_ids), n=1)
                 fix = f"did you mean {hint[0]!r}?" if hint else "add it under 'sources:'"
                 line, column = _locate(loc, marks)
@@ -308,6 +314,8 @@ def _from_pydantic(
         message = str(error["msg"])
         if kind == "extra_forbidden":
             key = str(loc[-1]) if loc else "?"
+            import difflib
+
             hint = difflib.get_close_matches(key, sorted(_known_fields()), n=1)
             message = f"unknown key {key!r}; " + (f"did you mean {hint[0]!r}?" if hint else "remove it")
             line, column = key_marks.get(loc) or _locate(loc, marks)
@@ -334,3 +342,74 @@ def _is_internal(part: str | int) -> bool:
 
 def _dedupe(problems: list[DataProblem]) -> list[DataProblem]:
     return sorted(set(problems))
+
+
+# --------------------------------------------------------------- catalog + cache
+
+CACHE_FORMAT = 1
+
+
+def load_catalog(path: str | os.PathLike[str] | None = None, *, today: date | None = None) -> Catalog:
+    """The checked data as a :class:`ketacalc.catalog.Catalog`.
+
+    The validated data is cached on disk as JSON, keyed by the SHA-256 of the
+    file's bytes, ketacalc's version and the day it was checked on (dates must
+    not be in the future), so a warm start imports neither YAML nor Pydantic.
+    Set ``KETACALC_NO_CACHE=1`` to skip the cache.
+    """
+    import hashlib
+    import json
+
+    from ketacalc import __version__
+    from ketacalc.catalog import build
+
+    path = Path(path) if path is not None else default_data_path()
+    today = today or date.today()
+    name = str(path)
+    raw = read_text(path).encode("utf-8")
+    key = hashlib.sha256(raw).hexdigest()[:32]
+    cache = _cache_file(key, __version__, today)
+    if cache is not None:
+        try:
+            with open(cache, encoding="utf-8") as handle:
+                return build(json.load(handle), name)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # missing or unreadable: rebuild it below
+    data = parse(raw.decode("utf-8"), name, today=today).model_dump(mode="json", exclude_none=True)
+    catalog = build(data, name)
+    if cache is not None:
+        _write_atomically(cache, json.dumps(data, separators=(",", ":")))
+    return catalog
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("KETACALC_NO_CACHE"):
+        return None
+    base = os.environ.get("KETACALC_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    if base and "KETACALC_CACHE_DIR" in os.environ:
+        return Path(base)
+    root = Path(base) if base else Path.home() / ".cache"
+    return root / "ketacalc"
+
+
+def _cache_file(key: str, version: str, today: date) -> Path | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    return directory / f"data-v{CACHE_FORMAT}-{version}-{today.isoformat()}-{key}.json"
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    import tempfile
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in target.parent.glob(f"data-v{CACHE_FORMAT}-*.json"):
+            if stale != target:
+                stale.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only home or full disk only costs speed
