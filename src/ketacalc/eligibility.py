@@ -1,0 +1,136 @@
+"""Who can treat you where you live: availability of a provider in a state.
+
+Pure core code. A provider's availability in a state is:
+
+- ``available``: the state is on a list of the provider's states;
+- ``unavailable``: it is not, and the newest complete list (one that names
+  every state served, with no newer count contradicting it) leaves it out;
+- ``unknown``: every other case.
+
+Each answer carries the list's source, date and trust tier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ketacalc.catalog import Catalog, InClinic, Provider, StatesObs, newest
+from ketacalc.usstates import STATES
+
+AVAILABLE = "available"
+UNAVAILABLE = "unavailable"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    provider: Provider
+    state: str
+    status: str
+    reason: str
+    source: str | None = None
+    as_of: date | None = None
+    tier: str | None = None
+    in_clinic: InClinic | None = None
+
+    @property
+    def official(self) -> bool | None:
+        return None if self.tier is None else self.tier == "A"
+
+
+def _on_or_before(obs: StatesObs, as_of: date | None) -> bool:
+    return as_of is None or obs.as_of is None or obs.as_of <= as_of
+
+
+def _order(obs: StatesObs) -> date:
+    return obs.as_of or date.min
+
+
+def newest_complete_list(provider: Provider, as_of: date | None = None) -> StatesObs | None:
+    """The newest complete list, if no newer stated count contradicts it."""
+    observations = [o for o in provider.states if _on_or_before(o, as_of)]
+    complete = newest((o for o in observations if o.complete), as_of)
+    if complete is None:
+        return None
+    for other in observations:
+        if other is complete or other.count is None or _order(other) <= _order(complete):
+            continue
+        if other.count != len(complete.codes) or other.count_is_minimum:
+            return None  # a newer count says the list has changed since
+    return complete
+
+
+def availability(catalog: Catalog, provider: Provider, state: str, as_of: date | None = None) -> Availability:
+    observations = [o for o in provider.states if _on_or_before(o, as_of)]
+    complete = newest_complete_list(provider, as_of)
+    clinic = next(
+        (c for c in provider.in_clinic if state in c.states and (as_of is None or c.as_of is None or c.as_of <= as_of)),
+        None,
+    )
+    listing = [o for o in observations if state in o.codes]
+    if complete is not None:
+        listing = [o for o in listing if _order(o) >= _order(complete)] or (
+            [] if state not in complete.codes else [complete]
+        )
+    if listing:
+        best = max(listing, key=_order)
+        tier = catalog.sources[best.source].tier
+        kind = "complete list" if best.complete else "partial list"
+        return Availability(provider, state, AVAILABLE, f"on the {kind}", best.source, best.as_of, tier, clinic)
+    if complete is not None:
+        tier = catalog.sources[complete.source].tier
+        return Availability(
+            provider, state, UNAVAILABLE, f"not on the complete list of {len(complete.codes)} states",
+            complete.source, complete.as_of, tier, clinic,
+        )  # fmt: skip
+    if not observations:
+        return Availability(provider, state, UNKNOWN, "no list of states published", in_clinic=clinic)
+    latest = max(observations, key=_order)
+    tier = catalog.sources[latest.source].tier
+    why = "not on a partial list" if any(o.codes for o in observations) else "only a count of states is published"
+    if any(o.complete for o in observations):
+        why = "not on the last complete list, but a newer count says the list has changed"
+    return Availability(provider, state, UNKNOWN, why, latest.source, latest.as_of, tier, clinic)
+
+
+def all_states(catalog: Catalog, provider: Provider, as_of: date | None = None) -> list[Availability]:
+    return [availability(catalog, provider, code, as_of) for code in STATES]
+
+
+@dataclass(frozen=True, slots=True)
+class StateSummary:
+    """What a provider says about how many states it serves."""
+
+    known: int  # states on its lists
+    complete: bool
+    count: int | None
+    count_is_minimum: bool
+    as_of: date | None
+    source: str | None
+
+
+def summary(provider: Provider, as_of: date | None = None) -> StateSummary:
+    observations = [o for o in provider.states if _on_or_before(o, as_of)]
+    complete = newest_complete_list(provider, as_of)
+    counted = newest((o for o in observations if o.count is not None), as_of)
+    known = set().union(*(o.codes for o in observations)) if observations else set()
+    if complete is not None:
+        known = set(complete.codes) | {c for o in observations if _order(o) > _order(complete) for c in o.codes}
+    latest = max(observations, key=_order) if observations else None
+    return StateSummary(
+        known=len(known),
+        complete=complete is not None,
+        count=counted.count if counted else None,
+        count_is_minimum=counted.count_is_minimum if counted else False,
+        as_of=latest.as_of if latest else None,
+        source=latest.source if latest else None,
+    )
+
+
+def insurers_in(provider: Provider, state: str, as_of: date | None = None) -> tuple[str, ...] | None:
+    """Accepted insurers in a state, or None when the provider publishes no list."""
+    listing = newest(provider.insurers, as_of)
+    if listing is None:
+        return None
+    return listing.by_state.get(state, ())

@@ -1,0 +1,192 @@
+"""Renderers: one result, many views (table, json, ndjson, csv, tsv).
+
+Records are plain JSON-ready dicts built by ``views``; this module only writes
+them. JSON/CSV go through the standard library, never through Rich, so they
+never carry colour codes. Rich is imported only to draw a table.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import IO, Any
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+    tsv = "tsv"
+
+
+@dataclass
+class Column:
+    header: str
+    justify: str = "left"  # "right" for numbers
+    number: bool = False  # numbers never wrap and are never cut
+    ratio: int | None = None
+
+
+@dataclass
+class TableView:
+    columns: list[Column]
+    rows: list[list[str]]
+    title: str | None = None
+    caption: str | None = None
+    sections: list[tuple[str, TableView]] = field(default_factory=list)  # extra tables below
+
+
+MAX_WORD = 14
+
+
+def write_json(records: Any, out: IO[str]) -> None:
+    import json
+
+    json.dump(records, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def write_ndjson(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    import json
+
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        out.write("\n")
+
+
+def flat_cell(value: Any) -> str:
+    """A record value as one CSV cell: lists joined with '; ', unknown as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(flat_cell(v) for v in value)
+    if isinstance(value, dict):
+        import json
+
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def write_delimited(rows: Sequence[dict[str, Any]], fields: Sequence[str], out: IO[str], tsv: bool) -> None:
+    import csv
+
+    if tsv:
+        out.write("\t".join(fields) + "\n")
+        for row in rows:
+            cells = [flat_cell(row.get(f)).replace("\t", " ").replace("\n", " ") for f in fields]
+            out.write("\t".join(cells) + "\n")
+        return
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([flat_cell(row.get(f)) for f in fields])
+
+
+def use_color(out: IO[str]) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def write_table(view: TableView, out: IO[str], width: int | None = None) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    tty = use_color(out)
+    if width is None:
+        env = os.environ.get("COLUMNS", "")
+        if env.isdigit():
+            width = int(env)
+        elif not _is_terminal(out):
+            width = 120  # piped: wide enough that nothing is cut
+    console = Console(
+        file=out,
+        width=width,
+        color_system="auto" if tty else None,
+        force_terminal=tty,
+        no_color=not tty,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+    views = [(None, view), *view.sections]
+    for index, (heading, part) in enumerate(views):
+        if index:
+            console.print()
+        table = Table(
+            title=part.title if heading is None else heading,
+            caption=part.caption,
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            show_lines=False,
+            expand=False,
+            title_justify="left",
+            caption_justify="left",
+            padding=(0, 1, 0, 0),  # with the divider, two spaces between columns
+            pad_edge=False,
+        )
+        for col in part.columns:
+            if col.number:
+                index = len(table.columns)
+                lines = [line for r in part.rows for line in r[index].split("\n")]
+                longest = max([*map(len, lines), *map(len, col.header.split())] or [1])
+                table.add_column(col.header, justify="right", no_wrap=True, min_width=longest)
+            else:
+                # a word is never split unless it is longer than MAX_WORD (then it folds)
+                index = len(table.columns)
+                words = [w for r in part.rows for w in r[index].split()] + col.header.split()
+                shortest = min(max(map(len, words), default=1), MAX_WORD)
+                table.add_column(col.header, justify=col.justify, overflow="fold", ratio=col.ratio,
+                                 min_width=shortest)
+        for row in part.rows:
+            table.add_row(*row)
+        console.print(table)
+
+
+def _is_terminal(out: IO[str]) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def emit(
+    fmt: Format,
+    records: list[dict[str, Any]] | dict[str, Any],
+    view: TableView | None,
+    fields: Sequence[str] | None = None,
+    out: IO[str] | None = None,
+) -> None:
+    """Write one result in the chosen format. ``records`` may be one object or a list."""
+    out = out or sys.stdout
+    many = records if isinstance(records, list) else [records]
+    if fmt is Format.json:
+        write_json(records, out)
+    elif fmt is Format.ndjson:
+        write_ndjson(many, out)
+    elif fmt in (Format.csv, Format.tsv):
+        columns = list(fields) if fields else _fields_of(many)
+        write_delimited(many, columns, out, tsv=fmt is Format.tsv)
+    else:
+        assert view is not None
+        write_table(view, out)
+    out.flush()
+
+
+def _fields_of(records: Sequence[dict[str, Any]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for record in records:
+        for key in record:
+            seen.setdefault(key, None)
+    return list(seen)

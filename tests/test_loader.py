@@ -1,0 +1,356 @@
+"""The loader refuses every bad data file with located, one-line problems.
+
+Each file in ``tests/data/bad/`` holds one mistake; its first line is
+``# expect: <fragment>``, a piece of the ``FILE:LINE:COL: path: message`` line the
+loader must report for it. ``tests/data/good/minimal.yaml`` is the valid file the
+bad ones are made from.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ketacalc import loader
+from ketacalc.errors import DataFileError, DataProblem
+from ketacalc.models import DataFile
+
+TODAY = date(2026, 11, 21)
+HERE = Path(__file__).resolve().parent
+BAD = HERE / "data" / "bad"
+GOOD = HERE / "data" / "good"
+SHIPPED = HERE.parent / "providers.yaml"
+BAD_FILES = sorted(p for p in BAD.iterdir() if p.is_file())
+REQUIRED_IDS = {
+    "innerwell", "better-u", "mindbloom", "joyous",
+    "kalm-health", "nue-life", "peak", "isha-health",
+}
+
+
+def expectation(path: Path) -> str:
+    """The ``# expect:`` fragment on the first line (read as bytes: some files are not UTF-8)."""
+    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8")
+    prefix = "# expect: "
+    assert first.startswith(prefix), f"{path.name}: first line must be '# expect: ...'"
+    fragment = first[len(prefix):].strip()
+    assert fragment, f"{path.name}: empty expectation"
+    return fragment
+
+
+def problems_of(path: Path | str) -> list[DataProblem]:
+    with pytest.raises(DataFileError) as info:
+        loader.load(path, today=TODAY)
+    error = info.value
+    assert error.problems, "a DataFileError must list at least one problem"
+    assert "Traceback" not in str(error)
+    for problem in error.problems:
+        assert "Traceback" not in str(problem)
+    return error.problems
+
+
+def problems_in(text: str, name: str = "t.yaml") -> list[DataProblem]:
+    with pytest.raises(DataFileError) as info:
+        loader.parse(text, name, today=TODAY)
+    return info.value.problems
+
+
+def render(problems: list[DataProblem]) -> str:
+    return "\n".join(str(p) for p in problems)
+
+
+# ------------------------------------------------------------------ catalogue
+
+
+def test_catalogue_is_large_enough() -> None:
+    assert len(BAD_FILES) >= 30
+
+
+def test_minimal_good_file_loads() -> None:
+    data = loader.load(GOOD / "minimal.yaml", today=TODAY)
+    assert isinstance(data, DataFile)
+    assert [p.id for p in data.providers] == ["acme"]
+
+
+@pytest.mark.parametrize("path", BAD_FILES, ids=[p.name for p in BAD_FILES])
+def test_bad_file_is_refused_with_expected_problem(path: Path) -> None:
+    fragment = expectation(path)
+    problems = problems_of(path)
+    lines = [str(p) for p in problems]
+    assert any(fragment in line for line in lines), (
+        f"expected a problem containing {fragment!r}, got:\n" + "\n".join(lines)
+    )
+    # every problem names the file it is about, as its first field
+    for problem in problems:
+        assert problem.file == str(path)
+        assert str(problem).startswith(f"{path}:{problem.line}:{problem.column}: ")
+
+
+@pytest.mark.parametrize("path", BAD_FILES, ids=[p.name for p in BAD_FILES])
+def test_bad_file_problems_are_one_line_and_inside_the_file(path: Path) -> None:
+    raw_lines = path.read_bytes().split(b"\n")
+    for problem in problems_of(path):
+        text = str(problem)
+        assert "\n" not in text and "\r" not in text, f"problem spans several lines: {text!r}"
+        assert 1 <= problem.line <= max(1, len(raw_lines)), text
+        line = raw_lines[problem.line - 1] if raw_lines else b""
+        assert 1 <= problem.column <= len(line) + 1, text
+
+
+# ------------------------------------------------------------- files and sizes
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path / "nope.yaml")
+    assert "no such file" in render(problems)
+
+
+def test_directory_instead_of_file(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path)
+    assert f"{tmp_path}:1:1: is a directory" in render(problems)
+
+
+def test_oversized_file(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    filler = "# " + "x" * 1021 + "\n"  # 1 KiB per line
+    big.write_text("version: 1\n" + filler * 1100, encoding="utf-8")
+    assert big.stat().st_size > loader.MAX_BYTES
+    problems = problems_of(big)
+    assert len(problems) == 1
+    assert f"{big}:1:1: is larger than 1024 KiB" in str(problems[0])
+
+
+def test_file_just_under_the_size_limit_is_read(tmp_path: Path) -> None:
+    text = (GOOD / "minimal.yaml").read_text(encoding="utf-8")
+    padded = text + "#" * (loader.MAX_BYTES - len(text.encode("utf-8")) - 1) + "\n"
+    path = tmp_path / "padded.yaml"
+    path.write_text(padded, encoding="utf-8")
+    assert path.stat().st_size == loader.MAX_BYTES
+    assert loader.load(path, today=TODAY).providers[0].id == "acme"
+
+
+def test_non_utf8_written_from_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"version: 1\nsources: {}\nproviders:\n  - id: caf\xe9\n")
+    problems = problems_of(path)
+    assert [(p.line, p.column) for p in problems] == [(4, 12)]
+    assert "is not valid UTF-8" in problems[0].message
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + (GOOD / "minimal.yaml").read_bytes())
+    assert loader.load(path, today=TODAY).providers[0].id == "acme"
+
+
+# --------------------------------------------------------------- shipped data
+
+
+def test_shipped_file_loads_without_problems() -> None:
+    data = loader.load(SHIPPED, today=TODAY)
+    assert isinstance(data, DataFile)
+    ids = [p.id for p in data.providers]
+    assert REQUIRED_IDS <= set(ids)
+    assert len(ids) == len(set(ids))
+
+
+def test_default_data_path_is_the_shipped_file() -> None:
+    data = loader.load(today=TODAY)
+    assert REQUIRED_IDS <= {p.id for p in data.providers}
+
+
+def test_shipped_file_every_cited_source_exists() -> None:
+    data = loader.load(SHIPPED, today=TODAY)
+    for provider in data.providers:
+        assert set(data.provider_sources(provider)) <= set(data.sources), provider.id
+
+
+# ------------------------------------------------------- every problem at once
+
+SEVERAL = textwrap.dedent(
+    """\
+    version: 1
+    sources:
+      review-2025:
+        title: "A review"
+        date: 2030-01-01
+        tier: D
+    providers:
+      - id: acme
+        name: Acme Ketamine
+        status:
+          - {value: operating, source: review-2025, as_of: 2025-06-13}
+        states:
+          - source: review-2025
+            codes: [TX, XX]
+        plans:
+          - id: starter
+            name: Starter
+            sessions: "six"
+            client: new
+            prices:
+              - source: review-2052
+                as_of: 2025-06-13
+                price: 1200.50
+      - id: acme
+        name: Acme Again
+        status:
+          - {value: operating, source: review-2025, as_of: 2025-06-13}
+        pricez: []
+    """
+)
+
+
+def test_several_independent_errors_are_all_reported() -> None:
+    problems = problems_in(SEVERAL, "several.yaml")
+    got = [(p.line, p.column, p.path) for p in problems]
+    assert got == [
+        (5, 11, "sources.review-2025.date"),  # in the future
+        (6, 11, "sources.review-2025.tier"),  # not A, B or C
+        (14, 21, "providers.0.states.0.codes.1"),  # XX is no state
+        (18, 19, "providers.0.plans.0.sessions"),  # "six"
+        (21, 21, "providers.0.plans.0.prices.0.source"),  # unknown source
+        (23, 20, "providers.0.plans.0.prices.0.price"),  # YAML float
+        (24, 9, "providers.1.id"),  # duplicate provider id
+        (28, 5, "providers.1.pricez"),  # unknown key
+    ], render(problems)
+    messages = render(problems)
+    assert "2030-01-01 is in the future (today is 2026-11-21)" in messages
+    assert "'XX' is not a USPS code" in messages
+    assert "unknown source 'review-2052'; did you mean 'review-2025'?" in messages
+    assert "money must not be a YAML float" in messages
+    assert "duplicate provider id 'acme'" in messages
+    assert "unknown key 'pricez'" in messages
+
+
+def test_error_summary_counts_the_other_problems() -> None:
+    with pytest.raises(DataFileError) as info:
+        loader.parse(SEVERAL, "several.yaml", today=TODAY)
+    assert "(and 7 more)" in str(info.value)
+    assert "ketacalc check several.yaml" in str(info.value)
+
+
+def test_yaml_level_and_schema_problems_are_reported_together() -> None:
+    """A duplicate key is independent of a float price; both should be listed.
+
+    The converter keeps the first of two duplicate keys, so the data can still
+    be checked against the schema.
+    """
+    text = (GOOD / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("    name: Acme Ketamine\n", "    name: Acme Ketamine\n    name: Again\n")
+    text = text.replace(
+        "price: 1200\n            installments: {count: 3, amount: 400}", "price: 1200.50"
+    )
+    problems = problems_in(text)
+    assert [(p.line, p.path) for p in problems] == [
+        (13, "providers.0.name"),
+        (30, "providers.0.plans.0.prices.0.price"),
+    ], render(problems)
+
+
+def test_problems_are_sorted_and_unique() -> None:
+    problems = problems_in(SEVERAL + SEVERAL.split("providers:\n", 1)[1])
+    assert problems == sorted(set(problems))
+
+
+# ------------------------------------------------------ precise line and column
+
+
+def _token_at(path: Path, problem: DataProblem) -> str:
+    line = path.read_text(encoding="utf-8").split("\n")[problem.line - 1]
+    return line[problem.column - 1:]
+
+
+@pytest.mark.parametrize(
+    ("name", "token"),
+    [
+        ("unknown-state.yaml", "XX]"),
+        ("money-float.yaml", "1200.50"),
+        ("future-date.yaml", "2030-01-01"),
+        ("impossible-date.yaml", "2025-02-30"),
+        ("duplicate-key.yaml", "name: Acme Again"),
+        ("unknown-key-pricez.yaml", "pricez:"),
+        ("unknown-key-sesions.yaml", "sesions: 6"),
+        ("wrong-type-sessions.yaml", '"six"'),
+        ("unknown-source.yaml", "review-2052"),
+        ("bad-tier.yaml", "D"),
+        ("bad-status.yaml", "open,"),
+        ("money-bool.yaml", "yes}"),
+        ("duplicate-provider-id.yaml", "acme"),
+        ("python-tag.yaml", "!!python/object/apply:os.system"),
+    ],
+)
+def test_problem_points_at_the_offending_text(name: str, token: str) -> None:
+    path = BAD / name
+    problems = problems_of(path)
+    assert len(problems) == 1, render(problems)
+    assert _token_at(path, problems[0]).startswith(token), (str(problems[0]), _token_at(path, problems[0]))
+
+
+def test_second_provider_problem_is_on_its_own_line() -> None:
+    path = BAD / "duplicate-provider-id.yaml"
+    (problem,) = problems_of(path)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert problem.line == 31
+    assert lines[problem.line - 1] == "  - id: acme"
+    assert lines[10] == "  - id: acme"  # the first one, line 11, is not blamed
+
+
+def test_alias_is_reported_on_the_line_of_the_alias() -> None:
+    path = BAD / "single-alias.yaml"
+    problems = problems_of(path)
+    assert len(problems) == 1, render(problems)
+    line = path.read_text(encoding="utf-8").split("\n")[problems[0].line - 1]
+    assert "*seen" in line, (str(problems[0]), line)
+
+
+def test_control_character_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "bell.yaml"
+    path.write_bytes(b"version: 1\nsources: {}\nproviders:\n  - id: a\x07b\n")
+    problems = problems_of(path)
+    assert [(p.line, p.column) for p in problems] == [(4, 10)], render(problems)
+
+
+# ------------------------------------------------------------ hostile input
+
+
+@pytest.mark.parametrize(
+    "name", ["alias-bomb.yaml", "deep-nesting.yaml", "deep-nesting-mappings.yaml", "self-referential-alias.yaml"]
+)
+def test_hostile_files_are_refused_with_one_problem(name: str) -> None:
+    problems = problems_of(BAD / name)
+    assert len(problems) == 1, render(problems)
+
+
+def test_python_tag_is_never_constructed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = f'version: 1\nsources: !!python/object/apply:os.system ["touch {marker}"]\nproviders: []\n'
+    problems = problems_in(text)
+    assert "YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed" in render(problems)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("!!bool maybe", "cannot read value 'maybe'"),
+        ('!!bool ""', "cannot read value ''"),
+        ('!!int ""', "cannot read value ''"),
+        ('!!int "-"', "cannot read value '-'"),
+        ('!!int "+"', "cannot read value '+'"),
+        ('!!float ""', "cannot read value ''"),
+        ('!!int "abc"', "cannot read value 'abc'"),
+        ('!!float "x"', "cannot read value 'x'"),
+    ],
+)
+def test_explicit_core_tag_with_bad_text_is_a_problem(value: str, fragment: str) -> None:
+    text = (GOOD / "minimal.yaml").read_text(encoding="utf-8").replace("sessions: 6", f"sessions: {value}")
+    problems = problems_in(text)
+    assert f"t.yaml:24:19: providers.0.plans.0.sessions: {fragment}" in render(problems)
+
+
+def test_nul_byte_in_text_is_a_problem() -> None:
+    problems = problems_in("version: 1\x00\n")
+    assert problems and "control characters" in render(problems)
