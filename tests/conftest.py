@@ -74,3 +74,24 @@ def run_subprocess(*args: str, input: str | None = None, env: dict[str, str] | N
                               timeout=60)
     return subprocess.run([sys.executable, "-m", "ketacalc", *args], capture_output=True, text=True,
                           env=full_env, input=input, timeout=60)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """``golden("name.txt", text)`` compares with tests/golden/name.txt (``--update-golden`` rewrites it)."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = REPO / "tests" / "golden" / name
+        if update or not path.exists():
+            if not update:
+                pytest.fail(f"golden file {path} is missing; run pytest --update-golden to create it")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8"), f"output differs from {path}; rerun with --update-golden if intended"
+
+    return check
