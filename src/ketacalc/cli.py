@@ -8,6 +8,7 @@ unless ``KETACALC_DEBUG=1``.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ketacalc import __version__
-from ketacalc.errors import KetacalcError, UsageProblem
+from ketacalc.errors import KetacalcError, OutputClosed, UsageProblem
 from ketacalc.render import Format
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ AsOfOpt = Annotated[
 ProviderArg = Annotated[
     str,
     typer.Argument(help="Provider id or name, e.g. mindbloom or 'Better U'.", autocompletion=_complete_provider,
-                   show_default=False),
+                   show_default=False, metavar="PROVIDER"),
 ]  # fmt: skip
 StateOpt = Annotated[
     str | None,
@@ -84,17 +85,22 @@ def today() -> date:
     pinned = os.environ.get("KETACALC_TODAY")
     if pinned:
         try:
+            if not _ISO_DATE.match(pinned):
+                raise ValueError
             return date.fromisoformat(pinned)
         except ValueError:
             raise UsageProblem(f"KETACALC_TODAY={pinned!r} is not a date", "set it as YYYY-MM-DD or unset it") from None
     return date.today()
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_date(text: str | None, option: str) -> date | None:
     if text is None:
         return None
     try:
-        if len(text) != 10:
+        if not _ISO_DATE.match(text):
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
@@ -428,13 +434,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except click_exc.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "ketacalc"
-        message = " ".join(exc.format_message().split())
+        message = " ".join(exc.format_message().replace("Value error, ", "").split())
         return _error(f"{message} — see '{where} --help'", 2)
     except click_exc.ClickException as exc:
         return _error(" ".join(exc.format_message().split()), exc.exit_code)
-    except (click_exc.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         return _error("interrupted", 130)
-    except BrokenPipeError:
+    except (OutputClosed, BrokenPipeError):
         _quiet_stdout()
         return 0
     except Exception as exc:  # a bug: say so in one line, keep the traceback for KETACALC_DEBUG=1

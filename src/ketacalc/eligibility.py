@@ -63,35 +63,42 @@ def newest_complete_list(provider: Provider, as_of: date | None = None) -> State
 
 def availability(catalog: Catalog, provider: Provider, state: str, as_of: date | None = None) -> Availability:
     observations = [o for o in provider.states if _on_or_before(o, as_of)]
-    complete = newest_complete_list(provider, as_of)
     clinic = next(
         (c for c in provider.in_clinic if state in c.states and (as_of is None or c.as_of is None or c.as_of <= as_of)),
         None,
     )
-    listing = [o for o in observations if state in o.codes]
-    if complete is not None:
-        listing = [o for o in listing if _order(o) >= _order(complete)] or (
-            [] if state not in complete.codes else [complete]
-        )
+    # A complete list overrides every older list, even once a newer count says
+    # it is out of date: a state it dropped does not come back from older data.
+    last_complete = newest((o for o in observations if o.complete), as_of)
+    listing = [
+        o for o in observations
+        if state in o.codes and (last_complete is None or _order(o) >= _order(last_complete))
+    ]  # fmt: skip
     if listing:
         best = max(listing, key=_order)
-        tier = catalog.sources[best.source].tier
         kind = "complete list" if best.complete else "partial list"
-        return Availability(provider, state, AVAILABLE, f"on the {kind}", best.source, best.as_of, tier, clinic)
+        return Availability(
+            provider, state, AVAILABLE, f"on the {kind}", best.source, best.as_of,
+            catalog.sources[best.source].tier, clinic,
+        )  # fmt: skip
+    complete = newest_complete_list(provider, as_of)
     if complete is not None:
-        tier = catalog.sources[complete.source].tier
         return Availability(
             provider, state, UNAVAILABLE, f"not on the complete list of {len(complete.codes)} states",
-            complete.source, complete.as_of, tier, clinic,
+            complete.source, complete.as_of, catalog.sources[complete.source].tier, clinic,
         )  # fmt: skip
     if not observations:
         return Availability(provider, state, UNKNOWN, "no list of states published", in_clinic=clinic)
     latest = max(observations, key=_order)
-    tier = catalog.sources[latest.source].tier
-    why = "not on a partial list" if any(o.codes for o in observations) else "only a count of states is published"
-    if any(o.complete for o in observations):
+    if last_complete is not None:
         why = "not on the last complete list, but a newer count says the list has changed"
-    return Availability(provider, state, UNKNOWN, why, latest.source, latest.as_of, tier, clinic)
+    elif any(o.codes for o in observations):
+        why = "not on a partial list"
+    else:
+        why = "only a count of states is published"
+    return Availability(
+        provider, state, UNKNOWN, why, latest.source, latest.as_of, catalog.sources[latest.source].tier, clinic
+    )
 
 
 def all_states(catalog: Catalog, provider: Provider, as_of: date | None = None) -> list[Availability]:
@@ -114,9 +121,9 @@ def summary(provider: Provider, as_of: date | None = None) -> StateSummary:
     observations = [o for o in provider.states if _on_or_before(o, as_of)]
     complete = newest_complete_list(provider, as_of)
     counted = newest((o for o in observations if o.count is not None), as_of)
-    known = set().union(*(o.codes for o in observations)) if observations else set()
-    if complete is not None:
-        known = set(complete.codes) | {c for o in observations if _order(o) > _order(complete) for c in o.codes}
+    last_complete = newest((o for o in observations if o.complete), as_of)
+    floor = _order(last_complete) if last_complete is not None else date.min
+    known = {code for o in observations if _order(o) >= floor for code in o.codes}
     latest = max(observations, key=_order) if observations else None
     return StateSummary(
         known=len(known),

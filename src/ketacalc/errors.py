@@ -29,6 +29,10 @@ class UsageProblem(KetacalcError):
     exit_code = 2
 
 
+class OutputClosed(Exception):
+    """The reader of stdout went away (``ketacalc ... | head -1``): stop quietly."""
+
+
 class UnknownProvider(KetacalcError):
     def __init__(self, name: str, suggestions: list[str], known: list[str]) -> None:
         self.name = name

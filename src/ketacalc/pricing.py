@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -309,15 +309,22 @@ def _price_of(plan: Plan, as_of: date, insured: bool) -> tuple[PriceObs | None, 
     return newest(plan.prices, as_of), False
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Offer:
     plan: Plan
     obs: PriceObs
     insured: bool
-    option: Option = field(init=False)
+    pay_in_full: bool
 
-    def __post_init__(self) -> None:
-        self.option = Option(self.obs.price, self.plan.sessions)
+    @property
+    def charged(self) -> Decimal:
+        """What this purchase costs: the price, less a published pay-in-full discount."""
+        if self.pay_in_full and self.obs.pay_in_full_discount is not None:
+            return self.obs.price - self.obs.pay_in_full_discount
+        return self.obs.price
+
+    def option(self, promo: Decimal = ZERO) -> Option:
+        return Option(max(self.charged - promo, ZERO), self.plan.sessions)
 
 
 class ProviderPricer:
@@ -337,7 +344,7 @@ class ProviderPricer:
         for plan in plans:
             obs, plan_insured = _price_of(plan, self.as_of, insured)
             if obs is not None:
-                offers.append(_Offer(plan, obs, plan_insured))
+                offers.append(_Offer(plan, obs, plan_insured, query.pay_in_full))
         if insured and any(not o.insured for o in offers):
             missing = ", ".join(o.plan.name for o in offers if not o.insured)
             self.notes.append(f"No insurance price is published for {missing}; self-pay prices are used there.")
@@ -353,7 +360,10 @@ class ProviderPricer:
             self.notes.append(self._unpriced_reason())
         self.first = returning if query.returning else new
         self.later = returning
-        self.optimiser = Optimiser([o.option for o in self.first], [o.option for o in self.later])
+        # the optimiser sees what is really charged, so discounts can change which plans win
+        self.optimiser = Optimiser(
+            [o.option(query.discount) for o in self.first], [o.option() for o in self.later]
+        )
 
     def _unpriced_reason(self) -> str:
         if not self.provider.plans:
@@ -394,21 +404,18 @@ class ProviderPricer:
     ) -> tuple[list[Purchase], list[Payment]]:
         purchases: list[Purchase] = []
         schedule: list[Payment] = []
-        promo = min(query.discount, offers[0].obs.price) if query.discount else ZERO
-        day = self.start
+        promo = min(query.discount, offers[0].charged)
+        # Dates are kept as an anchor plus whole months, so monthly payments from
+        # the 31st fall on each month's last day instead of drifting to the 28th.
+        anchor, months = self.start, 0
         uses_pace = False
         for index, offer in enumerate(offers):
             plan, obs = offer.plan, offer.obs
             client = query.client if index == 0 else "returning"
-            charged = obs.price
+            charged = offer.charged - (promo if index == 0 else ZERO)
             in_full = query.pay_in_full
-            if in_full:
-                if obs.pay_in_full_discount is not None:
-                    charged -= obs.pay_in_full_discount
-                elif obs.installments is not None:
-                    notes.append(f"No pay-in-full discount is published for {plan.name}; the full price is shown.")
-            if index == 0 and promo:
-                charged -= promo
+            if in_full and obs.pay_in_full_discount is None and obs.installments is not None:
+                notes.append(f"No pay-in-full discount is published for {plan.name}; the full price is shown.")
             if in_full or obs.installments is None:
                 amounts = [(charged, 0)]
                 assumed = not in_full and plan.billing != "monthly"
@@ -419,14 +426,17 @@ class ProviderPricer:
             else:
                 amounts = _spread(obs.installments.count, obs.installments.amount, obs.price - charged)
                 assumed = False
-            for amount, months in amounts:
-                schedule.append(Payment(add_months(day, months), amount, plan.id, index, assumed))
-            purchases.append(Purchase(plan, obs, client, obs.price, charged, offer.insured, day, in_full))
+            for amount, month in amounts:
+                schedule.append(Payment(add_months(anchor, months + month), amount, plan.id, index, assumed))
+            purchases.append(
+                Purchase(plan, obs, client, obs.price, charged, offer.insured, add_months(anchor, months), in_full)
+            )
             if plan.billing == "monthly":
-                day = add_months(day, obs.installments.count if obs.installments else 1)
+                months += obs.installments.count if obs.installments else 1
             else:
                 uses_pace = True
-                day = day + timedelta(days=_days_for(plan.sessions, query.pace))
+                anchor = add_months(anchor, months) + timedelta(days=_days_for(plan.sessions, query.pace))
+                months = 0
         if uses_pace and len(offers) > 1:
             notes.append(
                 f"Assumes {query.pace.normalize():f} session(s) a week: each later purchase starts when "

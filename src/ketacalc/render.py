@@ -28,6 +28,7 @@ class Column:
     header: str
     justify: str = "left"  # "right" for numbers
     number: bool = False  # numbers never wrap and are never cut
+    nowrap: bool = False  # identifiers and dates: never split either
     ratio: int | None = None
 
 
@@ -137,11 +138,12 @@ def write_table(view: TableView, out: IO[str], width: int | None = None) -> None
             pad_edge=False,
         )
         for col in part.columns:
-            if col.number:
+            if col.number or col.nowrap:
                 index = len(table.columns)
                 lines = [line for r in part.rows for line in r[index].split("\n")]
                 longest = max([*map(len, lines), *map(len, col.header.split())] or [1])
-                table.add_column(col.header, justify="right", no_wrap=True, min_width=longest)
+                justify = "right" if col.number else col.justify
+                table.add_column(col.header, justify=justify, no_wrap=True, min_width=longest)
             else:
                 # a word is never split unless it is longer than MAX_WORD (then it folds)
                 index = len(table.columns)
@@ -170,6 +172,21 @@ def emit(
 ) -> None:
     """Write one result in the chosen format. ``records`` may be one object or a list."""
     out = out or sys.stdout
+    try:
+        _emit(fmt, records, view, fields, out)
+    except BrokenPipeError:
+        from ketacalc.errors import OutputClosed
+
+        raise OutputClosed() from None
+
+
+def _emit(
+    fmt: Format,
+    records: list[dict[str, Any]] | dict[str, Any],
+    view: TableView | None,
+    fields: Sequence[str] | None,
+    out: IO[str],
+) -> None:
     many = records if isinstance(records, list) else [records]
     if fmt is Format.json:
         write_json(records, out)

@@ -561,7 +561,7 @@ def states_table(provider: Provider, items: list[Availability]) -> TableView:
     ]  # fmt: skip
     counts = {s: sum(1 for a in items if a.status == s) for s in ("available", "unavailable", "unknown")}
     return TableView(
-        columns=[Column("State"), Column("Availability"), Column("Why", ratio=2), Column("Source")],
+        columns=[Column("State"), Column("Availability"), Column("Why", ratio=2), Column("Source", nowrap=True)],
         rows=rows,
         title=f"{provider.name}: availability by state",
         caption=_caption(
@@ -717,6 +717,8 @@ def _availability_cell(a: Availability | None) -> str:
     lines = [a.status]
     if a.source:
         lines.append(f"tier {a.tier}")
+        if not a.official:
+            lines.append("unofficial")
         lines.append(_show_date(a.as_of))
     if a.in_clinic:
         lines.append("+ in-clinic")

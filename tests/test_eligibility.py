@@ -1,0 +1,663 @@
+"""Availability of a provider in a state: available, unavailable or unknown, each
+answer carrying its list's source, date and trust tier; and the ``states`` and
+``eligibility`` commands in every format."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+
+from ketacalc.catalog import build
+from ketacalc.eligibility import (
+    AVAILABLE,
+    UNAVAILABLE,
+    UNKNOWN,
+    all_states,
+    availability,
+    insurers_in,
+    newest_complete_list,
+    summary,
+)
+from ketacalc.usstates import STATES
+
+FORMATS = ["table", "json", "ndjson", "csv", "tsv"]
+ANSI = re.compile(r"\x1b\[")
+
+# --------------------------------------------------------------- synthetic catalogs
+
+SOURCES = {
+    "site": {"title": "The provider's own site", "tier": "A"},
+    "press": {"title": "A newspaper", "tier": "B"},
+    "review": {"title": "An affiliate review", "tier": "C"},
+}
+
+
+def listing(
+    source: str,
+    as_of: str | None = None,
+    codes: tuple[str, ...] = (),
+    *,
+    complete: bool = False,
+    count: int | None = None,
+    minimum: bool = False,
+) -> dict[str, Any]:
+    """One ``states`` observation, as written in providers.yaml."""
+    obs: dict[str, Any] = {"source": source, "codes": list(codes), "complete": complete}
+    if as_of is not None:
+        obs["as_of"] = as_of
+    if count is not None:
+        obs["count"] = count
+        obs["count_is_minimum"] = minimum
+    return obs
+
+
+def make_catalog(*states: dict[str, Any], in_clinic: tuple[dict[str, Any], ...] = ()):
+    """A catalog with the three sources and one provider, ``acme``, with the given state observations."""
+    return build({
+        "sources": SOURCES,
+        "providers": [{
+            "id": "acme", "name": "Acme Ketamine",
+            "status": [{"value": "operating", "source": "site"}],
+            "states": list(states),
+            "in_clinic": list(in_clinic),
+        }],
+    })  # fmt: skip
+
+
+def check(cat, state: str, as_of: date | None = None):
+    return availability(cat, cat.providers[0], state, as_of)
+
+
+D = date.fromisoformat
+
+
+# --------------------------------------------------------------- synthetic: the three answers
+
+
+def test_on_a_partial_list_is_available_with_its_source_date_and_tier():
+    cat = make_catalog(listing("review", "2025-06-13", ("TX", "CA")))
+    a = check(cat, "TX")
+    assert a.status == AVAILABLE
+    assert (a.source, a.as_of, a.tier) == ("review", D("2025-06-13"), "C")
+    assert a.official is False
+    assert "partial" in a.reason
+
+
+def test_on_a_complete_first_party_list_is_available_and_official():
+    cat = make_catalog(listing("site", "2026-01-10", ("TX", "CA"), complete=True, count=2))
+    a = check(cat, "CA")
+    assert a.status == AVAILABLE
+    assert (a.source, a.as_of, a.tier, a.official) == ("site", D("2026-01-10"), "A", True)
+
+
+def test_left_off_a_complete_list_is_unavailable_citing_that_list():
+    cat = make_catalog(listing("site", "2026-01-10", ("TX", "CA"), complete=True, count=2))
+    a = check(cat, "NY")
+    assert a.status == UNAVAILABLE
+    assert (a.source, a.as_of, a.tier) == ("site", D("2026-01-10"), "A")
+    assert "2 states" in a.reason
+
+
+def test_left_off_a_partial_list_is_unknown_not_unavailable():
+    cat = make_catalog(listing("press", "2025-03-01", ("TX", "CA"), count=30))
+    a = check(cat, "NY")
+    assert a.status == UNKNOWN
+    assert (a.source, a.tier) == ("press", "B")
+    assert a.official is False
+
+
+def test_a_count_without_a_list_leaves_every_state_unknown():
+    cat = make_catalog(listing("review", "2025-03-01", count=35))
+    results = {check(cat, code).status for code in STATES}
+    assert results == {UNKNOWN}
+    a = check(cat, "TX")
+    assert (a.source, a.as_of, a.tier) == ("review", D("2025-03-01"), "C")
+    assert "count" in a.reason
+
+
+def test_no_observation_at_all_is_unknown_with_no_source():
+    a = check(make_catalog(), "TX")
+    assert a.status == UNKNOWN
+    assert (a.source, a.as_of, a.tier, a.official) == (None, None, None, None)
+
+
+# --------------------------------------------------------------- synthetic: newer counts
+
+
+def test_a_newer_larger_count_means_the_complete_list_is_no_longer_complete():
+    cat = make_catalog(
+        listing("review", "2025-06-13", ("TX", "CA", "NY"), complete=True, count=3),
+        listing("review", "2026-05-05", count=34, minimum=True),
+    )
+    missing = check(cat, "OK")
+    assert missing.status == UNKNOWN  # not "unavailable": the list has grown since
+    assert missing.as_of == D("2026-05-05")
+    listed = check(cat, "TX")
+    assert listed.status == AVAILABLE
+    assert listed.as_of == D("2025-06-13")
+    assert newest_complete_list(cat.providers[0]) is None
+
+
+def test_a_newer_exact_count_that_differs_also_invalidates_the_list():
+    cat = make_catalog(
+        listing("site", "2025-06-13", ("TX", "CA"), complete=True, count=2),
+        listing("press", "2026-01-01", count=5),
+    )
+    assert check(cat, "NY").status == UNKNOWN
+
+
+def test_a_newer_count_that_agrees_keeps_the_list_complete():
+    cat = make_catalog(
+        listing("site", "2025-06-13", ("TX", "CA"), complete=True, count=2),
+        listing("press", "2026-01-01", count=2),
+    )
+    a = check(cat, "NY")
+    assert a.status == UNAVAILABLE
+    assert a.source == "site"
+
+
+def test_an_older_count_does_not_contradict_a_newer_complete_list():
+    cat = make_catalog(
+        listing("press", "2024-01-01", count=40),
+        listing("site", "2025-06-13", ("TX", "CA"), complete=True, count=2),
+    )
+    assert check(cat, "NY").status == UNAVAILABLE
+
+
+def test_as_of_before_the_contradicting_count_restores_unavailable():
+    cat = make_catalog(
+        listing("review", "2025-06-13", ("TX", "CA"), complete=True, count=2),
+        listing("review", "2026-05-05", count=34, minimum=True),
+    )
+    assert check(cat, "NY", D("2025-07-01")).status == UNAVAILABLE
+    assert check(cat, "NY", D("2026-05-05")).status == UNKNOWN
+    assert newest_complete_list(cat.providers[0], D("2025-07-01")).as_of == D("2025-06-13")
+
+
+# --------------------------------------------------------------- synthetic: as_of and list history
+
+
+def isha_like(*extra: dict[str, Any]):
+    return make_catalog(
+        listing("site", "2026-04-02", ("CA", "TX", "NY"), complete=True, count=3),
+        listing("site", "2026-05-01", ("CA", "TX"), complete=True, count=2),
+        *extra,
+    )
+
+
+def test_a_state_dropped_from_the_newest_complete_list_is_unavailable():
+    a = check(isha_like(), "NY")
+    assert a.status == UNAVAILABLE
+    assert a.as_of == D("2026-05-01")
+
+
+def test_as_of_selects_the_older_list():
+    cat = isha_like()
+    a = check(cat, "NY", D("2026-04-15"))
+    assert a.status == AVAILABLE
+    assert a.as_of == D("2026-04-02")
+    assert check(cat, "NY", D("2026-05-01")).status == UNAVAILABLE
+
+
+def test_as_of_before_any_list_is_unknown():
+    cat = isha_like()
+    for code in ("NY", "TX", "WY"):
+        assert check(cat, code, D("2026-01-01")).status == UNKNOWN
+
+
+def test_a_newer_partial_list_adds_a_state_to_an_older_complete_list():
+    cat = make_catalog(
+        listing("site", "2025-01-01", ("CA", "TX"), complete=True, count=2),
+        listing("review", "2026-08-14", ("NY",)),
+    )
+    a = check(cat, "NY")
+    assert a.status == AVAILABLE
+    assert (a.source, a.as_of) == ("review", D("2026-08-14"))
+    assert check(cat, "NY", D("2026-01-01")).status == UNAVAILABLE
+    assert check(cat, "WA").status == UNAVAILABLE  # a partial list adds states, it does not invalidate
+
+
+def test_an_older_partial_list_does_not_override_a_newer_complete_list():
+    cat = make_catalog(
+        listing("review", "2024-01-01", ("NY", "TX")),
+        listing("site", "2025-01-01", ("CA", "TX"), complete=True, count=2),
+    )
+    assert check(cat, "NY").status == UNAVAILABLE
+    a = check(cat, "TX")
+    assert a.status == AVAILABLE
+    assert a.source == "site"  # the newest list that names it
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        pytest.param(
+            [listing("site", "2026-04-02", ("CA", "TX", "NY"), complete=True, count=3),
+             listing("site", "2026-05-01", ("CA", "TX"), complete=True, count=2),
+             listing("review", "2026-06-01", count=10, minimum=True)],
+            id="dropped-from-newer-complete-list-then-count-grows",
+        ),
+        pytest.param(
+            [listing("review", "2025-01-01", ("NY",)),
+             listing("site", "2025-06-01", ("CA", "TX"), complete=True, count=2),
+             listing("review", "2026-06-01", count=10)],
+            id="on-old-partial-list-left-off-newer-complete-list-then-count-grows",
+        ),
+    ],
+)  # fmt: skip
+def test_a_newer_count_does_not_revive_a_state_a_newer_list_dropped(history):
+    # NY was left off the newest complete list. A later count says the list has
+    # changed, so NY may or may not be served again: that is unknown, not
+    # "available" on the strength of a list that the newer list superseded.
+    a = check(make_catalog(*history), "NY")
+    assert a.status == UNKNOWN, (a.status, a.reason, a.source, a.as_of)
+
+
+# --------------------------------------------------------------- synthetic: undated observations
+
+
+def test_an_undated_complete_list_excludes_other_states():
+    cat = make_catalog(listing("site", None, ("FL",), complete=True, count=1))
+    assert check(cat, "FL").status == AVAILABLE
+    a = check(cat, "TX")
+    assert a.status == UNAVAILABLE
+    assert (a.source, a.as_of, a.tier) == ("site", None, "A")
+
+
+def test_undated_observations_count_whatever_the_as_of():
+    cat = make_catalog(listing("site", None, ("FL",), complete=True, count=1))
+    assert check(cat, "FL", D("2000-01-01")).status == AVAILABLE
+    assert check(cat, "TX", D("2000-01-01")).status == UNAVAILABLE
+
+
+def test_an_undated_list_is_older_than_any_dated_one():
+    cat = make_catalog(
+        listing("review", None, ("NY", "TX")),
+        listing("site", "2025-01-01", ("CA", "TX"), complete=True, count=2),
+    )
+    assert check(cat, "NY").status == UNAVAILABLE
+    assert check(cat, "TX").source == "site"
+
+
+def test_a_dated_count_invalidates_an_undated_complete_list():
+    cat = make_catalog(
+        listing("site", None, ("FL",), complete=True, count=1),
+        listing("press", "2026-06-01", count=5),
+    )
+    assert check(cat, "TX").status == UNKNOWN
+    assert check(cat, "TX", D("2026-01-01")).status == UNAVAILABLE
+    assert check(cat, "FL").status == AVAILABLE
+
+
+def test_an_undated_count_does_not_invalidate_a_dated_complete_list():
+    cat = make_catalog(
+        listing("site", "2025-06-01", ("FL",), complete=True, count=1),
+        listing("press", None, count=5),
+    )
+    assert check(cat, "TX").status == UNAVAILABLE
+
+
+# --------------------------------------------------------------- synthetic: in-clinic
+
+
+def test_in_clinic_option_is_attached_whatever_the_at_home_status():
+    clinic = {
+        "source": "site",
+        "as_of": "2026-02-01",
+        "states": ["NY", "CA"],
+        "services": "Infusions in our clinic",
+    }
+    cat = make_catalog(
+        listing("site", "2026-01-01", ("TX", "CA"), complete=True, count=2), in_clinic=(clinic,)
+    )
+    ny = check(cat, "NY")
+    assert ny.status == UNAVAILABLE  # no at-home care there...
+    assert ny.in_clinic is not None and ny.in_clinic.services == "Infusions in our clinic"  # ...but a clinic
+    assert check(cat, "CA").in_clinic is not None
+    assert check(cat, "TX").in_clinic is None
+    assert check(cat, "NY", D("2026-01-15")).in_clinic is None  # the clinic was not known yet
+
+
+def test_all_states_answers_each_of_the_51_once():
+    cat = isha_like()
+    answers = all_states(cat, cat.providers[0])
+    assert [a.state for a in answers] == list(STATES)
+    assert sum(a.status == AVAILABLE for a in answers) == 2
+    assert sum(a.status == UNAVAILABLE for a in answers) == 49
+
+
+# --------------------------------------------------------------- shipped data
+
+
+def find(catalog, pid):
+    return next(p for p in catalog.providers if p.id == pid)
+
+
+def test_innerwell_texas_is_available_on_an_unofficial_complete_list(catalog):
+    a = availability(catalog, find(catalog, "innerwell"), "TX")
+    assert a.status == AVAILABLE
+    assert (a.source, a.as_of, a.tier, a.official) == ("innerbody-2025", D("2025-06-13"), "C", False)
+
+
+def test_innerwell_unlisted_state_is_unknown_today_but_unavailable_before_the_34_count(catalog):
+    innerwell = find(catalog, "innerwell")
+    today = availability(catalog, innerwell, "AL")
+    assert today.status == UNKNOWN
+    assert today.source == "ketcare-compare-2026"
+    before = availability(catalog, innerwell, "AL", D("2025-07-01"))
+    assert before.status == UNAVAILABLE
+    assert (before.source, before.as_of) == ("innerbody-2025", D("2025-06-13"))
+
+
+def test_innerwell_has_25_states_and_no_unavailable_state_today(catalog):
+    innerwell = find(catalog, "innerwell")
+    statuses = [a.status for a in all_states(catalog, innerwell)]
+    assert statuses.count(AVAILABLE) == 25
+    assert statuses.count(UNAVAILABLE) == 0
+    older = [a.status for a in all_states(catalog, innerwell, D("2025-07-01"))]
+    assert older.count(AVAILABLE) == 25 and older.count(UNAVAILABLE) == 26
+
+
+def test_isha_new_york_unavailable_today_available_in_mid_april_2026(catalog):
+    isha = find(catalog, "isha-health")
+    now = availability(catalog, isha, "NY")
+    assert now.status == UNAVAILABLE
+    assert (now.source, now.as_of, now.tier, now.official) == (
+        "isha-site-2026-05",
+        D("2026-05-01"),
+        "A",
+        True,
+    )
+    then = availability(catalog, isha, "NY", D("2026-04-15"))
+    assert then.status == AVAILABLE
+    assert (then.source, then.as_of) == ("isha-site-2026-04", D("2026-04-02"))
+
+
+def test_isha_serves_exactly_its_eight_listed_states(catalog):
+    isha = find(catalog, "isha-health")
+    available = {a.state for a in all_states(catalog, isha) if a.status == AVAILABLE}
+    assert available == {"AZ", "CA", "CO", "FL", "GA", "OR", "TX", "WA"}
+
+
+@pytest.mark.parametrize(
+    ("pid", "state", "status"),
+    [
+        ("better-u", "TX", AVAILABLE), ("better-u", "NY", UNKNOWN),
+        ("mindbloom", "TX", AVAILABLE), ("mindbloom", "NY", AVAILABLE), ("mindbloom", "OK", UNKNOWN),
+        ("joyous", "TX", AVAILABLE), ("joyous", "GA", UNKNOWN),
+        ("wondermed", "TX", AVAILABLE), ("wondermed", "OH", UNKNOWN),
+        ("ketamd", "FL", AVAILABLE), ("ketamd", "TX", UNAVAILABLE),
+        ("kalm-health", "TX", UNKNOWN), ("peak", "TX", UNKNOWN), ("nue-life", "TX", UNKNOWN),
+    ],
+)  # fmt: skip
+def test_shipped_availability(catalog, pid, state, status):
+    assert availability(catalog, find(catalog, pid), state).status == status
+
+
+def test_mindbloom_new_york_comes_from_its_2026_state_page(catalog):
+    mindbloom = find(catalog, "mindbloom")
+    a = availability(catalog, mindbloom, "NY")
+    assert (a.source, a.as_of) == ("mindbloom-notes-2026", D("2026-08-14"))
+    assert availability(catalog, mindbloom, "NY", D("2026-01-01")).status == UNKNOWN
+
+
+def test_joyous_list_is_an_undated_unofficial_note(catalog):
+    a = availability(catalog, find(catalog, "joyous"), "TX")
+    assert (a.source, a.as_of, a.tier, a.official) == ("joyous-patient-note", None, "C", False)
+
+
+def test_ketamd_undated_complete_list(catalog):
+    a = availability(catalog, find(catalog, "ketamd"), "TX")
+    assert (a.source, a.as_of, a.tier) == ("ketamd-faq", None, "A")
+
+
+@pytest.mark.parametrize(
+    ("pid", "state"), [("better-u", "NY"), ("better-u", "CA"), ("better-u", "FL"), ("innerwell", "NY")]
+)
+def test_in_clinic_options_are_shown(catalog, pid, state):
+    assert availability(catalog, find(catalog, pid), state).in_clinic is not None
+
+
+@pytest.mark.parametrize(("pid", "state"), [("better-u", "TX"), ("innerwell", "CA"), ("mindbloom", "NY")])
+def test_no_in_clinic_where_none_is_published(catalog, pid, state):
+    assert availability(catalog, find(catalog, pid), state).in_clinic is None
+
+
+def test_summary_counts_states(catalog):
+    now = summary(find(catalog, "innerwell"))
+    assert (now.known, now.complete, now.count, now.count_is_minimum) == (25, False, 34, True)
+    then = summary(find(catalog, "innerwell"), D("2025-07-01"))
+    assert (then.known, then.complete, then.count) == (25, True, 25)
+    isha = summary(find(catalog, "isha-health"))
+    assert (isha.known, isha.complete, isha.count) == (8, True, 8)
+
+
+def test_insurers_by_state(catalog):
+    innerwell = find(catalog, "innerwell")
+    texas = insurers_in(innerwell, "TX")
+    assert texas is not None and len(texas) == 6
+    assert {"Aetna", "Blue Cross Blue Shield of Texas", "Evry Health", "Zelis"} <= set(texas)
+    assert insurers_in(innerwell, "ID") == ()  # served, but no insurer accepted
+    assert insurers_in(innerwell, "WY") == ()
+    assert insurers_in(find(catalog, "better-u"), "TX") is None  # publishes no list
+
+
+# --------------------------------------------------------------- CLI: states
+
+
+def parse_output(fmt: str, text: str) -> list[dict[str, Any]]:
+    import csv
+    import json
+
+    if fmt == "json":
+        return json.loads(text)
+    if fmt == "ndjson":
+        return [json.loads(line) for line in text.splitlines()]
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(text)))
+    if fmt == "tsv":
+        header, *lines = text.splitlines()
+        return [dict(zip(header.split("\t"), line.split("\t"), strict=True)) for line in lines]
+    raise AssertionError(fmt)
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "tsv"])
+def test_states_machine_formats_have_51_rows(cli, fmt):
+    result = cli("states", "innerwell", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert not ANSI.search(result.stdout + result.stderr)
+    rows = parse_output(fmt, result.stdout)
+    assert len(rows) == 51
+    assert [r["state"] for r in rows] == list(STATES)
+    by_state = {r["state"]: r for r in rows}
+    assert by_state["TX"]["availability"] == "available"
+    assert by_state["TX"]["availability_source"] == "innerbody-2025"
+    assert by_state["TX"]["availability_as_of"] == "2025-06-13"
+    assert by_state["TX"]["availability_tier"] == "C"
+    assert by_state["AL"]["availability"] == "unknown"
+    assert by_state["DC"]["state_name"] == "District of Columbia"
+    assert by_state["NY"]["in_clinic"]  # the New York office
+
+
+def test_states_json_carries_official_flag_and_in_clinic(cli):
+    rows = cli("states", "isha", "--format", "json").json()
+    by_state = {r["state"]: r for r in rows}
+    assert by_state["NY"]["availability"] == "unavailable"
+    assert by_state["NY"]["availability_official"] is True
+    assert all(r["in_clinic"] is None for r in rows)
+    rows = cli("states", "Better U", "--format", "json").json()
+    by_state = {r["state"]: r for r in rows}
+    assert {s for s, r in by_state.items() if r["in_clinic"]} == {"NY", "CA", "FL"}
+    assert by_state["TX"]["availability_official"] is False
+
+
+def test_states_as_of_changes_the_answer(cli):
+    now = {r["state"]: r["availability"] for r in cli("states", "isha-health", "-f", "json").json()}
+    then = {
+        r["state"]: r["availability"]
+        for r in cli("states", "isha-health", "-f", "json", "--as-of", "2026-04-15").json()
+    }
+    assert now["NY"] == "unavailable" and then["NY"] == "available"
+    old = [
+        r["availability"] for r in cli("states", "innerwell", "-f", "json", "--as-of", "2025-07-01").json()
+    ]
+    assert old.count("unavailable") == 26
+
+
+def test_states_table_lists_all_51_with_counts_and_disclaimer(cli):
+    result = cli("states", "innerwell")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert not ANSI.search(out)
+    starts = [line.split("  ")[0].strip() for line in out.splitlines()]
+    for code, name in STATES.items():
+        assert f"{code} {name}" in starts, f"{code} {name} has no row"
+    flat = " ".join(out.split())
+    assert "25 available, 0 unavailable, 26 unknown" in flat
+    assert "not medical advice" in flat
+    assert "unofficial" in flat  # a tier C list is marked as such
+
+
+def test_states_table_of_first_party_lists_is_not_marked_unofficial(cli):
+    out = cli("states", "isha-health").stdout
+    assert "unofficial" not in out
+    assert "tier A" in " ".join(out.split())
+
+
+def test_states_table_fits_80_columns_without_splitting_dates_or_sources(cli):
+    result = cli("states", "innerwell", env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in result.stdout
+    tokens = {tok for line in lines for tok in re.split(r"[\s(),]+", line) if tok}
+    # every date and every source id a user needs to look up appears whole on one line
+    assert "2025-06-13" in tokens and "2026-05-05" in tokens
+    assert "innerbody-2025" in tokens
+    assert "ketcare-compare-2026" in tokens, "source id split across lines: " + repr(
+        [line for line in lines if "ketcare" in line][:2]
+    )
+
+
+def test_states_unknown_provider_is_one_error_line(cli):
+    result = cli("states", "innerwel")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == ["Error: unknown provider 'innerwel' — did you mean innerwell?"]
+
+
+# --------------------------------------------------------------- CLI: eligibility
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "tsv"])
+def test_eligibility_texas_every_machine_format(cli, fmt):
+    result = cli("eligibility", "--state", "texas", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert not ANSI.search(result.stdout + result.stderr)
+    rows = parse_output(fmt, result.stdout)
+    assert len(rows) == 10
+    assert {r["state"] for r in rows} == {"TX"}
+    by_id = {r["provider"]: r for r in rows}
+    assert {p for p, r in by_id.items() if r["availability"] == "available"} == {
+        "innerwell", "better-u", "mindbloom", "joyous", "isha-health", "wondermed"}  # fmt: skip
+    assert by_id["ketamd"]["availability"] == "unavailable"
+    insurers = by_id["innerwell"]["insurers"]
+    if fmt in ("csv", "tsv"):
+        insurers = insurers.split("; ")
+        assert by_id["better-u"]["insurers"] == ""
+    else:
+        assert by_id["better-u"]["insurers"] is None
+    assert insurers == ["Aetna", "Blue Cross Blue Shield of Texas", "Cigna/Evernorth Behavioral Health",
+                        "Evry Health", "UnitedHealthcare/Optum", "Zelis"]  # fmt: skip
+    # available first, then unknown, then unavailable
+    order = {"available": 0, "unknown": 1, "unavailable": 2}
+    ranks = [order[r["availability"]] for r in rows]
+    assert ranks == sorted(ranks)
+
+
+def test_eligibility_table_texas_names_insurers_and_marks_unofficial(cli):
+    result = cli("eligibility", "--state", "TX", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert not ANSI.search(out)
+    assert "Who serves TX (Texas)" in out
+    for name in (
+        "Aetna",
+        "Blue Cross Blue Shield of Texas",
+        "Cigna/Evernorth Behavioral Health",
+        "Evry Health",
+        "UnitedHealthcare/Optum",
+        "Zelis",
+    ):
+        assert name in out
+    for provider in (
+        "Innerwell",
+        "Better U",
+        "Mindbloom",
+        "Joyous",
+        "Isha Health",
+        "Wondermed",
+        "Kalm Health",
+        "Nue Life",
+        "Peak",
+        "KetaMD",
+    ):
+        assert provider in out
+    flat = " ".join(out.split())
+    assert "(2025-06-13, tier C, unofficial)" in flat
+    assert "(2026-05-01, tier A)" in flat
+    assert "not medical advice" in flat
+
+
+def test_eligibility_table_fits_80_columns(cli):
+    result = cli("eligibility", "--state", "TX", env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "…" not in result.stdout
+    assert "Zelis" in result.stdout and "2025-06-13" in result.stdout
+
+
+def test_eligibility_idaho_innerwell_serves_but_accepts_no_insurer(cli):
+    rows = {r["provider"]: r for r in cli("eligibility", "--state", "ID", "-f", "json").json()}
+    assert rows["innerwell"]["availability"] == "available"
+    assert rows["innerwell"]["insurers"] == []
+    table = cli("eligibility", "--state", "ID", env={"COLUMNS": "120"}).stdout
+    line = next(line for line in table.splitlines() if line.startswith("Innerwell"))
+    assert "none listed" in line
+
+
+def test_eligibility_new_york_in_clinic_and_isha_unavailable(cli):
+    rows = {r["provider"]: r for r in cli("eligibility", "--state", "New York", "-f", "json").json()}
+    assert rows["isha-health"]["availability"] == "unavailable"
+    assert rows["isha-health"]["availability_official"] is True
+    assert rows["better-u"]["in_clinic"] and rows["innerwell"]["in_clinic"]
+    assert rows["better-u"]["availability"] == "unknown"
+    then = {
+        r["provider"]: r for r in cli("eligibility", "-s", "NY", "-f", "json", "--as-of", "2026-04-15").json()
+    }
+    assert then["isha-health"]["availability"] == "available"
+
+
+def test_eligibility_table_shows_in_clinic_services(cli):
+    out = cli("eligibility", "--state", "NY", env={"COLUMNS": "200"}).stdout
+    assert "in-person ketamine infusions" in " ".join(out.split())
+
+
+def test_eligibility_without_state_is_a_usage_error(cli):
+    result = cli("eligibility")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("Error:")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_ansi_even_when_colour_is_not_disabled(cli, fmt):
+    env = {"NO_COLOR": None, "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    for args in (("states", "innerwell"), ("eligibility", "--state", "TX")):
+        result = cli(*args, "--format", fmt, env=env)  # type: ignore[arg-type]
+        assert result.exit_code == 0, result.stderr
+        assert not ANSI.search(result.stdout + result.stderr)
