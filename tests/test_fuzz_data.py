@@ -31,7 +31,11 @@ FUZZ = settings(
 )
 
 # A scalar: after "key: " up to the end of the value, or an item of a flow sequence.
-_SCALAR_RE = re.compile(r"(?<=: )[^\s{}\[\],#][^\n,{}\[\]#]*|(?<=[\[,] )[^\s{}\[\],#][^\n,{}\[\]#]*|(?<=\[)[^\s\]\[,]+")
+_SCALAR_RE = re.compile(
+    r"(?<=: )[^\s{}\[\],#][^\n,{}\[\]#]*"
+    r"|(?<=[\[,] )[^\s{}\[\],#][^\n,{}\[\]#]*"
+    r"|(?<=\[)[^\s\]\[,]+"
+)
 _LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
 
 YAML_TOKENS = [
@@ -53,7 +57,11 @@ scalars = st.one_of(
     st.integers(min_value=-(10**12), max_value=10**12).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.dates().map(date.isoformat),
-    st.builds(lambda tag, text: f"{tag} {text!r}" if text else f'{tag} ""', st.sampled_from(TAGS), st.text(max_size=6)),
+    st.builds(
+        lambda tag, text: f"{tag} {text!r}" if text else f'{tag} ""',
+        st.sampled_from(TAGS),
+        st.text(max_size=6),
+    ),
 )
 
 

@@ -8,6 +8,8 @@ bad ones are made from.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -284,9 +286,8 @@ def _token_at(path: Path, problem: DataProblem) -> str:
 )
 def test_problem_points_at_the_offending_text(name: str, token: str) -> None:
     path = BAD / name
-    problems = problems_of(path)
-    assert len(problems) == 1, render(problems)
-    assert _token_at(path, problems[0]).startswith(token), (str(problems[0]), _token_at(path, problems[0]))
+    first = problems_of(path)[0]
+    assert _token_at(path, first).startswith(token), (str(first), _token_at(path, first))
 
 
 def test_second_provider_problem_is_on_its_own_line() -> None:
@@ -317,11 +318,61 @@ def test_control_character_is_located(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["alias-bomb.yaml", "deep-nesting.yaml", "deep-nesting-mappings.yaml", "self-referential-alias.yaml"]
+    "name",
+    ["alias-bomb.yaml", "deep-nesting.yaml", "deep-nesting-mappings.yaml", "self-referential-alias.yaml"],
 )
 def test_hostile_files_are_refused_with_one_problem(name: str) -> None:
     problems = problems_of(BAD / name)
     assert len(problems) == 1, render(problems)
+
+
+_LOAD_SCRIPT = """
+import sys
+from datetime import date
+from ketacalc import loader
+from ketacalc.errors import DataFileError
+try:
+    loader.load(sys.argv[1], today=date(2026, 11, 21))
+except DataFileError as exc:
+    print("\\n".join(str(p) for p in exc.problems))
+    sys.exit(3)
+print("loaded")
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 30_000 + "]" * 30_000 + "\n",
+        "{a: " * 30_000 + "}" * 30_000 + "\n",
+        "- " * 30_000 + "x\n",
+    ],
+    ids=["flow-sequences", "flow-mappings", "block-sequences"],
+)
+def test_very_deep_nesting_is_refused_without_crashing(tmp_path: Path, text: str) -> None:
+    """30,000 levels is a 60-180 KB file, well under the size limit.
+
+    Run in a child process: composing it can overflow the C stack, and a
+    segmentation fault must not take the test session down with it.
+    """
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size < loader.MAX_BYTES
+    run = subprocess.run(
+        [sys.executable, "-c", _LOAD_SCRIPT, str(path)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    crashed = f"exit status {run.returncode} (-11: segmentation fault)\n{run.stderr[-2000:]}"
+    assert run.returncode == 3, crashed
+    assert "nest" in run.stdout.lower(), run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("opener", ["[", "{a: ", "- "])
+def test_unclosed_deep_nesting_is_refused(opener: str) -> None:
+    problems = problems_in(opener * 10_000 + "\n")
+    assert len(problems) == 1, render(problems)
+    assert problems[0].line in (1, 2)
 
 
 def test_python_tag_is_never_constructed(tmp_path: Path) -> None:
@@ -353,4 +404,4 @@ def test_explicit_core_tag_with_bad_text_is_a_problem(value: str, fragment: str)
 
 def test_nul_byte_in_text_is_a_problem() -> None:
     problems = problems_in("version: 1\x00\n")
-    assert problems and "control characters" in render(problems)
+    assert [p.line for p in problems] == [1]

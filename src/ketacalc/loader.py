@@ -87,134 +87,164 @@ def read_text(path: Path) -> str:
 
 
 def parse(text: str, name: str = "<data>", *, today: date | None = None) -> DataFile:
-    """Parse YAML text into a checked ``DataFile``."""
+    """Parse YAML text into a checked ``DataFile``; every problem is reported at once."""
     from pydantic import ValidationError
 
     from ketacalc.models import DataFile
 
     today = today or date.today()
+    builder = _Builder(name)
     try:
-        node = _compose(text, name)
-        marks: dict[Loc, tuple[int, int]] = {}
-        key_marks: dict[Loc, tuple[int, int]] = {}
-        data = _Converter(name, marks, key_marks).convert(node)
-    except _Problems as exc:
+        data = builder.build(text)
+    except _Problems as exc:  # unreadable YAML: nothing more can be checked
         raise DataFileError(name, exc.problems) from None
-
+    problems = list(builder.problems)  # duplicate keys, tags: the rest can still be checked
     if data is None:
-        raise DataFileError(name, [DataProblem(1, 1, "", "the file is empty; start it with 'version: 1'", name)])
-    problems = _cross_checks(data, name, marks, key_marks)
+        problems.append(DataProblem(1, 1, "", "the file is empty; start it with 'version: 1'", name))
+        raise DataFileError(name, problems)
+    problems += _cross_checks(data, name, builder.marks)
     try:
         result = DataFile.model_validate(data, context={"today": today})
     except ValidationError as exc:
-        problems.extend(_from_pydantic(exc, name, marks, key_marks))
+        problems.extend(_from_pydantic(exc, name, builder.marks, builder.key_marks))
         result = None
     if problems or result is None:
         raise DataFileError(name, _dedupe(problems))
     return result
 
 
-def _compose(text: str, name: str) -> Any:
-    import yaml
-
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_cls(text)
-    try:
-        return loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (exc.problem or exc.context or "malformed YAML").strip()
-        raise _Problems([DataProblem(line, column, "", f"YAML syntax error: {problem}", name)]) from None
-    except yaml.YAMLError as exc:
-        raise _Problems([DataProblem(1, 1, "", f"YAML error: {exc}", name)]) from None
-    except RecursionError:
-        raise _Problems([DataProblem(1, 1, "", "YAML nested too deeply to be a providers file", name)]) from None
-    finally:
-        loader.dispose()
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
-class _Converter:
-    """Nodes -> plain values, recording where each value and key starts."""
+class _Builder:
+    """YAML events -> plain values, recording where each value and key starts.
 
-    def __init__(self, name: str, marks: dict[Loc, tuple[int, int]], key_marks: dict[Loc, tuple[int, int]]) -> None:
+    Built from the parser's events, without PyYAML's recursive composer, so
+    that nesting depth, aliases and tags are refused as soon as they are read:
+    a deeply nested or alias-bomb file is turned away before it costs anything.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.marks: dict[Loc, tuple[int, int]] = {}
+        self.key_marks: dict[Loc, tuple[int, int]] = {}
+        self.problems: list[DataProblem] = []
+        self.values = 0
+
+    def _at(self, mark: Any) -> tuple[int, int]:
+        return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+    def _problem(self, mark: Any, loc: Loc, message: str) -> None:
+        line, column = self._at(mark)
+        self.problems.append(DataProblem(line, column, _dotted(loc), message, self.name))
+
+    def _fatal(self, mark: Any, loc: Loc, message: str) -> _Problems:
+        self._problem(mark, loc, message)
+        return _Problems(self.problems)
+
+    def build(self, text: str) -> Any:
         import yaml
 
-        self.yaml = yaml
-        self.name = name
-        self.marks = marks
-        self.key_marks = key_marks
-        self.seen: set[int] = set()
-        self.problems: list[DataProblem] = []
-        self.constructor = yaml.constructor.SafeConstructor()
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+        try:
+            return self._document(loader, yaml)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = " ".join((exc.problem or exc.context or "malformed YAML").split())
+            raise self._fatal(mark, (), f"YAML syntax error: {problem}") from None
+        except yaml.reader.ReaderError as exc:
+            prefix = text[: exc.position]
+            line = prefix.count("\n") + 1
+            column = exc.position - (prefix.rfind("\n") + 1) + 1
+            char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+            self.problems.append(DataProblem(
+                line, column, "", f"character U+{ord(char):04X} is not allowed in YAML; remove it", self.name
+            ))  # fmt: skip
+            raise _Problems(self.problems) from None
+        except yaml.YAMLError as exc:
+            raise self._fatal(None, (), f"YAML error: {' '.join(str(exc).split())}") from None
+        finally:
+            loader.dispose()
 
-    def convert(self, node: Any) -> Any:
-        if node is None:
+    def _document(self, loader: Any, yaml: Any) -> Any:
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
             return None
-        value = self._node(node, ())
-        if self.problems:
-            raise _Problems(self.problems)
+        loader.get_event()  # DocumentStart
+        value = self._value(loader, yaml, ())
+        loader.get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            raise self._fatal(event.start_mark, (), "more than one YAML document; keep a single document (no '---')")
         return value
 
-    def _problem(self, node: Any, loc: Loc, message: str) -> None:
-        mark = node.start_mark
-        self.problems.append(DataProblem(mark.line + 1, mark.column + 1, _dotted(loc), message, self.name))
-        if len(self.problems) > 200:
-            raise _Problems(self.problems)
+    def _value(self, loader: Any, yaml: Any, loc: Loc) -> Any:
+        event = loader.get_event()
+        mark = event.start_mark
+        self.values += 1
+        if self.values > MAX_NODES:
+            raise self._fatal(mark, loc, "too many values for a providers file")
+        if isinstance(event, yaml.AliasEvent):
+            raise self._fatal(mark, loc, f"YAML aliases (*{event.anchor}) are not allowed; write the value out in full")
+        self.marks[loc] = self._at(mark)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(loc) >= MAX_DEPTH:
+                raise self._fatal(mark, loc, "nested too deeply for a providers file")
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            if event.tag not in (None, "!", _MAP if mapping else _SEQ):
+                self._problem(mark, loc, f"YAML tag {event.tag} is not allowed; remove the tag")
+            return self._mapping(loader, yaml, loc) if mapping else self._sequence(loader, yaml, loc)
+        return self._scalar(event, yaml, loc)
 
-    def _node(self, node: Any, loc: Loc) -> Any:
-        yaml = self.yaml
-        if id(node) in self.seen:
-            line = node.start_mark.line + 1
-            parent_line, parent_column = self.marks.get(loc[:-1], (line, 1))
-            self.problems.append(
-                DataProblem(
-                    parent_line, parent_column, _dotted(loc),
-                    f"YAML aliases are not allowed (this repeats the value anchored at line {line}); "
-                    "write the value out in full",
-                    self.name,
-                )
-            )
-            raise _Problems(self.problems)  # an alias bomb must not be walked
-        self.seen.add(id(node))
-        if len(self.seen) > MAX_NODES:
-            self._problem(node, loc, "too many values for a providers file")
-            raise _Problems(self.problems)
-        if len(loc) > MAX_DEPTH:
-            self._problem(node, loc, "nested too deeply for a providers file")
-            raise _Problems(self.problems)
-        self.marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != "tag:yaml.org,2002:map":
-                self._problem(node, loc, f"YAML tag {node.tag} is not allowed")
-                return None
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                    self._problem(key_node, loc, "keys must be plain text (no merge keys or complex keys)")
-                    continue
-                key = key_node.value
-                child = (*loc, key)
-                if key in result:
-                    self._problem(key_node, child, f"duplicate key {key!r}; keep one of them")
-                    continue
-                self.key_marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                result[key] = self._node(value_node, child)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                self._problem(node, loc, f"YAML tag {node.tag} is not allowed")
-                return None
-            return [self._node(item, (*loc, index)) for index, item in enumerate(node.value)]
-        if node.tag not in _SCALAR_TAGS:
-            self._problem(node, loc, f"YAML tag {node.tag} is not allowed; remove the tag")
+    def _sequence(self, loader: Any, yaml: Any, loc: Loc) -> list[Any]:
+        items: list[Any] = []
+        while not loader.check_event(yaml.SequenceEndEvent):
+            items.append(self._value(loader, yaml, (*loc, len(items))))
+        loader.get_event()
+        return items
+
+    def _mapping(self, loader: Any, yaml: Any, loc: Loc) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        while not loader.check_event(yaml.MappingEndEvent):
+            event = loader.peek_event()
+            if not isinstance(event, yaml.ScalarEvent) or event.tag is not None or event.value == "<<":
+                if isinstance(event, yaml.ScalarEvent):
+                    loader.get_event()
+                    what = "merge keys (<<)" if event.value == "<<" else f"tags ({event.tag}) on keys"
+                    self._problem(event.start_mark, loc, f"{what} are not allowed; write the key as plain text")
+                else:
+                    self._value(loader, yaml, (*loc, "?"))
+                    self._problem(event.start_mark, loc, "keys must be plain text, not lists or mappings")
+                self._value(loader, yaml, (*loc, "?"))  # read and drop its value
+                continue
+            loader.get_event()
+            key = event.value
+            child = (*loc, key)
+            if key in result:
+                self._problem(event.start_mark, child, f"duplicate key {key!r}; keep one of them")
+                self._value(loader, yaml, (*loc, f"{key} (duplicate)"))
+                continue
+            self.key_marks[child] = self._at(event.start_mark)
+            result[key] = self._value(loader, yaml, child)
+        loader.get_event()
+        return result
+
+    def _scalar(self, event: Any, yaml: Any, loc: Loc) -> Any:
+        if not isinstance(event, yaml.ScalarEvent):  # pragma: no cover - the parser yields nothing else here
+            raise self._fatal(event.start_mark, loc, "unexpected YAML event")
+        tag = event.tag
+        if tag in (None, "!"):
+            tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in _SCALAR_TAGS:
+            self._problem(event.start_mark, loc, f"YAML tag {tag} is not allowed; remove the tag")
             return None
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            return node.value  # keep the text; the model checks it is a real YYYY-MM-DD date
+        if tag == "tag:yaml.org,2002:timestamp":
+            return event.value  # keep the text; the model checks it is a real YYYY-MM-DD date
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self.constructor.construct_object(node)
-        except (ValueError, yaml.YAMLError) as exc:
-            self._problem(node, loc, f"cannot read value {node.value!r}: {exc}")
+            return yaml.constructor.SafeConstructor().construct_object(node)
+        except Exception:  # PyYAML raises KeyError/IndexError on e.g. "!!bool maybe"
+            self._problem(event.start_mark, loc, f"cannot read value {event.value!r} as {tag.rsplit(':', 1)[-1]}")
             return None
 
 
@@ -229,9 +259,7 @@ def _locate(loc: Loc, marks: dict[Loc, tuple[int, int]]) -> tuple[int, int]:
     return (1, 1)
 
 
-def _cross_checks(
-    data: Any, name: str, marks: dict[Loc, tuple[int, int]], key_marks: dict[Loc, tuple[int, int]]
-) -> list[DataProblem]:
+def _cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> list[DataProblem]:
     """Checks across records, run even when a record itself is malformed."""
     problems: list[DataProblem] = []
     if not isinstance(data, dict):
@@ -244,6 +272,23 @@ def _cross_checks(
         for index, provider in enumerate(providers):
             if not isinstance(provider, dict):
                 continue
+            plans = provider.get("plans")
+            seen_plans: dict[str, int] = {}
+            for plan_index, plan in enumerate(plans if isinstance(plans, list) else []):
+                plan_id = plan.get("id") if isinstance(plan, dict) else None
+                if not isinstance(plan_id, str):
+                    continue
+                if plan_id in seen_plans:
+                    loc = ("providers", index, "plans", plan_index, "id")
+                    line, column = _locate(loc, marks)
+                    problems.append(DataProblem(
+                        line, column, _dotted(loc),
+                        f"duplicate plan id {plan_id!r} (first used by plans.{seen_plans[plan_id]}); "
+                        "plan ids must be unique within a provider",
+                        name,
+                    ))  # fmt: skip
+                else:
+                    seen_plans[plan_id] = plan_index
             pid = provider.get("id")
             if isinstance(pid, str):
                 if pid in first_seen:
@@ -286,22 +331,46 @@ def _source_refs(node: Any, loc: Loc) -> list[tuple[Loc, str]]:
     return found
 
 
-_ALL_FIELDS: set[str] | None = None
+def _fields_at(loc: Loc) -> list[str]:
+    """The keys allowed in the mapping at ``loc`` (for "did you mean" hints)."""
+    import typing
 
+    from pydantic import BaseModel
 
-def _known_fields() -> set[str]:
-    global _ALL_FIELDS
-    if _ALL_FIELDS is None:
-        from pydantic import BaseModel
+    from ketacalc.models import DataFile
 
-        from ketacalc import models
+    def unwrap(tp: Any) -> list[Any]:
+        """The concrete types a (possibly annotated, aliased, optional) type stands for."""
+        origin = typing.get_origin(tp)
+        alias = origin if origin is not None and hasattr(origin, "__value__") else tp
+        if hasattr(alias, "__value__"):  # TypeAliasType such as Facts[...]: its parameters do not matter here
+            return unwrap(alias.__value__)
+        if origin is typing.Annotated:
+            return unwrap(typing.get_args(tp)[0])
+        if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            return [t for arg in typing.get_args(tp) for t in unwrap(arg)]
+        return [tp]
 
-        names: set[str] = set()
-        for obj in vars(models).values():
-            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel:
-                names.update(obj.model_fields)
-        _ALL_FIELDS = names
-    return _ALL_FIELDS
+    from ketacalc.models import Consult
+
+    if len(loc) >= 3 and loc[-3] == "consult" and loc[-1] == "value":
+        return sorted(Consult.model_fields)  # the one fact whose value is a mapping
+    current: list[Any] = [DataFile]
+    for part in loc:
+        following: list[Any] = []
+        for tp in current:
+            origin = typing.get_origin(tp)
+            if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
+                field = tp.model_fields.get(part)
+                if field is not None:
+                    following += unwrap(field.annotation)
+            elif origin is list and isinstance(part, int):
+                following += unwrap(typing.get_args(tp)[0])
+            elif origin is dict and isinstance(part, str):
+                following += unwrap(typing.get_args(tp)[1])
+        current = following
+    return sorted({name for tp in current if isinstance(tp, type) and issubclass(tp, BaseModel)
+                   for name in tp.model_fields})  # fmt: skip
 
 
 def _from_pydantic(
@@ -316,8 +385,11 @@ def _from_pydantic(
             key = str(loc[-1]) if loc else "?"
             import difflib
 
-            hint = difflib.get_close_matches(key, sorted(_known_fields()), n=1)
-            message = f"unknown key {key!r}; " + (f"did you mean {hint[0]!r}?" if hint else "remove it")
+            allowed = _fields_at(loc[:-1])
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            message = f"unknown key {key!r}; " + (f"did you mean {hint[0]!r}?" if hint else "remove it") + (
+                f" (allowed here: {', '.join(allowed)})" if allowed and not hint else ""
+            )
             line, column = key_marks.get(loc) or _locate(loc, marks)
         else:
             if kind == "missing":

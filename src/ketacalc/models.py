@@ -214,14 +214,6 @@ class Provider(Strict):
     cost_notes: Facts[Text] = []  # shown beside every cost (e.g. medication billed apart)
     notes: Facts[Text] = []
 
-    @model_validator(mode="after")
-    def _unique_plan_ids(self) -> Provider:
-        ids = [plan.id for plan in self.plans]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"plan ids must be unique within a provider: {', '.join(duplicates)}")
-        return self
-
 
 class DataFile(Strict):
     version: Literal[1]
