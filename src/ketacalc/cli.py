@@ -406,6 +406,63 @@ def compare(
           [views.compare_csv(r) for r in records])  # fmt: skip
 
 
+@app.command()
+def batch(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(metavar="FILE", help="Scenarios as JSON Lines or CSV with a header; - for stdin.")] = "-",
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", "-f", case_sensitive=False,
+                     help="ndjson (default), json, csv or tsv; one result per input line."),
+    ] = Format.ndjson,
+) -> None:  # fmt: skip
+    """Price many scenarios, one per input line, as a stream (NDJSON or CSV out).
+
+    Fields: provider, sessions, returning, state, insurer, as_of, start, pace,
+    pay_in_full, discount, route. A bad line gives an error result for that line
+    (and a message on stderr); the others are still priced; exit 1 if any failed.
+    """
+    from ketacalc.batch import BatchPricer, Parsers, chunked_lines, read_rows
+    from ketacalc.render import write_batch
+
+    if fmt is Format.table:
+        raise UsageProblem("batch does not print tables", "use --format ndjson, json, csv or tsv")
+    cat = catalog(ctx)
+    parsers = Parsers(parse_date, parse_state, parse_money_option, parse_sessions, parse_pace)
+    pricer = BatchPricer(cat, today(), parsers)
+    out = sys.stdout
+    if source == "-":
+        stream = sys.stdin.buffer
+    else:
+        try:
+            stream = open(source, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise KetacalcError(f"cannot read {source!r} ({exc.strerror})", "check the path, or use - for stdin") from None
+    read = getattr(stream, "read1", stream.read)
+    failed = 0
+    try:
+        rows = read_rows(chunked_lines(read, out.flush))
+
+        def outcomes():
+            nonlocal failed
+            for number, row in rows:
+                outcome = pricer.price(number, row) if not isinstance(row, ValueError) else None
+                if outcome is None or outcome.error is not None:
+                    message = str(row) if outcome is None else outcome.error
+                    failed += 1
+                    sys.stderr.write(f"line {number}: {message}\n")
+                    yield number, None, message
+                else:
+                    yield number, outcome.result, None
+
+        write_batch(fmt, cat, outcomes(), out)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if failed:
+        raise typer.Exit(1)
+
+
 # --------------------------------------------------------------- entry point
 
 

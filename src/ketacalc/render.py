@@ -74,17 +74,21 @@ def flat_cell(value: Any) -> str:
     return str(value)
 
 
-def write_delimited(rows: Sequence[dict[str, Any]], fields: Sequence[str], out: IO[str], tsv: bool) -> None:
+def write_delimited(
+    rows: Sequence[dict[str, Any]], fields: Sequence[str], out: IO[str], tsv: bool, header: bool = True
+) -> None:
     import csv
 
     if tsv:
-        out.write("\t".join(fields) + "\n")
+        if header:
+            out.write("\t".join(fields) + "\n")
         for row in rows:
             cells = [flat_cell(row.get(f)).replace("\t", " ").replace("\n", " ") for f in fields]
             out.write("\t".join(cells) + "\n")
         return
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(fields)
+    if header:
+        writer.writerow(fields)
     for row in rows:
         writer.writerow([flat_cell(row.get(f)) for f in fields])
 
@@ -207,3 +211,40 @@ def _fields_of(records: Sequence[dict[str, Any]]) -> list[str]:
         for key in record:
             seen.setdefault(key, None)
     return list(seen)
+
+
+def write_batch(fmt: Format, catalog: Any, outcomes: Iterable[tuple[int, Any, str | None]], out: IO[str]) -> None:
+    """Stream batch results: one record per input line, written as it is priced."""
+    try:
+        _write_batch(fmt, catalog, outcomes, out)
+    except BrokenPipeError:
+        from ketacalc.errors import OutputClosed
+
+        raise OutputClosed() from None
+
+
+def _write_batch(fmt: Format, catalog: Any, outcomes: Iterable[tuple[int, Any, str | None]], out: IO[str]) -> None:
+    import json
+
+    from ketacalc.views import COST_FIELDS, cost_csv, cost_record
+
+    def record(line: int, result: Any, error: str | None) -> dict[str, Any]:
+        if error is not None:
+            return {"line": line, "error": error}
+        return {"line": line, "error": None, **cost_record(catalog, result)}
+
+    if fmt is Format.ndjson:
+        for item in outcomes:
+            out.write(json.dumps(record(*item), ensure_ascii=False, separators=(",", ":")) + "\n")
+    elif fmt is Format.json:
+        out.write("[")
+        for index, item in enumerate(outcomes):
+            out.write(("," if index else "") + "\n" + json.dumps(record(*item), ensure_ascii=False))
+        out.write("\n]\n")
+    else:
+        fields = ["line", "error", *COST_FIELDS]
+        out.write(("\t" if fmt is Format.tsv else ",").join(fields) + "\n")
+        for line, result, error in outcomes:
+            row = record(line, result, error)
+            write_delimited([cost_csv(row) if error is None else row], fields, out, fmt is Format.tsv, header=False)
+    out.flush()
