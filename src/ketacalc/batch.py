@@ -33,6 +33,7 @@ class Outcome:
     line: int
     result: CostResult | None = None
     error: str | None = None
+    key: tuple[Any, ...] | None = None  # equal keys mean equal results
 
 
 class Parsers:
@@ -106,84 +107,119 @@ def scenario_query(row: dict[str, Any], parse: Parsers) -> tuple[str, CostQuery]
     return provider, query
 
 
-class BatchPricer:
-    """Prices scenarios, sharing one pricer per provider and option set (bounded)."""
+class _Lru(OrderedDict[Any, Any]):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
 
-    def __init__(self, catalog: Catalog, today: date, parse: Parsers, max_pricers: int = 64) -> None:
+    def remember(self, key: Any, value: Any) -> Any:
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+class BatchPricer:
+    """Prices scenarios; identical scenarios are priced once (bounded memory).
+
+    One pricer is kept per provider and option set, so its table of best courses
+    serves every N; results are immutable, so a repeated scenario reuses its
+    result. A JSON line seen before is not even parsed again.
+    """
+
+    def __init__(self, catalog: Catalog, today: date, parse: Parsers, cache_size: int = 4096) -> None:
         self.catalog = catalog
         self.today = today
         self.parse = parse
-        self.max_pricers = max_pricers
-        self._pricers: OrderedDict[tuple[Any, ...], ProviderPricer] = OrderedDict()
+        self._queries = _Lru(cache_size)  # raw scenario -> (provider, query, key) or an error message
+        self._pricers = _Lru(64)
+        self._results = _Lru(cache_size)
 
-    def price(self, line: int, row: Any) -> Outcome:
+    def price(self, line: int, raw: Any, row: Any = None) -> Outcome:
+        """Price one scenario. ``raw`` is its hashable text (a JSON line's bytes, a
+        CSV row's cells); ``row`` the parsed mapping, or ``JSON`` to parse ``raw``."""
+        prepared = self._queries.get(raw) if raw is not None else None
+        if prepared is None:
+            prepared = self._prepare(raw, row)
+            if raw is not None:
+                self._queries.remember(raw, prepared)
+        if isinstance(prepared, str):
+            return Outcome(line, error=prepared)
+        provider, query, key = prepared
+        result = self._results.get(key)
+        if result is None:
+            pricer = self._pricers.get(key[:-1])
+            if pricer is None:
+                pricer = self._pricers.remember(key[:-1], ProviderPricer(provider, query, self.today))
+            result = self._results.remember(key, pricer.price(query.sessions))
+        return Outcome(line, result=result, key=key)
+
+    def _prepare(self, raw: Any, row: Any) -> tuple[Any, CostQuery, tuple[Any, ...]] | str:
+        if isinstance(row, ValueError):
+            return str(row)
+        if row is JSON:
+            import json
+
+            try:
+                row = json.loads(raw)
+            except ValueError as exc:
+                return f"not valid JSON ({getattr(exc, 'msg', exc)} at column {getattr(exc, 'colno', 1)})"
         try:
             if not isinstance(row, dict):
                 raise UsageProblem("a scenario must be a JSON object", 'write {"provider": "mindbloom", "sessions": 18}')
             name, query = scenario_query(row, self.parse)
             provider = self.catalog.find(name)
-            key = (provider.id, query.returning, query.as_of, query.start, query.pace, query.pay_in_full,
-                   query.insurer, query.state, query.discount, query.route)  # fmt: skip
-            pricer = self._pricers.get(key)
-            if pricer is None:
-                pricer = ProviderPricer(provider, query, self.today)
-                self._pricers[key] = pricer
-                if len(self._pricers) > self.max_pricers:
-                    self._pricers.popitem(last=False)
-            else:
-                self._pricers.move_to_end(key)
-            return Outcome(line, result=pricer.price(query.sessions))
         except KetacalcError as exc:
-            return Outcome(line, error=str(exc))
+            return str(exc)
+        key = (provider.id, query.returning, query.as_of, query.start, query.pace, query.pay_in_full,
+               query.insurer, query.state, query.discount, query.route, query.sessions)  # fmt: skip
+        return provider, query, key
 
 
-def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, Any]]:
-    """``(line number, scenario)`` from JSON Lines or CSV-with-header text, lazily.
+JSON = object()  # marker: the row is the raw JSON line itself, parsed only when first seen
 
-    The format is told from the first non-blank line: ``{`` starts JSON Lines.
-    A line that is not valid JSON yields ``(line, ValueError)``.
+
+def read_rows(lines: Iterable[bytes]) -> Iterator[tuple[int, Any, Any]]:
+    """``(line number, raw, row)`` from JSON Lines or CSV-with-header bytes, lazily.
+
+    The format is told from the first non-blank line: ``{`` starts JSON Lines,
+    whose rows are left as ``JSON`` (parsed on first sight by the pricer).
     """
-    import json
-
     iterator = iter(enumerate(lines, start=1))
-    first: tuple[int, str] | None = None
+    first: tuple[int, bytes] | None = None
     for number, text in iterator:
         if text.strip():
             first = (number, text)
             break
     if first is None:
         return
-    if first[1].lstrip().startswith("{"):
+    if first[1].lstrip().startswith(b"{"):
         for number, text in _chain(first, iterator):
-            if not text.strip():
-                continue
-            try:
-                yield number, json.loads(text)
-            except ValueError as exc:
-                yield number, ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})")
+            raw = text.strip()
+            if raw:
+                yield number, raw, JSON
         return
     import csv
 
     header_line = first[0]
-    stream = (text for _, text in _chain(first, iterator))
-    reader = csv.reader(stream)
+    reader = csv.reader(text.decode("utf-8", errors="replace") for _, text in _chain(first, iterator))
     header = [h.strip() for h in next(reader)]
     for cells in reader:
         number = header_line + reader.line_num - 1
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            yield number, ValueError(f"has {len(cells)} fields, the header has {len(header)}")
+            yield number, None, ValueError(f"has {len(cells)} fields, the header has {len(header)}")
             continue
-        yield number, {k: v for k, v in zip(header, cells, strict=True) if v.strip() != ""}
+        yield number, tuple(cells), {k: v for k, v in zip(header, cells, strict=True) if v.strip() != ""}
 
 
-def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+def _chain(first: tuple[int, bytes], rest: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
     yield first
     yield from rest
 
 
-def chunked_lines(read: Callable[[int], bytes], before_wait: Callable[[], None]) -> Iterator[str]:
+def chunked_lines(read: Callable[[int], bytes], before_wait: Callable[[], None]) -> Iterator[bytes]:
     """Lines of a byte stream, read as they arrive; ``before_wait`` runs before each
     read that may block, so results already computed reach the reader first."""
     pending = b""
@@ -194,7 +230,6 @@ def chunked_lines(read: Callable[[int], bytes], before_wait: Callable[[], None])
             break
         pending += chunk
         *lines, pending = pending.split(b"\n")
-        for line in lines:
-            yield line.decode("utf-8", errors="replace") + "\n"
+        yield from lines
     if pending:
-        yield pending.decode("utf-8", errors="replace")
+        yield pending

@@ -440,20 +440,24 @@ def batch(
             raise KetacalcError(f"cannot read {source!r} ({exc.strerror})", "check the path, or use - for stdin") from None
     read = getattr(stream, "read1", stream.read)
     failed = 0
+    sink = getattr(out, "buffer", None)
+
+    def flush() -> None:
+        out.flush()
+        if sink is not None:
+            sink.flush()
+
     try:
-        rows = read_rows(chunked_lines(read, out.flush))
+        rows = read_rows(chunked_lines(read, flush))
 
         def outcomes():
             nonlocal failed
-            for number, row in rows:
-                outcome = pricer.price(number, row) if not isinstance(row, ValueError) else None
-                if outcome is None or outcome.error is not None:
-                    message = str(row) if outcome is None else outcome.error
+            for number, raw, row in rows:
+                outcome = pricer.price(number, raw, row)
+                if outcome.error is not None:
                     failed += 1
-                    sys.stderr.write(f"line {number}: {message}\n")
-                    yield number, None, message
-                else:
-                    yield number, outcome.result, None
+                    sys.stderr.write(f"line {number}: {outcome.error}\n")
+                yield outcome
 
         write_batch(fmt, cat, outcomes(), out)
     finally:

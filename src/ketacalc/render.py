@@ -213,7 +213,7 @@ def _fields_of(records: Sequence[dict[str, Any]]) -> list[str]:
     return list(seen)
 
 
-def write_batch(fmt: Format, catalog: Any, outcomes: Iterable[tuple[int, Any, str | None]], out: IO[str]) -> None:
+def write_batch(fmt: Format, catalog: Any, outcomes: Iterable[Any], out: IO[str]) -> None:
     """Stream batch results: one record per input line, written as it is priced."""
     try:
         _write_batch(fmt, catalog, outcomes, out)
@@ -223,28 +223,68 @@ def write_batch(fmt: Format, catalog: Any, outcomes: Iterable[tuple[int, Any, st
         raise OutputClosed() from None
 
 
-def _write_batch(fmt: Format, catalog: Any, outcomes: Iterable[tuple[int, Any, str | None]], out: IO[str]) -> None:
+def _write_batch(fmt: Format, catalog: Any, outcomes: Iterable[Any], out: IO[str]) -> None:
+    import io
     import json
+    from collections import OrderedDict
 
     from ketacalc.views import COST_FIELDS, cost_csv, cost_record
 
-    def record(line: int, result: Any, error: str | None) -> dict[str, Any]:
-        if error is not None:
-            return {"line": line, "error": error}
-        return {"line": line, "error": None, **cost_record(catalog, result)}
+    # Equal keys mean equal results: each is serialised and encoded once (bounded),
+    # and only the line number is written afresh. Bytes go straight to the buffer.
+    sink = getattr(out, "buffer", None)
+    if sink is not None:
+        out.flush()
+        write = sink.write
+    else:  # a text-only stream (tests)
+        def write(data: bytes) -> Any:
+            return out.write(data.decode("utf-8"))
 
-    if fmt is Format.ndjson:
-        for item in outcomes:
-            out.write(json.dumps(record(*item), ensure_ascii=False, separators=(",", ":")) + "\n")
-    elif fmt is Format.json:
-        out.write("[")
-        for index, item in enumerate(outcomes):
-            out.write(("," if index else "") + "\n" + json.dumps(record(*item), ensure_ascii=False))
-        out.write("\n]\n")
-    else:
-        fields = ["line", "error", *COST_FIELDS]
-        out.write(("\t" if fmt is Format.tsv else ",").join(fields) + "\n")
-        for line, result, error in outcomes:
-            row = record(line, result, error)
-            write_delimited([cost_csv(row) if error is None else row], fields, out, fmt is Format.tsv, header=False)
+    bodies: OrderedDict[Any, bytes] = OrderedDict()
+    fields = ["line", "error", *COST_FIELDS]
+    tsv = fmt is Format.tsv
+    sep = "\t" if tsv else ","
+
+    def delimited(row: dict[str, Any]) -> str:
+        buffer = io.StringIO()
+        write_delimited([row], fields[1:], buffer, tsv, header=False)
+        return buffer.getvalue()
+
+    def make(result: Any) -> bytes:
+        record = cost_record(catalog, result)
+        if fmt in (Format.ndjson, Format.json):
+            return json.dumps(record, ensure_ascii=False, separators=(",", ":"))[1:].encode()
+        return delimited(cost_csv(record)).encode()
+
+    if fmt in (Format.csv, Format.tsv):
+        write((sep.join(fields) + "\n").encode())
+    wrote = False
+    for outcome in outcomes:
+        line = outcome.line
+        if outcome.error is None:
+            body = bodies.get(outcome.key)
+            if body is None:
+                body = bodies[outcome.key] = make(outcome.result)
+                if len(bodies) > 4096:
+                    bodies.popitem(last=False)
+            if fmt in (Format.csv, Format.tsv):
+                text = b"%d%s%s" % (line, sep.encode(), body)
+            else:
+                text = b'{"line":%d,"error":null,%s' % (line, body)
+        elif fmt in (Format.csv, Format.tsv):
+            text = (f"{line}{sep}" + delimited({"error": outcome.error})).encode()
+        else:
+            text = json.dumps({"line": line, "error": outcome.error}, ensure_ascii=False,
+                              separators=(",", ":")).encode()  # fmt: skip
+        if fmt is Format.json:
+            write((b",\n" if wrote else b"[\n") + text)
+        elif fmt is Format.ndjson:
+            write(text + b"\n")
+        else:
+            write(text)
+        wrote = True
+    if fmt is Format.json:
+        write(b"\n]\n" if wrote else b"[]\n")
+    if sink is not None:
+        sink.flush()
     out.flush()

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ketacalc import SCHEMA_VERSION
-from ketacalc.catalog import Catalog, Fact, PriceObs, Provider, current, newest
-from ketacalc.compare import CompareResult, CompareRow
-from ketacalc.eligibility import Availability, StateSummary, summary
+from ketacalc.catalog import current, newest
 from ketacalc.money import UNKNOWN, money_display, money_str, round_cents
-from ketacalc.pricing import CostResult
 from ketacalc.render import Column, TableView
 from ketacalc.usstates import STATES
+
+if TYPE_CHECKING:  # kept out of start-up: `cost` needs none of these
+    from ketacalc.catalog import Catalog, Fact, PriceObs, Provider
+    from ketacalc.compare import CompareResult, CompareRow
+    from ketacalc.eligibility import Availability, StateSummary
+    from ketacalc.pricing import CostResult
 
 CURRENCY = "USD"
 DISCLAIMER = "ketacalc prices and filters; it is not medical advice."
@@ -94,6 +97,8 @@ def _caption(dates: Sequence[date | None], extra: str = "") -> str:
 
 
 def provider_record(catalog: Catalog, provider: Provider, as_of: date) -> dict[str, Any]:
+    from ketacalc.eligibility import summary
+
     status = current(provider.status, as_of)
     # the lowest price of a plan a new client can buy (a returning-only top-up is not a "total")
     prices = [o for p in provider.plans if p.open_to("new") and (o := newest(p.prices, as_of)) is not None]
@@ -127,6 +132,8 @@ def provider_csv(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def providers_table(catalog: Catalog, records: list[dict[str, Any]], as_of: date) -> TableView:
+    from ketacalc.eligibility import summary
+
     rows = []
     for r, provider in zip(records, catalog.providers, strict=True):
         rows.append([
@@ -189,6 +196,8 @@ def _history(facts: Sequence[Any], as_of: date) -> list[dict[str, Any]]:
 
 
 def show_record(catalog: Catalog, provider: Provider, as_of: date) -> dict[str, Any]:
+    from ketacalc.eligibility import summary
+
     s = summary(provider, as_of)
     record: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
