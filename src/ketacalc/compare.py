@@ -96,17 +96,16 @@ class CompareResult:
 
 
 def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date, today: date) -> CompareRow:
+    routed = [p for p in provider.plans if query.route is None or p.route in (None, query.route)]
     plans = []
-    for plan in provider.plans:
-        if query.route is not None and plan.route not in (None, query.route):
-            continue
+    for plan in routed:
         if not plan.open_to("returning" if query.returning else "new"):
             continue
         obs = newest(plan.prices, as_of)
         if obs is not None:
             plans.append(PlanPrice(plan, obs))
     if query.returning and not plans:  # no returning plans: returning clients pay new-client prices
-        plans = [PlanPrice(p, o) for p in provider.plans if (o := newest(p.prices, as_of)) is not None]
+        plans = [PlanPrice(p, o) for p in routed if (o := newest(p.prices, as_of)) is not None]
     cost = None
     if query.sessions is not None:
         cost = price(

@@ -22,6 +22,13 @@ FLOAT_MESSAGE = (
 )
 
 
+def _to_cents(value: Decimal) -> Decimal:
+    try:
+        return value.quantize(CENT)
+    except InvalidOperation:  # more digits than Decimal's 28 once cents are added
+        raise ValueError(f"money {value} is too large") from None
+
+
 def parse_money(value: object) -> Decimal:
     """Turn an int, a quoted amount or a Decimal into a cents-exact Decimal.
 
@@ -34,13 +41,14 @@ def parse_money(value: object) -> Decimal:
     if isinstance(value, int):
         if value < 0:
             raise ValueError("money must not be negative")
-        return Decimal(value).quantize(CENT)
+        return _to_cents(Decimal(value))
     if isinstance(value, Decimal):
         if not value.is_finite() or value < 0:
             raise ValueError("money must be a non-negative amount")
-        if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
+        cents = _to_cents(value)
+        if value != cents:
             raise ValueError("money has at most two decimals")
-        return value.quantize(CENT)
+        return cents
     if isinstance(value, str):
         text = value.strip().replace(",", "")
         if text.startswith("$"):

@@ -95,11 +95,9 @@ class Optimiser:
             best.append(top if top is not None else -1)
             choice.append(pick)
 
-    def _later_course(self, n: int) -> list[int] | None:
+    def _later_course(self, n: int) -> list[int]:
         if n <= 0:
             return []
-        if not self._later:
-            return None
         self._extend(n)
         course = []
         while n > 0:
@@ -128,7 +126,7 @@ class Optimiser:
                 best_value, best_first = value, i
         if best_first < 0:
             return None
-        tail_course = self._later_course(n - self.first[best_first].sessions) or []
+        tail_course = self._later_course(n - self.first[best_first].sessions)
         return [("first", best_first)] + [("later", j) for j in tail_course]
 
 

@@ -1,0 +1,246 @@
+"""Behaviour of the pure core that the example tests do not reach: insurance that
+covers only some plans, routes and client types a provider has no plan for,
+compare's fallbacks and sort keys, and the catalog's lookup helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from ketacalc.catalog import build, conflicts, current
+from ketacalc.compare import CompareQuery, compare
+from ketacalc.pricing import CostQuery, Optimiser, Option, price, price_all
+from ketacalc.usstates import STATES, is_state_code
+
+TODAY = date(2026, 11, 21)
+D = Decimal
+
+SOURCES = {
+    "site": {"title": "The provider's own site", "tier": "A"},
+    "review": {"title": "An affiliate review", "tier": "C"},
+}
+
+
+def plan(
+    pid: str, sessions: int, client: str, price: str, *, as_of: str = "2026-01-10",
+    route: str | None = None, insured: str | None = None, installments: dict | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """One plan as written in providers.yaml, with one price observed by the provider's site."""
+    obs: dict[str, Any] = {"source": "site", "as_of": as_of, "price": price}
+    if installments:
+        obs["installments"] = installments
+    data: dict[str, Any] = {
+        "id": pid, "name": pid.replace("-", " ").title(), "sessions": sessions, "client": client,
+        "prices": [obs],
+    }  # fmt: skip
+    if route is not None:
+        data["route"] = route
+    if insured is not None:
+        data["insurance_prices"] = [{"source": "site", "as_of": as_of, "price": insured}]
+    return data
+
+
+def provider(pid: str = "acme", name: str = "Acme Ketamine", **extra: Any) -> dict[str, Any]:
+    return {"id": pid, "name": name, "status": [{"value": "operating", "source": "site"}], **extra}
+
+
+def make(*providers: dict[str, Any]):
+    return build({"sources": SOURCES, "providers": list(providers)})
+
+
+def cost(prov, sessions: int, **kw):
+    kw.setdefault("start", date(2026, 2, 1))
+    return price(prov, CostQuery(sessions=sessions, **kw), today=TODAY)
+
+
+# --------------------------------------------------------------- pricing: insurance on some plans only
+
+
+@pytest.fixture
+def partly_insured():
+    """Aetna pays for the short plan only; the long plan has a self-pay price alone."""
+    return make(provider(
+        plans=[
+            plan("short", 4, "any", "800", insured="200"),
+            plan("long", 10, "any", "500"),
+        ],
+        insurers=[{"source": "site", "as_of": "2026-01-10", "by_state": {"TX": ["Aetna"]}}],
+    )).providers[0]  # fmt: skip
+
+
+def test_a_plan_without_an_insurance_price_is_bought_self_pay_with_a_note(partly_insured):
+    r = cost(partly_insured, 14, insurer="aetna", state="TX")
+    # long self-pay + short insured: $500 + $200 beats 4 x short insured ($800)
+    assert sorted((p.plan.id, p.insured, p.charged) for p in r.purchases) == [
+        ("long", False, D("500.00")),
+        ("short", True, D("200.00")),
+    ]
+    assert r.total == D("700.00")
+    assert r.pricing == "mixed"
+    assert "No insurance price is published for Long; self-pay prices are used there." in r.notes
+    assert any(n.startswith("Insurance: Aetna in TX") for n in r.notes)
+
+
+def test_the_same_provider_without_insurance_is_all_self_pay(partly_insured):
+    r = cost(partly_insured, 14)
+    assert r.pricing == "self-pay"
+    # at list prices two long plans ($1,000, 20 sessions) beat long + short ($1,300)
+    assert [p.plan.id for p in r.purchases] == ["long", "long"]
+    assert r.total == D("1000.00")
+    assert not any("insurance" in n.casefold() for n in r.notes)
+
+
+# --------------------------------------------------------------- pricing: nothing to buy
+
+
+def test_a_route_the_provider_has_no_plan_for_is_unpriced_with_a_reason():
+    prov = make(provider(plans=[plan("tabs", 6, "any", "900", route="sublingual tablet")])).providers[0]
+    r = cost(prov, 6, route="nasal spray")
+    assert not r.priced
+    assert r.total is None and r.per_session is None and r.due_at_signup is None
+    assert r.pricing == "unknown"
+    assert "Acme Ketamine has no plan for route 'nasal spray'." in r.notes
+    assert cost(prov, 6, route="sublingual tablet").total == D("900.00")
+
+
+def test_a_provider_with_plans_but_no_price_by_as_of_is_unpriced_with_the_date():
+    prov = make(provider(plans=[plan("six", 6, "any", "900", as_of="2026-03-01")])).providers[0]
+    r = cost(prov, 6, as_of=date(2026, 2, 28))
+    assert not r.priced
+    assert r.notes == ("No Acme Ketamine price was observed on or before 2026-02-28.",)
+    assert cost(prov, 6, as_of=date(2026, 3, 1)).total == D("900.00")
+
+
+def test_a_provider_with_only_returning_plans_cannot_price_a_new_client():
+    prov = make(provider(plans=[plan("refill", 3, "returning", "300")])).providers[0]
+    new = cost(prov, 3)
+    assert not new.priced
+    assert new.total is None
+    assert "Acme Ketamine lists no plan open to new clients." in new.notes
+    returning = cost(prov, 3, returning=True)
+    assert returning.priced
+    assert returning.total == D("300.00")
+    assert not any("open to" in n for n in returning.notes)
+
+
+def test_zero_sessions_is_refused_by_the_engine(catalog):
+    with pytest.raises(ValueError, match="positive"):
+        Optimiser([Option(D("10.00"), 1)], []).solve(0)
+    with pytest.raises(ValueError, match="positive"):
+        price(catalog.find("mindbloom"), CostQuery(sessions=0), today=TODAY)
+
+
+def test_price_all_prices_every_provider_in_file_order(catalog):
+    query = CostQuery(sessions=18, as_of=TODAY, start=TODAY)
+    results = price_all(catalog, query, today=TODAY)
+    assert [r.provider.id for r in results] == [p.id for p in catalog.providers]
+    for r in results:
+        alone = price(r.provider, query, today=TODAY)
+        assert (r.total, r.sessions_covered, r.notes) == (alone.total, alone.sessions_covered, alone.notes)
+        # a result is priced exactly when it has a total, and unknown is never $0
+        assert r.priced == (r.total is not None)
+        assert r.total is None or r.total > 0
+    priced = {r.provider.id for r in results if r.priced}
+    assert priced == {"innerwell", "better-u", "mindbloom", "joyous", "isha-health"}
+
+
+# --------------------------------------------------------------- compare
+
+
+def test_compare_rejects_an_unknown_sort_key(catalog):
+    with pytest.raises(ValueError, match="unknown sort key 'price'"):
+        compare(catalog, CompareQuery(sort="price"), today=TODAY)
+
+
+def test_compare_returning_without_returning_plans_shows_new_client_prices():
+    cat = make(provider(plans=[
+        plan("intro", 4, "new", "400", installments={"count": 2, "amount": "200"}),
+        plan("course", 8, "new", "720"),
+    ]))  # fmt: skip
+    [row] = compare(cat, CompareQuery(returning=True), today=TODAY).rows
+    assert [p.plan.id for p in row.plans] == ["intro", "course"]
+    assert row.total == D("400.00")
+    assert row.per_session == D("90.00")
+    assert row.due_at_signup == D("200.00")
+
+
+def test_compare_returning_fallback_respects_the_route(catalog):
+    """A returning Mindbloom client asking for a route Mindbloom has no returning plan for
+    sees the new-client plans, as the cost engine prices them, never another route's plans."""
+    query = CompareQuery(returning=True, route="nasal spray")
+    [row] = [r for r in compare(catalog, query, today=TODAY).rows if r.provider.id == "mindbloom"]
+    assert [p.plan.id for p in row.plans] == ["new-6", "new-12", "new-18"]
+    assert row.total == D("1290.00")  # not $954, the returning injectables plan
+    assert row.per_session == D("165.00")
+    costed = compare(catalog, CompareQuery(returning=True, route="nasal spray", sessions=6), today=TODAY)
+    [row6] = [r for r in costed.rows if r.provider.id == "mindbloom"]
+    assert row6.total == row.total == D("1290.00")
+
+
+def test_compare_sort_by_due_at_signup_puts_unknowns_last():
+    cat = make(
+        provider("zed", "Zed", plans=[plan("one", 1, "any", "150")]),
+        provider("amy", "Amy", plans=[
+            plan("six", 6, "any", "900", installments={"count": 3, "amount": "300"}),
+        ]),  # fmt: skip
+        provider("bob", "Bob"),  # no plans: due at sign-up unknown
+        provider("cal", "Cal", plans=[plan("refill", 2, "returning", "50")]),  # nothing a new client can buy
+    )
+    rows = compare(cat, CompareQuery(sort="due-at-signup"), today=TODAY).rows
+    assert [(r.provider.id, r.due_at_signup) for r in rows] == [
+        ("zed", D("150.00")),
+        ("amy", D("300.00")),
+        ("bob", None),
+        ("cal", None),
+    ]
+
+
+# --------------------------------------------------------------- catalog helpers
+
+
+def test_catalog_sources_are_looked_up_by_id_with_their_tier(catalog):
+    ids = catalog.source_ids()
+    assert len(ids) == len(set(ids)) > 0
+    for provider_ in catalog.providers:
+        assert set(provider_.source_ids()) <= set(ids)  # every cited source is defined
+    for sid in ids:
+        source = catalog.source(sid)
+        assert source.id == sid
+        assert source.official == (source.tier == "A")
+    assert catalog.source("innerbody-2025").official is False
+    with pytest.raises(KeyError):
+        catalog.source("no-such-source")
+
+
+def test_newest_as_of_is_the_newest_dated_observation(catalog):
+    rows = {r.provider.id: r for r in compare(catalog, CompareQuery(), today=TODAY).rows}
+    for provider_ in catalog.providers:
+        assert provider_.newest_as_of() == rows[provider_.id].data_as_of
+    assert catalog.find("innerwell").newest_as_of() == date(2026, 5, 5)
+    undated = make(provider(notes=[{"value": "No dates anywhere.", "source": "review"}])).providers[0]
+    assert undated.newest_as_of() is None
+
+
+def test_conflicts_are_older_observations_that_disagree(catalog):
+    routes = catalog.find("innerwell").routes
+    assert current(routes).value == ("lozenge",)
+    assert [f.value for f in conflicts(routes)] == [("oral rapid-dissolve tablet",)]
+    # as of the review, the tablet was the newest word and the lozenge not yet said
+    assert current(routes, date(2025, 6, 13)).value == ("oral rapid-dissolve tablet",)
+    assert conflicts(routes, date(2025, 6, 13)) == []
+    # agreeing observations are not conflicts; no observations, no conflicts
+    assert conflicts(catalog.find("innerwell").status) == []
+    assert conflicts(()) == []
+
+
+# --------------------------------------------------------------- states
+
+
+def test_is_state_code_takes_exact_usps_codes_only():
+    assert all(is_state_code(code) for code in STATES)
+    assert is_state_code("DC")
+    for text in ("tx", "Texas", "PR", "GU", "", "TXX"):
+        assert not is_state_code(text)
