@@ -21,7 +21,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-BARE_APP = '''
+BARE_APP = """
 import typer
 
 app = typer.Typer()
@@ -34,16 +34,16 @@ def main(name: str) -> None:
 
 if __name__ == "__main__":
     app()
-'''
+"""
 
-IDENTITY_FILTER = '''
+IDENTITY_FILTER = """
 import json
 import sys
 
 write = sys.stdout.write
 for line in sys.stdin:
     write(json.dumps(json.loads(line)) + "\\n")
-'''
+"""
 
 
 def run(argv: list[str], stdin_path: str | None = None) -> tuple[float, int]:
@@ -62,7 +62,9 @@ def run(argv: list[str], stdin_path: str | None = None) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def alternate(a: list[str], b: list[str], rounds: int, stdin_a: str | None = None, stdin_b: str | None = None):
+def alternate(
+    a: list[str], b: list[str], rounds: int, stdin_a: str | None = None, stdin_b: str | None = None
+):
     run(a, stdin_a), run(b, stdin_b)  # warm caches (OS page cache, ketacalc's data cache)
     times_a, times_b, mem_a, mem_b = [], [], [], []
     for _ in range(rounds):
@@ -70,7 +72,12 @@ def alternate(a: list[str], b: list[str], rounds: int, stdin_a: str | None = Non
         times_a.append(t), mem_a.append(m)
         t, m = run(b, stdin_b)
         times_b.append(t), mem_b.append(m)
-    return statistics.median(times_a), statistics.median(times_b), statistics.median(mem_a), statistics.median(mem_b)
+    return (
+        statistics.median(times_a),
+        statistics.median(times_b),
+        statistics.median(mem_a),
+        statistics.median(mem_b),
+    )
 
 
 def verdict(ok: bool) -> str:
@@ -83,11 +90,15 @@ def startup(rounds: int = 21) -> None:
         bare.write_text(BARE_APP)
         ours = [sys.executable, "-m", "ketacalc", "cost", "mindbloom", "--sessions", "18", "--format", "json"]
         t_k, t_b, m_k, m_b = alternate(ours, [sys.executable, str(bare), "x"], rounds)
-    print(f"start-up: `ketacalc cost mindbloom --sessions 18 --format json` vs a bare one-command Typer app")
-    print(f"  median wall time  {t_k * 1000:7.1f} ms vs {t_b * 1000:7.1f} ms  ratio {t_k / t_b:.2f}x "
-          f"(target <= 1.3x, aim 1.1x): {verdict(t_k / t_b <= 1.3)}")
-    print(f"  median peak RSS   {m_k / 1024:7.1f} MiB vs {m_b / 1024:7.1f} MiB ratio {m_k / m_b:.2f}x "
-          f"(target <= 1.3x): {verdict(m_k / m_b <= 1.3)}")
+    print("start-up: `ketacalc cost mindbloom --sessions 18 --format json` vs a bare one-command Typer app")
+    print(
+        f"  median wall time  {t_k * 1000:7.1f} ms vs {t_b * 1000:7.1f} ms  ratio {t_k / t_b:.2f}x "
+        f"(target <= 1.3x, aim 1.1x): {verdict(t_k / t_b <= 1.3)}"
+    )
+    print(
+        f"  median peak RSS   {m_k / 1024:7.1f} MiB vs {m_b / 1024:7.1f} MiB ratio {m_k / m_b:.2f}x "
+        f"(target <= 1.3x): {verdict(m_k / m_b <= 1.3)}"
+    )
 
 
 def scenarios(path: Path, count: int, seed: int = 7) -> None:
@@ -120,11 +131,17 @@ def batch(rounds: int = 5) -> None:
         ours = [sys.executable, "-m", "ketacalc", "batch", "-"]
         t_k, t_f, m_k, _ = alternate(ours, [sys.executable, str(filt)], rounds, str(big), str(big))
         _, _, m_small, _ = alternate(ours, ours, 3, str(small), str(small))
-    print(f"batch: 100,000 scenarios ({unique:,} distinct) vs a JSON-lines identity filter (read, loads, dumps, write)")
-    print(f"  median wall time  {t_k:6.2f} s vs {t_f:6.2f} s   throughput ratio {t_f / t_k:.2f}x "
-          f"(target >= 0.5x): {verdict(t_f / t_k >= 0.5)}")
-    print(f"  peak RSS 100,000 vs 1,000 scenarios: {m_k / 1024:.1f} MiB vs {m_small / 1024:.1f} MiB, "
-          f"ratio {m_k / m_small:.2f}x (target <= 1.5x): {verdict(m_k / m_small <= 1.5)}")
+    print(
+        f"batch: 100,000 scenarios ({unique:,} distinct) vs a JSON-lines identity filter (read, loads, dumps, write)"
+    )
+    print(
+        f"  median wall time  {t_k:6.2f} s vs {t_f:6.2f} s   throughput ratio {t_f / t_k:.2f}x "
+        f"(target >= 0.5x): {verdict(t_f / t_k >= 0.5)}"
+    )
+    print(
+        f"  peak RSS 100,000 vs 1,000 scenarios: {m_k / 1024:.1f} MiB vs {m_small / 1024:.1f} MiB, "
+        f"ratio {m_k / m_small:.2f}x (target <= 1.5x): {verdict(m_k / m_small <= 1.5)}"
+    )
 
 
 def optimiser() -> None:
@@ -144,15 +161,21 @@ def optimiser() -> None:
                     ProviderPricer(provider, CostQuery(sessions=n, returning=returning), today).price(n)
             best = min(best, time.perf_counter() - start)
         totals[n] = best
-        print(f"  N = {n:>6,}: {best * 1000:7.2f} ms for {len(catalog.providers)} providers, new and returning")
-    print(f"  growth 100 -> 10,000: {totals[10_000] / totals[100]:.1f}x for 100x the sessions; "
-          f"N = 10,000 under 50 ms: {verdict(totals[10_000] < 0.05)}")
+        print(
+            f"  N = {n:>6,}: {best * 1000:7.2f} ms for {len(catalog.providers)} providers, new and returning"
+        )
+    print(
+        f"  growth 100 -> 10,000: {totals[10_000] / totals[100]:.1f}x for 100x the sessions; "
+        f"N = 10,000 under 50 ms: {verdict(totals[10_000] < 0.05)}"
+    )
 
 
 def main() -> None:
     which = sys.argv[1:] or ["startup", "batch", "optimiser"]
     env = os.environ.get("KETACALC_CACHE_DIR")
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; ketacalc data cache: {env or 'default'}\n")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores; ketacalc data cache: {env or 'default'}\n"
+    )
     for name in which:
         {"startup": startup, "batch": batch, "optimiser": optimiser}[name]()
         print()

@@ -65,15 +65,23 @@ def cli():
     return run
 
 
-def run_subprocess(*args: str, input: str | None = None, env: dict[str, str] | None = None,
-                   shell: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_subprocess(
+    *args: str, input: str | None = None, env: dict[str, str] | None = None, shell: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the installed ``ketacalc`` (``python -m ketacalc``) as a real process."""
     full_env = {**os.environ, **(env or {})}
     if shell is not None:
-        return subprocess.run(shell, shell=True, capture_output=True, text=True, env=full_env, input=input,
-                              timeout=60)
-    return subprocess.run([sys.executable, "-m", "ketacalc", *args], capture_output=True, text=True,
-                          env=full_env, input=input, timeout=60)
+        return subprocess.run(
+            shell, shell=True, capture_output=True, text=True, env=full_env, input=input, timeout=60
+        )
+    return subprocess.run(
+        [sys.executable, "-m", "ketacalc", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        timeout=60,
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -92,6 +100,8 @@ def golden(request: pytest.FixtureRequest):
                 pytest.fail(f"golden file {path} is missing; run pytest --update-golden to create it")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        assert text == path.read_text(encoding="utf-8"), f"output differs from {path}; rerun with --update-golden if intended"
+        assert text == path.read_text(encoding="utf-8"), (
+            f"output differs from {path}; rerun with --update-golden if intended"
+        )
 
     return check

@@ -39,15 +39,87 @@ _SCALAR_RE = re.compile(
 _LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
 
 YAML_TOKENS = [
-    "", "~", "null", "true", "false", "yes", "no", "on", "0", "-1", "1e3", "1.5", ".nan", "-.inf",
-    "0x1F", "0o17", "0b101", "1_000", "1:30", "2025-02-30", "2030-01-01", "2025-06-13T10:00:00Z",
-    "'quoted'", '"dq"', '"\\x00"', "[]", "{}", "[a, b]", "{a: 1}", "- x", "? x", ": x", "&a x", "*a",
-    "*undefined", "&a [*a]", "<<: {a: 1}", "|\n  block", ">-\n  folded", "!!str 1", "!!int 1", "!!int x",
-    '!!int ""', '!!int "-"', "!!float x", '!!float ""', "!!bool maybe", '!!bool ""', "!!null x",
-    "!!timestamp x", "!!binary aGk=", "!!map x", "!!seq x", "!!set {a}", "!!omap [a: 1]",
-    "!!python/object/apply:os.system [true]", "!local x", "!<tag:x> y", "%YAML 1.1", "---", "...",
-    "\t", "#", "@", "`", "'unclosed", '"unclosed', "[unclosed", "{unclosed", "a: b: c",
-    "9" * 5000, "XX", "TX", "A", "D", "operating", "new", "returning", "monthly", "é", "\U0001f600",
+    "",
+    "~",
+    "null",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "0",
+    "-1",
+    "1e3",
+    "1.5",
+    ".nan",
+    "-.inf",
+    "0x1F",
+    "0o17",
+    "0b101",
+    "1_000",
+    "1:30",
+    "2025-02-30",
+    "2030-01-01",
+    "2025-06-13T10:00:00Z",
+    "'quoted'",
+    '"dq"',
+    '"\\x00"',
+    "[]",
+    "{}",
+    "[a, b]",
+    "{a: 1}",
+    "- x",
+    "? x",
+    ": x",
+    "&a x",
+    "*a",
+    "*undefined",
+    "&a [*a]",
+    "<<: {a: 1}",
+    "|\n  block",
+    ">-\n  folded",
+    "!!str 1",
+    "!!int 1",
+    "!!int x",
+    '!!int ""',
+    '!!int "-"',
+    "!!float x",
+    '!!float ""',
+    "!!bool maybe",
+    '!!bool ""',
+    "!!null x",
+    "!!timestamp x",
+    "!!binary aGk=",
+    "!!map x",
+    "!!seq x",
+    "!!set {a}",
+    "!!omap [a: 1]",
+    "!!python/object/apply:os.system [true]",
+    "!local x",
+    "!<tag:x> y",
+    "%YAML 1.1",
+    "---",
+    "...",
+    "\t",
+    "#",
+    "@",
+    "`",
+    "'unclosed",
+    '"unclosed',
+    "[unclosed",
+    "{unclosed",
+    "a: b: c",
+    "9" * 5000,
+    "XX",
+    "TX",
+    "A",
+    "D",
+    "operating",
+    "new",
+    "returning",
+    "monthly",
+    "é",
+    "\U0001f600",
 ]
 TAGS = ["!!bool", "!!int", "!!float", "!!null", "!!str", "!!timestamp", "!!binary", "!!map", "!!seq"]
 
@@ -117,14 +189,16 @@ def test_arbitrary_yaml_punctuation(text: str) -> None:
 
 
 @FUZZ
-@given(st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10)),
-    lambda children: st.one_of(
-        st.lists(children, max_size=4),
-        st.dictionaries(st.text(min_size=1, max_size=8), children, max_size=4),
-    ),
-    max_leaves=30,
-))
+@given(
+    st.recursive(
+        st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10)),
+        lambda children: st.one_of(
+            st.lists(children, max_size=4),
+            st.dictionaries(st.text(min_size=1, max_size=8), children, max_size=4),
+        ),
+        max_leaves=30,
+    )
+)
 def test_arbitrary_structures_as_json(value: object) -> None:
     import json
 
@@ -139,7 +213,7 @@ def test_arbitrary_structures_as_json(value: object) -> None:
 def test_delete_a_line(base: str, data: st.DataObject) -> None:
     lines = BASES[base].splitlines(keepends=True)
     index = data.draw(st.integers(0, len(lines) - 1))
-    check("".join(lines[:index] + lines[index + 1:]))
+    check("".join(lines[:index] + lines[index + 1 :]))
 
 
 @FUZZ

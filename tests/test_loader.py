@@ -27,8 +27,14 @@ GOOD = HERE / "data" / "good"
 SHIPPED = HERE.parent / "providers.yaml"
 BAD_FILES = sorted(p for p in BAD.iterdir() if p.is_file())
 REQUIRED_IDS = {
-    "innerwell", "better-u", "mindbloom", "joyous",
-    "kalm-health", "nue-life", "peak", "isha-health",
+    "innerwell",
+    "better-u",
+    "mindbloom",
+    "joyous",
+    "kalm-health",
+    "nue-life",
+    "peak",
+    "isha-health",
 }
 
 
@@ -37,7 +43,7 @@ def expectation(path: Path) -> str:
     first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8")
     prefix = "# expect: "
     assert first.startswith(prefix), f"{path.name}: first line must be '# expect: ...'"
-    fragment = first[len(prefix):].strip()
+    fragment = first[len(prefix) :].strip()
     assert fragment, f"{path.name}: empty expectation"
     return fragment
 
@@ -242,9 +248,7 @@ def test_yaml_level_and_schema_problems_are_reported_together() -> None:
     """
     text = (GOOD / "minimal.yaml").read_text(encoding="utf-8")
     text = text.replace("    name: Acme Ketamine\n", "    name: Acme Ketamine\n    name: Again\n")
-    text = text.replace(
-        "price: 1200\n            installments: {count: 3, amount: 400}", "price: 1200.50"
-    )
+    text = text.replace("price: 1200\n            installments: {count: 3, amount: 400}", "price: 1200.50")
     problems = problems_in(text)
     assert [(p.line, p.path) for p in problems] == [
         (13, "providers.0.name"),
@@ -262,7 +266,7 @@ def test_problems_are_sorted_and_unique() -> None:
 
 def _token_at(path: Path, problem: DataProblem) -> str:
     line = path.read_text(encoding="utf-8").split("\n")[problem.line - 1]
-    return line[problem.column - 1:]
+    return line[problem.column - 1 :]
 
 
 @pytest.mark.parametrize(
@@ -360,7 +364,10 @@ def test_very_deep_nesting_is_refused_without_crashing(tmp_path: Path, text: str
     assert path.stat().st_size < loader.MAX_BYTES
     run = subprocess.run(
         [sys.executable, "-c", _LOAD_SCRIPT, str(path)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     crashed = f"exit status {run.returncode} (-11: segmentation fault)\n{run.stderr[-2000:]}"
     assert run.returncode == 3, crashed

@@ -6,7 +6,6 @@ Figures marked "review" are the 2025-06-13 review table, reproduced with
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -133,7 +132,7 @@ def test_returning_client_buys_returning_plans_only(catalog):
 
 def test_returning_client_pays_new_client_plans_when_none_are_listed_for_them(catalog):
     better_u = catalog.find("better-u")
-    no_returning = replace(better_u, plans=tuple(p for p in better_u.plans if p.client != "returning"))
+    no_returning = better_u._replace(plans=tuple(p for p in better_u.plans if p.client != "returning"))
     r = price(no_returning, CostQuery(sessions=12, returning=True, as_of=REVIEW, start=REVIEW), today=TODAY)
     # 5 + 9 sessions: $500 + $792
     assert r.total == D("1292.00")

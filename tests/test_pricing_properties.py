@@ -410,7 +410,7 @@ def test_the_lowest_total_wins_after_discounts(provider_id, n, returning, as_of,
 
 
 def _fields(query: CostQuery) -> dict:
-    return {name: getattr(query, name) for name in CostQuery.__dataclass_fields__}
+    return {name: getattr(query, name) for name in CostQuery._fields}
 
 
 # --------------------------------------------------------------- add_months

@@ -5,11 +5,22 @@ def test_providers_json_lists_every_required_provider(cli):
     result = cli("providers", "--format", "json")
     assert result.exit_code == 0, result.stderr
     ids = {row["id"] for row in result.json()}
-    assert {"innerwell", "better-u", "mindbloom", "joyous", "kalm-health", "nue-life", "peak", "isha-health"} <= ids
+    assert {
+        "innerwell",
+        "better-u",
+        "mindbloom",
+        "joyous",
+        "kalm-health",
+        "nue-life",
+        "peak",
+        "isha-health",
+    } <= ids
 
 
 def test_unknown_provider_is_one_line_with_a_suggestion(cli):
     result = cli("show", "mindblom")
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == ["Error: unknown provider 'mindblom' — did you mean mindbloom?"]
+    assert result.stderr.strip().splitlines() == [
+        "Error: unknown provider 'mindblom' — did you mean mindbloom?"
+    ]
     assert result.stdout == ""

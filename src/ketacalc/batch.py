@@ -166,7 +166,9 @@ class BatchPricer:
                 return f"not valid JSON ({getattr(exc, 'msg', exc)} at column {getattr(exc, 'colno', 1)})"
         try:
             if not isinstance(row, dict):
-                raise UsageProblem("a scenario must be a JSON object", 'write {"provider": "mindbloom", "sessions": 18}')
+                raise UsageProblem(
+                    "a scenario must be a JSON object", 'write {"provider": "mindbloom", "sessions": 18}'
+                )
             name, query = scenario_query(row, self.parse)
             provider = self.catalog.find(name)
         except KetacalcError as exc:

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from ketacalc.errors import UnknownProvider
 
+# Records are NamedTuples, not dataclasses: they are immutable all the same and
+# several times cheaper to define, which keeps start-up fast (see benchmarks/).
+
 T = TypeVar("T")
-O = TypeVar("O", bound="Observed")
+ObsT = TypeVar("ObsT")  # any observation: something with .source and .as_of
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     tier: str
@@ -30,40 +31,29 @@ class Source:
     date: date | None = None
     note: str | None = None
 
-    @property
-    def official(self) -> bool:
-        """Tier A: the provider's own site or code."""
-        return self.tier == "A"
 
-
-@dataclass(frozen=True, slots=True)
-class Observed:
+class Fact(NamedTuple, Generic[T]):
     source: str
     as_of: date | None  # None: the source is undated
-
-
-@dataclass(frozen=True, slots=True)
-class Fact(Observed, Generic[T]):
     value: T
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Installments:
+class Installments(NamedTuple):
     count: int
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class PriceObs(Observed):
+class PriceObs(NamedTuple):
+    source: str
+    as_of: date
     price: Decimal
     installments: Installments | None = None
     pay_in_full_discount: Decimal | None = None
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     id: str
     name: str
     sessions: int
@@ -78,8 +68,9 @@ class Plan:
         return self.client in (client, "any")
 
 
-@dataclass(frozen=True, slots=True)
-class StatesObs(Observed):
+class StatesObs(NamedTuple):
+    source: str
+    as_of: date | None
     codes: frozenset[str]
     complete: bool
     count: int | None
@@ -87,28 +78,28 @@ class StatesObs(Observed):
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class InClinic(Observed):
+class InClinic(NamedTuple):
+    source: str
+    as_of: date | None
     states: tuple[str, ...]
     services: str
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class InsurerList(Observed):
+class InsurerList(NamedTuple):
+    source: str
+    as_of: date | None
     by_state: dict[str, tuple[str, ...]]
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Consult:
+class Consult(NamedTuple):
     fee: Decimal | None
     prepayment: str | None
     refundable_if_ineligible: bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class Provider:
+class Provider(NamedTuple):
     id: str
     name: str
     website: str | None
@@ -131,46 +122,36 @@ class Provider:
     cost_notes: tuple[Fact[str], ...]
     notes: tuple[Fact[str], ...]
 
-    def observed_dates(self) -> list[date]:
-        dates: list[date] = []
+    def _observations(self) -> Iterable[Any]:
         for group in (
             self.status, self.states, self.in_clinic, self.consult, self.insurance, self.insurers,
             self.hsa_fsa, self.sitter_required, self.id_verification, self.integration,
             self.starter_kit, self.routes, self.dose_flexibility, self.trd_suitability,
             self.cost_notes, self.notes,
         ):  # fmt: skip
-            dates.extend(obs.as_of for obs in group if obs.as_of is not None)
+            yield from group
         for plan in self.plans:
-            dates.extend(obs.as_of for obs in (*plan.prices, *plan.insurance_prices) if obs.as_of)
-        return dates
+            yield from plan.prices
+            yield from plan.insurance_prices
 
-    def newest_as_of(self) -> date | None:
-        dates = self.observed_dates()
-        return max(dates) if dates else None
+    def observed_dates(self) -> list[date]:
+        return [obs.as_of for obs in self._observations() if obs.as_of is not None]
 
     def source_ids(self) -> list[str]:
-        found: list[str] = []
-        for group in (
-            self.status, self.states, self.in_clinic, self.consult, self.insurance, self.insurers,
-            self.hsa_fsa, self.sitter_required, self.id_verification, self.integration,
-            self.starter_kit, self.routes, self.dose_flexibility, self.trd_suitability,
-            self.cost_notes, self.notes,
-        ):  # fmt: skip
-            found.extend(obs.source for obs in group)
-        for plan in self.plans:
-            found.extend(obs.source for obs in (*plan.prices, *plan.insurance_prices))
-        return list(dict.fromkeys(found))
+        return list(dict.fromkeys(obs.source for obs in self._observations()))
 
 
-@dataclass(frozen=True, slots=True)
 class Catalog:
-    sources: dict[str, Source]
-    providers: tuple[Provider, ...]
-    path: str = ""
-    _index: dict[str, Provider] = field(default_factory=dict, compare=False, repr=False)
+    """Every provider and source of one data file, with name lookup."""
 
-    def __post_init__(self) -> None:
-        for provider in self.providers:
+    __slots__ = ("sources", "providers", "path", "_index")
+
+    def __init__(self, sources: dict[str, Source], providers: tuple[Provider, ...], path: str = "") -> None:
+        self.sources = sources
+        self.providers = providers
+        self.path = path
+        self._index: dict[str, Provider] = {}
+        for provider in providers:
             for name in (provider.id, provider.name, *provider.aliases):
                 self._index.setdefault(name_key(name), provider)
 
@@ -187,12 +168,6 @@ class Catalog:
         suggestions = list(dict.fromkeys(self._index[k].id for k in close))
         raise UnknownProvider(name, suggestions, [p.id for p in self.providers])
 
-    def source(self, source_id: str) -> Source:
-        return self.sources[source_id]
-
-    def source_ids(self) -> list[str]:
-        return list(self.sources)
-
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -204,17 +179,17 @@ def name_key(name: str) -> str:
 # --------------------------------------------------------------- observations
 
 
-def _rank(obs: Observed) -> date:
+def _rank(obs: Any) -> date:
     return obs.as_of or date.min  # undated observations count as the oldest
 
 
-def newest(observations: Iterable[O], as_of: date | None = None) -> O | None:
+def newest(observations: Iterable[ObsT], as_of: date | None = None) -> ObsT | None:
     """The newest observation on or before ``as_of`` (later in the file wins a tie).
 
     Undated observations are older than any dated one; with ``as_of`` given they
     still count, since the source was published before the data file was made.
     """
-    best: O | None = None
+    best: ObsT | None = None
     for obs in observations:
         if as_of is not None and obs.as_of is not None and obs.as_of > as_of:
             continue
@@ -225,14 +200,6 @@ def newest(observations: Iterable[O], as_of: date | None = None) -> O | None:
 
 def current(facts: Sequence[Fact[T]], as_of: date | None = None) -> Fact[T] | None:
     return newest(facts, as_of)
-
-
-def conflicts(facts: Sequence[Fact[Any]], as_of: date | None = None) -> list[Fact[Any]]:
-    """Older observations whose value differs from the current one."""
-    now = current(facts, as_of)
-    if now is None:
-        return []
-    return [f for f in facts if f is not now and f.value != now.value and (as_of is None or _rank(f) <= as_of)]
 
 
 # --------------------------------------------------------------- building
@@ -296,21 +263,34 @@ def build(data: dict[str, Any], path: str = "") -> Catalog:
                 status=_facts(p["status"]),
                 states=tuple(
                     StatesObs(
-                        source=s["source"], as_of=_d(s.get("as_of")), codes=frozenset(s.get("codes", ())),
-                        complete=s.get("complete", False), count=s.get("count"),
-                        count_is_minimum=s.get("count_is_minimum", False), note=s.get("note"),
+                        source=s["source"],
+                        as_of=_d(s.get("as_of")),
+                        codes=frozenset(s.get("codes", ())),
+                        complete=s.get("complete", False),
+                        count=s.get("count"),
+                        count_is_minimum=s.get("count_is_minimum", False),
+                        note=s.get("note"),
                     )
                     for s in p.get("states", ())
                 ),  # fmt: skip
                 in_clinic=tuple(
-                    InClinic(source=c["source"], as_of=_d(c.get("as_of")), states=tuple(c["states"]),
-                             services=c["services"], note=c.get("note"))
+                    InClinic(
+                        source=c["source"],
+                        as_of=_d(c.get("as_of")),
+                        states=tuple(c["states"]),
+                        services=c["services"],
+                        note=c.get("note"),
+                    )
                     for c in p.get("in_clinic", ())
                 ),  # fmt: skip
                 plans=tuple(
                     Plan(
-                        id=pl["id"], name=pl["name"], sessions=pl["sessions"], client=pl["client"],
-                        billing=pl.get("billing", "one-time"), route=pl.get("route"),
+                        id=pl["id"],
+                        name=pl["name"],
+                        sessions=pl["sessions"],
+                        client=pl["client"],
+                        billing=pl.get("billing", "one-time"),
+                        route=pl.get("route"),
                         prices=tuple(_price(o) for o in pl.get("prices", ())),
                         insurance_prices=tuple(_price(o) for o in pl.get("insurance_prices", ())),
                         note=pl.get("note"),
@@ -320,8 +300,12 @@ def build(data: dict[str, Any], path: str = "") -> Catalog:
                 consult=_facts(p.get("consult", []), _consult),
                 insurance=_facts(p.get("insurance", [])),
                 insurers=tuple(
-                    InsurerList(source=i["source"], as_of=_d(i.get("as_of")),
-                                by_state={k: tuple(v) for k, v in i["by_state"].items()}, note=i.get("note"))
+                    InsurerList(
+                        source=i["source"],
+                        as_of=_d(i.get("as_of")),
+                        by_state={k: tuple(v) for k, v in i["by_state"].items()},
+                        note=i.get("note"),
+                    )
                     for i in p.get("insurers", ())
                 ),  # fmt: skip
                 hsa_fsa=_facts(p.get("hsa_fsa", [])),

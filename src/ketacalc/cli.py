@@ -66,7 +66,11 @@ FormatOpt = Annotated[
 ]  # fmt: skip
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", metavar="DATE", help="Use the newest figures on or before DATE (YYYY-MM-DD). Default: today."),
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Use the newest figures on or before DATE (YYYY-MM-DD). Default: today.",
+    ),
 ]
 ProviderArg = Annotated[
     str,
@@ -89,7 +93,9 @@ def today() -> date:
                 raise ValueError
             return date.fromisoformat(pinned)
         except ValueError:
-            raise UsageProblem(f"KETACALC_TODAY={pinned!r} is not a date", "set it as YYYY-MM-DD or unset it") from None
+            raise UsageProblem(
+                f"KETACALC_TODAY={pinned!r} is not a date", "set it as YYYY-MM-DD or unset it"
+            ) from None
     return date.today()
 
 
@@ -104,7 +110,9 @@ def parse_date(text: str | None, option: str) -> date | None:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageProblem(f"{option} {text!r} is not a date", "write it as YYYY-MM-DD, e.g. 2025-06-13") from None
+        raise UsageProblem(
+            f"{option} {text!r} is not a date", "write it as YYYY-MM-DD, e.g. 2025-06-13"
+        ) from None
 
 
 def parse_state(text: str | None) -> str | None:
@@ -116,7 +124,11 @@ def parse_state(text: str | None) -> str | None:
     try:
         return parse(text)
     except UnknownState as exc:
-        fix = f"did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else "use a USPS code such as TX or a name such as Texas"
+        fix = (
+            f"did you mean {' or '.join(exc.suggestions)}?"
+            if exc.suggestions
+            else "use a USPS code such as TX or a name such as Texas"
+        )
         raise UsageProblem(f"--state {text!r} is not a US state or DC", fix) from None
 
 
@@ -165,7 +177,10 @@ def parse_pace(text: str) -> Decimal:
         if not pace.is_finite() or pace <= 0 or pace > 14:
             raise ValueError
     except (ValueError, ArithmeticError):
-        raise UsageProblem(f"--pace {text!r} is not a pace", "give sessions a week, more than 0 and at most 14, e.g. 1 or 0.5") from None
+        raise UsageProblem(
+            f"--pace {text!r} is not a pace",
+            "give sessions a week, more than 0 and at most 14, e.g. 1 or 0.5",
+        ) from None
     return pace
 
 
@@ -211,7 +226,9 @@ def root(
     ctx.obj = {"data": str(data) if data is not None else None}
 
 
-def _emit(fmt: Format, records: Any, view_factory: Any, fields: Sequence[str] | None = None, csv_rows: Any = None) -> None:
+def _emit(
+    fmt: Format, records: Any, view_factory: Any, fields: Sequence[str] | None = None, csv_rows: Any = None
+) -> None:
     from ketacalc.render import emit
 
     if fmt in (Format.csv, Format.tsv) and csv_rows is not None:
@@ -240,7 +257,9 @@ def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt 
 
 
 @app.command()
-def show(ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
+def show(
+    ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None
+) -> None:
     """Everything known about one provider, with the source and date of each figure."""
     from ketacalc import views
 
@@ -326,7 +345,9 @@ def history(ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.t
 
 
 @app.command()
-def states(ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
+def states(
+    ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None
+) -> None:
     """Every state with the provider's availability there: available, unavailable or unknown."""
     from ketacalc import views
     from ketacalc.eligibility import all_states
@@ -437,7 +458,9 @@ def batch(
         try:
             stream = open(source, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
-            raise KetacalcError(f"cannot read {source!r} ({exc.strerror})", "check the path, or use - for stdin") from None
+            raise KetacalcError(
+                f"cannot read {source!r} ({exc.strerror})", "check the path, or use - for stdin"
+            ) from None
     read = getattr(stream, "read1", stream.read)
     failed = 0
     sink = getattr(out, "buffer", None)
@@ -507,7 +530,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line, keep the traceback for KETACALC_DEBUG=1
         if os.environ.get("KETACALC_DEBUG"):
             raise
-        return _error(f"internal error ({type(exc).__name__}: {exc}) — rerun with KETACALC_DEBUG=1 and report it", 70)
+        return _error(
+            f"internal error ({type(exc).__name__}: {exc}) — rerun with KETACALC_DEBUG=1 and report it", 70
+        )
 
 
 def _quiet_stdout() -> None:

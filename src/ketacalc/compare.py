@@ -156,7 +156,11 @@ def _sort_key(row: CompareRow, key: str) -> tuple[int, Decimal, str]:
     else:
         return (0, Decimal(0), row.provider.name.casefold())
     # unknown values sort last, whatever the key
-    return (1, Decimal(0), row.provider.name.casefold()) if value is None else (0, value, row.provider.name.casefold())
+    return (
+        (1, Decimal(0), row.provider.name.casefold())
+        if value is None
+        else (0, value, row.provider.name.casefold())
+    )
 
 
 def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareResult:
@@ -171,7 +175,11 @@ def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareRes
 
     kept = []
     for row in rows:
-        if row.availability is not None and row.availability.status == UNAVAILABLE and not query.include_unavailable:
+        if (
+            row.availability is not None
+            and row.availability.status == UNAVAILABLE
+            and not query.include_unavailable
+        ):
             hide(f"unavailable in {query.state}", row)
         elif query.no_sitter and (row.sitter_required is None or row.sitter_required.value is not False):
             hide("sitter required or not published", row)

@@ -64,7 +64,11 @@ def newest_complete_list(provider: Provider, as_of: date | None = None) -> State
 def availability(catalog: Catalog, provider: Provider, state: str, as_of: date | None = None) -> Availability:
     observations = [o for o in provider.states if _on_or_before(o, as_of)]
     clinic = next(
-        (c for c in provider.in_clinic if state in c.states and (as_of is None or c.as_of is None or c.as_of <= as_of)),
+        (
+            c
+            for c in provider.in_clinic
+            if state in c.states and (as_of is None or c.as_of is None or c.as_of <= as_of)
+        ),
         None,
     )
     # A complete list overrides every older list, even once a newer count says
@@ -97,7 +101,14 @@ def availability(catalog: Catalog, provider: Provider, state: str, as_of: date |
     else:
         why = "only a count of states is published"
     return Availability(
-        provider, state, UNKNOWN, why, latest.source, latest.as_of, catalog.sources[latest.source].tier, clinic
+        provider,
+        state,
+        UNKNOWN,
+        why,
+        latest.source,
+        latest.as_of,
+        catalog.sources[latest.source].tier,
+        clinic,
     )
 
 

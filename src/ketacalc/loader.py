@@ -175,7 +175,9 @@ class _Builder:
         loader.get_event()  # DocumentEnd
         if not loader.check_event(yaml.StreamEndEvent):
             event = loader.get_event()
-            raise self._fatal(event.start_mark, (), "more than one YAML document; keep a single document (no '---')")
+            raise self._fatal(
+                event.start_mark, (), "more than one YAML document; keep a single document (no '---')"
+            )
         return value
 
     def _value(self, loader: Any, yaml: Any, loc: Loc) -> Any:
@@ -185,7 +187,9 @@ class _Builder:
         if self.values > MAX_NODES:
             raise self._fatal(mark, loc, "too many values for a providers file")
         if isinstance(event, yaml.AliasEvent):
-            raise self._fatal(mark, loc, f"YAML aliases (*{event.anchor}) are not allowed; write the value out in full")
+            raise self._fatal(
+                mark, loc, f"YAML aliases (*{event.anchor}) are not allowed; write the value out in full"
+            )
         self.marks[loc] = self._at(mark)
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(loc) >= MAX_DEPTH:
@@ -211,7 +215,9 @@ class _Builder:
                 if isinstance(event, yaml.ScalarEvent):
                     loader.get_event()
                     what = "merge keys (<<)" if event.value == "<<" else f"tags ({event.tag}) on keys"
-                    self._problem(event.start_mark, loc, f"{what} are not allowed; write the key as plain text")
+                    self._problem(
+                        event.start_mark, loc, f"{what} are not allowed; write the key as plain text"
+                    )
                 else:
                     self._value(loader, yaml, (*loc, "?"))
                     self._problem(event.start_mark, loc, "keys must be plain text, not lists or mappings")
@@ -244,7 +250,9 @@ class _Builder:
         try:
             return yaml.constructor.SafeConstructor().construct_object(node)
         except Exception:  # PyYAML raises KeyError/IndexError on e.g. "!!bool maybe"
-            self._problem(event.start_mark, loc, f"cannot read value {event.value!r} as {tag.rsplit(':', 1)[-1]}")
+            self._problem(
+                event.start_mark, loc, f"cannot read value {event.value!r} as {tag.rsplit(':', 1)[-1]}"
+            )
             return None
 
 
@@ -296,7 +304,9 @@ def _cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> li
                     line, column = _locate(loc, marks)
                     problems.append(
                         DataProblem(
-                            line, column, _dotted(loc),
+                            line,
+                            column,
+                            _dotted(loc),
                             f"duplicate provider id {pid!r} (first used by providers.{first_seen[pid]}); ids must be unique",
                             name,
                         )
@@ -387,15 +397,17 @@ def _from_pydantic(
 
             allowed = _fields_at(loc[:-1])
             hint = difflib.get_close_matches(key, allowed, n=1)
-            message = f"unknown key {key!r}; " + (f"did you mean {hint[0]!r}?" if hint else "remove it") + (
-                f" (allowed here: {', '.join(allowed)})" if allowed and not hint else ""
+            message = (
+                f"unknown key {key!r}; "
+                + (f"did you mean {hint[0]!r}?" if hint else "remove it")
+                + (f" (allowed here: {', '.join(allowed)})" if allowed and not hint else "")
             )
             line, column = key_marks.get(loc) or _locate(loc, marks)
         else:
             if kind == "missing":
                 message = f"missing required key {loc[-1]!r}" if loc else "missing required key"
             elif message.startswith("Value error, "):
-                message = message[len("Value error, "):]
+                message = message[len("Value error, ") :]
             elif kind == "literal_error":
                 message = message.replace("Input should be", "must be") + f", got {error.get('input')!r}"
             else:

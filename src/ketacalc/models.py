@@ -13,8 +13,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from typing_extensions import TypeAliasType
-
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -27,6 +25,7 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
+from typing_extensions import TypeAliasType
 
 from ketacalc.money import parse_money
 from ketacalc.usstates import STATES
@@ -108,9 +107,7 @@ class Fact(Observation, Generic[T]):
     value: T
 
 
-Facts = TypeAliasType(
-    "Facts", Annotated[list[Fact[T]], BeforeValidator(_as_list)], type_params=(T,)
-)
+Facts = TypeAliasType("Facts", Annotated[list[Fact[T]], BeforeValidator(_as_list)], type_params=(T,))
 
 
 class Installments(Strict):

@@ -16,10 +16,7 @@ UNKNOWN = "—"
 
 _MONEY_RE = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
 
-FLOAT_MESSAGE = (
-    "money must not be a YAML float (it cannot hold cents exactly); "
-    "quote it, e.g. '{value}'"
-)
+FLOAT_MESSAGE = "money must not be a YAML float (it cannot hold cents exactly); quote it, e.g. '{value}'"
 
 
 def _to_cents(value: Decimal) -> Decimal:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
 
-from ketacalc.catalog import Catalog, Plan, PriceObs, Provider, newest
+from ketacalc.catalog import Plan, PriceObs, Provider, newest
 from ketacalc.money import ZERO
 
 MAX_SESSIONS = 10_000
@@ -28,8 +29,7 @@ DEFAULT_PACE = Decimal(1)  # sessions a week; an assumption, stated with every s
 # --------------------------------------------------------------- the optimiser
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     """Something that can be bought: a price for a number of sessions."""
 
     price: Decimal
@@ -71,6 +71,15 @@ class Optimiser:
     ``solve(n)`` returns the indexes chosen (first purchase first), or ``None``
     when nothing can be bought. The table of best courses is extended lazily and
     shared between calls, so a range of N costs one pass to the largest N.
+
+    Large N cost no more than small ones. Let ``b`` be the later option with the
+    lowest weight per session (``s_b`` sessions) and ``s_max`` the largest later
+    option. Any cheapest course can be rewritten to hold fewer than ``s_b`` other
+    purchases (among ``s_b`` of them, some subset's sessions add up to a multiple
+    of ``s_b``, and swapping it for copies of ``b`` costs no more), so beyond
+    ``(s_b - 1) * s_max`` sessions a cheapest course always contains ``b``:
+    ``best(k) = w_b + best(k - s_b)``. The table stops there. This needs every
+    later weight positive, i.e. no free later plan; otherwise the table is full.
     """
 
     def __init__(self, first: Sequence[Option], later: Sequence[Option]) -> None:
@@ -81,6 +90,19 @@ class Optimiser:
         self._later = [(self.later[i].sessions, _weight(self.later[i]), i) for i in later_idx]
         self._best: list[int] = [0]  # best weight to cover at least k sessions with later options
         self._choice: list[int] = [-1]
+        self._period: tuple[int, int, int, int] | None = None  # (threshold, sessions, weight, index) of b
+        if self._later and all(weight > 0 for _, weight, _ in self._later):
+            sessions, weight, index = min(self._later, key=lambda o: (Fraction(o[1], o[0]), o[2]))
+            s_max = max(o[0] for o in self._later)
+            self._period = ((sessions - 1) * s_max, sessions, weight, index)
+
+    def _reduce(self, k: int) -> tuple[int, int]:
+        """``(copies of b, rest)`` with ``rest`` inside the table."""
+        if self._period is None or k <= self._period[0]:
+            return 0, k
+        threshold, sessions = self._period[0], self._period[1]
+        copies = -(-(k - threshold) // sessions)
+        return copies, k - copies * sessions
 
     def _extend(self, n: int) -> None:
         best, choice, later = self._best, self._choice, self._later
@@ -95,11 +117,18 @@ class Optimiser:
             best.append(top if top is not None else -1)
             choice.append(pick)
 
+    def _best_for(self, k: int) -> int:
+        copies, rest = self._reduce(k)
+        if rest > 0:
+            self._extend(rest)
+        tail = self._best[rest] if rest > 0 else 0
+        return tail + (copies * self._period[2] if copies else 0)  # type: ignore[index]
+
     def _later_course(self, n: int) -> list[int]:
-        if n <= 0:
-            return []
-        self._extend(n)
-        course = []
+        copies, n = self._reduce(n)
+        course = [self._period[3]] * copies if copies else []  # type: ignore[index]
+        if n > 0:
+            self._extend(n)
         while n > 0:
             index = self._choice[n]
             course.append(index)
@@ -114,14 +143,9 @@ class Optimiser:
         best_first = -1
         for i in self._first_idx:
             rest = n - self.first[i].sessions
-            if rest > 0:
-                if not self._later:
-                    continue
-                self._extend(rest)
-                tail = self._best[rest]
-            else:
-                tail = 0
-            value = _weight(self.first[i]) + tail
+            if rest > 0 and not self._later:
+                continue
+            value = _weight(self.first[i]) + (self._best_for(rest) if rest > 0 else 0)
             if best_value is None or value < best_value:
                 best_value, best_first = value, i
         if best_first < 0:
@@ -140,8 +164,7 @@ def course_for_returning(later: Sequence[Option], n: int) -> list[int] | None:
 # --------------------------------------------------------------- queries and results
 
 
-@dataclass(frozen=True, slots=True)
-class CostQuery:
+class CostQuery(NamedTuple):
     sessions: int
     returning: bool = False
     as_of: date | None = None  # None: today
@@ -158,8 +181,7 @@ class CostQuery:
         return "returning" if self.returning else "new"
 
 
-@dataclass(frozen=True, slots=True)
-class Purchase:
+class Purchase(NamedTuple):
     plan: Plan
     observation: PriceObs
     client: str  # who buys it: new or returning
@@ -170,8 +192,7 @@ class Purchase:
     pay_in_full: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Payment:
+class Payment(NamedTuple):
     due: date
     amount: Decimal
     plan: str
@@ -179,33 +200,44 @@ class Payment:
     assumed: bool  # the provider publishes no payment terms: shown as one payment at purchase
 
 
-@dataclass(frozen=True, slots=True)
 class CostResult:
-    provider: Provider
-    query: CostQuery
-    as_of: date
-    start: date
-    sessions_requested: int
-    purchases: tuple[Purchase, ...] = ()
-    schedule: tuple[Payment, ...] = ()
-    notes: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
+    """The cost of one course; totals are computed once, exact (round only to display)."""
+
+    __slots__ = (
+        "provider", "query", "as_of", "start", "sessions_requested", "purchases", "schedule", "notes",
+        "sources", "total", "sessions_covered", "due_at_signup",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        provider: Provider,
+        query: CostQuery,
+        as_of: date,
+        start: date,
+        sessions_requested: int,
+        purchases: tuple[Purchase, ...] = (),
+        schedule: tuple[Payment, ...] = (),
+        notes: tuple[str, ...] = (),
+        sources: tuple[str, ...] = (),
+    ) -> None:
+        self.provider = provider
+        self.query = query
+        self.as_of = as_of
+        self.start = start
+        self.sessions_requested = sessions_requested
+        self.purchases = purchases
+        self.schedule = schedule
+        self.notes = notes
+        self.sources = sources
+        self.total: Decimal | None = sum((p.charged for p in purchases), ZERO) if purchases else None
+        self.sessions_covered: int | None = sum(p.plan.sessions for p in purchases) if purchases else None
+        self.due_at_signup: Decimal | None = (
+            sum((p.amount for p in schedule if p.due == start), ZERO) if schedule else None
+        )
 
     @property
     def client(self) -> str:
         return self.query.client
-
-    @property
-    def priced(self) -> bool:
-        return bool(self.purchases)
-
-    @property
-    def total(self) -> Decimal | None:
-        return sum((p.charged for p in self.purchases), ZERO) if self.purchases else None
-
-    @property
-    def sessions_covered(self) -> int | None:
-        return sum(p.plan.sessions for p in self.purchases) if self.purchases else None
 
     @property
     def leftover_sessions(self) -> int | None:
@@ -219,14 +251,8 @@ class CostResult:
         return None if total is None or not covered else total / covered
 
     @property
-    def due_at_signup(self) -> Decimal | None:
-        if not self.schedule:
-            return None
-        return sum((p.amount for p in self.schedule if p.due == self.start), ZERO)
-
-    @property
     def prices_as_of(self) -> date | None:
-        dates = [p.observation.as_of for p in self.purchases if p.observation.as_of]
+        dates = {p.observation.as_of for p in self.purchases}
         return max(dates) if dates else None
 
     @property
@@ -240,11 +266,17 @@ class CostResult:
 # --------------------------------------------------------------- dates
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(day: date, months: int) -> date:
     """Same day ``months`` later, clamped to the month's end (Jan 31 + 1 -> Feb 28)."""
+    if not months:
+        return day
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    last = 29 if month == 2 and calendar.isleap(year) else _DAYS_IN_MONTH[month - 1]
+    return date(year, month, min(day.day, last))
 
 
 def _days_for(sessions: int, pace: Decimal) -> int:
@@ -287,7 +319,10 @@ def insurance_applies(provider: Provider, query: CostQuery, as_of: date) -> tupl
     names = listing.by_state.get(state)
     dated = f"(insurer list of {listing.as_of.isoformat()})" if listing.as_of else "(undated insurer list)"
     if not names:
-        return False, f"{provider.name} lists no accepted insurers in {state} {dated}; self-pay prices are used."
+        return (
+            False,
+            f"{provider.name} lists no accepted insurers in {state} {dated}; self-pay prices are used.",
+        )
     matched = match_insurer(query.insurer, names)
     if matched is None:
         return False, (
@@ -307,8 +342,7 @@ def _price_of(plan: Plan, as_of: date, insured: bool) -> tuple[PriceObs | None, 
     return newest(plan.prices, as_of), False
 
 
-@dataclass(frozen=True, slots=True)
-class _Offer:
+class _Offer(NamedTuple):
     plan: Plan
     obs: PriceObs
     insured: bool
@@ -345,7 +379,9 @@ class ProviderPricer:
                 offers.append(_Offer(plan, obs, plan_insured, query.pay_in_full))
         if insured and any(not o.insured for o in offers):
             missing = ", ".join(o.plan.name for o in offers if not o.insured)
-            self.notes.append(f"No insurance price is published for {missing}; self-pay prices are used there.")
+            self.notes.append(
+                f"No insurance price is published for {missing}; self-pay prices are used there."
+            )
         self.offers = offers
         new = [o for o in offers if o.plan.open_to("new")]
         returning = [o for o in offers if o.plan.open_to("returning")]
@@ -371,80 +407,105 @@ class ProviderPricer:
         return f"No {self.provider.name} price was observed on or before {self.as_of.isoformat()}."
 
     def price(self, sessions: int) -> CostResult:
-        query = replace(self.query, sessions=sessions)
-        notes = list(self.notes)
+        query = self.query._replace(sessions=sessions)
+        notes = dict.fromkeys(self.notes)  # an ordered set: each note once
         solved = self.optimiser.solve(sessions) if self.offers else None
         if solved is None:
             if self.offers and not self.first:
-                notes.append(f"{self.provider.name} lists no plan open to {query.client} clients.")
+                notes[f"{self.provider.name} lists no plan open to {query.client} clients."] = None
             return CostResult(self.provider, query, self.as_of, self.start, sessions, notes=tuple(notes))
         offers = [(self.first if part == "first" else self.later)[i] for part, i in solved]
         purchases, schedule = self._pay(offers, query, notes)
         sources = tuple(dict.fromkeys(p.observation.source for p in purchases))
-        notes.extend(self._signup_notes(query))
-        notes.extend(f.value for f in self.provider.cost_notes if f.as_of is None or f.as_of <= self.as_of)
+        notes.update(dict.fromkeys(self._signup_notes(query)))
+        notes.update(
+            (f.value, None) for f in self.provider.cost_notes if f.as_of is None or f.as_of <= self.as_of
+        )
         return CostResult(
             self.provider, query, self.as_of, self.start, sessions,
-            tuple(purchases), tuple(schedule), tuple(dict.fromkeys(notes)), sources,
+            tuple(purchases), tuple(schedule), tuple(notes), sources,
         )  # fmt: skip
 
     def _signup_notes(self, query: CostQuery) -> list[str]:
         consult = newest(self.provider.consult, self.as_of)
         if consult is not None and consult.value.prepayment == "first-installment" and not query.returning:
-            refund = ", and refunds it if you are found ineligible" if consult.value.refundable_if_ineligible else ""
+            refund = (
+                ", and refunds it if you are found ineligible"
+                if consult.value.refundable_if_ineligible
+                else ""
+            )
             return [
                 f"{self.provider.name} charges the first payment at checkout, before the consultation{refund}."
             ]
         return []
 
     def _pay(
-        self, offers: list[_Offer], query: CostQuery, notes: list[str]
+        self, offers: list[_Offer], query: CostQuery, notes: dict[str, None]
     ) -> tuple[list[Purchase], list[Payment]]:
         purchases: list[Purchase] = []
         schedule: list[Payment] = []
         promo = min(query.discount, offers[0].charged)
+        in_full = query.pay_in_full
         # Dates are kept as an anchor plus whole months, so monthly payments from
         # the 31st fall on each month's last day instead of drifting to the 28th.
         anchor, months = self.start, 0
         uses_pace = False
+        # per distinct offer (after the first purchase): payments, assumed terms, and how long it lasts
+        terms: dict[int, tuple[list[tuple[Decimal, int]], bool, int, timedelta]] = {}
+        pay, buy = schedule.append, purchases.append
         for index, offer in enumerate(offers):
             plan, obs = offer.plan, offer.obs
-            client = query.client if index == 0 else "returning"
             charged = offer.charged - (promo if index == 0 else ZERO)
-            in_full = query.pay_in_full
-            if in_full and obs.pay_in_full_discount is None and obs.installments is not None:
-                notes.append(f"No pay-in-full discount is published for {plan.name}; the full price is shown.")
-            if in_full or obs.installments is None:
-                amounts = [(charged, 0)]
-                assumed = not in_full and plan.billing != "monthly"
-                if assumed:
-                    notes.append(
-                        f"No installment plan is published for {plan.name}; it is shown as one payment at purchase."
-                    )
-            else:
-                amounts = _spread(obs.installments.count, obs.installments.amount, obs.price - charged)
-                assumed = False
+            known = terms.get(id(offer)) if index else None
+            if known is None:
+                amounts, assumed = self._terms(offer, charged, in_full, notes)
+                if plan.billing == "monthly":
+                    known = (amounts, assumed, obs.installments.count if obs.installments else 1, timedelta())
+                else:
+                    known = (amounts, assumed, 0, timedelta(days=_days_for(plan.sessions, query.pace)))
+                if index:
+                    terms[id(offer)] = known
+            amounts, assumed, lasts_months, lasts_days = known
+            start = add_months(anchor, months)
             for amount, month in amounts:
-                schedule.append(Payment(add_months(anchor, months + month), amount, plan.id, index, assumed))
-            purchases.append(
-                Purchase(plan, obs, client, obs.price, charged, offer.insured, add_months(anchor, months), in_full)
-            )
-            if plan.billing == "monthly":
-                months += obs.installments.count if obs.installments else 1
+                pay(Payment(add_months(start, month), amount, plan.id, index, assumed))
+            buy(Purchase(plan, obs, query.client if index == 0 else "returning", obs.price, charged,
+                         offer.insured, start, in_full))  # fmt: skip
+            if lasts_months:
+                months += lasts_months
             else:
                 uses_pace = True
-                anchor = add_months(anchor, months) + timedelta(days=_days_for(plan.sessions, query.pace))
-                months = 0
+                anchor, months = start + lasts_days, 0
         if uses_pace and len(offers) > 1:
-            notes.append(
+            notes[
                 f"Assumes {query.pace.normalize():f} session(s) a week: each later purchase starts when "
                 "the previous one's sessions are used up (change with --pace)."
-            )
+            ] = None
         if any(p.plan.billing == "monthly" for p in purchases):
-            notes.append("Monthly plans are bought month by month; each month's payment is due on the same day.")
+            notes["Monthly plans are bought month by month; each month's payment is due on the same day."] = (
+                None
+            )
         if promo:
-            notes.append(f"A promo discount of ${promo:,.2f} is taken off the first purchase.")
+            notes[f"A promo discount of ${promo:,.2f} is taken off the first purchase."] = None
         return purchases, schedule
+
+    @staticmethod
+    def _terms(
+        offer: _Offer, charged: Decimal, in_full: bool, notes: dict[str, None]
+    ) -> tuple[list[tuple[Decimal, int]], bool]:
+        """How one purchase is paid: ``[(amount, months after its start)]`` and
+        whether the terms are assumed (none published)."""
+        plan, obs = offer.plan, offer.obs
+        if in_full and obs.pay_in_full_discount is None and obs.installments is not None:
+            notes[f"No pay-in-full discount is published for {plan.name}; the full price is shown."] = None
+        if in_full or obs.installments is None:
+            assumed = not in_full and plan.billing != "monthly"
+            if assumed:
+                notes[
+                    f"No installment plan is published for {plan.name}; it is shown as one payment at purchase."
+                ] = None
+            return [(charged, 0)], assumed
+        return _spread(obs.installments.count, obs.installments.amount, obs.price - charged), False
 
 
 def _spread(count: int, amount: Decimal, reduction: Decimal) -> list[tuple[Decimal, int]]:
@@ -464,10 +525,8 @@ def price(provider: Provider, query: CostQuery, *, today: date) -> CostResult:
     return ProviderPricer(provider, query, today).price(query.sessions)
 
 
-def price_many(provider: Provider, query: CostQuery, sessions: Sequence[int], *, today: date) -> list[CostResult]:
+def price_many(
+    provider: Provider, query: CostQuery, sessions: Sequence[int], *, today: date
+) -> list[CostResult]:
     pricer = ProviderPricer(provider, query, today)
     return [pricer.price(n) for n in sessions]
-
-
-def price_all(catalog: Catalog, query: CostQuery, *, today: date) -> list[CostResult]:
-    return [price(provider, query, today=today) for provider in catalog.providers]

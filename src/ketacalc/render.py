@@ -11,11 +11,11 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import IO, Any
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     ndjson = "ndjson"
@@ -153,8 +153,9 @@ def write_table(view: TableView, out: IO[str], width: int | None = None) -> None
                 index = len(table.columns)
                 words = [w for r in part.rows for w in r[index].split()] + col.header.split()
                 shortest = min(max(map(len, words), default=1), MAX_WORD)
-                table.add_column(col.header, justify=col.justify, overflow="fold", ratio=col.ratio,
-                                 min_width=shortest)
+                table.add_column(
+                    col.header, justify=col.justify, overflow="fold", ratio=col.ratio, min_width=shortest
+                )
         for row in part.rows:
             table.add_row(*row)
         console.print(table)
@@ -237,6 +238,7 @@ def _write_batch(fmt: Format, catalog: Any, outcomes: Iterable[Any], out: IO[str
         out.flush()
         write = sink.write
     else:  # a text-only stream (tests)
+
         def write(data: bytes) -> Any:
             return out.write(data.decode("utf-8"))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 
 STATES: dict[str, str] = {
@@ -55,6 +54,8 @@ def parse_state(text: str) -> str:
 
 def suggest_states(text: str, n: int = 3) -> list[str]:
     """Closest valid states, as ``"TX (Texas)"``, best first."""
+    import difflib
+
     key = _key(text)
     matches = difflib.get_close_matches(key, list(_LOOKUP), n=n * 2, cutoff=0.6)
     seen: list[str] = []
@@ -63,7 +64,3 @@ def suggest_states(text: str, n: int = 3) -> list[str]:
         if code not in seen:
             seen.append(code)
     return [f"{code} ({STATES[code]})" for code in seen[:n]]
-
-
-def is_state_code(code: str) -> bool:
-    return code in STATES

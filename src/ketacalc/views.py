@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ketacalc import SCHEMA_VERSION
-from ketacalc.catalog import current, newest
+from ketacalc.catalog import Consult, current, newest
 from ketacalc.money import UNKNOWN, money_display, money_str, round_cents
 from ketacalc.render import Column, TableView
 from ketacalc.usstates import STATES
@@ -45,14 +45,14 @@ def fact_record(fact: Fact[Any] | None) -> dict[str, Any] | None:
     if fact is None:
         return None
     value = fact.value
-    if isinstance(value, tuple):
-        value = list(value)
-    elif hasattr(value, "fee"):  # Consult
+    if isinstance(value, Consult):
         value = {
             "fee": money_str(value.fee),
             "prepayment": value.prepayment,
             "refundable_if_ineligible": value.refundable_if_ineligible,
         }
+    elif isinstance(value, tuple):
+        value = list(value)
     return {"value": value, "as_of": _d(fact.as_of), "source": fact.source, "note": fact.note}
 
 
@@ -84,8 +84,10 @@ def states_text(s: StateSummary) -> str:
 
 def _caption(dates: Sequence[date | None], extra: str = "") -> str:
     known = sorted(d for d in dates if d)
-    span = f"Data as of {known[0]} to {known[-1]}" if len(set(known)) > 1 else (
-        f"Data as of {known[0]}" if known else "Undated data"
+    span = (
+        f"Data as of {known[0]} to {known[-1]}"
+        if len(set(known)) > 1
+        else (f"Data as of {known[0]}" if known else "Undated data")
     )
     parts = [span, UNKNOWN_NOTE, DISCLAIMER]
     if extra:
@@ -304,7 +306,9 @@ def show_table(catalog: Catalog, record: dict[str, Any]) -> TableView:
     states = []
     for obs in record["states"]["observations"]:
         what = "complete list" if obs["complete"] else ("partial list" if obs["codes"] else "count only")
-        count = f"{obs['count']}{'+' if obs['count_is_minimum'] else ''}" if obs["count"] is not None else UNKNOWN
+        count = (
+            f"{obs['count']}{'+' if obs['count_is_minimum'] else ''}" if obs["count"] is not None else UNKNOWN
+        )
         text = " ".join(obs["codes"]) or UNKNOWN
         if obs["note"]:
             text += f"\n{obs['note']}"
@@ -586,7 +590,9 @@ ELIGIBILITY_FIELDS = [
 ]  # fmt: skip
 
 
-def eligibility_records(catalog: Catalog, rows: list[tuple[Availability, tuple[str, ...] | None]]) -> list[dict[str, Any]]:
+def eligibility_records(
+    catalog: Catalog, rows: list[tuple[Availability, tuple[str, ...] | None]]
+) -> list[dict[str, Any]]:
     return [
         {"schema_version": SCHEMA_VERSION, "provider": a.provider.id, "name": a.provider.name, "state": a.state,
          **availability_record(catalog, a), "insurers": list(ins) if ins is not None else None}
