@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from ketacalc.catalog import Catalog
 from ketacalc.errors import KetacalcError, UsageProblem
-from ketacalc.pricing import DEFAULT_PACE, CostQuery, CostResult, ProviderPricer
+from ketacalc.pricing import DEFAULT_PACE, MAX_SESSIONS, CostQuery, CostResult, ProviderPricer
 
 FIELDS = (
     "provider", "sessions", "returning", "state", "insurer", "as_of", "start", "pace", "pay_in_full",
@@ -26,14 +25,6 @@ FIELDS = (
 )  # fmt: skip
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f", ""}
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    line: int
-    result: CostResult | None = None
-    error: str | None = None
-    key: tuple[Any, ...] | None = None  # equal keys mean equal results
 
 
 class Parsers:
@@ -74,8 +65,11 @@ def _flag(value: Any, field: str) -> bool:
     raise UsageProblem(f"{field} {value!r} is not true or false", f"write {field} as true or false")
 
 
+_KNOWN = frozenset(FIELDS)
+
+
 def scenario_query(row: dict[str, Any], parse: Parsers) -> tuple[str, CostQuery]:
-    unknown = sorted(set(row) - set(FIELDS))
+    unknown = sorted(set(row) - _KNOWN)
     if unknown:
         raise UsageProblem(f"unknown field {unknown[0]!r}", f"use only {', '.join(FIELDS)}")
     provider = _text(row.get("provider"), "provider")
@@ -84,7 +78,8 @@ def scenario_query(row: dict[str, Any], parse: Parsers) -> tuple[str, CostQuery]
     raw_sessions = row.get("sessions")
     if isinstance(raw_sessions, bool) or raw_sessions is None or isinstance(raw_sessions, float):
         raise UsageProblem(f"sessions {raw_sessions!r} is not a whole number", "give sessions like 18")
-    counts = parse.sessions(str(raw_sessions).strip())
+    counts = [raw_sessions] if isinstance(raw_sessions, int) and 0 < raw_sessions <= MAX_SESSIONS else None
+    counts = counts or parse.sessions(str(raw_sessions).strip())
     if len(counts) != 1:
         raise UsageProblem(f"sessions {raw_sessions!r} must be one number in batch", "give one line per N")
     state = parse.state(_text(row.get("state"), "state"))
@@ -107,52 +102,78 @@ def scenario_query(row: dict[str, Any], parse: Parsers) -> tuple[str, CostQuery]
     return provider, query
 
 
-class _Lru(OrderedDict[Any, Any]):
-    def __init__(self, size: int) -> None:
+class _Bounded(OrderedDict[Any, Any]):
+    """A cache that drops its oldest entries beyond ``limit`` units (entries, or bytes)."""
+
+    def __init__(self, limit: int, size: Callable[[Any, Any], int] = lambda key, value: 1) -> None:
         super().__init__()
+        self.limit = limit
         self.size = size
+        self.used = 0
 
     def remember(self, key: Any, value: Any) -> Any:
         self[key] = value
-        if len(self) > self.size:
-            self.popitem(last=False)
+        self.used += self.size(key, value)
+        while self.used > self.limit and len(self) > 1:
+            old_key, old_value = self.popitem(last=False)
+            self.used -= self.size(old_key, old_value)
         return value
 
 
-class BatchPricer:
-    """Prices scenarios; identical scenarios are priced once (bounded memory).
+def _footprint(raw: Any, done: tuple[bytes | None, str | None]) -> int:
+    body, error = done
+    return 200 + (len(raw) if isinstance(raw, bytes) else 100) + (len(body) if body else len(error or ""))
 
-    One pricer is kept per provider and option set, so its table of best courses
-    serves every N; results are immutable, so a repeated scenario reuses its
-    result. A JSON line seen before is not even parsed again.
+
+class BatchPricer:
+    """Prices scenarios into serialised results; a repeated scenario is priced once.
+
+    Memory stays bounded whatever the input's length: finished results are kept
+    for at most ``cache_bytes``, and one pricer per provider and option set (so
+    its table of best courses serves every N). A line seen before is not even
+    parsed again.
     """
 
-    def __init__(self, catalog: Catalog, today: date, parse: Parsers, cache_size: int = 4096) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        today: date,
+        parse: Parsers,
+        serialise: Callable[[CostResult], bytes],
+        cache_bytes: int = 8 * 1024 * 1024,
+    ) -> None:
         self.catalog = catalog
         self.today = today
         self.parse = parse
-        self._queries = _Lru(cache_size)  # raw scenario -> (provider, query, key) or an error message
-        self._pricers = _Lru(64)
-        self._results = _Lru(cache_size)
+        self.serialise = serialise
+        self._done = _Bounded(cache_bytes, _footprint)  # raw scenario -> (body, error)
+        self._bodies = _Bounded(cache_bytes // 2, lambda key, body: 200 + len(body))  # priced key -> body
+        self._pricers = _Bounded(256)
 
-    def price(self, line: int, raw: Any, row: Any = None) -> Outcome:
-        """Price one scenario. ``raw`` is its hashable text (a JSON line's bytes, a
-        CSV row's cells); ``row`` the parsed mapping, or ``JSON`` to parse ``raw``."""
-        prepared = self._queries.get(raw) if raw is not None else None
-        if prepared is None:
-            prepared = self._prepare(raw, row)
+    def price(self, raw: Any, row: Any = None) -> tuple[bytes | None, str | None]:
+        """``(serialised result, None)`` or ``(None, error)`` for one scenario.
+
+        ``raw`` is its hashable text (a JSON line's bytes, a CSV row's cells);
+        ``row`` the parsed mapping, or ``JSON`` to parse ``raw`` on first sight."""
+        done = self._done.get(raw) if raw is not None else None
+        if done is None:
+            done = self._compute(raw, row)
             if raw is not None:
-                self._queries.remember(raw, prepared)
+                self._done.remember(raw, done)
+        return done
+
+    def _compute(self, raw: Any, row: Any) -> tuple[bytes | None, str | None]:
+        prepared = self._prepare(raw, row)
         if isinstance(prepared, str):
-            return Outcome(line, error=prepared)
+            return None, prepared
         provider, query, key = prepared
-        result = self._results.get(key)
-        if result is None:
-            pricer = self._pricers.get(key[:-1])
+        body = self._bodies.get((key, query.sessions))
+        if body is None:
+            pricer = self._pricers.get(key)
             if pricer is None:
-                pricer = self._pricers.remember(key[:-1], ProviderPricer(provider, query, self.today))
-            result = self._results.remember(key, pricer.price(query.sessions))
-        return Outcome(line, result=result, key=key)
+                pricer = self._pricers.remember(key, ProviderPricer(provider, query, self.today))
+            body = self._bodies.remember((key, query.sessions), self.serialise(pricer.price(query.sessions)))
+        return body, None
 
     def _prepare(self, raw: Any, row: Any) -> tuple[Any, CostQuery, tuple[Any, ...]] | str:
         if isinstance(row, ValueError):
@@ -173,8 +194,11 @@ class BatchPricer:
             provider = self.catalog.find(name)
         except KetacalcError as exc:
             return str(exc)
+        # Everything that can change the result, and nothing else: the state only
+        # matters with an insurer, so scenarios that differ only in it are priced once.
+        state = query.state if query.insurer is not None else None
         key = (provider.id, query.returning, query.as_of, query.start, query.pace, query.pay_in_full,
-               query.insurer, query.state, query.discount, query.route, query.sessions)  # fmt: skip
+               query.insurer, state, query.discount, query.route)  # fmt: skip
         return provider, query, key
 
 

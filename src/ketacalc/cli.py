@@ -329,8 +329,13 @@ def cost(
     records = [views.cost_record(cat, r) for r in results]
     if fmt is Format.table:
         _notes([n for r in results for n in r.notes])
-    _emit(fmt, records[0] if len(records) == 1 else records, lambda: views.cost_table(results), views.COST_FIELDS,
-          [views.cost_csv(r) for r in records])  # fmt: skip
+    _emit(
+        fmt,
+        records[0] if len(records) == 1 else records,
+        lambda: views.cost_table(results),
+        views.COST_FIELDS,
+        [views.cost_csv(views.cost_summary(r)) for r in results],
+    )
 
 
 @app.command()
@@ -436,21 +441,27 @@ def batch(
         typer.Option("--format", "-f", case_sensitive=False,
                      help="ndjson (default), json, csv or tsv; one result per input line."),
     ] = Format.ndjson,
+    full: Annotated[
+        bool, typer.Option("--full", help="Write each result in full, as 'cost --format json' does, with every payment.")
+    ] = False,
 ) -> None:  # fmt: skip
     """Price many scenarios, one per input line, as a stream (NDJSON or CSV out).
+
+    Each result is the cost summary (totals, purchases counted by plan, first and
+    last payment dates); --full writes the whole 'cost' record instead.
 
     Fields: provider, sessions, returning, state, insurer, as_of, start, pace,
     pay_in_full, discount, route. A bad line gives an error result for that line
     (and a message on stderr); the others are still priced; exit 1 if any failed.
     """
     from ketacalc.batch import BatchPricer, Parsers, chunked_lines, read_rows
-    from ketacalc.render import write_batch
+    from ketacalc.render import BatchOutput, batch_serialiser, write_batch
 
     if fmt is Format.table:
         raise UsageProblem("batch does not print tables", "use --format ndjson, json, csv or tsv")
     cat = catalog(ctx)
     parsers = Parsers(parse_date, parse_state, parse_money_option, parse_sessions, parse_pace)
-    pricer = BatchPricer(cat, today(), parsers)
+    pricer = BatchPricer(cat, today(), parsers, batch_serialiser(fmt, cat, full))
     out = sys.stdout
     if source == "-":
         stream = sys.stdin.buffer
@@ -463,26 +474,21 @@ def batch(
             ) from None
     read = getattr(stream, "read1", stream.read)
     failed = 0
-    sink = getattr(out, "buffer", None)
-
-    def flush() -> None:
-        out.flush()
-        if sink is not None:
-            sink.flush()
-
+    output = BatchOutput(out)
     try:
-        rows = read_rows(chunked_lines(read, flush))
+        rows = read_rows(chunked_lines(read, output.flush))
 
         def outcomes():
             nonlocal failed
+            price = pricer.price
             for number, raw, row in rows:
-                outcome = pricer.price(number, raw, row)
-                if outcome.error is not None:
+                body, error = price(raw, row)
+                if error is not None:
                     failed += 1
-                    sys.stderr.write(f"line {number}: {outcome.error}\n")
-                yield outcome
+                    sys.stderr.write(f"line {number}: {error}\n")
+                yield number, body, error
 
-        write_batch(fmt, cat, outcomes(), out)
+        write_batch(fmt, outcomes(), output)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

@@ -6,7 +6,7 @@ prints or exits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class KetacalcError(Exception):
@@ -45,9 +45,8 @@ class UnknownProvider(KetacalcError):
         super().__init__(f"unknown provider {name!r}", fix)
 
 
-@dataclass(frozen=True, order=True)
-class DataProblem:
-    """One problem in a data file, located like a compiler error."""
+class DataProblem(NamedTuple):
+    """One problem in a data file, located like a compiler error (sorts by position)."""
 
     line: int
     column: int

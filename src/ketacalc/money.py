@@ -71,7 +71,9 @@ def round_cents(value: Decimal) -> Decimal:
 
 def money_str(value: Decimal | None) -> str | None:
     """Machine form: ``"2862.00"``, or ``None`` when unknown."""
-    return None if value is None else f"{round_cents(value):.2f}"
+    if value is None:
+        return None
+    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))  # never exponent form: amounts are < 10**9
 
 
 def money_display(value: Decimal | None) -> str:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 
 class Format(StrEnum):
@@ -23,8 +22,7 @@ class Format(StrEnum):
     tsv = "tsv"
 
 
-@dataclass
-class Column:
+class Column(NamedTuple):
     header: str
     justify: str = "left"  # "right" for numbers
     number: bool = False  # numbers never wrap and are never cut
@@ -32,13 +30,21 @@ class Column:
     ratio: int | None = None
 
 
-@dataclass
 class TableView:
-    columns: list[Column]
-    rows: list[list[str]]
-    title: str | None = None
-    caption: str | None = None
-    sections: list[tuple[str, TableView]] = field(default_factory=list)  # extra tables below
+    """A table to draw: columns, rows of text, and further tables below it."""
+
+    def __init__(
+        self,
+        columns: list[Column],
+        rows: list[list[str]],
+        title: str | None = None,
+        caption: str | None = None,
+    ) -> None:
+        self.columns = columns
+        self.rows = rows
+        self.title = title
+        self.caption = caption
+        self.sections: list[tuple[str, TableView]] = []
 
 
 MAX_WORD = 14
@@ -214,70 +220,105 @@ def _fields_of(records: Sequence[dict[str, Any]]) -> list[str]:
     return list(seen)
 
 
-def write_batch(fmt: Format, catalog: Any, outcomes: Iterable[Any], out: IO[str]) -> None:
+def batch_serialiser(fmt: Format, catalog: Any, full: bool = False) -> Any:
+    """How ``batch`` turns one cost result into bytes (without its line number):
+    the summary record by default, the full ``cost`` record with ``full``."""
+    import io
+    import json
+
+    from ketacalc.views import COST_FIELDS, cost_csv, cost_record, cost_summary
+
+    if fmt in (Format.ndjson, Format.json):
+
+        def serialise(result: Any) -> bytes:
+            record = cost_record(catalog, result) if full else cost_summary(result)
+            return json.dumps(record, ensure_ascii=False, separators=(",", ":"))[1:].encode()  # after its "{"
+
+        return serialise
+
+    def serialise_row(result: Any) -> bytes:
+        buffer = io.StringIO()
+        write_delimited([cost_csv(cost_summary(result))], COST_FIELDS, buffer, fmt is Format.tsv, False)
+        return buffer.getvalue().encode()
+
+    return serialise_row
+
+
+class BatchOutput:
+    """stdout for ``batch``: bytes gathered into large writes, flushed on demand."""
+
+    def __init__(self, out: IO[str], chunk: int = 256 * 1024) -> None:
+        self.out = out
+        self.sink = getattr(out, "buffer", None)
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.chunk = chunk
+
+    def write_bytes(self, data: bytes) -> None:
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        data = b"".join(self.parts)
+        self.parts, self.size = [], 0
+        if self.sink is not None:
+            self.out.flush()
+            self.sink.write(data)
+            self.sink.flush()
+        else:  # a text-only stream
+            self.out.write(data.decode("utf-8"))
+            self.out.flush()
+
+
+def write_batch(fmt: Format, outcomes: Iterable[Any], out: IO[str] | BatchOutput) -> None:
     """Stream batch results: one record per input line, written as it is priced."""
     try:
-        _write_batch(fmt, catalog, outcomes, out)
+        _write_batch(fmt, outcomes, out)
     except BrokenPipeError:
         from ketacalc.errors import OutputClosed
 
         raise OutputClosed() from None
 
 
-def _write_batch(fmt: Format, catalog: Any, outcomes: Iterable[Any], out: IO[str]) -> None:
+def _write_batch(fmt: Format, outcomes: Iterable[Any], out: IO[str] | BatchOutput) -> None:
     import io
     import json
-    from collections import OrderedDict
 
-    from ketacalc.views import COST_FIELDS, cost_csv, cost_record
+    from ketacalc.views import COST_FIELDS
 
-    # Equal keys mean equal results: each is serialised and encoded once (bounded),
-    # and only the line number is written afresh. Bytes go straight to the buffer.
-    sink = getattr(out, "buffer", None)
-    if sink is not None:
-        out.flush()
-        write = sink.write
-    else:  # a text-only stream (tests)
+    # Bytes go straight to the buffer, gathered into large writes; only the line
+    # number is written afresh. ``flush`` is called before reading more input.
+    write = out.write_bytes if isinstance(out, BatchOutput) else BatchOutput(out).write_bytes
 
-        def write(data: bytes) -> Any:
-            return out.write(data.decode("utf-8"))
-
-    bodies: OrderedDict[Any, bytes] = OrderedDict()
-    fields = ["line", "error", *COST_FIELDS]
     tsv = fmt is Format.tsv
     sep = "\t" if tsv else ","
-
-    def delimited(row: dict[str, Any]) -> str:
-        buffer = io.StringIO()
-        write_delimited([row], fields[1:], buffer, tsv, header=False)
-        return buffer.getvalue()
-
-    def make(result: Any) -> bytes:
-        record = cost_record(catalog, result)
-        if fmt in (Format.ndjson, Format.json):
-            return json.dumps(record, ensure_ascii=False, separators=(",", ":"))[1:].encode()
-        return delimited(cost_csv(record)).encode()
-
-    if fmt in (Format.csv, Format.tsv):
+    fields = ["line", "error", *COST_FIELDS]
+    delimited = fmt in (Format.csv, Format.tsv)
+    if delimited:
         write((sep.join(fields) + "\n").encode())
     wrote = False
-    for outcome in outcomes:
-        line = outcome.line
-        if outcome.error is None:
-            body = bodies.get(outcome.key)
-            if body is None:
-                body = bodies[outcome.key] = make(outcome.result)
-                if len(bodies) > 4096:
-                    bodies.popitem(last=False)
-            if fmt in (Format.csv, Format.tsv):
-                text = b"%d%s%s" % (line, sep.encode(), body)
+    sep_bytes = sep.encode()
+    for line, body, error in outcomes:
+        if fmt is Format.ndjson and error is None:  # the common case, kept short
+            write(b'{"line":%d,"error":null,%s\n' % (line, body))
+            continue
+        if delimited:
+            if error is None:
+                text = b"%d%s%s%s" % (line, sep_bytes, sep_bytes, body)
             else:
-                text = b'{"line":%d,"error":null,%s' % (line, body)
-        elif fmt in (Format.csv, Format.tsv):
-            text = (f"{line}{sep}" + delimited({"error": outcome.error})).encode()
+                buffer = io.StringIO()
+                write_delimited(
+                    [{"line": line, "error": error}], ["line", "error"], buffer, tsv, header=False
+                )
+                text = buffer.getvalue().rstrip("\n").encode() + sep_bytes * len(COST_FIELDS) + b"\n"
+        elif error is None:
+            text = b'{"line":%d,"error":null,%s' % (line, body)
         else:
-            text = json.dumps({"line": line, "error": outcome.error}, ensure_ascii=False,
-                              separators=(",", ":")).encode()  # fmt: skip
+            text = json.dumps(
+                {"line": line, "error": error}, ensure_ascii=False, separators=(",", ":")
+            ).encode()
         if fmt is Format.json:
             write((b",\n" if wrote else b"[\n") + text)
         elif fmt is Format.ndjson:
@@ -287,6 +328,4 @@ def _write_batch(fmt: Format, catalog: Any, outcomes: Iterable[Any], out: IO[str
         wrote = True
     if fmt is Format.json:
         write(b"\n]\n" if wrote else b"[]\n")
-    if sink is not None:
-        sink.flush()
-    out.flush()
+    write.__self__.flush()  # type: ignore[attr-defined]

@@ -381,8 +381,26 @@ def cost_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "pricing": result.pricing,
         "pay_in_full": result.query.pay_in_full,
         "pace_per_week": f"{result.query.pace.normalize():f}",
-        "purchases": [
-            {
+        "purchases": _purchase_records(result),
+        "schedule": [
+            {"due": p.due.isoformat(), "amount": money_str(p.amount), "plan": p.plan, "assumed": p.assumed}
+            for p in result.schedule
+        ],
+        "notes": list(result.notes),
+        "sources": [source_record(catalog, sid) for sid in result.sources],
+    }
+
+
+def _purchase_records(result: CostResult) -> list[dict[str, Any]]:
+    """One record per purchase. A long course repeats the same plan many times, so
+    the fields that do not change are built once per distinct purchase."""
+    records = []
+    shared: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for p in result.purchases:
+        key = (p.plan.id, p.observation, p.client, p.charged, p.insured)
+        fields = shared.get(key)
+        if fields is None:
+            fields = shared[key] = {
                 "plan": p.plan.id,
                 "plan_name": p.plan.name,
                 "sessions": p.plan.sessions,
@@ -391,19 +409,16 @@ def cost_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
                 "charged": money_str(p.charged),
                 "insurance": p.insured,
                 "route": p.plan.route,
-                "starts": _d(p.start),
+            }
+        records.append(
+            {
+                **fields,
+                "starts": p.start.isoformat(),
                 "as_of": _d(p.observation.as_of),
                 "source": p.observation.source,
             }
-            for p in result.purchases
-        ],
-        "schedule": [
-            {"due": _d(p.due), "amount": money_str(p.amount), "plan": p.plan, "assumed": p.assumed}
-            for p in result.schedule
-        ],
-        "notes": list(result.notes),
-        "sources": [source_record(catalog, sid) for sid in result.sources],
-    }
+        )
+    return records
 
 
 COST_FIELDS = [
@@ -413,14 +428,48 @@ COST_FIELDS = [
 ]  # fmt: skip
 
 
-def cost_csv(record: dict[str, Any]) -> dict[str, Any]:
-    schedule = record["schedule"]
+def cost_summary(result: CostResult) -> dict[str, Any]:
+    """A cost without its payment-by-payment detail: the row of ``cost --format csv``
+    and the default record of ``batch``. Runs of the same purchase are counted."""
+    runs: list[dict[str, Any]] = []
+    for p in result.purchases:
+        last = runs[-1] if runs else None
+        if last is not None and last["plan"] == p.plan.id and last["charged"] == money_str(p.charged):
+            last["count"] += 1
+            continue
+        runs.append(
+            {"plan": p.plan.id, "count": 1, "sessions": p.plan.sessions, "charged": money_str(p.charged)}
+        )
+    schedule = result.schedule
     return {
-        **record,
-        "purchases": [f"{p['plan']} ({p['charged']})" for p in record["purchases"]],
+        "schema_version": SCHEMA_VERSION,
+        "provider": result.provider.id,
+        "client": result.client,
+        "currency": CURRENCY,
+        "sessions_requested": result.sessions_requested,
+        "sessions_covered": result.sessions_covered,
+        "leftover_sessions": result.leftover_sessions,
+        "total": money_str(result.total),
+        "per_session": money_str(result.per_session),
+        "due_at_signup": money_str(result.due_at_signup),
+        "prices_as_of": _d(result.prices_as_of),
+        "pricing": result.pricing,
+        "purchases": runs,
         "payments": len(schedule),
-        "first_due": schedule[0]["due"] if schedule else None,
-        "last_due": schedule[-1]["due"] if schedule else None,
+        "first_due": _d(schedule[0].due) if schedule else None,
+        "last_due": _d(schedule[-1].due) if schedule else None,
+        "notes": list(result.notes),
+    }
+
+
+def cost_csv(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary with its purchases as text: ``transformation (792.00); continuation x3 (79.00)``."""
+    return {
+        **summary,
+        "purchases": [
+            f"{p['plan']}{' x' + str(p['count']) if p['count'] > 1 else ''} ({p['charged']})"
+            for p in summary["purchases"]
+        ],
     }
 
 
