@@ -101,7 +101,8 @@ def test_a_route_the_provider_has_no_plan_for_is_unpriced_with_a_reason():
     assert r.total is None
     assert r.total is None and r.per_session is None and r.due_at_signup is None
     assert r.pricing == "unknown"
-    assert "Acme Ketamine has no plan for route 'nasal spray'." in r.notes
+    assert "Acme Ketamine has no plan for route 'nasal spray' (its routes: sublingual tablet)." in r.notes
+    assert cost(prov, 6, route="tablet").total == D("900.00")  # part of a route's name is enough
     assert cost(prov, 6, route="sublingual tablet").total == D("900.00")
 
 
@@ -149,17 +150,20 @@ def test_compare_returning_without_returning_plans_shows_new_client_prices():
     assert row.due_at_signup == D("200.00")
 
 
-def test_compare_returning_fallback_respects_the_route(catalog):
-    """A returning Mindbloom client asking for a route Mindbloom has no returning plan for
-    sees the new-client plans, as the cost engine prices them, never another route's plans."""
-    query = CompareQuery(returning=True, route="nasal spray")
-    [row] = [r for r in compare(catalog, query, today=TODAY).rows if r.provider.id == "mindbloom"]
-    assert [p.plan.id for p in row.plans] == ["new-6", "new-12", "new-18"]
-    assert row.total == D("1290.00")  # not $954, the returning injectables plan
-    assert row.per_session == D("165.00")
-    costed = compare(catalog, CompareQuery(returning=True, route="nasal spray", sessions=6), today=TODAY)
-    [row6] = [r for r in costed.rows if r.provider.id == "mindbloom"]
-    assert row6.total == row.total == D("1290.00")
+def test_compare_route_filter_agrees_with_the_cost_engine(catalog):
+    """Mindbloom prices its returning plans by route: a returning client asking for
+    tablets sees only the tablet plans, and a route Mindbloom does not list gets no
+    price at all (never another route's plans), in compare as in the cost engine."""
+    tablets = compare(catalog, CompareQuery(returning=True, route="tablet"), today=TODAY)
+    [row] = [r for r in tablets.rows if r.provider.id == "mindbloom"]
+    assert [p.plan.id for p in row.plans] == ["returning-6-tablets", "returning-18-tablets"]
+    unknown = compare(catalog, CompareQuery(returning=True, route="nasal spray", sessions=6), today=TODAY)
+    [row] = [r for r in unknown.rows if r.provider.id == "mindbloom"]
+    assert row.plans == () and row.total is None and row.cost.total is None
+    assert any("no plan for route 'nasal spray'" in note for note in row.cost.notes)
+    # a provider whose prices do not differ by route keeps its plans for any route
+    [innerwell] = [r for r in unknown.rows if r.provider.id == "innerwell"]
+    assert innerwell.cost.total is not None
 
 
 def test_compare_sort_by_due_at_signup_puts_unknowns_last():

@@ -67,6 +67,11 @@ class Plan(NamedTuple):
     def open_to(self, client: str) -> bool:
         return self.client in (client, "any")
 
+    def for_route(self, wanted: str | None) -> bool:
+        """Whether the plan can be bought for a delivery route: plans priced the same
+        for every route always can; ``tablet`` matches ``sublingual tablet``."""
+        return wanted is None or self.route is None or name_key(wanted) in name_key(self.route)
+
 
 class StatesObs(NamedTuple):
     source: str
@@ -133,6 +138,16 @@ class Provider(NamedTuple):
         for plan in self.plans:
             yield from plan.prices
             yield from plan.insurance_prices
+
+    def plans_for_route(self, wanted: str | None) -> tuple[Plan, ...]:
+        """The plans open to a delivery route. A provider whose prices differ by route
+        has none for a route it does not list; one whose prices do not, has them all."""
+        if wanted is None:
+            return self.plans
+        routed = [p for p in self.plans if p.route]
+        if routed and not any(p.for_route(wanted) for p in routed):
+            return ()
+        return tuple(p for p in self.plans if p.for_route(wanted))
 
     def observed_dates(self) -> list[date]:
         return [obs.as_of for obs in self._observations() if obs.as_of is not None]

@@ -96,7 +96,7 @@ class CompareResult:
 
 
 def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date, today: date) -> CompareRow:
-    routed = [p for p in provider.plans if query.route is None or p.route in (None, query.route)]
+    routed = provider.plans_for_route(query.route)
     plans = []
     for plan in routed:
         if not plan.open_to("returning" if query.returning else "new"):

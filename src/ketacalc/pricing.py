@@ -372,7 +372,9 @@ class ProviderPricer:
         if note:
             self.notes.append(note)
         offers: list[_Offer] = []
-        plans = [p for p in provider.plans if query.route is None or p.route in (None, query.route)]
+        plans = provider.plans_for_route(query.route)
+        if query.route and plans and all(p.route is None for p in provider.plans):
+            self.notes.append(f"{provider.name}'s prices do not differ by delivery route.")
         for plan in plans:
             obs, plan_insured = _price_of(plan, self.as_of, insured)
             if obs is not None:
@@ -402,8 +404,9 @@ class ProviderPricer:
     def _unpriced_reason(self) -> str:
         if not self.provider.plans:
             return f"{self.provider.name} publishes no prices; the cost is unknown."
-        if self.query.route and not any(p.route in (None, self.query.route) for p in self.provider.plans):
-            return f"{self.provider.name} has no plan for route {self.query.route!r}."
+        if self.query.route and not self.provider.plans_for_route(self.query.route):
+            routes = ", ".join(sorted({p.route for p in self.provider.plans if p.route}))
+            return f"{self.provider.name} has no plan for route {self.query.route!r} (its routes: {routes})."
         return f"No {self.provider.name} price was observed on or before {self.as_of.isoformat()}."
 
     def price(self, sessions: int) -> CostResult:
