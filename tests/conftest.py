@@ -65,6 +65,23 @@ def cli():
     return run
 
 
+def parse_output(fmt: str, text: str) -> list[dict]:
+    """Rows of a machine-readable output, whatever its format."""
+    import csv
+    import io
+
+    if fmt == "json":
+        return json.loads(text)
+    if fmt == "ndjson":
+        return [json.loads(line) for line in text.splitlines()]
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(text)))
+    if fmt == "tsv":
+        header, *lines = text.splitlines()
+        return [dict(zip(header.split("\t"), line.split("\t"), strict=True)) for line in lines]
+    raise AssertionError(fmt)
+
+
 def run_subprocess(
     *args: str, input: str | None = None, env: dict[str, str] | None = None, shell: str | None = None
 ) -> subprocess.CompletedProcess[str]:

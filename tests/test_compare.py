@@ -3,7 +3,6 @@ formats, and a table that fits an 80-column terminal."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import subprocess
@@ -12,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
+
+from conftest import parse_output
 
 FORMATS = ["table", "json", "ndjson", "csv", "tsv"]
 ANSI = re.compile(r"\x1b\[")
@@ -46,22 +47,6 @@ def shown(text: str | None) -> str:
 
 def flat(text: str) -> str:
     return " ".join(text.split())
-
-
-def parse_output(fmt: str, text: str) -> list[dict[str, Any]]:
-    import csv
-    import json
-
-    if fmt == "json":
-        return json.loads(text)
-    if fmt == "ndjson":
-        return [json.loads(line) for line in text.splitlines()]
-    if fmt == "csv":
-        return list(csv.DictReader(io.StringIO(text)))
-    if fmt == "tsv":
-        header, *lines = text.splitlines()
-        return [dict(zip(header.split("\t"), line.split("\t"), strict=True)) for line in lines]
-    raise AssertionError(fmt)
 
 
 # --------------------------------------------------------------- state and availability

@@ -4,13 +4,13 @@ answer carrying its list's source, date and trust tier; and the ``states`` and
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 from typing import Any
 
 import pytest
 
+from conftest import parse_output
 from ketacalc.catalog import build
 from ketacalc.eligibility import (
     AVAILABLE,
@@ -447,22 +447,6 @@ def test_insurers_by_state(catalog):
 
 
 # --------------------------------------------------------------- CLI: states
-
-
-def parse_output(fmt: str, text: str) -> list[dict[str, Any]]:
-    import csv
-    import json
-
-    if fmt == "json":
-        return json.loads(text)
-    if fmt == "ndjson":
-        return [json.loads(line) for line in text.splitlines()]
-    if fmt == "csv":
-        return list(csv.DictReader(io.StringIO(text)))
-    if fmt == "tsv":
-        header, *lines = text.splitlines()
-        return [dict(zip(header.split("\t"), line.split("\t"), strict=True)) for line in lines]
-    raise AssertionError(fmt)
 
 
 @pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "tsv"])

@@ -362,11 +362,11 @@ def show_table(catalog: Catalog, record: dict[str, Any]) -> TableView:
 # --------------------------------------------------------------- cost
 
 
-def cost_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
+def _cost_head(result: CostResult) -> dict[str, Any]:
+    """The fields every cost record starts with, full or summary."""
     return {
         "schema_version": SCHEMA_VERSION,
         "provider": result.provider.id,
-        "provider_name": result.provider.name,
         "client": result.client,
         "currency": CURRENCY,
         "sessions_requested": result.sessions_requested,
@@ -376,6 +376,13 @@ def cost_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "per_session": money_str(result.per_session),
         "due_at_signup": money_str(result.due_at_signup),
         "prices_as_of": _d(result.prices_as_of),
+    }
+
+
+def cost_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
+    return {
+        **_cost_head(result),
+        "provider_name": result.provider.name,
         "as_of": _d(result.as_of),
         "start": _d(result.start),
         "pricing": result.pricing,
@@ -442,17 +449,7 @@ def cost_summary(result: CostResult) -> dict[str, Any]:
         )
     schedule = result.schedule
     return {
-        "schema_version": SCHEMA_VERSION,
-        "provider": result.provider.id,
-        "client": result.client,
-        "currency": CURRENCY,
-        "sessions_requested": result.sessions_requested,
-        "sessions_covered": result.sessions_covered,
-        "leftover_sessions": result.leftover_sessions,
-        "total": money_str(result.total),
-        "per_session": money_str(result.per_session),
-        "due_at_signup": money_str(result.due_at_signup),
-        "prices_as_of": _d(result.prices_as_of),
+        **_cost_head(result),
         "pricing": result.pricing,
         "purchases": runs,
         "payments": len(schedule),
