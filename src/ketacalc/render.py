@@ -162,9 +162,32 @@ def write_table(view: TableView, out: IO[str], width: int | None = None) -> None
                 table.add_column(
                     col.header, justify=col.justify, overflow="fold", ratio=col.ratio, min_width=shortest
                 )
+        text_columns = [not (col.number or col.nowrap) for col in part.columns]
         for row in part.rows:
-            table.add_row(*row)
+            table.add_row(
+                *(_Foldable(cell) if text else cell for cell, text in zip(row, text_columns, strict=True))
+            )
         console.print(table)
+
+
+class _Foldable:
+    """A text cell that may be narrower than its longest word (a URL, a long id):
+    Rich would otherwise size the column for the whole word and crop the table.
+    Words longer than the column fold; shorter ones never split."""
+
+    def __init__(self, text: str) -> None:
+        from rich.text import Text
+
+        self.text = Text(text, overflow="fold")
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        measured = Measurement.get(console, options, self.text)
+        return Measurement(min(measured.minimum, MAX_WORD), measured.maximum)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield self.text
 
 
 def _is_terminal(out: IO[str]) -> bool:

@@ -322,38 +322,44 @@ def show_table(catalog: Catalog, record: dict[str, Any]) -> TableView:
             for obs in plan[kind]:
                 inst = obs["installments"]
                 label = plan["name"] + (" (insurance)" if kind == "insurance_prices" else "")
+                label += f"\n{plan['client']} clients" + (", monthly" if plan["billing"] == "monthly" else "")
                 if plan["route"]:
                     label += f"\nroute: {plan['route']}"
                 if not obs["current"]:
                     label += "\n(older price)"
+                instalments = (
+                    f"{inst['count']} × {money_display(_money(inst['amount']))}" if inst else UNKNOWN
+                )
                 plans.append([
-                    label, str(plan["sessions"]), plan["client"] + (" · monthly" if plan["billing"] == "monthly" else ""),
-                    money_display(_money(obs["price"])), money_display(_money(obs["per_session"])),
-                    f"{inst['count']} × {money_display(_money(inst['amount']))}" if inst else UNKNOWN,
-                    obs["as_of"], obs["source"],
+                    label, str(plan["sessions"]), money_display(_money(obs["price"])),
+                    money_display(_money(obs["per_session"])), instalments, f"{obs['as_of']}\n{obs['source']}",
                 ])  # fmt: skip
-    sources = [[s["id"], s["tier"], s["date"] or "undated", s["title"] + (f"\n{s['url']}" if s["url"] else "")]
-               for s in record["sources"]]  # fmt: skip
+    sources = [
+        [
+            f"{s['id']}\ntier {s['tier']}, {s['date'] or 'undated'}",
+            s["title"] + (f"\n{s['url']}" if s["url"] else ""),
+        ]
+        for s in record["sources"]
+    ]
     dates = [_date(f["as_of"]) for key, _ in FACT_GROUPS for f in record[key]]
     view = TableView(
-        columns=[Column("Fact"), Column("Value", ratio=3), Column("As of", number=True), Column("Source")],
-        rows=facts,
+        columns=[Column("Fact"), Column("Value", ratio=3), Column("Observed")],
+        rows=[[label, text, f"{as_of}\n{source}"] for label, text, as_of, source in facts],
         title=f"{record['name']} ({record['id']})" + (f" — {record['website']}" if record["website"] else ""),
         caption=_caption(dates),
     )
     view.sections.append(("Plans and dated prices", TableView(
-        columns=[Column("Plan"), Column("Sessions", number=True), Column("Client"), Column("Price", number=True),
-                 Column("Per session", number=True), Column("Installments"), Column("As of", number=True),
-                 Column("Source")],
-        rows=plans or [["no published prices", "", "", UNKNOWN, UNKNOWN, UNKNOWN, "", ""]],
+        columns=[Column("Plan"), Column("Sessions", number=True), Column("Price", number=True),
+                 Column("Per session", number=True), Column("Installments"), Column("Observed")],
+        rows=plans or [["no published prices", "", UNKNOWN, UNKNOWN, UNKNOWN, ""]],
     )))  # fmt: skip
     view.sections.append(("States", TableView(
-        columns=[Column("Kind"), Column("Count", number=True), Column("States", ratio=3),
-                 Column("As of", number=True), Column("Source")],
-        rows=states or [["no list published", UNKNOWN, UNKNOWN, "", ""]],
+        columns=[Column("Kind"), Column("Count", number=True), Column("States", ratio=3), Column("Observed")],
+        rows=[[kind, count, text, f"{as_of}\n{source}"] for kind, count, text, as_of, source in states]
+        or [["no list published", UNKNOWN, UNKNOWN, ""]],
     )))  # fmt: skip
     view.sections.append(("Sources (tier A: provider's own site; B: press; C: third party)", TableView(
-        columns=[Column("Source"), Column("Tier"), Column("Date", number=True), Column("Title", ratio=3)],
+        columns=[Column("Source"), Column("Title", ratio=3)],
         rows=sources,
     )))  # fmt: skip
     return view
@@ -561,15 +567,14 @@ def history_records(catalog: Catalog, provider: Provider) -> list[dict[str, Any]
 def history_table(provider: Provider, records: list[dict[str, Any]]) -> TableView:
     rows = [
         [f"{r['plan_name']}" + (f"\n{r['route']}" if r["route"] else "") + ("\n(insurance)" if r["kind"] == "insurance" else ""),
-         str(r["sessions"]), r["as_of"], money_display(_money(r["price"])),
-         money_display(_money(r["per_session"])), r["installments"] or UNKNOWN, f"{r['source']} ({r['tier']})"]
+         str(r["sessions"]), money_display(_money(r["price"])), money_display(_money(r["per_session"])),
+         (r["installments"] or UNKNOWN).replace(" x ", " × "), f"{r['as_of']}\n{r['source']} ({r['tier']})"]
         for r in records
     ]  # fmt: skip
     return TableView(
-        columns=[Column("Plan"), Column("Sessions", number=True), Column("As of", number=True),
-                 Column("Price", number=True), Column("Per session", number=True), Column("Installments"),
-                 Column("Source (tier)")],
-        rows=rows or [["no published prices", "", "", UNKNOWN, UNKNOWN, UNKNOWN, ""]],
+        columns=[Column("Plan"), Column("Sessions", number=True), Column("Price", number=True),
+                 Column("Per session", number=True), Column("Installments"), Column("Observed (tier)")],
+        rows=rows or [["no published prices", "", UNKNOWN, UNKNOWN, UNKNOWN, ""]],
         title=f"{provider.name}: price history, oldest first",
         caption=_caption([_date(r["as_of"]) for r in records]),
     )  # fmt: skip

@@ -1,0 +1,55 @@
+"""Every table fits an 80-column terminal: text wraps, and nothing is cropped."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+PROVIDERS = ["innerwell", "better-u", "mindbloom", "joyous", "kalm-health", "isha-health", "ketamd"]
+COMMANDS = [
+    ["providers"],
+    ["compare"],
+    ["compare", "--state", "TX"],
+    ["compare", "--state", "NY", "--sessions", "12", "--include-unavailable"],
+    ["eligibility", "--state", "CA"],
+    *[[command, p] for p in PROVIDERS for command in ("show", "history", "states")],
+    *[["cost", p, "-n", "24", "--as-of", "2025-06-13"] for p in PROVIDERS],
+    ["cost", "mindbloom", "-n", "1-6"],
+]
+
+
+@pytest.fixture
+def measured(monkeypatch):
+    """Record, for every table printed, how narrow it can be and how wide the screen is."""
+    from rich.console import Console
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    seen: list[tuple[str | None, int, int]] = []
+    original = Console.print
+
+    def spy(self, *objects, **kwargs):
+        for obj in objects:
+            if isinstance(obj, Table):
+                unlimited = self.options.update_width(
+                    10_000
+                )  # how narrow it can be, not clamped to the screen
+                seen.append((obj.title, Measurement.get(self, unlimited, obj).minimum, self.width))
+        return original(self, *objects, **kwargs)
+
+    monkeypatch.setattr(Console, "print", spy)
+    return seen
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_tables_fit_80_columns_without_cropping(cli, measured, args):
+    result = cli(*args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    assert measured, "no table was drawn"
+    for title, narrowest, width in measured:
+        assert width == 80
+        assert narrowest <= width, f"table {title!r} needs {narrowest} columns and would be cropped"
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    # money is never split across lines
+    assert not re.search(r"\$[\d,]*\n", result.stdout)
