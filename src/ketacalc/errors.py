@@ -68,7 +68,6 @@ class DataFileError(KetacalcError):
         count = len(self.problems)
         first = str(self.problems[0]) if self.problems else file
         more = f" (and {count - 1} more)" if count > 1 else ""
-        super().__init__(
-            f"bad data file: {first}{more}",
-            f"run 'ketacalc check {file}' to list every problem",
-        )
+        # one problem's message says how to fix it; several need the full list
+        fix = f"run 'ketacalc check {file}' to list every problem" if count > 1 else ""
+        super().__init__(f"bad data file: {first}{more}", fix)
