@@ -161,7 +161,7 @@ def test_leftover_sessions_are_reported(catalog):
 def test_price_many_matches_price_for_each_n(catalog):
     provider = catalog.find("mindbloom")
     query = CostQuery(sessions=1, as_of=REVIEW, start=REVIEW)
-    many = price_many(provider, query, list(range(1, 25)), today=TODAY)
+    many = list(price_many(provider, query, list(range(1, 25)), today=TODAY))
     assert [r.sessions_requested for r in many] == list(range(1, 25))
     for n, r in zip(range(1, 25), many, strict=True):
         alone = cost(catalog, "mindbloom", n)

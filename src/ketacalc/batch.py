@@ -163,6 +163,12 @@ class BatchPricer:
         return done
 
     def _compute(self, raw: Any, row: Any) -> tuple[bytes | None, str | None]:
+        try:
+            return self._price_line(raw, row)
+        except KetacalcError as exc:
+            return None, str(exc)
+
+    def _price_line(self, raw: Any, row: Any) -> tuple[bytes | None, str | None]:
         prepared = self._prepare(raw, row)
         if isinstance(prepared, str):
             return None, prepared
@@ -185,6 +191,8 @@ class BatchPricer:
                 row = json.loads(raw)
             except ValueError as exc:
                 return f"not valid JSON ({getattr(exc, 'msg', exc)} at column {getattr(exc, 'colno', 1)})"
+            except RecursionError:
+                return "not a scenario: the JSON is nested too deeply"
         try:
             if not isinstance(row, dict):
                 raise UsageProblem(
@@ -214,6 +222,8 @@ def read_rows(lines: Iterable[bytes]) -> Iterator[tuple[int, Any, Any]]:
     iterator = iter(enumerate(lines, start=1))
     first: tuple[int, bytes] | None = None
     for number, text in iterator:
+        if number == 1 and text.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark (Excel's "CSV UTF-8")
+            text = text[3:]
         if text.strip():
             first = (number, text)
             break

@@ -45,18 +45,30 @@ app = typer.Typer(
 # --------------------------------------------------------------- shared options and parsing
 
 
+def _in_the_case_typed(incomplete: str, candidates: list[str]) -> list[str]:
+    """Completions in the case the user typed (shells drop those that do not start
+    with exactly what was typed); matching itself ignores case."""
+    typed = incomplete.casefold()
+    found = [c for c in candidates if c.casefold().startswith(typed)]
+    if incomplete.isupper():
+        return [c.upper() for c in found]
+    if incomplete.islower():
+        return [c.lower() for c in found]
+    return [incomplete + c[len(incomplete) :] for c in found]
+
+
 def _complete_provider(incomplete: str) -> list[str]:
     try:
         catalog = _load(os.environ.get("KETACALC_DATA"))
     except KetacalcError:
         return []
-    return [p.id for p in catalog.providers if p.id.startswith(incomplete.lower())]
+    return _in_the_case_typed(incomplete, [p.id for p in catalog.providers])
 
 
 def _complete_state(incomplete: str) -> list[str]:
     from ketacalc.usstates import STATES
 
-    return [code for code in STATES if code.startswith(incomplete.upper())]
+    return _in_the_case_typed(incomplete, list(STATES))
 
 
 FormatOpt = Annotated[
@@ -315,6 +327,7 @@ def cost(
     """The cheapest way to buy N sessions, with the payment schedule and per-session cost."""
     from ketacalc import views
     from ketacalc.pricing import CostQuery, price_many
+    from ketacalc.render import emit, emit_stream
 
     counts = parse_sessions(sessions)
     if insurer is not None and state is None:
@@ -325,17 +338,27 @@ def cost(
         state=parse_state(state), discount=parse_money_option(discount, "--discount") or Decimal(0), route=route,
     )  # fmt: skip
     cat = catalog(ctx)
-    results = price_many(cat.find(provider), query, counts, today=today())
-    records = [views.cost_record(cat, r) for r in results]
+    found = cat.find(provider)
+    if len(counts) > 1:  # the longest course fails first, if any does: fail before writing anything
+        next(price_many(found, query, [max(counts)], today=today()))
+    results = price_many(found, query, counts, today=today())
     if fmt is Format.table:
-        _notes([n for r in results for n in r.notes])
-    _emit(
-        fmt,
-        records[0] if len(records) == 1 else records,
-        lambda: views.cost_table(results),
-        views.COST_FIELDS,
-        [views.cost_csv(views.cost_summary(r)) for r in results],
-    )
+        notes: dict[str, None] = {}
+
+        def noted(items):
+            for r in items:
+                notes.update(dict.fromkeys(r.notes))
+                yield r
+
+        view = views.cost_table(noted(results))
+        _notes(list(notes))
+        emit(fmt, {}, view)
+    elif fmt in (Format.csv, Format.tsv):
+        emit_stream(fmt, (views.cost_csv(views.cost_summary(r)) for r in results), views.COST_FIELDS)
+    elif len(counts) == 1:
+        emit(fmt, views.cost_record(cat, next(results)), None)
+    else:  # a range is written as it is priced, so `| head -1` stops it at once
+        emit_stream(fmt, (views.cost_record(cat, r) for r in results))
 
 
 @app.command()

@@ -13,13 +13,14 @@ covered, then the fewest purchases.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
 from ketacalc.catalog import Plan, PriceObs, Provider, newest
+from ketacalc.errors import UsageProblem
 from ketacalc.money import ZERO
 
 MAX_SESSIONS = 10_000
@@ -418,7 +419,13 @@ class ProviderPricer:
                 notes[f"{self.provider.name} lists no plan open to {query.client} clients."] = None
             return CostResult(self.provider, query, self.as_of, self.start, sessions, notes=tuple(notes))
         offers = [(self.first if part == "first" else self.later)[i] for part, i in solved]
-        purchases, schedule = self._pay(offers, query, notes)
+        try:
+            purchases, schedule = self._pay(offers, query, notes)
+        except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
+            raise UsageProblem(
+                f"the payment schedule for {sessions} sessions runs past the year 9999",
+                "use an earlier --start, a faster --pace or fewer sessions",
+            ) from None
         sources = tuple(dict.fromkeys(p.observation.source for p in purchases))
         notes.update(dict.fromkeys(self._signup_notes(query)))
         notes.update(
@@ -530,6 +537,7 @@ def price(provider: Provider, query: CostQuery, *, today: date) -> CostResult:
 
 def price_many(
     provider: Provider, query: CostQuery, sessions: Sequence[int], *, today: date
-) -> list[CostResult]:
+) -> Iterator[CostResult]:
+    """One result per N, lazily: a long range is written as it is priced."""
     pricer = ProviderPricer(provider, query, today)
-    return [pricer.price(n) for n in sessions]
+    return (pricer.price(n) for n in sessions)

@@ -120,7 +120,15 @@ def write_table(view: TableView, out: IO[str], width: int | None = None) -> None
             width = int(env)
         elif not _is_terminal(out):
             width = 120  # piped: wide enough that nothing is cut
-    console = Console(
+    from rich.measure import Measurement
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # Rich would raise SystemExit(1); stop quietly instead
+            from ketacalc.errors import OutputClosed
+
+            raise OutputClosed()
+
+    console = _Console(
         file=out,
         width=width,
         color_system="auto" if tty else None,
@@ -131,6 +139,7 @@ def write_table(view: TableView, out: IO[str], width: int | None = None) -> None
         markup=False,
         soft_wrap=False,
     )
+    screen = console.width
     views = [(None, view), *view.sections]
     for index, (heading, part) in enumerate(views):
         if index:
@@ -151,7 +160,9 @@ def write_table(view: TableView, out: IO[str], width: int | None = None) -> None
             if col.number or col.nowrap:
                 index = len(table.columns)
                 lines = [line for r in part.rows for line in r[index].split("\n")]
-                longest = max([*map(len, lines), *map(len, col.header.split())] or [1])
+                longest = max(
+                    [*map(len, lines), *map(len, col.header.split("\n"))] or [1]
+                )  # never-wrapping header too
                 justify = "right" if col.number else col.justify
                 table.add_column(col.header, justify=justify, no_wrap=True, min_width=longest)
             else:
@@ -167,6 +178,10 @@ def write_table(view: TableView, out: IO[str], width: int | None = None) -> None
             table.add_row(
                 *(_Foldable(cell) if text else cell for cell, text in zip(row, text_columns, strict=True))
             )
+        # Never crop: a table that cannot be squeezed into the screen is drawn as
+        # wide as it needs (the terminal wraps the long lines; nothing is lost).
+        narrowest = Measurement.get(console, console.options.update_width(10_000), table).minimum
+        console.width = max(screen, narrowest)
         console.print(table)
 
 
@@ -233,6 +248,43 @@ def _emit(
         assert view is not None
         write_table(view, out)
     out.flush()
+
+
+def emit_stream(
+    fmt: Format,
+    records: Iterable[dict[str, Any]],
+    fields: Sequence[str] | None = None,
+    out: IO[str] | None = None,
+) -> None:
+    """Write records one at a time as they come (json as an array, ndjson, csv, tsv)."""
+    import json
+
+    import itertools
+
+    out = out or sys.stdout
+    iterator = iter(records)
+    first = list(itertools.islice(iterator, 1))  # a failure to compute the first writes nothing
+    records = itertools.chain(first, iterator)
+    try:
+        if fmt in (Format.csv, Format.tsv):
+            assert fields is not None
+            write_delimited([], fields, out, fmt is Format.tsv)
+            for record in records:
+                write_delimited([record], fields, out, fmt is Format.tsv, header=False)
+        elif fmt is Format.ndjson:
+            write_ndjson(records, out)
+        else:  # the same text write_json gives for the whole list, element by element
+            wrote = False
+            for record in records:
+                text = json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+                out.write(("," if wrote else "[") + "\n  " + text)
+                wrote = True
+            out.write("\n]\n" if wrote else "[]\n")
+        out.flush()
+    except BrokenPipeError:
+        from ketacalc.errors import OutputClosed
+
+        raise OutputClosed() from None
 
 
 def _fields_of(records: Sequence[dict[str, Any]]) -> list[str]:

@@ -7,7 +7,7 @@ unknown values as ``—`` and say so in their caption.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -343,7 +343,7 @@ def show_table(catalog: Catalog, record: dict[str, Any]) -> TableView:
     ]
     dates = [_date(f["as_of"]) for key, _ in FACT_GROUPS for f in record[key]]
     view = TableView(
-        columns=[Column("Fact"), Column("Value", ratio=3), Column("Observed")],
+        columns=[Column("Fact"), Column("Value"), Column("Observed")],
         rows=[[label, text, f"{as_of}\n{source}"] for label, text, as_of, source in facts],
         title=f"{record['name']} ({record['id']})" + (f" — {record['website']}" if record["website"] else ""),
         caption=_caption(dates),
@@ -354,12 +354,12 @@ def show_table(catalog: Catalog, record: dict[str, Any]) -> TableView:
         rows=plans or [["no published prices", "", UNKNOWN, UNKNOWN, UNKNOWN, ""]],
     )))  # fmt: skip
     view.sections.append(("States", TableView(
-        columns=[Column("Kind"), Column("Count", number=True), Column("States", ratio=3), Column("Observed")],
+        columns=[Column("Kind"), Column("Count", number=True), Column("States"), Column("Observed")],
         rows=[[kind, count, text, f"{as_of}\n{source}"] for kind, count, text, as_of, source in states]
         or [["no list published", UNKNOWN, UNKNOWN, ""]],
     )))  # fmt: skip
     view.sections.append(("Sources (tier A: provider's own site; B: press; C: third party)", TableView(
-        columns=[Column("Source"), Column("Title", ratio=3)],
+        columns=[Column("Source"), Column("Title")],
         rows=sources,
     )))  # fmt: skip
     return view
@@ -441,18 +441,24 @@ COST_FIELDS = [
 ]  # fmt: skip
 
 
+def _runs(result: CostResult) -> list[tuple[Any, int, Any]]:
+    """Consecutive purchases of the same plan at the same charge: ``(plan, count, charged)``."""
+    runs: list[list[Any]] = []
+    for p in result.purchases:
+        if runs and runs[-1][0] is p.plan and runs[-1][2] == p.charged:
+            runs[-1][1] += 1
+        else:
+            runs.append([p.plan, 1, p.charged])
+    return [(plan, count, charged) for plan, count, charged in runs]
+
+
 def cost_summary(result: CostResult) -> dict[str, Any]:
     """A cost without its payment-by-payment detail: the row of ``cost --format csv``
     and the default record of ``batch``. Runs of the same purchase are counted."""
-    runs: list[dict[str, Any]] = []
-    for p in result.purchases:
-        last = runs[-1] if runs else None
-        if last is not None and last["plan"] == p.plan.id and last["charged"] == money_str(p.charged):
-            last["count"] += 1
-            continue
-        runs.append(
-            {"plan": p.plan.id, "count": 1, "sessions": p.plan.sessions, "charged": money_str(p.charged)}
-        )
+    runs = [
+        {"plan": plan.id, "count": count, "sessions": plan.sessions, "charged": money_str(charged)}
+        for plan, count, charged in _runs(result)
+    ]
     schedule = result.schedule
     return {
         **_cost_head(result),
@@ -476,23 +482,34 @@ def cost_csv(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def cost_table(results: list[CostResult]) -> TableView:
-    if len(results) == 1:
-        return _cost_single(results[0])
-    rows = [
-        [str(r.sessions_requested), _int(r.sessions_covered), money_display(r.total),
-         money_display(_per(r)), money_display(r.due_at_signup),
-         "\n".join(f"{p.plan.name} ({money_display(p.charged)})" for p in r.purchases) or UNKNOWN]
-        for r in results
-    ]  # fmt: skip
-    first = results[0]
+def cost_table(results: Iterable[CostResult]) -> TableView:
+    """One result in detail, or a row per N (purchases counted by plan, so a long
+    range stays readable); results are consumed one at a time."""
+    rows: list[list[str]] = []
+    dates: set[date | None] = set()
+    first: CostResult | None = None
+    for r in results:
+        if first is None:
+            first = r
+        purchases = "\n".join(
+            plan.name + (f" × {count}" if count > 1 else "") + f" ({money_display(charged)})"
+            for plan, count, charged in _runs(r)
+        )
+        rows.append([
+            str(r.sessions_requested), _int(r.sessions_covered), money_display(r.total), money_display(_per(r)),
+            money_display(r.due_at_signup), purchases or UNKNOWN,
+        ])  # fmt: skip
+        dates.add(r.prices_as_of)
+    assert first is not None, "at least one result"
+    if len(rows) == 1:
+        return _cost_single(first)
     return TableView(
         columns=[Column("Sessions", number=True), Column("Covered", number=True), Column("Total", number=True),
                  Column("Per session", number=True), Column("Due at sign-up", number=True),
-                 Column("Purchases", ratio=3)],
+                 Column("Purchases")],
         rows=rows,
         title=f"{first.provider.name}: cost for a {first.client} client (prices as of {first.as_of})",
-        caption=_caption([r.prices_as_of for r in results]),
+        caption=_caption(list(dates)),
     )  # fmt: skip
 
 
@@ -625,7 +642,7 @@ def states_table(provider: Provider, items: list[Availability]) -> TableView:
     ]  # fmt: skip
     counts = {s: sum(1 for a in items if a.status == s) for s in ("available", "unavailable", "unknown")}
     return TableView(
-        columns=[Column("State"), Column("Availability"), Column("Why", ratio=2), Column("Source", nowrap=True)],
+        columns=[Column("State"), Column("Availability"), Column("Why"), Column("Source", nowrap=True)],
         rows=rows,
         title=f"{provider.name}: availability by state",
         caption=_caption(
@@ -659,8 +676,8 @@ def eligibility_table(state: str, rows: list[tuple[Availability, tuple[str, ...]
         for a, ins in rows
     ]  # fmt: skip
     return TableView(
-        columns=[Column("Provider"), Column("Availability"), Column("Insurers accepted", ratio=2),
-                 Column("In-clinic", ratio=2)],
+        columns=[Column("Provider"), Column("Availability"), Column("Insurers accepted"),
+                 Column("In-clinic")],
         rows=table_rows,
         title=f"Who serves {state} ({STATES[state]})",
         caption=_caption([a.as_of for a, _ in rows]),

@@ -1,0 +1,567 @@
+"""``ketacalc batch``: many scenarios in, one result per input line out, as a stream."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from conftest import run_subprocess
+
+GOOD = {"provider": "mindbloom", "sessions": 12}
+
+
+def jsonl(*scenarios: object) -> str:
+    return "".join((s if isinstance(s, str) else json.dumps(s)) + "\n" for s in scenarios)
+
+
+def ndjson_rows(text: str) -> list[dict]:
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert all(isinstance(r, dict) for r in rows)
+    return rows
+
+
+def cost_args(scenario: dict) -> list[str]:
+    """The ``cost`` command line for the same scenario."""
+    args = ["cost", str(scenario["provider"]), "--sessions", str(scenario["sessions"])]
+    for flag in ("returning", "pay_in_full"):
+        if scenario.get(flag):
+            args.append("--" + flag.replace("_", "-"))
+    for field in ("state", "insurer", "as_of", "start", "pace", "discount", "route"):
+        if field in scenario:
+            args += ["--" + field.replace("_", "-"), str(scenario[field])]
+    return [*args, "--format", "json"]
+
+
+def purchases(record: dict) -> list[tuple[str, str]]:
+    """Each purchase as (plan, charged), runs expanded, whatever the record's shape."""
+    out: list[tuple[str, str]] = []
+    for p in record["purchases"]:
+        out += [(p["plan"], p["charged"])] * p.get("count", 1)
+    return out
+
+
+def payments(record: dict) -> tuple[int, str | None, str | None]:
+    if "schedule" in record:
+        schedule = record["schedule"]
+        return (
+            len(schedule),
+            (schedule[0]["due"] if schedule else None),
+            (schedule[-1]["due"] if schedule else None),
+        )
+    return record["payments"], record["first_due"], record["last_due"]
+
+
+COMPARED = ("provider", "client", "sessions_requested", "sessions_covered", "leftover_sessions", "total",
+            "per_session", "due_at_signup", "prices_as_of", "pricing", "notes")  # fmt: skip
+
+SCENARIOS = [
+    {"provider": "mindbloom", "sessions": 12},
+    {"provider": "mindbloom", "sessions": 12, "state": "TX"},
+    {"provider": "mindbloom", "sessions": 7, "returning": True, "route": "sublingual tablet"},
+    {
+        "provider": "mindbloom",
+        "sessions": 18,
+        "as_of": "2025-06-13",
+        "start": "2025-06-13",
+        "discount": "100",
+    },
+    {"provider": "innerwell", "sessions": 30, "state": "TX", "insurer": "aetna"},
+    {"provider": "innerwell", "sessions": 30, "state": "CA", "insurer": "aetna"},
+    {"provider": "innerwell", "sessions": 30, "state": "TX"},
+    {"provider": "innerwell", "sessions": 50, "pace": "0.5"},
+    {"provider": "better-u", "sessions": 20, "pay_in_full": True},
+    {"provider": "Better U", "sessions": 3},
+    {"provider": "joyous", "sessions": 31, "state": "texas"},
+    {"provider": "isha-health", "sessions": 5, "start": "2027-01-31"},
+    {"provider": "ketamd", "sessions": 6},
+    {"provider": "mindbloom", "sessions": 10000},
+]
+
+
+# --------------------------------------------------------------- happy path
+
+
+def test_one_result_per_line_in_input_order(cli):
+    scenarios = [{"provider": "mindbloom", "sessions": 6}, {"provider": "better-u", "sessions": 9},
+                 {"provider": "joyous", "sessions": 1}]  # fmt: skip
+    result = cli("batch", input=jsonl(*scenarios))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    rows = ndjson_rows(result.stdout)
+    assert [r["line"] for r in rows] == [1, 2, 3]
+    assert [r["error"] for r in rows] == [None, None, None]
+    assert [r["provider"] for r in rows] == ["mindbloom", "better-u", "joyous"]
+    assert [r["sessions_requested"] for r in rows] == [6, 9, 1]
+    for row in rows:
+        assert {"total", "per_session", "due_at_signup", "purchases"} <= set(row)
+
+
+def test_batch_results_equal_cost_for_the_same_scenario(cli):
+    result = cli("batch", input=jsonl(*SCENARIOS))
+    assert result.exit_code == 0, result.stderr
+    rows = ndjson_rows(result.stdout)
+    assert len(rows) == len(SCENARIOS)
+    for scenario, row in zip(SCENARIOS, rows, strict=True):
+        single = cli(*cost_args(scenario))
+        assert single.exit_code == 0, (scenario, single.stderr)
+        expected = single.json()
+        assert row["error"] is None, (scenario, row["error"])
+        assert {k: row[k] for k in COMPARED} == {k: expected[k] for k in COMPARED}, scenario
+        assert purchases(row) == purchases(expected), scenario
+        assert payments(row) == payments(expected), scenario
+
+
+def test_a_scenario_alone_gives_the_same_result_as_among_others(cli):
+    together = ndjson_rows(cli("batch", input=jsonl(*SCENARIOS)).stdout)
+    for index, scenario in enumerate(SCENARIOS):
+        alone = ndjson_rows(cli("batch", input=jsonl(scenario)).stdout)
+        assert len(alone) == 1
+        assert {**alone[0], "line": index + 1} == together[index], scenario
+
+
+def test_identical_scenarios_give_identical_results_apart_from_line(cli):
+    same = {"provider": "innerwell", "sessions": 30, "state": "TX", "insurer": "aetna"}
+    respelled = '  {"sessions": 30, "insurer": "aetna", "provider": "innerwell", "state": "TX"}  '
+    lines = [same, {"provider": "mindbloom", "sessions": 6}, same, respelled, same]
+    result = cli("batch", input=jsonl(*lines))
+    assert result.exit_code == 0, result.stderr
+    rows = ndjson_rows(result.stdout)
+    assert [r["line"] for r in rows] == [1, 2, 3, 4, 5]
+    bodies = [{k: v for k, v in r.items() if k != "line"} for r in rows]
+    assert bodies[0] == bodies[2] == bodies[3] == bodies[4]
+    assert bodies[0]["pricing"] == "insurance"
+    assert bodies[1] != bodies[0]
+
+
+def test_csv_input_is_detected_from_its_header(cli):
+    text = (
+        "provider,sessions,returning,state,insurer,as_of,pay_in_full\n"
+        "mindbloom,12,false,,,,\n"
+        "innerwell,30,no,TX,aetna,,\n"
+        "better-u,20,,,,,true\n"
+    )
+    result = cli("batch", input=text)
+    assert result.exit_code == 0, result.stderr
+    rows = ndjson_rows(result.stdout)
+    assert [r["line"] for r in rows] == [2, 3, 4]  # physical lines: the header is line 1
+    expected = [
+        cli(*cost_args({"provider": "mindbloom", "sessions": 12})).json(),
+        cli(*cost_args({"provider": "innerwell", "sessions": 30, "state": "TX", "insurer": "aetna"})).json(),
+        cli(*cost_args({"provider": "better-u", "sessions": 20, "pay_in_full": True})).json(),
+    ]
+    for row, want in zip(rows, expected, strict=True):
+        assert row["error"] is None
+        assert (row["total"], row["per_session"], row["due_at_signup"]) == (
+            want["total"], want["per_session"], want["due_at_signup"])  # fmt: skip
+        assert purchases(row) == purchases(want)
+
+
+def test_csv_input_with_columns_in_any_order_and_quotes(cli):
+    text = 'sessions,provider\n"6","mindbloom"\n7,"Better U"\n'
+    result = cli("batch", input=text)
+    assert result.exit_code == 0, result.stderr
+    rows = ndjson_rows(result.stdout)
+    assert [(r["line"], r["provider"], r["sessions_requested"]) for r in rows] == [
+        (2, "mindbloom", 6), (3, "better-u", 7)]  # fmt: skip
+
+
+def test_windows_line_endings_are_accepted(cli):
+    jsonl_result = cli(
+        "batch", input='{"provider":"mindbloom","sessions":6}\r\n{"provider":"joyous","sessions":2}\r\n'
+    )
+    csv_result = cli("batch", input="provider,sessions\r\nmindbloom,6\r\njoyous,2\r\n")
+    for result, lines in ((jsonl_result, [1, 2]), (csv_result, [2, 3])):
+        assert result.exit_code == 0, result.stderr
+        rows = ndjson_rows(result.stdout)
+        assert [(r["line"], r["error"], r["provider"]) for r in rows] == [
+            (lines[0], None, "mindbloom"), (lines[1], None, "joyous")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '\ufeff{"provider":"mindbloom","sessions":6}\n{"provider":"joyous","sessions":2}\n',
+        "\ufeffprovider,sessions\nmindbloom,6\n",
+    ],
+    ids=["jsonl", "csv"],
+)
+def test_a_utf8_byte_order_mark_is_ignored(cli, text):
+    """Notepad and Excel ('CSV UTF-8') save files with a BOM; it is not part of the data."""
+    result = cli("batch", input=text)
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    rows = ndjson_rows(result.stdout)
+    assert rows and all(r["error"] is None for r in rows)
+    assert rows[0]["provider"] == "mindbloom"
+    assert len(rows) == text.count("\n") - (1 if "provider," in text else 0)
+
+
+# --------------------------------------------------------------- output formats
+
+
+def test_csv_output_has_a_header_and_one_row_per_line(cli):
+    lines = [{"provider": "mindbloom", "sessions": 6}, '{"provider":"nosuch","sessions":6}',
+             {"provider": "innerwell", "sessions": 30, "state": "TX", "insurer": "aetna"}]  # fmt: skip
+    result = cli("batch", "--format", "csv", input=jsonl(*lines))
+    assert result.exit_code == 1
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["line"] for r in table] == ["1", "2", "3"]
+    assert list(table[0])[:3] == ["line", "error", "provider"]
+    assert table[0]["error"] == "" and table[0]["provider"] == "mindbloom"
+    assert "nosuch" in table[1]["error"] and table[1]["total"] == ""
+    as_ndjson = ndjson_rows(cli("batch", input=jsonl(*lines)).stdout)
+    for row, record in zip(table, as_ndjson, strict=True):
+        if record["error"] is None:
+            assert (row["total"], row["per_session"], row["due_at_signup"]) == (
+                record["total"], record["per_session"], record["due_at_signup"])  # fmt: skip
+    width = len(next(csv.reader(io.StringIO(result.stdout))))
+    assert all(len(cells) == width for cells in csv.reader(io.StringIO(result.stdout)))
+
+
+def test_tsv_output_rows_are_rectangular(cli):
+    lines = [{"provider": "mindbloom", "sessions": 6}, "garbage", {"provider": "joyous", "sessions": 3}]
+    result = cli("batch", "--format", "tsv", input=jsonl(*lines))
+    assert result.exit_code == 1
+    out = result.stdout.splitlines()
+    header = out[0].split("\t")
+    assert header[:3] == ["line", "error", "provider"]
+    assert len(out) == 4
+    assert all(len(line.split("\t")) == len(header) for line in out)
+    assert [line.split("\t")[0] for line in out[1:]] == ["1", "2", "3"]
+
+
+def test_json_output_is_one_array(cli):
+    lines = [{"provider": "mindbloom", "sessions": 6}, "{oops", {"provider": "joyous", "sessions": 3}]
+    result = cli("batch", "--format", "json", input=jsonl(*lines))
+    assert result.exit_code == 1
+    records = result.json()
+    assert isinstance(records, list)
+    assert [r["line"] for r in records] == [1, 2, 3]
+    assert records[0]["error"] is None and records[0]["total"] is not None
+    assert records[1]["error"]
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "csv", "tsv", "json"])
+def test_format_names_are_case_insensitive(cli, fmt):
+    lower = cli("batch", "--format", fmt, input=jsonl(GOOD))
+    upper = cli("batch", "--format", fmt.upper(), input=jsonl(GOOD))
+    assert lower.exit_code == upper.exit_code == 0
+    assert lower.stdout == upper.stdout != ""
+
+
+@pytest.mark.parametrize("fmt", ["table", "TABLE"])
+def test_table_format_is_refused(cli, fmt):
+    result = cli("batch", "--format", fmt, input=jsonl(GOOD))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:")
+
+
+# --------------------------------------------------------------- bad lines
+
+BAD_LINES = {
+    "not-json": "this is not json",
+    "broken-json": '{"provider": "mindbloom", "sessions": }',
+    "unknown-provider": '{"provider": "nosuch", "sessions": 6}',
+    "sessions-zero": '{"provider": "mindbloom", "sessions": 0}',
+    "sessions-negative": '{"provider": "mindbloom", "sessions": -3}',
+    "sessions-huge": '{"provider": "mindbloom", "sessions": 10001}',
+    "sessions-fraction": '{"provider": "mindbloom", "sessions": 6.5}',
+    "sessions-range": '{"provider": "mindbloom", "sessions": "6-8"}',
+    "sessions-missing": '{"provider": "mindbloom"}',
+    "sessions-bool": '{"provider": "mindbloom", "sessions": true}',
+    "provider-missing": '{"sessions": 6}',
+    "provider-list": '{"provider": ["mindbloom"], "sessions": 6}',
+    "bad-date": '{"provider": "mindbloom", "sessions": 6, "as_of": "2026-02-30"}',
+    "bad-start": '{"provider": "mindbloom", "sessions": 6, "start": "next week"}',
+    "insurer-without-state": '{"provider": "innerwell", "sessions": 6, "insurer": "aetna"}',
+    "bad-state": '{"provider": "mindbloom", "sessions": 6, "state": "XX"}',
+    "bad-pace": '{"provider": "mindbloom", "sessions": 6, "pace": "0"}',
+    "bad-discount": '{"provider": "mindbloom", "sessions": 6, "discount": "-5"}',
+    "bad-flag": '{"provider": "mindbloom", "sessions": 6, "returning": "maybe"}',
+    "unknown-field": '{"provider": "mindbloom", "sessions": 6, "colour": "red"}',
+    "array": "[1, 2, 3]",
+    "string": '"mindbloom"',
+    "number": "42",
+    "null": "null",
+}
+
+
+@pytest.mark.parametrize("bad", BAD_LINES.values(), ids=BAD_LINES.keys())
+def test_a_bad_line_gets_an_error_and_the_others_are_priced(cli, bad):
+    result = cli("batch", input=jsonl({"provider": "mindbloom", "sessions": 6}, bad,
+                                      {"provider": "joyous", "sessions": 3}))  # fmt: skip
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    rows = ndjson_rows(result.stdout)
+    assert [r["line"] for r in rows] == [1, 2, 3]
+    assert rows[0]["error"] is None and rows[0]["provider"] == "mindbloom"
+    assert rows[2]["error"] is None and rows[2]["provider"] == "joyous"
+    error = rows[1]["error"]
+    assert isinstance(error, str) and error.strip()
+    assert rows[1].get("total") is None
+    assert result.stderr.splitlines() == [f"line 2: {error}"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        '{"provider": "innerwell", "sessions": 5, "start": "9999-12-31"}',
+        '{"provider": "mindbloom", "sessions": 10000, "start": "9999-12-01"}',
+        '{"provider": "better-u", "sessions": 1, "pace": "0.0000000000000000000000001"}',
+    ],
+    ids=["start-9999-12-31", "long-course-from-9999", "tiny-pace"],
+)
+def test_a_scenario_whose_dates_run_past_the_calendar_spoils_only_its_line(cli, bad):
+    """Values every parser accepts but whose payment dates would pass year 9999: that
+    line is priced or gets an error, and the lines around it are priced as usual."""
+    result = cli("batch", input=jsonl({"provider": "mindbloom", "sessions": 6}, bad,
+                                      {"provider": "joyous", "sessions": 3}))  # fmt: skip
+    assert result.exit_code in (0, 1), result.stderr
+    rows = ndjson_rows(result.stdout)
+    assert [r["line"] for r in rows] == [1, 2, 3]
+    assert rows[0]["error"] is None and rows[2]["error"] is None
+    expected_stderr = [f"line 2: {rows[1]['error']}"] if rows[1]["error"] else []
+    assert result.stderr.splitlines() == expected_stderr
+    assert result.exit_code == (1 if rows[1]["error"] else 0)
+
+
+def test_every_failing_line_is_reported_with_its_number(cli):
+    lines = ['{"provider": "nosuch", "sessions": 6}', {"provider": "mindbloom", "sessions": 6}, "nope",
+             {"provider": "joyous", "sessions": 3}, '{"provider": "mindbloom", "sessions": 0}']  # fmt: skip
+    result = cli("batch", input=jsonl(*lines))
+    assert result.exit_code == 1
+    rows = ndjson_rows(result.stdout)
+    failed = [r["line"] for r in rows if r["error"] is not None]
+    assert failed == [1, 3, 5]
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["line 1", "line 3", "line 5"]
+
+
+def test_a_deeply_nested_json_line_is_a_line_error(cli):
+    deep = '{"provider": ' + "[" * 50_000 + "]" * 50_000 + ', "sessions": 6}'
+    result = cli("batch", input=jsonl({"provider": "mindbloom", "sessions": 6}, deep,
+                                      {"provider": "joyous", "sessions": 3}))  # fmt: skip
+    assert result.exit_code == 1, result.stderr
+    rows = ndjson_rows(result.stdout)
+    assert [(r["line"], r["error"] is None) for r in rows] == [(1, True), (2, False), (3, True)]
+
+
+def test_invalid_utf8_is_a_line_error(cli, tmp_path):
+    path = tmp_path / "scenarios.jsonl"
+    path.write_bytes(b'{"provider":"mindbloom","sessions":6}\n{"provider":"mind\xffbloom","sessions":6}\n'
+                     b'{"provider":"joyous","sessions":3}\n')  # fmt: skip
+    result = cli("batch", str(path))
+    assert result.exit_code == 1
+    rows = ndjson_rows(result.stdout)
+    assert [(r["line"], r["error"] is None) for r in rows] == [(1, True), (2, False), (3, True)]
+
+
+def test_csv_row_with_the_wrong_number_of_fields(cli):
+    text = "provider,sessions\nmindbloom,6\nmindbloom,6,extra\njoyous\nbetter-u,4\n"
+    result = cli("batch", input=text)
+    assert result.exit_code == 1
+    rows = ndjson_rows(result.stdout)
+    assert [(r["line"], r["error"] is None) for r in rows] == [(2, True), (3, False), (4, False), (5, True)]
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["line 3", "line 4"]
+
+
+def test_csv_with_an_unknown_column_fails_every_row(cli):
+    result = cli("batch", input="provider,sessions,colour\nmindbloom,6,red\njoyous,3,blue\n")
+    assert result.exit_code == 1
+    rows = ndjson_rows(result.stdout)
+    assert [r["line"] for r in rows] == [2, 3]
+    assert all("colour" in r["error"] for r in rows)
+    assert len(result.stderr.splitlines()) == 2
+
+
+# --------------------------------------------------------------- blank and empty input
+
+
+def test_blank_lines_are_skipped_but_counted(cli):
+    text = '\n{"provider":"mindbloom","sessions":6}\n\n   \n\t\n{"provider":"joyous","sessions":3}\n\n'
+    result = cli("batch", input=text)
+    assert result.exit_code == 0, result.stderr
+    rows = ndjson_rows(result.stdout)
+    assert [(r["line"], r["provider"]) for r in rows] == [(2, "mindbloom"), (6, "joyous")]
+
+
+def test_blank_lines_in_csv_are_skipped_but_counted(cli):
+    result = cli("batch", input="\nprovider,sessions\n\nmindbloom,6\n  \njoyous,3\n")
+    assert result.exit_code == 0, result.stderr
+    rows = ndjson_rows(result.stdout)
+    assert [(r["line"], r["provider"]) for r in rows] == [(4, "mindbloom"), (6, "joyous")]
+
+
+def test_last_line_without_a_newline_is_priced(cli):
+    result = cli("batch", input='{"provider":"mindbloom","sessions":6}\n{"provider":"joyous","sessions":3}')
+    assert result.exit_code == 0
+    assert [r["line"] for r in ndjson_rows(result.stdout)] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "\n", "\n  \n\n", "provider,sessions\n"], ids=["empty", "newline", "blank", "header-only"]
+)
+def test_empty_input_gives_no_rows(cli, text):
+    for fmt in ("ndjson", "csv", "tsv"):
+        result = cli("batch", "--format", fmt, input=text)
+        assert result.exit_code == 0, (fmt, result.stderr)
+        assert result.stderr == ""
+        data = result.stdout.splitlines()[1:] if fmt in ("csv", "tsv") else result.stdout.splitlines()
+        assert data == [], fmt
+    result = cli("batch", "--format", "json", input=text)
+    assert result.exit_code == 0
+    assert result.json() == []
+
+
+# --------------------------------------------------------------- files
+
+
+def test_file_argument_reads_the_same_as_stdin(cli, tmp_path):
+    text = jsonl(*SCENARIOS[:5])
+    path = tmp_path / "scenarios.jsonl"
+    path.write_text(text, encoding="utf-8")
+    from_file = cli("batch", str(path))
+    from_stdin = cli("batch", "-", input=text)
+    assert from_file.exit_code == from_stdin.exit_code == 0
+    assert from_file.stdout == from_stdin.stdout
+    assert len(from_file.stdout.splitlines()) == 5
+
+
+@pytest.mark.parametrize("name", ["missing.jsonl", "."])
+def test_unreadable_file_is_one_error_line(cli, tmp_path, name):
+    target = tmp_path / name if name != "." else tmp_path
+    result = cli("batch", str(target))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:")
+
+
+def test_subprocess_batch_file_with_errors(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("provider,sessions\nmindbloom,6\nnosuch,6\n", encoding="utf-8")
+    proc = run_subprocess("batch", str(path), "--format", "csv")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines()[0].startswith("line 3: ")
+    table = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert [(r["line"], r["error"] == "") for r in table] == [("2", True), ("3", False)]
+
+
+# --------------------------------------------------------------- streaming
+
+
+class Streamed:
+    """A real ``ketacalc batch`` process fed line by line, its stdout read as it comes."""
+
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "ketacalc", "batch", *args], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))  # fmt: skip
+        self.chunks: queue.Queue[bytes] = queue.Queue()
+        self.seen = b""
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        fd = self.proc.stdout.fileno()
+        while True:
+            chunk = os.read(fd, 65536)
+            self.chunks.put(chunk)
+            if not chunk:
+                return
+
+    def send(self, text: str) -> None:
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def wait_for(self, needle: bytes, timeout: float = 30) -> bytes:
+        """Output so far once it contains ``needle``; fails if it never comes (stdin still open)."""
+        while needle not in self.seen:
+            try:
+                chunk = self.chunks.get(timeout=timeout)
+            except queue.Empty:
+                pytest.fail(f"no {needle!r} on stdout while input was still open; got {self.seen!r}")
+            if not chunk:
+                pytest.fail(f"stdout closed without {needle!r}; got {self.seen!r}")
+            self.seen += chunk
+        return self.seen
+
+    def finish(self) -> tuple[int, bytes, str]:
+        self.proc.stdin.close()
+        code = self.proc.wait(timeout=60)
+        while True:
+            chunk = self.chunks.get(timeout=30)
+            if not chunk:
+                break
+            self.seen += chunk
+        return code, self.seen, self.proc.stderr.read().decode()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def streamed():
+    started: list[Streamed] = []
+
+    def start(*args: str) -> Streamed:
+        started.append(Streamed(*args))
+        return started[-1]
+
+    yield start
+    for proc in started:
+        proc.kill()
+
+
+def test_ndjson_results_stream_before_the_input_ends(streamed):
+    proc = streamed()
+    proc.send(jsonl({"provider": "mindbloom", "sessions": 6}))
+    first = proc.wait_for(b"\n")
+    assert json.loads(first.splitlines()[0])["line"] == 1
+    proc.send(jsonl({"provider": "joyous", "sessions": 3}))
+    second = proc.wait_for(b'"line":2')
+    assert json.loads(second.splitlines()[1])["provider"] == "joyous"
+    code, out, err = proc.finish()
+    assert code == 0, err
+    assert [r["line"] for r in ndjson_rows(out.decode())] == [1, 2]
+
+
+def test_an_error_result_streams_too(streamed):
+    proc = streamed()
+    proc.send(jsonl('{"provider":"nosuch","sessions":6}'))
+    first = proc.wait_for(b"\n")
+    row = json.loads(first.splitlines()[0])
+    assert row["line"] == 1 and "nosuch" in row["error"]
+    code, _out, err = proc.finish()
+    assert code == 1
+    assert err.startswith("line 1: ")
+
+
+def test_csv_in_csv_out_streams(streamed):
+    proc = streamed("--format", "csv")
+    proc.send("provider,sessions\nmindbloom,6\n")
+    out = proc.wait_for(b"\n2,")
+    assert out.startswith(b"line,error,provider")
+    code, out, err = proc.finish()
+    assert code == 0, err
+    assert len(out.decode().splitlines()) == 2
+
+
+def test_json_array_elements_stream(streamed):
+    proc = streamed("--format", "json")
+    proc.send(jsonl({"provider": "mindbloom", "sessions": 6}))
+    proc.wait_for(b'"line":1')
+    proc.send(jsonl({"provider": "joyous", "sessions": 3}))
+    proc.wait_for(b'"line":2')
+    code, out, err = proc.finish()
+    assert code == 0, err
+    assert [r["line"] for r in json.loads(out)] == [1, 2]
