@@ -257,9 +257,8 @@ def emit_stream(
     out: IO[str] | None = None,
 ) -> None:
     """Write records one at a time as they come (json as an array, ndjson, csv, tsv)."""
-    import json
-
     import itertools
+    import json
 
     out = out or sys.stdout
     iterator = iter(records)
