@@ -16,6 +16,10 @@ import pytest
 TODAY = date(2026, 11, 21)
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "providers.yaml"
+# the providers the founding articles name; the data file must cover every one
+REQUIRED_IDS = frozenset(
+    {"innerwell", "better-u", "mindbloom", "joyous", "kalm-health", "nue-life", "peak", "isha-health"}
+)
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REQUIRED_IDS
 from ketacalc import loader
 from ketacalc.errors import DataFileError, DataProblem
 from ketacalc.models import DataFile
@@ -26,16 +27,6 @@ BAD = HERE / "data" / "bad"
 GOOD = HERE / "data" / "good"
 SHIPPED = HERE.parent / "providers.yaml"
 BAD_FILES = sorted(p for p in BAD.iterdir() if p.is_file())
-REQUIRED_IDS = {
-    "innerwell",
-    "better-u",
-    "mindbloom",
-    "joyous",
-    "kalm-health",
-    "nue-life",
-    "peak",
-    "isha-health",
-}
 
 
 def expectation(path: Path) -> str:
