@@ -96,35 +96,37 @@ StateOpt = Annotated[
 ]  # fmt: skip
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(text: str) -> date | None:
+    """A real ``YYYY-MM-DD`` date, or None (no week dates or other ISO forms)."""
+    if not _ISO_DATE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def today() -> date:
     """Today, or ``KETACALC_TODAY`` (YYYY-MM-DD) for reproducible runs and tests."""
     pinned = os.environ.get("KETACALC_TODAY")
-    if pinned:
-        try:
-            if not _ISO_DATE.match(pinned):
-                raise ValueError
-            return date.fromisoformat(pinned)
-        except ValueError:
-            raise UsageProblem(
-                f"KETACALC_TODAY={pinned!r} is not a date", "set it as YYYY-MM-DD or unset it"
-            ) from None
-    return date.today()
-
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    if not pinned:
+        return date.today()
+    day = _iso_date(pinned)
+    if day is None:
+        raise UsageProblem(f"KETACALC_TODAY={pinned!r} is not a date", "set it as YYYY-MM-DD or unset it")
+    return day
 
 
 def parse_date(text: str | None, option: str) -> date | None:
     if text is None:
         return None
-    try:
-        if not _ISO_DATE.match(text):
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageProblem(
-            f"{option} {text!r} is not a date", "write it as YYYY-MM-DD, e.g. 2025-06-13"
-        ) from None
+    day = _iso_date(text)
+    if day is None:
+        raise UsageProblem(f"{option} {text!r} is not a date", "write it as YYYY-MM-DD, e.g. 2025-06-13")
+    return day
 
 
 def parse_state(text: str | None) -> str | None:
@@ -199,16 +201,10 @@ def parse_pace(text: str) -> Decimal:
 # --------------------------------------------------------------- data
 
 
-_CACHE: dict[tuple[str | None, date], Catalog] = {}
-
-
 def _load(path: str | None) -> Catalog:
     from ketacalc.loader import load_catalog
 
-    key = (path, today())
-    if key not in _CACHE:
-        _CACHE[key] = load_catalog(path, today=key[1])
-    return _CACHE[key]
+    return load_catalog(path, today=today())
 
 
 def catalog(ctx: typer.Context) -> Catalog:
