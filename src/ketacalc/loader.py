@@ -57,6 +57,11 @@ def load(path: str | os.PathLike[str] | None = None, *, today: date | None = Non
 
 
 def read_text(path: Path) -> str:
+    return decode(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing a directory, a missing or unreadable file, or one too large."""
     name = str(path)
 
     def fail(message: str) -> DataFileError:
@@ -75,6 +80,10 @@ def read_text(path: Path) -> str:
         raise fail(f"cannot be read ({exc.strerror or exc})") from None
     if len(raw) > MAX_BYTES:
         raise fail(f"is larger than {MAX_BYTES // 1024} KiB; a providers file is far smaller")
+    return raw
+
+
+def decode(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -450,7 +459,7 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, today: date | No
     path = Path(path) if path is not None else default_data_path()
     today = today or date.today()
     name = str(path)
-    raw = read_text(path).encode("utf-8")
+    raw = read_bytes(path)  # hashed as read; decoded only when the cache cannot answer
     key = hashlib.sha256(raw).hexdigest()[:32]
     cache = _cache_file(key, __version__, today)
     if cache is not None:
@@ -459,7 +468,7 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, today: date | No
                 return build(json.load(handle), name)
         except (OSError, ValueError, KeyError, TypeError):
             pass  # missing or unreadable: rebuild it below
-    data = parse(raw.decode("utf-8"), name, today=today).model_dump(mode="json", exclude_none=True)
+    data = parse(decode(raw, name), name, today=today).model_dump(mode="json", exclude_none=True)
     catalog = build(data, name)
     if cache is not None:
         _write_atomically(cache, json.dumps(data, separators=(",", ":")))

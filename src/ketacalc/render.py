@@ -100,12 +100,7 @@ def write_delimited(
 
 
 def use_color(out: IO[str]) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    try:
-        return out.isatty()
-    except (AttributeError, ValueError):
-        return False
+    return not os.environ.get("NO_COLOR") and _is_terminal(out)
 
 
 def write_table(view: TableView, out: IO[str], width: int | None = None) -> None:
