@@ -29,6 +29,31 @@ class UsageProblem(KetacalcError):
     exit_code = 2
 
 
+class InvalidInput(UsageProblem):
+    """A value a person typed (an option, a batch field) that cannot be used.
+
+    ``field`` names what was wrong in the person's terms (``sessions``,
+    ``state``); the message never names a command-line flag: the CLI adds the
+    flag where it reports the error, batch names the field.
+    """
+
+    def __init__(self, field: str, message: str, fix: str = "") -> None:
+        self.field = field
+        super().__init__(message, fix)
+
+
+QUOTE_LIMIT = 60
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``repr`` of a piece of input, cut to about ``limit`` characters: an error
+    message never echoes a whole file or a huge argument back."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        return repr(text[:limit]) + f"… ({len(text):,} characters)"
+    return repr(text)
+
+
 class OutputClosed(Exception):
     """The reader of stdout went away (``ketacalc ... | head -1``): stop quietly."""
 
