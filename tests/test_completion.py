@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO, run_subprocess
-from ketacalc.cli import _complete_provider, _complete_state
+from ketacalc.cli.options import complete_provider as _complete_provider
+from ketacalc.cli.options import complete_state as _complete_state
 from ketacalc.usstates import STATES
 
 

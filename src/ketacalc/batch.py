@@ -1,10 +1,14 @@
 """``batch``: price many scenarios, one per input line, as a stream.
 
-Pure core code apart from reading the lines it is given: each scenario (a
-JSON object, or a CSV row with a header) becomes a cost query; a bad line
-becomes an error result for that line and the others are still priced.
-Pricers are shared between scenarios that differ only in their sessions, so
-the table of best courses is computed once per provider and option set.
+Pure core code apart from reading the lines it is given: each scenario (a JSON
+object, or a CSV row with a header) becomes a cost query, and every input line
+yields exactly one outcome, in order: its :class:`~ketacalc.pricing.CostResult`
+or the :class:`~ketacalc.errors.KetacalcError` that stops it. Writing the
+outcomes is the render switch's job.
+
+A repeated scenario is priced once (one memo, keyed by the normalised
+scenario), and one pricer serves every N of the same provider and options, so
+its table of best courses is built once.
 """
 
 from __future__ import annotations
@@ -12,247 +16,73 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from ketacalc.catalog import Catalog
-from ketacalc.errors import KetacalcError, UsageProblem
-from ketacalc.pricing import DEFAULT_PACE, MAX_SESSIONS, CostQuery, CostResult, ProviderPricer
+from ketacalc.errors import InvalidInput, KetacalcError
+from ketacalc.inputs import read_scenarios, scenario
+from ketacalc.pricing import DEFAULT_PACE, CostQuery, CostResult, ProviderPricer
 
-FIELDS = (
-    "provider", "sessions", "returning", "state", "insurer", "as_of", "start", "pace", "pay_in_full",
-    "discount", "route",
-)  # fmt: skip
-_TRUE = {"true", "yes", "1", "y", "t"}
-_FALSE = {"false", "no", "0", "n", "f", ""}
-
-
-class Parsers:
-    """How scenario fields are read; the CLI supplies its own so errors match."""
-
-    def __init__(
-        self,
-        date_: Callable[[str | None, str], date | None],
-        state: Callable[[str | None], str | None],
-        money: Callable[[str | None, str], Decimal | None],
-        sessions: Callable[[str], list[int]],
-        pace: Callable[[str], Decimal],
-    ) -> None:
-        self.date = date_
-        self.state = state
-        self.money = money
-        self.sessions = sessions
-        self.pace = pace
-
-
-def _text(value: Any, field: str) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
-        raise UsageProblem(f"{field} must be text or a number, not {type(value).__name__}", f"fix '{field}'")
-    text = str(value).strip()
-    return text or None
-
-
-def _flag(value: Any, field: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = (_text(value, field) or "").lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise UsageProblem(f"{field} {value!r} is not true or false", f"write {field} as true or false")
-
-
-_KNOWN = frozenset(FIELDS)
-
-
-def scenario_query(row: dict[str, Any], parse: Parsers) -> tuple[str, CostQuery]:
-    unknown = sorted(set(row) - _KNOWN)
-    if unknown:
-        raise UsageProblem(f"unknown field {unknown[0]!r}", f"use only {', '.join(FIELDS)}")
-    provider = _text(row.get("provider"), "provider")
-    if provider is None:
-        raise UsageProblem("missing 'provider'", "give a provider id such as mindbloom")
-    raw_sessions = row.get("sessions")
-    if isinstance(raw_sessions, bool) or raw_sessions is None or isinstance(raw_sessions, float):
-        raise UsageProblem(f"sessions {raw_sessions!r} is not a whole number", "give sessions like 18")
-    counts = [raw_sessions] if isinstance(raw_sessions, int) and 0 < raw_sessions <= MAX_SESSIONS else None
-    counts = counts or parse.sessions(str(raw_sessions).strip())
-    if len(counts) != 1:
-        raise UsageProblem(f"sessions {raw_sessions!r} must be one number in batch", "give one line per N")
-    state = parse.state(_text(row.get("state"), "state"))
-    insurer = _text(row.get("insurer"), "insurer")
-    if insurer is not None and state is None:
-        raise UsageProblem("insurer needs state", "add state: insurers are accepted state by state")
-    pace_text = _text(row.get("pace"), "pace")
-    query = CostQuery(
-        sessions=counts[0],
-        returning=_flag(row.get("returning"), "returning"),
-        as_of=parse.date(_text(row.get("as_of"), "as_of"), "as_of"),
-        start=parse.date(_text(row.get("start"), "start"), "start"),
-        pace=parse.pace(pace_text) if pace_text is not None else DEFAULT_PACE,
-        pay_in_full=_flag(row.get("pay_in_full"), "pay_in_full"),
-        insurer=insurer,
-        state=state,
-        discount=parse.money(_text(row.get("discount"), "discount"), "discount") or Decimal(0),
-        route=_text(row.get("route"), "route"),
-    )
-    return provider, query
+Outcome = CostResult | KetacalcError
 
 
 class _Bounded(OrderedDict[Any, Any]):
-    """A cache that drops its oldest entries beyond ``limit`` units (entries, or bytes)."""
+    """A dict that forgets its least recently added entries beyond ``limit``."""
 
-    def __init__(self, limit: int, size: Callable[[Any, Any], int] = lambda key, value: 1) -> None:
+    def __init__(self, limit: int) -> None:
         super().__init__()
         self.limit = limit
-        self.size = size
-        self.used = 0
 
     def remember(self, key: Any, value: Any) -> Any:
         self[key] = value
-        self.used += self.size(key, value)
-        while self.used > self.limit and len(self) > 1:
-            old_key, old_value = self.popitem(last=False)
-            self.used -= self.size(old_key, old_value)
+        if len(self) > self.limit:
+            self.popitem(last=False)
         return value
 
 
-def _footprint(raw: Any, done: tuple[bytes | None, str | None]) -> int:
-    body, error = done
-    return 200 + (len(raw) if isinstance(raw, bytes) else 100) + (len(body) if body else len(error or ""))
-
-
 class BatchPricer:
-    """Prices scenarios into serialised results; a repeated scenario is priced once.
+    """Prices scenarios; memory stays bounded whatever the input's length."""
 
-    Memory stays bounded whatever the input's length: finished results are kept
-    for at most ``cache_bytes``, and one pricer per provider and option set (so
-    its table of best courses serves every N). A line seen before is not even
-    parsed again.
-    """
-
-    def __init__(
-        self,
-        catalog: Catalog,
-        today: date,
-        parse: Parsers,
-        serialise: Callable[[CostResult], bytes],
-        cache_bytes: int = 8 * 1024 * 1024,
-    ) -> None:
+    def __init__(self, catalog: Catalog, today: date, memo_size: int = 4096, pricers: int = 256) -> None:
         self.catalog = catalog
         self.today = today
-        self.parse = parse
-        self.serialise = serialise
-        self._done = _Bounded(cache_bytes, _footprint)  # raw scenario -> (body, error)
-        self._bodies = _Bounded(cache_bytes // 2, lambda key, body: 200 + len(body))  # priced key -> body
-        self._pricers = _Bounded(256)
+        self._memo = _Bounded(memo_size)  # normalised scenario -> result
+        self._pricers = _Bounded(pricers)  # everything but the sessions -> pricer
 
-    def price(self, raw: Any, row: Any = None) -> tuple[bytes | None, str | None]:
-        """``(serialised result, None)`` or ``(None, error)`` for one scenario.
-
-        ``raw`` is its hashable text (a JSON line's bytes, a CSV row's cells);
-        ``row`` the parsed mapping, or ``JSON`` to parse ``raw`` on first sight."""
-        done = self._done.get(raw) if raw is not None else None
-        if done is None:
-            done = self._compute(raw, row)
-            if raw is not None:
-                self._done.remember(raw, done)
-        return done
-
-    def _compute(self, raw: Any, row: Any) -> tuple[bytes | None, str | None]:
-        try:
-            return self._price_line(raw, row)
-        except KetacalcError as exc:
-            return None, str(exc)
-
-    def _price_line(self, raw: Any, row: Any) -> tuple[bytes | None, str | None]:
-        prepared = self._prepare(raw, row)
-        if isinstance(prepared, str):
-            return None, prepared
-        provider, query, key = prepared
-        body = self._bodies.get((key, query.sessions))
-        if body is None:
-            pricer = self._pricers.get(key)
-            if pricer is None:
-                pricer = self._pricers.remember(key, ProviderPricer(provider, query, self.today))
-            body = self._bodies.remember((key, query.sessions), self.serialise(pricer.price(query.sessions)))
-        return body, None
-
-    def _prepare(self, raw: Any, row: Any) -> tuple[Any, CostQuery, tuple[Any, ...]] | str:
-        if isinstance(row, ValueError):
-            return str(row)
-        if row is JSON:
-            import json
-
-            try:
-                row = json.loads(raw)
-            except ValueError as exc:
-                return f"not valid JSON ({getattr(exc, 'msg', exc)} at column {getattr(exc, 'colno', 1)})"
-            except RecursionError:
-                return "not a scenario: the JSON is nested too deeply"
-        try:
-            if not isinstance(row, dict):
-                raise UsageProblem(
-                    "a scenario must be a JSON object", 'write {"provider": "mindbloom", "sessions": 18}'
-                )
-            name, query = scenario_query(row, self.parse)
-            provider = self.catalog.find(name)
-        except KetacalcError as exc:
-            return str(exc)
+    def price(self, fields: dict[str, object]) -> CostResult:
+        """The cost of one scenario's fields; raises ``KetacalcError`` when it cannot be priced."""
+        s = scenario(fields)
+        provider = self.catalog.find(s.provider)
         # Everything that can change the result, and nothing else: the state only
         # matters with an insurer, so scenarios that differ only in it are priced once.
-        state = query.state if query.insurer is not None else None
-        key = (provider.id, query.returning, query.as_of, query.start, query.pace, query.pay_in_full,
-               query.insurer, state, query.discount, query.route)  # fmt: skip
-        return provider, query, key
+        options = (
+            provider.id, s.returning, s.as_of, s.start, s.pace or DEFAULT_PACE, s.pay_in_full, s.insurer,
+            s.state if s.insurer is not None else None, s.discount, s.route,
+        )  # fmt: skip
+        key = (options, s.sessions)
+        result = self._memo.get(key)
+        if result is None:
+            pricer = self._pricers.get(options)
+            if pricer is None:
+                query = CostQuery(
+                    sessions=s.sessions or 1, returning=s.returning, as_of=s.as_of, start=s.start,
+                    pace=s.pace or DEFAULT_PACE, pay_in_full=s.pay_in_full, insurer=s.insurer, state=s.state,
+                    discount=s.discount, route=s.route,
+                )  # fmt: skip
+                pricer = self._pricers.remember(options, ProviderPricer(provider, query, self.today))
+            result = self._memo.remember(key, pricer.price(s.sessions or 1))
+        return result
 
-
-JSON = object()  # marker: the row is the raw JSON line itself, parsed only when first seen
-
-
-def read_rows(lines: Iterable[bytes]) -> Iterator[tuple[int, Any, Any]]:
-    """``(line number, raw, row)`` from JSON Lines or CSV-with-header bytes, lazily.
-
-    The format is told from the first non-blank line: ``{`` starts JSON Lines,
-    whose rows are left as ``JSON`` (parsed on first sight by the pricer).
-    """
-    iterator = iter(enumerate(lines, start=1))
-    first: tuple[int, bytes] | None = None
-    for number, text in iterator:
-        if number == 1 and text.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark (Excel's "CSV UTF-8")
-            text = text[3:]
-        if text.strip():
-            first = (number, text)
-            break
-    if first is None:
-        return
-    if first[1].lstrip().startswith(b"{"):
-        for number, text in _chain(first, iterator):
-            raw = text.strip()
-            if raw:
-                yield number, raw, JSON
-        return
-    import csv
-
-    header_line = first[0]
-    reader = csv.reader(text.decode("utf-8", errors="replace") for _, text in _chain(first, iterator))
-    header = [h.strip() for h in next(reader)]
-    for cells in reader:
-        number = header_line + reader.line_num - 1
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            yield number, None, ValueError(f"has {len(cells)} fields, the header has {len(header)}")
-            continue
-        yield number, tuple(cells), {k: v for k, v in zip(header, cells, strict=True) if v.strip() != ""}
-
-
-def _chain(first: tuple[int, bytes], rest: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
-    yield first
-    yield from rest
+    def run(self, lines: Iterable[bytes]) -> Iterator[tuple[int, Outcome]]:
+        """``(line number, result or error)`` for every non-blank input line, in order."""
+        for number, fields in read_scenarios(lines):
+            if isinstance(fields, InvalidInput):
+                yield number, fields
+                continue
+            try:
+                yield number, self.price(fields)
+            except KetacalcError as exc:
+                yield number, exc
 
 
 def chunked_lines(read: Callable[[int], bytes], before_wait: Callable[[], None]) -> Iterator[bytes]:

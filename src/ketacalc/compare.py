@@ -5,12 +5,14 @@ Pure core code: builds rows, filters and sorts them; renderers show them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from ketacalc.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, current, newest
-from ketacalc.eligibility import UNAVAILABLE, Availability, availability, insurers_in
+from ketacalc.eligibility import UNAVAILABLE, Availability, StateSummary, availability, insurers_in, summary
 from ketacalc.pricing import CostQuery, CostResult, match_insurer, price
 
 SORT_KEYS = ("name", "total", "per-session", "due-at-signup")
@@ -49,7 +51,7 @@ class CompareRow:
     def total(self) -> Decimal | None:
         if self.cost is not None:
             return self.cost.total
-        return min((p.observation.price for p in self.plans), default=None)
+        return lowest_total(self.plans)
 
     @property
     def per_session(self) -> Decimal | None:
@@ -96,16 +98,7 @@ class CompareResult:
 
 
 def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date, today: date) -> CompareRow:
-    routed = provider.plans_for_route(query.route)
-    plans = []
-    for plan in routed:
-        if not plan.open_to("returning" if query.returning else "new"):
-            continue
-        obs = newest(plan.prices, as_of)
-        if obs is not None:
-            plans.append(PlanPrice(plan, obs))
-    if query.returning and not plans:  # no returning plans: returning clients pay new-client prices
-        plans = [PlanPrice(p, o) for p in routed if (o := newest(p.prices, as_of)) is not None]
+    plans = plan_prices(provider, as_of, "returning" if query.returning else "new", query.route)
     cost = None
     if query.sessions is not None:
         cost = price(
@@ -131,7 +124,7 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         routes=current(provider.routes, as_of),
         dose_flexibility=current(provider.dose_flexibility, as_of),
         trd_suitability=current(provider.trd_suitability, as_of),
-        data_as_of=max((d for d in provider.observed_dates() if d <= as_of), default=None),
+        data_as_of=data_as_of(provider, as_of),
     )
 
 
@@ -193,3 +186,50 @@ def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareRes
             kept.append(row)
     kept.sort(key=lambda r: _sort_key(r, query.sort))
     return CompareResult(query, as_of, tuple(kept), {k: tuple(v) for k, v in hidden.items()})
+
+
+# --------------------------------------------------------------- one line per provider
+
+
+class ProviderOverview(NamedTuple):
+    """What ``providers`` shows of one provider on a date."""
+
+    provider: Provider
+    status: Fact[str] | None
+    lowest_total: Decimal | None
+    states: StateSummary
+    data_as_of: date | None
+
+
+def lowest_total(plans: Iterable[PlanPrice]) -> Decimal | None:
+    """The lowest price of the plans given: the one rule for a "lowest total"."""
+    return min((p.observation.price for p in plans), default=None)
+
+
+def data_as_of(provider: Provider, as_of: date) -> date | None:
+    """The newest date of any figure of the provider on or before ``as_of``."""
+    return max((d for d in provider.observed_dates() if d <= as_of), default=None)
+
+
+def plan_prices(
+    provider: Provider, as_of: date, client: str = "new", route: str | None = None
+) -> list[PlanPrice]:
+    """The plans a client can buy (on a route), each with its price on ``as_of``.
+    Returning clients whose provider lists no returning plan pay new-client prices."""
+    routed = provider.plans_for_route(route)
+    priced = [PlanPrice(p, o) for p in routed if (o := newest(p.prices, as_of)) is not None]
+    open_to = [p for p in priced if p.plan.open_to(client)]
+    return priced if client == "returning" and not open_to else open_to
+
+
+def overview(catalog: Catalog, as_of: date) -> list[ProviderOverview]:
+    return [
+        ProviderOverview(
+            provider=p,
+            status=newest(p.status, as_of),
+            lowest_total=lowest_total(plan_prices(p, as_of, "new")),
+            states=summary(p, as_of),
+            data_as_of=data_as_of(p, as_of),
+        )
+        for p in catalog.providers
+    ]

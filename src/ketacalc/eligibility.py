@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ketacalc.catalog import Catalog, InClinic, Provider, StatesObs, newest
 from ketacalc.usstates import STATES
@@ -152,3 +153,24 @@ def insurers_in(provider: Provider, state: str, as_of: date | None = None) -> tu
     if listing is None:
         return None
     return listing.by_state.get(state, ())
+
+
+class StateAnswer(NamedTuple):
+    """One provider's answer for a state: availability and insurers accepted there."""
+
+    availability: Availability
+    insurers: tuple[str, ...] | None  # None: the provider publishes no insurer list
+
+
+#: the order ``eligibility`` lists providers in: who serves the state first
+_ORDER = {AVAILABLE: 0, UNKNOWN: 1, UNAVAILABLE: 2}
+
+
+def serving(catalog: Catalog, state: str, as_of: date | None = None) -> list[StateAnswer]:
+    """Every provider's answer for ``state``: available first, then unknown, then
+    unavailable (the data file's order within each)."""
+    answers = [
+        StateAnswer(availability(catalog, p, state, as_of), insurers_in(p, state, as_of))
+        for p in catalog.providers
+    ]
+    return sorted(answers, key=lambda a: _ORDER[a.availability.status])

@@ -54,6 +54,18 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     return repr(text)
 
 
+class ScheduleOutOfRange(UsageProblem):
+    """A payment schedule that cannot be dated (past 9999-12-31, where dates end)."""
+
+    def __init__(self, sessions: int) -> None:
+        self.sessions = sessions
+        noun = "session" if sessions == 1 else "sessions"
+        super().__init__(
+            f"the payment schedule for {sessions} {noun} runs past the year 9999",
+            "use an earlier start, a faster pace or fewer sessions",
+        )
+
+
 class OutputClosed(Exception):
     """The reader of stdout went away (``ketacalc ... | head -1``): stop quietly."""
 

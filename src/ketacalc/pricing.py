@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from ketacalc.catalog import Plan, PriceObs, Provider, newest
-from ketacalc.errors import UsageProblem
+from ketacalc.errors import ScheduleOutOfRange
 from ketacalc.money import ZERO
 
 MAX_SESSIONS = 10_000
@@ -422,10 +422,7 @@ class ProviderPricer:
         try:
             purchases, schedule = self._pay(offers, query, notes)
         except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
-            raise UsageProblem(
-                f"the payment schedule for {sessions} sessions runs past the year 9999",
-                "use an earlier --start, a faster --pace or fewer sessions",
-            ) from None
+            raise ScheduleOutOfRange(sessions) from None
         sources = tuple(dict.fromkeys(p.observation.source for p in purchases))
         notes.update(dict.fromkeys(self._signup_notes(query)))
         notes.update(

@@ -1,0 +1,411 @@
+"""The commands: parse arguments, call the core, hand a report to the render switch.
+
+stdout carries data only; notes go to stderr. Each command is thin: inputs are
+parsed by :mod:`ketacalc.inputs`, the answer comes from the core, and
+:func:`ketacalc.render.render` writes the command's report in the format asked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ketacalc import __version__
+from ketacalc.cli.options import (
+    AsOfOpt,
+    FormatOpt,
+    ProviderArg,
+    ReturningOpt,
+    RouteOpt,
+    StateOpt,
+    complete_state,
+)
+from ketacalc.errors import KetacalcError, UsageProblem
+from ketacalc.render import Format, render
+
+if TYPE_CHECKING:
+    from ketacalc.catalog import Catalog
+
+HELP = (
+    "Cost and eligibility calculator for at-home (telehealth) ketamine therapy providers in the US, "
+    "from a dated, sourced data file. ketacalc prices and filters; it is not medical advice and "
+    "never recommends a dose or a treatment."
+)
+
+app = typer.Typer(
+    name="ketacalc",
+    help=HELP,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+# --------------------------------------------------------------- shared steps
+
+
+def today() -> date:
+    from ketacalc.inputs import today as pinned_today
+
+    return pinned_today()
+
+
+def day_or_today(text: str | None, field: str = "as_of") -> date:
+    from ketacalc.inputs import parse_date
+
+    return parse_date(text, field) if text is not None else today()
+
+
+def catalog(ctx: typer.Context) -> Catalog:
+    from ketacalc.loader import load_catalog
+
+    return load_catalog((ctx.obj or {}).get("data"), today=today())
+
+
+def notes(lines: dict[str, None]) -> None:
+    for line in lines:
+        typer.echo(f"note: {line}", err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ketacalc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            envvar="KETACALC_DATA",
+            metavar="PATH",
+            help="Use another providers.yaml instead of the shipped one.",
+            show_default=False,
+            dir_okay=True,
+            exists=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Cost and eligibility calculator for at-home ketamine therapy providers. Not medical advice."""
+    ctx.obj = {"data": str(data) if data is not None else None}
+
+
+# --------------------------------------------------------------- commands
+
+
+@app.command()
+def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
+    """List every provider: status, plans, lowest published total, states, newest data."""
+    from ketacalc.compare import overview
+    from ketacalc.reports.providers import ProvidersReport
+
+    day = day_or_today(as_of)
+    cat = catalog(ctx)
+    render(fmt, ProvidersReport(cat, overview(cat, day)))
+
+
+@app.command()
+def show(
+    ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None
+) -> None:
+    """Everything known about one provider, with the source and date of each figure."""
+    from ketacalc.reports.show import ShowReport
+
+    day = day_or_today(as_of)
+    cat = catalog(ctx)
+    render(fmt, ShowReport(cat, cat.find(provider), day))
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Data file to check. Default: --data, or the shipped file.", show_default=False),
+    ] = None,
+) -> None:
+    """Validate a data file: silent with exit 0 when good; otherwise every problem, exit 1."""
+    from ketacalc.errors import DataFileError
+    from ketacalc.loader import load
+
+    target = str(path) if path is not None else (ctx.obj or {}).get("data")
+    try:
+        load(target, today=today())
+    except DataFileError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(
+            f"Error: {len(exc.problems)} problem(s) in {exc.file} — fix them and run 'ketacalc check' again",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def cost(
+    ctx: typer.Context,
+    provider: ProviderArg,
+    sessions: Annotated[
+        str,
+        typer.Option(
+            "--sessions", "-n", metavar="N", help="Sessions wanted: 18, a list 6,12,18 or a range 1-24."
+        ),
+    ],
+    returning: ReturningOpt = False,
+    as_of: AsOfOpt = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", metavar="DATE", help="First payment date (YYYY-MM-DD). Default: today."),
+    ] = None,
+    pace: Annotated[
+        str, typer.Option("--pace", metavar="PER_WEEK", help="Sessions a week, to date later purchases.")
+    ] = "1",
+    pay_in_full: Annotated[
+        bool, typer.Option("--pay-in-full", help="Pay each purchase at once, with any published discount.")
+    ] = False,
+    insurer: Annotated[
+        str | None,
+        typer.Option(
+            "--insurer",
+            metavar="NAME",
+            help="Use insurance prices where this insurer is accepted (needs --state).",
+        ),
+    ] = None,
+    state: StateOpt = None,
+    discount: Annotated[
+        str | None,
+        typer.Option("--discount", metavar="AMOUNT", help="Promo amount taken off the first purchase."),
+    ] = None,
+    route: RouteOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The cheapest way to buy N sessions, with the payment schedule and per-session cost."""
+    from ketacalc import inputs
+    from ketacalc.pricing import CostQuery, price_many
+    from ketacalc.reports.cost import CostReport
+
+    counts = inputs.parse_sessions(sessions)
+    if insurer is not None and state is None:
+        raise UsageProblem("--insurer needs --state", "add --state XX: insurers are accepted state by state")
+    query = CostQuery(
+        sessions=counts[0],
+        returning=returning,
+        as_of=inputs.parse_date(as_of, "as_of") if as_of is not None else None,
+        start=inputs.parse_date(start, "start") if start is not None else None,
+        pace=inputs.parse_pace(pace),
+        pay_in_full=pay_in_full,
+        insurer=insurer,
+        state=inputs.parse_state(state) if state is not None else None,
+        discount=inputs.parse_money(discount, "discount") if discount is not None else Decimal(0),
+        route=route,
+    )
+    cat = catalog(ctx)
+    found = cat.find(provider)
+    if len(counts) > 1:  # the longest course fails first, if any does: fail before writing anything
+        next(price_many(found, query, [max(counts)], today=today()))
+    report = CostReport(cat, price_many(found, query, counts, today=today()), single=len(counts) == 1)
+    render(fmt, report)
+    notes(report.notes)
+
+
+@app.command()
+def history(ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table) -> None:
+    """Each plan's dated price observations, oldest first."""
+    from ketacalc.reports.history import HistoryReport
+
+    cat = catalog(ctx)
+    render(fmt, HistoryReport(cat, cat.find(provider)))
+
+
+@app.command()
+def states(
+    ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None
+) -> None:
+    """Every state with the provider's availability there: available, unavailable or unknown."""
+    from ketacalc.eligibility import all_states
+    from ketacalc.reports.states import StatesReport
+
+    day = day_or_today(as_of)
+    cat = catalog(ctx)
+    found = cat.find(provider)
+    render(fmt, StatesReport(found, all_states(cat, found, day)))
+
+
+@app.command()
+def eligibility(
+    ctx: typer.Context,
+    state: Annotated[
+        str,
+        typer.Option(
+            "--state",
+            "-s",
+            metavar="STATE",
+            autocompletion=complete_state,
+            help="US state or DC, as a code or a name: TX, texas, 'New York'.",
+        ),
+    ],
+    fmt: FormatOpt = Format.table,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Which providers serve a state, and which insurers they accept there."""
+    from ketacalc.eligibility import serving
+    from ketacalc.inputs import parse_state
+    from ketacalc.reports.states import EligibilityReport
+
+    code = parse_state(state)
+    day = day_or_today(as_of)
+    render(fmt, EligibilityReport(code, serving(catalog(ctx), code, day)))
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    state: StateOpt = None,
+    sessions: Annotated[
+        str | None,
+        typer.Option(
+            "--sessions", "-n", metavar="N", help="Price a course of N sessions with the pricing engine."
+        ),
+    ] = None,
+    returning: ReturningOpt = False,
+    insurer: Annotated[
+        str | None,
+        typer.Option(
+            "--insurer",
+            metavar="NAME",
+            help="Use insurance prices where this insurer is accepted (needs --state).",
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
+    sort: Annotated[
+        str, typer.Option("--sort", metavar="KEY", help="Sort by total, per-session, due-at-signup or name.")
+    ] = "name",
+    include_unavailable: Annotated[
+        bool, typer.Option("--include-unavailable", help="Also list providers known not to serve the state.")
+    ] = False,
+    no_sitter: Annotated[
+        bool, typer.Option("--no-sitter", help="Only providers known not to require a sitter.")
+    ] = False,
+    insurance: Annotated[
+        bool, typer.Option("--insurance", help="Only providers that accept insurance (in the state).")
+    ] = False,
+    max_due_at_signup: Annotated[
+        str | None,
+        typer.Option(
+            "--max-due-at-signup", metavar="AMOUNT", help="Only providers due at most AMOUNT at sign-up."
+        ),
+    ] = None,
+    route: RouteOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Every provider side by side: availability, cost, sign-up cash, insurance, sitter, dosing."""
+    from ketacalc import inputs
+    from ketacalc.compare import SORT_KEYS, CompareQuery
+    from ketacalc.compare import compare as run
+    from ketacalc.reports.compare import CompareReport
+
+    if sort not in SORT_KEYS:
+        raise UsageProblem(f"--sort {sort!r} is not a sort key", f"use one of {', '.join(SORT_KEYS)}")
+    count = inputs.parse_count(sessions) if sessions is not None else None
+    code = inputs.parse_state(state) if state is not None else None
+    if insurer is not None and code is None:
+        raise UsageProblem("--insurer needs --state", "add --state XX: insurers are accepted state by state")
+    query = CompareQuery(
+        state=code,
+        sessions=count,
+        returning=returning,
+        insurer=insurer,
+        as_of=inputs.parse_date(as_of, "as_of") if as_of is not None else None,
+        sort=sort,
+        include_unavailable=include_unavailable,
+        no_sitter=no_sitter,
+        insurance=insurance,
+        max_due_at_signup=(
+            inputs.parse_money(max_due_at_signup, "max_due_at_signup")
+            if max_due_at_signup is not None
+            else None
+        ),
+        route=route,
+    )
+    cat = catalog(ctx)
+    render(fmt, CompareReport(cat, run(cat, query, today=today())))
+
+
+@app.command()
+def batch(
+    ctx: typer.Context,
+    source: Annotated[
+        str, typer.Argument(metavar="FILE", help="Scenarios as JSON Lines or CSV with a header; - for stdin.")
+    ] = "-",
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="ndjson (default), json, csv or tsv; one result per input line.",
+        ),
+    ] = Format.ndjson,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Write each result in full, as 'cost --format json' does, with every payment."
+        ),
+    ] = False,
+) -> None:
+    """Price many scenarios, one per input line, as a stream (NDJSON or CSV out).
+
+    Each result is the cost summary (totals, purchases counted by plan, first and
+    last payment dates); --full writes the whole 'cost' record instead.
+
+    Fields: provider, sessions, returning, state, insurer, as_of, start, pace,
+    pay_in_full, discount, route. A bad line gives an error result for that line
+    (and a message on stderr); the others are still priced; exit 1 if any failed.
+    """
+    import sys
+
+    from ketacalc.batch import BatchPricer, chunked_lines
+    from ketacalc.reports.batch import BatchReport
+
+    if fmt in (Format.table, Format.markdown):
+        raise UsageProblem("batch does not print tables", "use --format ndjson, json, csv or tsv")
+    cat = catalog(ctx)
+    if source == "-":
+        stream = sys.stdin.buffer
+    else:
+        try:
+            stream = open(source, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise KetacalcError(
+                f"cannot read {source!r} ({exc.strerror})", "check the path, or use - for stdin"
+            ) from None
+    failed = 0
+
+    def reported(outcomes):
+        nonlocal failed
+        for line, outcome in outcomes:
+            if isinstance(outcome, KetacalcError):
+                failed += 1
+                sys.stderr.write(f"line {line}: {outcome}\n")
+            yield line, outcome
+
+    try:
+        lines = chunked_lines(getattr(stream, "read1", stream.read), sys.stdout.flush)
+        render(fmt, BatchReport(cat, reported(BatchPricer(cat, today()).run(lines)), full))
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if failed:
+        raise typer.Exit(1)

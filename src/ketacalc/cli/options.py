@@ -1,0 +1,83 @@
+"""The options every command shares, and shell completion for names."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from ketacalc.render import Format
+
+
+def in_the_case_typed(incomplete: str, candidates: list[str]) -> list[str]:
+    """Completions in the case the user typed (shells drop those that do not start
+    with exactly what was typed); matching itself ignores case."""
+    typed = incomplete.casefold()
+    found = [c for c in candidates if c.casefold().startswith(typed)]
+    if incomplete.isupper():
+        return [c.upper() for c in found]
+    if incomplete.islower():
+        return [c.lower() for c in found]
+    return [incomplete + c[len(incomplete) :] for c in found]
+
+
+def complete_provider(incomplete: str) -> list[str]:
+    from ketacalc.errors import KetacalcError
+    from ketacalc.inputs import today
+    from ketacalc.loader import load_catalog
+
+    try:
+        catalog = load_catalog(os.environ.get("KETACALC_DATA"), today=today())
+    except KetacalcError:
+        return []
+    return in_the_case_typed(incomplete, [p.id for p in catalog.providers])
+
+
+def complete_state(incomplete: str) -> list[str]:
+    from ketacalc.usstates import STATES
+
+    return in_the_case_typed(incomplete, list(STATES))
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table or markdown for people; json, ndjson, csv, tsv for scripts.",
+        case_sensitive=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Use the newest figures on or before DATE (YYYY-MM-DD). Default: today.",
+    ),
+]
+ProviderArg = Annotated[
+    str,
+    typer.Argument(
+        help="Provider id or name, e.g. mindbloom or 'Better U'.",
+        autocompletion=complete_provider,
+        show_default=False,
+        metavar="PROVIDER",
+    ),
+]
+StateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--state",
+        "-s",
+        metavar="STATE",
+        autocompletion=complete_state,
+        help="US state or DC, as a code or a name: TX, texas, 'New York'.",
+    ),
+]
+ReturningOpt = Annotated[bool, typer.Option("--returning", help="Price for a returning client.")]
+RouteOpt = Annotated[
+    str | None,
+    typer.Option("--route", metavar="ROUTE", help="Only plans for this delivery route, e.g. tablet."),
+]

@@ -1,0 +1,47 @@
+"""``batch``: one record per input line, the cost summary or the line's error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ketacalc import SCHEMA_VERSION
+from ketacalc.errors import KetacalcError
+from ketacalc.reports.common import Report
+from ketacalc.reports.cost import SUMMARY_FIELDS, full_record, summary_record, summary_row
+
+if TYPE_CHECKING:
+    from ketacalc.batch import Outcome
+    from ketacalc.catalog import Catalog
+    from ketacalc.render import TableView
+
+
+class BatchReport(Report):
+    """Outcomes as they come; each record is ``{schema_version, line, error, …}``
+    with the cost summary (or, with ``full``, the whole ``cost`` record)."""
+
+    FIELDS = ("line", "error", *SUMMARY_FIELDS)
+    compact = True
+
+    def __init__(self, catalog: Catalog, outcomes: Iterable[tuple[int, Outcome]], full: bool = False) -> None:
+        self.catalog = catalog
+        self.outcomes = outcomes
+        self.full = full
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for line, outcome in self.outcomes:
+            if isinstance(outcome, KetacalcError):
+                yield {"schema_version": SCHEMA_VERSION, "line": line, "error": str(outcome)}
+            else:
+                body = full_record(self.catalog, outcome) if self.full else summary_record(outcome)
+                yield {"schema_version": SCHEMA_VERSION, "line": line, "error": None, **body}
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        for line, outcome in self.outcomes:
+            if isinstance(outcome, KetacalcError):
+                yield {"line": line, "error": str(outcome)}
+            else:
+                yield {"line": line, "error": None, **summary_row(summary_record(outcome))}
+
+    def table(self) -> TableView:  # pragma: no cover - the CLI refuses tables for batch
+        raise NotImplementedError("batch writes data formats only")

@@ -1,0 +1,94 @@
+"""``history``: every dated price observation of every plan, oldest first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ketacalc import SCHEMA_VERSION
+from ketacalc.money import UNKNOWN, money_str
+from ketacalc.render import Column, TableView
+from ketacalc.reports.common import CURRENCY, Report, caption, iso, money
+from ketacalc.reports.show import oldest_first
+
+if TYPE_CHECKING:
+    from ketacalc.catalog import Catalog, Plan, PriceObs, Provider
+
+
+class _Entry(NamedTuple):
+    plan: Plan
+    kind: str  # self-pay | insurance
+    obs: PriceObs
+
+
+class HistoryReport(Report):
+    FIELDS = (
+        "provider", "plan", "plan_name", "sessions", "client", "route", "kind", "as_of", "price", "per_session",
+        "installments", "pay_in_full_discount", "source", "tier", "note",
+    )  # fmt: skip
+
+    def __init__(self, catalog: Catalog, provider: Provider) -> None:
+        self.catalog = catalog
+        self.provider = provider
+        self.entries = [
+            _Entry(plan, kind, obs)
+            for plan in provider.plans
+            for kind, observations in (("self-pay", plan.prices), ("insurance", plan.insurance_prices))
+            for obs in oldest_first(observations)
+        ]
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for plan, kind, obs in self.entries:
+            inst = obs.installments
+            yield {
+                "schema_version": SCHEMA_VERSION,
+                "provider": self.provider.id,
+                "plan": plan.id,
+                "plan_name": plan.name,
+                "sessions": plan.sessions,
+                "client": plan.client,
+                "route": plan.route,
+                "kind": kind,
+                "currency": CURRENCY,
+                "as_of": iso(obs.as_of),
+                "price": money_str(obs.price),
+                "per_session": money_str(obs.price / plan.sessions),
+                "installments": f"{inst.count} x {money_str(inst.amount)}" if inst else None,
+                "pay_in_full_discount": money_str(obs.pay_in_full_discount),
+                "source": obs.source,
+                "tier": self.catalog.sources[obs.source].tier,
+                "note": obs.note,
+            }
+
+    def table(self) -> TableView:
+        rows = []
+        for plan, kind, obs in self.entries:
+            inst = obs.installments
+            label = (
+                plan.name
+                + (f"\n{plan.route}" if plan.route else "")
+                + ("\n(insurance)" if kind == "insurance" else "")
+            )
+            rows.append(
+                [
+                    label,
+                    str(plan.sessions),
+                    money(obs.price),
+                    money(obs.price / plan.sessions),
+                    f"{inst.count} × {money_str(inst.amount)}" if inst else UNKNOWN,
+                    f"{iso(obs.as_of)}\n{obs.source} ({self.catalog.sources[obs.source].tier})",
+                ]
+            )
+        return TableView(
+            columns=[
+                Column("Plan"),
+                Column("Sessions", number=True),
+                Column("Price", number=True),
+                Column("Per session", number=True),
+                Column("Installments"),
+                Column("Observed (tier)"),
+            ],
+            rows=rows or [["no published prices", "", UNKNOWN, UNKNOWN, UNKNOWN, ""]],
+            title=f"{self.provider.name}: price history, oldest first",
+            caption=caption(e.obs.as_of for e in self.entries),
+        )
