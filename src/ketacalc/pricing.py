@@ -21,9 +21,9 @@ from typing import NamedTuple
 
 from ketacalc.catalog import Plan, PriceObs, Provider, newest
 from ketacalc.errors import UsageProblem
+from ketacalc.inputs import MAX_SESSIONS as MAX_SESSIONS  # re-exported: batch and cli import it from here
 from ketacalc.money import ZERO
 
-MAX_SESSIONS = 10_000
 DEFAULT_PACE = Decimal(1)  # sessions a week; an assumption, stated with every schedule
 
 
