@@ -100,7 +100,7 @@ def _count_fix(maximum: int) -> str:
 
 
 def _list_fix(maximum: int) -> str:
-    example, span = ("6,12,18", "1-24") if maximum >= 24 else ("1,3,6", "1-12")
+    example, span = ("6,12,18", "1-24") if maximum > MAX_MONTHS else ("1,3,6", "1-12")
     return f"{_count_fix(maximum)}, a list like {example} or a range like {span}"
 
 
