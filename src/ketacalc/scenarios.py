@@ -252,9 +252,13 @@ def _csv_rows(
                 break
             seen.add(name)
         else:
-            unknown = [n for n in names if n not in _KNOWN_FIELDS]
-            if unknown:
-                problem = unknown_field(unknown[0])
+            unknown = [(i, n) for i, n in enumerate(names, start=1) if n not in _KNOWN_FIELDS]
+            if unknown and not unknown[0][1]:
+                problem = InvalidInput(
+                    "header", f"column {unknown[0][0]} of the header has no name", "name every column"
+                )
+            elif unknown:
+                problem = unknown_field(unknown[0][1])
     for number, line in numbered:
         if not line.strip():
             continue
