@@ -171,12 +171,19 @@ def optimiser() -> None:
     print("  new client, in-process, fresh pricers (best of 7); 'full' adds every purchase and dated payment")
     choose, full = {}, {}
     for n in (100, 1_000, 10_000):
-        pricers = lambda: [ProviderPricer(p, CostQuery(sessions=n), today) for p in catalog.providers]  # noqa: E731
-        choose[n] = best_of(lambda: [pr.optimiser.solve(n) for pr in pricers() if pr.offers])
-        full[n] = best_of(lambda: [pr.price(n) for pr in pricers()])
+
+        def pricers(n: int = n) -> list[ProviderPricer]:
+            return [ProviderPricer(p, CostQuery(sessions=n), today) for p in catalog.providers]
+
+        choose[n] = best_of(
+            lambda n=n, pricers=pricers: [pr.optimiser.solve(n) for pr in pricers() if pr.offers]
+        )
+        full[n] = best_of(lambda n=n, pricers=pricers: [pr.price(n) for pr in pricers()])
         print(f"  N = {n:>6,}: choose {choose[n] * 1000:7.2f} ms   full result {full[n] * 1000:7.2f} ms")
-    print(f"  growth 100 -> 10,000 (100x the sessions): choose {choose[10_000] / choose[100]:.1f}x, "
-          f"full {full[10_000] / full[100]:.1f}x")
+    print(
+        f"  growth 100 -> 10,000 (100x the sessions): choose {choose[10_000] / choose[100]:.1f}x, "
+        f"full {full[10_000] / full[100]:.1f}x"
+    )
     print(f"  N = 10,000 chosen for every provider in under 50 ms: {verdict(choose[10_000] < 0.05)}")
 
 

@@ -304,7 +304,14 @@ def test_insurance_in_idaho_keeps_nothing(cli):
 
 
 def test_insurer_not_accepted_in_the_state_keeps_nothing(cli):
-    assert rows_of(cli, "--insurance", "--state", "TX", "--insurer", "Kaiser Permanente") == []
+    # an insurer no provider lists is a usage error that names those accepted in the state
+    result = cli(
+        "compare", "--insurance", "--state", "TX", "--insurer", "Kaiser Permanente", "--format", "json"
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--insurer 'Kaiser Permanente' is not a known insurer" in result.stderr
+    assert "insurers accepted in TX: Aetna" in result.stderr
 
 
 @pytest.mark.parametrize("amount", ["400", "398", "$1,000", "129", "0"])

@@ -405,12 +405,14 @@ def test_innerwell_aetna_in_texas(catalog):
     assert any("Aetna" in n and "TX" in n for n in r.notes)
 
 
-def test_insurer_name_matching_is_forgiving(catalog):
+def test_insurer_names_match_exactly_ignoring_case_and_punctuation(catalog):
     assert cost(catalog, "innerwell", 8, insurer="aetna", state="TX").total == D("650.00")
     names = ("Aetna", "Cigna/Evernorth Behavioral Health", "UnitedHealthcare/Optum")
     assert match_insurer("cigna", names) == "Cigna/Evernorth Behavioral Health"
     assert match_insurer("optum", names) == "UnitedHealthcare/Optum"
-    assert match_insurer("United", names) == "UnitedHealthcare/Optum"
+    assert match_insurer("united-healthcare", names) == "UnitedHealthcare/Optum"
+    assert match_insurer("United", names) is None  # never a prefix or a substring
+    assert match_insurer("e", names) is None
     assert match_insurer("Humana", names) is None
     assert match_insurer("", names) is None
     assert match_insurer("  ", names) is None

@@ -1,4 +1,4 @@
-"""State input: USPS code or full name, any case, spaces/hyphens/periods ignored;
+"""State input: USPS code or full name, any case, spaces/hyphens/periods/commas ignored;
 anything else is refused with the closest valid states."""
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def test_every_name_round_trips(code, name):
         ("New  York", "NY"), ("N.Y.", "NY"), ("ny", "NY"),
         ("DC", "DC"), ("dc", "DC"), ("D.C.", "DC"), ("d.c.", "DC"), ("D. C.", "DC"),
         ("District of Columbia", "DC"), ("district-of-columbia", "DC"), ("DISTRICT OF COLUMBIA", "DC"),
-        ("Washington D.C.", "DC"), ("washington dc", "DC"),
+        ("Washington D.C.", "DC"), ("washington dc", "DC"), ("Washington, D.C.", "DC"), ("Washington, DC", "DC"),
+        ("washington,d.c.", "DC"), ("D.C", "DC"),
         ("Washington", "WA"), ("WA", "WA"),
         ("Virginia", "VA"), ("West Virginia", "WV"), ("west-virginia", "WV"),
         ("North Carolina", "NC"), ("north-carolina", "NC"), ("South Dakota", "SD"), ("N.D.", "ND"),
@@ -103,6 +104,13 @@ def test_not_a_state_is_refused(text):
     assert len(info.value.suggestions) <= 3
 
 
+def test_a_huge_input_is_cut_in_the_message_and_gets_no_suggestions():
+    with pytest.raises(UnknownState) as info:
+        parse_state("Texas" * 200_000)
+    assert info.value.suggestions == []
+    assert str(info.value) == f"{'Texas' * 12!r}… (1,000,000 characters) is not a US state or DC"
+
+
 def _assert_valid_suggestions(suggestions):
     assert len(suggestions) <= 3
     assert len(set(suggestions)) == len(suggestions)
@@ -136,7 +144,7 @@ def mangled_spelling(draw):
     out = draw(st.sampled_from(["", " ", "  ", "\t"]))
     for char in base:
         out += char.upper() if draw(st.booleans()) else char.lower()
-        out += draw(st.sampled_from(["", "", "", " ", "-", ".", "- ", ". "]))
+        out += draw(st.sampled_from(["", "", "", " ", "-", ".", "- ", ". ", ", "]))
     return code, out
 
 
@@ -153,7 +161,7 @@ def test_case_spaces_hyphens_and_periods_never_matter(case):
 @pytest.mark.parametrize(
     ("text", "code"),
     [("TX", "TX"), ("tx", "TX"), ("texas", "TX"), ("New York", "NY"), ("new-york", "NY"), ("DC", "DC"),
-     ("District of Columbia", "DC"), ("D.C.", "DC")],
+     ("District of Columbia", "DC"), ("D.C.", "DC"), ("Washington, D.C.", "DC")],
 )  # fmt: skip
 def test_cli_accepts_every_spelling(cli, text, code):
     result = cli("eligibility", "--state", text, "--format", "json")

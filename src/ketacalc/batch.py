@@ -20,8 +20,8 @@ from typing import Any
 
 from ketacalc.catalog import Catalog
 from ketacalc.errors import InvalidInput, KetacalcError
-from ketacalc.inputs import read_scenarios, scenario
 from ketacalc.pricing import DEFAULT_PACE, CostQuery, CostResult, ProviderPricer
+from ketacalc.scenarios import read_scenarios, scenario
 
 Outcome = CostResult | KetacalcError
 
@@ -46,43 +46,68 @@ class BatchPricer:
     def __init__(self, catalog: Catalog, today: date, memo_size: int = 4096, pricers: int = 256) -> None:
         self.catalog = catalog
         self.today = today
-        self._memo = _Bounded(memo_size)  # normalised scenario -> result
+        self._memo = _Bounded(memo_size)  # normalised scenario -> result (or the error it raised)
+        self._lines = _Bounded(
+            memo_size
+        )  # a line as read -> its normalised scenario: seen lines skip parsing
         self._pricers = _Bounded(pricers)  # everything but the sessions -> pricer
 
-    def price(self, fields: dict[str, object]) -> CostResult:
-        """The cost of one scenario's fields; raises ``KetacalcError`` when it cannot be priced."""
+    def _normalise(self, fields: dict[str, object]) -> tuple[Any, ...]:
+        """Everything that can change the result, and nothing else: the state only
+        matters with an insurer, so scenarios that differ only in it are priced once."""
         s = scenario(fields)
         provider = self.catalog.find(s.provider)
-        # Everything that can change the result, and nothing else: the state only
-        # matters with an insurer, so scenarios that differ only in it are priced once.
         options = (
             provider.id, s.returning, s.as_of, s.start, s.pace or DEFAULT_PACE, s.pay_in_full, s.insurer,
             s.state if s.insurer is not None else None, s.discount, s.route,
         )  # fmt: skip
-        key = (options, s.sessions)
-        result = self._memo.get(key)
-        if result is None:
-            pricer = self._pricers.get(options)
-            if pricer is None:
-                query = CostQuery(
-                    sessions=s.sessions or 1, returning=s.returning, as_of=s.as_of, start=s.start,
-                    pace=s.pace or DEFAULT_PACE, pay_in_full=s.pay_in_full, insurer=s.insurer, state=s.state,
-                    discount=s.discount, route=s.route,
-                )  # fmt: skip
-                pricer = self._pricers.remember(options, ProviderPricer(provider, query, self.today))
-            result = self._memo.remember(key, pricer.price(s.sessions or 1))
-        return result
+        return (options, s.sessions, s.months, s)
+
+    def _price(self, key: tuple[Any, ...]) -> CostResult:
+        options, sessions, _months, s = key
+        pricer = self._pricers.get(options)
+        if pricer is None:
+            provider = self.catalog.find(options[0])
+            query = CostQuery(
+                sessions=sessions or 1, returning=s.returning, as_of=s.as_of, start=s.start,
+                pace=s.pace or DEFAULT_PACE, pay_in_full=s.pay_in_full, insurer=s.insurer, state=s.state,
+                discount=s.discount, route=s.route,
+            )  # fmt: skip
+            pricer = self._pricers.remember(options, ProviderPricer(provider, query, self.today))
+        return pricer.price(sessions or 1)
+
+    def outcome(self, line: bytes | None, fields: dict[str, object]) -> Outcome:
+        """The result of one scenario's fields, or the error that stops it."""
+        try:
+            key = self._lines.get(line) if line is not None else None
+            if key is None:
+                key = self._normalise(fields)
+                if line is not None:
+                    self._lines.remember(line, key)
+            if key[1] is None:
+                raise InvalidInput("months", "months are not priced in batch yet", "give sessions instead")
+            memo_key = key[:3]
+            result = self._memo.get(memo_key)
+            if result is None:
+                result = self._memo.remember(memo_key, self._price(key))
+            return result
+        except KetacalcError as exc:
+            return exc
 
     def run(self, lines: Iterable[bytes]) -> Iterator[tuple[int, Outcome]]:
         """``(line number, result or error)`` for every non-blank input line, in order."""
-        for number, fields in read_scenarios(lines):
+        last: list[bytes] = [b""]
+
+        def remembered(lines: Iterable[bytes]) -> Iterator[bytes]:
+            for line in lines:  # read_scenarios yields each item right after reading its line
+                last[0] = line
+                yield line
+
+        for number, fields in read_scenarios(remembered(lines)):
             if isinstance(fields, InvalidInput):
                 yield number, fields
-                continue
-            try:
-                yield number, self.price(fields)
-            except KetacalcError as exc:
-                yield number, exc
+            else:
+                yield number, self.outcome(last[0], fields)
 
 
 def chunked_lines(read: Callable[[int], bytes], before_wait: Callable[[], None]) -> Iterator[bytes]:

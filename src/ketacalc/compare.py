@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 from ketacalc.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, current, newest
 from ketacalc.eligibility import UNAVAILABLE, Availability, StateSummary, availability, insurers_in, summary
-from ketacalc.pricing import CostQuery, CostResult, match_insurer, price
+from ketacalc.pricing import CostQuery, CostResult, price
+from ketacalc.vocab import match_insurer
 
 SORT_KEYS = ("name", "total", "per-session", "due-at-signup")
 

@@ -12,6 +12,7 @@ Each answer carries the list's source, date and trust tier.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -174,3 +175,22 @@ def serving(catalog: Catalog, state: str, as_of: date | None = None) -> list[Sta
         for p in catalog.providers
     ]
     return sorted(answers, key=lambda a: _ORDER[a.availability.status])
+
+
+def resolve_insurer(
+    catalog: Catalog, text: str, state: str, as_of: date | None, providers: Iterable[Provider]
+) -> str:
+    """The insurer a person names, as the data file lists it: known to some provider
+    (exactly, or by a declared alias), else an error listing those that accept
+    ``providers``' clients in ``state``."""
+    from ketacalc.inputs import parse_insurer
+
+    known = {
+        name
+        for p in catalog.providers
+        for listing in p.insurers
+        for names in listing.by_state.values()
+        for name in names
+    }
+    here = dict.fromkeys(name for p in providers for name in (insurers_in(p, state, as_of) or ()))
+    return parse_insurer(text, sorted(known), list(here), state)

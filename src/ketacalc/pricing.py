@@ -22,8 +22,8 @@ from typing import NamedTuple
 from ketacalc.catalog import Plan, PriceObs, Provider, newest
 from ketacalc.errors import ScheduleOutOfRange
 from ketacalc.money import ZERO
+from ketacalc.vocab import match_insurer
 
-MAX_SESSIONS = 10_000
 DEFAULT_PACE = Decimal(1)  # sessions a week; an assumption, stated with every schedule
 
 
@@ -288,25 +288,6 @@ def _days_for(sessions: int, pace: Decimal) -> int:
 
 
 # --------------------------------------------------------------- insurance
-
-
-def _insurer_key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
-def match_insurer(query: str, names: Sequence[str]) -> str | None:
-    """``aetna`` -> ``Aetna``; ``cigna`` -> ``Cigna/Evernorth Behavioral Health``."""
-    key = _insurer_key(query)
-    if not key:
-        return None
-    for name in names:
-        parts = [name, *name.split("/")]
-        if any(_insurer_key(part) == key for part in parts):
-            return name
-    for name in names:
-        if any(_insurer_key(part).startswith(key) for part in [name, *name.split("/")]):
-            return name
-    return None
 
 
 def insurance_applies(provider: Provider, query: CostQuery, as_of: date) -> tuple[bool, str | None]:

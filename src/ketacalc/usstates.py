@@ -1,8 +1,14 @@
-"""The 50 states plus DC: USPS codes, names, and forgiving parsing."""
+"""The 50 states plus DC: USPS codes, names, and forgiving parsing.
+
+Case, spaces, periods, hyphens, underscores, apostrophes and commas never
+matter: ``new-york``, ``N.Y.``, ``Washington, D.C.`` all name a state.
+"""
 
 from __future__ import annotations
 
 import re
+
+from ketacalc.errors import quoted
 
 STATES: dict[str, str] = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas",
@@ -20,7 +26,7 @@ STATES: dict[str, str] = {
     "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
 }  # fmt: skip
 
-_IGNORED = re.compile(r"[\s.\-_']+")
+_IGNORED = re.compile(r"[\s.,\-_']+")
 
 
 def _key(text: str) -> str:
@@ -34,6 +40,9 @@ for _code, _name in STATES.items():
 _LOOKUP["washingtondc"] = "DC"
 
 
+_SUGGEST_LIMIT = 40  # no state's name is longer: nothing longer is worth a close-match search
+
+
 class UnknownState(ValueError):
     """A state that is neither a USPS code nor a state name."""
 
@@ -41,11 +50,14 @@ class UnknownState(ValueError):
         self.text = text
         self.suggestions = suggestions
         hint = f"did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"{text!r} is not a US state or DC" + (f"; {hint}" if hint else ""))
+        super().__init__(f"{quoted(text)} is not a US state or DC" + (f"; {hint}" if hint else ""))
 
 
 def parse_state(text: str) -> str:
-    """``TX``, ``tx``, ``texas``, ``New York``, ``new-york``, ``D.C.`` -> USPS code."""
+    """``TX``, ``tx``, ``texas``, ``New York``, ``new-york``, ``D.C.``, ``Washington, D.C.`` -> USPS code.
+
+    The core's callers want :func:`ketacalc.inputs.parse_state`, which raises
+    ``InvalidInput`` naming the field."""
     code = _LOOKUP.get(_key(text))
     if code is None:
         raise UnknownState(text, suggest_states(text))
@@ -57,6 +69,8 @@ def suggest_states(text: str, n: int = 3) -> list[str]:
     import difflib
 
     key = _key(text)
+    if len(key) > _SUGGEST_LIMIT:
+        return []
     matches = difflib.get_close_matches(key, list(_LOOKUP), n=n * 2, cutoff=0.6)
     seen: list[str] = []
     for match in matches:

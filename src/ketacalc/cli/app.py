@@ -193,26 +193,29 @@ def cost(
 ) -> None:
     """The cheapest way to buy N sessions, with the payment schedule and per-session cost."""
     from ketacalc import inputs
+    from ketacalc.eligibility import resolve_insurer
     from ketacalc.pricing import CostQuery, price_many
     from ketacalc.reports.cost import CostReport
 
     counts = inputs.parse_sessions(sessions)
-    if insurer is not None and state is None:
-        raise UsageProblem("--insurer needs --state", "add --state XX: insurers are accepted state by state")
+    code = inputs.parse_state(state) if state is not None else None
+    inputs.check_insurer_state(insurer, code)
+    day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
     query = CostQuery(
         sessions=counts[0],
         returning=returning,
-        as_of=inputs.parse_date(as_of, "as_of") if as_of is not None else None,
+        as_of=day,
         start=inputs.parse_date(start, "start") if start is not None else None,
         pace=inputs.parse_pace(pace),
         pay_in_full=pay_in_full,
-        insurer=insurer,
-        state=inputs.parse_state(state) if state is not None else None,
+        state=code,
         discount=inputs.parse_money(discount, "discount") if discount is not None else Decimal(0),
-        route=route,
+        route=inputs.parse_route(route) if route is not None else None,
     )
     cat = catalog(ctx)
     found = cat.find(provider)
+    if insurer is not None and code is not None:
+        query = query._replace(insurer=resolve_insurer(cat, insurer, code, day or today(), [found]))
     if len(counts) > 1:  # the longest course fails first, if any does: fail before writing anything
         next(price_many(found, query, [max(counts)], today=today()))
     report = CostReport(cat, price_many(found, query, counts, today=today()), single=len(counts) == 1)
@@ -318,16 +321,21 @@ def compare(
 
     if sort not in SORT_KEYS:
         raise UsageProblem(f"--sort {sort!r} is not a sort key", f"use one of {', '.join(SORT_KEYS)}")
+    from ketacalc.eligibility import resolve_insurer
+
     count = inputs.parse_count(sessions) if sessions is not None else None
     code = inputs.parse_state(state) if state is not None else None
-    if insurer is not None and code is None:
-        raise UsageProblem("--insurer needs --state", "add --state XX: insurers are accepted state by state")
+    inputs.check_insurer_state(insurer, code)
+    day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
+    cat = catalog(ctx)
+    if insurer is not None and code is not None:
+        insurer = resolve_insurer(cat, insurer, code, day or today(), cat.providers)
     query = CompareQuery(
         state=code,
         sessions=count,
         returning=returning,
         insurer=insurer,
-        as_of=inputs.parse_date(as_of, "as_of") if as_of is not None else None,
+        as_of=day,
         sort=sort,
         include_unavailable=include_unavailable,
         no_sitter=no_sitter,
@@ -337,9 +345,8 @@ def compare(
             if max_due_at_signup is not None
             else None
         ),
-        route=route,
+        route=inputs.parse_route(route) if route is not None else None,
     )
-    cat = catalog(ctx)
     render(fmt, CompareReport(cat, run(cat, query, today=today())))
 
 

@@ -40,8 +40,16 @@ def _with_flag(text: str, field: str) -> str:
     return re.sub(rf"(?<![\w-]){re.escape(field)}\b", flag, text, count=1)
 
 
+#: messages whose command-line words are more than a flag in front
+REWORDED = {
+    "insurer needs a state": "--insurer needs --state — add --state XX: insurers are accepted state by state",
+}
+
+
 def describe(exc: KetacalcError) -> str:
     """The one-line message of a domain error, in the command line's words."""
+    if exc.message in REWORDED:
+        return REWORDED[exc.message]
     if isinstance(exc, InvalidInput):
         message = _with_flag(exc.message, exc.field)
         return f"{message} — {exc.fix}" if exc.fix else message

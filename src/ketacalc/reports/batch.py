@@ -13,6 +13,7 @@ from ketacalc.reports.cost import SUMMARY_FIELDS, full_record, summary_record, s
 if TYPE_CHECKING:
     from ketacalc.batch import Outcome
     from ketacalc.catalog import Catalog
+    from ketacalc.pricing import CostResult
     from ketacalc.render import TableView
 
 
@@ -27,14 +28,26 @@ class BatchReport(Report):
         self.catalog = catalog
         self.outcomes = outcomes
         self.full = full
+        # A repeated scenario comes back as the same result object: its record is
+        # built once (the result is kept with it, so its id is never reused).
+        self._bodies: dict[int, tuple[CostResult, dict[str, Any]]] = {}
+
+    def _body(self, result: CostResult) -> dict[str, Any]:
+        known = self._bodies.get(id(result))
+        if known is not None and known[0] is result:
+            return known[1]
+        if len(self._bodies) >= 4096:
+            self._bodies.clear()
+        body = full_record(self.catalog, result) if self.full else summary_record(result)
+        self._bodies[id(result)] = (result, body)
+        return body
 
     def records(self) -> Iterator[dict[str, Any]]:
         for line, outcome in self.outcomes:
             if isinstance(outcome, KetacalcError):
                 yield {"schema_version": SCHEMA_VERSION, "line": line, "error": str(outcome)}
             else:
-                body = full_record(self.catalog, outcome) if self.full else summary_record(outcome)
-                yield {"schema_version": SCHEMA_VERSION, "line": line, "error": None, **body}
+                yield {"schema_version": SCHEMA_VERSION, "line": line, "error": None, **self._body(outcome)}
 
     def rows(self) -> Iterator[dict[str, Any]]:
         for line, outcome in self.outcomes:
