@@ -12,12 +12,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ketacalc import SCHEMA_VERSION
-from ketacalc.catalog import Consult, current, newest
+from ketacalc.catalog import Consult, newest
 from ketacalc.money import UNKNOWN, money_display, money_str, round_cents
 from ketacalc.render import Column, TableView
 from ketacalc.usstates import STATES
 
 if TYPE_CHECKING:  # kept out of start-up: `cost` needs none of these
+    from decimal import Decimal
+
     from ketacalc.catalog import Catalog, Fact, PriceObs, Provider
     from ketacalc.compare import CompareResult, CompareRow
     from ketacalc.eligibility import Availability, StateSummary
@@ -47,7 +49,6 @@ def fact_record(fact: Fact[Any] | None) -> dict[str, Any] | None:
     value = fact.value
     if isinstance(value, Consult):
         value = {
-            "fee": money_str(value.fee),
             "prepayment": value.prepayment,
             "refundable_if_ineligible": value.refundable_if_ineligible,
         }
@@ -101,7 +102,7 @@ def _caption(dates: Sequence[date | None], extra: str = "") -> str:
 def provider_record(catalog: Catalog, provider: Provider, as_of: date) -> dict[str, Any]:
     from ketacalc.eligibility import summary
 
-    status = current(provider.status, as_of)
+    status = newest(provider.status, as_of)
     # the lowest price of a plan a new client can buy (a returning-only top-up is not a "total")
     prices = [o for p in provider.plans if p.open_to("new") and (o := newest(p.prices, as_of)) is not None]
     s = summary(provider, as_of)
@@ -284,8 +285,6 @@ def _flat(value: Any) -> Any:
 def _fact_text(key: str, value: Any) -> str:
     if key == "consult" and isinstance(value, dict):
         parts = []
-        if value.get("fee") is not None:
-            parts.append("free" if value["fee"] == "0.00" else f"fee {money_display(_money(value['fee']))}")
         if value.get("prepayment") == "first-installment":
             parts.append("first payment charged before the consultation")
         if value.get("refundable_if_ineligible"):
@@ -687,6 +686,12 @@ def eligibility_table(state: str, rows: list[tuple[Availability, tuple[str, ...]
 # --------------------------------------------------------------- compare
 
 
+def _consult_fee(row: CompareRow) -> Decimal | None:
+    """The newest consultation charge's amount (0: free; None: not published)."""
+    charge = row.provider.charge_at("consult", row.as_of)
+    return charge.amount if charge is not None else None
+
+
 def compare_record(catalog: Catalog, result: CompareResult, row: CompareRow) -> dict[str, Any]:
     consult = row.consult.value if row.consult else None
     record: dict[str, Any] = {
@@ -714,7 +719,7 @@ def compare_record(catalog: Catalog, result: CompareResult, row: CompareRow) -> 
         "total": money_str(row.total),
         "per_session": money_str(row.per_session),
         "due_at_signup": money_str(row.due_at_signup),
-        "consult_fee": money_str(consult.fee) if consult else None,
+        "consult_fee": money_str(_consult_fee(row)),
         "consult_prepayment": consult.prepayment if consult else None,
         "insurance": row.insurance.value if row.insurance else None,
         "insurers": list(row.insurers) if row.insurers is not None else None,
@@ -761,12 +766,13 @@ def _cost_cell(row: CompareRow) -> str:
 
 def _signup_cell(row: CompareRow) -> str:
     consult = row.consult.value if row.consult else None
-    if consult is None:
-        fee = UNKNOWN
-    elif consult.prepayment == "first-installment":
+    amount = _consult_fee(row)
+    if consult is not None and consult.prepayment == "first-installment":
         fee = "prepaid*"
+    elif amount is None:
+        fee = UNKNOWN
     else:
-        fee = "free" if consult.fee == 0 else money_display(consult.fee)
+        fee = "free" if amount == 0 else money_display(amount)
     return f"{money_display(row.due_at_signup)}\nconsult:\n{fee}"
 
 
