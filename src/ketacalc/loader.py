@@ -458,9 +458,14 @@ def _from_pydantic(
 
             allowed = _fields_at(loc[:-1])
             hint = difflib.get_close_matches(key, allowed, n=1)
+            if key == "fee" and "consult" in loc:
+                hint, allowed = [], []
+                key_fix = "a consultation fee is a 'charges' item of kind consult (amount 0 when free)"
+            else:
+                key_fix = "remove it"
             message = (
                 f"unknown key {quoted(key)}; "
-                + (f"did you mean {hint[0]!r}?" if hint else "remove it")
+                + (f"did you mean {hint[0]!r}?" if hint else key_fix)
                 + (f" (allowed here: {', '.join(allowed)})" if allowed and not hint else "")
             )
             line, column = key_marks.get(loc) or _locate(loc, marks)
