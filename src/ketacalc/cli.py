@@ -204,7 +204,10 @@ def parse_pace(text: str) -> Decimal:
 def _load(path: str | None) -> Catalog:
     from ketacalc.loader import load_catalog
 
-    return load_catalog(path, today=today())
+    loaded = load_catalog(path, today=today())
+    for warning in loaded.warnings:  # e.g. the clock is behind the data
+        typer.echo(f"warning: {warning}", err=True)
+    return loaded
 
 
 def catalog(ctx: typer.Context) -> Catalog:
