@@ -153,6 +153,7 @@ def check(text: str) -> None:
             assert 1 <= problem.line <= last, (str(problem), last)
             assert problem.column >= 1, str(problem)
             assert "Traceback" not in str(problem)
+            assert len(problem.message) < 400, problem.message[:500]  # input is quoted, never echoed whole
         return
     assert isinstance(result, DataFile)
 
@@ -290,3 +291,37 @@ def test_insert_bytes_into_a_file(tmp_path_factory, name: str, data: st.DataObje
         assert all(p.line >= 1 and p.column >= 1 for p in exc.problems)
         return
     assert isinstance(result, DataFile)
+
+
+# --------------------------------------------------------- the cache, via load_catalog()
+
+_CACHE_BASE: dict[str, object] = {}
+
+
+@FUZZ
+@given(st.data())
+def test_any_cache_content_is_rebuilt_or_used_never_an_error(tmp_path_factory, data: st.DataObject) -> None:
+    """Whatever a cache file holds (cut, flipped, replaced), the catalog comes back whole."""
+    import os
+
+    from ketacalc.loader import load_catalog
+
+    directory = tmp_path_factory.mktemp("cache")
+    os.environ["KETACALC_CACHE_DIR"] = str(directory)  # the autouse fixture restores it
+    minimal = HERE / "data" / "good" / "minimal.yaml"
+    expected = load_catalog(minimal, today=TODAY)
+    (cached,) = directory.glob("ketacalc-data-*.json")
+    raw = cached.read_bytes()
+    how = data.draw(st.sampled_from(["cut", "flip", "replace", "insert"]))
+    if how == "cut":
+        raw = raw[: data.draw(st.integers(0, len(raw)))]
+    elif how == "flip":
+        at = data.draw(st.integers(0, len(raw) - 1))
+        raw = raw[:at] + bytes([raw[at] ^ data.draw(st.integers(1, 255))]) + raw[at + 1 :]
+    elif how == "replace":
+        raw = data.draw(st.binary(max_size=200))
+    else:
+        at = data.draw(st.integers(0, len(raw)))
+        raw = raw[:at] + data.draw(st.binary(min_size=1, max_size=16)) + raw[at:]
+    cached.write_bytes(raw)
+    assert load_catalog(minimal, today=TODAY).providers == expected.providers

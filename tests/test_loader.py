@@ -160,10 +160,13 @@ def test_default_data_path_is_the_shipped_file() -> None:
     assert REQUIRED_IDS <= {p.id for p in data.providers}
 
 
-def test_shipped_file_every_cited_source_exists() -> None:
-    data = loader.load(SHIPPED, today=TODAY)
-    for provider in data.providers:
-        assert set(data.provider_sources(provider)) <= set(data.sources), provider.id
+def test_shipped_file_cites_every_source_it_defines() -> None:
+    """A source defined but never cited is dead weight (or a citation was lost)."""
+    from ketacalc.loader import load_catalog
+
+    catalog = load_catalog(SHIPPED, today=TODAY)
+    cited = {sid for provider in catalog.providers for sid in provider.source_ids()}
+    assert set(catalog.sources) - cited == set()
 
 
 # ------------------------------------------------------- every problem at once
@@ -403,3 +406,277 @@ def test_explicit_core_tag_with_bad_text_is_a_problem(value: str, fragment: str)
 def test_nul_byte_in_text_is_a_problem() -> None:
     problems = problems_in("version: 1\x00\n")
     assert [p.line for p in problems] == [1]
+
+
+# ------------------------------------------------------- short, plain messages
+
+
+def test_a_system_file_is_not_echoed(tmp_path: Path) -> None:
+    """``--data /etc/passwd``: a file of colon-separated lines reads as one YAML string."""
+    secret = "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n" * 20
+    path = tmp_path / "passwd"
+    path.write_text(secret, encoding="utf-8")
+    (problem,) = problems_of(path)
+    assert (
+        problem.message == "the file must be a mapping starting with 'version: 1', not a single value or list"
+    )
+    assert "/bin/bash" not in str(problem) and "daemon" not in str(problem)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 900_000 + "\n",
+        "version: 1\nsources: " + "y" * 900_000 + "\nproviders: []\n",
+        "version: 1\nsources: {}\nproviders: []\n" + "z" * 900_000 + ": 1\n",
+        "version: " + "9" * 900_000 + "\nsources: {}\nproviders: []\n",
+    ],
+    ids=["one-scalar", "long-value", "long-key", "long-number"],
+)
+def test_a_huge_one_line_file_gives_short_error_lines(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as info:
+        loader.load(path, today=TODAY)
+    assert len(str(info.value)) < 400, str(info.value)[:500]
+    for problem in info.value.problems:
+        assert len(str(problem)) < 400, str(problem)[:500]
+
+
+@pytest.mark.parametrize("path", BAD_FILES, ids=[p.name for p in BAD_FILES])
+def test_no_message_shows_library_internals(path: Path) -> None:
+    text = render(problems_of(path))
+    for internal in ("instance of", "valid dictionary", "pydantic", "model_type", "Value error", "^[a-z0-9]"):
+        assert internal not in text, text
+
+
+def test_messages_name_no_command_line_flag(tmp_path: Path) -> None:
+    assert "--" not in render(problems_of(tmp_path / "missing.yaml"))
+
+
+# --------------------------------------------------------- names across providers
+
+TWO = textwrap.dedent(
+    """\
+    version: 1
+    sources:
+      s: {title: "S", tier: A}
+    providers:
+      - id: mindbloom
+        name: Mindbloom
+        status: {value: operating, source: s}
+      - id: other
+        name: {name}
+        aliases: [{alias}]
+        status: {value: operating, source: s}
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "alias", "clash"),
+    [
+        ("Other", "mindbloom", "'mindbloom' already names provider 'mindbloom'"),
+        ("Other", "Mind Bloom", "'Mind Bloom' already names provider 'mindbloom'"),
+        ("MINDBLOOM", "other-one", "'MINDBLOOM' already names provider 'mindbloom'"),
+    ],
+)
+def test_a_name_or_alias_of_another_provider_is_refused(name: str, alias: str, clash: str) -> None:
+    problems = problems_in(TWO.replace("{name}", name).replace("{alias}", alias))
+    assert len(problems) == 1, render(problems)
+    assert clash in problems[0].message
+
+
+def test_a_provider_may_repeat_its_own_name_as_an_alias() -> None:
+    loader.parse(TWO.replace("{name}", "Other").replace("{alias}", "Other"), "t.yaml", today=TODAY)
+
+
+# ------------------------------------------------------------ the clock behind the data
+
+
+def test_check_still_refuses_future_dates() -> None:
+    with pytest.raises(DataFileError, match="is in the future"):
+        loader.load(SHIPPED, today=date(2025, 6, 13))
+    with pytest.raises(DataFileError, match="is in the future"):
+        loader.load(SHIPPED, today=date(2025, 6, 13), strict_dates=True)
+
+
+def test_a_catalog_loads_with_one_warning_when_the_clock_is_behind() -> None:
+    catalog = loader.load_catalog(SHIPPED, today=date(2025, 6, 13))
+    assert REQUIRED_IDS <= {p.id for p in catalog.providers}
+    (warning,) = catalog.warnings
+    assert warning.startswith("the data file has figures dated after today (")
+    assert "more, today is 2025-06-13); is the clock right?" in warning
+
+
+def test_no_warning_when_the_clock_is_right() -> None:
+    assert loader.load_catalog(SHIPPED, today=TODAY).warnings == ()
+
+
+def test_the_warning_follows_today_not_the_cache() -> None:
+    behind = loader.load_catalog(SHIPPED, today=date(2025, 6, 13))  # fills the cache
+    right = loader.load_catalog(SHIPPED, today=TODAY)  # from the cache
+    assert behind.warnings and not right.warnings
+
+
+def test_one_future_figure_is_named_alone() -> None:
+    text = (GOOD / "minimal.yaml").read_text(encoding="utf-8")
+    catalog_path = GOOD / "minimal.yaml"
+    assert text.count("2025-06-13") == 4  # the source's date and three observations
+    (warning,) = loader.load_catalog(catalog_path, today=date(2025, 6, 12)).warnings
+    assert "(2025-06-13 and 3 more, today is 2025-06-12)" in warning
+
+
+# ------------------------------------------------------------------------ cache
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("KETACALC_CACHE_DIR", str(directory))
+    return directory
+
+
+def _cache_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("ketacalc-data-*.json"))
+
+
+def test_the_cache_is_written_and_carries_its_checksum(cache_dir: Path) -> None:
+    import hashlib
+
+    loader.load_catalog(GOOD / "minimal.yaml", today=TODAY)
+    (cached,) = _cache_files(cache_dir)
+    header, _, body = cached.read_bytes().partition(b"\n")
+    assert header.split(b" ")[-1].decode() == hashlib.sha256(body).hexdigest()
+
+
+def _corrupt(path: Path, how: str) -> None:
+    import hashlib
+
+    header, _, body = path.read_bytes().partition(b"\n")
+    if how == "truncated":
+        path.write_bytes(path.read_bytes()[: len(header) + 40])
+    elif how == "checksum-mismatch":
+        path.write_bytes(header + b"\n" + body.replace(b"Acme", b"Acne"))
+    elif how in ("wrong-shape", "bad-json", "wrong-types", "not-a-mapping"):
+        new = {
+            "wrong-shape": b'{"sources": [], "providers": []}',
+            "bad-json": b'{"sources": {',
+            "wrong-types": body.replace(b'"sessions":6', b'"sessions":{"a":1}').replace(
+                b'"price":"1200.00"', b'"price":[]'
+            ),
+            "not-a-mapping": b"[1, 2, 3]",
+        }[how]
+        digest = hashlib.sha256(new).hexdigest().encode()  # a valid checksum: the content itself is wrong
+        path.write_bytes(header.rsplit(b" ", 1)[0] + b" " + digest + b"\n" + new)
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "binary":
+        path.write_bytes(b"\xff\xfe\x00garbage")
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "truncated",
+        "checksum-mismatch",
+        "wrong-shape",
+        "bad-json",
+        "wrong-types",
+        "not-a-mapping",
+        "empty",
+        "binary",
+    ],
+)
+def test_a_damaged_cache_is_ignored_and_rebuilt(cache_dir: Path, how: str) -> None:
+    first = loader.load_catalog(GOOD / "minimal.yaml", today=TODAY)
+    (cached,) = _cache_files(cache_dir)
+    _corrupt(cached, how)
+    again = loader.load_catalog(GOOD / "minimal.yaml", today=TODAY)
+    assert again.providers == first.providers
+    assert again.providers[0].plans[0].prices[0].price == 1200
+    (rebuilt,) = _cache_files(cache_dir)
+    from ketacalc import cache
+
+    assert cache.read(rebuilt) is not None, "the damaged cache file was not rewritten"
+
+
+def test_no_cache_turns_the_cache_off(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KETACALC_NO_CACHE", "1")
+    loader.load_catalog(GOOD / "minimal.yaml", today=TODAY)
+    assert not cache_dir.exists()
+
+
+def test_an_empty_cache_dir_variable_means_not_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ketacalc import cache
+
+    xdg = tmp_path / "xdg"
+    monkeypatch.setenv("KETACALC_CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert cache.cache_dir() == xdg / "ketacalc"
+    monkeypatch.setenv("KETACALC_CACHE_DIR", "   ")
+    assert cache.cache_dir() == xdg / "ketacalc"
+
+
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ketacalc import cache
+
+    monkeypatch.delenv("KETACALC_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    directory = cache.cache_dir()
+    assert directory is not None and directory.is_absolute()
+    assert directory == tmp_path / "home" / ".cache" / "ketacalc"
+    loader.load_catalog(GOOD / "minimal.yaml", today=TODAY)
+    assert not (tmp_path / "relative").exists(), "a cache was made under the current directory"
+
+
+def test_pruning_deletes_only_our_own_files(cache_dir: Path, tmp_path: Path) -> None:
+    cache_dir.mkdir(parents=True)
+    mine_old = cache_dir / "ketacalc-data-v1-0123456789abcdef.json"
+    mine_old.write_text("old")
+    others = [
+        cache_dir / "data-v1-notes.json",
+        cache_dir / "important.json",
+        cache_dir / "ketacalc-notes.txt",
+    ]
+    for path in others:
+        path.write_text("keep me")
+    outside = tmp_path / "ketacalc-data-v1-outside.json"
+    outside.write_text("keep me")
+    (cache_dir / "ketacalc-data-v1-adir.json").mkdir()
+    link = cache_dir / "ketacalc-data-v1-link.json"
+    link.symlink_to(outside)
+    loader.load_catalog(GOOD / "minimal.yaml", today=TODAY)
+    assert not mine_old.exists()
+    assert all(path.read_text() == "keep me" for path in [*others, outside])
+    assert (cache_dir / "ketacalc-data-v1-adir.json").is_dir() and link.is_symlink()
+    assert len([p for p in _cache_files(cache_dir) if p.is_file() and not p.is_symlink()]) == 1
+
+
+def test_an_unwritable_cache_dir_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("KETACALC_CACHE_DIR", str(blocker / "cache"))
+    assert loader.load_catalog(GOOD / "minimal.yaml", today=TODAY).providers[0].id == "acme"
+
+
+_WARM_SCRIPT = """
+import sys
+from datetime import date
+from ketacalc.loader import load_catalog
+load_catalog(sys.argv[1], today=date(2026, 11, 21))
+print(sorted(m for m in ("yaml", "pydantic", "platformdirs") if m in sys.modules))
+"""
+
+
+def test_a_warm_start_imports_neither_yaml_nor_pydantic(cache_dir: Path) -> None:
+    import os
+
+    env = {**os.environ, "KETACALC_CACHE_DIR": str(cache_dir)}
+    run = [sys.executable, "-c", _WARM_SCRIPT, str(SHIPPED)]
+    subprocess.run(run, check=True, env=env, capture_output=True)  # cold: fills the cache
+    warm = subprocess.run(run, check=True, env=env, capture_output=True, text=True)
+    assert warm.stdout.strip() == "[]", warm.stdout

@@ -1,26 +1,38 @@
-"""The runtime view of the data: plain frozen dataclasses, no Pydantic.
+"""The runtime view of the data: immutable NamedTuple records, no Pydantic.
 
-``providers.yaml`` is validated by the Pydantic models in ``models`` and then
-turned into these classes by :func:`build`, from the validated data dumped to
-plain JSON. The same function rebuilds them from the on-disk cache, so a warm
-start never imports Pydantic or YAML.
+``providers.yaml`` is validated by the Pydantic models in ``models`` and dumped
+to plain JSON values; :func:`build` turns those into these records. The same
+function rebuilds them from the on-disk cache, so a warm start imports neither
+Pydantic nor YAML.
+
+The builder is table-driven: each record lists its fields (``_fields``) and
+:data:`CONVERTERS` says how to turn a JSON value into the field's value (a
+date, a Decimal, a nested record, a tuple of records). A field without a
+converter is taken as it is. Every record mirrors one model of ``models``
+(:data:`MODEL_OF`), field for field except the :data:`DERIVED` ones;
+``tests/test_catalog.py`` fails when the two drift apart.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from ketacalc.errors import UnknownProvider
-
-# Records are NamedTuples, not dataclasses: they are immutable all the same and
-# several times cheaper to define, which keeps start-up fast (see benchmarks/).
+from ketacalc.vocab import route_id
 
 T = TypeVar("T")
 ObsT = TypeVar("ObsT")  # any observation: something with .source and .as_of
+
+#: kinds of price a buyer is charged (the rest are quotes: "from $X", pay-in-full)
+CHARGED_PRICE_KINDS = frozenset({"regular", "promo"})
+#: facts whose values are enumerated, so that sources can be said to disagree
+ENUMERATED_FACTS = (
+    "status", "insurance", "hsa_fsa", "sitter_required", "id_verification", "integration", "starter_kit",
+)  # fmt: skip
 
 
 class Source(NamedTuple):
@@ -34,8 +46,8 @@ class Source(NamedTuple):
 
 class Fact(NamedTuple, Generic[T]):
     source: str
-    as_of: date | None  # None: the source is undated
     value: T
+    as_of: date | None = None  # None: the source is undated
     note: str | None = None
 
 
@@ -48,6 +60,8 @@ class PriceObs(NamedTuple):
     source: str
     as_of: date
     price: Decimal
+    kind: str = "regular"  # regular | starting | pay_in_full | promo
+    ends: date | None = None  # a promo's last day
     installments: Installments | None = None
     pay_in_full_discount: Decimal | None = None
     note: str | None = None
@@ -58,86 +72,104 @@ class Plan(NamedTuple):
     name: str
     sessions: int
     client: str  # new | returning | any
-    billing: str  # one-time | monthly
-    route: str | None
-    prices: tuple[PriceObs, ...]
-    insurance_prices: tuple[PriceObs, ...]
+    billing: str = "one-time"  # one-time | monthly
+    modality: str = "sessions"  # sessions | daily-low-dose
+    route: str | None = None  # a route id of ketacalc.vocab.ROUTES
+    prices: tuple[PriceObs, ...] = ()  # regular and promo prices: what a buyer is charged
+    quotes: tuple[PriceObs, ...] = ()  # starting and pay-in-full figures: notes, never a price
+    insurance_prices: tuple[PriceObs, ...] = ()
     note: str | None = None
 
     def open_to(self, client: str) -> bool:
         return self.client in (client, "any")
 
     def for_route(self, wanted: str | None) -> bool:
-        """Whether the plan can be bought for a delivery route: plans priced the same
-        for every route always can; ``tablet`` matches ``sublingual tablet``."""
-        return wanted is None or self.route is None or name_key(wanted) in name_key(self.route)
+        """Whether the plan can be bought for a delivery route (an id or any alias):
+        plans priced the same for every route always can."""
+        return wanted is None or self.route is None or route_id(wanted) == self.route
 
 
 class StatesObs(NamedTuple):
     source: str
-    as_of: date | None
-    codes: frozenset[str]
-    complete: bool
-    count: int | None
-    count_is_minimum: bool
+    as_of: date | None = None
+    codes: frozenset[str] = frozenset()
+    complete: bool = False
+    count: int | None = None
+    count_is_minimum: bool = False
     note: str | None = None
 
 
 class InClinic(NamedTuple):
     source: str
-    as_of: date | None
     states: tuple[str, ...]
     services: str
+    as_of: date | None = None
     note: str | None = None
 
 
 class InsurerList(NamedTuple):
     source: str
-    as_of: date | None
     by_state: dict[str, tuple[str, ...]]
+    as_of: date | None = None
     note: str | None = None
 
 
 class Consult(NamedTuple):
-    fee: Decimal | None
-    prepayment: str | None
-    refundable_if_ineligible: bool | None
+    prepayment: str | None = None  # none | first-installment
+    refundable_if_ineligible: bool | None = None
+
+
+class Charge(NamedTuple):
+    """One observation of a charge besides the plans' prices (see ``models.Charge``)."""
+
+    source: str
+    id: str
+    kind: str  # consult | medication | fee | membership
+    description: str
+    per: str  # course | session | month | 30-days | event | hour
+    required: bool = True  # False: optional, or charged only on an event; never in a total
+    client: str = "any"
+    amount: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    price_kind: str = "regular"  # regular | starting | promo
+    ends: date | None = None
+    as_of: date | None = None
+    note: str | None = None
+
+    @property
+    def priced(self) -> bool:
+        return self.amount is not None or self.low is not None
 
 
 class Provider(NamedTuple):
     id: str
     name: str
-    website: str | None
-    aliases: tuple[str, ...]
     status: tuple[Fact[str], ...]
-    states: tuple[StatesObs, ...]
-    in_clinic: tuple[InClinic, ...]
-    plans: tuple[Plan, ...]
-    consult: tuple[Fact[Consult], ...]
-    insurance: tuple[Fact[bool], ...]
-    insurers: tuple[InsurerList, ...]
-    hsa_fsa: tuple[Fact[str], ...]
-    sitter_required: tuple[Fact[bool], ...]
-    id_verification: tuple[Fact[str], ...]
-    integration: tuple[Fact[str], ...]
-    starter_kit: tuple[Fact[bool], ...]
-    routes: tuple[Fact[tuple[str, ...]], ...]
-    dose_flexibility: tuple[Fact[str], ...]
-    trd_suitability: tuple[Fact[str], ...]
-    cost_notes: tuple[Fact[str], ...]
-    notes: tuple[Fact[str], ...]
+    website: str | None = None
+    aliases: tuple[str, ...] = ()
+    states: tuple[StatesObs, ...] = ()
+    in_clinic: tuple[InClinic, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    standard_route: Fact[str] | None = None  # value: the route id priced when none is asked for
+    charges: tuple[Charge, ...] = ()
+    consult: tuple[Fact[Consult], ...] = ()
+    insurance: tuple[Fact[bool], ...] = ()
+    insurers: tuple[InsurerList, ...] = ()
+    hsa_fsa: tuple[Fact[str], ...] = ()
+    sitter_required: tuple[Fact[bool], ...] = ()
+    id_verification: tuple[Fact[str], ...] = ()
+    integration: tuple[Fact[str], ...] = ()
+    starter_kit: tuple[Fact[bool], ...] = ()
+    routes: tuple[Fact[tuple[str, ...]], ...] = ()
+    dose_flexibility: tuple[Fact[str], ...] = ()
+    trd_suitability: tuple[Fact[str], ...] = ()
+    cost_notes: tuple[Fact[str], ...] = ()
+    notes: tuple[Fact[str], ...] = ()
 
-    def _observations(self) -> Iterable[Any]:
-        for group in (
-            self.status, self.states, self.in_clinic, self.consult, self.insurance, self.insurers,
-            self.hsa_fsa, self.sitter_required, self.id_verification, self.integration,
-            self.starter_kit, self.routes, self.dose_flexibility, self.trd_suitability,
-            self.cost_notes, self.notes,
-        ):  # fmt: skip
-            yield from group
-        for plan in self.plans:
-            yield from plan.prices
-            yield from plan.insurance_prices
+    def observations(self) -> Iterator[Any]:
+        """Every dated-or-undated observation of the provider, at any depth."""
+        return _observations(self)
 
     def plans_for_route(self, wanted: str | None) -> tuple[Plan, ...]:
         """The plans open to a delivery route. A provider whose prices differ by route
@@ -149,22 +181,62 @@ class Provider(NamedTuple):
             return ()
         return tuple(p for p in self.plans if p.for_route(wanted))
 
+    def standard_route_id(self) -> str | None:
+        """The route priced when the person names none (``None``: prices do not differ by route)."""
+        return self.standard_route.value if self.standard_route is not None else None
+
+    def charge_at(
+        self, id_or_kind: str, as_of: date | None = None, client: str | None = None
+    ) -> Charge | None:
+        """The newest observation, on or before ``as_of``, of the charge with that id or,
+        when no charge has that id, of any charge of that kind (``"consult"``)."""
+        matches = [c for c in self.charges if c.id == id_or_kind] or [
+            c for c in self.charges if c.kind == id_or_kind
+        ]
+        if client is not None:
+            matches = [c for c in matches if c.client in (client, "any")]
+        return newest(matches, as_of)
+
+    def charges_at(self, as_of: date | None = None, client: str | None = None) -> tuple[Charge, ...]:
+        """The newest observation of each charge, on or before ``as_of``, in file order."""
+        found = (self.charge_at(cid, as_of, client) for cid in dict.fromkeys(c.id for c in self.charges))
+        return tuple(c for c in found if c is not None)
+
     def observed_dates(self) -> list[date]:
-        return [obs.as_of for obs in self._observations() if obs.as_of is not None]
+        return [obs.as_of for obs in self.observations() if obs.as_of is not None]
 
     def source_ids(self) -> list[str]:
-        return list(dict.fromkeys(obs.source for obs in self._observations()))
+        return list(dict.fromkeys(obs.source for obs in self.observations()))
+
+
+def _observations(node: Any) -> Iterator[Any]:
+    for value in node:
+        if isinstance(value, tuple):
+            if hasattr(value, "_fields") and "source" in value._fields:
+                yield value
+            yield from _observations(value)
 
 
 class Catalog:
-    """Every provider and source of one data file, with name lookup."""
+    """Every provider and source of one data file, with name lookup.
 
-    __slots__ = ("sources", "providers", "path", "_index")
+    ``warnings`` holds what a person should know about the data as loaded (one
+    line each, e.g. figures dated after today); the shell prints them on stderr.
+    """
 
-    def __init__(self, sources: dict[str, Source], providers: tuple[Provider, ...], path: str = "") -> None:
+    __slots__ = ("sources", "providers", "path", "warnings", "_index")
+
+    def __init__(
+        self,
+        sources: dict[str, Source],
+        providers: tuple[Provider, ...],
+        path: str = "",
+        warnings: tuple[str, ...] = (),
+    ) -> None:
         self.sources = sources
         self.providers = providers
         self.path = path
+        self.warnings = warnings
         self._index: dict[str, Provider] = {}
         for provider in providers:
             for name in (provider.id, provider.name, *provider.aliases):
@@ -183,11 +255,20 @@ class Catalog:
         suggestions = list(dict.fromkeys(self._index[k].id for k in close))
         raise UnknownProvider(name, suggestions, [p.id for p in self.providers])
 
+    def dated_after(self, day: date) -> list[date]:
+        """Every date of a source or an observation later than ``day``, oldest first
+        (a promo's end date is not an observation and may lie ahead)."""
+        dates = [s.date for s in self.sources.values() if s.date is not None and s.date > day]
+        for provider in self.providers:
+            dates += [d for d in provider.observed_dates() if d > day]
+        return sorted(dates)
+
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def name_key(name: str) -> str:
+    """What two spellings of a provider's name share (``Better U`` = ``better-u``)."""
     return _NON_ALNUM.sub("", name.casefold())
 
 
@@ -213,126 +294,141 @@ def newest(observations: Iterable[ObsT], as_of: date | None = None) -> ObsT | No
     return best
 
 
-def current(facts: Sequence[Fact[T]], as_of: date | None = None) -> Fact[T] | None:
-    return newest(facts, as_of)
+def disputed(
+    facts: Iterable[Fact[T]], as_of: date | None, sources: Mapping[str, Source]
+) -> tuple[Fact[T], ...]:
+    """The observations of a fact that the sources dispute, oldest first; ``()`` when none.
+
+    Observations on or before ``as_of`` are disputed when their values differ and
+    the newest of them is not from a tier A (first-party) source: a newer
+    third-party figure does not silently settle what another source said. Meant
+    for enumerated facts (:data:`ENUMERATED_FACTS`: yes/no and fixed words).
+    """
+    seen = [f for f in facts if as_of is None or f.as_of is None or f.as_of <= as_of]
+    if len({_hashable(f.value) for f in seen}) < 2:
+        return ()
+    latest = newest(seen)
+    source = sources.get(latest.source) if latest is not None else None
+    if source is not None and source.tier == "A":
+        return ()
+    return tuple(sorted(seen, key=_rank))
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 # --------------------------------------------------------------- building
 
-
-def _d(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+Convert = Callable[[Any], Any]
 
 
-def _m(text: str | None) -> Decimal | None:
-    return Decimal(text) if text is not None else None
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
 
 
-def _facts(items: list[dict[str, Any]], convert: Any = None) -> tuple[Fact[Any], ...]:
-    return tuple(
-        Fact(
-            source=item["source"],
-            as_of=_d(item.get("as_of")),
-            value=convert(item["value"]) if convert else item["value"],
-            note=item.get("note"),
-        )
-        for item in items
-    )
+def _record(cls: Any, item: Mapping[str, Any]) -> Any:
+    """One record of ``cls`` from a JSON mapping, each field through its converter.
+
+    A key the record does not have is an error (``KeyError``), so that a model
+    field forgotten in its record cannot be dropped silently.
+    """
+    fields = cls._fields
+    extra = [key for key in item if key not in fields]
+    if extra:
+        raise KeyError(f"{cls.__name__} has no field {extra[0]!r}")
+    table = CONVERTERS.get(cls, {})
+    values = {}
+    for name in fields:
+        value = item.get(name)
+        if value is None:
+            continue  # the record's default (a required field then fails loudly)
+        convert = table.get(name)
+        values[name] = convert(value) if convert is not None else value
+    return cls(**values)
 
 
-def _price(item: dict[str, Any]) -> PriceObs:
-    inst = item.get("installments")
-    return PriceObs(
-        source=item["source"],
-        as_of=_d(item["as_of"]),
-        price=Decimal(item["price"]),
-        installments=Installments(inst["count"], Decimal(inst["amount"])) if inst else None,
-        pay_in_full_discount=_m(item.get("pay_in_full_discount")),
-        note=item.get("note"),
-    )
+def _one(cls: Any) -> Convert:
+    return lambda item: _record(cls, item)
 
 
-def _consult(value: dict[str, Any]) -> Consult:
-    return Consult(
-        fee=_m(value.get("fee")),
-        prepayment=value.get("prepayment"),
-        refundable_if_ineligible=value.get("refundable_if_ineligible"),
-    )
+def _many(cls: Any) -> Convert:
+    return lambda items: tuple(_record(cls, item) for item in items)
 
 
-def build(data: dict[str, Any], path: str = "") -> Catalog:
-    """Build the catalog from validated data dumped as JSON-compatible values."""
-    sources = {
-        sid: Source(id=sid, title=s["title"], tier=s["tier"], url=s.get("url"), date=_d(s.get("date")),
-                    note=s.get("note"))
-        for sid, s in data["sources"].items()
-    }  # fmt: skip
-    providers = []
-    for p in data["providers"]:
-        providers.append(
-            Provider(
-                id=p["id"],
-                name=p["name"],
-                website=p.get("website"),
-                aliases=tuple(p.get("aliases", ())),
-                status=_facts(p["status"]),
-                states=tuple(
-                    StatesObs(
-                        source=s["source"],
-                        as_of=_d(s.get("as_of")),
-                        codes=frozenset(s.get("codes", ())),
-                        complete=s.get("complete", False),
-                        count=s.get("count"),
-                        count_is_minimum=s.get("count_is_minimum", False),
-                        note=s.get("note"),
-                    )
-                    for s in p.get("states", ())
-                ),  # fmt: skip
-                in_clinic=tuple(
-                    InClinic(
-                        source=c["source"],
-                        as_of=_d(c.get("as_of")),
-                        states=tuple(c["states"]),
-                        services=c["services"],
-                        note=c.get("note"),
-                    )
-                    for c in p.get("in_clinic", ())
-                ),  # fmt: skip
-                plans=tuple(
-                    Plan(
-                        id=pl["id"],
-                        name=pl["name"],
-                        sessions=pl["sessions"],
-                        client=pl["client"],
-                        billing=pl.get("billing", "one-time"),
-                        route=pl.get("route"),
-                        prices=tuple(_price(o) for o in pl.get("prices", ())),
-                        insurance_prices=tuple(_price(o) for o in pl.get("insurance_prices", ())),
-                        note=pl.get("note"),
-                    )
-                    for pl in p.get("plans", ())
-                ),  # fmt: skip
-                consult=_facts(p.get("consult", []), _consult),
-                insurance=_facts(p.get("insurance", [])),
-                insurers=tuple(
-                    InsurerList(
-                        source=i["source"],
-                        as_of=_d(i.get("as_of")),
-                        by_state={k: tuple(v) for k, v in i["by_state"].items()},
-                        note=i.get("note"),
-                    )
-                    for i in p.get("insurers", ())
-                ),  # fmt: skip
-                hsa_fsa=_facts(p.get("hsa_fsa", [])),
-                sitter_required=_facts(p.get("sitter_required", [])),
-                id_verification=_facts(p.get("id_verification", [])),
-                integration=_facts(p.get("integration", [])),
-                starter_kit=_facts(p.get("starter_kit", [])),
-                routes=_facts(p.get("routes", []), tuple),
-                dose_flexibility=_facts(p.get("dose_flexibility", [])),
-                trd_suitability=_facts(p.get("trd_suitability", [])),
-                cost_notes=_facts(p.get("cost_notes", [])),
-                notes=_facts(p.get("notes", [])),
-            )
-        )
-    return Catalog(sources=sources, providers=tuple(providers), path=path)
+def _fact(value: Convert | None = None) -> Convert:
+    def convert(item: Mapping[str, Any]) -> Fact[Any]:
+        fact = _record(Fact, item)
+        return fact._replace(value=value(fact.value)) if value is not None else fact
+
+    return convert
+
+
+def _facts(value: Convert | None = None) -> Convert:
+    one = _fact(value)
+    return lambda items: tuple(one(item) for item in items)
+
+
+def _plan(item: Mapping[str, Any]) -> Plan:
+    prices = item.get("prices") or ()
+    item = {
+        **item,
+        "prices": [p for p in prices if p.get("kind", "regular") in CHARGED_PRICE_KINDS],
+        "quotes": [p for p in prices if p.get("kind", "regular") not in CHARGED_PRICE_KINDS],
+    }
+    return _record(Plan, item)
+
+
+#: record -> {field: converter from its JSON value}; fields not listed are kept as they are
+CONVERTERS: dict[type, dict[str, Convert]] = {
+    Source: {"date": _date},
+    Fact: {"as_of": _date},
+    Installments: {"amount": Decimal},
+    PriceObs: {
+        "as_of": _date, "ends": _date, "price": Decimal, "pay_in_full_discount": Decimal,
+        "installments": _one(Installments),
+    },
+    Plan: {
+        "route": lambda r: route_id(r) or r, "prices": _many(PriceObs), "quotes": _many(PriceObs),
+        "insurance_prices": _many(PriceObs),
+    },
+    StatesObs: {"as_of": _date, "codes": frozenset},
+    InClinic: {"as_of": _date, "states": tuple},
+    InsurerList: {"as_of": _date, "by_state": lambda m: {k: tuple(v) for k, v in m.items()}},
+    Charge: {"as_of": _date, "ends": _date, "amount": Decimal, "low": Decimal, "high": Decimal},
+    Provider: {
+        "aliases": tuple, "states": _many(StatesObs), "in_clinic": _many(InClinic),
+        "plans": lambda items: tuple(_plan(i) for i in items), "standard_route": _fact(),
+        "charges": _many(Charge), "consult": _facts(_one(Consult)), "insurers": _many(InsurerList),
+        "routes": _facts(tuple),
+        **dict.fromkeys(
+            ("status", "insurance", "hsa_fsa", "sitter_required", "id_verification", "integration",
+             "starter_kit", "dose_flexibility", "trd_suitability", "cost_notes", "notes"),
+            _facts(),
+        ),
+    },
+}  # fmt: skip
+
+#: record -> the name of the model in ``ketacalc.models`` it mirrors
+MODEL_OF: dict[type, str] = {
+    Source: "Source", Fact: "Fact", Installments: "Installments", PriceObs: "PriceObservation",
+    Plan: "Plan", StatesObs: "StatesObservation", InClinic: "InClinic", InsurerList: "InsurerList",
+    Consult: "Consult", Charge: "Charge", Provider: "Provider",
+}  # fmt: skip
+
+#: record fields that no model field holds: computed while building
+DERIVED: dict[type, frozenset[str]] = {
+    Source: frozenset({"id"}),  # the key of the ``sources:`` mapping
+    Plan: frozenset({"quotes"}),  # the starting and pay-in-full ``prices``
+}
+
+
+def build(data: Mapping[str, Any], path: str = "", warnings: tuple[str, ...] = ()) -> Catalog:
+    """Build the catalog from validated data dumped as JSON-compatible values.
+
+    Raises ``KeyError``, ``TypeError``, ``ValueError`` or ``AttributeError`` on
+    data of the wrong shape (a damaged cache file, which the loader then rebuilds).
+    """
+    sources = {sid: _record(Source, {**item, "id": sid}) for sid, item in data["sources"].items()}
+    providers = tuple(_record(Provider, item) for item in data["providers"])
+    return Catalog(sources=sources, providers=providers, path=path, warnings=warnings)

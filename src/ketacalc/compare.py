@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from ketacalc.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, current, newest
+from ketacalc.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, newest
 from ketacalc.eligibility import UNAVAILABLE, Availability, StateSummary, availability, insurers_in, summary
 from ketacalc.pricing import CostQuery, CostResult, price
 from ketacalc.vocab import match_insurer
@@ -113,18 +113,18 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
     return CompareRow(
         provider=provider,
         as_of=as_of,
-        status=current(provider.status, as_of),
+        status=newest(provider.status, as_of),
         availability=availability(catalog, provider, query.state, as_of) if query.state else None,
         plans=tuple(plans),
         cost=cost,
-        consult=current(provider.consult, as_of),
-        insurance=current(provider.insurance, as_of),
+        consult=newest(provider.consult, as_of),
+        insurance=newest(provider.insurance, as_of),
         insurers=insurers_in(provider, query.state, as_of) if query.state else None,
-        hsa_fsa=current(provider.hsa_fsa, as_of),
-        sitter_required=current(provider.sitter_required, as_of),
-        routes=current(provider.routes, as_of),
-        dose_flexibility=current(provider.dose_flexibility, as_of),
-        trd_suitability=current(provider.trd_suitability, as_of),
+        hsa_fsa=newest(provider.hsa_fsa, as_of),
+        sitter_required=newest(provider.sitter_required, as_of),
+        routes=newest(provider.routes, as_of),
+        dose_flexibility=newest(provider.dose_flexibility, as_of),
+        trd_suitability=newest(provider.trd_suitability, as_of),
         data_as_of=data_as_of(provider, as_of),
     )
 

@@ -4,6 +4,7 @@ Problems are reported as ``FILE:LINE:COL: path.to.field: message`` (hledger and
 beancount style). The YAML is composed into nodes (which keep their line and
 column) and turned into plain values here, so that aliases, duplicate keys,
 tags and floats can be caught with their position before Pydantic sees the data.
+An error quotes at most about 60 characters of the input (``errors.quoted``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from ketacalc.catalog import Catalog
     from ketacalc.models import DataFile
 
-from ketacalc.errors import DataFileError, DataProblem
+from ketacalc.errors import DataFileError, DataProblem, quoted
 
 MAX_BYTES = 1024 * 1024  # the shipped file is ~60 KiB; anything this big is not ours
 MAX_DEPTH = 24
@@ -49,15 +50,15 @@ def default_data_path() -> Path:
     return here.parent.parent / "providers.yaml"  # src/ketacalc -> repository root
 
 
-def load(path: str | os.PathLike[str] | None = None, *, today: date | None = None) -> DataFile:
-    """Read, check and return a data file. Raises ``DataFileError`` listing every problem."""
+def load(
+    path: str | os.PathLike[str] | None = None, *, today: date | None = None, strict_dates: bool = True
+) -> DataFile:
+    """Read, check and return a data file. Raises ``DataFileError`` listing every problem.
+
+    With ``strict_dates`` (the default, for ``check``) a date after ``today`` is a problem.
+    """
     path = Path(path) if path is not None else default_data_path()
-    text = read_text(path)
-    return parse(text, str(path), today=today)
-
-
-def read_text(path: Path) -> str:
-    return decode(read_bytes(path), str(path))
+    return parse(decode(read_bytes(path), str(path)), str(path), today=today, strict_dates=strict_dates)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -73,7 +74,7 @@ def read_bytes(path: Path) -> bytes:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise fail("no such file; check the path given to --data or KETACALC_DATA") from None
+        raise fail("no such file; check the path of the data file") from None
     except PermissionError:
         raise fail("permission denied; make the file readable") from None
     except OSError as exc:
@@ -95,13 +96,19 @@ def decode(raw: bytes, name: str) -> str:
         ) from None
 
 
-def parse(text: str, name: str = "<data>", *, today: date | None = None) -> DataFile:
-    """Parse YAML text into a checked ``DataFile``; every problem is reported at once."""
+def parse(
+    text: str, name: str = "<data>", *, today: date | None = None, strict_dates: bool = True
+) -> DataFile:
+    """Parse YAML text into a checked ``DataFile``; every problem is reported at once.
+
+    With ``strict_dates`` a date after ``today`` is a problem; without, dates are
+    not compared with today (the catalog reports them as one warning instead).
+    """
     from pydantic import ValidationError
 
     from ketacalc.models import DataFile
 
-    today = today or date.today()
+    today = (today or date.today()) if strict_dates else None
     builder = _Builder(name)
     try:
         data = builder.build(text)
@@ -111,6 +118,13 @@ def parse(text: str, name: str = "<data>", *, today: date | None = None) -> Data
     if data is None:
         problems.append(DataProblem(1, 1, "", "the file is empty; start it with 'version: 1'", name))
         raise DataFileError(name, problems)
+    if not isinstance(data, dict):
+        line, column = builder.marks.get((), (1, 1))
+        problems.append(DataProblem(
+            line, column, "", "the file must be a mapping starting with 'version: 1', not a single value or list",
+            name,
+        ))  # fmt: skip
+        raise DataFileError(name, _dedupe(problems))
     problems += _cross_checks(data, name, builder.marks)
     try:
         result = DataFile.model_validate(data, context={"today": today})
@@ -159,7 +173,7 @@ class _Builder:
             return self._document(loader, yaml)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            problem = " ".join((exc.problem or exc.context or "malformed YAML").split())
+            problem = _cut(" ".join((exc.problem or exc.context or "malformed YAML").split()), 200)
             raise self._fatal(mark, (), f"YAML syntax error: {problem}") from None
         except yaml.reader.ReaderError as exc:
             prefix = text[: exc.position]
@@ -171,7 +185,7 @@ class _Builder:
             ))  # fmt: skip
             raise _Problems(self.problems) from None
         except yaml.YAMLError as exc:
-            raise self._fatal(None, (), f"YAML error: {' '.join(str(exc).split())}") from None
+            raise self._fatal(None, (), f"YAML error: {_cut(' '.join(str(exc).split()), 200)}") from None
         finally:
             loader.dispose()
 
@@ -205,7 +219,7 @@ class _Builder:
                 raise self._fatal(mark, loc, "nested too deeply for a providers file")
             mapping = isinstance(event, yaml.MappingStartEvent)
             if event.tag not in (None, "!", _MAP if mapping else _SEQ):
-                self._problem(mark, loc, f"YAML tag {event.tag} is not allowed; remove the tag")
+                self._problem(mark, loc, f"YAML tag {_cut(event.tag)} is not allowed; remove the tag")
             return self._mapping(loader, yaml, loc) if mapping else self._sequence(loader, yaml, loc)
         return self._scalar(event, yaml, loc)
 
@@ -223,7 +237,7 @@ class _Builder:
             if not isinstance(event, yaml.ScalarEvent) or event.tag is not None or event.value == "<<":
                 if isinstance(event, yaml.ScalarEvent):
                     loader.get_event()
-                    what = "merge keys (<<)" if event.value == "<<" else f"tags ({event.tag}) on keys"
+                    what = "merge keys (<<)" if event.value == "<<" else f"tags ({_cut(event.tag)}) on keys"
                     self._problem(
                         event.start_mark, loc, f"{what} are not allowed; write the key as plain text"
                     )
@@ -236,7 +250,7 @@ class _Builder:
             key = event.value
             child = (*loc, key)
             if key in result:
-                self._problem(event.start_mark, child, f"duplicate key {key!r}; keep one of them")
+                self._problem(event.start_mark, child, f"duplicate key {quoted(key)}; keep one of them")
                 self._value(loader, yaml, (*loc, f"{key} (duplicate)"))
                 continue
             self.key_marks[child] = self._at(event.start_mark)
@@ -251,7 +265,7 @@ class _Builder:
         if tag in (None, "!"):
             tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag not in _SCALAR_TAGS:
-            self._problem(event.start_mark, loc, f"YAML tag {tag} is not allowed; remove the tag")
+            self._problem(event.start_mark, loc, f"YAML tag {_cut(tag)} is not allowed; remove the tag")
             return None
         if tag == "tag:yaml.org,2002:timestamp":
             return event.value  # keep the text; the model checks it is a real YYYY-MM-DD date
@@ -260,13 +274,13 @@ class _Builder:
             return yaml.constructor.SafeConstructor().construct_object(node)
         except Exception:  # PyYAML raises KeyError/IndexError on e.g. "!!bool maybe"
             self._problem(
-                event.start_mark, loc, f"cannot read value {event.value!r} as {tag.rsplit(':', 1)[-1]}"
+                event.start_mark, loc, f"cannot read value {quoted(event.value)} as {tag.rsplit(':', 1)[-1]}"
             )
             return None
 
 
 def _dotted(loc: Loc) -> str:
-    return ".".join(str(part) for part in loc)
+    return ".".join(_cut(str(part)) for part in loc)
 
 
 def _locate(loc: Loc, marks: dict[Loc, tuple[int, int]]) -> tuple[int, int]:
@@ -300,7 +314,7 @@ def _cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> li
                     line, column = _locate(loc, marks)
                     problems.append(DataProblem(
                         line, column, _dotted(loc),
-                        f"duplicate plan id {plan_id!r} (first used by plans.{seen_plans[plan_id]}); "
+                        f"duplicate plan id {quoted(plan_id)} (first used by plans.{seen_plans[plan_id]}); "
                         "plan ids must be unique within a provider",
                         name,
                     ))  # fmt: skip
@@ -316,12 +330,14 @@ def _cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> li
                             line,
                             column,
                             _dotted(loc),
-                            f"duplicate provider id {pid!r} (first used by providers.{first_seen[pid]}); ids must be unique",
+                            f"duplicate provider id {quoted(pid)} (first used by providers.{first_seen[pid]}); ids must be unique",
                             name,
                         )
                     )
                 else:
                     first_seen[pid] = index
+    if isinstance(providers, list):
+        problems += _name_clashes(providers, name, marks)
     if source_ids is not None:
         for loc, value in _source_refs(data, ()):
             if value not in source_ids:
@@ -331,8 +347,44 @@ def _cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> li
                 fix = f"did you mean {hint[0]!r}?" if hint else "add it under 'sources:'"
                 line, column = _locate(loc, marks)
                 problems.append(
-                    DataProblem(line, column, _dotted(loc), f"unknown source {value!r}; {fix}", name)
+                    DataProblem(line, column, _dotted(loc), f"unknown source {quoted(value)}; {fix}", name)
                 )
+    return problems
+
+
+def _name_clashes(providers: list[Any], name: str, marks: dict[Loc, tuple[int, int]]) -> list[DataProblem]:
+    """A provider's id, name or alias that names another provider, compared as a
+    person's typing is (``catalog.name_key``): ``Mind Bloom`` is ``mindbloom``."""
+    from ketacalc.catalog import name_key
+
+    problems: list[DataProblem] = []
+    owner: dict[str, tuple[int, str]] = {}  # key -> (provider index, its id)
+    for index, provider in enumerate(providers):
+        if not isinstance(provider, dict):
+            continue
+        pid = provider.get("id")
+        aliases = provider.get("aliases")
+        names: list[tuple[Loc, Any]] = [
+            (("providers", index, "id"), pid),
+            (("providers", index, "name"), provider.get("name")),
+        ]
+        if isinstance(aliases, list):
+            names += [(("providers", index, "aliases", i), alias) for i, alias in enumerate(aliases)]
+        for loc, text in names:
+            if not isinstance(text, str) or not name_key(text):
+                continue
+            key = name_key(text)
+            first = owner.setdefault(key, (index, pid if isinstance(pid, str) else f"providers.{index}"))
+            if first[0] != index and not (
+                loc[-1] == "id" and pid == first[1]
+            ):  # duplicate ids: reported above
+                line, column = _locate(loc, marks)
+                problems.append(DataProblem(
+                    line, column, _dotted(loc),
+                    f"{quoted(text)} already names provider {quoted(first[1])}; "
+                    "ids, names and aliases must be unique across providers (ignoring case, spaces and punctuation)",
+                    name,
+                ))  # fmt: skip
     return problems
 
 
@@ -406,26 +458,51 @@ def _from_pydantic(
 
             allowed = _fields_at(loc[:-1])
             hint = difflib.get_close_matches(key, allowed, n=1)
+            if key == "fee" and "consult" in loc:
+                hint, allowed = [], []
+                key_fix = "a consultation fee is a 'charges' item of kind consult (amount 0 when free)"
+            else:
+                key_fix = "remove it"
             message = (
-                f"unknown key {key!r}; "
-                + (f"did you mean {hint[0]!r}?" if hint else "remove it")
+                f"unknown key {quoted(key)}; "
+                + (f"did you mean {hint[0]!r}?" if hint else key_fix)
                 + (f" (allowed here: {', '.join(allowed)})" if allowed and not hint else "")
             )
             line, column = key_marks.get(loc) or _locate(loc, marks)
         else:
             if kind == "missing":
-                message = f"missing required key {loc[-1]!r}" if loc else "missing required key"
+                message = f"missing required key {quoted(loc[-1])}" if loc else "missing required key"
             elif message.startswith("Value error, "):
                 message = message[len("Value error, ") :]
             elif kind == "literal_error":
-                message = message.replace("Input should be", "must be") + f", got {error.get('input')!r}"
+                message = message.replace("Input should be", "must be") + f", got {_echo(error.get('input'))}"
+            elif kind in ("model_type", "model_attributes_type", "dict_type"):
+                message = "must be a mapping of keys to values" + _got(error)
+            elif kind == "string_pattern_mismatch":
+                message = "must be an id of lower-case letters and digits joined by single hyphens (e.g. 'better-u')"
+                message += _got(error)
             else:
-                message = message[0].lower() + message[1:]
-                if "input" in error and not isinstance(error["input"], (dict, list)):
-                    message += f", got {error['input']!r}"
+                message = message[0].lower() + message[1:] + _got(error)
             line, column = _locate(loc, marks)
         problems.append(DataProblem(line, column, _dotted(loc), message, name))
     return problems
+
+
+def _got(error: Any) -> str:
+    """``, got 'text'`` for a scalar input, cut to about 60 characters."""
+    if "input" in error and not isinstance(error["input"], (dict, list)):
+        return f", got {_echo(error['input'])}"
+    return ""
+
+
+def _echo(value: Any) -> str:
+    """A piece of input as Python writes it (``'text'``, ``2``, ``None``), cut to about 60 characters."""
+    return quoted(value) if isinstance(value, str) else _cut(repr(value))
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    """Input echoed in a message without quotes (a YAML tag), cut like ``quoted``."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _is_internal(part: str | int) -> bool:
@@ -439,70 +516,51 @@ def _dedupe(problems: list[DataProblem]) -> list[DataProblem]:
 
 # --------------------------------------------------------------- catalog + cache
 
-CACHE_FORMAT = 1
-
 
 def load_catalog(path: str | os.PathLike[str] | None = None, *, today: date | None = None) -> Catalog:
     """The checked data as a :class:`ketacalc.catalog.Catalog`.
 
-    The validated data is cached on disk as JSON, keyed by the SHA-256 of the
-    file's bytes, ketacalc's version and the day it was checked on (dates must
-    not be in the future), so a warm start imports neither YAML nor Pydantic.
-    Set ``KETACALC_NO_CACHE=1`` to skip the cache.
+    The validated data is cached on disk (:mod:`ketacalc.cache`), keyed by the
+    SHA-256 of the file's bytes and ketacalc's version, so a warm start imports
+    neither YAML nor Pydantic. Dates after ``today`` do not make the file
+    unusable (the clock may be wrong): they become one line in
+    ``catalog.warnings``. ``ketacalc check`` (:func:`load`) still refuses them.
     """
     import hashlib
-    import json
 
-    from ketacalc import __version__
+    from ketacalc import __version__, cache
     from ketacalc.catalog import build
 
     path = Path(path) if path is not None else default_data_path()
     today = today or date.today()
     name = str(path)
     raw = read_bytes(path)  # hashed as read; decoded only when the cache cannot answer
-    key = hashlib.sha256(raw).hexdigest()[:32]
-    cache = _cache_file(key, __version__, today)
-    if cache is not None:
-        try:
-            with open(cache, encoding="utf-8") as handle:
-                return build(json.load(handle), name)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # missing or unreadable: rebuild it below
-    data = parse(decode(raw, name), name, today=today).model_dump(mode="json", exclude_none=True)
-    catalog = build(data, name)
-    if cache is not None:
-        _write_atomically(cache, json.dumps(data, separators=(",", ":")))
+    key = hashlib.sha256(raw + b"\0" + __version__.encode()).hexdigest()[:32]
+    cached = cache.cache_file(key)
+    catalog = None
+    if cached is not None:
+        data = cache.read(cached)
+        if data is not None:
+            try:
+                catalog = build(data, name)
+            except Exception:  # a cache of the wrong shape: rebuild it below, never an internal error
+                catalog = None
+    if catalog is None:
+        data = parse(decode(raw, name), name, strict_dates=False).model_dump(mode="json", exclude_none=True)
+        catalog = build(data, name)
+        if cached is not None:
+            cache.write(cached, data)
+    catalog.warnings = clock_warnings(catalog, today)
     return catalog
 
 
-def cache_dir() -> Path | None:
-    if os.environ.get("KETACALC_NO_CACHE"):
-        return None
-    base = os.environ.get("KETACALC_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    if base and "KETACALC_CACHE_DIR" in os.environ:
-        return Path(base)
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "ketacalc"
-
-
-def _cache_file(key: str, version: str, today: date) -> Path | None:
-    directory = cache_dir()
-    if directory is None:
-        return None
-    return directory / f"data-v{CACHE_FORMAT}-{version}-{today.isoformat()}-{key}.json"
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    import tempfile
-
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in target.parent.glob(f"data-v{CACHE_FORMAT}-*.json"):
-            if stale != target:
-                stale.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only home or full disk only costs speed
+def clock_warnings(catalog: Catalog, today: date) -> tuple[str, ...]:
+    """One line when the data has dates after ``today``; none otherwise."""
+    later = catalog.dated_after(today)
+    if not later:
+        return ()
+    more = f" and {len(later) - 1} more" if len(later) > 1 else ""
+    return (
+        f"the data file has figures dated after today ({later[0].isoformat()}{more}, today is "
+        f"{today.isoformat()}); is the clock right?",
+    )

@@ -1,9 +1,12 @@
-"""Pydantic models of ``providers.yaml`` (schema version 1).
+"""Pydantic models of ``providers.yaml`` (data version :data:`DATA_VERSION`).
 
 Every fact is a list of dated observations, each naming a source from the
 file's ``sources:`` table; history is kept, never overwritten, and the newest
 observation on or before a given date is the one used. Unknown keys are errors,
 money is ``Decimal`` and a YAML float in a money field is refused.
+
+Each model has a Pydantic-free twin in :mod:`ketacalc.catalog` (the runtime
+records); ``tests/test_catalog.py`` fails when the two drift apart.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -27,13 +30,24 @@ from pydantic import (
 )
 from typing_extensions import TypeAliasType
 
+from ketacalc.errors import quoted
 from ketacalc.money import parse_money
 from ketacalc.usstates import STATES
+from ketacalc.vocab import ROUTES, route_id
 
-SCHEMA_VERSION = 1
+#: the version a data file declares on its first line (``version: 1``)
+DATA_VERSION = 1
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _echo(value: object) -> str:
+    """A piece of input in a message, cut to about 60 characters (``errors.quoted``)."""
+    if isinstance(value, str):
+        return quoted(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _parse_date(value: object) -> date:
@@ -43,11 +57,12 @@ def _parse_date(value: object) -> date:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{value!r} is not a real calendar date") from None
-    raise ValueError(f"a date must be written YYYY-MM-DD, got {value!r}")
+            raise ValueError(f"{quoted(value)} is not a real calendar date") from None
+    raise ValueError(f"a date must be written YYYY-MM-DD, got {_echo(value)}")
 
 
 def _not_future(value: date, info: ValidationInfo) -> date:
+    """Observation dates may not be after today, when the loader asks for that check."""
     today = (info.context or {}).get("today")
     if today is not None and value > today:
         raise ValueError(f"{value.isoformat()} is in the future (today is {today.isoformat()})")
@@ -56,8 +71,15 @@ def _not_future(value: date, info: ValidationInfo) -> date:
 
 def _state_code(value: object) -> str:
     if not isinstance(value, str) or value not in STATES:
-        raise ValueError(f"{value!r} is not a USPS code of a US state or DC (e.g. 'TX')")
+        raise ValueError(f"{_echo(value)} is not a USPS code of a US state or DC (e.g. 'TX')")
     return value
+
+
+def _route(value: object) -> str:
+    found = route_id(value) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError(f"{_echo(value)} is not a known route; use one of: {', '.join(ROUTES)}")
+    return found
 
 
 def _as_list(value: object) -> object:
@@ -67,13 +89,20 @@ def _as_list(value: object) -> object:
 
 Money = Annotated[Decimal, BeforeValidator(parse_money)]
 ObsDate = Annotated[date, BeforeValidator(_parse_date), AfterValidator(_not_future)]
+EndDate = Annotated[date, BeforeValidator(_parse_date)]  # a promotion's end: may lie in the future
 StateCode = Annotated[str, BeforeValidator(_state_code)]
+RouteId = Annotated[str, BeforeValidator(_route)]
 Slug = Annotated[StrictStr, Field(pattern=_SLUG, max_length=64)]
 Text = Annotated[StrictStr, Field(min_length=1, max_length=2000)]
 
 Status = Literal["operating", "uncertain", "closed"]
 Client = Literal["new", "returning", "any"]
 Billing = Literal["one-time", "monthly"]
+Modality = Literal["sessions", "daily-low-dose"]
+PriceKind = Literal["regular", "starting", "pay_in_full", "promo"]
+ChargeKind = Literal["consult", "medication", "fee", "membership"]
+ChargePer = Literal["course", "session", "month", "30-days", "event", "hour"]
+ChargePriceKind = Literal["regular", "starting", "promo"]
 Tier = Literal["A", "B", "C"]
 YesNoMaybe = Literal["yes", "no", "maybe"]
 IdCheck = Literal["required", "may-ask", "not-required"]
@@ -110,14 +139,29 @@ class Fact(Observation, Generic[T]):
 Facts = TypeAliasType("Facts", Annotated[list[Fact[T]], BeforeValidator(_as_list)], type_params=(T,))
 
 
+def _check_ends(kind: str, ends: date | None, as_of: date | None) -> None:
+    if ends is None:
+        return
+    if kind != "promo":
+        raise ValueError(f"'ends' is only for a promo price, but the kind is {kind!r}; remove 'ends'")
+    if as_of is not None and ends < as_of:
+        raise ValueError(f"the promo ends ({ends.isoformat()}) before it was observed ({as_of.isoformat()})")
+
+
 class Installments(Strict):
     count: Annotated[StrictInt, Field(ge=1, le=120)]
     amount: Money
 
 
 class PriceObservation(Observation):
-    as_of: ObsDate  # required: a price without a date cannot be chosen by --as-of
+    """A price of a plan. ``kind`` says what a buyer is charged: a ``regular`` or
+    ``promo`` price is a price; a ``starting`` ("from $X") or ``pay_in_full``
+    figure is only a quote, never an installment price."""
+
+    as_of: ObsDate  # required: a price without a date cannot be chosen by as-of date
     price: Money
+    kind: PriceKind = "regular"
+    ends: EndDate | None = None  # a promo's last day, when the source gives one
     installments: Installments | None = None
     pay_in_full_discount: Money | None = None
 
@@ -131,6 +175,7 @@ class PriceObservation(Observation):
             )
         if self.pay_in_full_discount is not None and self.pay_in_full_discount > self.price:
             raise ValueError("pay_in_full_discount is larger than the price")
+        _check_ends(self.kind, self.ends, self.as_of)
         return self
 
 
@@ -140,7 +185,8 @@ class Plan(Strict):
     sessions: Annotated[StrictInt, Field(ge=1, le=1000)]
     client: Client
     billing: Billing = "one-time"
-    route: Text | None = None  # only where the price differs by delivery route
+    modality: Modality = "sessions"
+    route: RouteId | None = None  # only where the price differs by delivery route
     prices: list[PriceObservation] = []
     insurance_prices: list[PriceObservation] = []
     note: Text | None = None
@@ -183,9 +229,48 @@ class InsurerList(Observation):
 
 
 class Consult(Strict):
-    fee: Money | None = None  # 0 means free; None means not published
+    """How sign-up works; the consultation's fee is a ``charges`` item of kind consult."""
+
     prepayment: Literal["none", "first-installment"] | None = None
     refundable_if_ineligible: StrictBool | None = None
+
+
+class Charge(Observation):
+    """A charge besides the plans' prices (consultation, medication, a fee, a membership).
+
+    Observations with the same ``id`` are the history of one charge. A charge has
+    an ``amount``, a range (``low`` < ``high``), or neither (named by a source
+    without a figure: listed as unpriced). ``required: false`` marks optional
+    extras and fees charged only on an event; they are never added to a total.
+    """
+
+    id: Slug
+    kind: ChargeKind
+    description: Text
+    per: ChargePer
+    required: StrictBool = True
+    client: Client = "any"
+    amount: Money | None = None
+    low: Money | None = None
+    high: Money | None = None
+    price_kind: ChargePriceKind = "regular"
+    ends: EndDate | None = None
+
+    @model_validator(mode="after")
+    def _priced_once(self) -> Charge:
+        ranged = self.low is not None or self.high is not None
+        if self.amount is not None and ranged:
+            raise ValueError("give either 'amount' or 'low' and 'high', not both")
+        if ranged:
+            if self.low is None or self.high is None:
+                raise ValueError("a range needs both 'low' and 'high'")
+            if self.low >= self.high:
+                raise ValueError(
+                    f"the range's low ({self.low}) must be below its high ({self.high}); "
+                    "for one figure use 'amount'"
+                )
+        _check_ends(self.price_kind, self.ends, self.as_of)
+        return self
 
 
 class Provider(Strict):
@@ -197,6 +282,8 @@ class Provider(Strict):
     states: list[StatesObservation] = []
     in_clinic: list[InClinic] = []
     plans: list[Plan] = []
+    standard_route: Fact[RouteId] | None = None  # the route priced when none is asked for
+    charges: list[Charge] = []
     consult: Facts[Consult] = []
     insurance: Facts[StrictBool] = []
     insurers: list[InsurerList] = []
@@ -211,25 +298,36 @@ class Provider(Strict):
     cost_notes: Facts[Text] = []  # shown beside every cost (e.g. medication billed apart)
     notes: Facts[Text] = []
 
+    @model_validator(mode="after")
+    def _routes_and_charges(self) -> Provider:
+        routes = sorted({p.route for p in self.plans if p.route is not None})
+        standard = self.standard_route.value if self.standard_route is not None else None
+        if routes and standard is None:
+            raise ValueError(
+                f"plans are priced by route ({', '.join(routes)}); "
+                "add 'standard_route' naming the route priced when none is asked for"
+            )
+        if standard is not None and standard not in routes:
+            raise ValueError(
+                f"standard_route {standard!r} is not the route of any plan"
+                + (
+                    f" (plan routes: {', '.join(routes)})"
+                    if routes
+                    else "; give plans a 'route' or remove it"
+                )
+            )
+        kinds: dict[str, str] = {}
+        for charge in self.charges:
+            first = kinds.setdefault(charge.id, charge.kind)
+            if first != charge.kind:
+                raise ValueError(
+                    f"charge {charge.id!r} is of kind {first!r} and of kind {charge.kind!r}; "
+                    "one charge id has one kind"
+                )
+        return self
+
 
 class DataFile(Strict):
     version: Literal[1]
     sources: dict[Slug, Source]
     providers: list[Provider]
-
-    def provider_sources(self, provider: Provider) -> list[str]:
-        """Source ids a provider's facts cite, in first-seen order."""
-        return list(dict.fromkeys(_walk_sources(provider)))
-
-
-def _walk_sources(node: Any) -> list[str]:
-    found: list[str] = []
-    if isinstance(node, Observation):
-        found.append(node.source)
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            found.extend(_walk_sources(getattr(node, name)))
-    elif isinstance(node, list):
-        for item in node:
-            found.extend(_walk_sources(item))
-    return found

@@ -65,7 +65,10 @@ def day_or_today(text: str | None, field: str = "as_of") -> date:
 def catalog(ctx: typer.Context) -> Catalog:
     from ketacalc.loader import load_catalog
 
-    return load_catalog((ctx.obj or {}).get("data"), today=today())
+    loaded = load_catalog((ctx.obj or {}).get("data"), today=today())
+    for line in loaded.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    return loaded
 
 
 def notes(lines: dict[str, None]) -> None:
@@ -142,7 +145,7 @@ def check(
 
     target = str(path) if path is not None else (ctx.obj or {}).get("data")
     try:
-        load(target, today=today())
+        load(target, today=today(), strict_dates=True)
     except DataFileError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)

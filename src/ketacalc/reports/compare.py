@@ -23,6 +23,8 @@ from ketacalc.reports.common import (
 from ketacalc.usstates import STATES
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from ketacalc.catalog import Catalog
     from ketacalc.compare import CompareResult, CompareRow
     from ketacalc.eligibility import Availability
@@ -80,7 +82,7 @@ class CompareReport(Report):
                 "total": money_str(row.total),
                 "per_session": money_str(row.per_session),
                 "due_at_signup": money_str(row.due_at_signup),
-                "consult_fee": money_str(getattr(consult, "fee", None)),
+                "consult_fee": money_str(_consult_fee(row)),
                 "consult_prepayment": consult.prepayment if consult else None,
                 "insurance": row.insurance.value if row.insurance else None,
                 "insurers": list(row.insurers) if row.insurers is not None else None,
@@ -155,14 +157,20 @@ def _cost_cell(row: CompareRow) -> str:
     )
 
 
+def _consult_fee(row: CompareRow) -> Decimal | None:
+    charge = row.provider.charge_at("consult", row.as_of, "new")
+    return charge.amount if charge is not None else None
+
+
 def _signup_cell(row: CompareRow) -> str:
     consult = row.consult.value if row.consult else None
-    if consult is None:
-        fee = UNKNOWN
-    elif consult.prepayment == "first-installment":
+    fee_amount = _consult_fee(row)
+    if consult is not None and consult.prepayment == "first-installment":
         fee = "prepaid*"
+    elif fee_amount is None:
+        fee = UNKNOWN
     else:
-        fee = "free" if consult.fee == 0 else money(consult.fee)
+        fee = "free" if fee_amount == 0 else money(fee_amount)
     return f"{money(row.due_at_signup)}\nconsult:\n{fee}"
 
 

@@ -1,0 +1,106 @@
+"""The on-disk cache of checked data files, so a warm start skips YAML and Pydantic.
+
+Pure core code: no printing, and every failure only costs speed. A cache file
+is one header line, ``ketacalc-cache <format> <sha256 of the rest>``, followed
+by the checked data as JSON. A file that cannot be read, whose checksum does
+not match, or whose content is not JSON of the expected shape is ignored (and
+rewritten by the loader): a damaged cache is never an error.
+
+The directory is ``KETACALC_CACHE_DIR`` when set and not empty, otherwise the
+platform's user cache directory for ketacalc (``platformdirs``; on Linux
+``$XDG_CACHE_HOME/ketacalc`` when that is an absolute path, else
+``~/.cache/ketacalc``). ``KETACALC_NO_CACHE=1`` turns the cache off. Only
+files named like ketacalc's own (``ketacalc-data-v<format>-*.json``) in that
+directory are ever deleted.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+FORMAT = 2
+_PREFIX = f"ketacalc-data-v{FORMAT}-"
+_PATTERN = "ketacalc-data-v*-*.json"
+_MAGIC = "ketacalc-cache"
+
+
+def cache_dir() -> Path | None:
+    """Where cache files live, or ``None`` when the cache is turned off."""
+    if os.environ.get("KETACALC_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    own = os.environ.get("KETACALC_CACHE_DIR", "").strip()
+    if own:
+        return Path(own).expanduser().absolute()
+    import platformdirs
+
+    directory = Path(platformdirs.user_cache_dir("ketacalc", appauthor=False))
+    if not directory.is_absolute():  # a relative XDG_CACHE_HOME is to be ignored (XDG spec)
+        directory = Path.home() / ".cache" / "ketacalc"
+    return directory
+
+
+def cache_file(key: str) -> Path | None:
+    """The cache file for a data file whose identity (content hash, version) is ``key``."""
+    directory = cache_dir()
+    return directory / f"{_PREFIX}{key}.json" if directory is not None else None
+
+
+def _checksum(body: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(body).hexdigest()
+
+
+def read(path: Path) -> Any | None:
+    """The JSON value stored in ``path``, or ``None`` when it is missing, damaged or
+    not a JSON object (the caller still checks the shape as it builds from it)."""
+    import json
+
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        header, _, body = raw.partition(b"\n")
+        magic, version, digest = header.decode("ascii").split(" ")
+        if magic != _MAGIC or version != str(FORMAT) or digest != _checksum(body):
+            return None
+        value = json.loads(body.decode("utf-8"))
+    except (OSError, ValueError):  # missing, unreadable, bad header, bad UTF-8 or JSON
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def write(path: Path, value: Any) -> None:
+    """Store ``value`` (JSON) in ``path`` atomically and remove ketacalc's other
+    cache files in the same directory. A read-only or full disk is ignored."""
+    import json
+    import tempfile
+
+    body = json.dumps(value, separators=(",", ":")).encode("utf-8")
+    content = f"{_MAGIC} {FORMAT} {_checksum(body)}\n".encode("ascii") + body
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        prune(path.parent, keep=path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ketacalc-tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+            os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass  # a read-only home or full disk only costs speed
+
+
+def prune(directory: Path, keep: Path | None = None) -> None:
+    """Delete ketacalc's stale cache files in ``directory``: regular files named
+    ``ketacalc-data-v*-*.json`` only, never a link, a directory or anything else."""
+    try:
+        for stale in directory.glob(_PATTERN):
+            if stale == keep or stale.is_symlink() or not stale.is_file():
+                continue
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
