@@ -241,7 +241,7 @@ def _emit(
 
     if fmt in (Format.csv, Format.tsv) and csv_rows is not None:
         records = csv_rows
-    emit(fmt, records, view_factory() if fmt is Format.table else None, fields)
+    emit(fmt, records, view_factory() if fmt in (Format.table, Format.markdown) else None, fields)
 
 
 def _notes(lines: Sequence[str]) -> None:
@@ -338,7 +338,7 @@ def cost(
     if len(counts) > 1:  # the longest course fails first, if any does: fail before writing anything
         next(price_many(found, query, [max(counts)], today=today()))
     results = price_many(found, query, counts, today=today())
-    if fmt is Format.table:
+    if fmt in (Format.table, Format.markdown):
         notes: dict[str, None] = {}
 
         def noted(items):
@@ -476,7 +476,7 @@ def batch(
     from ketacalc.batch import BatchPricer, Parsers, chunked_lines, read_rows
     from ketacalc.render import BatchOutput, batch_serialiser, write_batch
 
-    if fmt is Format.table:
+    if fmt in (Format.table, Format.markdown):
         raise UsageProblem("batch does not print tables", "use --format ndjson, json, csv or tsv")
     cat = catalog(ctx)
     parsers = Parsers(parse_date, parse_state, parse_money_option, parse_sessions, parse_pace)

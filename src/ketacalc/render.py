@@ -20,6 +20,7 @@ class Format(StrEnum):
     ndjson = "ndjson"
     csv = "csv"
     tsv = "tsv"
+    markdown = "markdown"
 
 
 class Column(NamedTuple):
@@ -239,6 +240,11 @@ def _emit(
     elif fmt in (Format.csv, Format.tsv):
         columns = list(fields) if fields else _fields_of(many)
         write_delimited(many, columns, out, tsv=fmt is Format.tsv)
+    elif fmt is Format.markdown:
+        from ketacalc.markdown import write_markdown
+
+        assert view is not None
+        write_markdown(view, out)
     else:
         assert view is not None
         write_table(view, out)
