@@ -571,3 +571,9 @@ def _quiet_stdout() -> None:
 
 def run() -> None:  # pragma: no cover - console-script shim
     raise SystemExit(main())
+
+
+from ketacalc.share_commands import chart, report  # noqa: E402 - registered last, after every shared helper
+
+app.command()(chart)
+app.command()(report)
