@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from ketacalc.cli import share  # noqa: F401 - registers chart and report
 from ketacalc.cli.app import app
 from ketacalc.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, describe
 from ketacalc.errors import KetacalcError, OutputClosed

@@ -74,7 +74,9 @@ def render(fmt: Format, report: Report, out: IO[str] | None = None) -> None:
     computed before anything is written, so a failure writes nothing."""
     out = out or sys.stdout
     try:
-        if fmt is Format.table:
+        if fmt is Format.table and hasattr(report, "draw"):  # a chart draws itself
+            report.draw(out)
+        elif fmt is Format.table:
             from ketacalc.render.table import write_table
 
             write_table(report.table(), out)

@@ -1,0 +1,249 @@
+"""``ketacalc chart``: honest cost curves in the terminal, and their points for scripts."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import REPO, TODAY, parse_output, run_subprocess
+
+FIXTURE = REPO / "tests" / "data" / "share" / "fixture.yaml"
+ANSI = re.compile(r"\x1b\[")
+
+
+def points_by_provider(text: str) -> dict[str, dict[int, str | None]]:
+    found: dict[str, dict[int, str | None]] = {}
+    for row in json.loads(text):
+        assert row["unit"] == "sessions" and row["currency"] == "USD"
+        found.setdefault(row["provider"], {})[row["n"]] = row["total"]
+    return found
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [["--state", "TX"], ["--state", "NY", "--returning"], ["--state", "CA", "--pay-in-full"], []],
+    ids=["TX", "NY-returning", "CA-pay-in-full", "no-state"],
+)
+def test_every_point_equals_the_cost_total_for_that_n(cli, filters):
+    chart = cli("chart", *filters, "--sessions", "1-36", "--format", "json")
+    assert chart.exit_code == 0, chart.stderr
+    points = points_by_provider(chart.stdout)
+    assert len(points) >= 3
+    for provider, totals in points.items():
+        assert sorted(totals) == list(range(1, 37))
+        cost_filters = [f for f in filters if f not in ("--returning", "--pay-in-full")]
+        extra = [f for f in filters if f in ("--returning", "--pay-in-full")]
+        cost = cli("cost", provider, "--sessions", "1-36", *cost_filters, *extra, "--format", "ndjson")
+        assert cost.exit_code == 0, cost.stderr
+        expected = {r["sessions_requested"]: r["total"] for r in parse_output("ndjson", cost.stdout)}
+        assert totals == expected, provider
+
+
+def test_points_as_csv_one_row_per_provider_and_n(cli):
+    result = cli("--data", str(FIXTURE), "chart", "--state", "TX", "-n", "5-7", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = parse_output("csv", result.stdout)
+    assert list(rows[0]) == ["provider", "name", "unit", "n", "total", "currency"]
+    assert [(r["provider"], r["n"], r["total"]) for r in rows] == [
+        ("mindbloom", "5", "1290.00"), ("mindbloom", "6", "1290.00"), ("mindbloom", "7", "2364.00"),
+        ("pay-per-visit", "5", "720.00"), ("pay-per-visit", "6", "840.00"), ("pay-per-visit", "7", "960.00"),
+    ]  # fmt: skip
+
+
+def test_steps_where_a_package_is_bought(cli):
+    result = cli("--data", str(FIXTURE), "chart", "--state", "TX", "-n", "1-13", "--format", "json")
+    mindbloom = points_by_provider(result.stdout)["mindbloom"]
+    # one 6-session package covers 1 to 6; the 7th session needs a second purchase
+    assert {mindbloom[n] for n in range(1, 7)} == {"1290.00"}
+    assert mindbloom[7] == "2364.00" and mindbloom[12] == "2364.00" and mindbloom[13] == "2970.00"
+
+
+def test_daily_low_dose_and_unknown_prices_are_left_out_with_a_note(cli):
+    result = cli("--data", str(FIXTURE), "chart", "--state", "TX", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    drawn = set(points_by_provider(result.stdout))
+    assert drawn == {"mindbloom", "pay-per-visit"}
+    assert "0.00" not in {r["total"] for r in json.loads(result.stdout)}
+    assert "Not drawn: Daily Dose sells daily low-dose plans" in result.stderr
+    assert "Not drawn: No Prices Inc publishes no prices" in result.stderr
+    assert "unavailable in TX: not-in-texas" in result.stderr
+    table = cli("--data", str(FIXTURE), "chart", "--state", "TX")
+    assert "Daily Dose" not in table.stdout and "No Prices" not in table.stdout
+
+
+def test_a_provider_selling_both_keeps_its_session_plans_only(catalog):
+    from ketacalc.curves import CurveQuery, curves
+
+    provider = catalog.find("mindbloom")
+    low_dose = provider.plans[0]._replace(id="daily", name="Daily drops", modality="daily-low-dose")
+    mixed = provider._replace(plans=(*provider.plans, low_dose))
+    from ketacalc.catalog import Catalog
+
+    small = Catalog(catalog.sources, (mixed,))
+    result = curves(small, CurveQuery(counts=(1, 2, 3)), today=TODAY)
+    (series,) = result.series
+    assert "Daily drops" in (series.note or "")
+    plain = curves(Catalog(catalog.sources, (provider,)), CurveQuery(counts=(1, 2, 3)), today=TODAY)
+    assert series.points == plain.series[0].points
+
+
+def test_the_chart_fits_columns_and_names_every_provider_drawn(cli, columns):
+    result = cli("chart", "--state", "TX", "--sessions", "1-36", env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= int(columns)
+    assert (
+        "sessions" in result.stdout and "$0" in result.stdout and re.search(r"\$\d{1,2},000", result.stdout)
+    )
+    drawn = points_by_provider(cli("chart", "--state", "TX", "--format", "json").stdout)
+    names = {r["name"] for r in json.loads(cli("chart", "--state", "TX", "--format", "json").stdout)}
+    assert len(names) == len(drawn) >= 3
+    markers = []
+    for name in names:
+        legend = [line for line in lines if re.match(rf"^(\S)  {re.escape(name)}\b", line)]
+        assert legend, f"{name} is not in the legend"
+        markers.append(legend[0][0])
+    assert len(set(markers)) == len(markers)  # a marker each: lines are told apart without colour
+    for marker in markers:
+        assert any(marker in line for line in lines[1 : -len(names)]), f"marker {marker} not drawn"
+
+
+def test_no_colour_when_piped_or_with_no_color():
+    env = {"COLUMNS": "", "NO_COLOR": ""}
+    piped = run_subprocess("chart", "--state", "TX", env=env)
+    assert piped.returncode == 0, piped.stderr
+    assert not ANSI.search(piped.stdout)
+    assert max(map(len, piped.stdout.splitlines())) <= 80  # 80 columns when piped
+
+
+def test_colour_only_when_asked(catalog):
+    from ketacalc.curves import CurveQuery, curves
+    from ketacalc.render.plot import write_chart
+
+    result = curves(catalog, CurveQuery(state="TX", counts=tuple(range(1, 13))), today=TODAY)
+    coloured, plain = io.StringIO(), io.StringIO()
+    write_chart(result, coloured, 80, color=True)
+    write_chart(result, plain, 80, color=False)
+    assert ANSI.search(coloured.getvalue())
+    assert not ANSI.search(plain.getvalue())
+
+
+def test_no_colour_on_a_terminal_with_no_color():
+    """A real pseudo-terminal: colour there, none once NO_COLOR is set."""
+    pty = pytest.importorskip("pty")
+    import os
+
+    def run(no_color: str) -> str:
+        code = (
+            "import sys; from ketacalc.cli import main; "
+            "sys.exit(main(['chart', '--state', 'TX', '-n', '1-6']))"
+        )
+        env = {**os.environ, "NO_COLOR": no_color, "COLUMNS": "80", "PYTHONPATH": str(REPO / "src")}
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code], stdout=follower, stderr=subprocess.DEVNULL, env=env
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        proc.wait(timeout=60)
+        os.close(leader)
+        return b"".join(chunks).decode()
+
+    assert ANSI.search(run(""))
+    assert not ANSI.search(run("1"))
+
+
+def test_unknown_points_are_gaps_never_zero():
+    from ketacalc.curves import CurveQuery, CurveResult, Series
+    from ketacalc.render.plot import render_chart, segments
+
+    series = Series("a", "Alpha", ((1, Decimal(100)), (2, None), (3, Decimal(300)), (4, Decimal(300))))
+    assert list(segments(series)) == [[(1, Decimal(100))], [(3, Decimal(300)), (4, Decimal(300))]]
+    result = CurveResult(CurveQuery(counts=(1, 2, 3, 4)), date(2026, 1, 1), (series,))
+    text = render_chart(result, 60, color=False)
+    assert "x  Alpha" in text
+
+
+def test_a_list_of_counts_is_not_joined_by_a_step():
+    from ketacalc.curves import Series
+    from ketacalc.render.plot import segments
+
+    series = Series("a", "Alpha", ((6, Decimal(600)), (12, Decimal(900)), (13, Decimal(950))))
+    assert [len(run) for run in segments(series)] == [1, 2]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=40))
+def test_step_lines_pass_through_every_total(totals):
+    from ketacalc.render.plot import steps
+
+    run = [(n + 1, Decimal(t)) for n, t in enumerate(totals)]
+    xs, ys = steps(run)
+    assert len(xs) == len(ys) == 2 * len(run) - 1
+    assert xs == sorted(xs)
+    on_points = {(x, y) for x, y in zip(xs, ys, strict=True)}
+    assert all((n, float(t)) in on_points for n, t in run)
+
+
+def test_cheapest_provider_changes_are_named(cli):
+    result = cli("--data", str(FIXTURE), "chart", "--state", "TX", "-n", "1-36")
+    assert "Cheapest: Pay Per Visit | Clinic from 1" in " ".join(result.stdout.split())
+    from ketacalc.curves import CurveQuery, CurveResult, Series, crossings
+
+    a = Series("a", "A", ((1, Decimal(1)), (2, Decimal(5)), (3, Decimal(9))))
+    b = Series("b", "B", ((1, Decimal(3)), (2, Decimal(4)), (3, Decimal(5))))
+    assert crossings(CurveResult(CurveQuery(counts=(1, 2, 3)), TODAY, (a, b))) == [(2, "A", "B")]
+
+
+def test_nothing_to_draw_says_so(cli):
+    result = cli("--data", str(FIXTURE), "chart", "--state", "WY", "--insurance")
+    assert result.exit_code == 0
+    assert "No provider has a known price to draw." in result.stdout
+    assert cli("--data", str(FIXTURE), "chart", "--state", "WY", "--insurance", "-f", "json").stdout == "[]\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["chart", "--months", "1-12"], "--months: cost by months is not available"),
+        (["chart", "--insurer", "aetna"], "--insurer needs --state"),
+        (["chart", "--sessions", "0-3"], "--sessions 0 is out of range"),
+        (["chart", "--state", "XX"], "--state 'XX' is not a US state"),
+    ],
+)
+def test_usage_errors(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args", [["providers"], ["compare", "--state", "TX", "-f", "markdown"]], ids=" ".join
+)
+def test_other_commands_do_not_import_plotext_or_jinja(args):
+    import os
+
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ketacalc", *args],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    imported = proc.stderr.lower()
+    assert "ketacalc.cli.share" in imported  # the measurement sees our modules
+    assert not re.search(r"plotext|jinja2|markupsafe", imported)

@@ -1,0 +1,268 @@
+"""``ketacalc report``: one self-contained, escaped, accessible HTML page."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+FIXTURE = REPO / "tests" / "data" / "share" / "fixture.yaml"
+HOSTILE = REPO / "tests" / "data" / "share" / "hostile.yaml"
+
+
+class Page(HTMLParser):
+    """Every tag with its attributes, and the page's text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+@pytest.fixture
+def fixture_report(cli) -> str:
+    result = cli("--data", str(FIXTURE), "report", "--state", "TX", "--sessions", "18")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_report_holds_everything_a_person_shares(fixture_report):
+    html = fixture_report
+    page = parse(html)
+    text = " ".join("".join(page.text).split())
+    # the comparison table, with headers marked up as headers
+    assert "Comparison for TX" in text
+    assert any(t == "th" and a.get("scope") == "col" for t, a in page.tags)
+    assert any(t == "th" and a.get("scope") == "row" for t, a in page.tags)
+    # the chart: inline SVG with a title and description, axes with units, a legend
+    assert html.count("<svg") == 1
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert "<title" in svg and "<desc" in svg and 'role="img"' in svg
+    assert ">sessions</text>" in svg and "total cost (USD)" in svg and ">$0</text>" in svg
+    assert 'class="legend"' in svg and "Mindbloom" in svg and "Pay Per Visit | Clinic" in svg
+    assert "stroke-dasharray" in svg  # colour is not the only cue
+    # plans and the payment schedule for the course
+    assert "Total $2,970.00 for 18 sessions" in text
+    assert text.count("$330.00") >= 9
+    assert "Payment schedule from 2026-11-21" in text
+    # availability with source, date and tier
+    assert "available: on the complete list" in text and "tier A" in text
+    # every cited source, with its link and date
+    for title, url in [("Mindbloom pricing page", "https://www.example.com/pricing"),
+                       ("A review of telehealth ketamine providers", "https://example.org/review")]:  # fmt: skip
+        assert title in text
+        assert ("a", {"href": url}) in page.tags
+    assert "A list of states served" in text and "2026-05-01" in text
+    # data dates and the notice
+    assert "Data as of 2025-06-13 to 2026-08-14" in text
+    assert "Not medical advice." in text
+    # honest about what is not drawn or not listed
+    assert "Not drawn: Daily Dose sells daily low-dose plans" in text
+    assert "unavailable in TX: not-in-texas" in text
+
+
+def test_nothing_is_fetched(fixture_report):
+    html = fixture_report
+    lowered = html.lower()
+    for forbidden in (
+        "<script",
+        "<link",
+        "@import",
+        "url(",
+        "<img",
+        "<iframe",
+        "<object",
+        "<embed",
+        "@font-face",
+    ):
+        assert forbidden not in lowered, forbidden
+    for tag, attrs in parse(html).tags:
+        assert "src" not in attrs, tag
+        href = attrs.get("href") or ""
+        assert tag == "a" or not href, f"<{tag} href> would be fetched"
+        if attrs.get("xmlns"):
+            assert tag == "svg"  # a namespace name, never fetched
+    assert "@media (max-width: 600px)" in html and "@media print" in html
+
+
+def test_every_string_from_the_data_file_is_escaped(cli):
+    result = cli("--data", str(HOSTILE), "report", "--state", "TX", "--sessions", "3")
+    assert result.exit_code == 0, result.stderr
+    html = result.stdout
+    page = parse(html)
+    tags = {t for t, _ in page.tags}
+    assert not tags & {"script", "img", "i", "b", "x"}
+    assert [t for t, _ in page.tags].count("style") == 1 and [t for t, _ in page.tags].count("svg") == 1
+    for tag, attrs in page.tags:
+        assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+        assert not (attrs.get("href") or "").lower().startswith("javascript:")
+    text = " ".join(page.text)
+    # the strings are shown as text, exactly as written
+    assert '<script>alert(1)</script> "&<> Evil' in text
+    assert "</title><style>body{display:none}</style>" in text
+    assert "]]><svg onload=alert(1)>" in text
+    assert '<script>alert(1)</script> "&<> Insurer' in text
+    assert '<script>alert(1)</script> "&<> note' in text
+    assert "<img src=x onerror=alert(1)> note" in text
+    assert "javascript:alert(1)" not in [a.get("href") for _, a in page.tags]
+    # a quote in a URL cannot end its attribute
+    hrefs = [a["href"] for t, a in page.tags if t == "a" and a.get("href", "").startswith("http")]
+    assert 'https://example.org/a"onmouseover="alert(1)<x>' in hrefs
+
+
+def test_report_to_a_file_is_written_whole(cli, tmp_path):
+    target = tmp_path / "report.html"
+    result = cli("--data", str(FIXTURE), "report", "--state", "texas", "--output", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert f"Wrote {target}" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no temporary file left
+    assert oct(target.stat().st_mode & 0o777) != oct(0o600)  # readable like any new file
+
+
+def test_a_failed_write_leaves_the_old_file_alone(cli, tmp_path, monkeypatch):
+    target = tmp_path / "report.html"
+    target.write_text("old page", encoding="utf-8")
+
+    def broken(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken)
+    result = cli("--data", str(FIXTURE), "report", "--state", "TX", "--output", str(target))
+    assert result.exit_code == 1
+    assert "cannot write" in result.stderr and "No space left on device" in result.stderr
+    assert target.read_text(encoding="utf-8") == "old page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+
+def test_report_without_a_course_lists_plans_only(cli):
+    result = cli("--data", str(FIXTURE), "report", "--state", "TX")
+    assert result.exit_code == 0, result.stderr
+    assert "No course asked for" in result.stdout
+    assert "Payment schedule" not in result.stdout
+    assert "6-Session Treatment" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report"], "Missing option '--state'"),
+        (["report", "--state", "TX", "--months", "3"], "--months: cost by months is not available"),
+        (["report", "--state", "Texass"], "is not a US state"),
+        (["report", "--state", "TX", "--sessions", "0"], "--sessions"),
+    ],
+)
+def test_report_usage_errors(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2, result.stderr
+    assert message in result.stderr and result.stdout == ""
+
+
+def test_the_template_ships_inside_the_package():
+    import ketacalc.render.html as report
+
+    assert (report.TEMPLATES / "report.html.j2").is_file()
+    assert report.TEMPLATES.parent == Path(report.__file__).parent
+
+
+# --------------------------------------------------------------- in a real browser
+
+
+def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
+    """Decode an 8-bit, non-interlaced RGB(A) PNG into rows of pixels (no Pillow needed)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    height = channels = 0
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and interlace == 0 and colour in (2, 6)
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows: list[bytes] = []
+    previous = bytearray(stride)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            corner = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 0xFF
+        rows.append(bytes(line))
+        previous = line
+    return width, height, rows
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+OFFLINE = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+           "--host-resolver-rules=MAP * ~NOTFOUND"]  # fmt: skip
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not on PATH")
+@pytest.mark.parametrize("width", [1200, 400])
+def test_report_renders_in_headless_chromium(cli, tmp_path, width):
+    page = tmp_path / "report.html"
+    result = cli("--data", str(FIXTURE), "report", "--state", "TX", "--sessions", "18", "-o", str(page))
+    assert result.exit_code == 0, result.stderr
+    shot = tmp_path / "shot.png"
+    env = {**os.environ, "HOME": str(tmp_path)}
+    subprocess.run(
+        [CHROMIUM, *OFFLINE, f"--screenshot={shot}", f"--window-size={width},900", page.as_uri()],
+        capture_output=True, timeout=120, env=env, check=True,
+    )  # fmt: skip
+    got_width, height, rows = _png_pixels(shot.read_bytes())
+    assert (got_width, height) == (width, 900)
+    colours = {row[i : i + 3] for row in rows[::8] for i in range(0, len(row), 3 * 4)}
+    assert len(colours) > 20, "the screenshot is blank"
+    distinct_rows = len(set(rows))
+    assert distinct_rows > height // 4, "most of the screenshot is empty"
+    if width != 1200:
+        return  # the DOM does not depend on the width
+    dom = subprocess.run(
+        [CHROMIUM, *OFFLINE, "--dump-dom", page.as_uri()],
+        capture_output=True, timeout=120, env=env, check=True, text=True,
+    ).stdout  # fmt: skip
+    assert re.search(r"<table class=\"compare\">", dom)
+    assert "<svg" in dom and "Mindbloom" in dom and "Not medical advice." in dom
