@@ -96,6 +96,7 @@ def test_a_provider_selling_both_keeps_its_session_plans_only(catalog):
     assert series.points == plain.series[0].points
 
 
+@pytest.mark.parametrize("columns", ["80", "60", "45"])
 def test_the_chart_fits_columns_and_names_every_provider_drawn(cli, columns):
     result = cli("chart", "--state", "TX", "--sessions", "1-36", env={"COLUMNS": columns})
     assert result.exit_code == 0, result.stderr
