@@ -149,8 +149,8 @@ def golden(request: pytest.FixtureRequest):
             if not update:
                 pytest.fail(f"golden file {path} is missing; run pytest --update-golden to create it")
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="")
-        assert text == path.read_text(encoding="utf-8", newline=""), (
+            path.write_bytes(text.encode("utf-8"))
+        assert text == path.read_bytes().decode("utf-8"), (
             f"output differs from {path}; rerun with --update-golden if intended"
         )
 

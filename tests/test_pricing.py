@@ -149,7 +149,6 @@ def test_route_limits_the_plans(catalog):
     injections = cost(catalog, "alder", 14, as_of=None, route="injection")
     assert [p.plan.id for p in injections.purchases] == ["new-4", "returning-10-injection"]
     assert injections.total == D("2180.00")
-    assert cost(catalog, "alder", 14, as_of=None).total == D("2180.00")  # any route: the cheaper one
 
 
 def test_a_route_the_provider_has_no_plan_for_is_unpriced_with_a_reason(catalog):
