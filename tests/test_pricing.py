@@ -437,6 +437,7 @@ def test_insurer_name_matching_is_forgiving(catalog):
     names = ("Aetna", "Cigna/Evernorth Behavioral Health", "UnitedHealthcare/Optum")
     assert match_insurer("cigna", names) == "Cigna/Evernorth Behavioral Health"
     assert match_insurer("optum", names) == "UnitedHealthcare/Optum"
+    assert match_insurer("United", names) == "UnitedHealthcare/Optum"  # the start of a name
     assert match_insurer("Humana", names) is None
     assert match_insurer("", names) is None
     assert match_insurer("  ", names) is None
