@@ -55,8 +55,19 @@ def payments(record: dict) -> tuple[int, str | None, str | None]:
     return record["payments"], record["first_due"], record["last_due"]
 
 
-COMPARED = ("provider", "client", "sessions_requested", "sessions_covered", "leftover_sessions", "total",
-            "per_session", "due_at_signup", "prices_as_of", "pricing", "notes")  # fmt: skip
+COMPARED = (
+    "provider",
+    "client",
+    "sessions_requested",
+    "sessions_covered",
+    "leftover_sessions",
+    "total",
+    "per_session",
+    "due_at_signup",
+    "prices_as_of",
+    "pricing",
+    "notes",
+)
 
 SCENARIOS = [
     {"provider": "alder", "sessions": 10},
@@ -80,8 +91,11 @@ SCENARIOS = [
 
 
 def test_one_result_per_line_in_input_order(cli):
-    scenarios = [{"provider": "alder", "sessions": 6}, {"provider": "cedar", "sessions": 9},
-                 {"provider": "dune", "sessions": 1}]  # fmt: skip
+    scenarios = [
+        {"provider": "alder", "sessions": 6},
+        {"provider": "cedar", "sessions": 9},
+        {"provider": "dune", "sessions": 1},
+    ]
     result = cli("batch", input=jsonl(*scenarios))
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
@@ -150,7 +164,10 @@ def test_csv_input_is_detected_from_its_header(cli):
     for row, want in zip(rows, expected, strict=True):
         assert row["error"] is None
         assert (row["total"], row["per_session"], row["due_at_signup"]) == (
-            want["total"], want["per_session"], want["due_at_signup"])  # fmt: skip
+            want["total"],
+            want["per_session"],
+            want["due_at_signup"],
+        )
         assert purchases(row) == purchases(want)
 
 
@@ -160,7 +177,9 @@ def test_csv_input_with_columns_in_any_order_and_quotes(cli):
     assert result.exit_code == 0, result.stderr
     rows = ndjson_rows(result.stdout)
     assert [(r["line"], r["provider"], r["sessions_requested"]) for r in rows] == [
-        (2, "alder", 6), (3, "cedar", 7)]  # fmt: skip
+        (2, "alder", 6),
+        (3, "cedar", 7),
+    ]
 
 
 def test_windows_line_endings_are_accepted(cli):
@@ -172,7 +191,9 @@ def test_windows_line_endings_are_accepted(cli):
         assert result.exit_code == 0, result.stderr
         rows = ndjson_rows(result.stdout)
         assert [(r["line"], r["error"], r["provider"]) for r in rows] == [
-            (lines[0], None, "alder"), (lines[1], None, "dune")]  # fmt: skip
+            (lines[0], None, "alder"),
+            (lines[1], None, "dune"),
+        ]
 
 
 @pytest.mark.parametrize(
@@ -197,8 +218,11 @@ def test_a_utf8_byte_order_mark_is_ignored(cli, text):
 
 
 def test_csv_output_has_a_header_and_one_row_per_line(cli):
-    lines = [{"provider": "alder", "sessions": 6}, '{"provider":"nosuch","sessions":6}',
-             {"provider": "birch", "sessions": 20, "state": "TX", "insurer": "aetna"}]  # fmt: skip
+    lines = [
+        {"provider": "alder", "sessions": 6},
+        '{"provider":"nosuch","sessions":6}',
+        {"provider": "birch", "sessions": 20, "state": "TX", "insurer": "aetna"},
+    ]
     result = cli("batch", "--format", "csv", input=jsonl(*lines))
     assert result.exit_code == 1
     table = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -210,7 +234,10 @@ def test_csv_output_has_a_header_and_one_row_per_line(cli):
     for row, record in zip(table, as_ndjson, strict=True):
         if record["error"] is None:
             assert (row["total"], row["per_session"], row["due_at_signup"]) == (
-                record["total"], record["per_session"], record["due_at_signup"])  # fmt: skip
+                record["total"],
+                record["per_session"],
+                record["due_at_signup"],
+            )
     width = len(next(csv.reader(io.StringIO(result.stdout))))
     assert all(len(cells) == width for cells in csv.reader(io.StringIO(result.stdout)))
 
@@ -287,8 +314,9 @@ BAD_LINES = {
 
 @pytest.mark.parametrize("bad", BAD_LINES.values(), ids=BAD_LINES.keys())
 def test_a_bad_line_gets_an_error_and_the_others_are_priced(cli, bad):
-    result = cli("batch", input=jsonl({"provider": "alder", "sessions": 6}, bad,
-                                      {"provider": "dune", "sessions": 3}))  # fmt: skip
+    result = cli(
+        "batch", input=jsonl({"provider": "alder", "sessions": 6}, bad, {"provider": "dune", "sessions": 3})
+    )
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     rows = ndjson_rows(result.stdout)
@@ -313,8 +341,9 @@ def test_a_bad_line_gets_an_error_and_the_others_are_priced(cli, bad):
 def test_a_scenario_whose_dates_run_past_the_calendar_spoils_only_its_line(cli, bad):
     """Values every parser accepts but whose payment dates would pass year 9999: that
     line is priced or gets an error, and the lines around it are priced as usual."""
-    result = cli("batch", input=jsonl({"provider": "alder", "sessions": 6}, bad,
-                                      {"provider": "dune", "sessions": 3}))  # fmt: skip
+    result = cli(
+        "batch", input=jsonl({"provider": "alder", "sessions": 6}, bad, {"provider": "dune", "sessions": 3})
+    )
     assert result.exit_code in (0, 1), result.stderr
     rows = ndjson_rows(result.stdout)
     assert [r["line"] for r in rows] == [1, 2, 3]
@@ -325,8 +354,13 @@ def test_a_scenario_whose_dates_run_past_the_calendar_spoils_only_its_line(cli, 
 
 
 def test_every_failing_line_is_reported_with_its_number(cli):
-    lines = ['{"provider": "nosuch", "sessions": 6}', {"provider": "alder", "sessions": 6}, "nope",
-             {"provider": "dune", "sessions": 3}, '{"provider": "alder", "sessions": 0}']  # fmt: skip
+    lines = [
+        '{"provider": "nosuch", "sessions": 6}',
+        {"provider": "alder", "sessions": 6},
+        "nope",
+        {"provider": "dune", "sessions": 3},
+        '{"provider": "alder", "sessions": 0}',
+    ]
     result = cli("batch", input=jsonl(*lines))
     assert result.exit_code == 1
     rows = ndjson_rows(result.stdout)
@@ -337,8 +371,9 @@ def test_every_failing_line_is_reported_with_its_number(cli):
 
 def test_a_deeply_nested_json_line_is_a_line_error(cli):
     deep = '{"provider": ' + "[" * 50_000 + "]" * 50_000 + ', "sessions": 6}'
-    result = cli("batch", input=jsonl({"provider": "alder", "sessions": 6}, deep,
-                                      {"provider": "dune", "sessions": 3}))  # fmt: skip
+    result = cli(
+        "batch", input=jsonl({"provider": "alder", "sessions": 6}, deep, {"provider": "dune", "sessions": 3})
+    )
     assert result.exit_code == 1, result.stderr
     rows = ndjson_rows(result.stdout)
     assert [(r["line"], r["error"] is None) for r in rows] == [(1, True), (2, False), (3, True)]
@@ -346,8 +381,10 @@ def test_a_deeply_nested_json_line_is_a_line_error(cli):
 
 def test_invalid_utf8_is_a_line_error(cli, tmp_path):
     path = tmp_path / "scenarios.jsonl"
-    path.write_bytes(b'{"provider":"alder","sessions":6}\n{"provider":"mind\xffbloom","sessions":6}\n'
-                     b'{"provider":"dune","sessions":3}\n')  # fmt: skip
+    path.write_bytes(
+        b'{"provider":"alder","sessions":6}\n{"provider":"mind\xffbloom","sessions":6}\n'
+        b'{"provider":"dune","sessions":3}\n'
+    )
     result = cli("batch", str(path))
     assert result.exit_code == 1
     rows = ndjson_rows(result.stdout)
@@ -442,8 +479,13 @@ class Streamed:
     """A real ``ketacalc batch`` process fed line by line, its stdout read as it comes."""
 
     def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "ketacalc", "batch", *args], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))  # fmt: skip
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ketacalc", "batch", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(os.environ),
+        )
         self.chunks: queue.Queue[bytes] = queue.Queue()
         self.seen = b""
         threading.Thread(target=self._pump, daemon=True).start()

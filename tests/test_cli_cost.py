@@ -15,8 +15,19 @@ ALDER_10_DUES = ["2025-06-13", "2025-07-13", "2025-08-13", "2025-09-13", "2025-1
 
 
 def review_cost(cli, provider: str, sessions: str, *extra: str, fmt: str = "json"):
-    return cli("cost", provider, "--sessions", sessions, "--as-of", REVIEW, "--start", REVIEW,
-               "--format", fmt, *extra)  # fmt: skip
+    return cli(
+        "cost",
+        provider,
+        "--sessions",
+        sessions,
+        "--as-of",
+        REVIEW,
+        "--start",
+        REVIEW,
+        "--format",
+        fmt,
+        *extra,
+    )
 
 
 # --------------------------------------------------------------- formats
@@ -101,8 +112,10 @@ def test_sessions_list_gives_an_array(cli):
     assert isinstance(records, list)
     # new-4 $800; new-10 $1,700; new-4 + returning-10 $2,100
     assert [(r["sessions_requested"], r["total"], r["per_session"]) for r in records] == [
-        (4, "800.00", "200.00"), (10, "1700.00", "170.00"), (14, "2100.00", "150.00"),
-    ]  # fmt: skip
+        (4, "800.00", "200.00"),
+        (10, "1700.00", "170.00"),
+        (14, "2100.00", "150.00"),
+    ]
 
 
 def test_sessions_range_gives_one_result_per_n(cli):
@@ -144,8 +157,9 @@ def test_insurance_through_the_cli(cli):
     record = review_cost(cli, "birch", "6", "--insurer", "Aetna", "--state", "texas").json()
     assert (record["total"], record["pricing"]) == ("500.00", "insurance")
     assert [(s["due"], s["amount"]) for s in record["schedule"]] == [
-        ("2025-06-13", "250.00"), ("2025-07-13", "250.00"),
-    ]  # fmt: skip
+        ("2025-06-13", "250.00"),
+        ("2025-07-13", "250.00"),
+    ]
     idaho = review_cost(cli, "birch", "6", "--insurer", "Aetna", "--state", "ID").json()
     assert (idaho["total"], idaho["pricing"]) == ("1050.00", "self-pay")
     assert any("self-pay" in n for n in idaho["notes"])
@@ -259,9 +273,13 @@ def test_history_lists_each_plans_prices_oldest_first(cli):
     for row in rows:
         by_plan.setdefault((row["plan"], row["kind"]), []).append(row)
     assert {plan for plan, _ in by_plan} == {
-        "new-4", "new-10", "returning-4-tablet", "returning-4-injection", "returning-10-tablet",
+        "new-4",
+        "new-10",
+        "returning-4-tablet",
+        "returning-4-injection",
+        "returning-10-tablet",
         "returning-10-injection",
-    }  # fmt: skip
+    }
     for observations in by_plan.values():
         dates = [o["as_of"] for o in observations]
         assert dates == sorted(dates)
@@ -272,8 +290,9 @@ def test_history_lists_each_plans_prices_oldest_first(cli):
         ("2026-08-14", "880.00", "alder-site"),
     ]
     assert [(o["as_of"], o["price"]) for o in by_plan[("returning-4-tablet", "self-pay")]] == [
-        ("2025-06-13", "600.00"), ("2026-08-14", "640.00"),
-    ]  # fmt: skip
+        ("2025-06-13", "600.00"),
+        ("2026-08-14", "640.00"),
+    ]
 
 
 def test_history_includes_insurance_prices(cli):

@@ -159,8 +159,18 @@ def test_cost_options_with_any_value(cli, option, value, provider):
 )
 def test_cost_with_any_valid_start_and_pace(cli, provider, sessions, start, pace):
     """Every value here passes the option parsers, so each run prices or fails cleanly."""
-    args = ["cost", provider, "--sessions", str(sessions), "--start", start.isoformat(), "--pace", f"{pace:f}",
-            "--format", "json"]  # fmt: skip
+    args = [
+        "cost",
+        provider,
+        "--sessions",
+        str(sessions),
+        "--start",
+        start.isoformat(),
+        "--pace",
+        f"{pace:f}",
+        "--format",
+        "json",
+    ]
     result = cli(*args)
     assert_answers_like_a_tool(result, args)
 
@@ -185,24 +195,38 @@ def test_payment_dates_past_year_9999_are_handled(cli, args):
 FIELDS = ["provider", "sessions", "returning", "state", "insurer", "as_of", "start", "pace", "pay_in_full",
           "discount", "route"]  # fmt: skip
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from(WORDS), st.sampled_from(PROVIDERS), garbage,
-)  # fmt: skip
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(WORDS),
+    st.sampled_from(PROVIDERS),
+    garbage,
+)
 json_values = st.one_of(
     json_scalars, st.lists(json_scalars, max_size=2), st.dictionaries(garbage, json_scalars, max_size=2)
 )
 scenario = st.fixed_dictionaries(
-    {"provider": st.one_of(st.sampled_from(PROVIDERS), json_values), "sessions": st.one_of(
-        st.integers(1, 60), st.sampled_from(WORDS), json_values)},
+    {
+        "provider": st.one_of(st.sampled_from(PROVIDERS), json_values),
+        "sessions": st.one_of(st.integers(1, 60), st.sampled_from(WORDS), json_values),
+    },
     optional={**{f: json_values for f in FIELDS[2:]}, "extra": json_values},
-)  # fmt: skip
+)
 good_scenario = st.fixed_dictionaries(
-    {"provider": st.sampled_from(["alder", "birch", "cedar", "dune", "fern", "gale"]),
-     "sessions": st.integers(1, 100)},
-    optional={"returning": st.booleans(), "pay_in_full": st.booleans(), "state": st.sampled_from(["TX", "ca", "New York"]),
-              "as_of": st.sampled_from(["2025-06-13", "2026-11-21"]), "pace": st.sampled_from(["0.5", "1", "3"]),
-              "discount": st.sampled_from(["0", "25", "99.99"])},
-)  # fmt: skip
+    {
+        "provider": st.sampled_from(["alder", "birch", "cedar", "dune", "fern", "gale"]),
+        "sessions": st.integers(1, 100),
+    },
+    optional={
+        "returning": st.booleans(),
+        "pay_in_full": st.booleans(),
+        "state": st.sampled_from(["TX", "ca", "New York"]),
+        "as_of": st.sampled_from(["2025-06-13", "2026-11-21"]),
+        "pace": st.sampled_from(["0.5", "1", "3"]),
+        "discount": st.sampled_from(["0", "25", "99.99"]),
+    },
+)
 lines = st.one_of(
     scenario.map(json.dumps),
     good_scenario.map(json.dumps),
@@ -215,8 +239,11 @@ lines = st.one_of(
 
 
 @FUZZ
-@given(first=good_scenario.map(json.dumps), rest=st.lists(lines, max_size=12),
-       fmt=st.sampled_from(["ndjson", "json", "csv", "tsv"]))  # fmt: skip
+@given(
+    first=good_scenario.map(json.dumps),
+    rest=st.lists(lines, max_size=12),
+    fmt=st.sampled_from(["ndjson", "json", "csv", "tsv"]),
+)
 def test_batch_gives_one_result_per_line(cli, first, rest, fmt):
     text = "\n".join([first, *rest]) + "\n"
     physical = text.split("\n")[:-1]
@@ -232,8 +259,10 @@ def test_batch_gives_one_result_per_line(cli, first, rest, fmt):
     elif fmt == "json":
         records = json.loads(result.stdout)
     elif fmt == "csv":
-        records = [{**r, "line": int(r["line"]), "error": r["error"] or None}
-                   for r in csv.DictReader(io.StringIO(result.stdout, newline=""))]  # fmt: skip
+        records = [
+            {**r, "line": int(r["line"]), "error": r["error"] or None}
+            for r in csv.DictReader(io.StringIO(result.stdout, newline=""))
+        ]
     else:
         rows = result.stdout.split("\n")
         assert rows[-1] == ""
@@ -255,7 +284,8 @@ def test_batch_gives_one_result_per_line(cli, first, rest, fmt):
 
 
 cell = st.one_of(st.sampled_from(WORDS), st.sampled_from(PROVIDERS), numbers, garbage).map(
-    lambda s: s.replace("\n", " ").replace("\r", " "))  # fmt: skip
+    lambda s: s.replace("\n", " ").replace("\r", " ")
+)
 
 
 @st.composite
@@ -290,8 +320,10 @@ def test_batch_csv_input_gives_one_result_per_row(cli, data, fmt):
     if fmt == "ndjson":
         records = [json.loads(line) for line in result.stdout.split("\n")[:-1]]
     else:
-        records = [{"line": int(r["line"]), "error": r["error"] or None}
-                   for r in csv.DictReader(io.StringIO(result.stdout, newline=""))]  # fmt: skip
+        records = [
+            {"line": int(r["line"]), "error": r["error"] or None}
+            for r in csv.DictReader(io.StringIO(result.stdout, newline=""))
+        ]
     assert [r["line"] for r in records] == expected, text
     failed = [r["line"] for r in records if r["error"] is not None]
     assert result.exit_code == (1 if failed else 0)

@@ -87,11 +87,17 @@ def test_availability_carries_source_date_and_tier(cli):
     rows = by_id(rows_of(cli, "--state", "TX"))
     birch = rows["birch"]  # the review's complete list
     assert (birch["availability_source"], birch["availability_as_of"], birch["availability_tier"]) == (
-        "review-2025", "2025-06-13", "C")  # fmt: skip
+        "review-2025",
+        "2025-06-13",
+        "C",
+    )
     assert birch["availability_official"] is False
     fern = rows["fern"]  # fern's own site
     assert (fern["availability_as_of"], fern["availability_tier"], fern["availability_official"]) == (
-        "2026-05-01", "A", True)  # fmt: skip
+        "2026-05-01",
+        "A",
+        True,
+    )
     assert rows["elm"]["availability_tier"] is None
 
 
@@ -252,7 +258,14 @@ def test_sort_is_non_decreasing_with_unknowns_last(cli, key, extra):
 
 def test_sort_by_total_puts_the_cheapest_10_session_course_first(cli):
     assert ids(rows_of(cli, "--sessions", "10", "--sort", "total")) == [
-        "dune", "cedar", "alder", "birch", "fern", "elm", "gale"]  # fmt: skip
+        "dune",
+        "cedar",
+        "alder",
+        "birch",
+        "fern",
+        "elm",
+        "gale",
+    ]
 
 
 def test_sort_by_name_is_the_default(cli):
@@ -353,8 +366,13 @@ def test_table_format_lists_the_same_providers(cli):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_no_ansi_escape_codes_even_when_colour_is_forced(cli, fmt):
     for extra in ([], ["--state", "TX", "--sessions", "10"], ["--state", "ID", "--insurance"]):
-        result = cli("compare", *extra, "--format", fmt, env={"NO_COLOR": None, "FORCE_COLOR": "1",
-                                                             "TERM": "xterm-256color"})  # fmt: skip
+        result = cli(
+            "compare",
+            *extra,
+            "--format",
+            fmt,
+            env={"NO_COLOR": None, "FORCE_COLOR": "1", "TERM": "xterm-256color"},
+        )
         assert result.exit_code == 0, result.stderr
         assert not ANSI.search(result.stdout + result.stderr), (fmt, extra)
 
@@ -380,10 +398,15 @@ def test_caption_gives_data_dates_and_disclaimer(cli):
 
 
 TABLE_CASES = [
-    [], ["--state", "TX"], ["--state", "TX", "--sessions", "10"], ["--state", "NY", "--include-unavailable"],
-    ["--sessions", "6", "--returning"], ["--state", "TX", "--sessions", "10000", "--returning"],
-    ["--state", "CA", "--sessions", "24", "--insurer", "Aetna"], ["--state", "ID", "--insurance"],
-]  # fmt: skip
+    [],
+    ["--state", "TX"],
+    ["--state", "TX", "--sessions", "10"],
+    ["--state", "NY", "--include-unavailable"],
+    ["--sessions", "6", "--returning"],
+    ["--state", "TX", "--sessions", "10000", "--returning"],
+    ["--state", "CA", "--sessions", "24", "--insurer", "Aetna"],
+    ["--state", "ID", "--insurance"],
+]
 
 
 @pytest.mark.parametrize("args", TABLE_CASES, ids=lambda a: " ".join(a) or "no-options")
@@ -466,10 +489,14 @@ def test_compare_route_filter_agrees_with_the_cost_engine(catalog):
 
 
 def test_compare_returning_without_returning_plans_shows_new_client_prices():
-    catalog = catalog_of(provider_data(plans=[
-        plan_data("intro", 4, "new", "400", installments={"count": 2, "amount": "200"}),
-        plan_data("course", 8, "new", "720"),
-    ]))  # fmt: skip
+    catalog = catalog_of(
+        provider_data(
+            plans=[
+                plan_data("intro", 4, "new", "400", installments={"count": 2, "amount": "200"}),
+                plan_data("course", 8, "new", "720"),
+            ]
+        )
+    )
     [row] = compare(catalog, CompareQuery(returning=True), today=TODAY).rows
     assert [p.plan.id for p in row.plans] == ["intro", "course"]
     assert (row.total, row.per_session, row.due_at_signup) == (D("400.00"), D("90.00"), D("200.00"))
@@ -478,12 +505,20 @@ def test_compare_returning_without_returning_plans_shows_new_client_prices():
 def test_compare_sort_by_due_at_signup_puts_unknowns_last():
     catalog = catalog_of(
         provider_data("zed", "Zed", plans=[plan_data("one", 1, "any", "150")]),
-        provider_data("amy", "Amy", plans=[
-            plan_data("six", 6, "any", "900", installments={"count": 3, "amount": "300"})]),
+        provider_data(
+            "amy",
+            "Amy",
+            plans=[plan_data("six", 6, "any", "900", installments={"count": 3, "amount": "300"})],
+        ),
         provider_data("bob", "Bob"),  # no plans: due at sign-up unknown
-        provider_data("cal", "Cal", plans=[plan_data("refill", 2, "returning", "50")]),  # nothing for new clients
-    )  # fmt: skip
+        provider_data(
+            "cal", "Cal", plans=[plan_data("refill", 2, "returning", "50")]
+        ),  # nothing for new clients
+    )
     rows = compare(catalog, CompareQuery(sort="due-at-signup"), today=TODAY).rows
     assert [(r.provider.id, r.due_at_signup) for r in rows] == [
-        ("zed", D("150.00")), ("amy", D("300.00")), ("bob", None), ("cal", None),
-    ]  # fmt: skip
+        ("zed", D("150.00")),
+        ("amy", D("300.00")),
+        ("bob", None),
+        ("cal", None),
+    ]

@@ -39,9 +39,14 @@ def complete_bash(line: str, *, trailing_space: bool = False, env: dict[str, str
     """What bash's completion function receives for ``line`` (cursor on the last word)."""
     words = line.split()
     cword = len(words) if trailing_space else len(words) - 1
-    code, out, err = completion({"_KETACALC_COMPLETE": "complete_bash",
-                                 "COMP_WORDS": line + (" " if trailing_space else ""),
-                                 "COMP_CWORD": str(cword), **(env or {})})  # fmt: skip
+    code, out, err = completion(
+        {
+            "_KETACALC_COMPLETE": "complete_bash",
+            "COMP_WORDS": line + (" " if trailing_space else ""),
+            "COMP_CWORD": str(cword),
+            **(env or {}),
+        }
+    )
     assert code == 0, err
     assert err == ""
     return out.split()
@@ -145,8 +150,9 @@ def test_bash_completion_with_a_broken_data_file_is_silent():
 
 
 def test_completion_in_a_real_process_and_its_script_name_the_program():
-    proc = run_subprocess(env={"_KETACALC_COMPLETE": "complete_bash", "COMP_WORDS": "ketacalc cost al",
-                               "COMP_CWORD": "2"})  # fmt: skip
+    proc = run_subprocess(
+        env={"_KETACALC_COMPLETE": "complete_bash", "COMP_WORDS": "ketacalc cost al", "COMP_CWORD": "2"}
+    )
     assert (proc.returncode, proc.stdout.split(), proc.stderr) == (0, ["alder"], "")
     script = run_subprocess(env={"_KETACALC_COMPLETE": "source_bash"})
     assert script.returncode == 0, script.stderr

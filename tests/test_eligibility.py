@@ -225,19 +225,23 @@ def test_an_older_partial_list_does_not_override_a_newer_complete_list():
     "history",
     [
         pytest.param(
-            [listing("site", "2026-04-02", ("CA", "TX", "NY"), complete=True, count=3),
-             listing("site", "2026-05-01", ("CA", "TX"), complete=True, count=2),
-             listing("review", "2026-06-01", count=10, minimum=True)],
+            [
+                listing("site", "2026-04-02", ("CA", "TX", "NY"), complete=True, count=3),
+                listing("site", "2026-05-01", ("CA", "TX"), complete=True, count=2),
+                listing("review", "2026-06-01", count=10, minimum=True),
+            ],
             id="dropped-from-newer-complete-list-then-count-grows",
         ),
         pytest.param(
-            [listing("review", "2025-01-01", ("NY",)),
-             listing("site", "2025-06-01", ("CA", "TX"), complete=True, count=2),
-             listing("review", "2026-06-01", count=10)],
+            [
+                listing("review", "2025-01-01", ("NY",)),
+                listing("site", "2025-06-01", ("CA", "TX"), complete=True, count=2),
+                listing("review", "2026-06-01", count=10),
+            ],
             id="on-old-partial-list-left-off-newer-complete-list-then-count-grows",
         ),
     ],
-)  # fmt: skip
+)
 def test_a_newer_count_does_not_revive_a_state_a_newer_list_dropped(history):
     # NY was left off the newest complete list. A later count says the list has
     # changed, so NY may or may not be served again: that is unknown, not
@@ -373,13 +377,18 @@ def test_fern_serves_exactly_its_listed_states(catalog):
 @pytest.mark.parametrize(
     ("pid", "state", "status"),
     [
-        ("cedar", "TX", AVAILABLE), ("cedar", "NY", UNKNOWN),
-        ("alder", "TX", AVAILABLE), ("alder", "NY", AVAILABLE), ("alder", "OK", UNKNOWN),
-        ("dune", "TX", AVAILABLE), ("dune", "GA", UNKNOWN),
-        ("gale", "FL", AVAILABLE), ("gale", "TX", UNAVAILABLE),
+        ("cedar", "TX", AVAILABLE),
+        ("cedar", "NY", UNKNOWN),
+        ("alder", "TX", AVAILABLE),
+        ("alder", "NY", AVAILABLE),
+        ("alder", "OK", UNKNOWN),
+        ("dune", "TX", AVAILABLE),
+        ("dune", "GA", UNKNOWN),
+        ("gale", "FL", AVAILABLE),
+        ("gale", "TX", UNAVAILABLE),
         ("elm", "TX", UNKNOWN),
     ],
-)  # fmt: skip
+)
 def test_fixture_availability(catalog, pid, state, status):
     assert availability(catalog, find(catalog, pid), state).status == status
 
@@ -446,7 +455,10 @@ def test_states_machine_formats_have_51_rows(cli, fmt):
     by_state = {r["state"]: r for r in rows}
     texas = by_state["TX"]
     assert (texas["availability"], texas["availability_source"], texas["availability_as_of"]) == (
-        "available", "review-2025", "2025-06-13")  # fmt: skip
+        "available",
+        "review-2025",
+        "2025-06-13",
+    )
     assert texas["availability_tier"] == "C"
     assert by_state["AL"]["availability"] == "unknown"
     assert by_state["DC"]["state_name"] == "District of Columbia"
@@ -522,7 +534,12 @@ def test_eligibility_texas_every_machine_format(cli, fmt):
     assert {r["state"] for r in rows} == {"TX"}
     by_id = {r["provider"]: r for r in rows}
     assert {p for p, r in by_id.items() if r["availability"] == "available"} == {
-        "alder", "birch", "cedar", "dune", "fern"}  # fmt: skip
+        "alder",
+        "birch",
+        "cedar",
+        "dune",
+        "fern",
+    }
     assert (by_id["elm"]["availability"], by_id["gale"]["availability"]) == ("unknown", "unavailable")
     insurers = by_id["birch"]["insurers"]
     if fmt in ("csv", "tsv"):
@@ -544,8 +561,15 @@ def test_eligibility_table_texas_names_insurers_and_marks_unofficial(cli):
     assert "Who serves TX (Texas)" in out
     for name in ("Aetna", "Cigna/Evernorth Behavioral Health", "UnitedHealthcare/Optum"):
         assert name in out
-    for provider in ("Alder Health", "Birch Clinic", "Cedar Care", "Dune Telehealth", "Elm Wellness",
-                     "Fern Health", "Gale MD"):  # fmt: skip
+    for provider in (
+        "Alder Health",
+        "Birch Clinic",
+        "Cedar Care",
+        "Dune Telehealth",
+        "Elm Wellness",
+        "Fern Health",
+        "Gale MD",
+    ):
         assert provider in out
     assert "(2025-06-13, tier C, unofficial)" in flat(out)
     assert "(2026-05-01, tier A)" in flat(out)

@@ -27,8 +27,15 @@ COMMANDS = {
     "compare-TX-sessions-10": ["compare", "--state", "TX", "--sessions", "10"],
 }
 # the records that hold money carry their currency
-WITH_CURRENCY = {"providers", "show-alder", "cost-alder-14", "cost-cedar-1-10", "history-alder", "compare-TX",
-                 "compare-TX-sessions-10"}  # fmt: skip
+WITH_CURRENCY = {
+    "providers",
+    "show-alder",
+    "cost-alder-14",
+    "cost-cedar-1-10",
+    "history-alder",
+    "compare-TX",
+    "compare-TX-sessions-10",
+}
 
 BATCH_INPUT = jsonl(
     {"provider": "alder", "sessions": 14},
@@ -40,6 +47,12 @@ BATCH_INPUT = jsonl(
     {"provider": "alder", "sessions": 0},
 )
 STDERR = "\n--- stderr ---\n"
+
+
+def test_the_fixture_is_a_valid_data_file(cli):
+    """``ketacalc check`` is silent on the data file every behaviour test uses."""
+    result = cli("check")  # KETACALC_DATA: tests/data/fixture/providers.yaml
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
 def records(value: object) -> list[dict]:
@@ -67,8 +80,11 @@ def test_table_golden(cli, golden, name, columns):
     golden(f"{name}-{columns}.txt", result.stdout + (STDERR + result.stderr if result.stderr else ""))
 
 
-@pytest.mark.parametrize(("fmt", "extra"), [("ndjson", []), ("csv", []), ("ndjson", ["--full"])],
-                         ids=["ndjson", "csv", "full-ndjson"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fmt", "extra"),
+    [("ndjson", []), ("csv", []), ("ndjson", ["--full"])],
+    ids=["ndjson", "csv", "full-ndjson"],
+)
 def test_batch_golden(cli, golden, fmt, extra):
     result = cli("batch", "--format", fmt, *extra, input=BATCH_INPUT)
     assert result.exit_code == 1  # two lines fail; the others are priced

@@ -66,9 +66,16 @@ class Run:
         command: str | list[str] = (
             f"ulimit -v 1500000 2>/dev/null; {shell}" if shell else [sys.executable, "-m", "ketacalc", *args]
         )
-        self.proc = subprocess.Popen(command, shell=shell is not None, stdout=stdout, stderr=subprocess.PIPE,
-                                     stdin=subprocess.PIPE if stdin is not None else None, text=True,
-                                     env=self.env, start_new_session=True)  # fmt: skip
+        self.proc = subprocess.Popen(
+            command,
+            shell=shell is not None,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.PIPE if stdin is not None else None,
+            text=True,
+            env=self.env,
+            start_new_session=True,
+        )
 
     def wait(self) -> subprocess.CompletedProcess[str]:
         try:
@@ -142,10 +149,13 @@ def big_batch(tmp_path, lines: int = 20_000, fmt: str = "jsonl") -> str:
     path = tmp_path / f"big.{fmt}"
     if fmt == "csv":
         rows = ["provider,sessions,returning"] + [
-            f"{providers[i % 5]},{i % 97 + 1},{'true' if i % 2 else 'false'}" for i in range(lines)]  # fmt: skip
+            f"{providers[i % 5]},{i % 97 + 1},{'true' if i % 2 else 'false'}" for i in range(lines)
+        ]
     else:
-        rows = [json.dumps({"provider": providers[i % 5], "sessions": i % 97 + 1, "returning": bool(i % 2)})
-                for i in range(lines)]  # fmt: skip
+        rows = [
+            json.dumps({"provider": providers[i % 5], "sessions": i % 97 + 1, "returning": bool(i % 2)})
+            for i in range(lines)
+        ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return shlex.quote(str(path))
 
@@ -172,9 +182,16 @@ def test_big_batch_piped_into_head_ends_quietly(tmp_path):
 
 # every command once, every format at least once
 CLOSED_PIPE_CASES = [
-    ("providers", "table"), ("show", "json"), ("cost", "ndjson"), ("cost-range", "csv"), ("history", "tsv"),
-    ("states", "table"), ("eligibility", "json"), ("compare", "csv"), ("compare-priced", "table"),
-]  # fmt: skip
+    ("providers", "table"),
+    ("show", "json"),
+    ("cost", "ndjson"),
+    ("cost-range", "csv"),
+    ("history", "tsv"),
+    ("states", "table"),
+    ("eligibility", "json"),
+    ("compare", "csv"),
+    ("compare-priced", "table"),
+]
 
 
 def test_output_to_an_already_closed_pipe():
@@ -220,8 +237,9 @@ def run_on_terminal(args: list[str], env: dict[str, str]) -> bytes:
     """Run ketacalc with stdout on a pseudo-terminal; return what it printed."""
     pty = pytest.importorskip("pty")
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "ketacalc", *args], stdout=follower, stderr=subprocess.PIPE,
-                            env=env)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ketacalc", *args], stdout=follower, stderr=subprocess.PIPE, env=env
+    )
     os.close(follower)
     out = b""
     try:

@@ -327,8 +327,12 @@ def test_birch_starter_is_three_installments_of_350(catalog):
 def test_installments_from_a_month_end_are_clamped(catalog):
     r = cost(catalog, "alder", 10, start=date(2025, 1, 31))
     assert [p.due for p in r.schedule] == [
-        date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31), date(2025, 4, 30), date(2025, 5, 31),
-    ]  # fmt: skip
+        date(2025, 1, 31),
+        date(2025, 2, 28),
+        date(2025, 3, 31),
+        date(2025, 4, 30),
+        date(2025, 5, 31),
+    ]
 
 
 def test_installments_in_a_leap_year(catalog):

@@ -31,8 +31,19 @@ def shipped_data(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def review_cost(cli, provider: str, sessions: str, *extra: str) -> dict:
-    result = cli("cost", provider, "--sessions", sessions, "--as-of", REVIEW, "--start", REVIEW,
-                 "--format", "json", *extra)  # fmt: skip
+    result = cli(
+        "cost",
+        provider,
+        "--sessions",
+        sessions,
+        "--as-of",
+        REVIEW,
+        "--start",
+        REVIEW,
+        "--format",
+        "json",
+        *extra,
+    )
     assert result.exit_code == 0, result.stderr
     return result.json()
 
@@ -214,8 +225,9 @@ def updated_copy(original: Path, tmp_path: Path) -> Path:
     return copy
 
 
-@pytest.mark.parametrize("original", [SHIPPED, REPO / "tests" / "data" / "fixture" / "providers.yaml"],
-                         ids=["shipped", "fixture"])  # fmt: skip
+@pytest.mark.parametrize(
+    "original", [SHIPPED, REPO / "tests" / "data" / "fixture" / "providers.yaml"], ids=["shipped", "fixture"]
+)
 def test_a_data_update_is_checked_and_served(cli, tmp_path, original):
     """Adding a provider and a newer dated price keeps the file valid and every
     command working; the newcomer shows up and the newer price is in force."""
@@ -226,9 +238,14 @@ def test_a_data_update_is_checked_and_served(cli, tmp_path, original):
     first = providers[0]["id"]
     history = cli("--data", data, "history", first, "--format", "json").json()
     assert any(r["source"] == "zz-site" and r["as_of"] == "2026-11-02" for r in history)
-    for args in (["compare", "--state", "TX"], ["compare", "--sessions", "12", "--format", "json"],
-                 ["eligibility", "--state", "TX"], ["states", "zz-newcomer"], ["show", first],
-                 ["cost", "zz-newcomer", "--sessions", "3", "--format", "json"]):  # fmt: skip
+    for args in (
+        ["compare", "--state", "TX"],
+        ["compare", "--sessions", "12", "--format", "json"],
+        ["eligibility", "--state", "TX"],
+        ["states", "zz-newcomer"],
+        ["show", first],
+        ["cost", "zz-newcomer", "--sessions", "3", "--format", "json"],
+    ):
         result = cli("--data", data, *args)
         assert result.exit_code == 0, (args, result.stderr)
     assert cli("--data", data, "cost", "zz-newcomer", "-n", "3", "-f", "json").json()["total"] == "297.00"
@@ -239,7 +256,10 @@ def test_no_other_test_reads_the_shipped_file():
     names the shipped file or unsets KETACALC_DATA belongs in this file. The loader's
     own tests (test_loader.py, test_fuzz_data.py) load it to check the loader, not its figures."""
     allowed = {"test_shipped_data.py", "conftest.py", "test_loader.py", "test_fuzz_data.py"}
-    reads_shipped = re.compile(r"\bSHIPPED\b|\"providers\.yaml\"|delenv\(\s*\"KETACALC_DATA\"")
+    reads_shipped = re.compile(
+        r"\bSHIPPED\b|\bdefault_data_path\b|delenv\(\s*\"KETACALC_DATA\""
+        r"|(?:REPO|parent|ROOT)\s*/\s*\"providers\.yaml\"|Path\(\s*\"providers\.yaml\"\)"
+    )
     offenders = [
         path.name
         for path in sorted((REPO / "tests").glob("*.py"))
