@@ -326,18 +326,14 @@ def test_all_states_answers_each_of_the_51_once():
 # --------------------------------------------------------------- the fixture data
 
 
-def find(catalog, pid):
-    return catalog.find(pid)
-
-
 def test_birch_texas_is_available_on_an_unofficial_complete_list(catalog):
-    a = availability(catalog, find(catalog, "birch"), "TX")
+    a = availability(catalog, catalog.find("birch"), "TX")
     assert a.status == AVAILABLE
     assert (a.source, a.as_of, a.tier, a.official) == ("review-2025", D("2025-06-13"), "C", False)
 
 
 def test_birch_unlisted_state_is_unknown_today_but_unavailable_before_the_newer_count(catalog):
-    birch = find(catalog, "birch")
+    birch = catalog.find("birch")
     today = availability(catalog, birch, "AL")
     assert today.status == UNKNOWN
     assert today.source == "compare-2026"  # "10+ states" on 2026-05-05
@@ -347,7 +343,7 @@ def test_birch_unlisted_state_is_unknown_today_but_unavailable_before_the_newer_
 
 
 def test_birch_has_4_states_and_no_unavailable_state_today(catalog):
-    birch = find(catalog, "birch")
+    birch = catalog.find("birch")
     statuses = [a.status for a in all_states(catalog, birch)]
     assert (statuses.count(AVAILABLE), statuses.count(UNAVAILABLE)) == (4, 0)
     older = [a.status for a in all_states(catalog, birch, D("2025-07-01"))]
@@ -355,7 +351,7 @@ def test_birch_has_4_states_and_no_unavailable_state_today(catalog):
 
 
 def test_fern_new_york_unavailable_today_available_in_mid_april_2026(catalog):
-    fern = find(catalog, "fern")
+    fern = catalog.find("fern")
     now = availability(catalog, fern, "NY")
     assert now.status == UNAVAILABLE
     assert (now.source, now.as_of, now.tier, now.official) == (
@@ -370,7 +366,7 @@ def test_fern_new_york_unavailable_today_available_in_mid_april_2026(catalog):
 
 
 def test_fern_serves_exactly_its_listed_states(catalog):
-    fern = find(catalog, "fern")
+    fern = catalog.find("fern")
     assert {a.state for a in all_states(catalog, fern) if a.status == AVAILABLE} == {"CA", "TX"}
 
 
@@ -390,47 +386,47 @@ def test_fern_serves_exactly_its_listed_states(catalog):
     ],
 )
 def test_fixture_availability(catalog, pid, state, status):
-    assert availability(catalog, find(catalog, pid), state).status == status
+    assert availability(catalog, catalog.find(pid), state).status == status
 
 
 def test_alder_new_york_comes_from_its_2026_state_page(catalog):
-    alder = find(catalog, "alder")
+    alder = catalog.find("alder")
     a = availability(catalog, alder, "NY")
     assert (a.source, a.as_of, a.tier) == ("alder-site", D("2026-08-14"), "A")
     assert availability(catalog, alder, "NY", D("2026-01-01")).status == UNKNOWN
 
 
 def test_dune_list_is_an_undated_unofficial_note(catalog):
-    a = availability(catalog, find(catalog, "dune"), "TX")
+    a = availability(catalog, catalog.find("dune"), "TX")
     assert (a.source, a.as_of, a.tier, a.official) == ("dune-patient-note", None, "C", False)
 
 
 def test_gale_undated_complete_list(catalog):
-    a = availability(catalog, find(catalog, "gale"), "TX")
+    a = availability(catalog, catalog.find("gale"), "TX")
     assert (a.status, a.source, a.as_of, a.tier) == (UNAVAILABLE, "gale-faq", None, "A")
 
 
 @pytest.mark.parametrize(("pid", "state"), [("birch", "NY"), ("cedar", "FL")])
 def test_in_clinic_options_are_shown(catalog, pid, state):
-    assert availability(catalog, find(catalog, pid), state).in_clinic is not None
+    assert availability(catalog, catalog.find(pid), state).in_clinic is not None
 
 
 @pytest.mark.parametrize(("pid", "state"), [("cedar", "TX"), ("birch", "CA"), ("alder", "NY")])
 def test_no_in_clinic_where_none_is_published(catalog, pid, state):
-    assert availability(catalog, find(catalog, pid), state).in_clinic is None
+    assert availability(catalog, catalog.find(pid), state).in_clinic is None
 
 
 def test_summary_counts_states(catalog):
-    now = summary(find(catalog, "birch"))
+    now = summary(catalog.find("birch"))
     assert (now.known, now.complete, now.count, now.count_is_minimum) == (4, False, 10, True)
-    then = summary(find(catalog, "birch"), D("2025-07-01"))
+    then = summary(catalog.find("birch"), D("2025-07-01"))
     assert (then.known, then.complete, then.count) == (4, True, 4)
-    fern = summary(find(catalog, "fern"))
+    fern = summary(catalog.find("fern"))
     assert (fern.known, fern.complete, fern.count) == (2, True, 2)
 
 
 def test_insurers_by_state(catalog):
-    birch = find(catalog, "birch")
+    birch = catalog.find("birch")
     assert insurers_in(birch, "TX") == (
         "Aetna",
         "Cigna/Evernorth Behavioral Health",
@@ -438,7 +434,7 @@ def test_insurers_by_state(catalog):
     )
     assert insurers_in(birch, "ID") == ()  # served, but no insurer accepted
     assert insurers_in(birch, "WY") == ()
-    assert insurers_in(find(catalog, "alder"), "TX") is None  # publishes no list
+    assert insurers_in(catalog.find("alder"), "TX") is None  # publishes no list
     assert insurers_in(birch, "TX", D("2025-01-01")) is None  # before the list was published
 
 
