@@ -1,4 +1,4 @@
-"""``ketacalc batch``: many scenarios in, one result per input line out, as a stream."""
+"""``ketacalc batch``: many scenarios in, one result per input line out, as a stream (fixture data)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,9 @@ import threading
 
 import pytest
 
-from conftest import run_subprocess
+from conftest import jsonl
 
-GOOD = {"provider": "mindbloom", "sessions": 12}
-
-
-def jsonl(*scenarios: object) -> str:
-    return "".join((s if isinstance(s, str) else json.dumps(s)) + "\n" for s in scenarios)
+GOOD = {"provider": "alder", "sessions": 10}
 
 
 def ndjson_rows(text: str) -> list[dict]:
@@ -59,30 +55,35 @@ def payments(record: dict) -> tuple[int, str | None, str | None]:
     return record["payments"], record["first_due"], record["last_due"]
 
 
-COMPARED = ("provider", "client", "sessions_requested", "sessions_covered", "leftover_sessions", "total",
-            "per_session", "due_at_signup", "prices_as_of", "pricing", "notes")  # fmt: skip
+COMPARED = (
+    "provider",
+    "client",
+    "sessions_requested",
+    "sessions_covered",
+    "leftover_sessions",
+    "total",
+    "per_session",
+    "due_at_signup",
+    "prices_as_of",
+    "pricing",
+    "notes",
+)
 
 SCENARIOS = [
-    {"provider": "mindbloom", "sessions": 12},
-    {"provider": "mindbloom", "sessions": 12, "state": "TX"},
-    {"provider": "mindbloom", "sessions": 7, "returning": True, "route": "sublingual tablet"},
-    {
-        "provider": "mindbloom",
-        "sessions": 18,
-        "as_of": "2025-06-13",
-        "start": "2025-06-13",
-        "discount": "100",
-    },
-    {"provider": "innerwell", "sessions": 30, "state": "TX", "insurer": "aetna"},
-    {"provider": "innerwell", "sessions": 30, "state": "CA", "insurer": "aetna"},
-    {"provider": "innerwell", "sessions": 30, "state": "TX"},
-    {"provider": "innerwell", "sessions": 50, "pace": "0.5"},
-    {"provider": "better-u", "sessions": 20, "pay_in_full": True},
-    {"provider": "Better U", "sessions": 3},
-    {"provider": "joyous", "sessions": 31, "state": "texas"},
-    {"provider": "isha-health", "sessions": 5, "start": "2027-01-31"},
-    {"provider": "ketamd", "sessions": 6},
-    {"provider": "mindbloom", "sessions": 10000},
+    {"provider": "alder", "sessions": 10},
+    {"provider": "alder", "sessions": 10, "state": "TX"},
+    {"provider": "alder", "sessions": 7, "returning": True, "route": "tablet"},
+    {"provider": "alder", "sessions": 14, "as_of": "2025-06-13", "start": "2025-06-13", "discount": "100"},
+    {"provider": "birch", "sessions": 20, "state": "TX", "insurer": "aetna"},
+    {"provider": "birch", "sessions": 20, "state": "NY", "insurer": "aetna"},  # not accepted in NY
+    {"provider": "birch", "sessions": 20, "state": "TX"},
+    {"provider": "birch", "sessions": 30, "pace": "0.5"},
+    {"provider": "cedar", "sessions": 12, "pay_in_full": True},
+    {"provider": "Cedar Care", "sessions": 3},
+    {"provider": "dune", "sessions": 31, "state": "texas"},
+    {"provider": "fern", "sessions": 5, "start": "2027-01-31"},
+    {"provider": "elm", "sessions": 6},
+    {"provider": "alder", "sessions": 10000},
 ]
 
 
@@ -90,15 +91,18 @@ SCENARIOS = [
 
 
 def test_one_result_per_line_in_input_order(cli):
-    scenarios = [{"provider": "mindbloom", "sessions": 6}, {"provider": "better-u", "sessions": 9},
-                 {"provider": "joyous", "sessions": 1}]  # fmt: skip
+    scenarios = [
+        {"provider": "alder", "sessions": 6},
+        {"provider": "cedar", "sessions": 9},
+        {"provider": "dune", "sessions": 1},
+    ]
     result = cli("batch", input=jsonl(*scenarios))
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     rows = ndjson_rows(result.stdout)
     assert [r["line"] for r in rows] == [1, 2, 3]
     assert [r["error"] for r in rows] == [None, None, None]
-    assert [r["provider"] for r in rows] == ["mindbloom", "better-u", "joyous"]
+    assert [r["provider"] for r in rows] == ["alder", "cedar", "dune"]
     assert [r["sessions_requested"] for r in rows] == [6, 9, 1]
     for row in rows:
         assert {"total", "per_session", "due_at_signup", "purchases"} <= set(row)
@@ -128,9 +132,9 @@ def test_a_scenario_alone_gives_the_same_result_as_among_others(cli):
 
 
 def test_identical_scenarios_give_identical_results_apart_from_line(cli):
-    same = {"provider": "innerwell", "sessions": 30, "state": "TX", "insurer": "aetna"}
-    respelled = '  {"sessions": 30, "insurer": "aetna", "provider": "innerwell", "state": "TX"}  '
-    lines = [same, {"provider": "mindbloom", "sessions": 6}, same, respelled, same]
+    same = {"provider": "birch", "sessions": 20, "state": "TX", "insurer": "aetna"}
+    respelled = '  {"sessions": 20, "insurer": "aetna", "provider": "birch", "state": "TX"}  '
+    lines = [same, {"provider": "alder", "sessions": 6}, same, respelled, same]
     result = cli("batch", input=jsonl(*lines))
     assert result.exit_code == 0, result.stderr
     rows = ndjson_rows(result.stdout)
@@ -144,52 +148,59 @@ def test_identical_scenarios_give_identical_results_apart_from_line(cli):
 def test_csv_input_is_detected_from_its_header(cli):
     text = (
         "provider,sessions,returning,state,insurer,as_of,pay_in_full\n"
-        "mindbloom,12,false,,,,\n"
-        "innerwell,30,no,TX,aetna,,\n"
-        "better-u,20,,,,,true\n"
+        "alder,10,false,,,,\n"
+        "birch,20,no,TX,aetna,,\n"
+        "cedar,12,,,,,true\n"
     )
     result = cli("batch", input=text)
     assert result.exit_code == 0, result.stderr
     rows = ndjson_rows(result.stdout)
     assert [r["line"] for r in rows] == [2, 3, 4]  # physical lines: the header is line 1
     expected = [
-        cli(*cost_args({"provider": "mindbloom", "sessions": 12})).json(),
-        cli(*cost_args({"provider": "innerwell", "sessions": 30, "state": "TX", "insurer": "aetna"})).json(),
-        cli(*cost_args({"provider": "better-u", "sessions": 20, "pay_in_full": True})).json(),
+        cli(*cost_args({"provider": "alder", "sessions": 10})).json(),
+        cli(*cost_args({"provider": "birch", "sessions": 20, "state": "TX", "insurer": "aetna"})).json(),
+        cli(*cost_args({"provider": "cedar", "sessions": 12, "pay_in_full": True})).json(),
     ]
     for row, want in zip(rows, expected, strict=True):
         assert row["error"] is None
         assert (row["total"], row["per_session"], row["due_at_signup"]) == (
-            want["total"], want["per_session"], want["due_at_signup"])  # fmt: skip
+            want["total"],
+            want["per_session"],
+            want["due_at_signup"],
+        )
         assert purchases(row) == purchases(want)
 
 
 def test_csv_input_with_columns_in_any_order_and_quotes(cli):
-    text = 'sessions,provider\n"6","mindbloom"\n7,"Better U"\n'
+    text = 'sessions,provider\n"6","alder"\n7,"Cedar Care"\n'
     result = cli("batch", input=text)
     assert result.exit_code == 0, result.stderr
     rows = ndjson_rows(result.stdout)
     assert [(r["line"], r["provider"], r["sessions_requested"]) for r in rows] == [
-        (2, "mindbloom", 6), (3, "better-u", 7)]  # fmt: skip
+        (2, "alder", 6),
+        (3, "cedar", 7),
+    ]
 
 
 def test_windows_line_endings_are_accepted(cli):
     jsonl_result = cli(
-        "batch", input='{"provider":"mindbloom","sessions":6}\r\n{"provider":"joyous","sessions":2}\r\n'
+        "batch", input='{"provider":"alder","sessions":6}\r\n{"provider":"dune","sessions":2}\r\n'
     )
-    csv_result = cli("batch", input="provider,sessions\r\nmindbloom,6\r\njoyous,2\r\n")
+    csv_result = cli("batch", input="provider,sessions\r\nalder,6\r\ndune,2\r\n")
     for result, lines in ((jsonl_result, [1, 2]), (csv_result, [2, 3])):
         assert result.exit_code == 0, result.stderr
         rows = ndjson_rows(result.stdout)
         assert [(r["line"], r["error"], r["provider"]) for r in rows] == [
-            (lines[0], None, "mindbloom"), (lines[1], None, "joyous")]  # fmt: skip
+            (lines[0], None, "alder"),
+            (lines[1], None, "dune"),
+        ]
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        '\ufeff{"provider":"mindbloom","sessions":6}\n{"provider":"joyous","sessions":2}\n',
-        "\ufeffprovider,sessions\nmindbloom,6\n",
+        '\ufeff{"provider":"alder","sessions":6}\n{"provider":"dune","sessions":2}\n',
+        "\ufeffprovider,sessions\nalder,6\n",
     ],
     ids=["jsonl", "csv"],
 )
@@ -199,7 +210,7 @@ def test_a_utf8_byte_order_mark_is_ignored(cli, text):
     assert result.exit_code == 0, (result.stdout, result.stderr)
     rows = ndjson_rows(result.stdout)
     assert rows and all(r["error"] is None for r in rows)
-    assert rows[0]["provider"] == "mindbloom"
+    assert rows[0]["provider"] == "alder"
     assert len(rows) == text.count("\n") - (1 if "provider," in text else 0)
 
 
@@ -207,26 +218,32 @@ def test_a_utf8_byte_order_mark_is_ignored(cli, text):
 
 
 def test_csv_output_has_a_header_and_one_row_per_line(cli):
-    lines = [{"provider": "mindbloom", "sessions": 6}, '{"provider":"nosuch","sessions":6}',
-             {"provider": "innerwell", "sessions": 30, "state": "TX", "insurer": "aetna"}]  # fmt: skip
+    lines = [
+        {"provider": "alder", "sessions": 6},
+        '{"provider":"nosuch","sessions":6}',
+        {"provider": "birch", "sessions": 20, "state": "TX", "insurer": "aetna"},
+    ]
     result = cli("batch", "--format", "csv", input=jsonl(*lines))
     assert result.exit_code == 1
     table = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["line"] for r in table] == ["1", "2", "3"]
     assert list(table[0])[:3] == ["line", "error", "provider"]
-    assert table[0]["error"] == "" and table[0]["provider"] == "mindbloom"
+    assert table[0]["error"] == "" and table[0]["provider"] == "alder"
     assert "nosuch" in table[1]["error"] and table[1]["total"] == ""
     as_ndjson = ndjson_rows(cli("batch", input=jsonl(*lines)).stdout)
     for row, record in zip(table, as_ndjson, strict=True):
         if record["error"] is None:
             assert (row["total"], row["per_session"], row["due_at_signup"]) == (
-                record["total"], record["per_session"], record["due_at_signup"])  # fmt: skip
+                record["total"],
+                record["per_session"],
+                record["due_at_signup"],
+            )
     width = len(next(csv.reader(io.StringIO(result.stdout))))
     assert all(len(cells) == width for cells in csv.reader(io.StringIO(result.stdout)))
 
 
 def test_tsv_output_rows_are_rectangular(cli):
-    lines = [{"provider": "mindbloom", "sessions": 6}, "garbage", {"provider": "joyous", "sessions": 3}]
+    lines = [{"provider": "alder", "sessions": 6}, "garbage", {"provider": "dune", "sessions": 3}]
     result = cli("batch", "--format", "tsv", input=jsonl(*lines))
     assert result.exit_code == 1
     out = result.stdout.splitlines()
@@ -238,7 +255,7 @@ def test_tsv_output_rows_are_rectangular(cli):
 
 
 def test_json_output_is_one_array(cli):
-    lines = [{"provider": "mindbloom", "sessions": 6}, "{oops", {"provider": "joyous", "sessions": 3}]
+    lines = [{"provider": "alder", "sessions": 6}, "{oops", {"provider": "dune", "sessions": 3}]
     result = cli("batch", "--format", "json", input=jsonl(*lines))
     assert result.exit_code == 1
     records = result.json()
@@ -269,27 +286,27 @@ def test_table_format_is_refused(cli, fmt):
 
 BAD_LINES = {
     "not-json": "this is not json",
-    "broken-json": '{"provider": "mindbloom", "sessions": }',
+    "broken-json": '{"provider": "alder", "sessions": }',
     "unknown-provider": '{"provider": "nosuch", "sessions": 6}',
-    "sessions-zero": '{"provider": "mindbloom", "sessions": 0}',
-    "sessions-negative": '{"provider": "mindbloom", "sessions": -3}',
-    "sessions-huge": '{"provider": "mindbloom", "sessions": 10001}',
-    "sessions-fraction": '{"provider": "mindbloom", "sessions": 6.5}',
-    "sessions-range": '{"provider": "mindbloom", "sessions": "6-8"}',
-    "sessions-missing": '{"provider": "mindbloom"}',
-    "sessions-bool": '{"provider": "mindbloom", "sessions": true}',
+    "sessions-zero": '{"provider": "alder", "sessions": 0}',
+    "sessions-negative": '{"provider": "alder", "sessions": -3}',
+    "sessions-huge": '{"provider": "alder", "sessions": 10001}',
+    "sessions-fraction": '{"provider": "alder", "sessions": 6.5}',
+    "sessions-range": '{"provider": "alder", "sessions": "6-8"}',
+    "sessions-missing": '{"provider": "alder"}',
+    "sessions-bool": '{"provider": "alder", "sessions": true}',
     "provider-missing": '{"sessions": 6}',
-    "provider-list": '{"provider": ["mindbloom"], "sessions": 6}',
-    "bad-date": '{"provider": "mindbloom", "sessions": 6, "as_of": "2026-02-30"}',
-    "bad-start": '{"provider": "mindbloom", "sessions": 6, "start": "next week"}',
-    "insurer-without-state": '{"provider": "innerwell", "sessions": 6, "insurer": "aetna"}',
-    "bad-state": '{"provider": "mindbloom", "sessions": 6, "state": "XX"}',
-    "bad-pace": '{"provider": "mindbloom", "sessions": 6, "pace": "0"}',
-    "bad-discount": '{"provider": "mindbloom", "sessions": 6, "discount": "-5"}',
-    "bad-flag": '{"provider": "mindbloom", "sessions": 6, "returning": "maybe"}',
-    "unknown-field": '{"provider": "mindbloom", "sessions": 6, "colour": "red"}',
+    "provider-list": '{"provider": ["alder"], "sessions": 6}',
+    "bad-date": '{"provider": "alder", "sessions": 6, "as_of": "2026-02-30"}',
+    "bad-start": '{"provider": "alder", "sessions": 6, "start": "next week"}',
+    "insurer-without-state": '{"provider": "birch", "sessions": 6, "insurer": "aetna"}',
+    "bad-state": '{"provider": "alder", "sessions": 6, "state": "XX"}',
+    "bad-pace": '{"provider": "alder", "sessions": 6, "pace": "0"}',
+    "bad-discount": '{"provider": "alder", "sessions": 6, "discount": "-5"}',
+    "bad-flag": '{"provider": "alder", "sessions": 6, "returning": "maybe"}',
+    "unknown-field": '{"provider": "alder", "sessions": 6, "colour": "red"}',
     "array": "[1, 2, 3]",
-    "string": '"mindbloom"',
+    "string": '"alder"',
     "number": "42",
     "null": "null",
 }
@@ -297,14 +314,15 @@ BAD_LINES = {
 
 @pytest.mark.parametrize("bad", BAD_LINES.values(), ids=BAD_LINES.keys())
 def test_a_bad_line_gets_an_error_and_the_others_are_priced(cli, bad):
-    result = cli("batch", input=jsonl({"provider": "mindbloom", "sessions": 6}, bad,
-                                      {"provider": "joyous", "sessions": 3}))  # fmt: skip
+    result = cli(
+        "batch", input=jsonl({"provider": "alder", "sessions": 6}, bad, {"provider": "dune", "sessions": 3})
+    )
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     rows = ndjson_rows(result.stdout)
     assert [r["line"] for r in rows] == [1, 2, 3]
-    assert rows[0]["error"] is None and rows[0]["provider"] == "mindbloom"
-    assert rows[2]["error"] is None and rows[2]["provider"] == "joyous"
+    assert rows[0]["error"] is None and rows[0]["provider"] == "alder"
+    assert rows[2]["error"] is None and rows[2]["provider"] == "dune"
     error = rows[1]["error"]
     assert isinstance(error, str) and error.strip()
     assert rows[1].get("total") is None
@@ -314,17 +332,18 @@ def test_a_bad_line_gets_an_error_and_the_others_are_priced(cli, bad):
 @pytest.mark.parametrize(
     "bad",
     [
-        '{"provider": "innerwell", "sessions": 5, "start": "9999-12-31"}',
-        '{"provider": "mindbloom", "sessions": 10000, "start": "9999-12-01"}',
-        '{"provider": "better-u", "sessions": 1, "pace": "0.0000000000000000000000001"}',
+        '{"provider": "birch", "sessions": 5, "start": "9999-12-31"}',
+        '{"provider": "alder", "sessions": 10000, "start": "9999-12-01"}',
+        '{"provider": "cedar", "sessions": 4, "pace": "0.0000000000000000000000001"}',
     ],
     ids=["start-9999-12-31", "long-course-from-9999", "tiny-pace"],
 )
 def test_a_scenario_whose_dates_run_past_the_calendar_spoils_only_its_line(cli, bad):
     """Values every parser accepts but whose payment dates would pass year 9999: that
     line is priced or gets an error, and the lines around it are priced as usual."""
-    result = cli("batch", input=jsonl({"provider": "mindbloom", "sessions": 6}, bad,
-                                      {"provider": "joyous", "sessions": 3}))  # fmt: skip
+    result = cli(
+        "batch", input=jsonl({"provider": "alder", "sessions": 6}, bad, {"provider": "dune", "sessions": 3})
+    )
     assert result.exit_code in (0, 1), result.stderr
     rows = ndjson_rows(result.stdout)
     assert [r["line"] for r in rows] == [1, 2, 3]
@@ -335,8 +354,13 @@ def test_a_scenario_whose_dates_run_past_the_calendar_spoils_only_its_line(cli, 
 
 
 def test_every_failing_line_is_reported_with_its_number(cli):
-    lines = ['{"provider": "nosuch", "sessions": 6}', {"provider": "mindbloom", "sessions": 6}, "nope",
-             {"provider": "joyous", "sessions": 3}, '{"provider": "mindbloom", "sessions": 0}']  # fmt: skip
+    lines = [
+        '{"provider": "nosuch", "sessions": 6}',
+        {"provider": "alder", "sessions": 6},
+        "nope",
+        {"provider": "dune", "sessions": 3},
+        '{"provider": "alder", "sessions": 0}',
+    ]
     result = cli("batch", input=jsonl(*lines))
     assert result.exit_code == 1
     rows = ndjson_rows(result.stdout)
@@ -347,8 +371,9 @@ def test_every_failing_line_is_reported_with_its_number(cli):
 
 def test_a_deeply_nested_json_line_is_a_line_error(cli):
     deep = '{"provider": ' + "[" * 50_000 + "]" * 50_000 + ', "sessions": 6}'
-    result = cli("batch", input=jsonl({"provider": "mindbloom", "sessions": 6}, deep,
-                                      {"provider": "joyous", "sessions": 3}))  # fmt: skip
+    result = cli(
+        "batch", input=jsonl({"provider": "alder", "sessions": 6}, deep, {"provider": "dune", "sessions": 3})
+    )
     assert result.exit_code == 1, result.stderr
     rows = ndjson_rows(result.stdout)
     assert [(r["line"], r["error"] is None) for r in rows] == [(1, True), (2, False), (3, True)]
@@ -356,8 +381,10 @@ def test_a_deeply_nested_json_line_is_a_line_error(cli):
 
 def test_invalid_utf8_is_a_line_error(cli, tmp_path):
     path = tmp_path / "scenarios.jsonl"
-    path.write_bytes(b'{"provider":"mindbloom","sessions":6}\n{"provider":"mind\xffbloom","sessions":6}\n'
-                     b'{"provider":"joyous","sessions":3}\n')  # fmt: skip
+    path.write_bytes(
+        b'{"provider":"alder","sessions":6}\n{"provider":"mind\xffbloom","sessions":6}\n'
+        b'{"provider":"dune","sessions":3}\n'
+    )
     result = cli("batch", str(path))
     assert result.exit_code == 1
     rows = ndjson_rows(result.stdout)
@@ -365,7 +392,7 @@ def test_invalid_utf8_is_a_line_error(cli, tmp_path):
 
 
 def test_csv_row_with_the_wrong_number_of_fields(cli):
-    text = "provider,sessions\nmindbloom,6\nmindbloom,6,extra\njoyous\nbetter-u,4\n"
+    text = "provider,sessions\nalder,6\nalder,6,extra\ndune\ncedar,4\n"
     result = cli("batch", input=text)
     assert result.exit_code == 1
     rows = ndjson_rows(result.stdout)
@@ -374,7 +401,7 @@ def test_csv_row_with_the_wrong_number_of_fields(cli):
 
 
 def test_csv_with_an_unknown_column_fails_every_row(cli):
-    result = cli("batch", input="provider,sessions,colour\nmindbloom,6,red\njoyous,3,blue\n")
+    result = cli("batch", input="provider,sessions,colour\nalder,6,red\ndune,3,blue\n")
     assert result.exit_code == 1
     rows = ndjson_rows(result.stdout)
     assert [r["line"] for r in rows] == [2, 3]
@@ -386,22 +413,22 @@ def test_csv_with_an_unknown_column_fails_every_row(cli):
 
 
 def test_blank_lines_are_skipped_but_counted(cli):
-    text = '\n{"provider":"mindbloom","sessions":6}\n\n   \n\t\n{"provider":"joyous","sessions":3}\n\n'
+    text = '\n{"provider":"alder","sessions":6}\n\n   \n\t\n{"provider":"dune","sessions":3}\n\n'
     result = cli("batch", input=text)
     assert result.exit_code == 0, result.stderr
     rows = ndjson_rows(result.stdout)
-    assert [(r["line"], r["provider"]) for r in rows] == [(2, "mindbloom"), (6, "joyous")]
+    assert [(r["line"], r["provider"]) for r in rows] == [(2, "alder"), (6, "dune")]
 
 
 def test_blank_lines_in_csv_are_skipped_but_counted(cli):
-    result = cli("batch", input="\nprovider,sessions\n\nmindbloom,6\n  \njoyous,3\n")
+    result = cli("batch", input="\nprovider,sessions\n\nalder,6\n  \ndune,3\n")
     assert result.exit_code == 0, result.stderr
     rows = ndjson_rows(result.stdout)
-    assert [(r["line"], r["provider"]) for r in rows] == [(4, "mindbloom"), (6, "joyous")]
+    assert [(r["line"], r["provider"]) for r in rows] == [(4, "alder"), (6, "dune")]
 
 
 def test_last_line_without_a_newline_is_priced(cli):
-    result = cli("batch", input='{"provider":"mindbloom","sessions":6}\n{"provider":"joyous","sessions":3}')
+    result = cli("batch", input='{"provider":"alder","sessions":6}\n{"provider":"dune","sessions":3}')
     assert result.exit_code == 0
     assert [r["line"] for r in ndjson_rows(result.stdout)] == [1, 2]
 
@@ -445,17 +472,6 @@ def test_unreadable_file_is_one_error_line(cli, tmp_path, name):
     assert len(lines) == 1 and lines[0].startswith("Error:")
 
 
-def test_subprocess_batch_file_with_errors(tmp_path):
-    path = tmp_path / "in.csv"
-    path.write_text("provider,sessions\nmindbloom,6\nnosuch,6\n", encoding="utf-8")
-    proc = run_subprocess("batch", str(path), "--format", "csv")
-    assert proc.returncode == 1
-    assert "Traceback" not in proc.stderr
-    assert proc.stderr.splitlines()[0].startswith("line 3: ")
-    table = list(csv.DictReader(io.StringIO(proc.stdout)))
-    assert [(r["line"], r["error"] == "") for r in table] == [("2", True), ("3", False)]
-
-
 # --------------------------------------------------------------- streaming
 
 
@@ -463,8 +479,13 @@ class Streamed:
     """A real ``ketacalc batch`` process fed line by line, its stdout read as it comes."""
 
     def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "ketacalc", "batch", *args], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))  # fmt: skip
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ketacalc", "batch", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(os.environ),
+        )
         self.chunks: queue.Queue[bytes] = queue.Queue()
         self.seen = b""
         threading.Thread(target=self._pump, daemon=True).start()
@@ -524,12 +545,12 @@ def streamed():
 
 def test_ndjson_results_stream_before_the_input_ends(streamed):
     proc = streamed()
-    proc.send(jsonl({"provider": "mindbloom", "sessions": 6}))
+    proc.send(jsonl({"provider": "alder", "sessions": 6}))
     first = proc.wait_for(b"\n")
     assert json.loads(first.splitlines()[0])["line"] == 1
-    proc.send(jsonl({"provider": "joyous", "sessions": 3}))
+    proc.send(jsonl({"provider": "dune", "sessions": 3}))
     second = proc.wait_for(b'"line":2')
-    assert json.loads(second.splitlines()[1])["provider"] == "joyous"
+    assert json.loads(second.splitlines()[1])["provider"] == "dune"
     code, out, err = proc.finish()
     assert code == 0, err
     assert [r["line"] for r in ndjson_rows(out.decode())] == [1, 2]
@@ -548,7 +569,7 @@ def test_an_error_result_streams_too(streamed):
 
 def test_csv_in_csv_out_streams(streamed):
     proc = streamed("--format", "csv")
-    proc.send("provider,sessions\nmindbloom,6\n")
+    proc.send("provider,sessions\nalder,6\n")
     out = proc.wait_for(b"\n2,")
     assert out.startswith(b"line,error,provider")
     code, out, err = proc.finish()
@@ -558,9 +579,9 @@ def test_csv_in_csv_out_streams(streamed):
 
 def test_json_array_elements_stream(streamed):
     proc = streamed("--format", "json")
-    proc.send(jsonl({"provider": "mindbloom", "sessions": 6}))
+    proc.send(jsonl({"provider": "alder", "sessions": 6}))
     proc.wait_for(b'"line":1')
-    proc.send(jsonl({"provider": "joyous", "sessions": 3}))
+    proc.send(jsonl({"provider": "dune", "sessions": 3}))
     proc.wait_for(b'"line":2')
     code, out, err = proc.finish()
     assert code == 0, err

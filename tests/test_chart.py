@@ -80,9 +80,11 @@ def test_daily_low_dose_and_unknown_prices_are_left_out_with_a_note(cli):
     assert "Daily Dose" not in table.stdout and "No Prices" not in table.stdout
 
 
-def test_a_provider_selling_both_keeps_its_session_plans_only(catalog):
+def test_a_provider_selling_both_keeps_its_session_plans_only():
     from ketacalc.curves import CurveQuery, curves
+    from ketacalc.loader import load_catalog
 
+    catalog = load_catalog(FIXTURE, today=TODAY)
     provider = catalog.find("mindbloom")
     low_dose = provider.plans[0]._replace(id="daily", name="Daily drops", modality="daily-low-dose")
     mixed = provider._replace(plans=(*provider.plans, low_dose))

@@ -115,8 +115,8 @@ def test_every_row_has_the_header_s_cells_on_the_real_data(cli):
 
 @pytest.mark.parametrize(
     "args",
-    [["providers"], ["show", "mindbloom"], ["history", "innerwell"], ["states", "joyous"],
-     ["eligibility", "--state", "CA"], ["cost", "isha-health", "-n", "1-3"]],
+    [["providers"], ["show", "alder"], ["history", "birch"], ["states", "dune"],
+     ["eligibility", "--state", "CA"], ["cost", "fern", "-n", "1-3"]],
     ids=" ".join,
 )  # fmt: skip
 def test_every_table_command_writes_markdown(cli, args):

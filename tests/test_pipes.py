@@ -1,5 +1,11 @@
-"""ketacalc in pipelines: NDJSON everywhere, quiet ends on a closed pipe, no colour
-codes and no cut tables when the output is not a terminal."""
+"""ketacalc in pipelines and as a real process: NDJSON everywhere, quiet ends on a
+closed pipe, no colour codes and no cut tables when the output is not a terminal,
+exit codes.
+
+A real process costs about 0.3 s, so each behaviour runs in as few of them as cover
+it, and the processes of one test run side by side (``run_all``); everything that
+an in-process call shows as well runs in-process.
+"""
 
 from __future__ import annotations
 
@@ -9,185 +15,200 @@ import shlex
 import signal
 import subprocess
 import sys
-from decimal import Decimal
+from collections.abc import Sequence
 
 import pytest
 
-from conftest import run_subprocess
+from conftest import ANSI, FIXTURE_IDS, shown
 
-ANSI = "\x1b["
 KETACALC = f"{shlex.quote(sys.executable)} -m ketacalc"
 NOISE = ("Traceback", "Exception ignored", "BrokenPipeError", "Error")
 
 DATA_COMMANDS = {
     "providers": ["providers"],
-    "show": ["show", "mindbloom"],
-    "cost": ["cost", "mindbloom", "--sessions", "12"],
-    "cost-range": ["cost", "innerwell", "--sessions", "1-5"],
-    "history": ["history", "mindbloom"],
-    "states": ["states", "mindbloom"],
+    "show": ["show", "alder"],
+    "cost": ["cost", "alder", "--sessions", "10"],
+    "cost-range": ["cost", "birch", "--sessions", "1-5"],
+    "history": ["history", "alder"],
+    "states": ["states", "alder"],
     "eligibility": ["eligibility", "--state", "TX"],
     "compare": ["compare"],
-    "compare-priced": ["compare", "--state", "TX", "--sessions", "18"],
+    "compare-priced": ["compare", "--state", "TX", "--sessions", "10"],
 }
 FORMATS = ["table", "json", "ndjson", "csv", "tsv"]
 
 
-def money(text: str) -> str:
-    """A record's machine amount as a table shows it: ``2220.00`` -> ``$2,220.00``."""
-    return f"${Decimal(text):,.2f}"
+class Run:
+    """One real process: ``args`` run as ``python -m ketacalc ARGS``, or ``shell`` as
+    a shell pipeline (in its own process group, under a memory ceiling: ketacalc
+    needs a few hundred MB at most, so a run that tries to hold all its output in
+    memory fails in seconds instead of swapping the machine)."""
+
+    def __init__(
+        self,
+        args: Sequence[str] = (),
+        *,
+        shell: str | None = None,
+        env: dict[str, str | None] | None = None,
+        stdin: str | None = None,
+        stdout_closed: bool = False,
+    ) -> None:
+        full_env = {**os.environ, **(env or {})}
+        self.env = {k: v for k, v in full_env.items() if v is not None}
+        self.label = shell or " ".join(args)
+        self.stdin = stdin
+        self.closed_write_end: int | None = None
+        stdout: int = subprocess.PIPE
+        if stdout_closed:  # the reader is gone before ketacalc writes anything
+            read, write = os.pipe()
+            os.close(read)
+            stdout = self.closed_write_end = write
+        command: str | list[str] = (
+            f"ulimit -v 1500000 2>/dev/null; {shell}" if shell else [sys.executable, "-m", "ketacalc", *args]
+        )
+        self.proc = subprocess.Popen(
+            command,
+            shell=shell is not None,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.PIPE if stdin is not None else None,
+            text=True,
+            env=self.env,
+            start_new_session=True,
+        )
+
+    def wait(self) -> subprocess.CompletedProcess[str]:
+        try:
+            out, err = self.proc.communicate(self.stdin, timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.communicate()
+            pytest.fail(f"{self.label} had not ended after 120 s")
+        finally:
+            if self.closed_write_end is not None:
+                os.close(self.closed_write_end)
+        return subprocess.CompletedProcess(self.label, self.proc.returncode, out or "", err)
 
 
-# --------------------------------------------------------------- ndjson everywhere
+def run_all(*runs: Run) -> list[subprocess.CompletedProcess[str]]:
+    """Wait for processes already started side by side."""
+    return [run.wait() for run in runs]
+
+
+# --------------------------------------------------------------- ndjson everywhere (in-process)
 
 
 @pytest.mark.parametrize("args", DATA_COMMANDS.values(), ids=DATA_COMMANDS.keys())
 def test_every_data_command_writes_ndjson(cli, args):
     result = cli(*args, "--format", "ndjson")
     assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines
-    records = [json.loads(line) for line in lines]
-    assert all(isinstance(r, dict) for r in records)
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records and all(isinstance(r, dict) for r in records)
     as_json = cli(*args, "--format", "json").json()
     assert records == (as_json if isinstance(as_json, list) else [as_json])
 
 
 def test_ndjson_cost_range_is_one_object_per_n(cli):
-    result = cli("cost", "mindbloom", "--sessions", "1-40", "--format", "ndjson")
+    result = cli("cost", "alder", "--sessions", "1-40", "--format", "ndjson")
     assert result.exit_code == 0
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["sessions_requested"] for r in records] == list(range(1, 41))
 
 
 def test_ndjson_compare_has_one_object_per_provider(cli):
-    providers = cli("providers", "--format", "json").json()
-    records = [
-        json.loads(line)
-        for line in cli("compare", "--include-unavailable", "--format", "ndjson").stdout.splitlines()
-    ]
-    assert sorted(r["provider"] for r in records) == sorted(p["id"] for p in providers)
+    providers = [p["id"] for p in cli("providers", "--format", "json").json()]
+    assert providers == list(FIXTURE_IDS)
+    lines = cli("compare", "--include-unavailable", "--format", "ndjson").stdout.splitlines()
+    assert sorted(json.loads(line)["provider"] for line in lines) == sorted(providers)
 
 
 # --------------------------------------------------------------- closed pipes
 
 
-def pipeline(command: str, memory_kb: int = 1_500_000) -> subprocess.CompletedProcess[str]:
-    """Run ``command | head -1`` in a real shell.
-
-    Like ``run_subprocess(shell=...)``, but the whole pipeline runs in its own process
-    group, killed if it outlives the timeout (a shell killed alone would leave ketacalc
-    running), and under a memory ceiling: ketacalc needs a few hundred MB at most for
-    any of these, so a run that tries to hold its whole output in memory fails in
-    seconds with a clear message instead of swapping the machine.
-    """
-    shell = f"ulimit -v {memory_kb} 2>/dev/null; {command} | head -1"
-    proc = subprocess.Popen(shell, shell=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=dict(os.environ), start_new_session=True)  # fmt: skip
-    try:
-        out, err = proc.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail(f"{command} | head -1 had not ended after 120 s")
-    return subprocess.CompletedProcess(shell, proc.returncode, out, err)
-
-
 def assert_quiet_head(proc: subprocess.CompletedProcess[str], notes: bool = False) -> None:
     """``head`` got exactly one line; nothing but (for tables) notes reached stderr."""
-    assert proc.stdout.count("\n") == 1, proc.stdout[:500]
+    assert proc.stdout.count("\n") == 1, (proc.args, proc.stdout[:500])
     stderr = [line for line in proc.stderr.splitlines() if not (notes and line.startswith("note: "))]
-    assert stderr == [], proc.stderr[-2000:]
+    assert stderr == [], (proc.args, proc.stderr[-2000:])
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        "compare --state TX",
-        "compare --format csv",
-        "compare --state TX --sessions 18 --format ndjson",
-        "cost mindbloom --sessions 1-10000 --format ndjson",
-        "cost mindbloom --sessions 1-300",
-        "states mindbloom",
-        "history mindbloom --format tsv",
-    ],
-)
-def test_piped_into_head_ends_quietly(args):
-    proc = pipeline(f"{KETACALC} {args}")
-    assert_quiet_head(proc, notes=args == "cost mindbloom --sessions 1-300")
+def test_piped_into_head_ends_quietly():
+    commands = {
+        "compare --state TX": False,
+        "compare --state TX --sessions 10 --format csv": False,
+        "cost alder --sessions 1-10000 --format ndjson": False,
+        "cost alder --sessions 1-300": True,  # a table: its notes go to stderr
+    }
+    runs = [Run(shell=f"{KETACALC} {args} | head -1") for args in commands]
+    for proc, notes in zip(run_all(*runs), commands.values(), strict=True):
+        assert_quiet_head(proc, notes=notes)
 
 
 def big_batch(tmp_path, lines: int = 20_000, fmt: str = "jsonl") -> str:
-    providers = ["mindbloom", "better-u", "joyous", "innerwell", "isha-health"]
+    providers = ["alder", "birch", "cedar", "dune", "fern"]
     path = tmp_path / f"big.{fmt}"
     if fmt == "csv":
         rows = ["provider,sessions,returning"] + [
-            f"{providers[i % 5]},{i % 97 + 1},{'true' if i % 2 else 'false'}" for i in range(lines)]  # fmt: skip
+            f"{providers[i % 5]},{i % 97 + 1},{'true' if i % 2 else 'false'}" for i in range(lines)
+        ]
     else:
-        rows = [json.dumps({"provider": providers[i % 5], "sessions": i % 97 + 1, "returning": bool(i % 2)})
-                for i in range(lines)]  # fmt: skip
+        rows = [
+            json.dumps({"provider": providers[i % 5], "sessions": i % 97 + 1, "returning": bool(i % 2)})
+            for i in range(lines)
+        ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return shlex.quote(str(path))
 
 
-@pytest.mark.parametrize("fmt", ["ndjson", "json", "csv", "tsv"])
-def test_big_batch_file_piped_into_head_ends_quietly(tmp_path, fmt):
-    path = big_batch(tmp_path)
-    assert_quiet_head(pipeline(f"{KETACALC} batch {path} --format {fmt}"))
+def test_big_batch_piped_into_head_ends_quietly(tmp_path):
+    jsonl, csv = big_batch(tmp_path), big_batch(tmp_path, fmt="csv")
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text('{"provider":"alder","sessions":6}\n' * 5000 + '{"provider":"nosuch","sessions":6}\n')
+    runs = [
+        Run(shell=f"{KETACALC} batch {jsonl} --format {fmt} | head -1") for fmt in ("ndjson", "json", "csv")
+    ]
+    runs.append(Run(shell=f"cat {csv} | {KETACALC} batch | head -1"))
+    failing = Run(shell=f"{KETACALC} batch {shlex.quote(str(mixed))} | head -1")
+    whole = Run(shell=f"{KETACALC} batch {jsonl} | wc -l")  # all of it: one result per line
+    for proc in run_all(*runs):
+        assert_quiet_head(proc)
+    # line errors still go to stderr, one per line, and nothing else does
+    [failed, counted] = run_all(failing, whole)
+    assert failed.stdout.count("\n") == 1
+    assert not any(word in failed.stderr for word in NOISE)
+    assert all(line.startswith("line 5001: ") for line in failed.stderr.splitlines())
+    assert (counted.stderr, int(counted.stdout.strip())) == ("", 20_000)
 
 
-def test_big_batch_from_stdin_piped_into_head_ends_quietly(tmp_path):
-    path = big_batch(tmp_path, fmt="csv")
-    assert_quiet_head(pipeline(f"cat {path} | {KETACALC} batch"))
+# every command once, every format at least once
+CLOSED_PIPE_CASES = [
+    ("providers", "table"),
+    ("show", "json"),
+    ("cost", "ndjson"),
+    ("cost-range", "csv"),
+    ("history", "tsv"),
+    ("states", "table"),
+    ("eligibility", "json"),
+    ("compare", "csv"),
+    ("compare-priced", "table"),
+]
 
 
-def test_big_batch_with_failing_lines_piped_into_head(tmp_path):
-    """Line errors still go to stderr, one per line, and nothing else does."""
-    path = tmp_path / "mixed.jsonl"
-    lines = ['{"provider":"mindbloom","sessions":6}'] * 5000 + ['{"provider":"nosuch","sessions":6}']
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    proc = pipeline(f"{KETACALC} batch {shlex.quote(str(path))}")
-    assert proc.stdout.count("\n") == 1
-    assert not any(word in proc.stderr for word in NOISE)
-    assert all(line.startswith("line 5001: ") for line in proc.stderr.splitlines())
-
-
-def test_whole_big_batch_is_one_result_per_line(tmp_path):
-    path = big_batch(tmp_path)
-    proc = run_subprocess(shell=f"{KETACALC} batch {path} | wc -l")  # all of it, so run_subprocess is safe
-    assert proc.stderr == ""
-    assert int(proc.stdout.strip()) == 20_000
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_output_to_an_already_closed_pipe(fmt):
+def test_output_to_an_already_closed_pipe():
     """The reader is gone before ketacalc writes (``ketacalc ... | true``): no complaint,
     and exit 0 as for any closed pipe (``main`` maps it to 0), whatever the format."""
+    runs = [
+        Run([*DATA_COMMANDS[name], "--format", fmt], stdout_closed=True) for name, fmt in CLOSED_PIPE_CASES
+    ]
     bad = []
-    for name, args in DATA_COMMANDS.items():
-        read, write = os.pipe()
-        os.close(read)
-        try:
-            proc = subprocess.run([sys.executable, "-m", "ketacalc", *args, "--format", fmt], stdout=write,
-                                  stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
-        finally:
-            os.close(write)
+    for proc in run_all(*runs):
         complaints = [line for line in proc.stderr.splitlines() if not line.startswith("note: ")]
         if complaints or proc.returncode != 0:
-            bad.append((name, proc.returncode, complaints))
+            bad.append((proc.args, proc.returncode, complaints))
     assert bad == []
-
-
-def test_batch_to_an_already_closed_pipe():
-    read, write = os.pipe()
-    os.close(read)
-    try:
-        proc = subprocess.run([sys.executable, "-m", "ketacalc", "batch"], stdout=write, stderr=subprocess.PIPE,
-                              input='{"provider":"mindbloom","sessions":6}\n' * 100, text=True, timeout=60)  # fmt: skip
-    finally:
-        os.close(write)
-    assert proc.stderr == ""
-    assert proc.returncode in (0, 141, -signal.SIGPIPE)
+    [batch] = run_all(Run(["batch"], stdin='{"provider":"alder","sessions":6}\n' * 100, stdout_closed=True))
+    assert batch.stderr == ""
+    assert batch.returncode in (0, 141, -signal.SIGPIPE)
 
 
 # --------------------------------------------------------------- no colour codes
@@ -198,34 +219,27 @@ def test_batch_to_an_already_closed_pipe():
 def test_no_ansi_codes_in_process(cli, args, fmt):
     result = cli(*args, "--format", fmt, env={"NO_COLOR": None})
     assert result.exit_code == 0, result.stderr
-    assert ANSI not in result.stdout and ANSI not in result.stderr
+    assert not ANSI.search(result.stdout + result.stderr)
 
 
-@pytest.mark.parametrize("args", DATA_COMMANDS.values(), ids=DATA_COMMANDS.keys())
-def test_no_ansi_codes_when_piped_without_no_color(args):
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env.pop("FORCE_COLOR", None)
-    env["TERM"] = "xterm-256color"
-    proc = subprocess.run([sys.executable, "-m", "ketacalc", *args], capture_output=True, text=True, env=env,
-                          timeout=60)  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip()
-    assert ANSI not in proc.stdout and ANSI not in proc.stderr
-
-
-def test_no_ansi_codes_in_errors_when_piped():
-    proc = run_subprocess("show", "mindblom", env={"NO_COLOR": ""})
-    assert proc.returncode == 1
-    assert ANSI not in proc.stderr
-    assert proc.stderr.startswith("Error: ")
+def test_no_ansi_codes_when_piped_without_no_color():
+    env = {"NO_COLOR": None, "FORCE_COLOR": None, "TERM": "xterm-256color"}
+    [table, error] = run_all(Run(DATA_COMMANDS["compare-priced"], env=env), Run(["show", "aldr"], env=env))
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.strip()
+    assert not ANSI.search(table.stdout + table.stderr)
+    assert error.returncode == 1
+    assert error.stderr.startswith("Error: ")
+    assert not ANSI.search(error.stderr)
 
 
 def run_on_terminal(args: list[str], env: dict[str, str]) -> bytes:
     """Run ketacalc with stdout on a pseudo-terminal; return what it printed."""
     pty = pytest.importorskip("pty")
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "ketacalc", *args], stdout=follower, stderr=subprocess.PIPE,
-                            env=env)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ketacalc", *args], stdout=follower, stderr=subprocess.PIPE, env=env
+    )
     os.close(follower)
     out = b""
     try:
@@ -245,23 +259,21 @@ def run_on_terminal(args: list[str], env: dict[str, str]) -> bytes:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-@pytest.mark.parametrize(
-    "args", [["providers"], ["compare", "--state", "TX"], ["cost", "mindbloom", "--sessions", "12"]]
-)
-def test_no_color_is_honoured_on_a_terminal(args):
-    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm-256color"}
-    out = run_on_terminal(args, env)
-    assert out.strip()
-    assert ANSI.encode() not in out
+def test_no_color_is_honoured_on_a_terminal():
+    out = run_on_terminal(
+        ["compare", "--state", "TX"], {**os.environ, "NO_COLOR": "1", "TERM": "xterm-256color"}
+    )
+    assert b"Alder Health" in out
+    assert b"\x1b[" not in out
 
 
 # --------------------------------------------------------------- tables are never cut when piped
 
 
 def compare_expected(cli) -> tuple[list[str], list[str]]:
-    records = cli("compare", "--state", "TX", "--sessions", "18", "--format", "json").json()
+    records = cli("compare", "--state", "TX", "--sessions", "10", "--format", "json").json()
     amounts = [
-        money(r[k]) for r in records for k in ("total", "per_session", "due_at_signup") if r[k] is not None
+        shown(r[k]) for r in records for k in ("total", "per_session", "due_at_signup") if r[k] is not None
     ]
     assert len(amounts) >= 9
     words = [w for r in records for w in r["name"].split()]
@@ -271,7 +283,7 @@ def compare_expected(cli) -> tuple[list[str], list[str]]:
 def cost_expected(cli, *args: str) -> tuple[list[str], list[str]]:
     record = cli("cost", *args, "--format", "json").json()
     words = [w for p in record["purchases"] for w in p["plan_name"].split()]
-    amounts = [money(record[k]) for k in ("total", "per_session", "due_at_signup")]
+    amounts = [shown(record[k]) for k in ("total", "per_session", "due_at_signup")]
     return amounts, [*words, "medical", "advice."]
 
 
@@ -288,31 +300,39 @@ def both(*parts: tuple[list[str], list[str]]) -> tuple[list[str], list[str]]:
 
 
 def test_in_process_tables_are_whole(cli):
-    compare = cli("compare", "--state", "TX", "--sessions", "18")
+    compare = cli("compare", "--state", "TX", "--sessions", "10")
     assert_whole(compare.stdout, compare_expected(cli))
-    insured = ("innerwell", "--sessions", "200", "--state", "TX", "--insurer", "aetna")
-    cost = cli("cost", *insured)
-    assert_whole(cost.stdout, cost_expected(cli, *insured))
+    insured = ("birch", "--sessions", "200", "--state", "TX", "--insurer", "aetna")
+    assert_whole(cli("cost", *insured).stdout, cost_expected(cli, *insured))
 
 
-def run_piped(args: list[str], columns: str | None) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
-    if columns:
-        env["COLUMNS"] = columns
-    proc = subprocess.run([sys.executable, "-m", "ketacalc", *args], capture_output=True, text=True, env=env,
-                          timeout=60)  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
-
-
-@pytest.mark.parametrize(
-    "columns", [None, "100", "40", "60"], ids=["COLUMNS-unset", "COLUMNS=100", "40", "60"]
-)
-def test_piped_tables_are_whole(cli, columns):
+def test_piped_tables_are_whole(cli):
     """COLUMNS describes a terminal; when stdout is a pipe there is no terminal to fit,
     and nothing is cut even when COLUMNS is narrow."""
-    compare = run_piped(["compare", "--state", "TX", "--sessions", "18"], columns)
-    assert_whole(compare, compare_expected(cli))
-    cost = run_piped(["cost", "mindbloom", "--sessions", "6,12"], columns)
-    assert_whole(cost, both(cost_expected(cli, "mindbloom", "--sessions", "6"),
-                            cost_expected(cli, "mindbloom", "--sessions", "12")))  # fmt: skip
+    compare = ["compare", "--state", "TX", "--sessions", "10"]
+    cost = ["cost", "alder", "--sessions", "4,10"]
+    runs = [Run(args, env={"COLUMNS": columns}) for columns in (None, "40") for args in (compare, cost)]
+    procs = run_all(*runs)
+    assert all(proc.returncode == 0 for proc in procs), [proc.stderr for proc in procs]
+    expected_cost = both(
+        cost_expected(cli, "alder", "--sessions", "4"), cost_expected(cli, "alder", "--sessions", "10")
+    )
+    for proc, expected in zip(procs, [compare_expected(cli), expected_cost] * 2, strict=True):
+        assert_whole(proc.stdout, expected)
+
+
+# --------------------------------------------------------------- exit codes of a real process
+
+
+def test_exit_codes_of_a_real_process():
+    ok, unknown, usage = run_all(
+        Run(["cost", "alder", "--sessions", "10", "--format", "json"]),
+        Run(["cost", "nosuch", "--sessions", "6"]),
+        Run(["compare", "--state", "Texsa"]),
+    )
+    assert (ok.returncode, ok.stderr) == (0, ""), ok.stderr
+    assert json.loads(ok.stdout)["total"] == "1800.00"  # alder's new-10 today: 5 x $360
+    for proc, code in ((unknown, 1), (usage, 2)):
+        assert proc.returncode == code, proc.stderr
+        assert proc.stdout == ""
+        assert len(proc.stderr.splitlines()) == 1 and proc.stderr.startswith("Error: "), proc.stderr

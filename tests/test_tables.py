@@ -1,4 +1,4 @@
-"""Every table fits an 80-column terminal: text wraps, and nothing is cropped."""
+"""Every table fits an 80-column terminal: text wraps, and nothing is cropped (fixture data)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,20 @@ import re
 
 import pytest
 
-PROVIDERS = ["innerwell", "better-u", "mindbloom", "joyous", "kalm-health", "isha-health", "ketamd"]
+from conftest import FIXTURE_IDS
+
+PROVIDERS = list(FIXTURE_IDS)
 COMMANDS = [
     ["providers"],
     ["compare"],
     ["compare", "--state", "TX"],
     ["compare", "--state", "NY", "--sessions", "12", "--include-unavailable"],
+    ["compare", "--sessions", "14", "--returning", "--route", "injection"],
     ["eligibility", "--state", "CA"],
     *[[command, p] for p in PROVIDERS for command in ("show", "history", "states")],
     *[["cost", p, "-n", "24", "--as-of", "2025-06-13"] for p in PROVIDERS],
-    ["cost", "mindbloom", "-n", "1-6"],
+    ["cost", "alder", "-n", "1-6"],
+    ["cost", "birch", "-n", "200", "--state", "TX", "--insurer", "aetna"],
 ]
 
 

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from ketacalc.catalog import Catalog
+from ketacalc.eligibility import resolve_insurer
 from ketacalc.errors import InvalidInput, KetacalcError
 from ketacalc.pricing import DEFAULT_PACE, CostQuery, CostResult, ProviderPricer
 from ketacalc.scenarios import read_scenarios, scenario
@@ -57,6 +58,9 @@ class BatchPricer:
         matters with an insurer, so scenarios that differ only in it are priced once."""
         s = scenario(fields)
         provider = self.catalog.find(s.provider)
+        if s.insurer is not None and s.state is not None:
+            insurer = resolve_insurer(self.catalog, s.insurer, s.state, s.as_of or self.today, [provider])
+            s = s._replace(insurer=insurer)
         options = (
             provider.id, s.returning, s.as_of, s.start, s.pace or DEFAULT_PACE, s.pay_in_full, s.insurer,
             s.state if s.insurer is not None else None, s.discount, s.route,
