@@ -25,7 +25,6 @@ MINIMAL_TEXT = (HERE / "data" / "good" / "minimal.yaml").read_text(encoding="utf
 BASES = {"shipped": SHIPPED_TEXT, "minimal": MINIMAL_TEXT}
 
 FUZZ = settings(
-    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

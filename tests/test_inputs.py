@@ -38,7 +38,7 @@ COUNT_FIX = "give a whole number from 1 to 10,000"
 MONEY_FIX = "write dollars like 50, 49.99 or $1,250"
 PACE_FIX = "give sessions a week, from 0.01 to 14, e.g. 1 or 0.5"
 DATE_FIX = "write it as YYYY-MM-DD, e.g. 2025-06-13"
-PROPERTY = settings(max_examples=100, deadline=None)
+PROPERTY = settings(deadline=None)
 
 
 def refusal(call, *args) -> str:

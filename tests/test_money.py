@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ketacalc.money import money_display, money_str, parse_amount_arg, parse_money
+from ketacalc.money import money_display, money_str, parse_money
 
 D = Decimal
 
@@ -50,19 +50,6 @@ def test_an_amount_too_large_for_cents_is_a_value_error_not_a_crash(value):
 
 def test_the_largest_int_that_still_fits_is_accepted():
     assert parse_money(10**25) == D(10**25)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"), [("$1,000.50", "1000.50"), (" 50 ", "50.00"), ("129.5", "129.50")]
-)
-def test_user_typed_amounts(text, expected):
-    assert parse_amount_arg(text) == D(expected)
-
-
-@pytest.mark.parametrize("text", ["-5", "1.999", "abc", "", "1e3"])
-def test_user_typed_non_amounts_are_value_errors(text):
-    with pytest.raises(ValueError, match="not an amount"):
-        parse_amount_arg(text)
 
 
 def test_unknown_money_is_a_dash_or_none_never_zero():

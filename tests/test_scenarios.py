@@ -160,7 +160,7 @@ _LINE = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(st.lists(_LINE, max_size=12), st.sampled_from([b"", b"{}", b"provider,sessions"]))
 def test_exactly_one_item_per_non_blank_line_in_order(lines, first):
     lines = [first, *lines] if first else lines
@@ -235,7 +235,7 @@ def test_a_bad_field_is_named_with_the_message_the_cli_gives(fields, field, expe
     assert (info.value.field, str(info.value)) == (field, expected)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(st.lists(_LINE, max_size=6))
 def test_scenario_raises_nothing_but_invalid_input_on_any_line(lines):
     for _, item in read_scenarios([b"{}", *lines]):

@@ -124,7 +124,7 @@ def _assert_valid_suggestions(suggestions):
 # --------------------------------------------------------------- properties
 
 
-@settings(max_examples=500, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_arbitrary_text_is_a_state_or_an_unknown_state(text):
     try:
@@ -148,7 +148,7 @@ def mangled_spelling(draw):
     return code, out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(mangled_spelling())
 def test_case_spaces_hyphens_and_periods_never_matter(case):
     code, text = case

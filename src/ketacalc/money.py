@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-UNKNOWN = "—"
+NOT_PUBLISHED = "—"
 
 _MONEY_RE = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
 
@@ -47,21 +47,11 @@ def parse_money(value: object) -> Decimal:
             raise ValueError("money has at most two decimals")
         return cents
     if isinstance(value, str):
-        text = value.strip().replace(",", "")
-        if text.startswith("$"):
-            text = text[1:]
+        text = value.strip().replace(",", "")  # '1,254.50' reads as it is written
         if not _MONEY_RE.match(text):
             raise ValueError(f"{value!r} is not an amount; write it like '1098' or '129.50'")
         return Decimal(text).quantize(CENT)
     raise ValueError(f"money must be an amount such as '129.00', not {type(value).__name__}")
-
-
-def parse_amount_arg(text: str) -> Decimal:
-    """Parse a user-typed amount (``--discount 50``, ``$1,000.50``)."""
-    try:
-        return parse_money(text)
-    except (ValueError, InvalidOperation) as exc:
-        raise ValueError(str(exc)) from None
 
 
 def round_cents(value: Decimal) -> Decimal:
@@ -79,5 +69,5 @@ def money_str(value: Decimal | None) -> str | None:
 def money_display(value: Decimal | None) -> str:
     """Human form: ``"$2,862.00"``, or ``—`` when unknown (never ``$0``)."""
     if value is None:
-        return UNKNOWN
+        return NOT_PUBLISHED
     return f"${round_cents(value):,.2f}"

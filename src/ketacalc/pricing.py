@@ -155,13 +155,6 @@ class Optimiser:
         return [("first", best_first)] + [("later", j) for j in tail_course]
 
 
-def course_for_returning(later: Sequence[Option], n: int) -> list[int] | None:
-    """Cheapest course when every purchase uses ``later`` options."""
-    optimiser = Optimiser(later, later)
-    solved = optimiser.solve(n)
-    return None if solved is None else [index for _, index in solved]
-
-
 # --------------------------------------------------------------- queries and results
 
 

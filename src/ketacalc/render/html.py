@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ketacalc.catalog import Catalog
-from ketacalc.money import UNKNOWN, money_display, round_cents
+from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
 
 TEMPLATES = Path(__file__).with_name("templates")
 DISCLAIMER = (
@@ -42,13 +42,13 @@ def _safe_url(url: str | None) -> str | None:
 
 def _yes_no(value: Any) -> str:
     if value is None:
-        return UNKNOWN
+        return NOT_PUBLISHED
     if value is True:
         return "yes"
     if value is False:
         return "no"
     if isinstance(value, (list, tuple)):
-        return ", ".join(value) or UNKNOWN
+        return ", ".join(value) or NOT_PUBLISHED
     return str(value)
 
 
@@ -61,12 +61,12 @@ def _consult_text(consult: Any, fee: Any) -> str:
     if fee is not None:
         parts.append("free" if fee.amount == 0 else money_display(fee.amount))
     if consult is None:
-        return "; ".join(parts) or UNKNOWN
+        return "; ".join(parts) or NOT_PUBLISHED
     if consult.prepayment == "first-installment":
         parts.append("first payment charged before the consultation")
     if consult.refundable_if_ineligible:
         parts.append("refunded if ineligible")
-    return "; ".join(parts) or UNKNOWN
+    return "; ".join(parts) or NOT_PUBLISHED
 
 
 def _source(catalog: Catalog, source_id: str | None) -> dict[str, Any] | None:
@@ -107,7 +107,7 @@ def _plans(row: Any, catalog: Catalog) -> list[dict[str, Any]]:
             "name": p.plan.name, "sessions": p.plan.sessions, "client": p.plan.client,
             "billing": p.plan.billing, "route": p.plan.route, "price": money_display(obs.price),
             "per_session": money_display(round_cents(obs.price / p.plan.sessions)),
-            "installments": f"{inst.count} × {money_display(inst.amount)}" if inst else UNKNOWN,
+            "installments": f"{inst.count} × {money_display(inst.amount)}" if inst else NOT_PUBLISHED,
             "pay_in_full_discount": money_display(obs.pay_in_full_discount)
             if obs.pay_in_full_discount is not None else None,
             "as_of": _d(obs.as_of), "source": _source(catalog, obs.source), "note": obs.note,
@@ -203,7 +203,7 @@ def report_context(
             "name": provider.name,
             "website": provider.website,
             "website_href": _safe_url(provider.website),
-            "status": _fact(row.status) or UNKNOWN,
+            "status": _fact(row.status) or NOT_PUBLISHED,
             "availability": _availability(catalog, row.availability),
             "total": money_display(row.total),
             "per_session": money_display(None if row.per_session is None else round_cents(row.per_session)),
@@ -242,7 +242,7 @@ def report_context(
         "sources": sources,
         "disclaimer": DISCLAIMER,
         "version": __version__,
-        "unknown": UNKNOWN,
+        "unknown": NOT_PUBLISHED,
     }
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc import SCHEMA_VERSION
-from ketacalc.money import UNKNOWN, money_str
+from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.render import Column, TableView
 from ketacalc.reports.common import CURRENCY, Report, money
 
@@ -51,7 +51,7 @@ class ChartReport(Report):
             columns=[Column(self.result.unit.capitalize(), number=True)]
             + [Column(s.name, number=True) for s in series],
             rows=[
-                [str(n)] + [money(t.get(n)) if t.get(n) is not None else UNKNOWN for t in totals]
+                [str(n)] + [money(t.get(n)) if t.get(n) is not None else NOT_PUBLISHED for t in totals]
                 for n in counts
             ],
             title="Total cost by number of " + self.result.unit,

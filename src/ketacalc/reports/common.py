@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ketacalc.money import UNKNOWN, money_display, money_str, round_cents
+from ketacalc.money import NOT_PUBLISHED, money_display, money_str, round_cents
 
 if TYPE_CHECKING:
     from ketacalc.catalog import Catalog, Fact
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 CURRENCY = "USD"
 DISCLAIMER = "ketacalc prices and filters; it is not medical advice."
-UNKNOWN_NOTE = f"{UNKNOWN} = not published"
+UNKNOWN_NOTE = f"{NOT_PUBLISHED} = not published"
 
 
 class Report:
@@ -56,7 +56,7 @@ def cents(value: Decimal | None) -> Decimal | None:
 
 
 def count_text(value: int | None) -> str:
-    return UNKNOWN if value is None else str(value)
+    return NOT_PUBLISHED if value is None else str(value)
 
 
 def source_record(catalog: Catalog, source_id: str) -> dict[str, Any]:
@@ -82,13 +82,13 @@ def fact_record(fact: Fact[Any]) -> dict[str, Any]:
 
 def yes_no(value: Any) -> str:
     if value is None:
-        return UNKNOWN
+        return NOT_PUBLISHED
     if value is True:
         return "yes"
     if value is False:
         return "no"
     if isinstance(value, (list, tuple)):
-        return ", ".join(value) or UNKNOWN
+        return ", ".join(value) or NOT_PUBLISHED
     return str(value)
 
 
@@ -96,7 +96,7 @@ def states_text(s: StateSummary) -> str:
     if s.complete:
         return f"{s.known} (complete list)"
     if s.count is None and not s.known:
-        return UNKNOWN
+        return NOT_PUBLISHED
     said = f"{s.count}{'+' if s.count_is_minimum else ''}" if s.count is not None else "?"
     return f"{s.known} listed of {said}"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ketacalc import SCHEMA_VERSION
-from ketacalc.money import UNKNOWN, money_str
+from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.render import Column, TableView
 from ketacalc.reports.common import (
     CURRENCY,
@@ -117,7 +117,7 @@ class CompareReport(Report):
         ]
         rows = []
         for row in result.rows:
-            status = row.status.value if row.status else UNKNOWN
+            status = row.status.value if row.status else NOT_PUBLISHED
             name = row.provider.name + ("" if status == "operating" else f"\n({status})")
             cells = [f"{name}\ndata {show_date(row.data_as_of)}"]
             if q.state:
@@ -143,13 +143,13 @@ def _cost_cell(row: CompareRow) -> str:
     if row.cost is not None:
         c = row.cost
         if c.total is None:
-            return f"{UNKNOWN}\nnot\npublished"
+            return f"{NOT_PUBLISHED}\nnot\npublished"
         lines = [money(c.total), f"{money(cents(c.per_session))} each"]
         if c.leftover_sessions:
             lines.append(f"covers {c.sessions_covered}")
         return "\n".join(lines)
     if not row.plans:
-        return f"{UNKNOWN}\nnot\npublished"
+        return f"{NOT_PUBLISHED}\nnot\npublished"
     return "\n".join(
         f"{p.plan.sessions}: {money(p.observation.price)}"
         + ("/mo" if p.plan.billing == "monthly" and p.observation.installments is None else "")
@@ -168,7 +168,7 @@ def _signup_cell(row: CompareRow) -> str:
     if consult is not None and consult.prepayment == "first-installment":
         fee = "prepaid*"
     elif fee_amount is None:
-        fee = UNKNOWN
+        fee = NOT_PUBLISHED
     else:
         fee = "free" if fee_amount == 0 else money(fee_amount)
     return f"{money(row.due_at_signup)}\nconsult:\n{fee}"
@@ -200,7 +200,7 @@ def _dosing_cell(row: CompareRow) -> str:
 
 def _availability_cell(a: Availability | None) -> str:
     if a is None:
-        return UNKNOWN
+        return NOT_PUBLISHED
     lines = [a.status]
     if a.source:
         lines.append(f"tier {a.tier}")

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ketacalc import SCHEMA_VERSION
-from ketacalc.money import UNKNOWN, money_str
+from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.render import Column, TableView
 from ketacalc.reports.common import (
     CURRENCY,
@@ -179,7 +179,7 @@ class CostReport(Report):
                     money(r.total),
                     money(cents(r.per_session)),
                     money(r.due_at_signup),
-                    purchases or UNKNOWN,
+                    purchases or NOT_PUBLISHED,
                 ]
             )
             dates.add(r.prices_as_of)
@@ -214,7 +214,7 @@ def _single(r: CostResult) -> TableView:
             p.observation.source,
         ]
         for p in r.purchases
-    ] or [["no published price", "", "", UNKNOWN, "", ""]]
+    ] or [["no published price", "", "", NOT_PUBLISHED, "", ""]]
     summary_line = (
         f"Total {money(r.total)} for {count_text(r.sessions_covered)} sessions "
         f"({money(cents(r.per_session))} per session; {r.leftover_sessions or 0} left over); "

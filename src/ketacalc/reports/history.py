@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ketacalc import SCHEMA_VERSION
-from ketacalc.money import UNKNOWN, money_str
+from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.render import Column, TableView
 from ketacalc.reports.common import CURRENCY, Report, caption, iso, money
 from ketacalc.reports.show import oldest_first
@@ -75,7 +75,7 @@ class HistoryReport(Report):
                     str(plan.sessions),
                     money(obs.price),
                     money(obs.price / plan.sessions),
-                    f"{inst.count} × {money_str(inst.amount)}" if inst else UNKNOWN,
+                    f"{inst.count} × {money_str(inst.amount)}" if inst else NOT_PUBLISHED,
                     f"{iso(obs.as_of)}\n{obs.source} ({self.catalog.sources[obs.source].tier})",
                 ]
             )
@@ -88,7 +88,7 @@ class HistoryReport(Report):
                 Column("Installments"),
                 Column("Observed (tier)"),
             ],
-            rows=rows or [["no published prices", "", UNKNOWN, UNKNOWN, UNKNOWN, ""]],
+            rows=rows or [["no published prices", "", NOT_PUBLISHED, NOT_PUBLISHED, NOT_PUBLISHED, ""]],
             title=f"{self.provider.name}: price history, oldest first",
             caption=caption(e.obs.as_of for e in self.entries),
         )

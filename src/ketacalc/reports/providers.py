@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ketacalc import SCHEMA_VERSION
-from ketacalc.money import UNKNOWN, money_str
+from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.render import Column, TableView
 from ketacalc.reports.common import (
     CURRENCY,
@@ -62,7 +62,7 @@ class ProvidersReport(Report):
         rows = [
             [
                 f"{i.provider.name}\n{i.provider.id}",
-                i.status.value if i.status else UNKNOWN,
+                i.status.value if i.status else NOT_PUBLISHED,
                 str(len(i.provider.plans)),
                 money(i.lowest_total),
                 states_text(i.states),

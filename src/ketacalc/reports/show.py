@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc import SCHEMA_VERSION
 from ketacalc.catalog import newest
-from ketacalc.money import UNKNOWN, money_str
+from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.render import Column, TableView
 from ketacalc.reports.common import (
     CURRENCY,
@@ -235,7 +235,7 @@ class ShowReport(Report):
                             str(plan.sessions),
                             money(o.price),
                             money(o.price / plan.sessions),
-                            f"{inst.count} × {money(inst.amount)}" if inst else UNKNOWN,
+                            f"{inst.count} × {money(inst.amount)}" if inst else NOT_PUBLISHED,
                             f"{iso(o.as_of)}\n{o.source}",
                         ]
                     )
@@ -248,15 +248,15 @@ class ShowReport(Report):
                 Column("Installments"),
                 Column("Observed"),
             ],
-            rows=rows or [["no published prices", "", UNKNOWN, UNKNOWN, UNKNOWN, ""]],
+            rows=rows or [["no published prices", "", NOT_PUBLISHED, NOT_PUBLISHED, NOT_PUBLISHED, ""]],
         )
 
     def _states_table(self) -> TableView:
         rows = []
         for o in oldest_first(self.provider.states):
             what = "complete list" if o.complete else ("partial list" if o.codes else "count only")
-            count = f"{o.count}{'+' if o.count_is_minimum else ''}" if o.count is not None else UNKNOWN
-            text = " ".join(sorted(o.codes)) or UNKNOWN
+            count = f"{o.count}{'+' if o.count_is_minimum else ''}" if o.count is not None else NOT_PUBLISHED
+            text = " ".join(sorted(o.codes)) or NOT_PUBLISHED
             if o.note:
                 text += f"\n{o.note}"
             rows.append([what, count, text, f"{show_date(o.as_of)}\n{o.source}"])
@@ -266,7 +266,7 @@ class ShowReport(Report):
             )
         return TableView(
             columns=[Column("Kind"), Column("Count", number=True), Column("States"), Column("Observed")],
-            rows=rows or [["no list published", UNKNOWN, UNKNOWN, ""]],
+            rows=rows or [["no list published", NOT_PUBLISHED, NOT_PUBLISHED, ""]],
         )
 
 
@@ -281,5 +281,5 @@ def fact_text(key: str, fact: Fact[Any]) -> str:
             parts.append("first payment charged before the consultation")
         if value.refundable_if_ineligible:
             parts.append("refunded if ineligible")
-        return "; ".join(parts) or UNKNOWN
+        return "; ".join(parts) or NOT_PUBLISHED
     return yes_no(value)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ketacalc import SCHEMA_VERSION
-from ketacalc.money import UNKNOWN
+from ketacalc.money import NOT_PUBLISHED
 from ketacalc.render import Column, TableView
 from ketacalc.reports.common import Report, availability_record, availability_text, caption
 from ketacalc.usstates import STATES
@@ -42,7 +42,7 @@ class StatesReport(Report):
                 f"{a.state} {STATES[a.state]}",
                 availability_text(a),
                 a.reason + (f"\nin-clinic: {a.in_clinic.services}" if a.in_clinic else ""),
-                a.source or UNKNOWN,
+                a.source or NOT_PUBLISHED,
             ]
             for a in self.items
         ]
@@ -88,8 +88,8 @@ class EligibilityReport(Report):
                 availability_text(a),
                 ("none listed" if insurers == () else ", ".join(insurers))
                 if insurers is not None
-                else UNKNOWN,
-                a.in_clinic.services if a.in_clinic else UNKNOWN,
+                else NOT_PUBLISHED,
+                a.in_clinic.services if a.in_clinic else NOT_PUBLISHED,
             ]
             for a, insurers in self.answers
         ]
