@@ -272,3 +272,12 @@ def test_unknown_provider_suggests_a_shipped_name(cli):
     assert assert_one_error_line(cli("show", "mindblom"), 1) == (
         "Error: unknown provider 'mindblom' — did you mean mindbloom?"
     )
+
+
+def test_the_readmes_library_example_runs(capsys):
+    """The README's Python example, as written, on the shipped data."""
+    (example,) = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    exec(compile(example, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) >= 3
+    assert printed[0].split()[0].replace(".", "").isdigit()  # a total in dollars and cents
