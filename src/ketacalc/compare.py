@@ -70,6 +70,7 @@ class CompareRow:
     not_comparable: str | None = None  # why the course asked for is not priced (another modality)
     hsa_fsa_disputed: tuple[Fact[str], ...] = ()  # the observations that disagree, oldest first
     max_age: int = DEFAULT_MAX_AGE
+    months: int | None = None  # the first months of care priced, if asked for
 
     # ---- the figures: of the course priced, else of the cheapest plan listed
 
@@ -308,6 +309,7 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         not_comparable=not_comparable,
         hsa_fsa_disputed=disputed(provider.hsa_fsa, as_of, catalog.sources),
         max_age=query.max_age,
+        months=query.months,
     )
 
 

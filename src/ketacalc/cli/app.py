@@ -295,8 +295,29 @@ def compare(
         ),
     ] = None,
     as_of: AsOfOpt = None,
+    months: Annotated[
+        str | None,
+        typer.Option(
+            "--months",
+            "-m",
+            metavar="M",
+            help="Price the first M months of care from --start, for every kind of plan (not with --sessions).",
+        ),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", metavar="DATE", help="First session or payment (YYYY-MM-DD). Default: today."),
+    ] = None,
+    pace: Annotated[
+        str, typer.Option("--pace", metavar="PER_WEEK", help="Sessions a week, to date later purchases.")
+    ] = "1",
     sort: Annotated[
-        str, typer.Option("--sort", metavar="KEY", help="Sort by total, per-session, due-at-signup or name.")
+        str,
+        typer.Option(
+            "--sort",
+            metavar="KEY",
+            help="Sort by total, total-low, total-high, per-session, due-at-signup or name.",
+        ),
     ] = "name",
     include_unavailable: Annotated[
         bool, typer.Option("--include-unavailable", help="Also list providers known not to serve the state.")
@@ -314,6 +335,10 @@ def compare(
         ),
     ] = None,
     route: RouteOpt = None,
+    max_age: Annotated[
+        str,
+        typer.Option("--max-age", metavar="DAYS", help="Mark prices older than DAYS before --as-of as stale."),
+    ] = "365",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Every provider side by side: availability, cost, sign-up cash, insurance, sitter, dosing."""
@@ -326,7 +351,12 @@ def compare(
         raise UsageProblem(f"--sort {sort!r} is not a sort key", f"use one of {', '.join(SORT_KEYS)}")
     from ketacalc.eligibility import resolve_insurer
 
+    if sessions is not None and months is not None:
+        raise UsageProblem(
+            "--sessions and --months cannot be used together", "compare N sessions or the first M months"
+        )
     count = inputs.parse_count(sessions) if sessions is not None else None
+    month_count = inputs.parse_count(months, "months", inputs.MAX_MONTHS) if months is not None else None
     code = inputs.parse_state(state) if state is not None else None
     inputs.check_insurer_state(insurer, code)
     day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
@@ -349,6 +379,10 @@ def compare(
             else None
         ),
         route=inputs.parse_route(route) if route is not None else None,
+        months=month_count,
+        start=inputs.parse_date(start, "start") if start is not None else None,
+        pace=inputs.parse_pace(pace),
+        max_age=inputs.parse_count(max_age, "max_age", 100 * 366),
     )
     render(fmt, CompareReport(cat, run(cat, query, today=today())))
 
