@@ -150,7 +150,8 @@ def test_insurers_in_the_state_are_listed(cli):
         "Cigna/Evernorth Behavioral Health",
         "UnitedHealthcare/Optum",
     ]
-    assert rows["alder"]["insurers"] is None  # publishes no list
+    assert rows["alder"]["insurers"] == []  # says it accepts no insurance
+    assert rows["elm"]["insurers"] is None  # publishes nothing
     assert "(3 in TX)" in flat(cli("compare", "--state", "TX", env={"COLUMNS": "120"}).stdout)
 
 

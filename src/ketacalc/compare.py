@@ -66,7 +66,9 @@ class CompareRow:
     trd_suitability: Fact[str] | None
     data_as_of: date | None
     route: str | None = None  # the route priced: asked for, or the provider's standard route
-    other_routes: dict[str, Decimal | None] = field(default_factory=dict)  # route -> its total or cheapest plan
+    other_routes: dict[str, Decimal | None] = field(
+        default_factory=dict
+    )  # route -> its total or cheapest plan
     not_comparable: str | None = None  # why the course asked for is not priced (another modality)
     hsa_fsa_disputed: tuple[Fact[str], ...] = ()  # the observations that disagree, oldest first
     max_age: int = DEFAULT_MAX_AGE
@@ -282,7 +284,9 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         count = query.sessions or 1
         cost = _course(priced, query, _cost_query(query, as_of, today, route, count), today)
         for other in other_ids:
-            others[other] = _course(priced, query, _cost_query(query, as_of, today, other, count), today).total
+            others[other] = _course(
+                priced, query, _cost_query(query, as_of, today, other, count), today
+            ).total
     else:
         for other in other_ids:
             listed = [p for p in plan_prices(provider, as_of, query.client, other) if p.plan.route == other]

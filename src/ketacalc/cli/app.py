@@ -306,7 +306,9 @@ def compare(
     ] = None,
     start: Annotated[
         str | None,
-        typer.Option("--start", metavar="DATE", help="First session or payment (YYYY-MM-DD). Default: today."),
+        typer.Option(
+            "--start", metavar="DATE", help="First session or payment (YYYY-MM-DD). Default: today."
+        ),
     ] = None,
     pace: Annotated[
         str, typer.Option("--pace", metavar="PER_WEEK", help="Sessions a week, to date later purchases.")
@@ -337,7 +339,9 @@ def compare(
     route: RouteOpt = None,
     max_age: Annotated[
         str,
-        typer.Option("--max-age", metavar="DAYS", help="Mark prices older than DAYS before --as-of as stale."),
+        typer.Option(
+            "--max-age", metavar="DAYS", help="Mark prices older than DAYS before --as-of as stale."
+        ),
     ] = "365",
     fmt: FormatOpt = Format.table,
 ) -> None:

@@ -209,9 +209,13 @@ def _caption_lines(result: CompareResult) -> list[str]:
             f"at {pace} a week, or the cheapest mix of monthly plans; consultation and fees included"
         )
     elif not q.sessions:
-        lines.append("Due at sign-up: the first payment of each plan listed; the total is the cheapest plan's")
+        lines.append(
+            "Due at sign-up: the first payment of each plan listed; the total is the cheapest plan's"
+        )
     if any(r.not_comparable for r in result.rows):
-        lines.append("Not sessions: a monthly low-dose treatment has no session total and no rank (use --months)")
+        lines.append(
+            "Not sessions: a monthly low-dose treatment has no session total and no rank (use --months)"
+        )
     if any(r.other_routes for r in result.rows):
         lines.append("Priced on each provider's standard route; 'also' gives another route's figure")
     if any(r.stale for r in result.rows):
