@@ -275,6 +275,13 @@ def eligibility(
     render(fmt, EligibilityReport(code, serving(catalog(ctx), code, day)))
 
 
+MONTHS_HELP = "Price the first M months of care from --start, for every kind of plan (not with --sessions)."
+START_HELP = "First session or payment (YYYY-MM-DD). Default: today."
+PACE_HELP = "Sessions a week, to count the sessions in --months and date later purchases."
+SORT_HELP = "Sort by total, total-low, total-high, per-session, due-at-signup or name."
+MAX_AGE_HELP = "Mark a row whose prices are more than DAYS older than --as-of as stale."
+
+
 @app.command()
 def compare(
     ctx: typer.Context,
@@ -296,31 +303,11 @@ def compare(
     ] = None,
     as_of: AsOfOpt = None,
     months: Annotated[
-        str | None,
-        typer.Option(
-            "--months",
-            "-m",
-            metavar="M",
-            help="Price the first M months of care from --start, for every kind of plan (not with --sessions).",
-        ),
+        str | None, typer.Option("--months", "-m", metavar="M", help=MONTHS_HELP, show_default=False)
     ] = None,
-    start: Annotated[
-        str | None,
-        typer.Option(
-            "--start", metavar="DATE", help="First session or payment (YYYY-MM-DD). Default: today."
-        ),
-    ] = None,
-    pace: Annotated[
-        str, typer.Option("--pace", metavar="PER_WEEK", help="Sessions a week, to date later purchases.")
-    ] = "1",
-    sort: Annotated[
-        str,
-        typer.Option(
-            "--sort",
-            metavar="KEY",
-            help="Sort by total, total-low, total-high, per-session, due-at-signup or name.",
-        ),
-    ] = "name",
+    start: Annotated[str | None, typer.Option("--start", metavar="DATE", help=START_HELP)] = None,
+    pace: Annotated[str, typer.Option("--pace", metavar="PER_WEEK", help=PACE_HELP)] = "1",
+    sort: Annotated[str, typer.Option("--sort", metavar="KEY", help=SORT_HELP)] = "name",
     include_unavailable: Annotated[
         bool, typer.Option("--include-unavailable", help="Also list providers known not to serve the state.")
     ] = False,
@@ -337,12 +324,7 @@ def compare(
         ),
     ] = None,
     route: RouteOpt = None,
-    max_age: Annotated[
-        str,
-        typer.Option(
-            "--max-age", metavar="DAYS", help="Mark prices older than DAYS before --as-of as stale."
-        ),
-    ] = "365",
+    max_age: Annotated[str, typer.Option("--max-age", metavar="DAYS", help=MAX_AGE_HELP)] = "365",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Every provider side by side: availability, cost, sign-up cash, insurance, sitter, dosing."""
