@@ -150,16 +150,21 @@ def test_insurers_in_the_state_are_listed(cli):
         "Cigna/Evernorth Behavioral Health",
         "UnitedHealthcare/Optum",
     ]
-    assert rows["alder"]["insurers"] is None  # publishes no list
+    assert rows["alder"]["insurers"] == []  # says it accepts no insurance
+    assert rows["elm"]["insurers"] is None  # publishes nothing
     assert "(3 in TX)" in flat(cli("compare", "--state", "TX", env={"COLUMNS": "120"}).stdout)
 
 
-def test_without_sessions_each_row_shows_its_plans_and_the_smallest_first_payment(cli):
+def test_without_sessions_each_row_shows_its_plans_and_the_cheapest_plans_first_payment(cli):
     rows = by_id(rows_of(cli))
     alder = rows["alder"]  # new clients only: new-4 $880 (2 x $440), new-10 $1,800 (5 x $360)
-    assert [(p["plan"], p["price"]) for p in alder["plans"]] == [("new-4", "880.00"), ("new-10", "1800.00")]
-    assert (alder["total"], alder["due_at_signup"]) == ("880.00", "360.00")
-    assert rows["dune"]["due_at_signup"] == "120.00"  # the three-month plan's first installment
+    assert [(p["plan"], p["price"], p["due_at_signup"]) for p in alder["plans"]] == [
+        ("new-4", "880.00", "440.00"),
+        ("new-10", "1800.00", "360.00"),
+    ]
+    # the row's due at sign-up belongs to the plan whose price is its total, never another plan's
+    assert (alder["total"], alder["due_at_signup"]) == ("880.00", "440.00")
+    assert rows["dune"]["due_at_signup"] == "150.00"  # the cheapest plan: one month at $150
     assert rows["fern"]["consult_fee"] == "350.00"
     assert rows["elm"]["plans"] == [] and rows["elm"]["total"] is None
 
@@ -170,18 +175,15 @@ def test_without_sessions_each_row_shows_its_plans_and_the_smallest_first_paymen
 def test_sessions_10_fields_and_types(cli):
     rows = rows_of(cli, "--sessions", "10")
     assert len(rows) == len(FIXTURE_IDS)
-    assert {r["provider"] for r in rows if r["total"] is not None} == {
-        "alder",
-        "birch",
-        "cedar",
-        "dune",
-        "fern",
-    }
+    # dune sells daily low doses by the month: no 10-session total
+    assert {r["provider"] for r in rows if r["total"] is not None} == {"alder", "birch", "cedar", "fern"}
     for r in rows:
         assert r["sessions_requested"] == 10
         for key in ("total", "per_session", "due_at_signup"):
             assert r[key] is None or MONEY_STR.match(r[key]), (r["provider"], key)
-        if r["total"] is None:
+        if r["total"] is None and r["provider"] == "dune":
+            assert r["comparable"] is False and r["monthly_cost"] == "120.00"  # 3 months: 3 x $120
+        elif r["total"] is None:
             assert r["per_session"] is None and r["due_at_signup"] is None and r["sessions_covered"] is None
         else:
             covered = r["sessions_covered"]
@@ -202,7 +204,7 @@ def test_sessions_10_values_a_user_can_check_against_the_price_list(cli):
         "alder": ("1800.00", "180.00", "360.00", 10),
         "birch": ("2000.00", "166.67", "500.00", 12),
         "cedar": ("808.00", "80.80", "650.00", 10),
-        "dune": ("150.00", "5.00", "150.00", 30),
+        "dune": (None, None, None, None),  # not sessions: see test_answers_compare.py
         "elm": (None, None, None, None),
         "fern": ("3500.00", "350.00", "350.00", 10),
         "gale": (None, None, None, None),
@@ -222,14 +224,17 @@ def test_returning_client_prices(cli):
     new = by_id(rows_of(cli, "--sessions", "10"))
     back = by_id(rows_of(cli, "--sessions", "10", "--returning"))
     assert all(r["client"] == "returning" for r in back.values())
-    assert back["alder"]["total"] == "1300.00"  # returning-10 (injections) beats new-10 at $1,800
+    # alder's standard route is tablets: returning-10-tablet $1,400, never injections silently
+    assert back["alder"]["total"] == "1400.00"
+    assert back["alder"]["route"] == "tablet" and back["alder"]["other_routes"] == {"injection": "1300.00"}
     assert money(back["alder"]["total"]) < money(new["alder"]["total"])
 
 
 def test_as_of_sets_the_prices_used(cli):
     rows = by_id(rows_of(cli, "--sessions", "10", "--as-of", "2025-07-01"))
     assert rows["alder"]["total"] == "1700.00"  # the review's price of new-10
-    assert "Prices as of 2025-07-01" in flat(cli("compare", "--as-of", "2025-07-01").stdout)
+    caption = flat(cli("compare", "--as-of", "2025-07-01").stdout)
+    assert "Prices used dated 2025-06-13. as they stood on 2025-07-01" in caption
 
 
 def test_route_limits_the_plans_compared(cli):
@@ -258,11 +263,11 @@ def test_sort_is_non_decreasing_with_unknowns_last(cli, key, extra):
 
 def test_sort_by_total_puts_the_cheapest_10_session_course_first(cli):
     assert ids(rows_of(cli, "--sessions", "10", "--sort", "total")) == [
-        "dune",
         "cedar",
         "alder",
         "birch",
         "fern",
+        "dune",  # not sessions: unranked, with the unknowns
         "elm",
         "gale",
     ]
@@ -400,7 +405,11 @@ def test_caption_gives_data_dates_and_disclaimer(cli):
     dates = sorted(r["as_of"] for r in rows if r["as_of"])
     out = flat(cli("compare", "--state", "TX").stdout)
     assert f"Data as of {dates[0]} to {dates[-1]}" in out
-    assert "Prices as of 2026-11-21" in out
+    # the real dates of the prices used, never today's date posing as one
+    oldest = min(r["prices_oldest"] for r in rows if r["prices_oldest"])
+    newest = max(r["prices_newest"] for r in rows if r["prices_newest"])
+    assert f"Prices used dated {oldest} to {newest}" in out
+    assert "2026-11-21" not in out.split("stale prices:")[0]
     assert "not medical advice" in out
 
 
@@ -490,12 +499,11 @@ def test_compare_route_filter_agrees_with_the_cost_engine(catalog):
     [row] = [r for r in tablets.rows if r.provider.id == "alder"]
     assert [p.plan.id for p in row.plans] == ["returning-4-tablet", "returning-10-tablet"]
     unknown = compare(catalog, CompareQuery(returning=True, route="nasal-spray", sessions=6), today=TODAY)
-    [row] = [r for r in unknown.rows if r.provider.id == "alder"]
-    assert row.plans == () and row.total is None and row.cost.total is None
-    assert any("no plan for route 'nasal-spray'" in note for note in row.cost.notes)
-    # a provider whose prices do not differ by route keeps its plans for any route
-    [birch] = [r for r in unknown.rows if r.provider.id == "birch"]
-    assert birch.cost.total is not None
+    assert "alder" in unknown.hidden["no nasal-spray route"]  # excluded, with the reason
+    assert "alder" not in {r.provider.id for r in unknown.rows}
+    # a provider whose routes are not all known words, or unpublished, keeps its plans for any route
+    [elm] = [r for r in unknown.rows if r.provider.id == "elm"]
+    assert elm.cost.total is None
 
 
 def test_compare_returning_without_returning_plans_shows_new_client_prices():

@@ -434,7 +434,8 @@ def test_insurers_by_state(catalog):
     )
     assert insurers_in(birch, "ID") == ()  # served, but no insurer accepted
     assert insurers_in(birch, "WY") == ()
-    assert insurers_in(catalog.find("alder"), "TX") is None  # publishes no list
+    assert insurers_in(catalog.find("alder"), "TX") == ()  # no list, but says it accepts no insurance
+    assert insurers_in(catalog.find("elm"), "TX") is None  # publishes nothing about insurance
     assert insurers_in(birch, "TX", D("2025-01-01")) is None  # before the list was published
 
 
@@ -541,8 +542,10 @@ def test_eligibility_texas_every_machine_format(cli, fmt):
     if fmt in ("csv", "tsv"):
         insurers = insurers.split("; ")
         assert by_id["alder"]["insurers"] == ""
-    else:
-        assert by_id["alder"]["insurers"] is None
+    else:  # alder says it accepts no insurance: none, with its source; elm publishes nothing
+        assert (by_id["alder"]["insurers"], by_id["alder"]["insurance"]) == ([], False)
+        assert by_id["alder"]["insurance_source"] == "review-2025"
+        assert (by_id["elm"]["insurers"], by_id["elm"]["insurance"]) == (None, None)
     assert insurers == ["Aetna", "Cigna/Evernorth Behavioral Health", "UnitedHealthcare/Optum"]
     # available first, then unknown, then unavailable
     order = {"available": 0, "unknown": 1, "unavailable": 2}

@@ -281,3 +281,49 @@ def test_the_readmes_library_example_runs(capsys):
     printed = capsys.readouterr().out.splitlines()
     assert len(printed) >= 3
     assert printed[0].split()[0].replace(".", "").isdigit()  # a total in dollars and cents
+
+
+# --------------------------------------------------------------- compare: issue 8's examples (H5b)
+
+
+def shipped_compare(cli, *args: str) -> dict[str, dict]:
+    result = cli("compare", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return {r["provider"]: r for r in result.json()}
+
+
+def test_joyous_against_mindbloom_for_three_months_in_texas(cli):
+    """The README's worked example, at the review's prices: 3 months of Joyous are 3 x $129;
+    Mindbloom's 14 weekly sessions in those months are bought as its 18-session plan."""
+    rows = shipped_compare(cli, "--state", "TX", "--months", "3", "--as-of", REVIEW, "--start", REVIEW)
+    joyous, mindbloom = rows["joyous"], rows["mindbloom"]
+    assert (joyous["total"], joyous["modality"], joyous["months"]) == ("387.00", "daily-low-dose", 3)
+    assert (mindbloom["total"], mindbloom["sessions_requested"], mindbloom["route"]) == (
+        "2862.00",
+        14,
+        "tablet",
+    )
+
+
+def test_joyous_gets_no_session_total_or_rank(cli):
+    rows = shipped_compare(cli, "--state", "TX", "--sessions", "18", "--sort", "total", "--as-of", REVIEW)
+    assert rows["joyous"]["total"] is None and rows["joyous"]["comparable"] is False
+    assert list(rows).index("joyous") > list(rows).index("isha-health")  # unranked, after every total
+
+
+def test_innerwell_due_at_signup_belongs_to_the_plan_beside_it(cli):
+    innerwell = shipped_compare(cli, "--as-of", REVIEW)["innerwell"]
+    assert [(p["sessions"], p["price"], p["due_at_signup"]) for p in innerwell["plans"]] == [
+        (8, "1098.00", "366.00"),
+        (24, "2100.00", "525.00"),
+    ]
+    assert (innerwell["total"], innerwell["due_at_signup"]) == ("1098.00", "366.00")
+
+
+def test_better_u_hsa_fsa_is_disputed(cli):
+    better_u = shipped_compare(cli, "--as-of", "2026-06-01")["better-u"]
+    assert better_u["hsa_fsa"] == "disputed"
+    assert [(o["value"], o["as_of"]) for o in better_u["hsa_fsa_observations"]] == [
+        ("yes", "2025-06-13"),
+        ("no", "2026-05-05"),
+    ]

@@ -1,22 +1,31 @@
 """``compare``: one row per provider, with availability, cost and care facts.
 
 Pure core code: builds rows, filters and sorts them; renderers show them.
+
+Three ways to compare: the plans each provider sells (no course asked for), a
+course of N standard-dose sessions (``sessions``: plans of another modality are
+not priced, and such a provider gets no total and no rank), or the first M
+months of care from ``start`` (``months``: every modality).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from ketacalc.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, newest
+from ketacalc import pricing
+from ketacalc.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, disputed, newest
 from ketacalc.eligibility import UNAVAILABLE, Availability, StateSummary, availability, insurers_in, summary
-from ketacalc.pricing import CostQuery, CostResult, price
-from ketacalc.vocab import match_insurer
+from ketacalc.pricing import DEFAULT_PACE, CostQuery, CostResult, price
+from ketacalc.vocab import match_insurer, route_id
 
-SORT_KEYS = ("name", "total", "per-session", "due-at-signup")
+SORT_KEYS = ("name", "total", "total-low", "total-high", "per-session", "due-at-signup")
+DEFAULT_MAX_AGE = 365  # days before the as-of date after which a price used is stale
+SESSIONS = "sessions"  # the modality a course of N sessions is made of
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +35,17 @@ class PlanPrice:
 
     @property
     def first_payment(self) -> Decimal:
+        """What buying the plan charges on day one: its first installment, or all of it."""
         inst = self.observation.installments
         return inst.amount if inst else self.observation.price
+
+    @property
+    def per_month(self) -> Decimal | None:
+        """A monthly plan's cost a month (a commitment spread over its installments)."""
+        if self.plan.billing != "monthly":
+            return None
+        inst = self.observation.installments
+        return self.observation.price / inst.count if inst else self.observation.price
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +54,8 @@ class CompareRow:
     as_of: date
     status: Fact[str] | None
     availability: Availability | None
-    plans: tuple[PlanPrice, ...]
-    cost: CostResult | None  # with --sessions
+    plans: tuple[PlanPrice, ...]  # on the route priced (the standard one when none is asked for)
+    cost: CostResult | None  # with --sessions or --months, when the provider can be priced so
     consult: Fact[Consult] | None
     insurance: Fact[bool] | None
     insurers: tuple[str, ...] | None  # accepted in the state asked for
@@ -47,27 +65,124 @@ class CompareRow:
     dose_flexibility: Fact[str] | None
     trd_suitability: Fact[str] | None
     data_as_of: date | None
+    route: str | None = None  # the route priced: asked for, or the provider's standard route
+    other_routes: dict[str, Decimal | None] = field(
+        default_factory=dict
+    )  # route -> its total or cheapest plan
+    not_comparable: str | None = None  # why the course asked for is not priced (another modality)
+    hsa_fsa_disputed: tuple[Fact[str], ...] = ()  # the observations that disagree, oldest first
+    max_age: int = DEFAULT_MAX_AGE
+    months: int | None = None  # the first months of care priced, if asked for
+
+    # ---- the figures: of the course priced, else of the cheapest plan listed
+
+    @property
+    def cheapest(self) -> PlanPrice | None:
+        """The plan with the lowest price (the first listed on a tie)."""
+        return min(self.plans, key=lambda p: p.observation.price, default=None)
 
     @property
     def total(self) -> Decimal | None:
         if self.cost is not None:
             return self.cost.total
+        if self.not_comparable:
+            return None
         return lowest_total(self.plans)
 
     @property
+    def total_low(self) -> Decimal | None:
+        if self.cost is not None:
+            return getattr(self.cost, "total_low", self.cost.total)  # H5a guard
+        return self.total
+
+    @property
+    def total_high(self) -> Decimal | None:
+        if self.cost is not None:
+            return getattr(self.cost, "total_high", self.cost.total)  # H5a guard
+        return self.total
+
+    @property
     def per_session(self) -> Decimal | None:
+        """With a course: the total over the sessions asked for (see pricing); otherwise the
+        lowest price per session of the plans listed."""
         if self.cost is not None:
             return self.cost.per_session
+        if self.not_comparable:
+            return None
         return min((p.observation.price / p.plan.sessions for p in self.plans), default=None)
 
     @property
+    def per_covered_session(self) -> Decimal | None:
+        """With a course: the total over the sessions it covers; otherwise as ``per_session``."""
+        if self.cost is None:
+            return self.per_session
+        if hasattr(self.cost, "per_covered_session"):  # pragma: no cover - H5a guard
+            return self.cost.per_covered_session  # type: ignore[no-any-return]
+        total, covered = self.cost.total, self.cost.sessions_covered
+        return None if total is None or not covered else total / covered
+
+    @property
     def due_at_signup(self) -> Decimal | None:
-        """With --sessions, what the chosen course charges on day one; otherwise
-        the smallest first payment of any plan open to new clients."""
+        """With a course, what it charges on day one; otherwise the first payment of the
+        cheapest plan listed (the plan whose price is the row's total)."""
         if self.cost is not None:
             return self.cost.due_at_signup
-        firsts = [p.first_payment for p in self.plans if p.plan.open_to("new")]
-        return min(firsts, default=None)
+        if self.not_comparable:
+            return None
+        cheapest = self.cheapest
+        return cheapest.first_payment if cheapest is not None else None
+
+    @property
+    def monthly(self) -> Decimal | None:
+        """The lowest cost a month of the monthly plans listed (a commitment counted per month)."""
+        return min((m for p in self.plans if (m := p.per_month) is not None), default=None)
+
+    @property
+    def modality(self) -> str | None:
+        """What the row prices: ``sessions``, another modality (``daily-low-dose``), or None."""
+        if self.cost is not None and self.cost.purchases:
+            kinds = {p.plan.modality for p in self.cost.purchases}
+        else:
+            kinds = {p.plan.modality for p in self.plans}
+        if not kinds:
+            return None
+        return SESSIONS if SESSIONS in kinds else sorted(kinds)[0]
+
+    @property
+    def charges(self) -> tuple[Any, ...]:
+        return tuple(getattr(self.cost, "charges", ())) if self.cost is not None else ()  # H5a guard
+
+    @property
+    def unpriced(self) -> tuple[Any, ...]:
+        return tuple(getattr(self.cost, "unpriced", ())) if self.cost is not None else ()  # H5a guard
+
+    # ---- the dates of the prices used
+
+    @property
+    def price_dates(self) -> list[date]:
+        """The date of every price the row's figures use (plans, and charges with a figure)."""
+        if self.cost is not None:
+            dates = [p.observation.as_of for p in self.cost.purchases]
+            dates += [d for c in self.charges if (d := getattr(c, "as_of", None)) is not None]
+            return sorted(dates)
+        return sorted(p.observation.as_of for p in self.plans)
+
+    @property
+    def prices_oldest(self) -> date | None:
+        dates = self.price_dates
+        return dates[0] if dates else None
+
+    @property
+    def prices_newest(self) -> date | None:
+        dates = self.price_dates
+        return dates[-1] if dates else None
+
+    @property
+    def stale(self) -> bool | None:
+        """Whether a price used is more than ``max_age`` days older than the as-of date
+        (None: no price is used)."""
+        oldest = self.prices_oldest
+        return None if oldest is None else oldest < self.as_of - timedelta(days=self.max_age)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +199,14 @@ class CompareQuery:
     max_due_at_signup: Decimal | None = None
     route: str | None = None
     pay_in_full: bool = False
+    months: int | None = None  # the first M months of care from ``start`` (every modality)
+    start: date | None = None  # None: today
+    pace: Decimal = DEFAULT_PACE
+    max_age: int = DEFAULT_MAX_AGE
+
+    @property
+    def client(self) -> str:
+        return "returning" if self.returning else "new"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +220,78 @@ class CompareResult:
     def data_dates(self) -> list[date]:
         return sorted({r.data_as_of for r in self.rows if r.data_as_of})
 
+    @property
+    def price_dates(self) -> list[date]:
+        """The oldest and newest price any row uses (one date, or none)."""
+        dates = sorted({d for r in self.rows for d in r.price_dates})
+        return sorted({dates[0], dates[-1]}) if dates else []
+
+
+def _cost_query(query: CompareQuery, as_of: date, today: date, route: str | None, sessions: int) -> CostQuery:
+    return CostQuery(
+        sessions=sessions, returning=query.returning, as_of=as_of, start=query.start or today,
+        pace=query.pace, insurer=query.insurer, state=query.state, route=route, pay_in_full=query.pay_in_full,
+    )  # fmt: skip
+
+
+def price_months(provider: Provider, query: CostQuery, months: int, *, today: date) -> CostResult:
+    """The cost of the first ``months`` months of care from the query's start."""
+    engine = getattr(pricing, "price_months", None)
+    if engine is not None:  # pragma: no cover - H5a guard: the fallback goes once it is merged
+        return engine(provider, query, months, today=today)  # type: ignore[no-any-return]
+    as_of, start = query.as_of or today, query.start or today
+    observed = [(p, o) for p in provider.plans_for_route(query.route) if (o := newest(p.prices, as_of))]
+    if observed and all(p.billing == "monthly" for p, _ in observed):  # doses a month, times months
+        a_month = min(p.sessions // (o.installments.count if o.installments else 1) for p, o in observed)
+        count = a_month * months
+    else:  # sessions in the window at the pace, the first on the start
+        days = (pricing.add_months(start, months) - start).days
+        count = math.ceil(days * query.pace / 7)
+    return price(provider, query._replace(sessions=max(count, 1)), today=today)
+
+
+def _course(provider: Provider, query: CompareQuery, cq: CostQuery, today: date) -> CostResult:
+    if query.months is not None:
+        return price_months(provider, cq, query.months, today=today)
+    return price(provider, cq, today=today)
+
+
+def _not_comparable(provider: Provider, plans: list[PlanPrice], sessions: int) -> str | None:
+    """Why a course of standard-dose sessions cannot be priced from these plans, if so."""
+    if not plans or any(p.plan.modality == SESSIONS for p in plans):
+        return None
+    return (
+        f"{provider.name} sells {plans[0].plan.modality} treatment by the month, not standard-dose "
+        f"sessions: it has no {sessions}-session total; compare the first months instead."
+    )
+
 
 def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date, today: date) -> CompareRow:
-    plans = plan_prices(provider, as_of, "returning" if query.returning else "new", query.route)
-    cost = None
+    route = query.route or provider.standard_route_id()
+    plans = plan_prices(provider, as_of, query.client, route)
+    # other routes (only when none is asked for and the provider prices routes apart)
+    other_ids = (
+        sorted({p.route for p in provider.plans if p.route and p.route != route}) if not query.route else []
+    )
+    others: dict[str, Decimal | None] = {}
+    cost, not_comparable = None, None
     if query.sessions is not None:
-        cost = price(
-            provider,
-            CostQuery(
-                sessions=query.sessions, returning=query.returning, as_of=as_of, start=today,
-                insurer=query.insurer, state=query.state, route=query.route, pay_in_full=query.pay_in_full,
-            ),
-            today=today,
-        )  # fmt: skip
+        not_comparable = _not_comparable(provider, plans, query.sessions)
+    if (query.sessions is not None and not_comparable is None) or query.months is not None:
+        priced = provider
+        if query.sessions is not None:  # only standard-dose sessions make a course of N sessions
+            priced = provider._replace(plans=tuple(p for p in provider.plans if p.modality == SESSIONS))
+        count = query.sessions or 1
+        cost = _course(priced, query, _cost_query(query, as_of, today, route, count), today)
+        for other in other_ids:
+            others[other] = _course(
+                priced, query, _cost_query(query, as_of, today, other, count), today
+            ).total
+    else:
+        for other in other_ids:
+            listed = [p for p in plan_prices(provider, as_of, query.client, other) if p.plan.route == other]
+            if listed:
+                others[other] = lowest_total(listed)
     return CompareRow(
         provider=provider,
         as_of=as_of,
@@ -126,6 +308,12 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         dose_flexibility=newest(provider.dose_flexibility, as_of),
         trd_suitability=newest(provider.trd_suitability, as_of),
         data_as_of=data_as_of(provider, as_of),
+        route=route,
+        other_routes=others,
+        not_comparable=not_comparable,
+        hsa_fsa_disputed=disputed(provider.hsa_fsa, as_of, catalog.sources),
+        max_age=query.max_age,
+        months=query.months,
     )
 
 
@@ -139,34 +327,48 @@ def _accepts_insurance(row: CompareRow, query: CompareQuery) -> bool:
     return query.insurer is None or match_insurer(query.insurer, row.insurers) is not None
 
 
+_SORT_FIELD = {
+    "total": "total", "total-low": "total_low", "total-high": "total_high", "per-session": "per_session",
+    "due-at-signup": "due_at_signup",
+}  # fmt: skip
+
+
 def _sort_key(row: CompareRow, key: str) -> tuple[int, Decimal, str]:
-    value: Decimal | None
-    if key == "total":
-        value = row.total
-    elif key == "per-session":
-        value = row.per_session
-    elif key == "due-at-signup":
-        value = row.due_at_signup
-    else:
-        return (0, Decimal(0), row.provider.name.casefold())
-    # unknown values sort last, whatever the key
-    return (
-        (1, Decimal(0), row.provider.name.casefold())
-        if value is None
-        else (0, value, row.provider.name.casefold())
-    )
+    name = row.provider.name.casefold()
+    if key == "name":
+        return (0, Decimal(0), name)
+    value: Decimal | None = getattr(row, _SORT_FIELD[key])
+    # unknown values, and rows not comparable with the course asked for, sort last
+    return (1, Decimal(0), name) if value is None else (0, value, name)
+
+
+def offers_route(provider: Provider, route: str, as_of: date) -> bool:
+    """Whether the provider may deliver by ``route``: it has plans for it (or plans priced
+    the same for every route), and its routes, where each is a known one, include it."""
+    if provider.plans and not provider.plans_for_route(route):
+        return False
+    fact = newest(provider.routes, as_of)
+    named = [route_id(text) for text in fact.value] if fact is not None else [None]
+    return None in named or route in named
 
 
 def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareResult:
     if query.sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {query.sort!r}")
+    if query.sessions is not None and query.months is not None:
+        raise ValueError("a comparison is of sessions or of months, not both")
     as_of = query.as_of or today
-    rows = [_row(catalog, p, query, as_of, today) for p in catalog.providers]
     hidden: dict[str, list[str]] = {}
 
-    def hide(reason: str, row: CompareRow) -> None:
-        hidden.setdefault(reason, []).append(row.provider.id)
+    def hide(reason: str, row: Provider) -> None:
+        hidden.setdefault(reason, []).append(row.id)
 
+    rows = []
+    for provider in catalog.providers:
+        if query.route is not None and not offers_route(provider, query.route, as_of):
+            hide(f"no {query.route} route", provider)
+        else:
+            rows.append(_row(catalog, provider, query, as_of, today))
     kept = []
     for row in rows:
         if (
@@ -174,15 +376,15 @@ def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareRes
             and row.availability.status == UNAVAILABLE
             and not query.include_unavailable
         ):
-            hide(f"unavailable in {query.state}", row)
+            hide(f"unavailable in {query.state}", row.provider)
         elif query.no_sitter and (row.sitter_required is None or row.sitter_required.value is not False):
-            hide("sitter required or not published", row)
+            hide("sitter required or not published", row.provider)
         elif query.insurance and not _accepts_insurance(row, query):
-            hide("no insurance accepted" + (f" in {query.state}" if query.state else ""), row)
+            hide("no insurance accepted" + (f" in {query.state}" if query.state else ""), row.provider)
         elif query.max_due_at_signup is not None and (
             row.due_at_signup is None or row.due_at_signup > query.max_due_at_signup
         ):
-            hide(f"due at sign-up above ${query.max_due_at_signup:,.2f} or not published", row)
+            hide(f"due at sign-up above ${query.max_due_at_signup:,.2f} or not published", row.provider)
         else:
             kept.append(row)
     kept.sort(key=lambda r: _sort_key(r, query.sort))
@@ -200,6 +402,7 @@ class ProviderOverview(NamedTuple):
     lowest_total: Decimal | None
     states: StateSummary
     data_as_of: date | None
+    oldest_price_as_of: date | None = None  # the oldest of the prices in force (one per plan)
 
 
 def lowest_total(plans: Iterable[PlanPrice]) -> Decimal | None:
@@ -223,6 +426,12 @@ def plan_prices(
     return priced if client == "returning" and not open_to else open_to
 
 
+def oldest_price_as_of(provider: Provider, as_of: date) -> date | None:
+    """The oldest date among the prices in force on ``as_of`` (the newest price of each plan):
+    how old the oldest figure a cost may use is."""
+    return min((o.as_of for p in provider.plans if (o := newest(p.prices, as_of)) is not None), default=None)
+
+
 def overview(catalog: Catalog, as_of: date) -> list[ProviderOverview]:
     return [
         ProviderOverview(
@@ -231,6 +440,7 @@ def overview(catalog: Catalog, as_of: date) -> list[ProviderOverview]:
             lowest_total=lowest_total(plan_prices(p, as_of, "new")),
             states=summary(p, as_of),
             data_as_of=data_as_of(p, as_of),
+            oldest_price_as_of=oldest_price_as_of(p, as_of),
         )
         for p in catalog.providers
     ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from ketacalc.catalog import Catalog, InClinic, Provider, StatesObs, newest
+from ketacalc.catalog import Catalog, Fact, InClinic, Provider, StatesObs, newest
 from ketacalc.usstates import STATES
 
 AVAILABLE = "available"
@@ -149,10 +149,12 @@ def summary(provider: Provider, as_of: date | None = None) -> StateSummary:
 
 
 def insurers_in(provider: Provider, state: str, as_of: date | None = None) -> tuple[str, ...] | None:
-    """Accepted insurers in a state, or None when the provider publishes no list."""
+    """Accepted insurers in a state: ``()`` where the provider lists none there or says it
+    accepts no insurance at all; None when nothing is published."""
     listing = newest(provider.insurers, as_of)
     if listing is None:
-        return None
+        said = newest(provider.insurance, as_of)
+        return () if said is not None and said.value is False else None
     return listing.by_state.get(state, ())
 
 
@@ -160,7 +162,8 @@ class StateAnswer(NamedTuple):
     """One provider's answer for a state: availability and insurers accepted there."""
 
     availability: Availability
-    insurers: tuple[str, ...] | None  # None: the provider publishes no insurer list
+    insurers: tuple[str, ...] | None  # None: nothing published; (): none accepted there
+    insurance: Fact[bool] | None = None  # whether it accepts insurance at all, with its source
 
 
 #: the order ``eligibility`` lists providers in: who serves the state first
@@ -171,7 +174,9 @@ def serving(catalog: Catalog, state: str, as_of: date | None = None) -> list[Sta
     """Every provider's answer for ``state``: available first, then unknown, then
     unavailable (the data file's order within each)."""
     answers = [
-        StateAnswer(availability(catalog, p, state, as_of), insurers_in(p, state, as_of))
+        StateAnswer(
+            availability(catalog, p, state, as_of), insurers_in(p, state, as_of), newest(p.insurance, as_of)
+        )
         for p in catalog.providers
     ]
     return sorted(answers, key=lambda a: _ORDER[a.availability.status])

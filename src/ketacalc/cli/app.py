@@ -275,6 +275,13 @@ def eligibility(
     render(fmt, EligibilityReport(code, serving(catalog(ctx), code, day)))
 
 
+MONTHS_HELP = "Price the first M months of care from --start, for every kind of plan (not with --sessions)."
+START_HELP = "First session or payment (YYYY-MM-DD). Default: today."
+PACE_HELP = "Sessions a week, to count the sessions in --months and date later purchases."
+SORT_HELP = "Sort by total, total-low, total-high, per-session, due-at-signup or name."
+MAX_AGE_HELP = "Mark a row whose prices are more than DAYS older than --as-of as stale."
+
+
 @app.command()
 def compare(
     ctx: typer.Context,
@@ -295,9 +302,12 @@ def compare(
         ),
     ] = None,
     as_of: AsOfOpt = None,
-    sort: Annotated[
-        str, typer.Option("--sort", metavar="KEY", help="Sort by total, per-session, due-at-signup or name.")
-    ] = "name",
+    months: Annotated[
+        str | None, typer.Option("--months", "-m", metavar="M", help=MONTHS_HELP, show_default=False)
+    ] = None,
+    start: Annotated[str | None, typer.Option("--start", metavar="DATE", help=START_HELP)] = None,
+    pace: Annotated[str, typer.Option("--pace", metavar="PER_WEEK", help=PACE_HELP)] = "1",
+    sort: Annotated[str, typer.Option("--sort", metavar="KEY", help=SORT_HELP)] = "name",
     include_unavailable: Annotated[
         bool, typer.Option("--include-unavailable", help="Also list providers known not to serve the state.")
     ] = False,
@@ -314,6 +324,7 @@ def compare(
         ),
     ] = None,
     route: RouteOpt = None,
+    max_age: Annotated[str, typer.Option("--max-age", metavar="DAYS", help=MAX_AGE_HELP)] = "365",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Every provider side by side: availability, cost, sign-up cash, insurance, sitter, dosing."""
@@ -326,7 +337,12 @@ def compare(
         raise UsageProblem(f"--sort {sort!r} is not a sort key", f"use one of {', '.join(SORT_KEYS)}")
     from ketacalc.eligibility import resolve_insurer
 
+    if sessions is not None and months is not None:
+        raise UsageProblem(
+            "--sessions and --months cannot be used together", "compare N sessions or the first M months"
+        )
     count = inputs.parse_count(sessions) if sessions is not None else None
+    month_count = inputs.parse_count(months, "months", inputs.MAX_MONTHS) if months is not None else None
     code = inputs.parse_state(state) if state is not None else None
     inputs.check_insurer_state(insurer, code)
     day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
@@ -349,6 +365,10 @@ def compare(
             else None
         ),
         route=inputs.parse_route(route) if route is not None else None,
+        months=month_count,
+        start=inputs.parse_date(start, "start") if start is not None else None,
+        pace=inputs.parse_pace(pace),
+        max_age=inputs.parse_count(max_age, "max_age", 100 * 366),
     )
     render(fmt, CompareReport(cat, run(cat, query, today=today())))
 

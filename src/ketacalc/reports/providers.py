@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class ProvidersReport(Report):
     FIELDS = (
         "id", "name", "status", "plans", "lowest_total", "states_listed", "states_complete",
-        "states_stated_count", "as_of", "sources",
+        "states_stated_count", "as_of", "oldest_price_as_of", "sources",
     )  # fmt: skip
 
     def __init__(self, catalog: Catalog, items: list[ProviderOverview]) -> None:
@@ -51,6 +51,7 @@ class ProvidersReport(Report):
                 "states_stated_count": s.count,
                 "states_count_is_minimum": s.count_is_minimum,
                 "as_of": iso(item.data_as_of),
+                "oldest_price_as_of": iso(item.oldest_price_as_of),
                 "sources": [source_record(self.catalog, sid) for sid in p.source_ids()],
             }
 
@@ -67,6 +68,7 @@ class ProvidersReport(Report):
                 money(i.lowest_total),
                 states_text(i.states),
                 show_date(i.data_as_of),
+                iso(i.oldest_price_as_of) or NOT_PUBLISHED,
             ]
             for i in self.items
         ]
@@ -78,8 +80,12 @@ class ProvidersReport(Report):
                 Column("Lowest total", number=True),
                 Column("States"),
                 Column("Newest data", number=True),
+                Column("Oldest price", number=True),
             ],
             rows=rows,
             title="Providers",
-            caption=caption(i.data_as_of for i in self.items),
+            caption=caption(
+                (i.data_as_of for i in self.items),
+                "Oldest price: the oldest of the prices in force, one per plan",
+            ),
         )

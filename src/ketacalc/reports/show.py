@@ -24,7 +24,7 @@ from ketacalc.reports.common import (
 )
 
 if TYPE_CHECKING:
-    from ketacalc.catalog import Catalog, Fact, PriceObs, Provider
+    from ketacalc.catalog import Catalog, Charge, Fact, PriceObs, Provider
 
 #: the provider's facts, in the order shown, with their labels
 FACT_GROUPS = (
@@ -34,6 +34,8 @@ FACT_GROUPS = (
     ("dose_flexibility", "Dose flexibility"), ("trd_suitability", "TRD suitability"),
     ("cost_notes", "Cost note"), ("notes", "Note"),
 )  # fmt: skip
+#: facts whose observations are separate notes, never newer and older answers to one question
+INDEPENDENT = frozenset({"cost_notes", "notes"})
 
 
 def oldest_first(observations: Sequence[Any]) -> list[Any]:
@@ -67,10 +69,20 @@ class ShowReport(Report):
         self.states = summary(provider, as_of)
 
     def _facts(self, key: str) -> list[tuple[Fact[Any], bool]]:
-        """A fact's observations, oldest first, each marked if it is the one in force."""
+        """A fact's observations, oldest first, each marked if it is in force: the newest of
+        its fact, or any of independent notes (which never supersede one another)."""
         facts = getattr(self.provider, key)
+        if key in INDEPENDENT:
+            return [(fact, fact.as_of is None or fact.as_of <= self.as_of) for fact in oldest_first(facts)]
         now = newest(facts, self.as_of)
         return [(fact, fact is now) for fact in oldest_first(facts)]
+
+    def disputed(self, key: str) -> bool:
+        from ketacalc.catalog import ENUMERATED_FACTS, disputed
+
+        return key in ENUMERATED_FACTS and bool(
+            disputed(getattr(self.provider, key), self.as_of, self.catalog.sources)
+        )
 
     def records(self) -> Iterator[dict[str, Any]]:
         p, s = self.provider, self.states
@@ -85,6 +97,7 @@ class ShowReport(Report):
         }
         for key, _label in FACT_GROUPS:
             record[key] = [{**fact_record(f), "current": now} for f, now in self._facts(key)]
+        record["disputed"] = [key for key, _label in FACT_GROUPS if self.disputed(key)]
         record["states"] = {
             "listed": s.known,
             "complete": s.complete,
@@ -129,9 +142,15 @@ class ShowReport(Report):
                     ]
                     for kind in ("prices", "insurance_prices")
                 },
+                "modality": plan.modality,
+                "quotes": [
+                    {**price_record(o, plan.sessions, False), "kind": o.kind}
+                    for o in oldest_first(plan.quotes)
+                ],
             }
             for plan in p.plans
         ]
+        record["charges"] = [charge_record(c) for c in p.charges]
         record["sources"] = [source_record(self.catalog, sid) for sid in p.source_ids()]
         yield record
 
@@ -188,9 +207,8 @@ class ShowReport(Report):
                 text = fact_text(key, fact)
                 if fact.note:
                     text += f"\n{fact.note}"
-                facts.append(
-                    [label + ("" if now else " (older)"), text, f"{show_date(fact.as_of)}\n{fact.source}"]
-                )
+                mark = " (disputed)" if self.disputed(key) else ("" if now else " (older)")
+                facts.append([label + mark, text, f"{show_date(fact.as_of)}\n{fact.source}"])
                 dates.append(fact.as_of)
         view = TableView(
             columns=[Column("Fact"), Column("Value"), Column("Observed")],
@@ -199,6 +217,8 @@ class ShowReport(Report):
             caption=caption(dates),
         )
         view.sections.append(("Plans and dated prices", self._plans_table()))
+        if p.charges:
+            view.sections.append(("Charges besides the plans", self._charges_table()))
         view.sections.append(("States", self._states_table()))
         view.sections.append(
             (
@@ -239,6 +259,18 @@ class ShowReport(Report):
                             f"{iso(o.as_of)}\n{o.source}",
                         ]
                     )
+            for o in oldest_first(plan.quotes):
+                kind = o.kind.replace("_", "-")
+                rows.append(
+                    [
+                        f"{plan.name}\n({kind} quote: a note, never the price charged)",
+                        str(plan.sessions),
+                        money(o.price),
+                        money(o.price / plan.sessions),
+                        NOT_PUBLISHED,
+                        f"{iso(o.as_of)}\n{o.source}",
+                    ]
+                )
         return TableView(
             columns=[
                 Column("Plan"),
@@ -249,6 +281,25 @@ class ShowReport(Report):
                 Column("Observed"),
             ],
             rows=rows or [["no published prices", "", NOT_PUBLISHED, NOT_PUBLISHED, NOT_PUBLISHED, ""]],
+        )
+
+    def _charges_table(self) -> TableView:
+        rows = []
+        for c in oldest_first(self.provider.charges):
+            amount = money(c.amount) if c.amount is not None else NOT_PUBLISHED
+            if c.low is not None:
+                amount = f"{money(c.low)}–{money(c.high)}"
+            rows.append(
+                [
+                    f"{c.description}\n{c.kind}" + (f", {c.price_kind}" if c.price_kind != "regular" else ""),
+                    f"{amount}\nper {c.per}",
+                    "required" if c.required else "optional or on an event",
+                    f"{show_date(c.as_of)}\n{c.source}",
+                ]
+            )
+        return TableView(
+            columns=[Column("Charge"), Column("Amount", number=True), Column("Paid"), Column("Observed")],
+            rows=rows,
         )
 
     def _states_table(self) -> TableView:
@@ -268,6 +319,25 @@ class ShowReport(Report):
             columns=[Column("Kind"), Column("Count", number=True), Column("States"), Column("Observed")],
             rows=rows or [["no list published", NOT_PUBLISHED, NOT_PUBLISHED, ""]],
         )
+
+
+def charge_record(c: Charge) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "description": c.description,
+        "amount": money_str(c.amount),
+        "low": money_str(c.low),
+        "high": money_str(c.high),
+        "per": c.per,
+        "required": c.required,
+        "client": c.client,
+        "price_kind": c.price_kind,
+        "ends": iso(c.ends),
+        "as_of": iso(c.as_of),
+        "source": c.source,
+        "note": c.note,
+    }
 
 
 def fact_text(key: str, fact: Fact[Any]) -> str:

@@ -8,11 +8,18 @@ from typing import TYPE_CHECKING, Any
 from ketacalc import SCHEMA_VERSION
 from ketacalc.money import NOT_PUBLISHED
 from ketacalc.render import Column, TableView
-from ketacalc.reports.common import Report, availability_record, availability_text, caption
+from ketacalc.reports.common import (
+    Report,
+    availability_record,
+    availability_text,
+    caption,
+    iso,
+    show_date,
+)
 from ketacalc.usstates import STATES
 
 if TYPE_CHECKING:
-    from ketacalc.catalog import Provider
+    from ketacalc.catalog import Fact, Provider
     from ketacalc.eligibility import Availability, StateAnswer
 
 
@@ -63,7 +70,8 @@ class StatesReport(Report):
 class EligibilityReport(Report):
     FIELDS = (
         "provider", "name", "state", "availability", "availability_reason", "availability_source",
-        "availability_as_of", "availability_tier", "in_clinic", "insurers",
+        "availability_as_of", "availability_tier", "in_clinic", "insurers", "insurance", "insurance_source",
+        "insurance_as_of",
     )  # fmt: skip
 
     def __init__(self, state: str, answers: list[StateAnswer]) -> None:
@@ -71,7 +79,7 @@ class EligibilityReport(Report):
         self.answers = answers
 
     def records(self) -> Iterator[dict[str, Any]]:
-        for a, insurers in self.answers:
+        for a, insurers, said in self.answers:
             yield {
                 "schema_version": SCHEMA_VERSION,
                 "provider": a.provider.id,
@@ -79,6 +87,9 @@ class EligibilityReport(Report):
                 "state": a.state,
                 **availability_record(a),
                 "insurers": list(insurers) if insurers is not None else None,
+                "insurance": said.value if said is not None else None,
+                "insurance_source": said.source if said is not None else None,
+                "insurance_as_of": iso(said.as_of) if said is not None else None,
             }
 
     def table(self) -> TableView:
@@ -86,12 +97,10 @@ class EligibilityReport(Report):
             [
                 a.provider.name,
                 availability_text(a),
-                ("none listed" if insurers == () else ", ".join(insurers))
-                if insurers is not None
-                else NOT_PUBLISHED,
+                insurers_text(insurers, said),
                 a.in_clinic.services if a.in_clinic else NOT_PUBLISHED,
             ]
-            for a, insurers in self.answers
+            for a, insurers, said in self.answers
         ]
         return TableView(
             columns=[
@@ -102,5 +111,17 @@ class EligibilityReport(Report):
             ],
             rows=rows,
             title=f"Who serves {self.state} ({STATES[self.state]})",
-            caption=caption(a.as_of for a, _ in self.answers),
+            caption=caption(
+                (a.as_of for a, _, _ in self.answers),
+                "none: the provider says it accepts no insurance (source, date)",
+            ),
         )
+
+
+def insurers_text(insurers: tuple[str, ...] | None, said: Fact[bool] | None) -> str:
+    """The insurers accepted: listed, "none" with the source that says so, or not published."""
+    if said is not None and said.value is False and not insurers:
+        return f"none\n({said.source}, {show_date(said.as_of)})"
+    if insurers is None:
+        return NOT_PUBLISHED
+    return ", ".join(insurers) or "none listed"

@@ -1,0 +1,309 @@
+"""Issue 8 on the comparison side, on the fixture data: comparable units (sessions vs
+months), per-plan sign-up cash, standard routes, stale prices, real price dates,
+"none" for insurers, disputed facts, and what ``show`` and ``providers`` add.
+
+Fixture figures used (see tests/data/fixture/providers.yaml):
+dune sells daily low doses by the month: $150 a month, or 3 months for $360 (3 x $120).
+alder: new-4 $880 (2 x $440), new-10 $1,800 (5 x $360); its standard route is tablets;
+returning tablets 4 for $640 and 10 for $1,400, injections 4 for $600 and 10 for $1,300.
+Three months from 2026-11-21 end on 2027-02-21: 92 days, so 14 weekly sessions
+(days 0, 7, ..., 91) or 27 at two a week; alder's 14 = new-4 $880 + returning-10 $1,400.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from conftest import TODAY, assert_one_error_line, catalog_of, flat, plan_data, provider_data
+from ketacalc.compare import CompareQuery, compare, price_months
+from ketacalc.pricing import CostQuery
+from ketacalc.reports.compare import CompareReport, estimate_text, item_record
+from ketacalc.reports.show import ShowReport
+
+D = Decimal
+
+
+def rows_of(cli, *args: str) -> dict[str, dict]:
+    result = cli("compare", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return {r["provider"]: r for r in result.json()}
+
+
+def table(cli, *args: str) -> str:
+    result = cli(*args, env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.stderr
+    return flat(result.stdout)
+
+
+def cells(catalog, **query: object) -> dict[str, str]:
+    """Each table row of ``compare`` as one flat line, by provider id (cells in order)."""
+    result = compare(catalog, CompareQuery(**query), today=TODAY)
+    rows = CompareReport(catalog, result).table().rows
+    return {r.provider.id: flat(" | ".join(cells)) for r, cells in zip(result.rows, rows, strict=True)}
+
+
+# --------------------------------------------------------------- comparable units
+
+
+def test_sessions_never_give_a_daily_low_dose_provider_a_session_total(cli, catalog):
+    dune = rows_of(cli, "--sessions", "10", "--sort", "total")["dune"]
+    assert (dune["total"], dune["per_session"], dune["due_at_signup"]) == (None, None, None)
+    assert dune["comparable"] is False and dune["modality"] == "daily-low-dose"
+    assert dune["reason"].startswith("Dune Telehealth sells daily-low-dose treatment by the month")
+    assert dune["monthly_cost"] == "120.00"
+    assert "| $120.00/mo not sessions: no total |" in cells(catalog, sessions=10)["dune"]
+    out = table(cli, "compare", "--sessions", "10")
+    assert "no session total and no rank (use --months)" in out
+
+
+def test_sessions_price_only_standard_dose_plans_of_a_mixed_provider():
+    mixed = provider_data(
+        plans=[
+            plan_data("visit", 1, "any", "300"),
+            {**plan_data("daily", 30, "any", "90"), "billing": "monthly", "modality": "daily-low-dose"},
+        ]
+    )
+    [row] = compare(catalog_of(mixed), CompareQuery(sessions=10), today=TODAY).rows
+    assert row.total == D("3000") and row.modality == "sessions"  # never 30 daily doses for $90
+    assert {p.plan.id for p in row.cost.purchases} == {"visit"}
+
+
+def test_months_price_every_modality_from_the_start(cli):
+    rows = rows_of(cli, "--months", "3", "--start", "2026-11-21", "--sort", "total")
+    dune, alder = rows["dune"], rows["alder"]
+    assert (dune["months"], dune["total"], dune["modality"]) == (3, "360.00", "daily-low-dose")
+    assert dune["sessions_requested"] is None  # doses, not sessions
+    assert (alder["months"], alder["sessions_requested"], alder["total"]) == (3, 14, "2280.00")
+    assert list(rows)[0] == "dune"  # ranked, since months compare like with like
+    out = table(cli, "compare", "--months", "3", "--start", "2026-11-21")
+    assert "first 3 months, new client" in out and "90 doses" in out and "14 sessions" in out
+    assert "First 3 month(s) of care from 2026-11-21" in out
+
+
+def test_months_follow_the_pace(cli):
+    alder = rows_of(cli, "--months", "3", "--start", "2026-11-21", "--pace", "2")["alder"]
+    assert alder["sessions_requested"] == 27
+
+
+def test_price_months_counts_sessions_in_the_window(catalog):
+    alder = catalog.find("alder")
+    query = CostQuery(sessions=1, start=TODAY, route="tablet")
+    assert price_months(alder, query, 1, today=TODAY).sessions_requested == 5  # 31 days: days 0..28
+    assert price_months(catalog.find("dune"), query, 2, today=TODAY).sessions_requested == 60
+
+
+@pytest.mark.parametrize(
+    ("args", "mentions"),
+    [
+        (["--sessions", "6", "--months", "3"], "--sessions and --months"),
+        (["--months", "0"], "--months"),
+        (["--months", "121"], "--months"),
+        (["--max-age", "-1"], "--max-age"),
+        (["--start", "tomorrow"], "--start"),
+        (["--pace", "0"], "--pace"),
+    ],
+)
+def test_bad_months_options_are_usage_errors(cli, args, mentions):
+    assert mentions in assert_one_error_line(cli("compare", *args), 2)
+
+
+def test_sessions_and_months_together_are_refused_by_the_core(catalog):
+    with pytest.raises(ValueError, match="sessions or of months"):
+        compare(catalog, CompareQuery(sessions=6, months=3), today=TODAY)
+
+
+@pytest.mark.parametrize("key", ["total-low", "total-high"])
+def test_all_in_sort_keys(cli, key):
+    rows = list(rows_of(cli, "--sessions", "10", "--sort", key).values())
+    field = key.replace("-", "_")
+    known = [D(r[field]) for r in rows if r[field] is not None]
+    assert known == sorted(known) and len(known) == 4
+    assert all(r[field] is None for r in rows[len(known) :])
+
+
+def test_all_in_fields_are_in_every_record(cli):
+    for r in rows_of(cli, "--sessions", "10").values():
+        for key in ("charges", "unpriced", "total_low", "total_high", "per_covered_session", "stale"):
+            assert key in r
+        if r["total"] is not None and r["provider"] == "alder":
+            assert r["total_low"] == r["total_high"] == r["total"]  # nothing estimated
+            assert r["per_covered_session"] == "180.00"
+
+
+# --------------------------------------------------------------- due at sign-up
+
+
+def test_due_at_signup_is_shown_per_plan_without_a_course(cli):
+    out = table(cli, "compare")
+    # alder's 4-session plan starts at $440, its 10-session plan at $360: each beside its plan
+    assert "4: $880.00 $440.00" in out and "10: $1,800.00 $360.00" in out
+    assert "Due at sign-up: the first payment of each plan listed; the total is the cheapest plan's" in out
+
+
+# --------------------------------------------------------------- routes
+
+
+def test_standard_route_for_a_returning_client_with_the_others_noted(cli, catalog):
+    alder = rows_of(cli, "--returning")["alder"]
+    assert [p["plan"] for p in alder["plans"]] == ["returning-4-tablet", "returning-10-tablet"]
+    assert (alder["route"], alder["other_routes"]) == ("tablet", {"injection": "600.00"})
+    assert (
+        "4: $640.00 10: $1,400.00 also injection: from $600.00 |" in cells(catalog, returning=True)["alder"]
+    )
+
+
+def test_standard_route_course_with_the_other_route_priced(cli, catalog):
+    alder = rows_of(cli, "--returning", "--sessions", "10")["alder"]
+    assert (alder["total"], alder["other_routes"]) == ("1400.00", {"injection": "1300.00"})
+    assert "also injection: $1,300.00 |" in cells(catalog, returning=True, sessions=10)["alder"]
+    assert "standard route" in table(cli, "compare", "--returning", "--sessions", "10")
+
+
+def test_a_provider_without_the_route_asked_for_is_hidden_with_the_reason(cli):
+    rows = rows_of(cli, "--route", "injection")
+    assert "alder" in rows and "birch" not in rows and "cedar" not in rows  # birch: tablets; cedar: troches
+    assert rows["alder"]["route"] == "injection" and rows["alder"]["other_routes"] == {}
+    assert "hidden (no injection route: birch, cedar, dune, fern, gale)" in table(
+        cli, "compare", "--route", "injection"
+    )
+
+
+# --------------------------------------------------------------- stale and dates
+
+
+def test_stale_when_a_price_used_is_older_than_max_age(cli, catalog):
+    rows = rows_of(cli, "--sessions", "6")
+    assert rows["birch"]["stale"] is True and rows["birch"]["prices_oldest"] == "2025-06-13"
+    assert rows["fern"]["stale"] is False and rows["elm"]["stale"] is None
+    assert rows_of(cli, "--sessions", "6", "--max-age", "600")["birch"]["stale"] is False
+    out = table(cli, "compare", "--sessions", "6")
+    assert "stale prices: one used is more than 365 days older than 2026-11-21" in out
+    assert cells(catalog, sessions=6)["birch"].startswith("Birch Clinic data 2026-05-05 stale prices |")
+    assert "stale" not in cells(catalog, sessions=6)["fern"]
+
+
+def test_caption_names_the_price_dates_not_today(cli):
+    out = table(cli, "compare", "--sessions", "6", "--max-age", "999")
+    assert "Prices used dated 2025-06-13 to 2026-08-14" in out
+    assert "2026-11-21" not in out and "Prices as of" not in out
+
+
+def test_providers_show_the_oldest_price_in_force(cli):
+    result = cli("providers", "--format", "json")
+    got = {r["id"]: (r["as_of"], r["oldest_price_as_of"]) for r in result.json()}
+    assert got["birch"] == ("2026-05-05", "2025-06-13")
+    assert got["alder"] == ("2026-08-14", "2026-08-14")
+    assert got["elm"][1] is None
+    assert "Oldest price" in table(cli, "providers")
+
+
+# --------------------------------------------------------------- small truths
+
+
+def test_eligibility_says_none_with_its_source(catalog):
+    from ketacalc.eligibility import serving
+    from ketacalc.reports.states import EligibilityReport
+
+    report = EligibilityReport("TX", serving(catalog, "TX", TODAY))
+    insurers = {row[0]: flat(row[2]) for row in report.table().rows}
+    assert insurers["Alder Health"] == "none (review-2025, 2025-06-13)"
+    assert insurers["Elm Wellness"] == "—"  # nothing published: a dash, not "none"
+    assert insurers["Birch Clinic"].startswith("Aetna, ")
+
+
+def test_compare_hsa_fsa_disputed_in_json_and_table(cli):
+    cedar = rows_of(cli)["cedar"]
+    assert cedar["hsa_fsa"] == "disputed"
+    assert [(o["value"], o["source"], o["as_of"]) for o in cedar["hsa_fsa_observations"]] == [
+        ("yes", "review-2025", "2025-06-13"),
+        ("no", "compare-2026", "2026-05-05"),
+    ]
+    assert rows_of(cli)["birch"]["hsa_fsa_observations"] == []
+    out = table(cli, "compare")
+    assert "HSA/FSA: disputed" in out
+    assert (
+        "Cedar Care HSA/FSA disputed: yes (review-2025, 2025-06-13) vs no (compare-2026, 2026-05-05)" in out
+    )
+
+
+def test_show_marks_disputed_facts_and_never_calls_notes_older(cli, catalog):
+    out = table(cli, "show", "cedar")
+    assert out.count("HSA/FSA (disputed)") == 2 and "HSA/FSA (older)" not in out
+    [record] = ShowReport(catalog, catalog.find("cedar"), TODAY).records()
+    assert record["disputed"] == ["hsa_fsa"]
+    notes = provider_data(
+        notes=[
+            {"value": "First note.", "source": "site", "as_of": "2025-01-01"},
+            {"value": "Second note.", "source": "review", "as_of": "2026-01-01"},
+        ],
+        cost_notes=[{"value": "Old cost note.", "source": "press", "as_of": "2024-01-01"}],
+        status=[
+            {"value": "operating", "source": "press", "as_of": "2024-01-01"},
+            {"value": "operating", "source": "site", "as_of": "2026-01-01"},
+        ],
+    )
+    cat = catalog_of(notes)
+    report = ShowReport(cat, cat.find("acme"), TODAY)
+    labels = [row[0] for row in report.table().rows]
+    assert labels.count("Note") == 2 and "Cost note" in labels and "Note (older)" not in labels
+    assert labels.count("Status (older)") == 1  # superseded by a newer status: older
+    [record] = report.records()
+    assert all(n["current"] for n in record["notes"] + record["cost_notes"])
+
+
+def test_show_lists_quotes_and_charges():
+    plan = plan_data("course", 8, "any", "1098", installments={"count": 3, "amount": "366"})
+    plan["prices"].append({"source": "review", "as_of": "2026-05-05", "price": "998", "kind": "pay_in_full"})
+    charges = [
+        {"id": "consult", "kind": "consult", "description": "Consultation", "per": "course",
+         "amount": "100", "source": "site", "as_of": "2026-01-10"},
+        {"id": "meds", "kind": "medication", "description": "Pharmacy", "per": "30-days",
+         "low": "50", "high": "150", "source": "site", "as_of": "2026-01-10"},
+        {"id": "no-show", "kind": "fee", "description": "No-show", "per": "event", "required": False,
+         "amount": "75", "source": "site"},
+    ]  # fmt: skip
+    cat = catalog_of(provider_data(plans=[plan], charges=charges))
+    report = ShowReport(cat, cat.find("acme"), TODAY)
+    [record] = report.records()
+    assert [(q["price"], q["kind"]) for q in record["plans"][0]["quotes"]] == [("998.00", "pay_in_full")]
+    assert [(c["kind"], c["amount"], c["low"], c["high"], c["required"]) for c in record["charges"]] == [
+        ("consult", "100.00", None, None, True),
+        ("medication", None, "50.00", "150.00", True),
+        ("fee", "75.00", None, None, False),
+    ]
+    sections = dict(report.table().sections)
+    plans = flat(" ".join(" ".join(r) for r in sections["Plans and dated prices"].rows))
+    assert "(pay-in-full quote: a note, never the price charged)" in plans
+    charged = flat(" ".join(" ".join(r) for r in sections["Charges besides the plans"].rows))
+    assert "$50.00–$150.00 per 30-days" in charged and "optional or on an event" in charged
+
+
+# --------------------------------------------------------------- helpers of the report
+
+
+class _Item:
+    def __init__(self, **fields: object) -> None:
+        self.__dict__.update(fields)
+
+
+def test_item_record_serialises_any_charge_line_item():
+    assert item_record("Medication, no figure") == {"description": "Medication, no figure"}
+    record = item_record(_Item(kind="medication", low=D("100"), high=D("300"), as_of=TODAY, per="30-days"))
+    assert record == {"kind": "medication", "low": "100.00", "high": "300.00", "as_of": "2026-11-21",
+                      "per": "30-days"}  # fmt: skip
+
+
+def test_estimate_is_shown_beside_the_total(catalog):
+    result = compare(catalog, CompareQuery(sessions=6), today=TODAY)
+    [row] = [r for r in result.rows if r.provider.id == "fern"]
+    assert estimate_text(row) == []  # nothing estimated
+
+    class Estimated:
+        total, total_low, total_high = D("2786"), D("2886"), D("3086")
+        charges = (_Item(kind="medication", low=D("50"), high=D("150"), amount=None),)
+
+    fake = row.__class__(**{**{f: getattr(row, f) for f in row.__slots__}, "cost": Estimated()})
+    assert estimate_text(fake) == ["+ medication est.", "$100.00–$300.00"]
+    assert CompareReport  # the report renders this cell beside the total
