@@ -140,7 +140,8 @@ class ProviderPricer:
                 "price it for the other kind of client" if offers else "",
             )
         if self.no_price is not None:
-            self.notes.append(str(self.no_price.message) + ".")
+            fix = self.no_price.fix
+            self.notes.append(self.no_price.message + (f" ({fix})." if fix else "."))
         self._check_discount()
         # the optimiser sees what is really charged, so discounts can change which plans win
         self.optimiser = Optimiser(
