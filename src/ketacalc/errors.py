@@ -69,8 +69,9 @@ class ScheduleOutOfRange(UsageProblem):
 class NoPrice(KetacalcError):
     """A course that cannot be priced: no price on the date, or none for the client."""
 
-    def __init__(self, provider: str, message: str, fix: str = "") -> None:
+    def __init__(self, provider: str, message: str, fix: str = "", first_price: str | None = None) -> None:
         self.provider = provider
+        self.first_price = first_price  # YYYY-MM-DD of its first price, when it is the date that is too early
         super().__init__(message, fix)
 
 

@@ -174,7 +174,10 @@ class ProviderPricer:
             return RouteNotOffered(name, self.route, routes)
         dates = [o.as_of for p in self.provider.plans for o in p.prices]
         fix = f"price it on or after {min(dates).isoformat()}, its first dated price" if dates else ""
-        return NoPrice(name, f"No {name} price was observed on or before {self.as_of.isoformat()}", fix)
+        first = min(dates).isoformat() if dates else None
+        return NoPrice(
+            name, f"No {name} price was observed on or before {self.as_of.isoformat()}", fix, first
+        )
 
     def _check_discount(self) -> None:
         discount = self.query.discount
@@ -251,22 +254,7 @@ class ProviderPricer:
             )  # fmt: skip
         offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
         runs = self._runs(offers, query, notes)
-        plan_lines = tuple(
-            ChargeLine(
-                "plan",
-                r.offer.plan.id,
-                r.offer.plan.name,
-                "purchase",
-                r.count,
-                r.offer.obs.source,
-                r.offer.obs.as_of,
-                each=r.charged,
-                note=r.offer.obs.note,
-                price_kind=r.offer.obs.kind,
-                ends=r.offer.obs.ends,
-            )  # fmt: skip
-            for r in runs
-        )
+        plan_lines = _plan_lines(runs)
         charge_lines = self.charges.lines(span)
         used_notes = price_notes(runs, charge_lines)
         for line in charge_lines:
@@ -403,6 +391,36 @@ class ProviderPricer:
             f"Priced on {self.route}, {self.provider.name}'s standard route{where}; the route is your "
             f"choice. For the same {unit}: {', '.join(costs)}."
         ]
+
+
+def _plan_lines(runs: tuple[Run, ...]) -> tuple[ChargeLine, ...]:
+    """One line per run of identical purchases (same plan, price and charge), counted:
+    a new client's first visit and the returning visits after it are one line."""
+    lines: list[ChargeLine] = []
+    for r in runs:
+        obs = r.offer.obs
+        last = lines[-1] if lines else None
+        if last is not None and (last.id, last.each, last.source, last.as_of) == (
+            r.offer.plan.id, r.charged, obs.source, obs.as_of,
+        ):  # fmt: skip
+            lines[-1] = last._replace(count=last.count + r.count)
+            continue
+        lines.append(
+            ChargeLine(
+                "plan",
+                r.offer.plan.id,
+                r.offer.plan.name,
+                "purchase",
+                r.count,
+                obs.source,
+                obs.as_of,
+                each=r.charged,
+                note=obs.note,
+                price_kind=obs.kind,
+                ends=obs.ends,
+            )  # fmt: skip
+        )
+    return tuple(lines)
 
 
 def _spread(count: int, amount: Decimal, reduction: Decimal) -> list[tuple[Decimal, int]]:
