@@ -280,7 +280,7 @@ class CostReport(Report):
         if len(rows) == 1:
             return _single(first)
         months = first.months is not None
-        return TableView(
+        view = TableView(
             columns=[
                 Column(
                     "Months" if months else ("Doses" if first.modality == "daily-low-dose" else "Sessions"),
@@ -289,14 +289,19 @@ class CostReport(Report):
                 Column("Covered", number=True),
                 Column("Total", number=True),
                 Column("Per session", number=True),
-                Column("Per covered session", number=True),
-                Column("Due at sign-up", number=True),
+                Column("Per covered", number=True),
+                Column("At sign-up", number=True),
                 Column("Purchases"),
             ],
             rows=rows,
             title=f"{first.provider.name}: cost for a {first.client} client (prices as of {first.as_of})",
             caption=_caption(results),
         )
+        if all(row[3] == row[4] for row in rows):  # per session covered: only where it differs
+            del view.columns[4]
+            for row in rows:
+                del row[4]
+        return view
 
 
 def _single(r: CostResult) -> TableView:
