@@ -320,3 +320,78 @@ def test_a_long_range_is_summarised_without_listing_every_purchase(catalog):
 def test_ten_thousand_sessions_as_csv(cli):
     rows = parse_output("csv", cli("cost", "fern", "-n", "1-10000", "-f", "csv").stdout)
     assert len(rows) == 10_000 and rows[-1]["purchases"] == "visit x10000 (350.00)"
+
+
+# --------------------------------------------------------------- charges of every kind
+
+
+def test_recurring_charges_are_counted_and_scheduled():
+    extras = [
+        {"id": "fee", "kind": "fee", "description": "Session fee", "per": "session", "amount": "10",
+         "source": "site", "as_of": "2026-01-10"},
+        {"id": "club", "kind": "membership", "description": "Membership", "per": "month", "amount": "20",
+         "source": "site", "as_of": "2026-01-10"},
+        {"id": "kit", "kind": "medication", "description": "Kit", "per": "30-days", "amount": "5",
+         "price_kind": "starting", "source": "site", "as_of": "2026-01-10"},
+        {"id": "coach", "kind": "fee", "description": "Coaching", "per": "hour", "amount": "50",
+         "source": "site", "as_of": "2026-01-10"},
+    ]  # fmt: skip
+    [acme] = catalog_of({**ACME, "charges": ACME["charges"] + extras}).providers
+    r = acme_cost(acme, 6)  # 36 days: 6 session fees, 2 months, 2 kits
+    counts = {line.id: (line.count, line.amount) for line in r.charges if line.kind != "plan"}
+    assert (
+        counts["fee"] == (6, D("60.00"))
+        and counts["club"] == (2, D("40.00"))
+        and counts["kit"] == (2, D("10.00"))
+    )
+    assert r.total == D("860.00")  # 600 + 150 + 60 + 40 + 10
+    assert sum((p.amount for p in r.schedule), D(0)) == r.total
+    fee_days = [p.due for p in r.schedule if p.plan == "fee"]
+    assert fee_days == [START + timedelta(days=7 * k) for k in range(6)]
+    assert [p.due for p in r.schedule if p.plan == "club"] == [START, date(2026, 7, 1)]
+    assert [p.due for p in r.schedule if p.plan == "kit"] == [START, START + timedelta(days=30)]
+    assert r.last_due == r.schedule[-1].due
+    assert "Kit: a 'from' price; it may cost more." in r.price_notes
+    assert any("Coaching (fee) is required but charged per hour" in n for n in r.notes)
+    months = ProviderPricer(acme, CostQuery(sessions=1, as_of=START, start=START), TODAY).price_months(3)
+    assert [line.count for line in months.charges if line.id == "club"] == [3]
+
+
+def test_a_pay_in_full_quote_that_differs_from_the_discount_is_noted():
+    plan = {
+        "id": "course", "name": "Course", "sessions": 8, "client": "any",
+        "prices": [
+            {"source": "site", "as_of": "2026-01-10", "price": "1000", "pay_in_full_discount": "100",
+             "installments": {"count": 2, "amount": "500"}},
+            {"source": "review", "as_of": "2026-01-11", "price": "850", "kind": "pay_in_full"},
+        ],
+    }  # fmt: skip
+    [acme] = catalog_of(provider_data(plans=[plan])).providers
+    r = price(acme, CostQuery(sessions=8, pay_in_full=True), today=TODAY)
+    assert r.total == D("900.00")
+    assert any("A source gives $850.00 as the pay-in-full price of Course" in n for n in r.notes)
+
+
+def test_months_past_the_calendar_and_monthly_plans_that_cannot_go_on():
+    from ketacalc.errors import ScheduleOutOfRange
+
+    [acme] = catalog_of(ACME).providers
+    with pytest.raises(ScheduleOutOfRange):
+        price_months(acme, CostQuery(sessions=1, start=date(9999, 12, 1)), 2, today=TODAY)
+    monthly = {
+        "id": "month", "name": "A month", "sessions": 30, "client": "new", "billing": "monthly",
+        "modality": "daily-low-dose", "prices": [{"source": "site", "as_of": "2026-01-10", "price": "100"}],
+    }  # fmt: skip
+    later = {**monthly, "id": "later", "client": "returning", "billing": "one-time", "modality": "sessions"}
+    [club] = catalog_of(provider_data(plans=[monthly, later])).providers
+    pricer = ProviderPricer(club, CostQuery(sessions=1), TODAY)
+    assert pricer.price_months(1).total == D("100.00")
+    two = pricer.price_months(2)
+    assert two.total is None and "do not cover 2 months for a new client" in two.no_price.message
+
+
+def test_another_route_a_discount_does_not_fit_has_no_price_in_the_note(catalog):
+    # returning plans today: tablets $640 and $1,400, injections $600 and $1,300
+    r = price(catalog.find("alder"), CostQuery(sessions=4, returning=True, discount=D("620")), today=TODAY)
+    assert r.total == D("20.00")
+    assert any("injection has no price" in n for n in r.notes)

@@ -250,7 +250,7 @@ class ProviderPricer:
             return CostResult(
                 self.provider, query, self.as_of, self.start, sessions, notes=tuple(notes), months=months,
                 unpriced=unpriced, optional=optional, route=self.route, modality=modality,
-                availability=self.availability, no_price=self.no_price or self._nothing_covers(sessions),
+                availability=self.availability, no_price=self.no_price or self._nothing_covers(months or sessions),
             )  # fmt: skip
         offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
         runs = self._runs(offers, query, notes)
@@ -282,9 +282,12 @@ class ProviderPricer:
             result.notes += tuple(self._route_notes(result, runs))
         return result
 
-    def _nothing_covers(self, sessions: int) -> NoPrice:
+    def _nothing_covers(self, months: int) -> NoPrice:
+        """Monthly plans a new client can start with, but none to go on with."""
         name = self.provider.name
-        return NoPrice(name, f"No combination of {name}'s plans covers {sessions} sessions", "")
+        return NoPrice(
+            name, f"{name}'s monthly plans do not cover {months} months for a {self.query.client} client"
+        )
 
     def _modality(self) -> str | None:
         kinds = {o.plan.modality for o in self.offers} or {p.modality for p in self.provider.plans}
