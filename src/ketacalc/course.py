@@ -7,11 +7,12 @@ or 10,000; ``purchases`` and ``schedule`` are listed one by one only when asked.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from ketacalc.catalog import Plan, PriceObs, Provider
+from ketacalc.catalog import Plan, PriceObs, Provider, newest
 from ketacalc.charges import ChargeLine, due, dues
 from ketacalc.errors import ScheduleOutOfRange
 from ketacalc.money import ZERO
@@ -252,3 +253,60 @@ class CostResult:
             payments.sort(key=lambda p: p.due)
             self._schedule = tuple(payments)
         return self._schedule
+
+
+# --------------------------------------------------------------- building a course
+
+
+def charged_price(observations: Sequence[PriceObs], as_of: date) -> PriceObs | None:
+    """The price charged on ``as_of``: the newest regular or promo observation,
+    leaving out a promo past its end date."""
+    return newest((o for o in observations if o.kind != "promo" or o.ends is None or o.ends >= as_of), as_of)
+
+
+def price_of(plan: Plan, as_of: date, insured: bool) -> tuple[PriceObs | None, bool]:
+    if insured:
+        obs = charged_price(plan.insurance_prices, as_of)
+        if obs is not None:
+            return obs, True
+    return charged_price(plan.prices, as_of), False
+
+
+def plan_lines(runs: tuple[Run, ...]) -> tuple[ChargeLine, ...]:
+    """One line per run of identical purchases (same plan, price and charge), counted:
+    a new client's first visit and the returning visits after it are one line."""
+    lines: list[ChargeLine] = []
+    for r in runs:
+        obs = r.offer.obs
+        last = lines[-1] if lines else None
+        if last is not None and (last.id, last.each, last.source, last.as_of) == (
+            r.offer.plan.id, r.charged, obs.source, obs.as_of,
+        ):  # fmt: skip
+            lines[-1] = last._replace(count=last.count + r.count)
+            continue
+        lines.append(
+            ChargeLine(
+                "plan",
+                r.offer.plan.id,
+                r.offer.plan.name,
+                "purchase",
+                r.count,
+                obs.source,
+                obs.as_of,
+                each=r.charged,
+                note=obs.note,
+                price_kind=obs.kind,
+                ends=obs.ends,
+            )  # fmt: skip
+        )
+    return tuple(lines)
+
+
+def spread(count: int, amount: Decimal, reduction: Decimal) -> list[tuple[Decimal, int]]:
+    """Installments, with ``reduction`` taken off the earliest ones (never below zero)."""
+    payments = []
+    for month in range(count):
+        take = min(reduction, amount)
+        reduction -= take
+        payments.append((amount - take, month))
+    return payments

@@ -27,7 +27,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ketacalc.catalog import Charge, Plan, PriceObs, Provider, newest
+from ketacalc.catalog import Charge, Provider, newest
 from ketacalc.charges import ChargeLine, Charges, Span, unpriced_reason
 from ketacalc.course import (
     DEFAULT_MAX_AGE,
@@ -38,6 +38,9 @@ from ketacalc.course import (
     Payment,
     Purchase,
     Run,
+    plan_lines,
+    price_of,
+    spread,
 )
 from ketacalc.errors import InvalidInput, KetacalcError, NoPrice, RouteNotOffered, ScheduleOutOfRange
 from ketacalc.money import ZERO
@@ -63,20 +66,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------- pricing a provider
-
-
-def charged_price(observations: Sequence[PriceObs], as_of: date) -> PriceObs | None:
-    """The price charged on ``as_of``: the newest regular or promo observation,
-    leaving out a promo past its end date."""
-    return newest((o for o in observations if o.kind != "promo" or o.ends is None or o.ends >= as_of), as_of)
-
-
-def _price_of(plan: Plan, as_of: date, insured: bool) -> tuple[PriceObs | None, bool]:
-    if insured:
-        obs = charged_price(plan.insurance_prices, as_of)
-        if obs is not None:
-            return obs, True
-    return charged_price(plan.prices, as_of), False
 
 
 class ProviderPricer:
@@ -113,7 +102,7 @@ class ProviderPricer:
             self.route = None
         offers: list[Offer] = []
         for plan in plans:
-            obs, plan_insured = _price_of(plan, self.as_of, insured)
+            obs, plan_insured = price_of(plan, self.as_of, insured)
             if obs is not None:
                 offers.append(Offer(plan, obs, plan_insured, query.pay_in_full))
         if insured and any(not o.insured for o in offers):
@@ -254,7 +243,7 @@ class ProviderPricer:
             )  # fmt: skip
         offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
         runs = self._runs(offers, query, notes)
-        plan_lines = _plan_lines(runs)
+        bought = plan_lines(runs)
         charge_lines = self.charges.lines(span)
         used_notes = price_notes(runs, charge_lines)
         for line in charge_lines:
@@ -274,7 +263,7 @@ class ProviderPricer:
             (f.value, None) for f in self.provider.cost_notes if f.as_of is None or f.as_of <= self.as_of
         )
         result = CostResult(
-            self.provider, query, self.as_of, self.start, sessions, runs, plan_lines + charge_lines,
+            self.provider, query, self.as_of, self.start, sessions, runs, bought + charge_lines,
             tuple(notes), months=months, unpriced=unpriced, optional=optional, price_notes=used_notes,
             route=self.route, modality=modality, availability=self.availability,
         )  # fmt: skip
@@ -363,7 +352,7 @@ class ProviderPricer:
                     f"No installment plan is published for {plan.name}; it is shown as one payment at purchase."
                 ] = None
             return [(charged, 0)], assumed
-        return _spread(obs.installments.count, obs.installments.amount, obs.price - charged), False
+        return spread(obs.installments.count, obs.installments.amount, obs.price - charged), False
 
     def _route_notes(self, priced: CostResult, runs: tuple[Run, ...]) -> list[str]:
         """What each other route would cost for the same course: the route is the person's
@@ -394,46 +383,6 @@ class ProviderPricer:
             f"Priced on {self.route}, {self.provider.name}'s standard route{where}; the route is your "
             f"choice. For the same {unit}: {', '.join(costs)}."
         ]
-
-
-def _plan_lines(runs: tuple[Run, ...]) -> tuple[ChargeLine, ...]:
-    """One line per run of identical purchases (same plan, price and charge), counted:
-    a new client's first visit and the returning visits after it are one line."""
-    lines: list[ChargeLine] = []
-    for r in runs:
-        obs = r.offer.obs
-        last = lines[-1] if lines else None
-        if last is not None and (last.id, last.each, last.source, last.as_of) == (
-            r.offer.plan.id, r.charged, obs.source, obs.as_of,
-        ):  # fmt: skip
-            lines[-1] = last._replace(count=last.count + r.count)
-            continue
-        lines.append(
-            ChargeLine(
-                "plan",
-                r.offer.plan.id,
-                r.offer.plan.name,
-                "purchase",
-                r.count,
-                obs.source,
-                obs.as_of,
-                each=r.charged,
-                note=obs.note,
-                price_kind=obs.kind,
-                ends=obs.ends,
-            )  # fmt: skip
-        )
-    return tuple(lines)
-
-
-def _spread(count: int, amount: Decimal, reduction: Decimal) -> list[tuple[Decimal, int]]:
-    """Installments, with ``reduction`` taken off the earliest ones (never below zero)."""
-    payments = []
-    for month in range(count):
-        take = min(reduction, amount)
-        reduction -= take
-        payments.append((amount - take, month))
-    return payments
 
 
 # --------------------------------------------------------------- entry points

@@ -212,22 +212,15 @@ def cost(
     ] = "365",
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The cheapest way to buy N sessions (or M months), all in: consultations, fees and
-    estimated medication, the payment schedule and the cost per session.
-
-    One N writes the full record; a list or a range writes one summary per N."""
+    """The cheapest way to buy N sessions (or M months), all in, with the payment schedule."""
     from ketacalc import inputs
     from ketacalc.eligibility import AVAILABLE, resolve_insurer
     from ketacalc.pricing import CostQuery, ProviderPricer, require_price
     from ketacalc.reports.cost import CostReport
 
     if (sessions is None) == (months is None):
-        raise UsageProblem(
-            "cost needs --sessions or --months, not both"
-            if sessions is not None
-            else "cost needs --sessions",
-            "give --sessions N (e.g. 18) or --months M (e.g. 3)",
-        )
+        both = "not both" if sessions is not None else "one of them"
+        raise UsageProblem(f"cost needs --sessions or --months, {both}", "give --sessions 18 or --months 3")
     counts = inputs.parse_sessions(sessions) if sessions is not None else inputs.parse_months(months or "")
     code = inputs.parse_state(state) if state is not None else None
     inputs.check_insurer_state(insurer, code)
