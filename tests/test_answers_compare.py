@@ -17,8 +17,8 @@ from decimal import Decimal
 import pytest
 
 from conftest import TODAY, assert_one_error_line, catalog_of, flat, plan_data, provider_data
-from ketacalc.compare import CompareQuery, compare, price_months
-from ketacalc.pricing import CostQuery
+from ketacalc.compare import CompareQuery, compare
+from ketacalc.pricing import CostQuery, price_months
 from ketacalc.reports.compare import CompareReport, estimate_text, item_record
 from ketacalc.reports.show import ShowReport
 

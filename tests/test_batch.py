@@ -82,7 +82,6 @@ SCENARIOS = [
     {"provider": "Cedar Care", "sessions": 3},
     {"provider": "dune", "sessions": 31, "state": "texas"},
     {"provider": "fern", "sessions": 5, "start": "2027-01-31"},
-    {"provider": "elm", "sessions": 6},
     {"provider": "alder", "sessions": 10000},
 ]
 

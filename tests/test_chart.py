@@ -53,9 +53,10 @@ def test_points_as_csv_one_row_per_provider_and_n(cli):
     assert result.exit_code == 0, result.stderr
     rows = parse_output("csv", result.stdout)
     assert list(rows[0]) == ["provider", "name", "unit", "n", "total", "currency"]
+    # pay-per-visit: visits at $120 and the $50 consultation
     assert [(r["provider"], r["n"], r["total"]) for r in rows] == [
         ("mindbloom", "5", "1290.00"), ("mindbloom", "6", "1290.00"), ("mindbloom", "7", "2364.00"),
-        ("pay-per-visit", "5", "720.00"), ("pay-per-visit", "6", "840.00"), ("pay-per-visit", "7", "960.00"),
+        ("pay-per-visit", "5", "770.00"), ("pay-per-visit", "6", "890.00"), ("pay-per-visit", "7", "1010.00"),
     ]  # fmt: skip
 
 

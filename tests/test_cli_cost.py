@@ -175,7 +175,8 @@ def test_discount_through_the_cli(cli):
     record = review_cost(cli, "alder", "14", "--discount", "$100").json()
     assert record["total"] == "2000.00"
     assert [p["charged"] for p in record["purchases"]] == ["700.00", "1300.00"]
-    assert review_cost(cli, "birch", "6", "--discount", "5000").json()["total"] == "0.00"
+    line = assert_one_error_line(review_cost(cli, "birch", "6", "--discount", "5000"), 2)
+    assert line.startswith("Error: --discount $5,000.00 is not below the price of the first purchase")
 
 
 def test_start_and_pace_through_the_cli(cli):
@@ -196,17 +197,11 @@ def test_route_through_the_cli(cli):
     assert record["total"] == "2280.00"  # today: $880 + $1,400
 
 
-def test_unpriced_provider_is_null_never_zero(cli):
-    result = cli("cost", "elm", "--sessions", "6", "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    record = result.json()
-    assert (record["total"], record["per_session"], record["due_at_signup"]) == (None, None, None)
-    assert (record["purchases"], record["schedule"]) == ([], [])
-    assert record["notes"] == ["Elm Wellness publishes no prices; the cost is unknown."]
-    table = cli("cost", "Elm Wellness", "--sessions", "6")
-    assert table.exit_code == 0, table.stderr
-    assert "$0" not in table.stdout
-    assert "—" in table.stdout
+def test_a_provider_without_prices_is_refused_with_exit_1(cli):
+    for name in ("elm", "Elm Wellness"):
+        for fmt in ("json", "table"):
+            line = assert_one_error_line(cli("cost", name, "--sessions", "6", "--format", fmt), 1)
+            assert line == "Error: Elm Wellness publishes no prices; the cost is unknown"
 
 
 # --------------------------------------------------------------- bad input

@@ -87,8 +87,8 @@ def test_table_golden(cli, golden, name, columns):
 )
 def test_batch_golden(cli, golden, fmt, extra):
     result = cli("batch", "--format", fmt, *extra, input=BATCH_INPUT)
-    assert result.exit_code == 1  # two lines fail; the others are priced
-    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["line 6", "line 7"]
+    assert result.exit_code == 1  # three lines fail (elm has no price); the others are priced
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["line 5", "line 6", "line 7"]
     if fmt == "ndjson":
         lines = [json.loads(line) for line in result.stdout.splitlines()]
         assert [r["line"] for r in lines] == [1, 2, 3, 4, 5, 6, 7]

@@ -133,7 +133,11 @@ def test_a_provider_with_only_returning_plans_cannot_price_a_new_client():
     [acme] = catalog_of(provider_data(plans=[plan_data("refill", 3, "returning", "300")])).providers
     new = price(acme, CostQuery(sessions=3), today=TODAY)
     assert new.total is None
-    assert "Acme Ketamine lists no plan open to new clients." in new.notes
+    assert (
+        "Acme Ketamine lists no plan open to new clients (price it for the other kind of client)."
+        in new.notes
+    )
+    assert new.no_price is not None and "no plan open to new clients" in new.no_price.message
     returning = price(acme, CostQuery(sessions=3, returning=True), today=TODAY)
     assert returning.total == D("300.00")
     assert not any("open to" in n for n in returning.notes)
@@ -171,7 +175,8 @@ def test_leftover_sessions_are_reported(catalog):
     assert r.total == D("2000.00")
     assert [p.plan.id for p in r.purchases] == ["extended"]
     assert (r.sessions_covered, r.leftover_sessions) == (12, 4)
-    assert money_str(r.per_session) == "166.67"  # 2000 / 12, per session bought
+    assert money_str(r.per_session) == "250.00"  # 2000 / 8, per session asked for
+    assert money_str(r.per_covered_session) == "166.67"  # 2000 / 12, per session bought
 
 
 def test_price_many_matches_price_for_each_n(catalog):
@@ -286,7 +291,10 @@ def test_nothing_priced_before_the_first_observation(catalog):
     r = cost(catalog, "alder", 4, as_of=date(2025, 6, 12))
     assert (r.total, r.per_session) == (None, None)
     assert (r.purchases, r.schedule) == ((), ())
-    assert r.notes == ("No Alder Health price was observed on or before 2025-06-12.",)
+    assert r.notes == (
+        "No Alder Health price was observed on or before 2025-06-12 "
+        "(price it on or after 2025-06-13, its first dated price).",
+    )
 
 
 # --------------------------------------------------------------- per session
@@ -393,7 +401,7 @@ def test_alder_charges_the_first_installment_before_the_consultation(catalog):
 
 def test_cost_notes_come_with_every_cost(catalog):
     r = cost(catalog, "fern", 2, as_of=None)
-    assert r.total == D("700.00")  # 2 visits at $350
+    assert r.total == D("1050.00")  # 2 visits at $350, and the $350 consultation
     assert "Medication is billed separately by the pharmacy." in r.notes
 
 
@@ -518,37 +526,46 @@ def test_discount_with_installments_adds_up(catalog):
     assert schedule_sum(r) == r.total
 
 
-def test_discount_never_goes_below_zero(catalog):
-    r = cost(catalog, "birch", 6, discount=D("5000"))
-    assert r.total == D("0.00")
-    assert all(p.amount == 0 for p in r.schedule)
-    assert money_str(r.per_session) == "0.00"
+@pytest.mark.parametrize(
+    ("provider", "sessions", "discount", "cheapest"),
+    [
+        ("birch", 6, "5000", "$1,050.00"),  # starter $1,050 is the cheapest first purchase
+        ("cedar", 10, "1000", "$300.00"),  # intro $300, though the course would be bought
+        ("cedar", 4, "300", "$300.00"),  # equal to the price: nothing left to pay
+    ],
+)
+def test_a_discount_of_the_first_purchases_price_or_more_is_refused(
+    catalog, provider, sessions, discount, cheapest
+):
+    from ketacalc.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        cost(catalog, provider, sessions, discount=D(discount))
+    assert caught.value.field == "discount"
+    assert caught.value.message.startswith(f"discount ${D(discount):,.2f} is not below")
+    assert cheapest in caught.value.message and cheapest in caught.value.fix
 
 
-def test_discount_larger_than_the_first_purchase_leaves_later_purchases_alone(catalog):
-    # Cedar, 10 sessions, $1,000 off: the $650 course is free, the 2 single sessions are not
-    r = cost(catalog, "cedar", 10, discount=D("1000"))
-    assert [p.plan.id for p in r.purchases] == ["course", "single", "single"]
-    assert [p.charged for p in r.purchases] == [D("0.00"), D("79.00"), D("79.00")]
-    assert r.total == D("158.00")
-    assert schedule_sum(r) == r.total
+def test_a_discount_is_compared_with_what_is_charged_after_paying_in_full(catalog):
+    # $1,050 - $100 for paying in full leaves $950: $950 off is refused, $949.99 leaves a cent
+    from ketacalc.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        cost(catalog, "birch", 6, pay_in_full=True, discount=D("950"))
+    r = cost(catalog, "birch", 6, pay_in_full=True, discount=D("949.99"))
+    assert [p.amount for p in r.schedule] == [D("0.01")]
 
 
-def test_discount_with_pay_in_full_never_goes_below_zero(catalog):
-    # $1,050 - $100 for paying in full leaves $950; a $1,000 promo must stop at $0
-    r = cost(catalog, "birch", 6, pay_in_full=True, discount=D("1000"))
-    assert r.total == D("0.00")
-    assert [p.amount for p in r.schedule] == [D("0.00")]
-    assert r.due_at_signup == D("0.00")
-
-
-def test_discount_counts_when_choosing_the_cheapest_course(catalog):
-    # Cedar, 4 sessions, $640 off the first purchase:
-    #   intro (3) + 1 single: $300 - $300 + $79 = $79
-    #   course (8):           $650 - $640       = $10
-    r = cost(catalog, "cedar", 4, discount=D("640"))
-    assert r.total == D("10.00")
-    assert [p.plan.id for p in r.purchases] == ["course"]
+@pytest.mark.parametrize(
+    ("provider", "sessions", "discount"),
+    [("cedar", 4, "299.99"), ("cedar", 10, "299.99"), ("alder", 14, "799.99"), ("birch", 18, "1049.99")],
+)
+def test_a_discount_never_changes_which_plans_are_bought(catalog, provider, sessions, discount):
+    # below every first purchase's price, a promo lowers every course by the same amount
+    full = cost(catalog, provider, sessions)
+    off = cost(catalog, provider, sessions, discount=D(discount))
+    assert [p.plan.id for p in off.purchases] == [p.plan.id for p in full.purchases]
+    assert off.total == full.total - D(discount)
 
 
 # --------------------------------------------------------------- unknown stays unknown

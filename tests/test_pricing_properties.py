@@ -12,12 +12,14 @@ import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import REVIEW, TODAY, load_fixture
+from ketacalc.errors import InvalidInput
 from ketacalc.money import money_str
-from ketacalc.pricing import CostQuery, Optimiser, Option, add_months, price
+from ketacalc.pricing import CostQuery, Optimiser, Option, ProviderPricer, add_months, price
 
 # --------------------------------------------------------------- an independent brute force
 
@@ -234,7 +236,15 @@ def test_schedule_adds_up_for_real_providers(
         state=state,
         discount=discount,
     )
-    result = price(load_fixture().find(provider_id), query, today=TODAY)
+    provider = load_fixture().find(provider_id)
+    try:
+        result = price(provider, query, today=TODAY)
+    except InvalidInput as refused:
+        # a promo of the cheapest first purchase's price or more is refused, never a $0 purchase
+        assert refused.field == "discount"
+        first = ProviderPricer(provider, query._replace(discount=Decimal(0)), today=TODAY).first
+        assert discount >= min(o.charged for o in first)
+        return
     first_day = start or TODAY
 
     if result.total is None:
@@ -290,9 +300,15 @@ def test_schedule_adds_up_for_real_providers(
     cutoff = as_of or TODAY
     assert all(p.observation.as_of is None or p.observation.as_of <= cutoff for p in result.purchases)
 
-    # per-session: exact total / covered, shown rounded half-up to the cent
-    assert abs(result.per_session * covered - result.total) < Decimal("0.000001")
-    assert money_str(result.per_session) == _half_up_cents(result.total, covered)
+    # per covered session: exact total / covered, shown rounded half-up to the cent;
+    # per session: the total / the sessions asked for
+    assert abs(result.per_covered_session * covered - result.total) < Decimal("0.000001")
+    assert money_str(result.per_covered_session) == _half_up_cents(result.total, covered)
+    assert money_str(result.per_session) == _half_up_cents(result.total, n)
+    # the schedule is in date order and the summary fields say what it holds
+    dues = [p.due for p in result.schedule]
+    assert dues == sorted(dues)
+    assert (result.payments, result.first_due, result.last_due) == (len(dues), dues[0], dues[-1])
 
 
 @given(
@@ -309,6 +325,11 @@ def test_a_promo_never_takes_anything_below_zero(provider_id, n, returning, pay_
     base = CostQuery(sessions=n, returning=returning, as_of=REVIEW, start=REVIEW, pay_in_full=pay_in_full)
     provider = load_fixture().find(provider_id)
     without = price(provider, base, today=TODAY)
+    first = ProviderPricer(provider, base, today=TODAY).first
+    if first and discount >= min(o.charged for o in first):
+        with pytest.raises(InvalidInput):
+            price(provider, base._replace(discount=discount), today=TODAY)
+        return
     with_promo = price(provider, CostQuery(**{**_fields(base), "discount": discount}), today=TODAY)
     assert with_promo.total is not None and without.total is not None
     assert with_promo.total >= 0, f"total {with_promo.total}"
@@ -351,7 +372,9 @@ def test_the_lowest_total_wins_after_discounts(provider_id, n, returning, as_of,
     """Brute force over the provider's plans as a user pays them (pay-in-full discount on
     every purchase, the promo off the first, never below zero): no course is cheaper."""
     provider = load_fixture().find(provider_id)
-    offers = [(plan, obs) for plan in provider.plans if (obs := _newest_price(plan, as_of)) is not None]
+    # a provider whose plans differ by route is priced on its standard route
+    plans = provider.plans_for_route(provider.standard_route_id())
+    offers = [(plan, obs) for plan in plans if (obs := _newest_price(plan, as_of)) is not None]
     client = "returning" if returning else "new"
     later = [
         (_charged_cents(obs, pay_in_full), plan.sessions) for plan, obs in offers if plan.open_to("returning")
@@ -370,6 +393,14 @@ def test_the_lowest_total_wins_after_discounts(provider_id, n, returning, as_of,
         else [(max(0, cents - discount * 100), sessions) for cents, sessions in later]
     )
     expected = brute_force(first, later, n)
+    cheapest_first = min((_charged_cents(obs, pay_in_full) for plan, obs in first_plans or ()), default=None)
+    if returning:
+        cheapest_first = min((cents for cents, _ in later), default=None)
+    refused = discount and cheapest_first is not None and discount * 100 >= cheapest_first
+    cheapest_first = min((_charged_cents(obs, pay_in_full) for plan, obs in first_plans or ()), default=None)
+    if returning:
+        cheapest_first = min((cents for cents, _ in later), default=None)
+    refused = discount and cheapest_first is not None and discount * 100 >= cheapest_first
 
     query = CostQuery(
         sessions=n,
@@ -379,12 +410,17 @@ def test_the_lowest_total_wins_after_discounts(provider_id, n, returning, as_of,
         pay_in_full=pay_in_full,
         discount=Decimal(discount),
     )
+    if refused:
+        with pytest.raises(InvalidInput):
+            price(provider, query, today=TODAY)
+        return
     result = price(provider, query, today=TODAY)
     if expected is None:
         assert result.total is None
         return
     assert result.total is not None
-    assert int(result.total * 100) == expected[0], (
+    plans = sum((line.amount for line in result.charges if line.kind == "plan"), Decimal(0))
+    assert int(plans * 100) == expected[0], (
         f"charged {result.total} for {[p.plan.id for p in result.purchases]}; "
         f"a course costs {Decimal(expected[0]) / 100} ({-expected[1]} sessions, {expected[2]} purchases)"
     )

@@ -327,3 +327,72 @@ def test_better_u_hsa_fsa_is_disputed(cli):
         ("yes", "2025-06-13"),
         ("no", "2026-05-05"),
     ]
+
+
+# --------------------------------------------------------------- issue 8: answers a person can act on (today)
+
+
+def today_cost(cli, *args: str) -> dict:
+    result = cli("cost", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
+def test_isha_6_sessions_all_in(cli):
+    # 6 x $398 + the $398 consultation; medication $50-150 a 30-day supply, 2 supplies for 36 days
+    record = today_cost(cli, "isha-health", "--sessions", "6")
+    assert (record["total"], record["total_low"], record["total_high"]) == ("2786.00", "2886.00", "3086.00")
+    assert record["due_at_signup"] == "796.00"
+    table = " ".join(cli("cost", "isha-health", "--sessions", "6", env={"COLUMNS": "200"}).stdout.split())
+    assert "Total $2,786.00 + medication est. $100.00–$300.00" in table
+    assert "Session (pay per visit) × 6" in table
+
+
+def test_innerwell_8_is_the_installment_price_with_the_pay_in_full_quote_as_a_note(cli):
+    record = today_cost(cli, "innerwell", "--sessions", "8")
+    assert record["total"] == "1098.00"
+    assert [s["amount"] for s in record["schedule"] if s["kind"] == "plan"] == ["366.00"] * 3
+    assert any(
+        n.startswith(
+            "$998.00 is the pay-in-full price of Foundation Program (ketcare-compare-2026, 2026-05-05)"
+        )
+        for n in record["notes"]
+    )
+    assert today_cost(cli, "innerwell", "--sessions", "8", "--pay-in-full")["total"] == "998.00"
+
+
+def test_innerwell_1_session_per_session_and_per_covered_session(cli):
+    record = today_cost(cli, "innerwell", "--sessions", "1")
+    assert (record["per_session"], record["per_covered_session"]) == ("1098.00", "137.25")
+
+
+def test_mindbloom_6_returning_is_tablets_with_a_note_on_injections(cli):
+    record = today_cost(cli, "mindbloom", "--sessions", "6", "--returning")
+    assert (record["total"], record["route"]) == ("1074.00", "tablet")
+    assert any("injection $954.00" in n for n in record["notes"])
+
+
+def test_isha_in_new_york_warns(cli):
+    result = cli("cost", "isha-health", "--sessions", "4", "--state", "NY", "--format", "json")
+    assert result.exit_code == 0
+    assert result.json()["availability"] == "unavailable"
+    assert result.stderr.startswith("warning: Isha Health is unavailable in NY")
+
+
+def test_mindbloom_24_schedule_is_in_date_order(cli):
+    record = review_cost(cli, "mindbloom", "24")
+    dues = [s["due"] for s in record["schedule"]]
+    assert dues == sorted(dues) and record["last_due"] == dues[-1]
+    row = cli("cost", "mindbloom", "-n", "24", "--as-of", REVIEW, "--start", REVIEW, "-f", "csv").stdout
+    assert f",{dues[-1]}," in row.splitlines()[1]
+
+
+def test_joyous_is_priced_in_doses(cli):
+    assert today_cost(cli, "joyous", "--sessions", "30")["modality"] == "daily-low-dose"
+    assert cli("cost", "joyous", "--sessions", "30").stdout.startswith("Joyous: 30 doses")
+
+
+def test_no_price_and_far_dates(cli):
+    line = assert_one_error_line(cli("cost", "mindbloom", "--sessions", "6", "--as-of", "2019-01-01"), 1)
+    assert "No Mindbloom price was observed on or before 2019-01-01" in line
+    assert today_cost(cli, "isha-health", "--sessions", "1", "--start", "9999-12-31")["total"] == "796.00"

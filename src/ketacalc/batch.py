@@ -21,7 +21,7 @@ from typing import Any
 from ketacalc.catalog import Catalog
 from ketacalc.eligibility import resolve_insurer
 from ketacalc.errors import InvalidInput, KetacalcError
-from ketacalc.pricing import DEFAULT_PACE, CostQuery, CostResult, ProviderPricer
+from ketacalc.pricing import DEFAULT_PACE, CostQuery, CostResult, ProviderPricer, require_price
 from ketacalc.scenarios import read_scenarios, scenario
 
 Outcome = CostResult | KetacalcError
@@ -78,7 +78,7 @@ class BatchPricer:
                 discount=s.discount, route=s.route,
             )  # fmt: skip
             pricer = self._pricers.remember(options, ProviderPricer(provider, query, self.today))
-        return pricer.price(sessions or 1)
+        return require_price(pricer.price(sessions or 1))
 
     def outcome(self, line: bytes | None, fields: dict[str, object]) -> Outcome:
         """The result of one scenario's fields, or the error that stops it."""

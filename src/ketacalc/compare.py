@@ -10,21 +10,20 @@ months of care from ``start`` (``months``: every modality).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from ketacalc import pricing
 from ketacalc.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, disputed, newest
+from ketacalc.course import DEFAULT_MAX_AGE, stale_before
 from ketacalc.eligibility import UNAVAILABLE, Availability, StateSummary, availability, insurers_in, summary
 from ketacalc.pricing import DEFAULT_PACE, CostQuery, CostResult, price
 from ketacalc.vocab import match_insurer, route_id
 
 SORT_KEYS = ("name", "total", "total-low", "total-high", "per-session", "due-at-signup")
-DEFAULT_MAX_AGE = 365  # days before the as-of date after which a price used is stale
 SESSIONS = "sessions"  # the modality a course of N sessions is made of
 
 
@@ -92,13 +91,13 @@ class CompareRow:
     @property
     def total_low(self) -> Decimal | None:
         if self.cost is not None:
-            return getattr(self.cost, "total_low", self.cost.total)  # H5a guard
+            return self.cost.total_low
         return self.total
 
     @property
     def total_high(self) -> Decimal | None:
         if self.cost is not None:
-            return getattr(self.cost, "total_high", self.cost.total)  # H5a guard
+            return self.cost.total_high
         return self.total
 
     @property
@@ -116,10 +115,7 @@ class CompareRow:
         """With a course: the total over the sessions it covers; otherwise as ``per_session``."""
         if self.cost is None:
             return self.per_session
-        if hasattr(self.cost, "per_covered_session"):  # pragma: no cover - H5a guard
-            return self.cost.per_covered_session  # type: ignore[no-any-return]
-        total, covered = self.cost.total, self.cost.sessions_covered
-        return None if total is None or not covered else total / covered
+        return self.cost.per_covered_session
 
     @property
     def due_at_signup(self) -> Decimal | None:
@@ -150,11 +146,11 @@ class CompareRow:
 
     @property
     def charges(self) -> tuple[Any, ...]:
-        return tuple(getattr(self.cost, "charges", ())) if self.cost is not None else ()  # H5a guard
+        return tuple(self.cost.charges) if self.cost is not None else ()
 
     @property
     def unpriced(self) -> tuple[Any, ...]:
-        return tuple(getattr(self.cost, "unpriced", ())) if self.cost is not None else ()  # H5a guard
+        return tuple(self.cost.unpriced) if self.cost is not None else ()
 
     # ---- the dates of the prices used
 
@@ -182,7 +178,7 @@ class CompareRow:
         """Whether a price used is more than ``max_age`` days older than the as-of date
         (None: no price is used)."""
         oldest = self.prices_oldest
-        return None if oldest is None else oldest < self.as_of - timedelta(days=self.max_age)
+        return None if oldest is None else oldest < stale_before(self.as_of, self.max_age)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,25 +230,9 @@ def _cost_query(query: CompareQuery, as_of: date, today: date, route: str | None
     )  # fmt: skip
 
 
-def price_months(provider: Provider, query: CostQuery, months: int, *, today: date) -> CostResult:
-    """The cost of the first ``months`` months of care from the query's start."""
-    engine = getattr(pricing, "price_months", None)
-    if engine is not None:  # pragma: no cover - H5a guard: the fallback goes once it is merged
-        return engine(provider, query, months, today=today)  # type: ignore[no-any-return]
-    as_of, start = query.as_of or today, query.start or today
-    observed = [(p, o) for p in provider.plans_for_route(query.route) if (o := newest(p.prices, as_of))]
-    if observed and all(p.billing == "monthly" for p, _ in observed):  # doses a month, times months
-        a_month = min(p.sessions // (o.installments.count if o.installments else 1) for p, o in observed)
-        count = a_month * months
-    else:  # sessions in the window at the pace, the first on the start
-        days = (pricing.add_months(start, months) - start).days
-        count = math.ceil(days * query.pace / 7)
-    return price(provider, query._replace(sessions=max(count, 1)), today=today)
-
-
 def _course(provider: Provider, query: CompareQuery, cq: CostQuery, today: date) -> CostResult:
     if query.months is not None:
-        return price_months(provider, cq, query.months, today=today)
+        return pricing.price_months(provider, cq, query.months, today=today)
     return price(provider, cq, today=today)
 
 

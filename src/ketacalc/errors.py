@@ -66,6 +66,26 @@ class ScheduleOutOfRange(UsageProblem):
         )
 
 
+class NoPrice(KetacalcError):
+    """A course that cannot be priced: no price on the date, or none for the client."""
+
+    def __init__(self, provider: str, message: str, fix: str = "", first_price: str | None = None) -> None:
+        self.provider = provider
+        self.first_price = first_price  # YYYY-MM-DD of its first price, when it is the date that is too early
+        super().__init__(message, fix)
+
+
+class RouteNotOffered(NoPrice):
+    """A delivery route the provider has no plan for (``routes``: the ones it has)."""
+
+    def __init__(self, provider: str, route: str, routes: list[str]) -> None:
+        self.route = route
+        self.routes = routes
+        super().__init__(
+            provider, f"{provider} has no plan for route {route!r}", f"its routes: {', '.join(routes)}"
+        )
+
+
 class OutputClosed(Exception):
     """The reader of stdout went away (``ketacalc ... | head -1``): stop quietly."""
 

@@ -161,11 +161,19 @@ def cost(
     ctx: typer.Context,
     provider: ProviderArg,
     sessions: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--sessions", "-n", metavar="N", help="Sessions wanted: 18, a list 6,12,18 or a range 1-24."
         ),
-    ],
+    ] = None,
+    months: Annotated[
+        str | None,
+        typer.Option(
+            "--months",
+            metavar="M",
+            help="Instead of sessions: the first M months of care from --start (3, 1,3,6 or 1-12).",
+        ),
+    ] = None,
     returning: ReturningOpt = False,
     as_of: AsOfOpt = None,
     start: Annotated[
@@ -189,18 +197,31 @@ def cost(
     state: StateOpt = None,
     discount: Annotated[
         str | None,
-        typer.Option("--discount", metavar="AMOUNT", help="Promo amount taken off the first purchase."),
+        typer.Option(
+            "--discount",
+            metavar="AMOUNT",
+            help="Promo amount taken off the first purchase (below its price).",
+        ),
     ] = None,
     route: RouteOpt = None,
+    max_age: Annotated[
+        str,
+        typer.Option(
+            "--max-age", metavar="DAYS", help="Mark prices older than DAYS before --as-of as stale."
+        ),
+    ] = "365",
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The cheapest way to buy N sessions, with the payment schedule and per-session cost."""
+    """The cheapest way to buy N sessions (or M months), all in, with the payment schedule."""
     from ketacalc import inputs
-    from ketacalc.eligibility import resolve_insurer
-    from ketacalc.pricing import CostQuery, price_many
+    from ketacalc.eligibility import AVAILABLE, resolve_insurer
+    from ketacalc.pricing import CostQuery, ProviderPricer, require_price
     from ketacalc.reports.cost import CostReport
 
-    counts = inputs.parse_sessions(sessions)
+    if (sessions is None) == (months is None):
+        both = "not both" if sessions is not None else "one of them"
+        raise UsageProblem(f"cost needs --sessions or --months, {both}", "give --sessions 18 or --months 3")
+    counts = inputs.parse_sessions(sessions) if sessions is not None else inputs.parse_months(months or "")
     code = inputs.parse_state(state) if state is not None else None
     inputs.check_insurer_state(insurer, code)
     day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
@@ -214,14 +235,21 @@ def cost(
         state=code,
         discount=inputs.parse_money(discount, "discount") if discount is not None else Decimal(0),
         route=inputs.parse_route(route) if route is not None else None,
+        max_age=inputs.parse_count(max_age, "max_age", maximum=36_500),
     )
     cat = catalog(ctx)
     found = cat.find(provider)
     if insurer is not None and code is not None:
         query = query._replace(insurer=resolve_insurer(cat, insurer, code, day or today(), [found]))
-    if len(counts) > 1:  # the longest course fails first, if any does: fail before writing anything
-        next(price_many(found, query, [max(counts)], today=today()))
-    report = CostReport(cat, price_many(found, query, counts, today=today()), single=len(counts) == 1)
+    pricer = ProviderPricer(found, query, today(), catalog=cat)
+    one = pricer.price if months is None else pricer.price_months
+    # the longest course fails first, if any does: fail before writing anything
+    checked = require_price(one(max(counts)))
+    available = checked.availability
+    if available is not None and available.status != AVAILABLE:
+        typer.echo(f"warning: {found.name} is {available.status} in {code}: {available.reason}", err=True)
+    results = (require_price(one(n)) for n in counts) if len(counts) > 1 else iter([checked])
+    report = CostReport(cat, results, single=len(counts) == 1)
     render(fmt, report)
     notes(report.notes)
 
@@ -368,7 +396,7 @@ def compare(
         months=month_count,
         start=inputs.parse_date(start, "start") if start is not None else None,
         pace=inputs.parse_pace(pace),
-        max_age=inputs.parse_count(max_age, "max_age", 100 * 366),
+        max_age=inputs.parse_count(max_age, "max_age", maximum=36_500),
     )
     render(fmt, CompareReport(cat, run(cat, query, today=today())))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ketacalc.errors import InvalidInput, KetacalcError, ScheduleOutOfRange
+from ketacalc.errors import InvalidInput, KetacalcError, NoPrice, RouteNotOffered, ScheduleOutOfRange
 
 #: the command-line flag of each input field
 FLAGS = {
@@ -53,6 +53,10 @@ def describe(exc: KetacalcError) -> str:
     if isinstance(exc, InvalidInput):
         message = _with_flag(exc.message, exc.field)
         return f"{message} — {exc.fix}" if exc.fix else message
+    if isinstance(exc, RouteNotOffered):
+        return f"{exc.message} — choose --route {' or '.join(exc.routes)}, or leave --route out"
+    if isinstance(exc, NoPrice) and exc.first_price is not None:
+        return f"{exc.message} — use --as-of {exc.first_price} or later, the date of its first price"
     if isinstance(exc, ScheduleOutOfRange):
         return f"{exc.message} — use an earlier --start, a faster --pace or fewer sessions"
     return str(exc)

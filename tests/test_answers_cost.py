@@ -1,0 +1,397 @@
+"""Answers a person can act on (issue 8, the cost side), on fixture and synthetic data.
+
+Acme (written below, as a user's data file would be) sells a $100 visit and a
+4-visit pack at $400 (a $300 promo until 2026-03-01, "from $250" on a review),
+and charges a $150 consultation to new clients, medication at $40–60 per 30
+days, lab work without a figure, and an optional $100 no-show fee.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from conftest import (
+    TODAY,
+    assert_one_error_line,
+    catalog_of,
+    flat,
+    jsonl,
+    load_fixture,
+    parse_output,
+    provider_data,
+)
+from ketacalc.pricing import CostQuery, ProviderPricer, price, price_months
+
+D = Decimal
+START = date(2026, 6, 1)
+
+ACME = provider_data(
+    plans=[
+        {
+            "id": "visit", "name": "Visit", "sessions": 1, "client": "any",
+            "prices": [{"source": "site", "as_of": "2026-01-10", "price": "100"}],
+        },
+        {
+            "id": "pack", "name": "4-Visit Pack", "sessions": 4, "client": "any",
+            "prices": [
+                {"source": "site", "as_of": "2026-01-10", "price": "400", "note": "Not re-verified."},
+                {"source": "site", "as_of": "2026-02-01", "price": "300", "kind": "promo", "ends": "2026-03-01"},
+                {"source": "review", "as_of": "2026-02-02", "price": "250", "kind": "starting"},
+            ],
+        },
+    ],
+    charges=[
+        {"id": "consult", "kind": "consult", "description": "Initial consultation", "per": "course",
+         "client": "new", "amount": "150", "source": "site", "as_of": "2026-01-10"},
+        {"id": "meds", "kind": "medication", "description": "Medication", "per": "30-days",
+         "low": "40", "high": "60", "source": "site", "as_of": "2026-01-10"},
+        {"id": "labs", "kind": "fee", "description": "Lab work", "per": "course", "source": "site",
+         "as_of": "2026-01-10"},
+        {"id": "no-show", "kind": "fee", "description": "No-show", "per": "event", "required": False,
+         "amount": "100", "source": "site", "as_of": "2026-01-10"},
+    ],
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def acme():
+    return catalog_of(ACME).find("acme")
+
+
+@pytest.fixture
+def acme_file(tmp_path):
+    from conftest import SYNTHETIC_SOURCES
+
+    path = tmp_path / "acme.yaml"
+    path.write_text(json.dumps({"version": 1, "sources": SYNTHETIC_SOURCES, "providers": [ACME]}))
+    return str(path)
+
+
+def acme_cost(acme, sessions: int, **kw):
+    kw.setdefault("as_of", START)
+    kw.setdefault("start", START)
+    return price(acme, CostQuery(sessions=sessions, **kw), today=TODAY)
+
+
+# --------------------------------------------------------------- 1. all-in cost
+
+
+def test_consultation_is_in_the_total_and_due_at_sign_up(acme):
+    r = acme_cost(acme, 6)
+    # pack $400 + 2 visits $200, and the $150 consultation
+    assert r.total == D("750.00")
+    # the first purchase and the consultation, both on the start date
+    assert r.due_at_signup == r.purchases[0].charged + D("150.00")
+    assert sum((p.amount for p in r.schedule), D(0)) == r.total
+    plans = sorted((line.id, line.count, line.amount) for line in r.charges if line.kind == "plan")
+    assert plans == [("pack", 1, D("400.00")), ("visit", 2, D("200.00"))]
+    others = [(line.kind, line.id, line.count, line.amount) for line in r.charges if line.kind != "plan"]
+    assert others == [("consult", "consult", 1, D("150.00")), ("medication", "meds", 2, None)]
+
+
+def test_a_ranged_charge_is_estimated_over_the_course(acme):
+    # 6 weekly sessions span 36 days (first and last day counted): 2 thirty-day supplies
+    r = acme_cost(acme, 6)
+    [meds] = [line for line in r.charges if line.estimated]
+    assert (meds.count, meds.low, meds.high) == (2, D("80.00"), D("120.00"))
+    assert (r.total_low, r.total_high) == (D("830.00"), D("870.00"))
+    assert acme_cost(acme, 1).charges[-1].count == 1  # one session: one supply
+    assert acme_cost(acme, 5, pace=D(2)).charges[-1].count == 1  # 5 sessions at 2 a week: 15 days
+
+
+def test_returning_clients_pay_no_new_client_consultation(acme):
+    r = acme_cost(acme, 4, returning=True)
+    assert r.total == D("400.00")
+    assert "consult" not in [line.kind for line in r.charges]
+
+
+def test_unpriced_and_optional_charges_are_listed_never_added(acme):
+    r = acme_cost(acme, 6)
+    assert [(c.description, c.source) for c in r.unpriced] == [("Lab work", "site")]
+    assert [(c.description, c.each) for c in r.optional] == [("No-show", D("100.00"))]
+    assert any("Lab work" in n and "in no total" in n for n in r.notes)
+
+
+def test_totals_are_equal_when_nothing_is_estimated(catalog):
+    r = price(catalog.find("birch"), CostQuery(sessions=6), today=TODAY)
+    assert r.total == r.total_low == r.total_high == D("1050.00")
+
+
+def test_json_and_table_carry_the_all_in_fields(cli, acme_file):
+    args = ("--data", acme_file, "cost", "acme", "-n", "6", "--as-of", "2026-06-01", "--start", "2026-06-01")
+    record = cli(*args, "-f", "json").json()
+    assert (record["total"], record["total_low"], record["total_high"]) == ("750.00", "830.00", "870.00")
+    assert [c["kind"] for c in record["charges"]] == ["plan", "plan", "consult", "medication"]
+    assert record["charges"][-1]["low"] == "80.00" and record["charges"][-1]["amount"] is None
+    assert [c["description"] for c in record["unpriced"]] == ["Lab work"]
+    assert [c["description"] for c in record["optional"]] == ["No-show"]
+    table = flat(cli(*args).stdout)
+    assert "Total $750.00 + medication est. $80.00–$120.00" in table
+    assert "Lab work" in table and "No-show" in table
+    assert "Not re-verified." in table  # notes on the prices used are in the table too
+
+
+# --------------------------------------------------------------- 3. qualified prices
+
+
+def test_a_promo_is_charged_only_until_it_ends(acme):
+    during = acme_cost(acme, 4, as_of=date(2026, 2, 15))
+    after = acme_cost(acme, 4, as_of=date(2026, 3, 2))
+    assert [line.each for line in during.charges if line.kind == "plan"] == [D("300.00")]
+    assert [line.each for line in after.charges if line.kind == "plan"] == [D("400.00")]
+    assert any("a promo price (until 2026-03-01" in n for n in during.price_notes)
+
+
+def test_a_starting_price_is_a_note_never_the_price(acme):
+    r = acme_cost(acme, 4)
+    assert r.total == D("550.00")  # $400 + $150, not $250
+    assert (
+        "4-Visit Pack is quoted 'from $250.00' (review, 2026-02-02); the price charged is $400.00." in r.notes
+    )
+
+
+# --------------------------------------------------------------- 2. months and units
+
+
+def test_months_of_sessions_at_the_pace(cli, acme_file):
+    # 2026-06-01 + 2 months = 61 days: weekly sessions on days 0, 7, ..., 56 are 9
+    record = cli("--data", acme_file, "cost", "acme", "--months", "2", "--start", "2026-06-01",
+                 "--as-of", "2026-06-01", "-f", "json").json()  # fmt: skip
+    assert (record["months"], record["sessions_requested"]) == (2, 9)
+    assert record["total"] == "1050.00"  # 2 packs + 1 visit, and the consultation
+
+
+def test_months_of_a_monthly_plan_are_the_cheapest_mix(catalog):
+    dune = catalog.find("dune")
+    three = price_months(dune, CostQuery(sessions=1), 3, today=TODAY)
+    assert three.total == D("360.00")  # the 3-month commitment beats 3 x $150
+    assert (three.months, three.sessions_requested, three.modality) == (3, 90, "daily-low-dose")
+    four = price_months(dune, CostQuery(sessions=1), 4, today=TODAY)
+    assert four.total == D("510.00")  # commitment + one month
+
+
+def test_daily_low_dose_is_labelled_in_doses(cli):
+    result = cli("cost", "dune", "-n", "30")
+    assert result.stdout.splitlines()[0].startswith("Dune Telehealth: 30 doses")
+    assert cli("cost", "dune", "-n", "30", "-f", "json").json()["modality"] == "daily-low-dose"
+
+
+def test_sessions_or_months_not_both(cli):
+    assert_one_error_line(cli("cost", "alder", "-n", "3", "--months", "2"), 2)
+    assert_one_error_line(cli("cost", "alder"), 2)
+    assert "--months" in assert_one_error_line(cli("cost", "alder", "--months", "121"), 2)
+
+
+# --------------------------------------------------------------- 4. routes
+
+
+def test_without_a_route_the_standard_route_is_priced_with_a_note(catalog):
+    r = price(catalog.find("alder"), CostQuery(sessions=8, returning=True), today=TODAY)
+    assert r.route == "tablet" and r.total == D("1280.00")  # 2 x returning-4 tablets at $640
+    assert any("standard route" in n and "injection $1,200.00" in n for n in r.notes)
+
+
+def test_a_route_the_provider_lacks_is_refused_with_exit_1(cli):
+    line = assert_one_error_line(cli("cost", "alder", "-n", "4", "--route", "troche"), 1)
+    assert line == (
+        "Error: Alder Health has no plan for route 'troche' — choose --route injection or tablet, "
+        "or leave --route out"
+    )
+
+
+# --------------------------------------------------------------- 5, 6. per session, stale, unserved
+
+
+def test_per_session_and_per_covered_session(cli):
+    record = cli("cost", "birch", "-n", "8", "-f", "json").json()
+    assert (record["per_session"], record["per_covered_session"]) == ("250.00", "166.67")
+    assert "$166.67 per session covered" in flat(cli("cost", "birch", "-n", "8").stdout)
+
+
+def test_stale_prices_are_flagged_and_the_caption_names_their_dates(cli):
+    record = cli("cost", "alder", "-n", "4", "-f", "json").json()
+    assert (record["stale"], record["prices_as_of"]) == (False, "2026-08-14")
+    old = cli("cost", "alder", "-n", "4", "--max-age", "30", "-f", "json").json()
+    assert old["stale"] is True and old["purchases"][0]["stale"] is True
+    table = flat(cli("cost", "alder", "-n", "4", "--max-age", "30").stdout)
+    assert "2026-08-14 !" in table and "! = a price older than 30 days on 2026-11-21" in table
+    assert "Prices dated 2026-08-14" in table and "2026-11-21." not in table.split("Prices dated")[1][:20]
+
+
+def test_state_gives_availability_and_a_warning(cli):
+    result = cli("cost", "fern", "-n", "2", "--state", "NY", "-f", "json")
+    assert result.exit_code == 0
+    assert result.json()["availability"] == "unavailable"
+    assert result.stderr.startswith("warning: Fern Health is unavailable in NY")
+    served = cli("cost", "fern", "-n", "2", "--state", "TX", "-f", "json")
+    assert served.json()["availability"] == "available" and "warning" not in served.stderr
+
+
+# --------------------------------------------------------------- 7. schedules
+
+
+def test_a_repeated_purchase_is_one_row_with_a_count(cli):
+    out = cli("cost", "fern", "-n", "6").stdout
+    assert "Visit (pay per visit) × 6" in out
+    assert cli("cost", "fern", "-n", "6", "-f", "csv").stdout.count("visit x6 (350.00)") == 1
+
+
+ROUTES = [None, "tablet", "injection"]
+
+
+@given(
+    provider_id=st.sampled_from(["alder", "birch", "cedar", "dune", "fern"]),
+    n=st.integers(min_value=1, max_value=80),
+    returning=st.booleans(),
+    route=st.sampled_from(ROUTES),
+    start=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+    pace=st.sampled_from(["0.25", "0.5", "1", "3", "14"]).map(D),
+)
+@example("alder", 14, False, "injection", date(2025, 1, 31), D(1))  # installments past the next start
+def test_schedule_is_in_date_order_and_last_due_is_its_last_payment(
+    provider_id, n, returning, route, start, pace
+):
+    provider = load_fixture().find(provider_id)
+    query = CostQuery(
+        sessions=n, returning=returning, route=route, start=start, pace=pace, as_of=date(2025, 6, 13)
+    )
+    r = price(provider, query, today=TODAY)
+    if r.total is None:
+        return
+    dues = [p.due for p in r.schedule]
+    assert dues == sorted(dues)
+    assert (r.payments, r.first_due, r.last_due) == (len(dues), dues[0], dues[-1])
+    assert sum((p.amount for p in r.schedule), D(0)) == r.total
+
+
+# --------------------------------------------------------------- 8, 9. refusals, far dates, long ranges
+
+
+def test_no_price_on_the_date_exits_1(cli):
+    line = assert_one_error_line(cli("cost", "alder", "-n", "6", "--as-of", "2019-01-01"), 1)
+    assert line == (
+        "Error: No Alder Health price was observed on or before 2019-01-01 — "
+        "use --as-of 2025-06-13 or later, the date of its first price"
+    )
+
+
+def test_batch_refuses_an_unpriced_provider_and_a_large_discount_on_their_lines(cli):
+    result = cli("batch", input=jsonl({"provider": "elm", "sessions": 6},
+                                      {"provider": "birch", "sessions": 6, "discount": "2000"},
+                                      {"provider": "birch", "sessions": 6}))  # fmt: skip
+    rows = parse_output("ndjson", result.stdout)
+    assert result.exit_code == 1
+    assert rows[0]["error"] == "Elm Wellness publishes no prices; the cost is unknown"
+    assert rows[1]["error"].startswith("discount $2,000.00 is not below the price of the first purchase")
+    assert rows[2]["total"] == "1050.00"
+
+
+def test_a_start_at_the_end_of_the_calendar_still_prices_one_session(cli):
+    record = cli("cost", "fern", "-n", "1", "--start", "9999-12-31", "-f", "json").json()
+    assert (record["total"], record["last_due"]) == ("700.00", "9999-12-31")
+    assert_one_error_line(cli("cost", "fern", "-n", "2", "--start", "9999-12-31"), 2)
+
+
+def test_a_range_writes_summaries_and_one_n_the_full_record(cli):
+    many = cli("cost", "fern", "-n", "1-3", "-f", "json").json()
+    assert [r["sessions_requested"] for r in many] == [1, 2, 3]
+    assert all("schedule" not in r and "payments" in r for r in many)
+    one = cli("cost", "fern", "-n", "3", "-f", "json").json()
+    assert {"schedule", "charges", "unpriced", "optional"} <= set(one)
+    assert {k: one[k] for k in ("total", "payments", "last_due")} == {
+        k: many[2][k] for k in ("total", "payments", "last_due")
+    }
+
+
+def test_a_long_range_is_summarised_without_listing_every_purchase(catalog):
+    pricer = ProviderPricer(catalog.find("fern"), CostQuery(sessions=1), TODAY)
+    r = pricer.price(10_000)
+    assert len(r.runs) == 2 and r._purchases is None  # nothing listed one by one
+    assert (r.payments, r.last_due) == (10_001, TODAY + timedelta(days=7 * 9_999))
+    assert r.total == D("3500350.00")
+
+
+def test_ten_thousand_sessions_as_csv(cli):
+    rows = parse_output("csv", cli("cost", "fern", "-n", "1-10000", "-f", "csv").stdout)
+    assert len(rows) == 10_000 and rows[-1]["purchases"] == "visit x10000 (350.00)"
+
+
+# --------------------------------------------------------------- charges of every kind
+
+
+def test_recurring_charges_are_counted_and_scheduled():
+    extras = [
+        {"id": "fee", "kind": "fee", "description": "Session fee", "per": "session", "amount": "10",
+         "source": "site", "as_of": "2026-01-10"},
+        {"id": "club", "kind": "membership", "description": "Membership", "per": "month", "amount": "20",
+         "source": "site", "as_of": "2026-01-10"},
+        {"id": "kit", "kind": "medication", "description": "Kit", "per": "30-days", "amount": "5",
+         "price_kind": "starting", "source": "site", "as_of": "2026-01-10"},
+        {"id": "coach", "kind": "fee", "description": "Coaching", "per": "hour", "amount": "50",
+         "source": "site", "as_of": "2026-01-10"},
+    ]  # fmt: skip
+    [acme] = catalog_of({**ACME, "charges": ACME["charges"] + extras}).providers
+    r = acme_cost(acme, 6)  # 36 days: 6 session fees, 2 months, 2 kits
+    counts = {line.id: (line.count, line.amount) for line in r.charges if line.kind != "plan"}
+    assert (
+        counts["fee"] == (6, D("60.00"))
+        and counts["club"] == (2, D("40.00"))
+        and counts["kit"] == (2, D("10.00"))
+    )
+    assert r.total == D("860.00")  # 600 + 150 + 60 + 40 + 10
+    assert sum((p.amount for p in r.schedule), D(0)) == r.total
+    fee_days = [p.due for p in r.schedule if p.plan == "fee"]
+    assert fee_days == [START + timedelta(days=7 * k) for k in range(6)]
+    assert [p.due for p in r.schedule if p.plan == "club"] == [START, date(2026, 7, 1)]
+    assert [p.due for p in r.schedule if p.plan == "kit"] == [START, START + timedelta(days=30)]
+    assert r.last_due == r.schedule[-1].due
+    assert "Kit: a 'from' price; it may cost more." in r.price_notes
+    assert any("Coaching (fee) is required but charged per hour" in n for n in r.notes)
+    months = ProviderPricer(acme, CostQuery(sessions=1, as_of=START, start=START), TODAY).price_months(3)
+    assert [line.count for line in months.charges if line.id == "club"] == [3]
+
+
+def test_a_pay_in_full_quote_that_differs_from_the_discount_is_noted():
+    plan = {
+        "id": "course", "name": "Course", "sessions": 8, "client": "any",
+        "prices": [
+            {"source": "site", "as_of": "2026-01-10", "price": "1000", "pay_in_full_discount": "100",
+             "installments": {"count": 2, "amount": "500"}},
+            {"source": "review", "as_of": "2026-01-11", "price": "850", "kind": "pay_in_full"},
+        ],
+    }  # fmt: skip
+    [acme] = catalog_of(provider_data(plans=[plan])).providers
+    r = price(acme, CostQuery(sessions=8, pay_in_full=True), today=TODAY)
+    assert r.total == D("900.00")
+    assert any("A source gives $850.00 as the pay-in-full price of Course" in n for n in r.notes)
+
+
+def test_months_past_the_calendar_and_monthly_plans_that_cannot_go_on():
+    from ketacalc.errors import ScheduleOutOfRange
+
+    [acme] = catalog_of(ACME).providers
+    with pytest.raises(ScheduleOutOfRange):
+        price_months(acme, CostQuery(sessions=1, start=date(9999, 12, 1)), 2, today=TODAY)
+    monthly = {
+        "id": "month", "name": "A month", "sessions": 30, "client": "new", "billing": "monthly",
+        "modality": "daily-low-dose", "prices": [{"source": "site", "as_of": "2026-01-10", "price": "100"}],
+    }  # fmt: skip
+    later = {**monthly, "id": "later", "client": "returning", "billing": "one-time", "modality": "sessions"}
+    [club] = catalog_of(provider_data(plans=[monthly, later])).providers
+    pricer = ProviderPricer(club, CostQuery(sessions=1), TODAY)
+    assert pricer.price_months(1).total == D("100.00")
+    two = pricer.price_months(2)
+    assert two.total is None and "do not cover 2 months for a new client" in two.no_price.message
+
+
+def test_another_route_a_discount_does_not_fit_has_no_price_in_the_note(catalog):
+    # returning plans today: tablets $640 and $1,400, injections $600 and $1,300
+    r = price(catalog.find("alder"), CostQuery(sessions=4, returning=True, discount=D("620")), today=TODAY)
+    assert r.total == D("20.00")
+    assert any("injection has no price" in n for n in r.notes)
