@@ -50,6 +50,7 @@ class Series:
     points: tuple[Point, ...]
     note: str | None = None
     prices_as_of: date | None = None  # the newest price date any point uses
+    oldest_price: date | None = None  # the oldest
 
     @property
     def known(self) -> tuple[tuple[int, Decimal], ...]:
@@ -75,7 +76,9 @@ class CurveResult:
 
     @property
     def prices_as_of(self) -> list[date]:
-        return sorted({s.prices_as_of for s in self.series if s.prices_as_of})
+        """The oldest and newest price date any point uses (one date, or none)."""
+        dates = {d for s in self.series for d in (s.oldest_price, s.prices_as_of) if d is not None}
+        return sorted({min(dates), max(dates)}) if dates else []
 
 
 def is_daily_low_dose(plan: Plan) -> bool:
@@ -159,8 +162,7 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
                 reasons.update(dict.fromkeys(result.notes[:1]))
             else:
                 pricing.add(result.pricing)
-                if result.prices_as_of is not None:
-                    dates.add(result.prices_as_of)
+                dates.update(d for d in (result.oldest_price, result.prices_as_of) if d is not None)
         missing = [n for n, total in points if total is None]
         if len(missing) == len(points):
             left_out.append(provider.id)
@@ -182,6 +184,7 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
                 points=tuple(points),
                 note=" ".join(series_notes) or None,
                 prices_as_of=max(dates) if dates else None,
+                oldest_price=min(dates) if dates else None,
             )
         )
     return CurveResult(

@@ -232,6 +232,7 @@ def report_context(
         "client": "returning" if returning else "new",
         "today": today.isoformat(),
         "as_of": result.as_of.isoformat(),
+        "prices_dated": " to ".join(d.isoformat() for d in result.price_dates),
         "data_from": dates[0].isoformat() if dates else None,
         "data_to": dates[-1].isoformat() if dates else None,
         "rows": rows,

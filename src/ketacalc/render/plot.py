@@ -72,7 +72,9 @@ def chart_title(result: CurveResult) -> str:
     q = result.query
     where = f" in {q.state}" if q.state else ""
     who = "returning" if q.returning else "new"
-    return f"Total cost of N {result.unit}{where}, {who} client (USD, prices as of {result.as_of})"
+    dates = result.prices_as_of
+    dated = f"prices dated {' to '.join(d.isoformat() for d in dates)}" if dates else "no prices"
+    return f"Total cost of N {result.unit}{where}, {who} client (USD, {dated})"
 
 
 def legend_lines(result: CurveResult, width: int) -> list[str]:
@@ -93,9 +95,10 @@ def cheapest_lines(result: CurveResult, width: int) -> list[str]:
     first = min(
         ((t, s.name) for s in result.series for n, t in s.points if n == counts[0] and t is not None),
     )[1]
-    parts = [f"{first} from {counts[0]}"]
-    parts += [f"{now} from {n}" for n, _was, now in crossings(result)]
-    text = f"Cheapest: {'; '.join(parts)} {result.unit}."
+    unit = result.unit.rstrip("s")  # "from 1 session", "from 2 sessions"
+    starts = [(first, counts[0]), *((now, n) for n, _was, now in crossings(result))]
+    parts = [f"{name} from {n} {unit if n == 1 else result.unit}" for name, n in starts]
+    text = f"Cheapest: {'; '.join(parts)}."
     return textwrap.wrap(text, width, break_on_hyphens=False)
 
 
