@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from ketacalc.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
+from ketacalc.reports.common import yes_no
 
 TEMPLATES = Path(__file__).with_name("templates")
 DISCLAIMER = (
@@ -38,18 +39,6 @@ def _safe_url(url: str | None) -> str | None:
     if url and url.strip().lower().startswith(("https://", "http://")):
         return url.strip()
     return None
-
-
-def _yes_no(value: Any) -> str:
-    if value is None:
-        return NOT_PUBLISHED
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(value) or NOT_PUBLISHED
-    return str(value)
 
 
 def _fact(fact: Any) -> Any:
@@ -191,7 +180,7 @@ def report_context(
         if row.availability is not None and row.availability.source:
             cited[row.availability.source] = None
         consult = _fact(row.consult)
-        insurance = short = _yes_no(_fact(row.insurance))
+        insurance = short = yes_no(_fact(row.insurance))
         if row.insurers:
             insurance += f" ({', '.join(row.insurers)})"
             short += f" ({len(row.insurers)} in {state})"
@@ -212,10 +201,10 @@ def report_context(
             "insurance": insurance,
             "insurance_short": short,
             "low_dose": bool(provider.plans) and all(is_daily_low_dose(p) for p in provider.plans),
-            "hsa_fsa": _yes_no(_fact(row.hsa_fsa)),
-            "sitter": _yes_no(_fact(row.sitter_required)),
-            "routes": _yes_no(_fact(row.routes)),
-            "dose_flexibility": _yes_no(_fact(row.dose_flexibility)),
+            "hsa_fsa": yes_no(_fact(row.hsa_fsa)),
+            "sitter": yes_no(_fact(row.sitter_required)),
+            "routes": yes_no(_fact(row.routes)),
+            "dose_flexibility": yes_no(_fact(row.dose_flexibility)),
             "data_as_of": _d(row.data_as_of),
             "plans": _plans(row, catalog),
             "course": _course(row.cost, catalog),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ketacalc.money import NOT_PUBLISHED, money_display, money_str, round_cents
 
 if TYPE_CHECKING:
-    from ketacalc.catalog import Catalog, Fact
+    from ketacalc.catalog import Catalog, Fact, PriceObs
     from ketacalc.eligibility import Availability, StateSummary
     from ketacalc.render import TableView
 
@@ -90,6 +90,40 @@ def yes_no(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(value) or NOT_PUBLISHED
     return str(value)
+
+
+def price_cells(label: str, sessions: int, obs: PriceObs, observed: str) -> list[str]:
+    """One dated price as a table row: plan, sessions, price, per session, installments, observed."""
+    inst = obs.installments
+    return [
+        label,
+        str(sessions),
+        money(obs.price),
+        money(obs.price / sessions),
+        f"{inst.count} × {money(inst.amount)}" if inst else NOT_PUBLISHED,
+        observed,
+    ]
+
+
+def price_table(
+    rows: list[list[str]], observed: str, title: str | None = None, caption: str | None = None
+) -> TableView:
+    """The table of dated prices ``show`` and ``history`` share."""
+    from ketacalc.render import Column, TableView
+
+    return TableView(
+        columns=[
+            Column("Plan"),
+            Column("Sessions", number=True),
+            Column("Price", number=True),
+            Column("Per session", number=True),
+            Column("Installments"),
+            Column(observed),
+        ],
+        rows=rows or [["no published prices", "", NOT_PUBLISHED, NOT_PUBLISHED, NOT_PUBLISHED, ""]],
+        title=title,
+        caption=caption,
+    )
 
 
 def states_text(s: StateSummary) -> str:

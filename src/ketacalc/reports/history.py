@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ketacalc import SCHEMA_VERSION
-from ketacalc.money import NOT_PUBLISHED, money_str
-from ketacalc.render import Column, TableView
-from ketacalc.reports.common import CURRENCY, Report, caption, iso, money
+from ketacalc.money import money_str
+from ketacalc.render import TableView
+from ketacalc.reports.common import CURRENCY, Report, caption, iso, price_cells, price_table
 from ketacalc.reports.show import oldest_first
 
 if TYPE_CHECKING:
@@ -61,34 +61,20 @@ class HistoryReport(Report):
             }
 
     def table(self) -> TableView:
-        rows = []
-        for plan, kind, obs in self.entries:
-            inst = obs.installments
-            label = (
+        rows = [
+            price_cells(
                 plan.name
                 + (f"\n{plan.route}" if plan.route else "")
-                + ("\n(insurance)" if kind == "insurance" else "")
+                + ("\n(insurance)" if kind == "insurance" else ""),
+                plan.sessions,
+                obs,
+                f"{iso(obs.as_of)}\n{obs.source} ({self.catalog.sources[obs.source].tier})",
             )
-            rows.append(
-                [
-                    label,
-                    str(plan.sessions),
-                    money(obs.price),
-                    money(obs.price / plan.sessions),
-                    f"{inst.count} × {money_str(inst.amount)}" if inst else NOT_PUBLISHED,
-                    f"{iso(obs.as_of)}\n{obs.source} ({self.catalog.sources[obs.source].tier})",
-                ]
-            )
-        return TableView(
-            columns=[
-                Column("Plan"),
-                Column("Sessions", number=True),
-                Column("Price", number=True),
-                Column("Per session", number=True),
-                Column("Installments"),
-                Column("Observed (tier)"),
-            ],
-            rows=rows or [["no published prices", "", NOT_PUBLISHED, NOT_PUBLISHED, NOT_PUBLISHED, ""]],
+            for plan, kind, obs in self.entries
+        ]
+        return price_table(
+            rows,
+            "Observed (tier)",
             title=f"{self.provider.name}: price history, oldest first",
             caption=caption(e.obs.as_of for e in self.entries),
         )

@@ -18,6 +18,8 @@ from ketacalc.reports.common import (
     fact_value,
     iso,
     money,
+    price_cells,
+    price_table,
     show_date,
     source_record,
     yes_no,
@@ -248,40 +250,11 @@ class ShowReport(Report):
                         label += f"\nroute: {plan.route}"
                     if not now:
                         label += "\n(older price)"
-                    inst = o.installments
-                    rows.append(
-                        [
-                            label,
-                            str(plan.sessions),
-                            money(o.price),
-                            money(o.price / plan.sessions),
-                            f"{inst.count} × {money(inst.amount)}" if inst else NOT_PUBLISHED,
-                            f"{iso(o.as_of)}\n{o.source}",
-                        ]
-                    )
+                    rows.append(price_cells(label, plan.sessions, o, f"{iso(o.as_of)}\n{o.source}"))
             for o in oldest_first(plan.quotes):
-                kind = o.kind.replace("_", "-")
-                rows.append(
-                    [
-                        f"{plan.name}\n({kind} quote: a note, never the price charged)",
-                        str(plan.sessions),
-                        money(o.price),
-                        money(o.price / plan.sessions),
-                        NOT_PUBLISHED,
-                        f"{iso(o.as_of)}\n{o.source}",
-                    ]
-                )
-        return TableView(
-            columns=[
-                Column("Plan"),
-                Column("Sessions", number=True),
-                Column("Price", number=True),
-                Column("Per session", number=True),
-                Column("Installments"),
-                Column("Observed"),
-            ],
-            rows=rows or [["no published prices", "", NOT_PUBLISHED, NOT_PUBLISHED, NOT_PUBLISHED, ""]],
-        )
+                label = f"{plan.name}\n({o.kind.replace('_', '-')} quote: a note, never the price charged)"
+                rows.append(price_cells(label, plan.sessions, o, f"{iso(o.as_of)}\n{o.source}"))
+        return price_table(rows, "Observed")
 
     def _charges_table(self) -> TableView:
         rows = []
