@@ -307,3 +307,18 @@ def test_estimate_is_shown_beside_the_total(catalog):
     fake = row.__class__(**{**{f: getattr(row, f) for f in row.__slots__}, "cost": Estimated()})
     assert estimate_text(fake) == ["+ medication est.", "$100.00–$300.00"]
     assert CompareReport  # the report renders this cell beside the total
+
+
+def test_history_lists_a_quote_as_a_note_never_as_a_price():
+    from ketacalc.reports.history import HistoryReport
+
+    plan = plan_data("course", 8, "any", "1098", installments={"count": 3, "amount": "366"})
+    plan["prices"].append({"source": "review", "as_of": "2026-05-05", "price": "998", "kind": "pay_in_full"})
+    cat = catalog_of(provider_data(plans=[plan]))
+    report = HistoryReport(cat, cat.find("acme"))
+    assert [(r["price"], r["kind"]) for r in report.records()] == [
+        ("1098.00", "self-pay"),
+        ("998.00", "quote"),
+    ]
+    labels = [row[0] for row in report.table().rows]
+    assert labels[1].endswith("(pay-in-full quote: a note, never charged)")

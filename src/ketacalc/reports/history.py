@@ -17,8 +17,11 @@ if TYPE_CHECKING:
 
 class _Entry(NamedTuple):
     plan: Plan
-    kind: str  # self-pay | insurance
+    kind: str  # self-pay | insurance | quote
     obs: PriceObs
+
+
+_LABEL = {"self-pay": "", "insurance": "\n(insurance)", "quote": "\n({kind} quote: a note, never charged)"}
 
 
 class HistoryReport(Report):
@@ -33,7 +36,11 @@ class HistoryReport(Report):
         self.entries = [
             _Entry(plan, kind, obs)
             for plan in provider.plans
-            for kind, observations in (("self-pay", plan.prices), ("insurance", plan.insurance_prices))
+            for kind, observations in (
+                ("self-pay", plan.prices),
+                ("insurance", plan.insurance_prices),
+                ("quote", plan.quotes),  # "from $X" or pay-in-full figures: notes, never charged
+            )
             for obs in oldest_first(observations)
         ]
 
@@ -65,7 +72,7 @@ class HistoryReport(Report):
             price_cells(
                 plan.name
                 + (f"\n{plan.route}" if plan.route else "")
-                + ("\n(insurance)" if kind == "insurance" else ""),
+                + _LABEL[kind].format(kind=obs.kind.replace("_", "-")),
                 plan.sessions,
                 obs,
                 f"{iso(obs.as_of)}\n{obs.source} ({self.catalog.sources[obs.source].tier})",
