@@ -152,7 +152,8 @@ def test_a_starting_price_is_a_note_never_the_price(acme):
     r = acme_cost(acme, 4)
     assert r.total == D("550.00")  # $400 + $150, not $250
     assert (
-        "4-Visit Pack is quoted 'from $250.00' (review, 2026-02-02); the price charged is $400.00." in r.notes
+        "4-Visit Pack is quoted 'from $250.00' (review, 2026-02-02); the price charged is $400.00."
+        in r.price_notes
     )
 
 
@@ -369,7 +370,7 @@ def test_a_pay_in_full_quote_that_differs_from_the_discount_is_noted():
     [acme] = catalog_of(provider_data(plans=[plan])).providers
     r = price(acme, CostQuery(sessions=8, pay_in_full=True), today=TODAY)
     assert r.total == D("900.00")
-    assert any("A source gives $850.00 as the pay-in-full price of Course" in n for n in r.notes)
+    assert any("A source gives $850.00 as the pay-in-full price of Course" in n for n in r.price_notes)
 
 
 def test_months_past_the_calendar_and_monthly_plans_that_cannot_go_on():

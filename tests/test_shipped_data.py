@@ -356,7 +356,7 @@ def test_innerwell_8_is_the_installment_price_with_the_pay_in_full_quote_as_a_no
         n.startswith(
             "$998.00 is the pay-in-full price of Foundation Program (ketcare-compare-2026, 2026-05-05)"
         )
-        for n in record["notes"]
+        for n in record["price_notes"]
     )
     assert today_cost(cli, "innerwell", "--sessions", "8", "--pay-in-full")["total"] == "998.00"
 

@@ -245,7 +245,7 @@ class ProviderPricer:
         runs = self._runs(offers, query, notes)
         bought = plan_lines(runs)
         charge_lines = self.charges.lines(span)
-        used_notes = price_notes(runs, charge_lines)
+        used_notes = (*quote_notes(runs, self.as_of), *price_notes(runs, charge_lines))
         for line in charge_lines:
             if line.estimated:
                 notes[
@@ -257,7 +257,6 @@ class ProviderPricer:
             notes[f"{c.description} ({c.kind}) is required but {unpriced_reason(c)}; it is in no total."] = (
                 None
             )
-        notes.update(dict.fromkeys(quote_notes(runs, self.as_of)))
         notes.update(dict.fromkeys(signup_notes(self.provider, query, self.as_of)))
         notes.update(
             (f.value, None) for f in self.provider.cost_notes if f.as_of is None or f.as_of <= self.as_of
