@@ -1,4 +1,5 @@
-"""Cost curves: the total cost of N sessions, for every provider a comparison lists.
+"""Cost curves: the total cost of N sessions (or of the first M months of care), for
+every provider a comparison lists.
 
 Pure core code: no printing, no exiting. The providers are those ``compare``
 lists for the same filters; each is priced with one pricer for the whole range
@@ -29,7 +30,7 @@ class CurveQuery:
     """What to draw: a range of N and the filters ``compare`` takes."""
 
     counts: tuple[int, ...] = DEFAULT_RANGE
-    unit: str = "sessions"  # "sessions" | "months" (months: once the pricing engine prices them)
+    unit: str = "sessions"  # "sessions": N sessions; "months": the first M months of care, every modality
     state: str | None = None
     returning: bool = False
     insurer: str | None = None
@@ -119,14 +120,12 @@ def _ranges(counts: list[int]) -> str:
 def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
     """The curves for every provider ``compare`` lists with the same filters."""
     from ketacalc.compare import CompareQuery, compare
-    from ketacalc.pricing import CostQuery, price_many
+    from ketacalc.pricing import CostQuery, ProviderPricer
 
     if query.unit not in UNITS:
         raise ValueError(f"unknown unit {query.unit!r}; use one of {', '.join(UNITS)}")
-    if query.unit == "months":
-        raise ValueError("cost by months is not available in this version; price by sessions")
     if not query.counts:
-        raise ValueError("no session counts to price")
+        raise ValueError(f"no {query.unit} to price")
     counts = sorted(set(query.counts))
     listed = compare(
         catalog,
@@ -146,8 +145,10 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         sessions=counts[0], returning=query.returning, as_of=query.as_of, insurer=query.insurer,
         state=query.state, route=query.route, pay_in_full=query.pay_in_full,
     )  # fmt: skip
+    months = query.unit == "months"
     for row in listed.rows:
-        provider, low_dose_note = _sessions_only(row.provider)
+        # a month of care has a price in every modality; a session only in sessions plans
+        provider, low_dose_note = (row.provider, None) if months else _sessions_only(row.provider)
         if provider is None:
             left_out.append(row.provider.id)
             notes.append(low_dose_note or "")
@@ -156,8 +157,10 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         reasons: dict[str, None] = {}
         dates: set[date] = set()
         pricing: set[str] = set()
-        for result in price_many(provider, cost_query, counts, today=today):
-            points.append((result.sessions_requested, result.total))
+        pricer = ProviderPricer(provider, cost_query, today)
+        for n in counts:
+            result = pricer.price_months(n) if months else pricer.price(n)
+            points.append((n, result.total))
             if result.total is None:
                 reasons.update(dict.fromkeys(result.notes[:1]))
             else:
