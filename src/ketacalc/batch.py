@@ -7,8 +7,10 @@ or the :class:`~ketacalc.errors.KetacalcError` that stops it. Writing the
 outcomes is the render switch's job.
 
 A repeated scenario is priced once (one memo, keyed by the normalised
-scenario), and one pricer serves every N of the same provider and options, so
-its table of best courses is built once.
+scenario), and one pricer serves every N and start of the same provider and
+options, so its table of best courses is built once; a summary is computed
+from the chosen course without building every dated payment
+(:mod:`ketacalc.summary`), so a long course costs no more than a short one.
 """
 
 from __future__ import annotations
@@ -20,11 +22,23 @@ from typing import Any
 
 from ketacalc.catalog import Catalog
 from ketacalc.eligibility import resolve_insurer
-from ketacalc.errors import InvalidInput, KetacalcError
+from ketacalc.errors import InvalidInput, KetacalcError, quoted
 from ketacalc.pricing import DEFAULT_PACE, CostQuery, CostResult, ProviderPricer
 from ketacalc.scenarios import read_scenarios, scenario
+from ketacalc.summary import CostSummary, Summariser
 
-Outcome = CostResult | KetacalcError
+Outcome = CostResult | CostSummary | KetacalcError
+
+
+class LineFailed(KetacalcError):
+    """An unexpected exception while handling one line (a bug): that line's error,
+    and the run goes on; the command exits 70 at the end."""
+
+    exit_code = 70
+
+    def __init__(self, exc: BaseException) -> None:
+        self.cause = exc
+        super().__init__(f"internal error ({type(exc).__name__}: {quoted(str(exc))})", "please report it")
 
 
 class _Bounded(OrderedDict[Any, Any]):
@@ -42,16 +56,23 @@ class _Bounded(OrderedDict[Any, Any]):
 
 
 class BatchPricer:
-    """Prices scenarios; memory stays bounded whatever the input's length."""
+    """Prices scenarios; memory stays bounded whatever the input's length.
 
-    def __init__(self, catalog: Catalog, today: date, memo_size: int = 4096, pricers: int = 256) -> None:
+    Without ``full``, each result is a :class:`~ketacalc.summary.CostSummary`
+    (no payment-by-payment detail), and one pricer serves every start and N of
+    the same provider and options; with ``full``, a :class:`CostResult`."""
+
+    def __init__(
+        self, catalog: Catalog, today: date, memo_size: int = 4096, pricers: int = 256, full: bool = False
+    ) -> None:
         self.catalog = catalog
         self.today = today
+        self.full = full
         self._memo = _Bounded(memo_size)  # normalised scenario -> result (or the error it raised)
         self._lines = _Bounded(
             memo_size
         )  # a line as read -> its normalised scenario: seen lines skip parsing
-        self._pricers = _Bounded(pricers)  # everything but the sessions -> pricer
+        self._pricers = _Bounded(pricers)  # everything but the sessions (and the start) -> pricer
 
     def _normalise(self, fields: dict[str, object]) -> tuple[Any, ...]:
         """Everything that can change the result, and nothing else: the state only
@@ -62,26 +83,40 @@ class BatchPricer:
             insurer = resolve_insurer(self.catalog, s.insurer, s.state, s.as_of or self.today, [provider])
             s = s._replace(insurer=insurer)
         options = (
-            provider.id, s.returning, s.as_of, s.start, s.pace or DEFAULT_PACE, s.pay_in_full, s.insurer,
+            provider.id, s.returning, s.as_of, s.pace or DEFAULT_PACE, s.pay_in_full, s.insurer,
             s.state if s.insurer is not None else None, s.discount, s.route,
+            s.start if self.full else None,
         )  # fmt: skip
-        return (options, s.sessions, s.months, s)
+        return (options, s.sessions, s.months, s.start or self.today, s)
 
-    def _price(self, key: tuple[Any, ...]) -> CostResult:
-        options, sessions, _months, s = key
+    def _query(self, s: Any, start: date | None) -> CostQuery:
+        return CostQuery(
+            sessions=s.sessions or 1, returning=s.returning, as_of=s.as_of, start=start,
+            pace=s.pace or DEFAULT_PACE, pay_in_full=s.pay_in_full, insurer=s.insurer, state=s.state,
+            discount=s.discount, route=s.route,
+        )  # fmt: skip
+
+    def _price(self, key: tuple[Any, ...]) -> CostResult | CostSummary:
+        options, sessions, _months, start, s = key
+        n = sessions or 1
         pricer = self._pricers.get(options)
         if pricer is None:
             provider = self.catalog.find(options[0])
-            query = CostQuery(
-                sessions=sessions or 1, returning=s.returning, as_of=s.as_of, start=s.start,
-                pace=s.pace or DEFAULT_PACE, pay_in_full=s.pay_in_full, insurer=s.insurer, state=s.state,
-                discount=s.discount, route=s.route,
-            )  # fmt: skip
-            pricer = self._pricers.remember(options, ProviderPricer(provider, query, self.today))
-        return pricer.price(sessions or 1)
+            query = self._query(s, s.start if self.full else None)
+            pricer = ProviderPricer(provider, query, self.today)
+            pricer = self._pricers.remember(options, pricer if self.full else Summariser(pricer))
+        if self.full:
+            return pricer.price(n)
+        if not pricer.pricer.offers:  # nothing to buy: the start is not in the summary
+            return pricer.pricer.price(n)
+        found = pricer.summary(n, start)
+        if found is not None:
+            return found
+        return ProviderPricer(pricer.pricer.provider, self._query(s, start), self.today).price(n)
 
     def outcome(self, line: bytes | None, fields: dict[str, object]) -> Outcome:
-        """The result of one scenario's fields, or the error that stops it."""
+        """The result of one scenario's fields, or the error that stops it (an
+        unexpected exception included: it becomes this line's :class:`LineFailed`)."""
         try:
             key = self._lines.get(line) if line is not None else None
             if key is None:
@@ -90,13 +125,15 @@ class BatchPricer:
                     self._lines.remember(line, key)
             if key[1] is None:
                 raise InvalidInput("months", "months are not priced in batch yet", "give sessions instead")
-            memo_key = key[:3]
+            memo_key = key[:4]
             result = self._memo.get(memo_key)
             if result is None:
                 result = self._memo.remember(memo_key, self._price(key))
             return result
         except KetacalcError as exc:
             return exc
+        except Exception as exc:  # a bug: this line fails, the others are still priced
+            return LineFailed(exc)
 
     def run(self, lines: Iterable[bytes]) -> Iterator[tuple[int, Outcome]]:
         """``(line number, result or error)`` for every non-blank input line, in order."""
@@ -108,7 +145,7 @@ class BatchPricer:
                 yield line
 
         for number, fields in read_scenarios(remembered(lines)):
-            if isinstance(fields, InvalidInput):
+            if isinstance(fields, KetacalcError):
                 yield number, fields
             else:
                 yield number, self.outcome(last[0], fields)

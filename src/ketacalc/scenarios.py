@@ -14,7 +14,7 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ketacalc.errors import InvalidInput, quoted
 from ketacalc.inputs import (
@@ -76,12 +76,15 @@ def scenario(fields: Mapping[str, object]) -> Scenario:
     Unknown fields are refused; exactly one of sessions and months is needed;
     an insurer needs a state. Names are only checked as text here: whether the
     provider and the insurer exist is the catalog's business."""
-    for name in fields:
-        if name not in _KNOWN_FIELDS:
-            raise unknown_field(name)
+    if not _KNOWN_FIELDS.issuperset(fields):
+        for name in fields:
+            if name not in _KNOWN_FIELDS:
+                raise unknown_field(name)
+    get = fields.get
 
     def text(field: str) -> str | None:
-        return as_text(fields.get(field), field)
+        value = get(field)
+        return None if value is None else as_text(value, field)
 
     provider = text("provider")
     if provider is None:
@@ -190,6 +193,18 @@ def _utf8(line: bytes) -> str | InvalidInput:
         return _line_problem(f"not valid UTF-8 (byte {exc.start + 1})", "save the file as UTF-8")
 
 
+@functools.cache
+def _decoder() -> Any:
+    import json
+
+    return json.JSONDecoder(
+        object_pairs_hook=_no_duplicates,
+        parse_float=Decimal,
+        parse_int=_json_int,
+        parse_constant=_json_constant,
+    )
+
+
 @functools.lru_cache(maxsize=4096)
 def _json_line(line: bytes) -> dict[str, object] | InvalidInput:
     """One JSON line's fields (never mutated: a repeated line is parsed once)."""
@@ -199,13 +214,7 @@ def _json_line(line: bytes) -> dict[str, object] | InvalidInput:
     if isinstance(text, InvalidInput):
         return text
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_no_duplicates,
-            parse_float=Decimal,
-            parse_int=_json_int,
-            parse_constant=_json_constant,
-        )
+        value = _decoder().decode(text)
     except _Duplicate as exc:
         return InvalidInput(
             _field_name(exc.key), f"field {quoted(exc.key)} is given twice", "give each field once"

@@ -31,6 +31,14 @@ class Format(StrEnum):
 DATA_FORMATS = (Format.json, Format.ndjson, Format.csv, Format.tsv)
 
 
+class Encoded(str):
+    """A record already encoded as compact JSON (``separators=(",", ":")``, not
+    ASCII-escaped), exactly as :func:`write_ndjson` would encode its dict: a
+    report that writes many alike records may build them as text."""
+
+    __slots__ = ()
+
+
 class Column(NamedTuple):
     header: str
     number: bool = False  # right-aligned; never wraps and is never cut
@@ -112,7 +120,7 @@ def write_json(records: Iterable[dict[str, Any]], out: IO[str], single: bool, co
     import json
 
     if compact:
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        dumps = _compact(json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode)
         wrote = False
         for record in _started(records):
             out.write(("," if wrote else "[") + "\n" + dumps(record))
@@ -121,11 +129,13 @@ def write_json(records: Iterable[dict[str, Any]], out: IO[str], single: bool, co
         return
     if single:
         (record,) = records
+        record = json.loads(record) if isinstance(record, Encoded) else record
         json.dump(record, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return
     wrote = False
     for record in _started(records):
+        record = json.loads(record) if isinstance(record, Encoded) else record
         text = json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  ")
         out.write(("," if wrote else "[") + "\n  " + text)
         wrote = True
@@ -135,9 +145,16 @@ def write_json(records: Iterable[dict[str, Any]], out: IO[str], single: bool, co
 def write_ndjson(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
     import json
 
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    dumps = _compact(json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode)
     for record in records:
         out.write(dumps(record) + "\n")
+
+
+def _compact(encode: Any) -> Any:
+    def dumps(record: Any) -> str:
+        return record if type(record) is Encoded else encode(record)
+
+    return dumps
 
 
 def flat_cell(value: Any) -> str:

@@ -9,6 +9,8 @@ from ketacalc import SCHEMA_VERSION
 from ketacalc.errors import KetacalcError
 from ketacalc.reports.common import Report
 from ketacalc.reports.cost import SUMMARY_FIELDS, full_record, summary_record, summary_row
+from ketacalc.reports.summary import compact_record, encoded_record
+from ketacalc.summary import CostSummary
 
 if TYPE_CHECKING:
     from ketacalc.batch import Outcome
@@ -38,7 +40,7 @@ class BatchReport(Report):
             return known[1]
         if len(self._bodies) >= 4096:
             self._bodies.clear()
-        body = full_record(self.catalog, result) if self.full else summary_record(result)
+        body = _summary(result) if not self.full else full_record(self.catalog, result)
         self._bodies[id(result)] = (result, body)
         return body
 
@@ -46,6 +48,8 @@ class BatchReport(Report):
         for line, outcome in self.outcomes:
             if isinstance(outcome, KetacalcError):
                 yield {"schema_version": SCHEMA_VERSION, "line": line, "error": str(outcome)}
+            elif not self.full and isinstance(outcome, CostSummary):
+                yield encoded_record(line, outcome)  # the same record, as text built once per course
             else:
                 yield {"schema_version": SCHEMA_VERSION, "line": line, "error": None, **self._body(outcome)}
 
@@ -54,7 +58,18 @@ class BatchReport(Report):
             if isinstance(outcome, KetacalcError):
                 yield {"line": line, "error": str(outcome)}
             else:
-                yield {"line": line, "error": None, **summary_row(summary_record(outcome))}
+                yield {
+                    "line": line,
+                    "error": None,
+                    **summary_row(_summary(outcome) if self.full else self._body(outcome)),
+                }
 
     def table(self) -> TableView:  # pragma: no cover - the CLI refuses tables for batch
         raise NotImplementedError("batch writes data formats only")
+
+
+def _summary(result: Any) -> dict[str, Any]:
+    """The summary record of a full result or of a :class:`~ketacalc.summary.CostSummary`."""
+    if isinstance(result, CostSummary):
+        return compact_record(result)
+    return summary_record(result)
