@@ -22,23 +22,12 @@ from typing import Any
 
 from ketacalc.catalog import Catalog
 from ketacalc.eligibility import resolve_insurer
-from ketacalc.errors import InvalidInput, KetacalcError, quoted
+from ketacalc.errors import InvalidInput, KetacalcError
 from ketacalc.pricing import DEFAULT_PACE, CostQuery, CostResult, ProviderPricer
-from ketacalc.scenarios import read_scenarios, scenario
+from ketacalc.scenarios import LineFailed, read_scenarios, scenario
 from ketacalc.summary import CostSummary, Summariser
 
 Outcome = CostResult | CostSummary | KetacalcError
-
-
-class LineFailed(KetacalcError):
-    """An unexpected exception while handling one line (a bug): that line's error,
-    and the run goes on; the command exits 70 at the end."""
-
-    exit_code = 70
-
-    def __init__(self, exc: BaseException) -> None:
-        self.cause = exc
-        super().__init__(f"internal error ({type(exc).__name__}: {quoted(str(exc))})", "please report it")
 
 
 class _Bounded(OrderedDict[Any, Any]):

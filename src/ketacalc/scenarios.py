@@ -11,12 +11,12 @@ mistake.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from ketacalc.errors import InvalidInput, quoted
+from ketacalc.errors import InvalidInput, KetacalcError, quoted
 from ketacalc.inputs import (
     MAX_MONTHS,
     as_text,
@@ -41,6 +41,25 @@ SCENARIO_FIELDS = ("provider", "sessions", "months", "returning", "state", "insu
 _KNOWN_FIELDS = frozenset(SCENARIO_FIELDS)
 _FIELDS_FIX = f"use only {', '.join(SCENARIO_FIELDS)}"
 JSON_EXAMPLE = 'write one JSON object per line, e.g. {"provider": "mindbloom", "sessions": 18}'
+
+
+class LineFailed(KetacalcError):
+    """An unexpected exception while handling one line (a bug): that line's error,
+    and the run goes on; the command exits 70 at the end."""
+
+    exit_code = 70
+
+    def __init__(self, exc: BaseException) -> None:
+        self.cause = exc
+        super().__init__(f"internal error ({type(exc).__name__}: {quoted(str(exc))})", "please report it")
+
+
+def _guarded(parse: Callable[[bytes], Any], line: bytes) -> Any:
+    """``parse(line)``, or the line's :class:`LineFailed` if it raises unexpectedly."""
+    try:
+        return parse(line)
+    except Exception as exc:
+        return LineFailed(exc)
 
 
 class Scenario(NamedTuple):
@@ -129,7 +148,7 @@ def _line_problem(message: str, fix: str) -> InvalidInput:
     return InvalidInput("scenario", message, fix)
 
 
-def read_scenarios(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, object] | InvalidInput]]:
+def read_scenarios(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, object] | KetacalcError]]:
     """``(line number, fields or the problem with that line)`` for JSON Lines or
     CSV-with-header bytes, lazily: one item per non-blank line (the CSV header
     excepted), in order, whatever a line holds.
@@ -143,7 +162,7 @@ def read_scenarios(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, obje
             line = line[3:]
         if line.strip():
             if line.lstrip().startswith(b"{"):
-                yield number, _json_line(line)
+                yield number, _guarded(_json_line, line)
                 yield from _json_lines(numbered)
             else:
                 yield from _csv_rows(line, numbered)
@@ -152,10 +171,10 @@ def read_scenarios(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, obje
 
 def _json_lines(
     numbered: Iterator[tuple[int, bytes]],
-) -> Iterator[tuple[int, dict[str, object] | InvalidInput]]:
+) -> Iterator[tuple[int, dict[str, object] | KetacalcError]]:
     for number, line in numbered:
         if line.strip():
-            yield number, _json_line(line)
+            yield number, _guarded(_json_line, line)
 
 
 class _Duplicate(Exception):
@@ -245,11 +264,11 @@ def _csv_cells(line: bytes) -> list[str] | InvalidInput:
 
 def _csv_rows(
     header_line: bytes, numbered: Iterator[tuple[int, bytes]]
-) -> Iterator[tuple[int, dict[str, object] | InvalidInput]]:
-    header = _csv_cells(header_line)
+) -> Iterator[tuple[int, dict[str, object] | KetacalcError]]:
+    header = _guarded(_csv_cells, header_line)
     problem: InvalidInput | None = None
     names: list[str] = []
-    if isinstance(header, InvalidInput):
+    if isinstance(header, KetacalcError):
         problem = InvalidInput("header", f"the CSV header is {header.message}", header.fix)
     else:
         names = [cell.strip().casefold() for cell in header]
@@ -277,8 +296,8 @@ def _csv_rows(
         if problem is not None:
             yield number, problem
             continue
-        cells = _csv_cells(line)
-        if isinstance(cells, InvalidInput):
+        cells = _guarded(_csv_cells, line)
+        if isinstance(cells, KetacalcError):
             yield number, cells
         elif len(cells) != len(names):
             yield (

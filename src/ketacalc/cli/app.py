@@ -86,15 +86,15 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     data: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--data",
             envvar="KETACALC_DATA",
+            show_envvar=False,
             metavar="PATH",
-            help="Use another providers.yaml instead of the shipped one.",
+            help="Use another providers.yaml instead of the shipped one (or set KETACALC_DATA); "
+            "before or after the command.",
             show_default=False,
-            dir_okay=True,
-            exists=False,
         ),
     ] = None,
     version: Annotated[
@@ -102,7 +102,7 @@ def root(
     ] = False,
 ) -> None:
     """Cost and eligibility calculator for at-home ketamine therapy providers. Not medical advice."""
-    ctx.obj = {"data": str(data) if data is not None else None}
+    ctx.obj = {"data": data}
 
 
 # --------------------------------------------------------------- commands
