@@ -13,9 +13,13 @@ from collections.abc import Sequence
 from ketacalc.cli import share  # noqa: F401 - registers chart and report
 from ketacalc.cli.app import app
 from ketacalc.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, describe
+from ketacalc.cli.help import add_examples, plain_placeholders
 from ketacalc.errors import KetacalcError, OutputClosed, quoted
 
 __all__ = ["app", "main", "run"]
+
+add_examples(app)
+plain_placeholders()
 
 
 def _error(message: str, code: int) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,6 +16,7 @@ import typer
 from ketacalc import __version__
 from ketacalc.cli.options import (
     AsOfOpt,
+    BatchFormat,
     FormatOpt,
     ProviderArg,
     ReturningOpt,
@@ -110,7 +110,11 @@ def root(
 
 @app.command()
 def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
-    """List every provider: status, plans, lowest published total, states, newest data."""
+    """List every provider with its plans, states and newest data.
+
+    Status, plan count, lowest published total, states served and the date of
+    the newest figure, one row per provider.
+    """
     from ketacalc.compare import overview
     from ketacalc.reports.providers import ProvidersReport
 
@@ -123,7 +127,11 @@ def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt 
 def show(
     ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None
 ) -> None:
-    """Everything known about one provider, with the source and date of each figure."""
+    """Everything known about one provider, with sources and dates.
+
+    Plans and prices, consultation, insurance, sitter, dosing and states, each
+    figure with its source and the date it was observed.
+    """
     from ketacalc.reports.show import ShowReport
 
     day = day_or_today(as_of)
@@ -135,15 +143,23 @@ def show(
 def check(
     ctx: typer.Context,
     path: Annotated[
-        Path | None,
-        typer.Argument(help="Data file to check. Default: --data, or the shipped file.", show_default=False),
+        str | None,
+        typer.Argument(
+            metavar="PATH",
+            help="Data file to check. Default: --data, or the shipped file.",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
-    """Validate a data file: silent with exit 0 when good; otherwise every problem, exit 1."""
+    """Validate a data file: silent when good, every problem if not.
+
+    Exit 0 and no output when the file is good; otherwise every problem as
+    FILE:LINE:COL: message, and exit 1. Dates in the future are errors here.
+    """
     from ketacalc.errors import DataFileError
     from ketacalc.loader import load
 
-    target = str(path) if path is not None else (ctx.obj or {}).get("data")
+    target = path if path is not None else (ctx.obj or {}).get("data")
     try:
         load(target, today=today(), strict_dates=True)
     except DataFileError as exc:
@@ -194,7 +210,11 @@ def cost(
     route: RouteOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The cheapest way to buy N sessions, with the payment schedule and per-session cost."""
+    """The cheapest way to buy N sessions, and how it is paid.
+
+    The purchases, the payment schedule and the cost per session; a list or
+    a range of N gives a row per N.
+    """
     from ketacalc import inputs
     from ketacalc.eligibility import resolve_insurer
     from ketacalc.pricing import CostQuery, price_many
@@ -239,7 +259,10 @@ def history(ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.t
 def states(
     ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None
 ) -> None:
-    """Every state with the provider's availability there: available, unavailable or unknown."""
+    """Every state: is the provider available there?
+
+    Each state and DC as available, unavailable or unknown, with the source.
+    """
     from ketacalc.eligibility import all_states
     from ketacalc.reports.states import StatesReport
 
@@ -265,7 +288,7 @@ def eligibility(
     fmt: FormatOpt = Format.table,
     as_of: AsOfOpt = None,
 ) -> None:
-    """Which providers serve a state, and which insurers they accept there."""
+    """Which providers serve a state, and the insurers they accept."""
     from ketacalc.eligibility import serving
     from ketacalc.inputs import parse_state
     from ketacalc.reports.states import EligibilityReport
@@ -316,7 +339,11 @@ def compare(
     route: RouteOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Every provider side by side: availability, cost, sign-up cash, insurance, sitter, dosing."""
+    """Every provider side by side for a state: cost, sign-up, care.
+
+    Availability, cost, cash due at sign-up, insurance, sitter and dosing;
+    filters narrow the list.
+    """
     from ketacalc import inputs
     from ketacalc.compare import SORT_KEYS, CompareQuery
     from ketacalc.compare import compare as run
@@ -357,17 +384,24 @@ def compare(
 def batch(
     ctx: typer.Context,
     source: Annotated[
-        str, typer.Argument(metavar="FILE", help="Scenarios as JSON Lines or CSV with a header; - for stdin.")
+        str,
+        typer.Argument(
+            metavar="PATH",
+            help="Scenarios as JSON Lines or CSV with a header; - (the default) for stdin.",
+            show_default=False,
+        ),
     ] = "-",
     fmt: Annotated[
-        Format,
+        BatchFormat,
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             case_sensitive=False,
-            help="ndjson (default), json, csv or tsv; one result per input line.",
+            help="ndjson (the default), json, csv or tsv; one result per input line.",
+            show_default=False,
         ),
-    ] = Format.ndjson,
+    ] = BatchFormat.ndjson,
     full: Annotated[
         bool,
         typer.Option(
@@ -375,22 +409,22 @@ def batch(
         ),
     ] = False,
 ) -> None:
-    """Price many scenarios, one per input line, as a stream (NDJSON or CSV out).
+    """Price many scenarios, one per input line (NDJSON or CSV).
 
     Each result is the cost summary (totals, purchases counted by plan, first and
     last payment dates); --full writes the whole 'cost' record instead.
 
     Fields: provider, sessions, returning, state, insurer, as_of, start, pace,
-    pay_in_full, discount, route. A bad line gives an error result for that line
-    (and a message on stderr); the others are still priced; exit 1 if any failed.
+    pay_in_full, discount, route (an insurer needs a state). A bad line gives
+    an error result for that line (and a message on stderr); the others are
+    still priced; exit 1 if any failed, 70 if a line hit a bug.
     """
     import sys
 
     from ketacalc.batch import BatchPricer, LineFailed, chunked_lines
     from ketacalc.reports.batch import BatchReport
 
-    if fmt in (Format.table, Format.markdown):
-        raise UsageProblem("batch does not print tables", "use --format ndjson, json, csv or tsv")
+    fmt = Format(fmt.value)
     cat = catalog(ctx)
     import gc
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -45,10 +46,23 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format: table or markdown for people; json, ndjson, csv, tsv for scripts.",
+        metavar="FORMAT",
+        help="table (the default) or markdown for people; json, ndjson, csv or tsv for scripts.",
         case_sensitive=False,
+        show_default=False,
     ),
 ]
+
+
+class BatchFormat(StrEnum):
+    """The formats batch writes: data only, never a table."""
+
+    ndjson = "ndjson"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+
+
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
