@@ -6,7 +6,12 @@ tests/test_hostile_inputs.py; the fuzz tests are in tests/test_cli_fuzz.py.
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import re
+import shutil
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -14,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import TODAY, jsonl, load_fixture
+from conftest import REPO, TODAY, assert_one_error_line, jsonl, load_fixture
 
 # --------------------------------------------------------------- batch: the summary without every payment
 
@@ -77,3 +82,322 @@ def test_distinct_scenarios_give_what_cost_gives(cli):
         got = json.loads(record)
         assert got["first_due"] == line["start"]
         assert got["last_due"] in expected.stdout and got["total"] in expected.stdout
+
+
+# --------------------------------------------------------------- batch loses no line
+
+
+def test_a_bug_on_one_line_fails_only_that_line(cli, monkeypatch):
+    """An unexpected exception while pricing one line is that line's error; the
+    lines after it are still priced, and the run exits 70 at the end."""
+    from ketacalc import summary
+
+    real = summary.Summariser.summary
+
+    def broken(self, n, start):
+        if n == 5:
+            raise RuntimeError("boom")
+        return real(self, n, start)
+
+    monkeypatch.setattr(summary.Summariser, "summary", broken)
+    result = cli("batch", input=jsonl(*({"provider": "alder", "sessions": n} for n in (4, 5, 6))))
+    assert result.exit_code == 70
+    first, second, third = (json.loads(r) for r in result.stdout.splitlines())
+    assert first["total"] is not None and third["total"] is not None
+    message = "internal error (RuntimeError: 'boom') — please report it"
+    assert second == {"schema_version": 1, "line": 2, "error": message}
+    assert result.stderr == f"line 2: {message}\n"
+
+
+def test_a_bug_while_reading_one_line_fails_only_that_line(cli, monkeypatch):
+    from ketacalc import scenarios
+
+    real = scenarios._json_line.__wrapped__
+
+    def broken(line):
+        if b"birch" in line:
+            raise RuntimeError("bad read")
+        return real(line)
+
+    monkeypatch.setattr(scenarios, "_json_line", broken)
+    text = jsonl(
+        {"provider": "alder", "sessions": 4},
+        {"provider": "birch", "sessions": 4},
+        {"provider": "alder", "sessions": 8},
+    )
+    result = cli("batch", "--format", "csv", input=text)
+    assert result.exit_code == 70
+    assert [row.split(",")[0] for row in result.stdout.splitlines()[1:]] == ["1", "2", "3"]
+    assert result.stderr.startswith("line 2: internal error (RuntimeError: 'bad read')")
+
+
+def test_pace_too_small_for_decimal_between_good_lines(cli):
+    lines = [{"provider": "alder", "sessions": 4}, '{"provider": "alder", "sessions": 24, "pace": 1e-1000000}',
+             {"provider": "alder", "sessions": 24, "pace": "1e-1000000"}, {"provider": "alder", "sessions": 8}]  # fmt: skip
+    result = cli("batch", input=jsonl(*lines))
+    assert result.exit_code == 1
+    records = [json.loads(r) for r in result.stdout.splitlines()]
+    assert [r["line"] for r in records] == [1, 2, 3, 4]
+    assert [r["error"] is None for r in records] == [True, False, False, True]
+    assert "pace" in records[1]["error"] and "pace" in records[2]["error"]
+
+
+# --------------------------------------------------------------- output that cannot be written
+
+
+def test_a_full_disk_is_one_line_and_exit_1():
+    from conftest import run_subprocess
+
+    proc = run_subprocess(shell=f"{sys.executable} -m ketacalc providers --format json > /dev/full")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == (
+        "Error: cannot write output: no space left on device — check where the output goes "
+        "(a full disk, a closed or read-only output)\n"
+    )
+
+
+def test_a_closed_stdout_is_one_line_and_exit_1():
+    from conftest import run_subprocess
+
+    proc = run_subprocess(shell=f"{sys.executable} -m ketacalc providers >&-")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith("Error: cannot write output: standard output is closed — ")
+    assert len(proc.stderr.splitlines()) == 1
+    quiet = run_subprocess(shell=f"{sys.executable} -m ketacalc check >&-")  # writes nothing: nothing fails
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_an_output_encoding_without_dashes_degrades_to_ascii(encoding):
+    import subprocess
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    ok = subprocess.run(
+        [sys.executable, "-m", "ketacalc", "compare", "--state", "TX"], capture_output=True, env=env
+    )
+    assert ok.returncode == 0, ok.stderr
+    text = ok.stdout.decode("ascii")  # nothing but ASCII
+    assert "Alder Health" in text and "—" not in text
+    assert "-" in text.splitlines()[3]  # the rule under the header, drawn in ASCII
+    bad = subprocess.run([sys.executable, "-m", "ketacalc", "compare", "--state", "TX", "--insurer", "zz"],
+                         capture_output=True, env=env)  # fmt: skip
+    assert bad.returncode == 2
+    assert bad.stderr.decode("ascii").startswith(
+        "Error: --insurer 'zz' is not a known insurer - insurers accepted"
+    )
+
+
+def test_ascii_replacements():
+    from ketacalc.cli import ascii_fallback
+
+    text = "a—b × c… → ‘q’ “q” 名"
+    assert text.encode("ascii", errors=ascii_fallback()) == b"a-b x c... -> 'q' \"q\" ?"
+    assert "£ 名".encode("latin-1", errors=ascii_fallback()) == "£ ?".encode("latin-1")
+
+
+# --------------------------------------------------------------- --data
+
+
+def test_data_goes_before_or_after_the_command(cli, monkeypatch):
+    from conftest import FIXTURE
+
+    monkeypatch.delenv("KETACALC_DATA")
+    before = cli("--data", str(FIXTURE), "providers", "--format", "json")
+    after = cli("providers", "--format", "json", "--data", str(FIXTURE))
+    equals = cli("providers", f"--data={FIXTURE}", "--format", "json")
+    assert before.exit_code == after.exit_code == equals.exit_code == 0
+    assert before.stdout == after.stdout == equals.stdout
+    assert "alder" in before.stdout
+    assert "before or after the command" in " ".join(cli("--help").stdout.split())
+
+
+def test_an_unreadable_data_file_exits_1_without_naming_the_variable(cli, tmp_path):
+    line = assert_one_error_line(cli("--data", str(tmp_path), "providers"), 1)
+    assert "env var" not in line and "KETACALC_DATA" not in line
+
+
+# --------------------------------------------------------------- one message for one mistake
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "10001", "1_8", "x", "1.5"])
+def test_one_message_for_one_sessions_mistake(cli, value):
+    messages = {
+        assert_one_error_line(cli(*args, "--sessions", value), 2).removeprefix("Error: ")
+        for args in (["compare"], ["chart"], ["report", "--state", "TX"], ["cost", "alder"])
+    }
+    batch = cli("batch", input=jsonl({"provider": "alder", "sessions": value}))
+    line = batch.stderr.removeprefix("line 1: ").strip()
+    assert len({m.split(" — ")[0] for m in messages}) == 1, messages  # what is wrong: the same words
+    assert messages.pop().split(" — ")[0] == "--" + line.split(" — ")[0]
+
+
+# --------------------------------------------------------------- help
+
+
+def _commands(cli) -> list[str]:
+    text = cli("--help").stdout
+    return re.findall(r"^  (\w+)  ", text.split("Commands:")[1], flags=re.M)
+
+
+def test_every_command_help_ends_with_two_to_four_examples(cli):
+    from ketacalc.cli.help import EXAMPLES
+
+    names = _commands(cli)
+    assert set(names) == set(EXAMPLES)
+    for name in names:
+        text = cli(name, "--help").stdout
+        tail = text.rstrip("\n").split("\n  Examples:\n\n")[1]
+        shown = [line.strip() for line in tail.splitlines()]
+        assert shown == list(EXAMPLES[name]) and 2 <= len(shown) <= 4, name
+
+
+def test_every_example_runs(cli, monkeypatch, tmp_path):
+    """Each example as shown, on the shipped data, in a folder with the files they name."""
+    import shlex
+    import shutil
+
+    from conftest import SHIPPED
+    from ketacalc.cli.help import EXAMPLES
+
+    monkeypatch.delenv("KETACALC_DATA")
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SHIPPED, tmp_path / "providers.yaml")
+    scenarios = [
+        {"provider": "mindbloom", "sessions": 18},
+        {"provider": "better-u", "sessions": 6, "state": "TX"},
+    ]
+    (tmp_path / "scenarios.jsonl").write_text(jsonl(*scenarios))
+    (tmp_path / "scenarios.csv").write_text("provider,sessions,state\nmindbloom,18,\nbetter-u,6,TX\n")
+    for example in (e for examples in EXAMPLES.values() for e in examples):
+        words = shlex.split(example)
+        assert words[0] == "ketacalc"
+        stdin = None
+        if "<" in words:
+            at = words.index("<")
+            stdin = (tmp_path / words[at + 1]).read_text()
+            words = words[:at] + words[at + 2 :]
+        if ">" in words:
+            words = words[: words.index(">")]
+        result = cli(*words[1:], input=stdin)
+        assert result.exit_code == 0, (example, result.stderr)
+        assert "Error" not in result.stderr, (example, result.stderr)
+
+
+def test_the_command_list_fits_80_columns_without_cut_offs(cli):
+    text = cli("--help", env={"COLUMNS": "80"}).stdout
+    listing = text.split("Commands:")[1].strip("\n").splitlines()
+    assert len(listing) == len(_commands(cli))
+    for line in listing:
+        assert len(line) <= 80 and not line.endswith("...") and line.endswith((".", "?")), line
+
+
+def test_placeholders_are_plain(cli):
+    for name in _commands(cli):
+        text = cli(name, "--help").stdout
+        assert not re.search(r"\{[A-Z]+\}|<\w+>|<[a-z|]+>|\[(?!required\])[a-z]+\]", text), (name, text)
+    assert "Usage: ketacalc check [OPTIONS] [PATH]" in cli("check", "--help").stdout
+    assert "Usage: ketacalc show [OPTIONS] PROVIDER" in cli("show", "--help").stdout
+
+
+def test_batch_format_lists_only_what_batch_writes(cli):
+    text = " ".join(cli("batch", "--help").stdout.split())
+    assert "ndjson (the default), json, csv or tsv" in text
+    assert "table" not in text and "markdown" not in text
+
+
+def test_insurer_help_says_it_needs_a_state_everywhere(cli):
+    for name in _commands(cli):
+        text = " ".join(cli(name, "--help").stdout.split())
+        if "--insurer" in text:
+            assert "(needs --state)" in text, name
+
+
+# --------------------------------------------------------------- tables keep ids whole
+
+
+def test_ids_are_never_split_and_urls_wrap_after_a_slash():
+    from ketacalc.render import Column, TableView
+    from ketacalc.render.table import wrap_word, write_table
+
+    url = "https://help-center.example.com/en/articles/1234567-what-does-a-course-cost"
+    view = TableView(
+        columns=[Column("Plan"), Column("Price", number=True), Column("Source"), Column("Where")],
+        rows=[
+            [
+                "18-Session Treatment for new clients",
+                "$2,970.00",
+                "vitalityscout-2026 ketcare-compare-2026",
+                url,
+            ]
+        ],
+    )
+    out = io.StringIO()
+    write_table(view, out, width=60)
+    text = out.getvalue()
+    assert "vitalityscout-2026" in text and "ketcare-compare-2026" in text
+    header, _rule, *body = text.splitlines()
+    where = header.index("Where")
+    assert "".join(line[where:].strip() for line in body) == url  # the URL, broken only after a '/'
+    assert body[2][where:].strip() == "mple.com/en/"  # a part wider than the column folds, then wraps at '/'
+    assert body[3][where:].strip() == "articles/"
+    assert wrap_word(url, 30) == [
+        "https://",
+        "help-center.example.com/en/",
+        "articles/",
+        "1234567-what-does-a-course-cos",
+        "t",
+    ]
+    assert wrap_word("vitalityscout-2026", 5) == ["vitalityscout-2026"]
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None or shutil.which("script") is None, reason="needs tmux")
+@pytest.mark.parametrize("args", [["show", "mindbloom"], ["compare", "--state", "TX"]])
+def test_tables_in_a_real_80_column_terminal(args, tmp_path):
+    """In a real terminal 80 columns wide, on the shipped data: every source id whole."""
+    import subprocess
+    import time
+
+    from conftest import SHIPPED
+
+    session = f"ketacalc-{os.getpid()}-{args[0]}"
+    out = tmp_path / "out.txt"
+    env = {k: v for k, v in os.environ.items() if k != "TMUX"}
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "50"], check=True, env=env)
+    try:
+        # stdout to a file is not a terminal: run inside `script` so it is one, 80 columns wide
+        inner = (
+            f"cd {REPO} && KETACALC_DATA={SHIPPED} NO_COLOR=1 PYTHONPATH=src "
+            f"script -qc '{sys.executable} -m ketacalc {' '.join(args)}' {out}.tmp >/dev/null; mv {out}.tmp {out}"
+        )
+        subprocess.run(
+            ["tmux", "send-keys", "-t", session, f"unset COLUMNS; {inner}", "Enter"], check=True, env=env
+        )
+        for _ in range(200):
+            if out.exists():
+                break
+            time.sleep(0.05)
+        text = out.read_text(encoding="utf-8", errors="replace")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], env=env, check=False)
+    lines = [line.rstrip("\r") for line in text.splitlines() if not line.startswith("Script ")]
+    assert len(lines) > 10 and "Error" not in text, text
+    assert max(len(line) for line in lines) <= 90, (
+        text
+    )  # fitted to the terminal (a table may need a little more)
+    words = {w for line in lines for w in line.split()}
+    from ketacalc.loader import load_catalog
+
+    sources = load_catalog(SHIPPED, today=TODAY).sources
+    if args[0] == "show":  # every source the provider cites, as its JSON lists them
+        listed = subprocess.run(
+            [sys.executable, "-m", "ketacalc", *args, "--format", "json"],
+            capture_output=True, text=True, env={**env, "KETACALC_DATA": str(SHIPPED)}, check=True,
+        ).stdout  # fmt: skip
+        shown = sorted({sid for sid in re.findall(r'"([a-z0-9-]+)"', listed) if sid in sources})
+        assert len(shown) >= 5
+    else:
+        shown = [sid for sid in sources if sid in text]
+    for sid in shown:
+        assert sid in words, sid  # whole, never "vitalityscout-2 / 026"
+    cut = [w for w in words if "-" in w and w not in sources and any(sid.startswith(w) for sid in shown)]
+    assert cut == [], cut

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -62,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except click_exc.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "ketacalc"
-        message = " ".join(exc.format_message().replace("Value error, ", "").split())
+        message = _plain(" ".join(exc.format_message().replace("Value error, ", "").split()))
         return _error(f"{message} — see '{where} --help'", EXIT_USAGE)
     except click_exc.ClickException as exc:
         return _error(" ".join(exc.format_message().split()), exc.exit_code)
@@ -76,6 +77,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _OUTPUT_FIX = "check where the output goes (a full disk, a closed or read-only output)"
+
+
+_CHOICE = re.compile(r"Invalid value for '(--[\w-]+)'(?: / '-\w')?: (.*) is not one of (.*)\.$")
+
+
+def _plain(message: str) -> str:
+    """Click's "Invalid value for '--format' / '-f': 'xml' is not one of 'a', 'b'." in
+    ketacalc's words: "--format 'xml' is not one of a, b"."""
+    found = _CHOICE.fullmatch(message)
+    if found is None:
+        return message
+    option, value, choices = found.groups()
+    return f"{option} {value} is not one of {choices.replace(chr(39), '')}"
 
 
 def _reason(exc: OSError) -> str:
@@ -149,12 +163,21 @@ def _replace(exc: UnicodeError) -> tuple[str, int]:
     return "".join(ASCII_FOR.get(ch, "?") for ch in text), exc.end
 
 
+def ascii_fallback() -> str:
+    """The name of the codecs error handler that writes ASCII replacements (registered once)."""
+    import codecs
+
+    try:
+        codecs.lookup_error(_HANDLER)
+    except LookupError:
+        codecs.register_error(_HANDLER, _replace)
+    return _HANDLER
+
+
 def _usable_streams() -> None:
     """Standard streams that can take what ketacalc writes: a closed stdout or
     stderr is stood in for, and an encoding that cannot hold ``—`` (ASCII,
     latin-1) gets ASCII replacements (``—`` -> ``-``, ``×`` -> ``x``, others ``?``)."""
-    import codecs
-
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is None:
@@ -165,10 +188,7 @@ def _usable_streams() -> None:
             continue
         except (UnicodeEncodeError, LookupError):
             pass
-        try:
-            codecs.lookup_error(_HANDLER)
-        except LookupError:
-            codecs.register_error(_HANDLER, _replace)
+        ascii_fallback()
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             try:
