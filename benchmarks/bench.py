@@ -171,7 +171,9 @@ def batch(rounds: int = 5) -> None:
         f"  peak RSS 100,000 vs 1,000 scenarios: {m_k / 1024:.1f} MiB vs {m_small / 1024:.1f} MiB, "
         f"ratio {m_k / m_small:.2f}x (target <= 1.5x): {verdict(m_k / m_small <= 1.5)}"
     )
-    print("batch: 20,000 all-distinct scenarios (N from 1 to 2,000, varied starts) vs the same identity filter")
+    print(
+        "batch: 20,000 all-distinct scenarios (N from 1 to 2,000, varied starts) vs the same identity filter"
+    )
     print(
         f"  median wall time  {t_d:6.2f} s vs {t_fd:6.2f} s   time ratio {t_d / t_fd:.1f}x "
         f"(target <= 10x): {verdict(t_d / t_fd <= 10)}"

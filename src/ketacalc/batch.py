@@ -52,7 +52,7 @@ class BatchPricer:
     the same provider and options; with ``full``, a :class:`CostResult`."""
 
     def __init__(
-        self, catalog: Catalog, today: date, memo_size: int = 4096, pricers: int = 256, full: bool = False
+        self, catalog: Catalog, today: date, memo_size: int = 16384, pricers: int = 256, full: bool = False
     ) -> None:
         self.catalog = catalog
         self.today = today
@@ -105,24 +105,28 @@ class BatchPricer:
 
     def outcome(self, line: bytes | None, fields: dict[str, object]) -> Outcome:
         """The result of one scenario's fields, or the error that stops it (an
-        unexpected exception included: it becomes this line's :class:`LineFailed`)."""
+        unexpected exception included: it becomes this line's :class:`LineFailed`).
+        A line seen before gives the same outcome object again, without parsing."""
+        if line is not None:
+            done = self._lines.get(line)
+            if done is not None:
+                return done  # type: ignore[no-any-return]
         try:
-            key = self._lines.get(line) if line is not None else None
-            if key is None:
-                key = self._normalise(fields)
-                if line is not None:
-                    self._lines.remember(line, key)
+            key = self._normalise(fields)
             if key[1] is None:
                 raise InvalidInput("months", "months are not priced in batch yet", "give sessions instead")
             memo_key = key[:4]
             result = self._memo.get(memo_key)
             if result is None:
                 result = self._memo.remember(memo_key, self._price(key))
-            return result
+            found: Outcome = result
         except KetacalcError as exc:
-            return exc
+            found = exc
         except Exception as exc:  # a bug: this line fails, the others are still priced
-            return LineFailed(exc)
+            found = LineFailed(exc)
+        if line is not None:
+            self._lines.remember(line, found)
+        return found
 
     def run(self, lines: Iterable[bytes]) -> Iterator[tuple[int, Outcome]]:
         """``(line number, result or error)`` for every non-blank input line, in order."""
@@ -133,11 +137,11 @@ class BatchPricer:
                 last[0] = line
                 yield line
 
-        for number, fields in read_scenarios(remembered(lines)):
+        for number, fields in read_scenarios(remembered(lines), known=self._lines.__contains__):
             if isinstance(fields, KetacalcError):
                 yield number, fields
-            else:
-                yield number, self.outcome(last[0], fields)
+            else:  # None: a line seen before, not parsed again
+                yield number, self.outcome(last[0], fields or {})
 
 
 def chunked_lines(read: Callable[[int], bytes], before_wait: Callable[[], None]) -> Iterator[bytes]:

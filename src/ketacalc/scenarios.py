@@ -148,10 +148,13 @@ def _line_problem(message: str, fix: str) -> InvalidInput:
     return InvalidInput("scenario", message, fix)
 
 
-def read_scenarios(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, object] | KetacalcError]]:
+def read_scenarios(
+    lines: Iterable[bytes], known: Callable[[bytes], bool] | None = None
+) -> Iterator[tuple[int, dict[str, object] | KetacalcError | None]]:
     """``(line number, fields or the problem with that line)`` for JSON Lines or
     CSV-with-header bytes, lazily: one item per non-blank line (the CSV header
-    excepted), in order, whatever a line holds.
+    excepted), in order, whatever a line holds. A JSON line for which ``known``
+    is true is not parsed again: its item is ``(line number, None)``.
 
     The format is told from the first non-blank line: ``{`` starts JSON Lines.
     A UTF-8 byte order mark at the start is skipped. Each CSV line is one row
@@ -163,17 +166,19 @@ def read_scenarios(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, obje
         if line.strip():
             if line.lstrip().startswith(b"{"):
                 yield number, _guarded(_json_line, line)
-                yield from _json_lines(numbered)
+                yield from _json_lines(numbered, known)
             else:
                 yield from _csv_rows(line, numbered)
             return
 
 
 def _json_lines(
-    numbered: Iterator[tuple[int, bytes]],
-) -> Iterator[tuple[int, dict[str, object] | KetacalcError]]:
+    numbered: Iterator[tuple[int, bytes]], known: Callable[[bytes], bool] | None = None
+) -> Iterator[tuple[int, dict[str, object] | KetacalcError | None]]:
     for number, line in numbered:
-        if line.strip():
+        if known is not None and known(line):
+            yield number, None
+        elif line.strip():
             yield number, _guarded(_json_line, line)
 
 
@@ -224,9 +229,8 @@ def _decoder() -> Any:
     )
 
 
-@functools.lru_cache(maxsize=4096)
 def _json_line(line: bytes) -> dict[str, object] | InvalidInput:
-    """One JSON line's fields (never mutated: a repeated line is parsed once)."""
+    """One JSON line's fields (batch does not parse a line it has seen again)."""
     import json
 
     text = _utf8(line)

@@ -9,7 +9,7 @@ from ketacalc import SCHEMA_VERSION
 from ketacalc.errors import KetacalcError
 from ketacalc.reports.common import Report
 from ketacalc.reports.cost import SUMMARY_FIELDS, full_record, summary_record, summary_row
-from ketacalc.reports.summary import compact_record, encoded_record
+from ketacalc.reports.summary import compact_record, encoded_line
 from ketacalc.summary import CostSummary
 
 if TYPE_CHECKING:
@@ -45,11 +45,13 @@ class BatchReport(Report):
         return body
 
     def records(self) -> Iterator[dict[str, Any]]:
+        if not self.full:  # summaries: each record's text is built once per distinct outcome
+            for line, outcome in self.outcomes:
+                yield encoded_line(line, outcome, _summary)  # type: ignore[misc]
+            return
         for line, outcome in self.outcomes:
             if isinstance(outcome, KetacalcError):
                 yield {"schema_version": SCHEMA_VERSION, "line": line, "error": str(outcome)}
-            elif not self.full and isinstance(outcome, CostSummary):
-                yield encoded_record(line, outcome)  # the same record, as text built once per course
             else:
                 yield {"schema_version": SCHEMA_VERSION, "line": line, "error": None, **self._body(outcome)}
 

@@ -19,6 +19,37 @@ def compact_record(s: CostSummary) -> dict[str, Any]:
     return _record(s)
 
 
+_RESTS: dict[int, tuple[object, str]] = {}
+
+
+def encoded_line(line: int, outcome: object, summary: Any) -> Encoded:
+    """Any batch outcome's summary record (``{schema_version, line, error, …}``) as
+    compact JSON text. A repeated scenario comes back as the same object: all but
+    its line number is encoded once (``summary`` gives a full result's record)."""
+    if type(outcome).__name__ == "CostSummary":  # its parts are encoded once per course already
+        return encoded_record(line, outcome)  # type: ignore[arg-type]
+    known = _RESTS.get(id(outcome))
+    if known is None or known[0] is not outcome:
+        from ketacalc.errors import KetacalcError
+
+        if isinstance(outcome, KetacalcError):
+            rest = _encode({"error": str(outcome)})[1:]
+        else:
+            body = dict(summary(outcome))
+            del body["schema_version"]
+            rest = _encode({"error": None, **body})[1:]
+        if len(_RESTS) >= 8192:
+            _RESTS.clear()
+        known = _RESTS[id(outcome)] = (outcome, rest)
+    return Encoded(f'{{"schema_version":{SCHEMA_VERSION},"line":{line},{known[1]}')
+
+
+def _encode(value: Any) -> str:
+    import json
+
+    return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode(value)
+
+
 def encoded_record(line: int, s: CostSummary) -> Encoded:
     """The batch record of line ``line`` (``{schema_version, line, error: null, …summary}``)
     as compact JSON text, the same text ``write_ndjson`` gives for the dict: the
