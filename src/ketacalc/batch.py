@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -142,6 +143,23 @@ class BatchPricer:
                 yield number, fields
             else:  # None: a line seen before, not parsed again
                 yield number, self.outcome(last[0], fields or {})
+
+
+@contextmanager
+def long_run() -> Iterator[None]:
+    """The garbage collector tuned for a run over many lines, then as it was: what
+    is loaded before (the catalog) lives to the end and need not be walked again,
+    and few objects made for one line outlive it."""
+    import gc
+
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def chunked_lines(read: Callable[[int], bytes], before_wait: Callable[[], None]) -> Iterator[bytes]:

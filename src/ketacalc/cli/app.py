@@ -17,6 +17,7 @@ from ketacalc import __version__
 from ketacalc.cli.options import (
     AsOfOpt,
     BatchFormat,
+    BatchFormatOpt,
     FormatOpt,
     ProviderArg,
     ReturningOpt,
@@ -391,17 +392,7 @@ def batch(
             show_default=False,
         ),
     ] = "-",
-    fmt: Annotated[
-        BatchFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            case_sensitive=False,
-            help="ndjson (the default), json, csv or tsv; one result per input line.",
-            show_default=False,
-        ),
-    ] = BatchFormat.ndjson,
+    fmt: BatchFormatOpt = BatchFormat.ndjson,
     full: Annotated[
         bool,
         typer.Option(
@@ -421,15 +412,10 @@ def batch(
     """
     import sys
 
-    from ketacalc.batch import BatchPricer, LineFailed, chunked_lines
+    from ketacalc.batch import BatchPricer, LineFailed, chunked_lines, long_run
     from ketacalc.reports.batch import BatchReport
 
-    fmt = Format(fmt.value)
     cat = catalog(ctx)
-    import gc
-
-    gc.freeze()  # the catalog lives to the end: the collector need not walk it again for every line
-    gc.set_threshold(100_000, 50, 100)  # and few objects per line outlive it
     if source == "-":
         stream = sys.stdin.buffer
     else:
@@ -450,9 +436,10 @@ def batch(
             yield line, outcome
 
     try:
-        lines = chunked_lines(getattr(stream, "read1", stream.read), sys.stdout.flush)
-        pricer = BatchPricer(cat, today(), full=full)
-        render(fmt, BatchReport(cat, reported(pricer.run(lines)), full))
+        with long_run():
+            lines = chunked_lines(getattr(stream, "read1", stream.read), sys.stdout.flush)
+            outcomes = reported(BatchPricer(cat, today(), full=full).run(lines))
+            render(Format(fmt.value), BatchReport(cat, outcomes, full))
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

@@ -95,3 +95,15 @@ RouteOpt = Annotated[
     str | None,
     typer.Option("--route", metavar="ROUTE", help="Only plans for this delivery route, e.g. tablet."),
 ]
+
+BatchFormatOpt = Annotated[
+    BatchFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        case_sensitive=False,
+        help="ndjson (the default), json, csv or tsv; one result per input line.",
+        show_default=False,
+    ),
+]
