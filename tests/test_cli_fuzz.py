@@ -24,6 +24,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import REPO
+
 FUZZ = settings(
     deadline=None,
     suppress_health_check=[
@@ -33,15 +35,17 @@ FUZZ = settings(
     ],
 )
 
-COMMANDS = ["providers", "show", "cost", "history", "states", "eligibility", "compare", "batch"]
+COMMANDS = ["providers", "show", "cost", "history", "states", "eligibility", "compare", "batch", "chart", "report",
+            "check"]  # fmt: skip
 NEEDS_PROVIDER = {"show", "cost", "history", "states"}
 PROVIDERS = ["alder", "birch", "cedar", "Cedar Care", "dune", "fern", "gale", "elm", "ALDER", "aldr", "nosuch",
              ""]  # fmt: skip
 OPTIONS = ["--sessions", "-n", "--state", "-s", "--as-of", "--format", "-f", "--insurer", "--discount", "--pace",
            "--sort", "--max-due-at-signup", "--start", "--route", "--returning", "--pay-in-full",
-           "--include-unavailable", "--no-sitter", "--insurance", "--help", "-h", "--version", "--bogus"]  # fmt: skip
+           "--include-unavailable", "--no-sitter", "--insurance", "--help", "-h", "--version", "--bogus", "--data",
+           "--full", "--months"]  # fmt: skip
 FLAGS = {"--returning", "--pay-in-full", "--include-unavailable", "--no-sitter", "--insurance", "--help", "-h",
-         "--version"}  # fmt: skip
+         "--version", "--full"}  # fmt: skip
 WORDS = [
     # sessions
     "1", "6", "12", "18", "2000", "10001", "0", "-1", "-3", "1-5", "5-1", "0-3", "6,12,18", "6,,12", "1-", "-",
@@ -51,6 +55,8 @@ WORDS = [
     # dates
     "2026-11-21", "2025-06-13", "2024-01-01", "0001-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "26-1-1",
     "2026-11-21T00:00", "tomorrow",
+    # data files and paths
+    "tests/data/fixture/providers.yaml", "tests/data/bad/money-float.yaml", "/etc/passwd", "/nonexistent", ".",
     # formats and sort keys
     "table", "json", "ndjson", "csv", "tsv", "JSON", "xml", "total", "per-session", "due-at-signup", "name",
     # money, pace, insurers, routes
@@ -89,7 +95,11 @@ def argument_lists(draw) -> list[str]:
 def assert_answers_like_a_tool(result, args) -> None:
     assert "Traceback" not in result.stdout and "Traceback" not in result.stderr, args
     assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.stderr)
-    if result.exit_code != 0:
+    if result.exit_code != 0 and args and args[0] == "check" and "--help" not in args and "-h" not in args:
+        # check lists every problem of a data file, then its one Error: line
+        assert result.stdout == "", (args, result.stdout[:300])
+        assert result.stderr.splitlines()[-1].startswith("Error: "), (args, result.stderr)
+    elif result.exit_code != 0:
         assert result.stdout == "", (args, result.stdout[:300])
         lines = result.stderr.split("\n")
         assert lines[-1] == "" and len(lines) == 2, (args, result.stderr)
@@ -104,7 +114,12 @@ def assert_answers_like_a_tool(result, args) -> None:
 @example(args=["cost", "birch", "--sessions", "6", "--insurer", "aetna"])
 @example(args=["batch", "--format", "table"])
 @example(args=[])
-def test_any_arguments_give_a_clean_answer(cli, args):
+@example(args=["providers", "--data", "/etc/passwd"])
+@example(args=["show", "alder", "--data", "tests/data/fixture/providers.yaml", "--format", "json"])
+@example(args=["cost", "alder", "-n", "24", "--pace", "1e-1000000"])
+@example(args=["chart", "--months", "3"])
+def test_any_arguments_give_a_clean_answer(cli, monkeypatch, args):
+    monkeypatch.chdir(REPO)  # the relative data paths among the words
     result = cli(*args)
     assert_answers_like_a_tool(result, args)
 

@@ -9,13 +9,16 @@ move them.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, REQUIRED_IDS, SHIPPED, assert_one_error_line
+from conftest import REPO, REQUIRED_IDS, SHIPPED, TODAY, assert_one_error_line, jsonl
 
 REVIEW = "2025-06-13"
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -396,3 +399,92 @@ def test_no_price_and_far_dates(cli):
     line = assert_one_error_line(cli("cost", "mindbloom", "--sessions", "6", "--as-of", "2019-01-01"), 1)
     assert "No Mindbloom price was observed on or before 2019-01-01" in line
     assert today_cost(cli, "isha-health", "--sessions", "1", "--start", "9999-12-31")["total"] == "796.00"
+
+
+# --------------------------------------------------------------- issue 10: help examples and 80-column tables
+# (they name shipped providers; the rest of issue 10 is in tests/test_hardening.py)
+
+
+def test_every_example_runs(cli, monkeypatch, tmp_path):
+    """Each example as shown, on the shipped data, in a folder with the files they name."""
+    import shlex
+    import shutil
+
+    from conftest import SHIPPED
+    from ketacalc.cli.help import EXAMPLES
+
+    monkeypatch.delenv("KETACALC_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SHIPPED, tmp_path / "providers.yaml")
+    scenarios = [
+        {"provider": "mindbloom", "sessions": 18},
+        {"provider": "better-u", "sessions": 6, "state": "TX"},
+    ]
+    (tmp_path / "scenarios.jsonl").write_text(jsonl(*scenarios))
+    (tmp_path / "scenarios.csv").write_text("provider,sessions,state\nmindbloom,18,\nbetter-u,6,TX\n")
+    for example in (e for examples in EXAMPLES.values() for e in examples):
+        words = shlex.split(example)
+        assert words[0] == "ketacalc"
+        stdin = None
+        if "<" in words:
+            at = words.index("<")
+            stdin = (tmp_path / words[at + 1]).read_text()
+            words = words[:at] + words[at + 2 :]
+        if ">" in words:
+            words = words[: words.index(">")]
+        result = cli(*words[1:], input=stdin)
+        assert result.exit_code == 0, (example, result.stderr)
+        assert "Error" not in result.stderr, (example, result.stderr)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None or shutil.which("script") is None, reason="needs tmux")
+@pytest.mark.parametrize("args", [["show", "mindbloom"], ["compare", "--state", "TX"]])
+def test_tables_in_a_real_80_column_terminal(args, tmp_path):
+    """In a real terminal 80 columns wide, on the shipped data: every source id whole."""
+    import subprocess
+    import time
+
+    from conftest import SHIPPED
+
+    session = f"ketacalc-{os.getpid()}-{args[0]}"
+    out = tmp_path / "out.txt"
+    env = {k: v for k, v in os.environ.items() if k != "TMUX"}
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "50"], check=True, env=env)
+    try:
+        # stdout to a file is not a terminal: run inside `script` so it is one, 80 columns wide
+        inner = (
+            f"cd {REPO} && KETACALC_DATA={SHIPPED} NO_COLOR=1 PYTHONPATH=src "
+            f"script -qc '{sys.executable} -m ketacalc {' '.join(args)}' {out}.tmp >/dev/null; mv {out}.tmp {out}"
+        )
+        subprocess.run(
+            ["tmux", "send-keys", "-t", session, f"unset COLUMNS; {inner}", "Enter"], check=True, env=env
+        )
+        for _ in range(200):
+            if out.exists():
+                break
+            time.sleep(0.05)
+        text = out.read_text(encoding="utf-8", errors="replace")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], env=env, check=False)
+    lines = [line.rstrip("\r") for line in text.splitlines() if not line.startswith("Script ")]
+    assert len(lines) > 10 and "Error" not in text, text
+    assert max(len(line) for line in lines) <= 90, (
+        text
+    )  # fitted to the terminal (a table may need a little more)
+    words = {w.strip("(),;:.") for line in lines for w in line.split()}
+    from ketacalc.loader import load_catalog
+
+    sources = load_catalog(SHIPPED, today=TODAY).sources
+    if args[0] == "show":  # every source the provider cites, as its JSON lists them
+        listed = subprocess.run(
+            [sys.executable, "-m", "ketacalc", *args, "--format", "json"],
+            capture_output=True, text=True, env={**env, "KETACALC_DATA": str(SHIPPED)}, check=True,
+        ).stdout  # fmt: skip
+        shown = sorted({sid for sid in re.findall(r'"([a-z0-9-]+)"', listed) if sid in sources})
+        assert len(shown) >= 5
+    else:
+        shown = [sid for sid in sources if sid in text]
+    for sid in shown:
+        assert sid in words, sid  # whole, never "vitalityscout-2 / 026"
+    cut = [w for w in words if "-" in w and w not in sources and any(sid.startswith(w) for sid in shown)]
+    assert cut == [], cut

@@ -28,7 +28,10 @@ DEFAULT_MAX_AGE = 365  # days: a price older than this before the as-of date is 
 
 def stale_before(as_of: date, max_age: int) -> date:
     """The one staleness rule: a price dated before this day is stale on ``as_of``."""
-    return as_of - timedelta(days=max_age)
+    try:
+        return as_of - timedelta(days=max_age)
+    except OverflowError:  # before year 1: nothing is that old
+        return date.min
 
 
 class CostQuery(NamedTuple):

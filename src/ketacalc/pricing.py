@@ -183,24 +183,27 @@ class ProviderPricer:
 
     # ----------------------------------------------------------- entry points
 
-    def price(self, sessions: int) -> CostResult:
-        """The cheapest course of ``sessions`` sessions (doses, for a daily-low-dose plan)."""
-        query = self.query._replace(sessions=sessions)
+    def price(self, sessions: int, start: date | None = None) -> CostResult:
+        """The cheapest course of ``sessions`` sessions (doses, for a daily-low-dose plan),
+        paid from ``start`` (default: the query's): the start only moves the dates, so
+        one pricer serves every start."""
+        query = self.query._replace(sessions=sessions, start=start or self.start)
         solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
         span = Span(sessions, course_days(sessions, query.pace))
         return self._result(query, sessions, solved, self.first, self.later, span, None)
 
-    def price_months(self, months: int) -> CostResult:
-        """The cost of the first ``months`` months of care from the start date: the
-        cheapest mix of monthly plans, or the sessions that fall in those months at
-        the pace (the first on the start date)."""
+    def price_months(self, months: int, start: date | None = None) -> CostResult:
+        """The cost of the first ``months`` months of care from ``start`` (default: the
+        query's): the cheapest mix of monthly plans, or the sessions that fall in those
+        months at the pace (the first on the start date)."""
+        start = start or self.start
         try:
-            days = (add_months(self.start, months) - self.start).days
+            days = (add_months(start, months) - start).days
         except (OverflowError, ValueError):
             raise ScheduleOutOfRange(months) from None
         if self._monthly is None:
             sessions = sessions_within(days, self.query.pace)
-            query = self.query._replace(sessions=sessions)
+            query = self.query._replace(sessions=sessions, start=start)
             solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
             span = Span(sessions, course_days(sessions, query.pace), months)
             return self._result(query, sessions, solved, self.first, self.later, span, months)
@@ -216,7 +219,7 @@ class ProviderPricer:
         )
         bought = sum((first if part == "first" else later)[i].months * n for part, i, n in solved or ())
         sessions = covered * months // bought if bought else months
-        query = self.query._replace(sessions=sessions)
+        query = self.query._replace(sessions=sessions, start=start)
         return self._result(query, sessions, solved, first, later, Span(sessions, days, months), months)
 
     # ----------------------------------------------------------- building a result
@@ -237,7 +240,7 @@ class ProviderPricer:
         optional = tuple(self._listed(c) for c in self.charges.optional)
         if solved is None:
             return CostResult(
-                self.provider, query, self.as_of, self.start, sessions, notes=tuple(notes), months=months,
+                self.provider, query, self.as_of, query.start, sessions, notes=tuple(notes), months=months,
                 unpriced=unpriced, optional=optional, route=self.route, modality=modality,
                 availability=self.availability, no_price=self.no_price or self._nothing_covers(months or sessions),
             )  # fmt: skip
@@ -262,7 +265,7 @@ class ProviderPricer:
             (f.value, None) for f in self.provider.cost_notes if f.as_of is None or f.as_of <= self.as_of
         )
         result = CostResult(
-            self.provider, query, self.as_of, self.start, sessions, runs, bought + charge_lines,
+            self.provider, query, self.as_of, query.start, sessions, runs, bought + charge_lines,
             tuple(notes), months=months, unpriced=unpriced, optional=optional, price_notes=used_notes,
             route=self.route, modality=modality, availability=self.availability,
         )  # fmt: skip
@@ -292,7 +295,7 @@ class ProviderPricer:
         self, offers: list[tuple[Offer, int]], query: CostQuery, notes: dict[str, None]
     ) -> tuple[Run, ...]:
         runs: list[Run] = []
-        anchor, months = self.start, 0
+        anchor, months = query.start or self.start, 0
         uses_pace = False
         try:
             for index, (offer, count) in enumerate(offers):

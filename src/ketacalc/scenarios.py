@@ -11,12 +11,12 @@ mistake.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from ketacalc.errors import InvalidInput, quoted
+from ketacalc.errors import InvalidInput, KetacalcError, quoted
 from ketacalc.inputs import (
     MAX_MONTHS,
     as_text,
@@ -41,6 +41,25 @@ SCENARIO_FIELDS = ("provider", "sessions", "months", "returning", "state", "insu
 _KNOWN_FIELDS = frozenset(SCENARIO_FIELDS)
 _FIELDS_FIX = f"use only {', '.join(SCENARIO_FIELDS)}"
 JSON_EXAMPLE = 'write one JSON object per line, e.g. {"provider": "mindbloom", "sessions": 18}'
+
+
+class LineFailed(KetacalcError):
+    """An unexpected exception while handling one line (a bug): that line's error,
+    and the run goes on; the command exits 70 at the end."""
+
+    exit_code = 70
+
+    def __init__(self, exc: BaseException) -> None:
+        self.cause = exc
+        super().__init__(f"internal error ({type(exc).__name__}: {quoted(str(exc))})", "please report it")
+
+
+def _guarded(parse: Callable[[bytes], Any], line: bytes) -> Any:
+    """``parse(line)``, or the line's :class:`LineFailed` if it raises unexpectedly."""
+    try:
+        return parse(line)
+    except Exception as exc:
+        return LineFailed(exc)
 
 
 class Scenario(NamedTuple):
@@ -76,12 +95,15 @@ def scenario(fields: Mapping[str, object]) -> Scenario:
     Unknown fields are refused; exactly one of sessions and months is needed;
     an insurer needs a state. Names are only checked as text here: whether the
     provider and the insurer exist is the catalog's business."""
-    for name in fields:
-        if name not in _KNOWN_FIELDS:
-            raise unknown_field(name)
+    if not _KNOWN_FIELDS.issuperset(fields):
+        for name in fields:
+            if name not in _KNOWN_FIELDS:
+                raise unknown_field(name)
+    get = fields.get
 
     def text(field: str) -> str | None:
-        return as_text(fields.get(field), field)
+        value = get(field)
+        return None if value is None else as_text(value, field)
 
     provider = text("provider")
     if provider is None:
@@ -126,10 +148,13 @@ def _line_problem(message: str, fix: str) -> InvalidInput:
     return InvalidInput("scenario", message, fix)
 
 
-def read_scenarios(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, object] | InvalidInput]]:
+def read_scenarios(
+    lines: Iterable[bytes], known: Callable[[bytes], bool] | None = None
+) -> Iterator[tuple[int, dict[str, object] | KetacalcError | None]]:
     """``(line number, fields or the problem with that line)`` for JSON Lines or
     CSV-with-header bytes, lazily: one item per non-blank line (the CSV header
-    excepted), in order, whatever a line holds.
+    excepted), in order, whatever a line holds. A JSON line for which ``known``
+    is true is not parsed again: its item is ``(line number, None)``.
 
     The format is told from the first non-blank line: ``{`` starts JSON Lines.
     A UTF-8 byte order mark at the start is skipped. Each CSV line is one row
@@ -140,19 +165,21 @@ def read_scenarios(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, obje
             line = line[3:]
         if line.strip():
             if line.lstrip().startswith(b"{"):
-                yield number, _json_line(line)
-                yield from _json_lines(numbered)
+                yield number, _guarded(_json_line, line)
+                yield from _json_lines(numbered, known)
             else:
                 yield from _csv_rows(line, numbered)
             return
 
 
 def _json_lines(
-    numbered: Iterator[tuple[int, bytes]],
-) -> Iterator[tuple[int, dict[str, object] | InvalidInput]]:
+    numbered: Iterator[tuple[int, bytes]], known: Callable[[bytes], bool] | None = None
+) -> Iterator[tuple[int, dict[str, object] | KetacalcError | None]]:
     for number, line in numbered:
-        if line.strip():
-            yield number, _json_line(line)
+        if known is not None and known(line):
+            yield number, None
+        elif line.strip():
+            yield number, _guarded(_json_line, line)
 
 
 class _Duplicate(Exception):
@@ -190,22 +217,27 @@ def _utf8(line: bytes) -> str | InvalidInput:
         return _line_problem(f"not valid UTF-8 (byte {exc.start + 1})", "save the file as UTF-8")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.cache
+def _decoder() -> Any:
+    import json
+
+    return json.JSONDecoder(
+        object_pairs_hook=_no_duplicates,
+        parse_float=Decimal,
+        parse_int=_json_int,
+        parse_constant=_json_constant,
+    )
+
+
 def _json_line(line: bytes) -> dict[str, object] | InvalidInput:
-    """One JSON line's fields (never mutated: a repeated line is parsed once)."""
+    """One JSON line's fields (batch does not parse a line it has seen again)."""
     import json
 
     text = _utf8(line)
     if isinstance(text, InvalidInput):
         return text
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_no_duplicates,
-            parse_float=Decimal,
-            parse_int=_json_int,
-            parse_constant=_json_constant,
-        )
+        value = _decoder().decode(text)
     except _Duplicate as exc:
         return InvalidInput(
             _field_name(exc.key), f"field {quoted(exc.key)} is given twice", "give each field once"
@@ -236,11 +268,11 @@ def _csv_cells(line: bytes) -> list[str] | InvalidInput:
 
 def _csv_rows(
     header_line: bytes, numbered: Iterator[tuple[int, bytes]]
-) -> Iterator[tuple[int, dict[str, object] | InvalidInput]]:
-    header = _csv_cells(header_line)
+) -> Iterator[tuple[int, dict[str, object] | KetacalcError]]:
+    header = _guarded(_csv_cells, header_line)
     problem: InvalidInput | None = None
     names: list[str] = []
-    if isinstance(header, InvalidInput):
+    if isinstance(header, KetacalcError):
         problem = InvalidInput("header", f"the CSV header is {header.message}", header.fix)
     else:
         names = [cell.strip().casefold() for cell in header]
@@ -268,8 +300,8 @@ def _csv_rows(
         if problem is not None:
             yield number, problem
             continue
-        cells = _csv_cells(line)
-        if isinstance(cells, InvalidInput):
+        cells = _guarded(_csv_cells, line)
+        if isinstance(cells, KetacalcError):
             yield number, cells
         elif len(cells) != len(names):
             yield (

@@ -5,16 +5,22 @@ unless ``KETACALC_DEBUG=1``.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import sys
 from collections.abc import Sequence
 
 from ketacalc.cli import share  # noqa: F401 - registers chart and report
 from ketacalc.cli.app import app
 from ketacalc.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, describe
-from ketacalc.errors import KetacalcError, OutputClosed
+from ketacalc.cli.help import add_examples, plain_placeholders
+from ketacalc.errors import KetacalcError, OutputClosed, quoted
 
 __all__ = ["app", "main", "run"]
+
+add_examples(app)
+plain_placeholders()
 
 
 def _error(message: str, code: int) -> int:
@@ -23,17 +29,31 @@ def _error(message: str, code: int) -> int:
     return code
 
 
+#: errors of writing the output (not of reading a file): the disk, the device, the descriptor
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EBADF, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EROFS}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code. Errors become one line on stderr."""
     import typer
     from typer._click import exceptions as click_exc  # Typer vendors Click; never import click itself
     from typer.main import get_command
 
+    _usable_streams()
     command = get_command(app)
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = data_first(list(sys.argv[1:] if argv is None else argv))
     try:
         result = command.main(args=args, prog_name="ketacalc", standalone_mode=False)
+        sys.stdout.flush()  # a full disk shows now, not at exit
         return result if isinstance(result, int) else 0
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+            _quiet_stdout()
+            return 0
+        if exc.errno not in _OUTPUT_ERRNOS or os.environ.get("KETACALC_DEBUG"):
+            return _internal(exc)
+        _quiet_stdout()
+        return _error(f"cannot write output: {_reason(exc)} — {_OUTPUT_FIX}", 1)
     except KetacalcError as exc:
         if os.environ.get("KETACALC_DEBUG"):
             raise
@@ -43,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except click_exc.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "ketacalc"
-        message = " ".join(exc.format_message().replace("Value error, ", "").split())
+        message = _plain(" ".join(exc.format_message().replace("Value error, ", "").split()))
         return _error(f"{message} — see '{where} --help'", EXIT_USAGE)
     except click_exc.ClickException as exc:
         return _error(" ".join(exc.format_message().split()), exc.exit_code)
@@ -53,12 +73,128 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         return 0
     except Exception as exc:  # a bug: say so in one line, keep the traceback for KETACALC_DEBUG=1
-        if os.environ.get("KETACALC_DEBUG"):
-            raise
-        return _error(
-            f"internal error ({type(exc).__name__}: {exc}) — rerun with KETACALC_DEBUG=1 and report it",
-            EXIT_INTERNAL,
-        )
+        return _internal(exc)
+
+
+_OUTPUT_FIX = "check where the output goes (a full disk, a closed or read-only output)"
+
+
+_CHOICE = re.compile(r"Invalid value for '(--[\w-]+)'(?: / '-\w')?: (.*) is not one of (.*)\.$")
+
+
+def _plain(message: str) -> str:
+    """Click's "Invalid value for '--format' / '-f': 'xml' is not one of 'a', 'b'." in
+    ketacalc's words: "--format 'xml' is not one of a, b"."""
+    found = _CHOICE.fullmatch(message)
+    if found is None:
+        return message
+    option, value, choices = found.groups()
+    return f"{option} {value} is not one of {choices.replace(chr(39), '')}"
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.EBADF:
+        return "standard output is closed"
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _internal(exc: Exception) -> int:
+    if os.environ.get("KETACALC_DEBUG"):
+        raise exc
+    return _error(
+        f"internal error ({type(exc).__name__}: {quoted(str(exc))}) — rerun with KETACALC_DEBUG=1 and report it",
+        EXIT_INTERNAL,
+    )
+
+
+def data_first(args: list[str]) -> list[str]:
+    """``--data PATH`` may follow the command (``ketacalc providers --data x.yaml``):
+    it is moved in front, where the root command reads it. ``--`` ends the search."""
+    moved: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg == "--data" and index + 1 < len(args):
+            moved += args[index : index + 2]
+            index += 2
+            continue
+        if arg.startswith("--data="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return moved + rest
+
+
+class _ClosedOutput:
+    """Stands for a standard stream that was closed before start-up (``>&-``):
+    writing to it fails as writing to a closed descriptor does; flushing at exit is quiet."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+
+#: what stands for a character the output's encoding cannot hold
+ASCII_FOR = {"—": "-", "–": "-", "×": "x", "…": "...", "→": "->", "←": "<-", "‘": "'", "’": "'",
+             "“": '"', "”": '"', "•": "*", "≤": "<=", "≥": ">=", "\u00a0": " "}  # fmt: skip
+_HANDLER = "ketacalc-ascii"
+
+
+def _replace(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start : exc.end]
+    return "".join(ASCII_FOR.get(ch, "?") for ch in text), exc.end
+
+
+def ascii_fallback() -> str:
+    """The name of the codecs error handler that writes ASCII replacements (registered once)."""
+    import codecs
+
+    try:
+        codecs.lookup_error(_HANDLER)
+    except LookupError:
+        codecs.register_error(_HANDLER, _replace)
+    return _HANDLER
+
+
+def _usable_streams() -> None:
+    """Standard streams that can take what ketacalc writes: a closed stdout or
+    stderr is stood in for, and an encoding that cannot hold ``—`` (ASCII,
+    latin-1) gets ASCII replacements (``—`` -> ``-``, ``×`` -> ``x``, others ``?``)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, _ClosedOutput())
+            continue
+        try:
+            "—×…".encode(stream.encoding or "ascii")
+            continue
+        except (UnicodeEncodeError, LookupError):
+            pass
+        ascii_fallback()
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors=_HANDLER)
+            except (ValueError, OSError):
+                pass
 
 
 def _quiet_stdout() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,6 +16,8 @@ import typer
 from ketacalc import __version__
 from ketacalc.cli.options import (
     AsOfOpt,
+    BatchFormat,
+    BatchFormatOpt,
     FormatOpt,
     ProviderArg,
     ReturningOpt,
@@ -86,15 +87,15 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     data: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--data",
             envvar="KETACALC_DATA",
+            show_envvar=False,
             metavar="PATH",
-            help="Use another providers.yaml instead of the shipped one.",
+            help="Use another providers.yaml instead of the shipped one (or set KETACALC_DATA); "
+            "before or after the command.",
             show_default=False,
-            dir_okay=True,
-            exists=False,
         ),
     ] = None,
     version: Annotated[
@@ -102,7 +103,7 @@ def root(
     ] = False,
 ) -> None:
     """Cost and eligibility calculator for at-home ketamine therapy providers. Not medical advice."""
-    ctx.obj = {"data": str(data) if data is not None else None}
+    ctx.obj = {"data": data}
 
 
 # --------------------------------------------------------------- commands
@@ -110,7 +111,11 @@ def root(
 
 @app.command()
 def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
-    """List every provider: status, plans, lowest published total, states, newest data."""
+    """List every provider with its plans, states and newest data.
+
+    Status, plan count, lowest published total, states served and the date of
+    the newest figure, one row per provider.
+    """
     from ketacalc.compare import overview
     from ketacalc.reports.providers import ProvidersReport
 
@@ -123,7 +128,11 @@ def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt 
 def show(
     ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None
 ) -> None:
-    """Everything known about one provider, with the source and date of each figure."""
+    """Everything known about one provider, with sources and dates.
+
+    Plans and prices, consultation, insurance, sitter, dosing and states, each
+    figure with its source and the date it was observed.
+    """
     from ketacalc.reports.show import ShowReport
 
     day = day_or_today(as_of)
@@ -135,15 +144,23 @@ def show(
 def check(
     ctx: typer.Context,
     path: Annotated[
-        Path | None,
-        typer.Argument(help="Data file to check. Default: --data, or the shipped file.", show_default=False),
+        str | None,
+        typer.Argument(
+            metavar="PATH",
+            help="Data file to check. Default: --data, or the shipped file.",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
-    """Validate a data file: silent with exit 0 when good; otherwise every problem, exit 1."""
+    """Validate a data file: silent when good, every problem if not.
+
+    Exit 0 and no output when the file is good; otherwise every problem as
+    FILE:LINE:COL: message, and exit 1. Dates in the future are errors here.
+    """
     from ketacalc.errors import DataFileError
     from ketacalc.loader import load
 
-    target = str(path) if path is not None else (ctx.obj or {}).get("data")
+    target = path if path is not None else (ctx.obj or {}).get("data")
     try:
         load(target, today=today(), strict_dates=True)
     except DataFileError as exc:
@@ -212,7 +229,11 @@ def cost(
     ] = "365",
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The cheapest way to buy N sessions (or M months), all in, with the payment schedule."""
+    """The cheapest way to buy N sessions or M months, all in.
+
+    The purchases, consultations and estimated medication, the payment schedule
+    and the cost per session; a list or a range of N gives a row per N.
+    """
     from ketacalc import inputs
     from ketacalc.eligibility import AVAILABLE, resolve_insurer
     from ketacalc.pricing import CostQuery, ProviderPricer, require_price
@@ -267,7 +288,10 @@ def history(ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.t
 def states(
     ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None
 ) -> None:
-    """Every state with the provider's availability there: available, unavailable or unknown."""
+    """Every state: is the provider available there?
+
+    Each state and DC as available, unavailable or unknown, with the source.
+    """
     from ketacalc.eligibility import all_states
     from ketacalc.reports.states import StatesReport
 
@@ -293,7 +317,7 @@ def eligibility(
     fmt: FormatOpt = Format.table,
     as_of: AsOfOpt = None,
 ) -> None:
-    """Which providers serve a state, and which insurers they accept there."""
+    """Which providers serve a state, and the insurers they accept."""
     from ketacalc.eligibility import serving
     from ketacalc.inputs import parse_state
     from ketacalc.reports.states import EligibilityReport
@@ -355,7 +379,11 @@ def compare(
     max_age: Annotated[str, typer.Option("--max-age", metavar="DAYS", help=MAX_AGE_HELP)] = "365",
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Every provider side by side: availability, cost, sign-up cash, insurance, sitter, dosing."""
+    """Every provider side by side for a state: cost, sign-up, care.
+
+    Availability, cost, cash due at sign-up, insurance, sitter and dosing;
+    filters narrow the list.
+    """
     from ketacalc import inputs
     from ketacalc.compare import SORT_KEYS, CompareQuery
     from ketacalc.compare import compare as run
@@ -405,17 +433,14 @@ def compare(
 def batch(
     ctx: typer.Context,
     source: Annotated[
-        str, typer.Argument(metavar="FILE", help="Scenarios as JSON Lines or CSV with a header; - for stdin.")
-    ] = "-",
-    fmt: Annotated[
-        Format,
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="ndjson (default), json, csv or tsv; one result per input line.",
+        str,
+        typer.Argument(
+            metavar="PATH",
+            help="Scenarios as JSON Lines or CSV with a header; - (the default) for stdin.",
+            show_default=False,
         ),
-    ] = Format.ndjson,
+    ] = "-",
+    fmt: BatchFormatOpt = BatchFormat.ndjson,
     full: Annotated[
         bool,
         typer.Option(
@@ -423,22 +448,21 @@ def batch(
         ),
     ] = False,
 ) -> None:
-    """Price many scenarios, one per input line, as a stream (NDJSON or CSV out).
+    """Price many scenarios, one per input line (NDJSON or CSV).
 
     Each result is the cost summary (totals, purchases counted by plan, first and
     last payment dates); --full writes the whole 'cost' record instead.
 
     Fields: provider, sessions, returning, state, insurer, as_of, start, pace,
-    pay_in_full, discount, route. A bad line gives an error result for that line
-    (and a message on stderr); the others are still priced; exit 1 if any failed.
+    pay_in_full, discount, route (an insurer needs a state). A bad line gives
+    an error result for that line (and a message on stderr); the others are
+    still priced; exit 1 if any failed, 70 if a line hit a bug.
     """
     import sys
 
-    from ketacalc.batch import BatchPricer, chunked_lines
+    from ketacalc.batch import BatchPricer, LineFailed, chunked_lines, long_run
     from ketacalc.reports.batch import BatchReport
 
-    if fmt in (Format.table, Format.markdown):
-        raise UsageProblem("batch does not print tables", "use --format ndjson, json, csv or tsv")
     cat = catalog(ctx)
     if source == "-":
         stream = sys.stdin.buffer
@@ -455,15 +479,17 @@ def batch(
         nonlocal failed
         for line, outcome in outcomes:
             if isinstance(outcome, KetacalcError):
-                failed += 1
+                failed = max(failed, outcome.exit_code if isinstance(outcome, LineFailed) else 1)
                 sys.stderr.write(f"line {line}: {outcome}\n")
             yield line, outcome
 
     try:
-        lines = chunked_lines(getattr(stream, "read1", stream.read), sys.stdout.flush)
-        render(fmt, BatchReport(cat, reported(BatchPricer(cat, today()).run(lines)), full))
+        with long_run():
+            lines = chunked_lines(getattr(stream, "read1", stream.read), sys.stdout.flush)
+            outcomes = reported(BatchPricer(cat, today()).run(lines))
+            render(Format(fmt.value), BatchReport(cat, outcomes, full))
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
     if failed:
-        raise typer.Exit(1)
+        raise typer.Exit(failed)  # 1 when a line was refused; 70 when one hit a bug

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -45,10 +46,23 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format: table or markdown for people; json, ndjson, csv, tsv for scripts.",
+        metavar="FORMAT",
+        help="table (the default) or markdown for people; json, ndjson, csv or tsv for scripts.",
         case_sensitive=False,
+        show_default=False,
     ),
 ]
+
+
+class BatchFormat(StrEnum):
+    """The formats batch writes: data only, never a table."""
+
+    ndjson = "ndjson"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+
+
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
@@ -80,4 +94,16 @@ ReturningOpt = Annotated[bool, typer.Option("--returning", help="Price for a ret
 RouteOpt = Annotated[
     str | None,
     typer.Option("--route", metavar="ROUTE", help="Only plans for this delivery route, e.g. tablet."),
+]
+
+BatchFormatOpt = Annotated[
+    BatchFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        case_sensitive=False,
+        help="ndjson (the default), json, csv or tsv; one result per input line.",
+        show_default=False,
+    ),
 ]

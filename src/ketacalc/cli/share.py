@@ -22,7 +22,7 @@ from ketacalc.render import Format, render
 MonthsOpt = Annotated[
     str | None,
     typer.Option(
-        "--months", metavar="M", hidden=True, help="Cost of the first M months of care (not available yet)."
+        "--months", metavar="N", hidden=True, help="Cost of the first M months of care (not available yet)."
     ),
 ]
 MONTHS_LATER = "cost by months is not available in this version"
@@ -76,7 +76,9 @@ def chart(
     ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Cost curves: the total of N sessions, one line per provider (compare's filters).
+    """Cost curves: the total of N sessions, one line per provider.
+
+    The providers are compare's, with its filters.
 
     Each line steps up where another package must be bought. Providers with no
     published price, and daily low-dose plans (not sessions), are not drawn; a
@@ -139,11 +141,13 @@ def report(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", dir_okay=False, help="Write the page to FILE (default: stdout)."
+            "--output", "-o", metavar="PATH", dir_okay=False, help="Write the page to PATH (default: stdout)."
         ),
     ] = None,
 ) -> None:
-    """One self-contained HTML page to share: comparison, cost curves, plans, sources.
+    """One self-contained HTML page to share: comparison and costs.
+
+    The comparison, cost curves, plans and sources of one state.
 
     Nothing in it is fetched from the network (no scripts, fonts or images); it
     reads on a phone and prints. Open it in any browser.

@@ -30,31 +30,33 @@ class BatchReport(Report):
         self.full = full
         # A repeated scenario comes back as the same result object: its record is
         # built once (the result is kept with it, so its id is never reused).
-        self._bodies: dict[int, tuple[CostResult, dict[str, Any]]] = {}
+        self._bodies: dict[int, tuple[object, dict[str, Any]]] = {}
 
-    def _body(self, result: CostResult) -> dict[str, Any]:
-        known = self._bodies.get(id(result))
-        if known is not None and known[0] is result:
+    def _body(self, outcome: CostResult | KetacalcError, build: Any) -> dict[str, Any]:
+        known = self._bodies.get(id(outcome))
+        if known is not None and known[0] is outcome:
             return known[1]
         if len(self._bodies) >= 4096:
             self._bodies.clear()
-        body = full_record(self.catalog, result) if self.full else summary_record(result)
-        self._bodies[id(result)] = (result, body)
+        if isinstance(outcome, KetacalcError):
+            body: dict[str, Any] = {"error": str(outcome)}
+        else:
+            body = {"error": None, **build(outcome)}
+            body.pop("schema_version", None)
+        self._bodies[id(outcome)] = (outcome, body)
         return body
+
+    def _record(self, result: CostResult) -> dict[str, Any]:
+        return full_record(self.catalog, result) if self.full else summary_record(result)
 
     def records(self) -> Iterator[dict[str, Any]]:
         for line, outcome in self.outcomes:
-            if isinstance(outcome, KetacalcError):
-                yield {"schema_version": SCHEMA_VERSION, "line": line, "error": str(outcome)}
-            else:
-                yield {"schema_version": SCHEMA_VERSION, "line": line, "error": None, **self._body(outcome)}
+            yield {"schema_version": SCHEMA_VERSION, "line": line, **self._body(outcome, self._record)}
 
     def rows(self) -> Iterator[dict[str, Any]]:
+        row = lambda result: summary_row(summary_record(result))  # noqa: E731
         for line, outcome in self.outcomes:
-            if isinstance(outcome, KetacalcError):
-                yield {"line": line, "error": str(outcome)}
-            else:
-                yield {"line": line, "error": None, **summary_row(summary_record(outcome))}
+            yield {"line": line, **self._body(outcome, row)}
 
     def table(self) -> TableView:  # pragma: no cover - the CLI refuses tables for batch
         raise NotImplementedError("batch writes data formats only")
