@@ -300,13 +300,17 @@ def test_estimate_is_shown_beside_the_total(catalog):
     [row] = [r for r in result.rows if r.provider.id == "fern"]
     assert estimate_text(row) == []  # nothing estimated
 
-    class Estimated:
-        total, total_low, total_high = D("2786"), D("2886"), D("3086")
-        charges = (_Item(kind="medication", low=D("50"), high=D("150"), amount=None),)
-
-    fake = row.__class__(**{**{f: getattr(row, f) for f in row.__slots__}, "cost": Estimated()})
-    assert estimate_text(fake) == ["+ medication est.", "$100.00–$300.00"]
-    assert CompareReport  # the report renders this cell beside the total
+    # $50–150 of medication per 30 days; 6 weekly sessions span 36 days: 2 supplies
+    meds = {"id": "meds", "kind": "medication", "description": "Pharmacy", "per": "30-days",
+            "low": "50", "high": "150", "source": "site", "as_of": "2026-01-10"}  # fmt: skip
+    cat = catalog_of(provider_data(plans=[plan_data("visit", 1, "any", "100")], charges=[meds]))
+    [row] = compare(cat, CompareQuery(sessions=6), today=TODAY).rows
+    assert (row.total, row.total_low, row.total_high) == (D("600.00"), D("700.00"), D("900.00"))
+    assert estimate_text(row) == ["+ medication est.", "$100.00–$300.00"]
+    assert (
+        "+ medication est.\n$100.00–$300.00"
+        in CompareReport(cat, compare(cat, CompareQuery(sessions=6), today=TODAY)).table().rows[0][1]
+    )
 
 
 def test_history_lists_a_quote_as_a_note_never_as_a_price():

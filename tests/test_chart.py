@@ -48,6 +48,19 @@ def test_every_point_equals_the_cost_total_for_that_n(cli, filters):
         assert totals == expected, provider
 
 
+def test_months_points_equal_the_cost_of_those_months_for_every_kind_of_plan(cli):
+    chart = cli("chart", "--state", "TX", "--months", "1-6", "--format", "json")
+    assert chart.exit_code == 0, chart.stderr
+    records = json.loads(chart.stdout)
+    assert {r["unit"] for r in records} == {"months"}
+    points = points_by_provider(chart.stdout.replace('"months"', '"sessions"'))
+    assert "dune" in points  # a daily low-dose plan has a price per month, so it is drawn
+    for provider, totals in points.items():
+        cost = cli("cost", provider, "--months", "1-6", "--format", "ndjson")
+        assert cost.exit_code == 0, cost.stderr
+        assert totals == {r["months"]: r["total"] for r in parse_output("ndjson", cost.stdout)}, provider
+
+
 def test_points_as_csv_one_row_per_provider_and_n(cli):
     result = cli("--data", str(FIXTURE), "chart", "--state", "TX", "-n", "5-7", "--format", "csv")
     assert result.exit_code == 0, result.stderr
@@ -225,7 +238,8 @@ def test_nothing_to_draw_says_so(cli):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["chart", "--months", "1-12"], "--months: cost by months is not available"),
+        (["chart", "--months", "1-12", "--sessions", "3"], "--sessions and --months cannot be used together"),
+        (["chart", "--months", "0-3"], "--months 0 is out of range"),
         (["chart", "--insurer", "aetna"], "--insurer needs --state"),
         (["chart", "--sessions", "0-3"], "--sessions 0 is out of range"),
         (["chart", "--state", "XX"], "--state 'XX' is not a US state"),

@@ -63,8 +63,8 @@ ARGUMENTS = [
      "bad data file: tests:1:1: is a directory, not a data file; pass the path of a providers.yaml file"),
     (["providers", "--data", "no/such.yaml"], 1,
      "bad data file: no/such.yaml:1:1: no such file; check the path of the data file"),
-    (["chart", "--months", "3"], 2,
-     "--months: cost by months is not available in this version — use --sessions, e.g. --sessions 1-36"),
+    (["chart", "--months", "3", "--sessions", "3"], 2,
+     "--sessions and --months cannot be used together — draw N sessions or the first M months"),
 ]  # fmt: skip
 
 

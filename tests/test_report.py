@@ -173,7 +173,10 @@ def test_report_without_a_course_lists_plans_only(cli):
     ("args", "message"),
     [
         (["report"], "Missing option '--state'"),
-        (["report", "--state", "TX", "--months", "3"], "--months: cost by months is not available"),
+        (
+            ["report", "--state", "TX", "--months", "3", "-n", "6"],
+            "--sessions and --months cannot be used together",
+        ),
         (["report", "--state", "Texass"], "is not a US state"),
         (["report", "--state", "TX", "--sessions", "0"], "--sessions"),
     ],

@@ -9,23 +9,29 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ketacalc import __version__
 from ketacalc.cli.options import (
     AsOfOpt,
-    BatchFormat,
-    BatchFormatOpt,
     FormatOpt,
+    IncludeUnavailableOpt,
+    InsuranceOpt,
+    InsurerOpt,
+    MaxAgeOpt,
+    NoSitterOpt,
+    PaceOpt,
+    PayInFullOpt,
     ProviderArg,
+    RequiredStateOpt,
     ReturningOpt,
     RouteOpt,
+    StartOpt,
     StateOpt,
-    complete_state,
 )
-from ketacalc.errors import KetacalcError, UsageProblem
+from ketacalc.errors import UsageProblem
 from ketacalc.render import Format, render
 
 if TYPE_CHECKING:
@@ -61,6 +67,26 @@ def day_or_today(text: str | None, field: str = "as_of") -> date:
     from ketacalc.inputs import parse_date
 
     return parse_date(text, field) if text is not None else today()
+
+
+def place(state: str | None, insurer: str | None, as_of: str | None) -> tuple[str | None, date | None]:
+    """The state (a USPS code) and the as-of date asked for; an insurer needs a state."""
+    from ketacalc import inputs
+
+    code = inputs.parse_state(state) if state is not None else None
+    inputs.check_insurer_state(insurer, code)
+    return code, inputs.parse_date(as_of, "as_of") if as_of is not None else None
+
+
+def insurer_named(
+    cat: Catalog, insurer: str | None, state: str | None, day: date | None, among: Any
+) -> str | None:
+    """The insurer as the data file lists it (refused, listing those accepted, if unknown)."""
+    from ketacalc.eligibility import resolve_insurer
+
+    if insurer is None or state is None:
+        return None
+    return resolve_insurer(cat, insurer, state, day or today(), among)
 
 
 def catalog(ctx: typer.Context) -> Catalog:
@@ -141,39 +167,6 @@ def show(
 
 
 @app.command()
-def check(
-    ctx: typer.Context,
-    path: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="PATH",
-            help="Data file to check. Default: --data, or the shipped file.",
-            show_default=False,
-        ),
-    ] = None,
-) -> None:
-    """Validate a data file: silent when good, every problem if not.
-
-    Exit 0 and no output when the file is good; otherwise every problem as
-    FILE:LINE:COL: message, and exit 1. Dates in the future are errors here.
-    """
-    from ketacalc.errors import DataFileError
-    from ketacalc.loader import load
-
-    target = path if path is not None else (ctx.obj or {}).get("data")
-    try:
-        load(target, today=today(), strict_dates=True)
-    except DataFileError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
-        typer.echo(
-            f"Error: {len(exc.problems)} problem(s) in {exc.file} — fix them and run 'ketacalc check' again",
-            err=True,
-        )
-        raise typer.Exit(1) from None
-
-
-@app.command()
 def cost(
     ctx: typer.Context,
     provider: ProviderArg,
@@ -193,24 +186,10 @@ def cost(
     ] = None,
     returning: ReturningOpt = False,
     as_of: AsOfOpt = None,
-    start: Annotated[
-        str | None,
-        typer.Option("--start", metavar="DATE", help="First payment date (YYYY-MM-DD). Default: today."),
-    ] = None,
-    pace: Annotated[
-        str, typer.Option("--pace", metavar="PER_WEEK", help="Sessions a week, to date later purchases.")
-    ] = "1",
-    pay_in_full: Annotated[
-        bool, typer.Option("--pay-in-full", help="Pay each purchase at once, with any published discount.")
-    ] = False,
-    insurer: Annotated[
-        str | None,
-        typer.Option(
-            "--insurer",
-            metavar="NAME",
-            help="Use insurance prices where this insurer is accepted (needs --state).",
-        ),
-    ] = None,
+    start: StartOpt = None,
+    pace: PaceOpt = "1",
+    pay_in_full: PayInFullOpt = False,
+    insurer: InsurerOpt = None,
     state: StateOpt = None,
     discount: Annotated[
         str | None,
@@ -221,12 +200,7 @@ def cost(
         ),
     ] = None,
     route: RouteOpt = None,
-    max_age: Annotated[
-        str,
-        typer.Option(
-            "--max-age", metavar="DAYS", help="Mark prices older than DAYS before --as-of as stale."
-        ),
-    ] = "365",
+    max_age: MaxAgeOpt = "365",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The cheapest way to buy N sessions or M months, all in.
@@ -235,7 +209,7 @@ def cost(
     and the cost per session; a list or a range of N gives a row per N.
     """
     from ketacalc import inputs
-    from ketacalc.eligibility import AVAILABLE, resolve_insurer
+    from ketacalc.eligibility import AVAILABLE
     from ketacalc.pricing import CostQuery, ProviderPricer, require_price
     from ketacalc.reports.cost import CostReport
 
@@ -243,9 +217,7 @@ def cost(
         both = "not both" if sessions is not None else "one of them"
         raise UsageProblem(f"cost needs --sessions or --months, {both}", "give --sessions 18 or --months 3")
     counts = inputs.parse_sessions(sessions) if sessions is not None else inputs.parse_months(months or "")
-    code = inputs.parse_state(state) if state is not None else None
-    inputs.check_insurer_state(insurer, code)
-    day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
+    code, day = place(state, insurer, as_of)
     query = CostQuery(
         sessions=counts[0],
         returning=returning,
@@ -260,8 +232,7 @@ def cost(
     )
     cat = catalog(ctx)
     found = cat.find(provider)
-    if insurer is not None and code is not None:
-        query = query._replace(insurer=resolve_insurer(cat, insurer, code, day or today(), [found]))
+    query = query._replace(insurer=insurer_named(cat, insurer, code, day, [found]))
     pricer = ProviderPricer(found, query, today(), catalog=cat)
     one = pricer.price if months is None else pricer.price_months
     # the longest course fails first, if any does: fail before writing anything
@@ -304,16 +275,7 @@ def states(
 @app.command()
 def eligibility(
     ctx: typer.Context,
-    state: Annotated[
-        str,
-        typer.Option(
-            "--state",
-            "-s",
-            metavar="STATE",
-            autocompletion=complete_state,
-            help="US state or DC, as a code or a name: TX, texas, 'New York'.",
-        ),
-    ],
+    state: RequiredStateOpt,
     fmt: FormatOpt = Format.table,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -328,10 +290,7 @@ def eligibility(
 
 
 MONTHS_HELP = "Price the first M months of care from --start, for every kind of plan (not with --sessions)."
-START_HELP = "First session or payment (YYYY-MM-DD). Default: today."
-PACE_HELP = "Sessions a week, to count the sessions in --months and date later purchases."
 SORT_HELP = "Sort by total, total-low, total-high, per-session, due-at-signup or name."
-MAX_AGE_HELP = "Mark a row whose prices are more than DAYS older than --as-of as stale."
 
 
 @app.command()
@@ -345,30 +304,17 @@ def compare(
         ),
     ] = None,
     returning: ReturningOpt = False,
-    insurer: Annotated[
-        str | None,
-        typer.Option(
-            "--insurer",
-            metavar="NAME",
-            help="Use insurance prices where this insurer is accepted (needs --state).",
-        ),
-    ] = None,
+    insurer: InsurerOpt = None,
     as_of: AsOfOpt = None,
     months: Annotated[
         str | None, typer.Option("--months", "-m", metavar="M", help=MONTHS_HELP, show_default=False)
     ] = None,
-    start: Annotated[str | None, typer.Option("--start", metavar="DATE", help=START_HELP)] = None,
-    pace: Annotated[str, typer.Option("--pace", metavar="PER_WEEK", help=PACE_HELP)] = "1",
+    start: StartOpt = None,
+    pace: PaceOpt = "1",
     sort: Annotated[str, typer.Option("--sort", metavar="KEY", help=SORT_HELP)] = "name",
-    include_unavailable: Annotated[
-        bool, typer.Option("--include-unavailable", help="Also list providers known not to serve the state.")
-    ] = False,
-    no_sitter: Annotated[
-        bool, typer.Option("--no-sitter", help="Only providers known not to require a sitter.")
-    ] = False,
-    insurance: Annotated[
-        bool, typer.Option("--insurance", help="Only providers that accept insurance (in the state).")
-    ] = False,
+    include_unavailable: IncludeUnavailableOpt = False,
+    no_sitter: NoSitterOpt = False,
+    insurance: InsuranceOpt = False,
     max_due_at_signup: Annotated[
         str | None,
         typer.Option(
@@ -376,7 +322,7 @@ def compare(
         ),
     ] = None,
     route: RouteOpt = None,
-    max_age: Annotated[str, typer.Option("--max-age", metavar="DAYS", help=MAX_AGE_HELP)] = "365",
+    max_age: MaxAgeOpt = "365",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Every provider side by side for a state: cost, sign-up, care.
@@ -391,25 +337,19 @@ def compare(
 
     if sort not in SORT_KEYS:
         raise UsageProblem(f"--sort {sort!r} is not a sort key", f"use one of {', '.join(SORT_KEYS)}")
-    from ketacalc.eligibility import resolve_insurer
-
     if sessions is not None and months is not None:
         raise UsageProblem(
             "--sessions and --months cannot be used together", "compare N sessions or the first M months"
         )
     count = inputs.parse_count(sessions) if sessions is not None else None
     month_count = inputs.parse_count(months, "months", inputs.MAX_MONTHS) if months is not None else None
-    code = inputs.parse_state(state) if state is not None else None
-    inputs.check_insurer_state(insurer, code)
-    day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
+    code, day = place(state, insurer, as_of)
     cat = catalog(ctx)
-    if insurer is not None and code is not None:
-        insurer = resolve_insurer(cat, insurer, code, day or today(), cat.providers)
     query = CompareQuery(
         state=code,
         sessions=count,
         returning=returning,
-        insurer=insurer,
+        insurer=insurer_named(cat, insurer, code, day, cat.providers),
         as_of=day,
         sort=sort,
         include_unavailable=include_unavailable,
@@ -427,69 +367,3 @@ def compare(
         max_age=inputs.parse_count(max_age, "max_age", maximum=36_500),
     )
     render(fmt, CompareReport(cat, run(cat, query, today=today())))
-
-
-@app.command()
-def batch(
-    ctx: typer.Context,
-    source: Annotated[
-        str,
-        typer.Argument(
-            metavar="PATH",
-            help="Scenarios as JSON Lines or CSV with a header; - (the default) for stdin.",
-            show_default=False,
-        ),
-    ] = "-",
-    fmt: BatchFormatOpt = BatchFormat.ndjson,
-    full: Annotated[
-        bool,
-        typer.Option(
-            "--full", help="Write each result in full, as 'cost --format json' does, with every payment."
-        ),
-    ] = False,
-) -> None:
-    """Price many scenarios, one per input line (NDJSON or CSV).
-
-    Each result is the cost summary (totals, purchases counted by plan, first and
-    last payment dates); --full writes the whole 'cost' record instead.
-
-    Fields: provider, sessions, returning, state, insurer, as_of, start, pace,
-    pay_in_full, discount, route (an insurer needs a state). A bad line gives
-    an error result for that line (and a message on stderr); the others are
-    still priced; exit 1 if any failed, 70 if a line hit a bug.
-    """
-    import sys
-
-    from ketacalc.batch import BatchPricer, LineFailed, chunked_lines, long_run
-    from ketacalc.reports.batch import BatchReport
-
-    cat = catalog(ctx)
-    if source == "-":
-        stream = sys.stdin.buffer
-    else:
-        try:
-            stream = open(source, "rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise KetacalcError(
-                f"cannot read {source!r} ({exc.strerror})", "check the path, or use - for stdin"
-            ) from None
-    failed = 0
-
-    def reported(outcomes):
-        nonlocal failed
-        for line, outcome in outcomes:
-            if isinstance(outcome, KetacalcError):
-                failed = max(failed, outcome.exit_code if isinstance(outcome, LineFailed) else 1)
-                sys.stderr.write(f"line {line}: {outcome}\n")
-            yield line, outcome
-
-    try:
-        with long_run():
-            lines = chunked_lines(getattr(stream, "read1", stream.read), sys.stdout.flush)
-            outcomes = reported(BatchPricer(cat, today()).run(lines))
-            render(Format(fmt.value), BatchReport(cat, outcomes, full))
-    finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
-    if failed:
-        raise typer.Exit(failed)  # 1 when a line was refused; 70 when one hit a bug

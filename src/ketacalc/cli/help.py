@@ -37,10 +37,15 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ketacalc batch scenarios.csv --format csv",
         "ketacalc batch - --full < scenarios.jsonl",
     ),
-    "chart": ("ketacalc chart --state TX", "ketacalc chart -s CA --sessions 1-24 --format csv"),
+    "chart": (
+        "ketacalc chart --state TX",
+        "ketacalc chart -s CA --sessions 1-24 --format csv",
+        "ketacalc chart -s TX --months 1-12",
+    ),
     "report": (
         "ketacalc report --state TX --output texas.html",
         "ketacalc report -s CA --sessions 12 > california.html",
+        "ketacalc report -s TX --months 3 --output texas-3-months.html",
     ),
 }
 

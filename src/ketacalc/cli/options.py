@@ -107,3 +107,49 @@ BatchFormatOpt = Annotated[
         show_default=False,
     ),
 ]
+RequiredStateOpt = Annotated[
+    str,
+    typer.Option(
+        "--state",
+        "-s",
+        metavar="STATE",
+        autocompletion=complete_state,
+        help="US state or DC, as a code or a name: TX, texas, 'New York'.",
+    ),
+]
+InsurerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--insurer",
+        metavar="NAME",
+        help="Use insurance prices where this insurer is accepted (needs --state).",
+    ),
+]
+StartOpt = Annotated[
+    str | None,
+    typer.Option("--start", metavar="DATE", help="First session or payment (YYYY-MM-DD). Default: today."),
+]
+PaceOpt = Annotated[
+    str,
+    typer.Option(
+        "--pace",
+        metavar="PER_WEEK",
+        help="Sessions a week: counts the sessions in --months, dates later purchases.",
+    ),
+]
+PayInFullOpt = Annotated[
+    bool, typer.Option("--pay-in-full", help="Pay each purchase at once, with any published discount.")
+]
+MaxAgeOpt = Annotated[
+    str,
+    typer.Option("--max-age", metavar="DAYS", help="Mark prices more than DAYS older than --as-of as stale."),
+]
+IncludeUnavailableOpt = Annotated[
+    bool, typer.Option("--include-unavailable", help="Also list providers known not to serve the state.")
+]
+NoSitterOpt = Annotated[
+    bool, typer.Option("--no-sitter", help="Only providers known not to require a sitter.")
+]
+InsuranceOpt = Annotated[
+    bool, typer.Option("--insurance", help="Only providers that accept insurance (in the state).")
+]

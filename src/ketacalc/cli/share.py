@@ -14,18 +14,22 @@ from typing import Annotated
 
 import typer
 
-from ketacalc.cli.app import app, catalog, notes, today
-from ketacalc.cli.options import AsOfOpt, FormatOpt, ReturningOpt, RouteOpt, StateOpt, complete_state
+from ketacalc.cli.app import app, catalog, insurer_named, notes, place, today
+from ketacalc.cli.options import (
+    AsOfOpt,
+    FormatOpt,
+    IncludeUnavailableOpt,
+    InsuranceOpt,
+    InsurerOpt,
+    NoSitterOpt,
+    PayInFullOpt,
+    RequiredStateOpt,
+    ReturningOpt,
+    RouteOpt,
+    StateOpt,
+)
 from ketacalc.errors import KetacalcError, UsageProblem
 from ketacalc.render import Format, render
-
-MonthsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--months", metavar="N", hidden=True, help="Cost of the first M months of care (not available yet)."
-    ),
-]
-MONTHS_LATER = "cost by months is not available in this version"
 
 
 def terminal_width() -> int:
@@ -45,35 +49,26 @@ def chart(
     ctx: typer.Context,
     state: StateOpt = None,
     sessions: Annotated[
-        str,
-        typer.Option(
-            "--sessions", "-n", metavar="N", help="Session counts to draw: a range 1-36, or a list 6,12,18."
-        ),
-    ] = "1-36",
-    months: MonthsOpt = None,
-    returning: ReturningOpt = False,
-    insurer: Annotated[
         str | None,
         typer.Option(
-            "--insurer",
-            metavar="NAME",
-            help="Use insurance prices where this insurer is accepted (needs --state).",
+            "--sessions",
+            "-n",
+            metavar="N",
+            help="Session counts to draw: a range 1-36 (the default), or 6,12,18.",
         ),
     ] = None,
+    months: Annotated[
+        str | None,
+        typer.Option("--months", "-m", metavar="M", help="Instead: the first M months of care, e.g. 1-12."),
+    ] = None,
+    returning: ReturningOpt = False,
+    insurer: InsurerOpt = None,
     as_of: AsOfOpt = None,
-    include_unavailable: Annotated[
-        bool, typer.Option("--include-unavailable", help="Also draw providers known not to serve the state.")
-    ] = False,
-    no_sitter: Annotated[
-        bool, typer.Option("--no-sitter", help="Only providers known not to require a sitter.")
-    ] = False,
-    insurance: Annotated[
-        bool, typer.Option("--insurance", help="Only providers that accept insurance (in the state).")
-    ] = False,
+    include_unavailable: IncludeUnavailableOpt = False,
+    no_sitter: NoSitterOpt = False,
+    insurance: InsuranceOpt = False,
     route: RouteOpt = None,
-    pay_in_full: Annotated[
-        bool, typer.Option("--pay-in-full", help="Pay each purchase at once, with any published discount.")
-    ] = False,
+    pay_in_full: PayInFullOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Cost curves: the total of N sessions, one line per provider.
@@ -82,28 +77,27 @@ def chart(
 
     Each line steps up where another package must be bought. Providers with no
     published price, and daily low-dose plans (not sessions), are not drawn; a
-    note on stderr says so. --format json|csv gives one row per provider and N.
+    note on stderr says so. --months draws the first M months of care for every
+    kind of plan. --format json|csv gives one row per provider and N.
     """
     from ketacalc import inputs
     from ketacalc.curves import CurveQuery, curves
-    from ketacalc.eligibility import resolve_insurer
     from ketacalc.render.table import use_color
     from ketacalc.reports.chart import ChartReport
 
-    if months is not None:
-        raise UsageProblem(f"--months: {MONTHS_LATER}", "use --sessions, e.g. --sessions 1-36")
-    counts = inputs.parse_sessions(sessions)
-    code = inputs.parse_state(state) if state is not None else None
-    inputs.check_insurer_state(insurer, code)
-    day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
+    if sessions is not None and months is not None:
+        raise UsageProblem(
+            "--sessions and --months cannot be used together", "draw N sessions or the first M months"
+        )
+    counts = inputs.parse_months(months) if months is not None else inputs.parse_sessions(sessions or "1-36")
+    code, day = place(state, insurer, as_of)
     cat = catalog(ctx)
-    if insurer is not None and code is not None:
-        insurer = resolve_insurer(cat, insurer, code, day or today(), cat.providers)
     query = CurveQuery(
         counts=tuple(counts),
+        unit="months" if months is not None else "sessions",
         state=code,
         returning=returning,
-        insurer=insurer,
+        insurer=insurer_named(cat, insurer, code, day, cat.providers),
         route=inputs.parse_route(route) if route is not None else None,
         no_sitter=no_sitter,
         insurance=insurance,
@@ -119,23 +113,16 @@ def chart(
 @app.command()
 def report(
     ctx: typer.Context,
-    state: Annotated[
-        str,
-        typer.Option(
-            "--state",
-            "-s",
-            metavar="STATE",
-            autocompletion=complete_state,
-            help="US state or DC, as a code or a name: TX, texas, 'New York'.",
-        ),
-    ],
+    state: RequiredStateOpt,
     sessions: Annotated[
         str | None,
         typer.Option(
             "--sessions", "-n", metavar="N", help="Price a course of N sessions, with its payment schedule."
         ),
     ] = None,
-    months: MonthsOpt = None,
+    months: Annotated[
+        str | None, typer.Option("--months", "-m", metavar="M", help="Instead: the first M months of care.")
+    ] = None,
     returning: ReturningOpt = False,
     as_of: AsOfOpt = None,
     output: Annotated[
@@ -158,13 +145,16 @@ def report(
     from ketacalc.errors import OutputClosed
     from ketacalc.render.html import write_report
 
-    if months is not None:
-        raise UsageProblem(f"--months: {MONTHS_LATER}", "use --sessions N")
+    if sessions is not None and months is not None:
+        raise UsageProblem("--sessions and --months cannot be used together", "give N sessions or M months")
     code = inputs.parse_state(state)
     count = inputs.parse_count(sessions) if sessions is not None else None
+    month_count = inputs.parse_count(months, "months", inputs.MAX_MONTHS) if months is not None else None
     day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
     buffer = io.StringIO()
-    write_report(catalog(ctx), code, count, buffer, today(), as_of=day, returning=returning)
+    write_report(
+        catalog(ctx), code, count, buffer, today(), months=month_count, as_of=day, returning=returning
+    )
     page = buffer.getvalue()
     if output is None or str(output) == "-":
         try:

@@ -20,6 +20,7 @@ from typing import IO, Any
 from ketacalc.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
 from ketacalc.reports.common import yes_no
+from ketacalc.reports.compare import estimate_text
 
 TEMPLATES = Path(__file__).with_name("templates")
 DISCLAIMER = (
@@ -27,7 +28,8 @@ DISCLAIMER = (
     "providers; it never recommends a dose, a treatment or a provider. Ask a clinician whether "
     "ketamine treatment is right for you, and check every price with the provider before you pay."
 )
-CURVE_RANGE = 36
+CURVE_RANGE = 36  # sessions drawn when no longer course is asked for
+MONTHS_RANGE = 12
 
 
 def _d(day: date | None) -> str:
@@ -161,15 +163,16 @@ def report_context(
     from ketacalc.render.svg import svg_chart
     from ketacalc.usstates import STATES
 
-    if months is not None:
-        raise ValueError("cost by months is not available in this version; price by sessions")
     result = compare(
-        catalog, CompareQuery(state=state, sessions=sessions, returning=returning, as_of=as_of), today=today
+        catalog,
+        CompareQuery(state=state, sessions=sessions, months=months, returning=returning, as_of=as_of),
+        today=today,
     )
-    top = max(CURVE_RANGE, sessions or 0)
+    unit = "months" if months is not None else "sessions"
+    top = max(MONTHS_RANGE, months) if months is not None else max(CURVE_RANGE, sessions or 0)
     curve = curves(
         catalog,
-        CurveQuery(counts=tuple(range(1, top + 1)), state=state, returning=returning, as_of=as_of),
+        CurveQuery(counts=tuple(range(1, top + 1)), unit=unit, state=state, returning=returning, as_of=as_of),
         today=today,
     )
     rows = []
@@ -195,6 +198,7 @@ def report_context(
             "status": _fact(row.status) or NOT_PUBLISHED,
             "availability": _availability(catalog, row.availability),
             "total": money_display(row.total),
+            "estimate": " ".join(estimate_text(row)),
             "per_session": money_display(None if row.per_session is None else round_cents(row.per_session)),
             "due_at_signup": money_display(row.due_at_signup),
             "consult": _consult_text(consult, provider.charge_at("consult", row.as_of, "new")),
@@ -218,6 +222,11 @@ def report_context(
         "state": state,
         "state_name": STATES[state],
         "sessions": sessions,
+        "months": months,
+        "course": f"{sessions} sessions"
+        if sessions
+        else (f"the first {months} months of care" if months else None),
+        "chart_unit": unit,
         "client": "returning" if returning else "new",
         "today": today.isoformat(),
         "as_of": result.as_of.isoformat(),

@@ -24,6 +24,7 @@ from ketacalc.reports.common import (
     show_date,
     yes_no,
 )
+from ketacalc.reports.cost import estimates
 from ketacalc.usstates import STATES
 
 if TYPE_CHECKING:
@@ -238,17 +239,10 @@ def _start(result: CompareResult) -> str:
 
 
 def estimate_text(row: CompareRow) -> list[str]:
-    """``+ medication est.`` / ``$100.00–$300.00`` when part of the cost is a range."""
-    low, high, total = row.total_low, row.total_high, row.total
-    if total is None or low is None or high is None or (low == total and high == total):
+    """``+ medication est.`` / ``$100.00–$300.00`` for each part of the cost known only as a range."""
+    if row.cost is None or row.total is None:
         return []
-    kinds = [
-        str(getattr(c, "kind", ""))
-        for c in row.charges
-        if getattr(c, "low", None) is not None and getattr(c, "amount", None) is None
-    ]
-    what = " and ".join(dict.fromkeys(k for k in kinds if k)) or "charges"
-    return [f"+ {what} est.", f"{money(low - total)}–{money(high - total)}"]
+    return [text for kind, span in estimates(row.cost) for text in (f"+ {kind} est.", span)]
 
 
 def _cost_cell(row: CompareRow) -> str:

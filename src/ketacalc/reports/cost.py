@@ -196,15 +196,16 @@ def unit(result: CostResult, count: int | None = None) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def estimates(result: CostResult) -> list[tuple[str, str]]:
+    """What is estimated beside the total: ``[("medication", "$100.00–$300.00")]``."""
+    return [(line.kind, f"{money(line.low)}–{money(line.high)}") for line in result.charges if line.estimated]
+
+
 def total_text(result: CostResult) -> str:
     """``$2,786.00 + medication est. $100.00–$300.00``: the total, and what is estimated."""
     if result.total is None:
         return NOT_PUBLISHED
-    text = money(result.total)
-    for line in result.charges:
-        if line.estimated:
-            text += f" + {line.kind} est. {money(line.low)}–{money(line.high)}"
-    return text
+    return money(result.total) + "".join(f" + {kind} est. {span}" for kind, span in estimates(result))
 
 
 def _dated(day: date | None, stale: bool) -> str:

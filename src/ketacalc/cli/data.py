@@ -1,0 +1,111 @@
+"""Commands about data files: ``check`` a providers file, price a ``batch`` of scenarios."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ketacalc.cli.app import app, catalog, today
+from ketacalc.cli.options import BatchFormat, BatchFormatOpt
+from ketacalc.errors import KetacalcError
+from ketacalc.render import Format, render
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    path: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="PATH",
+            help="Data file to check. Default: --data, or the shipped file.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Validate a data file: silent when good, every problem if not.
+
+    Exit 0 and no output when the file is good; otherwise every problem as
+    FILE:LINE:COL: message, and exit 1. Dates in the future are errors here.
+    """
+    from ketacalc.errors import DataFileError
+    from ketacalc.loader import load
+
+    target = path if path is not None else (ctx.obj or {}).get("data")
+    try:
+        load(target, today=today(), strict_dates=True)
+    except DataFileError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(
+            f"Error: {len(exc.problems)} problem(s) in {exc.file} — fix them and run 'ketacalc check' again",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def batch(
+    ctx: typer.Context,
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="PATH",
+            help="Scenarios as JSON Lines or CSV with a header; - (the default) for stdin.",
+            show_default=False,
+        ),
+    ] = "-",
+    fmt: BatchFormatOpt = BatchFormat.ndjson,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Write each result in full, as 'cost --format json' does, with every payment."
+        ),
+    ] = False,
+) -> None:
+    """Price many scenarios, one per input line (NDJSON or CSV).
+
+    Each result is the cost summary (totals, purchases counted by plan, first and
+    last payment dates); --full writes the whole 'cost' record instead.
+
+    Fields: provider, sessions, returning, state, insurer, as_of, start, pace,
+    pay_in_full, discount, route (an insurer needs a state). A bad line gives
+    an error result for that line (and a message on stderr); the others are
+    still priced; exit 1 if any failed, 70 if a line hit a bug.
+    """
+    import sys
+
+    from ketacalc.batch import BatchPricer, LineFailed, chunked_lines, long_run
+    from ketacalc.reports.batch import BatchReport
+
+    cat = catalog(ctx)
+    if source == "-":
+        stream = sys.stdin.buffer
+    else:
+        try:
+            stream = open(source, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise KetacalcError(
+                f"cannot read {source!r} ({exc.strerror})", "check the path, or use - for stdin"
+            ) from None
+    failed = 0
+
+    def reported(outcomes):
+        nonlocal failed
+        for line, outcome in outcomes:
+            if isinstance(outcome, KetacalcError):
+                failed = max(failed, outcome.exit_code if isinstance(outcome, LineFailed) else 1)
+                sys.stderr.write(f"line {line}: {outcome}\n")
+            yield line, outcome
+
+    try:
+        with long_run():
+            lines = chunked_lines(getattr(stream, "read1", stream.read), sys.stdout.flush)
+            outcomes = reported(BatchPricer(cat, today()).run(lines))
+            render(Format(fmt.value), BatchReport(cat, outcomes, full))
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if failed:
+        raise typer.Exit(failed)  # 1 when a line was refused; 70 when one hit a bug
