@@ -10,10 +10,10 @@ months of care from ``start`` (``months``: every modality).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from ketacalc import pricing
@@ -27,8 +27,7 @@ SORT_KEYS = ("name", "total", "total-low", "total-high", "per-session", "due-at-
 SESSIONS = "sessions"  # the modality a course of N sessions is made of
 
 
-@dataclass(frozen=True, slots=True)
-class PlanPrice:
+class PlanPrice(NamedTuple):
     plan: Plan
     observation: PriceObs
 
@@ -47,8 +46,7 @@ class PlanPrice:
         return self.observation.price / inst.count if inst else self.observation.price
 
 
-@dataclass(frozen=True, slots=True)
-class CompareRow:
+class CompareRow(NamedTuple):
     provider: Provider
     as_of: date
     status: Fact[str] | None
@@ -65,9 +63,7 @@ class CompareRow:
     trd_suitability: Fact[str] | None
     data_as_of: date | None
     route: str | None = None  # the route priced: asked for, or the provider's standard route
-    other_routes: dict[str, Decimal | None] = field(
-        default_factory=dict
-    )  # route -> its total or cheapest plan
+    other_routes: Mapping[str, Decimal | None] = MappingProxyType({})  # route -> its total or cheapest plan
     not_comparable: str | None = None  # why the course asked for is not priced (another modality)
     hsa_fsa_disputed: tuple[Fact[str], ...] = ()  # the observations that disagree, oldest first
     max_age: int = DEFAULT_MAX_AGE
@@ -181,8 +177,7 @@ class CompareRow:
         return None if oldest is None else oldest < stale_before(self.as_of, self.max_age)
 
 
-@dataclass(frozen=True, slots=True)
-class CompareQuery:
+class CompareQuery(NamedTuple):
     state: str | None = None
     sessions: int | None = None
     returning: bool = False
@@ -205,12 +200,11 @@ class CompareQuery:
         return "returning" if self.returning else "new"
 
 
-@dataclass(frozen=True, slots=True)
-class CompareResult:
+class CompareResult(NamedTuple):
     query: CompareQuery
     as_of: date
     rows: tuple[CompareRow, ...]
-    hidden: dict[str, tuple[str, ...]] = field(default_factory=dict)  # reason -> provider ids
+    hidden: Mapping[str, tuple[str, ...]] = MappingProxyType({})  # reason -> provider ids
 
     @property
     def data_dates(self) -> list[date]:

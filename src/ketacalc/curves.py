@@ -13,9 +13,9 @@ doses rather than standard-dose sessions, are not put on a sessions axis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from ketacalc.catalog import Catalog, Plan, Provider
 
@@ -25,8 +25,7 @@ DEFAULT_RANGE = tuple(range(1, 37))
 Point = tuple[int, Decimal | None]
 
 
-@dataclass(frozen=True, slots=True)
-class CurveQuery:
+class CurveQuery(NamedTuple):
     """What to draw: a range of N and the filters ``compare`` takes."""
 
     counts: tuple[int, ...] = DEFAULT_RANGE
@@ -42,8 +41,7 @@ class CurveQuery:
     as_of: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Series:
+class Series(NamedTuple):
     """One provider's curve: ``points`` are ``(n, total)``, total None where unknown."""
 
     id: str
@@ -58,13 +56,12 @@ class Series:
         return tuple((n, t) for n, t in self.points if t is not None)
 
 
-@dataclass(frozen=True, slots=True)
-class CurveResult:
+class CurveResult(NamedTuple):
     query: CurveQuery
     as_of: date
     series: tuple[Series, ...]
     notes: tuple[str, ...] = ()  # providers left out, and why
-    left_out: tuple[str, ...] = field(default=())  # ids of providers listed but not drawn
+    left_out: tuple[str, ...] = ()  # ids of providers listed but not drawn
 
     @property
     def unit(self) -> str:

@@ -13,7 +13,6 @@ Each answer carries the list's source, date and trust tier.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -25,8 +24,7 @@ UNAVAILABLE = "unavailable"
 UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class Availability:
+class Availability(NamedTuple):
     provider: Provider
     state: str
     status: str
@@ -118,8 +116,7 @@ def all_states(catalog: Catalog, provider: Provider, as_of: date | None = None) 
     return [availability(catalog, provider, code, as_of) for code in STATES]
 
 
-@dataclass(frozen=True, slots=True)
-class StateSummary:
+class StateSummary(NamedTuple):
     """What a provider says about how many states it serves."""
 
     known: int  # states on its lists
