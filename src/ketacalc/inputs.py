@@ -277,7 +277,7 @@ def parse_pace(text: str) -> Decimal:
     if len(whole.lstrip("0")) > 2:  # 100 or more: out of range, without converting a huge string
         raise InvalidInput("pace", f"pace {_number(stripped)} is out of range", PACE_FIX)
     fraction = fraction.rstrip("0")
-    pace = Decimal(f"{whole or '0'}.{fraction}" if fraction else whole)  # 1.50 -> 1.5, 2.0 -> 2
+    pace = Decimal(f"{whole or '0'}.{fraction}" if fraction else (whole or "0"))  # 1.50 -> 1.5, .0 -> 0
     if pace < MIN_PACE or pace > MAX_PACE:
         raise InvalidInput("pace", f"pace {_number(stripped)} is out of range", PACE_FIX)
     return pace
