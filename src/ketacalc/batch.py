@@ -47,13 +47,14 @@ class _Bounded(OrderedDict[Any, Any]):
 class BatchPricer:
     """Prices scenarios; memory stays bounded whatever the input's length."""
 
-    def __init__(self, catalog: Catalog, today: date, memo_size: int = 16384, pricers: int = 256) -> None:
+    def __init__(self, catalog: Catalog, today: date, memo_size: int = 8192, pricers: int = 256) -> None:
         self.catalog = catalog
         self.today = today
         self._memo = _Bounded(memo_size)  # normalised scenario -> result (or the error it raised)
         self._lines = _Bounded(
             memo_size
         )  # a line as read -> its normalised scenario: seen lines skip parsing
+        self._insurers = _Bounded(pricers)  # an insurer as named, in a state -> as the data file lists it
         self._pricers = _Bounded(pricers)  # everything but the sessions (and the start) -> pricer
 
     def _normalise(self, fields: dict[str, object]) -> tuple[Any, ...]:
@@ -62,7 +63,11 @@ class BatchPricer:
         s = scenario(fields)
         provider = self.catalog.find(s.provider)
         if s.insurer is not None and s.state is not None:
-            insurer = resolve_insurer(self.catalog, s.insurer, s.state, s.as_of or self.today, [provider])
+            asked = (s.insurer, s.state, s.as_of, provider.id)
+            insurer = self._insurers.get(asked)
+            if insurer is None:
+                insurer = resolve_insurer(self.catalog, s.insurer, s.state, s.as_of or self.today, [provider])
+                self._insurers.remember(asked, insurer)
             s = s._replace(insurer=insurer)
         options = (
             provider.id, s.returning, s.as_of, s.pace or DEFAULT_PACE, s.pay_in_full, s.insurer,
@@ -98,10 +103,13 @@ class BatchPricer:
         try:
             key = self._normalise(fields)
             memo_key = key[:4]
-            result = self._memo.get(memo_key)
-            if result is None:
-                result = self._memo.remember(memo_key, self._price(key))
-            found: Outcome = result
+            found: Outcome | None = self._memo.get(memo_key)
+            if found is None:
+                try:
+                    found = self._price(key)
+                except KetacalcError as exc:  # nothing to price is the same answer for the same scenario
+                    found = exc
+                self._memo.remember(memo_key, found)
         except KetacalcError as exc:
             found = exc
         except Exception as exc:  # a bug: this line fails, the others are still priced

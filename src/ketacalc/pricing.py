@@ -147,6 +147,13 @@ class ProviderPricer:
             from ketacalc.eligibility import availability
 
             self.availability = availability(catalog, provider, query.state, self.as_of)
+        self._shared: (
+            tuple[str | None, tuple[ChargeLine, ...], tuple[ChargeLine, ...], dict[str, None]] | None
+        ) = None
+        # an offer's payments at a charge, with the notes they bring: shared by every course
+        self._terms_memo: dict[
+            tuple[int, Decimal], tuple[tuple[tuple[Decimal, int], ...], bool, tuple[str, ...]]
+        ] = {}
         self._others: dict[str, ProviderPricer] | None = None
         if alternatives and query.route is None and standard is not None and self.no_price is None:
             self._others = {}
@@ -192,6 +199,16 @@ class ProviderPricer:
         span = Span(sessions, course_days(sessions, query.pace))
         return self._result(query, sessions, solved, self.first, self.later, span, None)
 
+    def plans_cost(self, sessions: int) -> Decimal | None:
+        """What the plans of the cheapest course of ``sessions`` cost (no dates, no
+        charges besides the plans); ``None`` when nothing can be bought."""
+        solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
+        if solved is None:
+            return None
+        offers = ((self.first if part == "first" else self.later)[i] for part, i, _ in solved)
+        counts = (count for _, _, count in solved)
+        return sum((o.charged * n for o, n in zip(offers, counts, strict=True)), ZERO) - self.query.discount
+
     def price_months(self, months: int, start: date | None = None) -> CostResult:
         """The cost of the first ``months`` months of care from ``start`` (default: the
         query's): the cheapest mix of monthly plans, or the sessions that fall in those
@@ -235,9 +252,7 @@ class ProviderPricer:
         months: int | None,
     ) -> CostResult:
         notes = dict.fromkeys(self.notes)  # an ordered set: each note once
-        modality = self._modality()
-        unpriced = tuple(self._listed(c) for c in self.charges.unpriced)
-        optional = tuple(self._listed(c) for c in self.charges.optional)
+        modality, unpriced, optional, unpriced_notes = self._invariant()
         if solved is None:
             return CostResult(
                 self.provider, query, self.as_of, query.start, sessions, notes=tuple(notes), months=months,
@@ -256,14 +271,7 @@ class ProviderPricer:
                     f"per {line.per.replace('-', ' ')} × {line.count} over {span.days} day(s) of care; "
                     "in the low and high totals only."
                 ] = None
-        for c in self.charges.unpriced:
-            notes[f"{c.description} ({c.kind}) is required but {unpriced_reason(c)}; it is in no total."] = (
-                None
-            )
-        notes.update(dict.fromkeys(signup_notes(self.provider, query, self.as_of)))
-        notes.update(
-            (f.value, None) for f in self.provider.cost_notes if f.as_of is None or f.as_of <= self.as_of
-        )
+        notes.update(unpriced_notes)
         result = CostResult(
             self.provider, query, self.as_of, query.start, sessions, runs, bought + charge_lines,
             tuple(notes), months=months, unpriced=unpriced, optional=optional, price_notes=used_notes,
@@ -272,6 +280,28 @@ class ProviderPricer:
         if self._others is not None:
             result.notes += tuple(self._route_notes(result, runs))
         return result
+
+    def _invariant(
+        self,
+    ) -> tuple[str | None, tuple[ChargeLine, ...], tuple[ChargeLine, ...], dict[str, None]]:
+        """What every course of this pricer shares, whatever its length and start: the
+        modality, the unpriced and optional charges, and the notes they bring (computed once)."""
+        if self._shared is None:
+            notes = {
+                f"{c.description} ({c.kind}) is required but {unpriced_reason(c)}; it is in no total.": None
+                for c in self.charges.unpriced
+            }
+            notes.update(dict.fromkeys(signup_notes(self.provider, self.query, self.as_of)))
+            notes.update(
+                (f.value, None) for f in self.provider.cost_notes if f.as_of is None or f.as_of <= self.as_of
+            )
+            self._shared = (
+                self._modality(),
+                tuple(self._listed(c) for c in self.charges.unpriced),
+                tuple(self._listed(c) for c in self.charges.optional),
+                notes,
+            )
+        return self._shared
 
     def _nothing_covers(self, months: int) -> NoPrice:
         """Monthly plans a new client can start with, but none to go on with."""
@@ -306,7 +336,7 @@ class ProviderPricer:
                     else:
                         anchor, months = prev.start(prev.count), 0
                 charged = offer.charged - (query.discount if index == 0 else ZERO)
-                amounts, assumed = self._terms(offer, charged, query.pay_in_full, notes)
+                amounts, assumed = self._terms_of(offer, charged, notes)
                 monthly = offer.plan.billing == "monthly"
                 uses_pace = uses_pace or not monthly
                 runs.append(
@@ -319,7 +349,7 @@ class ProviderPricer:
                         months,
                         offer.months if monthly else 0,
                         0 if monthly else days_for(offer.plan.sessions, query.pace),
-                        tuple(amounts),
+                        amounts,
                         assumed,
                     )  # fmt: skip
                 )
@@ -337,6 +367,20 @@ class ProviderPricer:
         if query.discount:
             notes[f"A promo discount of {money_text(query.discount)} is taken off the first purchase."] = None
         return tuple(runs)
+
+    def _terms_of(
+        self, offer: Offer, charged: Decimal, notes: dict[str, None]
+    ) -> tuple[tuple[tuple[Decimal, int], ...], bool]:
+        """``_terms``, worked out once per offer and charge: every course of this pricer
+        that buys the offer shares its payments (and the notes they bring)."""
+        key = (id(offer), charged)
+        known = self._terms_memo.get(key)
+        if known is None:
+            said: dict[str, None] = {}
+            amounts, assumed = self._terms(offer, charged, self.query.pay_in_full, said)
+            known = self._terms_memo[key] = (tuple(amounts), assumed, tuple(said))
+        notes.update(dict.fromkeys(known[2]))
+        return known[0], known[1]
 
     @staticmethod
     def _terms(
@@ -372,10 +416,14 @@ class ProviderPricer:
                     query = self.query._replace(route=route)
                     other = ProviderPricer(self.provider, query, self.today, alternatives=False)
                     self._others[route] = other
-                result = other.price_months(months) if months is not None else other.price(sessions)
+                if months is not None:
+                    total = other.price_months(months).total
+                else:  # the same charges, other plans: only the plans differ
+                    plans = other.plans_cost(sessions)
+                    bought = sum((r.charged * r.count for r in runs), ZERO)
+                    total = None if plans is None or priced.total is None else priced.total - bought + plans
             except KetacalcError:  # e.g. a discount above that route's prices
-                result = None
-            total = result.total if result is not None else None
+                total = None
             costs.append(f"{route} {money_text(total)}" if total is not None else f"{route} has no price")
             differs = differs or total != priced.total
         if not differs and not any(r.offer.plan.route for r in runs):

@@ -31,6 +31,14 @@ class Format(StrEnum):
 DATA_FORMATS = (Format.json, Format.ndjson, Format.csv, Format.tsv)
 
 
+class Encoded(str):
+    """A record a report has already encoded as compact JSON, exactly as
+    :func:`write_ndjson` would encode it: ``batch`` writes many records alike but
+    for their line number, and encodes each distinct one once."""
+
+    __slots__ = ()
+
+
 class Column(NamedTuple):
     header: str
     number: bool = False  # right-aligned; never wraps and is never cut
@@ -112,7 +120,7 @@ def write_json(records: Iterable[dict[str, Any]], out: IO[str], single: bool, co
     import json
 
     if compact:
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        dumps = _compact_encoder()
         wrote = False
         for record in _started(records):
             out.write(("," if wrote else "[") + "\n" + dumps(record))
@@ -133,11 +141,20 @@ def write_json(records: Iterable[dict[str, Any]], out: IO[str], single: bool, co
 
 
 def write_ndjson(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
-    import json
-
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    dumps = _compact_encoder()
     for record in records:
         out.write(dumps(record) + "\n")
+
+
+def _compact_encoder() -> Any:
+    import json
+
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def dumps(record: Any) -> str:
+        return record if type(record) is Encoded else encode(record)
+
+    return dumps
 
 
 def flat_cell(value: Any) -> str:

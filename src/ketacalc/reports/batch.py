@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc import SCHEMA_VERSION
 from ketacalc.errors import KetacalcError
+from ketacalc.render import Encoded
 from ketacalc.reports.common import Report
 from ketacalc.reports.cost import SUMMARY_FIELDS, full_record, summary_record, summary_row
 
@@ -28,30 +29,32 @@ class BatchReport(Report):
         self.catalog = catalog
         self.outcomes = outcomes
         self.full = full
-        # A repeated scenario comes back as the same result object: its record is
-        # built once (the result is kept with it, so its id is never reused).
-        self._bodies: dict[int, tuple[object, dict[str, Any]]] = {}
 
-    def _body(self, outcome: CostResult | KetacalcError, build: Any) -> dict[str, Any]:
-        known = self._bodies.get(id(outcome))
-        if known is not None and known[0] is outcome:
-            return known[1]
-        if len(self._bodies) >= 4096:
-            self._bodies.clear()
+    @staticmethod
+    def _body(outcome: CostResult | KetacalcError, build: Any) -> dict[str, Any]:
         if isinstance(outcome, KetacalcError):
-            body: dict[str, Any] = {"error": str(outcome)}
-        else:
-            body = {"error": None, **build(outcome)}
-            body.pop("schema_version", None)
-        self._bodies[id(outcome)] = (outcome, body)
+            return {"error": str(outcome)}
+        body = {"error": None, **build(outcome)}
+        body.pop("schema_version", None)
         return body
 
     def _record(self, result: CostResult) -> dict[str, Any]:
         return full_record(self.catalog, result) if self.full else summary_record(result)
 
     def records(self) -> Iterator[dict[str, Any]]:
+        """Compact JSON records, each distinct outcome's fields encoded once: a repeated
+        scenario comes back as the same outcome, and only its line number is new."""
+        import json
+
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        encoded: dict[int, tuple[object, str]] = {}
         for line, outcome in self.outcomes:
-            yield {"schema_version": SCHEMA_VERSION, "line": line, **self._body(outcome, self._record)}
+            known = encoded.get(id(outcome))
+            if known is None or known[0] is not outcome:
+                if len(encoded) >= 8192:
+                    encoded.clear()
+                known = encoded[id(outcome)] = (outcome, encode(self._body(outcome, self._record))[1:])
+            yield Encoded(f'{{"schema_version":{SCHEMA_VERSION},"line":{line},{known[1]}')
 
     def rows(self) -> Iterator[dict[str, Any]]:
         row = lambda result: summary_row(summary_record(result))  # noqa: E731
