@@ -164,6 +164,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 # --------------------------------------------------------------- helpers
 
 
+def review_cost(cli, provider: str, sessions: str, *extra: str, fmt: str = "json") -> Result:
+    """``cost`` at the review's date, with payments from that date (its prices are the review's)."""
+    iso = REVIEW.isoformat()
+    return cli(
+        "cost", provider, "--sessions", sessions, "--as-of", iso, "--start", iso, "--format", fmt, *extra
+    )
+
+
 def parse_output(fmt: str, text: str) -> list[dict]:
     """Rows of a machine-readable output, whatever its format."""
     import csv

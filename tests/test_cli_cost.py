@@ -8,26 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ANSI, MONEY_STR, assert_one_error_line, parse_output
+from conftest import ANSI, MONEY_STR, assert_one_error_line, parse_output, review_cost
 
 REVIEW = "2025-06-13"
 ALDER_10_DUES = ["2025-06-13", "2025-07-13", "2025-08-13", "2025-09-13", "2025-10-13"]
-
-
-def review_cost(cli, provider: str, sessions: str, *extra: str, fmt: str = "json"):
-    return cli(
-        "cost",
-        provider,
-        "--sessions",
-        sessions,
-        "--as-of",
-        REVIEW,
-        "--start",
-        REVIEW,
-        "--format",
-        fmt,
-        *extra,
-    )
 
 
 # --------------------------------------------------------------- formats

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, REQUIRED_IDS, SHIPPED, TODAY, assert_one_error_line, jsonl
+from conftest import review_cost as cost_at_the_review
 
 REVIEW = "2025-06-13"
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -34,19 +35,7 @@ def shipped_data(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def review_cost(cli, provider: str, sessions: str, *extra: str) -> dict:
-    result = cli(
-        "cost",
-        provider,
-        "--sessions",
-        sessions,
-        "--as-of",
-        REVIEW,
-        "--start",
-        REVIEW,
-        "--format",
-        "json",
-        *extra,
-    )
+    result = cost_at_the_review(cli, provider, sessions, *extra)
     assert result.exit_code == 0, result.stderr
     return result.json()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -80,16 +80,20 @@ ProviderArg = Annotated[
         metavar="PROVIDER",
     ),
 ]
-StateOpt = Annotated[
-    str | None,
-    typer.Option(
+
+
+def _state_option() -> Any:
+    return typer.Option(
         "--state",
         "-s",
         metavar="STATE",
         autocompletion=complete_state,
         help="US state or DC, as a code or a name: TX, texas, 'New York'.",
-    ),
-]
+    )
+
+
+StateOpt = Annotated[str | None, _state_option()]
+RequiredStateOpt = Annotated[str, _state_option()]
 ReturningOpt = Annotated[bool, typer.Option("--returning", help="Price for a returning client.")]
 RouteOpt = Annotated[
     str | None,
@@ -105,16 +109,6 @@ BatchFormatOpt = Annotated[
         case_sensitive=False,
         help="ndjson (the default), json, csv or tsv; one result per input line.",
         show_default=False,
-    ),
-]
-RequiredStateOpt = Annotated[
-    str,
-    typer.Option(
-        "--state",
-        "-s",
-        metavar="STATE",
-        autocompletion=complete_state,
-        help="US state or DC, as a code or a name: TX, texas, 'New York'.",
     ),
 ]
 InsurerOpt = Annotated[
