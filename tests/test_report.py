@@ -269,3 +269,15 @@ def test_report_renders_in_headless_chromium(cli, tmp_path, width):
     ).stdout  # fmt: skip
     assert re.search(r"<table class=\"compare\">", dom)
     assert "<svg" in dom and "Mindbloom" in dom and "Not medical advice." in dom
+
+
+def test_report_says_what_a_comparison_says_disputed_stale_estimated_and_months(cli):
+    """On the behaviour fixture: cedar's HSA/FSA answers disagree, prices of the 2025 review
+    are over a year old, and --months prices every kind of plan for the first M months."""
+    page = cli("report", "--state", "TX", "--sessions", "10").stdout
+    assert "HSA/FSA: disputed" in page
+    assert "stale prices</strong> (over 365 days old)" in page
+    months = cli("report", "--state", "TX", "--months", "3")
+    assert months.exit_code == 0, months.stderr
+    assert "Course: the first 3 months of care for a new client." in months.stdout
+    assert "total cost of 1 to 12 months" in months.stdout
