@@ -10,6 +10,12 @@ from ketacalc.errors import DataProblem, quoted
 from ketacalc.yamlread import Loc, cut, dotted, locate
 
 
+def problem_at(loc: Loc, marks: dict[Loc, tuple[int, int]], name: str, message: str) -> DataProblem:
+    """A problem with the value at ``loc``, placed where that value starts in the file."""
+    line, column = locate(loc, marks)
+    return DataProblem(line, column, dotted(loc), message, name)
+
+
 def cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> list[DataProblem]:
     """Checks across records, run even when a record itself is malformed."""
     problems: list[DataProblem] = []
@@ -31,12 +37,9 @@ def cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> lis
                     continue
                 if plan_id in seen_plans:
                     loc = ("providers", index, "plans", plan_index, "id")
-                    line, column = locate(loc, marks)
-                    problems.append(DataProblem(
-                        line, column, dotted(loc),
+                    problems.append(problem_at(loc, marks, name,
                         f"duplicate plan id {quoted(plan_id)} (first used by plans.{seen_plans[plan_id]}); "
                         "plan ids must be unique within a provider",
-                        name,
                     ))  # fmt: skip
                 else:
                     seen_plans[plan_id] = plan_index
@@ -44,14 +47,12 @@ def cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> lis
             if isinstance(pid, str):
                 if pid in first_seen:
                     loc = ("providers", index, "id")
-                    line, column = locate(loc, marks)
                     problems.append(
-                        DataProblem(
-                            line,
-                            column,
-                            dotted(loc),
-                            f"duplicate provider id {quoted(pid)} (first used by providers.{first_seen[pid]}); ids must be unique",
+                        problem_at(
+                            loc,
+                            marks,
                             name,
+                            f"duplicate provider id {quoted(pid)} (first used by providers.{first_seen[pid]}); ids must be unique",
                         )
                     )
                 else:
@@ -65,10 +66,7 @@ def cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> lis
 
                 hint = difflib.get_close_matches(value, sorted(source_ids), n=1)
                 fix = f"did you mean {hint[0]!r}?" if hint else "add it under 'sources:'"
-                line, column = locate(loc, marks)
-                problems.append(
-                    DataProblem(line, column, dotted(loc), f"unknown source {quoted(value)}; {fix}", name)
-                )
+                problems.append(problem_at(loc, marks, name, f"unknown source {quoted(value)}; {fix}"))
     return problems
 
 
@@ -98,12 +96,9 @@ def _name_clashes(providers: list[Any], name: str, marks: dict[Loc, tuple[int, i
             if first[0] != index and not (
                 loc[-1] == "id" and pid == first[1]
             ):  # duplicate ids: reported above
-                line, column = locate(loc, marks)
-                problems.append(DataProblem(
-                    line, column, dotted(loc),
+                problems.append(problem_at(loc, marks, name,
                     f"{quoted(text)} already names provider {quoted(first[1])}; "
                     "ids, names and aliases must be unique across providers (ignoring case, spaces and punctuation)",
-                    name,
                 ))  # fmt: skip
     return problems
 
