@@ -24,6 +24,7 @@ from conftest import (
     jsonl,
     load_fixture,
     parse_output,
+    plan_data,
     provider_data,
 )
 from ketacalc.pricing import CostQuery, ProviderPricer, price, price_months
@@ -396,3 +397,26 @@ def test_another_route_a_discount_does_not_fit_has_no_price_in_the_note(catalog)
     r = price(catalog.find("alder"), CostQuery(sessions=4, returning=True, discount=D("620")), today=TODAY)
     assert r.total == D("20.00")
     assert any("injection has no price" in n for n in r.notes)
+
+
+def test_another_route_with_no_price_yet_is_said_so():
+    """The standard route is priced; the other route's plan has no price on the as-of
+    date, and the note says it has none rather than dropping it."""
+    plans = [
+        plan_data("tabs", 6, "any", "600", route="tablet"),
+        plan_data("shots", 6, "any", "500", route="injection", as_of="2026-09-01"),
+    ]
+    standard = {"value": "tablet", "source": "site", "as_of": "2026-01-10"}
+    cat = catalog_of(provider_data(plans=plans, standard_route=standard))
+    result = price(cat.find("acme"), CostQuery(sessions=6, as_of=date(2026, 6, 1)), today=TODAY)
+    assert result.total == D("600.00")
+    assert any("For the same 6 session(s): injection has no price." in n for n in result.notes)
+
+
+def test_an_as_of_date_at_the_start_of_the_calendar_is_priced_or_refused_cleanly():
+    """Nothing is "a year older" than 0001-01-01: staleness must not overflow the calendar."""
+    from ketacalc.course import stale_before
+
+    assert stale_before(date(1, 1, 2), 365) == date.min
+    result = price(load_fixture().find("alder"), CostQuery(sessions=4, as_of=date(1, 1, 2)), today=TODAY)
+    assert result.total is None and result.stale is False

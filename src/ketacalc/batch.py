@@ -70,17 +70,30 @@ class BatchPricer:
                 self._insurers.remember(asked, insurer)
             s = s._replace(insurer=insurer)
         options = (
-            provider.id, s.returning, s.as_of, s.pace or DEFAULT_PACE, s.pay_in_full, s.insurer,
-            s.state if s.insurer is not None else None, s.discount, s.route,
-        )  # fmt: skip
+            provider.id,
+            s.returning,
+            s.as_of,
+            s.pace or DEFAULT_PACE,
+            s.pay_in_full,
+            s.insurer,
+            s.state if s.insurer is not None else None,
+            s.discount,
+            s.route,
+        )
         return (options, s.sessions, s.months, s.start or self.today, s)
 
     def _query(self, s: Any) -> CostQuery:
         return CostQuery(
-            sessions=s.sessions or 1, returning=s.returning, as_of=s.as_of,
-            pace=s.pace or DEFAULT_PACE, pay_in_full=s.pay_in_full, insurer=s.insurer, state=s.state,
-            discount=s.discount, route=s.route,
-        )  # fmt: skip
+            sessions=s.sessions or 1,
+            returning=s.returning,
+            as_of=s.as_of,
+            pace=s.pace or DEFAULT_PACE,
+            pay_in_full=s.pay_in_full,
+            insurer=s.insurer,
+            state=s.state,
+            discount=s.discount,
+            route=s.route,
+        )
 
     def _price(self, key: tuple[Any, ...]) -> CostResult:
         options, sessions, months, start, s = key

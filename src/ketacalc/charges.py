@@ -127,10 +127,20 @@ def _count(per: str, span: Span) -> int:
 
 def _line(charge: Charge, count: int) -> ChargeLine:
     return ChargeLine(
-        kind=charge.kind, id=charge.id, description=charge.description, per=charge.per, count=count,
-        source=charge.source, as_of=charge.as_of, each=charge.amount, each_low=charge.low,
-        each_high=charge.high, note=charge.note, price_kind=charge.price_kind, ends=charge.ends,
-    )  # fmt: skip
+        kind=charge.kind,
+        id=charge.id,
+        description=charge.description,
+        per=charge.per,
+        count=count,
+        source=charge.source,
+        as_of=charge.as_of,
+        each=charge.amount,
+        each_low=charge.low,
+        each_high=charge.high,
+        note=charge.note,
+        price_kind=charge.price_kind,
+        ends=charge.ends,
+    )
 
 
 def unpriced_reason(charge: Charge) -> str:
@@ -156,3 +166,22 @@ def due(line: ChargeLine, start: date, pace: Decimal, k: int) -> date:
     if line.per == "30-days":
         return start + timedelta(days=30 * k)
     return start
+
+
+def listed(c: Charge) -> ChargeLine:
+    """A charge as a line of a result's lists (unpriced, optional): one of it, as observed."""
+    return ChargeLine(
+        c.kind,
+        c.id,
+        c.description,
+        c.per,
+        1,
+        c.source,
+        c.as_of,
+        each=c.amount,
+        each_low=c.low,
+        each_high=c.high,
+        note=c.note,
+        price_kind=c.price_kind,
+        ends=c.ends,
+    )

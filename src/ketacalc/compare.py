@@ -219,9 +219,16 @@ class CompareResult(NamedTuple):
 
 def _cost_query(query: CompareQuery, as_of: date, today: date, route: str | None, sessions: int) -> CostQuery:
     return CostQuery(
-        sessions=sessions, returning=query.returning, as_of=as_of, start=query.start or today,
-        pace=query.pace, insurer=query.insurer, state=query.state, route=route, pay_in_full=query.pay_in_full,
-    )  # fmt: skip
+        sessions=sessions,
+        returning=query.returning,
+        as_of=as_of,
+        start=query.start or today,
+        pace=query.pace,
+        insurer=query.insurer,
+        state=query.state,
+        route=route,
+        pay_in_full=query.pay_in_full,
+    )
 
 
 def _course(provider: Provider, query: CompareQuery, cq: CostQuery, today: date) -> CostResult:

@@ -7,7 +7,7 @@ or 10,000; ``purchases`` and ``schedule`` are listed one by one only when asked.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from ketacalc.catalog import Plan, PriceObs, Provider, newest
 from ketacalc.charges import ChargeLine, due, dues
 from ketacalc.errors import ScheduleOutOfRange
-from ketacalc.money import ZERO
-from ketacalc.schedule import add_months
+from ketacalc.money import ZERO, money_display
+from ketacalc.schedule import add_months, days_for
 
 if TYPE_CHECKING:
     from ketacalc.eligibility import Availability
@@ -233,7 +233,7 @@ class CostResult:
                     r.start(j),
                     r.offer.pay_in_full,
                     r.offer.obs.as_of < limit,
-                )  # fmt: skip
+                )
                 for r in self.runs
                 for j in range(r.count)
             )
@@ -288,8 +288,11 @@ def plan_lines(runs: tuple[Run, ...]) -> tuple[ChargeLine, ...]:
         obs = r.offer.obs
         last = lines[-1] if lines else None
         if last is not None and (last.id, last.each, last.source, last.as_of) == (
-            r.offer.plan.id, r.charged, obs.source, obs.as_of,
-        ):  # fmt: skip
+            r.offer.plan.id,
+            r.charged,
+            obs.source,
+            obs.as_of,
+        ):
             lines[-1] = last._replace(count=last.count + r.count)
             continue
         lines.append(
@@ -305,7 +308,7 @@ def plan_lines(runs: tuple[Run, ...]) -> tuple[ChargeLine, ...]:
                 note=obs.note,
                 price_kind=obs.kind,
                 ends=obs.ends,
-            )  # fmt: skip
+            )
         )
     return tuple(lines)
 
@@ -318,3 +321,74 @@ def spread(count: int, amount: Decimal, reduction: Decimal) -> list[tuple[Decima
         reduction -= take
         payments.append((amount - take, month))
     return payments
+
+
+def payment_terms(
+    offer: Offer, charged: Decimal, in_full: bool, notes: dict[str, None]
+) -> tuple[list[tuple[Decimal, int]], bool]:
+    """How one purchase is paid: ``[(amount, months after its start)]`` and
+    whether the terms are assumed (none published)."""
+    plan, obs = offer.plan, offer.obs
+    if in_full and obs.pay_in_full_discount is None and obs.installments is not None:
+        notes[f"No pay-in-full discount is published for {plan.name}; the full price is shown."] = None
+    if in_full or obs.installments is None:
+        assumed = not in_full and plan.billing != "monthly"
+        if assumed:
+            notes[
+                f"No installment plan is published for {plan.name}; it is shown as one payment at purchase."
+            ] = None
+        return [(charged, 0)], assumed
+    return spread(obs.installments.count, obs.installments.amount, obs.price - charged), False
+
+
+def course_runs(
+    offers: list[tuple[Offer, int]],
+    query: CostQuery,
+    start: date,
+    terms: Callable[[Offer, Decimal, dict[str, None]], tuple[tuple[tuple[Decimal, int], ...], bool]],
+    notes: dict[str, None],
+) -> tuple[Run, ...]:
+    """The course as runs of identical purchases, dated from ``start``: each later run
+    starts when the previous one's sessions are used up at the pace (or its months end).
+    ``terms`` gives one purchase's payments; ``notes`` gathers what the reader must know."""
+    runs: list[Run] = []
+    anchor, months = start, 0
+    uses_pace = False
+    try:
+        for index, (offer, count) in enumerate(offers):
+            if index:  # where the previous run ends: only for a run that comes
+                prev = runs[-1]
+                if prev.step_months:
+                    anchor, months = prev.anchor, prev.months + prev.count * prev.step_months
+                else:
+                    anchor, months = prev.start(prev.count), 0
+            charged = offer.charged - (query.discount if index == 0 else ZERO)
+            amounts, assumed = terms(offer, charged, notes)
+            monthly = offer.plan.billing == "monthly"
+            uses_pace = uses_pace or not monthly
+            runs.append(
+                Run(
+                    offer,
+                    count,
+                    query.client if index == 0 else "returning",
+                    charged,
+                    anchor,
+                    months,
+                    offer.months if monthly else 0,
+                    0 if monthly else days_for(offer.plan.sessions, query.pace),
+                    amounts,
+                    assumed,
+                )
+            )
+    except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
+        raise ScheduleOutOfRange(query.sessions) from None
+    if uses_pace and (len(runs) > 1 or runs[0].count > 1):
+        notes[
+            f"Assumes {query.pace.normalize():f} session(s) a week: each later purchase starts when "
+            "the previous one's sessions are used up."
+        ] = None
+    if any(r.offer.plan.billing == "monthly" for r in runs):
+        notes["Monthly plans are bought month by month; each month's payment is due on the same day."] = None
+    if query.discount:
+        notes[f"A promo discount of {money_display(query.discount)} is taken off the first purchase."] = None
+    return tuple(runs)

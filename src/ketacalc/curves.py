@@ -127,21 +127,32 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
     listed = compare(
         catalog,
         CompareQuery(
-            state=query.state, returning=query.returning, insurer=query.insurer, as_of=query.as_of,
-            include_unavailable=query.include_unavailable, no_sitter=query.no_sitter,
-            insurance=query.insurance, route=query.route, pay_in_full=query.pay_in_full,
+            state=query.state,
+            returning=query.returning,
+            insurer=query.insurer,
+            as_of=query.as_of,
+            include_unavailable=query.include_unavailable,
+            no_sitter=query.no_sitter,
+            insurance=query.insurance,
+            route=query.route,
+            pay_in_full=query.pay_in_full,
         ),
         today=today,
-    )  # fmt: skip
+    )
     notes: list[str] = [
         f"{len(ids)} not listed ({reason}: {', '.join(ids)})." for reason, ids in listed.hidden.items()
     ]
     series: list[Series] = []
     left_out: list[str] = []
     cost_query = CostQuery(
-        sessions=counts[0], returning=query.returning, as_of=query.as_of, insurer=query.insurer,
-        state=query.state, route=query.route, pay_in_full=query.pay_in_full,
-    )  # fmt: skip
+        sessions=counts[0],
+        returning=query.returning,
+        as_of=query.as_of,
+        insurer=query.insurer,
+        state=query.state,
+        route=query.route,
+        pay_in_full=query.pay_in_full,
+    )
     months = query.unit == "months"
     for row in listed.rows:
         # a month of care has a price in every modality; a session only in sessions plans

@@ -37,10 +37,15 @@ def cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> lis
                     continue
                 if plan_id in seen_plans:
                     loc = ("providers", index, "plans", plan_index, "id")
-                    problems.append(problem_at(loc, marks, name,
-                        f"duplicate plan id {quoted(plan_id)} (first used by plans.{seen_plans[plan_id]}); "
-                        "plan ids must be unique within a provider",
-                    ))  # fmt: skip
+                    problems.append(
+                        problem_at(
+                            loc,
+                            marks,
+                            name,
+                            f"duplicate plan id {quoted(plan_id)} (first used by plans.{seen_plans[plan_id]}); "
+                            "plan ids must be unique within a provider",
+                        )
+                    )
                 else:
                     seen_plans[plan_id] = plan_index
             pid = provider.get("id")
@@ -96,10 +101,15 @@ def _name_clashes(providers: list[Any], name: str, marks: dict[Loc, tuple[int, i
             if first[0] != index and not (
                 loc[-1] == "id" and pid == first[1]
             ):  # duplicate ids: reported above
-                problems.append(problem_at(loc, marks, name,
-                    f"{quoted(text)} already names provider {quoted(first[1])}; "
-                    "ids, names and aliases must be unique across providers (ignoring case, spaces and punctuation)",
-                ))  # fmt: skip
+                problems.append(
+                    problem_at(
+                        loc,
+                        marks,
+                        name,
+                        f"{quoted(text)} already names provider {quoted(first[1])}; "
+                        "ids, names and aliases must be unique across providers (ignoring case, spaces and punctuation)",
+                    )
+                )
     return problems
 
 
@@ -155,8 +165,14 @@ def _fields_at(loc: Loc) -> list[str]:
             elif origin is dict and isinstance(part, str):
                 following += unwrap(typing.get_args(tp)[1])
         current = following
-    return sorted({name for tp in current if isinstance(tp, type) and issubclass(tp, BaseModel)
-                   for name in tp.model_fields})  # fmt: skip
+    return sorted(
+        {
+            name
+            for tp in current
+            if isinstance(tp, type) and issubclass(tp, BaseModel)
+            for name in tp.model_fields
+        }
+    )
 
 
 def from_pydantic(

@@ -75,22 +75,35 @@ def availability(catalog: Catalog, provider: Provider, state: str, as_of: date |
     # it is out of date: a state it dropped does not come back from older data.
     last_complete = newest((o for o in observations if o.complete), as_of)
     listing = [
-        o for o in observations
+        o
+        for o in observations
         if state in o.codes and (last_complete is None or _order(o) >= _order(last_complete))
-    ]  # fmt: skip
+    ]
     if listing:
         best = max(listing, key=_order)
         kind = "complete list" if best.complete else "partial list"
         return Availability(
-            provider, state, AVAILABLE, f"on the {kind}", best.source, best.as_of,
-            catalog.sources[best.source].tier, clinic,
-        )  # fmt: skip
+            provider,
+            state,
+            AVAILABLE,
+            f"on the {kind}",
+            best.source,
+            best.as_of,
+            catalog.sources[best.source].tier,
+            clinic,
+        )
     complete = newest_complete_list(provider, as_of)
     if complete is not None:
         return Availability(
-            provider, state, UNAVAILABLE, f"not on the complete list of {len(complete.codes)} states",
-            complete.source, complete.as_of, catalog.sources[complete.source].tier, clinic,
-        )  # fmt: skip
+            provider,
+            state,
+            UNAVAILABLE,
+            f"not on the complete list of {len(complete.codes)} states",
+            complete.source,
+            complete.as_of,
+            catalog.sources[complete.source].tier,
+            clinic,
+        )
     if not observations:
         return Availability(provider, state, UNKNOWN, "no list of states published", in_clinic=clinic)
     latest = max(observations, key=_order)

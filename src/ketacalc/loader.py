@@ -104,10 +104,15 @@ def parse(
         raise DataFileError(name, problems)
     if not isinstance(data, dict):
         line, column = builder.marks.get((), (1, 1))
-        problems.append(DataProblem(
-            line, column, "", "the file must be a mapping starting with 'version: 1', not a single value or list",
-            name,
-        ))  # fmt: skip
+        problems.append(
+            DataProblem(
+                line,
+                column,
+                "",
+                "the file must be a mapping starting with 'version: 1', not a single value or list",
+                name,
+            )
+        )
         raise DataFileError(name, dedupe(problems))
     problems += cross_checks(data, name, builder.marks)
     try:

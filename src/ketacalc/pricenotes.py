@@ -6,16 +6,12 @@ Pure core code; every note is a sentence a person can read, naming no command-li
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from ketacalc.catalog import Provider, newest
 from ketacalc.charges import ChargeLine
 from ketacalc.course import CostQuery, Run
+from ketacalc.money import money_display
 from ketacalc.vocab import match_insurer
-
-
-def money_text(value: Decimal) -> str:
-    return f"${value:,.2f}"
 
 
 def said(source: str, as_of: date | None) -> str:
@@ -78,18 +74,18 @@ def quote_notes(runs: tuple[Run, ...], as_of: date) -> list[str]:
         name = offer.plan.name
         if quote.kind == "starting":
             found.append(
-                f"{name} is quoted 'from {money_text(quote.price)}' ({where}); "
-                f"the price charged is {money_text(offer.obs.price)}."
+                f"{name} is quoted 'from {money_display(quote.price)}' ({where}); "
+                f"the price charged is {money_display(offer.obs.price)}."
             )
         elif not offer.pay_in_full:
             found.append(
-                f"{money_text(quote.price)} is the pay-in-full price of {name} ({where}); the installment "
-                f"price {money_text(offer.obs.price)} is charged here (pay in full to price it)."
+                f"{money_display(quote.price)} is the pay-in-full price of {name} ({where}); the installment "
+                f"price {money_display(offer.obs.price)} is charged here (pay in full to price it)."
             )
         elif quote.price != offer.charged:
             found.append(
-                f"A source gives {money_text(quote.price)} as the pay-in-full price of {name} ({where}); "
-                f"the published discount gives {money_text(offer.charged)}."
+                f"A source gives {money_display(quote.price)} as the pay-in-full price of {name} ({where}); "
+                f"the published discount gives {money_display(offer.charged)}."
             )
     return found
 

@@ -27,8 +27,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ketacalc.catalog import Charge, Provider, newest
-from ketacalc.charges import ChargeLine, Charges, Span, unpriced_reason
+from ketacalc.catalog import Provider, newest
+from ketacalc.charges import ChargeLine, Charges, Span, listed, unpriced_reason
 from ketacalc.course import (
     DEFAULT_MAX_AGE,
     DEFAULT_PACE,
@@ -38,22 +38,22 @@ from ketacalc.course import (
     Payment,
     Purchase,
     Run,
+    course_runs,
+    payment_terms,
     plan_lines,
     price_of,
-    spread,
 )
 from ketacalc.errors import InvalidInput, KetacalcError, NoPrice, RouteNotOffered, ScheduleOutOfRange
-from ketacalc.money import ZERO
+from ketacalc.money import ZERO, money_display
 from ketacalc.optimiser import Optimiser, Option
 from ketacalc.pricenotes import (
     insurance_applies,
-    money_text,
     price_notes,
     quote_notes,
     said,
     signup_notes,
 )
-from ketacalc.schedule import add_months, course_days, days_for, sessions_within
+from ketacalc.schedule import add_months, course_days, sessions_within
 
 if TYPE_CHECKING:
     from ketacalc.catalog import Catalog
@@ -183,9 +183,9 @@ class ProviderPricer:
         if discount >= cheapest.charged:
             raise InvalidInput(
                 "discount",
-                f"discount {money_text(discount)} is not below the price of the first purchase: "
-                f"{self.provider.name}'s {cheapest.plan.name} costs {money_text(cheapest.charged)}",
-                f"give a discount below {money_text(cheapest.charged)}, taken off the first purchase",
+                f"discount {money_display(discount)} is not below the price of the first purchase: "
+                f"{self.provider.name}'s {cheapest.plan.name} costs {money_display(cheapest.charged)}",
+                f"give a discount below {money_display(cheapest.charged)}, taken off the first purchase",
             )
 
     # ----------------------------------------------------------- entry points
@@ -255,10 +255,20 @@ class ProviderPricer:
         modality, unpriced, optional, unpriced_notes = self._invariant()
         if solved is None:
             return CostResult(
-                self.provider, query, self.as_of, query.start, sessions, notes=tuple(notes), months=months,
-                unpriced=unpriced, optional=optional, route=self.route, modality=modality,
-                availability=self.availability, no_price=self.no_price or self._nothing_covers(months or sessions),
-            )  # fmt: skip
+                self.provider,
+                query,
+                self.as_of,
+                query.start,
+                sessions,
+                notes=tuple(notes),
+                months=months,
+                unpriced=unpriced,
+                optional=optional,
+                route=self.route,
+                modality=modality,
+                availability=self.availability,
+                no_price=self.no_price or self._nothing_covers(months or sessions),
+            )
         offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
         runs = self._runs(offers, query, notes)
         bought = plan_lines(runs)
@@ -267,16 +277,28 @@ class ProviderPricer:
         for line in charge_lines:
             if line.estimated:
                 notes[
-                    f"{line.description}: estimated at {money_text(line.each_low)}–{money_text(line.each_high)} "  # type: ignore[arg-type]
+                    f"{line.description}: estimated at {money_display(line.each_low)}–{money_display(line.each_high)} "  # type: ignore[arg-type]
                     f"per {line.per.replace('-', ' ')} × {line.count} over {span.days} day(s) of care; "
                     "in the low and high totals only."
                 ] = None
         notes.update(unpriced_notes)
         result = CostResult(
-            self.provider, query, self.as_of, query.start, sessions, runs, bought + charge_lines,
-            tuple(notes), months=months, unpriced=unpriced, optional=optional, price_notes=used_notes,
-            route=self.route, modality=modality, availability=self.availability,
-        )  # fmt: skip
+            self.provider,
+            query,
+            self.as_of,
+            query.start,
+            sessions,
+            runs,
+            bought + charge_lines,
+            tuple(notes),
+            months=months,
+            unpriced=unpriced,
+            optional=optional,
+            price_notes=used_notes,
+            route=self.route,
+            modality=modality,
+            availability=self.availability,
+        )
         if self._others is not None:
             result.notes += tuple(self._route_notes(result, runs))
         return result
@@ -297,8 +319,8 @@ class ProviderPricer:
             )
             self._shared = (
                 self._modality(),
-                tuple(self._listed(c) for c in self.charges.unpriced),
-                tuple(self._listed(c) for c in self.charges.optional),
+                tuple(listed(c) for c in self.charges.unpriced),
+                tuple(listed(c) for c in self.charges.optional),
                 notes,
             )
         return self._shared
@@ -314,59 +336,10 @@ class ProviderPricer:
         kinds = {o.plan.modality for o in self.offers} or {p.modality for p in self.provider.plans}
         return kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else None)
 
-    @staticmethod
-    def _listed(c: Charge) -> ChargeLine:
-        return ChargeLine(
-            c.kind, c.id, c.description, c.per, 1, c.source, c.as_of, each=c.amount, each_low=c.low,
-            each_high=c.high, note=c.note, price_kind=c.price_kind, ends=c.ends,
-        )  # fmt: skip
-
     def _runs(
         self, offers: list[tuple[Offer, int]], query: CostQuery, notes: dict[str, None]
     ) -> tuple[Run, ...]:
-        runs: list[Run] = []
-        anchor, months = query.start or self.start, 0
-        uses_pace = False
-        try:
-            for index, (offer, count) in enumerate(offers):
-                if index:  # where the previous run ends: only for a run that comes
-                    prev = runs[-1]
-                    if prev.step_months:
-                        anchor, months = prev.anchor, prev.months + prev.count * prev.step_months
-                    else:
-                        anchor, months = prev.start(prev.count), 0
-                charged = offer.charged - (query.discount if index == 0 else ZERO)
-                amounts, assumed = self._terms_of(offer, charged, notes)
-                monthly = offer.plan.billing == "monthly"
-                uses_pace = uses_pace or not monthly
-                runs.append(
-                    Run(
-                        offer,
-                        count,
-                        query.client if index == 0 else "returning",
-                        charged,
-                        anchor,
-                        months,
-                        offer.months if monthly else 0,
-                        0 if monthly else days_for(offer.plan.sessions, query.pace),
-                        amounts,
-                        assumed,
-                    )  # fmt: skip
-                )
-        except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
-            raise ScheduleOutOfRange(query.sessions) from None
-        if uses_pace and (len(runs) > 1 or runs[0].count > 1):
-            notes[
-                f"Assumes {query.pace.normalize():f} session(s) a week: each later purchase starts when "
-                "the previous one's sessions are used up."
-            ] = None
-        if any(r.offer.plan.billing == "monthly" for r in runs):
-            notes["Monthly plans are bought month by month; each month's payment is due on the same day."] = (
-                None
-            )
-        if query.discount:
-            notes[f"A promo discount of {money_text(query.discount)} is taken off the first purchase."] = None
-        return tuple(runs)
+        return course_runs(offers, query, query.start or self.start, self._terms_of, notes)
 
     def _terms_of(
         self, offer: Offer, charged: Decimal, notes: dict[str, None]
@@ -377,28 +350,10 @@ class ProviderPricer:
         known = self._terms_memo.get(key)
         if known is None:
             said: dict[str, None] = {}
-            amounts, assumed = self._terms(offer, charged, self.query.pay_in_full, said)
+            amounts, assumed = payment_terms(offer, charged, self.query.pay_in_full, said)
             known = self._terms_memo[key] = (tuple(amounts), assumed, tuple(said))
         notes.update(dict.fromkeys(known[2]))
         return known[0], known[1]
-
-    @staticmethod
-    def _terms(
-        offer: Offer, charged: Decimal, in_full: bool, notes: dict[str, None]
-    ) -> tuple[list[tuple[Decimal, int]], bool]:
-        """How one purchase is paid: ``[(amount, months after its start)]`` and
-        whether the terms are assumed (none published)."""
-        plan, obs = offer.plan, offer.obs
-        if in_full and obs.pay_in_full_discount is None and obs.installments is not None:
-            notes[f"No pay-in-full discount is published for {plan.name}; the full price is shown."] = None
-        if in_full or obs.installments is None:
-            assumed = not in_full and plan.billing != "monthly"
-            if assumed:
-                notes[
-                    f"No installment plan is published for {plan.name}; it is shown as one payment at purchase."
-                ] = None
-            return [(charged, 0)], assumed
-        return spread(obs.installments.count, obs.installments.amount, obs.price - charged), False
 
     def _route_notes(self, priced: CostResult, runs: tuple[Run, ...]) -> list[str]:
         """What each other route would cost for the same course: the route is the person's
@@ -424,7 +379,7 @@ class ProviderPricer:
                     total = None if plans is None or priced.total is None else priced.total - bought + plans
             except KetacalcError:  # e.g. a discount above that route's prices
                 total = None
-            costs.append(f"{route} {money_text(total)}" if total is not None else f"{route} has no price")
+            costs.append(f"{route} {money_display(total)}" if total is not None else f"{route} has no price")
             differs = differs or total != priced.total
         if not differs and not any(r.offer.plan.route for r in runs):
             return []

@@ -122,8 +122,12 @@ def scenario(fields: Mapping[str, object]) -> Scenario:
     insurer = parse_insurer_name(insurer_text) if insurer_text is not None else None
     check_insurer_state(insurer, state)
     as_of, start, pace, discount, route = (
-        text("as_of"), text("start"), text("pace"), text("discount"), text("route")
-    )  # fmt: skip
+        text("as_of"),
+        text("start"),
+        text("pace"),
+        text("discount"),
+        text("route"),
+    )
     return Scenario(
         provider=provider,
         sessions=sessions,

@@ -78,9 +78,15 @@ class Builder:
             line = prefix.count("\n") + 1
             column = exc.position - (prefix.rfind("\n") + 1) + 1
             char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-            self.problems.append(DataProblem(
-                line, column, "", f"character U+{ord(char):04X} is not allowed in YAML; remove it", self.name
-            ))  # fmt: skip
+            self.problems.append(
+                DataProblem(
+                    line,
+                    column,
+                    "",
+                    f"character U+{ord(char):04X} is not allowed in YAML; remove it",
+                    self.name,
+                )
+            )
             raise Problems(self.problems) from None
         except yaml.YAMLError as exc:
             raise self._fatal(None, (), f"YAML error: {cut(' '.join(str(exc).split()), 200)}") from None

@@ -94,15 +94,24 @@ def _plans(row: Any, catalog: Catalog) -> list[dict[str, Any]]:
     for p in row.plans:
         obs = p.observation
         inst = obs.installments
-        plans.append({
-            "name": p.plan.name, "sessions": p.plan.sessions, "client": p.plan.client,
-            "billing": p.plan.billing, "route": p.plan.route, "price": money_display(obs.price),
-            "per_session": money_display(round_cents(obs.price / p.plan.sessions)),
-            "installments": f"{inst.count} × {money_display(inst.amount)}" if inst else NOT_PUBLISHED,
-            "pay_in_full_discount": money_display(obs.pay_in_full_discount)
-            if obs.pay_in_full_discount is not None else None,
-            "as_of": _d(obs.as_of), "source": _source(catalog, obs.source), "note": obs.note,
-        })  # fmt: skip
+        plans.append(
+            {
+                "name": p.plan.name,
+                "sessions": p.plan.sessions,
+                "client": p.plan.client,
+                "billing": p.plan.billing,
+                "route": p.plan.route,
+                "price": money_display(obs.price),
+                "per_session": money_display(round_cents(obs.price / p.plan.sessions)),
+                "installments": f"{inst.count} × {money_display(inst.amount)}" if inst else NOT_PUBLISHED,
+                "pay_in_full_discount": money_display(obs.pay_in_full_discount)
+                if obs.pay_in_full_discount is not None
+                else None,
+                "as_of": _d(obs.as_of),
+                "source": _source(catalog, obs.source),
+                "note": obs.note,
+            }
+        )
     return plans
 
 
@@ -116,11 +125,19 @@ def _purchase_runs(cost: Any, catalog: Catalog) -> list[dict[str, Any]]:
             runs[-1]["count"] += 1
             continue
         last = key
-        runs.append({
-            "name": p.plan.name, "client": p.client, "sessions": p.plan.sessions, "count": 1,
-            "charged": money_display(p.charged), "starts": _d(p.start), "as_of": _d(p.observation.as_of),
-            "source": _source(catalog, p.observation.source), "insured": p.insured,
-        })  # fmt: skip
+        runs.append(
+            {
+                "name": p.plan.name,
+                "client": p.client,
+                "sessions": p.plan.sessions,
+                "count": 1,
+                "charged": money_display(p.charged),
+                "starts": _d(p.start),
+                "as_of": _d(p.observation.as_of),
+                "source": _source(catalog, p.observation.source),
+                "insured": p.insured,
+            }
+        )
     return runs
 
 
@@ -190,32 +207,38 @@ def report_context(
         elif row.insurers == ():
             insurance += f" (none listed in {state})"
             short += f" (none in {state})"
-        rows.append({
-            "id": provider.id,
-            "name": provider.name,
-            "website": provider.website,
-            "website_href": _safe_url(provider.website),
-            "status": _fact(row.status) or NOT_PUBLISHED,
-            "availability": _availability(catalog, row.availability),
-            "total": money_display(row.total),
-            "estimate": estimate_text(row),
-            "per_session": money_display(None if row.per_session is None else round_cents(row.per_session)),
-            "due_at_signup": money_display(row.due_at_signup),
-            "consult": _consult_text(consult, provider.charge_at("consult", row.as_of, "new")),
-            "insurance": insurance,
-            "insurance_short": short,
-            "low_dose": bool(provider.plans) and all(is_daily_low_dose(p) for p in provider.plans),
-            "hsa_fsa": "disputed" if row.hsa_fsa_disputed else yes_no(_fact(row.hsa_fsa)),
-            "stale": bool(row.stale),
-            "sitter": yes_no(_fact(row.sitter_required)),
-            "routes": yes_no(_fact(row.routes)),
-            "dose_flexibility": yes_no(_fact(row.dose_flexibility)),
-            "data_as_of": _d(row.data_as_of),
-            "plans": _plans(row, catalog),
-            "course": _course(row.cost, catalog),
-            "cost_notes": [f.value for f in provider.cost_notes if f.as_of is None or f.as_of <= result.as_of],
-            "notes": [f.value for f in provider.notes if f.as_of is None or f.as_of <= result.as_of],
-        })  # fmt: skip
+        rows.append(
+            {
+                "id": provider.id,
+                "name": provider.name,
+                "website": provider.website,
+                "website_href": _safe_url(provider.website),
+                "status": _fact(row.status) or NOT_PUBLISHED,
+                "availability": _availability(catalog, row.availability),
+                "total": money_display(row.total),
+                "estimate": estimate_text(row),
+                "per_session": money_display(
+                    None if row.per_session is None else round_cents(row.per_session)
+                ),
+                "due_at_signup": money_display(row.due_at_signup),
+                "consult": _consult_text(consult, provider.charge_at("consult", row.as_of, "new")),
+                "insurance": insurance,
+                "insurance_short": short,
+                "low_dose": bool(provider.plans) and all(is_daily_low_dose(p) for p in provider.plans),
+                "hsa_fsa": "disputed" if row.hsa_fsa_disputed else yes_no(_fact(row.hsa_fsa)),
+                "stale": bool(row.stale),
+                "sitter": yes_no(_fact(row.sitter_required)),
+                "routes": yes_no(_fact(row.routes)),
+                "dose_flexibility": yes_no(_fact(row.dose_flexibility)),
+                "data_as_of": _d(row.data_as_of),
+                "plans": _plans(row, catalog),
+                "course": _course(row.cost, catalog),
+                "cost_notes": [
+                    f.value for f in provider.cost_notes if f.as_of is None or f.as_of <= result.as_of
+                ],
+                "notes": [f.value for f in provider.notes if f.as_of is None or f.as_of <= result.as_of],
+            }
+        )
     sources = [s for sid in cited if (s := _source(catalog, sid)) is not None]
     dates = result.data_dates
     hidden = [f"{len(ids)} not listed ({reason}: {', '.join(ids)})" for reason, ids in result.hidden.items()]

@@ -317,9 +317,15 @@ def _single(r: CostResult) -> TableView:
             name += " (insurance)" if run.offer.insured else ""
             stale = r.as_of.toordinal() - line.as_of.toordinal() > r.query.max_age if line.as_of else False
             rows.append(
-                [name, clients, str(run.offer.plan.sessions * line.count), money(line.amount),
-                 _dated(line.as_of, stale), line.source]
-            )  # fmt: skip
+                [
+                    name,
+                    clients,
+                    str(run.offer.plan.sessions * line.count),
+                    money(line.amount),
+                    _dated(line.as_of, stale),
+                    line.source,
+                ]
+            )
         else:
             amount = (
                 money(line.amount) if not line.estimated else f"est. {money(line.low)}–{money(line.high)}"
