@@ -157,6 +157,15 @@ def golden(request: pytest.FixtureRequest):
     return check
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile ketacalc once before the real-process tests start it many times: where
+    PYTHONDONTWRITEBYTECODE is set (as on CI machines), every ``python -m ketacalc``
+    would otherwise compile the whole package again, as an installed program never does."""
+    import compileall
+
+    compileall.compile_dir(REPO / "src" / "ketacalc", quiet=1)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from current output")
 
