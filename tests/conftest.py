@@ -42,8 +42,8 @@ MONEY_STR = re.compile(r"^\d+\.\d{2}$")  # money in JSON, CSV and TSV: "2862.00"
 # --------------------------------------------------------------- Hypothesis profiles
 
 _QUIET = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
-settings.register_profile("dev", max_examples=20, deadline=None, suppress_health_check=_QUIET)
-settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("dev", max_examples=15, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_QUIET)
 settings.load_profile("ci" if os.environ.get("CI", "").lower() not in ("", "0", "false") else "dev")
 
 
