@@ -25,6 +25,7 @@ MINIMAL_TEXT = (HERE / "data" / "good" / "minimal.yaml").read_text(encoding="utf
 BASES = {"shipped": SHIPPED_TEXT, "minimal": MINIMAL_TEXT}
 
 FUZZ = settings(
+    max_examples=15,  # each example checks a whole data file: the costliest property tests, kept small
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
