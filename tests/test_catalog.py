@@ -171,11 +171,13 @@ def test_charge_at_picks_the_newest_observation_on_or_before_the_date(full: cat.
     assert acme.charge_at("nothing") is None
 
 
-def test_charges_at_gives_each_charge_once(full: cat.Catalog) -> None:
-    charges = full.find("acme").charges_at(date(2026, 3, 1))
-    assert [c.id for c in charges] == [
-        "consultation", "medication", "no-show", "membership", "monitor", "session-fee",
-    ]  # fmt: skip
+def test_charges_in_force_give_each_charge_once(full: cat.Catalog) -> None:
+    from ketacalc.charges import in_force
+
+    charges = in_force(full.find("acme").charges, date(2026, 3, 1), "new")
+    assert [c.id for c in charges] == ["consultation", "medication", "no-show", "monitor", "session-fee"]
+    returning = in_force(full.find("acme").charges, date(2026, 3, 1), "returning")
+    assert "membership" in [c.id for c in returning]  # a returning client's charge only
     by_id = {c.id: c for c in charges}
     assert (by_id["medication"].low, by_id["medication"].high) == (Decimal("50.00"), Decimal("150.00"))
     assert by_id["no-show"].required is False

@@ -197,11 +197,6 @@ class Provider(NamedTuple):
             matches = [c for c in matches if c.client in (client, "any")]
         return newest(matches, as_of)
 
-    def charges_at(self, as_of: date | None = None, client: str | None = None) -> tuple[Charge, ...]:
-        """The newest observation of each charge, on or before ``as_of``, in file order."""
-        found = (self.charge_at(cid, as_of, client) for cid in dict.fromkeys(c.id for c in self.charges))
-        return tuple(c for c in found if c is not None)
-
     def observed_dates(self) -> list[date]:
         return [obs.as_of for obs in self.observations() if obs.as_of is not None]
 

@@ -27,10 +27,6 @@ class Format(StrEnum):
     tsv = "tsv"
 
 
-#: formats that carry data for scripts (and never a table)
-DATA_FORMATS = (Format.json, Format.ndjson, Format.csv, Format.tsv)
-
-
 class Encoded(str):
     """A record a report has already encoded as compact JSON, exactly as
     :func:`write_ndjson` would encode it: ``batch`` writes many records alike but
