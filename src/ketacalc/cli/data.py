@@ -69,8 +69,8 @@ def batch(
     Each result is the cost summary (totals, purchases counted by plan, first and
     last payment dates); --full writes the whole 'cost' record instead.
 
-    Fields: provider, sessions, returning, state, insurer, as_of, start, pace,
-    pay_in_full, discount, route (an insurer needs a state). A bad line gives
+    Fields: provider, sessions (or months), returning, state, insurer, as_of,
+    start, pace, pay_in_full, discount, route (an insurer needs a state). A bad line gives
     an error result for that line (and a message on stderr); the others are
     still priced; exit 1 if any failed, 70 if a line hit a bug.
     """
