@@ -112,7 +112,7 @@ class Charges(NamedTuple):
         return cls(tuple(counted), tuple(unpriced), tuple(optional))
 
     def lines(self, span: Span) -> tuple[ChargeLine, ...]:
-        return tuple(_line(c, _count(c.per, span)) for c in self.counted)
+        return tuple(charge_line(c, _count(c.per, span)) for c in self.counted)
 
 
 def _count(per: str, span: Span) -> int:
@@ -125,7 +125,9 @@ def _count(per: str, span: Span) -> int:
     return periods(span.days)  # 30-days, or a month of a course priced by sessions
 
 
-def _line(charge: Charge, count: int) -> ChargeLine:
+def charge_line(charge: Charge, count: int = 1) -> ChargeLine:
+    """A charge as a line of a result: ``count`` of it at its observed figure (one, in
+    the lists of unpriced and optional charges)."""
     return ChargeLine(
         kind=charge.kind,
         id=charge.id,
@@ -166,22 +168,3 @@ def due(line: ChargeLine, start: date, pace: Decimal, k: int) -> date:
     if line.per == "30-days":
         return start + timedelta(days=30 * k)
     return start
-
-
-def listed(c: Charge) -> ChargeLine:
-    """A charge as a line of a result's lists (unpriced, optional): one of it, as observed."""
-    return ChargeLine(
-        c.kind,
-        c.id,
-        c.description,
-        c.per,
-        1,
-        c.source,
-        c.as_of,
-        each=c.amount,
-        each_low=c.low,
-        each_high=c.high,
-        note=c.note,
-        price_kind=c.price_kind,
-        ends=c.ends,
-    )

@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ketacalc.catalog import Provider, newest
-from ketacalc.charges import ChargeLine, Charges, Span, listed, unpriced_reason
+from ketacalc.charges import ChargeLine, Charges, Span, charge_line, unpriced_reason
 from ketacalc.course import (
     DEFAULT_MAX_AGE,
     DEFAULT_PACE,
@@ -319,8 +319,8 @@ class ProviderPricer:
             )
             self._shared = (
                 self._modality(),
-                tuple(listed(c) for c in self.charges.unpriced),
-                tuple(listed(c) for c in self.charges.optional),
+                tuple(charge_line(c) for c in self.charges.unpriced),
+                tuple(charge_line(c) for c in self.charges.optional),
                 notes,
             )
         return self._shared
