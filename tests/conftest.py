@@ -5,18 +5,28 @@ directory, and ``KETACALC_DATA`` pointing at the fixture data file
 (tests/data/fixture/providers.yaml), so no result depends on the machine or on
 the shipped providers.yaml. Only tests/test_shipped_data.py reads the shipped file.
 
-Hypothesis runs a small ``dev`` profile by default and a larger ``ci`` profile
-when the environment variable ``CI`` is set (CI sets ``CI=true``).
+The whole session runs with ``HOME``, ``XDG_CACHE_HOME``, ``XDG_CONFIG_HOME`` and
+``KETACALC_CACHE_DIR`` inside one temporary directory, set before any test module
+is imported, so no test (in-process or a real process) reads or writes the user's
+home, cache or configuration.
+
+Hypothesis runs a small ``dev`` profile by default and the ``ci`` profile when the
+environment variable ``CI`` is set (CI sets ``CI=true``): derandomised, so the gate
+gives the same verdict on every run. ``HYPOTHESIS_PROFILE=explore`` is the larger,
+random search to run by hand (``HYPOTHESIS_PROFILE=explore pytest tests/test_cli_fuzz.py``).
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -24,6 +34,21 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+# --------------------------------------------------------------- a private home for the whole session
+
+_PRIVATE = Path(tempfile.mkdtemp(prefix="ketacalc-tests-"))
+for _name, _sub in (
+    ("HOME", "home"),
+    ("XDG_CACHE_HOME", "xdg-cache"),
+    ("XDG_CONFIG_HOME", "xdg-config"),
+    ("XDG_DATA_HOME", "xdg-data"),
+    ("KETACALC_CACHE_DIR", "cache"),
+):
+    (_PRIVATE / _sub).mkdir()
+    os.environ[_name] = str(_PRIVATE / _sub)
+atexit.register(shutil.rmtree, _PRIVATE, ignore_errors=True)
+PRIVATE_HOME = _PRIVATE
 
 TODAY = date(2026, 11, 21)
 REVIEW = date(2025, 6, 13)  # the date of the fixture's review (source review-2025)
@@ -43,8 +68,12 @@ MONEY_STR = re.compile(r"^\d+\.\d{2}$")  # money in JSON, CSV and TSV: "2862.00"
 
 _QUIET = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile("dev", max_examples=15, deadline=None, suppress_health_check=_QUIET)
-settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_QUIET)
-settings.load_profile("ci" if os.environ.get("CI", "").lower() not in ("", "0", "false") else "dev")
+settings.register_profile(
+    "ci", max_examples=30, deadline=None, suppress_health_check=_QUIET, derandomize=True, database=None
+)
+settings.register_profile("explore", max_examples=2_000, deadline=None, suppress_health_check=_QUIET)
+_IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _IN_CI else "dev"))
 
 
 # --------------------------------------------------------------- a faster in-process CLI
@@ -84,7 +113,7 @@ def pinned_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     monkeypatch.setenv("KETACALC_TODAY", TODAY.isoformat())
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("KETACALC_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.setenv("KETACALC_CACHE_DIR", str(PRIVATE_HOME / "cache"))
     monkeypatch.setenv("KETACALC_DATA", str(FIXTURE))
     for name in ("KETACALC_DEBUG", "KETACALC_NO_CACHE", "FORCE_COLOR"):
         monkeypatch.delenv(name, raising=False)

@@ -176,3 +176,12 @@ def test_a_data_file_is_never_echoed_at_length(cli, tmp_path):
     path.write_text("x" * 900_000, encoding="utf-8")
     line = assert_one_error_line(cli("--data", str(path), "providers"), 1)
     assert len(line) < 300
+
+
+@pytest.mark.parametrize("path", ["a\nb", "x\x1b[31m.yaml", "\u2028odd.yaml", "d/" * 80 + "long.yaml"])
+def test_a_data_path_is_echoed_on_one_printable_line(cli, path):
+    """Found by a larger Hypothesis run: a newline in --data split the error in two."""
+    line = assert_one_error_line(cli("--data", path, "providers"), 1)
+    assert line.isprintable()
+    assert len(line) < 160
+    assert "no such file" in line

@@ -45,6 +45,19 @@ class InvalidInput(UsageProblem):
 QUOTE_LIMIT = 60
 
 
+def printable(text: str, limit: int | None = None) -> str:
+    """``text`` with every control or format character written as its escape
+    (``\\n``, ``\\x1b``), cut to about ``limit`` characters: a file name or a value
+    from a data file can never break a message into lines or drive the terminal."""
+    import unicodedata
+
+    if limit is not None and len(text) > limit:
+        return printable(text[:limit]) + f"… ({len(text):,} characters)"
+    if text.isprintable():
+        return text
+    return "".join(repr(c)[1:-1] if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in text)
+
+
 def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     """``repr`` of a piece of input, cut to about ``limit`` characters: an error
     message never echoes a whole file or a huge argument back."""
@@ -52,6 +65,13 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     if len(text) > limit:
         return repr(text[:limit]) + f"… ({len(text):,} characters)"
     return repr(text)
+
+
+def shown_path(path: str, limit: int = QUOTE_LIMIT) -> str:
+    """A file path as a message shows it: printable, and cut to its last ``limit``
+    characters (the file's own name is the part a person needs)."""
+    text = printable(path)
+    return text if len(text) <= limit else "…" + text[-(limit - 1) :]
 
 
 class ScheduleOutOfRange(UsageProblem):
@@ -99,7 +119,7 @@ class UnknownProvider(KetacalcError):
             if suggestions
             else f"known providers: {', '.join(known)}"
         )
-        super().__init__(f"unknown provider {name!r}", fix)
+        super().__init__(f"unknown provider {quoted(name)}", fix)
 
 
 class DataProblem(NamedTuple):
@@ -113,7 +133,7 @@ class DataProblem(NamedTuple):
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
+        return f"{shown_path(self.file)}:{self.line}:{self.column}: {where}{self.message}"
 
 
 class DataFileError(KetacalcError):
@@ -123,8 +143,8 @@ class DataFileError(KetacalcError):
         self.file = file
         self.problems = sorted(problems)
         count = len(self.problems)
-        first = str(self.problems[0]) if self.problems else file
+        first = str(self.problems[0]) if self.problems else shown_path(file)
         more = f" (and {count - 1} more)" if count > 1 else ""
         # one problem's message says how to fix it; several need the full list
-        fix = f"run 'ketacalc check {file}' to list every problem" if count > 1 else ""
+        fix = f"run 'ketacalc check {shown_path(file)}' to list every problem" if count > 1 else ""
         super().__init__(f"bad data file: {first}{more}", fix)
