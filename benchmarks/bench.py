@@ -181,8 +181,8 @@ def batch(rounds: int = 5) -> None:
 
 
 def optimiser() -> None:
-    from ketacalc.loader import load_catalog
-    from ketacalc.pricing import CostQuery, ProviderPricer
+    from ketacalc.data.loader import load_catalog
+    from ketacalc.domain.pricing import CostQuery, ProviderPricer
 
     today = date.today()
     catalog = load_catalog(today=today)

@@ -130,7 +130,7 @@ def catalog():
 def load_fixture():
     """The fixture catalog, for module-level use (Hypothesis tests, where a fixture
     would be reset for each example)."""
-    from ketacalc.loader import load_catalog
+    from ketacalc.data.loader import load_catalog
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KETACALC_NO_CACHE", "1")
@@ -301,7 +301,7 @@ def catalog_of(*providers: dict):
     read and checked by the loader as a user's file would be."""
     import tempfile
 
-    from ketacalc.loader import load_catalog
+    from ketacalc.data.loader import load_catalog
 
     data = {"version": 1, "sources": SYNTHETIC_SOURCES, "providers": list(providers)}
     with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:

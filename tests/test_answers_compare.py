@@ -17,10 +17,10 @@ from decimal import Decimal
 import pytest
 
 from conftest import TODAY, assert_one_error_line, catalog_of, flat, plan_data, provider_data
-from ketacalc.compare import CompareQuery, compare
-from ketacalc.pricing import CostQuery, price_months
-from ketacalc.reports.compare import CompareReport, estimate_text, item_record
-from ketacalc.reports.show import ShowReport
+from ketacalc.domain.compare import CompareQuery, compare
+from ketacalc.domain.pricing import CostQuery, price_months
+from ketacalc.output.views.compare import CompareReport, estimate_text, item_record
+from ketacalc.output.views.show import ShowReport
 
 D = Decimal
 
@@ -203,8 +203,8 @@ def test_providers_show_the_oldest_price_in_force(cli):
 
 
 def test_eligibility_says_none_with_its_source(catalog):
-    from ketacalc.eligibility import serving
-    from ketacalc.reports.states import EligibilityReport
+    from ketacalc.domain.eligibility import serving
+    from ketacalc.output.views.states import EligibilityReport
 
     report = EligibilityReport("TX", serving(catalog, "TX", TODAY))
     insurers = {row[0]: flat(row[2]) for row in report.table().rows}
@@ -314,7 +314,7 @@ def test_estimate_is_shown_beside_the_total(catalog):
 
 
 def test_history_lists_a_quote_as_a_note_never_as_a_price():
-    from ketacalc.reports.history import HistoryReport
+    from ketacalc.output.views.history import HistoryReport
 
     plan = plan_data("course", 8, "any", "1098", installments={"count": 3, "amount": "366"})
     plan["prices"].append({"source": "review", "as_of": "2026-05-05", "price": "998", "kind": "pay_in_full"})

@@ -27,7 +27,7 @@ from conftest import (
     plan_data,
     provider_data,
 )
-from ketacalc.pricing import CostQuery, ProviderPricer, price, price_months
+from ketacalc.domain.pricing import CostQuery, ProviderPricer, price, price_months
 
 D = Decimal
 START = date(2026, 6, 1)
@@ -415,7 +415,7 @@ def test_another_route_with_no_price_yet_is_said_so():
 
 def test_an_as_of_date_at_the_start_of_the_calendar_is_priced_or_refused_cleanly():
     """Nothing is "a year older" than 0001-01-01: staleness must not overflow the calendar."""
-    from ketacalc.course import stale_before
+    from ketacalc.domain.course import stale_before
 
     assert stale_before(date(1, 1, 2), 365) == date.min
     result = price(load_fixture().find("alder"), CostQuery(sessions=4, as_of=date(1, 1, 2)), today=TODAY)

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from ketacalc import catalog as cat
-from ketacalc import models
-from ketacalc.catalog import DERIVED, MODEL_OF, build, disputed
-from ketacalc.loader import load, load_catalog
+from ketacalc.data import catalog as cat
+from ketacalc.data import models
+from ketacalc.data.catalog import DERIVED, MODEL_OF, build, disputed
+from ketacalc.data.loader import load, load_catalog
 
 TODAY = date(2026, 11, 21)
 FULL = Path(__file__).resolve().parent / "data" / "good" / "full.yaml"
@@ -172,7 +172,7 @@ def test_charge_at_picks_the_newest_observation_on_or_before_the_date(full: cat.
 
 
 def test_charges_in_force_give_each_charge_once(full: cat.Catalog) -> None:
-    from ketacalc.charges import in_force
+    from ketacalc.domain.charges import in_force
 
     charges = in_force(full.find("acme").charges, date(2026, 3, 1), "new")
     assert [c.id for c in charges] == ["consultation", "medication", "no-show", "monitor", "session-fee"]

@@ -95,14 +95,14 @@ def test_daily_low_dose_and_unknown_prices_are_left_out_with_a_note(cli):
 
 
 def test_a_provider_selling_both_keeps_its_session_plans_only():
-    from ketacalc.curves import CurveQuery, curves
-    from ketacalc.loader import load_catalog
+    from ketacalc.data.loader import load_catalog
+    from ketacalc.domain.curves import CurveQuery, curves
 
     catalog = load_catalog(FIXTURE, today=TODAY)
     provider = catalog.find("mindbloom")
     low_dose = provider.plans[0]._replace(id="daily", name="Daily drops", modality="daily-low-dose")
     mixed = provider._replace(plans=(*provider.plans, low_dose))
-    from ketacalc.catalog import Catalog
+    from ketacalc.data.catalog import Catalog
 
     small = Catalog(catalog.sources, (mixed,))
     result = curves(small, CurveQuery(counts=(1, 2, 3)), today=TODAY)
@@ -143,8 +143,8 @@ def test_no_colour_when_piped_or_with_no_color():
 
 
 def test_colour_only_when_asked(catalog):
-    from ketacalc.curves import CurveQuery, curves
-    from ketacalc.render.plot import write_chart
+    from ketacalc.domain.curves import CurveQuery, curves
+    from ketacalc.output.plot import write_chart
 
     result = curves(catalog, CurveQuery(state="TX", counts=tuple(range(1, 13))), today=TODAY)
     coloured, plain = io.StringIO(), io.StringIO()
@@ -188,8 +188,8 @@ def test_no_colour_on_a_terminal_with_no_color():
 
 
 def test_unknown_points_are_gaps_never_zero():
-    from ketacalc.curves import CurveQuery, CurveResult, Series
-    from ketacalc.render.plot import render_chart, segments
+    from ketacalc.domain.curves import CurveQuery, CurveResult, Series
+    from ketacalc.output.plot import render_chart, segments
 
     series = Series("a", "Alpha", ((1, Decimal(100)), (2, None), (3, Decimal(300)), (4, Decimal(300))))
     assert list(segments(series)) == [[(1, Decimal(100))], [(3, Decimal(300)), (4, Decimal(300))]]
@@ -199,8 +199,8 @@ def test_unknown_points_are_gaps_never_zero():
 
 
 def test_a_list_of_counts_is_not_joined_by_a_step():
-    from ketacalc.curves import Series
-    from ketacalc.render.plot import segments
+    from ketacalc.domain.curves import Series
+    from ketacalc.output.plot import segments
 
     series = Series("a", "Alpha", ((6, Decimal(600)), (12, Decimal(900)), (13, Decimal(950))))
     assert [len(run) for run in segments(series)] == [1, 2]
@@ -208,7 +208,7 @@ def test_a_list_of_counts_is_not_joined_by_a_step():
 
 @given(st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=40))
 def test_step_lines_pass_through_every_total(totals):
-    from ketacalc.render.plot import steps
+    from ketacalc.output.plot import steps
 
     run = [(n + 1, Decimal(t)) for n, t in enumerate(totals)]
     xs, ys = steps(run)
@@ -221,7 +221,7 @@ def test_step_lines_pass_through_every_total(totals):
 def test_cheapest_provider_changes_are_named(cli):
     result = cli("--data", str(FIXTURE), "chart", "--state", "TX", "-n", "1-36")
     assert "Cheapest: Pay Per Visit | Clinic from 1" in " ".join(result.stdout.split())
-    from ketacalc.curves import CurveQuery, CurveResult, Series, crossings
+    from ketacalc.domain.curves import CurveQuery, CurveResult, Series, crossings
 
     a = Series("a", "A", ((1, Decimal(1)), (2, Decimal(5)), (3, Decimal(9))))
     b = Series("b", "B", ((1, Decimal(3)), (2, Decimal(4)), (3, Decimal(5))))

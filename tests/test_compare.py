@@ -27,7 +27,7 @@ from conftest import (
     provider_data,
     shown,
 )
-from ketacalc.compare import CompareQuery, compare
+from ketacalc.domain.compare import CompareQuery, compare
 
 FORMATS = ["table", "json", "ndjson", "csv", "tsv"]
 MONEY_SHOWN = re.compile(r"\$\d{1,3}(?:,\d{3})*\.\d{2}")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from conftest import ANSI, FIXTURE_IDS, catalog_of, flat, parse_output, provider_data
-from ketacalc.eligibility import (
+from ketacalc.domain.eligibility import (
     AVAILABLE,
     UNAVAILABLE,
     UNKNOWN,

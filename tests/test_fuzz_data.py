@@ -14,9 +14,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ketacalc import loader
+from ketacalc.data import loader
+from ketacalc.data.models import DataFile
 from ketacalc.errors import DataFileError
-from ketacalc.models import DataFile
 
 TODAY = date(2026, 11, 21)
 HERE = Path(__file__).resolve().parent
@@ -304,7 +304,7 @@ def test_any_cache_content_is_rebuilt_or_used_never_an_error(tmp_path_factory, d
     """Whatever a cache file holds (cut, flipped, replaced), the catalog comes back whole."""
     import os
 
-    from ketacalc.loader import load_catalog
+    from ketacalc.data.loader import load_catalog
 
     directory = tmp_path_factory.mktemp("cache")
     os.environ["KETACALC_CACHE_DIR"] = str(directory)  # the autouse fixture restores it

@@ -38,9 +38,9 @@ def test_one_pricer_for_every_start_gives_what_a_fresh_pricer_gives(
 ):
     """batch keeps one pricer per provider and options, whatever the start: each
     summary is, field for field, what a pricer made for that start gives."""
+    from ketacalc.domain.pricing import CostQuery, ProviderPricer
     from ketacalc.errors import KetacalcError
-    from ketacalc.pricing import CostQuery, ProviderPricer
-    from ketacalc.reports.cost import summary_record
+    from ketacalc.output.views.cost import summary_record
 
     catalog = load_fixture()
     found = catalog.find(provider)
@@ -83,7 +83,7 @@ def test_distinct_scenarios_give_what_cost_gives(cli):
 def test_a_bug_on_one_line_fails_only_that_line(cli, monkeypatch):
     """An unexpected exception while pricing one line is that line's error; the
     lines after it are still priced, and the run exits 70 at the end."""
-    from ketacalc.pricing import ProviderPricer
+    from ketacalc.domain.pricing import ProviderPricer
 
     real = ProviderPricer.price
 
@@ -103,7 +103,7 @@ def test_a_bug_on_one_line_fails_only_that_line(cli, monkeypatch):
 
 
 def test_a_bug_while_reading_one_line_fails_only_that_line(cli, monkeypatch):
-    from ketacalc import scenarios
+    from ketacalc.io import scenarios
 
     real = scenarios._json_line
 
@@ -277,8 +277,8 @@ def test_insurer_help_says_it_needs_a_state_everywhere(cli):
 
 
 def test_ids_are_never_split_and_urls_wrap_after_a_slash():
-    from ketacalc.render import Column, TableView
-    from ketacalc.render.table import wrap_word, write_table
+    from ketacalc.output.table import wrap_word, write_table
+    from ketacalc.output.tableview import Column, TableView
 
     url = "https://help-center.example.com/en/articles/1234567-what-does-a-course-cost"
     view = TableView(

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ketacalc import inputs
 from ketacalc.errors import InvalidInput
-from ketacalc.inputs import (
+from ketacalc.io import inputs
+from ketacalc.io.inputs import (
     MAX_SESSIONS,
     parse_count,
     parse_date,
@@ -454,8 +454,8 @@ def test_no_core_message_names_a_flag():
     import re
     from pathlib import Path
 
-    import ketacalc.scenarios
+    import ketacalc.io.scenarios
 
-    for module in (inputs, ketacalc.scenarios):
+    for module in (inputs, ketacalc.io.scenarios):
         source = Path(module.__file__).read_text(encoding="utf-8")
         assert not re.search(r"""["'][^"'\n]*--[a-z]""", source), module.__name__

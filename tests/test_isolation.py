@@ -21,7 +21,7 @@ def test_home_cache_and_config_point_into_a_private_temporary_directory():
 
 
 def test_the_cache_a_run_writes_lands_in_the_private_directory(monkeypatch):
-    from ketacalc import cache
+    from ketacalc.data import cache
 
     monkeypatch.delenv("KETACALC_CACHE_DIR")  # even platformdirs' default stays inside
     directory = cache.cache_dir()

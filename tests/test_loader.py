@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REQUIRED_IDS
-from ketacalc import loader
+from ketacalc.data import loader
+from ketacalc.data.models import DataFile
 from ketacalc.errors import DataFileError, DataProblem, shown_path
-from ketacalc.models import DataFile
 
 TODAY = date(2026, 11, 21)
 HERE = Path(__file__).resolve().parent
@@ -162,7 +162,7 @@ def test_default_data_path_is_the_shipped_file() -> None:
 
 def test_shipped_file_cites_every_source_it_defines() -> None:
     """A source defined but never cited is dead weight (or a citation was lost)."""
-    from ketacalc.loader import load_catalog
+    from ketacalc.data.loader import load_catalog
 
     catalog = load_catalog(SHIPPED, today=TODAY)
     cited = {sid for provider in catalog.providers for sid in provider.source_ids()}
@@ -327,7 +327,7 @@ def test_hostile_files_are_refused_with_one_problem(name: str) -> None:
 _LOAD_SCRIPT = """
 import sys
 from datetime import date
-from ketacalc import loader
+from ketacalc.data import loader
 from ketacalc.errors import DataFileError
 try:
     loader.load(sys.argv[1], today=date(2026, 11, 21))
@@ -598,7 +598,7 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(cache_dir: Path, how: str) -> No
     assert again.providers == first.providers
     assert again.providers[0].plans[0].prices[0].price == 1200
     (rebuilt,) = _cache_files(cache_dir)
-    from ketacalc import cache
+    from ketacalc.data import cache
 
     assert cache.read(rebuilt) is not None, "the damaged cache file was not rewritten"
 
@@ -610,7 +610,7 @@ def test_no_cache_turns_the_cache_off(cache_dir: Path, monkeypatch: pytest.Monke
 
 
 def test_an_empty_cache_dir_variable_means_not_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ketacalc import cache
+    from ketacalc.data import cache
 
     xdg = tmp_path / "xdg"
     monkeypatch.setenv("KETACALC_CACHE_DIR", "")
@@ -622,7 +622,7 @@ def test_an_empty_cache_dir_variable_means_not_set(tmp_path: Path, monkeypatch: 
 
 
 def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ketacalc import cache
+    from ketacalc.data import cache
 
     monkeypatch.delenv("KETACALC_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
@@ -668,7 +668,7 @@ def test_an_unwritable_cache_dir_only_costs_speed(tmp_path: Path, monkeypatch: p
 _WARM_SCRIPT = """
 import sys
 from datetime import date
-from ketacalc.loader import load_catalog
+from ketacalc.data.loader import load_catalog
 load_catalog(sys.argv[1], today=date(2026, 11, 21))
 print(sorted(m for m in ("yaml", "pydantic", "platformdirs") if m in sys.modules))
 """

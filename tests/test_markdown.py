@@ -14,7 +14,7 @@ UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
 def markdown_of(view) -> str:
-    from ketacalc.render.markdown import write_markdown
+    from ketacalc.output.markdown import write_markdown
 
     out = io.StringIO()
     write_markdown(view, out)
@@ -37,7 +37,7 @@ def table_rows(text: str) -> list[list[str]]:
 
 
 def test_cells_are_escaped_and_line_breaks_become_br():
-    from ketacalc.render import Column, TableView
+    from ketacalc.output.tableview import Column, TableView
 
     view = TableView(
         columns=[Column("Name"), Column("Price", number=True), Column("Note\nhere")],
@@ -65,7 +65,7 @@ def test_cells_are_escaped_and_line_breaks_become_br():
 
 
 def test_sections_are_headings_with_their_own_table_and_caption_below():
-    from ketacalc.render import Column, TableView
+    from ketacalc.output.tableview import Column, TableView
 
     view = TableView([Column("A")], [["1"]], title="Main", caption="Data as of 2026-01-01.")
     view.sections.append(("Payment schedule", TableView([Column("Due", number=True)], [["2026-01-01"]])))
@@ -77,8 +77,8 @@ def test_sections_are_headings_with_their_own_table_and_caption_below():
 
 
 def test_notes_are_plain_lines_below():
-    from ketacalc.render import Column, TableView
-    from ketacalc.render.markdown import write_markdown
+    from ketacalc.output.markdown import write_markdown
+    from ketacalc.output.tableview import Column, TableView
 
     out = io.StringIO()
     write_markdown(TableView([Column("A")], [["1"]]), out, notes=["Pay *now*.", "Pay *now*."])

@@ -62,7 +62,7 @@ def test_unknown_money_is_a_dash_or_none_never_zero():
 def test_a_huge_integer_price_in_a_data_file_is_a_located_data_problem():
     from datetime import date
 
-    from ketacalc import loader
+    from ketacalc.data import loader
     from ketacalc.errors import DataFileError
 
     text = """\

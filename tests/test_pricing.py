@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 
 from conftest import REVIEW, TODAY, catalog_of, plan_data, provider_data
+from ketacalc.domain.pricing import CostQuery, Optimiser, Option, add_months, price, price_many
 from ketacalc.money import money_str
-from ketacalc.pricing import CostQuery, Optimiser, Option, add_months, price, price_many
 from ketacalc.vocab import match_insurer
 
 D = Decimal

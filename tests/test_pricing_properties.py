@@ -17,9 +17,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import REVIEW, TODAY, load_fixture
+from ketacalc.domain.pricing import CostQuery, Optimiser, Option, ProviderPricer, add_months, price
 from ketacalc.errors import InvalidInput
 from ketacalc.money import money_str
-from ketacalc.pricing import CostQuery, Optimiser, Option, ProviderPricer, add_months, price
 
 # --------------------------------------------------------------- an independent brute force
 

@@ -188,7 +188,7 @@ def test_report_usage_errors(cli, args, message):
 
 
 def test_the_template_ships_inside_the_package():
-    import ketacalc.render.html as report
+    import ketacalc.output.html as report
 
     assert (report.TEMPLATES / "report.html.j2").is_file()
     assert report.TEMPLATES.parent == Path(report.__file__).parent

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketacalc.errors import InvalidInput
-from ketacalc.scenarios import SCENARIO_FIELDS, Scenario, read_scenarios, scenario
+from ketacalc.io.scenarios import SCENARIO_FIELDS, Scenario, read_scenarios, scenario
 
 JSON_FIX = 'write one JSON object per line, e.g. {"provider": "mindbloom", "sessions": 18}'
 FIELDS_FIX = f"use only {', '.join(SCENARIO_FIELDS)}"

@@ -461,7 +461,7 @@ def test_tables_in_a_real_80_column_terminal(args, tmp_path):
         text
     )  # fitted to the terminal (a table may need a little more)
     words = {w.strip("(),;:.") for line in lines for w in line.split()}
-    from ketacalc.loader import load_catalog
+    from ketacalc.data.loader import load_catalog
 
     sources = load_catalog(SHIPPED, today=TODAY).sources
     if args[0] == "show":  # every source the provider cites, as its JSON lists them

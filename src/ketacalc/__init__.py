@@ -30,15 +30,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import os
 
-    from ketacalc.catalog import Catalog
-    from ketacalc.compare import CompareResult
-    from ketacalc.eligibility import Availability
-    from ketacalc.pricing import CostResult
+    from ketacalc.data.catalog import Catalog
+    from ketacalc.domain.compare import CompareResult
+    from ketacalc.domain.eligibility import Availability
+    from ketacalc.domain.pricing import CostResult
 
-__version__ = "0.2.0"
-
-#: Version of the JSON/CSV output contract, bumped on any incompatible change.
-SCHEMA_VERSION = 1
+from ketacalc.version import SCHEMA_VERSION, __version__
 
 __all__ = ["SCHEMA_VERSION", "__version__", "availability", "compare_state", "cost", "load"]
 
@@ -47,7 +44,7 @@ def load(path: str | os.PathLike[str] | None = None, *, today: date | None = Non
     """The providers data file (default: the one shipped with ketacalc), checked.
 
     Raises :class:`ketacalc.errors.DataFileError` listing every problem."""
-    from ketacalc.loader import load_catalog
+    from ketacalc.data.loader import load_catalog
 
     return load_catalog(path, today=today or date.today())
 
@@ -57,12 +54,12 @@ def cost(
 ) -> CostResult:
     """The cheapest course of ``sessions`` sessions at ``provider`` (an id or a name).
 
-    ``options`` are the fields of :class:`ketacalc.pricing.CostQuery`: ``returning``,
+    ``options`` are the fields of :class:`ketacalc.domain.pricing.CostQuery`: ``returning``,
     ``as_of``, ``start``, ``pace``, ``pay_in_full``, ``insurer``, ``state``,
     ``discount``, ``route``. Raises :class:`ketacalc.errors.KetacalcError`
     subclasses for an unknown provider or options that cannot be priced."""
-    from ketacalc.inputs import parse_count
-    from ketacalc.pricing import CostQuery, price
+    from ketacalc.domain.pricing import CostQuery, price
+    from ketacalc.io.inputs import parse_count
 
     query = CostQuery(sessions=parse_count(sessions), **options)
     return price(catalog.find(provider), query, today=today or date.today())
@@ -73,10 +70,10 @@ def compare_state(
 ) -> CompareResult:
     """Every provider side by side for a state (a code or a name), as ``compare`` shows.
 
-    ``options`` are the fields of :class:`ketacalc.compare.CompareQuery` (``sessions``,
+    ``options`` are the fields of :class:`ketacalc.domain.compare.CompareQuery` (``sessions``,
     ``returning``, ``sort``, ``include_unavailable``, ...)."""
-    from ketacalc.compare import CompareQuery, compare
-    from ketacalc.inputs import parse_state
+    from ketacalc.domain.compare import CompareQuery, compare
+    from ketacalc.io.inputs import parse_state
 
     return compare(catalog, CompareQuery(state=parse_state(state), **options), today=today or date.today())
 
@@ -84,7 +81,7 @@ def compare_state(
 def availability(catalog: Catalog, provider: str, state: str, as_of: date | None = None) -> Availability:
     """Whether ``provider`` serves ``state``: available, unavailable or unknown, with
     the source, date and trust tier of the list that says so."""
-    from ketacalc.eligibility import availability as answer
-    from ketacalc.inputs import parse_state
+    from ketacalc.domain.eligibility import availability as answer
+    from ketacalc.io.inputs import parse_state
 
     return answer(catalog, catalog.find(provider), parse_state(state), as_of or date.today())

@@ -56,7 +56,7 @@ class UnknownState(ValueError):
 def parse_state(text: str) -> str:
     """``TX``, ``tx``, ``texas``, ``New York``, ``new-york``, ``D.C.``, ``Washington, D.C.`` -> USPS code.
 
-    The core's callers want :func:`ketacalc.inputs.parse_state`, which raises
+    The core's callers want :func:`ketacalc.io.inputs.parse_state`, which raises
     ``InvalidInput`` naming the field."""
     code = _LOOKUP.get(_key(text))
     if code is None:

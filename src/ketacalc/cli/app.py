@@ -1,8 +1,8 @@
 """The commands: parse arguments, call the core, hand a report to the render switch.
 
 stdout carries data only; notes go to stderr. Each command is thin: inputs are
-parsed by :mod:`ketacalc.inputs`, the answer comes from the core, and
-:func:`ketacalc.render.render` writes the command's report in the format asked.
+parsed by :mod:`ketacalc.io.inputs`, the answer comes from the core, and
+:func:`ketacalc.output.formats.render` writes the command's report in the format asked.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ketacalc import __version__
 from ketacalc.cli.options import (
     AsOfOpt,
     FormatOpt,
@@ -32,10 +31,11 @@ from ketacalc.cli.options import (
     StateOpt,
 )
 from ketacalc.errors import UsageProblem
-from ketacalc.render import Format, render
+from ketacalc.output.formats import Format, render
+from ketacalc.version import __version__
 
 if TYPE_CHECKING:
-    from ketacalc.catalog import Catalog
+    from ketacalc.data.catalog import Catalog
 
 HELP = (
     "Cost and eligibility calculator for at-home (telehealth) ketamine therapy providers in the US, "
@@ -58,20 +58,20 @@ app = typer.Typer(
 
 
 def today() -> date:
-    from ketacalc.inputs import today as pinned_today
+    from ketacalc.io.inputs import today as pinned_today
 
     return pinned_today()
 
 
 def day_or_today(text: str | None, field: str = "as_of") -> date:
-    from ketacalc.inputs import parse_date
+    from ketacalc.io.inputs import parse_date
 
     return parse_date(text, field) if text is not None else today()
 
 
 def place(state: str | None, insurer: str | None, as_of: str | None) -> tuple[str | None, date | None]:
     """The state (a USPS code) and the as-of date asked for; an insurer needs a state."""
-    from ketacalc import inputs
+    from ketacalc.io import inputs
 
     code = inputs.parse_state(state) if state is not None else None
     inputs.check_insurer_state(insurer, code)
@@ -82,7 +82,7 @@ def insurer_named(
     cat: Catalog, insurer: str | None, state: str | None, day: date | None, among: Any
 ) -> str | None:
     """The insurer as the data file lists it (refused, listing those accepted, if unknown)."""
-    from ketacalc.eligibility import resolve_insurer
+    from ketacalc.domain.eligibility import resolve_insurer
 
     if insurer is None or state is None:
         return None
@@ -90,7 +90,7 @@ def insurer_named(
 
 
 def catalog(ctx: typer.Context) -> Catalog:
-    from ketacalc.loader import load_catalog
+    from ketacalc.data.loader import load_catalog
 
     loaded = load_catalog((ctx.obj or {}).get("data"), today=today())
     for line in loaded.warnings:
@@ -142,8 +142,8 @@ def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt 
     Status, plan count, lowest published total, states served and the date of
     the newest figure, one row per provider.
     """
-    from ketacalc.compare import overview
-    from ketacalc.reports.providers import ProvidersReport
+    from ketacalc.domain.compare import overview
+    from ketacalc.output.views.providers import ProvidersReport
 
     day = day_or_today(as_of)
     cat = catalog(ctx)
@@ -159,7 +159,7 @@ def show(
     Plans and prices, consultation, insurance, sitter, dosing and states, each
     figure with its source and the date it was observed.
     """
-    from ketacalc.reports.show import ShowReport
+    from ketacalc.output.views.show import ShowReport
 
     day = day_or_today(as_of)
     cat = catalog(ctx)
@@ -208,10 +208,10 @@ def cost(
     The purchases, consultations and estimated medication, the payment schedule
     and the cost per session; a list or a range of N gives a row per N.
     """
-    from ketacalc import inputs
-    from ketacalc.eligibility import AVAILABLE
-    from ketacalc.pricing import CostQuery, ProviderPricer, require_price
-    from ketacalc.reports.cost import CostReport
+    from ketacalc.domain.eligibility import AVAILABLE
+    from ketacalc.domain.pricing import CostQuery, ProviderPricer, require_price
+    from ketacalc.io import inputs
+    from ketacalc.output.views.cost import CostReport
 
     if (sessions is None) == (months is None):
         both = "not both" if sessions is not None else "one of them"
@@ -249,7 +249,7 @@ def cost(
 @app.command()
 def history(ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table) -> None:
     """Each plan's dated price observations, oldest first."""
-    from ketacalc.reports.history import HistoryReport
+    from ketacalc.output.views.history import HistoryReport
 
     cat = catalog(ctx)
     render(fmt, HistoryReport(cat, cat.find(provider)))
@@ -263,8 +263,8 @@ def states(
 
     Each state and DC as available, unavailable or unknown, with the source.
     """
-    from ketacalc.eligibility import all_states
-    from ketacalc.reports.states import StatesReport
+    from ketacalc.domain.eligibility import all_states
+    from ketacalc.output.views.states import StatesReport
 
     day = day_or_today(as_of)
     cat = catalog(ctx)
@@ -280,9 +280,9 @@ def eligibility(
     as_of: AsOfOpt = None,
 ) -> None:
     """Which providers serve a state, and the insurers they accept."""
-    from ketacalc.eligibility import serving
-    from ketacalc.inputs import parse_state
-    from ketacalc.reports.states import EligibilityReport
+    from ketacalc.domain.eligibility import serving
+    from ketacalc.io.inputs import parse_state
+    from ketacalc.output.views.states import EligibilityReport
 
     code = parse_state(state)
     day = day_or_today(as_of)
@@ -330,10 +330,10 @@ def compare(
     Availability, cost, cash due at sign-up, insurance, sitter and dosing;
     filters narrow the list.
     """
-    from ketacalc import inputs
-    from ketacalc.compare import SORT_KEYS, CompareQuery
-    from ketacalc.compare import compare as run
-    from ketacalc.reports.compare import CompareReport
+    from ketacalc.domain.compare import SORT_KEYS, CompareQuery
+    from ketacalc.domain.compare import compare as run
+    from ketacalc.io import inputs
+    from ketacalc.output.views.compare import CompareReport
 
     if sort not in SORT_KEYS:
         raise UsageProblem(f"--sort {sort!r} is not a sort key", f"use one of {', '.join(SORT_KEYS)}")

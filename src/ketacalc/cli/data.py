@@ -9,7 +9,7 @@ import typer
 from ketacalc.cli.app import app, catalog, today
 from ketacalc.cli.options import BatchFormat, BatchFormatOpt
 from ketacalc.errors import KetacalcError
-from ketacalc.render import Format, render
+from ketacalc.output.formats import Format, render
 
 
 @app.command()
@@ -29,8 +29,8 @@ def check(
     Exit 0 and no output when the file is good; otherwise every problem as
     FILE:LINE:COL: message, and exit 1. Dates in the future are errors here.
     """
+    from ketacalc.data.loader import load
     from ketacalc.errors import DataFileError
-    from ketacalc.loader import load
 
     target = path if path is not None else (ctx.obj or {}).get("data")
     try:
@@ -76,8 +76,8 @@ def batch(
     """
     import sys
 
-    from ketacalc.batch import BatchPricer, LineFailed, chunked_lines, long_run
-    from ketacalc.reports.batch import BatchReport
+    from ketacalc.domain.batch import BatchPricer, LineFailed, chunked_lines, long_run
+    from ketacalc.output.views.batch import BatchReport
 
     cat = catalog(ctx)
     if source == "-":

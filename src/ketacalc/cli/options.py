@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ketacalc.render import Format
+from ketacalc.output.formats import Format
 
 
 def in_the_case_typed(incomplete: str, candidates: list[str]) -> list[str]:
@@ -24,9 +24,9 @@ def in_the_case_typed(incomplete: str, candidates: list[str]) -> list[str]:
 
 
 def complete_provider(incomplete: str) -> list[str]:
+    from ketacalc.data.loader import load_catalog
     from ketacalc.errors import KetacalcError
-    from ketacalc.inputs import today
-    from ketacalc.loader import load_catalog
+    from ketacalc.io.inputs import today
 
     try:
         catalog = load_catalog(os.environ.get("KETACALC_DATA"), today=today())

@@ -1,7 +1,7 @@
 """``chart`` and ``report``: see a comparison and share it.
 
-Thin like every command: options are parsed by :mod:`ketacalc.inputs`, the
-curves come from the core (:mod:`ketacalc.curves`), and the render switch draws
+Thin like every command: options are parsed by :mod:`ketacalc.io.inputs`, the
+curves come from the core (:mod:`ketacalc.domain.curves`), and the render switch draws
 them. plotext and Jinja2 are imported only by the renderers these two use.
 """
 
@@ -29,7 +29,7 @@ from ketacalc.cli.options import (
     StateOpt,
 )
 from ketacalc.errors import KetacalcError, UsageProblem
-from ketacalc.render import Format, render
+from ketacalc.output.formats import Format, render
 
 
 def terminal_width() -> int:
@@ -80,10 +80,10 @@ def chart(
     note on stderr says so. --months draws the first M months of care for every
     kind of plan. --format json|csv gives one row per provider and N.
     """
-    from ketacalc import inputs
-    from ketacalc.curves import CurveQuery, curves
-    from ketacalc.render.table import use_color
-    from ketacalc.reports.chart import ChartReport
+    from ketacalc.domain.curves import CurveQuery, curves
+    from ketacalc.io import inputs
+    from ketacalc.output.table import use_color
+    from ketacalc.output.views.chart import ChartReport
 
     if sessions is not None and months is not None:
         raise UsageProblem(
@@ -141,9 +141,9 @@ def report(
     """
     import io
 
-    from ketacalc import inputs
     from ketacalc.errors import OutputClosed
-    from ketacalc.render.html import write_report
+    from ketacalc.io import inputs
+    from ketacalc.output.html import write_report
 
     if sessions is not None and months is not None:
         raise UsageProblem("--sessions and --months cannot be used together", "give N sessions or M months")

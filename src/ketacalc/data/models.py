@@ -1,0 +1,333 @@
+"""Pydantic models of ``providers.yaml`` (data version :data:`DATA_VERSION`).
+
+Every fact is a list of dated observations, each naming a source from the
+file's ``sources:`` table; history is kept, never overwritten, and the newest
+observation on or before a given date is the one used. Unknown keys are errors,
+money is ``Decimal`` and a YAML float in a money field is refused.
+
+Each model has a Pydantic-free twin in :mod:`ketacalc.data.catalog` (the runtime
+records); ``tests/test_catalog.py`` fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+    model_validator,
+)
+from typing_extensions import TypeAliasType
+
+from ketacalc.errors import quoted
+from ketacalc.money import parse_money
+from ketacalc.usstates import STATES
+from ketacalc.vocab import ROUTES, route_id
+
+#: the version a data file declares on its first line (``version: 1``)
+DATA_VERSION = 1
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _echo(value: object) -> str:
+    """A piece of input in a message, cut to about 60 characters (``errors.quoted``)."""
+    if isinstance(value, str):
+        return quoted(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def _parse_date(value: object) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE_RE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{quoted(value)} is not a real calendar date") from None
+    raise ValueError(f"a date must be written YYYY-MM-DD, got {_echo(value)}")
+
+
+def _not_future(value: date, info: ValidationInfo) -> date:
+    """Observation dates may not be after today, when the loader asks for that check."""
+    today = (info.context or {}).get("today")
+    if today is not None and value > today:
+        raise ValueError(f"{value.isoformat()} is in the future (today is {today.isoformat()})")
+    return value
+
+
+def _state_code(value: object) -> str:
+    if not isinstance(value, str) or value not in STATES:
+        raise ValueError(f"{_echo(value)} is not a USPS code of a US state or DC (e.g. 'TX')")
+    return value
+
+
+def _route(value: object) -> str:
+    found = route_id(value) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError(f"{_echo(value)} is not a known route; use one of: {', '.join(ROUTES)}")
+    return found
+
+
+def _as_list(value: object) -> object:
+    """A fact with a single observation may be written as a mapping."""
+    return [value] if isinstance(value, dict) else value
+
+
+Money = Annotated[Decimal, BeforeValidator(parse_money)]
+ObsDate = Annotated[date, BeforeValidator(_parse_date), AfterValidator(_not_future)]
+EndDate = Annotated[date, BeforeValidator(_parse_date)]  # a promotion's end: may lie in the future
+StateCode = Annotated[str, BeforeValidator(_state_code)]
+RouteId = Annotated[str, BeforeValidator(_route)]
+Slug = Annotated[StrictStr, Field(pattern=_SLUG, max_length=64)]
+Text = Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+
+Status = Literal["operating", "uncertain", "closed"]
+Client = Literal["new", "returning", "any"]
+Billing = Literal["one-time", "monthly"]
+Modality = Literal["sessions", "daily-low-dose"]
+PriceKind = Literal["regular", "starting", "pay_in_full", "promo"]
+ChargeKind = Literal["consult", "medication", "fee", "membership"]
+ChargePer = Literal["course", "session", "month", "30-days", "event", "hour"]
+ChargePriceKind = Literal["regular", "starting", "promo"]
+Tier = Literal["A", "B", "C"]
+YesNoMaybe = Literal["yes", "no", "maybe"]
+IdCheck = Literal["required", "may-ask", "not-required"]
+Integration = Literal["psychiatric-clinician", "coach", "none"]
+TrdSuitability = Literal["excellent", "good", "moderate", "limited"]
+
+T = TypeVar("T")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    title: Text
+    url: Text | None = None
+    date: ObsDate | None = None  # None: the source states no date
+    tier: Tier
+    note: Text | None = None
+
+
+class Observation(Strict):
+    """Where a fact comes from and when it was observed (None: undated source)."""
+
+    source: Slug
+    as_of: ObsDate | None = None
+    note: Text | None = None
+
+
+class Fact(Observation, Generic[T]):
+    value: T
+
+
+Facts = TypeAliasType("Facts", Annotated[list[Fact[T]], BeforeValidator(_as_list)], type_params=(T,))
+
+
+def _check_ends(kind: str, ends: date | None, as_of: date | None) -> None:
+    if ends is None:
+        return
+    if kind != "promo":
+        raise ValueError(f"'ends' is only for a promo price, but the kind is {kind!r}; remove 'ends'")
+    if as_of is not None and ends < as_of:
+        raise ValueError(f"the promo ends ({ends.isoformat()}) before it was observed ({as_of.isoformat()})")
+
+
+class Installments(Strict):
+    count: Annotated[StrictInt, Field(ge=1, le=120)]
+    amount: Money
+
+
+class PriceObservation(Observation):
+    """A price of a plan. ``kind`` says what a buyer is charged: a ``regular`` or
+    ``promo`` price is a price; a ``starting`` ("from $X") or ``pay_in_full``
+    figure is only a quote, never an installment price."""
+
+    as_of: ObsDate  # required: a price without a date cannot be chosen by as-of date
+    price: Money
+    kind: PriceKind = "regular"
+    ends: EndDate | None = None  # a promo's last day, when the source gives one
+    installments: Installments | None = None
+    pay_in_full_discount: Money | None = None
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> PriceObservation:
+        inst = self.installments
+        if inst is not None and inst.count * inst.amount != self.price:
+            raise ValueError(
+                f"installments {inst.count} × {inst.amount} = {inst.count * inst.amount} "
+                f"do not add up to the price {self.price}; fix the count, amount or price"
+            )
+        if self.pay_in_full_discount is not None and self.pay_in_full_discount > self.price:
+            raise ValueError("pay_in_full_discount is larger than the price")
+        _check_ends(self.kind, self.ends, self.as_of)
+        return self
+
+
+class Plan(Strict):
+    id: Slug
+    name: Text
+    sessions: Annotated[StrictInt, Field(ge=1, le=1000)]
+    client: Client
+    billing: Billing = "one-time"
+    modality: Modality = "sessions"
+    route: RouteId | None = None  # only where the price differs by delivery route
+    prices: list[PriceObservation] = []
+    insurance_prices: list[PriceObservation] = []
+    note: Text | None = None
+
+
+class StatesObservation(Observation):
+    """A list of states served, a stated count, or both."""
+
+    codes: list[StateCode] = []
+    complete: StrictBool = False
+    count: Annotated[StrictInt, Field(ge=0, le=51)] | None = None
+    count_is_minimum: StrictBool = False  # the source says "30+"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StatesObservation:
+        duplicates = sorted({c for c in self.codes if self.codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"states listed twice: {', '.join(duplicates)}")
+        if self.complete:
+            if not self.codes:
+                raise ValueError("a list marked complete must list its states in 'codes'")
+            if self.count is not None and (self.count != len(self.codes) or self.count_is_minimum):
+                raise ValueError(
+                    f"list marked complete has {len(self.codes)} states but its stated count "
+                    f"is {self.count}{'+' if self.count_is_minimum else ''}; "
+                    "fix the list or set complete: false"
+                )
+        if not self.codes and self.count is None:
+            raise ValueError("a states observation needs 'codes', 'count' or both")
+        return self
+
+
+class InClinic(Observation):
+    states: Annotated[list[StateCode], Field(min_length=1)]
+    services: Text
+
+
+class InsurerList(Observation):
+    by_state: dict[StateCode, list[Text]]
+
+
+class Consult(Strict):
+    """How sign-up works; the consultation's fee is a ``charges`` item of kind consult."""
+
+    prepayment: Literal["none", "first-installment"] | None = None
+    refundable_if_ineligible: StrictBool | None = None
+
+
+class Charge(Observation):
+    """A charge besides the plans' prices (consultation, medication, a fee, a membership).
+
+    Observations with the same ``id`` are the history of one charge. A charge has
+    an ``amount``, a range (``low`` < ``high``), or neither (named by a source
+    without a figure: listed as unpriced). ``required: false`` marks optional
+    extras and fees charged only on an event; they are never added to a total.
+    """
+
+    id: Slug
+    kind: ChargeKind
+    description: Text
+    per: ChargePer
+    required: StrictBool = True
+    client: Client = "any"
+    amount: Money | None = None
+    low: Money | None = None
+    high: Money | None = None
+    price_kind: ChargePriceKind = "regular"
+    ends: EndDate | None = None
+
+    @model_validator(mode="after")
+    def _priced_once(self) -> Charge:
+        ranged = self.low is not None or self.high is not None
+        if self.amount is not None and ranged:
+            raise ValueError("give either 'amount' or 'low' and 'high', not both")
+        if ranged:
+            if self.low is None or self.high is None:
+                raise ValueError("a range needs both 'low' and 'high'")
+            if self.low >= self.high:
+                raise ValueError(
+                    f"the range's low ({self.low}) must be below its high ({self.high}); "
+                    "for one figure use 'amount'"
+                )
+        _check_ends(self.price_kind, self.ends, self.as_of)
+        return self
+
+
+class Provider(Strict):
+    id: Slug
+    name: Text
+    website: Text | None = None
+    aliases: list[Text] = []
+    status: Annotated[Facts[Status], Field(min_length=1)]
+    states: list[StatesObservation] = []
+    in_clinic: list[InClinic] = []
+    plans: list[Plan] = []
+    standard_route: Fact[RouteId] | None = None  # the route priced when none is asked for
+    charges: list[Charge] = []
+    consult: Facts[Consult] = []
+    insurance: Facts[StrictBool] = []
+    insurers: list[InsurerList] = []
+    hsa_fsa: Facts[YesNoMaybe] = []
+    sitter_required: Facts[StrictBool] = []
+    id_verification: Facts[IdCheck] = []
+    integration: Facts[Integration] = []
+    starter_kit: Facts[StrictBool] = []
+    routes: Facts[list[Text]] = []
+    dose_flexibility: Facts[Text] = []
+    trd_suitability: Facts[TrdSuitability] = []
+    cost_notes: Facts[Text] = []  # shown beside every cost (e.g. medication billed apart)
+    notes: Facts[Text] = []
+
+    @model_validator(mode="after")
+    def _routes_and_charges(self) -> Provider:
+        routes = sorted({p.route for p in self.plans if p.route is not None})
+        standard = self.standard_route.value if self.standard_route is not None else None
+        if routes and standard is None:
+            raise ValueError(
+                f"plans are priced by route ({', '.join(routes)}); "
+                "add 'standard_route' naming the route priced when none is asked for"
+            )
+        if standard is not None and standard not in routes:
+            raise ValueError(
+                f"standard_route {standard!r} is not the route of any plan"
+                + (
+                    f" (plan routes: {', '.join(routes)})"
+                    if routes
+                    else "; give plans a 'route' or remove it"
+                )
+            )
+        kinds: dict[str, str] = {}
+        for charge in self.charges:
+            first = kinds.setdefault(charge.id, charge.kind)
+            if first != charge.kind:
+                raise ValueError(
+                    f"charge {charge.id!r} is of kind {first!r} and of kind {charge.kind!r}; "
+                    "one charge id has one kind"
+                )
+        return self
+
+
+class DataFile(Strict):
+    version: Literal[1]
+    sources: dict[Slug, Source]
+    providers: list[Provider]

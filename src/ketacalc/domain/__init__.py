@@ -1,0 +1,1 @@
+"""The answers: pricing, eligibility, comparison, curves and batch. Pure and typed: no printing, no exit."""

@@ -1,0 +1,434 @@
+"""``compare``: one row per provider, with availability, cost and care facts.
+
+Pure core code: builds rows, filters and sorts them; renderers show them.
+
+Three ways to compare: the plans each provider sells (no course asked for), a
+course of N standard-dose sessions (``sessions``: plans of another modality are
+not priced, and such a provider gets no total and no rank), or the first M
+months of care from ``start`` (``months``: every modality).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from ketacalc.data.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, disputed, newest
+from ketacalc.domain import pricing
+from ketacalc.domain.course import DEFAULT_MAX_AGE, stale_before
+from ketacalc.domain.eligibility import (
+    UNAVAILABLE,
+    Availability,
+    StateSummary,
+    availability,
+    insurers_in,
+    summary,
+)
+from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, price
+from ketacalc.vocab import match_insurer, route_id
+
+SORT_KEYS = ("name", "total", "total-low", "total-high", "per-session", "due-at-signup")
+SESSIONS = "sessions"  # the modality a course of N sessions is made of
+
+
+class PlanPrice(NamedTuple):
+    plan: Plan
+    observation: PriceObs
+
+    @property
+    def first_payment(self) -> Decimal:
+        """What buying the plan charges on day one: its first installment, or all of it."""
+        inst = self.observation.installments
+        return inst.amount if inst else self.observation.price
+
+    @property
+    def per_month(self) -> Decimal | None:
+        """A monthly plan's cost a month (a commitment spread over its installments)."""
+        if self.plan.billing != "monthly":
+            return None
+        inst = self.observation.installments
+        return self.observation.price / inst.count if inst else self.observation.price
+
+
+class CompareRow(NamedTuple):
+    provider: Provider
+    as_of: date
+    status: Fact[str] | None
+    availability: Availability | None
+    plans: tuple[PlanPrice, ...]  # on the route priced (the standard one when none is asked for)
+    cost: CostResult | None  # with --sessions or --months, when the provider can be priced so
+    consult: Fact[Consult] | None
+    insurance: Fact[bool] | None
+    insurers: tuple[str, ...] | None  # accepted in the state asked for
+    hsa_fsa: Fact[str] | None
+    sitter_required: Fact[bool] | None
+    routes: Fact[tuple[str, ...]] | None
+    dose_flexibility: Fact[str] | None
+    trd_suitability: Fact[str] | None
+    data_as_of: date | None
+    route: str | None = None  # the route priced: asked for, or the provider's standard route
+    other_routes: Mapping[str, Decimal | None] = MappingProxyType({})  # route -> its total or cheapest plan
+    not_comparable: str | None = None  # why the course asked for is not priced (another modality)
+    hsa_fsa_disputed: tuple[Fact[str], ...] = ()  # the observations that disagree, oldest first
+    max_age: int = DEFAULT_MAX_AGE
+    months: int | None = None  # the first months of care priced, if asked for
+
+    # ---- the figures: of the course priced, else of the cheapest plan listed
+
+    @property
+    def cheapest(self) -> PlanPrice | None:
+        """The plan with the lowest price (the first listed on a tie)."""
+        return min(self.plans, key=lambda p: p.observation.price, default=None)
+
+    @property
+    def total(self) -> Decimal | None:
+        if self.cost is not None:
+            return self.cost.total
+        if self.not_comparable:
+            return None
+        return lowest_total(self.plans)
+
+    @property
+    def total_low(self) -> Decimal | None:
+        if self.cost is not None:
+            return self.cost.total_low
+        return self.total
+
+    @property
+    def total_high(self) -> Decimal | None:
+        if self.cost is not None:
+            return self.cost.total_high
+        return self.total
+
+    @property
+    def per_session(self) -> Decimal | None:
+        """With a course: the total over the sessions asked for (see pricing); otherwise the
+        lowest price per session of the plans listed."""
+        if self.cost is not None:
+            return self.cost.per_session
+        if self.not_comparable:
+            return None
+        return min((p.observation.price / p.plan.sessions for p in self.plans), default=None)
+
+    @property
+    def per_covered_session(self) -> Decimal | None:
+        """With a course: the total over the sessions it covers; otherwise as ``per_session``."""
+        if self.cost is None:
+            return self.per_session
+        return self.cost.per_covered_session
+
+    @property
+    def due_at_signup(self) -> Decimal | None:
+        """With a course, what it charges on day one; otherwise the first payment of the
+        cheapest plan listed (the plan whose price is the row's total)."""
+        if self.cost is not None:
+            return self.cost.due_at_signup
+        if self.not_comparable:
+            return None
+        cheapest = self.cheapest
+        return cheapest.first_payment if cheapest is not None else None
+
+    @property
+    def monthly(self) -> Decimal | None:
+        """The lowest cost a month of the monthly plans listed (a commitment counted per month)."""
+        return min((m for p in self.plans if (m := p.per_month) is not None), default=None)
+
+    @property
+    def modality(self) -> str | None:
+        """What the row prices: ``sessions``, another modality (``daily-low-dose``), or None."""
+        if self.cost is not None and self.cost.purchases:
+            kinds = {p.plan.modality for p in self.cost.purchases}
+        else:
+            kinds = {p.plan.modality for p in self.plans}
+        if not kinds:
+            return None
+        return SESSIONS if SESSIONS in kinds else sorted(kinds)[0]
+
+    @property
+    def charges(self) -> tuple[Any, ...]:
+        return tuple(self.cost.charges) if self.cost is not None else ()
+
+    @property
+    def unpriced(self) -> tuple[Any, ...]:
+        return tuple(self.cost.unpriced) if self.cost is not None else ()
+
+    # ---- the dates of the prices used
+
+    @property
+    def price_dates(self) -> list[date]:
+        """The date of every price the row's figures use (plans, and charges with a figure)."""
+        if self.cost is not None:
+            dates = [p.observation.as_of for p in self.cost.purchases]
+            dates += [d for c in self.charges if (d := getattr(c, "as_of", None)) is not None]
+            return sorted(dates)
+        return sorted(p.observation.as_of for p in self.plans)
+
+    @property
+    def prices_oldest(self) -> date | None:
+        dates = self.price_dates
+        return dates[0] if dates else None
+
+    @property
+    def prices_newest(self) -> date | None:
+        dates = self.price_dates
+        return dates[-1] if dates else None
+
+    @property
+    def stale(self) -> bool | None:
+        """Whether a price used is more than ``max_age`` days older than the as-of date
+        (None: no price is used)."""
+        oldest = self.prices_oldest
+        return None if oldest is None else oldest < stale_before(self.as_of, self.max_age)
+
+
+class CompareQuery(NamedTuple):
+    state: str | None = None
+    sessions: int | None = None
+    returning: bool = False
+    insurer: str | None = None
+    as_of: date | None = None
+    sort: str = "name"
+    include_unavailable: bool = False
+    no_sitter: bool = False
+    insurance: bool = False
+    max_due_at_signup: Decimal | None = None
+    route: str | None = None
+    pay_in_full: bool = False
+    months: int | None = None  # the first M months of care from ``start`` (every modality)
+    start: date | None = None  # None: today
+    pace: Decimal = DEFAULT_PACE
+    max_age: int = DEFAULT_MAX_AGE
+
+    @property
+    def client(self) -> str:
+        return "returning" if self.returning else "new"
+
+
+class CompareResult(NamedTuple):
+    query: CompareQuery
+    as_of: date
+    rows: tuple[CompareRow, ...]
+    hidden: Mapping[str, tuple[str, ...]] = MappingProxyType({})  # reason -> provider ids
+
+    @property
+    def data_dates(self) -> list[date]:
+        return sorted({r.data_as_of for r in self.rows if r.data_as_of})
+
+    @property
+    def price_dates(self) -> list[date]:
+        """The oldest and newest price any row uses (one date, or none)."""
+        dates = sorted({d for r in self.rows for d in r.price_dates})
+        return sorted({dates[0], dates[-1]}) if dates else []
+
+
+def _cost_query(query: CompareQuery, as_of: date, today: date, route: str | None, sessions: int) -> CostQuery:
+    return CostQuery(
+        sessions=sessions,
+        returning=query.returning,
+        as_of=as_of,
+        start=query.start or today,
+        pace=query.pace,
+        insurer=query.insurer,
+        state=query.state,
+        route=route,
+        pay_in_full=query.pay_in_full,
+    )
+
+
+def _course(provider: Provider, query: CompareQuery, cq: CostQuery, today: date) -> CostResult:
+    if query.months is not None:
+        return pricing.price_months(provider, cq, query.months, today=today)
+    return price(provider, cq, today=today)
+
+
+def _not_comparable(provider: Provider, plans: list[PlanPrice], sessions: int) -> str | None:
+    """Why a course of standard-dose sessions cannot be priced from these plans, if so."""
+    if not plans or any(p.plan.modality == SESSIONS for p in plans):
+        return None
+    return (
+        f"{provider.name} sells {plans[0].plan.modality} treatment by the month, not standard-dose "
+        f"sessions: it has no {sessions}-session total; compare the first months instead."
+    )
+
+
+def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date, today: date) -> CompareRow:
+    route = query.route or provider.standard_route_id()
+    plans = plan_prices(provider, as_of, query.client, route)
+    # other routes (only when none is asked for and the provider prices routes apart)
+    other_ids = (
+        sorted({p.route for p in provider.plans if p.route and p.route != route}) if not query.route else []
+    )
+    others: dict[str, Decimal | None] = {}
+    cost, not_comparable = None, None
+    if query.sessions is not None:
+        not_comparable = _not_comparable(provider, plans, query.sessions)
+    if (query.sessions is not None and not_comparable is None) or query.months is not None:
+        priced = provider
+        if query.sessions is not None:  # only standard-dose sessions make a course of N sessions
+            priced = provider._replace(plans=tuple(p for p in provider.plans if p.modality == SESSIONS))
+        count = query.sessions or 1
+        cost = _course(priced, query, _cost_query(query, as_of, today, route, count), today)
+        for other in other_ids:
+            others[other] = _course(
+                priced, query, _cost_query(query, as_of, today, other, count), today
+            ).total
+    else:
+        for other in other_ids:
+            listed = [p for p in plan_prices(provider, as_of, query.client, other) if p.plan.route == other]
+            if listed:
+                others[other] = lowest_total(listed)
+    return CompareRow(
+        provider=provider,
+        as_of=as_of,
+        status=newest(provider.status, as_of),
+        availability=availability(catalog, provider, query.state, as_of) if query.state else None,
+        plans=tuple(plans),
+        cost=cost,
+        consult=newest(provider.consult, as_of),
+        insurance=newest(provider.insurance, as_of),
+        insurers=insurers_in(provider, query.state, as_of) if query.state else None,
+        hsa_fsa=newest(provider.hsa_fsa, as_of),
+        sitter_required=newest(provider.sitter_required, as_of),
+        routes=newest(provider.routes, as_of),
+        dose_flexibility=newest(provider.dose_flexibility, as_of),
+        trd_suitability=newest(provider.trd_suitability, as_of),
+        data_as_of=data_as_of(provider, as_of),
+        route=route,
+        other_routes=others,
+        not_comparable=not_comparable,
+        hsa_fsa_disputed=disputed(provider.hsa_fsa, as_of, catalog.sources),
+        max_age=query.max_age,
+        months=query.months,
+    )
+
+
+def _accepts_insurance(row: CompareRow, query: CompareQuery) -> bool:
+    if row.insurance is None or not row.insurance.value:
+        return False
+    if query.state is None:
+        return True
+    if not row.insurers:
+        return False
+    return query.insurer is None or match_insurer(query.insurer, row.insurers) is not None
+
+
+_SORT_FIELD = {
+    "total": "total", "total-low": "total_low", "total-high": "total_high", "per-session": "per_session",
+    "due-at-signup": "due_at_signup",
+}  # fmt: skip
+
+
+def _sort_key(row: CompareRow, key: str) -> tuple[int, Decimal, str]:
+    name = row.provider.name.casefold()
+    if key == "name":
+        return (0, Decimal(0), name)
+    value: Decimal | None = getattr(row, _SORT_FIELD[key])
+    # unknown values, and rows not comparable with the course asked for, sort last
+    return (1, Decimal(0), name) if value is None else (0, value, name)
+
+
+def offers_route(provider: Provider, route: str, as_of: date) -> bool:
+    """Whether the provider may deliver by ``route``: it has plans for it (or plans priced
+    the same for every route), and its routes, where each is a known one, include it."""
+    if provider.plans and not provider.plans_for_route(route):
+        return False
+    fact = newest(provider.routes, as_of)
+    named = [route_id(text) for text in fact.value] if fact is not None else [None]
+    return None in named or route in named
+
+
+def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareResult:
+    if query.sort not in SORT_KEYS:
+        raise ValueError(f"unknown sort key {query.sort!r}")
+    if query.sessions is not None and query.months is not None:
+        raise ValueError("a comparison is of sessions or of months, not both")
+    as_of = query.as_of or today
+    hidden: dict[str, list[str]] = {}
+
+    def hide(reason: str, row: Provider) -> None:
+        hidden.setdefault(reason, []).append(row.id)
+
+    rows = []
+    for provider in catalog.providers:
+        if query.route is not None and not offers_route(provider, query.route, as_of):
+            hide(f"no {query.route} route", provider)
+        else:
+            rows.append(_row(catalog, provider, query, as_of, today))
+    kept = []
+    for row in rows:
+        if (
+            row.availability is not None
+            and row.availability.status == UNAVAILABLE
+            and not query.include_unavailable
+        ):
+            hide(f"unavailable in {query.state}", row.provider)
+        elif query.no_sitter and (row.sitter_required is None or row.sitter_required.value is not False):
+            hide("sitter required or not published", row.provider)
+        elif query.insurance and not _accepts_insurance(row, query):
+            hide("no insurance accepted" + (f" in {query.state}" if query.state else ""), row.provider)
+        elif query.max_due_at_signup is not None and (
+            row.due_at_signup is None or row.due_at_signup > query.max_due_at_signup
+        ):
+            hide(f"due at sign-up above ${query.max_due_at_signup:,.2f} or not published", row.provider)
+        else:
+            kept.append(row)
+    kept.sort(key=lambda r: _sort_key(r, query.sort))
+    return CompareResult(query, as_of, tuple(kept), {k: tuple(v) for k, v in hidden.items()})
+
+
+# --------------------------------------------------------------- one line per provider
+
+
+class ProviderOverview(NamedTuple):
+    """What ``providers`` shows of one provider on a date."""
+
+    provider: Provider
+    status: Fact[str] | None
+    lowest_total: Decimal | None
+    states: StateSummary
+    data_as_of: date | None
+    oldest_price_as_of: date | None = None  # the oldest of the prices in force (one per plan)
+
+
+def lowest_total(plans: Iterable[PlanPrice]) -> Decimal | None:
+    """The lowest price of the plans given: the one rule for a "lowest total"."""
+    return min((p.observation.price for p in plans), default=None)
+
+
+def data_as_of(provider: Provider, as_of: date) -> date | None:
+    """The newest date of any figure of the provider on or before ``as_of``."""
+    return max((d for d in provider.observed_dates() if d <= as_of), default=None)
+
+
+def plan_prices(
+    provider: Provider, as_of: date, client: str = "new", route: str | None = None
+) -> list[PlanPrice]:
+    """The plans a client can buy (on a route), each with its price on ``as_of``.
+    Returning clients whose provider lists no returning plan pay new-client prices."""
+    routed = provider.plans_for_route(route)
+    priced = [PlanPrice(p, o) for p in routed if (o := newest(p.prices, as_of)) is not None]
+    open_to = [p for p in priced if p.plan.open_to(client)]
+    return priced if client == "returning" and not open_to else open_to
+
+
+def oldest_price_as_of(provider: Provider, as_of: date) -> date | None:
+    """The oldest date among the prices in force on ``as_of`` (the newest price of each plan):
+    how old the oldest figure a cost may use is."""
+    return min((o.as_of for p in provider.plans if (o := newest(p.prices, as_of)) is not None), default=None)
+
+
+def overview(catalog: Catalog, as_of: date) -> list[ProviderOverview]:
+    return [
+        ProviderOverview(
+            provider=p,
+            status=newest(p.status, as_of),
+            lowest_total=lowest_total(plan_prices(p, as_of, "new")),
+            states=summary(p, as_of),
+            data_as_of=data_as_of(p, as_of),
+            oldest_price_as_of=oldest_price_as_of(p, as_of),
+        )
+        for p in catalog.providers
+    ]

@@ -1,0 +1,394 @@
+"""A priced course: the query, its runs of purchases, its payments and its totals.
+
+Pure core code. A course is kept as runs of identical purchases, so its total,
+payments and first and last due dates cost the same to compute for 6 sessions
+or 10,000; ``purchases`` and ``schedule`` are listed one by one only when asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
+
+from ketacalc.data.catalog import Plan, PriceObs, Provider, newest
+from ketacalc.domain.charges import ChargeLine, due, dues
+from ketacalc.domain.schedule import add_months, days_for
+from ketacalc.errors import ScheduleOutOfRange
+from ketacalc.money import ZERO, money_display
+
+if TYPE_CHECKING:
+    from ketacalc.domain.eligibility import Availability
+    from ketacalc.errors import NoPrice
+
+DEFAULT_PACE = Decimal(1)  # sessions a week; an assumption, stated with every schedule
+DEFAULT_MAX_AGE = 365  # days: a price older than this before the as-of date is stale
+
+
+def stale_before(as_of: date, max_age: int) -> date:
+    """The one staleness rule: a price dated before this day is stale on ``as_of``."""
+    try:
+        return as_of - timedelta(days=max_age)
+    except OverflowError:  # before year 1: nothing is that old
+        return date.min
+
+
+class CostQuery(NamedTuple):
+    sessions: int
+    returning: bool = False
+    as_of: date | None = None  # None: today
+    start: date | None = None  # None: today
+    pace: Decimal = DEFAULT_PACE
+    pay_in_full: bool = False
+    insurer: str | None = None
+    state: str | None = None
+    discount: Decimal = ZERO
+    route: str | None = None  # None: the provider's standard route
+    max_age: int = DEFAULT_MAX_AGE
+
+    @property
+    def client(self) -> str:
+        return "returning" if self.returning else "new"
+
+
+class Purchase(NamedTuple):
+    plan: Plan
+    observation: PriceObs
+    client: str  # who buys it: new or returning
+    price: Decimal  # list price of the observation
+    charged: Decimal  # after the pay-in-full discount and any promo
+    insured: bool
+    start: date
+    pay_in_full: bool
+    stale: bool = False
+
+
+class Payment(NamedTuple):
+    due: date
+    amount: Decimal
+    plan: str  # the plan's id, or the charge's id
+    purchase: int  # index into the purchases; -1 for a charge
+    assumed: bool  # the provider publishes no payment terms: shown as one payment at purchase
+    kind: str = "plan"  # plan, or the charge's kind (consult, fee, ...)
+
+
+class Offer(NamedTuple):
+    plan: Plan
+    obs: PriceObs
+    insured: bool
+    pay_in_full: bool
+
+    @property
+    def charged(self) -> Decimal:
+        """What this purchase costs: the price, less a published pay-in-full discount."""
+        if self.pay_in_full and self.obs.pay_in_full_discount is not None:
+            return self.obs.price - self.obs.pay_in_full_discount
+        return self.obs.price
+
+    @property
+    def months(self) -> int:
+        """Months one purchase of a monthly plan lasts."""
+        return self.obs.installments.count if self.obs.installments else 1
+
+
+class Run(NamedTuple):
+    """``count`` identical purchases one after the other; the ``j``-th starts at
+    ``add_months(anchor, months + j * step_months) + j * step_days``."""
+
+    offer: Offer
+    count: int
+    client: str
+    charged: Decimal  # each
+    anchor: date
+    months: int
+    step_months: int  # a monthly plan: the months one purchase lasts
+    step_days: int  # a plan of sessions: the days its sessions last at the pace
+    amounts: tuple[tuple[Decimal, int], ...]  # one purchase's payments: (amount, months after its start)
+    assumed: bool
+
+    def start(self, j: int) -> date:
+        first = add_months(self.anchor, self.months + j * self.step_months)
+        return first + timedelta(days=j * self.step_days) if self.step_days else first
+
+    def last_due(self) -> date:
+        return add_months(self.start(self.count - 1), self.amounts[-1][1])
+
+
+class CostResult:
+    """The cost of one course; totals are exact (round only to display)."""
+
+    __slots__ = (
+        "provider", "query", "as_of", "start", "sessions_requested", "months", "runs", "lines",
+        "unpriced", "optional", "notes", "price_notes", "sources", "route", "modality", "availability",
+        "no_price", "total", "total_low", "total_high", "sessions_covered", "due_at_signup", "payments",
+        "first_due", "last_due", "stale", "prices_as_of", "oldest_price", "_purchases", "_schedule",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        provider: Provider,
+        query: CostQuery,
+        as_of: date,
+        start: date,
+        sessions_requested: int,
+        runs: tuple[Run, ...] = (),
+        lines: tuple[ChargeLine, ...] = (),
+        notes: tuple[str, ...] = (),
+        *,
+        months: int | None = None,
+        unpriced: tuple[ChargeLine, ...] = (),
+        optional: tuple[ChargeLine, ...] = (),
+        price_notes: tuple[str, ...] = (),
+        route: str | None = None,
+        modality: str | None = None,
+        availability: Availability | None = None,
+        no_price: NoPrice | None = None,
+    ) -> None:
+        self.provider, self.query, self.as_of, self.start = provider, query, as_of, start
+        self.sessions_requested, self.months, self.runs = sessions_requested, months, runs
+        self.lines = lines  # charges in the totals: one per run of plan purchases, then the others
+        self.unpriced, self.optional, self.notes, self.price_notes = unpriced, optional, notes, price_notes
+        self.route, self.modality, self.availability, self.no_price = route, modality, availability, no_price
+        self._purchases: tuple[Purchase, ...] | None = None
+        self._schedule: tuple[Payment, ...] | None = None
+        self.sources = tuple(dict.fromkeys(line.source for line in lines))
+        dated = [line.as_of for line in lines if line.as_of is not None]
+        self.prices_as_of: date | None = max(dated, default=None)
+        self.oldest_price: date | None = min(dated, default=None)
+        limit = stale_before(as_of, query.max_age)
+        self.stale = any(d < limit for d in dated)
+        if not runs:
+            self.total = self.total_low = self.total_high = self.due_at_signup = None
+            self.sessions_covered = self.payments = None
+            self.first_due = self.last_due = None
+            return
+        fixed = [line for line in lines if line.each is not None]
+        total = sum((line.amount for line in fixed), ZERO)  # type: ignore[misc]
+        self.total: Decimal | None = total
+        self.total_low: Decimal | None = total + sum((x.low for x in lines if x.estimated), ZERO)  # type: ignore[misc]
+        self.total_high: Decimal | None = total + sum((x.high for x in lines if x.estimated), ZERO)  # type: ignore[misc]
+        self.sessions_covered: int | None = sum(r.offer.plan.sessions * r.count for r in runs)
+        charges = [line for line in fixed if line.kind != "plan" and line.each]  # $0: no payment
+        first = runs[0]
+        self.due_at_signup: Decimal | None = sum((a for a, m in first.amounts if m == 0), ZERO) + sum(
+            (line.each for line in charges),
+            ZERO,  # type: ignore[misc]
+        )
+        self.payments: int | None = sum(len(r.amounts) * r.count for r in runs) + sum(
+            x.count for x in charges
+        )
+        self.first_due: date | None = start
+        try:
+            last = [r.last_due() for r in runs]
+            last += [due(x, start, query.pace, x.count - 1) for x in charges]
+        except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
+            raise ScheduleOutOfRange(sessions_requested) from None
+        self.last_due: date | None = max(last)
+
+    @property
+    def client(self) -> str:
+        return self.query.client
+
+    @property
+    def charges(self) -> tuple[ChargeLine, ...]:
+        return self.lines
+
+    @property
+    def leftover_sessions(self) -> int | None:
+        covered = self.sessions_covered
+        return None if covered is None else covered - self.sessions_requested
+
+    @property
+    def per_session(self) -> Decimal | None:
+        """The total ÷ the sessions asked for. Exact; round it only to display it."""
+        return None if self.total is None else self.total / self.sessions_requested
+
+    @property
+    def per_covered_session(self) -> Decimal | None:
+        """The total ÷ the sessions the purchases cover (a package may cover more)."""
+        total, covered = self.total, self.sessions_covered
+        return None if total is None or not covered else total / covered
+
+    @property
+    def pricing(self) -> str:
+        if not self.runs:
+            return "unknown"
+        insured = {r.offer.insured for r in self.runs}
+        return "mixed" if len(insured) == 2 else ("insurance" if True in insured else "self-pay")
+
+    @property
+    def purchases(self) -> tuple[Purchase, ...]:
+        """Every purchase, one by one (a long course lists many: use ``runs`` to count)."""
+        if self._purchases is None:
+            limit = stale_before(self.as_of, self.query.max_age)
+            self._purchases = tuple(
+                Purchase(
+                    r.offer.plan,
+                    r.offer.obs,
+                    r.client,
+                    r.offer.obs.price,
+                    r.charged,
+                    r.offer.insured,
+                    r.start(j),
+                    r.offer.pay_in_full,
+                    r.offer.obs.as_of < limit,
+                )
+                for r in self.runs
+                for j in range(r.count)
+            )
+        return self._purchases
+
+    @property
+    def schedule(self) -> tuple[Payment, ...]:
+        """Every payment, in date order (a purchase's installments may run past the
+        next purchase's start); payments due the same day keep their purchase order."""
+        if self._schedule is None:
+            payments: list[Payment] = []
+            index = 0
+            for r in self.runs:
+                for j in range(r.count):
+                    start = r.start(j)
+                    for amount, month in r.amounts:
+                        payments.append(
+                            Payment(add_months(start, month), amount, r.offer.plan.id, index, r.assumed)
+                        )
+                    index += 1
+            for line in self.lines:
+                if line.kind != "plan" and line.each:
+                    for day in dues(line, self.start, self.query.pace):
+                        payments.append(Payment(day, line.each, line.id, -1, False, line.kind))
+            payments.sort(key=lambda p: p.due)
+            self._schedule = tuple(payments)
+        return self._schedule
+
+
+# --------------------------------------------------------------- building a course
+
+
+def charged_price(observations: Sequence[PriceObs], as_of: date) -> PriceObs | None:
+    """The price charged on ``as_of``: the newest regular or promo observation,
+    leaving out a promo past its end date."""
+    return newest((o for o in observations if o.kind != "promo" or o.ends is None or o.ends >= as_of), as_of)
+
+
+def price_of(plan: Plan, as_of: date, insured: bool) -> tuple[PriceObs | None, bool]:
+    if insured:
+        obs = charged_price(plan.insurance_prices, as_of)
+        if obs is not None:
+            return obs, True
+    return charged_price(plan.prices, as_of), False
+
+
+def plan_lines(runs: tuple[Run, ...]) -> tuple[ChargeLine, ...]:
+    """One line per run of identical purchases (same plan, price and charge), counted:
+    a new client's first visit and the returning visits after it are one line."""
+    lines: list[ChargeLine] = []
+    for r in runs:
+        obs = r.offer.obs
+        last = lines[-1] if lines else None
+        if last is not None and (last.id, last.each, last.source, last.as_of) == (
+            r.offer.plan.id,
+            r.charged,
+            obs.source,
+            obs.as_of,
+        ):
+            lines[-1] = last._replace(count=last.count + r.count)
+            continue
+        lines.append(
+            ChargeLine(
+                "plan",
+                r.offer.plan.id,
+                r.offer.plan.name,
+                "purchase",
+                r.count,
+                obs.source,
+                obs.as_of,
+                each=r.charged,
+                note=obs.note,
+                price_kind=obs.kind,
+                ends=obs.ends,
+            )
+        )
+    return tuple(lines)
+
+
+def spread(count: int, amount: Decimal, reduction: Decimal) -> list[tuple[Decimal, int]]:
+    """Installments, with ``reduction`` taken off the earliest ones (never below zero)."""
+    payments = []
+    for month in range(count):
+        take = min(reduction, amount)
+        reduction -= take
+        payments.append((amount - take, month))
+    return payments
+
+
+def payment_terms(
+    offer: Offer, charged: Decimal, in_full: bool, notes: dict[str, None]
+) -> tuple[list[tuple[Decimal, int]], bool]:
+    """How one purchase is paid: ``[(amount, months after its start)]`` and
+    whether the terms are assumed (none published)."""
+    plan, obs = offer.plan, offer.obs
+    if in_full and obs.pay_in_full_discount is None and obs.installments is not None:
+        notes[f"No pay-in-full discount is published for {plan.name}; the full price is shown."] = None
+    if in_full or obs.installments is None:
+        assumed = not in_full and plan.billing != "monthly"
+        if assumed:
+            notes[
+                f"No installment plan is published for {plan.name}; it is shown as one payment at purchase."
+            ] = None
+        return [(charged, 0)], assumed
+    return spread(obs.installments.count, obs.installments.amount, obs.price - charged), False
+
+
+def course_runs(
+    offers: list[tuple[Offer, int]],
+    query: CostQuery,
+    start: date,
+    terms: Callable[[Offer, Decimal, dict[str, None]], tuple[tuple[tuple[Decimal, int], ...], bool]],
+    notes: dict[str, None],
+) -> tuple[Run, ...]:
+    """The course as runs of identical purchases, dated from ``start``: each later run
+    starts when the previous one's sessions are used up at the pace (or its months end).
+    ``terms`` gives one purchase's payments; ``notes`` gathers what the reader must know."""
+    runs: list[Run] = []
+    anchor, months = start, 0
+    uses_pace = False
+    try:
+        for index, (offer, count) in enumerate(offers):
+            if index:  # where the previous run ends: only for a run that comes
+                prev = runs[-1]
+                if prev.step_months:
+                    anchor, months = prev.anchor, prev.months + prev.count * prev.step_months
+                else:
+                    anchor, months = prev.start(prev.count), 0
+            charged = offer.charged - (query.discount if index == 0 else ZERO)
+            amounts, assumed = terms(offer, charged, notes)
+            monthly = offer.plan.billing == "monthly"
+            uses_pace = uses_pace or not monthly
+            runs.append(
+                Run(
+                    offer,
+                    count,
+                    query.client if index == 0 else "returning",
+                    charged,
+                    anchor,
+                    months,
+                    offer.months if monthly else 0,
+                    0 if monthly else days_for(offer.plan.sessions, query.pace),
+                    amounts,
+                    assumed,
+                )
+            )
+    except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
+        raise ScheduleOutOfRange(query.sessions) from None
+    if uses_pace and (len(runs) > 1 or runs[0].count > 1):
+        notes[
+            f"Assumes {query.pace.normalize():f} session(s) a week: each later purchase starts when "
+            "the previous one's sessions are used up."
+        ] = None
+    if any(r.offer.plan.billing == "monthly" for r in runs):
+        notes["Monthly plans are bought month by month; each month's payment is due on the same day."] = None
+    if query.discount:
+        notes[f"A promo discount of {money_display(query.discount)} is taken off the first purchase."] = None
+    return tuple(runs)

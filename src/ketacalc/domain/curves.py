@@ -1,0 +1,226 @@
+"""Cost curves: the total cost of N sessions (or of the first M months of care), for
+every provider a comparison lists.
+
+Pure core code: no printing, no exiting. The providers are those ``compare``
+lists for the same filters; each is priced with one pricer for the whole range
+(``price_many``), so a range costs one pass. The points are the real totals of
+``cost`` for each N, so a curve steps where a package is bought.
+
+Honest curves: a provider whose price is unknown is left out with a note (never
+drawn as zero), and daily low-dose plans, which sell a month of small daily
+doses rather than standard-dose sessions, are not put on a sessions axis.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from ketacalc.data.catalog import Catalog, Plan, Provider
+
+UNITS = ("sessions", "months")
+DEFAULT_RANGE = tuple(range(1, 37))
+
+Point = tuple[int, Decimal | None]
+
+
+class CurveQuery(NamedTuple):
+    """What to draw: a range of N and the filters ``compare`` takes."""
+
+    counts: tuple[int, ...] = DEFAULT_RANGE
+    unit: str = "sessions"  # "sessions": N sessions; "months": the first M months of care, every modality
+    state: str | None = None
+    returning: bool = False
+    insurer: str | None = None
+    route: str | None = None
+    no_sitter: bool = False
+    insurance: bool = False
+    include_unavailable: bool = False
+    pay_in_full: bool = False
+    as_of: date | None = None
+
+
+class Series(NamedTuple):
+    """One provider's curve: ``points`` are ``(n, total)``, total None where unknown."""
+
+    id: str
+    name: str
+    points: tuple[Point, ...]
+    note: str | None = None
+    prices_as_of: date | None = None  # the newest price date any point uses
+    oldest_price: date | None = None  # the oldest
+
+    @property
+    def known(self) -> tuple[tuple[int, Decimal], ...]:
+        return tuple((n, t) for n, t in self.points if t is not None)
+
+
+class CurveResult(NamedTuple):
+    query: CurveQuery
+    as_of: date
+    series: tuple[Series, ...]
+    notes: tuple[str, ...] = ()  # providers left out, and why
+    left_out: tuple[str, ...] = ()  # ids of providers listed but not drawn
+
+    @property
+    def unit(self) -> str:
+        return self.query.unit
+
+    @property
+    def top(self) -> Decimal | None:
+        """The largest known total (the top of the y axis), None when nothing is drawn."""
+        return max((t for s in self.series for _, t in s.known), default=None)
+
+    @property
+    def prices_as_of(self) -> list[date]:
+        """The oldest and newest price date any point uses (one date, or none)."""
+        dates = {d for s in self.series for d in (s.oldest_price, s.prices_as_of) if d is not None}
+        return sorted({min(dates), max(dates)}) if dates else []
+
+
+def is_daily_low_dose(plan: Plan) -> bool:
+    """A month of daily very-low doses, not standard-dose sessions (the plan's modality)."""
+    return plan.modality == "daily-low-dose"
+
+
+def _sessions_only(provider: Provider) -> tuple[Provider | None, str | None]:
+    """The provider with its daily low-dose plans taken out (None if nothing is left),
+    and a note saying what was taken out."""
+    low_dose = [p for p in provider.plans if is_daily_low_dose(p)]
+    if not low_dose:
+        return provider, None
+    if len(low_dose) == len(provider.plans):
+        return None, (
+            f"Not drawn: {provider.name} sells daily low-dose plans billed by the month, not "
+            "standard-dose sessions, so it has no place on a sessions axis."
+        )
+    kept = tuple(p for p in provider.plans if not is_daily_low_dose(p))
+    names = ", ".join(p.name for p in low_dose)
+    return provider._replace(plans=kept), f"{provider.name}'s daily low-dose plans ({names}) are not drawn."
+
+
+def _ranges(counts: list[int]) -> str:
+    """``[1, 2, 3, 7]`` -> ``"1–3, 7"``."""
+    parts: list[str] = []
+    start = prev = counts[0]
+    for n in [*counts[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(f"{start}" if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
+
+
+def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
+    """The curves for every provider ``compare`` lists with the same filters."""
+    from ketacalc.domain.compare import CompareQuery, compare
+    from ketacalc.domain.pricing import CostQuery, ProviderPricer
+
+    if query.unit not in UNITS:
+        raise ValueError(f"unknown unit {query.unit!r}; use one of {', '.join(UNITS)}")
+    if not query.counts:
+        raise ValueError(f"no {query.unit} to price")
+    counts = sorted(set(query.counts))
+    listed = compare(
+        catalog,
+        CompareQuery(
+            state=query.state,
+            returning=query.returning,
+            insurer=query.insurer,
+            as_of=query.as_of,
+            include_unavailable=query.include_unavailable,
+            no_sitter=query.no_sitter,
+            insurance=query.insurance,
+            route=query.route,
+            pay_in_full=query.pay_in_full,
+        ),
+        today=today,
+    )
+    notes: list[str] = [
+        f"{len(ids)} not listed ({reason}: {', '.join(ids)})." for reason, ids in listed.hidden.items()
+    ]
+    series: list[Series] = []
+    left_out: list[str] = []
+    cost_query = CostQuery(
+        sessions=counts[0],
+        returning=query.returning,
+        as_of=query.as_of,
+        insurer=query.insurer,
+        state=query.state,
+        route=query.route,
+        pay_in_full=query.pay_in_full,
+    )
+    months = query.unit == "months"
+    for row in listed.rows:
+        # a month of care has a price in every modality; a session only in sessions plans
+        provider, low_dose_note = (row.provider, None) if months else _sessions_only(row.provider)
+        if provider is None:
+            left_out.append(row.provider.id)
+            notes.append(low_dose_note or "")
+            continue
+        points: list[Point] = []
+        reasons: dict[str, None] = {}
+        dates: set[date] = set()
+        pricing: set[str] = set()
+        pricer = ProviderPricer(provider, cost_query, today)
+        for n in counts:
+            result = pricer.price_months(n) if months else pricer.price(n)
+            points.append((n, result.total))
+            if result.total is None:
+                reasons.update(dict.fromkeys(result.notes[:1]))
+            else:
+                pricing.add(result.pricing)
+                dates.update(d for d in (result.oldest_price, result.prices_as_of) if d is not None)
+        missing = [n for n, total in points if total is None]
+        if len(missing) == len(points):
+            left_out.append(provider.id)
+            why = " ".join(reasons) or f"{provider.name} publishes no prices; the cost is unknown."
+            notes.append(f"Not drawn: {why}")
+            continue
+        series_notes = [low_dose_note] if low_dose_note else []
+        if missing:
+            series_notes.append(f"{provider.name}: cost unknown for {_ranges(missing)} {query.unit}.")
+        if query.insurer and pricing != {"insurance"}:
+            series_notes.append(
+                f"{provider.name}: self-pay prices"
+                + (" for part of the course." if "mixed" in pricing or "insurance" in pricing else ".")
+            )
+        series.append(
+            Series(
+                id=provider.id,
+                name=provider.name,
+                points=tuple(points),
+                note=" ".join(series_notes) or None,
+                prices_as_of=max(dates) if dates else None,
+                oldest_price=min(dates) if dates else None,
+            )
+        )
+    return CurveResult(
+        query=query,
+        as_of=listed.as_of,
+        series=tuple(series),
+        notes=tuple(dict.fromkeys(n for n in notes if n)),
+        left_out=tuple(left_out),
+    )
+
+
+def crossings(result: CurveResult) -> list[tuple[int, str, str]]:
+    """Where the cheapest provider changes along the range: ``(n, was, now)`` by name."""
+    changes: list[tuple[int, str, str]] = []
+    cheapest: str | None = None
+    counts = sorted({n for s in result.series for n, _ in s.points})
+    for n in counts:
+        known = [(t, s.name) for s in result.series for m, t in s.points if m == n and t is not None]
+        if not known:
+            continue
+        low = min(t for t, _ in known)
+        names = sorted(name for t, name in known if t == low)
+        if cheapest is not None and cheapest not in names:
+            changes.append((n, cheapest, names[0]))
+            cheapest = names[0]
+        elif cheapest is None:
+            cheapest = names[0]
+    return changes

@@ -1,0 +1,426 @@
+"""The pricing engine: the cheapest way to buy N sessions (or M months), all in.
+
+Pure core code: ``Decimal`` money, no printing, no exiting.
+
+A course of N sessions is a sequence of plan purchases covering at least N
+sessions. A new client's first purchase must be a plan open to new clients;
+every later purchase, and every purchase by a returning client, uses plans open
+to returning clients (or, where a provider lists none, the new-client plans).
+Among all such courses ketacalc picks the lowest total, then the most sessions
+covered, then the fewest purchases (see :mod:`ketacalc.domain.optimiser`).
+
+Only ``regular`` prices and ``promo`` prices still in force are charged; a
+``starting`` or ``pay_in_full`` figure is a quote, shown as a note. A provider
+whose plans differ by delivery route is priced on the route asked for, or on
+its standard route, never on a cheaper one silently. Consultations, fees and
+medication are added by :mod:`ketacalc.domain.charges`.
+
+A course is kept as runs of identical purchases, so its total, payments and
+first and last due dates cost the same to compute for 6 sessions or 10,000;
+``purchases`` and ``schedule`` are listed one by one only when asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ketacalc.data.catalog import Provider, newest
+from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, unpriced_reason
+from ketacalc.domain.course import (
+    DEFAULT_MAX_AGE,
+    DEFAULT_PACE,
+    CostQuery,
+    CostResult,
+    Offer,
+    Payment,
+    Purchase,
+    Run,
+    course_runs,
+    payment_terms,
+    plan_lines,
+    price_of,
+)
+from ketacalc.domain.optimiser import Optimiser, Option
+from ketacalc.domain.pricenotes import (
+    insurance_applies,
+    price_notes,
+    quote_notes,
+    said,
+    signup_notes,
+)
+from ketacalc.domain.schedule import add_months, course_days, sessions_within
+from ketacalc.errors import InvalidInput, KetacalcError, NoPrice, RouteNotOffered, ScheduleOutOfRange
+from ketacalc.money import ZERO, money_display
+
+if TYPE_CHECKING:
+    from ketacalc.data.catalog import Catalog
+
+__all__ = [
+    "DEFAULT_MAX_AGE", "DEFAULT_PACE", "ChargeLine", "CostQuery", "CostResult", "Optimiser", "Option",
+    "Payment", "ProviderPricer", "Purchase", "add_months", "insurance_applies", "price", "price_many",
+    "price_months", "require_price",
+]  # fmt: skip
+
+
+# --------------------------------------------------------------- pricing a provider
+
+
+class ProviderPricer:
+    """Prices one provider for one set of options; reusable across many N.
+
+    Raises :class:`~ketacalc.errors.InvalidInput` (field ``discount``) when the
+    promo discount is not below the price of every plan a first purchase can be.
+    """
+
+    def __init__(
+        self,
+        provider: Provider,
+        query: CostQuery,
+        today: date,
+        *,
+        catalog: Catalog | None = None,
+        alternatives: bool = True,
+    ) -> None:
+        self.provider = provider
+        self.query = query
+        self.as_of = query.as_of or today
+        self.start = query.start or today
+        self.today = today
+        self.notes: list[str] = []
+        self.no_price: NoPrice | None = None
+        standard = provider.standard_route_id()
+        self.route = query.route or standard
+        insured, note = insurance_applies(provider, query, self.as_of)
+        if note:
+            self.notes.append(note)
+        plans = provider.plans_for_route(self.route)
+        if query.route and plans and all(p.route is None for p in provider.plans):
+            self.notes.append(f"{provider.name}'s prices do not differ by delivery route.")
+            self.route = None
+        offers: list[Offer] = []
+        for plan in plans:
+            obs, plan_insured = price_of(plan, self.as_of, insured)
+            if obs is not None:
+                offers.append(Offer(plan, obs, plan_insured, query.pay_in_full))
+        if insured and any(not o.insured for o in offers):
+            missing = ", ".join(o.plan.name for o in offers if not o.insured)
+            self.notes.append(
+                f"No insurance price is published for {missing}; self-pay prices are used there."
+            )
+        self.offers = offers
+        new = [o for o in offers if o.plan.open_to("new")]
+        returning = [o for o in offers if o.plan.open_to("returning")]
+        if not returning and new:
+            returning = new
+            self.notes.append(
+                f"{provider.name} lists no plan for returning clients; new-client plans are used for them."
+            )
+        self.first = returning if query.returning else new
+        self.later = returning
+        if not offers:
+            self.no_price = self._unpriced()
+        elif not self.first:
+            self.no_price = NoPrice(
+                provider.name,
+                f"{provider.name} lists no plan open to {query.client} clients",
+                "price it for the other kind of client" if offers else "",
+            )
+        if self.no_price is not None:
+            fix = self.no_price.fix
+            self.notes.append(self.no_price.message + (f" ({fix})." if fix else "."))
+        self._check_discount()
+        # the optimiser sees what is really charged, so discounts can change which plans win
+        self.optimiser = Optimiser(
+            [Option(o.charged - query.discount, o.plan.sessions) for o in self.first],
+            [Option(o.charged, o.plan.sessions) for o in self.later],
+        )
+        monthly_first = [o for o in self.first if o.plan.billing == "monthly"]
+        monthly_later = [o for o in self.later if o.plan.billing == "monthly"]
+        self._monthly = (monthly_first, monthly_later) if monthly_first else None
+        self._by_months: Optimiser | None = None
+        self.charges = Charges.of(provider, self.as_of, query.client)
+        self.availability = None
+        if catalog is not None and query.state is not None:
+            from ketacalc.domain.eligibility import availability
+
+            self.availability = availability(catalog, provider, query.state, self.as_of)
+        self._shared: (
+            tuple[str | None, tuple[ChargeLine, ...], tuple[ChargeLine, ...], dict[str, None]] | None
+        ) = None
+        # an offer's payments at a charge, with the notes they bring: shared by every course
+        self._terms_memo: dict[
+            tuple[int, Decimal], tuple[tuple[tuple[Decimal, int], ...], bool, tuple[str, ...]]
+        ] = {}
+        self._others: dict[str, ProviderPricer] | None = None
+        if alternatives and query.route is None and standard is not None and self.no_price is None:
+            self._others = {}
+            self._standard = newest([provider.standard_route] if provider.standard_route else [])
+
+    # ----------------------------------------------------------- checks and reasons
+
+    def _unpriced(self) -> NoPrice:
+        name = self.provider.name
+        if not self.provider.plans:
+            return NoPrice(name, f"{name} publishes no prices; the cost is unknown", "")
+        if self.route and not self.provider.plans_for_route(self.route):
+            routes = sorted({p.route for p in self.provider.plans if p.route})
+            return RouteNotOffered(name, self.route, routes)
+        dates = [o.as_of for p in self.provider.plans for o in p.prices]
+        fix = f"price it on or after {min(dates).isoformat()}, its first dated price" if dates else ""
+        first = min(dates).isoformat() if dates else None
+        return NoPrice(
+            name, f"No {name} price was observed on or before {self.as_of.isoformat()}", fix, first
+        )
+
+    def _check_discount(self) -> None:
+        discount = self.query.discount
+        if not discount or not self.first:
+            return
+        cheapest = min(self.first, key=lambda o: o.charged)
+        if discount >= cheapest.charged:
+            raise InvalidInput(
+                "discount",
+                f"discount {money_display(discount)} is not below the price of the first purchase: "
+                f"{self.provider.name}'s {cheapest.plan.name} costs {money_display(cheapest.charged)}",
+                f"give a discount below {money_display(cheapest.charged)}, taken off the first purchase",
+            )
+
+    # ----------------------------------------------------------- entry points
+
+    def price(self, sessions: int, start: date | None = None) -> CostResult:
+        """The cheapest course of ``sessions`` sessions (doses, for a daily-low-dose plan),
+        paid from ``start`` (default: the query's): the start only moves the dates, so
+        one pricer serves every start."""
+        query = self.query._replace(sessions=sessions, start=start or self.start)
+        solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
+        span = Span(sessions, course_days(sessions, query.pace))
+        return self._result(query, sessions, solved, self.first, self.later, span, None)
+
+    def plans_cost(self, sessions: int) -> Decimal | None:
+        """What the plans of the cheapest course of ``sessions`` cost (no dates, no
+        charges besides the plans); ``None`` when nothing can be bought."""
+        solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
+        if solved is None:
+            return None
+        offers = ((self.first if part == "first" else self.later)[i] for part, i, _ in solved)
+        counts = (count for _, _, count in solved)
+        return sum((o.charged * n for o, n in zip(offers, counts, strict=True)), ZERO) - self.query.discount
+
+    def price_months(self, months: int, start: date | None = None) -> CostResult:
+        """The cost of the first ``months`` months of care from ``start`` (default: the
+        query's): the cheapest mix of monthly plans, or the sessions that fall in those
+        months at the pace (the first on the start date)."""
+        start = start or self.start
+        try:
+            days = (add_months(start, months) - start).days
+        except (OverflowError, ValueError):
+            raise ScheduleOutOfRange(months) from None
+        if self._monthly is None:
+            sessions = sessions_within(days, self.query.pace)
+            query = self.query._replace(sessions=sessions, start=start)
+            solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
+            span = Span(sessions, course_days(sessions, query.pace), months)
+            return self._result(query, sessions, solved, self.first, self.later, span, months)
+        first, later = self._monthly
+        if self._by_months is None:
+            self._by_months = Optimiser(
+                [Option(o.charged - self.query.discount, o.months) for o in first],
+                [Option(o.charged, o.months) for o in later],
+            )
+        solved = self._by_months.solve_runs(months)
+        covered = sum(
+            (first if part == "first" else later)[i].plan.sessions * n for part, i, n in solved or ()
+        )
+        bought = sum((first if part == "first" else later)[i].months * n for part, i, n in solved or ())
+        sessions = covered * months // bought if bought else months
+        query = self.query._replace(sessions=sessions, start=start)
+        return self._result(query, sessions, solved, first, later, Span(sessions, days, months), months)
+
+    # ----------------------------------------------------------- building a result
+
+    def _result(
+        self,
+        query: CostQuery,
+        sessions: int,
+        solved: list[tuple[str, int, int]] | None,
+        first: list[Offer],
+        later: list[Offer],
+        span: Span,
+        months: int | None,
+    ) -> CostResult:
+        notes = dict.fromkeys(self.notes)  # an ordered set: each note once
+        modality, unpriced, optional, unpriced_notes = self._invariant()
+        if solved is None:
+            return CostResult(
+                self.provider,
+                query,
+                self.as_of,
+                query.start,
+                sessions,
+                notes=tuple(notes),
+                months=months,
+                unpriced=unpriced,
+                optional=optional,
+                route=self.route,
+                modality=modality,
+                availability=self.availability,
+                no_price=self.no_price or self._nothing_covers(months or sessions),
+            )
+        offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
+        runs = self._runs(offers, query, notes)
+        bought = plan_lines(runs)
+        charge_lines = self.charges.lines(span)
+        used_notes = (*quote_notes(runs, self.as_of), *price_notes(runs, charge_lines))
+        for line in charge_lines:
+            if line.estimated:
+                notes[
+                    f"{line.description}: estimated at {money_display(line.each_low)}–{money_display(line.each_high)} "  # type: ignore[arg-type]
+                    f"per {line.per.replace('-', ' ')} × {line.count} over {span.days} day(s) of care; "
+                    "in the low and high totals only."
+                ] = None
+        notes.update(unpriced_notes)
+        result = CostResult(
+            self.provider,
+            query,
+            self.as_of,
+            query.start,
+            sessions,
+            runs,
+            bought + charge_lines,
+            tuple(notes),
+            months=months,
+            unpriced=unpriced,
+            optional=optional,
+            price_notes=used_notes,
+            route=self.route,
+            modality=modality,
+            availability=self.availability,
+        )
+        if self._others is not None:
+            result.notes += tuple(self._route_notes(result, runs))
+        return result
+
+    def _invariant(
+        self,
+    ) -> tuple[str | None, tuple[ChargeLine, ...], tuple[ChargeLine, ...], dict[str, None]]:
+        """What every course of this pricer shares, whatever its length and start: the
+        modality, the unpriced and optional charges, and the notes they bring (computed once)."""
+        if self._shared is None:
+            notes = {
+                f"{c.description} ({c.kind}) is required but {unpriced_reason(c)}; it is in no total.": None
+                for c in self.charges.unpriced
+            }
+            notes.update(dict.fromkeys(signup_notes(self.provider, self.query, self.as_of)))
+            notes.update(
+                (f.value, None) for f in self.provider.cost_notes if f.as_of is None or f.as_of <= self.as_of
+            )
+            self._shared = (
+                self._modality(),
+                tuple(charge_line(c) for c in self.charges.unpriced),
+                tuple(charge_line(c) for c in self.charges.optional),
+                notes,
+            )
+        return self._shared
+
+    def _nothing_covers(self, months: int) -> NoPrice:
+        """Monthly plans a new client can start with, but none to go on with."""
+        name = self.provider.name
+        return NoPrice(
+            name, f"{name}'s monthly plans do not cover {months} months for a {self.query.client} client"
+        )
+
+    def _modality(self) -> str | None:
+        kinds = {o.plan.modality for o in self.offers} or {p.modality for p in self.provider.plans}
+        return kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else None)
+
+    def _runs(
+        self, offers: list[tuple[Offer, int]], query: CostQuery, notes: dict[str, None]
+    ) -> tuple[Run, ...]:
+        return course_runs(offers, query, query.start or self.start, self._terms_of, notes)
+
+    def _terms_of(
+        self, offer: Offer, charged: Decimal, notes: dict[str, None]
+    ) -> tuple[tuple[tuple[Decimal, int], ...], bool]:
+        """``_terms``, worked out once per offer and charge: every course of this pricer
+        that buys the offer shares its payments (and the notes they bring)."""
+        key = (id(offer), charged)
+        known = self._terms_memo.get(key)
+        if known is None:
+            said: dict[str, None] = {}
+            amounts, assumed = payment_terms(offer, charged, self.query.pay_in_full, said)
+            known = self._terms_memo[key] = (tuple(amounts), assumed, tuple(said))
+        notes.update(dict.fromkeys(known[2]))
+        return known[0], known[1]
+
+    def _route_notes(self, priced: CostResult, runs: tuple[Run, ...]) -> list[str]:
+        """What each other route would cost for the same course: the route is the person's
+        choice. Said when a plan bought is the route's own, or another route costs more or less."""
+        assert self._others is not None
+        sessions, months = priced.sessions_requested, priced.months
+        routes = sorted({p.route for p in self.provider.plans if p.route and p.route != self.route})
+        where = f" ({said(self._standard.source, self._standard.as_of)})" if self._standard else ""
+        costs = []
+        differs = False
+        for route in routes:
+            other = self._others.get(route)
+            try:
+                if other is None:
+                    query = self.query._replace(route=route)
+                    other = ProviderPricer(self.provider, query, self.today, alternatives=False)
+                    self._others[route] = other
+                if months is not None:
+                    total = other.price_months(months).total
+                else:  # the same charges, other plans: only the plans differ
+                    plans = other.plans_cost(sessions)
+                    bought = sum((r.charged * r.count for r in runs), ZERO)
+                    total = None if plans is None or priced.total is None else priced.total - bought + plans
+            except KetacalcError:  # e.g. a discount above that route's prices
+                total = None
+            costs.append(f"{route} {money_display(total)}" if total is not None else f"{route} has no price")
+            differs = differs or total != priced.total
+        if not differs and not any(r.offer.plan.route for r in runs):
+            return []
+        unit = f"{months} month(s)" if months is not None else f"{sessions} session(s)"
+        return [
+            f"Priced on {self.route}, {self.provider.name}'s standard route{where}; the route is your "
+            f"choice. For the same {unit}: {', '.join(costs)}."
+        ]
+
+
+# --------------------------------------------------------------- entry points
+
+
+def price(provider: Provider, query: CostQuery, *, today: date, catalog: Catalog | None = None) -> CostResult:
+    return ProviderPricer(provider, query, today, catalog=catalog).price(query.sessions)
+
+
+def price_many(
+    provider: Provider,
+    query: CostQuery,
+    sessions: Sequence[int],
+    *,
+    today: date,
+    catalog: Catalog | None = None,
+) -> Iterator[CostResult]:
+    """One result per N, lazily: a long range is written as it is priced."""
+    pricer = ProviderPricer(provider, query, today, catalog=catalog)
+    return (pricer.price(n) for n in sessions)
+
+
+def price_months(
+    provider: Provider, query: CostQuery, months: int, *, today: date, catalog: Catalog | None = None
+) -> CostResult:
+    """The cost of the first ``months`` months of care from ``query.start`` (see
+    :meth:`ProviderPricer.price_months`); ``query.sessions`` is not used."""
+    return ProviderPricer(provider, query, today, catalog=catalog).price_months(months)
+
+
+def require_price(result: CostResult) -> CostResult:
+    """The result, or its :class:`~ketacalc.errors.NoPrice` raised when it has no price
+    (a command pricing one provider refuses what ``compare`` shows as unknown)."""
+    if result.no_price is not None:
+        raise result.no_price
+    return result

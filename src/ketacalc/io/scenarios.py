@@ -1,0 +1,319 @@
+"""Batch scenarios: JSON Lines or CSV-with-header bytes in, parsed scenarios out.
+
+Pure core code. :func:`read_scenarios` yields one item per input line, in
+order, whatever the line holds: the line's raw fields, or the problem with
+that line (an :class:`~ketacalc.errors.InvalidInput`). :func:`scenario` turns
+raw fields into a :class:`Scenario` with the parsers of :mod:`ketacalc.io.inputs`,
+so a batch field and a command-line value give the same message for the same
+mistake.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from ketacalc.errors import InvalidInput, KetacalcError, quoted
+from ketacalc.io.inputs import (
+    MAX_MONTHS,
+    as_text,
+    check_insurer_state,
+    parse_count,
+    parse_date,
+    parse_flag,
+    parse_insurer_name,
+    parse_money,
+    parse_pace,
+    parse_provider_name,
+    parse_route,
+    parse_state,
+)
+from ketacalc.money import ZERO
+
+MAX_LINE_BYTES = 131_072  # one input line (the csv module's own field limit)
+
+
+SCENARIO_FIELDS = ("provider", "sessions", "months", "returning", "state", "insurer", "as_of",
+                   "start", "pace", "pay_in_full", "discount", "route")  # fmt: skip
+_KNOWN_FIELDS = frozenset(SCENARIO_FIELDS)
+_FIELDS_FIX = f"use only {', '.join(SCENARIO_FIELDS)}"
+JSON_EXAMPLE = 'write one JSON object per line, e.g. {"provider": "mindbloom", "sessions": 18}'
+
+
+class LineFailed(KetacalcError):
+    """An unexpected exception while handling one line (a bug): that line's error,
+    and the run goes on; the command exits 70 at the end."""
+
+    exit_code = 70
+
+    def __init__(self, exc: BaseException) -> None:
+        self.cause = exc
+        super().__init__(f"internal error ({type(exc).__name__}: {quoted(str(exc))})", "please report it")
+
+
+def _guarded(parse: Callable[[bytes], Any], line: bytes) -> Any:
+    """``parse(line)``, or the line's :class:`LineFailed` if it raises unexpectedly."""
+    try:
+        return parse(line)
+    except Exception as exc:
+        return LineFailed(exc)
+
+
+class Scenario(NamedTuple):
+    """One batch scenario, every field parsed; ``None`` is "not given"."""
+
+    provider: str
+    sessions: int | None
+    months: int | None
+    returning: bool
+    state: str | None
+    insurer: str | None
+    as_of: date | None
+    start: date | None
+    pace: Decimal | None
+    pay_in_full: bool
+    discount: Decimal
+    route: str | None
+
+
+def _field_name(name: str) -> str:
+    """A field name as an error names it: a huge key is cut, like any echoed input."""
+    return name if len(name) <= 60 else name[:60] + "…"
+
+
+def unknown_field(name: str) -> InvalidInput:
+    """The one message for a field that is not a scenario field (JSON key or CSV column)."""
+    return InvalidInput(_field_name(name), f"unknown field {quoted(name)}", _FIELDS_FIX)
+
+
+def scenario(fields: Mapping[str, object]) -> Scenario:
+    """A scenario's fields (a JSON object, a CSV row) -> a :class:`Scenario`.
+
+    Unknown fields are refused; exactly one of sessions and months is needed;
+    an insurer needs a state. Names are only checked as text here: whether the
+    provider and the insurer exist is the catalog's business."""
+    if not _KNOWN_FIELDS.issuperset(fields):
+        for name in fields:
+            if name not in _KNOWN_FIELDS:
+                raise unknown_field(name)
+    get = fields.get
+
+    def text(field: str) -> str | None:
+        value = get(field)
+        return None if value is None else as_text(value, field)
+
+    provider = text("provider")
+    if provider is None:
+        raise InvalidInput("provider", "provider is missing", "give a provider id or name such as mindbloom")
+    provider = parse_provider_name(provider)
+    given = {f: fields[f] for f in ("sessions", "months") if _given(fields.get(f))}
+    if len(given) == 2:
+        raise InvalidInput("months", "months and sessions are both given", "give one of them")
+    if not given:
+        raise InvalidInput("sessions", "sessions is missing", "give sessions (e.g. 18) or months (e.g. 3)")
+    sessions = parse_count(given["sessions"]) if "sessions" in given else None
+    months = parse_count(given["months"], "months", MAX_MONTHS) if "months" in given else None
+    returning = parse_flag(fields.get("returning"), "returning")
+    state_text, insurer_text = text("state"), text("insurer")
+    state = parse_state(state_text) if state_text is not None else None
+    insurer = parse_insurer_name(insurer_text) if insurer_text is not None else None
+    check_insurer_state(insurer, state)
+    as_of, start, pace, discount, route = (
+        text("as_of"),
+        text("start"),
+        text("pace"),
+        text("discount"),
+        text("route"),
+    )
+    return Scenario(
+        provider=provider,
+        sessions=sessions,
+        months=months,
+        returning=returning,
+        state=state,
+        insurer=insurer,
+        as_of=parse_date(as_of, "as_of") if as_of is not None else None,
+        start=parse_date(start, "start") if start is not None else None,
+        pace=parse_pace(pace) if pace is not None else None,
+        pay_in_full=parse_flag(fields.get("pay_in_full"), "pay_in_full"),
+        discount=parse_money(discount, "discount") if discount is not None else ZERO,
+        route=parse_route(route) if route is not None else None,
+    )
+
+
+def _given(value: object) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _line_problem(message: str, fix: str) -> InvalidInput:
+    return InvalidInput("scenario", message, fix)
+
+
+def read_scenarios(
+    lines: Iterable[bytes], known: Callable[[bytes], bool] | None = None
+) -> Iterator[tuple[int, dict[str, object] | KetacalcError | None]]:
+    """``(line number, fields or the problem with that line)`` for JSON Lines or
+    CSV-with-header bytes, lazily: one item per non-blank line (the CSV header
+    excepted), in order, whatever a line holds. A JSON line for which ``known``
+    is true is not parsed again: its item is ``(line number, None)``.
+
+    The format is told from the first non-blank line: ``{`` starts JSON Lines.
+    A UTF-8 byte order mark at the start is skipped. Each CSV line is one row
+    (a quoted cell cannot span lines); an empty cell is "not given"."""
+    numbered = enumerate(lines, start=1)
+    for number, line in numbered:
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):  # Excel's "CSV UTF-8"
+            line = line[3:]
+        if line.strip():
+            if line.lstrip().startswith(b"{"):
+                yield number, _guarded(_json_line, line)
+                yield from _json_lines(numbered, known)
+            else:
+                yield from _csv_rows(line, numbered)
+            return
+
+
+def _json_lines(
+    numbered: Iterator[tuple[int, bytes]], known: Callable[[bytes], bool] | None = None
+) -> Iterator[tuple[int, dict[str, object] | KetacalcError | None]]:
+    for number, line in numbered:
+        if known is not None and known(line):
+            yield number, None
+        elif line.strip():
+            yield number, _guarded(_json_line, line)
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Duplicate(key)
+        out[key] = value
+    return out
+
+
+def _json_int(digits: str) -> int | str:
+    # a number too long for int() (Python refuses over 4,300 digits) stays text:
+    # the field's own parser then says it is out of range
+    return int(digits) if len(digits) <= 30 else digits
+
+
+def _json_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _utf8(line: bytes) -> str | InvalidInput:
+    if len(line) > MAX_LINE_BYTES:
+        return _line_problem(
+            f"longer than {MAX_LINE_BYTES:,} bytes", "no scenario needs that much: check the input"
+        )
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _line_problem(f"not valid UTF-8 (byte {exc.start + 1})", "save the file as UTF-8")
+
+
+@functools.cache
+def _decoder() -> Any:
+    import json
+
+    return json.JSONDecoder(
+        object_pairs_hook=_no_duplicates,
+        parse_float=Decimal,
+        parse_int=_json_int,
+        parse_constant=_json_constant,
+    )
+
+
+def _json_line(line: bytes) -> dict[str, object] | InvalidInput:
+    """One JSON line's fields (batch does not parse a line it has seen again)."""
+    import json
+
+    text = _utf8(line)
+    if isinstance(text, InvalidInput):
+        return text
+    try:
+        value = _decoder().decode(text)
+    except _Duplicate as exc:
+        return InvalidInput(
+            _field_name(exc.key), f"field {quoted(exc.key)} is given twice", "give each field once"
+        )
+    except RecursionError:
+        return _line_problem("not a scenario: the JSON is nested too deeply", JSON_EXAMPLE)
+    except ValueError as exc:
+        where = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        return _line_problem(f"not valid JSON ({reason}{where})", JSON_EXAMPLE)
+    if not isinstance(value, dict):
+        return _line_problem("a scenario must be a JSON object", JSON_EXAMPLE)
+    return value
+
+
+def _csv_cells(line: bytes) -> list[str] | InvalidInput:
+    import csv
+
+    text = _utf8(line)
+    if isinstance(text, InvalidInput):
+        return text
+    try:
+        rows = list(csv.reader([text.rstrip("\r\n")], strict=True))
+    except csv.Error as exc:
+        return _line_problem(f"not a CSV row ({exc})", "close every quote on the line it opens")
+    return rows[0] if rows else []
+
+
+def _csv_rows(
+    header_line: bytes, numbered: Iterator[tuple[int, bytes]]
+) -> Iterator[tuple[int, dict[str, object] | KetacalcError]]:
+    header = _guarded(_csv_cells, header_line)
+    problem: InvalidInput | None = None
+    names: list[str] = []
+    if isinstance(header, KetacalcError):
+        problem = InvalidInput("header", f"the CSV header is {header.message}", header.fix)
+    else:
+        names = [cell.strip().casefold() for cell in header]
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                problem = InvalidInput(
+                    _field_name(name),
+                    f"column {quoted(name)} appears twice in the header",
+                    "give each column once",
+                )
+                break
+            seen.add(name)
+        else:
+            unknown = [(i, n) for i, n in enumerate(names, start=1) if n not in _KNOWN_FIELDS]
+            if unknown and not unknown[0][1]:
+                problem = InvalidInput(
+                    "header", f"column {unknown[0][0]} of the header has no name", "name every column"
+                )
+            elif unknown:
+                problem = unknown_field(unknown[0][1])
+    for number, line in numbered:
+        if not line.strip():
+            continue
+        if problem is not None:
+            yield number, problem
+            continue
+        cells = _guarded(_csv_cells, line)
+        if isinstance(cells, KetacalcError):
+            yield number, cells
+        elif len(cells) != len(names):
+            yield (
+                number,
+                _line_problem(
+                    f"has {len(cells)} fields, the header has {len(names)}",
+                    "give one field per column; leave a field empty when it is not given",
+                ),
+            )
+        else:
+            yield number, {name: cell for name, cell in zip(names, cells, strict=True) if cell.strip()}

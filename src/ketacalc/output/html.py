@@ -1,0 +1,302 @@
+"""``ketacalc report``: one self-contained HTML file to share a comparison.
+
+The page holds the comparison table for a state, the cost curves as inline SVG,
+each provider's plans and payment schedule for the course asked for, the
+availability with its source, date and trust tier, every source cited with its
+link and date, the data dates and the "not medical advice" notice. Nothing is
+fetched: the CSS and SVG are inline, there are no scripts, fonts or images.
+
+The page is built with Jinja2 (imported here only) with autoescaping on, so
+every string from the data file is escaped; the SVG is built by ``svg`` and
+escapes its own strings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from ketacalc.data.catalog import Catalog
+from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
+from ketacalc.output.views.common import yes_no
+from ketacalc.output.views.compare import estimate_text
+
+TEMPLATES = Path(__file__).with_name("templates")
+DISCLAIMER = (
+    "Not medical advice. ketacalc prices and filters published information about telehealth "
+    "providers; it never recommends a dose, a treatment or a provider. Ask a clinician whether "
+    "ketamine treatment is right for you, and check every price with the provider before you pay."
+)
+CURVE_RANGE = 36  # sessions drawn when no longer course is asked for
+MONTHS_RANGE = 12
+
+
+def _d(day: date | None) -> str:
+    return day.isoformat() if day else "undated"
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only web links become links; anything else (``javascript:``) stays text."""
+    if url and url.strip().lower().startswith(("https://", "http://")):
+        return url.strip()
+    return None
+
+
+def _fact(fact: Any) -> Any:
+    return None if fact is None else fact.value
+
+
+def _consult_text(consult: Any, fee: Any) -> str:
+    parts = []
+    if fee is not None:
+        parts.append("free" if fee.amount == 0 else money_display(fee.amount))
+    if consult is None:
+        return "; ".join(parts) or NOT_PUBLISHED
+    if consult.prepayment == "first-installment":
+        parts.append("first payment charged before the consultation")
+    if consult.refundable_if_ineligible:
+        parts.append("refunded if ineligible")
+    return "; ".join(parts) or NOT_PUBLISHED
+
+
+def _source(catalog: Catalog, source_id: str | None) -> dict[str, Any] | None:
+    if source_id is None or source_id not in catalog.sources:
+        return None
+    s = catalog.sources[source_id]
+    return {
+        "id": s.id,
+        "title": s.title,
+        "url": s.url,
+        "href": _safe_url(s.url),
+        "date": _d(s.date),
+        "tier": s.tier,
+        "note": s.note,
+    }
+
+
+def _availability(catalog: Catalog, a: Any) -> dict[str, Any] | None:
+    if a is None:
+        return None
+    return {
+        "status": a.status,
+        "reason": a.reason,
+        "source": _source(catalog, a.source),
+        "as_of": _d(a.as_of) if a.source else None,
+        "tier": a.tier,
+        "official": a.official,
+        "in_clinic": a.in_clinic.services if a.in_clinic else None,
+    }
+
+
+def _plans(row: Any, catalog: Catalog) -> list[dict[str, Any]]:
+    plans = []
+    for p in row.plans:
+        obs = p.observation
+        inst = obs.installments
+        plans.append(
+            {
+                "name": p.plan.name,
+                "sessions": p.plan.sessions,
+                "client": p.plan.client,
+                "billing": p.plan.billing,
+                "route": p.plan.route,
+                "price": money_display(obs.price),
+                "per_session": money_display(round_cents(obs.price / p.plan.sessions)),
+                "installments": f"{inst.count} × {money_display(inst.amount)}" if inst else NOT_PUBLISHED,
+                "pay_in_full_discount": money_display(obs.pay_in_full_discount)
+                if obs.pay_in_full_discount is not None
+                else None,
+                "as_of": _d(obs.as_of),
+                "source": _source(catalog, obs.source),
+                "note": obs.note,
+            }
+        )
+    return plans
+
+
+def _purchase_runs(cost: Any, catalog: Catalog) -> list[dict[str, Any]]:
+    """The purchases, a run of the same purchase counted once ("× 9")."""
+    runs: list[dict[str, Any]] = []
+    last = None
+    for p in cost.purchases:
+        key = (p.plan.id, p.client, p.charged, p.insured, p.observation)
+        if runs and key == last:
+            runs[-1]["count"] += 1
+            continue
+        last = key
+        runs.append(
+            {
+                "name": p.plan.name,
+                "client": p.client,
+                "sessions": p.plan.sessions,
+                "count": 1,
+                "charged": money_display(p.charged),
+                "starts": _d(p.start),
+                "as_of": _d(p.observation.as_of),
+                "source": _source(catalog, p.observation.source),
+                "insured": p.insured,
+            }
+        )
+    return runs
+
+
+def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
+    if cost is None:
+        return None
+    per = None if cost.per_session is None else round_cents(cost.per_session)
+    return {
+        "known": cost.total is not None,
+        "total": money_display(cost.total),
+        "per_session": money_display(per),
+        "due_at_signup": money_display(cost.due_at_signup),
+        "covered": cost.sessions_covered,
+        "leftover": cost.leftover_sessions,
+        "start": _d(cost.start),
+        "pace": f"{cost.query.pace.normalize():f}",
+        "purchases": _purchase_runs(cost, catalog),
+        "schedule": [
+            {"due": _d(p.due), "amount": money_display(p.amount), "plan": p.plan, "assumed": p.assumed}
+            for p in cost.schedule
+        ],
+        "notes": list(cost.notes),
+    }
+
+
+def report_context(
+    catalog: Catalog,
+    state: str,
+    sessions: int | None = None,
+    months: int | None = None,
+    *,
+    today: date,
+    as_of: date | None = None,
+    returning: bool = False,
+) -> dict[str, Any]:
+    """Everything the page shows, as plain values (the template only lays it out)."""
+    from ketacalc.domain.compare import CompareQuery, compare
+    from ketacalc.domain.curves import CurveQuery, curves, is_daily_low_dose
+    from ketacalc.output.svg import svg_chart
+    from ketacalc.usstates import STATES
+    from ketacalc.version import __version__
+
+    result = compare(
+        catalog,
+        CompareQuery(state=state, sessions=sessions, months=months, returning=returning, as_of=as_of),
+        today=today,
+    )
+    unit = "months" if months is not None else "sessions"
+    top = max(MONTHS_RANGE, months) if months is not None else max(CURVE_RANGE, sessions or 0)
+    curve = curves(
+        catalog,
+        CurveQuery(counts=tuple(range(1, top + 1)), unit=unit, state=state, returning=returning, as_of=as_of),
+        today=today,
+    )
+    rows = []
+    cited: dict[str, None] = {}
+    for row in result.rows:
+        provider = row.provider
+        cited.update(dict.fromkeys(provider.source_ids()))
+        if row.availability is not None and row.availability.source:
+            cited[row.availability.source] = None
+        consult = _fact(row.consult)
+        insurance = short = yes_no(_fact(row.insurance))
+        if row.insurers:
+            insurance += f" ({', '.join(row.insurers)})"
+            short += f" ({len(row.insurers)} in {state})"
+        elif row.insurers == ():
+            insurance += f" (none listed in {state})"
+            short += f" (none in {state})"
+        rows.append(
+            {
+                "id": provider.id,
+                "name": provider.name,
+                "website": provider.website,
+                "website_href": _safe_url(provider.website),
+                "status": _fact(row.status) or NOT_PUBLISHED,
+                "availability": _availability(catalog, row.availability),
+                "total": money_display(row.total),
+                "estimate": estimate_text(row),
+                "per_session": money_display(
+                    None if row.per_session is None else round_cents(row.per_session)
+                ),
+                "due_at_signup": money_display(row.due_at_signup),
+                "consult": _consult_text(consult, provider.charge_at("consult", row.as_of, "new")),
+                "insurance": insurance,
+                "insurance_short": short,
+                "low_dose": bool(provider.plans) and all(is_daily_low_dose(p) for p in provider.plans),
+                "hsa_fsa": "disputed" if row.hsa_fsa_disputed else yes_no(_fact(row.hsa_fsa)),
+                "stale": bool(row.stale),
+                "sitter": yes_no(_fact(row.sitter_required)),
+                "routes": yes_no(_fact(row.routes)),
+                "dose_flexibility": yes_no(_fact(row.dose_flexibility)),
+                "data_as_of": _d(row.data_as_of),
+                "plans": _plans(row, catalog),
+                "course": _course(row.cost, catalog),
+                "cost_notes": [
+                    f.value for f in provider.cost_notes if f.as_of is None or f.as_of <= result.as_of
+                ],
+                "notes": [f.value for f in provider.notes if f.as_of is None or f.as_of <= result.as_of],
+            }
+        )
+    sources = [s for sid in cited if (s := _source(catalog, sid)) is not None]
+    dates = result.data_dates
+    hidden = [f"{len(ids)} not listed ({reason}: {', '.join(ids)})" for reason, ids in result.hidden.items()]
+    return {
+        "state": state,
+        "state_name": STATES[state],
+        "sessions": sessions,
+        "months": months,
+        "course": f"{sessions} sessions"
+        if sessions
+        else (f"the first {months} months of care" if months else None),
+        "chart_unit": unit,
+        "client": "returning" if returning else "new",
+        "today": today.isoformat(),
+        "as_of": result.as_of.isoformat(),
+        "max_age": result.query.max_age,
+        "prices_dated": " to ".join(d.isoformat() for d in result.price_dates),
+        "data_from": dates[0].isoformat() if dates else None,
+        "data_to": dates[-1].isoformat() if dates else None,
+        "rows": rows,
+        "hidden": hidden,
+        "chart": svg_chart(curve),
+        "chart_notes": list(curve.notes),
+        "chart_range": top,
+        "sources": sources,
+        "disclaimer": DISCLAIMER,
+        "version": __version__,
+        "unknown": NOT_PUBLISHED,
+    }
+
+
+def render_report(context: dict[str, Any]) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from markupsafe import Markup
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every string from the data file is escaped
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    template = env.get_template("report.html.j2")
+    return template.render(**{**context, "chart": Markup(context["chart"])})  # the SVG escapes its own text
+
+
+def write_report(
+    catalog: Catalog,
+    state: str,
+    sessions: int | None,
+    out: IO[str],
+    today: date,
+    *,
+    months: int | None = None,
+    as_of: date | None = None,
+    returning: bool = False,
+) -> None:
+    """Write the whole page to ``out`` (built in memory first: nothing half-written)."""
+    context = report_context(catalog, state, sessions, months, today=today, as_of=as_of, returning=returning)
+    out.write(render_report(context))

@@ -1,0 +1,160 @@
+"""The terminal chart of cost curves, drawn with plotext (imported only here).
+
+Each provider has its own marker, so the lines are told apart without colour;
+the legend below the chart names every provider drawn with its marker. The
+chart fits the width it is given; colour only on a terminal without NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import IO
+
+from ketacalc.domain.curves import CurveResult, Series, crossings
+
+MARKERS = ("x", "o", "+", "*", "#", "@", "%", "=", "&", "~")
+COLORS = ("red", "blue", "green", "magenta", "cyan", "orange", "yellow", "white")
+MIN_WIDTH = 40
+HEIGHT = 20
+
+
+def marker_for(index: int) -> str:
+    return MARKERS[index % len(MARKERS)]
+
+
+def nice_step(span: float, ticks: int) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) giving about ``ticks`` ticks."""
+    if span <= 0:
+        return 1.0
+    raw = span / max(ticks, 1)
+    power = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1.0
+    for factor in (1, 2, 2.5, 5, 10):
+        if power * factor >= raw:
+            return power * factor
+    return power * 10  # pragma: no cover - the loop always returns
+
+
+def dollars(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def segments(series: Series) -> Iterator[list[tuple[int, Decimal]]]:
+    """Runs of consecutive N with a known total: only there is a step line honest
+    (between 6 and 12 sessions asked as a list, nothing is known)."""
+    run: list[tuple[int, Decimal]] = []
+    for n, total in series.points:
+        if total is None or (run and n != run[-1][0] + 1):
+            if run:
+                yield run
+            run = []
+        if total is not None:
+            run.append((n, total))
+    if run:
+        yield run
+
+
+def steps(run: list[tuple[int, Decimal]]) -> tuple[list[float], list[float]]:
+    """A step line through the totals: flat until the next N, then up (or down)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for index, (n, total) in enumerate(run):
+        if index:
+            xs.append(n)
+            ys.append(float(run[index - 1][1]))
+        xs.append(n)
+        ys.append(float(total))
+    return xs, ys
+
+
+def chart_title(result: CurveResult) -> str:
+    q = result.query
+    where = f" in {q.state}" if q.state else ""
+    who = "returning" if q.returning else "new"
+    dates = result.prices_as_of
+    dated = f"prices dated {' to '.join(d.isoformat() for d in dates)}" if dates else "no prices"
+    return f"Total cost of N {result.unit}{where}, {who} client (USD, {dated})"
+
+
+def legend_lines(result: CurveResult, width: int) -> list[str]:
+    lines = []
+    for index, s in enumerate(result.series):
+        text = f"{marker_for(index)}  {s.name}"
+        if s.note:
+            text += f" — {s.note}"
+        lines.extend(textwrap.wrap(text, width, subsequent_indent="   ", break_on_hyphens=False))
+    return lines
+
+
+def cheapest_lines(result: CurveResult, width: int) -> list[str]:
+    """Which provider is cheapest where: the crossing points, in words."""
+    counts = sorted({n for s in result.series for n, t in s.points if t is not None})
+    if len(result.series) < 2 or len(counts) < 2:
+        return []
+    first = min(
+        ((t, s.name) for s in result.series for n, t in s.points if n == counts[0] and t is not None),
+    )[1]
+    unit = result.unit.rstrip("s")  # "from 1 session", "from 2 sessions"
+    starts = [(first, counts[0]), *((now, n) for n, _was, now in crossings(result))]
+    parts = [f"{name} from {n} {unit if n == 1 else result.unit}" for name, n in starts]
+    text = f"Cheapest: {'; '.join(parts)}."
+    return textwrap.wrap(text, width, break_on_hyphens=False)
+
+
+def render_chart(result: CurveResult, width: int, color: bool, height: int = HEIGHT) -> str:
+    """The chart as text, ``width`` columns wide at most."""
+    import plotext as plt
+
+    width = max(width, MIN_WIDTH)
+    lines = textwrap.wrap(chart_title(result), width, break_on_hyphens=False)
+    drawn = [s for s in result.series if s.known]
+    top = result.top
+    if not drawn or top is None:
+        lines.append("No provider has a known price to draw.")
+        return "\n".join(lines) + "\n"
+    counts = sorted({n for s in drawn for n, _ in s.known})
+    low, high = counts[0], counts[-1]
+
+    plt.clear_figure()
+    plt.plotsize(width, height)
+    plt.theme("clear" if not color else "pro")
+    for index, s in enumerate(result.series):
+        marker = marker_for(index)
+        style = {"marker": marker}
+        if color:
+            style["color"] = COLORS[index % len(COLORS)]
+        for run in segments(s):
+            xs, ys = steps(run)
+            if len(xs) == 1:
+                plt.scatter(xs, ys, **style)
+            else:
+                plt.plot(xs, ys, **style)
+    y_step = nice_step(float(top), 5)
+    y_ticks = [i * y_step for i in range(int(float(top) // y_step) + 2)]
+    plt.ylim(0, y_ticks[-1])
+    plt.yticks(y_ticks, [dollars(v) for v in y_ticks])
+    if low == high:
+        plt.xlim(low - 1, high + 1)
+        x_ticks = [low]
+    else:
+        x_step = max(1, int(nice_step(high - low, max(2, min(10, width // 10)))))
+        x_ticks = [n for n in range(low, high + 1) if (n - low) % x_step == 0 or n == high]
+        if len(x_ticks) > 1 and x_ticks[-1] - x_ticks[-2] < x_step / 2:
+            x_ticks.pop(-2)  # the last tick too close to the one before
+        plt.xlim(low, high)
+    plt.xticks(x_ticks, [str(n) for n in x_ticks])
+    plt.xlabel(result.unit)
+    text = plt.build()
+    plt.clear_figure()
+    if not color:
+        text = plt.uncolorize(text)
+    lines.extend(line.rstrip() for line in text.splitlines())
+    lines.extend(legend_lines(result, width))
+    lines.extend(cheapest_lines(result, width))
+    return "\n".join(lines) + "\n"
+
+
+def write_chart(result: CurveResult, out: IO[str], width: int, color: bool) -> None:
+    out.write(render_chart(result, width, color))
+    out.flush()

@@ -1,0 +1,28 @@
+"""What a table is, before anyone draws it: columns and rows of text."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Column(NamedTuple):
+    header: str
+    number: bool = False  # right-aligned; never wraps and is never cut
+    nowrap: bool = False  # identifiers and dates: never split either
+
+
+class TableView:
+    """A table to draw: columns, rows of text, and further tables below it."""
+
+    def __init__(
+        self,
+        columns: list[Column],
+        rows: list[list[str]],
+        title: str | None = None,
+        caption: str | None = None,
+    ) -> None:
+        self.columns = columns
+        self.rows = rows
+        self.title = title
+        self.caption = caption
+        self.sections: list[tuple[str, TableView]] = []

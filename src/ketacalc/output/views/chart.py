@@ -1,0 +1,58 @@
+"""``chart``: cost curves, drawn for people or given as points for scripts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
+
+from ketacalc.money import NOT_PUBLISHED, money_str
+from ketacalc.output.tableview import Column, TableView
+from ketacalc.output.views.common import CURRENCY, Report, money
+from ketacalc.version import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from ketacalc.domain.curves import CurveResult
+
+
+class ChartReport(Report):
+    """One record per provider and N; ``draw`` plots the curves in a terminal."""
+
+    FIELDS = ("provider", "name", "unit", "n", "total", "currency")
+
+    def __init__(self, result: CurveResult, width: int, color: bool) -> None:
+        self.result = result
+        self.width = width
+        self.color = color
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for s in self.result.series:
+            for n, total in s.points:
+                yield {
+                    "schema_version": SCHEMA_VERSION,
+                    "provider": s.id,
+                    "name": s.name,
+                    "unit": self.result.unit,
+                    "n": n,
+                    "total": money_str(total),
+                    "currency": CURRENCY,
+                }
+
+    def draw(self, out: IO[str]) -> None:
+        from ketacalc.output.plot import write_chart
+
+        write_chart(self.result, out, self.width, self.color)
+
+    def table(self) -> TableView:
+        """The points as a table (for Markdown): a row per N, a column per provider."""
+        series = self.result.series
+        counts = sorted({n for s in series for n, _ in s.points})
+        totals = [dict(s.points) for s in series]
+        return TableView(
+            columns=[Column(self.result.unit.capitalize(), number=True)]
+            + [Column(s.name, number=True) for s in series],
+            rows=[
+                [str(n)] + [money(t.get(n)) if t.get(n) is not None else NOT_PUBLISHED for t in totals]
+                for n in counts
+            ],
+            title="Total cost by number of " + self.result.unit,
+        )

@@ -1,0 +1,172 @@
+"""What every report shares: the JSON conventions, captions and cell texts.
+
+Every record carries ``schema_version``; money is a string with two decimals
+(``"2862.00"``) and unknown is ``null``; dates are ``YYYY-MM-DD``. Tables print
+unknown values as ``—`` and say so in their caption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ketacalc.money import NOT_PUBLISHED, money_display, money_str, round_cents
+
+if TYPE_CHECKING:
+    from ketacalc.data.catalog import Catalog, Fact, PriceObs
+    from ketacalc.domain.eligibility import Availability, StateSummary
+    from ketacalc.output.tableview import TableView
+
+CURRENCY = "USD"
+DISCLAIMER = "ketacalc prices and filters; it is not medical advice."
+UNKNOWN_NOTE = f"{NOT_PUBLISHED} = not published"
+
+
+class Report:
+    """Base of every command's report: ``records()`` for JSON, ``rows()`` with
+    ``FIELDS`` for CSV/TSV, ``table()`` for people (see :mod:`ketacalc.output.formats`)."""
+
+    FIELDS: ClassVar[Sequence[str]] = ()
+    single = False
+    compact = False
+
+    def records(self) -> Iterable[dict[str, Any]]:  # pragma: no cover - every report defines it
+        raise NotImplementedError
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        return iter(self.records())
+
+    def table(self) -> TableView:  # pragma: no cover - every report defines it
+        raise NotImplementedError
+
+
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def show_date(day: date | None) -> str:
+    return day.isoformat() if day else "undated"
+
+
+def cents(value: Decimal | None) -> Decimal | None:
+    """A per-session figure as shown: rounded half-up to the cent."""
+    return None if value is None else round_cents(value)
+
+
+def count_text(value: int | None) -> str:
+    return NOT_PUBLISHED if value is None else str(value)
+
+
+def source_record(catalog: Catalog, source_id: str) -> dict[str, Any]:
+    s = catalog.sources[source_id]
+    return {"id": s.id, "title": s.title, "url": s.url, "date": iso(s.date), "tier": s.tier}
+
+
+def fact_value(fact: Fact[Any] | None) -> Any:
+    """A fact's value in JSON form (consultation terms as a mapping, lists as lists)."""
+    if fact is None:
+        return None
+    value = fact.value
+    if hasattr(value, "_asdict"):  # a record such as the consultation terms
+        return {k: money_str(v) if isinstance(v, Decimal) else v for k, v in value._asdict().items()}
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def fact_record(fact: Fact[Any]) -> dict[str, Any]:
+    return {"value": fact_value(fact), "as_of": iso(fact.as_of), "source": fact.source, "note": fact.note}
+
+
+def yes_no(value: Any) -> str:
+    if value is None:
+        return NOT_PUBLISHED
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value) or NOT_PUBLISHED
+    return str(value)
+
+
+def price_cells(label: str, sessions: int, obs: PriceObs, observed: str) -> list[str]:
+    """One dated price as a table row: plan, sessions, price, per session, installments, observed."""
+    inst = obs.installments
+    return [
+        label,
+        str(sessions),
+        money(obs.price),
+        money(obs.price / sessions),
+        f"{inst.count} × {money(inst.amount)}" if inst else NOT_PUBLISHED,
+        observed,
+    ]
+
+
+def price_table(
+    rows: list[list[str]], observed: str, title: str | None = None, caption: str | None = None
+) -> TableView:
+    """The table of dated prices ``show`` and ``history`` share."""
+    from ketacalc.output.tableview import Column, TableView
+
+    return TableView(
+        columns=[
+            Column("Plan"),
+            Column("Sessions", number=True),
+            Column("Price", number=True),
+            Column("Per session", number=True),
+            Column("Installments"),
+            Column(observed),
+        ],
+        rows=rows or [["no published prices", "", NOT_PUBLISHED, NOT_PUBLISHED, NOT_PUBLISHED, ""]],
+        title=title,
+        caption=caption,
+    )
+
+
+def states_text(s: StateSummary) -> str:
+    if s.complete:
+        return f"{s.known} (complete list)"
+    if s.count is None and not s.known:
+        return NOT_PUBLISHED
+    said = f"{s.count}{'+' if s.count_is_minimum else ''}" if s.count is not None else "?"
+    return f"{s.known} listed of {said}"
+
+
+def caption(dates: Iterable[date | None], extra: str = "") -> str:
+    known = sorted(d for d in dates if d)
+    span = (
+        f"Data as of {known[0]} to {known[-1]}"
+        if len(set(known)) > 1
+        else (f"Data as of {known[0]}" if known else "Undated data")
+    )
+    parts = [span, UNKNOWN_NOTE, DISCLAIMER]
+    if extra:
+        parts.insert(1, extra)
+    return ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+def availability_record(a: Availability) -> dict[str, Any]:
+    return {
+        "availability": a.status,
+        "availability_reason": a.reason,
+        "availability_source": a.source,
+        "availability_as_of": iso(a.as_of),
+        "availability_tier": a.tier,
+        "availability_official": a.official,
+        "in_clinic": a.in_clinic.services if a.in_clinic else None,
+    }
+
+
+def availability_text(a: Availability) -> str:
+    text = a.status
+    if a.source:
+        official = "" if a.official else ", unofficial"
+        text += f"\n({show_date(a.as_of)}, tier {a.tier}{official})"
+    return text
+
+
+def money(value: Decimal | None) -> str:
+    return money_display(value)

@@ -1,0 +1,335 @@
+"""``compare``: every provider side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ketacalc.domain.compare import SESSIONS
+from ketacalc.money import NOT_PUBLISHED, money_str
+from ketacalc.output.tableview import Column, TableView
+from ketacalc.output.views.common import (
+    CURRENCY,
+    Report,
+    availability_record,
+    caption,
+    cents,
+    fact_record,
+    fact_value,
+    iso,
+    money,
+    show_date,
+    yes_no,
+)
+from ketacalc.output.views.cost import estimates
+from ketacalc.usstates import STATES
+from ketacalc.version import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from ketacalc.data.catalog import Catalog
+    from ketacalc.domain.compare import CompareResult, CompareRow
+    from ketacalc.domain.eligibility import Availability
+
+
+class CompareReport(Report):
+    FIELDS = (
+        "provider", "name", "status", "state", "availability", "availability_as_of", "availability_tier",
+        "in_clinic", "client", "months", "sessions_requested", "sessions_covered", "modality", "comparable",
+        "reason", "route", "total", "total_low", "total_high", "per_session", "per_covered_session",
+        "due_at_signup", "monthly_cost", "stale", "prices_oldest", "prices_newest", "consult_fee", "insurance",
+        "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "trd_suitability", "as_of",
+        "plans", "other_routes", "charges", "unpriced",
+    )  # fmt: skip
+
+    def __init__(self, catalog: Catalog, result: CompareResult) -> None:
+        self.catalog = catalog
+        self.result = result
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        return (self._record(row) for row in self.result.rows)
+
+    def _record(self, row: CompareRow) -> dict[str, Any]:
+        q = self.result.query
+        consult = row.consult.value if row.consult else None
+        record: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "provider": row.provider.id,
+            "name": row.provider.name,
+            "status": row.status.value if row.status else None,
+            "state": q.state,
+        }
+        if row.availability is not None:
+            record.update(availability_record(row.availability))
+        else:
+            record.update({"availability": None, "in_clinic": None})
+        record.update(
+            {
+                "currency": CURRENCY,
+                "plans": [
+                    {
+                        "plan": p.plan.id,
+                        "name": p.plan.name,
+                        "sessions": p.plan.sessions,
+                        "client": p.plan.client,
+                        "billing": p.plan.billing,
+                        "modality": p.plan.modality,
+                        "route": p.plan.route,
+                        "price": money_str(p.observation.price),
+                        "per_session": money_str(p.observation.price / p.plan.sessions),
+                        "due_at_signup": money_str(p.first_payment),
+                        "as_of": iso(p.observation.as_of),
+                    }
+                    for p in row.plans
+                ],
+                "client": q.client,
+                "months": q.months,
+                "sessions_requested": _sessions_requested(row, q.sessions),
+                "sessions_covered": row.cost.sessions_covered if row.cost else None,
+                "modality": row.modality,
+                "comparable": row.not_comparable is None,
+                "reason": row.not_comparable,
+                "route": row.route,
+                "other_routes": {k: money_str(v) for k, v in row.other_routes.items()},
+                "total": money_str(row.total),
+                "total_low": money_str(row.total_low),
+                "total_high": money_str(row.total_high),
+                "per_session": money_str(row.per_session),
+                "per_covered_session": money_str(row.per_covered_session),
+                "due_at_signup": money_str(row.due_at_signup),
+                "monthly_cost": money_str(row.monthly),
+                "charges": [item_record(c) for c in row.charges],
+                "unpriced": [item_record(c) for c in row.unpriced],
+                "stale": row.stale,
+                "prices_oldest": iso(row.prices_oldest),
+                "prices_newest": iso(row.prices_newest),
+                "consult_fee": money_str(_consult_fee(row)),
+                "consult_prepayment": consult.prepayment if consult else None,
+                "insurance": row.insurance.value if row.insurance else None,
+                "insurers": list(row.insurers) if row.insurers is not None else None,
+                "hsa_fsa": "disputed" if row.hsa_fsa_disputed else fact_value(row.hsa_fsa),
+                "hsa_fsa_observations": [fact_record(f) for f in row.hsa_fsa_disputed],
+                "sitter_required": fact_value(row.sitter_required),
+                "routes": fact_value(row.routes),
+                "dose_flexibility": fact_value(row.dose_flexibility),
+                "trd_suitability": fact_value(row.trd_suitability),
+                "as_of": iso(row.data_as_of),
+                "notes": list(row.cost.notes) if row.cost else [],
+            }
+        )
+        return record
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        for record in self.records():
+            yield {
+                **record,
+                "plans": [f"{p['plan']} {p['sessions']} for {p['price']}" for p in record["plans"]],
+                "other_routes": [f"{k} {v}" for k, v in record["other_routes"].items()],
+                "charges": [c.get("description") or c.get("kind") for c in record["charges"]],
+                "unpriced": [c.get("description") or c.get("kind") for c in record["unpriced"]],
+            }
+
+    def table(self) -> TableView:
+        result, q = self.result, self.result.query
+        columns = [Column("Provider")]
+        if q.state:
+            columns.append(Column(f"In {q.state}"))
+        if q.months:
+            heading = f"First {q.months}\nmonth{'s' if q.months > 1 else ''}"
+        else:
+            heading = f"{q.sessions} sessions" if q.sessions else "Plans"
+        columns += [
+            Column(heading, number=True),
+            Column("Due at\nsign-up", number=True),
+            Column("Care and\npayment"),
+            Column("Route and\ndosing"),
+        ]
+        rows = []
+        for row in result.rows:
+            status = row.status.value if row.status else NOT_PUBLISHED
+            name = row.provider.name + ("" if status == "operating" else f"\n({status})")
+            cell = f"{name}\ndata {show_date(row.data_as_of)}" + ("\nstale prices" if row.stale else "")
+            cells = [cell]
+            if q.state:
+                cells.append(_availability_cell(row.availability))
+            cells += [_cost_cell(row), _signup_cell(row), _care_cell(row, q.state), _dosing_cell(row)]
+            rows.append(cells)
+        title = "Providers" + (f" for {q.state} ({STATES[q.state]})" if q.state else "")
+        if q.sessions:
+            title += f", {q.sessions} sessions, {q.client} client"
+        elif q.months:
+            title += f", first {q.months} month{'s' if q.months > 1 else ''}, {q.client} client"
+        return TableView(
+            columns=columns,
+            rows=rows or [["no provider matches", *([""] * (len(columns) - 1))]],
+            title=title,
+            caption=caption(result.data_dates, ". ".join(_caption_lines(result))),
+        )
+
+
+def _sessions_requested(row: CompareRow, asked: int | None) -> int | None:
+    """The sessions of the course priced: asked for, or those falling in the months asked for
+    (None for a monthly treatment of another modality, counted in doses)."""
+    if row.cost is not None and row.modality in (SESSIONS, None):
+        return row.cost.sessions_requested
+    return asked
+
+
+def item_record(item: Any) -> dict[str, Any]:
+    """A charge line item (a record of the pricing engine) in JSON form."""
+    if isinstance(item, str):
+        return {"description": item}
+    fields = item._asdict() if hasattr(item, "_asdict") else dict(vars(item))
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if isinstance(value, Decimal):
+            value = money_str(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif hasattr(value, "_asdict"):
+            continue  # a nested record (the charge observed): its fields are already here
+        out[key] = value
+    return out
+
+
+def _caption_lines(result: CompareResult) -> list[str]:
+    q = result.query
+    prices = result.price_dates
+    lines = []
+    if prices:
+        lines.append(
+            "Prices used dated " + (f"{prices[0]} to {prices[-1]}" if len(prices) > 1 else str(prices[0]))
+        )
+    if q.as_of is not None:
+        lines.append(f"as they stood on {result.as_of}")
+    if q.months:
+        pace = f"{q.pace.normalize():f}"
+        lines.append(
+            f"First {q.months} month(s) of care from {_start(result)}: the sessions that fall in them "
+            f"at {pace} a week, or the cheapest mix of monthly plans; consultation and fees included"
+        )
+    elif not q.sessions:
+        lines.append(
+            "Due at sign-up: the first payment of each plan listed; the total is the cheapest plan's"
+        )
+    if any(r.not_comparable for r in result.rows):
+        lines.append(
+            "Not sessions: a monthly low-dose treatment has no session total and no rank (use --months)"
+        )
+    if any(r.other_routes for r in result.rows):
+        lines.append("Priced on each provider's standard route; 'also' gives another route's figure")
+    if any(r.stale for r in result.rows):
+        lines.append(f"stale prices: one used is more than {q.max_age} days older than {result.as_of}")
+    for r in result.rows:
+        if r.hsa_fsa_disputed:
+            said = " vs ".join(
+                f"{yes_no(f.value)} ({f.source}, {show_date(f.as_of)})" for f in r.hsa_fsa_disputed
+            )
+            lines.append(f"{r.provider.name} HSA/FSA disputed: {said}")
+    if any(r.consult and r.consult.value.prepayment == "first-installment" for r in result.rows):
+        lines.append("* first payment charged before the consultation, refunded if ineligible")
+    lines += [f"{len(ids)} hidden ({reason}: {', '.join(ids)})" for reason, ids in result.hidden.items()]
+    return lines
+
+
+def _start(result: CompareResult) -> str:
+    starts = [r.cost.start for r in result.rows if r.cost is not None]
+    return str(starts[0]) if starts else str(result.query.start or result.as_of)
+
+
+def estimate_text(row: CompareRow) -> list[str]:
+    """``+ medication est.`` / ``$100.00–$300.00`` for each part of the cost known only as a range."""
+    if row.cost is None or row.total is None:
+        return []
+    return [text for kind, span in estimates(row.cost) for text in (f"+ {kind} est.", span)]
+
+
+def _cost_cell(row: CompareRow) -> str:
+    if row.not_comparable:
+        return f"{money(row.monthly)}/mo\nnot sessions:\nno total"
+    if row.cost is not None:
+        c = row.cost
+        if c.total is None:
+            return f"{NOT_PUBLISHED}\nnot\npublished"
+        lines = [money(c.total), *estimate_text(row)]
+        if row.modality != SESSIONS:
+            lines += [f"{money(row.monthly)}/mo", f"{c.sessions_covered} doses"]
+        else:
+            lines.append(f"{money(cents(row.per_session))} each")
+            if c.leftover_sessions:
+                lines.append(f"covers {c.sessions_covered}")
+            if row.months:
+                lines.append(f"{c.sessions_requested} sessions")
+        for route, total in row.other_routes.items():
+            lines += [f"also {route}:", money(total)]
+        return "\n".join(lines)
+    if not row.plans:
+        return f"{NOT_PUBLISHED}\nnot\npublished"
+    lines = [
+        f"{p.plan.sessions}: {money(p.observation.price)}"
+        + ("/mo" if p.plan.billing == "monthly" and p.observation.installments is None else "")
+        for p in row.plans
+    ]
+    for route, total in row.other_routes.items():
+        lines += [f"also {route}:", f"from {money(total)}"]
+    return "\n".join(lines)
+
+
+def _consult_fee(row: CompareRow) -> Decimal | None:
+    charge = row.provider.charge_at("consult", row.as_of, "new")
+    return charge.amount if charge is not None else None
+
+
+def _signup_cell(row: CompareRow) -> str:
+    consult = row.consult.value if row.consult else None
+    fee_amount = _consult_fee(row)
+    if consult is not None and consult.prepayment == "first-installment":
+        fee = "prepaid*"
+    elif fee_amount is None:
+        fee = NOT_PUBLISHED
+    else:
+        fee = "free" if fee_amount == 0 else money(fee_amount)
+    if row.cost is None and not row.not_comparable and row.plans:
+        due = "\n".join(money(p.first_payment) for p in row.plans)
+    else:
+        due = money(row.due_at_signup)
+    return f"{due}\nconsult:\n{fee}"
+
+
+def _care_cell(row: CompareRow, state: str | None) -> str:
+    insurance = yes_no(fact_value(row.insurance))
+    if row.insurers:
+        insurance += f" ({len(row.insurers)} in {state})"
+    elif state and row.insurers == () and row.insurance is not None and row.insurance.value:
+        insurance += f" (none in {state})"
+    return (
+        f"sitter: {yes_no(fact_value(row.sitter_required))}\n"
+        f"insurance: {insurance}\n"
+        f"HSA/FSA: {'disputed' if row.hsa_fsa_disputed else yes_no(fact_value(row.hsa_fsa))}"
+    )
+
+
+def _dosing_cell(row: CompareRow) -> str:
+    flex = fact_value(row.dose_flexibility)
+    trd = fact_value(row.trd_suitability)
+    lines = [yes_no(fact_value(row.routes))]
+    if flex is not None:
+        lines.append(f"flexibility: {flex.split(':')[0].lower()}")
+    if trd is not None:
+        lines.append(f"TRD: {trd}")
+    return "\n".join(lines)
+
+
+def _availability_cell(a: Availability | None) -> str:
+    if a is None:
+        return NOT_PUBLISHED
+    lines = [a.status]
+    if a.source:
+        lines.append(f"tier {a.tier}")
+        if not a.official:
+            lines.append("unofficial")
+        lines.append(show_date(a.as_of))
+    if a.in_clinic:
+        lines.append("+ in-clinic")
+    return "\n".join(lines)

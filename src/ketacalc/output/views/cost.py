@@ -1,0 +1,417 @@
+"""``cost``: the cheapest course of N sessions (or M months), one in detail or a row each.
+
+One N (or M) gives the full record: every charge, purchase and dated payment.
+A list or a range gives one summary record per value (the CSV row's fields, as
+objects), so a long range streams in constant memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ketacalc.money import NOT_PUBLISHED, money_str
+from ketacalc.output.tableview import Column, TableView
+from ketacalc.output.views.common import (
+    CURRENCY,
+    DISCLAIMER,
+    UNKNOWN_NOTE,
+    Report,
+    availability_record,
+    cents,
+    count_text,
+    iso,
+    money,
+    show_date,
+    source_record,
+)
+from ketacalc.version import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from ketacalc.data.catalog import Catalog
+    from ketacalc.domain.charges import ChargeLine
+    from ketacalc.domain.pricing import CostResult
+
+#: the columns of ``cost --format csv`` (and of a list or range in JSON) and of a ``batch`` result
+SUMMARY_FIELDS = (
+    "provider", "client", "modality", "route", "months", "sessions_requested", "sessions_covered",
+    "leftover_sessions", "total", "total_low", "total_high", "per_session", "per_covered_session",
+    "due_at_signup", "prices_as_of", "oldest_price", "stale", "pricing", "purchases", "unpriced",
+    "payments", "first_due", "last_due", "availability", "notes",
+)  # fmt: skip
+STALE_MARK = "!"
+
+
+def head(result: CostResult) -> dict[str, Any]:
+    """The fields every cost record starts with, full or summary."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "provider": result.provider.id,
+        "client": result.client,
+        "currency": CURRENCY,
+        "modality": result.modality,
+        "route": result.route,
+        "months": result.months,
+        "sessions_requested": result.sessions_requested,
+        "sessions_covered": result.sessions_covered,
+        "leftover_sessions": result.leftover_sessions,
+        "total": money_str(result.total),
+        "total_low": money_str(result.total_low),
+        "total_high": money_str(result.total_high),
+        "per_session": money_str(result.per_session),
+        "per_covered_session": money_str(result.per_covered_session),
+        "due_at_signup": money_str(result.due_at_signup),
+        "prices_as_of": iso(result.prices_as_of),
+        "oldest_price": iso(result.oldest_price),
+        "stale": result.stale,
+    }
+
+
+def charge_record(line: ChargeLine) -> dict[str, Any]:
+    """One line of ``charges`` (or of ``unpriced``/``optional``): ``amount``, or
+    ``low`` and ``high`` for an estimate, is what the line adds to the totals."""
+    return {
+        "kind": line.kind,
+        "id": line.id,
+        "description": line.description,
+        "per": line.per,
+        "count": line.count,
+        "each": money_str(line.each),
+        "amount": money_str(line.amount),
+        "each_low": money_str(line.each_low),
+        "each_high": money_str(line.each_high),
+        "low": money_str(line.low),
+        "high": money_str(line.high),
+        "price_kind": line.price_kind,
+        "source": line.source,
+        "as_of": iso(line.as_of),
+        "note": line.note,
+    }
+
+
+def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
+    """Everything about one course: every charge, purchase and dated payment."""
+    record = {
+        **head(result),
+        "provider_name": result.provider.name,
+        "as_of": iso(result.as_of),
+        "start": iso(result.start),
+        "pricing": result.pricing,
+        "pay_in_full": result.query.pay_in_full,
+        "pace_per_week": f"{result.query.pace.normalize():f}",
+        "max_age_days": result.query.max_age,
+        "charges": [charge_record(line) for line in result.charges],
+        "unpriced": [charge_record(line) for line in result.unpriced],
+        "optional": [charge_record(line) for line in result.optional],
+        "purchases": _purchase_records(result),
+        "schedule": [
+            {
+                "due": p.due.isoformat(),
+                "amount": money_str(p.amount),
+                "plan": p.plan,
+                "kind": p.kind,
+                "assumed": p.assumed,
+            }
+            for p in result.schedule
+        ],
+        "payments": result.payments,
+        "first_due": iso(result.first_due),
+        "last_due": iso(result.last_due),
+        "price_notes": list(result.price_notes),
+        "notes": list(result.notes),
+        "sources": [source_record(catalog, sid) for sid in result.sources],
+        "state": result.query.state,
+    }
+    if result.availability is not None:
+        record.update(availability_record(result.availability))
+    return record
+
+
+def _purchase_records(result: CostResult) -> list[dict[str, Any]]:
+    """One record per purchase; the fields of a run are built once."""
+    records = []
+    index = 0
+    for run in result.runs:
+        offer = run.offer
+        fields = {
+            "plan": offer.plan.id,
+            "plan_name": offer.plan.name,
+            "sessions": offer.plan.sessions,
+            "client": run.client,
+            "price": money_str(offer.obs.price),
+            "charged": money_str(run.charged),
+            "insurance": offer.insured,
+            "route": offer.plan.route,
+            "price_kind": offer.obs.kind,
+            "as_of": iso(offer.obs.as_of),
+            "source": offer.obs.source,
+            "note": offer.obs.note,
+        }
+        for purchase in result.purchases[index : index + run.count]:
+            records.append({**fields, "starts": purchase.start.isoformat(), "stale": purchase.stale})
+        index += run.count
+    return records
+
+
+def summary_record(result: CostResult) -> dict[str, Any]:
+    """A cost without its payment-by-payment detail: the row of ``cost --format csv``,
+    a record of a list or range, and the default record of ``batch``. Runs of the
+    same purchase are counted; nothing here grows with the number of sessions."""
+    return {
+        **head(result),
+        "pricing": result.pricing,
+        "purchases": [
+            {"plan": line.id, "count": line.count, "charged": money_str(line.each)}
+            for line in result.charges
+            if line.kind == "plan"
+        ],
+        "unpriced": [line.description for line in result.unpriced],
+        "payments": result.payments,
+        "first_due": iso(result.first_due),
+        "last_due": iso(result.last_due),
+        "availability": result.availability.status if result.availability is not None else None,
+        "notes": list(result.notes),
+    }
+
+
+def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary with its purchases as text: ``transformation (792.00); continuation x3 (79.00)``."""
+    return {
+        **summary,
+        "purchases": [
+            f"{p['plan']}{' x' + str(p['count']) if p['count'] > 1 else ''} ({p['charged']})"
+            for p in summary["purchases"]
+        ],
+    }
+
+
+# --------------------------------------------------------------- tables
+
+
+def unit(result: CostResult, count: int | None = None) -> str:
+    """``6 sessions``, ``30 doses`` (a daily-low-dose plan), ``1 session``."""
+    n = result.sessions_requested if count is None else count
+    word = "dose" if result.modality == "daily-low-dose" else "session"
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def estimates(result: CostResult) -> list[tuple[str, str]]:
+    """What is estimated beside the total: ``[("medication", "$100.00–$300.00")]``."""
+    return [(line.kind, f"{money(line.low)}–{money(line.high)}") for line in result.charges if line.estimated]
+
+
+def total_text(result: CostResult) -> str:
+    """``$2,786.00 + medication est. $100.00–$300.00``: the total, and what is estimated."""
+    if result.total is None:
+        return NOT_PUBLISHED
+    return money(result.total) + "".join(f" + {kind} est. {span}" for kind, span in estimates(result))
+
+
+def _dated(day: date | None, stale: bool) -> str:
+    return show_date(day) + (f" {STALE_MARK}" if stale else "")
+
+
+def _caption(results: list[CostResult], extra: str = "") -> str:
+    """The real dates of the prices used (oldest to newest), and the stale mark explained."""
+    oldest = min((r.oldest_price for r in results if r.oldest_price), default=None)
+    newest = max((r.prices_as_of for r in results if r.prices_as_of), default=None)
+    if oldest is None or newest is None:
+        span = "No dated price used"
+    elif oldest == newest:
+        span = f"Prices dated {newest}"
+    else:
+        span = f"Prices dated {oldest} to {newest}"
+    parts = [span, extra] if extra else [span]
+    stale = [r for r in results if r.stale]
+    if stale:
+        r = stale[0]
+        parts.append(
+            f"{STALE_MARK} = a price older than {r.query.max_age} days on {r.as_of} (set --max-age); "
+            "check it with the provider"
+        )
+    parts += [UNKNOWN_NOTE, DISCLAIMER]
+    return ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+class CostReport(Report):
+    """Costs for one or many N, consumed one at a time (a long range streams).
+    ``notes`` gathers every result's notes as they are drawn, for stderr."""
+
+    FIELDS = SUMMARY_FIELDS
+
+    def __init__(self, catalog: Catalog, results: Iterable[CostResult], single: bool) -> None:
+        self.catalog = catalog
+        self.results = results
+        self.single = single
+        self.notes: dict[str, None] = {}
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        if self.single:
+            return (full_record(self.catalog, r) for r in self.results)
+        return (summary_record(r) for r in self.results)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        return (summary_row(summary_record(r)) for r in self.results)
+
+    def table(self) -> TableView:
+        """One result in detail, or a row per N (purchases counted by plan)."""
+        results: list[CostResult] = []
+        rows: list[list[str]] = []
+        for r in self.results:
+            self.notes.update(dict.fromkeys(r.notes))
+            results.append(r)
+            purchases = "\n".join(
+                line.description + (f" × {line.count}" if line.count > 1 else "") + f" ({money(line.each)})"
+                for line in r.charges
+                if line.kind == "plan"
+            )
+            rows.append(
+                [
+                    str(r.months) if r.months is not None else str(r.sessions_requested),
+                    count_text(r.sessions_covered),
+                    total_text(r) + (f" {STALE_MARK}" if r.stale else ""),
+                    money(cents(r.per_session)),
+                    money(cents(r.per_covered_session)),
+                    money(r.due_at_signup),
+                    purchases or NOT_PUBLISHED,
+                ]
+            )
+        first = results[0]
+        if len(rows) == 1:
+            return _single(first)
+        months = first.months is not None
+        view = TableView(
+            columns=[
+                Column(
+                    "Months" if months else ("Doses" if first.modality == "daily-low-dose" else "Sessions"),
+                    number=True,
+                ),
+                Column("Covered", number=True),
+                Column("Total", number=True),
+                Column("Per session", number=True),
+                Column("Per covered", number=True),
+                Column("At sign-up", number=True),
+                Column("Purchases"),
+            ],
+            rows=rows,
+            title=f"{first.provider.name}: cost for a {first.client} client (prices as of {first.as_of})",
+            caption=_caption(results),
+        )
+        if all(row[3] == row[4] for row in rows):  # per session covered: only where it differs
+            del view.columns[4]
+            for row in rows:
+                del row[4]
+        return view
+
+
+def _single(r: CostResult) -> TableView:
+    rows = []
+    for line in r.charges:
+        if line.kind == "plan":
+            runs = [x for x in r.runs if x.offer.plan.id == line.id and x.charged == line.each]
+            run = runs[0]
+            clients = ", ".join(dict.fromkeys(x.client for x in runs))
+            name = line.description + (f" × {line.count}" if line.count > 1 else "")
+            name += f"\nroute: {run.offer.plan.route}" if run.offer.plan.route else ""
+            name += " (insurance)" if run.offer.insured else ""
+            stale = r.as_of.toordinal() - line.as_of.toordinal() > r.query.max_age if line.as_of else False
+            rows.append(
+                [
+                    name,
+                    clients,
+                    str(run.offer.plan.sessions * line.count),
+                    money(line.amount),
+                    _dated(line.as_of, stale),
+                    line.source,
+                ]
+            )
+        else:
+            amount = (
+                money(line.amount) if not line.estimated else f"est. {money(line.low)}–{money(line.high)}"
+            )
+            per = f" × {line.count} ({line.per})" if line.count > 1 else ""
+            stale = r.as_of.toordinal() - line.as_of.toordinal() > r.query.max_age if line.as_of else False
+            rows.append(
+                [
+                    f"{line.description}{per}\n({line.kind})",
+                    r.client,
+                    "",
+                    amount,
+                    _dated(line.as_of, stale),
+                    line.source,
+                ]
+            )
+    if not rows:
+        rows = [["no published price", "", "", NOT_PUBLISHED, "", ""]]
+    per = f"{money(cents(r.per_session))} per session asked for"
+    if r.sessions_covered and r.sessions_covered != r.sessions_requested:
+        per += f", {money(cents(r.per_covered_session))} per session covered"
+    what = unit(r) if r.months is None else f"the first {r.months} month(s) ({unit(r)})"
+    summary_line = (
+        f"Total {total_text(r)} for {what} ({per}; {r.leftover_sessions or 0} left over); "
+        f"due at sign-up {money(r.due_at_signup)}"
+    )
+    view = TableView(
+        columns=[
+            Column("Charge"),
+            Column("Client"),
+            Column("Sessions", number=True),
+            Column("Amount", number=True),
+            Column("Price as of", number=True),
+            Column("Source", nowrap=True),
+        ],
+        rows=rows,
+        title=f"{r.provider.name}: {what} for a {r.client} client",
+        caption=_caption([r], summary_line),
+    )
+    extras = [
+        [f"{line.description} ({line.kind})", "unpriced: not in any total", line.source]
+        for line in r.unpriced
+    ] + [
+        [
+            f"{line.description} ({line.kind}, per {line.per})",
+            "optional: "
+            + (money(line.each) if not line.estimated else f"{money(line.each_low)}–{money(line.each_high)}")
+            if line.each is not None or line.estimated
+            else "optional: no figure",
+            line.source,
+        ]
+        for line in r.optional
+    ]
+    if extras:
+        view.sections.append(
+            (
+                "Charges not in the total",
+                TableView(
+                    columns=[Column("Charge"), Column("Why"), Column("Source", nowrap=True)], rows=extras
+                ),
+            )
+        )
+    if r.price_notes:
+        view.sections.append(
+            (
+                "Notes on the prices used",
+                TableView(columns=[Column("Note")], rows=[[n] for n in r.price_notes]),
+            )
+        )
+    if r.schedule:
+        view.sections.append(
+            (
+                f"Payment schedule from {r.start}",
+                TableView(
+                    columns=[Column("Due", number=True), Column("Amount", number=True), Column("For")],
+                    rows=[
+                        [
+                            p.due.isoformat(),
+                            money(p.amount),
+                            p.plan
+                            + (f" ({p.kind})" if p.kind != "plan" else "")
+                            + (" (terms not published: one payment)" if p.assumed else ""),
+                        ]
+                        for p in r.schedule
+                    ],
+                ),
+            )
+        )
+    return view

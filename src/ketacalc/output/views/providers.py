@@ -1,0 +1,91 @@
+"""``providers``: one line per provider."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ketacalc.money import NOT_PUBLISHED, money_str
+from ketacalc.output.tableview import Column, TableView
+from ketacalc.output.views.common import (
+    CURRENCY,
+    Report,
+    caption,
+    iso,
+    money,
+    show_date,
+    source_record,
+    states_text,
+)
+from ketacalc.version import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from ketacalc.data.catalog import Catalog
+    from ketacalc.domain.compare import ProviderOverview
+
+
+class ProvidersReport(Report):
+    FIELDS = (
+        "id", "name", "status", "plans", "lowest_total", "states_listed", "states_complete",
+        "states_stated_count", "as_of", "oldest_price_as_of", "sources",
+    )  # fmt: skip
+
+    def __init__(self, catalog: Catalog, items: list[ProviderOverview]) -> None:
+        self.catalog = catalog
+        self.items = items
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for item in self.items:
+            p, s, status = item.provider, item.states, item.status
+            yield {
+                "schema_version": SCHEMA_VERSION,
+                "id": p.id,
+                "name": p.name,
+                "status": status.value if status else None,
+                "status_as_of": iso(status.as_of) if status else None,
+                "plans": len(p.plans),
+                "currency": CURRENCY,
+                "lowest_total": money_str(item.lowest_total),
+                "states_listed": s.known,
+                "states_complete": s.complete,
+                "states_stated_count": s.count,
+                "states_count_is_minimum": s.count_is_minimum,
+                "as_of": iso(item.data_as_of),
+                "oldest_price_as_of": iso(item.oldest_price_as_of),
+                "sources": [source_record(self.catalog, sid) for sid in p.source_ids()],
+            }
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        for record in self.records():
+            yield {**record, "sources": [s["id"] for s in record["sources"]]}
+
+    def table(self) -> TableView:
+        rows = [
+            [
+                f"{i.provider.name}\n{i.provider.id}",
+                i.status.value if i.status else NOT_PUBLISHED,
+                str(len(i.provider.plans)),
+                money(i.lowest_total),
+                states_text(i.states),
+                show_date(i.data_as_of),
+                iso(i.oldest_price_as_of) or NOT_PUBLISHED,
+            ]
+            for i in self.items
+        ]
+        return TableView(
+            columns=[
+                Column("Provider"),
+                Column("Status"),
+                Column("Plans", number=True),
+                Column("Lowest total", number=True),
+                Column("States"),
+                Column("Newest data", number=True),
+                Column("Oldest price", number=True),
+            ],
+            rows=rows,
+            title="Providers",
+            caption=caption(
+                (i.data_as_of for i in self.items),
+                "Oldest price: the oldest of the prices in force, one per plan",
+            ),
+        )

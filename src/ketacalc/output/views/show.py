@@ -1,0 +1,328 @@
+"""``show``: everything known about one provider, each figure with its source and date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ketacalc.data.catalog import newest
+from ketacalc.money import NOT_PUBLISHED, money_str
+from ketacalc.output.tableview import Column, TableView
+from ketacalc.output.views.common import (
+    CURRENCY,
+    Report,
+    caption,
+    fact_record,
+    fact_value,
+    iso,
+    money,
+    price_cells,
+    price_table,
+    show_date,
+    source_record,
+    yes_no,
+)
+from ketacalc.version import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from ketacalc.data.catalog import Catalog, Charge, Fact, PriceObs, Provider
+
+#: the provider's facts, in the order shown, with their labels
+FACT_GROUPS = (
+    ("status", "Status"), ("consult", "Consultation"), ("insurance", "Accepts insurance"),
+    ("hsa_fsa", "HSA/FSA"), ("sitter_required", "Sitter required"), ("id_verification", "ID verification"),
+    ("integration", "Integration support"), ("starter_kit", "Starter kit"), ("routes", "Delivery route"),
+    ("dose_flexibility", "Dose flexibility"), ("trd_suitability", "TRD suitability"),
+    ("cost_notes", "Cost note"), ("notes", "Note"),
+)  # fmt: skip
+#: facts whose observations are separate notes, never newer and older answers to one question
+INDEPENDENT = frozenset({"cost_notes", "notes"})
+
+
+def oldest_first(observations: Sequence[Any]) -> list[Any]:
+    return sorted(observations, key=lambda o: o.as_of or date.min)
+
+
+def price_record(obs: PriceObs, sessions: int, in_force: bool) -> dict[str, Any]:
+    inst = obs.installments
+    return {
+        "as_of": iso(obs.as_of),
+        "price": money_str(obs.price),
+        "per_session": money_str(obs.price / sessions),
+        "installments": {"count": inst.count, "amount": money_str(inst.amount)} if inst else None,
+        "pay_in_full_discount": money_str(obs.pay_in_full_discount),
+        "source": obs.source,
+        "note": obs.note,
+        "current": in_force,
+    }
+
+
+class ShowReport(Report):
+    FIELDS = ("provider", "section", "item", "value", "as_of", "source", "current", "note")
+    single = True
+
+    def __init__(self, catalog: Catalog, provider: Provider, as_of: date) -> None:
+        from ketacalc.domain.eligibility import summary
+
+        self.catalog = catalog
+        self.provider = provider
+        self.as_of = as_of
+        self.states = summary(provider, as_of)
+
+    def _facts(self, key: str) -> list[tuple[Fact[Any], bool]]:
+        """A fact's observations, oldest first, each marked if it is in force: the newest of
+        its fact, or any of independent notes (which never supersede one another)."""
+        facts = getattr(self.provider, key)
+        if key in INDEPENDENT:
+            return [(fact, fact.as_of is None or fact.as_of <= self.as_of) for fact in oldest_first(facts)]
+        now = newest(facts, self.as_of)
+        return [(fact, fact is now) for fact in oldest_first(facts)]
+
+    def disputed(self, key: str) -> bool:
+        from ketacalc.data.catalog import ENUMERATED_FACTS, disputed
+
+        return key in ENUMERATED_FACTS and bool(
+            disputed(getattr(self.provider, key), self.as_of, self.catalog.sources)
+        )
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        p, s = self.provider, self.states
+        record: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "id": p.id,
+            "name": p.name,
+            "website": p.website,
+            "aliases": list(p.aliases),
+            "currency": CURRENCY,
+            "as_of": iso(self.as_of),
+        }
+        for key, _label in FACT_GROUPS:
+            record[key] = [{**fact_record(f), "current": now} for f, now in self._facts(key)]
+        record["disputed"] = [key for key, _label in FACT_GROUPS if self.disputed(key)]
+        record["states"] = {
+            "listed": s.known,
+            "complete": s.complete,
+            "stated_count": s.count,
+            "count_is_minimum": s.count_is_minimum,
+            "observations": [
+                {
+                    "codes": sorted(o.codes),
+                    "complete": o.complete,
+                    "count": o.count,
+                    "count_is_minimum": o.count_is_minimum,
+                    "as_of": iso(o.as_of),
+                    "source": o.source,
+                    "note": o.note,
+                }
+                for o in oldest_first(p.states)
+            ],
+        }
+        record["in_clinic"] = [
+            {"states": list(c.states), "services": c.services, "as_of": iso(c.as_of), "source": c.source}
+            for c in p.in_clinic
+        ]
+        record["insurers"] = [
+            {
+                "by_state": {k: list(v) for k, v in i.by_state.items()},
+                "as_of": iso(i.as_of),
+                "source": i.source,
+            }
+            for i in p.insurers
+        ]
+        record["plans"] = [
+            {
+                "id": plan.id,
+                "name": plan.name,
+                "sessions": plan.sessions,
+                "client": plan.client,
+                "billing": plan.billing,
+                "route": plan.route,
+                **{
+                    kind: [
+                        price_record(o, plan.sessions, in_force) for o, in_force in self._prices(plan, kind)
+                    ]
+                    for kind in ("prices", "insurance_prices")
+                },
+                "modality": plan.modality,
+                "quotes": [
+                    {**price_record(o, plan.sessions, False), "kind": o.kind}
+                    for o in oldest_first(plan.quotes)
+                ],
+            }
+            for plan in p.plans
+        ]
+        record["charges"] = [charge_record(c) for c in p.charges]
+        record["sources"] = [source_record(self.catalog, sid) for sid in p.source_ids()]
+        yield record
+
+    def _prices(self, plan: Any, kind: str) -> list[tuple[PriceObs, bool]]:
+        observations = getattr(plan, kind)
+        now = newest(observations, self.as_of)
+        return [(o, o is now) for o in oldest_first(observations)]
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Long format: one row per observation."""
+        base = {"provider": self.provider.id}
+        for key, _label in FACT_GROUPS:
+            for fact, now in self._facts(key):
+                value = fact_value(fact)
+                if isinstance(value, dict):
+                    value = ", ".join(f"{k}={v}" for k, v in value.items() if v is not None)
+                yield {
+                    **base,
+                    "section": "fact",
+                    "item": key,
+                    **fact_record(fact),
+                    "value": value,
+                    "current": now,
+                }
+        for o in oldest_first(self.provider.states):
+            yield {
+                **base,
+                "section": "states",
+                "item": "complete list" if o.complete else "list",
+                "value": " ".join(sorted(o.codes)) or f"count {o.count}",
+                "as_of": iso(o.as_of),
+                "source": o.source,
+                "note": o.note,
+            }
+        for plan in self.provider.plans:
+            for kind in ("prices", "insurance_prices"):
+                for o, now in self._prices(plan, kind):
+                    yield {
+                        **base,
+                        "section": kind,
+                        "item": plan.id,
+                        "value": money_str(o.price),
+                        "as_of": iso(o.as_of),
+                        "source": o.source,
+                        "current": now,
+                        "note": o.note,
+                    }
+
+    def table(self) -> TableView:
+        p = self.provider
+        facts, dates = [], []
+        for key, label in FACT_GROUPS:
+            for fact, now in self._facts(key):
+                text = fact_text(key, fact)
+                if fact.note:
+                    text += f"\n{fact.note}"
+                mark = " (disputed)" if self.disputed(key) else ("" if now else " (older)")
+                facts.append([label + mark, text, f"{show_date(fact.as_of)}\n{fact.source}"])
+                dates.append(fact.as_of)
+        view = TableView(
+            columns=[Column("Fact"), Column("Value"), Column("Observed")],
+            rows=facts,
+            title=f"{p.name} ({p.id})" + (f" — {p.website}" if p.website else ""),
+            caption=caption(dates),
+        )
+        view.sections.append(("Plans and dated prices", self._plans_table()))
+        if p.charges:
+            view.sections.append(("Charges besides the plans", self._charges_table()))
+        view.sections.append(("States", self._states_table()))
+        view.sections.append(
+            (
+                "Sources (tier A: provider's own site; B: press; C: third party)",
+                TableView(
+                    columns=[Column("Source"), Column("Title")],
+                    rows=[
+                        [
+                            f"{s.id}\ntier {s.tier}, {show_date(s.date)}",
+                            s.title + (f"\n{s.url}" if s.url else ""),
+                        ]
+                        for s in (self.catalog.sources[sid] for sid in p.source_ids())
+                    ],
+                ),
+            )
+        )
+        return view
+
+    def _plans_table(self) -> TableView:
+        rows = []
+        for plan in self.provider.plans:
+            for kind in ("prices", "insurance_prices"):
+                for o, now in self._prices(plan, kind):
+                    label = plan.name + (" (insurance)" if kind == "insurance_prices" else "")
+                    label += f"\n{plan.client} clients" + (", monthly" if plan.billing == "monthly" else "")
+                    if plan.route:
+                        label += f"\nroute: {plan.route}"
+                    if not now:
+                        label += "\n(older price)"
+                    rows.append(price_cells(label, plan.sessions, o, f"{iso(o.as_of)}\n{o.source}"))
+            for o in oldest_first(plan.quotes):
+                label = f"{plan.name}\n({o.kind.replace('_', '-')} quote: a note, never the price charged)"
+                rows.append(price_cells(label, plan.sessions, o, f"{iso(o.as_of)}\n{o.source}"))
+        return price_table(rows, "Observed")
+
+    def _charges_table(self) -> TableView:
+        rows = []
+        for c in oldest_first(self.provider.charges):
+            amount = money(c.amount) if c.amount is not None else NOT_PUBLISHED
+            if c.low is not None:
+                amount = f"{money(c.low)}–{money(c.high)}"
+            rows.append(
+                [
+                    f"{c.description}\n{c.kind}" + (f", {c.price_kind}" if c.price_kind != "regular" else ""),
+                    f"{amount}\nper {c.per}",
+                    "required" if c.required else "optional or on an event",
+                    f"{show_date(c.as_of)}\n{c.source}",
+                ]
+            )
+        return TableView(
+            columns=[Column("Charge"), Column("Amount", number=True), Column("Paid"), Column("Observed")],
+            rows=rows,
+        )
+
+    def _states_table(self) -> TableView:
+        rows = []
+        for o in oldest_first(self.provider.states):
+            what = "complete list" if o.complete else ("partial list" if o.codes else "count only")
+            count = f"{o.count}{'+' if o.count_is_minimum else ''}" if o.count is not None else NOT_PUBLISHED
+            text = " ".join(sorted(o.codes)) or NOT_PUBLISHED
+            if o.note:
+                text += f"\n{o.note}"
+            rows.append([what, count, text, f"{show_date(o.as_of)}\n{o.source}"])
+        for c in self.provider.in_clinic:
+            rows.append(
+                ["in-clinic", "", f"{' '.join(c.states)}: {c.services}", f"{show_date(c.as_of)}\n{c.source}"]
+            )
+        return TableView(
+            columns=[Column("Kind"), Column("Count", number=True), Column("States"), Column("Observed")],
+            rows=rows or [["no list published", NOT_PUBLISHED, NOT_PUBLISHED, ""]],
+        )
+
+
+def charge_record(c: Charge) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "description": c.description,
+        "amount": money_str(c.amount),
+        "low": money_str(c.low),
+        "high": money_str(c.high),
+        "per": c.per,
+        "required": c.required,
+        "client": c.client,
+        "price_kind": c.price_kind,
+        "ends": iso(c.ends),
+        "as_of": iso(c.as_of),
+        "source": c.source,
+        "note": c.note,
+    }
+
+
+def fact_text(key: str, fact: Fact[Any]) -> str:
+    value = fact.value
+    if key == "consult":
+        parts = []
+        fee = getattr(value, "fee", None)
+        if fee is not None:
+            parts.append("free" if fee == 0 else f"fee {money(fee)}")
+        if value.prepayment == "first-installment":
+            parts.append("first payment charged before the consultation")
+        if value.refundable_if_ineligible:
+            parts.append("refunded if ineligible")
+        return "; ".join(parts) or NOT_PUBLISHED
+    return yes_no(value)

@@ -1,0 +1,127 @@
+"""``states`` (one provider, every state) and ``eligibility`` (one state, every provider)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ketacalc.money import NOT_PUBLISHED
+from ketacalc.output.tableview import Column, TableView
+from ketacalc.output.views.common import (
+    Report,
+    availability_record,
+    availability_text,
+    caption,
+    iso,
+    show_date,
+)
+from ketacalc.usstates import STATES
+from ketacalc.version import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from ketacalc.data.catalog import Fact, Provider
+    from ketacalc.domain.eligibility import Availability, StateAnswer
+
+
+class StatesReport(Report):
+    FIELDS = (
+        "provider", "state", "state_name", "availability", "availability_reason", "availability_source",
+        "availability_as_of", "availability_tier", "in_clinic",
+    )  # fmt: skip
+
+    def __init__(self, provider: Provider, items: list[Availability]) -> None:
+        self.provider = provider
+        self.items = items
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for a in self.items:
+            yield {
+                "schema_version": SCHEMA_VERSION,
+                "provider": a.provider.id,
+                "state": a.state,
+                "state_name": STATES[a.state],
+                **availability_record(a),
+            }
+
+    def table(self) -> TableView:
+        rows = [
+            [
+                f"{a.state} {STATES[a.state]}",
+                availability_text(a),
+                a.reason + (f"\nin-clinic: {a.in_clinic.services}" if a.in_clinic else ""),
+                a.source or NOT_PUBLISHED,
+            ]
+            for a in self.items
+        ]
+        counts = {
+            s: sum(1 for a in self.items if a.status == s) for s in ("available", "unavailable", "unknown")
+        }
+        return TableView(
+            columns=[Column("State"), Column("Availability"), Column("Why"), Column("Source", nowrap=True)],
+            rows=rows,
+            title=f"{self.provider.name}: availability by state",
+            caption=caption(
+                (a.as_of for a in self.items),
+                f"{counts['available']} available, {counts['unavailable']} unavailable, {counts['unknown']} unknown",
+            ),
+        )
+
+
+class EligibilityReport(Report):
+    FIELDS = (
+        "provider", "name", "state", "availability", "availability_reason", "availability_source",
+        "availability_as_of", "availability_tier", "in_clinic", "insurers", "insurance", "insurance_source",
+        "insurance_as_of",
+    )  # fmt: skip
+
+    def __init__(self, state: str, answers: list[StateAnswer]) -> None:
+        self.state = state
+        self.answers = answers
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for a, insurers, said in self.answers:
+            yield {
+                "schema_version": SCHEMA_VERSION,
+                "provider": a.provider.id,
+                "name": a.provider.name,
+                "state": a.state,
+                **availability_record(a),
+                "insurers": list(insurers) if insurers is not None else None,
+                "insurance": said.value if said is not None else None,
+                "insurance_source": said.source if said is not None else None,
+                "insurance_as_of": iso(said.as_of) if said is not None else None,
+            }
+
+    def table(self) -> TableView:
+        rows = [
+            [
+                a.provider.name,
+                availability_text(a),
+                insurers_text(insurers, said),
+                a.in_clinic.services if a.in_clinic else NOT_PUBLISHED,
+            ]
+            for a, insurers, said in self.answers
+        ]
+        return TableView(
+            columns=[
+                Column("Provider"),
+                Column("Availability"),
+                Column("Insurers accepted"),
+                Column("In-clinic"),
+            ],
+            rows=rows,
+            title=f"Who serves {self.state} ({STATES[self.state]})",
+            caption=caption(
+                (a.as_of for a, _, _ in self.answers),
+                "none: the provider says it accepts no insurance (source, date)",
+            ),
+        )
+
+
+def insurers_text(insurers: tuple[str, ...] | None, said: Fact[bool] | None) -> str:
+    """The insurers accepted: listed, "none" with the source that says so, or not published."""
+    if said is not None and said.value is False and not insurers:
+        return f"none\n({said.source}, {show_date(said.as_of)})"
+    if insurers is None:
+        return NOT_PUBLISHED
+    return ", ".join(insurers) or "none listed"
