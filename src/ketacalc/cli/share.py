@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -128,7 +129,12 @@ def report(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="PATH", dir_okay=False, help="Write the page to PATH (default: stdout)."
+            "--output",
+            "-o",
+            metavar="PATH",
+            dir_okay=False,
+            help="Write the page to PATH; - for stdout. Default: stdout when piped, else "
+            "ketacalc-report-STATE-DATE.html here.",
         ),
     ] = None,
 ) -> None:
@@ -151,20 +157,33 @@ def report(
     count = inputs.parse_count(sessions) if sessions is not None else None
     month_count = inputs.parse_count(months, "months", inputs.MAX_MONTHS) if months is not None else None
     day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
+    to_stdout = output is not None and str(output) == "-"
+    named = output is None and sys.stdout.isatty()  # on a terminal: a file here, never HTML on the screen
+    if to_stdout and sys.stdout.isatty():
+        raise UsageProblem(
+            "report will not print HTML to a terminal",
+            "pipe it (> report.html), or leave out --output to write a file here",
+        )
     buffer = io.StringIO()
     write_report(
         catalog(ctx), code, count, buffer, today(), months=month_count, as_of=day, returning=returning
     )
     page = buffer.getvalue()
-    if output is None or str(output) == "-":
+    if output is None and not named or to_stdout:
         try:
             sys.stdout.write(page)
             sys.stdout.flush()
         except BrokenPipeError:
             raise OutputClosed() from None
         return
-    write_atomically(output, page)
-    typer.echo(f"Wrote {output}", err=True)
+    target = Path(default_report_name(code, today())) if output is None else output
+    write_atomically(target, page)
+    typer.echo(f"Wrote {target.resolve()} — open it in any browser" if named else f"Wrote {target}", err=True)
+
+
+def default_report_name(state: str, day: date) -> str:
+    """The file ``report`` writes in the current directory when run on a terminal."""
+    return f"ketacalc-report-{state}-{day.isoformat()}.html"
 
 
 def write_atomically(path: Path, text: str) -> None:
