@@ -15,6 +15,8 @@ import typer
 
 from ketacalc.cli.options import (
     AsOfOpt,
+    CostFormat,
+    CostFormatOpt,
     FormatOpt,
     IncludeUnavailableOpt,
     InsuranceOpt,
@@ -201,12 +203,17 @@ def cost(
     ] = None,
     route: RouteOpt = None,
     max_age: MaxAgeOpt = "365",
-    fmt: FormatOpt = Format.table,
+    fmt: CostFormatOpt = CostFormat.table,
+    with_sessions: Annotated[
+        bool,
+        typer.Option("--with-sessions", help="With --format ics: the sessions too, at --pace from --start."),
+    ] = False,
 ) -> None:
     """The cheapest way to buy N sessions or M months, all in.
 
     The purchases, consultations and estimated medication, the payment schedule
     and the cost per session; a list or a range of N gives a row per N.
+    --format ics writes the payments as an iCalendar file, one all-day event each.
     """
     from ketacalc.domain.eligibility import AVAILABLE
     from ketacalc.domain.pricing import CostQuery, ProviderPricer, require_price
@@ -217,6 +224,10 @@ def cost(
         both = "not both" if sessions is not None else "one of them"
         raise UsageProblem(f"cost needs --sessions or --months, {both}", "give --sessions 18 or --months 3")
     counts = inputs.parse_sessions(sessions) if sessions is not None else inputs.parse_months(months or "")
+    if with_sessions and fmt is not CostFormat.ics:
+        raise UsageProblem("--with-sessions is for a calendar", "add --format ics")
+    if fmt is CostFormat.ics and len(counts) > 1:
+        raise UsageProblem("--format ics writes one course", "give one number: --sessions 18 or --months 3")
     code, day = place(state, insurer, as_of)
     query = CostQuery(
         sessions=counts[0],
@@ -240,9 +251,17 @@ def cost(
     available = checked.availability
     if available is not None and available.status != AVAILABLE:
         typer.echo(f"warning: {found.name} is {available.status} in {code}: {available.reason}", err=True)
+    if fmt is CostFormat.ics:
+        import sys
+
+        from ketacalc.output.ical import write_calendar
+
+        write_calendar(checked, sys.stdout, with_sessions=with_sessions, made_on=today())
+        notes(dict.fromkeys(checked.notes))
+        return
     results = (require_price(one(n)) for n in counts) if len(counts) > 1 else iter([checked])
     report = CostReport(cat, results, single=len(counts) == 1)
-    render(fmt, report)
+    render(Format(fmt.value), report)
     notes(report.notes)
 
 

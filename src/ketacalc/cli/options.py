@@ -54,6 +54,32 @@ FormatOpt = Annotated[
 ]
 
 
+class CostFormat(StrEnum):
+    """cost's formats: every command's, and an iCalendar file of the payments."""
+
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+    tsv = "tsv"
+    ics = "ics"
+
+
+CostFormatOpt = Annotated[
+    CostFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table (the default) or markdown for people; json, ndjson, csv or tsv for scripts; "
+        "ics: the payments as an iCalendar file.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+
+
 class BatchFormat(StrEnum):
     """The formats batch writes: data only, never a table."""
 
