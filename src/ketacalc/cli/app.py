@@ -31,6 +31,7 @@ from ketacalc.cli.options import (
     RouteOpt,
     StartOpt,
     StateOpt,
+    complete_sort,
 )
 from ketacalc.errors import UsageProblem
 from ketacalc.output.formats import Format, render
@@ -127,7 +128,8 @@ def root(
         ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
     """Cost and eligibility calculator for at-home ketamine therapy providers. Not medical advice."""
@@ -182,6 +184,7 @@ def cost(
         str | None,
         typer.Option(
             "--months",
+            "-m",
             metavar="M",
             help="Instead of sessions: the first M months of care from --start (3, 1,3,6 or 1-12).",
         ),
@@ -220,6 +223,8 @@ def cost(
     from ketacalc.io import inputs
     from ketacalc.output.views.cost import CostReport
 
+    cat = catalog(ctx)
+    found = cat.find(provider)  # an unknown name is the first thing to fix
     if (sessions is None) == (months is None):
         both = "not both" if sessions is not None else "one of them"
         raise UsageProblem(f"cost needs --sessions or --months, {both}", "give --sessions 18 or --months 3")
@@ -241,8 +246,6 @@ def cost(
         route=inputs.parse_route(route) if route is not None else None,
         max_age=inputs.parse_count(max_age, "max_age", maximum=36_500),
     )
-    cat = catalog(ctx)
-    found = cat.find(provider)
     query = query._replace(insurer=insurer_named(cat, insurer, code, day, [found]))
     pricer = ProviderPricer(found, query, today(), catalog=cat)
     one = pricer.price if months is None else pricer.price_months
@@ -330,7 +333,9 @@ def compare(
     ] = None,
     start: StartOpt = None,
     pace: PaceOpt = "1",
-    sort: Annotated[str, typer.Option("--sort", metavar="KEY", help=SORT_HELP)] = "name",
+    sort: Annotated[
+        str, typer.Option("--sort", metavar="KEY", help=SORT_HELP, autocompletion=complete_sort)
+    ] = "name",
     include_unavailable: IncludeUnavailableOpt = False,
     no_sitter: NoSitterOpt = False,
     insurance: InsuranceOpt = False,
@@ -354,6 +359,7 @@ def compare(
     from ketacalc.io import inputs
     from ketacalc.output.views.compare import CompareReport
 
+    sort = sort.strip().casefold()  # --sort Total, as --format JSON
     if sort not in SORT_KEYS:
         raise UsageProblem(f"--sort {sort!r} is not a sort key", f"use one of {', '.join(SORT_KEYS)}")
     if sessions is not None and months is not None:

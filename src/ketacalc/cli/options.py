@@ -41,6 +41,18 @@ def complete_state(incomplete: str) -> list[str]:
     return in_the_case_typed(incomplete, list(STATES))
 
 
+def complete_sort(incomplete: str) -> list[str]:
+    from ketacalc.domain.compare import SORT_KEYS
+
+    return in_the_case_typed(incomplete, list(SORT_KEYS))
+
+
+def complete_route(incomplete: str) -> list[str]:
+    from ketacalc.vocab import ROUTES
+
+    return in_the_case_typed(incomplete, list(ROUTES))
+
+
 FormatOpt = Annotated[
     Format,
     typer.Option(
@@ -123,7 +135,12 @@ RequiredStateOpt = Annotated[str, _state_option()]
 ReturningOpt = Annotated[bool, typer.Option("--returning", help="Price for a returning client.")]
 RouteOpt = Annotated[
     str | None,
-    typer.Option("--route", metavar="ROUTE", help="Only plans for this delivery route, e.g. tablet."),
+    typer.Option(
+        "--route",
+        metavar="ROUTE",
+        autocompletion=complete_route,
+        help="Only plans for this delivery route, e.g. tablet.",
+    ),
 ]
 
 BatchFormatOpt = Annotated[
