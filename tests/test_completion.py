@@ -128,7 +128,7 @@ def test_bash_completes_state_codes_typed_in_lower_case():
 
 
 def test_bash_completes_command_names():
-    assert set(complete_bash("ketacalc co")) == {"compare", "cost"}
+    assert set(complete_bash("ketacalc co")) == {"compare", "config", "cost"}
 
 
 def test_completion_does_not_run_the_command():

@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from ketacalc.cli import data, share  # noqa: F401 - register check, batch, chart and report
+from ketacalc.cli import config, data, share  # noqa: F401 - register config, check, batch, chart and report
 from ketacalc.cli.app import app
 from ketacalc.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, describe
 from ketacalc.cli.help import add_examples, plain_placeholders

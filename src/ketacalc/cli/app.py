@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ketacalc.cli import defaults
 from ketacalc.cli.options import (
     AsOfOpt,
     CostFormat,
@@ -189,7 +190,7 @@ def cost(
             help="Instead of sessions: the first M months of care from --start (3, 1,3,6 or 1-12).",
         ),
     ] = None,
-    returning: ReturningOpt = False,
+    returning: ReturningOpt = None,
     as_of: AsOfOpt = None,
     start: StartOpt = None,
     pace: PaceOpt = "1",
@@ -233,6 +234,7 @@ def cost(
         raise UsageProblem("--with-sessions is for a calendar", "add --format ics")
     if fmt is CostFormat.ics and len(counts) > 1:
         raise UsageProblem("--format ics writes one course", "give one number: --sessions 18 or --months 3")
+    state, insurer, returning = defaults.resolve(state, insurer, returning)
     code, day = place(state, insurer, as_of)
     query = CostQuery(
         sessions=counts[0],
@@ -297,7 +299,7 @@ def states(
 @app.command()
 def eligibility(
     ctx: typer.Context,
-    state: RequiredStateOpt,
+    state: RequiredStateOpt = None,
     fmt: FormatOpt = Format.table,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -306,7 +308,8 @@ def eligibility(
     from ketacalc.io.inputs import parse_state
     from ketacalc.output.views.states import EligibilityReport
 
-    code = parse_state(state)
+    chosen = defaults.resolve(state, need_state=True, uses_insurer=False, uses_client=False)
+    code = parse_state(chosen.state or "")
     day = day_or_today(as_of)
     render(fmt, EligibilityReport(code, serving(catalog(ctx), code, day)))
 
@@ -325,7 +328,7 @@ def compare(
             "--sessions", "-n", metavar="N", help="Price a course of N sessions with the pricing engine."
         ),
     ] = None,
-    returning: ReturningOpt = False,
+    returning: ReturningOpt = None,
     insurer: InsurerOpt = None,
     as_of: AsOfOpt = None,
     months: Annotated[
@@ -368,6 +371,7 @@ def compare(
         )
     count = inputs.parse_count(sessions) if sessions is not None else None
     month_count = inputs.parse_count(months, "months", inputs.MAX_MONTHS) if months is not None else None
+    state, insurer, returning = defaults.resolve(state, insurer, returning)
     code, day = place(state, insurer, as_of)
     cat = catalog(ctx)
     query = CompareQuery(

@@ -126,13 +126,22 @@ def _state_option() -> Any:
         "-s",
         metavar="STATE",
         autocompletion=complete_state,
-        help="US state or DC, as a code or a name: TX, texas, 'New York'.",
+        help="US state or DC, as a code or a name: TX, texas, 'New York'. "
+        "Default: KETACALC_STATE, else the config file.",
     )
 
 
 StateOpt = Annotated[str | None, _state_option()]
-RequiredStateOpt = Annotated[str, _state_option()]
-ReturningOpt = Annotated[bool, typer.Option("--returning", help="Price for a returning client.")]
+#: a state the command needs: the option, else KETACALC_STATE, else the config file (checked by the command)
+RequiredStateOpt = Annotated[str | None, _state_option()]
+ReturningOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--returning/--new",
+        help="Price for a returning or a new client. Default: KETACALC_CLIENT, the config file, else new.",
+        show_default=False,
+    ),
+]
 RouteOpt = Annotated[
     str | None,
     typer.Option(
@@ -159,7 +168,8 @@ InsurerOpt = Annotated[
     typer.Option(
         "--insurer",
         metavar="NAME",
-        help="Use insurance prices where this insurer is accepted (needs --state).",
+        help="Use insurance prices where this insurer is accepted (needs --state). "
+        "Default: KETACALC_INSURER, else the config file.",
     ),
 ]
 StartOpt = Annotated[

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from ketacalc.cli import defaults
 from ketacalc.cli.app import app, catalog, insurer_named, notes, place, today
 from ketacalc.cli.options import (
     AsOfOpt,
@@ -62,7 +63,7 @@ def chart(
         str | None,
         typer.Option("--months", "-m", metavar="M", help="Instead: the first M months of care, e.g. 1-12."),
     ] = None,
-    returning: ReturningOpt = False,
+    returning: ReturningOpt = None,
     insurer: InsurerOpt = None,
     as_of: AsOfOpt = None,
     include_unavailable: IncludeUnavailableOpt = False,
@@ -91,6 +92,7 @@ def chart(
             "--sessions and --months cannot be used together", "draw N sessions or the first M months"
         )
     counts = inputs.parse_months(months) if months is not None else inputs.parse_sessions(sessions or "1-36")
+    state, insurer, returning = defaults.resolve(state, insurer, returning)
     code, day = place(state, insurer, as_of)
     cat = catalog(ctx)
     query = CurveQuery(
@@ -114,7 +116,7 @@ def chart(
 @app.command()
 def report(
     ctx: typer.Context,
-    state: RequiredStateOpt,
+    state: RequiredStateOpt = None,
     sessions: Annotated[
         str | None,
         typer.Option(
@@ -124,7 +126,7 @@ def report(
     months: Annotated[
         str | None, typer.Option("--months", "-m", metavar="M", help="Instead: the first M months of care.")
     ] = None,
-    returning: ReturningOpt = False,
+    returning: ReturningOpt = None,
     as_of: AsOfOpt = None,
     output: Annotated[
         Path | None,
@@ -153,7 +155,8 @@ def report(
 
     if sessions is not None and months is not None:
         raise UsageProblem("--sessions and --months cannot be used together", "give N sessions or M months")
-    code = inputs.parse_state(state)
+    chosen = defaults.resolve(state, returning=returning, need_state=True, uses_insurer=False)
+    code, returning = inputs.parse_state(chosen.state or ""), chosen.returning
     count = inputs.parse_count(sessions) if sessions is not None else None
     month_count = inputs.parse_count(months, "months", inputs.MAX_MONTHS) if months is not None else None
     day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
