@@ -8,7 +8,6 @@ parsed by :mod:`ketacalc.io.inputs`, the answer comes from the core, and
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -208,40 +207,37 @@ def cost(
     The purchases, consultations and estimated medication, the payment schedule
     and the cost per session; a list or a range of N gives a row per N.
     """
+    from ketacalc.domain import answers
     from ketacalc.domain.eligibility import AVAILABLE
-    from ketacalc.domain.pricing import CostQuery, ProviderPricer, require_price
-    from ketacalc.io import inputs
+    from ketacalc.domain.request import REQUIRED, build
     from ketacalc.output.views.cost import CostReport
 
-    if (sessions is None) == (months is None):
-        both = "not both" if sessions is not None else "one of them"
-        raise UsageProblem(f"cost needs --sessions or --months, {both}", "give --sessions 18 or --months 3")
-    counts = inputs.parse_sessions(sessions) if sessions is not None else inputs.parse_months(months or "")
-    code, day = place(state, insurer, as_of)
-    query = CostQuery(
-        sessions=counts[0],
+    request = build(
+        provider=provider,
+        sessions=sessions,
+        months=months,
         returning=returning,
-        as_of=day,
-        start=inputs.parse_date(start, "start") if start is not None else None,
-        pace=inputs.parse_pace(pace),
+        as_of=as_of,
+        start=start,
+        pace=pace,
         pay_in_full=pay_in_full,
-        state=code,
-        discount=inputs.parse_money(discount, "discount") if discount is not None else Decimal(0),
-        route=inputs.parse_route(route) if route is not None else None,
-        max_age=inputs.parse_count(max_age, "max_age", maximum=36_500),
+        insurer=insurer,
+        state=state,
+        discount=discount,
+        route=route,
+        max_age=max_age,
+        course=REQUIRED,
+        many=True,
     )
     cat = catalog(ctx)
-    found = cat.find(provider)
-    query = query._replace(insurer=insurer_named(cat, insurer, code, day, [found]))
-    pricer = ProviderPricer(found, query, today(), catalog=cat)
-    one = pricer.price if months is None else pricer.price_months
-    # the longest course fails first, if any does: fail before writing anything
-    checked = require_price(one(max(counts)))
-    available = checked.availability
+    answer = answers.cost(cat, request, today())
+    available = answer.availability
     if available is not None and available.status != AVAILABLE:
-        typer.echo(f"warning: {found.name} is {available.status} in {code}: {available.reason}", err=True)
-    results = (require_price(one(n)) for n in counts) if len(counts) > 1 else iter([checked])
-    report = CostReport(cat, results, single=len(counts) == 1)
+        typer.echo(
+            f"warning: {answer.provider.name} is {available.status} in {request.state}: {available.reason}",
+            err=True,
+        )
+    report = CostReport(cat, answer.results(), single=answer.single)
     render(fmt, report)
     notes(report.notes)
 
