@@ -287,9 +287,15 @@ def test_table_rows_follow_the_sort(cli):
     assert positions == sorted(positions)
 
 
-@pytest.mark.parametrize("bad", ["price", "Total", "", "cheapest"])
+@pytest.mark.parametrize("bad", ["price", "", "cheapest"])
 def test_bad_sort_key_is_a_usage_error(cli, bad):
     assert "per-session" in assert_one_error_line(cli("compare", "--sort", bad), 2)  # says what is allowed
+
+
+def test_a_sort_key_is_read_in_any_case(cli):
+    shouted = cli("compare", "--sessions", "10", "--sort", "TOTAL", "--format", "json")
+    assert shouted.exit_code == 0, shouted.stderr
+    assert shouted.stdout == cli("compare", "--sessions", "10", "--sort", "total", "--format", "json").stdout
 
 
 # --------------------------------------------------------------- filters
@@ -540,3 +546,14 @@ def test_compare_sort_by_due_at_signup_puts_unknowns_last():
         ("bob", None),
         ("cal", None),
     ]
+
+
+@pytest.mark.parametrize("key", ["total", "per-session", "due-at-signup", "total-low"])
+def test_ranking_by_cost_without_a_course_is_a_usage_error_naming_both_options(cli, key):
+    """Without a course, a month of troches, one visit and a 6-session package are unlike things."""
+    line = assert_one_error_line(cli("compare", "--state", "TX", "--sort", key), 2)
+    assert "--sessions" in line and "--months" in line
+
+
+def test_sorting_by_name_needs_no_course(cli):
+    assert cli("compare", "--sort", "name").exit_code == 0

@@ -19,7 +19,7 @@ from ketacalc.domain.compare import CompareResult, compare
 from ketacalc.domain.curves import CurveResult, curves
 from ketacalc.domain.eligibility import Availability, resolve_insurer
 from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
-from ketacalc.domain.request import Request, course_needed
+from ketacalc.domain.request import Course, Request, course_needed
 from ketacalc.errors import InvalidInput
 
 
@@ -86,6 +86,30 @@ def compare_providers(catalog: Catalog, request: Request, today: date) -> Compar
     """Every provider side by side for the request's state, filtered and sorted."""
     insurer = insurer_in(catalog, request, today, list(catalog.providers))
     return compare(catalog, request.compare_query(insurer), today=today)
+
+
+class PageAnswer(NamedTuple):
+    """What the shared page shows: the comparison for the request, and the curves
+    of every N (or M) from 1 to ``top`` (at least 36 sessions or 12 months)."""
+
+    request: Request
+    comparison: CompareResult
+    curves: CurveResult
+    top: int
+
+
+CURVE_RANGE = 36  # sessions drawn when no longer course is asked for
+MONTHS_RANGE = 12
+
+
+def page(catalog: Catalog, request: Request, today: date) -> PageAnswer:
+    """The comparison and the curves of one state, for the shared HTML page."""
+    comparison = compare_providers(catalog, request, today)
+    months, sessions = request.months, request.sessions
+    top = max(MONTHS_RANGE, months) if months is not None else max(CURVE_RANGE, sessions or 0)
+    unit = "months" if months is not None else "sessions"
+    drawn = request._replace(course=Course(unit, tuple(range(1, top + 1))))
+    return PageAnswer(request, comparison, cost_curves(catalog, drawn, today), top)
 
 
 def cost_curves(catalog: Catalog, request: Request, today: date) -> CurveResult:

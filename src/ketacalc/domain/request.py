@@ -242,10 +242,18 @@ def build(
     insurer_text = _text(insurer, "insurer")
     insurer_name = inputs.parse_insurer_name(insurer_text) if insurer_text is not None else None
     inputs.check_insurer_state(insurer_name, code)
-    sort_key = (_text(sort, "sort") or "name").lower()
+    sort_key = "name" if sort is None else str(sort).strip().lower()  # any case; blank is refused
     if sort_key not in SORT_KEYS:
         raise InvalidInput(
             "sort", f"sort {quoted(sort_key)} is not a sort key", f"use one of {', '.join(SORT_KEYS)}"
+        )
+    if sort_key != "name" and the_course is None and course != NO_COURSE:
+        # ranking totals of unlike things (a month of troches, one visit, a 6-session package) misleads
+        raise InvalidInput(
+            "sort",
+            f"sort {sort_key} needs a course to rank: sessions or months",
+            "give sessions (e.g. 18) or months (e.g. 3) to rank by cost",
+            also=(SESSIONS, MONTHS),
         )
     pace_text = _text(pace, "pace")
     route_text = _text(route, "route")

@@ -104,7 +104,7 @@ class CompareReport(Report):
                 "stale": row.stale,
                 "prices_oldest": iso(row.prices_oldest),
                 "prices_newest": iso(row.prices_newest),
-                "consult_fee": money_str(_consult_fee(row)),
+                "consult_fee": money_str(row.consult_fee),
                 "consult_prepayment": consult.prepayment if consult else None,
                 "insurance": row.insurance.value if row.insurance else None,
                 "insurers": list(row.insurers) if row.insurers is not None else None,
@@ -276,14 +276,9 @@ def _cost_cell(row: CompareRow) -> str:
     return "\n".join(lines)
 
 
-def _consult_fee(row: CompareRow) -> Decimal | None:
-    charge = row.provider.charge_at("consult", row.as_of, "new")
-    return charge.amount if charge is not None else None
-
-
 def _signup_cell(row: CompareRow) -> str:
     consult = row.consult.value if row.consult else None
-    fee_amount = _consult_fee(row)
+    fee_amount = row.consult_fee
     if consult is not None and consult.prepayment == "first-installment":
         fee = "prepaid*"
     elif fee_amount is None:
