@@ -249,7 +249,9 @@ def test_route_limits_the_plans_compared(cli):
 SORT_FIELDS = {"total": "total", "per-session": "per_session", "due-at-signup": "due_at_signup"}
 
 
-@pytest.mark.parametrize("extra", [[], ["--sessions", "10"], ["--state", "NY", "--sessions", "6"]])
+@pytest.mark.parametrize(
+    "extra", [["--sessions", "10"], ["--state", "NY", "--sessions", "6"], ["--months", "2"]]
+)
 @pytest.mark.parametrize("key", list(SORT_FIELDS))
 def test_sort_is_non_decreasing_with_unknowns_last(cli, key, extra):
     rows = rows_of(cli, *extra, "--sort", key)
@@ -408,12 +410,12 @@ def test_unknown_values_print_as_a_dash(cli):
 
 def test_caption_gives_data_dates_and_disclaimer(cli):
     rows = rows_of(cli, "--state", "TX")
-    dates = sorted(r["as_of"] for r in rows if r["as_of"])
+    dates = sorted(r["data_as_of"] for r in rows if r["data_as_of"])
     out = flat(cli("compare", "--state", "TX").stdout)
     assert f"Data as of {dates[0]} to {dates[-1]}" in out
     # the real dates of the prices used, never today's date posing as one
-    oldest = min(r["prices_oldest"] for r in rows if r["prices_oldest"])
-    newest = max(r["prices_newest"] for r in rows if r["prices_newest"])
+    oldest = min(r["oldest_price"] for r in rows if r["oldest_price"])
+    newest = max(r["prices_as_of"] for r in rows if r["prices_as_of"])
     assert f"Prices used dated {oldest} to {newest}" in out
     assert "2026-11-21" not in out.split("stale prices:")[0]
     assert "not medical advice" in out

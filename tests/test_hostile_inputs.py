@@ -64,7 +64,7 @@ ARGUMENTS = [
     (["providers", "--data", "no/such.yaml"], 1,
      "bad data file: no/such.yaml:1:1: no such file; check the path of the data file"),
     (["chart", "--months", "3", "--sessions", "3"], 2,
-     "--sessions and --months cannot be used together — draw N sessions or the first M months"),
+     "--sessions and --months cannot be used together — give --sessions (N) or --months (M), not both"),
 ]  # fmt: skip
 
 

@@ -207,6 +207,7 @@ def cost(
         max_age=max_age,
         course=REQUIRED,
         many=True,
+        blank_is_absent=False,
     )
     cat = catalog(ctx)
     answer = answers.cost(cat, request, today())
@@ -325,6 +326,7 @@ def compare(
         max_due_at_signup=max_due_at_signup,
         route=route,
         max_age=max_age,
+        blank_is_absent=False,
     )
     cat = catalog(ctx)
     render(fmt, CompareReport(cat, answers.compare_providers(cat, request, today())))

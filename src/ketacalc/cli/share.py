@@ -98,6 +98,7 @@ def chart(
         route=route,
         pay_in_full=pay_in_full,
         many=True,
+        blank_is_absent=False,
     )
     cat = catalog(ctx)
     result = answers.cost_curves(cat, request, today())
@@ -141,7 +142,9 @@ def report(
     from ketacalc.errors import OutputClosed
     from ketacalc.output.html import write_report
 
-    request = build(state=state, sessions=sessions, months=months, returning=returning, as_of=as_of)
+    request = build(
+        state=state, sessions=sessions, months=months, returning=returning, as_of=as_of, blank_is_absent=False
+    )
     cat = catalog(ctx)
     buffer = io.StringIO()
     write_report(cat, answers.page(cat, request, today()), buffer, today())

@@ -202,6 +202,21 @@ def _client(client: object, returning: object) -> str:
     return "returning" if _flag(returning, "returning") else "new"
 
 
+#: the parser that refuses each field's blank value, with that field's own message
+_BLANK = {
+    "state": lambda text, field: inputs.parse_state(text),
+    "sessions": lambda text, field: inputs.parse_sessions(text),
+    "months": lambda text, field: inputs.parse_months(text),
+    "start": inputs.parse_date,
+    "as_of": inputs.parse_date,
+    "pace": lambda text, field: inputs.parse_pace(text),
+    "route": lambda text, field: inputs.parse_route(text),
+    "discount": inputs.parse_money,
+    "max_due_at_signup": inputs.parse_money,
+    "max_age": lambda text, field: inputs.parse_count(text, field, MAX_AGE_DAYS),
+}
+
+
 def build(
     *,
     provider: object = None,
@@ -226,11 +241,21 @@ def build(
     max_due_at_signup: object = None,
     course: str = OPTIONAL,
     many: bool = False,
+    blank_is_absent: bool = True,
 ) -> Request:
     """The one place a request is parsed and its cross-field rules are checked.
 
     ``course`` says what the question needs (``"none"``, ``"optional"``,
-    ``"required"``); ``many`` allows a list or a range of counts (``1-24``)."""
+    ``"required"``); ``many`` allows a list or a range of counts (``1-24``).
+    A blank value is "not given" (an empty CSV cell); with ``blank_is_absent``
+    false (an option typed as ``--state ''``) it is refused like any bad value."""
+    if not blank_is_absent:
+        given = {"state": state, "sessions": sessions, "months": months, "start": start,
+                 "as_of": as_of, "pace": pace, "route": route, "discount": discount, "max_age": max_age,
+                 "max_due_at_signup": max_due_at_signup}  # fmt: skip
+        for field, value in given.items():
+            if isinstance(value, str) and not value.strip():
+                _BLANK[field](value, field)
     # names are looked up as typed (an unknown one is the catalog's error, with suggestions)
     names = [] if provider is None else [_text(provider, "provider") or ""]
     if providers is not None:
@@ -241,6 +266,8 @@ def build(
     code = inputs.parse_state(state_text) if state_text is not None else None
     insurer_text = _text(insurer, "insurer")
     insurer_name = inputs.parse_insurer_name(insurer_text) if insurer_text is not None else None
+    if not blank_is_absent and isinstance(insurer, str) and not insurer.strip():
+        insurer_name = insurer  # refused where it is looked up, with the insurers accepted in the state
     inputs.check_insurer_state(insurer_name, code)
     sort_key = "name" if sort is None else str(sort).strip().lower()  # any case; blank is refused
     if sort_key not in SORT_KEYS:
