@@ -16,7 +16,7 @@ RUNS = [
     ("cost", ["cost", "alder", "--sessions", "14"]),
     ("cost", ["cost", "fern", "--sessions", "6", "--state", "TX"]),
     ("cost", ["cost", "dune", "--months", "3", "--state", "NY", "--returning"]),
-    ("cost", ["cost", "cedar", "--sessions", "8", "--insurer", "Aetna", "--state", "TX", "--as-of", "2025-06-13"]),
+    ("cost", ["cost", "cedar", "-n", "8", "--insurer", "Aetna", "--state", "TX", "--as-of", "2025-06-13"]),
     ("cost-range", ["cost", "alder", "--sessions", "1-6", "--state", "TX"]),
     ("cost-range", ["cost", "birch", "--months", "1,3"]),
     ("compare", ["compare"]),
@@ -26,8 +26,9 @@ RUNS = [
     ("eligibility", ["eligibility", "--state", "TX"]),
     ("chart", ["chart", "--state", "TX", "--sessions", "1-8"]),
     ("chart", ["chart", "--months", "1-4"]),
-] + [("show", ["show", p]) for p in FIXTURE_IDS] + [("history", ["history", p]) for p in FIXTURE_IDS] + [
-    ("states", ["states", p]) for p in FIXTURE_IDS
+    *[("show", ["show", p]) for p in FIXTURE_IDS],
+    *[("history", ["history", p]) for p in FIXTURE_IDS],
+    *[("states", ["states", p]) for p in FIXTURE_IDS],
 ]
 
 
