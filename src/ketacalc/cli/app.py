@@ -201,6 +201,21 @@ def cost(
     ] = None,
     route: RouteOpt = None,
     max_age: MaxAgeOpt = "365",
+    by_month: Annotated[
+        bool, typer.Option("--by-month", help="Show the cash due in each calendar month of the course.")
+    ] = False,
+    if_stopped: Annotated[
+        bool,
+        typer.Option(
+            "--if-stopped", help="Show what stopping costs at each point (the provider's refund policy)."
+        ),
+    ] = False,
+    hired_sitter: Annotated[
+        bool,
+        typer.Option(
+            "--hired-sitter", help="Add a hired sitter's published cost, as an estimate (low–high)."
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The cheapest way to buy N sessions or M months, all in.
@@ -229,7 +244,15 @@ def cost(
         discount=inputs.parse_money(discount, "discount") if discount is not None else Decimal(0),
         route=inputs.parse_route(route) if route is not None else None,
         max_age=inputs.parse_count(max_age, "max_age", maximum=36_500),
+        hired_sitter=hired_sitter,
     )
+    if (by_month or if_stopped) and len(counts) > 1:
+        raise UsageProblem(
+            "--by-month and --if-stopped take one --sessions or --months value",
+            "give one N, e.g. --sessions 18",
+        )
+    if by_month and if_stopped:
+        raise UsageProblem("--by-month and --if-stopped show different tables", "give one of them")
     cat = catalog(ctx)
     found = cat.find(provider)
     query = query._replace(insurer=insurer_named(cat, insurer, code, day, [found]))
@@ -241,6 +264,12 @@ def cost(
     if available is not None and available.status != AVAILABLE:
         typer.echo(f"warning: {found.name} is {available.status} in {code}: {available.reason}", err=True)
     results = (require_price(one(n)) for n in counts) if len(counts) > 1 else iter([checked])
+    if by_month or if_stopped:
+        from ketacalc.output.views.cost import ByMonthReport, StopReport
+
+        render(fmt, ByMonthReport(checked) if by_month else StopReport(checked))
+        notes(dict.fromkeys(checked.notes))
+        return
     report = CostReport(cat, results, single=len(counts) == 1)
     render(fmt, report)
     notes(report.notes)
@@ -337,6 +366,11 @@ def compare(
 
     if sort not in SORT_KEYS:
         raise UsageProblem(f"--sort {sort!r} is not a sort key", f"use one of {', '.join(SORT_KEYS)}")
+    if sessions is None and months is None and sort not in ("name",):
+        raise UsageProblem(
+            f"--sort {sort} ranks unlike plans without a course: give --sessions or --months",
+            "compare the same course, e.g. --sessions 12 or --months 3",
+        )
     if sessions is not None and months is not None:
         raise UsageProblem(
             "--sessions and --months cannot be used together", "compare N sessions or the first M months"

@@ -273,6 +273,84 @@ class Charge(Observation):
         return self
 
 
+# --------------------------------------------------------------- money policies
+# Payment terms, refund ladders and a hired sitter's cost: what a course's cash and
+# a stop cost, each a dated, sourced observation (kept apart from the plans' prices).
+
+PaymentTiming = Literal["at-purchase"]
+RefundStage = Literal["before-consult", "after-consult", "after-session", "before-next"]
+Share = Annotated[Decimal, BeforeValidator(parse_money), Field(gt=0, le=1)]
+Hours = Annotated[Decimal, BeforeValidator(parse_money), Field(gt=0, le=24)]
+
+
+class RefundStep(Strict):
+    """One rung of a refund ladder: at a stop point, what the person owes in all for
+    the purchase (``refund: full`` = nothing; ``refund: none`` = its whole price;
+    ``owed``; an ``owed_low``/``owed_high`` pair when the source gives two figures;
+    ``owed_share`` of the plan's price), quoted. A ``before-next`` rung says what
+    cancelling the next appointment or refill costs on top (``owed``: a fee)."""
+
+    stage: RefundStage
+    after_sessions: Annotated[StrictInt, Field(ge=1, le=1000)] | None = None  # stage after-session
+    through_sessions: Annotated[StrictInt, Field(ge=1, le=1000)] | None = None  # known to hold up to here
+    notice_hours: Annotated[StrictInt, Field(ge=1, le=720)] | None = None  # at least this notice
+    late: StrictBool = False  # less than ``notice_hours``' notice
+    refund: Literal["full", "none"] | None = None
+    owed: Money | None = None
+    owed_low: Money | None = None
+    owed_high: Money | None = None
+    owed_share: Share | None = None
+    quote: Text
+
+    @model_validator(mode="after")
+    def _one_outcome(self) -> RefundStep:
+        outcomes = [
+            self.refund is not None,
+            self.owed is not None,
+            self.owed_low is not None or self.owed_high is not None,
+            self.owed_share is not None,
+        ]
+        if sum(outcomes) != 1:
+            raise ValueError(
+                "a refund step gives one of 'refund', 'owed', 'owed_low'/'owed_high' or 'owed_share'"
+            )
+        if (self.owed_low is None) != (self.owed_high is None):
+            raise ValueError("a range of what is owed needs both 'owed_low' and 'owed_high'")
+        if self.owed_low is not None and self.owed_high is not None and self.owed_low >= self.owed_high:
+            raise ValueError(f"owed_low ({self.owed_low}) must be below owed_high ({self.owed_high})")
+        if (self.stage == "after-session") != (self.after_sessions is not None):
+            raise ValueError("'after_sessions' is given for, and only for, the stage after-session")
+        if self.through_sessions is not None and (
+            self.after_sessions is None or self.through_sessions < self.after_sessions
+        ):
+            raise ValueError("'through_sessions' must be at least 'after_sessions'")
+        if self.late and self.notice_hours is None:
+            raise ValueError("a late step names the notice it falls short of in 'notice_hours'")
+        return self
+
+
+class RefundPolicy(Observation):
+    """A provider's published refund ladder, for the plans it names (all when empty)."""
+
+    plans: list[Slug] = []
+    steps: Annotated[list[RefundStep], Field(min_length=1)]
+
+
+class SitterCost(Observation):
+    """What a hired sitter (treatment monitor) costs, per hour, and the hours a session takes."""
+
+    low: Money
+    high: Money
+    first_session_hours: Hours
+    later_session_hours: Hours
+
+    @model_validator(mode="after")
+    def _range(self) -> SitterCost:
+        if self.low >= self.high:
+            raise ValueError(f"the range's low ({self.low}) must be below its high ({self.high})")
+        return self
+
+
 class Provider(Strict):
     id: Slug
     name: Text
@@ -297,6 +375,9 @@ class Provider(Strict):
     trd_suitability: Facts[TrdSuitability] = []
     cost_notes: Facts[Text] = []  # shown beside every cost (e.g. medication billed apart)
     notes: Facts[Text] = []
+    payment_terms: Facts[PaymentTiming] = []  # the provider's own: prices are paid at purchase
+    refund_policy: list[RefundPolicy] = []
+    hired_sitter: list[SitterCost] = []
 
     @model_validator(mode="after")
     def _routes_and_charges(self) -> Provider:

@@ -162,7 +162,11 @@ class CompareRow(NamedTuple):
         """The date of every price the row's figures use (plans, and charges with a figure)."""
         if self.cost is not None:
             dates = [p.observation.as_of for p in self.cost.purchases]
-            dates += [d for c in self.charges if (d := getattr(c, "as_of", None)) is not None]
+            dates += [
+                d
+                for c in self.charges
+                if (d := getattr(c, "as_of", None)) is not None and getattr(c, "each", None) != 0
+            ]  # a free line (a $0 consultation) prices nothing: it never makes a row stale
             return sorted(dates)
         return sorted(p.observation.as_of for p in self.plans)
 

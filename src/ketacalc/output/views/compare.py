@@ -99,6 +99,8 @@ class CompareReport(Report):
                 "per_covered_session": money_str(row.per_covered_session),
                 "due_at_signup": money_str(row.due_at_signup),
                 "monthly_cost": money_str(row.monthly),
+                "committed": money_str(row.cost.committed if row.cost is not None else None),
+                "paid_in_window": money_str(row.cost.paid_in_window if row.cost is not None else None),
                 "charges": [item_record(c) for c in row.charges],
                 "unpriced": [item_record(c) for c in row.unpriced],
                 "stale": row.stale,
@@ -294,6 +296,11 @@ def _signup_cell(row: CompareRow) -> str:
         due = "\n".join(money(p.first_payment) for p in row.plans)
     else:
         due = money(row.due_at_signup)
+    if row.cost is not None and row.cost.months is not None:
+        due += (
+            f"\ncommitted in {row.cost.months} mo:\n{money(row.cost.committed)}"
+            f"\npaid in them:\n{money(row.cost.paid_in_window)}"
+        )
     return f"{due}\nconsult:\n{fee}"
 
 
