@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from conftest import REVIEW, TODAY, review_cost
-
 from ketacalc.domain.pricing import CostQuery, ProviderPricer
 
 D = Decimal
@@ -134,3 +133,67 @@ def test_purchases_start_on_the_exact_session_day_at_any_pace(catalog):
     query = CostQuery(sessions=10, as_of=REVIEW, start=REVIEW, pace=D(3))
     r = ProviderPricer(catalog.find("cedar"), query, TODAY).price(10)
     assert [(p.start - REVIEW).days for p in r.purchases] == [0, 19, 21]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_compare_row_without_a_course_has_no_total_and_counts_the_consultation(cli):
+    """Audits 1-2: no total without a course; fern's $350 visit plus its required $350
+    consultation is $700 due at sign-up, so --max-due-at-signup 400 drops fern."""
+    rows = {r["provider"]: r for r in cli("compare", "--state", "TX", "--format", "json").json()}
+    assert all(r["total"] is None and r["per_session"] is None for r in rows.values())
+    assert rows["fern"]["due_at_signup"] == "700.00"
+    kept = {
+        r["provider"]
+        for r in cli("compare", "--state", "TX", "--max-due-at-signup", "400", "--format", "json").json()
+    }
+    assert "fern" not in kept
+
+
+def test_providers_lists_plans_never_a_lowest_total(cli):
+    records = {r["id"]: r for r in cli("providers", "--format", "json").json()}
+    assert "lowest_total" not in records["alder"]
+    assert [p["sessions"] for p in records["dune"]["plan_prices"]] == [30, 90]
+    assert "Lowest total" not in cli("providers").stdout
+
+
+def test_the_cheapest_line_ranks_only_comparable_curves(cli):
+    """Audit 3: dune's daily low-dose months are never ranked against sessions."""
+    text = flat(cli("chart", "--state", "TX", "--months", "1-6").stdout)
+    assert "Not ranked: Dune Telehealth (daily low-dose plans: a different treatment)" in text
+    assert "it is not medical advice" in text
+    cheapest = text.split("Cheapest:", 1)[1].split("Not ranked", 1)[0]
+    assert "Dune" not in cheapest
+
+
+def test_a_chart_paid_in_full_says_so_in_its_title(cli):
+    """Audit 14: a pay-in-full chart is not drawn under the usual title."""
+    assert "paid in full" in cli("chart", "--state", "TX", "--pay-in-full").stdout.splitlines()[0]
+
+
+def test_an_insured_total_is_labelled_beside_self_pay_ones(cli):
+    """Audit 15: birch's insured $500 (Aetna in TX) is labelled, and its JSON says so."""
+    rows = {
+        r["provider"]: r
+        for r in cli(
+            "compare", "--state", "TX", "--sessions", "6", "--insurer", "Aetna", "--format", "json"
+        ).json()
+    }
+    assert (rows["birch"]["total"], rows["birch"]["pricing"]) == ("500.00", "insurance")
+    assert rows["cedar"]["pricing"] == "self-pay"
+    table = cli("compare", "--state", "TX", "--sessions", "6", "--insurer", "Aetna").stdout
+    assert "insured" in table
+
+
+def test_a_price_that_rests_on_a_plan_condition_says_so(cli):
+    """Audit 16: cedar's Introduction is only for problems of the last year."""
+    record = review_cost(cli, "cedar", "3").json()
+    assert any("Cedar Care's Introduction is for problems of the last year" in n for n in record["notes"])
+
+
+def test_show_gives_the_consultation_fee_in_force(cli):
+    """Audit 13: fern's consultation is $350 (2026-05-01), not '—'."""
+    text = flat(cli("show", "fern").stdout)
+    assert "Consultation fee $350.00" in text

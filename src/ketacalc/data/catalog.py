@@ -164,6 +164,14 @@ class RefundPolicy(NamedTuple):
     note: str | None = None
 
 
+class PlanCondition(NamedTuple):
+    source: str
+    plan: str
+    condition: str
+    as_of: date | None = None
+    note: str | None = None
+
+
 class SitterCost(NamedTuple):
     source: str
     low: Decimal
@@ -201,6 +209,7 @@ class Provider(NamedTuple):
     payment_terms: tuple[Fact[str], ...] = ()
     refund_policy: tuple[RefundPolicy, ...] = ()
     hired_sitter: tuple[SitterCost, ...] = ()
+    plan_conditions: tuple[PlanCondition, ...] = ()
 
     def observations(self) -> Iterator[Any]:
         """Every dated-or-undated observation of the provider, at any depth."""
@@ -427,13 +436,15 @@ CONVERTERS: dict[type, dict[str, Convert]] = {
     InsurerList: {"as_of": _date, "by_state": lambda m: {k: tuple(v) for k, v in m.items()}},
     Charge: {"as_of": _date, "ends": _date, "amount": Decimal, "low": Decimal, "high": Decimal},
     RefundStep: {"owed": Decimal, "owed_low": Decimal, "owed_high": Decimal, "owed_share": Decimal},
+    PlanCondition: {"as_of": _date},
     RefundPolicy: {"as_of": _date, "plans": tuple, "steps": _many(RefundStep)},
     SitterCost: {
         "as_of": _date, "low": Decimal, "high": Decimal, "first_session_hours": Decimal,
         "later_session_hours": Decimal,
     },
     Provider: {
-        "aliases": tuple, "refund_policy": _many(RefundPolicy), "hired_sitter": _many(SitterCost), "states": _many(StatesObs), "in_clinic": _many(InClinic),
+        "aliases": tuple, "refund_policy": _many(RefundPolicy), "hired_sitter": _many(SitterCost),
+        "plan_conditions": _many(PlanCondition), "states": _many(StatesObs), "in_clinic": _many(InClinic),
         "plans": lambda items: tuple(_plan(i) for i in items), "standard_route": _fact(),
         "charges": _many(Charge), "consult": _facts(_one(Consult)), "insurers": _many(InsurerList),
         "routes": _facts(tuple),
@@ -450,7 +461,7 @@ MODEL_OF: dict[type, str] = {
     Source: "Source", Fact: "Fact", Installments: "Installments", PriceObs: "PriceObservation",
     Plan: "Plan", StatesObs: "StatesObservation", InClinic: "InClinic", InsurerList: "InsurerList",
     Consult: "Consult", Charge: "Charge", Provider: "Provider", RefundStep: "RefundStep",
-    RefundPolicy: "RefundPolicy", SitterCost: "SitterCost",
+    RefundPolicy: "RefundPolicy", SitterCost: "SitterCost", PlanCondition: "PlanCondition",
 }  # fmt: skip
 
 #: record fields that no model field holds: computed while building

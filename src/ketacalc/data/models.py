@@ -335,6 +335,38 @@ class RefundPolicy(Observation):
     plans: list[Slug] = []
     steps: Annotated[list[RefundStep], Field(min_length=1)]
 
+    @model_validator(mode="after")
+    def _in_order(self) -> RefundPolicy:
+        """A ladder climbs: its stages in order, sessions rising, what is owed never falling."""
+        order = {"before-consult": 0, "after-consult": 1, "after-session": 2, "before-next": 3}
+        last_key: tuple[int, int] = (-1, 0)
+        last_owed: Decimal | None = None
+        for number, step in enumerate(self.steps):
+            key = (order[step.stage], step.after_sessions or 0)
+            if key < last_key:
+                raise ValueError(
+                    f"refund step {number} ({step.stage}"
+                    + (f", after {step.after_sessions} sessions" if step.after_sessions else "")
+                    + ") comes before an earlier stop point; list the steps in the order a course reaches them"
+                )
+            owed = step.owed if step.owed is not None else step.owed_low
+            if step.stage in ("after-consult", "after-session") and owed is not None:
+                if last_owed is not None and owed < last_owed:
+                    raise ValueError(
+                        f"refund step {number} owes {owed}, less than an earlier step ({last_owed}); "
+                        "what is owed never falls as a course goes on"
+                    )
+                last_owed = owed
+            last_key = key
+        return self
+
+
+class PlanCondition(Observation):
+    """Who a plan is for, as the source says (Better U's Introduction: problems of the last year)."""
+
+    plan: Slug
+    condition: Text
+
 
 class SitterCost(Observation):
     """What a hired sitter (treatment monitor) costs, per hour, and the hours a session takes."""
@@ -378,6 +410,7 @@ class Provider(Strict):
     payment_terms: Facts[PaymentTiming] = []  # the provider's own: prices are paid at purchase
     refund_policy: list[RefundPolicy] = []
     hired_sitter: list[SitterCost] = []
+    plan_conditions: list[PlanCondition] = []
 
     @model_validator(mode="after")
     def _routes_and_charges(self) -> Provider:
@@ -397,6 +430,19 @@ class Provider(Strict):
                     else "; give plans a 'route' or remove it"
                 )
             )
+        plan_ids = {p.id for p in self.plans}
+        for cond in self.plan_conditions:
+            if cond.plan not in plan_ids:
+                raise ValueError(
+                    f"plan_conditions names plan {cond.plan!r}, which the provider does not have"
+                )
+        for policy in self.refund_policy:
+            unknown = [p for p in policy.plans if p not in plan_ids]
+            if unknown:
+                raise ValueError(
+                    f"refund_policy names plan {unknown[0]!r}, which the provider does not have; "
+                    "use one of its plan ids or leave 'plans' empty"
+                )
         kinds: dict[str, str] = {}
         for charge in self.charges:
             first = kinds.setdefault(charge.id, charge.kind)

@@ -416,8 +416,6 @@ def payment_terms(
         unknown = not in_full and plan.billing != "monthly" and at_purchase is None
         if unknown:
             notes[unknown_terms_note(offer)] = None
-        elif not in_full and at_purchase is not None and plan.billing != "monthly":
-            notes[f"{plan.name} is paid in full at purchase ({at_purchase})."] = None
         return [(charged, 0)], unknown
     return spread(obs.installments.count, obs.installments.amount, obs.price - charged), False
 

@@ -154,6 +154,11 @@ class ProviderPricer:
         self._terms_memo: dict[
             tuple[int, Decimal], tuple[tuple[tuple[Decimal, int], ...], bool, tuple[str, ...]]
         ] = {}
+        at_purchase = self._at_purchase()
+        if at_purchase is not None and not query.pay_in_full and self.offers:
+            self.notes.append(
+                f"{provider.name}'s own terms: each purchase is paid in full when made ({at_purchase})."
+            )
         self._others: dict[str, ProviderPricer] | None = None
         if alternatives and query.route is None and standard is not None and self.no_price is None:
             self._others = {}
@@ -283,6 +288,14 @@ class ProviderPricer:
                 charge_lines += (sitter[0],)
                 notes[sitter[1]] = None
         used_notes = (*quote_notes(runs, self.as_of), *price_notes(runs, charge_lines))
+        bought_plans = {r.offer.plan.id for r in runs}
+        for cond in self.provider.plan_conditions:
+            if cond.plan in bought_plans and (cond.as_of is None or cond.as_of <= self.as_of):
+                name = next(r.offer.plan.name for r in runs if r.offer.plan.id == cond.plan)
+                notes[
+                    f"{self.provider.name}'s {name} is {cond.condition} ({said(cond.source, cond.as_of)}); "
+                    "this price rests on it."
+                ] = None
         for line in charge_lines:
             if line.estimated and line.kind != "sitter":
                 notes[

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ketacalc.money import NOT_PUBLISHED, money_str
+from ketacalc.money import NOT_PUBLISHED, ZERO, money_str
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -490,12 +490,20 @@ class ByMonthReport(Report):
 
     def table(self) -> TableView:
         r = self.result
-        rows = [[m, money(amount) + (" ?" if unknown else "")] for m, amount, unknown in r.cash_by_month()]
+        rows = []
+        running = ZERO
+        for m, amount, unknown in r.cash_by_month():
+            running += amount
+            rows.append([m, money(amount) + (" ?" if unknown else ""), money(running)])
         extra = "? = includes a purchase whose payment terms are not published" if r.terms_unknown else ""
         return TableView(
-            columns=[Column("Month", nowrap=True), Column("Due", number=True)],
-            rows=rows or [["—", NOT_PUBLISHED]],
-            title=f"{r.provider.name}: cash due by month for {unit(r)} from {r.start}",
+            columns=[
+                Column("Month", nowrap=True),
+                Column("Due", number=True),
+                Column("Paid by then", number=True),
+            ],
+            rows=rows or [["—", NOT_PUBLISHED, NOT_PUBLISHED]],
+            title=f"{r.provider.name}: cash due by month, {unit(r)} from {r.start}",
             caption=_caption([r], f"Total {total_text(r)}" + (f". {extra}" if extra else "")),
         )
 
