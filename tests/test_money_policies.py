@@ -153,7 +153,7 @@ def test_a_compare_row_without_a_course_has_no_total_and_counts_the_consultation
 
 
 def test_providers_lists_plans_never_a_lowest_total(cli):
-    records = {r["id"]: r for r in cli("providers", "--format", "json").json()}
+    records = {r["provider"]: r for r in cli("providers", "--format", "json").json()}
     assert "lowest_total" not in records["alder"]
     assert [p["sessions"] for p in records["dune"]["plan_prices"]] == [30, 90]
     assert "Lowest total" not in cli("providers").stdout

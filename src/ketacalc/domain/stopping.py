@@ -15,6 +15,8 @@ after each session (each month, for plans billed monthly). At each point:
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
@@ -24,7 +26,7 @@ from ketacalc.domain.schedule import add_months, session_day
 from ketacalc.money import ZERO, money_display
 
 if TYPE_CHECKING:
-    from ketacalc.domain.course import CostResult, Purchase
+    from ketacalc.domain.course import CostResult, Payment, Purchase
 
 NOT_PUBLISHED_RULE = "not published"
 
@@ -43,6 +45,28 @@ class StopPoint(NamedTuple):
     rule: str  # the policy's words, or "not published"
     source: str | None
     as_of: date | None
+
+
+class _Cumulative:
+    """What payments (in date order) add up to by a day, in O(log n) a question:
+    ``None`` once a payment whose terms are unknown falls on or before it."""
+
+    def __init__(self, payments: Sequence[Payment]) -> None:
+        self.days = [p.due for p in payments]
+        self.totals: list[Decimal] = []
+        self.unknown: list[bool] = []
+        running, flagged = ZERO, False
+        for p in payments:
+            running += p.amount
+            flagged = flagged or p.assumed
+            self.totals.append(running)
+            self.unknown.append(flagged)
+
+    def by(self, day: date) -> Decimal | None:
+        i = bisect_right(self.days, day)
+        if i == 0:
+            return ZERO
+        return None if self.unknown[i - 1] else self.totals[i - 1]
 
 
 def policy_for(result: CostResult, plan_id: str, next_only: bool = False) -> RefundPolicy | None:
@@ -114,11 +138,7 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
     policy = policy_for(result, first.plan.id)
     rows: list[StopPoint] = []
 
-    def paid_by(day: date, inclusive: bool = True) -> Decimal | None:
-        due = [p for p in schedule if (p.due <= day if inclusive else p.due < day)]
-        if any(p.assumed for p in due):
-            return None
-        return sum((p.amount for p in due), ZERO)
+    paid_by = _Cumulative(schedule).by
 
     # before the consultation: a first installment charged at checkout is all that is paid
     consult = newest(result.provider.consult, result.as_of)
@@ -156,9 +176,10 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
                 _row("after-consult", None, start, None, paid_before, _owed(step, first), step.quote, policy)
             )
     charges = [p for p in schedule if p.purchase == -1]
+    fees_by = _Cumulative([p._replace(assumed=False) for p in charges]).by
     monthly = first.plan.billing == "monthly"
     if monthly:
-        rows += _monthly(result, purchases, charges, paid_by)
+        rows += _monthly(result, purchases, fees_by, paid_by)
         return tuple(rows)
     pace = result.query.pace
     bounds: list[tuple[int, int, Purchase]] = []  # (first session, end, purchase)
@@ -174,7 +195,7 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
             used += bounds[index][2].charged
             index += 1
         begin, end, current = bounds[index]
-        fees = sum((p.amount for p in charges if p.due <= day), ZERO)
+        fees = fees_by(day) or ZERO
         base = used + fees
         if end == k:
             owed = _add(base, (current.charged, None, None))
@@ -210,7 +231,7 @@ def _rung(policy: RefundPolicy | None, used: int) -> RefundStep | None:
     return max(rungs, key=lambda s: s.after_sessions or 0, default=None)
 
 
-def _monthly(result: CostResult, purchases, charges, paid_by) -> list[StopPoint]:  # type: ignore[no-untyped-def]
+def _monthly(result: CostResult, purchases, fees_by, paid_by) -> list[StopPoint]:  # type: ignore[no-untyped-def]
     """Plans billed monthly: a stop point at the end of each month of the course."""
     rows = []
     month = 0
@@ -220,7 +241,7 @@ def _monthly(result: CostResult, purchases, charges, paid_by) -> list[StopPoint]
         for m in range(1, length + 1):
             month += 1
             day = add_months(result.start, month) - timedelta(days=1)
-            fees = sum((c.amount for c in charges if c.due <= day), ZERO)
+            fees = fees_by(day) or ZERO
             policy = policy_for(result, p.plan.id, next_only=m == length)
             if m == length:
                 owed = (used + p.charged + fees, None, None)
