@@ -197,3 +197,15 @@ def test_show_gives_the_consultation_fee_in_force(cli):
     """Audit 13: fern's consultation is $350 (2026-05-01), not '—'."""
     text = flat(cli("show", "fern").stdout)
     assert "Consultation fee $350.00" in text
+
+
+def test_the_library_takes_hired_sitter_and_answers_as_the_command_does(cli):
+    import ketacalc
+    from conftest import FIXTURE
+
+    answer = ketacalc.cost(
+        "alder", 14, hired_sitter=True, as_of="2025-06-13", start="2025-06-13", data=str(FIXTURE), today=TODAY
+    ).to_dict()
+    command = review_cost(cli, "alder", "14", "--hired-sitter").json()
+    assert (answer["total_low"], answer["total_high"]) == (command["total_low"], command["total_high"])
+    assert answer["if_stopped"] == command["if_stopped"]
