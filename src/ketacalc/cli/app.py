@@ -186,6 +186,21 @@ def cost(
     ] = None,
     route: RouteOpt = None,
     max_age: MaxAgeOpt = "365",
+    by_month: Annotated[
+        bool, typer.Option("--by-month", help="Show the cash due in each calendar month of the course.")
+    ] = False,
+    if_stopped: Annotated[
+        bool,
+        typer.Option(
+            "--if-stopped", help="Show what stopping costs at each point (the provider's refund policy)."
+        ),
+    ] = False,
+    hired_sitter: Annotated[
+        bool,
+        typer.Option(
+            "--hired-sitter", help="Add a hired sitter's published cost, as an estimate (low–high)."
+        ),
+    ] = False,
     fmt: CostFormatOpt = CostFormat.table,
     with_sessions: Annotated[
         bool,
@@ -225,9 +240,17 @@ def cost(
         course=REQUIRED,
         many=True,
         blank_is_absent=False,
+        hired_sitter=hired_sitter,
     )
     if fmt is CostFormat.ics and request.course is not None and len(request.course.counts) > 1:
         raise UsageProblem("--format ics writes one course", "give one number: --sessions 18 or --months 3")
+    if (by_month or if_stopped) and request.course is not None and len(request.course.counts) > 1:
+        raise UsageProblem(
+            "--by-month and --if-stopped take one --sessions or --months value",
+            "give one N, e.g. --sessions 18",
+        )
+    if by_month and if_stopped:
+        raise UsageProblem("--by-month and --if-stopped show different tables", "give one of them")
     answer = answers.cost(cat, request, today())
     available = answer.availability
     if available is not None and available.status != AVAILABLE:
@@ -242,6 +265,13 @@ def cost(
 
         write_calendar(answer.first, sys.stdout, with_sessions=with_sessions, made_on=today())
         notes(dict.fromkeys(answer.first.notes))
+        return
+    if by_month or if_stopped:
+        from ketacalc.output.views.cost import ByMonthReport, StopReport
+
+        [one] = list(answer.results())
+        render(Format(fmt.value), ByMonthReport(one) if by_month else StopReport(one))
+        notes(dict.fromkeys(one.notes))
         return
     report = CostReport(cat, answer.results(), single=answer.single)
     render(Format(fmt.value), report)
