@@ -108,7 +108,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_directory_instead_of_file(tmp_path: Path) -> None:
     problems = problems_of(tmp_path)
-    assert f"{tmp_path}:1:1: is a directory" in render(problems)
+    assert f"{shown_path(str(tmp_path))}:1:1: is a directory" in render(problems)
 
 
 def test_oversized_file(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ketacalc.cli.once import OnceGroup
 from ketacalc.cli.options import (
     AsOfOpt,
     FormatOpt,
@@ -30,7 +31,7 @@ from ketacalc.cli.options import (
     StartOpt,
     StateOpt,
 )
-from ketacalc.errors import UsageProblem
+from ketacalc.errors import UsageProblem, inert, quoted
 from ketacalc.output.formats import Format, render
 from ketacalc.version import __version__
 
@@ -48,6 +49,7 @@ app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=OnceGroup,
     rich_markup_mode=None,
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -94,13 +96,13 @@ def catalog(ctx: typer.Context) -> Catalog:
 
     loaded = load_catalog((ctx.obj or {}).get("data"), today=today())
     for line in loaded.warnings:
-        typer.echo(f"warning: {line}", err=True)
+        typer.echo(f"warning: {inert(line)}", err=True)
     return loaded
 
 
 def notes(lines: dict[str, None]) -> None:
     for line in lines:
-        typer.echo(f"note: {line}", err=True)
+        typer.echo(f"note: {inert(line)}", err=True)
 
 
 def _version(value: bool) -> None:
@@ -239,7 +241,8 @@ def cost(
     checked = require_price(one(max(counts)))
     available = checked.availability
     if available is not None and available.status != AVAILABLE:
-        typer.echo(f"warning: {found.name} is {available.status} in {code}: {available.reason}", err=True)
+        warning = f"{found.name} is {available.status} in {code}: {available.reason}"
+        typer.echo(f"warning: {inert(warning)}", err=True)
     results = (require_price(one(n)) for n in counts) if len(counts) > 1 else iter([checked])
     report = CostReport(cat, results, single=len(counts) == 1)
     render(fmt, report)
@@ -336,7 +339,7 @@ def compare(
     from ketacalc.output.views.compare import CompareReport
 
     if sort not in SORT_KEYS:
-        raise UsageProblem(f"--sort {sort!r} is not a sort key", f"use one of {', '.join(SORT_KEYS)}")
+        raise UsageProblem(f"--sort {quoted(sort)} is not a sort key", f"use one of {', '.join(SORT_KEYS)}")
     if sessions is not None and months is not None:
         raise UsageProblem(
             "--sessions and --months cannot be used together", "compare N sessions or the first M months"

@@ -58,5 +58,7 @@ def describe(exc: KetacalcError) -> str:
     if isinstance(exc, NoPrice) and exc.first_price is not None:
         return f"{exc.message} — use --as-of {exc.first_price} or later, the date of its first price"
     if isinstance(exc, ScheduleOutOfRange):
-        return f"{exc.message} — use an earlier --start, a faster --pace or fewer sessions"
+        if exc.unit == "sessions":
+            return f"{exc.message} — use an earlier --start, a faster --pace or fewer sessions"
+        return f"{exc.message} — use an earlier --start or fewer {exc.unit}"
     return str(exc)

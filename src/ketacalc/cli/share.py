@@ -7,9 +7,7 @@ them. plotext and Jinja2 are imported only by the renderers these two use.
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,20 +26,23 @@ from ketacalc.cli.options import (
     RouteOpt,
     StateOpt,
 )
-from ketacalc.errors import KetacalcError, UsageProblem
+from ketacalc.errors import UsageProblem, printable
+from ketacalc.files import write_atomically
 from ketacalc.output.formats import Format, render
 
 
 def terminal_width() -> int:
-    """COLUMNS when set; the terminal's width; 80 when piped."""
+    """COLUMNS when set (ASCII digits); the terminal's width; 80 when piped; at
+    most :data:`~ketacalc.output.table.MAX_WIDTH` (a chart a million columns wide
+    would take minutes and gigabytes to draw)."""
     import shutil
 
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
-    if not sys.stdout.isatty():
-        return 80
-    return shutil.get_terminal_size((80, 24)).columns
+    from ketacalc.output.table import MAX_WIDTH, env_columns
+
+    columns = env_columns()
+    if columns is None:
+        columns = shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
+    return max(1, min(columns, MAX_WIDTH))
 
 
 @app.command()
@@ -126,10 +127,8 @@ def report(
     returning: ReturningOpt = False,
     as_of: AsOfOpt = None,
     output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="PATH", dir_okay=False, help="Write the page to PATH (default: stdout)."
-        ),
+        str | None,
+        typer.Option("--output", "-o", metavar="PATH", help="Write the page to PATH (default: stdout)."),
     ] = None,
 ) -> None:
     """One self-contained HTML page to share: comparison and costs.
@@ -156,7 +155,7 @@ def report(
         catalog(ctx), code, count, buffer, today(), months=month_count, as_of=day, returning=returning
     )
     page = buffer.getvalue()
-    if output is None or str(output) == "-":
+    if output is None or output == "-":
         try:
             sys.stdout.write(page)
             sys.stdout.flush()
@@ -164,35 +163,4 @@ def report(
             raise OutputClosed() from None
         return
     write_atomically(output, page)
-    typer.echo(f"Wrote {output}", err=True)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place, so a
-    reader never sees half a page and a failure leaves any old file untouched."""
-    import tempfile
-
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise KetacalcError(
-            f"cannot write {str(path)!r} ({exc.strerror})", "check that the folder exists and is writable"
-        ) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
-        os.replace(temp, path)
-    except OSError as exc:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise KetacalcError(
-            f"cannot write {str(path)!r} ({exc.strerror})", "check the path and the free space"
-        ) from None
+    typer.echo(f"Wrote {printable(output)}", err=True)
