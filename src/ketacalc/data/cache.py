@@ -75,7 +75,9 @@ def read(path: Path) -> Any | None:
         magic, version, digest = header.decode("ascii").split(" ")
         if magic != _MAGIC or version != str(FORMAT) or digest != _checksum(body):
             return None
-        value = json.loads(body.decode("utf-8"), object_pairs_hook=_no_nulls)
+        # the check for nulls only when the text holds one (rare: a note saying "null")
+        hook = _no_nulls if b"null" in body else None
+        value = json.loads(body.decode("utf-8"), object_pairs_hook=hook)
     except (OSError, ValueError, RecursionError):  # missing, special, too big, bad header, UTF-8 or JSON
         return None
     return value if isinstance(value, dict) else None
