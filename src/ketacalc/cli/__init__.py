@@ -78,7 +78,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except KetacalcError as exc:
         if os.environ.get("KETACALC_DEBUG"):
             raise
-        return _error(describe(exc), exc.exit_code)
+        return _error(*describe(exc))
     except click_exc.NoArgsIsHelpError as exc:
         try:
             sys.stdout.write(exc.format_message() + "\n")

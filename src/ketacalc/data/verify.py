@@ -32,9 +32,9 @@ from ketacalc.data.catalog import (
     Provider,
     Source,
     StatesObs,
+    build,
 )
 from ketacalc.errors import CONTROL
-from ketacalc.money import CENT
 from ketacalc.usstates import STATES
 from ketacalc.vocab import ROUTES
 
@@ -78,11 +78,13 @@ def slug(value: Any) -> bool:
 
 
 def money(value: Any) -> bool:
+    """Cents as the dump writes them (``"129.00"``): a JSON ``true`` or ``5`` made into a
+    Decimal has no two decimals, so it is refused too."""
     return (
         type(value) is Decimal
         and value.is_finite()
+        and value.as_tuple().exponent == -2
         and 0 <= value < _MAX_MONEY
-        and value == value.quantize(CENT)
     )
 
 
@@ -261,3 +263,18 @@ def verify(catalog: Catalog) -> Catalog:
             if obs.source not in catalog.sources:
                 raise Untrusted(f"source of {provider.id}")
     return catalog
+
+
+#: the keys and the version of a data file (``models.DataFile``)
+TOP_KEYS = frozenset({"version", "sources", "providers"})
+VERSION = 1
+
+
+def trusted(data: Any, path: str = "") -> Catalog:
+    """The catalog of a cache entry's ``data``, checked as strictly as the data file;
+    :class:`Untrusted` (or the builder's own error) when anything is out of bounds."""
+    if type(data) is not dict or set(data) != TOP_KEYS or type(data["version"]) is not int:
+        raise Untrusted("top level")
+    if data["version"] != VERSION or type(data["sources"]) is not dict or type(data["providers"]) is not list:
+        raise Untrusted("top level")
+    return verify(build(data, path))
