@@ -113,6 +113,20 @@ def test_hand_picked_bad_values_are_refused(path, value):
     assert _cache_refuses(_mutated(path, value))
 
 
+def test_every_record_of_the_catalog_has_its_checks():
+    """A field added to a catalog record needs its check here, or every warm start
+    would rebuild the cache (this test fails first)."""
+    import inspect
+
+    from ketacalc.data import catalog
+    from ketacalc.data.verify import FIELDS
+
+    records = [c for c in vars(catalog).values() if inspect.isclass(c) and c.__module__ == catalog.__name__]
+    for record in records:
+        if hasattr(record, "_fields") and record is not catalog.Fact:
+            assert set(FIELDS[record]) == set(record._fields), record.__name__
+
+
 def test_the_enumerations_match_the_models():
     from ketacalc.data import models
     from ketacalc.data.verify import ENUMS, TOP_KEYS, VERSION
@@ -121,8 +135,10 @@ def test_the_enumerations_match_the_models():
     assert set(models.DataFile.model_fields) == TOP_KEYS
 
     for name, allowed in ENUMS.items():
-        if name == "Prepayment":
-            annotation = models.Consult.model_fields["prepayment"].annotation
+        inline = {"Prepayment": (models.Consult, "prepayment"), "Refund": (models.RefundStep, "refund")}
+        if name in inline:
+            model, field = inline[name]
+            annotation = model.model_fields[field].annotation
             (literal,) = [a for a in typing.get_args(annotation) if a is not type(None)]
             assert frozenset(typing.get_args(literal)) == allowed
         else:

@@ -28,8 +28,12 @@ from ketacalc.data.catalog import (
     Installments,
     InsurerList,
     Plan,
+    PlanCondition,
     PriceObs,
     Provider,
+    RefundPolicy,
+    RefundStep,
+    SitterCost,
     Source,
     StatesObs,
     build,
@@ -56,6 +60,9 @@ ENUMS: dict[str, frozenset[str]] = {
     "Integration": frozenset({"psychiatric-clinician", "coach", "none"}),
     "TrdSuitability": frozenset({"excellent", "good", "moderate", "limited"}),
     "Prepayment": frozenset({"none", "first-installment"}),
+    "PaymentTiming": frozenset({"at-purchase"}),
+    "RefundStage": frozenset({"before-consult", "after-consult", "after-session", "before-next"}),
+    "Refund": frozenset({"full", "none"}),
 }
 
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -86,6 +93,11 @@ def money(value: Any) -> bool:
         and value.as_tuple().exponent == -2
         and 0 <= value < _MAX_MONEY
     )
+
+
+def cents_within(low: Decimal, high: Decimal) -> Check:
+    """A share or a number of hours: two decimals (as the dump writes them), low < value <= high."""
+    return lambda value: money(value) and low < value <= high
 
 
 def day(value: Any) -> bool:
@@ -158,6 +170,20 @@ FIELDS: dict[type, dict[str, Check]] = {
         "low": optional(money), "high": optional(money), "price_kind": one_of("ChargePriceKind"),
         "ends": optional(day),
     },
+    RefundStep: {
+        "quote": text, "stage": one_of("RefundStage"), "after_sessions": optional(whole(1, 1000)),
+        "through_sessions": optional(whole(1, 1000)), "notice_hours": optional(whole(1, 720)), "late": flag,
+        "refund": optional(one_of("Refund")), "owed": optional(money), "owed_low": optional(money),
+        "owed_high": optional(money), "owed_share": optional(cents_within(Decimal(0), Decimal(1))),
+    },
+    RefundPolicy: {
+        **_OBSERVED, "plans": each(slug), "steps": lambda v: len(v) >= 1 and each(lambda s: type(s) is RefundStep)(v),
+    },
+    PlanCondition: {**_OBSERVED, "plan": slug, "condition": text},
+    SitterCost: {
+        **_OBSERVED, "low": money, "high": money, "first_session_hours": cents_within(Decimal(0), Decimal(24)),
+        "later_session_hours": cents_within(Decimal(0), Decimal(24)),
+    },
 }  # fmt: skip
 
 
@@ -192,6 +218,8 @@ FIELDS[Provider] = {
     "integration": _facts(one_of("Integration")), "starter_kit": _facts(flag),
     "routes": _facts(each(text)), "dose_flexibility": _facts(text),
     "trd_suitability": _facts(one_of("TrdSuitability")), "cost_notes": _facts(text), "notes": _facts(text),
+    "payment_terms": _facts(one_of("PaymentTiming")), "refund_policy": _records(RefundPolicy),
+    "hired_sitter": _records(SitterCost), "plan_conditions": _records(PlanCondition),
 }  # fmt: skip
 
 
@@ -241,6 +269,39 @@ def _rules(provider: Provider) -> Iterable[bool]:
     yield standard is None or standard in routes
     plan_ids = [p.id for p in provider.plans]
     yield len(plan_ids) == len(set(plan_ids))
+    yield all(c.plan in plan_ids for c in provider.plan_conditions)
+    yield all(s.low < s.high for s in provider.hired_sitter)
+    for policy in provider.refund_policy:
+        yield all(p in plan_ids for p in policy.plans)
+        yield from _ladder(policy)
+
+
+_STAGES = {"before-consult": 0, "after-consult": 1, "after-session": 2, "before-next": 3}
+
+
+def _ladder(policy: RefundPolicy) -> Iterable[bool]:
+    """``models.RefundStep`` and ``models.RefundPolicy``'s rules: one outcome a step,
+    a ladder in order, what is owed never falling."""
+    last_key: tuple[int, int] = (-1, 0)
+    last_owed: Decimal | None = None
+    for step in policy.steps:
+        ranged = step.owed_low is not None or step.owed_high is not None
+        outcomes = [step.refund is not None, step.owed is not None, ranged, step.owed_share is not None]
+        yield sum(outcomes) == 1
+        yield (step.owed_low is None) == (step.owed_high is None)
+        yield step.owed_low is None or step.owed_high is None or step.owed_low < step.owed_high
+        yield (step.stage == "after-session") == (step.after_sessions is not None)
+        yield step.through_sessions is None or (
+            step.after_sessions is not None and step.through_sessions >= step.after_sessions
+        )
+        yield not step.late or step.notice_hours is not None
+        key = (_STAGES[step.stage], step.after_sessions or 0)
+        yield key >= last_key
+        owed = step.owed if step.owed is not None else step.owed_low
+        if step.stage in ("after-consult", "after-session") and owed is not None:
+            yield last_owed is None or owed >= last_owed
+            last_owed = owed
+        last_key = key
 
 
 def verify(catalog: Catalog) -> Catalog:
