@@ -343,3 +343,57 @@ def test_batch_csv_input_gives_one_result_per_row(cli, data, fmt):
     failed = [r["line"] for r in records if r["error"] is not None]
     assert result.exit_code == (1 if failed else 0)
     assert [m.split(":")[0] for m in result.stderr.split("\n")[:-1]] == [f"line {n}" for n in failed]
+
+
+# --------------------------------------------------------------- faults of the environment
+
+#: every fault of the environment issue 17 found, as a shell command line around
+#: ``{k}`` (a real ketacalc process); ``{tmp}`` holds a FIFO named ``fifo``. Each
+#: must end with exit 0, 1 or 2 and at most one ``Error:`` line, never exit 70 or a traceback.
+ENVIRONMENT_FAULTS = {
+    "COLUMNS not ASCII digits": "COLUMNS=² {k} providers",
+    "COLUMNS a million": "COLUMNS=1000000 {k} chart --state TX",
+    "cp1252 output": "PYTHONIOENCODING=cp1252 {k} chart --state TX",
+    "ascii output": "PYTHONIOENCODING=ascii {k} compare --state TX",
+    "stdin closed": "{k} batch <&-",
+    "stdout closed, no arguments": "{k} >&-",
+    "stdout closed": "{k} cost alder -n 6 >&-",
+    "stderr closed, an error": "{k} cost nosuch -n 6 2>&-",
+    "stdout a full disk, no arguments": "{k} > /dev/full",
+    "stdout a full disk": "{k} compare --state TX > /dev/full",
+    "stderr a full disk": "{k} cost nosuch -n 6 2> /dev/full",
+    "cache dir of an unknown user": "KETACALC_CACHE_DIR='~nosuchuser/c' {k} providers",
+    "no home at all": "env -u HOME -u XDG_CACHE_HOME -u KETACALC_CACHE_DIR {k} providers",
+    "a FIFO as --data": "{k} --data {tmp}/fifo providers",
+    "a FIFO as batch input": "{k} batch {tmp}/fifo",
+    "a FIFO as the report": "{k} report --state TX --output {tmp}/fifo",
+    "a device as --data": "{k} --data /dev/zero providers",
+    "a device as batch input": "{k} batch /dev/zero",
+    "a device as the report": "{k} report --state TX --output /dev/null",
+    "a folder as the report": "{k} report --state TX --output {tmp}/new/",
+    "stdin empty": "{k} batch < /dev/null",
+    "a repeated option": "{k} cost alder -n 6 -n x",
+}
+
+
+@pytest.mark.parametrize("fault", ENVIRONMENT_FAULTS)
+def test_environment_faults_are_one_clear_line(fault, tmp_path):
+    import os
+    import sys
+
+    from conftest import run_subprocess
+
+    os.mkfifo(tmp_path / "fifo")
+    shell = ENVIRONMENT_FAULTS[fault].format(k=f"{sys.executable} -m ketacalc", tmp=tmp_path)
+    proc = run_subprocess(shell=shell)
+    assert proc.returncode in (0, 1, 2), (shell, proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
+    assert sum(line.startswith("Error:") for line in proc.stderr.splitlines()) <= 1, proc.stderr
+    assert stat_is_fifo(tmp_path / "fifo")  # never replaced by a regular file
+
+
+def stat_is_fifo(path) -> bool:
+    import os
+    import stat
+
+    return stat.S_ISFIFO(os.lstat(path).st_mode)

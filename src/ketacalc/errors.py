@@ -6,6 +6,7 @@ prints or exits.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 
@@ -57,6 +58,28 @@ def printable(text: str, limit: int | None = None) -> str:
     return "".join(repr(c)[1:-1] if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in text)
 
 
+#: characters a data string may not hold: C0 and C1 controls (ESC, CR, NUL...),
+#: DEL, the line and paragraph separators and the bidirectional controls
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+_CONTROL_BUT_NEWLINE = re.compile(CONTROL.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
+
+
+def _escape(found: re.Match[str]) -> str:
+    return repr(found.group())[1:-1]
+
+
+def inert(text: str, newlines: bool = False) -> str:
+    """``text`` with every control character (:data:`CONTROL`) written as its escape
+    (``\\x1b``): a string from a data file can never drive the terminal or break a
+    line. ``newlines`` keeps line breaks (a table cell ketacalc itself splits)."""
+    pattern = _CONTROL_BUT_NEWLINE if newlines else CONTROL
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(_escape, text)
+
+
 def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     """``repr`` of a piece of input, cut to about ``limit`` characters: an error
     message never echoes a whole file or a huge argument back."""
@@ -74,14 +97,18 @@ def shown_path(path: str, limit: int = QUOTE_LIMIT) -> str:
 
 
 class ScheduleOutOfRange(UsageProblem):
-    """A payment schedule that cannot be dated (past 9999-12-31, where dates end)."""
+    """A payment schedule that cannot be dated (past 9999-12-31, where dates end);
+    ``unit`` is what was counted: sessions, or months of care."""
 
-    def __init__(self, sessions: int) -> None:
+    def __init__(self, sessions: int, unit: str = "sessions") -> None:
         self.sessions = sessions
-        noun = "session" if sessions == 1 else "sessions"
+        self.unit = unit
+        noun = unit[:-1] if sessions == 1 else unit
         super().__init__(
             f"the payment schedule for {sessions} {noun} runs past the year 9999",
-            "use an earlier start, a faster pace or fewer sessions",
+            f"use an earlier start, a faster pace or fewer {unit}"
+            if unit == "sessions"
+            else f"use an earlier start or fewer {unit}",
         )
 
 

@@ -46,6 +46,19 @@ def route_id(text: str) -> str | None:
     return _ROUTE_INDEX.get(word_key(text))
 
 
+#: words a data file uses for several routes at once
+ROUTE_FAMILIES: dict[str, tuple[str, ...]] = {"oral": ("tablet", "troche")}
+_FAMILY_INDEX = {word_key(word): routes for word, routes in ROUTE_FAMILIES.items()}
+
+
+def route_ids(text: str) -> tuple[str, ...] | None:
+    """The routes a data file's word names: one (``lozenge`` -> troche), a family
+    (``oral`` -> tablet, troche), or ``None`` when the word names no known route."""
+    key = word_key(text)
+    found = _ROUTE_INDEX.get(key)
+    return (found,) if found is not None else _FAMILY_INDEX.get(key)
+
+
 def insurer_names(name: str) -> tuple[str, ...]:
     """The keys an insurer listed as ``name`` answers to: the whole name and, for
     ``Cigna/Evernorth Behavioral Health``, each name around the slash."""

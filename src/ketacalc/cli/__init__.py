@@ -15,7 +15,7 @@ from ketacalc.cli import config, data, share  # noqa: F401 - register config, ch
 from ketacalc.cli.app import app
 from ketacalc.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, describe
 from ketacalc.cli.help import add_examples, plain_placeholders
-from ketacalc.errors import KetacalcError, OutputClosed, quoted
+from ketacalc.errors import QUOTE_LIMIT, KetacalcError, OutputClosed, inert, printable, quoted
 
 __all__ = ["app", "main", "run"]
 
@@ -24,8 +24,11 @@ plain_placeholders()
 
 
 def _error(message: str, code: int) -> int:
-    sys.stderr.write(f"Error: {message}\n")
-    sys.stderr.flush()
+    try:
+        sys.stderr.write(f"Error: {inert(message)}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr closed or full: the exit code still says it
+        pass
     return code
 
 
@@ -33,8 +36,32 @@ def _error(message: str, code: int) -> int:
 _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EBADF, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EROFS}
 
 
+class Interrupted(BaseException):
+    """SIGINT, raised where Typer cannot swallow it (it turns KeyboardInterrupt into a silent 130)."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code. Errors become one line on stderr."""
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGINT, _interrupt)
+    except ValueError:  # not the main thread: leave SIGINT as it is
+        previous = None
+    try:
+        return _main(argv)
+    except Interrupted:
+        return _error("interrupted", EXIT_INTERRUPTED)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     import typer
     from typer._click import exceptions as click_exc  # Typer vendors Click; never import click itself
     from typer.main import get_command
@@ -50,26 +77,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a full disk shows now, not at exit
         return result if isinstance(result, int) else 0
     except OSError as exc:
-        if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
-            _quiet_stdout()
-            return 0
-        if exc.errno not in _OUTPUT_ERRNOS or os.environ.get("KETACALC_DEBUG"):
-            return _internal(exc)
-        _quiet_stdout()
-        return _error(f"cannot write output: {_reason(exc)} — {_OUTPUT_FIX}", 1)
+        return _output_failed(exc)
     except KetacalcError as exc:
         if os.environ.get("KETACALC_DEBUG"):
             raise
         return _error(*describe(exc))
     except click_exc.NoArgsIsHelpError as exc:
-        sys.stdout.write(exc.format_message() + "\n")
+        try:
+            sys.stdout.write(exc.format_message() + "\n")
+            sys.stdout.flush()
+        except OSError as failed:  # ketacalc >&- or > /dev/full: the help cannot be written
+            return _output_failed(failed)
         return 0
     except click_exc.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "ketacalc"
         message = _plain(" ".join(exc.format_message().replace("Value error, ", "").split()))
         return _error(_sessions_hint(message, exc.ctx) or f"{message} — see '{where} --help'", EXIT_USAGE)
     except click_exc.ClickException as exc:
-        return _error(" ".join(exc.format_message().split()), exc.exit_code)
+        return _error(_short(" ".join(exc.format_message().split())), exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         return _error("interrupted", EXIT_INTERRUPTED)
     except (OutputClosed, BrokenPipeError):
@@ -79,20 +104,62 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _internal(exc)
 
 
+def _output_failed(exc: OSError) -> int:
+    """A failure to write stdout: quiet for a closed pipe, one line for a full disk or a
+    closed descriptor; any other OSError is a bug."""
+    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+        _quiet_stdout()
+        return 0
+    if exc.errno not in _OUTPUT_ERRNOS or os.environ.get("KETACALC_DEBUG"):
+        return _internal(exc)
+    _quiet_stdout()
+    return _error(f"cannot write output: {_reason(exc)} — {_OUTPUT_FIX}", 1)
+
+
 _OUTPUT_FIX = "check where the output goes (a full disk, a closed or read-only output)"
 
 
 _CHOICE = re.compile(r"Invalid value for '(--[\w-]+)'(?: / '-\w')?: (.*) is not one of (.*)\.$")
+_NO_OPTION = re.compile(r"No such option: (\S+)(.*)$")
+_NO_COMMAND = re.compile(r"No such command (.*?)\.?( Did you mean .*)?$")
+_EXTRA = re.compile(r"Got unexpected extra argument\(s\) \((.*)\)$")
 
 
 def _plain(message: str) -> str:
-    """Click's "Invalid value for '--format' / '-f': 'xml' is not one of 'a', 'b'." in
-    ketacalc's words: "--format 'xml' is not one of a, b"."""
+    """Click's messages in ketacalc's words, each echo of the input cut to
+    :data:`~ketacalc.errors.QUOTE_LIMIT` characters: "Invalid value for '--format'
+    / '-f': 'xml' is not one of 'a', 'b'." -> "--format 'xml' is not one of a, b"."""
     found = _CHOICE.fullmatch(message)
-    if found is None:
-        return message
-    option, value, choices = found.groups()
-    return f"{option} {value} is not one of {choices.replace(chr(39), '')}"
+    if found is not None:
+        option, value, choices = found.groups()
+        return f"{option} {_unrepr(value)} is not one of {choices.replace(chr(39), '')}"
+    found = _NO_OPTION.fullmatch(message)
+    if found is not None:
+        return f"no such option {quoted(found.group(1))}{_short(found.group(2))}"
+    found = _NO_COMMAND.fullmatch(message)
+    if found is not None:
+        return f"no such command {_unrepr(found.group(1))}{_short(found.group(2) or '')}"
+    found = _EXTRA.fullmatch(message)
+    if found is not None:
+        return f"unexpected extra argument {quoted(found.group(1))}"
+    return _short(message)
+
+
+def _unrepr(text: str) -> str:
+    """A value Click wrote with ``repr``, quoted again with a cut."""
+    import ast
+
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        value = text
+    return quoted(value if isinstance(value, str) else text)
+
+
+def _short(message: str) -> str:
+    """Any other message: printable, and no word longer than QUOTE_LIMIT characters."""
+    long_word = re.compile(rf"\S{{{QUOTE_LIMIT + 1},}}")
+    return long_word.sub(lambda m: m.group()[:QUOTE_LIMIT] + "…", printable(message))
 
 
 _EXTRA = re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((\d+)\)")
@@ -228,17 +295,20 @@ def ascii_fallback() -> str:
 
 def _usable_streams() -> None:
     """Standard streams that can take what ketacalc writes: a closed stdout or
-    stderr is stood in for, and an encoding that cannot hold ``—`` (ASCII,
-    latin-1) gets ASCII replacements (``—`` -> ``-``, ``×`` -> ``x``, others ``?``)."""
+    stderr is stood in for, and an encoding other than UTF (ASCII, latin-1,
+    cp1252) gets replacements for what it cannot hold (``—`` -> ``-``, ``×`` ->
+    ``x``, others ``?``) instead of an error."""
+    import codecs
+
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is None:
             setattr(sys, name, _ClosedOutput())
             continue
         try:
-            "—×…".encode(stream.encoding or "ascii")
-            continue
-        except (UnicodeEncodeError, LookupError):
+            if codecs.lookup(stream.encoding or "ascii").name.startswith("utf"):
+                continue
+        except LookupError:
             pass
         ascii_fallback()
         reconfigure = getattr(stream, "reconfigure", None)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ketacalc.cli import defaults
+from ketacalc.cli.once import OnceGroup
 from ketacalc.cli.options import (
     AsOfOpt,
     CostFormat,
@@ -33,7 +34,7 @@ from ketacalc.cli.options import (
     StateOpt,
     complete_sort,
 )
-from ketacalc.errors import UsageProblem
+from ketacalc.errors import UsageProblem, inert
 from ketacalc.output.formats import Format, render
 from ketacalc.version import __version__
 
@@ -51,6 +52,7 @@ app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=OnceGroup,
     rich_markup_mode=None,
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -77,13 +79,13 @@ def catalog(ctx: typer.Context) -> Catalog:
 
     loaded = load_catalog((ctx.obj or {}).get("data"), today=today())
     for line in loaded.warnings:
-        typer.echo(f"warning: {line}", err=True)
+        typer.echo(f"warning: {inert(line)}", err=True)
     return loaded
 
 
 def notes(lines: dict[str, None]) -> None:
     for line in lines:
-        typer.echo(f"note: {line}", err=True)
+        typer.echo(f"note: {inert(line)}", err=True)
 
 
 def _version(value: bool) -> None:
@@ -254,10 +256,8 @@ def cost(
     answer = answers.cost(cat, request, today())
     available = answer.availability
     if available is not None and available.status != AVAILABLE:
-        typer.echo(
-            f"warning: {answer.provider.name} is {available.status} in {request.state}: {available.reason}",
-            err=True,
-        )
+        warning = f"{answer.provider.name} is {available.status} in {request.state}: {available.reason}"
+        typer.echo(f"warning: {inert(warning)}", err=True)
     if fmt is CostFormat.ics:
         import sys
 

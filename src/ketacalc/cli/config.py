@@ -74,7 +74,7 @@ def set_(
     ],
 ) -> None:
     """Set a default: ketacalc config set state TX."""
-    from ketacalc.cli.share import write_atomically
+    from ketacalc.files import write_atomically
     from ketacalc.io import settings
 
     name = _key(key)
@@ -88,7 +88,7 @@ def set_(
 @config_app.command("unset")
 def unset(key: KeyArg) -> None:
     """Remove a default: ketacalc config unset insurer."""
-    from ketacalc.cli.share import write_atomically
+    from ketacalc.files import write_atomically
     from ketacalc.io import settings
 
     name = _key(key)
@@ -113,4 +113,4 @@ def _save(path, values, write) -> None:
             f"cannot make the config folder {path.parent} ({exc.strerror})",
             "check that it can be written, or set KETACALC_CONFIG_DIR",
         ) from None
-    write(path, config_text(values))
+    write(str(path), config_text(values))

@@ -8,7 +8,7 @@ import typer
 
 from ketacalc.cli.app import app, catalog, today
 from ketacalc.cli.options import BatchFormat, BatchFormatOpt
-from ketacalc.errors import KetacalcError
+from ketacalc.errors import KetacalcError, inert
 from ketacalc.output.formats import Format, render
 
 
@@ -30,7 +30,7 @@ def check(
     FILE:LINE:COL: message, and exit 1. Dates in the future are errors here.
     """
     from ketacalc.data.loader import load
-    from ketacalc.errors import DataFileError
+    from ketacalc.errors import DataFileError, shown_path
 
     target = path if path is not None else (ctx.obj or {}).get("data")
     try:
@@ -39,7 +39,8 @@ def check(
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         typer.echo(
-            f"Error: {len(exc.problems)} problem(s) in {exc.file} — fix them and run 'ketacalc check' again",
+            f"Error: {len(exc.problems)} problem(s) in {shown_path(exc.file)} — fix them and run "
+            "'ketacalc check' again",
             err=True,
         )
         raise typer.Exit(1) from None
@@ -78,10 +79,16 @@ def batch(
 
     from ketacalc.cli.errors import EXIT_INTERNAL, describe
     from ketacalc.domain.batch import BatchPricer, chunked_lines, long_run
+    from ketacalc.errors import shown_path
+    from ketacalc.files import open_regular
     from ketacalc.output.views.batch import BatchReport
 
     cat = catalog(ctx)
     if source == "-":
+        if sys.stdin is None or sys.stdin.closed:  # ketacalc batch <&-
+            raise KetacalcError(
+                "standard input is closed", "pipe the scenarios in, or give a file: ketacalc batch FILE"
+            )
         if sys.stdin.isatty():  # a person at a terminal, not a pipe: say what ketacalc waits for
             end = "Ctrl-Z then Enter" if sys.platform == "win32" else "Ctrl-D"
             sys.stderr.write(
@@ -92,10 +99,12 @@ def batch(
         stream = sys.stdin.buffer
     else:
         try:
-            stream = open(source, "rb")  # noqa: SIM115 - closed below
+            stream = open_regular(source)  # never a FIFO or a device: nothing waited on or read forever
         except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
             raise KetacalcError(
-                f"cannot read {source!r} ({exc.strerror})", "check the path, or use - for stdin"
+                f"cannot read {shown_path(source)} ({reason[0].lower() + reason[1:]})",
+                "give the path of a regular file, or - for stdin",
             ) from None
     failed = 0
 
@@ -105,7 +114,7 @@ def batch(
             if isinstance(outcome, KetacalcError):
                 code = describe(outcome)[1]  # a line that failed is exit 1; a bug in one, 70
                 failed = max(failed, code if code == EXIT_INTERNAL else 1)
-                sys.stderr.write(f"line {line}: {outcome}\n")
+                sys.stderr.write(f"line {line}: {inert(str(outcome))}\n")
             yield line, outcome
 
     try:

@@ -71,7 +71,9 @@ def _no_price(exc: NoPrice) -> str:
 
 
 def _schedule(exc: ScheduleOutOfRange) -> str:
-    return f"{exc.message} — use an earlier --start, a faster --pace or fewer sessions"
+    if exc.unit == "sessions":
+        return f"{exc.message} — use an earlier --start, a faster --pace or fewer sessions"
+    return f"{exc.message} — use an earlier --start or fewer {exc.unit}"
 
 
 def _data_file(exc: DataFileError) -> str:

@@ -7,10 +7,8 @@ them. plotext and Jinja2 are imported only by the renderers these two use.
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -33,20 +31,23 @@ from ketacalc.cli.options import (
     StartOpt,
     StateOpt,
 )
-from ketacalc.errors import KetacalcError, UsageProblem
+from ketacalc.errors import UsageProblem, printable
+from ketacalc.files import write_atomically
 from ketacalc.output.formats import Format, render
 
 
 def terminal_width() -> int:
-    """COLUMNS when set; the terminal's width; 80 when piped."""
+    """COLUMNS when set (ASCII digits); the terminal's width; 80 when piped; at
+    most :data:`~ketacalc.output.table.MAX_WIDTH` (a chart a million columns wide
+    would take minutes and gigabytes to draw)."""
     import shutil
 
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
-    if not sys.stdout.isatty():
-        return 80
-    return shutil.get_terminal_size((80, 24)).columns
+    from ketacalc.output.table import MAX_WIDTH, env_columns
+
+    columns = env_columns()
+    if columns is None:
+        columns = shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
+    return max(1, min(columns, MAX_WIDTH))
 
 
 @app.command()
@@ -143,12 +144,11 @@ def report(
     insurance: InsuranceOpt = False,
     max_age: MaxAgeOpt = "365",
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
             metavar="PATH",
-            dir_okay=False,
             help="Write the page to PATH; - for stdout. Default: stdout when piped, else "
             "ketacalc-report-STATE-DATE.html here.",
         ),
@@ -204,42 +204,16 @@ def report(
         except BrokenPipeError:
             raise OutputClosed() from None
         return
-    target = Path(default_report_name(request.state or "", today())) if output is None else output
-    write_atomically(target, page)
-    typer.echo(f"Wrote {target.resolve()} — open it in any browser" if named else f"Wrote {target}", err=True)
+    target = default_report_name(request.state or "", today()) if output is None else output
+    written = write_atomically(target, page)
+    typer.echo(
+        f"Wrote {printable(str(written.resolve()))} — open it in any browser"
+        if named
+        else f"Wrote {printable(target)}",
+        err=True,
+    )
 
 
 def default_report_name(state: str, day: date) -> str:
     """The file ``report`` writes in the current directory when run on a terminal."""
     return f"ketacalc-report-{state}-{day.isoformat()}.html"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place, so a
-    reader never sees half a page and a failure leaves any old file untouched."""
-    import tempfile
-
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise KetacalcError(
-            f"cannot write {str(path)!r} ({exc.strerror})", "check that the folder exists and is writable"
-        ) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
-        os.replace(temp, path)
-    except OSError as exc:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise KetacalcError(
-            f"cannot write {str(path)!r} ({exc.strerror})", "check the path and the free space"
-        ) from None

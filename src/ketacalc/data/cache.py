@@ -2,9 +2,13 @@
 
 Pure core code: no printing, and every failure only costs speed. A cache file
 is one header line, ``ketacalc-cache <format> <sha256 of the rest>``, followed
-by the checked data as JSON. A file that cannot be read, whose checksum does
-not match, or whose content is not JSON of the expected shape is ignored (and
-rewritten by the loader): a damaged cache is never an error.
+by the checked data as JSON. A file that cannot be read, that is not a regular
+file (a FIFO, a device, a link to one) or is larger than :data:`MAX_BYTES`,
+whose checksum does not match, or whose content is not JSON of the expected
+shape is ignored (and rewritten by the loader): a damaged cache is never an
+error. A checksum proves a file intact, not its content valid: the catalog
+checks every value it builds from the cache as the data file's checks would
+(:func:`ketacalc.data.catalog.build` with ``strict``).
 
 The directory is ``KETACALC_CACHE_DIR`` when set and not empty, otherwise the
 platform's user cache directory for ketacalc (``platformdirs``; on Linux
@@ -24,6 +28,7 @@ FORMAT = 2
 _PREFIX = f"ketacalc-data-v{FORMAT}-"
 _PATTERN = "ketacalc-data-v*-*.json"
 _MAGIC = "ketacalc-cache"
+MAX_BYTES = 8 * 1024 * 1024  # a cache of the largest data file the loader reads is far smaller
 
 
 def cache_dir() -> Path | None:
@@ -31,13 +36,17 @@ def cache_dir() -> Path | None:
     if os.environ.get("KETACALC_NO_CACHE", "").strip() not in ("", "0"):
         return None
     own = os.environ.get("KETACALC_CACHE_DIR", "").strip()
-    if own:
-        return Path(own).expanduser().absolute()
-    import platformdirs
+    try:
+        if own:
+            return Path(own).expanduser().absolute()
+        import platformdirs
 
-    directory = Path(platformdirs.user_cache_dir("ketacalc", appauthor=False))
-    if not directory.is_absolute():  # a relative XDG_CACHE_HOME is to be ignored (XDG spec)
-        directory = Path.home() / ".cache" / "ketacalc"
+        directory = Path(platformdirs.user_cache_dir("ketacalc", appauthor=False))
+        if not directory.is_absolute():  # a relative XDG_CACHE_HOME is to be ignored (XDG spec)
+            directory = Path.home() / ".cache" / "ketacalc"
+    except (RuntimeError, KeyError, OSError, ValueError):
+        # ~nosuchuser, or a user with no passwd entry and no HOME: no cache, only slower
+        return None
     return directory
 
 
@@ -58,17 +67,28 @@ def read(path: Path) -> Any | None:
     not a JSON object (the caller still checks the shape as it builds from it)."""
     import json
 
+    from ketacalc.files import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path, MAX_BYTES)  # never a FIFO, a device or a huge file
         header, _, body = raw.partition(b"\n")
         magic, version, digest = header.decode("ascii").split(" ")
         if magic != _MAGIC or version != str(FORMAT) or digest != _checksum(body):
             return None
-        value = json.loads(body.decode("utf-8"))
-    except (OSError, ValueError):  # missing, unreadable, bad header, bad UTF-8 or JSON
+        # the check for nulls only when the text holds one (rare: a note saying "null")
+        hook = _no_nulls if b"null" in body else None
+        value = json.loads(body.decode("utf-8"), object_pairs_hook=hook)
+    except (OSError, ValueError, RecursionError):  # missing, special, too big, bad header, UTF-8 or JSON
         return None
     return value if isinstance(value, dict) else None
+
+
+def _no_nulls(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object of the cache; the data is dumped without ``None`` values, so a
+    ``null`` is a crafted entry (the catalog would take it as the field's default)."""
+    if any(value is None for _, value in pairs):
+        raise ValueError("null in the cache")
+    return dict(pairs)
 
 
 def write(path: Path, value: Any) -> None:

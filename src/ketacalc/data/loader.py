@@ -46,25 +46,29 @@ def load(
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, refusing a directory, a missing or unreadable file, or one too large."""
+    """The file's bytes, refusing a directory, a FIFO or a device (never read or
+    waited on), a missing or unreadable file, or one too large."""
     name = str(path)
 
     def fail(message: str) -> DataFileError:
         return DataFileError(name, [DataProblem(1, 1, "", message, name)])
 
+    from ketacalc.files import SpecialFile, TooLarge, read_regular
+
     try:
-        if path.is_dir():
-            raise fail("is a directory, not a data file; pass the path of a providers.yaml file")
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        raw = read_regular(path, MAX_BYTES)
+    except SpecialFile as exc:
+        raise fail(f"is {exc.kind}, not a data file; pass the path of a providers.yaml file") from None
+    except TooLarge:
+        raise fail(f"is larger than {MAX_BYTES // 1024} KiB; a providers file is far smaller") from None
     except FileNotFoundError:
         raise fail("no such file; check the path of the data file") from None
     except PermissionError:
         raise fail("permission denied; make the file readable") from None
+    except IsADirectoryError:
+        raise fail("is a directory, not a data file; pass the path of a providers.yaml file") from None
     except OSError as exc:
-        raise fail(f"cannot be read ({exc.strerror or exc})") from None
-    if len(raw) > MAX_BYTES:
-        raise fail(f"is larger than {MAX_BYTES // 1024} KiB; a providers file is far smaller")
+        raise fail(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
     return raw
 
 
@@ -153,9 +157,13 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, today: date | No
     if cached is not None:
         data = cache.read(cached)
         if data is not None:
-            try:
-                catalog = build(data, name)
-            except Exception:  # a cache of the wrong shape: rebuild it below, never an internal error
+            from ketacalc.data.verify import trusted
+
+            try:  # the cache is untrusted input: checked as strictly as the data file
+                catalog = trusted(data, name)
+            except (
+                Exception
+            ):  # a cache of the wrong shape or values: rebuild it below, never an internal error
                 catalog = None
     if catalog is None:
         data = parse(decode(raw, name), name, strict_dates=False).model_dump(mode="json", exclude_none=True)

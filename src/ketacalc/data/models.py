@@ -30,7 +30,7 @@ from pydantic import (
 )
 from typing_extensions import TypeAliasType
 
-from ketacalc.errors import quoted
+from ketacalc.errors import CONTROL, quoted
 from ketacalc.money import parse_money
 from ketacalc.usstates import STATES
 from ketacalc.vocab import ROUTES, route_id
@@ -82,6 +82,17 @@ def _route(value: object) -> str:
     return found
 
 
+def _no_control(value: str) -> str:
+    """Data strings are inert: no ESC, CR, NUL, bidi override... that could drive a terminal."""
+    found = CONTROL.search(value)
+    if found is not None:
+        raise ValueError(
+            f"contains a control character ({repr(found.group())[1:-1]} at character {found.start() + 1}); "
+            "remove it"
+        )
+    return value
+
+
 def _as_list(value: object) -> object:
     """A fact with a single observation may be written as a mapping."""
     return [value] if isinstance(value, dict) else value
@@ -93,7 +104,7 @@ EndDate = Annotated[date, BeforeValidator(_parse_date)]  # a promotion's end: ma
 StateCode = Annotated[str, BeforeValidator(_state_code)]
 RouteId = Annotated[str, BeforeValidator(_route)]
 Slug = Annotated[StrictStr, Field(pattern=_SLUG, max_length=64)]
-Text = Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+Text = Annotated[StrictStr, Field(min_length=1, max_length=2000), AfterValidator(_no_control)]
 
 Status = Literal["operating", "uncertain", "closed"]
 Client = Literal["new", "returning", "any"]

@@ -26,7 +26,7 @@ from ketacalc.domain.eligibility import resolve_insurer
 from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
 from ketacalc.domain.request import scenario
 from ketacalc.errors import KetacalcError
-from ketacalc.io.scenarios import LineFailed, read_scenarios
+from ketacalc.io.scenarios import MAX_LINE_BYTES, LineFailed, read_scenarios
 
 Outcome = CostResult | KetacalcError
 
@@ -148,17 +148,39 @@ def long_run() -> Iterator[None]:
         gc.unfreeze()
 
 
-def chunked_lines(read: Callable[[int], bytes], before_wait: Callable[[], None]) -> Iterator[bytes]:
+def chunked_lines(
+    read: Callable[[int], bytes], before_wait: Callable[[], None], limit: int = MAX_LINE_BYTES
+) -> Iterator[bytes]:
     """Lines of a byte stream, read as they arrive; ``before_wait`` runs before each
-    read that may block, so results already computed reach the reader first."""
-    pending = b""
+    read that may block, so results already computed reach the reader first.
+
+    Time and memory stay linear in the input: each chunk is split once, and a
+    line longer than ``limit`` bytes is given once, cut to ``limit + 1`` bytes
+    (its reader refuses it as too long), while the rest of it is skipped as it
+    arrives, never held (``batch < /dev/zero`` runs in constant memory)."""
+    pending: list[bytes] = []  # the pieces of a line not ended yet
+    size = 0
+    skipping = False  # inside a line already given (cut) for being too long
     while True:
         before_wait()
         chunk = read(65536)
         if not chunk:
             break
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        yield from lines
+        *lines, rest = chunk.split(b"\n")
+        if lines:
+            if skipping:
+                del lines[0]  # the end of the too-long line
+                skipping = False
+            elif pending:
+                lines[0] = b"".join(pending) + lines[0]
+            pending, size = [], 0
+            for line in lines:
+                yield line if len(line) <= limit else line[: limit + 1]
+        if rest and not skipping:
+            pending.append(rest)
+            size += len(rest)
+            if size > limit:
+                yield b"".join(pending)[: limit + 1]
+                pending, size, skipping = [], 0, True
     if pending:
-        yield pending
+        yield b"".join(pending)

@@ -27,8 +27,8 @@ from ketacalc.domain.eligibility import (
     insurers_in,
     summary,
 )
-from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, price
-from ketacalc.vocab import match_insurer, route_id
+from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, offers_route, price
+from ketacalc.vocab import match_insurer
 
 SORT_KEYS = ("name", "total", "total-low", "total-high", "per-session", "due-at-signup")
 SESSIONS = "sessions"  # the modality a course of N sessions is made of
@@ -353,16 +353,6 @@ def _sort_key(row: CompareRow, key: str) -> tuple[int, Decimal, str]:
     value: Decimal | None = getattr(row, _SORT_FIELD[key])
     # unknown values, and rows not comparable with the course asked for, sort last
     return (1, Decimal(0), name) if value is None else (0, value, name)
-
-
-def offers_route(provider: Provider, route: str, as_of: date) -> bool:
-    """Whether the provider may deliver by ``route``: it has plans for it (or plans priced
-    the same for every route), and its routes, where each is a known one, include it."""
-    if provider.plans and not provider.plans_for_route(route):
-        return False
-    fact = newest(provider.routes, as_of)
-    named = [route_id(text) for text in fact.value] if fact is not None else [None]
-    return None in named or route in named
 
 
 def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareResult:

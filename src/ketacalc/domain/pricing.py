@@ -54,6 +54,7 @@ from ketacalc.domain.pricenotes import (
 from ketacalc.domain.schedule import add_months, course_days, sessions_within
 from ketacalc.errors import InvalidInput, KetacalcError, NoPrice, RouteNotOffered, ScheduleOutOfRange
 from ketacalc.money import ZERO, money_display
+from ketacalc.vocab import route_ids
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
@@ -66,6 +67,30 @@ __all__ = [
 
 
 # --------------------------------------------------------------- pricing a provider
+
+
+def routes_of(provider: Provider, as_of: date) -> list[str]:
+    """The route ids the provider delivers by: its plans' routes, else those its
+    newest ``routes`` fact names (``oral`` is tablet and troche)."""
+    planned = sorted({p.route for p in provider.plans if p.route})
+    if planned:
+        return planned
+    fact = newest(provider.routes, as_of)
+    named = [route_ids(text) or () for text in fact.value] if fact is not None else []
+    return sorted({r for ids in named for r in ids})
+
+
+def offers_route(provider: Provider, route: str, as_of: date) -> bool:
+    """Whether the provider may deliver by ``route``: it has plans for it (or plans priced
+    the same for every route), and its newest routes fact, where each word names known
+    routes, includes it."""
+    if provider.plans and not provider.plans_for_route(route):
+        return False
+    fact = newest(provider.routes, as_of)
+    if fact is None:
+        return True
+    named = [route_ids(text) for text in fact.value]
+    return any(ids is None for ids in named) or any(route in ids for ids in named if ids is not None)
 
 
 class ProviderPricer:
@@ -97,7 +122,12 @@ class ProviderPricer:
         if note:
             self.notes.append(note)
         plans = provider.plans_for_route(self.route)
-        if query.route and plans and all(p.route is None for p in provider.plans):
+        refused = (
+            query.route is not None and plans != () and not offers_route(provider, query.route, self.as_of)
+        )
+        if refused:
+            plans = ()
+        elif query.route and plans and all(p.route is None for p in provider.plans):
             self.notes.append(f"{provider.name}'s prices do not differ by delivery route.")
             self.route = None
         offers: list[Offer] = []
@@ -170,9 +200,10 @@ class ProviderPricer:
         name = self.provider.name
         if not self.provider.plans:
             return NoPrice(name, f"{name} publishes no prices; the cost is unknown", "")
-        if self.route and not self.provider.plans_for_route(self.route):
-            routes = sorted({p.route for p in self.provider.plans if p.route})
-            return RouteNotOffered(name, self.route, routes)
+        if self.route and not (
+            self.provider.plans_for_route(self.route) and offers_route(self.provider, self.route, self.as_of)
+        ):
+            return RouteNotOffered(name, self.route, routes_of(self.provider, self.as_of))
         dates = [o.as_of for p in self.provider.plans for o in p.prices]
         fix = f"price it on or after {min(dates).isoformat()}, its first dated price" if dates else ""
         first = min(dates).isoformat() if dates else None
@@ -222,7 +253,7 @@ class ProviderPricer:
         try:
             days = (add_months(start, months) - start).days
         except (OverflowError, ValueError):
-            raise ScheduleOutOfRange(months) from None
+            raise ScheduleOutOfRange(months, "months") from None
         if self._monthly is None:
             sessions = sessions_within(days, self.query.pace)
             query = self.query._replace(sessions=sessions, start=start)

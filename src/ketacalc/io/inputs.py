@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from ketacalc.errors import InvalidInput, quoted
+from ketacalc.errors import InvalidInput, KetacalcError, quoted
 from ketacalc.money import CENT
 
 MAX_SESSIONS = 10_000  # sessions in one course, and values in one list or range
@@ -206,11 +206,23 @@ def parse_date(text: str, field: str) -> date:
     return day
 
 
+def clock_today() -> date:
+    """The system clock's date; a clock past what Python can count (its nanoseconds
+    overflow in 2262) or before 1970 on some systems is an error that says so."""
+    try:
+        return date.today()
+    except (OverflowError, ValueError, OSError) as exc:
+        raise KetacalcError(
+            f"the system clock gives no usable date ({type(exc).__name__}: {quoted(str(exc))})",
+            "set the clock, or give the date as KETACALC_TODAY=YYYY-MM-DD",
+        ) from None
+
+
 def today(env: Mapping[str, str] | None = None) -> date:
     """Today, or ``KETACALC_TODAY`` (YYYY-MM-DD) for reproducible runs and tests."""
     pinned = (os.environ if env is None else env).get("KETACALC_TODAY")
     if not pinned:
-        return date.today()
+        return clock_today()
     day = _iso_date(pinned.strip())
     if day is None:
         raise InvalidInput(

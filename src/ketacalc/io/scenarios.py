@@ -66,11 +66,12 @@ def read_scenarios(
     lines: Iterable[bytes], known: Callable[[bytes], bool] | None = None
 ) -> Iterator[tuple[int, dict[str, object] | KetacalcError | None]]:
     """``(line number, fields or the problem with that line)`` for JSON Lines or
-    CSV-with-header bytes, lazily: one item per non-blank line (the CSV header
-    excepted), in order, whatever a line holds. A JSON line for which ``known``
+    CSV-with-header bytes, lazily: one item per non-blank line (a good CSV header
+    excepted: a first line that cannot be read, or names no scenario field, gets
+    its error), in order, whatever a line holds. A JSON line for which ``known``
     is true is not parsed again: its item is ``(line number, None)``.
 
-    The format is told from the first non-blank line: ``{`` starts JSON Lines.
+    The format is told from the first non-blank line: ``{`` or ``[`` starts JSON Lines.
     A UTF-8 byte order mark at the start is skipped. Each CSV line is one row
     (a quoted cell cannot span lines); an empty cell is "not given"."""
     numbered = enumerate(lines, start=1)
@@ -78,11 +79,11 @@ def read_scenarios(
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):  # Excel's "CSV UTF-8"
             line = line[3:]
         if line.strip():
-            if line.lstrip().startswith(b"{"):
+            if line.lstrip().startswith((b"{", b"[")):  # an array line is JSON too: its error says so
                 yield number, _guarded(_json_line, line)
                 yield from _json_lines(numbered, known)
             else:
-                yield from _csv_rows(line, numbered)
+                yield from _csv_rows(number, line, numbered)
             return
 
 
@@ -180,14 +181,22 @@ def _csv_cells(line: bytes) -> list[str] | InvalidInput:
     return rows[0] if rows else []
 
 
+#: the problem of a first line that names no scenario field (``mindbloom,18``, ``5``)
+NO_HEADER = (
+    "the first line is not a CSV header: it names no scenario field",
+    "start a CSV with a header line such as provider,sessions, or write one JSON object per line",
+)
+
+
 def _csv_rows(
-    header_line: bytes, numbered: Iterator[tuple[int, bytes]]
+    header_number: int, header_line: bytes, numbered: Iterator[tuple[int, bytes]]
 ) -> Iterator[tuple[int, dict[str, object] | KetacalcError]]:
     header = _guarded(_csv_cells, header_line)
     problem: InvalidInput | None = None
     names: list[str] = []
     if isinstance(header, KetacalcError):
         problem = InvalidInput("header", f"the CSV header is {header.message}", header.fix)
+        yield header_number, problem
     else:
         names = [cell.strip().casefold() for cell in header]
         seen: set[str] = set()
@@ -202,7 +211,10 @@ def _csv_rows(
             seen.add(name)
         else:
             unknown = [(i, n) for i, n in enumerate(names, start=1) if n not in _KNOWN_FIELDS]
-            if unknown and not unknown[0][1]:
+            if len(unknown) == len(names):  # not a header at all: a row, or a JSON value
+                problem = _line_problem(*NO_HEADER)
+                yield header_number, problem
+            elif unknown and not unknown[0][1]:
                 problem = InvalidInput(
                     "header", f"column {unknown[0][0]} of the header has no name", "name every column"
                 )

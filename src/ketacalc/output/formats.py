@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import IO, Any, ClassVar, Protocol
 
-from ketacalc.errors import OutputClosed
+from ketacalc.errors import OutputClosed, inert
 from ketacalc.output.tableview import TableView
 
 
@@ -146,16 +146,38 @@ def flat_cell(value: Any) -> str:
     return str(value)
 
 
+#: what a spreadsheet reads as the start of a formula (OWASP "CSV injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sheet_cell(text: str) -> str:
+    """A CSV/TSV cell a spreadsheet takes as text: control characters escaped, and a
+    cell that starts like a formula (``= + - @``, tab, CR) prefixed with ``'``, as
+    OWASP recommends. A plain number (``-5.00``) is left as it is."""
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        text = "'" + text
+    return inert(text, newlines=True)
+
+
+def _is_number(text: str) -> bool:
+    body = text[1:] if text[:1] in "+-" else text
+    whole, _, fraction = body.partition(".")
+    return (
+        whole.isascii() and whole.isdigit() and (not fraction or (fraction.isascii() and fraction.isdigit()))
+    )
+
+
 def write_delimited(
     rows: Iterable[dict[str, Any]], fields: Sequence[str], out: IO[str], tsv: bool, header: bool = True
 ) -> None:
-    """CSV (RFC 4180 quoting) or TSV (tabs and line breaks inside cells become spaces)."""
+    """CSV (RFC 4180 quoting) or TSV (tabs and line breaks inside cells become spaces);
+    every cell through :func:`sheet_cell`, so none is read as a formula."""
     rows = _started(rows)
     if tsv:
         if header:
             out.write("\t".join(fields) + "\n")
         for row in rows:
-            cells = [flat_cell(row.get(f)).replace("\t", " ").replace("\n", " ") for f in fields]
+            cells = [sheet_cell(flat_cell(row.get(f)).replace("\t", " ").replace("\n", " ")) for f in fields]
             out.write("\t".join(cells) + "\n")
         return
     import csv
@@ -164,4 +186,4 @@ def write_delimited(
     if header:
         writer.writerow(fields)
     for row in rows:
-        writer.writerow([flat_cell(row.get(f)) for f in fields])
+        writer.writerow([sheet_cell(flat_cell(row.get(f))) for f in fields])

@@ -14,10 +14,12 @@ import re
 from collections.abc import Sequence
 from typing import IO, Any
 
+from ketacalc.errors import CONTROL
+
 # ASCII punctuation that Markdown acts on inside a table cell. Backslash escapes of
 # these work in CommonMark/GFM (GitHub, Obsidian) and in Reddit's Markdown.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # ANSI escapes start with \x1b
+_CONTROL = CONTROL  # ANSI escapes start with \x1b; C1 and bidi controls go too
 
 
 def escape(text: str) -> str:

@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import IO
 
 from ketacalc.domain.curves import CurveResult, Series, crossings
+from ketacalc.errors import inert
+from ketacalc.output.table import MAX_WIDTH
 
 MARKERS = ("x", "o", "+", "*", "#", "@", "%", "=", "&", "~")
 COLORS = ("red", "blue", "green", "magenta", "cyan", "orange", "yellow", "white")
@@ -82,7 +84,7 @@ def chart_title(result: CurveResult) -> str:
 def legend_lines(result: CurveResult, width: int) -> list[str]:
     lines = []
     for index, s in enumerate(result.series):
-        text = f"{marker_for(index)}  {s.name}"
+        text = f"{marker_for(index)}  {inert(s.name)}"
         if s.note:
             text += f" — {s.note}"
         lines.extend(textwrap.wrap(text, width, subsequent_indent="   ", break_on_hyphens=False))
@@ -103,7 +105,7 @@ def cheapest_lines(result: CurveResult, width: int, notice: str = "") -> list[st
     unit = result.unit.rstrip("s")  # "from 1 session", "from 2 sessions"
     starts = [(first, counts[0]), *((now, n) for n, _was, now in crossings(result, ranked))]
     parts = [
-        f"{name}{' (stale prices)' if name in stale else ''} from {n} {unit if n == 1 else result.unit}"
+        f"{inert(name)}{' (stale prices)' if name in stale else ''} from {n} {unit if n == 1 else result.unit}"
         for name, n in starts
     ]
     text = f"Cheapest: {'; '.join(parts)}."
@@ -118,7 +120,7 @@ def render_chart(result: CurveResult, width: int, color: bool, height: int = HEI
     """The chart as text, ``width`` columns wide at most."""
     import plotext as plt
 
-    width = max(width, MIN_WIDTH)
+    width = min(max(width, MIN_WIDTH), MAX_WIDTH)  # COLUMNS=1000000 must not take minutes
     lines = textwrap.wrap(chart_title(result), width, break_on_hyphens=False)
     drawn = [s for s in result.series if s.known]
     top = result.top

@@ -11,7 +11,7 @@ import os
 import re
 from typing import IO, Any
 
-from ketacalc.output.tableview import TableView
+from ketacalc.output.tableview import TableView, inert_view
 
 MAX_WORD = 14
 
@@ -20,18 +20,35 @@ def use_color(out: IO[str]) -> bool:
     return not os.environ.get("NO_COLOR") and _is_terminal(out)
 
 
+#: the widest a table or chart is drawn, whatever COLUMNS says
+MAX_WIDTH = 1000
+
+
+def env_columns() -> int | None:
+    """``COLUMNS`` as a width: ASCII digits only (``²`` is not a number), above 0."""
+    text = os.environ.get("COLUMNS", "").strip()
+    if text.isascii() and text.isdigit() and 0 < len(text.lstrip("0")) <= 7:
+        return int(text)
+    return None
+
+
 def write_table(view: TableView, out: IO[str], width: int | None = None) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
+    view = inert_view(view)
     tty = use_color(out)
     if width is None:
-        env = os.environ.get("COLUMNS", "")
-        if env.isdigit():
-            width = int(env)
+        width = env_columns()
+        if width is not None:
+            width = min(width, MAX_WIDTH)
         elif not _is_terminal(out):
             width = 120  # piped: wide enough that nothing is cut
+        else:
+            import shutil
+
+            width = min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     from rich.measure import Measurement
 
     class _Console(Console):
@@ -43,6 +60,7 @@ def write_table(view: TableView, out: IO[str], width: int | None = None) -> None
     console = _Console(
         file=out,
         width=width,
+        height=25,  # given, so Rich never reads COLUMNS or LINES itself (COLUMNS=² is not a number)
         color_system="auto" if tty else None,
         force_terminal=tty,
         no_color=not tty,

@@ -26,3 +26,21 @@ class TableView:
         self.title = title
         self.caption = caption
         self.sections: list[tuple[str, TableView]] = []
+
+
+def inert_view(view: TableView) -> TableView:
+    """The same table with every control character in its text escaped (line
+    breaks kept): a name from a data file cannot drive the terminal."""
+    from ketacalc.errors import inert
+
+    def clean(text: str | None) -> str | None:
+        return None if text is None else inert(text, newlines=True)
+
+    copy = TableView(
+        [c._replace(header=inert(c.header, newlines=True)) for c in view.columns],
+        [[inert(cell, newlines=True) for cell in row] for row in view.rows],
+        clean(view.title),
+        clean(view.caption),
+    )
+    copy.sections = [(inert(heading, newlines=True), inert_view(part)) for heading, part in view.sections]
+    return copy

@@ -1,0 +1,194 @@
+"""The data cache is untrusted input (issue 17). Its checksum proves a file
+intact, not valid: a crafted entry with a recomputed checksum must be rebuilt
+from the data file, never crash a command. What the models refuse in a data
+file, the cache check (:mod:`ketacalc.data.verify`) refuses too.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURE, TODAY
+
+
+def _dumped(path=FIXTURE) -> dict:
+    """The data file as the cache holds it: checked, then dumped as JSON values."""
+    from ketacalc.data.loader import parse
+
+    return parse(path.read_text(encoding="utf-8"), str(path), strict_dates=False).model_dump(
+        mode="json", exclude_none=True
+    )
+
+
+def _leaves(node, path=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _leaves(value, (*path, index))
+    else:
+        yield path
+
+
+FIXTURE_DATA = _dumped()
+LEAVES = sorted(_leaves(FIXTURE_DATA), key=repr)
+HOSTILE = [0, -1, 1001, 10**30, "", "x", None, True, False, [], {}, "\x1b[31mred", "NaN", "-5.00", "1e999",
+           "2026-13-40", 1.5, "injection", "returning", "Z" * 3000]  # fmt: skip
+
+
+def _mutated(path, value) -> dict:
+    data = json.loads(json.dumps(FIXTURE_DATA))
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return data
+
+
+def _models_refuse(data) -> bool:
+    from pydantic import ValidationError
+
+    from ketacalc.data.datachecks import cross_checks
+    from ketacalc.data.models import DataFile
+
+    try:
+        DataFile.model_validate(data, context={"today": None})
+    except ValidationError:
+        return True
+    return bool(cross_checks(data, "", {}))
+
+
+def _cache_refuses(data) -> bool:
+    """Whether the loader would rebuild a cache holding ``data``: as it reads it."""
+    import tempfile
+    from pathlib import Path
+
+    from ketacalc.data import cache
+    from ketacalc.data.verify import trusted
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "entry.json"
+        cache.write(path, data)
+        value = cache.read(path)
+    if value is None:
+        return True
+    try:
+        trusted(value, "cache")
+    except Exception:  # noqa: BLE001 - the loader rebuilds on any exception
+        return True
+    return False
+
+
+def test_the_fixture_data_passes_the_cache_check():
+    """(The shipped file's cache: tests/test_shipped_data.py.)"""
+    assert not _cache_refuses(FIXTURE_DATA)
+
+
+@given(path=st.sampled_from(LEAVES), value=st.sampled_from(HOSTILE))
+def test_what_the_models_refuse_the_cache_check_refuses(path, value):
+    data = _mutated(path, value)
+    if _models_refuse(data):
+        assert _cache_refuses(data), (path, value)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("providers", 0, "plans", 0, "sessions"), 0),
+        (("providers", 0, "plans", 0, "prices", 0, "price"), "-5.00"),
+        (("providers", 0, "plans", 0, "client"), "everyone"),
+        (("providers", 0, "name"), "Alder\x1b[2J"),
+        (("providers", 0, "plans", 0, "route"), "teleport"),
+        (("sources",), {}),
+    ],
+)
+def test_hand_picked_bad_values_are_refused(path, value):
+    assert _models_refuse(_mutated(path, value))
+    assert _cache_refuses(_mutated(path, value))
+
+
+def test_every_record_of_the_catalog_has_its_checks():
+    """A field added to a catalog record needs its check here, or every warm start
+    would rebuild the cache (this test fails first)."""
+    import inspect
+
+    from ketacalc.data import catalog
+    from ketacalc.data.verify import FIELDS
+
+    records = [c for c in vars(catalog).values() if inspect.isclass(c) and c.__module__ == catalog.__name__]
+    for record in records:
+        if hasattr(record, "_fields") and record is not catalog.Fact:
+            assert set(FIELDS[record]) == set(record._fields), record.__name__
+
+
+def test_the_enumerations_match_the_models():
+    from ketacalc.data import models
+    from ketacalc.data.verify import ENUMS, TOP_KEYS, VERSION
+
+    assert VERSION == models.DATA_VERSION
+    assert set(models.DataFile.model_fields) == TOP_KEYS
+
+    for name, allowed in ENUMS.items():
+        inline = {"Prepayment": (models.Consult, "prepayment"), "Refund": (models.RefundStep, "refund")}
+        if name in inline:
+            model, field = inline[name]
+            annotation = model.model_fields[field].annotation
+            (literal,) = [a for a in typing.get_args(annotation) if a is not type(None)]
+            assert frozenset(typing.get_args(literal)) == allowed
+        else:
+            assert frozenset(typing.get_args(getattr(models, name))) == allowed, name
+
+
+# --------------------------------------------------------------- through the real entry point
+
+
+def _cached(cli, tmp_path):
+    env = {"KETACALC_CACHE_DIR": str(tmp_path)}
+    assert cli("providers", env=env).exit_code == 0
+    (found,) = tmp_path.glob("ketacalc-data-v*-*.json")
+    return found, env
+
+
+def test_a_crafted_cache_with_every_plan_at_0_sessions_is_rebuilt(cli, tmp_path):
+    """Every plan's sessions set to 0, checksum recomputed: once exit 70 on every
+    run until the cache was deleted; now the same answer as without a cache."""
+    from ketacalc.data import cache
+
+    cached, env = _cached(cli, tmp_path)
+    data = cache.read(cached)
+    for provider in data["providers"]:
+        for plan in provider.get("plans", []):
+            plan["sessions"] = 0
+    cache.write(cached, data)  # a valid header and checksum over the crafted content
+    assert cache.read(cached) is not None
+    expected = cli("compare", "-s", "TX", "-n", "18", "--format", "json", env={"KETACALC_NO_CACHE": "1"})
+    result = cli("compare", "-s", "TX", "-n", "18", "--format", "json", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert (result.stdout, result.stderr) == (expected.stdout, expected.stderr)
+    rebuilt = cache.read(cached)
+    assert all(p["sessions"] > 0 for prov in rebuilt["providers"] for p in prov.get("plans", []))
+
+
+@settings(max_examples=8)  # real commands: the property above searches the values widely
+@given(path=st.sampled_from(LEAVES), value=st.sampled_from(HOSTILE))
+def test_no_crafted_cache_entry_makes_an_internal_error(cli, tmp_path_factory, path, value):
+    from ketacalc.data import cache
+    from ketacalc.data.loader import load_catalog
+
+    directory = tmp_path_factory.mktemp("cache")
+    env = {"KETACALC_CACHE_DIR": str(directory)}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KETACALC_CACHE_DIR", str(directory))
+        load_catalog(FIXTURE, today=TODAY)  # fills the cache
+    (cached,) = directory.glob("ketacalc-data-v*-*.json")
+    cache.write(cached, _mutated(path, value))
+    for args in (["compare", "-s", "TX", "-n", "18"], ["show", "birch"]):
+        result = cli(*args, "--format", "json", env=env)
+        assert result.exit_code in (0, 1), (args, result.stderr)
+        assert "internal error" not in result.stderr

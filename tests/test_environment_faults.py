@@ -1,0 +1,180 @@
+"""Faults of the process's environment (issue 17): closed or full standard
+streams, odd encodings, odd COLUMNS, a home that cannot be found, a clock past
+2262, SIGINT. Each is one clear line on stderr and exit 1, 2 or 130; never an
+internal error (70) or a traceback.
+
+Where the fault is in the process itself (a closed descriptor, /dev/full, the
+encoding Python picks at start-up, a signal), a real process is run; the rest
+go through the in-process ``cli`` fixture.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from conftest import assert_one_error_line, run_subprocess
+
+KETACALC = f"{sys.executable} -m ketacalc"
+
+
+def _no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "internal error" not in proc.stderr, proc.stderr
+
+
+# --------------------------------------------------------------- COLUMNS
+
+
+@pytest.mark.parametrize("columns", ["²", "١٢٠", "-5", "0", "abc", " ", "9" * 50])
+def test_columns_that_are_not_a_width_are_ignored(cli, columns):
+    """``COLUMNS=²`` (a digit to ``str.isdigit``, not to ``int``) once crashed Rich."""
+    for args in (["providers"], ["chart", "--state", "TX"], ["compare", "--state", "TX"]):
+        result = cli(*args, env={"COLUMNS": columns})
+        assert result.exit_code == 0, (args, result.stderr)
+        assert "Error" not in result.stderr
+        assert result.stdout.strip()
+
+
+def test_a_huge_columns_is_capped_for_drawing(cli):
+    """``COLUMNS=1000000`` once took a minute and 1.45 GB to draw a chart."""
+    from ketacalc.output.table import MAX_WIDTH
+
+    for args in (["chart", "--state", "TX"], ["providers"]):
+        result = cli(*args, env={"COLUMNS": "1000000"})
+        assert result.exit_code == 0, result.stderr
+        assert max(map(len, result.stdout.splitlines())) <= MAX_WIDTH
+
+
+# --------------------------------------------------------------- encodings
+
+
+@pytest.mark.parametrize(
+    ("encoding", "args"), [("cp1252", "chart --state TX"), ("ascii", "chart -s TX -n 1-5")]
+)
+def test_a_legacy_output_encoding_gets_replacements_not_an_error(encoding, args):
+    """``PYTHONIOENCODING=cp1252 ketacalc chart`` once died on the chart's characters
+    (tables in ASCII and latin-1: tests/test_hardening.py)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "ketacalc", *args.split()],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+        timeout=60,
+    )
+    err = proc.stderr.decode(encoding)
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert proc.returncode == 0, (args, err)
+    assert proc.stdout.decode(encoding).strip()
+
+
+# --------------------------------------------------------------- closed and full streams
+
+
+def test_batch_with_stdin_closed_says_so():
+    proc = run_subprocess(shell=f"{KETACALC} batch <&-")
+    _no_traceback(proc)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: standard input is closed — ")
+    assert len(proc.stderr.splitlines()) == 1
+
+
+def test_no_arguments_with_stdout_closed_is_one_line():
+    """``ketacalc >&-`` printed a 57-line traceback writing its help."""
+    proc = run_subprocess(shell=f"{KETACALC} >&-")
+    _no_traceback(proc)
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "Error: cannot write output: standard output is closed — check where the output goes "
+        "(a full disk, a closed or read-only output)\n"
+    )
+
+
+def test_no_arguments_into_a_full_disk_is_one_line():
+    """``ketacalc > /dev/full`` exited 120 with a traceback."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    proc = run_subprocess(shell=f"{KETACALC} > /dev/full")
+    _no_traceback(proc)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: cannot write output: no space left on device")
+    assert len(proc.stderr.splitlines()) == 1
+
+
+# --------------------------------------------------------------- home and cache directory
+
+
+def test_a_cache_dir_of_an_unknown_user_only_turns_the_cache_off(cli, tmp_path):
+    result = cli("providers", "--format", "json", env={"KETACALC_CACHE_DIR": "~nosuchuser-ketacalc/c"})
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert json.loads(result.stdout)
+
+
+def test_a_home_that_cannot_be_found_only_turns_the_cache_off(cli, monkeypatch):
+    """A user with no passwd entry and no HOME: ``Path.home()`` raises RuntimeError."""
+    import pwd
+
+    def no_entry(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    for name in ("HOME", "XDG_CACHE_HOME", "KETACALC_CACHE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    from ketacalc.data.cache import cache_dir
+
+    assert cache_dir() is None
+    result = cli("cost", "alder", "-n", "6", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["total"]
+
+
+# --------------------------------------------------------------- the clock
+
+
+def test_a_clock_past_2262_is_one_error_line(cli, monkeypatch):
+    """``date.today()`` overflows once the clock's nanoseconds pass 2**63 (in 2262)."""
+    import ketacalc.io.inputs as inputs
+
+    class FarFuture(date):
+        @classmethod
+        def today(cls):
+            raise OverflowError("timestamp too large to convert to C _PyTime_t")
+
+    monkeypatch.setattr(inputs, "date", FarFuture)
+    monkeypatch.delenv("KETACALC_TODAY")
+    for args in (["providers"], ["cost", "alder", "-n", "6"], ["batch"]):
+        line = assert_one_error_line(cli(*args, input=""), 1)
+        assert line.startswith("Error: the system clock gives no usable date (OverflowError"), line
+        assert "KETACALC_TODAY=YYYY-MM-DD" in line
+
+
+# --------------------------------------------------------------- SIGINT
+
+
+def test_sigint_says_interrupted_and_exits_130():
+    """Typer turned Ctrl-C into a silent exit 130; now it says so."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ketacalc", "batch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write('{"provider": "alder", "sessions": 6}\n')
+        proc.stdin.flush()
+        assert json.loads(proc.stdout.readline())["provider"] == "alder"  # running, waiting for more
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert err == "Error: interrupted\n"

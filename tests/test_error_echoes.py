@@ -1,0 +1,68 @@
+"""Every error quotes at most 60 characters of any input (issue 17): a
+300-character value once gave a 447-character line. Click's own messages (no
+such option, unexpected extra argument, a bad choice) are mapped by the CLI's
+error handling too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import assert_one_error_line
+
+LONG = "q" * 300
+
+
+def _echoes(line: str, char: str) -> int:
+    """The longest run of ``char`` in the line: how much of the input it echoes."""
+    longest = run = 0
+    for c in line:
+        run = run + 1 if c == char else 0
+        longest = max(longest, run)
+    return longest
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "start"),
+    [
+        (["cost", LONG, "-n", "6"], 1, "Error: unknown provider 'qqq"),
+        (["compare", "--sort", LONG], 2, "Error: --sort 'qqq"),
+        (["cost", "alder", "-n", "6", "--format", LONG], 2, "Error: --format 'qqq"),
+        (["batch", LONG], 1, "Error: cannot read …qqq"),
+        (["report", "--state", "TX", "--output", "/nonexistent/" + LONG], 1, "Error: cannot write …qqq"),
+        (["--data", "/nonexistent/" + LONG, "providers"], 1, "Error: bad data file: …qqq"),
+        (["cost", "alder", "-n", "6", "--" + LONG], 2, "Error: no such option '--qqq"),
+        (["cost", "alder", "-n", "6", LONG], 2, "Error: unexpected extra argument 'qqq"),
+        ([LONG], 2, "Error: no such command 'qqq"),
+        (["cost", "alder", "--sessions", LONG], 2, "Error: --sessions 'qqq"),
+        (["eligibility", "--state", LONG], 2, "Error: --state 'qqq"),
+    ],
+)
+def test_an_error_quotes_at_most_60_characters_of_the_input(cli, args, code, start):
+    line = assert_one_error_line(cli(*args), code)
+    assert line.startswith(start), line
+    assert _echoes(line, "q") <= 60, line
+    assert len(line) < 300, line
+
+
+def test_a_cut_echo_says_how_long_the_input_was(cli):
+    line = assert_one_error_line(cli("cost", "alder", "-n", "6", "--format", LONG), 2)
+    assert "'… (300 characters) is not one of table, markdown, json, ndjson, csv, tsv" in line
+
+
+def test_a_short_choice_is_quoted_whole(cli):
+    line = assert_one_error_line(cli("cost", "alder", "-n", "6", "--format", "xml"), 2)
+    assert line == (
+        "Error: --format 'xml' is not one of table, markdown, json, ndjson, csv, tsv — see 'ketacalc cost --help'"
+    )
+
+
+def test_check_names_a_long_path_cut(cli, tmp_path):
+    deep = tmp_path / ("d" * 100)
+    deep.mkdir()
+    bad = deep / "providers.yaml"
+    bad.write_text("version: 2\n", encoding="utf-8")
+    result = cli("check", str(bad))
+    assert result.exit_code == 1
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("Error: ") and "problem(s) in …" in last and _echoes(last, "d") < 60, last

@@ -1,0 +1,142 @@
+"""Data strings are inert (issue 17): ``check`` refuses control characters in any
+string, every output escapes them, and a CSV/TSV cell that a spreadsheet would
+read as a formula is neutralised with a leading ``'`` (OWASP), numbers excepted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from conftest import FIXTURE, assert_one_error_line
+from ketacalc.errors import shown_path
+
+ESC_NAME = 'name: "Alder\\e[31mHealth"'  # YAML's \e is ESC
+
+
+def _with_name(tmp_path, name_line: str):
+    text = FIXTURE.read_text(encoding="utf-8").replace("name: Alder Health", name_line, 1)
+    path = tmp_path / "providers.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = text[: text.index(name_line)].count("\n") + 1
+    return path, line
+
+
+@pytest.mark.parametrize(
+    ("name_line", "shown"),
+    [
+        (ESC_NAME, "\\x1b at character 6"),
+        ('name: "Alder\\rHealth"', "\\r at character 6"),
+        ('name: "Alder\\u202eHealth"', "\\u202e at character 6"),
+        ('name: "Alder\\x9bHealth"', "\\x9b at character 6"),
+        ('name: "Alder\\nHealth"', "\\n at character 6"),
+    ],
+)
+def test_check_refuses_control_characters_with_their_place(cli, tmp_path, name_line, shown):
+    path, line = _with_name(tmp_path, name_line)
+    result = cli("check", str(path))
+    assert result.exit_code == 1
+    first = result.stderr.splitlines()[0]
+    assert first == (
+        f"{shown_path(str(path))}:{line}:11: providers.0.name: contains a control character ({shown}); remove it"
+    )
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+
+
+def test_a_data_file_with_a_control_character_is_not_used(cli, tmp_path):
+    path, _ = _with_name(tmp_path, ESC_NAME)
+    line = assert_one_error_line(cli("--data", str(path), "providers"), 1)
+    assert "contains a control character (\\x1b" in line
+
+
+# --------------------------------------------------------------- every output escapes them
+
+
+def _view():
+    from ketacalc.output.tableview import Column, TableView
+
+    view = TableView(
+        [Column("Name\x1b[1m"), Column("Total", number=True)],
+        [["Evil\x1b[2J\u202eCo", "$1.00"]],
+        title="Title\x07",
+        caption="Caption\x9b31m",
+    )
+    view.sections.append(("Section\x1b]0;x\x07", TableView([Column("Note")], [["a\x1b[31mb\nsecond line"]])))
+    return view
+
+
+@pytest.mark.parametrize("writer", ["table", "markdown"])
+def test_tables_and_markdown_escape_control_characters(writer):
+    from ketacalc.output.markdown import write_markdown
+    from ketacalc.output.table import write_table
+
+    out = io.StringIO()
+    (write_table if writer == "table" else write_markdown)(_view(), out)
+    text = out.getvalue()
+    for bad in ("\x1b", "\x07", "\x9b", "\u202e"):
+        assert bad not in text
+    if writer == "table":
+        assert "Evil\\x1b[2J\\u202eCo" in text
+        assert "second line" in text.splitlines()[-1]  # ketacalc's own line breaks are kept
+
+
+def test_csv_and_tsv_escape_control_characters_and_neutralise_formulas():
+    from ketacalc.output.formats import write_delimited
+
+    rows = [{"a": "=HYPERLINK(\"http://x\")", "b": "+1+2", "c": "-5.00", "d": "@SUM(A1)", "e": "x\x1by"},
+            {"a": "-", "b": "-5", "c": "2026-11-21", "d": "\tlead", "e": "ok"}]  # fmt: skip
+    out = io.StringIO()
+    write_delimited(rows, ["a", "b", "c", "d", "e"], out, tsv=False)
+    got = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert got[0] == {
+        "a": '\'=HYPERLINK("http://x")',
+        "b": "'+1+2",
+        "c": "-5.00",
+        "d": "'@SUM(A1)",
+        "e": "x\\x1by",
+    }
+    assert got[1] == {"a": "'-", "b": "-5", "c": "2026-11-21", "d": "'\\tlead", "e": "ok"}
+    out = io.StringIO()
+    write_delimited(rows, ["a", "b", "c", "d", "e"], out, tsv=True)
+    assert out.getvalue().splitlines()[1].split("\t") == [
+        '\'=HYPERLINK("http://x")',
+        "'+1+2",
+        "-5.00",
+        "'@SUM(A1)",
+        "x\\x1by",
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_provider_name_starting_with_equals_is_text_in_csv(cli, tmp_path, fmt):
+    path, _ = _with_name(tmp_path, 'name: "=1+2 Alder"')
+    result = cli("--data", str(path), "providers", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    cells = [c for line in result.stdout.splitlines() for c in line.split("," if fmt == "csv" else "\t")]
+    assert "'=1+2 Alder" in cells
+    assert "=1+2 Alder" not in cells
+    assert all(not c.startswith(("=", "+", "@")) for c in cells)
+
+
+def test_money_in_csv_is_never_prefixed(cli):
+    """Money is never negative today; a number like -5.00 would stay a number."""
+    from ketacalc.output.formats import sheet_cell
+
+    assert sheet_cell("-5.00") == "-5.00"
+    assert sheet_cell("-12") == "-12"
+    result = cli("cost", "alder", "-n", "1-12", "--format", "csv")
+    assert "'" not in "".join(row["total"] for row in csv.DictReader(io.StringIO(result.stdout)))
+
+
+def test_messages_on_stderr_escape_control_characters(cli):
+    """Notes, warnings and errors go through ``errors.inert``: an error echoing a
+    typed value shows its escapes, never the raw character."""
+    from ketacalc.errors import inert
+
+    assert inert("note \x1b[31m\u2066x") == "note \\x1b[31m\\u2066x"
+    assert inert("keeps\nline", newlines=True) == "keeps\nline"
+    line = assert_one_error_line(cli("cost", "alder\x1b[2J\u202e", "-n", "6"), 1)
+    assert "\x1b" not in line and "\u202e" not in line
+    assert "alder\\x1b[2J\\u202e" in line
