@@ -98,11 +98,6 @@ class CompareRow(NamedTuple):
     # ---- the figures: of the course priced, else of the cheapest plan listed
 
     @property
-    def cheapest(self) -> PlanPrice | None:
-        """The plan with the lowest price (the first listed on a tie)."""
-        return min(self.plans, key=lambda p: p.observation.price, default=None)
-
-    @property
     def total(self) -> Decimal | None:
         if self.cost is not None:
             return self.cost.total
