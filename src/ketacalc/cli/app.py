@@ -15,6 +15,7 @@ import typer
 
 from ketacalc.cli.options import (
     AsOfOpt,
+    Color,
     FormatOpt,
     IncludeUnavailableOpt,
     InsuranceOpt,
@@ -91,16 +92,19 @@ def insurer_named(
 
 def catalog(ctx: typer.Context) -> Catalog:
     from ketacalc.data.loader import load_catalog
+    from ketacalc.output.terminal import say
 
     loaded = load_catalog((ctx.obj or {}).get("data"), today=today())
     for line in loaded.warnings:
-        typer.echo(f"warning: {line}", err=True)
+        say(line, "warning")
     return loaded
 
 
 def notes(lines: dict[str, None]) -> None:
+    from ketacalc.output.terminal import say
+
     for line in lines:
-        typer.echo(f"note: {line}", err=True)
+        say(line)
 
 
 def _version(value: bool) -> None:
@@ -127,8 +131,25 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            metavar="WHEN",
+            case_sensitive=False,
+            help="Colour tables and warnings: auto (on a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+            "always or never.",
+        ),
+    ] = Color.auto,
+    no_pager: Annotated[
+        bool,
+        typer.Option("--no-pager", help="Never page: on a terminal, long output goes through $PAGER (less)."),
+    ] = False,
 ) -> None:
     """Cost and eligibility calculator for at-home ketamine therapy providers. Not medical advice."""
+    from ketacalc.output.terminal import configure
+
+    configure(color=color.value, pager=not no_pager)
     ctx.obj = {"data": data}
 
 
@@ -239,7 +260,9 @@ def cost(
     checked = require_price(one(max(counts)))
     available = checked.availability
     if available is not None and available.status != AVAILABLE:
-        typer.echo(f"warning: {found.name} is {available.status} in {code}: {available.reason}", err=True)
+        from ketacalc.output.terminal import say
+
+        say(f"{found.name} is {available.status} in {code}: {available.reason}", "warning")
     results = (require_price(one(n)) for n in counts) if len(counts) > 1 else iter([checked])
     report = CostReport(cat, results, single=len(counts) == 1)
     render(fmt, report)
@@ -323,12 +346,16 @@ def compare(
     ] = None,
     route: RouteOpt = None,
     max_age: MaxAgeOpt = "365",
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Table: add the HSA/FSA and route and dosing columns.")
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Every provider side by side for a state: cost, sign-up, care.
 
-    Availability, cost, cash due at sign-up, insurance, sitter and dosing;
-    filters narrow the list.
+    Availability, cost, cash due at sign-up, sitter and insurance (--wide adds
+    HSA/FSA, route and dosing; show PROVIDER gives every detail); filters narrow
+    the list.
     """
     from ketacalc.domain.compare import SORT_KEYS, CompareQuery
     from ketacalc.domain.compare import compare as run
@@ -366,4 +393,4 @@ def compare(
         pace=inputs.parse_pace(pace),
         max_age=inputs.parse_count(max_age, "max_age", maximum=36_500),
     )
-    render(fmt, CompareReport(cat, run(cat, query, today=today())))
+    render(fmt, CompareReport(cat, run(cat, query, today=today()), wide=wide))

@@ -82,7 +82,7 @@ def chart(
     """
     from ketacalc.domain.curves import CurveQuery, curves
     from ketacalc.io import inputs
-    from ketacalc.output.table import use_color
+    from ketacalc.output.terminal import uses_color
     from ketacalc.output.views.chart import ChartReport
 
     if sessions is not None and months is not None:
@@ -107,7 +107,7 @@ def chart(
     )
     result = curves(cat, query, today=today())
     notes(dict.fromkeys([*result.notes, *(s.note for s in result.series if s.note)]))
-    render(fmt, ChartReport(result, terminal_width(), use_color(sys.stdout)))
+    render(fmt, ChartReport(result, terminal_width(), uses_color(sys.stdout)))
 
 
 @app.command()

@@ -75,12 +75,12 @@ class ProvidersReport(Report):
         return TableView(
             columns=[
                 Column("Provider"),
-                Column("Status"),
-                Column("Plans", number=True),
+                Column("Status", priority=3),
+                Column("Plans", number=True, priority=4),
                 Column("Lowest total", number=True),
                 Column("States"),
-                Column("Newest data", number=True),
-                Column("Oldest price", number=True),
+                Column("Newest data", number=True, priority=1),
+                Column("Oldest price", number=True, priority=2),
             ],
             rows=rows,
             title="Providers",
