@@ -76,7 +76,7 @@ def color_system(out: IO[str]) -> str | None:
     found = probe.color_system
     if found is None and settings.color == "always":
         return "standard"  # TERM=dumb, but colour was asked for
-    if found is not None and probe.no_color:
+    if found is not None and probe.no_color and settings.color == "auto":
         return None  # NO_COLOR: no colour, and no other codes either
     return found
 

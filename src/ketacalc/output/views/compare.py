@@ -146,11 +146,11 @@ class CompareReport(Report):
         columns += [
             Column(heading, number=True),
             Column("Due at\nsign-up", number=True),
-            Column("Sitter"),
-            Column("Insurance"),
+            Column("Sitter", priority=1),
+            Column("Insurance", priority=2),
         ]
         if self.wide:
-            columns += [Column("HSA/FSA", priority=1), Column("Route and\ndosing", priority=2)]
+            columns += [Column("HSA/FSA", priority=3), Column("Route and\ndosing", priority=4)]
         rows = []
         for row in result.rows:
             status = row.status.value if row.status else NOT_PUBLISHED
