@@ -18,9 +18,7 @@ Rich is imported only inside functions, when something is drawn.
 from __future__ import annotations
 
 import os
-import re
 import sys
-from dataclasses import dataclass
 from typing import IO, Any
 
 #: one style for each meaning (Rich style names)
@@ -34,21 +32,21 @@ STYLES = {
 }
 #: words in table cells that carry a meaning, and the style of each
 MEANINGS = (
-    (re.compile(r"(?<![\w-])available\b"), "available"),
-    (re.compile(r"\bunavailable\b"), "unavailable"),
-    (re.compile(r"\bunknown\b"), "unknown"),
-    (re.compile(r"\bstale(?: prices)?\b|\b\d{4}-\d{2}-\d{2}!"), "stale"),
+    (r"(?<![\w-])available\b", "available"),
+    (r"\bunavailable\b", "unavailable"),
+    (r"\bunknown\b", "unknown"),
+    (r"\bstale(?: prices)?\b|\b\d{4}-\d{2}-\d{2}!", "stale"),
 )
 PIPED_WIDTH = 120
 COLOR_CHOICES = ("auto", "always", "never")
 
 
-@dataclass
 class Settings:
     """What the global options ask for: ``--color`` and ``--no-pager``."""
 
-    color: str = "auto"
-    pager: bool = True
+    def __init__(self) -> None:
+        self.color = "auto"
+        self.pager = True
 
 
 settings = Settings()
@@ -144,12 +142,11 @@ def styled(text: Any) -> Any:
     return out
 
 
-_TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
-
-
 def strip_trailing(text: str) -> str:
     """Every line without the spaces Rich pads it with (colour codes kept)."""
-    return _TRAILING.sub(r"\1", text)
+    import re
+
+    return re.sub(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", r"\1", text, flags=re.MULTILINE)
 
 
 # --------------------------------------------------------------- the pager
