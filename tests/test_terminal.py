@@ -340,3 +340,11 @@ def test_a_warning_has_its_style_when_colour_is_on(cli):
     assert re.search(r"\x1b\[[0-9;]+mwarning:", result.stderr)
     plain = cli("cost", "birch", "--sessions", "6", "--state", "WA")
     assert "warning: " in plain.stderr and not ANSI.search(plain.stderr)
+
+
+def test_the_headline_counts_what_the_options_hid(cli):
+    records = cli("compare", "--state", "TX", "--no-sitter", "--format", "json").json()
+    head = " ".join(cli("compare", "--state", "TX", "--no-sitter").stdout.split("\n\n")[0].split())
+    serving = sum(1 for r in records if r["availability"] == "available")
+    assert head.startswith(f"Shown: {serving} provider{'s' if serving != 1 else ''} serving TX")
+    assert "more hidden by the options" in head

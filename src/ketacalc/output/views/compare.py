@@ -187,7 +187,15 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
     candidates = serving if q.state else list(rows)
     priced = [r for r in candidates if r.plans or (r.cost is not None and r.cost.total is not None)]
     unpriced = len(candidates) - len(priced)
-    if q.state:
+    unavailable = f"unavailable in {q.state}"
+    filtered = sum(len(ids) for reason, ids in result.hidden.items() if reason != unavailable)
+    if q.state and filtered:
+        maybe = sum(1 for r in rows if r.availability is not None and r.availability.status == "unknown")
+        first = f"Shown: {len(serving)} provider{'s' if len(serving) != 1 else ''} serving {q.state}"
+        first += f", {len(priced)} with published prices" if serving else ""
+        first += f"; {maybe} may (not known)" if maybe else ""
+        first += f"; {filtered} more hidden by the options (the caption says why)."
+    elif q.state:
         maybe = sum(1 for r in rows if r.availability is not None and r.availability.status == "unknown")
         first = f"{len(serving)} of {len(catalog.providers)} providers serve {q.state}"
         first += f", {len(priced)} with published prices" if serving else ""

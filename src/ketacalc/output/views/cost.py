@@ -467,7 +467,8 @@ def range_headline(results: list[CostResult]) -> list[str]:
         f"to {money(high.total)} for {_n(high)}."
     ]
     best = min(priced, key=lambda r: (cents(r.per_session), r.sessions_requested))
-    lines.append(f"Lowest per session: {money(cents(best.per_session))} at {_n(best)}.")
+    word = "dose" if first.modality == "daily-low-dose" else "session"
+    lines.append(f"Lowest per {word}: {money(cents(best.per_session))} at {_n(best)}.")
     return lines
 
 
