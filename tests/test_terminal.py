@@ -49,10 +49,16 @@ def width(line: str) -> int:
 
 
 class OnTerminal:
-    """``python -m ketacalc ARGS`` with stdout and stderr on a pseudo-terminal of COLUMNS x ROWS."""
+    """``python -m ketacalc ARGS`` (or ``python ARGS``) with stdout and stderr on a
+    pseudo-terminal of COLUMNS x ROWS."""
 
     def __init__(
-        self, args: list[str], columns: int, rows: int = 40, env: dict[str, str | None] | None = None
+        self,
+        args: list[str],
+        columns: int,
+        rows: int = 40,
+        env: dict[str, str | None] | None = None,
+        python: bool = False,  # args are Python's own (``-c CODE``), not ketacalc's
     ) -> None:
         import fcntl
         import pty
@@ -69,7 +75,7 @@ class OnTerminal:
             else:
                 full[name] = value
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ketacalc", *args],
+            [sys.executable, *args] if python else [sys.executable, "-m", "ketacalc", *args],
             stdin=subprocess.DEVNULL,
             stdout=follower,
             stderr=follower,
@@ -112,19 +118,39 @@ def run_on_terminals(*terminals: OnTerminal) -> list[OnTerminal]:
 # --------------------------------------------------------------- every line fits a real terminal
 
 
+#: one process runs every command in turn on the same terminal (one start-up, not one each)
+EVERY_COMMAND = """
+import sys
+from ketacalc.cli import main
+for name, args in {commands!r}.items():
+    print("=== " + name, flush=True)
+    code = main([*args, "--no-pager"])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    print("=== exit " + str(code), flush=True)
+"""
+
+
 @posix_only
 @pytest.mark.parametrize("columns", [80, 120])
 def test_every_command_fits_a_real_terminal(columns):
     """At 80x40 and 120x40, every line every command writes (table, headline, notes on
     stderr) fits the terminal; nothing is cut, no trailing padding."""
-    terminals = {
-        name: OnTerminal([*args, "--no-pager"], columns, env={"NO_COLOR": "1"})
-        for name, args in COMMANDS.items()
-    }
-    run_on_terminals(*terminals.values())
-    for name, t in terminals.items():
-        assert t.proc.returncode == 0, (name, t.lines())
-        lines = t.lines()
+    code = EVERY_COMMAND.format(commands=COMMANDS)
+    [t] = run_on_terminals(OnTerminal(["-c", code], columns, env={"NO_COLOR": "1"}, python=True))
+    assert t.proc.returncode == 0, t.lines()
+    outputs: dict[str, list[str]] = {}
+    name = ""
+    for line in t.lines():
+        if line.startswith("=== exit "):
+            assert line == "=== exit 0", (name, outputs[name])
+        elif line.startswith("=== "):
+            name = line[4:]
+            outputs[name] = []
+        elif line:
+            outputs[name].append(line)
+    assert list(outputs) == list(COMMANDS)
+    for name, lines in outputs.items():
         assert len(lines) > 5, name
         too_wide = [line for line in lines if width(line) > columns]
         assert too_wide == [], (name, columns, too_wide)
