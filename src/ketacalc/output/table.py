@@ -58,7 +58,7 @@ def fitted(console: Any, part: TableView, title: str | None, screen: int) -> Any
         if secondary:
             fold = max(secondary, key=lambda i: (columns[i].priority, i))
             columns, rows = _fold(columns, rows, fold)
-        elif relax < 2:
+        elif relax < 3:
             relax += 1
         else:
             break
@@ -85,7 +85,8 @@ def _fold(columns: list[Column], rows: list[list[str]], fold: int) -> tuple[list
 def _rich_table(
     part: TableView, title: str | None, columns: list[Column], rows: list[list[str]], relax: int
 ) -> Any:
-    """``relax`` 1: identifiers may fold; 2: number headers may wrap too."""
+    """``relax`` 1: identifiers may fold; 2: number headers may wrap too; 3: number
+    cells may wrap between words (an amount is one word, never split)."""
     from rich import box
     from rich.table import Table
 
@@ -109,6 +110,8 @@ def _rich_table(
         text_columns.append(not whole)
         if whole:
             lines = [line for r in rows for line in r[index].split("\n")]
+            if relax >= 3:  # the last resort: cells wrap between words too (an amount stays whole)
+                lines = [word for line in lines for word in line.split()]
             heads = col.header.split() if relax >= 2 else col.header.split("\n")
             longest = max([*map(len, lines), *map(len, heads)] or [1])  # never-wrapping header too
             justify = "right" if col.number else "left"
@@ -117,7 +120,7 @@ def _rich_table(
                 from rich.text import Text
 
                 header = Text(col.header, no_wrap=False, overflow="fold")
-            table.add_column(header, justify=justify, no_wrap=True, min_width=longest)
+            table.add_column(header, justify=justify, no_wrap=relax < 3, min_width=longest)
         else:
             # a word is never split unless it is longer than MAX_WORD (then it folds);
             # an id is never split (unless relaxed); a URL wraps after a '/'
