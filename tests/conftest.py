@@ -145,6 +145,13 @@ def load_fixture():
         return load_catalog(FIXTURE, today=TODAY)
 
 
+def table_part(text: str) -> str:
+    """A headed command's table, without the headline above it (up to the first blank line)."""
+    head, blank, rest = text.partition("\n\n")
+    assert blank and head, text
+    return rest
+
+
 class Result:
     def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
         self.exit_code = exit_code

@@ -222,8 +222,8 @@ def test_compare_hsa_fsa_disputed_in_json_and_table(cli):
         ("no", "compare-2026", "2026-05-05"),
     ]
     assert rows_of(cli)["birch"]["hsa_fsa_observations"] == []
-    out = table(cli, "compare")
-    assert "HSA/FSA: disputed" in out
+    out = table(cli, "compare", "--wide")
+    assert "HSA/FSA" in out and "disputed" in out
     assert (
         "Cedar Care HSA/FSA disputed: yes (review-2025, 2025-06-13) vs no (compare-2026, 2026-05-05)" in out
     )

@@ -26,6 +26,7 @@ from conftest import (
     parse_output,
     plan_data,
     provider_data,
+    table_part,
 )
 from ketacalc.domain.pricing import CostQuery, ProviderPricer, price, price_months
 
@@ -181,7 +182,7 @@ def test_months_of_a_monthly_plan_are_the_cheapest_mix(catalog):
 
 def test_daily_low_dose_is_labelled_in_doses(cli):
     result = cli("cost", "dune", "-n", "30")
-    assert result.stdout.splitlines()[0].startswith("Dune Telehealth: 30 doses")
+    assert table_part(result.stdout).splitlines()[0].startswith("Dune Telehealth: 30 doses")
     assert cli("cost", "dune", "-n", "30", "-f", "json").json()["modality"] == "daily-low-dose"
 
 

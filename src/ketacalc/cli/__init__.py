@@ -227,8 +227,9 @@ def _internal(exc: Exception) -> int:
 
 
 def data_first(args: list[str]) -> list[str]:
-    """``--data PATH`` may follow the command (``ketacalc providers --data x.yaml``):
-    it is moved in front, where the root command reads it. ``--`` ends the search."""
+    """The global options ``--data PATH``, ``--color WHEN`` and ``--no-pager`` may follow
+    the command (``ketacalc providers --data x.yaml``): they are moved in front, where
+    the root command reads them. ``--`` ends the search."""
     moved: list[str] = []
     rest: list[str] = []
     index = 0
@@ -237,11 +238,11 @@ def data_first(args: list[str]) -> list[str]:
         if arg == "--":
             rest += args[index:]
             break
-        if arg == "--data" and index + 1 < len(args):
+        if arg in ("--data", "--color") and index + 1 < len(args):
             moved += args[index : index + 2]
             index += 2
             continue
-        if arg.startswith("--data="):
+        if arg.startswith(("--data=", "--color=")) or arg == "--no-pager":
             moved.append(arg)
         else:
             rest.append(arg)

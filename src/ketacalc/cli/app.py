@@ -16,6 +16,7 @@ from ketacalc.cli import defaults
 from ketacalc.cli.once import OnceGroup
 from ketacalc.cli.options import (
     AsOfOpt,
+    Color,
     CostFormat,
     CostFormatOpt,
     FormatOpt,
@@ -34,7 +35,7 @@ from ketacalc.cli.options import (
     StateOpt,
     complete_sort,
 )
-from ketacalc.errors import UsageProblem, inert
+from ketacalc.errors import UsageProblem
 from ketacalc.output.formats import Format, render
 from ketacalc.version import __version__
 
@@ -76,16 +77,19 @@ def day_or_today(text: str | None, field: str = "as_of") -> date:
 
 def catalog(ctx: typer.Context) -> Catalog:
     from ketacalc.data.loader import load_catalog
+    from ketacalc.output.terminal import say
 
     loaded = load_catalog((ctx.obj or {}).get("data"), today=today())
     for line in loaded.warnings:
-        typer.echo(f"warning: {inert(line)}", err=True)
+        say(line, "warning")
     return loaded
 
 
 def notes(lines: dict[str, None]) -> None:
+    from ketacalc.output.terminal import say
+
     for line in lines:
-        typer.echo(f"note: {inert(line)}", err=True)
+        say(line)
 
 
 def _version(value: bool) -> None:
@@ -113,8 +117,25 @@ def root(
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            metavar="WHEN",
+            case_sensitive=False,
+            help="Colour tables and warnings: auto (on a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+            "always or never.",
+        ),
+    ] = Color.auto,
+    no_pager: Annotated[
+        bool,
+        typer.Option("--no-pager", help="Never page: on a terminal, long output goes through $PAGER (less)."),
+    ] = False,
 ) -> None:
     """Cost and eligibility calculator for at-home ketamine therapy providers. Not medical advice."""
+    from ketacalc.output.terminal import configure
+
+    configure(color=color.value, pager=not no_pager)
     ctx.obj = {"data": data}
 
 
@@ -256,8 +277,9 @@ def cost(
     answer = answers.cost(cat, request, today())
     available = answer.availability
     if available is not None and available.status != AVAILABLE:
-        warning = f"{answer.provider.name} is {available.status} in {request.state}: {available.reason}"
-        typer.echo(f"warning: {inert(warning)}", err=True)
+        from ketacalc.output.terminal import say
+
+        say(f"{answer.provider.name} is {available.status} in {request.state}: {available.reason}", "warning")
     if fmt is CostFormat.ics:
         import sys
 
@@ -358,12 +380,16 @@ def compare(
     ] = None,
     route: RouteOpt = None,
     max_age: MaxAgeOpt = "365",
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Table: add the HSA/FSA and route and dosing columns.")
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Every provider side by side for a state: cost, sign-up, care.
 
-    Availability, cost, cash due at sign-up, insurance, sitter and dosing;
-    filters narrow the list.
+    Availability, cost, cash due at sign-up, sitter and insurance (--wide adds
+    HSA/FSA, route and dosing; show PROVIDER gives every detail); filters narrow
+    the list.
     """
     from ketacalc.domain import answers
     from ketacalc.domain.request import build
@@ -389,4 +415,4 @@ def compare(
         blank_is_absent=False,
     )
     cat = catalog(ctx)
-    render(fmt, CompareReport(cat, answers.compare_providers(cat, request, today())))
+    render(fmt, CompareReport(cat, answers.compare_providers(cat, request, today()), wide=wide))

@@ -92,6 +92,14 @@ CostFormatOpt = Annotated[
 ]
 
 
+class Color(StrEnum):
+    """--color: Rich decides (auto), or colour always or never."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 class BatchFormat(StrEnum):
     """The formats batch writes: data only, never a table."""
 

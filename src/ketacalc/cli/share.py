@@ -38,11 +38,11 @@ from ketacalc.output.formats import Format, render
 
 def terminal_width() -> int:
     """COLUMNS when set (ASCII digits); the terminal's width; 80 when piped; at
-    most :data:`~ketacalc.output.table.MAX_WIDTH` (a chart a million columns wide
+    most :data:`~ketacalc.output.terminal.MAX_WIDTH` (a chart a million columns wide
     would take minutes and gigabytes to draw)."""
     import shutil
 
-    from ketacalc.output.table import MAX_WIDTH, env_columns
+    from ketacalc.output.terminal import MAX_WIDTH, env_columns
 
     columns = env_columns()
     if columns is None:
@@ -91,7 +91,7 @@ def chart(
     """
     from ketacalc.domain import answers
     from ketacalc.domain.request import build
-    from ketacalc.output.table import use_color
+    from ketacalc.output.terminal import uses_color
     from ketacalc.output.views.chart import ChartReport
 
     state, insurer, returning = defaults.resolve(state, insurer, returning)
@@ -116,7 +116,7 @@ def chart(
     cat = catalog(ctx)
     result = answers.cost_curves(cat, request, today())
     notes(dict.fromkeys([*result.notes, *(s.note for s in result.series if s.note)]))
-    render(fmt, ChartReport(result, terminal_width(), use_color(sys.stdout)))
+    render(fmt, ChartReport(result, terminal_width(), uses_color(sys.stdout)))
 
 
 @app.command()

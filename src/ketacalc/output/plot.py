@@ -14,7 +14,7 @@ from typing import IO
 
 from ketacalc.domain.curves import CurveResult, Series, crossings
 from ketacalc.errors import inert
-from ketacalc.output.table import MAX_WIDTH
+from ketacalc.output.terminal import MAX_WIDTH
 
 MARKERS = ("x", "o", "+", "*", "#", "@", "%", "=", "&", "~")
 COLORS = ("red", "blue", "green", "magenta", "cyan", "orange", "yellow", "white")
@@ -116,12 +116,33 @@ def cheapest_lines(result: CurveResult, width: int, notice: str = "") -> list[st
     return textwrap.wrap(text, width, break_on_hyphens=False)
 
 
+def headline(result: CurveResult, width: int) -> list[str]:
+    """The answer first: who is cheapest where, how many are drawn and how many left
+    out (the notes on stderr say why), then a blank line."""
+    drawn = [s for s in result.series if s.known]
+    text = cheapest_lines(result, width)
+    if not text and len(drawn) == 1:
+        known = drawn[0].known
+        text = textwrap.wrap(
+            f"{drawn[0].name}: {dollars(float(known[0][1]))} for {known[0][0]} to "
+            f"{dollars(float(known[-1][1]))} for {known[-1][0]} {result.unit}.",
+            width,
+            break_on_hyphens=False,
+        )
+    left = len({s.id for s in result.series if not s.known} | set(result.left_out))
+    count = f"{len(drawn)} provider{'s' if len(drawn) != 1 else ''} drawn"
+    count += f"; {left} left out (see the notes)." if left else "."
+    text += textwrap.wrap(count, width, break_on_hyphens=False)
+    return [*text, ""]
+
+
 def render_chart(result: CurveResult, width: int, color: bool, height: int = HEIGHT, notice: str = "") -> str:
     """The chart as text, ``width`` columns wide at most."""
     import plotext as plt
 
     width = min(max(width, MIN_WIDTH), MAX_WIDTH)  # COLUMNS=1000000 must not take minutes
-    lines = textwrap.wrap(chart_title(result), width, break_on_hyphens=False)
+    lines = headline(result, width)
+    lines += textwrap.wrap(chart_title(result), width, break_on_hyphens=False)
     drawn = [s for s in result.series if s.known]
     top = result.top
     if not drawn or top is None:
@@ -165,10 +186,12 @@ def render_chart(result: CurveResult, width: int, color: bool, height: int = HEI
         text = plt.uncolorize(text)
     lines.extend(line.rstrip() for line in text.splitlines())
     lines.extend(legend_lines(result, width))
-    lines.extend(cheapest_lines(result, width, notice))
+    if notice:
+        lines.extend(textwrap.wrap(notice, width, break_on_hyphens=False))
     return "\n".join(lines) + "\n"
 
 
 def write_chart(result: CurveResult, out: IO[str], width: int, color: bool, notice: str = "") -> None:
-    out.write(render_chart(result, width, color, notice=notice))
-    out.flush()
+    from ketacalc.output.terminal import show
+
+    show(render_chart(result, width, color, notice=notice), out)

@@ -7,112 +7,140 @@ needs. Colour only on a terminal, never with ``NO_COLOR``.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import IO, Any
 
-from ketacalc.output.tableview import TableView, inert_view
+from ketacalc.output.tableview import Column, TableView, inert_view
 
 MAX_WORD = 14
 
 
-def use_color(out: IO[str]) -> bool:
-    return not os.environ.get("NO_COLOR") and _is_terminal(out)
-
-
-#: the widest a table or chart is drawn, whatever COLUMNS says
-MAX_WIDTH = 1000
-
-
-def env_columns() -> int | None:
-    """``COLUMNS`` as a width: ASCII digits only (``²`` is not a number), above 0."""
-    text = os.environ.get("COLUMNS", "").strip()
-    if text.isascii() and text.isdigit() and 0 < len(text.lstrip("0")) <= 7:
-        return int(text)
-    return None
-
-
 def write_table(view: TableView, out: IO[str], width: int | None = None) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+    """Draw ``view`` (its headline, then the table and its sections) fitted to the
+    width, with Rich's colour decision, without trailing padding; through the pager
+    when it is longer than the terminal's screen."""
+    from rich.text import Text
 
     view = inert_view(view)
-    tty = use_color(out)
-    if width is None:
-        width = env_columns()
-        if width is not None:
-            width = min(width, MAX_WIDTH)
-        elif not _is_terminal(out):
-            width = 120  # piped: wide enough that nothing is cut
-        else:
-            import shutil
+    from ketacalc.output import terminal
 
-            width = min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
-    from rich.measure import Measurement
-
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:  # Rich would raise SystemExit(1); stop quietly instead
-            from ketacalc.errors import OutputClosed
-
-            raise OutputClosed()
-
-    console = _Console(
-        file=out,
-        width=width,
-        height=25,  # given, so Rich never reads COLUMNS or LINES itself (COLUMNS=² is not a number)
-        color_system="auto" if tty else None,
-        force_terminal=tty,
-        no_color=not tty,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        soft_wrap=False,
-    )
-    screen = console.width
-    views = [(None, view), *view.sections]
-    for index, (heading, part) in enumerate(views):
+    system = terminal.color_system(out)
+    screen = width or terminal.width_for(out)
+    buffer = terminal.buffer_for(out)
+    console = terminal.console(buffer, screen, system)
+    if view.headline:
+        for line in view.headline:
+            console.print(Text(line, style="headline"), width=screen)
+        console.print()
+    for index, (heading, part) in enumerate([(None, view), *view.sections]):
         if index:
             console.print()
-        table = Table(
-            title=part.title if heading is None else heading,
-            caption=part.caption,
-            box=box.SIMPLE_HEAD,
-            show_edge=False,
-            show_lines=False,
-            expand=False,
-            title_justify="left",
-            caption_justify="left",
-            padding=(0, 1, 0, 0),  # with the divider, two spaces between columns
-            pad_edge=False,
-        )
-        for col in part.columns:
-            if col.number or col.nowrap:
-                index = len(table.columns)
-                lines = [line for r in part.rows for line in r[index].split("\n")]
-                longest = max(
-                    [*map(len, lines), *map(len, col.header.split("\n"))] or [1]
-                )  # never-wrapping header too
-                justify = "right" if col.number else "left"
-                table.add_column(col.header, justify=justify, no_wrap=True, min_width=longest)
-            else:
-                # a word is never split unless it is longer than MAX_WORD (then it folds);
-                # an id is never split; a URL wraps after a '/'
-                index = len(table.columns)
-                words = [w for r in part.rows for w in r[index].split()] + col.header.split()
-                shortest = max(map(narrowest_width, words), default=1)
-                table.add_column(col.header, justify="left", overflow="fold", min_width=shortest)
-        text_columns = [not (col.number or col.nowrap) for col in part.columns]
-        for row in part.rows:
-            table.add_row(
-                *(_Foldable(cell) if text else cell for cell, text in zip(row, text_columns, strict=True))
-            )
-        # Never crop: a table that cannot be squeezed into the screen is drawn as
-        # wide as it needs (the terminal wraps the long lines; nothing is lost).
-        narrowest = Measurement.get(console, console.options.update_width(10_000), table).minimum
-        console.width = max(screen, narrowest)
-        _respect_minimums(console, table)
+        console.width = screen
+        table = fitted(console, part, part.title if heading is None else heading, screen)
         console.print(table)
+    terminal.show(terminal.strip_trailing(buffer.getvalue()), out)
+
+
+def fitted(console: Any, part: TableView, title: str | None, screen: int) -> Any:
+    """The Rich table of ``part`` that fits ``screen``: secondary columns are folded
+    into the row's first text cell, the least important first; then identifiers may
+    fold and number headers wrap. Only a table that still cannot fit is drawn as wide
+    as it needs (the terminal wraps the long lines; nothing is lost)."""
+    from rich.measure import Measurement
+
+    columns, rows = list(part.columns), [list(r) for r in part.rows]
+    relax = 0
+    while True:
+        table = _rich_table(part, title, columns, rows, relax)
+        narrowest = Measurement.get(console, console.options.update_width(10_000), table).minimum
+        if narrowest <= screen:
+            break
+        secondary = [i for i, c in enumerate(columns) if c.priority > 0]
+        if secondary:
+            fold = max(secondary, key=lambda i: (columns[i].priority, i))
+            columns, rows = _fold(columns, rows, fold)
+        elif relax < 3:
+            relax += 1
+        else:
+            break
+    console.width = max(screen, narrowest)
+    _respect_minimums(console, table)
+    return table
+
+
+def _fold(columns: list[Column], rows: list[list[str]], fold: int) -> tuple[list[Column], list[list[str]]]:
+    """Column ``fold`` moved into the first text column, as "Header: value" lines."""
+    into = next((i for i, c in enumerate(columns) if not (c.number or c.nowrap) and i != fold), 0)
+    label = " ".join(columns[fold].header.split())
+    moved = []
+    for row in rows:
+        row = list(row)
+        value = "; ".join(" ".join(line.split()) for line in row[fold].split("\n") if line.strip())
+        if value:
+            row[into] = f"{row[into]}\n{label}: {value}" if row[into] else f"{label}: {value}"
+        del row[fold]
+        moved.append(row)
+    return [c for i, c in enumerate(columns) if i != fold], moved
+
+
+def _rich_table(
+    part: TableView, title: str | None, columns: list[Column], rows: list[list[str]], relax: int
+) -> Any:
+    """``relax`` 1: identifiers may fold; 2: number headers may wrap too; 3: number
+    cells may wrap between words (an amount is one word, never split)."""
+    from rich import box
+    from rich.table import Table
+
+    from ketacalc.output.terminal import styled
+
+    table = Table(
+        title=title,
+        caption=part.caption,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        show_lines=False,
+        expand=False,
+        title_justify="left",
+        caption_justify="left",
+        padding=(0, 1, 0, 0),  # with the divider, two spaces between columns
+        pad_edge=False,
+    )
+    text_columns = []
+    for index, col in enumerate(columns):
+        whole = col.number or (col.nowrap and relax < 1)
+        text_columns.append(not whole)
+        if whole:
+            lines = [line for r in rows for line in r[index].split("\n")]
+            if relax >= 3:  # the last resort: cells wrap between words too (an amount stays whole)
+                lines = [word for line in lines for word in line.split()]
+            heads = col.header.split() if relax >= 2 else col.header.split("\n")
+            longest = max([*map(len, lines), *map(len, heads)] or [1])  # never-wrapping header too
+            justify = "right" if col.number else "left"
+            header: Any = col.header
+            if relax >= 2:  # the header may wrap between its words
+                from rich.text import Text
+
+                header = Text(col.header, no_wrap=False, overflow="fold")
+            table.add_column(header, justify=justify, no_wrap=relax < 3, min_width=longest)
+        else:
+            # a word is never split unless it is longer than MAX_WORD (then it folds);
+            # an id is never split (unless relaxed); a URL wraps after a '/'
+            words = [w for r in rows for w in r[index].split()] + col.header.split()
+            narrowest = narrowest_width if relax < 1 else _narrowest_relaxed
+            shortest = max(map(narrowest, words), default=1)
+            table.add_column(col.header, justify="left", overflow="fold", min_width=shortest)
+    for row in rows:
+        table.add_row(
+            *(
+                _Foldable(cell, relax >= 1) if text else styled(cell)
+                for cell, text in zip(row, text_columns, strict=True)
+            )
+        )
+    return table
+
+
+def _narrowest_relaxed(word: str) -> int:
+    return min(len(word), MAX_WORD)
 
 
 _ID = re.compile(r"[a-z0-9-]+")
@@ -177,23 +205,29 @@ def _respect_minimums(console: Any, table: Any) -> None:
 class _Foldable:
     """A text cell that may be narrower than its longest word (a URL, a long id):
     Rich would otherwise size the column for the whole word and crop the table.
-    Ids never split; a URL wraps after a '/'; other words longer than the column fold."""
+    Ids never split (unless ``relaxed``); a URL wraps after a '/'; other words longer
+    than the column fold. Words of meaning (available, stale, …) carry their style."""
 
-    def __init__(self, text: str) -> None:
-        from rich.text import Text
+    def __init__(self, text: str, relaxed: bool = False) -> None:
+        from ketacalc.output.terminal import styled
 
         self.raw = text
-        self.text = Text(text, overflow="fold")
+        self.relaxed = relaxed
+        self.text = styled(text)
+        self.text.overflow = "fold"
 
     def __rich_measure__(self, console: Any, options: Any) -> Any:
         from rich.measure import Measurement
 
         measured = Measurement.get(console, options, self.text)
-        least = max(map(narrowest_width, self.raw.split()), default=0)
+        narrowest = _narrowest_relaxed if self.relaxed else narrowest_width
+        least = max(map(narrowest, self.raw.split()), default=0)
         return Measurement(min(measured.minimum, least), measured.maximum)
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
         from rich.text import Text
+
+        from ketacalc.output.terminal import styled
 
         width = options.max_width
         if not any(len(w) > width for w in self.raw.split()):
@@ -203,14 +237,13 @@ class _Foldable:
         for line in self.raw.split("\n"):
             words = []
             for word in line.split(" "):
-                pieces = wrap_word(word, width)
+                pieces = (
+                    [word[i : i + width] for i in range(0, len(word), width)]
+                    if self.relaxed and _ID.fullmatch(word)
+                    else wrap_word(word, width)
+                )
                 words.append("\n".join(pieces))
             lines.append(" ".join(words))
-        yield Text("\n".join(lines), overflow="fold")
-
-
-def _is_terminal(out: IO[str]) -> bool:
-    try:
-        return out.isatty()
-    except (AttributeError, ValueError):
-        return False
+        text = styled(Text("\n".join(lines)))
+        text.overflow = "fold"
+        yield text

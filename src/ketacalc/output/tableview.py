@@ -9,10 +9,14 @@ class Column(NamedTuple):
     header: str
     number: bool = False  # right-aligned; never wraps and is never cut
     nowrap: bool = False  # identifiers and dates: never split either
+    #: 0: always a column of its own. 1, 2, …: secondary, folded into the row's first
+    #: text cell ("Header: value") when the table is too wide, the highest first
+    priority: int = 0
 
 
 class TableView:
-    """A table to draw: columns, rows of text, and further tables below it."""
+    """A table to draw: a headline (the answer in words, above it), columns, rows
+    of text, and further tables below it."""
 
     def __init__(
         self,
@@ -20,11 +24,13 @@ class TableView:
         rows: list[list[str]],
         title: str | None = None,
         caption: str | None = None,
+        headline: list[str] | None = None,
     ) -> None:
         self.columns = columns
         self.rows = rows
         self.title = title
         self.caption = caption
+        self.headline = headline or []
         self.sections: list[tuple[str, TableView]] = []
 
 

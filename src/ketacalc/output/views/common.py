@@ -116,8 +116,8 @@ def price_table(
             Column("Plan"),
             Column("Sessions", number=True),
             Column("Price", number=True),
-            Column("Per session", number=True),
-            Column("Installments"),
+            Column("Per session", number=True, priority=2),
+            Column("Installments", priority=1),
             Column(observed),
         ],
         rows=rows or [["no published prices", "", NOT_PUBLISHED, NOT_PUBLISHED, NOT_PUBLISHED, ""]],
@@ -177,3 +177,12 @@ def availability_text(a: Availability) -> str:
 
 def money(value: Decimal | None) -> str:
     return money_display(value)
+
+
+def price_age(day: date | None, as_of: date) -> str:
+    """`` (prices from 2025-06-13, 17 months old)``: how old the oldest price used is."""
+    if day is None:
+        return ""
+    months = (as_of.year - day.year) * 12 + as_of.month - day.month - (as_of.day < day.day)
+    old = f", {months} month{'s' if months != 1 else ''} old" if months > 0 else ""
+    return f" (prices from {day.isoformat()}{old})"

@@ -18,6 +18,7 @@ from ketacalc.output.views.common import (
     fact_value,
     iso,
     money,
+    price_age,
     show_date,
     yes_no,
 )
@@ -41,9 +42,10 @@ class CompareReport(Report):
         "plans", "other_routes", "charges", "unpriced",
     )  # fmt: skip
 
-    def __init__(self, catalog: Catalog, result: CompareResult) -> None:
+    def __init__(self, catalog: Catalog, result: CompareResult, wide: bool = False) -> None:
         self.catalog = catalog
         self.result = result
+        self.wide = wide
 
     def records(self) -> Iterator[dict[str, Any]]:
         return (self._record(row) for row in self.result.rows)
@@ -129,6 +131,8 @@ class CompareReport(Report):
             }
 
     def table(self) -> TableView:
+        """Compact by default (provider, availability, cost, sign-up, sitter, insurance);
+        ``wide`` adds HSA/FSA and the route and dosing column."""
         result, q = self.result, self.result.query
         columns = [Column("Provider")]
         if q.state:
@@ -140,9 +144,11 @@ class CompareReport(Report):
         columns += [
             Column(heading, number=True),
             Column("Due at\nsign-up", number=True),
-            Column("Care and\npayment"),
-            Column("Route and\ndosing"),
+            Column("Sitter", priority=1),
+            Column("Insurance", priority=2),
         ]
+        if self.wide:
+            columns += [Column("HSA/FSA", priority=3), Column("Route and\ndosing", priority=4)]
         rows = []
         for row in result.rows:
             status = row.status.value if row.status else NOT_PUBLISHED
@@ -151,7 +157,14 @@ class CompareReport(Report):
             cells = [cell]
             if q.state:
                 cells.append(_availability_cell(row.availability))
-            cells += [_cost_cell(row), _signup_cell(row), _care_cell(row, q.state), _dosing_cell(row)]
+            cells += [
+                _cost_cell(row),
+                _signup_cell(row),
+                yes_no(fact_value(row.sitter_required)),
+                _insurance_cell(row, q.state),
+            ]
+            if self.wide:
+                cells += [_hsa_cell(row), _dosing_cell(row)]
             rows.append(cells)
         title = "Providers" + (f" for {q.state} ({STATES[q.state]})" if q.state else "")
         if q.sessions:
@@ -163,7 +176,73 @@ class CompareReport(Report):
             rows=rows or [["no provider matches", *([""] * (len(columns) - 1))]],
             title=title,
             caption=caption(result.data_dates, ". ".join(_caption_lines(result))),
+            headline=headline(self.catalog, result),
         )
+
+
+def headline(catalog: Catalog, result: CompareResult) -> list[str]:
+    """The answer in words, from the same rows as the table: who serves the state,
+    the lowest comparable total (only like with like), and what was left out and why."""
+    from ketacalc.domain.eligibility import AVAILABLE
+
+    q, rows = result.query, result.rows
+    serving = [r for r in rows if r.availability is not None and r.availability.status == AVAILABLE]
+    candidates = serving if q.state else list(rows)
+    priced = [r for r in candidates if r.plans or (r.cost is not None and r.cost.total is not None)]
+    unpriced = len(candidates) - len(priced)
+    unavailable = f"unavailable in {q.state}"
+    filtered = sum(len(ids) for reason, ids in result.hidden.items() if reason != unavailable)
+    if q.state and filtered:
+        maybe = sum(1 for r in rows if r.availability is not None and r.availability.status == "unknown")
+        first = f"Shown: {len(serving)} provider{'s' if len(serving) != 1 else ''} serving {q.state}"
+        first += f", {len(priced)} with published prices" if serving else ""
+        first += f"; {maybe} may (not known)" if maybe else ""
+        first += f"; {filtered} more hidden by the options (the caption says why)."
+    elif q.state:
+        maybe = sum(1 for r in rows if r.availability is not None and r.availability.status == "unknown")
+        first = f"{len(serving)} of {len(catalog.providers)} providers serve {q.state}"
+        first += f", {len(priced)} with published prices" if serving else ""
+        first += f"; {maybe} may (not known)." if maybe else "."
+    else:
+        first = (
+            f"{len(rows)} of {len(catalog.providers)} providers listed, {len(priced)} with published prices."
+        )
+    lines = [first]
+    if q.sessions or q.months:
+        months = f"the first {q.months} month{'s' if q.months and q.months > 1 else ''}"
+        what = f"{q.sessions} sessions" if q.sessions else f"{months} of sessions"
+        sessions = [r for r in candidates if r.not_comparable is None and r.modality in (SESSIONS, None)]
+        ranked = [r for r in sessions if r.total is not None]
+        if ranked:
+            best = min(ranked, key=lambda r: (r.total, r.provider.name))
+            among = f" among those serving {q.state}" if q.state else ""
+            lines.append(
+                f"For {what} the lowest total{among} is {best.provider.name} at "
+                f"{money(best.total)}{price_age(best.prices_oldest, result.as_of)}."
+            )
+        else:
+            lines.append(f"No provider{' serving ' + q.state if q.state else ''} has a total for {what}.")
+    elif priced:
+        lines.append("Plans differ in size: give --sessions N or --months M to rank what a course costs.")
+    left = []
+    if unpriced:
+        names = [r.provider.name for r in candidates if r not in priced]
+        left.append(f"{_names(names)} {'has' if len(names) == 1 else 'have'} no published prices")
+    unlike = [r for r in candidates if r.modality not in (SESSIONS, None) or r.not_comparable]
+    if unlike and (q.sessions or q.months):
+        said = [
+            r.provider.name + (f" ({money(r.total)})" if r.total is not None and q.months else "")
+            for r in unlike
+        ]
+        left.append(f"{_names(said)}: daily low-dose, not sessions, not ranked against them")
+    if left:
+        text = "; ".join(left)
+        lines.append(text[0].upper() + text[1:] + ".")
+    return lines
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names) if len(names) <= 3 else f"{len(names)} providers"
 
 
 def _sessions_requested(row: CompareRow, asked: int | None) -> int | None:
@@ -278,17 +357,17 @@ def _signup_cell(row: CompareRow) -> str:
     return f"{due}\nconsult:\n{fee}"
 
 
-def _care_cell(row: CompareRow, state: str | None) -> str:
+def _insurance_cell(row: CompareRow, state: str | None) -> str:
     insurance = yes_no(fact_value(row.insurance))
     if row.insurers:
         insurance += f" ({len(row.insurers)} in {state})"
     elif state and row.insurers == () and row.insurance is not None and row.insurance.value:
         insurance += f" (none in {state})"
-    return (
-        f"sitter: {yes_no(fact_value(row.sitter_required))}\n"
-        f"insurance: {insurance}\n"
-        f"HSA/FSA: {'disputed' if row.hsa_fsa_disputed else yes_no(fact_value(row.hsa_fsa))}"
-    )
+    return insurance
+
+
+def _hsa_cell(row: CompareRow) -> str:
+    return "disputed" if row.hsa_fsa_disputed else yes_no(fact_value(row.hsa_fsa))
 
 
 def _dosing_cell(row: CompareRow) -> str:

@@ -23,6 +23,7 @@ from ketacalc.output.views.common import (
     count_text,
     iso,
     money,
+    price_age,
     show_date,
     source_record,
 )
@@ -342,17 +343,18 @@ class CostReport(Report):
                     "Months" if months else ("Doses" if first.modality == "daily-low-dose" else "Sessions"),
                     number=True,
                 ),
-                Column("Covered", number=True),
+                Column("Covered", number=True, priority=3),
                 Column("Total", number=True),
-                Column("Per session", number=True),
-                Column("Per covered", number=True),
+                Column("Per session", number=True, priority=1),
+                Column("Per covered", number=True, priority=4),
                 Column("At sign-up", number=True),
-                Column("Purchases"),
+                Column("Purchases", priority=2),
             ],
             rows=rows,
             title=f"{first.provider.name}: cost for a {first.client} client (prices as of {first.as_of})",
             caption=_caption(results),
         )
+        view.headline = range_headline(results)
         if all(row[3] == row[4] for row in rows):  # per session covered: only where it differs
             del view.columns[4]
             for row in rows:
@@ -416,15 +418,16 @@ def _single(r: CostResult) -> TableView:
     view = TableView(
         columns=[
             Column("Charge"),
-            Column("Client"),
-            Column("Sessions", number=True),
+            Column("Client", priority=3),
+            Column("Sessions", number=True, priority=2),
             Column("Amount", number=True),
-            Column("Price as of", number=True),
+            Column("Price as of", number=True, priority=1),
             Column("Source", nowrap=True),
         ],
         rows=rows,
         title=f"{r.provider.name}: {what} for a {r.client} client",
         caption=_caption([r], summary_line),
+        headline=single_headline(r),
     )
     extras = [
         [f"{line.description} ({line.kind})", "unpriced: not in any total", line.source]
@@ -476,6 +479,54 @@ def _single(r: CostResult) -> TableView:
             )
         )
     return view
+
+
+def single_headline(r: CostResult) -> list[str]:
+    """The answer in words: the total all in, per session, due at sign-up, the
+    payments, and how old the prices are."""
+    what = unit(r) if r.months is None else f"the first {r.months} month(s) ({unit(r)})"
+    if r.total is None:
+        return [f"{r.provider.name} has no published price for {what}."]
+    each = f" ({money(cents(r.per_session))} a {'dose' if r.modality == 'daily-low-dose' else 'session'})"
+    spans = "".join(f" + {kind} est. {span}" for kind, span in estimates(r))
+    lines = [
+        f"{r.provider.name}, {what} for a {r.client} client: {money(r.total)}{each}{spans}; "
+        f"{money(r.due_at_signup)} due at sign-up"
+        + (
+            f", {r.payments} payments to {r.last_due}."
+            if r.payments and r.payments > 1 and r.last_due
+            else "."
+        )
+    ]
+    age = price_age(r.oldest_price, r.as_of).strip(" ()")
+    lines.append(
+        age[0].upper() + age[1:] + ("; some are stale, check them with the provider." if r.stale else ".")
+    )
+    a = r.availability
+    if a is not None and a.status != "available":
+        lines.append(f"{r.provider.name} is {a.status} in {r.query.state}.")
+    return lines
+
+
+def range_headline(results: list[CostResult]) -> list[str]:
+    """For a list or range of N: the totals at both ends and the lowest per session."""
+    priced = [r for r in results if r.total is not None]
+    first = results[0]
+    if not priced:
+        return [f"{first.provider.name} has no published price for these courses."]
+    low, high = priced[0], priced[-1]
+    lines = [
+        f"{first.provider.name}, {first.client} client: {money(low.total)} for {_n(low)} "
+        f"to {money(high.total)} for {_n(high)}."
+    ]
+    best = min(priced, key=lambda r: (cents(r.per_session), r.sessions_requested))
+    word = "dose" if first.modality == "daily-low-dose" else "session"
+    lines.append(f"Lowest per {word}: {money(cents(best.per_session))} at {_n(best)}.")
+    return lines
+
+
+def _n(r: CostResult) -> str:
+    return unit(r) if r.months is None else f"{r.months} month{'s' if r.months != 1 else ''}"
 
 
 class ByMonthReport(Report):
@@ -556,9 +607,9 @@ class StopReport(Report):
             columns=[
                 Column("If you stop"),
                 Column("Date", nowrap=True),
-                Column("Paid", number=True),
-                Column("Refund", number=True),
-                Column("Still charged", number=True),
+                Column("Paid", number=True, priority=3),
+                Column("Refund", number=True, priority=2),
+                Column("Still charged", number=True, priority=1),
                 Column("Owed in all", number=True),
                 Column("Rule"),
             ],

@@ -88,11 +88,11 @@ class ProvidersReport(Report):
         return TableView(
             columns=[
                 Column("Provider"),
-                Column("Status"),
+                Column("Status", priority=3),
                 Column("Plans for a new client"),
                 Column("States"),
-                Column("Newest data", number=True),
-                Column("Oldest price", number=True),
+                Column("Newest data", number=True, priority=1),
+                Column("Oldest price", number=True, priority=2),
             ],
             rows=rows,
             title="Providers",

@@ -271,7 +271,12 @@ class ShowReport(Report):
                 ]
             )
         return TableView(
-            columns=[Column("Charge"), Column("Amount", number=True), Column("Paid"), Column("Observed")],
+            columns=[
+                Column("Charge"),
+                Column("Amount", number=True),
+                Column("Paid", priority=1),
+                Column("Observed"),
+            ],
             rows=rows,
         )
 

@@ -44,6 +44,8 @@ class StatesReport(Report):
             }
 
     def table(self) -> TableView:
+        order = {"available": 0, "unknown": 1, "unavailable": 2}
+        listed = sorted(self.items, key=lambda a: order.get(a.status, 1))  # stable: states in order within
         rows = [
             [
                 f"{a.state} {STATES[a.state]}",
@@ -51,20 +53,44 @@ class StatesReport(Report):
                 a.reason + (f"\nin-clinic: {a.in_clinic.services}" if a.in_clinic else ""),
                 a.source or NOT_PUBLISHED,
             ]
-            for a in self.items
+            for a in listed
         ]
         counts = {
             s: sum(1 for a in self.items if a.status == s) for s in ("available", "unavailable", "unknown")
         }
         return TableView(
-            columns=[Column("State"), Column("Availability"), Column("Why"), Column("Source", nowrap=True)],
+            columns=[
+                Column("State"),
+                Column("Availability"),
+                Column("Why"),
+                Column("Source", nowrap=True, priority=1),
+            ],
             rows=rows,
-            title=f"{self.provider.name}: availability by state",
+            title=f"{self.provider.name}: availability by state (available first)",
+            headline=self.headline(),
             caption=caption(
                 (a.as_of for a in self.items),
                 f"{counts['available']} available, {counts['unavailable']} unavailable, {counts['unknown']} unknown",
             ),
         )
+
+    def headline(self) -> list[str]:
+        """Where the provider is available, listed together, then how many are not or may be."""
+        name = self.provider.name
+        by = {
+            s: [a.state for a in self.items if a.status == s] for s in ("available", "unavailable", "unknown")
+        }
+        yes = by["available"]
+        lines = [
+            f"{name} is available in {len(yes)} state{'s' if len(yes) != 1 else ''}"
+            + (f": {', '.join(yes)}." if yes else ".")
+        ]
+        rest = [f"unavailable in {len(by['unavailable'])}"] if by["unavailable"] else []
+        if by["unknown"]:
+            rest.append(f"not known in {len(by['unknown'])}")
+        if rest:
+            lines.append(" and ".join(rest).capitalize() + ".")
+        return lines
 
 
 class EligibilityReport(Report):
@@ -107,15 +133,29 @@ class EligibilityReport(Report):
                 Column("Provider"),
                 Column("Availability"),
                 Column("Insurers accepted"),
-                Column("In-clinic"),
+                Column("In-clinic", priority=1),
             ],
             rows=rows,
             title=f"Who serves {self.state} ({STATES[self.state]})",
+            headline=_eligibility_headline(self.state, self.answers),
             caption=caption(
                 (a.as_of for a, _, _ in self.answers),
                 "none: the provider says it accepts no insurance (source, date)",
             ),
         )
+
+
+def _eligibility_headline(state: str, answers: list[StateAnswer]) -> list[str]:
+    serving = [a.provider.name for a, _, _ in answers if a.status == "available"]
+    maybe = [a.provider.name for a, _, _ in answers if a.status == "unknown"]
+    insured = [a.provider.name for a, insurers, _ in answers if a.status == "available" and insurers]
+    lines = [
+        f"{len(serving)} provider{'s' if len(serving) != 1 else ''} serve{'s' if len(serving) == 1 else ''} {state}: {_listed(serving)}."
+    ]
+    if maybe:
+        lines.append(f"{len(maybe)} may (not known): {_listed(maybe)}.")
+    lines.append(f"Accepting insurance in {state}: {_listed(insured)}.")
+    return lines
 
 
 def insurers_text(insurers: tuple[str, ...] | None, said: Fact[bool] | None) -> str:
@@ -125,3 +165,7 @@ def insurers_text(insurers: tuple[str, ...] | None, said: Fact[bool] | None) -> 
     if insurers is None:
         return NOT_PUBLISHED
     return ", ".join(insurers) or "none listed"
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names) if names else "none"
