@@ -44,7 +44,7 @@ def test_columns_that_are_not_a_width_are_ignored(cli, columns):
 
 def test_a_huge_columns_is_capped_for_drawing(cli):
     """``COLUMNS=1000000`` once took a minute and 1.45 GB to draw a chart."""
-    from ketacalc.output.table import MAX_WIDTH
+    from ketacalc.output.terminal import MAX_WIDTH
 
     for args in (["chart", "--state", "TX"], ["providers"]):
         result = cli(*args, env={"COLUMNS": "1000000"})

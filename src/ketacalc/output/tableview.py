@@ -47,6 +47,7 @@ def inert_view(view: TableView) -> TableView:
         [[inert(cell, newlines=True) for cell in row] for row in view.rows],
         clean(view.title),
         clean(view.caption),
+        [inert(line) for line in view.headline],
     )
     copy.sections = [(inert(heading, newlines=True), inert_view(part)) for heading, part in view.sections]
     return copy

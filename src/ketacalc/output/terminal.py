@@ -70,7 +70,10 @@ def color_system(out: IO[str]) -> str | None:
 
     if settings.color == "never":
         return None
-    probe = Console(file=out, force_terminal=True if settings.color == "always" else None)
+    # width and height given: Rich reads only the colour settings (COLUMNS=² is not a number)
+    probe = Console(
+        file=out, force_terminal=True if settings.color == "always" else None, width=80, height=25
+    )
     found = probe.color_system
     if found is None and settings.color == "always":
         return "standard"  # TERM=dumb, but colour was asked for
