@@ -460,3 +460,37 @@ def test_add_months_is_monotonic(day, months):
     if day.day <= 28:
         assert add_months(day, months).day == day.day
         assert add_months(day, months) - day >= timedelta(days=28 * months)
+
+
+@given(
+    provider_id=st.sampled_from(PROVIDERS),
+    n=st.integers(min_value=1, max_value=60),
+    returning=st.booleans(),
+    pace=pace_strategy,
+    pay_in_full=st.booleans(),
+    starts=st.lists(start_strategy.filter(lambda d: d is not None), min_size=2, max_size=3),
+)
+# a start near the end of the calendar: the moved course is refused as a fresh one is
+@example("alder", 30, False, Decimal("1"), False, [date(2025, 1, 31), date(9999, 6, 1)])
+@example("elm", 3, False, Decimal("1"), False, [date(2025, 1, 31), date(2025, 3, 1)])
+def test_a_course_kept_and_moved_to_another_start_is_the_course_priced_afresh(
+    provider_id, n, returning, pace, pay_in_full, starts
+):
+    """``batch`` keeps each N's course and only re-dates it for another start."""
+    from ketacalc.errors import ScheduleOutOfRange
+    from ketacalc.output.views.cost import full_record
+
+    catalog = load_fixture()
+    query = CostQuery(sessions=n, returning=returning, pace=pace, pay_in_full=pay_in_full)
+    kept = ProviderPricer(catalog.find(provider_id), query, today=TODAY, keep=2)
+    for start in starts:
+        try:
+            fresh = ProviderPricer(catalog.find(provider_id), query, today=TODAY).price(n, start)
+        except ScheduleOutOfRange as refused:
+            with pytest.raises(ScheduleOutOfRange) as moved_refused:
+                kept.price(n, start)
+            assert str(moved_refused.value) == str(refused)
+            continue
+        moved = kept.price(n, start)
+        assert full_record(catalog, moved) == full_record(catalog, fresh)
+        kept.price(n + 1, start), kept.price(n + 2, start)  # more than it keeps: it forgets, and prices again

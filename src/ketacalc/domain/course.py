@@ -179,12 +179,23 @@ class CostResult:
             x.count for x in charges
         )
         self.first_due: date | None = start
-        try:
-            last = [r.last_due() for r in runs]
-            last += [due(x, start, query.pace, x.count - 1) for x in charges]
-        except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
-            raise ScheduleOutOfRange(sessions_requested) from None
-        self.last_due: date | None = max(last)
+        self.last_due: date | None = _last_due(runs, charges, start, query.pace, sessions_requested)
+
+    def moved_to(self, start: date) -> CostResult:
+        """The same course begun on ``start``: only its dates move (its purchases,
+        totals and notes do not depend on the day it starts)."""
+        moved = CostResult.__new__(CostResult)
+        for name in CostResult.__slots__:
+            setattr(moved, name, getattr(self, name))
+        moved.start = start
+        moved.query = self.query._replace(start=start)
+        moved._purchases = moved._schedule = None
+        if self.runs:
+            runs = anchored(self.runs, start, self.sessions_requested)
+            charges = [line for line in self.lines if line.kind != "plan" and line.each]
+            moved.runs, moved.first_due = runs, start
+            moved.last_due = _last_due(runs, charges, start, self.query.pace, self.sessions_requested)
+        return moved
 
     @property
     def client(self) -> str:
@@ -263,7 +274,38 @@ class CostResult:
         return self._schedule
 
 
+def _last_due(
+    runs: tuple[Run, ...], charges: list[ChargeLine], start: date, pace: Decimal, sessions: int
+) -> date:
+    """The day the last payment of the course falls due."""
+    try:
+        last = [r.last_due() for r in runs]
+        last += [due(x, start, pace, x.count - 1) for x in charges]
+    except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
+        raise ScheduleOutOfRange(sessions) from None
+    return max(last)
+
+
 # --------------------------------------------------------------- building a course
+
+
+def anchored(runs: Sequence[Run], start: date, sessions: int) -> tuple[Run, ...]:
+    """The runs dated from ``start``: each later run starts when the previous one's
+    sessions are used up at the pace (or its months end)."""
+    dated: list[Run] = []
+    anchor, months = start, 0
+    try:
+        for run in runs:
+            if dated:  # where the previous run ends: only for a run that comes
+                prev = dated[-1]
+                if prev.step_months:
+                    anchor, months = prev.anchor, prev.months + prev.count * prev.step_months
+                else:
+                    anchor, months = prev.start(prev.count), 0
+            dated.append(run._replace(anchor=anchor, months=months))
+    except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
+        raise ScheduleOutOfRange(sessions) from None
+    return tuple(dated)
 
 
 def charged_price(observations: Sequence[PriceObs], as_of: date) -> PriceObs | None:
@@ -351,37 +393,28 @@ def course_runs(
     """The course as runs of identical purchases, dated from ``start``: each later run
     starts when the previous one's sessions are used up at the pace (or its months end).
     ``terms`` gives one purchase's payments; ``notes`` gathers what the reader must know."""
-    runs: list[Run] = []
-    anchor, months = start, 0
+    undated: list[Run] = []
     uses_pace = False
-    try:
-        for index, (offer, count) in enumerate(offers):
-            if index:  # where the previous run ends: only for a run that comes
-                prev = runs[-1]
-                if prev.step_months:
-                    anchor, months = prev.anchor, prev.months + prev.count * prev.step_months
-                else:
-                    anchor, months = prev.start(prev.count), 0
-            charged = offer.charged - (query.discount if index == 0 else ZERO)
-            amounts, assumed = terms(offer, charged, notes)
-            monthly = offer.plan.billing == "monthly"
-            uses_pace = uses_pace or not monthly
-            runs.append(
-                Run(
-                    offer,
-                    count,
-                    query.client if index == 0 else "returning",
-                    charged,
-                    anchor,
-                    months,
-                    offer.months if monthly else 0,
-                    0 if monthly else days_for(offer.plan.sessions, query.pace),
-                    amounts,
-                    assumed,
-                )
+    for index, (offer, count) in enumerate(offers):
+        charged = offer.charged - (query.discount if index == 0 else ZERO)
+        amounts, assumed = terms(offer, charged, notes)
+        monthly = offer.plan.billing == "monthly"
+        uses_pace = uses_pace or not monthly
+        undated.append(
+            Run(
+                offer,
+                count,
+                query.client if index == 0 else "returning",
+                charged,
+                start,
+                0,
+                offer.months if monthly else 0,
+                0 if monthly else days_for(offer.plan.sessions, query.pace),
+                amounts,
+                assumed,
             )
-    except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
-        raise ScheduleOutOfRange(query.sessions) from None
+        )
+    runs = anchored(undated, start, query.sessions)
     if uses_pace and (len(runs) > 1 or runs[0].count > 1):
         notes[
             f"Assumes {query.pace.normalize():f} session(s) a week: each later purchase starts when "

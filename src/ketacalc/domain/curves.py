@@ -208,12 +208,20 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
 
 
 def crossings(result: CurveResult) -> list[tuple[int, str, str]]:
-    """Where the cheapest provider changes along the range: ``(n, was, now)`` by name."""
+    """Where the cheapest provider changes along the range: ``(n, was, now)`` by name.
+
+    One pass over the points (each N's known totals gathered first), so a range of
+    10,000 costs ten times one of 1,000."""
+    known_at: dict[int, list[tuple[Decimal, str]]] = {}
+    for s in result.series:
+        for n, t in s.points:
+            known = known_at.setdefault(n, [])
+            if t is not None:
+                known.append((t, s.name))
     changes: list[tuple[int, str, str]] = []
     cheapest: str | None = None
-    counts = sorted({n for s in result.series for n, _ in s.points})
-    for n in counts:
-        known = [(t, s.name) for s in result.series for m, t in s.points if m == n and t is not None]
+    for n in sorted(known_at):
+        known = known_at[n]
         if not known:
             continue
         low = min(t for t, _ in known)

@@ -71,6 +71,9 @@ __all__ = [
 class ProviderPricer:
     """Prices one provider for one set of options; reusable across many N.
 
+    With ``keep``, the last ``keep`` courses priced (one per N) are kept: pricing N
+    again from another start only moves their dates (what ``batch`` does).
+
     Raises :class:`~ketacalc.errors.InvalidInput` (field ``discount``) when the
     promo discount is not below the price of every plan a first purchase can be.
     """
@@ -83,6 +86,7 @@ class ProviderPricer:
         *,
         catalog: Catalog | None = None,
         alternatives: bool = True,
+        keep: int = 0,
     ) -> None:
         self.provider = provider
         self.query = query
@@ -155,6 +159,9 @@ class ProviderPricer:
             tuple[int, Decimal], tuple[tuple[tuple[Decimal, int], ...], bool, tuple[str, ...]]
         ] = {}
         self._others: dict[str, ProviderPricer] | None = None
+        # up to ``keep`` courses, one per N, priced once: another start only moves the dates
+        self._keep = keep
+        self._courses: dict[int, CostResult] = {}
         if alternatives and query.route is None and standard is not None and self.no_price is None:
             self._others = {}
             self._standard = newest([provider.standard_route] if provider.standard_route else [])
@@ -194,10 +201,19 @@ class ProviderPricer:
         """The cheapest course of ``sessions`` sessions (doses, for a daily-low-dose plan),
         paid from ``start`` (default: the query's): the start only moves the dates, so
         one pricer serves every start."""
-        query = self.query._replace(sessions=sessions, start=start or self.start)
+        start = start or self.start
+        known = self._courses.get(sessions)
+        if known is not None:
+            return known if known.start == start else known.moved_to(start)
+        query = self.query._replace(sessions=sessions, start=start)
         solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
         span = Span(sessions, course_days(sessions, query.pace))
-        return self._result(query, sessions, solved, self.first, self.later, span, None)
+        result = self._result(query, sessions, solved, self.first, self.later, span, None)
+        if self._keep:
+            if len(self._courses) >= self._keep:
+                self._courses.clear()
+            self._courses[sessions] = result
+        return result
 
     def plans_cost(self, sessions: int) -> Decimal | None:
         """What the plans of the cheapest course of ``sessions`` cost (no dates, no
