@@ -179,7 +179,7 @@ class CostResult:
             x.count for x in charges
         )
         self.first_due: date | None = start
-        self.last_due: date | None = _last_due(runs, charges, start, query.pace, sessions_requested)
+        self.last_due: date | None = last_due(runs, charges, start, query.pace, sessions_requested)
 
     def moved_to(self, start: date) -> CostResult:
         """The same course begun on ``start``: only its dates move (its purchases,
@@ -194,7 +194,7 @@ class CostResult:
             runs = anchored(self.runs, start, self.sessions_requested)
             charges = [line for line in self.lines if line.kind != "plan" and line.each]
             moved.runs, moved.first_due = runs, start
-            moved.last_due = _last_due(runs, charges, start, self.query.pace, self.sessions_requested)
+            moved.last_due = last_due(runs, charges, start, self.query.pace, self.sessions_requested)
         return moved
 
     @property
@@ -274,10 +274,11 @@ class CostResult:
         return self._schedule
 
 
-def _last_due(
+def last_due(
     runs: tuple[Run, ...], charges: list[ChargeLine], start: date, pace: Decimal, sessions: int
 ) -> date:
-    """The day the last payment of the course falls due."""
+    """The day the last payment of the course falls due (``charges``: those paid, besides
+    the plans); past the calendar's end, :class:`~ketacalc.errors.ScheduleOutOfRange`."""
     try:
         last = [r.last_due() for r in runs]
         last += [due(x, start, pace, x.count - 1) for x in charges]

@@ -167,7 +167,7 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         pricing: set[str] = set()
         pricer = ProviderPricer(provider, cost_query, today)
         for n in counts:
-            result = pricer.price_months(n) if months else pricer.price(n)
+            result = pricer.price_months(n) if months else pricer.point(n)
             points.append((n, result.total))
             if result.total is None:
                 reasons.update(dict.fromkeys(result.notes[:1]))

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ketacalc.data.catalog import Provider, newest
 from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, unpriced_reason
@@ -39,6 +39,7 @@ from ketacalc.domain.course import (
     Purchase,
     Run,
     course_runs,
+    last_due,
     payment_terms,
     plan_lines,
     price_of,
@@ -66,6 +67,16 @@ __all__ = [
 
 
 # --------------------------------------------------------------- pricing a provider
+
+
+class CostPoint(NamedTuple):
+    """A course as a cost curve draws it (see :meth:`ProviderPricer.point`)."""
+
+    total: Decimal | None
+    pricing: str
+    prices_as_of: date | None
+    oldest_price: date | None
+    notes: tuple[str, ...]  # only when the total is unknown: why
 
 
 class ProviderPricer:
@@ -162,6 +173,7 @@ class ProviderPricer:
         # up to ``keep`` courses, one per N, priced once: another start only moves the dates
         self._keep = keep
         self._courses: dict[int, CostResult] = {}
+        self._unknown: CostPoint | None = None
         if alternatives and query.route is None and standard is not None and self.no_price is None:
             self._others = {}
             self._standard = newest([provider.standard_route] if provider.standard_route else [])
@@ -214,6 +226,32 @@ class ProviderPricer:
                 self._courses.clear()
             self._courses[sessions] = result
         return result
+
+    def point(self, sessions: int) -> CostPoint:
+        """What a cost curve draws of ``price(sessions)``: its total, pricing and price
+        dates (and, when the total is unknown, why), without building the result (its
+        notes, charges listed, payments and other routes). Refused as ``price`` is."""
+        solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
+        if solved is None:  # unknown, and for the same reasons whatever N is
+            if self._unknown is None:
+                result = self.price(sessions)
+                self._unknown = CostPoint(
+                    result.total, result.pricing, result.prices_as_of, result.oldest_price, result.notes
+                )
+            return self._unknown
+        query = self.query._replace(sessions=sessions, start=self.start)
+        offers = [((self.first if part == "first" else self.later)[i], count) for part, i, count in solved]
+        runs = self._runs(offers, query, {})
+        charge_lines = self.charges.lines(Span(sessions, course_days(sessions, query.pace)))
+        paid = [line for line in charge_lines if line.each]
+        # a course past the calendar's end is refused here as price() refuses it
+        last_due(runs, paid, self.start, query.pace, sessions)
+        total = sum((r.charged * r.count for r in runs), ZERO)
+        total += sum((line.amount for line in charge_lines if line.amount is not None), ZERO)
+        dated = [r.offer.obs.as_of for r in runs] + [x.as_of for x in charge_lines if x.as_of is not None]
+        insured = {r.offer.insured for r in runs}
+        pricing = "mixed" if len(insured) == 2 else ("insurance" if True in insured else "self-pay")
+        return CostPoint(total, pricing, max(dated), min(dated), ())
 
     def plans_cost(self, sessions: int) -> Decimal | None:
         """What the plans of the cheapest course of ``sessions`` cost (no dates, no
