@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ketacalc.data.catalog import Catalog, Plan, Provider
+from ketacalc.domain.course import DEFAULT_MAX_AGE, DEFAULT_PACE
 
 UNITS = ("sessions", "months")
 DEFAULT_RANGE = tuple(range(1, 37))
@@ -39,6 +40,9 @@ class CurveQuery(NamedTuple):
     include_unavailable: bool = False
     pay_in_full: bool = False
     as_of: date | None = None
+    start: date | None = None  # None: today (the first M months run from here)
+    pace: Decimal = DEFAULT_PACE
+    max_age: int = DEFAULT_MAX_AGE
 
 
 class Series(NamedTuple):
@@ -136,6 +140,9 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
             insurance=query.insurance,
             route=query.route,
             pay_in_full=query.pay_in_full,
+            start=query.start,
+            pace=query.pace,
+            max_age=query.max_age,
         ),
         today=today,
     )
@@ -152,6 +159,9 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         state=query.state,
         route=query.route,
         pay_in_full=query.pay_in_full,
+        start=query.start,
+        pace=query.pace,
+        max_age=query.max_age,
     )
     months = query.unit == "months"
     for row in listed.rows:

@@ -148,7 +148,10 @@ def caption(dates: Iterable[date | None], extra: str = "") -> str:
     return ". ".join(p.rstrip(".") for p in parts) + "."
 
 
-def availability_record(a: Availability) -> dict[str, Any]:
+def availability_record(a: Availability | None) -> dict[str, Any]:
+    """Where the provider serves the state asked for: every key always present (null without a state)."""
+    if a is None:
+        return dict.fromkeys(_AVAILABILITY_KEYS)
     return {
         "availability": a.status,
         "availability_reason": a.reason,
@@ -158,6 +161,10 @@ def availability_record(a: Availability) -> dict[str, Any]:
         "availability_official": a.official,
         "in_clinic": a.in_clinic.services if a.in_clinic else None,
     }
+
+
+_AVAILABILITY_KEYS = ("availability", "availability_reason", "availability_source", "availability_as_of",
+                      "availability_tier", "availability_official", "in_clinic")  # fmt: skip
 
 
 def availability_text(a: Availability) -> str:
