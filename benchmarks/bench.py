@@ -74,7 +74,7 @@ def run(
     finally:
         if stdin_path:
             stdin.close()
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
+    if os.waitstatus_to_exitcode(status) not in ((0, 1) if stdin_path else (0,)):  # batch: 1 if a line fails
         raise SystemExit(f"{argv} failed with status {status}")
     return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
