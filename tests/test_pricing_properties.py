@@ -509,9 +509,10 @@ def test_a_course_kept_and_moved_to_another_start_is_the_course_priced_afresh(
     pace=pace_strategy,
     pay_in_full=st.booleans(),
     insurance=insurance_strategy,
+    hired_sitter=st.booleans(),
 )
 def test_a_curve_point_is_the_priced_course_total(
-    provider_id, ns, returning, as_of, pace, pay_in_full, insurance
+    provider_id, ns, returning, as_of, pace, pay_in_full, insurance, hired_sitter
 ):
     """curves() draws ``point(n)``: the total, pricing and price dates ``price(n)`` gives."""
     insurer, state = insurance
@@ -523,6 +524,7 @@ def test_a_curve_point_is_the_priced_course_total(
         pay_in_full=pay_in_full,
         insurer=insurer,
         state=state,
+        hired_sitter=hired_sitter,
     )
     provider = load_fixture().find(provider_id)
     drawn = ProviderPricer(provider, query, today=TODAY)
@@ -530,11 +532,14 @@ def test_a_curve_point_is_the_priced_course_total(
     for n in ns:
         point, result = drawn.point(n), priced.price(n)
         assert point.total == result.total
-        assert (point.pricing, point.prices_as_of, point.oldest_price) == (
+        assert (point.pricing, point.prices_as_of, point.oldest_price, point.modality, point.stale) == (
             result.pricing,
             result.prices_as_of,
             result.oldest_price,
+            result.modality,
+            result.stale,
         )
+        assert [x for x in point.charges if x.estimated] == [x for x in result.charges if x.estimated]
         if result.total is None:
             assert point.notes == result.notes
 

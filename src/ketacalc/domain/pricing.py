@@ -43,6 +43,7 @@ from ketacalc.domain.course import (
     payment_terms,
     plan_lines,
     price_of,
+    stale_before,
 )
 from ketacalc.domain.optimiser import Optimiser, Option
 from ketacalc.domain.pricenotes import (
@@ -77,6 +78,9 @@ class CostPoint(NamedTuple):
     prices_as_of: date | None
     oldest_price: date | None
     notes: tuple[str, ...]  # only when the total is unknown: why
+    modality: str | None = None
+    charges: tuple[ChargeLine, ...] = ()  # the charges besides the plans (a plan is never estimated)
+    stale: bool = False
 
 
 class ProviderPricer:
@@ -241,13 +245,24 @@ class ProviderPricer:
             if self._unknown is None:
                 result = self.price(sessions)
                 self._unknown = CostPoint(
-                    result.total, result.pricing, result.prices_as_of, result.oldest_price, result.notes
+                    result.total,
+                    result.pricing,
+                    result.prices_as_of,
+                    result.oldest_price,
+                    result.notes,
+                    result.modality,
+                    result.charges,
+                    result.stale,
                 )
             return self._unknown
         query = self.query._replace(sessions=sessions, start=self.start)
         offers = [((self.first if part == "first" else self.later)[i], count) for part, i, count in solved]
         runs = self._runs(offers, query, {})
         charge_lines = self.charges.lines(Span(sessions, course_days(sessions, query.pace)))
+        if query.hired_sitter:
+            sitter = sitter_line(self.provider, self.as_of, sessions)
+            if sitter is not None:
+                charge_lines += (sitter[0],)
         paid = [line for line in charge_lines if line.each]
         # a course past the calendar's end is refused here as price() refuses it
         last_due(runs, paid, self.start, query.pace, sessions)
@@ -256,7 +271,11 @@ class ProviderPricer:
         dated = [r.offer.obs.as_of for r in runs] + [x.as_of for x in charge_lines if x.as_of is not None]
         insured = {r.offer.insured for r in runs}
         pricing = "mixed" if len(insured) == 2 else ("insurance" if True in insured else "self-pay")
-        return CostPoint(total, pricing, max(dated), min(dated), ())
+        limit = stale_before(self.as_of, query.max_age)
+        stale = any(d < limit for d in dated)
+        return CostPoint(
+            total, pricing, max(dated), min(dated), (), self._invariant()[0], charge_lines, stale
+        )
 
     def plans_cost(self, sessions: int) -> Decimal | None:
         """What the plans of the cheapest course of ``sessions`` cost (no dates, no
