@@ -511,6 +511,7 @@ def test_a_course_kept_and_moved_to_another_start_is_the_course_priced_afresh(
     insurance=insurance_strategy,
     hired_sitter=st.booleans(),
 )
+@example("alder", [14], False, None, Decimal("1"), False, (None, None), True)  # a hired sitter's estimate
 def test_a_curve_point_is_the_priced_course_total(
     provider_id, ns, returning, as_of, pace, pay_in_full, insurance, hired_sitter
 ):

@@ -210,7 +210,7 @@ class CostResult:
         moved._purchases = moved._schedule = None
         moved.extras = {}
         if self.runs:
-            runs = anchored(self.runs, start, self.sessions_requested)
+            runs = anchored(self.runs, start)
             charges = [line for line in self.lines if line.kind != "plan" and line.each]
             moved.runs, moved.first_due = runs, start
             moved.last_due = last_due(runs, charges, start, self.query.pace, self.sessions_requested)
@@ -366,16 +366,9 @@ def last_due(
 # --------------------------------------------------------------- building a course
 
 
-def anchored(runs: Sequence[Run], start: date, sessions: int) -> tuple[Run, ...]:
-    """The runs of a course dated from ``start`` (every run counts from the course's
-    start); past the calendar's end, :class:`~ketacalc.errors.ScheduleOutOfRange`."""
-    dated = tuple(run._replace(anchor=start) for run in runs)
-    try:
-        for run in dated:
-            run.last_due()  # a date past 9999-12-31 fails here
-    except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
-        raise ScheduleOutOfRange(sessions) from None
-    return dated
+def anchored(runs: Sequence[Run], start: date) -> tuple[Run, ...]:
+    """The runs of a course dated from ``start`` (every run counts from the course's start)."""
+    return tuple(run._replace(anchor=start) for run in runs)
 
 
 def charged_price(observations: Sequence[PriceObs], as_of: date) -> PriceObs | None:
