@@ -228,6 +228,41 @@ def test_cheapest_provider_changes_are_named(cli):
     assert crossings(CurveResult(CurveQuery(counts=(1, 2, 3)), TODAY, (a, b))) == [(2, "A", "B")]
 
 
+def _crossings_by_rescanning(result) -> list[tuple[int, str, str]]:
+    """The first crossings(): every N rescans every point (quadratic, and plainly right)."""
+    changes: list[tuple[int, str, str]] = []
+    cheapest = None
+    for n in sorted({n for s in result.series for n, _ in s.points}):
+        known = [(t, s.name) for s in result.series for m, t in s.points if m == n and t is not None]
+        if not known:
+            continue
+        low = min(t for t, _ in known)
+        names = sorted(name for t, name in known if t == low)
+        if cheapest is not None and cheapest not in names:
+            changes.append((n, cheapest, names[0]))
+            cheapest = names[0]
+        elif cheapest is None:
+            cheapest = names[0]
+    return changes
+
+
+_totals = st.one_of(st.none(), st.integers(min_value=0, max_value=6).map(Decimal))
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("ABCD"), st.dictionaries(st.integers(1, 12), _totals, max_size=12)),
+        max_size=4,
+    )
+)
+def test_crossings_in_one_pass_agree_with_rescanning(curves):
+    from ketacalc.domain.curves import CurveQuery, CurveResult, Series, crossings
+
+    series = tuple(Series(name.lower(), name, tuple(sorted(points.items()))) for name, points in curves)
+    result = CurveResult(CurveQuery(), TODAY, series)
+    assert crossings(result) == _crossings_by_rescanning(result)
+
+
 def test_nothing_to_draw_says_so(cli):
     result = cli("--data", str(FIXTURE), "chart", "--state", "WY", "--insurance")
     assert result.exit_code == 0

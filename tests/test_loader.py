@@ -691,3 +691,51 @@ def test_a_warm_start_imports_neither_yaml_nor_pydantic(cache_dir: Path) -> None
     subprocess.run(run, check=True, env=env, capture_output=True)  # cold: fills the cache
     warm = subprocess.run(run, check=True, env=env, capture_output=True, text=True)
     assert warm.stdout.strip() == "[]", warm.stdout
+
+
+# ------------------------------------------------------------------------ the shipped checked form
+
+
+@pytest.mark.parametrize("artefact", ["wrong-shape", "damaged", "other-key"])
+def test_a_checked_form_that_does_not_fit_is_ignored_and_the_yaml_read(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, artefact: str
+) -> None:
+    """The shipped providers.checked.json is used only for the bytes it was made from,
+    and only when a catalog can be built from it; otherwise the file is read as usual."""
+    import json
+
+    from ketacalc.data import shipped
+
+    path = GOOD / "minimal.yaml"
+    key = loader.data_key(path.read_bytes())
+    fake = tmp_path / "providers.checked.json"
+    fake.write_bytes(
+        {
+            "wrong-shape": json.dumps({"key": key, "data": {"sources": [], "providers": [{"id": 1}]}}),
+            "damaged": '{"key": "',
+            "other-key": json.dumps({"key": "0" * 32, "data": {"sources": {}, "providers": []}}),
+        }[artefact].encode()
+    )
+    monkeypatch.setattr(shipped, "ARTEFACT", fake)
+    catalog = loader.load_catalog(path, today=TODAY)
+    assert catalog.providers[0].plans[0].prices[0].price == 1200
+    assert len(_cache_files(cache_dir)) == 1, "a catalog read from the YAML is cached as before"
+
+
+def test_a_fitting_checked_form_is_used_without_reading_the_yaml(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from ketacalc.data import shipped
+
+    path = GOOD / "minimal.yaml"
+    raw = path.read_bytes()
+    fake = tmp_path / "providers.checked.json"
+    data = loader.checked_data(raw, str(path))
+    fake.write_text(json.dumps({"key": loader.data_key(raw), "data": data}))
+    monkeypatch.setattr(shipped, "ARTEFACT", fake)
+    monkeypatch.setattr(loader, "parse", lambda *a, **k: pytest.fail("the YAML was read"))
+    catalog = loader.load_catalog(path, today=TODAY)
+    assert catalog.providers[0].plans[0].prices[0].price == 1200
+    assert _cache_files(cache_dir) == [], "nothing to cache: the checked form answers every run"

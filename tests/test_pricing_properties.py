@@ -460,3 +460,98 @@ def test_add_months_is_monotonic(day, months):
     if day.day <= 28:
         assert add_months(day, months).day == day.day
         assert add_months(day, months) - day >= timedelta(days=28 * months)
+
+
+@given(
+    provider_id=st.sampled_from(PROVIDERS),
+    n=st.integers(min_value=1, max_value=60),
+    returning=st.booleans(),
+    pace=pace_strategy,
+    pay_in_full=st.booleans(),
+    starts=st.lists(start_strategy.filter(lambda d: d is not None), min_size=2, max_size=3),
+)
+# a start near the end of the calendar: the moved course is refused as a fresh one is
+@example("alder", 200, False, Decimal("1"), False, [date(2025, 1, 31), date(9999, 6, 1)])
+@example("alder", 14, False, Decimal("1"), False, [date(2025, 1, 31), date(9999, 12, 20)])
+@example("elm", 3, False, Decimal("1"), False, [date(2025, 1, 31), date(2025, 3, 1)])
+def test_a_course_kept_and_moved_to_another_start_is_the_course_priced_afresh(
+    provider_id, n, returning, pace, pay_in_full, starts
+):
+    """``batch`` keeps each N's course and only re-dates it for another start."""
+    from ketacalc.errors import ScheduleOutOfRange
+    from ketacalc.output.views.cost import full_record
+
+    catalog = load_fixture()
+    query = CostQuery(sessions=n, returning=returning, pace=pace, pay_in_full=pay_in_full)
+    kept = ProviderPricer(catalog.find(provider_id), query, today=TODAY, keep=2)
+    priced_at = (catalog.find(provider_id), query, TODAY)
+    for start in starts:
+        try:
+            fresh = ProviderPricer(catalog.find(provider_id), query, today=TODAY).price(n, start)
+        except ScheduleOutOfRange as refused:
+            with pytest.raises(ScheduleOutOfRange) as moved_refused:
+                kept.price(n, start)
+            assert str(moved_refused.value) == str(refused)
+            continue
+        moved = kept.price(n, start)
+        assert full_record(catalog, moved) == full_record(catalog, fresh)
+    first = starts[0]
+    kept.price(n + 1, first), kept.price(n + 2, first)  # more than it keeps: it forgets
+    again = kept.price(n, first)  # and prices N afresh
+    assert full_record(catalog, again) == full_record(catalog, ProviderPricer(*priced_at).price(n, first))
+
+
+@given(
+    provider_id=st.sampled_from([*PROVIDERS, "gale"]),
+    ns=st.lists(st.integers(min_value=1, max_value=80), min_size=1, max_size=4),
+    returning=st.booleans(),
+    as_of=st.sampled_from(AS_OF),
+    pace=pace_strategy,
+    pay_in_full=st.booleans(),
+    insurance=insurance_strategy,
+    hired_sitter=st.booleans(),
+)
+@example("alder", [14], False, None, Decimal("1"), False, (None, None), True)  # a hired sitter's estimate
+def test_a_curve_point_is_the_priced_course_total(
+    provider_id, ns, returning, as_of, pace, pay_in_full, insurance, hired_sitter
+):
+    """curves() draws ``point(n)``: the total, pricing and price dates ``price(n)`` gives."""
+    insurer, state = insurance
+    query = CostQuery(
+        sessions=1,
+        returning=returning,
+        as_of=as_of,
+        pace=pace,
+        pay_in_full=pay_in_full,
+        insurer=insurer,
+        state=state,
+        hired_sitter=hired_sitter,
+    )
+    provider = load_fixture().find(provider_id)
+    drawn = ProviderPricer(provider, query, today=TODAY)
+    priced = ProviderPricer(provider, query, today=TODAY)
+    for n in ns:
+        point, result = drawn.point(n), priced.price(n)
+        assert point.total == result.total
+        assert (point.pricing, point.prices_as_of, point.oldest_price, point.modality, point.stale) == (
+            result.pricing,
+            result.prices_as_of,
+            result.oldest_price,
+            result.modality,
+            result.stale,
+        )
+        assert [x for x in point.charges if x.estimated] == [x for x in result.charges if x.estimated]
+        if result.total is None:
+            assert point.notes == result.notes
+
+
+def test_a_curve_point_past_the_calendar_is_refused_as_the_course_is():
+    from ketacalc.errors import ScheduleOutOfRange
+
+    query = CostQuery(sessions=1, start=date(9999, 6, 1))
+    pricer = ProviderPricer(load_fixture().find("alder"), query, today=TODAY)
+    with pytest.raises(ScheduleOutOfRange) as course:
+        pricer.price(200)
+    with pytest.raises(ScheduleOutOfRange) as point:
+        pricer.point(200)
+    assert str(point.value) == str(course.value)

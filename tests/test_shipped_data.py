@@ -13,6 +13,7 @@ import os
 import re
 import shlex
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -501,6 +502,30 @@ def test_readme_shows_the_default_compare_screen_as_printed(cli):
     result = cli("--data", str(SHIPPED), "compare", "--state", "TX", env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.stderr
     assert result.stdout == block
+
+
+def test_the_checked_form_in_the_wheel_is_made_from_the_shipped_file():
+    """providers.checked.json (a first run's data, checked at build time) is remade
+    from providers.yaml, the one source of truth, by the command in its message."""
+    import json
+
+    from ketacalc.data.ship import shipped_form
+    from ketacalc.data.shipped import ARTEFACT
+
+    assert json.loads(ARTEFACT.read_text(encoding="utf-8")) == shipped_form(), (
+        "providers.checked.json is stale: run .venv/bin/python -m ketacalc.data.ship and commit it"
+    )
+
+
+def test_a_first_run_reads_no_yaml_and_imports_no_pydantic(tmp_path: Path):
+    code = (
+        "import sys; from ketacalc.data.loader import load_catalog; load_catalog(); "
+        "print(sorted(m for m in ('yaml', 'pydantic', 'ketacalc.data.models') if m in sys.modules))"
+    )
+    env = {**os.environ, "KETACALC_CACHE_DIR": str(tmp_path / "empty-cache")}
+    env.pop("KETACALC_DATA", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "")
 
 
 # --------------------------------------------------------------- issue 15: money (shipped figures)

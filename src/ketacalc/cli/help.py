@@ -65,20 +65,31 @@ def add_examples(app: Any) -> None:
 
 
 def plain_placeholders() -> None:
-    """Arguments shown as ``PROVIDER`` and ``[PATH]``: no ``{…}`` and no ``<str>``."""
+    """Arguments shown as ``PROVIDER`` and ``[PATH]`` in the usage line: no ``{…}``
+    (Typer 0.27 and 0.28, the range pyproject.toml allows) and no ``<str>`` (0.29,
+    which imports Pydantic at start-up, so it is left out of the range)."""
     from typer.core import TyperArgument
 
     if getattr(TyperArgument, "_ketacalc_plain", False):
         return
+    if hasattr(TyperArgument, "_usage_display_name"):  # pragma: no cover - Typer 0.29
 
-    def display_type_rich(self: Any, ctx: Any) -> None:
-        return None
+        def display_type_rich(self: Any, ctx: Any) -> None:
+            return None
 
-    def usage_name(self: Any) -> str:
-        name = self.display_name_raw
-        name = name if self.required else f"[{name}]"
-        return name if self.nargs == 1 else name + "..."
+        def usage_name(self: Any) -> str:
+            name = self.display_name_raw
+            name = name if self.required else f"[{name}]"
+            return name if self.nargs == 1 else name + "..."
 
-    TyperArgument.display_type_rich = display_type_rich  # type: ignore[method-assign]
-    TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+        TyperArgument.display_type_rich = display_type_rich  # type: ignore[method-assign]
+        TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+    else:
+        typers_own = TyperArgument.make_metavar
+
+        def make_metavar(self: Any, ctx: Any, *, usage: bool = False) -> str:
+            var = typers_own(self, ctx, usage=usage)
+            return var[1:-1] if var.startswith("{") and var.endswith("}") else var
+
+        TyperArgument.make_metavar = make_metavar  # type: ignore[method-assign]
     TyperArgument._ketacalc_plain = True  # type: ignore[attr-defined]

@@ -8,7 +8,8 @@ outcomes is the render switch's job.
 
 A repeated scenario is priced once (one memo, keyed by the normalised
 scenario), and one pricer serves every N and start of the same provider and
-options, so its table of best courses is built once. A result keeps its course
+options, so its table of best courses is built once, and a course of N sessions
+is priced once: from another start only its dates are worked out again. A result keeps its course
 as runs of identical purchases, so its summary (payments, first and last due)
 costs no more for a long course than for a short one.
 """
@@ -48,9 +49,12 @@ class _Bounded(OrderedDict[Any, Any]):
 class BatchPricer:
     """Prices scenarios; memory stays bounded whatever the input's length."""
 
-    def __init__(self, catalog: Catalog, today: date, memo_size: int = 8192, pricers: int = 256) -> None:
+    def __init__(
+        self, catalog: Catalog, today: date, memo_size: int = 8192, pricers: int = 256, courses: int = 2048
+    ) -> None:
         self.catalog = catalog
         self.today = today
+        self.courses = courses  # courses each pricer keeps: a known N from another start is only re-dated
         self._memo = _Bounded(memo_size)  # normalised scenario -> result (or the error it raised)
         self._lines = _Bounded(
             memo_size
@@ -83,9 +87,12 @@ class BatchPricer:
             query = request.cost_query(request.insurer)
             pricer = self._pricers.remember(
                 options,
-                ProviderPricer(self.catalog.find(provider_id), query, self.today, catalog=self.catalog),
+                ProviderPricer(
+                    self.catalog.find(provider_id), query, self.today, catalog=self.catalog, keep=self.courses
+                ),
             )
-        # the start only moves the dates: one pricer (and its table of best courses) serves every start
+        # the start only moves the dates: one pricer (its table of best courses, and the
+        # courses it priced) serves every start
         result = pricer.price_months(months, start) if months else pricer.price(sessions, start)
         return require_price(result)
 

@@ -196,12 +196,25 @@ class CostResult:
             x.count for x in charges
         )
         self.first_due: date | None = start
-        try:
-            last = [r.last_due() for r in runs]
-            last += [due(x, start, query.pace, x.count - 1) for x in charges]
-        except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
-            raise ScheduleOutOfRange(sessions_requested) from None
-        self.last_due: date | None = max(last)  # with terms_unknown: a lower bound
+        # with terms_unknown: a lower bound
+        self.last_due: date | None = last_due(runs, charges, start, query.pace, sessions_requested)
+
+    def moved_to(self, start: date) -> CostResult:
+        """The same course begun on ``start``: only its dates move (its purchases,
+        totals and notes do not depend on the day it starts)."""
+        moved = CostResult.__new__(CostResult)
+        for name in CostResult.__slots__:
+            setattr(moved, name, getattr(self, name))
+        moved.start = start
+        moved.query = self.query._replace(start=start)
+        moved._purchases = moved._schedule = None
+        moved.extras = {}
+        if self.runs:
+            runs = anchored(self.runs, start)
+            charges = [line for line in self.lines if line.kind != "plan" and line.each]
+            moved.runs, moved.first_due = runs, start
+            moved.last_due = last_due(runs, charges, start, self.query.pace, self.sessions_requested)
+        return moved
 
     @property
     def client(self) -> str:
@@ -337,7 +350,25 @@ class CostResult:
         return self._schedule
 
 
+def last_due(
+    runs: tuple[Run, ...], charges: list[ChargeLine], start: date, pace: Decimal, sessions: int
+) -> date:
+    """The day the last payment of the course falls due (``charges``: those paid, besides
+    the plans); past the calendar's end, :class:`~ketacalc.errors.ScheduleOutOfRange`."""
+    try:
+        last = [r.last_due() for r in runs]
+        last += [due(x, start, pace, x.count - 1) for x in charges]
+    except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
+        raise ScheduleOutOfRange(sessions) from None
+    return max(last)
+
+
 # --------------------------------------------------------------- building a course
+
+
+def anchored(runs: Sequence[Run], start: date) -> tuple[Run, ...]:
+    """The runs of a course dated from ``start`` (every run counts from the course's start)."""
+    return tuple(run._replace(anchor=start) for run in runs)
 
 
 def charged_price(observations: Sequence[PriceObs], as_of: date) -> PriceObs | None:

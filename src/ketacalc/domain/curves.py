@@ -184,7 +184,7 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         stale = False
         pricer = ProviderPricer(provider, cost_query, today)
         for n in counts:
-            result = pricer.price_months(n) if months else pricer.price(n)
+            result = pricer.price_months(n) if months else pricer.point(n)
             points.append((n, result.total))
             if result.total is None:
                 reasons.update(dict.fromkeys(result.notes[:1]))
@@ -256,13 +256,21 @@ def comparable(result: CurveResult) -> tuple[tuple[Series, ...], list[str]]:
 
 
 def crossings(result: CurveResult, series: tuple[Series, ...] | None = None) -> list[tuple[int, str, str]]:
-    """Where the cheapest provider changes along the range: ``(n, was, now)`` by name."""
+    """Where the cheapest provider changes along the range: ``(n, was, now)`` by name.
+
+    One pass over the points (each N's known totals gathered first), so a range of
+    10,000 costs ten times one of 1,000."""
+    ranked = result.series if series is None else series
+    known_at: dict[int, list[tuple[Decimal, str]]] = {}
+    for s in ranked:
+        for n, t in s.points:
+            known = known_at.setdefault(n, [])
+            if t is not None:
+                known.append((t, s.name))
     changes: list[tuple[int, str, str]] = []
     cheapest: str | None = None
-    ranked = result.series if series is None else series
-    counts = sorted({n for s in ranked for n, _ in s.points})
-    for n in counts:
-        known = [(t, s.name) for s in ranked for m, t in s.points if m == n and t is not None]
+    for n in sorted(known_at):
+        known = known_at[n]
         if not known:
             continue
         low = min(t for t, _ in known)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ketacalc.data.catalog import Provider, newest
 from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, sitter_line, unpriced_reason
@@ -39,9 +39,11 @@ from ketacalc.domain.course import (
     Purchase,
     Run,
     course_runs,
+    last_due,
     payment_terms,
     plan_lines,
     price_of,
+    stale_before,
 )
 from ketacalc.domain.optimiser import Optimiser, Option
 from ketacalc.domain.pricenotes import (
@@ -93,8 +95,24 @@ def offers_route(provider: Provider, route: str, as_of: date) -> bool:
     return any(ids is None for ids in named) or any(route in ids for ids in named if ids is not None)
 
 
+class CostPoint(NamedTuple):
+    """A course as a cost curve draws it (see :meth:`ProviderPricer.point`)."""
+
+    total: Decimal | None
+    pricing: str
+    prices_as_of: date | None
+    oldest_price: date | None
+    notes: tuple[str, ...]  # only when the total is unknown: why
+    modality: str | None = None
+    charges: tuple[ChargeLine, ...] = ()  # the charges besides the plans (a plan is never estimated)
+    stale: bool = False
+
+
 class ProviderPricer:
     """Prices one provider for one set of options; reusable across many N.
+
+    With ``keep``, the last ``keep`` courses priced (one per N) are kept: pricing N
+    again from another start only moves their dates (what ``batch`` does).
 
     Raises :class:`~ketacalc.errors.InvalidInput` (field ``discount``) when the
     promo discount is not below the price of every plan a first purchase can be.
@@ -108,6 +126,7 @@ class ProviderPricer:
         *,
         catalog: Catalog | None = None,
         alternatives: bool = True,
+        keep: int = 0,
     ) -> None:
         self.provider = provider
         self.query = query
@@ -190,6 +209,10 @@ class ProviderPricer:
                 f"{provider.name}'s own terms: each purchase is paid in full when made ({at_purchase})."
             )
         self._others: dict[str, ProviderPricer] | None = None
+        # up to ``keep`` courses, one per N, priced once: another start only moves the dates
+        self._keep = keep
+        self._courses: dict[int, CostResult] = {}
+        self._unknown: CostPoint | None = None
         if alternatives and query.route is None and standard is not None and self.no_price is None:
             self._others = {}
             self._standard = newest([provider.standard_route] if provider.standard_route else [])
@@ -230,10 +253,60 @@ class ProviderPricer:
         """The cheapest course of ``sessions`` sessions (doses, for a daily-low-dose plan),
         paid from ``start`` (default: the query's): the start only moves the dates, so
         one pricer serves every start."""
-        query = self.query._replace(sessions=sessions, start=start or self.start)
+        start = start or self.start
+        known = self._courses.get(sessions)
+        if known is not None:
+            return known if known.start == start else known.moved_to(start)
+        query = self.query._replace(sessions=sessions, start=start)
         solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
         span = Span(sessions, course_days(sessions, query.pace))
-        return self._result(query, sessions, solved, self.first, self.later, span, None)
+        result = self._result(query, sessions, solved, self.first, self.later, span, None)
+        if self._keep:
+            if len(self._courses) >= self._keep:
+                self._courses.clear()
+            self._courses[sessions] = result
+        return result
+
+    def point(self, sessions: int) -> CostPoint:
+        """What a cost curve draws of ``price(sessions)``: its total, pricing and price
+        dates (and, when the total is unknown, why), without building the result (its
+        notes, charges listed, payments and other routes). Refused as ``price`` is."""
+        solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
+        if solved is None:  # unknown, and for the same reasons whatever N is
+            if self._unknown is None:
+                result = self.price(sessions)
+                self._unknown = CostPoint(
+                    result.total,
+                    result.pricing,
+                    result.prices_as_of,
+                    result.oldest_price,
+                    result.notes,
+                    result.modality,
+                    result.charges,
+                    result.stale,
+                )
+            return self._unknown
+        query = self.query._replace(sessions=sessions, start=self.start)
+        offers = [((self.first if part == "first" else self.later)[i], count) for part, i, count in solved]
+        runs = self._runs(offers, query, {})
+        charge_lines = self.charges.lines(Span(sessions, course_days(sessions, query.pace)))
+        if query.hired_sitter:
+            sitter = sitter_line(self.provider, self.as_of, sessions)
+            if sitter is not None:
+                charge_lines += (sitter[0],)
+        paid = [line for line in charge_lines if line.each]
+        # a course past the calendar's end is refused here as price() refuses it
+        last_due(runs, paid, self.start, query.pace, sessions)
+        total = sum((r.charged * r.count for r in runs), ZERO)
+        total += sum((line.amount for line in charge_lines if line.amount is not None), ZERO)
+        dated = [r.offer.obs.as_of for r in runs] + [x.as_of for x in charge_lines if x.as_of is not None]
+        insured = {r.offer.insured for r in runs}
+        pricing = "mixed" if len(insured) == 2 else ("insurance" if True in insured else "self-pay")
+        limit = stale_before(self.as_of, query.max_age)
+        stale = any(d < limit for d in dated)
+        return CostPoint(
+            total, pricing, max(dated), min(dated), (), self._invariant()[0], charge_lines, stale
+        )
 
     def plans_cost(self, sessions: int) -> Decimal | None:
         """What the plans of the cheapest course of ``sessions`` cost (no dates, no

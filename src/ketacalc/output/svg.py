@@ -164,8 +164,9 @@ def svg_chart(result: CurveResult, width: int = 720, height: int = 380, id_prefi
                 out.append(
                     f'<path d="{"".join(path)}" fill="none" stroke="{color}" stroke-width="2.4"{dash_attr}/>'
                 )
-        for position, (n, total) in enumerate(s.known):
-            if position % every == 0 or position == len(s.known) - 1:
+        known = s.known  # built once: asking for it at every point made a long range quadratic
+        for position, (n, total) in enumerate(known):
+            if position % every == 0 or position == len(known) - 1:
                 out.append(
                     f"<g><title>{_e(s.name)}: {n} {_e(result.unit if n != 1 else result.unit.rstrip('s'))}, "
                     f"{_e(money_display(total))}</title>" + marker(shape, sx(n), sy(total), color) + "</g>"
