@@ -274,8 +274,14 @@ def test_schedule_adds_up_for_real_providers(
     assert starts[0] == first_day
     assert starts == sorted(starts)
     assert result.schedule[0].due == first_day
-    # due at sign-up is what is charged on the start date
-    assert result.due_at_signup == sum((p.amount for p in result.schedule if p.due == first_day), Decimal(0))
+    # due at sign-up is what is charged on the start date; unknown where the first purchase's
+    # payment terms are not published (its payment is listed, marked assumed, never invented)
+    if result.runs[0].assumed:
+        assert result.due_at_signup is None
+    else:
+        assert result.due_at_signup == sum(
+            (p.amount for p in result.schedule if p.due == first_day), Decimal(0)
+        )
 
     # plans billed monthly, bought month by month: one payment a month from the start date,
     # each on the start date's day (clamped to shorter months)
