@@ -56,13 +56,15 @@ def cost(
 
     ``options`` are the fields of :class:`ketacalc.domain.pricing.CostQuery`: ``returning``,
     ``as_of``, ``start``, ``pace``, ``pay_in_full``, ``insurer``, ``state``,
-    ``discount``, ``route``. Raises :class:`ketacalc.errors.KetacalcError`
+    ``discount``, ``route``. With a ``state``, ``result.availability`` says whether
+    the provider serves it, and its ``regulation`` the rules on the course's dates
+    (:mod:`ketacalc.domain.regulation`). Raises :class:`ketacalc.errors.KetacalcError`
     subclasses for an unknown provider or options that cannot be priced."""
     from ketacalc.domain.pricing import CostQuery, price
     from ketacalc.io.inputs import parse_count
 
     query = CostQuery(sessions=parse_count(sessions), **options)
-    return price(catalog.find(provider), query, today=today or date.today())
+    return price(catalog.find(provider), query, today=today or date.today(), catalog=catalog)
 
 
 def compare_state(
@@ -80,7 +82,9 @@ def compare_state(
 
 def availability(catalog: Catalog, provider: str, state: str, as_of: date | None = None) -> Availability:
     """Whether ``provider`` serves ``state``: available, unavailable or unknown, with
-    the source, date and trust tier of the list that says so."""
+    the source, date and trust tier of the list that says so, and in ``regulation``
+    the rules that may affect a course started on ``as_of`` (about six months long;
+    see :mod:`ketacalc.domain.regulation`)."""
     from ketacalc.domain.eligibility import availability as answer
     from ketacalc.io.inputs import parse_state
 

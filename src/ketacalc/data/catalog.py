@@ -204,6 +204,32 @@ class Provider(NamedTuple):
         return list(dict.fromkeys(obs.source for obs in self.observations()))
 
 
+class RuleSpan(NamedTuple):
+    """One source's word on when a rule is in force (see ``models.RuleSpan``)."""
+
+    source: str
+    as_of: date
+    starts: date | None = None
+    ends: date | None = None  # None: no end given
+    note: str | None = None
+
+
+class Rule(NamedTuple):
+    """A regulatory rule over a span of dates in a jurisdiction ("US" or a state)."""
+
+    id: str
+    name: str
+    jurisdiction: str
+    kind: str  # flexibility | requirement
+    effect: str
+    short: str
+    spans: tuple[RuleSpan, ...]
+
+    def span_at(self, as_of: date | None) -> RuleSpan | None:
+        """The newest word on the rule's span, on or before ``as_of``."""
+        return newest(self.spans, as_of)
+
+
 def _observations(node: Any) -> Iterator[Any]:
     for value in node:
         if isinstance(value, tuple):
@@ -219,7 +245,7 @@ class Catalog:
     line each, e.g. figures dated after today); the shell prints them on stderr.
     """
 
-    __slots__ = ("sources", "providers", "path", "warnings", "_index")
+    __slots__ = ("sources", "providers", "path", "warnings", "regulation", "_index")
 
     def __init__(
         self,
@@ -227,8 +253,10 @@ class Catalog:
         providers: tuple[Provider, ...],
         path: str = "",
         warnings: tuple[str, ...] = (),
+        regulation: tuple[Rule, ...] = (),
     ) -> None:
         self.sources = sources
+        self.regulation = regulation
         self.providers = providers
         self.path = path
         self.warnings = warnings
@@ -256,6 +284,7 @@ class Catalog:
         dates = [s.date for s in self.sources.values() if s.date is not None and s.date > day]
         for provider in self.providers:
             dates += [d for d in provider.observed_dates() if d > day]
+        dates += [s.as_of for rule in self.regulation for s in rule.spans if s.as_of > day]
         return sorted(dates)
 
 
@@ -402,13 +431,15 @@ CONVERTERS: dict[type, dict[str, Convert]] = {
             _facts(),
         ),
     },
+    RuleSpan: {"as_of": _date, "starts": _date, "ends": _date},
+    Rule: {"spans": _many(RuleSpan)},
 }  # fmt: skip
 
 #: record -> the name of the model in ``ketacalc.data.models`` it mirrors
 MODEL_OF: dict[type, str] = {
     Source: "Source", Fact: "Fact", Installments: "Installments", PriceObs: "PriceObservation",
     Plan: "Plan", StatesObs: "StatesObservation", InClinic: "InClinic", InsurerList: "InsurerList",
-    Consult: "Consult", Charge: "Charge", Provider: "Provider",
+    Consult: "Consult", Charge: "Charge", Provider: "Provider", RuleSpan: "RuleSpan", Rule: "Rule",
 }  # fmt: skip
 
 #: record fields that no model field holds: computed while building
@@ -426,4 +457,5 @@ def build(data: Mapping[str, Any], path: str = "", warnings: tuple[str, ...] = (
     """
     sources = {sid: _record(Source, {**item, "id": sid}) for sid, item in data["sources"].items()}
     providers = tuple(_record(Provider, item) for item in data["providers"])
-    return Catalog(sources=sources, providers=providers, path=path, warnings=warnings)
+    regulation = tuple(_record(Rule, item) for item in data.get("regulation", ()))
+    return Catalog(sources=sources, providers=providers, path=path, warnings=warnings, regulation=regulation)

@@ -58,8 +58,8 @@ class BatchPricer:
         self._pricers = _Bounded(pricers)  # everything but the sessions (and the start) -> pricer
 
     def _normalise(self, fields: dict[str, object]) -> tuple[Any, ...]:
-        """Everything that can change the result, and nothing else: the state only
-        matters with an insurer, so scenarios that differ only in it are priced once."""
+        """Everything that can change the result, and nothing else (the state: the
+        availability there and the rules on the course's dates)."""
         s = scenario(fields)
         provider = self.catalog.find(s.provider)
         if s.insurer is not None and s.state is not None:
@@ -76,7 +76,7 @@ class BatchPricer:
             s.pace or DEFAULT_PACE,
             s.pay_in_full,
             s.insurer,
-            s.state if s.insurer is not None else None,
+            s.state,
             s.discount,
             s.route,
         )
@@ -100,7 +100,9 @@ class BatchPricer:
         pricer = self._pricers.get(options)
         if pricer is None:
             provider = self.catalog.find(options[0])
-            pricer = self._pricers.remember(options, ProviderPricer(provider, self._query(s), self.today))
+            pricer = self._pricers.remember(
+                options, ProviderPricer(provider, self._query(s), self.today, catalog=self.catalog)
+            )
         # the start only moves the dates: one pricer (and its table of best courses) serves every start
         result = pricer.price_months(months, start) if months else pricer.price(sessions, start)
         return require_price(result)

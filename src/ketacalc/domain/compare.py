@@ -28,6 +28,8 @@ from ketacalc.domain.eligibility import (
     summary,
 )
 from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, price
+from ketacalc.domain.regulation import CourseDates, assumed_course, course_dates
+from ketacalc.domain.schedule import add_months, course_days
 from ketacalc.vocab import match_insurer, route_id
 
 SORT_KEYS = ("name", "total", "total-low", "total-high", "per-session", "due-at-signup")
@@ -244,6 +246,20 @@ def _course(provider: Provider, query: CompareQuery, cq: CostQuery, today: date)
     return price(provider, cq, today=today)
 
 
+def _course_dates(query: CompareQuery, today: date) -> CourseDates:
+    """The dates of the course compared: N sessions at the pace, or the first M months,
+    from the start; with neither, a course started then is assumed (see ``regulation``)."""
+    start = query.start or today
+    if query.months is not None:
+        try:
+            return course_dates(start, (add_months(start, query.months) - start).days)
+        except (OverflowError, ValueError):
+            return assumed_course(start)
+    if query.sessions is not None:
+        return course_dates(start, course_days(query.sessions, query.pace))
+    return assumed_course(start)
+
+
 def _not_comparable(provider: Provider, plans: list[PlanPrice], sessions: int) -> str | None:
     """Why a course of standard-dose sessions cannot be priced from these plans, if so."""
     if not plans or any(p.plan.modality == SESSIONS for p in plans):
@@ -284,7 +300,11 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         provider=provider,
         as_of=as_of,
         status=newest(provider.status, as_of),
-        availability=availability(catalog, provider, query.state, as_of) if query.state else None,
+        availability=(
+            availability(catalog, provider, query.state, as_of, _course_dates(query, today))
+            if query.state
+            else None
+        ),
         plans=tuple(plans),
         cost=cost,
         consult=newest(provider.consult, as_of),

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ketacalc.data.catalog import Catalog, Plan, Provider
+from ketacalc.domain.regulation import RuleEntry
 
 UNITS = ("sessions", "months")
 DEFAULT_RANGE = tuple(range(1, 37))
@@ -62,6 +63,11 @@ class CurveResult(NamedTuple):
     series: tuple[Series, ...]
     notes: tuple[str, ...] = ()  # providers left out, and why
     left_out: tuple[str, ...] = ()  # ids of providers listed but not drawn
+    #: n -> the rules on the dates of a course of n (sessions at one a week, or months) started today
+    regulation: dict[int, tuple[RuleEntry, ...]] = {}  # noqa: RUF012 - never mutated
+
+    def regulation_at(self, n: int) -> tuple[RuleEntry, ...]:
+        return self.regulation.get(n, ())
 
     @property
     def unit(self) -> str:
@@ -204,7 +210,32 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         series=tuple(series),
         notes=tuple(dict.fromkeys(n for n in notes if n)),
         left_out=tuple(left_out),
+        regulation=_regulation(catalog, query, counts, listed.as_of, today),
     )
+
+
+def _regulation(
+    catalog: Catalog, query: CurveQuery, counts: list[int], as_of: date, today: date
+) -> dict[int, tuple[RuleEntry, ...]]:
+    """The rules on the dates of each course drawn (from today, at the default pace)."""
+    if query.state is None:
+        return {}
+    from ketacalc.domain.course import DEFAULT_PACE
+    from ketacalc.domain.regulation import course_dates, rules_for
+    from ketacalc.domain.schedule import add_months, course_days
+
+    found = {}
+    for n in counts:
+        try:
+            days = (
+                (add_months(today, n) - today).days
+                if query.unit == "months"
+                else course_days(n, DEFAULT_PACE)
+            )
+        except (OverflowError, ValueError):
+            continue
+        found[n] = rules_for(catalog, query.state, course_dates(today, days), as_of)
+    return found
 
 
 def crossings(result: CurveResult) -> list[tuple[int, str, str]]:

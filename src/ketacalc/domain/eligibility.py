@@ -7,7 +7,10 @@ Pure core code. A provider's availability in a state is:
   every state served, with no newer count contradicting it) leaves it out;
 - ``unknown``: every other case.
 
-Each answer carries the list's source, date and trust tier.
+Each answer carries the list's source, date and trust tier, and the rules
+(:mod:`ketacalc.domain.regulation`) that may affect a course on its dates in
+the state: ``regulation``. An ``available`` answer with a rule is not plainly
+available: :attr:`Availability.label` says what may stop the treatment.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import date
 from typing import NamedTuple
 
 from ketacalc.data.catalog import Catalog, Fact, InClinic, Provider, StatesObs, newest
+from ketacalc.domain.regulation import CourseDates, RuleEntry, assumed_course, rules_for
 from ketacalc.usstates import STATES
 
 AVAILABLE = "available"
@@ -33,10 +37,26 @@ class Availability(NamedTuple):
     as_of: date | None = None
     tier: str | None = None
     in_clinic: InClinic | None = None
+    regulation: tuple[RuleEntry, ...] = ()  # rules that may affect the course on its dates
+    course: CourseDates | None = None  # the dates the rules were checked against
 
     @property
     def official(self) -> bool | None:
         return None if self.tier is None else self.tier == "A"
+
+    @property
+    def label(self) -> str:
+        """The status in words, with what a rule on the course's dates may require:
+        ``available — in-person visit may be required from 2027-01-01``."""
+        if not self.regulation:
+            return self.status
+        from ketacalc.domain.regulation import warning_text
+
+        return f"{self.status} — {warning_text(self.regulation)}"
+
+    def on_course(self, catalog: Catalog, course: CourseDates, as_of: date | None) -> Availability:
+        """The same answer for a course on other dates."""
+        return self._replace(regulation=rules_for(catalog, self.state, course, as_of), course=course)
 
 
 def _on_or_before(obs: StatesObs, as_of: date | None) -> bool:
@@ -61,7 +81,21 @@ def newest_complete_list(provider: Provider, as_of: date | None = None) -> State
     return complete
 
 
-def availability(catalog: Catalog, provider: Provider, state: str, as_of: date | None = None) -> Availability:
+def availability(
+    catalog: Catalog,
+    provider: Provider,
+    state: str,
+    as_of: date | None = None,
+    course: CourseDates | None = None,
+) -> Availability:
+    """A provider's availability in a state, with the rules on the course's dates
+    (``course`` None: a course started on ``as_of``, or today, is assumed)."""
+    found = _availability(catalog, provider, state, as_of)
+    dates = course if course is not None else assumed_course(as_of or date.today())
+    return found._replace(regulation=rules_for(catalog, state, dates, as_of), course=dates)
+
+
+def _availability(catalog: Catalog, provider: Provider, state: str, as_of: date | None) -> Availability:
     observations = [o for o in provider.states if _on_or_before(o, as_of)]
     clinic = next(
         (

@@ -57,6 +57,7 @@ from ketacalc.money import ZERO, money_display
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
+    from ketacalc.domain.eligibility import Availability
 
 __all__ = [
     "DEFAULT_MAX_AGE", "DEFAULT_PACE", "ChargeLine", "CostQuery", "CostResult", "Optimiser", "Option",
@@ -142,7 +143,8 @@ class ProviderPricer:
         self._monthly = (monthly_first, monthly_later) if monthly_first else None
         self._by_months: Optimiser | None = None
         self.charges = Charges.of(provider, self.as_of, query.client)
-        self.availability = None
+        self.availability: Availability | None = None
+        self.catalog = catalog
         if catalog is not None and query.state is not None:
             from ketacalc.domain.eligibility import availability
 
@@ -266,7 +268,7 @@ class ProviderPricer:
                 optional=optional,
                 route=self.route,
                 modality=modality,
-                availability=self.availability,
+                availability=self._availability_on(query.start, span),
                 no_price=self.no_price or self._nothing_covers(months or sessions),
             )
         offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
@@ -297,11 +299,19 @@ class ProviderPricer:
             price_notes=used_notes,
             route=self.route,
             modality=modality,
-            availability=self.availability,
+            availability=self._availability_on(query.start, span),
         )
         if self._others is not None:
             result.notes += tuple(self._route_notes(result, runs))
         return result
+
+    def _availability_on(self, start: date, span: Span) -> Availability | None:
+        """The availability with the rules on this course's dates (its first to last day of care)."""
+        if self.availability is None or self.catalog is None:
+            return self.availability
+        from ketacalc.domain.regulation import course_dates
+
+        return self.availability.on_course(self.catalog, course_dates(start, span.days), self.as_of)
 
     def _invariant(
         self,

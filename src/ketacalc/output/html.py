@@ -86,6 +86,11 @@ def _availability(catalog: Catalog, a: Any) -> dict[str, Any] | None:
         "tier": a.tier,
         "official": a.official,
         "in_clinic": a.in_clinic.services if a.in_clinic else None,
+        "label": a.label,
+        "regulation": [
+            {"id": e.id, "summary": e.summary, "source": _source(catalog, e.source), "as_of": _d(e.as_of)}
+            for e in a.regulation
+        ],
     }
 
 
@@ -199,6 +204,8 @@ def report_context(
         cited.update(dict.fromkeys(provider.source_ids()))
         if row.availability is not None and row.availability.source:
             cited[row.availability.source] = None
+        if row.availability is not None:
+            cited.update(dict.fromkeys(e.source for e in row.availability.regulation))
         consult = _fact(row.consult)
         insurance = short = yes_no(_fact(row.insurance))
         if row.insurers:

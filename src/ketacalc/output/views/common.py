@@ -157,11 +157,31 @@ def availability_record(a: Availability) -> dict[str, Any]:
         "availability_tier": a.tier,
         "availability_official": a.official,
         "in_clinic": a.in_clinic.services if a.in_clinic else None,
+        "regulation": regulation_records(a.regulation),
     }
 
 
+def regulation_records(entries: Iterable[Any]) -> list[dict[str, Any]]:
+    """The rules on the course's dates (``domain.regulation.RuleEntry``), for JSON."""
+    return [
+        {
+            "id": e.id,
+            "jurisdiction": e.jurisdiction,
+            "summary": e.summary,
+            "affects_from": iso(e.affects_from),
+            "source": e.source,
+            "as_of": iso(e.as_of),
+            "tier": e.tier,
+            "course_start": iso(e.course.start),
+            "course_end": iso(e.course.end),
+            "course_assumed": e.course.assumed,
+        }
+        for e in entries
+    ]
+
+
 def availability_text(a: Availability) -> str:
-    text = a.status
+    text = a.label
     if a.source:
         official = "" if a.official else ", unofficial"
         text += f"\n({show_date(a.as_of)}, tier {a.tier}{official})"

@@ -324,7 +324,7 @@ def _dosing_cell(row: CompareRow) -> str:
 def _availability_cell(a: Availability | None) -> str:
     if a is None:
         return NOT_PUBLISHED
-    lines = [a.status]
+    lines = [a.label]
     if a.source:
         lines.append(f"tier {a.tier}")
         if not a.official:
