@@ -240,6 +240,10 @@ def cost(
     available = checked.availability
     if available is not None and available.status != AVAILABLE:
         typer.echo(f"warning: {found.name} is {available.status} in {code}: {available.reason}", err=True)
+    elif available is not None and available.old:
+        typer.echo(
+            f"warning: {found.name} is available in {code} only on an old list: {available.reason}", err=True
+        )
     results = (require_price(one(n)) for n in counts) if len(counts) > 1 else iter([checked])
     report = CostReport(cat, results, single=len(counts) == 1)
     render(fmt, report)

@@ -96,6 +96,7 @@ class StatesObs(NamedTuple):
     complete: bool = False
     count: int | None = None
     count_is_minimum: bool = False
+    old: bool = False  # the list is older than its date says
     note: str | None = None
 
 
@@ -136,6 +137,7 @@ class Charge(NamedTuple):
     ends: date | None = None
     as_of: date | None = None
     note: str | None = None
+    regular: Decimal | None = None  # a promo's regular price
 
     @property
     def priced(self) -> bool:
@@ -419,7 +421,9 @@ CONVERTERS: dict[type, dict[str, Convert]] = {
     StatesObs: {"as_of": _date, "codes": frozenset},
     InClinic: {"as_of": _date, "states": tuple},
     InsurerList: {"as_of": _date, "by_state": lambda m: {k: tuple(v) for k, v in m.items()}},
-    Charge: {"as_of": _date, "ends": _date, "amount": Decimal, "low": Decimal, "high": Decimal},
+    Charge: {
+        "as_of": _date, "ends": _date, "amount": Decimal, "low": Decimal, "high": Decimal, "regular": Decimal,
+    },
     Provider: {
         "aliases": tuple, "states": _many(StatesObs), "in_clinic": _many(InClinic),
         "plans": lambda items: tuple(_plan(i) for i in items), "standard_route": _fact(),

@@ -199,6 +199,7 @@ class StatesObservation(Observation):
     complete: StrictBool = False
     count: Annotated[StrictInt, Field(ge=0, le=51)] | None = None
     count_is_minimum: StrictBool = False  # the source says "30+"
+    old: StrictBool = False  # the list is older than its date says (e.g. a page re-dated later)
 
     @model_validator(mode="after")
     def _consistent(self) -> StatesObservation:
@@ -255,6 +256,7 @@ class Charge(Observation):
     high: Money | None = None
     price_kind: ChargePriceKind = "regular"
     ends: EndDate | None = None
+    regular: Money | None = None  # a promo's regular price, as the source shows it
 
     @model_validator(mode="after")
     def _priced_once(self) -> Charge:
@@ -270,6 +272,11 @@ class Charge(Observation):
                     "for one figure use 'amount'"
                 )
         _check_ends(self.price_kind, self.ends, self.as_of)
+        if self.regular is not None:
+            if self.price_kind != "promo":
+                raise ValueError(f"'regular' is only for a promo, but the price_kind is {self.price_kind!r}")
+            if self.amount is None or self.regular <= self.amount:
+                raise ValueError("a promo's 'regular' price must be above its 'amount'")
         return self
 
 

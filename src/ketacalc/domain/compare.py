@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ketacalc.data.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, disputed, newest
 from ketacalc.domain import pricing
@@ -32,6 +32,7 @@ from ketacalc.domain.regulation import CourseDates, assumed_course, course_dates
 from ketacalc.domain.schedule import add_months, course_days
 from ketacalc.vocab import match_insurer, route_id
 
+T = TypeVar("T")
 SORT_KEYS = ("name", "total", "total-low", "total-high", "per-session", "due-at-signup")
 SESSIONS = "sessions"  # the modality a course of N sessions is made of
 
@@ -137,6 +138,29 @@ class CompareRow(NamedTuple):
     def monthly(self) -> Decimal | None:
         """The lowest cost a month of the monthly plans listed (a commitment counted per month)."""
         return min((m for p in self.plans if (m := p.per_month) is not None), default=None)
+
+    @property
+    def monthly_commitment(self) -> int | None:
+        """The months a buyer must commit to for ``monthly`` (None: month to month)."""
+        best = min(
+            (p for p in self.plans if p.per_month is not None),
+            key=lambda p: (p.per_month, p.observation.installments is not None),
+            default=None,
+        )
+        inst = best.observation.installments if best is not None else None
+        return inst.count if inst is not None and inst.count > 1 else None
+
+    @property
+    def monthly_flexible(self) -> Decimal | None:
+        """The lowest cost a month without a commitment (a plan billed month by month)."""
+        return min(
+            (
+                p.per_month
+                for p in self.plans
+                if p.per_month is not None and p.observation.installments is None
+            ),
+            default=None,
+        )
 
     @property
     def modality(self) -> str | None:
@@ -313,8 +337,8 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         hsa_fsa=newest(provider.hsa_fsa, as_of),
         sitter_required=newest(provider.sitter_required, as_of),
         routes=newest(provider.routes, as_of),
-        dose_flexibility=newest(provider.dose_flexibility, as_of),
-        trd_suitability=newest(provider.trd_suitability, as_of),
+        dose_flexibility=own_word_first(provider.dose_flexibility, as_of, catalog.sources),
+        trd_suitability=own_word_first(provider.trd_suitability, as_of, catalog.sources),
         data_as_of=data_as_of(provider, as_of),
         route=route,
         other_routes=others,
@@ -323,6 +347,25 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         max_age=query.max_age,
         months=query.months,
     )
+
+
+#: facts that are ratings: a third party's (tier B or C) is its opinion, never a fact
+RATINGS = ("dose_flexibility", "trd_suitability")
+
+
+def own_word_first(
+    facts: Iterable[Fact[T]], as_of: date | None, sources: Mapping[str, Any]
+) -> Fact[T] | None:
+    """The provider's own word (a tier A source) on a rating, else the newest third-party one:
+    Joyous's own "10-120 mg" is shown before a guide's "low, capped"."""
+    seen = list(facts)
+    own = newest((f for f in seen if getattr(sources.get(f.source), "tier", None) == "A"), as_of)
+    return own if own is not None else newest(seen, as_of)
+
+
+def is_opinion(fact: Fact[Any] | None, sources: Mapping[str, Any]) -> bool:
+    """Whether a rating comes from a third party (not tier A): its opinion, labelled so."""
+    return fact is not None and getattr(sources.get(fact.source), "tier", None) != "A"
 
 
 def _accepts_insurance(row: CompareRow, query: CompareQuery) -> bool:
@@ -373,7 +416,10 @@ def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareRes
 
     rows = []
     for provider in catalog.providers:
-        if query.route is not None and not offers_route(provider, query.route, as_of):
+        status = newest(provider.status, as_of)
+        if status is not None and status.value == "closed":
+            hide("closed", provider)
+        elif query.route is not None and not offers_route(provider, query.route, as_of):
             hide(f"no {query.route} route", provider)
         else:
             rows.append(_row(catalog, provider, query, as_of, today))
@@ -388,7 +434,10 @@ def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareRes
         elif query.no_sitter and (row.sitter_required is None or row.sitter_required.value is not False):
             hide("sitter required or not published", row.provider)
         elif query.insurance and not _accepts_insurance(row, query):
-            hide("no insurance accepted" + (f" in {query.state}" if query.state else ""), row.provider)
+            if row.insurance is None:  # nothing published: unknown, not "no"
+                hide("insurance unknown: nothing published", row.provider)
+            else:
+                hide("no insurance accepted" + (f" in {query.state}" if query.state else ""), row.provider)
         elif query.max_due_at_signup is not None and (
             row.due_at_signup is None or row.due_at_signup > query.max_due_at_signup
         ):

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from ketacalc.data.catalog import Catalog, Fact, InClinic, Provider, StatesObs, newest
+from ketacalc.data.catalog import Catalog, Fact, InClinic, InsurerList, Provider, StatesObs, newest
 from ketacalc.domain.regulation import CourseDates, RuleEntry, assumed_course, rules_for
 from ketacalc.usstates import STATES
 
@@ -39,6 +39,7 @@ class Availability(NamedTuple):
     in_clinic: InClinic | None = None
     regulation: tuple[RuleEntry, ...] = ()  # rules that may affect the course on its dates
     course: CourseDates | None = None  # the dates the rules were checked against
+    old: bool = False  # the list it rests on is older than its date says (marked so in the data)
 
     @property
     def official(self) -> bool | None:
@@ -48,11 +49,12 @@ class Availability(NamedTuple):
     def label(self) -> str:
         """The status in words, with what a rule on the course's dates may require:
         ``available — in-person visit may be required from 2027-01-01``."""
+        status = f"{self.status} (old list)" if self.old else self.status
         if not self.regulation:
-            return self.status
+            return status
         from ketacalc.domain.regulation import warning_text
 
-        return f"{self.status} — {warning_text(self.regulation)}"
+        return f"{status} — {warning_text(self.regulation)}"
 
     def on_course(self, catalog: Catalog, course: CourseDates, as_of: date | None) -> Availability:
         """The same answer for a course on other dates."""
@@ -96,6 +98,13 @@ def availability(
 
 
 def _availability(catalog: Catalog, provider: Provider, state: str, as_of: date | None) -> Availability:
+    status = newest(provider.status, as_of)
+    if status is not None and status.value == "closed":
+        source = catalog.sources.get(status.source)
+        why = "closed" + (f": {status.note.rstrip('.')}" if status.note else "")
+        return Availability(
+            provider, state, UNAVAILABLE, why, status.source, status.as_of, source.tier if source else None
+        )
     observations = [o for o in provider.states if _on_or_before(o, as_of)]
     clinic = next(
         (
@@ -116,15 +125,21 @@ def _availability(catalog: Catalog, provider: Provider, state: str, as_of: date 
     if listing:
         best = max(listing, key=_order)
         kind = "complete list" if best.complete else "partial list"
+        old = (
+            f" (an old list: {best.note})"
+            if best.old and best.note
+            else (" (an old list)" if best.old else "")
+        )
         return Availability(
             provider,
             state,
             AVAILABLE,
-            f"on the {kind}",
+            f"on the {kind}{old}",
             best.source,
             best.as_of,
             catalog.sources[best.source].tier,
             clinic,
+            old=best.old,
         )
     complete = newest_complete_list(provider, as_of)
     if complete is not None:
@@ -208,6 +223,7 @@ class StateAnswer(NamedTuple):
     availability: Availability
     insurers: tuple[str, ...] | None  # None: nothing published; (): none accepted there
     insurance: Fact[bool] | None = None  # whether it accepts insurance at all, with its source
+    listing: InsurerList | None = None  # the list ``insurers`` comes from: its own source and date
 
 
 #: the order ``eligibility`` lists providers in: who serves the state first
@@ -219,7 +235,10 @@ def serving(catalog: Catalog, state: str, as_of: date | None = None) -> list[Sta
     unavailable (the data file's order within each)."""
     answers = [
         StateAnswer(
-            availability(catalog, p, state, as_of), insurers_in(p, state, as_of), newest(p.insurance, as_of)
+            availability(catalog, p, state, as_of),
+            insurers_in(p, state, as_of),
+            newest(p.insurance, as_of),
+            newest(p.insurers, as_of),
         )
         for p in catalog.providers
     ]

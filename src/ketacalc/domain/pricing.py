@@ -27,7 +27,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ketacalc.data.catalog import Provider, newest
+from ketacalc.data.catalog import Fact, Provider, newest
 from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, unpriced_reason
 from ketacalc.domain.course import (
     DEFAULT_MAX_AGE,
@@ -165,6 +165,9 @@ class ProviderPricer:
 
     def _unpriced(self) -> NoPrice:
         name = self.provider.name
+        closed = closed_fact(self.provider, self.as_of)
+        if closed is not None:
+            return NoPrice(name, closed_text(self.provider, closed), "compare the providers still operating")
         if not self.provider.plans:
             return NoPrice(name, f"{name} publishes no prices; the cost is unknown", "")
         if self.route and not self.provider.plans_for_route(self.route):
@@ -426,6 +429,20 @@ def price_months(
     """The cost of the first ``months`` months of care from ``query.start`` (see
     :meth:`ProviderPricer.price_months`); ``query.sessions`` is not used."""
     return ProviderPricer(provider, query, today, catalog=catalog).price_months(months)
+
+
+def closed_fact(provider: Provider, as_of: date | None) -> Fact[str] | None:
+    """The observation that says the provider has closed, when its newest status says so."""
+    status = newest(provider.status, as_of)
+    return status if status is not None and status.value == "closed" else None
+
+
+def closed_text(provider: Provider, fact: Fact[str]) -> str:
+    """``Field Trip Health has closed (bhbusiness-…, 2023-06-27): US clinics closed about …``."""
+    when = fact.as_of.isoformat() if fact.as_of else "undated"
+    return f"{provider.name} has closed ({fact.source}, {when})" + (
+        f": {fact.note.rstrip('.')}" if fact.note else ""
+    )
 
 
 def require_price(result: CostResult) -> CostResult:

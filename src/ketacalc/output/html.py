@@ -51,6 +51,10 @@ def _consult_text(consult: Any, fee: Any) -> str:
     parts = []
     if fee is not None:
         parts.append("free" if fee.amount == 0 else money_display(fee.amount))
+        if fee.price_kind == "promo":
+            from ketacalc.domain.charges import promo_label
+
+            parts.append(promo_label(fee.regular, fee.ends))
     if consult is None:
         return "; ".join(parts) or NOT_PUBLISHED
     if consult.prepayment == "first-installment":
@@ -179,7 +183,7 @@ def report_context(
     returning: bool = False,
 ) -> dict[str, Any]:
     """Everything the page shows, as plain values (the template only lays it out)."""
-    from ketacalc.domain.compare import CompareQuery, compare
+    from ketacalc.domain.compare import CompareQuery, compare, is_opinion
     from ketacalc.domain.curves import CurveQuery, curves, is_daily_low_dose
     from ketacalc.output.svg import svg_chart
     from ketacalc.usstates import STATES
@@ -236,7 +240,13 @@ def report_context(
                 "stale": bool(row.stale),
                 "sitter": yes_no(_fact(row.sitter_required)),
                 "routes": yes_no(_fact(row.routes)),
-                "dose_flexibility": yes_no(_fact(row.dose_flexibility)),
+                "dose_flexibility": yes_no(_fact(row.dose_flexibility))
+                + (
+                    f" (the opinion of {row.dose_flexibility.source}, a tier "
+                    f"{getattr(catalog.sources.get(row.dose_flexibility.source), 'tier', '?')} site; not a fact)"
+                    if is_opinion(row.dose_flexibility, catalog.sources)
+                    else ""
+                ),
                 "data_as_of": _d(row.data_as_of),
                 "plans": _plans(row, catalog),
                 "course": _course(row.cost, catalog),

@@ -36,7 +36,7 @@ class Report:
         raise NotImplementedError
 
     def rows(self) -> Iterator[dict[str, Any]]:
-        return iter(self.records())
+        return (flat_regulation(r) for r in self.records())
 
     def table(self) -> TableView:  # pragma: no cover - every report defines it
         raise NotImplementedError
@@ -156,6 +156,7 @@ def availability_record(a: Availability) -> dict[str, Any]:
         "availability_as_of": iso(a.as_of),
         "availability_tier": a.tier,
         "availability_official": a.official,
+        "availability_old_list": a.old,
         "in_clinic": a.in_clinic.services if a.in_clinic else None,
         "regulation": regulation_records(a.regulation),
     }
@@ -178,6 +179,13 @@ def regulation_records(entries: Iterable[Any]) -> list[dict[str, Any]]:
         }
         for e in entries
     ]
+
+
+def flat_regulation(record: dict[str, Any]) -> dict[str, Any]:
+    """A record for CSV/TSV: its ``regulation`` entries as their one-line summaries."""
+    if record.get("regulation"):
+        return {**record, "regulation": [r["summary"] for r in record["regulation"]]}
+    return record
 
 
 def availability_text(a: Availability) -> str:

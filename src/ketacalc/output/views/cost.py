@@ -85,6 +85,7 @@ def charge_record(line: ChargeLine) -> dict[str, Any]:
         "low": money_str(line.low),
         "high": money_str(line.high),
         "price_kind": line.price_kind,
+        "regular": money_str(line.regular),
         "source": line.source,
         "as_of": iso(line.as_of),
         "note": line.note,
@@ -335,6 +336,10 @@ def _single(r: CostResult) -> TableView:
             )
             per = f" × {line.count} ({line.per})" if line.count > 1 else ""
             stale = r.as_of.toordinal() - line.as_of.toordinal() > r.query.max_age if line.as_of else False
+            if line.price_kind == "promo":
+                from ketacalc.domain.charges import promo_label
+
+                per += f"\n{promo_label(line.regular, line.ends)}"
             rows.append(
                 [
                     f"{line.description}{per}\n({line.kind})",
