@@ -145,6 +145,9 @@ def test_a_promo_consultation_is_labelled_with_its_regular_price(cli, tmp_path):
     assert "$350.00 promo (regular $700.00)" in table
     cost = cli("--data", data, "cost", "fern", "-n", "2")
     assert "limited-time promo (regular $700.00; no end date given)" in " ".join(cost.stdout.split())
+    shown = cli("--data", data, "show", "fern", "--format", "json").json()
+    assert [c["regular"] for c in shown["charges"] if c["price_kind"] == "promo"] == ["700.00"]
+    assert "consult, limited-time promo (regular $700.00;" in cli("--data", data, "show", "fern").stdout
     report = cli("--data", data, "report", "--state", "TX").stdout
     assert "limited-time promo (regular $700.00; no end date given)" in report
 

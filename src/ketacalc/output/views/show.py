@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import newest
+from ketacalc.domain.charges import promo_label
 from ketacalc.domain.compare import RATINGS, is_opinion, own_word_first
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.tableview import Column, TableView
@@ -276,7 +277,12 @@ class ShowReport(Report):
                 amount = f"{money(c.low)}–{money(c.high)}"
             rows.append(
                 [
-                    f"{c.description}\n{c.kind}" + (f", {c.price_kind}" if c.price_kind != "regular" else ""),
+                    f"{c.description}\n{c.kind}"
+                    + (
+                        f", {promo_label(c.regular, c.ends)}"
+                        if c.price_kind == "promo"
+                        else (f", {c.price_kind}" if c.price_kind != "regular" else "")
+                    ),
                     f"{amount}\nper {c.per}",
                     "required" if c.required else "optional or on an event",
                     f"{show_date(c.as_of)}\n{c.source}",
@@ -318,6 +324,7 @@ def charge_record(c: Charge) -> dict[str, Any]:
         "required": c.required,
         "client": c.client,
         "price_kind": c.price_kind,
+        "regular": money_str(c.regular),
         "ends": iso(c.ends),
         "as_of": iso(c.as_of),
         "source": c.source,
