@@ -19,7 +19,7 @@ import pytest
 from conftest import TODAY, assert_one_error_line, catalog_of, flat, plan_data, provider_data
 from ketacalc.domain.compare import CompareQuery, compare
 from ketacalc.domain.pricing import CostQuery, price_months
-from ketacalc.output.views.compare import CompareReport, estimate_text, item_record
+from ketacalc.output.views.compare import CompareReport, estimate_text
 from ketacalc.output.views.show import ShowReport
 
 D = Decimal
@@ -178,7 +178,7 @@ def test_a_provider_without_the_route_asked_for_is_hidden_with_the_reason(cli):
 
 def test_stale_when_a_price_used_is_older_than_max_age(cli, catalog):
     rows = rows_of(cli, "--sessions", "6")
-    assert rows["birch"]["stale"] is True and rows["birch"]["prices_oldest"] == "2025-06-13"
+    assert rows["birch"]["stale"] is True and rows["birch"]["oldest_price"] == "2025-06-13"
     assert rows["fern"]["stale"] is False and rows["elm"]["stale"] is None
     assert rows_of(cli, "--sessions", "6", "--max-age", "600")["birch"]["stale"] is False
     out = table(cli, "compare", "--sessions", "6")
@@ -195,7 +195,7 @@ def test_caption_names_the_price_dates_not_today(cli):
 
 def test_providers_show_the_oldest_price_in_force(cli):
     result = cli("providers", "--format", "json")
-    got = {r["id"]: (r["as_of"], r["oldest_price_as_of"]) for r in result.json()}
+    got = {r["provider"]: (r["data_as_of"], r["oldest_price"]) for r in result.json()}
     assert got["birch"] == ("2026-05-05", "2025-06-13")
     assert got["alder"] == ("2026-08-14", "2026-08-14")
     assert got["elm"][1] is None
@@ -284,18 +284,6 @@ def test_show_lists_quotes_and_charges():
 
 
 # --------------------------------------------------------------- helpers of the report
-
-
-class _Item:
-    def __init__(self, **fields: object) -> None:
-        self.__dict__.update(fields)
-
-
-def test_item_record_serialises_any_charge_line_item():
-    assert item_record("Medication, no figure") == {"description": "Medication, no figure"}
-    record = item_record(_Item(kind="medication", low=D("100"), high=D("300"), as_of=TODAY, per="30-days"))
-    assert record == {"kind": "medication", "low": "100.00", "high": "300.00", "as_of": "2026-11-21",
-                      "per": "30-days"}  # fmt: skip
 
 
 def test_estimate_is_shown_beside_the_total(catalog):

@@ -249,7 +249,9 @@ def test_route_limits_the_plans_compared(cli):
 SORT_FIELDS = {"total": "total", "per-session": "per_session", "due-at-signup": "due_at_signup"}
 
 
-@pytest.mark.parametrize("extra", [[], ["--sessions", "10"], ["--state", "NY", "--sessions", "6"]])
+@pytest.mark.parametrize(
+    "extra", [["--sessions", "10"], ["--state", "NY", "--sessions", "6"], ["--months", "2"]]
+)
 @pytest.mark.parametrize("key", list(SORT_FIELDS))
 def test_sort_is_non_decreasing_with_unknowns_last(cli, key, extra):
     rows = rows_of(cli, *extra, "--sort", key)
@@ -287,9 +289,15 @@ def test_table_rows_follow_the_sort(cli):
     assert positions == sorted(positions)
 
 
-@pytest.mark.parametrize("bad", ["price", "Total", "", "cheapest"])
+@pytest.mark.parametrize("bad", ["price", "", "cheapest"])
 def test_bad_sort_key_is_a_usage_error(cli, bad):
     assert "per-session" in assert_one_error_line(cli("compare", "--sort", bad), 2)  # says what is allowed
+
+
+def test_a_sort_key_is_read_in_any_case(cli):
+    shouted = cli("compare", "--sessions", "10", "--sort", "TOTAL", "--format", "json")
+    assert shouted.exit_code == 0, shouted.stderr
+    assert shouted.stdout == cli("compare", "--sessions", "10", "--sort", "total", "--format", "json").stdout
 
 
 # --------------------------------------------------------------- filters
@@ -402,12 +410,12 @@ def test_unknown_values_print_as_a_dash(cli):
 
 def test_caption_gives_data_dates_and_disclaimer(cli):
     rows = rows_of(cli, "--state", "TX")
-    dates = sorted(r["as_of"] for r in rows if r["as_of"])
+    dates = sorted(r["data_as_of"] for r in rows if r["data_as_of"])
     out = flat(cli("compare", "--state", "TX").stdout)
     assert f"Data as of {dates[0]} to {dates[-1]}" in out
     # the real dates of the prices used, never today's date posing as one
-    oldest = min(r["prices_oldest"] for r in rows if r["prices_oldest"])
-    newest = max(r["prices_newest"] for r in rows if r["prices_newest"])
+    oldest = min(r["oldest_price"] for r in rows if r["oldest_price"])
+    newest = max(r["prices_as_of"] for r in rows if r["prices_as_of"])
     assert f"Prices used dated {oldest} to {newest}" in out
     assert "2026-11-21" not in out.split("stale prices:")[0]
     assert "not medical advice" in out
@@ -540,3 +548,14 @@ def test_compare_sort_by_due_at_signup_puts_unknowns_last():
         ("bob", None),
         ("cal", None),
     ]
+
+
+@pytest.mark.parametrize("key", ["total", "per-session", "due-at-signup", "total-low"])
+def test_ranking_by_cost_without_a_course_is_a_usage_error_naming_both_options(cli, key):
+    """Without a course, a month of troches, one visit and a 6-session package are unlike things."""
+    line = assert_one_error_line(cli("compare", "--state", "TX", "--sort", key), 2)
+    assert "--sessions" in line and "--months" in line
+
+
+def test_sorting_by_name_needs_no_course(cli):
+    assert cli("compare", "--sort", "name").exit_code == 0

@@ -40,7 +40,7 @@ ARGUMENTS = [
     (["compare", "--state", "TX", "--insurer", "e"], 2, f"--insurer 'e' is not a known insurer — {TX_INSURERS}"),
     (["compare", "--state", "TX", "--insurer", ""], 2, f"--insurer '' is empty — {TX_INSURERS}"),
     (["compare", "--insurer", "aetna"], 2,
-     "--insurer needs --state — add --state XX: insurers are accepted state by state"),
+     "--insurer needs --state — add --state: insurers are accepted state by state"),
     (["compare", "--route", "t"], 2, f"--route 't' is not a route — {ROUTES}"),
     (["cost", "alder", "-n", "6", "--route", "t"], 2, f"--route 't' is not a route — {ROUTES}"),
     (["compare", "--state", "Texsa"], 2, "--state 'Texsa' is not a US state or DC — did you mean TX (Texas)?"),
@@ -64,7 +64,7 @@ ARGUMENTS = [
     (["providers", "--data", "no/such.yaml"], 1,
      "bad data file: no/such.yaml:1:1: no such file; check the path of the data file"),
     (["chart", "--months", "3", "--sessions", "3"], 2,
-     "--sessions and --months cannot be used together — draw N sessions or the first M months"),
+     "--sessions and --months cannot be used together — give --sessions (N) or --months (M), not both"),
 ]  # fmt: skip
 
 
@@ -82,17 +82,17 @@ BATCH_LINES = [
     ('{"provider":"alder","sessions":24,"pace":1e-1000000}', f"pace '1E-1000000' is not a number — {PACE_FIX}"),
     ('{"provider":"alder","sessions":24,"pace":"1e-1000000"}', f"pace '1e-1000000' is not a number — {PACE_FIX}"),
     ('{"provider":"alder","provider":"birch","sessions":6}', "field 'provider' is given twice — give each field once"),
-    ('{"provider":"alder"}', "sessions is missing — give sessions (e.g. 18) or months (e.g. 3)"),
+    ('{"provider":"alder"}', "sessions or months is needed — give sessions (e.g. 18) or months (e.g. 3)"),
     ('{"sessions":6}', "provider is missing — give a provider id or name such as mindbloom"),
     ('{"provider":"alder","sessions":6,"colour":"red"}',
      "unknown field 'colour' — use only provider, sessions, months, returning, state, insurer, as_of, start, "
      "pace, pay_in_full, discount, route"),
     ('{"provider":"alder","sessions":6,"insurer":"aetna"}',
-     "insurer needs a state — add the state: insurers are accepted state by state"),
+     "insurer needs state — add state: insurers are accepted state by state"),
     ('{"provider":"alder","sessions":true}', f"sessions true is not a whole number — {RANGE}"),
     ('{"provider":"alder","sessions":[6]}', "sessions is a list, not text or a number — give sessions as text"),
     ('{"provider":"alder","sessions":6.5}', f"sessions '6.5' is not a whole number — {RANGE}"),
-    ('{"provider":"alder","sessions":6,"months":2}', "months and sessions are both given — give one of them"),
+    ('{"provider":"alder","sessions":6,"months":2}', "sessions and months cannot be used together — give sessions (N) or months (M), not both"),
     ('{"provider":"alder","sessions":6,"start":"2026-13-01"}', f"start '2026-13-01' is not a date — {DATE_FIX}"),
     ('{"provider":"alder","sessions":6,"route":"t"}', f"route 't' is not a route — {ROUTES}"),
     ('{"provider":"nosuch","sessions":6}',

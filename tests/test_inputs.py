@@ -443,7 +443,7 @@ def test_insurer_needs_a_state():
     inputs.check_insurer_state(None, None)
     inputs.check_insurer_state("Aetna", "TX")
     assert refusal(inputs.check_insurer_state, "Aetna", None) == (
-        "insurer needs a state — add the state: insurers are accepted state by state"
+        "insurer needs state — add state: insurers are accepted state by state"
     )
 
 

@@ -1,12 +1,13 @@
-"""``import ketacalc`` as a library: load the data, price a course, compare a state, availability."""
+"""``import ketacalc`` as a library: the same request and answers as the command line."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from conftest import FIXTURE, TODAY
+from conftest import FIXTURE, REVIEW, TODAY
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def data():
 def test_cost_is_the_cheapest_course_with_its_schedule(data):
     import ketacalc
 
-    course = ketacalc.cost(data, "alder", 14, today=TODAY, as_of=TODAY.replace(year=2025, month=6, day=13))
+    course = ketacalc.cost("alder", sessions=14, data=data, today=TODAY, as_of=REVIEW)
     # fixture comment: 14 sessions = new-4 $800 + returning-10 $1,300 = $2,100
     assert course.total == Decimal("2100.00")
     assert isinstance(course.total, Decimal)
@@ -27,24 +28,40 @@ def test_cost_is_the_cheapest_course_with_its_schedule(data):
     assert sum(p.amount for p in course.schedule) == course.total
 
 
-def test_names_and_states_are_read_as_people_write_them(data):
+def test_data_may_be_a_path_and_options_text_as_typed():
     import ketacalc
 
-    assert ketacalc.availability(data, "Fern Health", "texas", TODAY).status == "available"
-    rows = ketacalc.compare_state(data, "New York", today=TODAY).rows
+    by_path = ketacalc.cost("Alder", sessions="14", data=FIXTURE, today=TODAY, as_of="2025-06-13")
+    typed = ketacalc.cost("alder", sessions=14, data=FIXTURE, today=TODAY, as_of=date(2025, 6, 13))
+    assert by_path.to_dict() == typed.to_dict()
+
+
+def test_a_state_brings_availability(data):
+    import ketacalc
+
+    course = ketacalc.cost("fern", sessions=6, state="texas", data=data, today=TODAY)
+    assert course.availability is not None and course.availability.state == "TX"
+    assert ketacalc.availability("Fern Health", "texas", data=data, today=TODAY).status == "available"
+    rows = ketacalc.compare("New York", data=data, today=TODAY).rows
     assert rows and all(r.availability is not None and r.availability.state == "NY" for r in rows)
 
 
 def test_bad_input_raises_the_cli_s_errors(data):
     import ketacalc
-    from ketacalc.errors import InvalidInput, UnknownProvider
+    from ketacalc.errors import InvalidInput, NoPrice, UnknownProvider
 
     with pytest.raises(UnknownProvider):
-        ketacalc.cost(data, "nosuch", 6, today=TODAY)
+        ketacalc.cost("nosuch", sessions=6, data=data, today=TODAY)
     with pytest.raises(InvalidInput, match="sessions 0 is out of range"):
-        ketacalc.cost(data, "alder", 0, today=TODAY)
+        ketacalc.cost("alder", sessions=0, data=data, today=TODAY)
+    with pytest.raises(InvalidInput, match="sessions or months is needed"):
+        ketacalc.cost("alder", data=data, today=TODAY)
+    with pytest.raises(InvalidInput, match="insurer needs state"):
+        ketacalc.cost("alder", sessions=6, insurer="Aetna", data=data, today=TODAY)
     with pytest.raises(InvalidInput, match="not a US state"):
-        ketacalc.availability(data, "alder", "Texsa")
+        ketacalc.availability("alder", "Texsa", data=data, today=TODAY)
+    with pytest.raises(NoPrice):  # unpriced: an error, as the CLI's exit 1
+        ketacalc.cost("gale", sessions=6, data=data, today=TODAY)
 
 
 def test_the_package_is_typed():

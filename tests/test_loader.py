@@ -108,7 +108,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_directory_instead_of_file(tmp_path: Path) -> None:
     problems = problems_of(tmp_path)
-    assert f"{tmp_path}:1:1: is a directory" in render(problems)
+    assert f"{shown_path(str(tmp_path))}:1:1: is a directory" in render(problems)
 
 
 def test_oversized_file(tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_oversized_file(tmp_path: Path) -> None:
     assert big.stat().st_size > loader.MAX_BYTES
     problems = problems_of(big)
     assert len(problems) == 1
-    assert f"{big}:1:1: is larger than 1024 KiB" in str(problems[0])
+    assert f"{shown_path(str(big))}:1:1: is larger than 1024 KiB" in str(problems[0])
 
 
 def test_file_just_under_the_size_limit_is_read(tmp_path: Path) -> None:
@@ -232,7 +232,16 @@ def test_error_summary_counts_the_other_problems() -> None:
     with pytest.raises(DataFileError) as info:
         loader.parse(SEVERAL, "several.yaml", today=TODAY)
     assert "(and 7 more)" in str(info.value)
-    assert "ketacalc check several.yaml" in str(info.value)
+    assert "ketacalc" not in str(info.value)  # the core names no command; the CLI says how to list them
+
+
+def test_the_cli_says_how_to_list_every_problem(cli, tmp_path: Path) -> None:
+    path = tmp_path / "several.yaml"
+    path.write_text(SEVERAL, encoding="utf-8")
+    result = cli("--data", str(path), "providers")
+    assert result.exit_code == 1
+    assert "more) — run 'ketacalc check" in result.stderr
+    assert "to list every problem" in result.stderr
 
 
 def test_yaml_level_and_schema_problems_are_reported_together() -> None:

@@ -116,7 +116,7 @@ def test_ndjson_cost_range_is_one_object_per_n(cli):
 
 
 def test_ndjson_compare_has_one_object_per_provider(cli):
-    providers = [p["id"] for p in cli("providers", "--format", "json").json()]
+    providers = [p["provider"] for p in cli("providers", "--format", "json").json()]
     assert providers == list(FIXTURE_IDS)
     lines = cli("compare", "--include-unavailable", "--format", "ndjson").stdout.splitlines()
     assert sorted(json.loads(line)["provider"] for line in lines) == sorted(providers)

@@ -163,14 +163,16 @@ def test_report_shows_it(cli):
 def test_library_answers_carry_it(catalog):
     import ketacalc
 
-    where = ketacalc.availability(catalog, "alder", "TX", date(2026, 11, 21))
+    day = date(2026, 11, 21)
+    where = ketacalc.availability("alder", "TX", data=catalog, today=day)
     assert [e.id for e in where.regulation] == [FLEX]
-    course = ketacalc.cost(catalog, "alder", 14, today=date(2026, 11, 21), state="TX")
+    course = ketacalc.cost("alder", 14, data=catalog, today=day, state="TX")
     assert course.availability is not None and [e.id for e in course.availability.regulation] == [FLEX]
-    short = ketacalc.cost(catalog, "alder", 4, today=date(2026, 11, 21), state="TX")
+    assert [r["id"] for r in course.to_dict()["regulation"]] == [FLEX]
+    short = ketacalc.cost("alder", 4, data=catalog, today=day, state="TX")
     assert short.availability is not None and short.availability.regulation == ()
-    rows = ketacalc.compare_state(catalog, "AL", today=date(2026, 11, 21)).rows
-    assert all(AL_RULE in [e.id for e in r.availability.regulation] for r in rows)
+    rows = ketacalc.compare("AL", data=catalog, today=day).rows
+    assert rows and all(AL_RULE in [e.id for e in r.availability.regulation] for r in rows)
 
 
 # --------------------------------------------------------------- a data update changes every answer

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ketacalc.domain.request import Course, Request, scenario
 from ketacalc.errors import InvalidInput
-from ketacalc.io.scenarios import SCENARIO_FIELDS, Scenario, read_scenarios, scenario
+from ketacalc.io.scenarios import SCENARIO_FIELDS, read_scenarios
 
 JSON_FIX = 'write one JSON object per line, e.g. {"provider": "mindbloom", "sessions": 18}'
 FIELDS_FIX = f"use only {', '.join(SCENARIO_FIELDS)}"
@@ -180,16 +181,16 @@ def test_a_full_scenario_is_parsed_with_the_input_rules():
     fields = {"provider": " Mindbloom ", "months": "3", "returning": "yes", "state": "Washington, D.C.",
               "insurer": " Aetna ", "as_of": "2025-06-13", "start": "2025-07-01", "pace": Decimal("0.5"),
               "pay_in_full": True, "discount": 50, "route": "lozenge"}  # fmt: skip
-    assert scenario(fields) == Scenario(
-        provider="Mindbloom", sessions=None, months=3, returning=True, state="DC", insurer="Aetna",
-        as_of=date(2025, 6, 13), start=date(2025, 7, 1), pace=Decimal("0.5"), pay_in_full=True,
-        discount=Decimal("50.00"), route="troche",
+    assert scenario(fields) == Request(
+        providers=("Mindbloom",), course=Course("months", (3,)), client="returning", state="DC",
+        insurer="Aetna", as_of=date(2025, 6, 13), start=date(2025, 7, 1), pace=Decimal("0.5"),
+        pay_in_full=True, discount=Decimal("50.00"), route="troche",
     )  # fmt: skip
 
 
 def test_fields_not_given_have_their_defaults():
-    assert scenario({"provider": "m", "sessions": 12, "state": "", "pace": None}) == Scenario(
-        "m", 12, None, False, None, None, None, None, None, False, Decimal("0.00"), None
+    assert scenario({"provider": "m", "sessions": 12, "state": "", "pace": None}) == Request(
+        providers=("m",), course=Course("sessions", (12,))
     )
 
 
@@ -206,9 +207,9 @@ def test_same_scenario_same_key_from_json_or_csv():
         ({"sessions": 1}, "provider", "provider is missing — give a provider id or name such as mindbloom"),
         ({"provider": "  ", "sessions": 1}, "provider", "provider is missing — give a provider id or name such as mindbloom"),
         ({"provider": ["m"], "sessions": 1}, "provider", "provider is a list, not text or a number — give provider as text"),
-        ({"provider": "m"}, "sessions", "sessions is missing — give sessions (e.g. 18) or months (e.g. 3)"),
-        ({"provider": "m", "sessions": ""}, "sessions", "sessions is missing — give sessions (e.g. 18) or months (e.g. 3)"),
-        ({"provider": "m", "sessions": 1, "months": 1}, "months", "months and sessions are both given — give one of them"),
+        ({"provider": "m"}, "sessions", "sessions or months is needed — give sessions (e.g. 18) or months (e.g. 3)"),
+        ({"provider": "m", "sessions": ""}, "sessions", "sessions or months is needed — give sessions (e.g. 18) or months (e.g. 3)"),
+        ({"provider": "m", "sessions": 1, "months": 1}, "months", "sessions and months cannot be used together — give sessions (N) or months (M), not both"),
         ({"provider": "m", "sessions": 0}, "sessions", "sessions 0 is out of range — give a whole number from 1 to 10,000"),
         ({"provider": "m", "sessions": "1_8"}, "sessions", "sessions '1_8' is not a whole number — give a whole number from 1 to 10,000"),
         ({"provider": "m", "sessions": True}, "sessions", "sessions true is not a whole number — give a whole number from 1 to 10,000"),
@@ -217,7 +218,7 @@ def test_same_scenario_same_key_from_json_or_csv():
         ({"provider": "m", "months": 121}, "months", "months 121 is out of range — give a whole number from 1 to 120"),
         ({"provider": "m", "sessions": 1, "returning": "maybe"}, "returning", "returning 'maybe' is not true or false — write true or false (yes/no and 1/0 work too)"),
         ({"provider": "m", "sessions": 1, "state": "ZZ"}, "state", "state 'ZZ' is not a US state or DC — use a USPS code such as TX or a name such as Texas"),
-        ({"provider": "m", "sessions": 1, "insurer": "aetna"}, "insurer", "insurer needs a state — add the state: insurers are accepted state by state"),
+        ({"provider": "m", "sessions": 1, "insurer": "aetna"}, "insurer", "insurer needs state — add state: insurers are accepted state by state"),
         ({"provider": "m", "sessions": 1, "as_of": "2025-02-30"}, "as_of", "as_of '2025-02-30' is not a date — write it as YYYY-MM-DD, e.g. 2025-06-13"),
         ({"provider": "m", "sessions": 1, "start": 20250101}, "start", "start '20250101' is not a date — write it as YYYY-MM-DD, e.g. 2025-06-13"),
         ({"provider": "m", "sessions": 1, "pace": "1e-1000000"}, "pace", "pace '1e-1000000' is not a number — give sessions a week, from 0.01 to 14, e.g. 1 or 0.5"),
@@ -245,4 +246,4 @@ def test_scenario_raises_nothing_but_invalid_input_on_any_line(lines):
             except InvalidInput:
                 pass
             else:
-                assert isinstance(result, Scenario)
+                assert isinstance(result, Request)

@@ -58,7 +58,7 @@ def test_check_passes_on_the_shipped_file(cli):
 
 
 def test_the_eight_required_providers_are_there(cli):
-    ids = [p["id"] for p in cli("providers", "--format", "json").json()]
+    ids = [p["provider"] for p in cli("providers", "--format", "json").json()]
     assert REQUIRED_IDS <= set(ids), REQUIRED_IDS - set(ids)
     assert len(ids) == len(set(ids))
 
@@ -226,8 +226,8 @@ def test_a_data_update_is_checked_and_served(cli, tmp_path, original):
     data = str(updated_copy(original, tmp_path))
     assert cli("--data", data, "check", data).exit_code == 0
     providers = cli("--data", data, "providers", "--format", "json").json()
-    assert providers[-1]["id"] == "zz-newcomer"
-    first = providers[0]["id"]
+    assert providers[-1]["provider"] == "zz-newcomer"
+    first = providers[0]["provider"]
     history = cli("--data", data, "history", first, "--format", "json").json()
     assert any(r["source"] == "zz-site" and r["as_of"] == "2026-11-02" for r in history)
     for args in (

@@ -10,9 +10,8 @@ from typing import NamedTuple
 
 
 class KetacalcError(Exception):
-    """Base: ``message`` says what is wrong, ``fix`` says what to do about it."""
-
-    exit_code = 1
+    """Base: ``message`` says what is wrong, ``fix`` says what to do about it.
+    (The CLI's error table, :data:`ketacalc.cli.errors.ERRORS`, gives each type its exit code.)"""
 
     def __init__(self, message: str, fix: str = "") -> None:
         super().__init__(message)
@@ -24,21 +23,21 @@ class KetacalcError(Exception):
 
 
 class UsageProblem(KetacalcError):
-    """Bad command-line input (exit 2)."""
-
-    exit_code = 2
+    """Bad input: a value that cannot be used, or values that cannot go together."""
 
 
 class InvalidInput(UsageProblem):
     """A value a person typed (an option, a batch field) that cannot be used.
 
     ``field`` names what was wrong in the person's terms (``sessions``,
-    ``state``); the message never names a command-line flag: the CLI adds the
-    flag where it reports the error, batch names the field.
+    ``state``), and ``also`` any other field the message names (``months`` in
+    "sessions and months cannot be used together"); the message never names a
+    command-line flag: the CLI writes each field as its flag, batch names the field.
     """
 
-    def __init__(self, field: str, message: str, fix: str = "") -> None:
+    def __init__(self, field: str, message: str, fix: str = "", also: tuple[str, ...] = ()) -> None:
         self.field = field
+        self.fields = (field, *also)
         super().__init__(message, fix)
 
 
@@ -145,6 +144,5 @@ class DataFileError(KetacalcError):
         count = len(self.problems)
         first = str(self.problems[0]) if self.problems else shown_path(file)
         more = f" (and {count - 1} more)" if count > 1 else ""
-        # one problem's message says how to fix it; several need the full list
-        fix = f"run 'ketacalc check {shown_path(file)}' to list every problem" if count > 1 else ""
-        super().__init__(f"bad data file: {first}{more}", fix)
+        # one problem's message says how to fix it; several need the full list (the CLI says how)
+        super().__init__(f"bad data file: {first}{more}")

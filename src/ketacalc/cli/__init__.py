@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KetacalcError as exc:
         if os.environ.get("KETACALC_DEBUG"):
             raise
-        return _error(describe(exc), exc.exit_code)
+        return _error(*describe(exc))
     except click_exc.NoArgsIsHelpError as exc:
         sys.stdout.write(exc.format_message() + "\n")
         return 0

@@ -8,8 +8,7 @@ parsed by :mod:`ketacalc.io.inputs`, the answer comes from the core, and
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,7 +29,6 @@ from ketacalc.cli.options import (
     StartOpt,
     StateOpt,
 )
-from ketacalc.errors import UsageProblem
 from ketacalc.output.formats import Format, render
 from ketacalc.version import __version__
 
@@ -67,26 +65,6 @@ def day_or_today(text: str | None, field: str = "as_of") -> date:
     from ketacalc.io.inputs import parse_date
 
     return parse_date(text, field) if text is not None else today()
-
-
-def place(state: str | None, insurer: str | None, as_of: str | None) -> tuple[str | None, date | None]:
-    """The state (a USPS code) and the as-of date asked for; an insurer needs a state."""
-    from ketacalc.io import inputs
-
-    code = inputs.parse_state(state) if state is not None else None
-    inputs.check_insurer_state(insurer, code)
-    return code, inputs.parse_date(as_of, "as_of") if as_of is not None else None
-
-
-def insurer_named(
-    cat: Catalog, insurer: str | None, state: str | None, day: date | None, among: Any
-) -> str | None:
-    """The insurer as the data file lists it (refused, listing those accepted, if unknown)."""
-    from ketacalc.domain.eligibility import resolve_insurer
-
-    if insurer is None or state is None:
-        return None
-    return resolve_insurer(cat, insurer, state, day or today(), among)
 
 
 def catalog(ctx: typer.Context) -> Catalog:
@@ -208,44 +186,44 @@ def cost(
     The purchases, consultations and estimated medication, the payment schedule
     and the cost per session; a list or a range of N gives a row per N.
     """
+    from ketacalc.domain import answers
     from ketacalc.domain.eligibility import AVAILABLE
-    from ketacalc.domain.pricing import CostQuery, ProviderPricer, require_price
-    from ketacalc.io import inputs
+    from ketacalc.domain.request import REQUIRED, build
     from ketacalc.output.views.cost import CostReport
 
-    if (sessions is None) == (months is None):
-        both = "not both" if sessions is not None else "one of them"
-        raise UsageProblem(f"cost needs --sessions or --months, {both}", "give --sessions 18 or --months 3")
-    counts = inputs.parse_sessions(sessions) if sessions is not None else inputs.parse_months(months or "")
-    code, day = place(state, insurer, as_of)
-    query = CostQuery(
-        sessions=counts[0],
+    request = build(
+        provider=provider,
+        sessions=sessions,
+        months=months,
         returning=returning,
-        as_of=day,
-        start=inputs.parse_date(start, "start") if start is not None else None,
-        pace=inputs.parse_pace(pace),
+        as_of=as_of,
+        start=start,
+        pace=pace,
         pay_in_full=pay_in_full,
-        state=code,
-        discount=inputs.parse_money(discount, "discount") if discount is not None else Decimal(0),
-        route=inputs.parse_route(route) if route is not None else None,
-        max_age=inputs.parse_count(max_age, "max_age", maximum=36_500),
+        insurer=insurer,
+        state=state,
+        discount=discount,
+        route=route,
+        max_age=max_age,
+        course=REQUIRED,
+        many=True,
+        blank_is_absent=False,
     )
     cat = catalog(ctx)
-    found = cat.find(provider)
-    query = query._replace(insurer=insurer_named(cat, insurer, code, day, [found]))
-    pricer = ProviderPricer(found, query, today(), catalog=cat)
-    one = pricer.price if months is None else pricer.price_months
-    # the longest course fails first, if any does: fail before writing anything
-    checked = require_price(one(max(counts)))
-    available = checked.availability
+    answer = answers.cost(cat, request, today())
+    available = answer.availability
     if available is not None and available.status != AVAILABLE:
-        typer.echo(f"warning: {found.name} is {available.status} in {code}: {available.reason}", err=True)
+        typer.echo(
+            f"warning: {answer.provider.name} is {available.status} in {request.state}: {available.reason}",
+            err=True,
+        )
     elif available is not None and available.old:
         typer.echo(
-            f"warning: {found.name} is available in {code} only on an old list: {available.reason}", err=True
+            f"warning: {answer.provider.name} is available in {request.state} only on an old list: "
+            f"{available.reason}",
+            err=True,
         )
-    results = (require_price(one(n)) for n in counts) if len(counts) > 1 else iter([checked])
-    report = CostReport(cat, results, single=len(counts) == 1)
+    report = CostReport(cat, answer.results(), single=answer.single)
     render(fmt, report)
     notes(report.notes)
 
@@ -334,40 +312,27 @@ def compare(
     Availability, cost, cash due at sign-up, insurance, sitter and dosing;
     filters narrow the list.
     """
-    from ketacalc.domain.compare import SORT_KEYS, CompareQuery
-    from ketacalc.domain.compare import compare as run
-    from ketacalc.io import inputs
+    from ketacalc.domain import answers
+    from ketacalc.domain.request import build
     from ketacalc.output.views.compare import CompareReport
 
-    if sort not in SORT_KEYS:
-        raise UsageProblem(f"--sort {sort!r} is not a sort key", f"use one of {', '.join(SORT_KEYS)}")
-    if sessions is not None and months is not None:
-        raise UsageProblem(
-            "--sessions and --months cannot be used together", "compare N sessions or the first M months"
-        )
-    count = inputs.parse_count(sessions) if sessions is not None else None
-    month_count = inputs.parse_count(months, "months", inputs.MAX_MONTHS) if months is not None else None
-    code, day = place(state, insurer, as_of)
-    cat = catalog(ctx)
-    query = CompareQuery(
-        state=code,
-        sessions=count,
+    request = build(
+        state=state,
+        sessions=sessions,
+        months=months,
         returning=returning,
-        insurer=insurer_named(cat, insurer, code, day, cat.providers),
-        as_of=day,
+        insurer=insurer,
+        as_of=as_of,
+        start=start,
+        pace=pace,
         sort=sort,
         include_unavailable=include_unavailable,
         no_sitter=no_sitter,
         insurance=insurance,
-        max_due_at_signup=(
-            inputs.parse_money(max_due_at_signup, "max_due_at_signup")
-            if max_due_at_signup is not None
-            else None
-        ),
-        route=inputs.parse_route(route) if route is not None else None,
-        months=month_count,
-        start=inputs.parse_date(start, "start") if start is not None else None,
-        pace=inputs.parse_pace(pace),
-        max_age=inputs.parse_count(max_age, "max_age", maximum=36_500),
+        max_due_at_signup=max_due_at_signup,
+        route=route,
+        max_age=max_age,
+        blank_is_absent=False,
     )
-    render(fmt, CompareReport(cat, run(cat, query, today=today())))
+    cat = catalog(ctx)
+    render(fmt, CompareReport(cat, answers.compare_providers(cat, request, today())))

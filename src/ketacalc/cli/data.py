@@ -76,7 +76,8 @@ def batch(
     """
     import sys
 
-    from ketacalc.domain.batch import BatchPricer, LineFailed, chunked_lines, long_run
+    from ketacalc.cli.errors import EXIT_INTERNAL, describe
+    from ketacalc.domain.batch import BatchPricer, chunked_lines, long_run
     from ketacalc.output.views.batch import BatchReport
 
     cat = catalog(ctx)
@@ -95,7 +96,8 @@ def batch(
         nonlocal failed
         for line, outcome in outcomes:
             if isinstance(outcome, KetacalcError):
-                failed = max(failed, outcome.exit_code if isinstance(outcome, LineFailed) else 1)
+                code = describe(outcome)[1]  # a line that failed is exit 1; a bug in one, 70
+                failed = max(failed, code if code == EXIT_INTERNAL else 1)
                 sys.stderr.write(f"line {line}: {outcome}\n")
             yield line, outcome
 

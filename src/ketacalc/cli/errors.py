@@ -8,8 +8,21 @@ in the words of the command line (``--sessions``, ``--start``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
-from ketacalc.errors import InvalidInput, KetacalcError, NoPrice, RouteNotOffered, ScheduleOutOfRange
+from ketacalc.errors import (
+    DataFileError,
+    InvalidInput,
+    KetacalcError,
+    NoPrice,
+    RouteNotOffered,
+    ScheduleOutOfRange,
+    UsageProblem,
+    printable,
+    shown_path,
+)
+from ketacalc.io.scenarios import LineFailed
 
 #: the command-line flag of each input field
 FLAGS = {
@@ -32,31 +45,60 @@ EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
 
-def _with_flag(text: str, field: str) -> str:
-    """``sessions 0 is out of range`` -> ``--sessions 0 is out of range``."""
-    flag = FLAGS.get(field)
-    if flag is None:
-        return text
-    return re.sub(rf"(?<![\w-]){re.escape(field)}\b", flag, text, count=1)
+def _with_flags(text: str, fields: tuple[str, ...]) -> str:
+    """``sessions 0 is out of range`` -> ``--sessions 0 is out of range``: each
+    field the error names, written once as its flag."""
+    for field in fields:
+        flag = FLAGS.get(field)
+        if flag is not None:
+            text = re.sub(rf"(?<![\w-]){re.escape(field)}\b", flag, text, count=1)
+    return text
 
 
-#: messages whose command-line words are more than a flag in front
-REWORDED = {
-    "insurer needs a state": "--insurer needs --state — add --state XX: insurers are accepted state by state",
-}
+def _invalid(exc: InvalidInput) -> str:
+    message = _with_flags(exc.message, exc.fields)
+    return f"{message} — {_with_flags(exc.fix, exc.fields)}" if exc.fix else message
 
 
-def describe(exc: KetacalcError) -> str:
-    """The one-line message of a domain error, in the command line's words."""
-    if exc.message in REWORDED:
-        return REWORDED[exc.message]
-    if isinstance(exc, InvalidInput):
-        message = _with_flag(exc.message, exc.field)
-        return f"{message} — {exc.fix}" if exc.fix else message
-    if isinstance(exc, RouteNotOffered):
-        return f"{exc.message} — choose --route {' or '.join(exc.routes)}, or leave --route out"
-    if isinstance(exc, NoPrice) and exc.first_price is not None:
+def _route(exc: RouteNotOffered) -> str:
+    return f"{exc.message} — choose --route {' or '.join(exc.routes)}, or leave --route out"
+
+
+def _no_price(exc: NoPrice) -> str:
+    if exc.first_price is not None:
         return f"{exc.message} — use --as-of {exc.first_price} or later, the date of its first price"
-    if isinstance(exc, ScheduleOutOfRange):
-        return f"{exc.message} — use an earlier --start, a faster --pace or fewer sessions"
     return str(exc)
+
+
+def _schedule(exc: ScheduleOutOfRange) -> str:
+    return f"{exc.message} — use an earlier --start, a faster --pace or fewer sessions"
+
+
+def _data_file(exc: DataFileError) -> str:
+    if len(exc.problems) > 1:
+        path = shown_path(exc.file)
+        command = f"'ketacalc check {path}'" if path == printable(exc.file) else "'ketacalc check' on it"
+        return f"{exc.message} — run {command} to list every problem"
+    return str(exc)
+
+
+#: The one table: each error type, most specific first, with its exit code and the
+#: line a person reads. The first type the error is an instance of wins.
+ERRORS: tuple[tuple[type[KetacalcError], int, Callable[[Any], str]], ...] = (
+    (LineFailed, EXIT_INTERNAL, str),
+    (RouteNotOffered, 1, _route),
+    (NoPrice, 1, _no_price),
+    (ScheduleOutOfRange, EXIT_USAGE, _schedule),
+    (InvalidInput, EXIT_USAGE, _invalid),
+    (UsageProblem, EXIT_USAGE, str),
+    (DataFileError, 1, _data_file),
+    (KetacalcError, 1, str),
+)
+
+
+def describe(exc: KetacalcError) -> tuple[str, int]:
+    """The one-line message of a domain error, in the command line's words, and its exit code."""
+    for kind, code, line in ERRORS:
+        if isinstance(exc, kind):
+            return line(exc), code
+    raise AssertionError("KetacalcError is in the table")  # pragma: no cover

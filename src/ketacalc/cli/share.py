@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from ketacalc.cli.app import app, catalog, insurer_named, notes, place, today
+from ketacalc.cli.app import app, catalog, notes, today
 from ketacalc.cli.options import (
     AsOfOpt,
     FormatOpt,
@@ -28,7 +28,7 @@ from ketacalc.cli.options import (
     RouteOpt,
     StateOpt,
 )
-from ketacalc.errors import KetacalcError, UsageProblem
+from ketacalc.errors import KetacalcError
 from ketacalc.output.formats import Format, render
 
 
@@ -80,32 +80,28 @@ def chart(
     note on stderr says so. --months draws the first M months of care for every
     kind of plan. --format json|csv gives one row per provider and N.
     """
-    from ketacalc.domain.curves import CurveQuery, curves
-    from ketacalc.io import inputs
+    from ketacalc.domain import answers
+    from ketacalc.domain.request import build
     from ketacalc.output.table import use_color
     from ketacalc.output.views.chart import ChartReport
 
-    if sessions is not None and months is not None:
-        raise UsageProblem(
-            "--sessions and --months cannot be used together", "draw N sessions or the first M months"
-        )
-    counts = inputs.parse_months(months) if months is not None else inputs.parse_sessions(sessions or "1-36")
-    code, day = place(state, insurer, as_of)
-    cat = catalog(ctx)
-    query = CurveQuery(
-        counts=tuple(counts),
-        unit="months" if months is not None else "sessions",
-        state=code,
+    request = build(
+        state=state,
+        sessions=sessions,
+        months=months,
         returning=returning,
-        insurer=insurer_named(cat, insurer, code, day, cat.providers),
-        route=inputs.parse_route(route) if route is not None else None,
+        insurer=insurer,
+        as_of=as_of,
+        include_unavailable=include_unavailable,
         no_sitter=no_sitter,
         insurance=insurance,
-        include_unavailable=include_unavailable,
+        route=route,
         pay_in_full=pay_in_full,
-        as_of=day,
+        many=True,
+        blank_is_absent=False,
     )
-    result = curves(cat, query, today=today())
+    cat = catalog(ctx)
+    result = answers.cost_curves(cat, request, today())
     notes(dict.fromkeys([*result.notes, *(s.note for s in result.series if s.note)]))
     render(fmt, ChartReport(result, terminal_width(), use_color(sys.stdout)))
 
@@ -141,20 +137,17 @@ def report(
     """
     import io
 
+    from ketacalc.domain import answers
+    from ketacalc.domain.request import build
     from ketacalc.errors import OutputClosed
-    from ketacalc.io import inputs
     from ketacalc.output.html import write_report
 
-    if sessions is not None and months is not None:
-        raise UsageProblem("--sessions and --months cannot be used together", "give N sessions or M months")
-    code = inputs.parse_state(state)
-    count = inputs.parse_count(sessions) if sessions is not None else None
-    month_count = inputs.parse_count(months, "months", inputs.MAX_MONTHS) if months is not None else None
-    day = inputs.parse_date(as_of, "as_of") if as_of is not None else None
-    buffer = io.StringIO()
-    write_report(
-        catalog(ctx), code, count, buffer, today(), months=month_count, as_of=day, returning=returning
+    request = build(
+        state=state, sessions=sessions, months=months, returning=returning, as_of=as_of, blank_is_absent=False
     )
+    cat = catalog(ctx)
+    buffer = io.StringIO()
+    write_report(cat, answers.page(cat, request, today()), buffer, today())
     page = buffer.getvalue()
     if output is None or str(output) == "-":
         try:

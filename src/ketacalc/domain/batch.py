@@ -23,9 +23,10 @@ from typing import Any
 
 from ketacalc.data.catalog import Catalog
 from ketacalc.domain.eligibility import resolve_insurer
-from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, ProviderPricer, require_price
+from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
+from ketacalc.domain.request import scenario
 from ketacalc.errors import KetacalcError
-from ketacalc.io.scenarios import LineFailed, read_scenarios, scenario
+from ketacalc.io.scenarios import LineFailed, read_scenarios
 
 Outcome = CostResult | KetacalcError
 
@@ -58,50 +59,31 @@ class BatchPricer:
         self._pricers = _Bounded(pricers)  # everything but the sessions (and the start) -> pricer
 
     def _normalise(self, fields: dict[str, object]) -> tuple[Any, ...]:
-        """Everything that can change the result, and nothing else (the state: the
-        availability there and the rules on the course's dates)."""
-        s = scenario(fields)
-        provider = self.catalog.find(s.provider)
-        if s.insurer is not None and s.state is not None:
-            asked = (s.insurer, s.state, s.as_of, provider.id)
+        """Everything that can change the result, and nothing else, as a key:
+        the provider, the request's options (one pricer serves them), N or M, the start."""
+        request = scenario(fields)
+        provider = self.catalog.find(request.providers[0])
+        insurer = request.insurer
+        if insurer is not None and request.state is not None:
+            asked = (insurer, request.state, request.as_of, provider.id)
             insurer = self._insurers.get(asked)
             if insurer is None:
-                insurer = resolve_insurer(self.catalog, s.insurer, s.state, s.as_of or self.today, [provider])
+                insurer = resolve_insurer(
+                    self.catalog, request.insurer, request.state, request.as_of or self.today, [provider]
+                )
                 self._insurers.remember(asked, insurer)
-            s = s._replace(insurer=insurer)
-        options = (
-            provider.id,
-            s.returning,
-            s.as_of,
-            s.pace or DEFAULT_PACE,
-            s.pay_in_full,
-            s.insurer,
-            s.state,
-            s.discount,
-            s.route,
-        )
-        return (options, s.sessions, s.months, s.start or self.today, s)
-
-    def _query(self, s: Any) -> CostQuery:
-        return CostQuery(
-            sessions=s.sessions or 1,
-            returning=s.returning,
-            as_of=s.as_of,
-            pace=s.pace or DEFAULT_PACE,
-            pay_in_full=s.pay_in_full,
-            insurer=s.insurer,
-            state=s.state,
-            discount=s.discount,
-            route=s.route,
-        )
+        options = (provider.id, request._replace(providers=(), course=None, start=None, insurer=insurer))
+        return (options, request.sessions, request.months, request.start or self.today)
 
     def _price(self, key: tuple[Any, ...]) -> CostResult:
-        options, sessions, months, start, s = key
+        options, sessions, months, start = key
         pricer = self._pricers.get(options)
         if pricer is None:
-            provider = self.catalog.find(options[0])
+            provider_id, request = options
+            query = request.cost_query(request.insurer)
             pricer = self._pricers.remember(
-                options, ProviderPricer(provider, self._query(s), self.today, catalog=self.catalog)
+                options,
+                ProviderPricer(self.catalog.find(provider_id), query, self.today, catalog=self.catalog),
             )
         # the start only moves the dates: one pricer (and its table of best courses) serves every start
         result = pricer.price_months(months, start) if months else pricer.price(sessions, start)
@@ -117,7 +99,7 @@ class BatchPricer:
                 return done  # type: ignore[no-any-return]
         try:
             key = self._normalise(fields)
-            memo_key = key[:4]
+            memo_key = key
             found: Outcome | None = self._memo.get(memo_key)
             if found is None:
                 try:

@@ -79,6 +79,18 @@ class CompareRow(NamedTuple):
     max_age: int = DEFAULT_MAX_AGE
     months: int | None = None  # the first months of care priced, if asked for
 
+    @property
+    def consult_fee(self) -> Decimal | None:
+        """A new client's consultation fee on the row's date (None: not published)."""
+        charge = self.provider.charge_at("consult", self.as_of, "new")
+        return charge.amount if charge is not None else None
+
+    @property
+    def daily_low_dose_only(self) -> bool:
+        """Every plan is a month of daily low doses, not standard-dose sessions."""
+        plans = self.provider.plans
+        return bool(plans) and all(p.modality == "daily-low-dose" for p in plans)
+
     # ---- the figures: of the course priced, else of the cheapest plan listed
 
     @property

@@ -357,5 +357,8 @@ def check_insurer_state(insurer: str | None, state: str | None) -> None:
     """An insurer is accepted state by state: naming one needs a state."""
     if insurer is not None and state is None:
         raise InvalidInput(
-            "insurer", "insurer needs a state", "add the state: insurers are accepted state by state"
+            "insurer",
+            "insurer needs state",
+            "add state: insurers are accepted state by state",
+            also=("state",),
         )

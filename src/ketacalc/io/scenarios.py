@@ -2,36 +2,20 @@
 
 Pure core code. :func:`read_scenarios` yields one item per input line, in
 order, whatever the line holds: the line's raw fields, or the problem with
-that line (an :class:`~ketacalc.errors.InvalidInput`). :func:`scenario` turns
-raw fields into a :class:`Scenario` with the parsers of :mod:`ketacalc.io.inputs`,
-so a batch field and a command-line value give the same message for the same
-mistake.
+that line (an :class:`~ketacalc.errors.InvalidInput`). The fields become a
+request in :func:`ketacalc.domain.request.scenario`, the one builder the command
+line and the library use too, so a batch field and a command-line value give the
+same message for the same mistake.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from ketacalc.errors import InvalidInput, KetacalcError, quoted
-from ketacalc.io.inputs import (
-    MAX_MONTHS,
-    as_text,
-    check_insurer_state,
-    parse_count,
-    parse_date,
-    parse_flag,
-    parse_insurer_name,
-    parse_money,
-    parse_pace,
-    parse_provider_name,
-    parse_route,
-    parse_state,
-)
-from ketacalc.money import ZERO
 
 MAX_LINE_BYTES = 131_072  # one input line (the csv module's own field limit)
 
@@ -47,8 +31,6 @@ class LineFailed(KetacalcError):
     """An unexpected exception while handling one line (a bug): that line's error,
     and the run goes on; the command exits 70 at the end."""
 
-    exit_code = 70
-
     def __init__(self, exc: BaseException) -> None:
         self.cause = exc
         super().__init__(f"internal error ({type(exc).__name__}: {quoted(str(exc))})", "please report it")
@@ -62,23 +44,6 @@ def _guarded(parse: Callable[[bytes], Any], line: bytes) -> Any:
         return LineFailed(exc)
 
 
-class Scenario(NamedTuple):
-    """One batch scenario, every field parsed; ``None`` is "not given"."""
-
-    provider: str
-    sessions: int | None
-    months: int | None
-    returning: bool
-    state: str | None
-    insurer: str | None
-    as_of: date | None
-    start: date | None
-    pace: Decimal | None
-    pay_in_full: bool
-    discount: Decimal
-    route: str | None
-
-
 def _field_name(name: str) -> str:
     """A field name as an error names it: a huge key is cut, like any echoed input."""
     return name if len(name) <= 60 else name[:60] + "…"
@@ -87,61 +52,6 @@ def _field_name(name: str) -> str:
 def unknown_field(name: str) -> InvalidInput:
     """The one message for a field that is not a scenario field (JSON key or CSV column)."""
     return InvalidInput(_field_name(name), f"unknown field {quoted(name)}", _FIELDS_FIX)
-
-
-def scenario(fields: Mapping[str, object]) -> Scenario:
-    """A scenario's fields (a JSON object, a CSV row) -> a :class:`Scenario`.
-
-    Unknown fields are refused; exactly one of sessions and months is needed;
-    an insurer needs a state. Names are only checked as text here: whether the
-    provider and the insurer exist is the catalog's business."""
-    if not _KNOWN_FIELDS.issuperset(fields):
-        for name in fields:
-            if name not in _KNOWN_FIELDS:
-                raise unknown_field(name)
-    get = fields.get
-
-    def text(field: str) -> str | None:
-        value = get(field)
-        return None if value is None else as_text(value, field)
-
-    provider = text("provider")
-    if provider is None:
-        raise InvalidInput("provider", "provider is missing", "give a provider id or name such as mindbloom")
-    provider = parse_provider_name(provider)
-    given = {f: fields[f] for f in ("sessions", "months") if _given(fields.get(f))}
-    if len(given) == 2:
-        raise InvalidInput("months", "months and sessions are both given", "give one of them")
-    if not given:
-        raise InvalidInput("sessions", "sessions is missing", "give sessions (e.g. 18) or months (e.g. 3)")
-    sessions = parse_count(given["sessions"]) if "sessions" in given else None
-    months = parse_count(given["months"], "months", MAX_MONTHS) if "months" in given else None
-    returning = parse_flag(fields.get("returning"), "returning")
-    state_text, insurer_text = text("state"), text("insurer")
-    state = parse_state(state_text) if state_text is not None else None
-    insurer = parse_insurer_name(insurer_text) if insurer_text is not None else None
-    check_insurer_state(insurer, state)
-    as_of, start, pace, discount, route = (
-        text("as_of"),
-        text("start"),
-        text("pace"),
-        text("discount"),
-        text("route"),
-    )
-    return Scenario(
-        provider=provider,
-        sessions=sessions,
-        months=months,
-        returning=returning,
-        state=state,
-        insurer=insurer,
-        as_of=parse_date(as_of, "as_of") if as_of is not None else None,
-        start=parse_date(start, "start") if start is not None else None,
-        pace=parse_pace(pace) if pace is not None else None,
-        pay_in_full=parse_flag(fields.get("pay_in_full"), "pay_in_full"),
-        discount=parse_money(discount, "discount") if discount is not None else ZERO,
-        route=parse_route(route) if route is not None else None,
-    )
 
 
 def _given(value: object) -> bool:

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
 from ketacalc.output.views.common import yes_no
 from ketacalc.output.views.compare import estimate_text
+
+if TYPE_CHECKING:
+    from ketacalc.domain.answers import PageAnswer
 
 TEMPLATES = Path(__file__).with_name("templates")
 DISCLAIMER = (
@@ -28,8 +31,6 @@ DISCLAIMER = (
     "providers; it never recommends a dose, a treatment or a provider. Ask a clinician whether "
     "ketamine treatment is right for you, and check every price with the provider before you pay."
 )
-CURVE_RANGE = 36  # sessions drawn when no longer course is asked for
-MONTHS_RANGE = 12
 
 
 def _d(day: date | None) -> str:
@@ -47,14 +48,14 @@ def _fact(fact: Any) -> Any:
     return None if fact is None else fact.value
 
 
-def _consult_text(consult: Any, fee: Any) -> str:
+def _consult_text(consult: Any, fee: Any, charge: Any = None) -> str:
     parts = []
     if fee is not None:
-        parts.append("free" if fee.amount == 0 else money_display(fee.amount))
-        if fee.price_kind == "promo":
+        parts.append("free" if fee == 0 else money_display(fee))
+        if charge is not None and charge.price_kind == "promo":
             from ketacalc.domain.charges import promo_label
 
-            parts.append(promo_label(fee.regular, fee.ends))
+            parts.append(promo_label(charge.regular, charge.ends))
     if consult is None:
         return "; ".join(parts) or NOT_PUBLISHED
     if consult.prepayment == "first-installment":
@@ -172,35 +173,17 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
     }
 
 
-def report_context(
-    catalog: Catalog,
-    state: str,
-    sessions: int | None = None,
-    months: int | None = None,
-    *,
-    today: date,
-    as_of: date | None = None,
-    returning: bool = False,
-) -> dict[str, Any]:
+def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[str, Any]:
     """Everything the page shows, as plain values (the template only lays it out)."""
-    from ketacalc.domain.compare import CompareQuery, compare, is_opinion
-    from ketacalc.domain.curves import CurveQuery, curves, is_daily_low_dose
+    from ketacalc.domain.compare import is_opinion
     from ketacalc.output.svg import svg_chart
     from ketacalc.usstates import STATES
     from ketacalc.version import __version__
 
-    result = compare(
-        catalog,
-        CompareQuery(state=state, sessions=sessions, months=months, returning=returning, as_of=as_of),
-        today=today,
-    )
+    result, curve, top = page.comparison, page.curves, page.top
+    request = page.request
+    state, sessions, months = request.state or "", request.sessions, request.months
     unit = "months" if months is not None else "sessions"
-    top = max(MONTHS_RANGE, months) if months is not None else max(CURVE_RANGE, sessions or 0)
-    curve = curves(
-        catalog,
-        CurveQuery(counts=tuple(range(1, top + 1)), unit=unit, state=state, returning=returning, as_of=as_of),
-        today=today,
-    )
     rows = []
     cited: dict[str, None] = {}
     for row in result.rows:
@@ -232,10 +215,12 @@ def report_context(
                     None if row.per_session is None else round_cents(row.per_session)
                 ),
                 "due_at_signup": money_display(row.due_at_signup),
-                "consult": _consult_text(consult, provider.charge_at("consult", row.as_of, "new")),
+                "consult": _consult_text(
+                    consult, row.consult_fee, provider.charge_at("consult", row.as_of, "new")
+                ),
                 "insurance": insurance,
                 "insurance_short": short,
-                "low_dose": bool(provider.plans) and all(is_daily_low_dose(p) for p in provider.plans),
+                "low_dose": row.daily_low_dose_only,
                 "hsa_fsa": "disputed" if row.hsa_fsa_disputed else yes_no(_fact(row.hsa_fsa)),
                 "stale": bool(row.stale),
                 "sitter": yes_no(_fact(row.sitter_required)),
@@ -268,7 +253,7 @@ def report_context(
         if sessions
         else (f"the first {months} months of care" if months else None),
         "chart_unit": unit,
-        "client": "returning" if returning else "new",
+        "client": request.client,
         "today": today.isoformat(),
         "as_of": result.as_of.isoformat(),
         "max_age": result.query.max_age,
@@ -303,17 +288,6 @@ def render_report(context: dict[str, Any]) -> str:
     return template.render(**{**context, "chart": Markup(context["chart"])})  # the SVG escapes its own text
 
 
-def write_report(
-    catalog: Catalog,
-    state: str,
-    sessions: int | None,
-    out: IO[str],
-    today: date,
-    *,
-    months: int | None = None,
-    as_of: date | None = None,
-    returning: bool = False,
-) -> None:
+def write_report(catalog: Catalog, page: PageAnswer, out: IO[str], today: date) -> None:
     """Write the whole page to ``out`` (built in memory first: nothing half-written)."""
-    context = report_context(catalog, state, sessions, months, today=today, as_of=as_of, returning=returning)
-    out.write(render_report(context))
+    out.write(render_report(report_context(catalog, page, today=today)))

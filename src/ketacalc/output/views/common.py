@@ -148,7 +148,10 @@ def caption(dates: Iterable[date | None], extra: str = "") -> str:
     return ". ".join(p.rstrip(".") for p in parts) + "."
 
 
-def availability_record(a: Availability) -> dict[str, Any]:
+def availability_record(a: Availability | None) -> dict[str, Any]:
+    """Where the provider serves the state asked for: every key always present (null without a state)."""
+    if a is None:
+        return {**dict.fromkeys(_AVAILABILITY_KEYS), "regulation": []}
     return {
         "availability": a.status,
         "availability_reason": a.reason,
@@ -186,6 +189,10 @@ def flat_regulation(record: dict[str, Any]) -> dict[str, Any]:
     if record.get("regulation"):
         return {**record, "regulation": [r["summary"] for r in record["regulation"]]}
     return record
+
+
+_AVAILABILITY_KEYS = ("availability", "availability_reason", "availability_source", "availability_as_of",
+                      "availability_tier", "availability_official", "availability_old_list", "in_clinic")  # fmt: skip
 
 
 def availability_text(a: Availability) -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
@@ -24,7 +22,7 @@ from ketacalc.output.views.common import (
     show_date,
     yes_no,
 )
-from ketacalc.output.views.cost import estimates
+from ketacalc.output.views.cost import charge_record, estimates, sessions_requested
 from ketacalc.usstates import STATES
 from ketacalc.version import SCHEMA_VERSION
 
@@ -39,8 +37,8 @@ class CompareReport(Report):
         "provider", "name", "status", "state", "availability", "availability_as_of", "availability_tier",
         "in_clinic", "regulation", "client", "months", "sessions_requested", "sessions_covered", "modality", "comparable",
         "reason", "route", "total", "total_low", "total_high", "per_session", "per_covered_session",
-        "due_at_signup", "monthly_cost", "stale", "prices_oldest", "prices_newest", "consult_fee", "insurance",
-        "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "trd_suitability", "as_of",
+        "due_at_signup", "monthly_cost", "stale", "oldest_price", "prices_as_of", "consult_fee", "insurance",
+        "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "trd_suitability", "data_as_of",
         "plans", "other_routes", "charges", "unpriced",
     )  # fmt: skip
 
@@ -62,10 +60,7 @@ class CompareReport(Report):
             "status": row.status.value if row.status else None,
             "state": q.state,
         }
-        if row.availability is not None:
-            record.update(availability_record(row.availability))
-        else:
-            record.update({"availability": None, "in_clinic": None, "regulation": []})
+        record.update(availability_record(row.availability))
         record.update(
             {
                 "currency": CURRENCY,
@@ -103,12 +98,12 @@ class CompareReport(Report):
                 "monthly_cost": money_str(row.monthly),
                 "monthly_commitment_months": row.monthly_commitment,
                 "monthly_cost_without_commitment": money_str(row.monthly_flexible),
-                "charges": [item_record(c) for c in row.charges],
-                "unpriced": [item_record(c) for c in row.unpriced],
+                "charges": [charge_record(c) for c in row.charges],
+                "unpriced": [charge_record(c) for c in row.unpriced],
                 "stale": row.stale,
-                "prices_oldest": iso(row.prices_oldest),
-                "prices_newest": iso(row.prices_newest),
-                "consult_fee": money_str(_consult_fee(row)),
+                "oldest_price": iso(row.prices_oldest),
+                "prices_as_of": iso(row.prices_newest),
+                "consult_fee": money_str(row.consult_fee),
                 "consult_fee_kind": consult_charge.price_kind if consult_charge else None,
                 "consult_fee_regular": money_str(consult_charge.regular) if consult_charge else None,
                 "consult_prepayment": consult.prepayment if consult else None,
@@ -124,7 +119,7 @@ class CompareReport(Report):
                 "trd_suitability": fact_value(row.trd_suitability),
                 "trd_suitability_source": row.trd_suitability.source if row.trd_suitability else None,
                 "trd_suitability_is_opinion": is_opinion(row.trd_suitability, self.catalog.sources),
-                "as_of": iso(row.data_as_of),
+                "data_as_of": iso(row.data_as_of),
                 "notes": list(row.cost.notes) if row.cost else [],
             }
         )
@@ -188,26 +183,7 @@ class CompareReport(Report):
 def _sessions_requested(row: CompareRow, asked: int | None) -> int | None:
     """The sessions of the course priced: asked for, or those falling in the months asked for
     (None for a monthly treatment of another modality, counted in doses)."""
-    if row.cost is not None and row.modality in (SESSIONS, None):
-        return row.cost.sessions_requested
-    return asked
-
-
-def item_record(item: Any) -> dict[str, Any]:
-    """A charge line item (a record of the pricing engine) in JSON form."""
-    if isinstance(item, str):
-        return {"description": item}
-    fields = item._asdict() if hasattr(item, "_asdict") else dict(vars(item))
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if isinstance(value, Decimal):
-            value = money_str(value)
-        elif isinstance(value, date):
-            value = value.isoformat()
-        elif hasattr(value, "_asdict"):
-            continue  # a nested record (the charge observed): its fields are already here
-        out[key] = value
-    return out
+    return sessions_requested(row.cost) if row.cost is not None else asked
 
 
 def _caption_lines(result: CompareResult) -> list[str]:
@@ -310,14 +286,9 @@ def _commitment(row: CompareRow) -> str:
     return text + (f"\n(else {money(flexible)}/mo)" if flexible is not None else "")
 
 
-def _consult_fee(row: CompareRow) -> Decimal | None:
-    charge = row.provider.charge_at("consult", row.as_of, "new")
-    return charge.amount if charge is not None else None
-
-
 def _signup_cell(row: CompareRow) -> str:
     consult = row.consult.value if row.consult else None
-    fee_amount = _consult_fee(row)
+    fee_amount = row.consult_fee
     if consult is not None and consult.prepayment == "first-installment":
         fee = "prepaid*"
     elif fee_amount is None:

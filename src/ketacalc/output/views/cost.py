@@ -54,7 +54,7 @@ def head(result: CostResult) -> dict[str, Any]:
         "modality": result.modality,
         "route": result.route,
         "months": result.months,
-        "sessions_requested": result.sessions_requested,
+        "sessions_requested": sessions_requested(result),
         "sessions_covered": result.sessions_covered,
         "leftover_sessions": result.leftover_sessions,
         "total": money_str(result.total),
@@ -67,6 +67,14 @@ def head(result: CostResult) -> dict[str, Any]:
         "oldest_price": iso(result.oldest_price),
         "stale": result.stale,
     }
+
+
+def sessions_requested(result: CostResult) -> int | None:
+    """The sessions of the course: asked for, or those in the months asked for; None for the
+    months of a treatment of another modality (daily low doses are counted in doses, not sessions)."""
+    if result.months is not None and result.modality not in ("sessions", None):
+        return None
+    return result.sessions_requested
 
 
 def charge_record(line: ChargeLine) -> dict[str, Any]:
@@ -88,6 +96,7 @@ def charge_record(line: ChargeLine) -> dict[str, Any]:
         "regular": money_str(line.regular),
         "source": line.source,
         "as_of": iso(line.as_of),
+        "ends": iso(line.ends),  # a promo price's last day
         "note": line.note,
     }
 
@@ -125,8 +134,7 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "sources": [source_record(catalog, sid) for sid in result.sources],
         "state": result.query.state,
     }
-    if result.availability is not None:
-        record.update(availability_record(result.availability))
+    record.update(availability_record(result.availability))
     return record
 
 

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 class ProvidersReport(Report):
     FIELDS = (
-        "id", "name", "status", "plans", "lowest_total", "states_listed", "states_complete",
-        "states_stated_count", "as_of", "oldest_price_as_of", "sources",
+        "provider", "name", "status", "plans", "lowest_total", "states_listed", "states_complete",
+        "states_stated_count", "data_as_of", "oldest_price", "sources",
     )  # fmt: skip
 
     def __init__(self, catalog: Catalog, items: list[ProviderOverview]) -> None:
@@ -39,7 +39,7 @@ class ProvidersReport(Report):
             p, s, status = item.provider, item.states, item.status
             yield {
                 "schema_version": SCHEMA_VERSION,
-                "id": p.id,
+                "provider": p.id,
                 "name": p.name,
                 "status": status.value if status else None,
                 "status_as_of": iso(status.as_of) if status else None,
@@ -50,8 +50,8 @@ class ProvidersReport(Report):
                 "states_complete": s.complete,
                 "states_stated_count": s.count,
                 "states_count_is_minimum": s.count_is_minimum,
-                "as_of": iso(item.data_as_of),
-                "oldest_price_as_of": iso(item.oldest_price_as_of),
+                "data_as_of": iso(item.data_as_of),
+                "oldest_price": iso(item.oldest_price_as_of),
                 "sources": [source_record(self.catalog, sid) for sid in p.source_ids()],
             }
 

@@ -95,7 +95,7 @@ class ShowReport(Report):
         p, s = self.provider, self.states
         record: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
-            "id": p.id,
+            "provider": p.id,
             "name": p.name,
             "website": p.website,
             "aliases": list(p.aliases),

@@ -1,0 +1,210 @@
+"""The library: one request in, one typed answer out.
+
+Each function takes the same fields as the command of the same name (as keyword
+arguments: text as a person would type it, or typed values), builds the request
+with :func:`ketacalc.domain.request.build` (the one place inputs are checked),
+asks the core, and returns an answer whose ``to_dict()`` is exactly the JSON the
+command prints with ``--format json``. The CLI is a thin layer over the same
+request builder, answers and views, so the two cannot disagree.
+
+``data`` is the providers file to use: ``None`` for the one shipped with
+ketacalc, a path, or a catalog from :func:`load`. ``today`` defaults to the
+real date (or ``KETACALC_TODAY``, as for the CLI). Errors are
+:class:`ketacalc.errors.KetacalcError` subclasses naming the field that is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ketacalc.data.catalog import Catalog
+    from ketacalc.domain.compare import CompareResult, CompareRow
+    from ketacalc.domain.curves import CurveResult
+    from ketacalc.domain.eligibility import Availability
+    from ketacalc.domain.pricing import CostResult
+
+
+def load(data: str | os.PathLike[str] | None = None, *, today: date | None = None) -> Catalog:
+    """The providers data file (default: the one shipped with ketacalc), checked.
+
+    Raises :class:`ketacalc.errors.DataFileError` listing every problem."""
+    from ketacalc.data.loader import load_catalog
+
+    return load_catalog(data, today=today or _today())
+
+
+def _today() -> date:
+    from ketacalc.io.inputs import today
+
+    return today()
+
+
+def _catalog(data: Any, today: date) -> Catalog:
+    from ketacalc.data.catalog import Catalog
+
+    return data if isinstance(data, Catalog) else load(data, today=today)
+
+
+class CostAnswer:
+    """The cheapest course at one provider (``result``), or one per N for a list or a
+    range (``results``). Attributes of a single course (``total``, ``due_at_signup``,
+    ``schedule``, ``availability``, ...) read through to its result."""
+
+    def __init__(self, catalog: Catalog, results: list[CostResult], single: bool) -> None:
+        self.catalog = catalog
+        self.results = results
+        self.single = single
+
+    @property
+    def result(self) -> CostResult:
+        return self.results[0]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name in ("catalog", "results", "single"):
+            raise AttributeError(name)
+        return getattr(self.results[0], name)
+
+    def report(self) -> Any:
+        from ketacalc.output.views.cost import CostReport
+
+        return CostReport(self.catalog, iter(self.results), single=self.single)
+
+    def to_dict(self) -> Any:
+        """Exactly what ``ketacalc cost ... --format json`` prints: one record for
+        one N, a list of summary records for several."""
+        records = list(self.report().records())
+        return records[0] if self.single else records
+
+    @property
+    def notes(self) -> list[str]:
+        report = self.report()
+        list(report.records())
+        return list(report.notes)
+
+
+class CompareAnswer:
+    """Every provider side by side (``rows``), as ``ketacalc compare`` shows them."""
+
+    def __init__(self, catalog: Catalog, result: CompareResult) -> None:
+        self.catalog = catalog
+        self.result = result
+
+    @property
+    def rows(self) -> tuple[CompareRow, ...]:
+        return self.result.rows
+
+    def __iter__(self) -> Iterator[CompareRow]:
+        return iter(self.result.rows)
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """Exactly what ``ketacalc compare ... --format json`` prints."""
+        from ketacalc.output.views.compare import CompareReport
+
+        return list(CompareReport(self.catalog, self.result).records())
+
+
+class CurvesAnswer:
+    """The total of each N (or M) at every provider, as ``ketacalc chart`` draws it."""
+
+    def __init__(self, result: CurveResult) -> None:
+        self.result = result
+
+    @property
+    def series(self) -> Any:
+        return self.result.series
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """Exactly what ``ketacalc chart ... --format json`` prints."""
+        from ketacalc.output.views.chart import ChartReport
+
+        return list(ChartReport(self.result, 80, False).records())
+
+
+def cost(
+    provider: str,
+    sessions: int | str | None = None,
+    *,
+    months: int | str | None = None,
+    data: Any = None,
+    today: date | None = None,
+    **options: Any,
+) -> CostAnswer:
+    """The cheapest way to buy ``sessions`` sessions (or the first ``months`` months)
+    at ``provider`` (an id or a name), all in, with its payment schedule.
+
+    ``options`` are the ``cost`` command's: ``state``, ``insurer``, ``returning``,
+    ``client``, ``as_of``, ``start``, ``pace``, ``pay_in_full``, ``discount``,
+    ``route``, ``max_age``. ``sessions`` may be a list or a range (``"1-24"``).
+    Raises :class:`ketacalc.errors.NoPrice` when the provider cannot be priced."""
+    from ketacalc.domain import answers
+    from ketacalc.domain.request import REQUIRED, build
+
+    day = today or _today()
+    request = build(
+        provider=provider, sessions=sessions, months=months, course=REQUIRED, many=True, **options
+    )
+    catalog = _catalog(data, day)
+    answer = answers.cost(catalog, request, day)
+    return CostAnswer(catalog, list(answer.results()), answer.single)
+
+
+def compare(
+    state: str | None = None,
+    *,
+    sessions: int | str | None = None,
+    months: int | str | None = None,
+    data: Any = None,
+    today: date | None = None,
+    **options: Any,
+) -> CompareAnswer:
+    """Every provider side by side for ``state`` (a code or a name), as ``compare`` shows.
+
+    ``options`` are the ``compare`` command's: ``returning``, ``insurer``, ``as_of``,
+    ``start``, ``pace``, ``sort``, ``include_unavailable``, ``no_sitter``,
+    ``insurance``, ``max_due_at_signup``, ``route``, ``max_age``."""
+    from ketacalc.domain import answers
+    from ketacalc.domain.request import build
+
+    day = today or _today()
+    request = build(state=state, sessions=sessions, months=months, **options)
+    catalog = _catalog(data, day)
+    return CompareAnswer(catalog, answers.compare_providers(catalog, request, day))
+
+
+def curves(
+    state: str | None = None,
+    *,
+    sessions: int | str | None = None,
+    months: int | str | None = None,
+    data: Any = None,
+    today: date | None = None,
+    **options: Any,
+) -> CurvesAnswer:
+    """The total of each N sessions (default 1-36) or M months at every provider."""
+    from ketacalc.domain import answers
+    from ketacalc.domain.request import build
+
+    day = today or _today()
+    request = build(state=state, sessions=sessions, months=months, many=True, **options)
+    catalog = _catalog(data, day)
+    return CurvesAnswer(answers.cost_curves(catalog, request, day))
+
+
+def availability(
+    provider: str, state: str, *, as_of: date | str | None = None, data: Any = None, today: date | None = None
+) -> Availability:
+    """Whether ``provider`` serves ``state``: available, unavailable or unknown, with
+    the source, date and trust tier of the list that says so, and in ``regulation``
+    the rules that may affect a course started on the as-of date (assumed to last
+    about six months; see :mod:`ketacalc.domain.regulation`)."""
+    from ketacalc.domain.eligibility import availability as answer
+    from ketacalc.domain.request import NO_COURSE, build
+
+    day = today or _today()
+    request = build(provider=provider, state=state, as_of=as_of, course=NO_COURSE)
+    catalog = _catalog(data, day)
+    return answer(catalog, catalog.find(request.providers[0]), request.state or "", request.as_of or day)

@@ -1,0 +1,118 @@
+"""A request in, one typed answer out: what every command, batch line and library
+call asks of the core.
+
+Each function takes a :class:`~ketacalc.domain.request.Request` and the catalog,
+resolves the names in it against the data (the provider, the insurer as the data
+file lists it in the state) and returns the answer. The views render these
+answers and never compute them again; the CLI and the library call the same
+functions, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import NamedTuple
+
+from ketacalc.data.catalog import Catalog, Provider
+from ketacalc.domain.compare import CompareResult, compare
+from ketacalc.domain.curves import CurveResult, curves
+from ketacalc.domain.eligibility import Availability, resolve_insurer
+from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
+from ketacalc.domain.request import Course, Request, course_needed
+from ketacalc.errors import InvalidInput
+
+
+class CostAnswer(NamedTuple):
+    """The cheapest course at one provider for each N (or M) of the request.
+
+    ``first`` is the longest course, priced before anything else so that a
+    request that cannot be priced fails before any output; ``results`` gives one
+    result per count, in the request's order, lazily (a range of 10,000 streams)."""
+
+    request: Request
+    provider: Provider
+    first: CostResult
+    pricer: ProviderPricer
+
+    @property
+    def single(self) -> bool:
+        return self.request.course is None or len(self.request.course.counts) == 1
+
+    @property
+    def availability(self) -> Availability | None:
+        return self.first.availability
+
+    def results(self) -> Iterator[CostResult]:
+        counts = self.request.course.counts if self.request.course is not None else (1,)
+        if len(counts) == 1:
+            yield self.first
+            return
+        price = self.pricer.price_months if self.request.months is not None else self.pricer.price
+        for count in counts:
+            yield require_price(price(count))
+
+
+def insurer_in(catalog: Catalog, request: Request, today: date, among: list[Provider]) -> str | None:
+    """The request's insurer as the data file lists it (refused, listing those
+    accepted by ``among`` in the state, when unknown)."""
+    if request.insurer is None or request.state is None:
+        return None
+    return resolve_insurer(catalog, request.insurer, request.state, request.as_of or today, among)
+
+
+def provider_of(catalog: Catalog, request: Request) -> Provider:
+    if len(request.providers) != 1:
+        raise InvalidInput(
+            "provider", "one provider is needed", "give a provider id or name such as mindbloom"
+        )
+    return catalog.find(request.providers[0])
+
+
+def cost(catalog: Catalog, request: Request, today: date) -> CostAnswer:
+    """The cheapest way to buy the request's course at its one provider.
+
+    Raises :class:`~ketacalc.errors.NoPrice` when the provider cannot be priced."""
+    if request.course is None:
+        raise course_needed()
+    provider = provider_of(catalog, request)
+    query = request.cost_query(insurer_in(catalog, request, today, [provider]), request.course.count)
+    pricer = ProviderPricer(provider, query, today, catalog=catalog)
+    price = pricer.price_months if request.months is not None else pricer.price
+    return CostAnswer(request, provider, require_price(price(request.course.count)), pricer)
+
+
+def compare_providers(catalog: Catalog, request: Request, today: date) -> CompareResult:
+    """Every provider side by side for the request's state, filtered and sorted."""
+    insurer = insurer_in(catalog, request, today, list(catalog.providers))
+    return compare(catalog, request.compare_query(insurer), today=today)
+
+
+class PageAnswer(NamedTuple):
+    """What the shared page shows: the comparison for the request, and the curves
+    of every N (or M) from 1 to ``top`` (at least 36 sessions or 12 months)."""
+
+    request: Request
+    comparison: CompareResult
+    curves: CurveResult
+    top: int
+
+
+CURVE_RANGE = 36  # sessions drawn when no longer course is asked for
+MONTHS_RANGE = 12
+
+
+def page(catalog: Catalog, request: Request, today: date) -> PageAnswer:
+    """The comparison and the curves of one state, for the shared HTML page."""
+    comparison = compare_providers(catalog, request, today)
+    months, sessions = request.months, request.sessions
+    top = max(MONTHS_RANGE, months) if months is not None else max(CURVE_RANGE, sessions or 0)
+    unit = "months" if months is not None else "sessions"
+    drawn = request._replace(course=Course(unit, tuple(range(1, top + 1))))
+    return PageAnswer(request, comparison, cost_curves(catalog, drawn, today), top)
+
+
+def cost_curves(catalog: Catalog, request: Request, today: date) -> CurveResult:
+    """The total of each N (or M) of the request, one series per provider."""
+    insurer = insurer_in(catalog, request, today, list(catalog.providers))
+    return curves(catalog, request.curve_query(insurer), today=today)

@@ -1,0 +1,77 @@
+"""One request, one answer: the library, ``cost --format json``, ``batch --full`` and the
+matching ``compare`` row are views of the same answer, so they agree field for field."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import ketacalc
+from conftest import FIXTURE, FIXTURE_IDS, TODAY, jsonl
+from ketacalc.errors import NoPrice
+
+#: a spread of requests: sessions and months, with and without a state, new and returning
+REQUESTS = [
+    {"sessions": 6},
+    {"sessions": 18, "state": "TX"},
+    {"sessions": 4, "state": "NY", "returning": True},
+    {"months": 3, "state": "TX"},
+    {"months": 1},
+]
+
+
+def _cli_args(provider: str, request: dict) -> list[str]:
+    args = ["cost", provider]
+    for key, value in request.items():
+        flag = "--" + key.replace("_", "-")
+        args += [flag] if value is True else [flag, str(value)]
+    return [*args, "--format", "json"]
+
+
+def _priced(provider: str, request: dict):
+    try:
+        return ketacalc.cost(provider, data=FIXTURE, today=TODAY, **request)
+    except NoPrice:
+        return None
+
+
+CASES = [(p, r) for p in FIXTURE_IDS for r in REQUESTS]
+
+
+@pytest.mark.parametrize(("provider", "request_"), CASES, ids=[f"{p}-{json.dumps(r)}" for p, r in CASES])
+def test_library_cost_and_batch_give_the_same_record(cli, provider, request_):
+    answer = _priced(provider, request_)
+    printed = cli(*_cli_args(provider, request_))
+    if answer is None:  # unpriced in the library: exit 1 in the CLI, an error line in batch
+        assert printed.exit_code == 1 and printed.stdout == ""
+        return
+    assert printed.exit_code == 0, printed.stderr
+    record = answer.to_dict()
+    assert record == printed.json()
+
+    batch = cli("batch", "--full", input=jsonl({"provider": provider, **request_}))
+    [line] = [json.loads(x) for x in batch.stdout.splitlines()]
+    assert line.pop("line") == 1 and line.pop("error") is None
+    assert line == record
+
+
+@pytest.mark.parametrize("request_", REQUESTS, ids=[json.dumps(r) for r in REQUESTS])
+def test_a_compare_row_shows_the_same_course_as_cost(cli, request_):
+    rows = ketacalc.compare(data=FIXTURE, today=TODAY, **request_).to_dict()
+    printed = cli("compare", *_cli_args("x", request_)[2:])
+    assert rows == printed.json()
+    for row in rows:
+        answer = _priced(row["provider"], request_)
+        if answer is None or not row["comparable"]:
+            continue
+        record = answer.to_dict()
+        shared = set(row) & set(record)
+        assert shared >= {"total", "due_at_signup", "per_session", "charges", "availability", "prices_as_of"}
+        assert {k: row[k] for k in shared if k != "notes"} == {k: record[k] for k in shared if k != "notes"}
+
+
+def test_a_range_is_a_list_of_summaries_in_both(cli):
+    answer = ketacalc.cost("alder", "1-5", data=FIXTURE, today=TODAY)
+    assert answer.to_dict() == cli("cost", "alder", "--sessions", "1-5", "--format", "json").json()
+    assert [r.sessions_requested for r in answer.results] == [1, 2, 3, 4, 5]
