@@ -203,3 +203,13 @@ def test_an_extension_moves_the_date_a_long_course_is_warned_of(cli, tmp_path):
     record = cli("--data", data, "cost", "alder", "-n", "30", "--state", "TX", "--format", "json").json()
     (entry,) = record["regulation"]
     assert entry["affects_from"] == "2027-04-01" and entry["as_of"] == "2026-11-01"
+
+
+def test_a_fifth_extension_reaches_chart_batch_and_report(cli, tmp_path):
+    data = extended(tmp_path)
+    chart = cli("--data", data, "chart", "--state", "TX", "-n", "14", "--format", "json").json()
+    assert chart and all(r["regulation"] == [] for r in chart)
+    line = {"provider": "alder", "sessions": 14, "state": "TX"}
+    (record,) = (json.loads(x) for x in cli("--data", data, "batch", input=jsonl(line)).stdout.splitlines())
+    assert record["regulation"] == []
+    assert WARNING not in cli("--data", data, "report", "--state", "TX", "-n", "14").stdout
