@@ -265,3 +265,18 @@ def test_other_commands_do_not_import_plotext_or_jinja(args):
     imported = proc.stderr.lower()
     assert "ketacalc.cli.share" in imported  # the measurement sees our modules
     assert not re.search(r"plotext|jinja2|markupsafe", imported)
+
+
+def test_chart_takes_the_course_options_cost_takes(cli):
+    """--pace and --start reach the curves: two sessions a week cost more in the first months."""
+    slow = cli("chart", "--months", "1-3", "--start", "2026-11-21", "--format", "json").json()
+    fast = cli("chart", "--months", "1-3", "--start", "2026-11-21", "--pace", "2", "--format", "json").json()
+    assert [(r["provider"], r["n"]) for r in slow] == [(r["provider"], r["n"]) for r in fast]
+    assert any(f["total"] != s["total"] for s, f in zip(slow, fast, strict=True))
+
+
+def test_report_takes_the_filters_compare_takes(cli):
+    narrow = cli("report", "--state", "TX", "--no-sitter")
+    wide = cli("report", "--state", "TX")
+    assert narrow.exit_code == wide.exit_code == 0
+    assert len(narrow.stdout) < len(wide.stdout)

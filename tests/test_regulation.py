@@ -213,3 +213,10 @@ def test_a_fifth_extension_reaches_chart_batch_and_report(cli, tmp_path):
     (record,) = (json.loads(x) for x in cli("--data", data, "batch", input=jsonl(line)).stdout.splitlines())
     assert record["regulation"] == []
     assert WARNING not in cli("--data", data, "report", "--state", "TX", "-n", "14").stdout
+
+
+def test_chart_checks_the_courses_from_its_start(cli):
+    late = cli("chart", "--state", "TX", "-n", "4", "--start", "2026-12-25", "--format", "json").json()
+    early = cli("chart", "--state", "TX", "-n", "4", "--format", "json").json()
+    assert all([e["id"] for e in r["regulation"]] == [FLEX] for r in late)
+    assert all(r["regulation"] == [] for r in early)

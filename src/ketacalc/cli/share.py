@@ -21,11 +21,14 @@ from ketacalc.cli.options import (
     IncludeUnavailableOpt,
     InsuranceOpt,
     InsurerOpt,
+    MaxAgeOpt,
     NoSitterOpt,
+    PaceOpt,
     PayInFullOpt,
     RequiredStateOpt,
     ReturningOpt,
     RouteOpt,
+    StartOpt,
     StateOpt,
 )
 from ketacalc.errors import KetacalcError
@@ -69,6 +72,9 @@ def chart(
     insurance: InsuranceOpt = False,
     route: RouteOpt = None,
     pay_in_full: PayInFullOpt = False,
+    start: StartOpt = None,
+    pace: PaceOpt = "1",
+    max_age: MaxAgeOpt = "365",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Cost curves: the total of N sessions, one line per provider.
@@ -97,6 +103,9 @@ def chart(
         insurance=insurance,
         route=route,
         pay_in_full=pay_in_full,
+        start=start,
+        pace=pace,
+        max_age=max_age,
         many=True,
         blank_is_absent=False,
     )
@@ -121,6 +130,15 @@ def report(
     ] = None,
     returning: ReturningOpt = False,
     as_of: AsOfOpt = None,
+    insurer: InsurerOpt = None,
+    start: StartOpt = None,
+    pace: PaceOpt = "1",
+    route: RouteOpt = None,
+    pay_in_full: PayInFullOpt = False,
+    include_unavailable: IncludeUnavailableOpt = False,
+    no_sitter: NoSitterOpt = False,
+    insurance: InsuranceOpt = False,
+    max_age: MaxAgeOpt = "365",
     output: Annotated[
         Path | None,
         typer.Option(
@@ -143,7 +161,21 @@ def report(
     from ketacalc.output.html import write_report
 
     request = build(
-        state=state, sessions=sessions, months=months, returning=returning, as_of=as_of, blank_is_absent=False
+        state=state,
+        sessions=sessions,
+        months=months,
+        returning=returning,
+        as_of=as_of,
+        insurer=insurer,
+        start=start,
+        pace=pace,
+        route=route,
+        pay_in_full=pay_in_full,
+        include_unavailable=include_unavailable,
+        no_sitter=no_sitter,
+        insurance=insurance,
+        max_age=max_age,
+        blank_is_absent=False,
     )
     cat = catalog(ctx)
     buffer = io.StringIO()

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ketacalc.data.catalog import Catalog, Plan, Provider
+from ketacalc.domain.course import DEFAULT_MAX_AGE, DEFAULT_PACE
 from ketacalc.domain.regulation import RuleEntry
 
 UNITS = ("sessions", "months")
@@ -40,6 +41,9 @@ class CurveQuery(NamedTuple):
     include_unavailable: bool = False
     pay_in_full: bool = False
     as_of: date | None = None
+    start: date | None = None  # None: today (the first M months run from here)
+    pace: Decimal = DEFAULT_PACE
+    max_age: int = DEFAULT_MAX_AGE
 
 
 class Series(NamedTuple):
@@ -142,6 +146,9 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
             insurance=query.insurance,
             route=query.route,
             pay_in_full=query.pay_in_full,
+            start=query.start,
+            pace=query.pace,
+            max_age=query.max_age,
         ),
         today=today,
     )
@@ -158,6 +165,9 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         state=query.state,
         route=query.route,
         pay_in_full=query.pay_in_full,
+        start=query.start,
+        pace=query.pace,
+        max_age=query.max_age,
     )
     months = query.unit == "months"
     for row in listed.rows:
@@ -217,24 +227,22 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
 def _regulation(
     catalog: Catalog, query: CurveQuery, counts: list[int], as_of: date, today: date
 ) -> dict[int, tuple[RuleEntry, ...]]:
-    """The rules on the dates of each course drawn (from today, at the default pace)."""
+    """The rules on the dates of each course drawn (from ``start``, default today, at the pace)."""
     if query.state is None:
         return {}
-    from ketacalc.domain.course import DEFAULT_PACE
     from ketacalc.domain.regulation import course_dates, rules_for
     from ketacalc.domain.schedule import add_months, course_days
 
+    start = query.start or today
     found = {}
     for n in counts:
         try:
             days = (
-                (add_months(today, n) - today).days
-                if query.unit == "months"
-                else course_days(n, DEFAULT_PACE)
+                (add_months(start, n) - start).days if query.unit == "months" else course_days(n, query.pace)
             )
         except (OverflowError, ValueError):
             continue
-        found[n] = rules_for(catalog, query.state, course_dates(today, days), as_of)
+        found[n] = rules_for(catalog, query.state, course_dates(start, days), as_of)
     return found
 
 

@@ -132,6 +132,9 @@ class Request(NamedTuple):
             include_unavailable=self.include_unavailable,
             pay_in_full=self.pay_in_full,
             as_of=self.as_of,
+            start=self.start,
+            pace=self.pace,
+            max_age=self.max_age,
         )
 
 

@@ -110,7 +110,8 @@ def regulation_lines(result: CurveResult, width: int) -> list[str]:
     unit = result.unit.rstrip("s") if longest == 1 else result.unit
     lines = []
     for e in result.regulation_at(longest):
-        text = f"In {result.query.state}, for a course of up to {longest} {unit} from today: {e.summary}"
+        start = result.query.start.isoformat() if result.query.start else "today"
+        text = f"In {result.query.state}, for a course of up to {longest} {unit} from {start}: {e.summary}"
         lines.extend(textwrap.wrap(text, width, break_on_hyphens=False))
     return lines
 
