@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE, jsonl
-from ketacalc.domain.regulation import ASSUMED_COURSE_DAYS, assumed_course, course_dates, rules_for
+from ketacalc.domain.regulation import (
+    ASSUMED_COURSE_DAYS,
+    assumed_course,
+    course_dates,
+    months_course,
+    rules_for,
+)
 
 FLEX = "tele-flex"
 AL_RULE = "al-in-person"
@@ -220,3 +226,28 @@ def test_chart_checks_the_courses_from_its_start(cli):
     early = cli("chart", "--state", "TX", "-n", "4", "--format", "json").json()
     assert all([e["id"] for e in r["regulation"]] == [FLEX] for r in late)
     assert all(r["regulation"] == [] for r in early)
+
+
+def test_a_course_near_the_end_of_the_calendar_stays_within_it():
+    far = date(9999, 12, 1)
+    assert course_dates(far, 100).end == date.max
+    assert months_course(far, 3).end == date.max
+    assert months_course(date(2026, 12, 2), 3) == course_dates(date(2026, 12, 2), 90)
+
+
+def test_a_flexibility_made_permanent_warns_of_nothing(catalog):
+    from ketacalc.data.catalog import Catalog, RuleSpan
+
+    (flex,) = [r for r in catalog.regulation if r.id == FLEX]
+    permanent = flex._replace(
+        spans=(*flex.spans, RuleSpan("gazette-2025", date(2026, 11, 1), date(2027, 1, 1)))
+    )
+    changed = Catalog(catalog.sources, catalog.providers, regulation=(permanent,))
+    course = course_dates(date(2026, 12, 2), 200)
+    assert rules_for(changed, "TX", course, date(2026, 11, 21)) == ()
+    assert [e.id for e in rules_for(changed, "TX", course, date(2026, 10, 1))] == [FLEX]
+
+
+def test_compare_a_compare_far_in_the_calendar_is_refused_cleanly(cli):
+    result = cli("compare", "--state", "TX", "--months", "3", "--start", "9999-12-01")
+    assert result.exit_code in (1, 2) and "Traceback" not in result.stderr

@@ -28,8 +28,8 @@ from ketacalc.domain.eligibility import (
     summary,
 )
 from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, price
-from ketacalc.domain.regulation import CourseDates, assumed_course, course_dates
-from ketacalc.domain.schedule import add_months, course_days
+from ketacalc.domain.regulation import CourseDates, assumed_course, course_dates, months_course
+from ketacalc.domain.schedule import course_days
 from ketacalc.vocab import match_insurer, route_id
 
 T = TypeVar("T")
@@ -287,10 +287,7 @@ def _course_dates(query: CompareQuery, today: date) -> CourseDates:
     from the start; with neither, a course started then is assumed (see ``regulation``)."""
     start = query.start or today
     if query.months is not None:
-        try:
-            return course_dates(start, (add_months(start, query.months) - start).days)
-        except (OverflowError, ValueError):
-            return assumed_course(start)
+        return months_course(start, query.months)
     if query.sessions is not None:
         return course_dates(start, course_days(query.sessions, query.pace))
     return assumed_course(start)

@@ -230,19 +230,18 @@ def _regulation(
     """The rules on the dates of each course drawn (from ``start``, default today, at the pace)."""
     if query.state is None:
         return {}
-    from ketacalc.domain.regulation import course_dates, rules_for
-    from ketacalc.domain.schedule import add_months, course_days
+    from ketacalc.domain.regulation import course_dates, months_course, rules_for
+    from ketacalc.domain.schedule import course_days
 
     start = query.start or today
     found = {}
     for n in counts:
-        try:
-            days = (
-                (add_months(start, n) - start).days if query.unit == "months" else course_days(n, query.pace)
-            )
-        except (OverflowError, ValueError):
-            continue
-        found[n] = rules_for(catalog, query.state, course_dates(start, days), as_of)
+        course = (
+            months_course(start, n)
+            if query.unit == "months"
+            else course_dates(start, course_days(n, query.pace))
+        )
+        found[n] = rules_for(catalog, query.state, course, as_of)
     return found
 
 

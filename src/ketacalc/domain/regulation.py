@@ -44,8 +44,21 @@ def assumed_course(start: date) -> CourseDates:
 
 
 def course_dates(start: date, days: int) -> CourseDates:
-    """A course of ``days`` days of care from ``start``."""
-    return CourseDates(start, start + timedelta(days=max(days, 1) - 1))
+    """A course of ``days`` days of care from ``start`` (its end kept within the calendar)."""
+    try:
+        return CourseDates(start, start + timedelta(days=max(days, 1) - 1))
+    except OverflowError:
+        return CourseDates(start, date.max)
+
+
+def months_course(start: date, months: int) -> CourseDates:
+    """The first ``months`` months of care from ``start`` (its end kept within the calendar)."""
+    from ketacalc.domain.schedule import add_months
+
+    try:
+        return course_dates(start, (add_months(start, months) - start).days)
+    except (OverflowError, ValueError):
+        return CourseDates(start, date.max)
 
 
 class RuleEntry(NamedTuple):
