@@ -57,6 +57,7 @@ ACME = provider_data(
         {"id": "no-show", "kind": "fee", "description": "No-show", "per": "event", "required": False,
          "amount": "100", "source": "site", "as_of": "2026-01-10"},
     ],
+    payment_terms=[{"value": "at-purchase", "source": "site", "as_of": "2026-01-10"}],
 )  # fmt: skip
 
 

@@ -220,7 +220,7 @@ def test_step_lines_pass_through_every_total(totals):
 
 def test_cheapest_provider_changes_are_named(cli):
     result = cli("--data", str(FIXTURE), "chart", "--state", "TX", "-n", "1-36")
-    assert "Cheapest: Pay Per Visit | Clinic from 1" in " ".join(result.stdout.split())
+    assert "Cheapest: Pay Per Visit | Clinic (stale prices) from 1" in " ".join(result.stdout.split())
     from ketacalc.domain.curves import CurveQuery, CurveResult, Series, crossings
 
     a = Series("a", "A", ((1, Decimal(1)), (2, Decimal(5)), (3, Decimal(9))))

@@ -155,17 +155,18 @@ def test_insurers_in_the_state_are_listed(cli):
     assert "(3 in TX)" in flat(cli("compare", "--state", "TX", env={"COLUMNS": "120"}).stdout)
 
 
-def test_without_sessions_each_row_shows_its_plans_and_the_cheapest_plans_first_payment(cli):
+def test_without_sessions_each_row_shows_its_plans_and_no_total(cli):
     rows = by_id(rows_of(cli))
     alder = rows["alder"]  # new clients only: new-4 $880 (2 x $440), new-10 $1,800 (5 x $360)
     assert [(p["plan"], p["price"], p["due_at_signup"]) for p in alder["plans"]] == [
         ("new-4", "880.00", "440.00"),
         ("new-10", "1800.00", "360.00"),
     ]
-    # the row's due at sign-up belongs to the plan whose price is its total, never another plan's
-    assert (alder["total"], alder["due_at_signup"]) == ("880.00", "440.00")
-    assert rows["dune"]["due_at_signup"] == "150.00"  # the cheapest plan: one month at $150
+    # no course, no total: the row's due at sign-up is the lowest first payment of its plans
+    assert (alder["total"], alder["per_session"], alder["due_at_signup"]) == (None, None, "360.00")
+    assert rows["dune"]["due_at_signup"] == "120.00"  # the first month of the 3-month commitment
     assert rows["fern"]["consult_fee"] == "350.00"
+    assert rows["fern"]["due_at_signup"] == "700.00"  # a $350 visit and the required $350 consultation
     assert rows["elm"]["plans"] == [] and rows["elm"]["total"] is None
 
 
@@ -353,10 +354,11 @@ def test_max_due_at_signup(cli, amount, extra):
 
 
 def test_max_due_at_signup_350_keeps_some_and_names_the_others(cli):
-    # first payments: alder $360, birch $350, cedar $300, dune $120, fern $350; elm and gale unknown
-    assert ids(rows_of(cli, "--max-due-at-signup", "350")) == ["birch", "cedar", "dune", "fern"]
+    # first payments: alder $360, birch $350, cedar $300, dune $120, fern $350 + its $350
+    # consultation; elm and gale unknown
+    assert ids(rows_of(cli, "--max-due-at-signup", "350")) == ["birch", "cedar", "dune"]
     out = flat(cli("compare", "--max-due-at-signup", "350").stdout)
-    assert "3 hidden (due at sign-up above $350.00 or not published: alder, elm, gale)" in out
+    assert "4 hidden (due at sign-up above $350.00 or not published: alder, elm, fern, gale)" in out
 
 
 def test_bad_max_due_at_signup_is_a_usage_error(cli):
@@ -450,7 +452,7 @@ def test_table_fits_80_columns_and_never_splits_money(cli, args):
             assert MONEY_SHOWN.match(line, start), f"money split or cut: {line!r}"
     # every amount the JSON gives is printed whole
     for r in rows_of(cli, *args):
-        for key in ("total", "due_at_signup"):
+        for key in ("total", "due_at_signup") if "--sessions" in args else ("total",):
             if r[key] is not None:
                 assert shown(r[key]) in text, (r["provider"], key, shown(r[key]))
         if "--sessions" in args and r["per_session"] is not None:
@@ -525,12 +527,18 @@ def test_compare_returning_without_returning_plans_shows_new_client_prices():
     )
     [row] = compare(catalog, CompareQuery(returning=True), today=TODAY).rows
     assert [p.plan.id for p in row.plans] == ["intro", "course"]
-    assert (row.total, row.per_session, row.due_at_signup) == (D("400.00"), D("90.00"), D("200.00"))
+    # no course: no total; the course plan has no published terms, so only intro's $200 is known
+    assert (row.total, row.per_session, row.due_at_signup) == (None, None, D("200.00"))
 
 
 def test_compare_sort_by_due_at_signup_puts_unknowns_last():
     catalog = catalog_of(
-        provider_data("zed", "Zed", plans=[plan_data("one", 1, "any", "150")]),
+        provider_data(
+            "zed",
+            "Zed",
+            plans=[plan_data("one", 1, "any", "150")],
+            payment_terms=[{"value": "at-purchase", "source": "site", "as_of": "2026-01-10"}],
+        ),
         provider_data(
             "amy",
             "Amy",

@@ -368,11 +368,39 @@ def test_later_purchases_start_when_the_previous_sessions_are_used_up(catalog, p
     assert any("session(s) a week" in n for n in r.notes)
 
 
-def test_a_plan_without_published_terms_is_one_assumed_payment(catalog):
+def test_a_plan_without_published_terms_has_unknown_payments(catalog):
     r = cost(catalog, "alder", 14)
     later = [p for p in r.schedule if p.purchase == 1]
     assert [(p.amount, p.assumed) for p in later] == [(D("1300.00"), True)]
-    assert any("No installment plan is published for 10-Session Program, returning" in n for n in r.notes)
+    assert r.terms_unknown
+    assert any(
+        "10-Session Program, returning (tablets): the price $1,300.00 (review-2025, 2025-06-13) was "
+        "published without payment terms"
+        in n
+        and "no payment terms were ever published" in n
+        for n in r.notes
+    )
+
+
+def test_a_price_without_terms_never_becomes_one_payment_at_sign_up(catalog):
+    """Audit 5: alder's $840 of 2026-05-05 came without terms; the last were 2 x $400."""
+    r = cost(catalog, "alder", 4, as_of=date(2026, 6, 1), start=date(2026, 6, 1))
+    assert r.total == D("840.00")
+    assert r.due_at_signup is None
+    assert any(
+        "the last published terms were 2 x $400.00 for $800.00 (review-2025, 2025-06-13)" in n
+        for n in r.notes
+    )
+    assert not any("one payment at purchase" in n for n in r.notes)
+
+
+def test_a_provider_whose_terms_say_paid_at_purchase_has_known_payments(catalog):
+    r = cost(catalog, "cedar", 10)
+    assert not r.terms_unknown and r.due_at_signup == D("650.00")
+    assert (
+        "Cedar Care's own terms: each purchase is paid in full when made (review-2025, 2025-06-13)."
+        in r.notes
+    )
 
 
 def test_cedar_single_sessions_are_dated_weekly_after_the_package(catalog):

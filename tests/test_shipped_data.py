@@ -309,7 +309,8 @@ def test_innerwell_due_at_signup_belongs_to_the_plan_beside_it(cli):
         (8, "1098.00", "366.00"),
         (24, "2100.00", "525.00"),
     ]
-    assert (innerwell["total"], innerwell["due_at_signup"]) == ("1098.00", "366.00")
+    # no course, no total; the row's due at sign-up is the lowest first payment of its plans
+    assert (innerwell["total"], innerwell["due_at_signup"]) == (None, "366.00")
 
 
 def test_better_u_hsa_fsa_is_disputed(cli):
@@ -604,3 +605,65 @@ def test_journey_clinical_is_a_provider_with_its_sourced_facts(cli):
     journey = next(r for r in tx if r["provider"] == "journey-clinical")
     assert journey["insurers"] == ["Aetna"] and journey["insurers_source"] == "journey-insurance-help"
     assert journey["availability"] == "unknown"  # "25+ states": which ones is not published
+
+
+# --------------------------------------------------------------- issue 15: money (shipped figures)
+
+
+def shipped_cost(cli, *args: str) -> dict:
+    result = cli("cost", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
+def test_mindbloom_first_three_months_commit_2970_and_pay_990(cli):
+    record = shipped_cost(cli, "mindbloom", "--months", "3", "--as-of", "2026-12-02", "--start", "2026-12-02")
+    assert (record["committed"], record["paid_in_window"]) == ("2970.00", "990.00")
+    assert (record["sessions_in_window"], record["leftover_sessions"], record["last_due"]) == (
+        13,
+        5,
+        "2027-08-02",
+    )
+    innerwell = shipped_cost(
+        cli, "innerwell", "--months", "3", "--as-of", "2026-12-02", "--start", "2026-12-02"
+    )
+    assert (innerwell["committed"], innerwell["paid_in_window"]) == ("2100.00", "1575.00")
+
+
+@pytest.mark.parametrize(
+    ("sessions", "as_of", "terms"),
+    [("18", "2026-07-01", "9 x $318.00 for $2,862.00"), ("6", "2026-05-05", "3 x $418.00 for $1,254.00")],
+)
+def test_mindbloom_prices_without_terms_are_not_one_payment_at_sign_up(cli, sessions, as_of, terms):
+    record = shipped_cost(cli, "mindbloom", "-n", sessions, "--as-of", as_of, "--start", as_of)
+    assert record["due_at_signup"] is None and record["terms_unknown"] is True
+    assert any(
+        f"the last published terms were {terms} (innerbody-2025, 2025-06-13)" in n for n in record["notes"]
+    )
+
+
+def test_mindbloom_stop_ledger_and_hired_sitter(cli):
+    record = shipped_cost(
+        cli, "mindbloom", "-n", "18", "--as-of", "2026-12-02", "--start", "2026-12-02", "--hired-sitter"
+    )
+    first = record["if_stopped"][0]
+    assert (first["notice"], first["paid"], first["refund"], first["owed"]) == (
+        "24 h notice or more",
+        "330.00",
+        "330.00",
+        "0.00",
+    )
+    after_one = record["if_stopped"][2]
+    assert (after_one["number"], after_one["owed"]) == (1, "1485.00")  # 50% of $2,970
+    assert (record["total"], record["total_low"], record["total_high"]) == ("2970.00", "3540.00", "4110.00")
+
+
+def test_joyous_is_not_stale_because_of_its_free_consultation(cli):
+    record = shipped_cost(cli, "joyous", "-n", "30", "--as-of", "2026-12-02")
+    assert record["stale"] is False and record["oldest_price"] == "2026-06-25"
+
+
+def test_isha_pays_each_visit_at_the_time_of_service(cli):
+    record = shipped_cost(cli, "isha-health", "-n", "4", "--as-of", "2026-12-02", "--start", "2026-12-02")
+    assert record["terms_unknown"] is False and record["due_at_signup"] == "796.00"
+    assert record["if_stopped"][1]["owed"] == "140.00"  # cancelling within 48 hours of the consultation

@@ -138,7 +138,7 @@ def cost(
 
     ``options`` are the ``cost`` command's: ``state``, ``insurer``, ``returning``,
     ``client``, ``as_of``, ``start``, ``pace``, ``pay_in_full``, ``discount``,
-    ``route``, ``max_age``. ``sessions`` may be a list or a range (``"1-24"``).
+    ``route``, ``max_age``, ``hired_sitter``. ``sessions`` may be a list or a range (``"1-24"``).
     Raises :class:`ketacalc.errors.NoPrice` when the provider cannot be priced."""
     from ketacalc.domain import answers
     from ketacalc.domain.request import REQUIRED, build

@@ -179,6 +179,21 @@ def cost(
     ] = None,
     route: RouteOpt = None,
     max_age: MaxAgeOpt = "365",
+    by_month: Annotated[
+        bool, typer.Option("--by-month", help="Show the cash due in each calendar month of the course.")
+    ] = False,
+    if_stopped: Annotated[
+        bool,
+        typer.Option(
+            "--if-stopped", help="Show what stopping costs at each point (the provider's refund policy)."
+        ),
+    ] = False,
+    hired_sitter: Annotated[
+        bool,
+        typer.Option(
+            "--hired-sitter", help="Add a hired sitter's published cost, as an estimate (low–high)."
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The cheapest way to buy N sessions or M months, all in.
@@ -189,6 +204,7 @@ def cost(
     from ketacalc.domain import answers
     from ketacalc.domain.eligibility import AVAILABLE
     from ketacalc.domain.request import REQUIRED, build
+    from ketacalc.errors import UsageProblem
     from ketacalc.output.views.cost import CostReport
 
     request = build(
@@ -208,7 +224,15 @@ def cost(
         course=REQUIRED,
         many=True,
         blank_is_absent=False,
+        hired_sitter=hired_sitter,
     )
+    if (by_month or if_stopped) and request.course is not None and len(request.course.counts) > 1:
+        raise UsageProblem(
+            "--by-month and --if-stopped take one --sessions or --months value",
+            "give one N, e.g. --sessions 18",
+        )
+    if by_month and if_stopped:
+        raise UsageProblem("--by-month and --if-stopped show different tables", "give one of them")
     cat = catalog(ctx)
     answer = answers.cost(cat, request, today())
     available = answer.availability
@@ -223,6 +247,13 @@ def cost(
             f"{available.reason}",
             err=True,
         )
+    if by_month or if_stopped:
+        from ketacalc.output.views.cost import ByMonthReport, StopReport
+
+        [one] = list(answer.results())
+        render(fmt, ByMonthReport(one) if by_month else StopReport(one))
+        notes(dict.fromkeys(one.notes))
+        return
     report = CostReport(cat, answer.results(), single=answer.single)
     render(fmt, report)
     notes(report.notes)

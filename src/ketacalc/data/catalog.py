@@ -144,6 +144,46 @@ class Charge(NamedTuple):
         return self.amount is not None or self.low is not None
 
 
+class RefundStep(NamedTuple):
+    quote: str
+    stage: str  # before-consult | after-consult | after-session | next-appointment
+    after_sessions: int | None = None
+    through_sessions: int | None = None
+    notice_hours: int | None = None
+    late: bool = False
+    refund: str | None = None  # full | none
+    owed: Decimal | None = None
+    owed_low: Decimal | None = None
+    owed_high: Decimal | None = None
+    owed_share: Decimal | None = None
+
+
+class RefundPolicy(NamedTuple):
+    source: str
+    steps: tuple[RefundStep, ...]
+    plans: tuple[str, ...] = ()
+    as_of: date | None = None
+    note: str | None = None
+
+
+class PlanCondition(NamedTuple):
+    source: str
+    plan: str
+    condition: str
+    as_of: date | None = None
+    note: str | None = None
+
+
+class SitterCost(NamedTuple):
+    source: str
+    low: Decimal
+    high: Decimal
+    first_session_hours: Decimal
+    later_session_hours: Decimal
+    as_of: date | None = None
+    note: str | None = None
+
+
 class Provider(NamedTuple):
     id: str
     name: str
@@ -168,6 +208,10 @@ class Provider(NamedTuple):
     trd_suitability: tuple[Fact[str], ...] = ()
     cost_notes: tuple[Fact[str], ...] = ()
     notes: tuple[Fact[str], ...] = ()
+    payment_terms: tuple[Fact[str], ...] = ()
+    refund_policy: tuple[RefundPolicy, ...] = ()
+    hired_sitter: tuple[SitterCost, ...] = ()
+    plan_conditions: tuple[PlanCondition, ...] = ()
 
     def observations(self) -> Iterator[Any]:
         """Every dated-or-undated observation of the provider, at any depth."""
@@ -424,14 +468,22 @@ CONVERTERS: dict[type, dict[str, Convert]] = {
     Charge: {
         "as_of": _date, "ends": _date, "amount": Decimal, "low": Decimal, "high": Decimal, "regular": Decimal,
     },
+    RefundStep: {"owed": Decimal, "owed_low": Decimal, "owed_high": Decimal, "owed_share": Decimal},
+    PlanCondition: {"as_of": _date},
+    RefundPolicy: {"as_of": _date, "plans": tuple, "steps": _many(RefundStep)},
+    SitterCost: {
+        "as_of": _date, "low": Decimal, "high": Decimal, "first_session_hours": Decimal,
+        "later_session_hours": Decimal,
+    },
     Provider: {
-        "aliases": tuple, "states": _many(StatesObs), "in_clinic": _many(InClinic),
+        "aliases": tuple, "refund_policy": _many(RefundPolicy), "hired_sitter": _many(SitterCost),
+        "plan_conditions": _many(PlanCondition), "states": _many(StatesObs), "in_clinic": _many(InClinic),
         "plans": lambda items: tuple(_plan(i) for i in items), "standard_route": _fact(),
         "charges": _many(Charge), "consult": _facts(_one(Consult)), "insurers": _many(InsurerList),
         "routes": _facts(tuple),
         **dict.fromkeys(
             ("status", "insurance", "hsa_fsa", "sitter_required", "id_verification", "integration",
-             "starter_kit", "dose_flexibility", "trd_suitability", "cost_notes", "notes"),
+             "starter_kit", "dose_flexibility", "trd_suitability", "cost_notes", "notes", "payment_terms"),
             _facts(),
         ),
     },
@@ -443,7 +495,9 @@ CONVERTERS: dict[type, dict[str, Convert]] = {
 MODEL_OF: dict[type, str] = {
     Source: "Source", Fact: "Fact", Installments: "Installments", PriceObs: "PriceObservation",
     Plan: "Plan", StatesObs: "StatesObservation", InClinic: "InClinic", InsurerList: "InsurerList",
-    Consult: "Consult", Charge: "Charge", Provider: "Provider", RuleSpan: "RuleSpan", Rule: "Rule",
+    Consult: "Consult", Charge: "Charge", Provider: "Provider", RefundStep: "RefundStep",
+    RefundPolicy: "RefundPolicy", SitterCost: "SitterCost", PlanCondition: "PlanCondition",
+    RuleSpan: "RuleSpan", Rule: "Rule",
 }  # fmt: skip
 
 #: record fields that no model field holds: computed while building

@@ -280,6 +280,116 @@ class Charge(Observation):
         return self
 
 
+# --------------------------------------------------------------- money policies
+# Payment terms, refund ladders and a hired sitter's cost: what a course's cash and
+# a stop cost, each a dated, sourced observation (kept apart from the plans' prices).
+
+PaymentTiming = Literal["at-purchase"]
+RefundStage = Literal["before-consult", "after-consult", "after-session", "before-next"]
+Share = Annotated[Decimal, BeforeValidator(parse_money), Field(gt=0, le=1)]
+Hours = Annotated[Decimal, BeforeValidator(parse_money), Field(gt=0, le=24)]
+
+
+class RefundStep(Strict):
+    """One rung of a refund ladder: at a stop point, what the person owes in all for
+    the purchase (``refund: full`` = nothing; ``refund: none`` = its whole price;
+    ``owed``; an ``owed_low``/``owed_high`` pair when the source gives two figures;
+    ``owed_share`` of the plan's price), quoted. A ``before-next`` rung says what
+    cancelling the next appointment or refill costs on top (``owed``: a fee)."""
+
+    stage: RefundStage
+    after_sessions: Annotated[StrictInt, Field(ge=1, le=1000)] | None = None  # stage after-session
+    through_sessions: Annotated[StrictInt, Field(ge=1, le=1000)] | None = None  # known to hold up to here
+    notice_hours: Annotated[StrictInt, Field(ge=1, le=720)] | None = None  # at least this notice
+    late: StrictBool = False  # less than ``notice_hours``' notice
+    refund: Literal["full", "none"] | None = None
+    owed: Money | None = None
+    owed_low: Money | None = None
+    owed_high: Money | None = None
+    owed_share: Share | None = None
+    quote: Text
+
+    @model_validator(mode="after")
+    def _one_outcome(self) -> RefundStep:
+        outcomes = [
+            self.refund is not None,
+            self.owed is not None,
+            self.owed_low is not None or self.owed_high is not None,
+            self.owed_share is not None,
+        ]
+        if sum(outcomes) != 1:
+            raise ValueError(
+                "a refund step gives one of 'refund', 'owed', 'owed_low'/'owed_high' or 'owed_share'"
+            )
+        if (self.owed_low is None) != (self.owed_high is None):
+            raise ValueError("a range of what is owed needs both 'owed_low' and 'owed_high'")
+        if self.owed_low is not None and self.owed_high is not None and self.owed_low >= self.owed_high:
+            raise ValueError(f"owed_low ({self.owed_low}) must be below owed_high ({self.owed_high})")
+        if (self.stage == "after-session") != (self.after_sessions is not None):
+            raise ValueError("'after_sessions' is given for, and only for, the stage after-session")
+        if self.through_sessions is not None and (
+            self.after_sessions is None or self.through_sessions < self.after_sessions
+        ):
+            raise ValueError("'through_sessions' must be at least 'after_sessions'")
+        if self.late and self.notice_hours is None:
+            raise ValueError("a late step names the notice it falls short of in 'notice_hours'")
+        return self
+
+
+class RefundPolicy(Observation):
+    """A provider's published refund ladder, for the plans it names (all when empty)."""
+
+    plans: list[Slug] = []
+    steps: Annotated[list[RefundStep], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _in_order(self) -> RefundPolicy:
+        """A ladder climbs: its stages in order, sessions rising, what is owed never falling."""
+        order = {"before-consult": 0, "after-consult": 1, "after-session": 2, "before-next": 3}
+        last_key: tuple[int, int] = (-1, 0)
+        last_owed: Decimal | None = None
+        for number, step in enumerate(self.steps):
+            key = (order[step.stage], step.after_sessions or 0)
+            if key < last_key:
+                raise ValueError(
+                    f"refund step {number} ({step.stage}"
+                    + (f", after {step.after_sessions} sessions" if step.after_sessions else "")
+                    + ") comes before an earlier stop point; list the steps in the order a course reaches them"
+                )
+            owed = step.owed if step.owed is not None else step.owed_low
+            if step.stage in ("after-consult", "after-session") and owed is not None:
+                if last_owed is not None and owed < last_owed:
+                    raise ValueError(
+                        f"refund step {number} owes {owed}, less than an earlier step ({last_owed}); "
+                        "what is owed never falls as a course goes on"
+                    )
+                last_owed = owed
+            last_key = key
+        return self
+
+
+class PlanCondition(Observation):
+    """Who a plan is for, as the source says (Better U's Introduction: problems of the last year)."""
+
+    plan: Slug
+    condition: Text
+
+
+class SitterCost(Observation):
+    """What a hired sitter (treatment monitor) costs, per hour, and the hours a session takes."""
+
+    low: Money
+    high: Money
+    first_session_hours: Hours
+    later_session_hours: Hours
+
+    @model_validator(mode="after")
+    def _range(self) -> SitterCost:
+        if self.low >= self.high:
+            raise ValueError(f"the range's low ({self.low}) must be below its high ({self.high})")
+        return self
+
+
 class Provider(Strict):
     id: Slug
     name: Text
@@ -304,6 +414,10 @@ class Provider(Strict):
     trd_suitability: Facts[TrdSuitability] = []
     cost_notes: Facts[Text] = []  # shown beside every cost (e.g. medication billed apart)
     notes: Facts[Text] = []
+    payment_terms: Facts[PaymentTiming] = []  # the provider's own: prices are paid at purchase
+    refund_policy: list[RefundPolicy] = []
+    hired_sitter: list[SitterCost] = []
+    plan_conditions: list[PlanCondition] = []
 
     @model_validator(mode="after")
     def _routes_and_charges(self) -> Provider:
@@ -323,6 +437,19 @@ class Provider(Strict):
                     else "; give plans a 'route' or remove it"
                 )
             )
+        plan_ids = {p.id for p in self.plans}
+        for cond in self.plan_conditions:
+            if cond.plan not in plan_ids:
+                raise ValueError(
+                    f"plan_conditions names plan {cond.plan!r}, which the provider does not have"
+                )
+        for policy in self.refund_policy:
+            unknown = [p for p in policy.plans if p not in plan_ids]
+            if unknown:
+                raise ValueError(
+                    f"refund_policy names plan {unknown[0]!r}, which the provider does not have; "
+                    "use one of its plan ids or leave 'plans' empty"
+                )
         kinds: dict[str, str] = {}
         for charge in self.charges:
             first = kinds.setdefault(charge.id, charge.kind)

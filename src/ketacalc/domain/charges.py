@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from ketacalc.data.catalog import Charge, Provider, newest
 from ketacalc.domain.schedule import add_months, periods, session_day
+from ketacalc.money import money_display
 
 COUNTED = frozenset({"course", "session", "month", "30-days"})
 
@@ -179,3 +180,34 @@ def due(line: ChargeLine, start: date, pace: Decimal, k: int) -> date:
     if line.per == "30-days":
         return start + timedelta(days=30 * k)
     return start
+
+
+def sitter_line(provider: Provider, as_of: date, sessions: int) -> tuple[ChargeLine, str] | None:
+    """A hired sitter for ``sessions`` sessions, as an estimate from the provider's
+    published hourly range and hours (the first session, then each later one), and
+    the note that explains it; ``None`` where no source prices one."""
+    cost = newest(provider.hired_sitter, as_of)
+    if cost is None or sessions < 1:
+        return None
+    hours = cost.first_session_hours + cost.later_session_hours * (sessions - 1)
+    line = ChargeLine(
+        kind="sitter",
+        id="hired-sitter",
+        description=f"A hired sitter, about {hours.normalize():f} hour(s) "
+        f"({cost.first_session_hours.normalize():f} for the first session, "
+        f"{cost.later_session_hours.normalize():f} for each later one)",
+        per="course",
+        count=1,
+        source=cost.source,
+        as_of=cost.as_of,
+        each_low=cost.low * hours,
+        each_high=cost.high * hours,
+        note=cost.note,
+    )
+    where = f"{cost.source}, {cost.as_of.isoformat()}" if cost.as_of else f"{cost.source}, undated"
+    note = (
+        f"A hired sitter at {money_display(cost.low)}–{money_display(cost.high)} an hour ({where}) for "
+        f"{hours.normalize():f} hour(s): an estimate of {money_display(line.low)}–{money_display(line.high)}, "
+        "in the low and high totals only."
+    )
+    return line, note

@@ -40,12 +40,19 @@ SESSIONS = "sessions"  # the modality a course of N sessions is made of
 class PlanPrice(NamedTuple):
     plan: Plan
     observation: PriceObs
+    paid_at_purchase: bool = False  # the provider's own terms: a price is paid when bought
 
     @property
-    def first_payment(self) -> Decimal:
-        """What buying the plan charges on day one: its first installment, or all of it."""
+    def first_payment(self) -> Decimal | None:
+        """What buying the plan charges on day one: its first installment, or all of it where
+        it is billed monthly or the provider's terms say so; ``None`` where no terms are
+        published (never assumed to be one payment)."""
         inst = self.observation.installments
-        return inst.amount if inst else self.observation.price
+        if inst:
+            return inst.amount
+        if self.plan.billing == "monthly" or self.paid_at_purchase:
+            return self.observation.price
+        return None
 
     @property
     def per_month(self) -> Decimal | None:
@@ -102,9 +109,7 @@ class CompareRow(NamedTuple):
     def total(self) -> Decimal | None:
         if self.cost is not None:
             return self.cost.total
-        if self.not_comparable:
-            return None
-        return lowest_total(self.plans)
+        return None  # without a course there is no total: plans of unlike sizes are not one scale
 
     @property
     def total_low(self) -> Decimal | None:
@@ -124,9 +129,7 @@ class CompareRow(NamedTuple):
         lowest price per session of the plans listed."""
         if self.cost is not None:
             return self.cost.per_session
-        if self.not_comparable:
-            return None
-        return min((p.observation.price / p.plan.sessions for p in self.plans), default=None)
+        return None  # per-session and total come from the same course, or there is none
 
     @property
     def per_covered_session(self) -> Decimal | None:
@@ -137,14 +140,20 @@ class CompareRow(NamedTuple):
 
     @property
     def due_at_signup(self) -> Decimal | None:
-        """With a course, what it charges on day one; otherwise the first payment of the
-        cheapest plan listed (the plan whose price is the row's total)."""
+        """With a course, what it charges on day one; otherwise the lowest first payment of
+        the plans listed, with a new client's required consultation."""
         if self.cost is not None:
             return self.cost.due_at_signup
         if self.not_comparable:
             return None
-        cheapest = self.cheapest
-        return cheapest.first_payment if cheapest is not None else None
+        first = min((f for p in self.plans if (f := p.first_payment) is not None), default=None)
+        if first is None:
+            return None
+        # a new client's required consultation is due at sign-up too (audit 2: Isha $398 + $398)
+        consult = self.provider.charge_at("consult", self.as_of, "new")
+        if consult is not None and consult.required and consult.amount is not None:
+            first += consult.amount
+        return first
 
     @property
     def monthly(self) -> Decimal | None:
@@ -200,7 +209,11 @@ class CompareRow(NamedTuple):
         """The date of every price the row's figures use (plans, and charges with a figure)."""
         if self.cost is not None:
             dates = [p.observation.as_of for p in self.cost.purchases]
-            dates += [d for c in self.charges if (d := getattr(c, "as_of", None)) is not None]
+            dates += [
+                d
+                for c in self.charges
+                if (d := getattr(c, "as_of", None)) is not None and getattr(c, "each", None) != 0
+            ]  # a free line (a $0 consultation) prices nothing: it never makes a row stale
             return sorted(dates)
         return sorted(p.observation.as_of for p in self.plans)
 
@@ -465,7 +478,7 @@ class ProviderOverview(NamedTuple):
 
     provider: Provider
     status: Fact[str] | None
-    lowest_total: Decimal | None
+    plans: tuple[PlanPrice, ...]  # each plan a new client can buy, with its price: never one "lowest"
     states: StateSummary
     data_as_of: date | None
     oldest_price_as_of: date | None = None  # the oldest of the prices in force (one per plan)
@@ -487,7 +500,9 @@ def plan_prices(
     """The plans a client can buy (on a route), each with its price on ``as_of``.
     Returning clients whose provider lists no returning plan pay new-client prices."""
     routed = provider.plans_for_route(route)
-    priced = [PlanPrice(p, o) for p in routed if (o := newest(p.prices, as_of)) is not None]
+    terms = newest(provider.payment_terms, as_of)
+    at_purchase = terms is not None and terms.value == "at-purchase"
+    priced = [PlanPrice(p, o, at_purchase) for p in routed if (o := newest(p.prices, as_of)) is not None]
     open_to = [p for p in priced if p.plan.open_to(client)]
     return priced if client == "returning" and not open_to else open_to
 
@@ -503,7 +518,7 @@ def overview(catalog: Catalog, as_of: date) -> list[ProviderOverview]:
         ProviderOverview(
             provider=p,
             status=newest(p.status, as_of),
-            lowest_total=lowest_total(plan_prices(p, as_of, "new")),
+            plans=tuple(plan_prices(p, as_of, "new")),
             states=summary(p, as_of),
             data_as_of=data_as_of(p, as_of),
             oldest_price_as_of=oldest_price_as_of(p, as_of),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ketacalc.data.catalog import Plan, PriceObs, Provider, newest
 from ketacalc.domain.charges import ChargeLine, due, dues
-from ketacalc.domain.schedule import add_months, days_for
+from ketacalc.domain.schedule import add_months, session_day
 from ketacalc.errors import ScheduleOutOfRange
 from ketacalc.money import ZERO, money_display
 
@@ -46,6 +46,7 @@ class CostQuery(NamedTuple):
     discount: Decimal = ZERO
     route: str | None = None  # None: the provider's standard route
     max_age: int = DEFAULT_MAX_AGE
+    hired_sitter: bool = False  # add a hired sitter's published cost, as an estimate
 
     @property
     def client(self) -> str:
@@ -69,7 +70,7 @@ class Payment(NamedTuple):
     amount: Decimal
     plan: str  # the plan's id, or the charge's id
     purchase: int  # index into the purchases; -1 for a charge
-    assumed: bool  # the provider publishes no payment terms: shown as one payment at purchase
+    assumed: bool  # no payment terms published: listed at the purchase's start, when it is paid is unknown
     kind: str = "plan"  # plan, or the charge's kind (consult, fee, ...)
 
 
@@ -93,8 +94,11 @@ class Offer(NamedTuple):
 
 
 class Run(NamedTuple):
-    """``count`` identical purchases one after the other; the ``j``-th starts at
-    ``add_months(anchor, months + j * step_months) + j * step_days``."""
+    """``count`` identical purchases one after the other. The ``j``-th purchase of a
+    monthly plan starts ``months + j * step_months`` months after ``anchor``; one of
+    a plan of sessions starts on the day of the course's session number ``offset +
+    j * sessions`` (0-based) at ``pace``, counted from ``anchor`` (the course's start),
+    so that rounding never accumulates from one purchase to the next."""
 
     offer: Offer
     count: int
@@ -103,13 +107,16 @@ class Run(NamedTuple):
     anchor: date
     months: int
     step_months: int  # a monthly plan: the months one purchase lasts
-    step_days: int  # a plan of sessions: the days its sessions last at the pace
+    offset: int  # a plan of sessions: the sessions of the course bought before this run
     amounts: tuple[tuple[Decimal, int], ...]  # one purchase's payments: (amount, months after its start)
-    assumed: bool
+    assumed: bool  # no payment terms published: when the purchase is paid is unknown
+    pace: Decimal | None = None  # a plan of sessions: sessions a week
 
     def start(self, j: int) -> date:
-        first = add_months(self.anchor, self.months + j * self.step_months)
-        return first + timedelta(days=j * self.step_days) if self.step_days else first
+        if self.pace is None:
+            return add_months(self.anchor, self.months + j * self.step_months)
+        first = self.offset + j * self.offer.plan.sessions
+        return self.anchor + timedelta(days=session_day(first, self.pace))
 
     def last_due(self) -> date:
         return add_months(self.start(self.count - 1), self.amounts[-1][1])
@@ -123,6 +130,7 @@ class CostResult:
         "unpriced", "optional", "notes", "price_notes", "sources", "route", "modality", "availability",
         "no_price", "total", "total_low", "total_high", "sessions_covered", "due_at_signup", "payments",
         "first_due", "last_due", "stale", "prices_as_of", "oldest_price", "_purchases", "_schedule",
+        "terms_unknown", "extras",
     )  # fmt: skip
 
     def __init__(
@@ -152,12 +160,16 @@ class CostResult:
         self.route, self.modality, self.availability, self.no_price = route, modality, availability, no_price
         self._purchases: tuple[Purchase, ...] | None = None
         self._schedule: tuple[Payment, ...] | None = None
+        self.extras: dict[str, object] = {}  # answers added by other modules (the stop ledger, ...)
         self.sources = tuple(dict.fromkeys(line.source for line in lines))
-        dated = [line.as_of for line in lines if line.as_of is not None]
+        # a free line (a $0 consultation) prices nothing: it never makes a course stale
+        dated = [line.as_of for line in lines if line.as_of is not None and line.each != ZERO]
         self.prices_as_of: date | None = max(dated, default=None)
         self.oldest_price: date | None = min(dated, default=None)
         limit = stale_before(as_of, query.max_age)
         self.stale = any(d < limit for d in dated)
+        #: purchases whose payment terms are not published: when they are paid is unknown
+        self.terms_unknown = any(r.assumed for r in runs)
         if not runs:
             self.total = self.total_low = self.total_high = self.due_at_signup = None
             self.sessions_covered = self.payments = None
@@ -171,9 +183,14 @@ class CostResult:
         self.sessions_covered: int | None = sum(r.offer.plan.sessions * r.count for r in runs)
         charges = [line for line in fixed if line.kind != "plan" and line.each]  # $0: no payment
         first = runs[0]
-        self.due_at_signup: Decimal | None = sum((a for a, m in first.amounts if m == 0), ZERO) + sum(
-            (line.each for line in charges),
-            ZERO,  # type: ignore[misc]
+        self.due_at_signup: Decimal | None = (
+            None
+            if first.assumed
+            else sum((a for a, m in first.amounts if m == 0), ZERO)
+            + sum(
+                (line.each for line in charges if due(line, start, query.pace, 0) == start),
+                ZERO,  # type: ignore[misc]
+            )
         )
         self.payments: int | None = sum(len(r.amounts) * r.count for r in runs) + sum(
             x.count for x in charges
@@ -184,7 +201,7 @@ class CostResult:
             last += [due(x, start, query.pace, x.count - 1) for x in charges]
         except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
             raise ScheduleOutOfRange(sessions_requested) from None
-        self.last_due: date | None = max(last)
+        self.last_due: date | None = max(last)  # with terms_unknown: a lower bound
 
     @property
     def client(self) -> str:
@@ -198,6 +215,63 @@ class CostResult:
     def leftover_sessions(self) -> int | None:
         covered = self.sessions_covered
         return None if covered is None else covered - self.sessions_requested
+
+    # ------------------------------------------------------------ the first M months
+
+    @property
+    def window_end(self) -> date | None:
+        """A course priced by months: the first day after its window (``None`` otherwise)."""
+        return None if self.months is None else add_months(self.start, self.months)
+
+    @property
+    def committed(self) -> Decimal | None:
+        """What the purchases made in the window cost, all in (with the fixed charges
+        due in it): the whole price of a package bought in the window, even where its
+        installments run past it. ``None`` without a window or a price."""
+        end = self.window_end
+        if end is None or self.total is None:
+            return None
+        bought = sum((p.charged for p in self.purchases if p.start < end), ZERO)
+        return bought + sum((x.amount for x in self._charge_payments() if x.due < end), ZERO)
+
+    @property
+    def paid_in_window(self) -> Decimal | None:
+        """The cash due in the window (``None`` when a purchase in it has no published terms)."""
+        end = self.window_end
+        if end is None or self.total is None:
+            return None
+        due_in = [p for p in self.schedule if p.due < end]
+        if any(p.assumed for p in due_in):
+            return None
+        return sum((p.amount for p in due_in), ZERO)
+
+    @property
+    def sessions_in_window(self) -> int | None:
+        return None if self.months is None else self.sessions_requested
+
+    def cash_by_month(self) -> list[tuple[str, Decimal, bool]]:
+        """The cash due in each calendar month of the course: ``(YYYY-MM, amount,
+        terms_unknown)``, every month from the first payment's to the last one's."""
+        months: dict[str, list[Decimal | bool]] = {}
+        for p in self.schedule:
+            slot = months.setdefault(f"{p.due.year:04d}-{p.due.month:02d}", [ZERO, False])
+            slot[0] = slot[0] + p.amount  # type: ignore[operator]
+            slot[1] = bool(slot[1]) or p.assumed
+        if not months:
+            return []
+        first, last = min(months), max(months)
+        year, month = int(first[:4]), int(first[5:])
+        out = []
+        while True:
+            key = f"{year:04d}-{month:02d}"
+            amount, unknown = months.get(key, [ZERO, False])
+            out.append((key, amount, bool(unknown)))  # type: ignore[arg-type]
+            if key == last:
+                return out
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+    def _charge_payments(self) -> list[Payment]:
+        return [p for p in self.schedule if p.purchase == -1]
 
     @property
     def per_session(self) -> Decimal | None:
@@ -324,21 +398,46 @@ def spread(count: int, amount: Decimal, reduction: Decimal) -> list[tuple[Decima
 
 
 def payment_terms(
-    offer: Offer, charged: Decimal, in_full: bool, notes: dict[str, None]
+    offer: Offer,
+    charged: Decimal,
+    in_full: bool,
+    notes: dict[str, None],
+    at_purchase: str | None = None,
 ) -> tuple[list[tuple[Decimal, int]], bool]:
-    """How one purchase is paid: ``[(amount, months after its start)]`` and
-    whether the terms are assumed (none published)."""
+    """How one purchase is paid: ``[(amount, months after its start)]`` and whether
+    its terms are unknown. A price observed without installments is paid at purchase
+    only where the provider's own terms say so (``at_purchase``: where they say it);
+    otherwise when it is paid is unknown (listed at the purchase's start, flagged),
+    and a note names the last terms published for the plan."""
     plan, obs = offer.plan, offer.obs
     if in_full and obs.pay_in_full_discount is None and obs.installments is not None:
         notes[f"No pay-in-full discount is published for {plan.name}; the full price is shown."] = None
     if in_full or obs.installments is None:
-        assumed = not in_full and plan.billing != "monthly"
-        if assumed:
-            notes[
-                f"No installment plan is published for {plan.name}; it is shown as one payment at purchase."
-            ] = None
-        return [(charged, 0)], assumed
+        unknown = not in_full and plan.billing != "monthly" and at_purchase is None
+        if unknown:
+            notes[unknown_terms_note(offer)] = None
+        return [(charged, 0)], unknown
     return spread(obs.installments.count, obs.installments.amount, obs.price - charged), False
+
+
+def unknown_terms_note(offer: Offer) -> str:
+    """Why a purchase's payments are unknown, naming the last terms published for its plan."""
+    plan, obs = offer.plan, offer.obs
+    where = f"{obs.source}, {obs.as_of.isoformat()}"
+    older = [o for o in plan.prices if o.installments is not None and o.as_of <= obs.as_of]
+    last = max(older, key=lambda o: o.as_of, default=None)
+    if last is None or last.installments is None:
+        before = "no payment terms were ever published for it"
+    else:
+        inst = last.installments
+        before = (
+            f"the last published terms were {inst.count} x {money_display(inst.amount)} "
+            f"for {money_display(last.price)} ({last.source}, {last.as_of.isoformat()})"
+        )
+    return (
+        f"{plan.name}: the price {money_display(obs.price)} ({where}) was published without payment "
+        f"terms, so what is due at sign-up and when each payment falls are unknown; {before}."
+    )
 
 
 def course_runs(
@@ -352,16 +451,10 @@ def course_runs(
     starts when the previous one's sessions are used up at the pace (or its months end).
     ``terms`` gives one purchase's payments; ``notes`` gathers what the reader must know."""
     runs: list[Run] = []
-    anchor, months = start, 0
+    months = offset = 0
     uses_pace = False
     try:
         for index, (offer, count) in enumerate(offers):
-            if index:  # where the previous run ends: only for a run that comes
-                prev = runs[-1]
-                if prev.step_months:
-                    anchor, months = prev.anchor, prev.months + prev.count * prev.step_months
-                else:
-                    anchor, months = prev.start(prev.count), 0
             charged = offer.charged - (query.discount if index == 0 else ZERO)
             amounts, assumed = terms(offer, charged, notes)
             monthly = offer.plan.billing == "monthly"
@@ -372,14 +465,19 @@ def course_runs(
                     count,
                     query.client if index == 0 else "returning",
                     charged,
-                    anchor,
+                    start,
                     months,
                     offer.months if monthly else 0,
-                    0 if monthly else days_for(offer.plan.sessions, query.pace),
+                    offset,
                     amounts,
                     assumed,
+                    None if monthly else query.pace,
                 )
             )
+            runs[-1].last_due()  # a date past 9999-12-31 fails here
+            if monthly:
+                months += count * offer.months
+            offset += count * offer.plan.sessions
     except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
         raise ScheduleOutOfRange(query.sessions) from None
     if uses_pace and (len(runs) > 1 or runs[0].count > 1):

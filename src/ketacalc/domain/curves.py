@@ -55,6 +55,10 @@ class Series(NamedTuple):
     note: str | None = None
     prices_as_of: date | None = None  # the newest price date any point uses
     oldest_price: date | None = None  # the oldest
+    modality: str | None = None  # sessions, daily-low-dose, mixed
+    estimated: tuple[str, ...] = ()  # kinds of charge estimated beside the drawn totals (medication)
+    stale: bool = False  # a price used is older than the staleness limit
+    insured: bool = False  # some point uses an insurance price
 
     @property
     def known(self) -> tuple[tuple[int, Decimal], ...]:
@@ -181,6 +185,9 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         reasons: dict[str, None] = {}
         dates: set[date] = set()
         pricing: set[str] = set()
+        modalities: set[str] = set()
+        estimated: dict[str, None] = {}
+        stale = False
         pricer = ProviderPricer(provider, cost_query, today)
         for n in counts:
             result = pricer.price_months(n) if months else pricer.price(n)
@@ -189,6 +196,9 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
                 reasons.update(dict.fromkeys(result.notes[:1]))
             else:
                 pricing.add(result.pricing)
+                modalities.add(result.modality or "")
+                estimated.update((line.kind, None) for line in result.charges if line.estimated)
+                stale = stale or result.stale
                 dates.update(d for d in (result.oldest_price, result.prices_as_of) if d is not None)
         missing = [n for n, total in points if total is None]
         if len(missing) == len(points):
@@ -197,6 +207,10 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
             notes.append(f"Not drawn: {why}")
             continue
         series_notes = [low_dose_note] if low_dose_note else []
+        if estimated:
+            series_notes.append(
+                f"{provider.name}: {' and '.join(estimated)} estimated apart, not in the drawn total."
+            )
         if missing:
             series_notes.append(f"{provider.name}: cost unknown for {_ranges(missing)} {query.unit}.")
         if query.insurer and pricing != {"insurance"}:
@@ -212,6 +226,10 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
                 note=" ".join(series_notes) or None,
                 prices_as_of=max(dates) if dates else None,
                 oldest_price=min(dates) if dates else None,
+                modality=modalities.pop() if len(modalities) == 1 else ("mixed" if modalities else None),
+                estimated=tuple(estimated),
+                stale=stale,
+                insured=bool(pricing & {"insurance", "mixed"}),
             )
         )
     return CurveResult(
@@ -245,13 +263,34 @@ def _regulation(
     return found
 
 
-def crossings(result: CurveResult) -> list[tuple[int, str, str]]:
+def comparable(result: CurveResult) -> tuple[tuple[Series, ...], list[str]]:
+    """The series a "cheapest" line may rank, and why each other one is left out: only
+    standard-dose sessions (a daily low-dose plan is another treatment), self-pay unless
+    every series is insured, and none whose total leaves an estimated charge out."""
+    kept: list[Series] = []
+    why: list[str] = []
+    sessions = any(s.modality == "sessions" for s in result.series)
+    insured_all = all(s.insured for s in result.series)
+    for s in result.series:
+        if sessions and s.modality != "sessions":
+            why.append(f"{s.name} (daily low-dose plans: a different treatment)")
+        elif s.estimated:
+            why.append(f"{s.name} ({' and '.join(s.estimated)} only estimated)")
+        elif s.insured and not insured_all:
+            why.append(f"{s.name} (insured prices)")
+        else:
+            kept.append(s)
+    return tuple(kept), why
+
+
+def crossings(result: CurveResult, series: tuple[Series, ...] | None = None) -> list[tuple[int, str, str]]:
     """Where the cheapest provider changes along the range: ``(n, was, now)`` by name."""
     changes: list[tuple[int, str, str]] = []
     cheapest: str | None = None
-    counts = sorted({n for s in result.series for n, _ in s.points})
+    ranked = result.series if series is None else series
+    counts = sorted({n for s in ranked for n, _ in s.points})
     for n in counts:
-        known = [(t, s.name) for s in result.series for m, t in s.points if m == n and t is not None]
+        known = [(t, s.name) for s in ranked for m, t in s.points if m == n and t is not None]
         if not known:
             continue
         low = min(t for t, _ in known)

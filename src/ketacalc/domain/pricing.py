@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ketacalc.data.catalog import Fact, Provider, newest
-from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, unpriced_reason
+from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, sitter_line, unpriced_reason
 from ketacalc.domain.course import (
     DEFAULT_MAX_AGE,
     DEFAULT_PACE,
@@ -156,6 +156,11 @@ class ProviderPricer:
         self._terms_memo: dict[
             tuple[int, Decimal], tuple[tuple[tuple[Decimal, int], ...], bool, tuple[str, ...]]
         ] = {}
+        at_purchase = self._at_purchase()
+        if at_purchase is not None and not query.pay_in_full and self.offers:
+            self.notes.append(
+                f"{provider.name}'s own terms: each purchase is paid in full when made ({at_purchase})."
+            )
         self._others: dict[str, ProviderPricer] | None = None
         if alternatives and query.route is None and standard is not None and self.no_price is None:
             self._others = {}
@@ -278,9 +283,26 @@ class ProviderPricer:
         runs = self._runs(offers, query, notes)
         bought = plan_lines(runs)
         charge_lines = self.charges.lines(span)
+        if query.hired_sitter:
+            sitter = sitter_line(self.provider, self.as_of, sessions)
+            if sitter is None:
+                notes[
+                    f"A hired sitter's cost is not published for {self.provider.name}; it is in no total."
+                ] = None
+            else:
+                charge_lines += (sitter[0],)
+                notes[sitter[1]] = None
         used_notes = (*quote_notes(runs, self.as_of), *price_notes(runs, charge_lines))
+        bought_plans = {r.offer.plan.id for r in runs}
+        for cond in self.provider.plan_conditions:
+            if cond.plan in bought_plans and (cond.as_of is None or cond.as_of <= self.as_of):
+                name = next(r.offer.plan.name for r in runs if r.offer.plan.id == cond.plan)
+                notes[
+                    f"{self.provider.name}'s {name} is {cond.condition} ({said(cond.source, cond.as_of)}); "
+                    "this price rests on it."
+                ] = None
         for line in charge_lines:
-            if line.estimated:
+            if line.estimated and line.kind != "sitter":
                 notes[
                     f"{line.description}: estimated at {money_display(line.each_low)}–{money_display(line.each_high)} "  # type: ignore[arg-type]
                     f"per {line.per.replace('-', ' ')} × {line.count} over {span.days} day(s) of care; "
@@ -363,10 +385,19 @@ class ProviderPricer:
         known = self._terms_memo.get(key)
         if known is None:
             said: dict[str, None] = {}
-            amounts, assumed = payment_terms(offer, charged, self.query.pay_in_full, said)
+            amounts, assumed = payment_terms(
+                offer, charged, self.query.pay_in_full, said, self._at_purchase()
+            )
             known = self._terms_memo[key] = (tuple(amounts), assumed, tuple(said))
         notes.update(dict.fromkeys(known[2]))
         return known[0], known[1]
+
+    def _at_purchase(self) -> str | None:
+        """Where the provider's own terms say a price is paid in full at purchase, if they do."""
+        terms = newest(self.provider.payment_terms, self.as_of)
+        if terms is None or terms.value != "at-purchase":
+            return None
+        return said(terms.source, terms.as_of)
 
     def _route_notes(self, priced: CostResult, runs: tuple[Run, ...]) -> list[str]:
         """What each other route would cost for the same course: the route is the person's

@@ -69,6 +69,7 @@ class Request(NamedTuple):
     no_sitter: bool = False
     insurance: bool = False
     max_due_at_signup: Decimal | None = None
+    hired_sitter: bool = False  # cost: add a hired sitter's published cost, as an estimate
 
     @property
     def returning(self) -> bool:
@@ -96,6 +97,7 @@ class Request(NamedTuple):
             discount=self.discount,
             route=self.route,
             max_age=self.max_age,
+            hired_sitter=self.hired_sitter,
         )
 
     def compare_query(self, insurer: str | None = None) -> CompareQuery:
@@ -242,6 +244,7 @@ def build(
     no_sitter: object = None,
     insurance: object = None,
     max_due_at_signup: object = None,
+    hired_sitter: object = None,
     course: str = OPTIONAL,
     many: bool = False,
     blank_is_absent: bool = True,
@@ -308,6 +311,7 @@ def build(
         no_sitter=_flag(no_sitter, "no_sitter"),
         insurance=_flag(insurance, "insurance"),
         max_due_at_signup=_money(max_due_at_signup, "max_due_at_signup"),
+        hired_sitter=_flag(hired_sitter, "hired_sitter"),
     )
 
 

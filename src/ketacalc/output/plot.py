@@ -74,7 +74,9 @@ def chart_title(result: CurveResult) -> str:
     who = "returning" if q.returning else "new"
     dates = result.prices_as_of
     dated = f"prices dated {' to '.join(d.isoformat() for d in dates)}" if dates else "no prices"
-    return f"Total cost of N {result.unit}{where}, {who} client (USD, {dated})"
+    paid = ", paid in full" if q.pay_in_full else ""
+    insured = ", with insurance where accepted" if q.insurer else ""
+    return f"Total cost of N {result.unit}{where}, {who} client{paid}{insured} (USD, {dated})"
 
 
 def legend_lines(result: CurveResult, width: int) -> list[str]:
@@ -87,18 +89,28 @@ def legend_lines(result: CurveResult, width: int) -> list[str]:
     return lines
 
 
-def cheapest_lines(result: CurveResult, width: int) -> list[str]:
-    """Which provider is cheapest where: the crossing points, in words."""
-    counts = sorted({n for s in result.series for n, t in s.points if t is not None})
-    if len(result.series) < 2 or len(counts) < 2:
+def cheapest_lines(result: CurveResult, width: int, notice: str = "") -> list[str]:
+    """Which provider is cheapest where, among comparable curves only: the crossing points
+    in words, what was left out and why, stale marks and the notice."""
+    from ketacalc.domain.curves import comparable
+
+    ranked, left_out = comparable(result)
+    counts = sorted({n for s in ranked for n, t in s.points if t is not None})
+    if len(result.series) < 2 or not counts or not ranked:
         return []
-    first = min(
-        ((t, s.name) for s in result.series for n, t in s.points if n == counts[0] and t is not None),
-    )[1]
+    stale = {s.name for s in ranked if s.stale}
+    first = min(((t, s.name) for s in ranked for n, t in s.points if n == counts[0] and t is not None))[1]
     unit = result.unit.rstrip("s")  # "from 1 session", "from 2 sessions"
-    starts = [(first, counts[0]), *((now, n) for n, _was, now in crossings(result))]
-    parts = [f"{name} from {n} {unit if n == 1 else result.unit}" for name, n in starts]
+    starts = [(first, counts[0]), *((now, n) for n, _was, now in crossings(result, ranked))]
+    parts = [
+        f"{name}{' (stale prices)' if name in stale else ''} from {n} {unit if n == 1 else result.unit}"
+        for name, n in starts
+    ]
     text = f"Cheapest: {'; '.join(parts)}."
+    if left_out:
+        text += f" Not ranked: {'; '.join(left_out)}."
+    if notice:
+        text += f" {notice}"
     return textwrap.wrap(text, width, break_on_hyphens=False)
 
 
@@ -116,7 +128,7 @@ def regulation_lines(result: CurveResult, width: int) -> list[str]:
     return lines
 
 
-def render_chart(result: CurveResult, width: int, color: bool, height: int = HEIGHT) -> str:
+def render_chart(result: CurveResult, width: int, color: bool, height: int = HEIGHT, notice: str = "") -> str:
     """The chart as text, ``width`` columns wide at most."""
     import plotext as plt
 
@@ -165,11 +177,11 @@ def render_chart(result: CurveResult, width: int, color: bool, height: int = HEI
         text = plt.uncolorize(text)
     lines.extend(line.rstrip() for line in text.splitlines())
     lines.extend(legend_lines(result, width))
-    lines.extend(cheapest_lines(result, width))
+    lines.extend(cheapest_lines(result, width, notice))
     lines.extend(regulation_lines(result, width))
     return "\n".join(lines) + "\n"
 
 
-def write_chart(result: CurveResult, out: IO[str], width: int, color: bool) -> None:
-    out.write(render_chart(result, width, color))
+def write_chart(result: CurveResult, out: IO[str], width: int, color: bool, notice: str = "") -> None:
+    out.write(render_chart(result, width, color, notice=notice))
     out.flush()

@@ -7,7 +7,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.tableview import Column, TableView
-from ketacalc.output.views.common import CURRENCY, Report, money, regulation_records
+from ketacalc.output.views.common import CURRENCY, DISCLAIMER, Report, money, regulation_records
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class ChartReport(Report):
     def draw(self, out: IO[str]) -> None:
         from ketacalc.output.plot import write_chart
 
-        write_chart(self.result, out, self.width, self.color)
+        write_chart(self.result, out, self.width, self.color, DISCLAIMER)
 
     def table(self) -> TableView:
         """The points as a table (for Markdown): a row per N, a column per provider."""

@@ -98,6 +98,9 @@ class CompareReport(Report):
                 "monthly_cost": money_str(row.monthly),
                 "monthly_commitment_months": row.monthly_commitment,
                 "monthly_cost_without_commitment": money_str(row.monthly_flexible),
+                "pricing": row.cost.pricing if row.cost is not None else None,
+                "committed": money_str(row.cost.committed if row.cost is not None else None),
+                "paid_in_window": money_str(row.cost.paid_in_window if row.cost is not None else None),
                 "charges": [charge_record(c) for c in row.charges],
                 "unpriced": [charge_record(c) for c in row.unpriced],
                 "stale": row.stale,
@@ -246,6 +249,8 @@ def _cost_cell(row: CompareRow) -> str:
         if c.total is None:
             return f"{NOT_PUBLISHED}\nnot\npublished"
         lines = [money(c.total), *estimate_text(row)]
+        if c.pricing != "self-pay":  # never an insured price beside self-pay ones unlabelled
+            lines.insert(1, "insured" if c.pricing == "insurance" else "partly insured")
         if row.modality != SESSIONS:
             lines += [f"{money(row.monthly)}/mo", f"{c.sessions_covered} doses"]
         else:
@@ -302,6 +307,11 @@ def _signup_cell(row: CompareRow) -> str:
         due = "\n".join(money(p.first_payment) for p in row.plans)
     else:
         due = money(row.due_at_signup)
+    if row.cost is not None and row.cost.months is not None:
+        due += (
+            f"\ncommitted in {row.cost.months} mo:\n{money(row.cost.committed)}"
+            f"\npaid in them:\n{money(row.cost.paid_in_window)}"
+        )
     return f"{due}\nconsult:\n{fee}"
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ketacalc.money import NOT_PUBLISHED, money_str
+from ketacalc.money import NOT_PUBLISHED, ZERO, money_str
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -39,7 +39,8 @@ SUMMARY_FIELDS = (
     "provider", "client", "modality", "route", "months", "sessions_requested", "sessions_covered",
     "leftover_sessions", "total", "total_low", "total_high", "per_session", "per_covered_session",
     "due_at_signup", "prices_as_of", "oldest_price", "stale", "pricing", "purchases", "unpriced",
-    "payments", "first_due", "last_due", "availability", "regulation", "notes",
+    "payments", "first_due", "last_due", "availability", "regulation", "notes", "committed", "paid_in_window",
+    "terms_unknown",
 )  # fmt: skip
 STALE_MARK = "!"
 
@@ -75,6 +76,40 @@ def sessions_requested(result: CostResult) -> int | None:
     if result.months is not None and result.modality not in ("sessions", None):
         return None
     return result.sessions_requested
+
+
+def money_fields(result: CostResult) -> dict[str, Any]:
+    """What a course commits and pays in its window (``--months``), and whether any
+    purchase's payment terms are unknown (then what is due when is not known)."""
+    return {
+        "committed": money_str(result.committed),
+        "paid_in_window": money_str(result.paid_in_window),
+        "terms_unknown": result.terms_unknown,
+    }
+
+
+def stop_records(result: CostResult) -> list[dict[str, Any]]:
+    """The stop ledger (``if_stopped``): one record per stop point, in order."""
+    from ketacalc.domain.stopping import ledger
+
+    return [
+        {
+            "point": p.point,
+            "number": p.number,
+            "date": p.day.isoformat(),
+            "notice": p.notice,
+            "paid": money_str(p.paid),
+            "refund": money_str(p.refund),
+            "still_charged": money_str(p.still_charged),
+            "owed": money_str(p.owed),
+            "owed_low": money_str(p.owed_low),
+            "owed_high": money_str(p.owed_high),
+            "rule": p.rule,
+            "source": p.source,
+            "as_of": iso(p.as_of),
+        }
+        for p in ledger(result)
+    ]
 
 
 def charge_record(line: ChargeLine) -> dict[str, Any]:
@@ -129,6 +164,10 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "payments": result.payments,
         "first_due": iso(result.first_due),
         "last_due": iso(result.last_due),
+        **money_fields(result),
+        "sessions_in_window": result.sessions_in_window,
+        "cash_by_month": by_month_records(result),
+        "if_stopped": stop_records(result),
         "price_notes": list(result.price_notes),
         "notes": list(result.notes),
         "sources": [source_record(catalog, sid) for sid in result.sources],
@@ -183,7 +222,15 @@ def summary_record(result: CostResult) -> dict[str, Any]:
         "availability": result.availability.status if result.availability is not None else None,
         "regulation": regulation_records(result.availability.regulation) if result.availability else [],
         "notes": list(result.notes),
+        **money_fields(result),
     }
+
+
+def by_month_records(result: CostResult) -> list[dict[str, Any]]:
+    return [
+        {"month": month, "due": money_str(amount), "terms_unknown": unknown}
+        for month, amount, unknown in result.cash_by_month()
+    ]
 
 
 def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
@@ -368,6 +415,12 @@ def _single(r: CostResult) -> TableView:
         f"Total {total_text(r)} for {what} ({per}; {r.leftover_sessions or 0} left over); "
         f"due at sign-up {money(r.due_at_signup)}"
     )
+    if r.months is not None:
+        summary_line += (
+            f". Committed in the first {r.months} month(s) {money(r.committed)}; paid in them "
+            f"{money(r.paid_in_window)}; {r.sessions_in_window} session(s) in them, "
+            f"{r.leftover_sessions or 0} left over; last payment {show_date(r.last_due)}"
+        )
     view = TableView(
         columns=[
             Column("Charge"),
@@ -434,7 +487,7 @@ def _single(r: CostResult) -> TableView:
                             money(p.amount),
                             p.plan
                             + (f" ({p.kind})" if p.kind != "plan" else "")
-                            + (" (terms not published: one payment)" if p.assumed else ""),
+                            + (" (terms not published: when it is paid is unknown)" if p.assumed else ""),
                         ]
                         for p in r.schedule
                     ],
@@ -442,3 +495,97 @@ def _single(r: CostResult) -> TableView:
             )
         )
     return view
+
+
+class ByMonthReport(Report):
+    """``cost --by-month``: the cash due in each calendar month of one course."""
+
+    FIELDS = ("provider", "month", "due", "terms_unknown")
+    single = False
+
+    def __init__(self, result: CostResult) -> None:
+        self.result = result
+
+    def records(self) -> list[dict[str, Any]]:
+        return [
+            {"schema_version": SCHEMA_VERSION, "provider": self.result.provider.id, "currency": CURRENCY, **m}
+            for m in by_month_records(self.result)
+        ]
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        return iter(self.records())
+
+    def table(self) -> TableView:
+        r = self.result
+        rows = []
+        running = ZERO
+        for m, amount, unknown in r.cash_by_month():
+            running += amount
+            rows.append([m, money(amount) + (" ?" if unknown else ""), money(running)])
+        extra = "? = includes a purchase whose payment terms are not published" if r.terms_unknown else ""
+        return TableView(
+            columns=[
+                Column("Month", nowrap=True),
+                Column("Due", number=True),
+                Column("Paid by then", number=True),
+            ],
+            rows=rows or [["—", NOT_PUBLISHED, NOT_PUBLISHED]],
+            title=f"{r.provider.name}: cash due by month, {unit(r)} from {r.start}",
+            caption=_caption([r], f"Total {total_text(r)}" + (f". {extra}" if extra else "")),
+        )
+
+
+class StopReport(Report):
+    """``cost --if-stopped``: what stopping costs at each point of one course."""
+
+    FIELDS = (
+        "point", "number", "date", "notice", "paid", "refund", "still_charged", "owed", "owed_low",
+        "owed_high", "rule", "source", "as_of",
+    )  # fmt: skip
+
+    def __init__(self, result: CostResult) -> None:
+        self.result = result
+
+    def records(self) -> list[dict[str, Any]]:
+        return [
+            {"schema_version": SCHEMA_VERSION, "provider": self.result.provider.id, "currency": CURRENCY, **p}
+            for p in stop_records(self.result)
+        ]
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        return iter(stop_records(self.result))
+
+    def table(self) -> TableView:
+        from ketacalc.domain.stopping import describe, ledger, owed_text
+
+        r = self.result
+        rows = [
+            [
+                describe(p),
+                p.day.isoformat(),
+                money(p.paid),
+                money(p.refund),
+                money(p.still_charged),
+                owed_text(p),
+                p.rule + (f" ({p.source}, {show_date(p.as_of)})" if p.source else ""),
+            ]
+            for p in ledger(r)
+        ]
+        return TableView(
+            columns=[
+                Column("If you stop"),
+                Column("Date", nowrap=True),
+                Column("Paid", number=True),
+                Column("Refund", number=True),
+                Column("Still charged", number=True),
+                Column("Owed in all", number=True),
+                Column("Rule"),
+            ],
+            rows=rows or [["no published price", "", "", "", "", NOT_PUBLISHED, ""]],
+            title=f"{r.provider.name}: what stopping costs, {unit(r)} from {r.start}",
+            caption=_caption(
+                [r],
+                "Owed in all: what the course costs you if you stop there, by the provider's published "
+                "policy; — where no policy is published (never guessed)",
+            ),
+        )

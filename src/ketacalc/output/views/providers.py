@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 class ProvidersReport(Report):
     FIELDS = (
-        "provider", "name", "status", "plans", "lowest_total", "states_listed", "states_complete",
+        "provider", "name", "status", "plans", "plan_prices", "states_listed", "states_complete",
         "states_stated_count", "data_as_of", "oldest_price", "sources",
     )  # fmt: skip
 
@@ -45,7 +45,17 @@ class ProvidersReport(Report):
                 "status_as_of": iso(status.as_of) if status else None,
                 "plans": len(p.plans),
                 "currency": CURRENCY,
-                "lowest_total": money_str(item.lowest_total),
+                "plan_prices": [
+                    {
+                        "plan": pp.plan.id,
+                        "sessions": pp.plan.sessions,
+                        "modality": pp.plan.modality,
+                        "billing": pp.plan.billing,
+                        "price": money_str(pp.observation.price),
+                        "as_of": iso(pp.observation.as_of),
+                    }
+                    for pp in item.plans
+                ],
                 "states_listed": s.known,
                 "states_complete": s.complete,
                 "states_stated_count": s.count,
@@ -57,15 +67,18 @@ class ProvidersReport(Report):
 
     def rows(self) -> Iterator[dict[str, Any]]:
         for record in self.records():
-            yield {**record, "sources": [s["id"] for s in record["sources"]]}
+            yield {
+                **record,
+                "plan_prices": "; ".join(f"{pp['plan']} ({pp['price']})" for pp in record["plan_prices"]),
+                "sources": [s["id"] for s in record["sources"]],
+            }
 
     def table(self) -> TableView:
         rows = [
             [
                 f"{i.provider.name}\n{i.provider.id}",
                 i.status.value if i.status else NOT_PUBLISHED,
-                str(len(i.provider.plans)),
-                money(i.lowest_total),
+                "\n".join(_plan_text(pp) for pp in i.plans) or NOT_PUBLISHED,
                 states_text(i.states),
                 show_date(i.data_as_of),
                 iso(i.oldest_price_as_of) or NOT_PUBLISHED,
@@ -76,8 +89,7 @@ class ProvidersReport(Report):
             columns=[
                 Column("Provider"),
                 Column("Status"),
-                Column("Plans", number=True),
-                Column("Lowest total", number=True),
+                Column("Plans for a new client"),
                 Column("States"),
                 Column("Newest data", number=True),
                 Column("Oldest price", number=True),
@@ -89,3 +101,13 @@ class ProvidersReport(Report):
                 "Oldest price: the oldest of the prices in force, one per plan",
             ),
         )
+
+
+def _plan_text(pp: Any) -> str:
+    """``6 sessions: $1,290.00``, ``30 doses a month: $159.00``: a plan, never ranked."""
+    unit = "doses" if pp.plan.modality == "daily-low-dose" else "sessions"
+    inst = pp.observation.installments
+    every = ""
+    if pp.plan.billing == "monthly":
+        every = f" over {inst.count} months" if inst else " a month"
+    return f"{pp.plan.sessions} {unit}{every}: {money(pp.observation.price)}"

@@ -214,7 +214,7 @@ class ShowReport(Report):
         facts, dates = [], []
         for key, label in FACT_GROUPS:
             for fact, now in self._facts(key):
-                text = fact_text(key, fact)
+                text = fact_text(key, fact, self.provider)
                 if fact.note:
                     text += f"\n{fact.note}"
                 mark = " (disputed)" if self.disputed(key) else ("" if now else " (older)")
@@ -332,13 +332,15 @@ def charge_record(c: Charge) -> dict[str, Any]:
     }
 
 
-def fact_text(key: str, fact: Fact[Any]) -> str:
+def fact_text(key: str, fact: Fact[Any], provider: Provider | None = None) -> str:
     value = fact.value
     if key == "consult":
         parts = []
-        fee = getattr(value, "fee", None)
-        if fee is not None:
-            parts.append("free" if fee == 0 else f"fee {money(fee)}")
+        # the fee is a charge of kind consult: the one in force on the fact's date (audit 13)
+        charge = provider.charge_at("consult", fact.as_of, "new") if provider is not None else None
+        if charge is not None and charge.amount is not None:
+            fee = "free" if charge.amount == 0 else f"fee {money(charge.amount)}"
+            parts.append(fee + (" (a promo)" if charge.price_kind == "promo" else ""))
         if value.prepayment == "first-installment":
             parts.append("first payment charged before the consultation")
         if value.refundable_if_ineligible:

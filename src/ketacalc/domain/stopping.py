@@ -1,0 +1,279 @@
+"""What stopping costs: a course's stop ledger, from the provider's published refund ladder.
+
+Pure core code. The stop points are: before the consultation (one row per notice
+the policy names), after the consultation where the policy prices that point, then
+after each session (each month, for plans billed monthly). At each point:
+
+- ``paid``: the cash due by then on the course's schedule (before the consultation,
+  only a first installment charged at checkout);
+- ``owed``: what the person owes in all if they stop there: every purchase used up
+  at its price, the charges already due (a consultation held), and for the purchase
+  in progress what the policy's rung says (``None``, "not published", where no rung
+  applies: never guessed); a rung giving two figures gives ``owed_low``/``owed_high``;
+- ``refund`` and ``still_charged``: the difference between the two, either way.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
+
+from ketacalc.data.catalog import RefundPolicy, RefundStep, newest
+from ketacalc.domain.schedule import add_months, session_day
+from ketacalc.money import ZERO, money_display
+
+if TYPE_CHECKING:
+    from ketacalc.domain.course import CostResult, Payment, Purchase
+
+NOT_PUBLISHED_RULE = "not published"
+
+
+class StopPoint(NamedTuple):
+    point: str  # before-consult | after-consult | after-session | after-month
+    number: int | None  # the session (or month) just completed
+    day: date  # the day of that session (the start date before the first one)
+    notice: str | None  # before the consultation: the notice given
+    paid: Decimal | None
+    owed: Decimal | None
+    owed_low: Decimal | None
+    owed_high: Decimal | None
+    refund: Decimal | None
+    still_charged: Decimal | None
+    rule: str  # the policy's words, or "not published"
+    source: str | None
+    as_of: date | None
+
+
+class _Cumulative:
+    """What payments (in date order) add up to by a day, in O(log n) a question:
+    ``None`` once a payment whose terms are unknown falls on or before it."""
+
+    def __init__(self, payments: Sequence[Payment]) -> None:
+        self.days = [p.due for p in payments]
+        self.totals: list[Decimal] = []
+        self.unknown: list[bool] = []
+        running, flagged = ZERO, False
+        for p in payments:
+            running += p.amount
+            flagged = flagged or p.assumed
+            self.totals.append(running)
+            self.unknown.append(flagged)
+
+    def by(self, day: date) -> Decimal | None:
+        i = bisect_right(self.days, day)
+        if i == 0:
+            return ZERO
+        return None if self.unknown[i - 1] else self.totals[i - 1]
+
+
+def policy_for(result: CostResult, plan_id: str, next_only: bool = False) -> RefundPolicy | None:
+    """The newest published refund ladder on the as-of date that covers the plan (with
+    ``next_only``: the newest rule on cancelling the next appointment or refill)."""
+    policies = [
+        p
+        for p in result.provider.refund_policy
+        if (not p.plans or plan_id in p.plans)
+        and any((s.stage == "before-next") == next_only for s in p.steps)
+    ]
+    return newest(policies, result.as_of)
+
+
+def _share(step: RefundStep, price: Decimal) -> Decimal:
+    return (price * step.owed_share).quantize(Decimal("0.01"))  # type: ignore[operator]
+
+
+def _owed(step: RefundStep, purchase: Purchase) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """What one rung says the purchase costs in all: (owed, low, high)."""
+    if step.refund == "full":
+        return ZERO, None, None
+    if step.refund == "none":
+        return purchase.charged, None, None
+    if step.owed is not None:
+        return step.owed, None, None
+    if step.owed_share is not None:
+        return _share(step, purchase.price), None, None
+    return None, step.owed_low, step.owed_high
+
+
+def _row(
+    point: str,
+    number: int | None,
+    day: date,
+    notice: str | None,
+    paid: Decimal | None,
+    owed: tuple[Decimal | None, Decimal | None, Decimal | None],
+    rule: str,
+    policy: RefundPolicy | None,
+) -> StopPoint:
+    total, low, high = owed
+    refund = still = None
+    if paid is not None and total is not None:
+        refund, still = max(paid - total, ZERO), max(total - paid, ZERO)
+    source, as_of = (policy.source, policy.as_of) if policy is not None else (None, None)
+    return StopPoint(point, number, day, notice, paid, total, low, high, refund, still, rule, source, as_of)
+
+
+def _add(
+    base: Decimal, part: tuple[Decimal | None, Decimal | None, Decimal | None]
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    total, low, high = part
+    if total is not None:
+        return base + total, None, None
+    if low is not None and high is not None:
+        return None, base + low, base + high
+    return None, None, None
+
+
+def ledger(result: CostResult) -> tuple[StopPoint, ...]:
+    """Every stop point of the course, in order (``()`` when it has no price)."""
+    if result.total is None or not result.runs:
+        return ()
+    purchases = result.purchases
+    schedule = result.schedule
+    start = result.start
+    first = purchases[0]
+    policy = policy_for(result, first.plan.id)
+    rows: list[StopPoint] = []
+
+    paid_by = _Cumulative(schedule).by
+
+    # before the consultation: a first installment charged at checkout is all that is paid
+    consult = newest(result.provider.consult, result.as_of)
+    prepaid = (
+        consult is not None and consult.value.prepayment == "first-installment" and not result.query.returning
+    )
+    if first.start == start and any(p.assumed for p in schedule if p.purchase == 0 and p.due == start):
+        paid_before: Decimal | None = None if prepaid else ZERO
+    else:
+        paid_before = (
+            sum((p.amount for p in schedule if p.purchase == 0 and p.due == start), ZERO) if prepaid else ZERO
+        )
+    steps = [s for s in (policy.steps if policy else ()) if s.stage == "before-consult"]
+    if result.query.returning:
+        steps = []
+    for step in steps:
+        hours = step.notice_hours
+        notice = (
+            None
+            if hours is None
+            else (f"less than {hours} h notice" if step.late else f"{hours} h notice or more")
+        )
+        rows.append(
+            _row("before-consult", None, start, notice, paid_before, _owed(step, first), step.quote, policy)
+        )
+    if not steps and not result.query.returning:
+        rows.append(
+            _row(
+                "before-consult", None, start, None, paid_before, (None, None, None), NOT_PUBLISHED_RULE, None
+            )
+        )
+    for step in (s for s in (policy.steps if policy else ()) if s.stage == "after-consult"):
+        if not result.query.returning:
+            rows.append(
+                _row("after-consult", None, start, None, paid_before, _owed(step, first), step.quote, policy)
+            )
+    charges = [p for p in schedule if p.purchase == -1]
+    fees_by = _Cumulative([p._replace(assumed=False) for p in charges]).by
+    monthly = first.plan.billing == "monthly"
+    if monthly:
+        rows += _monthly(result, purchases, fees_by, paid_by)
+        return tuple(rows)
+    pace = result.query.pace
+    bounds: list[tuple[int, int, Purchase]] = []  # (first session, end, purchase)
+    done = 0
+    for p in purchases:
+        bounds.append((done, done + p.plan.sessions, p))
+        done += p.plan.sessions
+    index = 0
+    used = ZERO
+    for k in range(1, result.sessions_requested + 1):
+        day = start + timedelta(days=session_day(k - 1, pace))
+        while bounds[index][1] < k:
+            used += bounds[index][2].charged
+            index += 1
+        begin, end, current = bounds[index]
+        fees = fees_by(day) or ZERO
+        base = used + fees
+        if end == k:
+            owed = _add(base, (current.charged, None, None))
+            rule = "the purchase is used up; nothing more is bought"
+            row_policy = policy_for(result, current.plan.id, next_only=True)
+            nexts = [s for s in (row_policy.steps if row_policy else ()) if s.stage == "before-next"]
+            if nexts:
+                rule += "; the next appointment: " + "; ".join(s.quote for s in nexts)
+            else:
+                row_policy = None
+        else:
+            row_policy = policy_for(result, current.plan.id)
+            rung = _rung(row_policy, k - begin)
+            if rung is None:
+                owed, rule = (None, None, None), NOT_PUBLISHED_RULE
+            else:
+                owed, rule = _add(base, _owed(rung, current)), rung.quote
+        rows.append(_row("after-session", k, day, None, paid_by(day), owed, rule, row_policy))
+    return tuple(rows)
+
+
+def _rung(policy: RefundPolicy | None, used: int) -> RefundStep | None:
+    """The policy's rung for a purchase with ``used`` of its sessions done."""
+    if policy is None:
+        return None
+    rungs = [
+        s
+        for s in policy.steps
+        if s.stage == "after-session"
+        and (s.after_sessions or 0) <= used
+        and (s.through_sessions is None or used <= s.through_sessions)
+    ]
+    return max(rungs, key=lambda s: s.after_sessions or 0, default=None)
+
+
+def _monthly(result: CostResult, purchases, fees_by, paid_by) -> list[StopPoint]:  # type: ignore[no-untyped-def]
+    """Plans billed monthly: a stop point at the end of each month of the course."""
+    rows = []
+    month = 0
+    used = ZERO
+    for p in purchases:
+        length = p.observation.installments.count if p.observation.installments else 1
+        for m in range(1, length + 1):
+            month += 1
+            day = add_months(result.start, month) - timedelta(days=1)
+            fees = fees_by(day) or ZERO
+            policy = policy_for(result, p.plan.id, next_only=m == length)
+            if m == length:
+                owed = (used + p.charged + fees, None, None)
+                rule = "the month's purchase is used up"
+                nexts = [s for s in (policy.steps if policy else ()) if s.stage == "before-next"]
+                if nexts:
+                    rule += "; " + "; ".join(s.quote for s in nexts)
+                else:
+                    policy = None
+            else:
+                rung = _rung(policy, m)
+                owed = (None, None, None) if rung is None else _add(used + fees, _owed(rung, p))
+                rule = NOT_PUBLISHED_RULE if rung is None else rung.quote
+            rows.append(_row("after-month", month, day, None, paid_by(day), owed, rule, policy))
+        used += p.charged
+    return rows
+
+
+def describe(point: StopPoint) -> str:
+    """``after session 3``, ``before the consultation (24 h notice or more)``."""
+    if point.point == "before-consult":
+        return "before the consultation" + (f" ({point.notice})" if point.notice else "")
+    if point.point == "after-consult":
+        return "after the consultation, before the first session"
+    if point.point == "after-month":
+        return f"after month {point.number}"
+    return f"after session {point.number}"
+
+
+def owed_text(point: StopPoint) -> str:
+    if point.owed is not None:
+        return money_display(point.owed)
+    if point.owed_low is not None and point.owed_high is not None:
+        return f"{money_display(point.owed_low)} or {money_display(point.owed_high)}"
+    return "—"

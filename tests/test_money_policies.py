@@ -1,0 +1,211 @@
+"""Issue 15 (money): window cash, cash by month, the stop ledger, unknown terms, a hired
+sitter, no ranking without a course, and purchase dates at any pace. Fixture data only."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from conftest import REVIEW, TODAY, review_cost
+from ketacalc.domain.pricing import CostQuery, ProviderPricer
+
+D = Decimal
+
+
+def months_cost(catalog, provider: str, months: int, **kw):
+    query = CostQuery(sessions=1, as_of=kw.pop("as_of", TODAY), start=kw.pop("start", TODAY), **kw)
+    return ProviderPricer(catalog.find(provider), query, TODAY).price_months(months)
+
+
+def test_sort_without_a_course_is_a_usage_error_naming_both_options(cli):
+    for key in ("total", "per-session", "due-at-signup"):
+        result = cli("compare", "--state", "TX", "--sort", key)
+        assert result.exit_code == 2
+        assert "--sessions" in result.stderr and "--months" in result.stderr
+        assert result.stdout == ""
+    assert cli("compare", "--state", "TX", "--sort", "name").exit_code == 0
+
+
+def test_months_window_separates_what_is_committed_from_what_is_paid(catalog):
+    """Audit 4: birch, 3 months from 2026-11-21 (92 days) at one a week = 14 sessions: the
+    6-session plan ($1,050 = 3 x $350 from 11-21) then the 12-session one ($2,000 = 4 x $500
+    from 2027-01-02, session 7's day). Committed $3,050; paid before 2027-02-21: 3 x $350
+    + 2 x $500 = $2,050; 4 sessions left over; the last payment on 2027-04-02."""
+    r = months_cost(catalog, "birch", 3)
+    assert [(p.plan.id, p.start) for p in r.purchases] == [
+        ("starter", TODAY),
+        ("extended", TODAY + timedelta(days=42)),
+    ]
+    assert (r.committed, r.paid_in_window) == (D("3050.00"), D("2050.00"))
+    assert (r.sessions_in_window, r.leftover_sessions) == (14, 4)
+    assert r.last_due == date(2027, 4, 2)
+
+
+def test_months_cost_shows_both_figures_in_json_and_table(cli):
+    record = cli("cost", "birch", "--months", "3", "--format", "json").json()
+    assert (record["committed"], record["paid_in_window"], record["sessions_in_window"]) == (
+        "3050.00",
+        "2050.00",
+        14,
+    )
+    table = " ".join(cli("cost", "birch", "--months", "3").stdout.split())
+    assert "Committed in the first 3 month(s) $3,050.00" in table and "paid in them $2,050.00" in table
+    compare = cli("compare", "--state", "TX", "--months", "3", "--format", "json").json()
+    birch = next(r for r in compare if r["provider"] == "birch")
+    assert (birch["committed"], birch["paid_in_window"]) == ("3050.00", "2050.00")
+
+
+def test_by_month_gives_the_cash_due_in_each_calendar_month(cli):
+    rows = cli("cost", "birch", "-n", "12", "--by-month", "--format", "json").json()
+    assert [(r["month"], r["due"]) for r in rows] == [
+        ("2026-11", "500.00"),
+        ("2026-12", "500.00"),
+        ("2027-01", "500.00"),
+        ("2027-02", "500.00"),
+    ]
+    csv = cli("cost", "birch", "-n", "12", "--by-month", "--format", "csv").stdout.splitlines()
+    assert csv[0].startswith("provider,month,due") and len(csv) == 5
+    assert "2027-02" in cli("cost", "birch", "-n", "12", "--by-month").stdout
+    assert cli("cost", "birch", "-n", "6,12", "--by-month").exit_code == 2
+
+
+def test_the_stop_ledger_follows_the_published_refund_ladder(cli):
+    """alder, 4 sessions at the review: $800 = 2 x $400, the first charged at checkout.
+    Its ladder: nothing owed with 24 h notice, $100 with less, half the plan after session 1."""
+    record = review_cost(cli, "alder", "4").json()
+    ledger = [
+        (s["point"], s["number"], s["paid"], s["refund"], s["still_charged"], s["owed"])
+        for s in record["if_stopped"]
+    ]
+    assert ledger == [
+        ("before-consult", None, "400.00", "400.00", "0.00", "0.00"),
+        ("before-consult", None, "400.00", "300.00", "0.00", "100.00"),
+        ("after-session", 1, "400.00", "0.00", "0.00", "400.00"),
+        ("after-session", 2, "400.00", "0.00", "0.00", "400.00"),
+        ("after-session", 3, "400.00", "0.00", "0.00", "400.00"),
+        ("after-session", 4, "400.00", "0.00", "400.00", "800.00"),
+    ]
+    assert all(s["source"] == "alder-help" for s in record["if_stopped"][:3])
+    table = " ".join(review_cost(cli, "alder", "4", "--if-stopped", fmt="table").stdout.split())
+    assert "after session 1 2025-06-13 $400.00 $0.00 $0.00 $400.00" in table and "Owed in all" in table
+
+
+def test_without_a_published_policy_refund_and_owed_are_not_published(cli):
+    record = review_cost(cli, "birch", "12").json()
+    first = record["if_stopped"][0]
+    assert (first["point"], first["owed"], first["refund"], first["rule"]) == (
+        "before-consult",
+        None,
+        None,
+        "not published",
+    )
+    middle = record["if_stopped"][3]  # after session 3 of 12: a package in progress
+    assert (middle["owed"], middle["rule"]) == (None, "not published")
+
+
+def test_a_price_without_terms_has_no_due_at_sign_up(cli):
+    """Audit 5: alder's $840 (2026-05-05) came without terms; the last were 2 x $400."""
+    result = cli(
+        "cost", "alder", "-n", "4", "--as-of", "2026-06-01", "--start", "2026-06-01", "--format", "json"
+    )
+    record = result.json()
+    assert record["due_at_signup"] is None and record["terms_unknown"] is True
+    assert any("the last published terms were 2 x $400.00" in n for n in record["notes"])
+    assert not any(p["due"] == "2026-06-01" and not p["assumed"] for p in record["schedule"])
+
+
+def test_hired_sitter_is_an_estimate_range_or_not_published(cli):
+    """alder, 14 sessions: 3 h + 13 x 1.5 h = 22.5 h at $20-$40: $450-$900."""
+    plain = review_cost(cli, "alder", "14").json()
+    sitter = review_cost(cli, "alder", "14", "--hired-sitter").json()
+    assert sitter["total"] == plain["total"]
+    assert D(sitter["total_low"]) - D(plain["total_low"]) == D("450")
+    assert D(sitter["total_high"]) - D(plain["total_high"]) == D("900")
+    birch = review_cost(cli, "birch", "6", "--hired-sitter").json()
+    assert "A hired sitter's cost is not published for Birch Clinic; it is in no total." in birch["notes"]
+    assert birch["total_low"] == birch["total"]
+
+
+def test_purchases_start_on_the_exact_session_day_at_any_pace(catalog):
+    """Audit 12: cedar, 10 sessions at 3 a week: session k (0-based) falls ceil(7k/3) days
+    after the first. The singles start on sessions 8 and 9's days (19 and 21), not on
+    days rounded purchase by purchase (19 and 22)."""
+    query = CostQuery(sessions=10, as_of=REVIEW, start=REVIEW, pace=D(3))
+    r = ProviderPricer(catalog.find("cedar"), query, TODAY).price(10)
+    assert [(p.start - REVIEW).days for p in r.purchases] == [0, 19, 21]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_compare_row_without_a_course_has_no_total_and_counts_the_consultation(cli):
+    """Audits 1-2: no total without a course; fern's $350 visit plus its required $350
+    consultation is $700 due at sign-up, so --max-due-at-signup 400 drops fern."""
+    rows = {r["provider"]: r for r in cli("compare", "--state", "TX", "--format", "json").json()}
+    assert all(r["total"] is None and r["per_session"] is None for r in rows.values())
+    assert rows["fern"]["due_at_signup"] == "700.00"
+    kept = {
+        r["provider"]
+        for r in cli("compare", "--state", "TX", "--max-due-at-signup", "400", "--format", "json").json()
+    }
+    assert "fern" not in kept
+
+
+def test_providers_lists_plans_never_a_lowest_total(cli):
+    records = {r["provider"]: r for r in cli("providers", "--format", "json").json()}
+    assert "lowest_total" not in records["alder"]
+    assert [p["sessions"] for p in records["dune"]["plan_prices"]] == [30, 90]
+    assert "Lowest total" not in cli("providers").stdout
+
+
+def test_the_cheapest_line_ranks_only_comparable_curves(cli):
+    """Audit 3: dune's daily low-dose months are never ranked against sessions."""
+    text = flat(cli("chart", "--state", "TX", "--months", "1-6").stdout)
+    assert "Not ranked: Dune Telehealth (daily low-dose plans: a different treatment)" in text
+    assert "it is not medical advice" in text
+    cheapest = text.split("Cheapest:", 1)[1].split("Not ranked", 1)[0]
+    assert "Dune" not in cheapest
+
+
+def test_a_chart_paid_in_full_says_so_in_its_title(cli):
+    """Audit 14: a pay-in-full chart is not drawn under the usual title."""
+    assert "paid in full" in cli("chart", "--state", "TX", "--pay-in-full").stdout.splitlines()[0]
+
+
+def test_an_insured_total_is_labelled_beside_self_pay_ones(cli):
+    """Audit 15: birch's insured $500 (Aetna in TX) is labelled, and its JSON says so."""
+    rows = {
+        r["provider"]: r
+        for r in cli(
+            "compare", "--state", "TX", "--sessions", "6", "--insurer", "Aetna", "--format", "json"
+        ).json()
+    }
+    assert (rows["birch"]["total"], rows["birch"]["pricing"]) == ("500.00", "insurance")
+    assert rows["cedar"]["pricing"] == "self-pay"
+    table = cli("compare", "--state", "TX", "--sessions", "6", "--insurer", "Aetna").stdout
+    assert "insured" in table
+
+
+def test_a_price_that_rests_on_a_plan_condition_says_so(cli):
+    """Audit 16: cedar's Introduction is only for problems of the last year."""
+    record = review_cost(cli, "cedar", "3").json()
+    assert any("Cedar Care's Introduction is for problems of the last year" in n for n in record["notes"])
+
+
+def test_show_gives_the_consultation_fee_in_force(cli):
+    """Audit 13: fern's consultation is $350 (2026-05-01), not '—'."""
+    text = flat(cli("show", "fern").stdout)
+    assert "Consultation fee $350.00" in text
+
+
+def test_the_library_takes_hired_sitter_and_answers_as_the_command_does(cli):
+    import ketacalc
+    from conftest import FIXTURE
+
+    answer = ketacalc.cost(
+        "alder", 14, hired_sitter=True, as_of="2025-06-13", start="2025-06-13", data=str(FIXTURE), today=TODAY
+    ).to_dict()
+    command = review_cost(cli, "alder", "14", "--hired-sitter").json()
+    assert (answer["total_low"], answer["total_high"]) == (command["total_low"], command["total_high"])
+    assert answer["if_stopped"] == command["if_stopped"]
