@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import itertools
 import json
 import os
 import re
@@ -108,6 +109,9 @@ _build_the_command_once()
 # --------------------------------------------------------------- fixtures
 
 
+_CONFIG_DIRS = itertools.count()
+
+
 @pytest.fixture(autouse=True)
 def pinned_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     monkeypatch.setenv("KETACALC_TODAY", TODAY.isoformat())
@@ -115,7 +119,11 @@ def pinned_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("KETACALC_CACHE_DIR", str(PRIVATE_HOME / "cache"))
     monkeypatch.setenv("KETACALC_DATA", str(FIXTURE))
-    for name in ("KETACALC_DEBUG", "KETACALC_NO_CACHE", "FORCE_COLOR"):
+    # no default from the environment or a config file, unless a test sets one (tests/test_defaults.py);
+    # a folder of its own for each test (made only if a test writes to it), so none leaks into another
+    monkeypatch.setenv("KETACALC_CONFIG_DIR", str(PRIVATE_HOME / "config" / str(next(_CONFIG_DIRS))))
+    for name in ("KETACALC_DEBUG", "KETACALC_NO_CACHE", "FORCE_COLOR", "KETACALC_STATE", "KETACALC_INSURER",
+                 "KETACALC_CLIENT"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     yield
 

@@ -128,7 +128,7 @@ def test_bash_completes_state_codes_typed_in_lower_case():
 
 
 def test_bash_completes_command_names():
-    assert set(complete_bash("ketacalc co")) == {"compare", "cost"}
+    assert set(complete_bash("ketacalc co")) == {"compare", "config", "cost"}
 
 
 def test_completion_does_not_run_the_command():
@@ -158,3 +158,27 @@ def test_completion_in_a_real_process_and_its_script_name_the_program():
     script = run_subprocess(env={"_KETACALC_COMPLETE": "source_bash"})
     assert script.returncode == 0, script.stderr
     assert "_KETACALC_COMPLETE=complete_bash" in script.stdout
+
+
+def test_bash_completes_sort_keys_and_routes():
+    assert complete_bash("ketacalc compare --sort t") == ["total", "total-low", "total-high"]
+    assert complete_bash("ketacalc compare --sort D") == ["DUE-AT-SIGNUP"]
+    routes = complete_bash("ketacalc cost alder --route ", trailing_space=True)
+    assert "tablet" in routes and "injection" in routes
+    assert complete_bash("ketacalc chart --route tab") == ["tablet"]
+
+
+@pytest.mark.parametrize(
+    ("shell", "first"),
+    [
+        ("zsh", "#compdef ketacalc"),
+        ("bash", "_ketacalc_completion() {"),
+        ("fish", "complete --command ketacalc"),
+    ],
+)
+def test_show_completion_prints_the_script_of_the_shell_named(cli, shell, first):
+    result = cli("--show-completion", shell)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.lstrip().startswith(first)
+    assert f"complete_{shell}" in result.stdout
+    assert cli(f"--show-completion={shell.upper()}").stdout == result.stdout

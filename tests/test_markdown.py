@@ -36,15 +36,52 @@ def table_rows(text: str) -> list[list[str]]:
     return rows
 
 
-def test_cells_are_escaped_and_line_breaks_become_br():
+def gfm_tables(text: str) -> list[tuple[int, list[int]]]:
+    """Each table as a GFM reader parses it (markdown-it-py comes with Rich):
+    (header cells, cells of each body row)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(text)
+    tables: list[tuple[int, list[int]]] = []
+    part, cells = "", 0
+    for token in tokens:
+        if token.type == "table_open":
+            tables.append((0, []))
+        elif token.type in ("thead_open", "tbody_open"):
+            part = token.type
+        elif token.type == "tr_open":
+            cells = 0
+        elif token.type in ("th_open", "td_open"):
+            cells += 1
+        elif token.type == "tr_close":
+            header, body = tables[-1]
+            tables[-1] = (cells, body) if part == "thead_open" else (header, [*body, cells])
+    return tables
+
+
+def pandoc_html(text: str) -> str | None:
+    """The HTML pandoc makes of ``text`` as GFM, or None where pandoc is not installed."""
+    import shutil
+    import subprocess
+
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        return None
+    return subprocess.run(
+        [pandoc, "--from", "gfm", "--to", "html"], input=text, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_cells_are_escaped_plain_text_on_one_line():
     from ketacalc.output.tableview import Column, TableView
 
     view = TableView(
         columns=[Column("Name"), Column("Price", number=True), Column("Note\nhere")],
         rows=[
-            ["A | B", "$1,290.00", "first\nsecond"],
+            ["A | B", "$1,290.00", "paid in full\nno refund"],
             ["<script>alert(1)</script>", "—", "*not bold* _nor this_ [link](x) ~~no~~"],
             ["\x1b[31mred\x1b[0m", "$5.00", "back\\slash & `code`"],
+            ["Clinic\n(uncertain)\ndata 2026-05-01", "—\nnot\npublished", "$430.00\nconsult:\nfree"],
         ],
         title="Pipes | and <tags>",
         caption="Caption with a | pipe.",
@@ -54,14 +91,37 @@ def test_cells_are_escaped_and_line_breaks_become_br():
     assert rows[0] == ["Name", "Price", "Note here"]  # a header is one line
     assert rows[1] == ["---", "---:", "---"]  # numbers right-aligned
     assert all(len(r) == 3 for r in rows), rows
-    assert rows[2] == ["A \\| B", "$1,290.00", "first<br>second"]
-    assert "\x1b" not in text
+    assert rows[2] == ["A \\| B", "$1,290.00", "paid in full; no refund"]  # separate facts: "; "
+    assert rows[5] == ["Clinic (uncertain); data 2026-05-01", "—; not published", "$430.00; consult: free"]
+    assert "<br" not in text and "\x1b" not in text
     html = render_html(text)
     assert "<script" not in html and "&lt;script&gt;" in html
     assert "<em>" not in html and "<strong>" not in html and "<a " not in html and "<s>" not in html
-    assert html.count("<tr>") == 4 and html.count("<td>") + html.count('<td style="text-align:right">') == 9
-    assert "A | B" in html and "first<br>second" in html  # the pipe is text; the <br> a line break
+    assert "<br" not in html
+    assert gfm_tables(text) == [(3, [3, 3, 3, 3])]
+    assert "A | B" in html and "paid in full; no refund" in html  # the pipe is text
     assert "back\\slash &amp; <code>" not in html and "back\\slash" in html
+    pandoc = pandoc_html(text)
+    if pandoc is not None:  # a second GFM reader, where installed
+        assert pandoc.count("<tr") == 5 and pandoc.count("<td") == 12
+        assert "<script" not in pandoc and "<br" not in pandoc and "<em>" not in pandoc
+
+
+def test_every_cell_of_every_command_is_plain_text(cli):
+    """No HTML in any table ketacalc writes as Markdown: GFM readers (markdown-it-py,
+    pandoc) see tables whose every row has the header's cells."""
+    every = ""
+    for args in (["compare", "--state", "TX", "--sessions", "18"], ["show", "alder"], ["cost", "fern", "-n", "6"],
+                 ["states", "dune"], ["eligibility", "--state", "CA"], ["providers"], ["history", "birch"]):  # fmt: skip
+        result = cli(*args, "--format", "markdown")
+        assert result.exit_code == 0, result.stderr
+        assert not re.search(r"(?<!\\)<[a-zA-Z/]", result.stdout), args  # no tag, not even <br>
+        tables = gfm_tables(result.stdout)
+        assert tables and all(set(body) <= {header} for header, body in tables), (args, tables)
+        every += result.stdout + "\n\n"
+    pandoc = pandoc_html(every)
+    if pandoc is not None:
+        assert pandoc.count("<table") == len(gfm_tables(every)) and "<br" not in pandoc
 
 
 def test_sections_are_headings_with_their_own_table_and_caption_below():

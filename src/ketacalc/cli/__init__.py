@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from ketacalc.cli import data, share  # noqa: F401 - register check, batch, chart and report
+from ketacalc.cli import config, data, share  # noqa: F401 - register config, check, batch, chart and report
 from ketacalc.cli.app import app
 from ketacalc.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, describe
 from ketacalc.cli.help import add_examples, plain_placeholders
@@ -40,8 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from typer.main import get_command
 
     _usable_streams()
-    command = get_command(app)
     args = data_first(list(sys.argv[1:] if argv is None else argv))
+    shell = completion_shell(args)
+    if shell is not None:
+        return show_completion(shell)
+    command = get_command(app)
     try:
         result = command.main(args=args, prog_name="ketacalc", standalone_mode=False)
         sys.stdout.flush()  # a full disk shows now, not at exit
@@ -64,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click_exc.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "ketacalc"
         message = _plain(" ".join(exc.format_message().replace("Value error, ", "").split()))
-        return _error(f"{message} — see '{where} --help'", EXIT_USAGE)
+        return _error(_sessions_hint(message, exc.ctx) or f"{message} — see '{where} --help'", EXIT_USAGE)
     except click_exc.ClickException as exc:
         return _error(" ".join(exc.format_message().split()), exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
@@ -90,6 +93,55 @@ def _plain(message: str) -> str:
         return message
     option, value, choices = found.groups()
     return f"{option} {value} is not one of {choices.replace(chr(39), '')}"
+
+
+_EXTRA = re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((\d+)\)")
+
+
+def _sessions_hint(message: str, ctx: object) -> str | None:
+    """``cost mindbloom 18``: a bare number after the provider is a number of sessions."""
+    found = _EXTRA.fullmatch(message)
+    params = getattr(getattr(ctx, "command", None), "params", [])
+    if found is None or not any("--sessions" in getattr(p, "opts", ()) for p in params):
+        return None
+    n = found.group(1)
+    where = getattr(ctx, "command_path", "ketacalc")
+    return (
+        f"unexpected argument {n} — for {n} sessions, give --sessions {n} ('{where} PROVIDER --sessions {n}')"
+    )
+
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def completion_shell(args: list[str]) -> str | None:
+    """``--show-completion SHELL`` (before any command): the shell named. Typer reads
+    SHELL only when it cannot detect the running shell, so ketacalc reads it first."""
+    for index, arg in enumerate(args):
+        if not arg.startswith("-"):
+            return None  # a command: the option belongs to the root only
+        if arg.startswith("--show-completion="):
+            shell = arg.partition("=")[2]
+        elif arg == "--show-completion" and index + 1 < len(args):
+            shell = args[index + 1]
+        else:
+            continue
+        return shell.casefold() if shell.casefold() in SHELLS else None
+    return None
+
+
+def show_completion(shell: str) -> int:
+    """Print the completion script of ``shell`` for ketacalc."""
+    from typer.completion import completion_init, get_completion_script
+
+    completion_init()
+    script = get_completion_script(prog_name="ketacalc", complete_var="_KETACALC_COMPLETE", shell=shell)
+    try:
+        sys.stdout.write(script + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+    return 0
 
 
 def _reason(exc: OSError) -> str:

@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ketacalc.cli import defaults
 from ketacalc.cli.options import (
     AsOfOpt,
+    CostFormat,
+    CostFormatOpt,
     FormatOpt,
     IncludeUnavailableOpt,
     InsuranceOpt,
@@ -28,7 +31,9 @@ from ketacalc.cli.options import (
     RouteOpt,
     StartOpt,
     StateOpt,
+    complete_sort,
 )
+from ketacalc.errors import UsageProblem
 from ketacalc.output.formats import Format, render
 from ketacalc.version import __version__
 
@@ -103,7 +108,8 @@ def root(
         ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
     """Cost and eligibility calculator for at-home ketamine therapy providers. Not medical advice."""
@@ -158,11 +164,12 @@ def cost(
         str | None,
         typer.Option(
             "--months",
+            "-m",
             metavar="M",
             help="Instead of sessions: the first M months of care from --start (3, 1,3,6 or 1-12).",
         ),
     ] = None,
-    returning: ReturningOpt = False,
+    returning: ReturningOpt = None,
     as_of: AsOfOpt = None,
     start: StartOpt = None,
     pace: PaceOpt = "1",
@@ -194,19 +201,28 @@ def cost(
             "--hired-sitter", help="Add a hired sitter's published cost, as an estimate (low–high)."
         ),
     ] = False,
-    fmt: FormatOpt = Format.table,
+    fmt: CostFormatOpt = CostFormat.table,
+    with_sessions: Annotated[
+        bool,
+        typer.Option("--with-sessions", help="With --format ics: the sessions too, at --pace from --start."),
+    ] = False,
 ) -> None:
     """The cheapest way to buy N sessions or M months, all in.
 
     The purchases, consultations and estimated medication, the payment schedule
     and the cost per session; a list or a range of N gives a row per N.
+    --format ics writes the payments as an iCalendar file, one all-day event each.
     """
     from ketacalc.domain import answers
     from ketacalc.domain.eligibility import AVAILABLE
     from ketacalc.domain.request import REQUIRED, build
-    from ketacalc.errors import UsageProblem
     from ketacalc.output.views.cost import CostReport
 
+    cat = catalog(ctx)
+    cat.find(provider)  # an unknown name is the first thing to fix, before a missing option
+    if with_sessions and fmt is not CostFormat.ics:
+        raise UsageProblem("--with-sessions is for a calendar", "add --format ics")
+    state, insurer, returning = defaults.resolve(state, insurer, returning)
     request = build(
         provider=provider,
         sessions=sessions,
@@ -226,6 +242,8 @@ def cost(
         blank_is_absent=False,
         hired_sitter=hired_sitter,
     )
+    if fmt is CostFormat.ics and request.course is not None and len(request.course.counts) > 1:
+        raise UsageProblem("--format ics writes one course", "give one number: --sessions 18 or --months 3")
     if (by_month or if_stopped) and request.course is not None and len(request.course.counts) > 1:
         raise UsageProblem(
             "--by-month and --if-stopped take one --sessions or --months value",
@@ -233,7 +251,6 @@ def cost(
         )
     if by_month and if_stopped:
         raise UsageProblem("--by-month and --if-stopped show different tables", "give one of them")
-    cat = catalog(ctx)
     answer = answers.cost(cat, request, today())
     available = answer.availability
     if available is not None and available.status != AVAILABLE:
@@ -247,15 +264,23 @@ def cost(
             f"{available.reason}",
             err=True,
         )
+    if fmt is CostFormat.ics:
+        import sys
+
+        from ketacalc.output.ical import write_calendar
+
+        write_calendar(answer.first, sys.stdout, with_sessions=with_sessions, made_on=today())
+        notes(dict.fromkeys(answer.first.notes))
+        return
     if by_month or if_stopped:
         from ketacalc.output.views.cost import ByMonthReport, StopReport
 
         [one] = list(answer.results())
-        render(fmt, ByMonthReport(one) if by_month else StopReport(one))
+        render(Format(fmt.value), ByMonthReport(one) if by_month else StopReport(one))
         notes(dict.fromkeys(one.notes))
         return
     report = CostReport(cat, answer.results(), single=answer.single)
-    render(fmt, report)
+    render(Format(fmt.value), report)
     notes(report.notes)
 
 
@@ -288,7 +313,7 @@ def states(
 @app.command()
 def eligibility(
     ctx: typer.Context,
-    state: RequiredStateOpt,
+    state: RequiredStateOpt = None,
     fmt: FormatOpt = Format.table,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -297,7 +322,8 @@ def eligibility(
     from ketacalc.io.inputs import parse_state
     from ketacalc.output.views.states import EligibilityReport
 
-    code = parse_state(state)
+    chosen = defaults.resolve(state, need_state=True, uses_insurer=False, uses_client=False)
+    code = parse_state(chosen.state or "")
     day = day_or_today(as_of)
     render(fmt, EligibilityReport(code, serving(catalog(ctx), code, day)))
 
@@ -316,7 +342,7 @@ def compare(
             "--sessions", "-n", metavar="N", help="Price a course of N sessions with the pricing engine."
         ),
     ] = None,
-    returning: ReturningOpt = False,
+    returning: ReturningOpt = None,
     insurer: InsurerOpt = None,
     as_of: AsOfOpt = None,
     months: Annotated[
@@ -324,7 +350,9 @@ def compare(
     ] = None,
     start: StartOpt = None,
     pace: PaceOpt = "1",
-    sort: Annotated[str, typer.Option("--sort", metavar="KEY", help=SORT_HELP)] = "name",
+    sort: Annotated[
+        str, typer.Option("--sort", metavar="KEY", help=SORT_HELP, autocompletion=complete_sort)
+    ] = "name",
     include_unavailable: IncludeUnavailableOpt = False,
     no_sitter: NoSitterOpt = False,
     insurance: InsuranceOpt = False,
@@ -347,6 +375,7 @@ def compare(
     from ketacalc.domain.request import build
     from ketacalc.output.views.compare import CompareReport
 
+    state, insurer, returning = defaults.resolve(state, insurer, returning)
     request = build(
         state=state,
         sessions=sessions,

@@ -82,6 +82,13 @@ def batch(
 
     cat = catalog(ctx)
     if source == "-":
+        if sys.stdin.isatty():  # a person at a terminal, not a pipe: say what ketacalc waits for
+            end = "Ctrl-Z then Enter" if sys.platform == "win32" else "Ctrl-D"
+            sys.stderr.write(
+                "Reading scenarios from standard input, one JSON object (or CSV row, after a header) "
+                f"a line; end with {end} on a new line, or give a file: ketacalc batch scenarios.jsonl\n"
+            )
+            sys.stderr.flush()
         stream = sys.stdin.buffer
     else:
         try:

@@ -42,6 +42,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ketacalc chart -s CA --sessions 1-24 --format csv",
         "ketacalc chart -s TX --months 1-12",
     ),
+    "config": ("ketacalc config show", "ketacalc config set state TX", "ketacalc config unset state"),
     "report": (
         "ketacalc report --state TX --output texas.html",
         "ketacalc report -s CA --sessions 12 > california.html",

@@ -41,6 +41,18 @@ def complete_state(incomplete: str) -> list[str]:
     return in_the_case_typed(incomplete, list(STATES))
 
 
+def complete_sort(incomplete: str) -> list[str]:
+    from ketacalc.domain.compare import SORT_KEYS
+
+    return in_the_case_typed(incomplete, list(SORT_KEYS))
+
+
+def complete_route(incomplete: str) -> list[str]:
+    from ketacalc.vocab import ROUTES
+
+    return in_the_case_typed(incomplete, list(ROUTES))
+
+
 FormatOpt = Annotated[
     Format,
     typer.Option(
@@ -48,6 +60,32 @@ FormatOpt = Annotated[
         "-f",
         metavar="FORMAT",
         help="table (the default) or markdown for people; json, ndjson, csv or tsv for scripts.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+
+
+class CostFormat(StrEnum):
+    """cost's formats: every command's, and an iCalendar file of the payments."""
+
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+    tsv = "tsv"
+    ics = "ics"
+
+
+CostFormatOpt = Annotated[
+    CostFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table (the default) or markdown for people; json, ndjson, csv or tsv for scripts; "
+        "ics: the payments as an iCalendar file.",
         case_sensitive=False,
         show_default=False,
     ),
@@ -88,16 +126,30 @@ def _state_option() -> Any:
         "-s",
         metavar="STATE",
         autocompletion=complete_state,
-        help="US state or DC, as a code or a name: TX, texas, 'New York'.",
+        help="US state or DC, as a code or a name: TX, texas, 'New York'. "
+        "Default: KETACALC_STATE, else the config file.",
     )
 
 
 StateOpt = Annotated[str | None, _state_option()]
-RequiredStateOpt = Annotated[str, _state_option()]
-ReturningOpt = Annotated[bool, typer.Option("--returning", help="Price for a returning client.")]
+#: a state the command needs: the option, else KETACALC_STATE, else the config file (checked by the command)
+RequiredStateOpt = Annotated[str | None, _state_option()]
+ReturningOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--returning/--new",
+        help="Price for a returning or a new client. Default: KETACALC_CLIENT, the config file, else new.",
+        show_default=False,
+    ),
+]
 RouteOpt = Annotated[
     str | None,
-    typer.Option("--route", metavar="ROUTE", help="Only plans for this delivery route, e.g. tablet."),
+    typer.Option(
+        "--route",
+        metavar="ROUTE",
+        autocompletion=complete_route,
+        help="Only plans for this delivery route, e.g. tablet.",
+    ),
 ]
 
 BatchFormatOpt = Annotated[
@@ -116,7 +168,8 @@ InsurerOpt = Annotated[
     typer.Option(
         "--insurer",
         metavar="NAME",
-        help="Use insurance prices where this insurer is accepted (needs --state).",
+        help="Use insurance prices where this insurer is accepted (needs --state). "
+        "Default: KETACALC_INSURER, else the config file.",
     ),
 ]
 StartOpt = Annotated[

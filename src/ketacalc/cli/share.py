@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ketacalc.cli import defaults
 from ketacalc.cli.app import app, catalog, notes, today
 from ketacalc.cli.options import (
     AsOfOpt,
@@ -31,7 +33,7 @@ from ketacalc.cli.options import (
     StartOpt,
     StateOpt,
 )
-from ketacalc.errors import KetacalcError
+from ketacalc.errors import KetacalcError, UsageProblem
 from ketacalc.output.formats import Format, render
 
 
@@ -64,7 +66,7 @@ def chart(
         str | None,
         typer.Option("--months", "-m", metavar="M", help="Instead: the first M months of care, e.g. 1-12."),
     ] = None,
-    returning: ReturningOpt = False,
+    returning: ReturningOpt = None,
     insurer: InsurerOpt = None,
     as_of: AsOfOpt = None,
     include_unavailable: IncludeUnavailableOpt = False,
@@ -91,6 +93,7 @@ def chart(
     from ketacalc.output.table import use_color
     from ketacalc.output.views.chart import ChartReport
 
+    state, insurer, returning = defaults.resolve(state, insurer, returning)
     request = build(
         state=state,
         sessions=sessions,
@@ -118,7 +121,7 @@ def chart(
 @app.command()
 def report(
     ctx: typer.Context,
-    state: RequiredStateOpt,
+    state: RequiredStateOpt = None,
     sessions: Annotated[
         str | None,
         typer.Option(
@@ -128,7 +131,7 @@ def report(
     months: Annotated[
         str | None, typer.Option("--months", "-m", metavar="M", help="Instead: the first M months of care.")
     ] = None,
-    returning: ReturningOpt = False,
+    returning: ReturningOpt = None,
     as_of: AsOfOpt = None,
     insurer: InsurerOpt = None,
     start: StartOpt = None,
@@ -142,7 +145,12 @@ def report(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="PATH", dir_okay=False, help="Write the page to PATH (default: stdout)."
+            "--output",
+            "-o",
+            metavar="PATH",
+            dir_okay=False,
+            help="Write the page to PATH; - for stdout. Default: stdout when piped, else "
+            "ketacalc-report-STATE-DATE.html here.",
         ),
     ] = None,
 ) -> None:
@@ -160,6 +168,14 @@ def report(
     from ketacalc.errors import OutputClosed
     from ketacalc.output.html import write_report
 
+    state, insurer, returning = defaults.resolve(state, insurer, returning, need_state=True)
+    to_stdout = output is not None and str(output) == "-"
+    named = output is None and sys.stdout.isatty()  # on a terminal: a file here, never HTML on the screen
+    if to_stdout and sys.stdout.isatty():
+        raise UsageProblem(
+            "report will not print HTML to a terminal",
+            "pipe it (> report.html), or leave out --output to write a file here",
+        )
     request = build(
         state=state,
         sessions=sessions,
@@ -181,15 +197,21 @@ def report(
     buffer = io.StringIO()
     write_report(cat, answers.page(cat, request, today()), buffer, today())
     page = buffer.getvalue()
-    if output is None or str(output) == "-":
+    if output is None and not named or to_stdout:
         try:
             sys.stdout.write(page)
             sys.stdout.flush()
         except BrokenPipeError:
             raise OutputClosed() from None
         return
-    write_atomically(output, page)
-    typer.echo(f"Wrote {output}", err=True)
+    target = Path(default_report_name(request.state or "", today())) if output is None else output
+    write_atomically(target, page)
+    typer.echo(f"Wrote {target.resolve()} — open it in any browser" if named else f"Wrote {target}", err=True)
+
+
+def default_report_name(state: str, day: date) -> str:
+    """The file ``report`` writes in the current directory when run on a terminal."""
+    return f"ketacalc-report-{state}-{day.isoformat()}.html"
 
 
 def write_atomically(path: Path, text: str) -> None:

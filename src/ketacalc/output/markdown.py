@@ -3,8 +3,9 @@ GitHub, Reddit or Obsidian.
 
 The cells are the table view's own text, so columns and money read the same.
 Every character Markdown would act on is escaped with a backslash (a pipe would
-end the cell, ``<`` could start HTML, ``*`` and ``_`` emphasis); a line break in
-a cell becomes ``<br>``. No colour codes, ever.
+end the cell, ``<`` could start HTML, ``*`` and ``_`` emphasis). Cells are plain
+text: no HTML at all (``<br>`` shows as written where raw HTML is off, as on
+Reddit), so the lines of a cell are joined with ``; ``. No colour codes, ever.
 """
 
 from __future__ import annotations
@@ -25,10 +26,32 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
-def cell(text: str) -> str:
-    """A table cell: escaped, each line break a ``<br>``, no edge spaces."""
+def one_line(text: str) -> str:
+    """The lines of a table cell as one line of plain text: separate facts are joined
+    with ``; ``, a line that goes on (after ``:`` or ``,``, a parenthesis, or a phrase
+    wrapped a word a line, as ``not`` / ``published``) with a space."""
     lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
-    return "<br>".join(escape(line) for line in lines if line) if any(lines) else ""
+    lines = [line for line in lines if line]
+    if not lines:
+        return ""
+    joined = lines[0]
+    for previous, line in zip(lines, lines[1:], strict=False):
+        goes_on = (
+            previous.endswith((":", ","))
+            or line.startswith("(")
+            or (_is_a_word(previous) and _is_a_word(line))
+        )
+        joined += (" " if goes_on else "; ") + line
+    return joined
+
+
+def _is_a_word(line: str) -> bool:
+    return line.isalpha() and line.islower()
+
+
+def cell(text: str) -> str:
+    """A table cell: plain text on one line (no HTML, no ``<br>``), escaped, no edge spaces."""
+    return escape(one_line(text))
 
 
 def header(text: str) -> str:

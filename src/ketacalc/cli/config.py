@@ -1,0 +1,116 @@
+"""``ketacalc config show|set|unset``: the defaults a person sets once.
+
+The file is ``config.toml`` in the platform's config directory (see
+:mod:`ketacalc.io.settings`); ``set`` checks the value (a state is stored as its
+code) and writes the whole file anew, atomically.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ketacalc.cli.app import app
+from ketacalc.cli.help import epilog
+from ketacalc.errors import UsageProblem
+
+config_app = typer.Typer(
+    name="config",
+    help="Defaults set once: state, insurer, new or returning client.\n\n"
+    "Kept in config.toml in your config folder (KETACALC_CONFIG_DIR overrides it). "
+    "A command-line option always wins, then KETACALC_STATE, KETACALC_INSURER and "
+    "KETACALC_CLIENT, then this file.",
+    epilog=epilog("config"),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(config_app)
+
+KeyArg = Annotated[
+    str,
+    typer.Argument(metavar="KEY", help="state, insurer or client.", show_default=False),
+]
+
+
+def _key(key: str) -> str:
+    from ketacalc.io.settings import KEYS
+
+    name = key.strip().casefold()
+    if name not in KEYS:
+        raise UsageProblem(f"config has no key {key!r}", f"use one of {', '.join(KEYS)}")
+    return name
+
+
+@config_app.command("show")
+def show() -> None:
+    """Print the defaults in force and where each comes from, as TOML.
+
+    An option given on a command line always wins over these; the environment
+    (KETACALC_STATE, KETACALC_INSURER, KETACALC_CLIENT) wins over the file.
+    """
+    import json
+
+    from ketacalc.io import settings
+
+    path = settings.config_path()
+    config = settings.read_config(path)
+    lines = [f"# {path}" + ("" if path.exists() else " (no file yet)")]
+    for key in settings.KEYS:
+        found = settings.lookup(key, config=config)
+        if found is None:
+            lines.append(f"# {key}: not set")
+            continue
+        where = found.source if found.source.startswith("KETACALC_") else "config file"
+        lines.append(f"{key} = {json.dumps(found.value, ensure_ascii=False)}  # from {where}")
+    typer.echo("\n".join(lines))
+
+
+@config_app.command("set")
+def set_(
+    key: KeyArg,
+    value: Annotated[
+        str, typer.Argument(metavar="VALUE", help="e.g. TX, Aetna or returning.", show_default=False)
+    ],
+) -> None:
+    """Set a default: ketacalc config set state TX."""
+    from ketacalc.cli.share import write_atomically
+    from ketacalc.io import settings
+
+    name = _key(key)
+    path = settings.config_path()
+    values = settings.read_config(path)
+    values[name] = settings.check_value(name, value)
+    _save(path, values, write_atomically)
+    typer.echo(f"Set {name} = {values[name]} in {path}", err=True)
+
+
+@config_app.command("unset")
+def unset(key: KeyArg) -> None:
+    """Remove a default: ketacalc config unset insurer."""
+    from ketacalc.cli.share import write_atomically
+    from ketacalc.io import settings
+
+    name = _key(key)
+    path = settings.config_path()
+    values = settings.read_config(path)
+    if name not in values:
+        typer.echo(f"{name} was not set in {path}", err=True)
+        return
+    del values[name]
+    _save(path, values, write_atomically)
+    typer.echo(f"Unset {name} in {path}", err=True)
+
+
+def _save(path, values, write) -> None:
+    from ketacalc.errors import KetacalcError
+    from ketacalc.io.settings import config_text
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KetacalcError(
+            f"cannot make the config folder {path.parent} ({exc.strerror})",
+            "check that it can be written, or set KETACALC_CONFIG_DIR",
+        ) from None
+    write(path, config_text(values))

@@ -1,0 +1,125 @@
+"""Defaults a person sets once: the state, the insurer and the client (new or returning).
+
+Each comes from, in order: the command-line option; the environment
+(``KETACALC_STATE``, ``KETACALC_INSURER``, ``KETACALC_CLIENT``); the config file
+``config.toml`` in the platform's config directory (``KETACALC_CONFIG_DIR``
+overrides it). The file is TOML with three string keys, read with ``tomllib`` and
+written here by hand (a few ``key = "value"`` lines). A file that cannot be read is
+one error that names the file and the fix, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from ketacalc.errors import InvalidInput, KetacalcError
+
+KEYS = ("state", "insurer", "client")
+CLIENTS = ("new", "returning")
+ENV = {key: f"KETACALC_{key.upper()}" for key in KEYS}
+HEADER = "# ketacalc's defaults; change them with 'ketacalc config set KEY VALUE' or 'ketacalc config unset KEY'.\n"
+
+
+class Setting(NamedTuple):
+    """A default that applied: its value and where it came from (for the note on stderr)."""
+
+    key: str
+    value: str
+    source: str  # KETACALC_STATE, or the config file's path
+
+
+def config_path() -> Path:
+    """``config.toml`` in ``KETACALC_CONFIG_DIR``, else in the platform's config directory."""
+    override = os.environ.get("KETACALC_CONFIG_DIR")
+    if override:
+        return Path(override) / "config.toml"
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("ketacalc", appauthor=False)) / "config.toml"
+
+
+class ConfigError(KetacalcError):
+    """The config file cannot be used: names the file and the fix."""
+
+    exit_code = 1
+
+
+def _broken(path: Path, what: str) -> ConfigError:
+    return ConfigError(
+        f"config file {path} {what}",
+        "fix it in an editor, or delete it and run 'ketacalc config set KEY VALUE' again",
+    )
+
+
+def read_config(path: Path | None = None) -> dict[str, str]:
+    """The config file's keys, checked; ``{}`` when there is no file."""
+    path = path or config_path()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except IsADirectoryError:
+        raise _broken(path, "is a directory") from None
+    except OSError as exc:
+        raise _broken(path, f"cannot be read ({exc.strerror})") from None
+    import tomllib  # only when there is a file
+
+    try:
+        table = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _broken(path, "is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _broken(path, f"is not valid TOML ({exc})") from None
+    unknown = [key for key in table if key not in KEYS]
+    if unknown:
+        raise _broken(path, f"has an unknown key {unknown[0]!r} (known: {', '.join(KEYS)})")
+    for key, value in table.items():
+        if not isinstance(value, str):
+            raise _broken(path, f'has {key} = {value!r}, not text in quotes (e.g. {key} = "...")')
+    if "client" in table and table["client"] not in CLIENTS:
+        raise _broken(path, f"has client = {table['client']!r}; it is new or returning")
+    return dict(table)
+
+
+def config_text(values: dict[str, str]) -> str:
+    """The file for ``values``: the header, then one ``key = "value"`` line each."""
+    import json
+
+    # a JSON string is a valid TOML basic string (the same escapes: \" \\ \n \uXXXX)
+    lines = [f"{key} = {json.dumps(values[key], ensure_ascii=False)}\n" for key in KEYS if key in values]
+    return HEADER + "".join(lines)
+
+
+def check_value(key: str, value: str) -> str:
+    """A value for ``key`` as it will be stored: a state as its code, a client new/returning."""
+    if key == "state":
+        from ketacalc.io.inputs import parse_state
+
+        return parse_state(value)
+    if key == "client":
+        client = value.strip().casefold()
+        if client not in CLIENTS:
+            raise InvalidInput("client", f"client {value!r} is not new or returning", "use new or returning")
+        return client
+    name = " ".join(value.split())
+    if not name:
+        raise InvalidInput("insurer", "the insurer is empty", "give its name, e.g. Aetna")
+    return name
+
+
+def lookup(
+    key: str, environ: dict[str, str] | None = None, config: dict[str, str] | None = None
+) -> Setting | None:
+    """The default for ``key`` from the environment, else from the config file (read
+    only when the environment has none); None when neither sets it."""
+    environ = os.environ if environ is None else environ  # type: ignore[assignment]
+    value = (environ.get(ENV[key]) or "").strip()
+    if value:
+        return Setting(key, value, ENV[key])
+    if config is None:
+        config = read_config()
+    if key in config and config[key].strip():
+        return Setting(key, config[key], str(config_path()))
+    return None

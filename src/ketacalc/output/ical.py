@@ -1,0 +1,129 @@
+"""``cost --format ics``: the payment schedule (and, if asked, the sessions) as an
+iCalendar file (RFC 5545), to add to a calendar.
+
+Each payment is an all-day event on its due date whose summary names the amount
+and the purchase; its description says what it is part of, the price's date and
+source. Sessions, with ``--with-sessions``, are all-day events at the pace asked
+for: dates to plan with, not appointments. Every UID is made from the course
+(provider, start, sessions or months) and the event's place in it, so the same
+command gives the same file and importing it again updates the events instead of
+adding copies. The file is made with the ``icalendar`` library, imported here only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import IO, TYPE_CHECKING
+
+from ketacalc.domain.schedule import session_day
+from ketacalc.money import money_display
+from ketacalc.version import __version__
+
+if TYPE_CHECKING:
+    from ketacalc.domain.pricing import CostResult
+
+NOTICE = (
+    "Not medical advice: ketacalc prices published plans. Check every price with the provider before you pay."
+)
+
+
+def _course_name(result: CostResult) -> str:
+    if result.months is not None:
+        return f"the first {result.months} month{'s' if result.months != 1 else ''} of care"
+    n = result.sessions_requested
+    return f"{n} session{'s' if n != 1 else ''}"
+
+
+def _uid(result: CostResult, what: str, index: int) -> str:
+    unit = f"{result.months}m" if result.months is not None else f"{result.sessions_requested}s"
+    return f"{result.provider.id}-{result.client}-{result.start.isoformat()}-{unit}-{what}-{index}@ketacalc"
+
+
+def _purchase_name(result: CostResult, plan: str, purchase: int) -> str:
+    """What a payment is for: the plan bought, or the charge."""
+    if 0 <= purchase < len(result.purchases):
+        return result.purchases[purchase].plan.name
+    for line in result.charges:
+        if line.id == plan:
+            return line.description
+    return plan
+
+
+def _purchase_detail(result: CostResult, purchase: int) -> list[str]:
+    """The purchase a payment is part of: who buys it, its sessions, price, date and source."""
+    if not 0 <= purchase < len(result.purchases):
+        return []
+    p = result.purchases[purchase]
+    sessions = p.plan.sessions
+    obs = p.observation
+    dated = obs.as_of.isoformat() if obs.as_of else "undated"
+    return [
+        f"Purchase: {p.plan.name}, {sessions} session{'s' if sessions != 1 else ''} for a {p.client} "
+        f"client, {money_display(p.charged)}, starting {p.start.isoformat()}.",
+        f"Price as of {dated}" + (f", source {obs.source}." if obs.source else "."),
+    ]
+
+
+def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) -> bytes:
+    """The iCalendar file of one priced course (``made_on`` is its DTSTAMP, so the
+    file is the same on every run of the same day)."""
+    from icalendar import Calendar, Event
+
+    name = result.provider.name
+    course = _course_name(result)
+    total = money_display(result.total)
+    stamp = datetime.combine(made_on, time(0, 0), tzinfo=UTC)
+    cal = Calendar()
+    cal.add("prodid", f"-//ketacalc//ketacalc {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{name}: {course}")
+    schedule = result.schedule
+    for index, pay in enumerate(schedule, start=1):
+        what = _purchase_name(result, pay.plan, pay.purchase)
+        amount = money_display(pay.amount)
+        lines = [
+            f"Payment {index} of {len(schedule)}: {amount} for {what}, part of {course} with {name} "
+            f"(total {total}).",
+            *_purchase_detail(result, pay.purchase),
+        ]
+        if pay.assumed:
+            lines.append("Payment terms not published: shown as one payment at purchase.")
+        lines.append(NOTICE)
+        event = Event()
+        event.add("uid", _uid(result, "payment", index))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", pay.due)
+        event.add("dtend", pay.due + timedelta(days=1))
+        event.add("summary", f"Pay {amount}: {name}, {what}")
+        event.add("description", "\n".join(lines))
+        event.add("categories", ["ketacalc", "payment"])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    if with_sessions:
+        count = result.sessions_requested
+        pace = result.query.pace
+        for k in range(count):
+            day = result.start + timedelta(days=session_day(k, pace))
+            event = Event()
+            event.add("uid", _uid(result, "session", k + 1))
+            event.add("dtstamp", stamp)
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
+            event.add("summary", f"Session {k + 1} of {count}: {name}")
+            event.add(
+                "description",
+                f"Planned at {pace.normalize():f} session(s) a week from {result.start.isoformat()}: "
+                f"a date to plan with, not an appointment.\n{NOTICE}",
+            )
+            event.add("categories", ["ketacalc", "session"])
+            event.add("transp", "TRANSPARENT")
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+def write_calendar(result: CostResult, out: IO[str], *, with_sessions: bool, made_on: date) -> None:
+    """Write the calendar to a text stream (its lines end in CRLF, as RFC 5545 asks)."""
+    out.write(calendar_bytes(result, with_sessions=with_sessions, made_on=made_on).decode("utf-8"))
+    out.flush()

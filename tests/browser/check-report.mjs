@@ -1,0 +1,93 @@
+// Checks one HTML report in the system Chromium, as a person would see it:
+//   node check-report.mjs PAGE.html [--shots DIR]
+// For each width (400, 1024 and 1200 px) it measures sideways overflow, the
+// smallest chart text, the scrollable regions (and whether the keyboard reaches
+// them) and runs axe-core (WCAG 2.1 A and AA); then it prints the page to PDF
+// (Letter) and counts the pages. The result is one JSON object on stdout.
+// Nothing is fetched: the page is a local file and the browser is the system's.
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import path from "node:path";
+import puppeteer from "puppeteer-core";
+import { AxePuppeteer } from "@axe-core/puppeteer";
+
+const args = process.argv.slice(2);
+const page_file = path.resolve(args[0]);
+const shots = args.includes("--shots") ? path.resolve(args[args.indexOf("--shots") + 1]) : null;
+const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+const WIDTHS = [400, 1024, 1200];
+const AXE_WIDTHS = [400, 1200]; // axe takes seconds a width: run where the issue asks
+
+const browser = await puppeteer.launch({
+  executablePath,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND"],
+});
+const result = { widths: {} };
+try {
+  const timing = {};
+  for (const width of WIDTHS) { // one at a time: a page in the background is not painted
+    const began = Date.now();
+    const page = await browser.newPage();
+    await page.setViewport({ width, height: 900 });
+    await page.goto(pathToFileURL(page_file).href, { waitUntil: "load" });
+    const measured = await page.evaluate(() => {
+      const doc = document.documentElement;
+      const scrollable = [];
+      for (const el of document.querySelectorAll("body *")) {
+        if (el.scrollWidth <= el.clientWidth + 1) continue;
+        const style = getComputedStyle(el);
+        if (!["auto", "scroll"].includes(style.overflowX)) continue;
+        const label = el.getAttribute("aria-label") || (el.getAttribute("aria-labelledby") || "")
+          .split(/\s+/).map((id) => document.getElementById(id)?.textContent || "").join(" ").trim();
+        scrollable.push({ tag: el.tagName.toLowerCase(), cls: String(el.className), tabindex: el.getAttribute("tabindex"), label });
+      }
+      // the rendered size of chart text: the font size scaled by the SVG's own scale
+      const svg = document.querySelector("svg.chart");
+      let chartFont = null;
+      if (svg) {
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        chartFont = Math.min(...[...svg.querySelectorAll("text")].map(
+          (t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+      }
+      return {
+        pageWidth: doc.scrollWidth,
+        windowWidth: doc.clientWidth,
+        chartFontPx: chartFont,
+        scrollable,
+      };
+    });
+    if (AXE_WIDTHS.includes(width)) {
+      const axe = await new AxePuppeteer(page).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      measured.violations = axe.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+    }
+    if (shots) {
+      mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: path.join(shots, `report-${width}.png`) });
+    }
+    result.widths[width] = measured;
+    timing[width] = Date.now() - began;
+    await page.close();
+  }
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1200, height: 900 });
+  await page.goto(pathToFileURL(page_file).href, { waitUntil: "load" });
+  const pdf = await page.pdf({ format: "Letter", printBackground: false });
+  if (shots) writeFileSync(path.join(shots, "report.pdf"), pdf);
+  const text = Buffer.from(pdf).toString("latin1");
+  result.text = await page.evaluate(() => ({
+    compareTable: !!document.querySelector("table.compare"),
+    chart: !!document.querySelector("svg.chart") && document.body.innerText.includes("Cost curves"),
+    notice: document.body.innerText.includes("Not medical advice."),
+  }));
+  result.printedPages = (text.match(/\/Type\s*\/Page(?!s)/g) || []).length;
+  await page.emulateMediaType("print");
+  result.printedInPageLinks = await page.evaluate(() =>
+    [...document.querySelectorAll('a[href^="#"]')].filter(
+      (a) => getComputedStyle(a, "::after").content.includes("#")).length);
+  result.ms = timing;
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(result, null, 1) + "\n");

@@ -1,0 +1,137 @@
+"""Defaults a person sets once: KETACALC_STATE, KETACALC_INSURER, KETACALC_CLIENT and
+``config.toml``, with ``ketacalc config show|set|unset``. Option > environment > file."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from conftest import PRIVATE_HOME, assert_one_error_line
+
+
+@pytest.fixture
+def config_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "ketacalc-config"
+    monkeypatch.setenv("KETACALC_CONFIG_DIR", str(folder))
+    return folder
+
+
+def notes(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("note: ")]
+
+
+def test_the_environment_supplies_a_state_not_given_and_says_so(cli):
+    given = cli("compare", "--state", "TX", "-n", "6", "--format", "json")
+    from_env = cli("compare", "-n", "6", "--format", "json", env={"KETACALC_STATE": "texas"})
+    assert from_env.exit_code == 0, from_env.stderr
+    assert from_env.json() == given.json()
+    assert "note: state TX from KETACALC_STATE" in notes(from_env.stderr)
+    assert not [n for n in notes(given.stderr) if "KETACALC" in n]  # an option needs no note
+
+
+def test_a_state_is_required_no_more_when_a_default_gives_it(cli):
+    for args in (["eligibility"], ["report", "-n", "6"]):
+        result = cli(*args, env={"KETACALC_STATE": "CA"})
+        assert result.exit_code == 0, result.stderr
+        assert "note: state CA from KETACALC_STATE" in result.stderr
+    line = assert_one_error_line(cli("eligibility"), 2)
+    assert (
+        "Missing option '--state'" in line
+        and "KETACALC_STATE" in line
+        and "ketacalc config set state" in line
+    )
+
+
+def test_client_and_insurer_from_the_environment(cli):
+    returning = cli("cost", "alder", "-n", "6", "--format", "json", env={"KETACALC_CLIENT": "Returning"})
+    assert returning.exit_code == 0, returning.stderr
+    assert returning.json()["client"] == "returning"
+    assert returning.json() == cli("cost", "alder", "-n", "6", "--returning", "--format", "json").json()
+    assert "note: returning client from KETACALC_CLIENT" in returning.stderr
+    new = cli("cost", "alder", "-n", "6", "--new", "--format", "json", env={"KETACALC_CLIENT": "returning"})
+    assert new.json()["client"] == "new" and "KETACALC_CLIENT" not in new.stderr  # the option wins
+    insured = cli("compare", "-s", "TX", "--format", "json", env={"KETACALC_INSURER": "aetna"})
+    assert insured.exit_code == 0, insured.stderr
+    assert insured.json() == cli("compare", "-s", "TX", "--insurer", "aetna", "--format", "json").json()
+    assert "note: insurer aetna from KETACALC_INSURER" in insured.stderr
+
+
+def test_an_insurer_default_waits_for_a_state(cli):
+    result = cli("cost", "alder", "-n", "6", env={"KETACALC_INSURER": "Aetna"})
+    assert result.exit_code == 0, result.stderr  # not "--insurer needs --state"
+    assert "insurer" not in " ".join(notes(result.stderr))
+
+
+def test_config_set_show_unset_and_the_file_applies(cli, config_dir):
+    assert cli("config", "set", "state", "texas").exit_code == 0
+    assert cli("config", "set", "client", "returning").exit_code == 0
+    odd = 'Blue "Cross" \\ Ünïon'
+    assert cli("config", "set", "insurer", odd).exit_code == 0
+    path = config_dir / "config.toml"
+    assert tomllib.loads(path.read_text(encoding="utf-8")) == {
+        "state": "TX",
+        "client": "returning",
+        "insurer": odd,
+    }
+    shown = cli("config", "show")
+    assert shown.exit_code == 0, shown.stderr
+    assert tomllib.loads(shown.stdout) == {"state": "TX", "client": "returning", "insurer": odd}
+    assert str(path) in shown.stdout and "# from config file" in shown.stdout
+    assert cli("config", "unset", "insurer").exit_code == 0
+    result = cli("compare", "-n", "6", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json() == cli("compare", "-s", "TX", "-n", "6", "--returning", "--format", "json").json()
+    assert f"note: state TX from the config file {path}" in result.stderr
+    assert f"note: returning client from the config file {path}" in result.stderr
+
+
+def test_option_beats_environment_beats_file(cli, config_dir):
+    cli("config", "set", "state", "CA")
+    by_env = cli("eligibility", "--format", "json", env={"KETACALC_STATE": "NY"})
+    assert "note: state NY from KETACALC_STATE" in by_env.stderr
+    assert by_env.json() == cli("eligibility", "-s", "NY", "--format", "json").json()
+    by_option = cli("eligibility", "-s", "TX", "--format", "json", env={"KETACALC_STATE": "NY"})
+    assert by_option.json() == cli("eligibility", "-s", "TX", "--format", "json").json()
+    assert notes(by_option.stderr) == []
+    shown = cli("config", "show", env={"KETACALC_STATE": "NY"}).stdout
+    assert 'state = "NY"  # from KETACALC_STATE' in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [('state = "TX', "is not valid TOML"), ('sate = "TX"\n', "unknown key 'sate'"),
+     ("state = 48\n", "not text in quotes"), ('client = "old"\n', "new or returning")],
+)  # fmt: skip
+def test_a_broken_config_file_is_one_error_naming_the_file_and_the_fix(cli, config_dir, text, what):
+    config_dir.mkdir()
+    (config_dir / "config.toml").write_text(text, encoding="utf-8")
+    line = assert_one_error_line(cli("compare", "-n", "6"), 1)
+    assert str(config_dir / "config.toml") in line and what in line
+    assert "delete it and run 'ketacalc config set KEY VALUE' again" in line
+
+
+def test_a_bad_default_names_where_it_came_from(cli):
+    line = assert_one_error_line(cli("compare", env={"KETACALC_STATE": "Texass"}), 2)
+    assert line == "Error: state 'Texass' from KETACALC_STATE is not a US state — fix or unset KETACALC_STATE"
+    line = assert_one_error_line(cli("compare", "-s", "TX", env={"KETACALC_CLIENT": "old"}), 2)
+    assert "KETACALC_CLIENT" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [(["config", "set", "state", "Texass"], "is not a US state"), (["config", "set", "colour", "red"], "no key"),
+     (["config", "set", "client", "sometimes"], "new or returning")],
+)  # fmt: skip
+def test_config_set_refuses_what_it_cannot_use(cli, config_dir, args, what):
+    assert what in assert_one_error_line(cli(*args), 2)
+    assert not (config_dir / "config.toml").exists()
+
+
+def test_the_config_file_lives_in_the_platforms_config_folder(monkeypatch):
+    from ketacalc.io.settings import config_path
+
+    monkeypatch.delenv("KETACALC_CONFIG_DIR")
+    assert (
+        config_path() == PRIVATE_HOME / "xdg-config" / "ketacalc" / "config.toml"
+    )  # conftest's XDG_CONFIG_HOME

@@ -1,0 +1,99 @@
+"""``cost --format ics``: the payment schedule as a calendar a person can import."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from conftest import assert_one_error_line, shown
+
+
+def events(text: str) -> list:
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(text)
+    assert cal["VERSION"] == "2.0" and "ketacalc" in str(cal["PRODID"])
+    return list(cal.walk("VEVENT"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["alder", "-n", "6"], ["cedar", "--sessions", "12", "--start", "2027-01-31"],
+     ["fern", "--months", "3"], ["alder", "-n", "6", "--pay-in-full"]],
+    ids=" ".join,
+)  # fmt: skip
+def test_each_payment_is_an_all_day_event_with_its_amount_on_its_date(cli, args):
+    calendar = cli("cost", *args, "--format", "ics")
+    assert calendar.exit_code == 0, calendar.stderr
+    schedule = cli("cost", *args, "--format", "json").json()["schedule"]
+    found = events(calendar.stdout)
+    assert len(found) == len(schedule) > 0
+    for event, payment in zip(found, schedule, strict=True):
+        start = event.decoded("DTSTART")
+        assert type(start) is date  # all day, no time
+        assert start == date.fromisoformat(payment["due"])
+        assert event.decoded("DTEND") == start + timedelta(days=1)
+        amount = shown(Decimal(payment["amount"]))
+        assert str(event["SUMMARY"]).startswith(f"Pay {amount}: ")
+        assert amount in str(event["DESCRIPTION"])
+    assert sum(
+        Decimal(str(e["SUMMARY"]).split()[1].rstrip(":").lstrip("$").replace(",", "")) for e in found
+    ) == sum(Decimal(p["amount"]) for p in schedule)
+
+
+def test_the_summary_and_description_name_the_purchase(cli):
+    found = events(cli("cost", "alder", "-n", "6", "--format", "ics").stdout)
+    first = found[0]
+    assert str(first["SUMMARY"]) == "Pay $440.00: Alder Health, 4-Session Program"
+    description = str(first["DESCRIPTION"])
+    assert (
+        "Payment 1 of 4: $440.00 for 4-Session Program, part of 6 sessions with Alder Health" in description
+    )
+    assert "Purchase: 4-Session Program, 4 sessions for a new client, $880.00" in description
+    assert "Price as of 2026-08-14, source alder-site." in description
+    assert "Not medical advice" in description
+
+
+def test_uids_are_unique_and_the_same_on_every_run(cli):
+    first = cli("cost", "alder", "-n", "6", "--format", "ics", "--with-sessions").stdout
+    again = cli("cost", "alder", "-n", "6", "--format", "ics", "--with-sessions").stdout
+    assert first == again  # the same file: importing it again updates, never duplicates
+    uids = [str(e["UID"]) for e in events(first)]
+    assert len(uids) == len(set(uids))
+    other = cli("cost", "alder", "-n", "8", "--format", "ics").stdout
+    assert not set(uids) & {str(e["UID"]) for e in events(other)}  # another course, other events
+
+
+def test_with_sessions_adds_each_session_at_the_pace(cli):
+    result = cli("cost", "alder", "-n", "6", "--pace", "2", "--format", "ics", "--with-sessions")
+    assert result.exit_code == 0, result.stderr
+    sessions = [e for e in events(result.stdout) if str(e["SUMMARY"]).startswith("Session ")]
+    assert [str(e["SUMMARY"]) for e in sessions][:2] == [
+        "Session 1 of 6: Alder Health",
+        "Session 2 of 6: Alder Health",
+    ]
+    days = [e.decoded("DTSTART") for e in sessions]
+    assert days == [date(2026, 11, 21) + timedelta(days=d) for d in (0, 4, 7, 11, 14, 18)]  # twice a week
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["cost", "alder", "-n", "1-3", "--format", "ics"], "--format ics writes one course"),
+        (["cost", "alder", "-n", "6", "--with-sessions"], "--with-sessions is for a calendar"),
+    ],
+)
+def test_a_calendar_is_of_one_course(cli, args, message):
+    line = assert_one_error_line(cli(*args), 2)
+    assert message in line
+
+
+def test_icalendar_is_imported_only_for_a_calendar():
+    from conftest import run_subprocess
+
+    proc = run_subprocess(
+        shell="python -X importtime -m ketacalc cost alder -n 6 --format json 2>&1 >/dev/null | grep -c icalendar || true"
+    )
+    assert proc.stdout.strip() == "0"
