@@ -24,6 +24,11 @@ CLOSED = """
 """
 
 
+def cell_text(markdown: str) -> str:
+    """A Markdown table's cells as running text (a cell's lines are joined with "; " or "<br>")."""
+    return markdown.replace("<br>", " ").replace("; ", " ")
+
+
 def variant(tmp_path: Path, old: str = "", new: str = "", extra: str = "") -> str:
     """A copy of the fixture with ``old`` replaced by ``new`` and ``extra`` appended."""
     text = FIXTURE.read_text(encoding="utf-8")
@@ -90,7 +95,7 @@ def test_eligibility_cites_the_insurer_list_it_shows(cli):
         "2025-06-13",
     )
     table = cli("eligibility", "--state", "TX", "--format", "markdown").stdout
-    assert "UnitedHealthcare/Optum<br>(review-2025, 2025-06-13)" in table
+    assert "UnitedHealthcare/Optum (review-2025, 2025-06-13)" in cell_text(table)
 
 
 # --------------------------------------------------------------- item 9: ratings are opinions
@@ -139,9 +144,7 @@ def test_a_promo_consultation_is_labelled_with_its_regular_price(cli, tmp_path):
         "promo",
         "700.00",
     )
-    table = cli("--data", data, "compare", "--state", "TX", "--format", "markdown").stdout.replace(
-        "<br>", " "
-    )
+    table = cell_text(cli("--data", data, "compare", "--state", "TX", "--format", "markdown").stdout)
     assert "$350.00 promo (regular $700.00)" in table
     cost = cli("--data", data, "cost", "fern", "-n", "2")
     assert "limited-time promo (regular $700.00; no end date given)" in " ".join(cost.stdout.split())
@@ -165,8 +168,8 @@ def test_a_monthly_price_that_needs_a_commitment_says_so(cli):
     assert dune["monthly_cost"] == "120.00" and dune["monthly_commitment_months"] == 3
     assert dune["monthly_cost_without_commitment"] == "150.00"
     table = cli("compare", "--state", "TX", "--sessions", "6", "--format", "markdown").stdout
-    assert "$120.00/mo with a 3-month commitment (else $150.00/mo)" in table.replace("<br>", " ")
-    plans = cli("compare", "--state", "TX", "--format", "markdown").stdout.replace("<br>", " ")
+    assert "$120.00/mo with a 3-month commitment (else $150.00/mo)" in cell_text(table)
+    plans = cell_text(cli("compare", "--state", "TX", "--format", "markdown").stdout)
     assert "90: $360.00 ($120.00/mo, 3-month commitment)" in plans
 
 
