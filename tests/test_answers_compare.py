@@ -53,7 +53,10 @@ def test_sessions_never_give_a_daily_low_dose_provider_a_session_total(cli, cata
     assert dune["comparable"] is False and dune["modality"] == "daily-low-dose"
     assert dune["reason"].startswith("Dune Telehealth sells daily-low-dose treatment by the month")
     assert dune["monthly_cost"] == "120.00"
-    assert "| $120.00/mo not sessions: no total |" in cells(catalog, sessions=10)["dune"]
+    assert (
+        "| $120.00/mo with a 3-month commitment (else $150.00/mo) not sessions: no total |"
+        in cells(catalog, sessions=10)["dune"]
+    )
     out = table(cli, "compare", "--sessions", "10")
     assert "no session total and no rank (use --months)" in out
 

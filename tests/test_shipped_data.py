@@ -78,7 +78,7 @@ def test_every_cited_source_exists_and_every_source_is_cited():
     import yaml
 
     data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-    defined, cited = set(data["sources"]), _cited(data["providers"])
+    defined, cited = set(data["sources"]), _cited(data["providers"]) | _cited(data.get("regulation", []))
     assert cited - defined == set(), "cited but not defined under sources:"
     assert defined - cited <= NOT_YET_CITED, "defined under sources: but never cited"
 
@@ -526,6 +526,133 @@ def test_a_first_run_reads_no_yaml_and_imports_no_pydantic(tmp_path: Path):
     env.pop("KETACALC_DATA", None)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "")
+
+
+# --------------------------------------------------------------- issue 15: rules on dates and the audit's data
+
+
+def test_the_telemedicine_rule_ends_2026_12_31_per_the_federal_register(cli):
+    """An 18-session Mindbloom course started 2026-12-02 in TX (the README's worked example)."""
+    args = (
+        "cost",
+        "mindbloom",
+        "-n",
+        "18",
+        "--state",
+        "TX",
+        "--start",
+        "2026-12-02",
+        "--as-of",
+        "2026-12-02",
+    )
+    record = cli(*args, "--format", "json").json()
+    (rule,) = record["regulation"]
+    assert rule["id"] == "dea-telemedicine-flexibilities" and rule["jurisdiction"] == "US"
+    assert (rule["affects_from"], rule["source"], rule["as_of"], rule["tier"]) == (
+        "2027-01-01",
+        "fr-2025-24123",
+        "2025-12-31",
+        "B",
+    )
+    assert (
+        "in force through 2026-12-31" in rule["summary"] and "unless the rule is extended" in rule["summary"]
+    )
+    assert "available — in-person visit may be required from 2027-01-01" in cli(*args).stdout
+    short = cli("cost", "mindbloom", "-n", "3", "--state", "TX", "--start", "2026-12-02", "--format", "json")
+    assert short.json()["regulation"] == []
+
+
+def test_alabama_names_the_in_person_requirement_on_every_row(cli):
+    rows = cli("eligibility", "--state", "AL", "--format", "json").json()
+    assert rows and all(
+        "al-telehealth-controlled-substances" in [r["id"] for r in row["regulation"]] for row in rows
+    )
+    rule = next(r for r in rows[0]["regulation"] if r["id"] == "al-telehealth-controlled-substances")
+    assert (rule["source"], rule["as_of"]) == ("ala-code-34-24-704", "2024-04-04")
+
+
+def test_isha_consultation_is_a_limited_time_promo_of_a_796_regular_price(cli):
+    rows = cli("compare", "--state", "TX", "--format", "json").json()
+    isha = next(r for r in rows if r["provider"] == "isha-health")
+    assert (isha["consult_fee"], isha["consult_fee_kind"], isha["consult_fee_regular"]) == (
+        "398.00",
+        "promo",
+        "796.00",
+    )
+    assert "limited-time promo (regular $796.00" in cli("report", "--state", "TX").stdout
+
+
+def test_joyous_129_needs_a_3_month_commitment_else_159_and_its_own_range_is_10_120_mg(cli):
+    rows = cli("compare", "--state", "TX", "--months", "3", "--format", "json").json()
+    joyous = next(r for r in rows if r["provider"] == "joyous")
+    assert (joyous["monthly_cost"], joyous["monthly_commitment_months"]) == ("129.00", 3)
+    assert joyous["monthly_cost_without_commitment"] == "159.00"
+    assert joyous["dose_flexibility"].startswith("10-120 mg")
+    assert joyous["dose_flexibility_is_opinion"] is False
+    assert (
+        joyous["trd_suitability_is_opinion"] is True and joyous["trd_suitability_source"] == "trd-guide-2026"
+    )
+
+
+def test_trd_guide_ratings_are_labelled_opinion_in_compare_report_markdown_and_show(cli):
+    assert "TRD†: limited" in cli("compare", "--state", "TX", "--format", "markdown").stdout
+    assert "opinion of trd-guide-2026, a tier C site; not a fact" in cli("report", "--state", "TX").stdout
+    shown = cli("show", "kalm-health", "--format", "json").json()
+    assert [f["opinion"] for f in shown["trd_suitability"]] == [True]
+
+
+def test_compare_insurance_in_texas_keeps_unknown_apart(cli):
+    out = " ".join(cli("compare", "--state", "TX", "--insurance").stdout.split())
+    assert "no insurance accepted in TX: better-u, mindbloom, joyous, isha-health)" in out
+    assert "insurance unknown: nothing published: kalm-health" in out
+
+
+def test_eligibility_in_texas_cites_innerwells_2025_insurer_list(cli):
+    rows = cli("eligibility", "--state", "TX", "--format", "json").json()
+    innerwell = next(r for r in rows if r["provider"] == "innerwell")
+    assert (innerwell["insurers_source"], innerwell["insurers_as_of"]) == ("innerbody-2025", "2025-06-13")
+
+
+@pytest.mark.parametrize(
+    ("provider", "said"),
+    [
+        (
+            "field-trip-health",
+            "Field Trip Health has closed (bhbusiness-field-trip-2023, 2023-06-27): US clinics closed about 2023-04-15",
+        ),
+        (
+            "ketamine-wellness-centers",
+            "Ketamine Wellness Centers has closed (bhbusiness-kwc-2023, 2023-03-16)",
+        ),
+    ],
+)
+def test_closed_providers_say_they_closed(cli, provider, said):
+    result = cli("cost", provider, "-n", "6")
+    assert result.exit_code == 1 and said in result.stderr and "unknown provider" not in result.stderr
+
+
+def test_mindbloom_serves_dc_per_its_two_sources(cli):
+    rows = cli("states", "mindbloom", "--format", "json").json()
+    dc = next(r for r in rows if r["state"] == "DC")
+    assert dc["availability"] == "available" and dc["availability_source"] in (
+        "crains-detroit",
+        "wikipedia-mindbloom",
+    )
+
+
+def test_wondermeds_list_is_marked_old_where_it_is_used(cli):
+    rows = cli("eligibility", "--state", "TX", "--format", "json").json()
+    wondermed = next(r for r in rows if r["provider"] == "wondermed")
+    assert wondermed["availability_old_list"] is True and "an old list" in wondermed["availability_reason"]
+
+
+def test_journey_clinical_is_a_provider_with_its_sourced_facts(cli):
+    shown = cli("show", "journey-clinical", "--format", "json").json()
+    assert any("own therapist" in n["value"] for n in shown["notes"])
+    tx = cli("eligibility", "--state", "TX", "--format", "json").json()
+    journey = next(r for r in tx if r["provider"] == "journey-clinical")
+    assert journey["insurers"] == ["Aetna"] and journey["insurers_source"] == "journey-insurance-help"
+    assert journey["availability"] == "unknown"  # "25+ states": which ones is not published
 
 
 # --------------------------------------------------------------- issue 15: money (shipped figures)

@@ -198,7 +198,9 @@ def availability(
     provider: str, state: str, *, as_of: date | str | None = None, data: Any = None, today: date | None = None
 ) -> Availability:
     """Whether ``provider`` serves ``state``: available, unavailable or unknown, with
-    the source, date and trust tier of the list that says so."""
+    the source, date and trust tier of the list that says so, and in ``regulation``
+    the rules that may affect a course started on the as-of date (assumed to last
+    about six months; see :mod:`ketacalc.domain.regulation`)."""
     from ketacalc.domain.eligibility import availability as answer
     from ketacalc.domain.request import NO_COURSE, build
 

@@ -280,6 +280,13 @@ def cost(
         from ketacalc.output.terminal import say
 
         say(f"{answer.provider.name} is {available.status} in {request.state}: {available.reason}", "warning")
+    elif available is not None and available.old:
+        from ketacalc.output.terminal import say
+
+        say(
+            f"{answer.provider.name} is available in {request.state} only on an old list: {available.reason}",
+            "warning",
+        )
     if fmt is CostFormat.ics:
         import sys
 

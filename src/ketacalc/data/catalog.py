@@ -96,6 +96,7 @@ class StatesObs(NamedTuple):
     complete: bool = False
     count: int | None = None
     count_is_minimum: bool = False
+    old: bool = False  # the list is older than its date says
     note: str | None = None
 
 
@@ -136,6 +137,7 @@ class Charge(NamedTuple):
     ends: date | None = None
     as_of: date | None = None
     note: str | None = None
+    regular: Decimal | None = None  # a promo's regular price
 
     @property
     def priced(self) -> bool:
@@ -248,6 +250,32 @@ class Provider(NamedTuple):
         return list(dict.fromkeys(obs.source for obs in self.observations()))
 
 
+class RuleSpan(NamedTuple):
+    """One source's word on when a rule is in force (see ``models.RuleSpan``)."""
+
+    source: str
+    as_of: date
+    starts: date | None = None
+    ends: date | None = None  # None: no end given
+    note: str | None = None
+
+
+class Rule(NamedTuple):
+    """A regulatory rule over a span of dates in a jurisdiction ("US" or a state)."""
+
+    id: str
+    name: str
+    jurisdiction: str
+    kind: str  # flexibility | requirement
+    effect: str
+    short: str
+    spans: tuple[RuleSpan, ...]
+
+    def span_at(self, as_of: date | None) -> RuleSpan | None:
+        """The newest word on the rule's span, on or before ``as_of``."""
+        return newest(self.spans, as_of)
+
+
 def _observations(node: Any) -> Iterator[Any]:
     for value in node:
         if isinstance(value, tuple):
@@ -263,7 +291,7 @@ class Catalog:
     line each, e.g. figures dated after today); the shell prints them on stderr.
     """
 
-    __slots__ = ("sources", "providers", "path", "warnings", "_index")
+    __slots__ = ("sources", "providers", "path", "warnings", "regulation", "_index")
 
     def __init__(
         self,
@@ -271,8 +299,10 @@ class Catalog:
         providers: tuple[Provider, ...],
         path: str = "",
         warnings: tuple[str, ...] = (),
+        regulation: tuple[Rule, ...] = (),
     ) -> None:
         self.sources = sources
+        self.regulation = regulation
         self.providers = providers
         self.path = path
         self.warnings = warnings
@@ -300,6 +330,7 @@ class Catalog:
         dates = [s.date for s in self.sources.values() if s.date is not None and s.date > day]
         for provider in self.providers:
             dates += [d for d in provider.observed_dates() if d > day]
+        dates += [s.as_of for rule in self.regulation for s in rule.spans if s.as_of > day]
         return sorted(dates)
 
 
@@ -434,7 +465,9 @@ CONVERTERS: dict[type, dict[str, Convert]] = {
     StatesObs: {"as_of": _date, "codes": frozenset},
     InClinic: {"as_of": _date, "states": tuple},
     InsurerList: {"as_of": _date, "by_state": lambda m: {k: tuple(v) for k, v in m.items()}},
-    Charge: {"as_of": _date, "ends": _date, "amount": Decimal, "low": Decimal, "high": Decimal},
+    Charge: {
+        "as_of": _date, "ends": _date, "amount": Decimal, "low": Decimal, "high": Decimal, "regular": Decimal,
+    },
     RefundStep: {"owed": Decimal, "owed_low": Decimal, "owed_high": Decimal, "owed_share": Decimal},
     PlanCondition: {"as_of": _date},
     RefundPolicy: {"as_of": _date, "plans": tuple, "steps": _many(RefundStep)},
@@ -454,6 +487,8 @@ CONVERTERS: dict[type, dict[str, Convert]] = {
             _facts(),
         ),
     },
+    RuleSpan: {"as_of": _date, "starts": _date, "ends": _date},
+    Rule: {"spans": _many(RuleSpan)},
 }  # fmt: skip
 
 #: record -> the name of the model in ``ketacalc.data.models`` it mirrors
@@ -462,6 +497,7 @@ MODEL_OF: dict[type, str] = {
     Plan: "Plan", StatesObs: "StatesObservation", InClinic: "InClinic", InsurerList: "InsurerList",
     Consult: "Consult", Charge: "Charge", Provider: "Provider", RefundStep: "RefundStep",
     RefundPolicy: "RefundPolicy", SitterCost: "SitterCost", PlanCondition: "PlanCondition",
+    RuleSpan: "RuleSpan", Rule: "Rule",
 }  # fmt: skip
 
 #: record fields that no model field holds: computed while building
@@ -479,4 +515,5 @@ def build(data: Mapping[str, Any], path: str = "", warnings: tuple[str, ...] = (
     """
     sources = {sid: _record(Source, {**item, "id": sid}) for sid, item in data["sources"].items()}
     providers = tuple(_record(Provider, item) for item in data["providers"])
-    return Catalog(sources=sources, providers=providers, path=path, warnings=warnings)
+    regulation = tuple(_record(Rule, item) for item in data.get("regulation", ()))
+    return Catalog(sources=sources, providers=providers, path=path, warnings=warnings, regulation=regulation)

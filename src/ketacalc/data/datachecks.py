@@ -64,6 +64,7 @@ def cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> lis
                     first_seen[pid] = index
     if isinstance(providers, list):
         problems += _name_clashes(providers, name, marks)
+    problems += _rule_ids(data.get("regulation"), name, marks)
     if source_ids is not None:
         for loc, value in _source_refs(data, ()):
             if value not in source_ids:
@@ -72,6 +73,29 @@ def cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> lis
                 hint = difflib.get_close_matches(value, sorted(source_ids), n=1)
                 fix = f"did you mean {hint[0]!r}?" if hint else "add it under 'sources:'"
                 problems.append(problem_at(loc, marks, name, f"unknown source {quoted(value)}; {fix}"))
+    return problems
+
+
+def _rule_ids(rules: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> list[DataProblem]:
+    """Each rule of ``regulation:`` has its own id (its observations are its history)."""
+    problems: list[DataProblem] = []
+    seen: dict[str, int] = {}
+    for index, rule in enumerate(rules if isinstance(rules, list) else []):
+        rid = rule.get("id") if isinstance(rule, dict) else None
+        if not isinstance(rid, str):
+            continue
+        if rid in seen:
+            problems.append(
+                problem_at(
+                    ("regulation", index, "id"),
+                    marks,
+                    name,
+                    f"duplicate rule id {quoted(rid)} (first used by regulation.{seen[rid]}); "
+                    "add a newer observation to that rule's 'spans' instead",
+                )
+            )
+        else:
+            seen[rid] = index
     return problems
 
 
@@ -117,7 +141,7 @@ def _source_refs(node: Any, loc: Loc) -> list[tuple[Loc, str]]:
     found: list[tuple[Loc, str]] = []
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "source" and isinstance(value, str) and loc and loc[0] == "providers":
+            if key == "source" and isinstance(value, str) and loc and loc[0] in ("providers", "regulation"):
                 found.append(((*loc, key), value))
             else:
                 found.extend(_source_refs(value, (*loc, key)))

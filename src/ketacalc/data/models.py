@@ -210,6 +210,7 @@ class StatesObservation(Observation):
     complete: StrictBool = False
     count: Annotated[StrictInt, Field(ge=0, le=51)] | None = None
     count_is_minimum: StrictBool = False  # the source says "30+"
+    old: StrictBool = False  # the list is older than its date says (e.g. a page re-dated later)
 
     @model_validator(mode="after")
     def _consistent(self) -> StatesObservation:
@@ -266,6 +267,7 @@ class Charge(Observation):
     high: Money | None = None
     price_kind: ChargePriceKind = "regular"
     ends: EndDate | None = None
+    regular: Money | None = None  # a promo's regular price, as the source shows it
 
     @model_validator(mode="after")
     def _priced_once(self) -> Charge:
@@ -281,6 +283,11 @@ class Charge(Observation):
                     "for one figure use 'amount'"
                 )
         _check_ends(self.price_kind, self.ends, self.as_of)
+        if self.regular is not None:
+            if self.price_kind != "promo":
+                raise ValueError(f"'regular' is only for a promo, but the price_kind is {self.price_kind!r}")
+            if self.amount is None or self.regular <= self.amount:
+                raise ValueError("a promo's 'regular' price must be above its 'amount'")
         return self
 
 
@@ -465,7 +472,66 @@ class Provider(Strict):
         return self
 
 
+# --------------------------------------------------------------- rules on dates
+
+
+def _jurisdiction(value: object) -> str:
+    if value == "US":
+        return value
+    if not isinstance(value, str) or value not in STATES:
+        raise ValueError(
+            f"{_echo(value)} is not a known jurisdiction; use 'US' (federal) or a state's USPS code (e.g. 'AL')"
+        )
+    return value
+
+
+Jurisdiction = Annotated[str, BeforeValidator(_jurisdiction)]
+#: a ``flexibility`` lets at-home prescribing go on while in force, so its effect begins
+#: the day after it ends; a ``requirement`` applies while in force
+RuleKind = Literal["flexibility", "requirement"]
+
+
+class RuleSpan(Observation):
+    """One source's word on when a rule is in force (``ends`` None: no end given).
+
+    The newest observation on or before the date asked for is the one used, so a
+    data update recording an extension (a newer observation with a later
+    ``ends``) changes every answer."""
+
+    as_of: ObsDate  # required: a rule's span without a date cannot be chosen by date
+    starts: EndDate | None = None
+    ends: EndDate | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RuleSpan:
+        if self.starts is not None and self.ends is not None and self.starts > self.ends:
+            raise ValueError(
+                f"the span starts ({self.starts.isoformat()}) after it ends ({self.ends.isoformat()}); "
+                "fix 'starts' or 'ends'"
+            )
+        return self
+
+
+class Rule(Strict):
+    """A regulatory rule that applies to a jurisdiction over a span of dates."""
+
+    id: Slug
+    name: Text
+    jurisdiction: Jurisdiction
+    kind: RuleKind
+    effect: Text  # what it means for a patient, e.g. "an in-person evaluation may be required"
+    short: Annotated[StrictStr, Field(min_length=1, max_length=60)]  # the table's words
+    spans: Annotated[list[RuleSpan], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _flexibility_ends(self) -> Rule:
+        if self.kind == "flexibility" and not any(s.ends is not None for s in self.spans):
+            raise ValueError("a flexibility needs an observation with 'ends' (the day it stops)")
+        return self
+
+
 class DataFile(Strict):
     version: Literal[1]
     sources: dict[Slug, Source]
     providers: list[Provider]
+    regulation: list[Rule] = []

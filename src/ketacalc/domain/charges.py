@@ -57,6 +57,7 @@ class ChargeLine(NamedTuple):
     note: str | None = None
     price_kind: str = "regular"
     ends: date | None = None
+    regular: Decimal | None = None  # a promo's regular price, as the source shows it
 
     @property
     def amount(self) -> Decimal | None:
@@ -143,7 +144,17 @@ def charge_line(charge: Charge, count: int = 1) -> ChargeLine:
         note=charge.note,
         price_kind=charge.price_kind,
         ends=charge.ends,
+        regular=charge.regular,
     )
+
+
+def promo_label(regular: Decimal | None, ends: date | None) -> str:
+    """``limited-time promo (regular $796.00)``: how a promo figure is labelled wherever it shows."""
+    from ketacalc.money import money_display
+
+    said = [f"regular {money_display(regular)}"] if regular is not None else []
+    said.append(f"until {ends.isoformat()}" if ends else "no end date given")
+    return f"limited-time promo ({'; '.join(said)})"
 
 
 def unpriced_reason(charge: Charge) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ketacalc.data.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, disputed, newest
 from ketacalc.domain import pricing
@@ -28,8 +28,11 @@ from ketacalc.domain.eligibility import (
     summary,
 )
 from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, offers_route, price
+from ketacalc.domain.regulation import CourseDates, assumed_course, course_dates, months_course
+from ketacalc.domain.schedule import course_days
 from ketacalc.vocab import match_insurer
 
+T = TypeVar("T")
 SORT_KEYS = ("name", "total", "total-low", "total-high", "per-session", "due-at-signup")
 SESSIONS = "sessions"  # the modality a course of N sessions is made of
 
@@ -153,6 +156,29 @@ class CompareRow(NamedTuple):
         return min((m for p in self.plans if (m := p.per_month) is not None), default=None)
 
     @property
+    def monthly_commitment(self) -> int | None:
+        """The months a buyer must commit to for ``monthly`` (None: month to month)."""
+        best = min(
+            (p for p in self.plans if p.per_month is not None),
+            key=lambda p: (p.per_month, p.observation.installments is not None),
+            default=None,
+        )
+        inst = best.observation.installments if best is not None else None
+        return inst.count if inst is not None and inst.count > 1 else None
+
+    @property
+    def monthly_flexible(self) -> Decimal | None:
+        """The lowest cost a month without a commitment (a plan billed month by month)."""
+        return min(
+            (
+                p.per_month
+                for p in self.plans
+                if p.per_month is not None and p.observation.installments is None
+            ),
+            default=None,
+        )
+
+    @property
     def modality(self) -> str | None:
         """What the row prices: ``sessions``, another modality (``daily-low-dose``), or None."""
         if self.cost is not None and self.cost.purchases:
@@ -264,6 +290,17 @@ def _course(provider: Provider, query: CompareQuery, cq: CostQuery, today: date)
     return price(provider, cq, today=today)
 
 
+def _course_dates(query: CompareQuery, today: date) -> CourseDates:
+    """The dates of the course compared: N sessions at the pace, or the first M months,
+    from the start; with neither, a course started then is assumed (see ``regulation``)."""
+    start = query.start or today
+    if query.months is not None:
+        return months_course(start, query.months)
+    if query.sessions is not None:
+        return course_dates(start, course_days(query.sessions, query.pace))
+    return assumed_course(start)
+
+
 def _not_comparable(provider: Provider, plans: list[PlanPrice], sessions: int) -> str | None:
     """Why a course of standard-dose sessions cannot be priced from these plans, if so."""
     if not plans or any(p.plan.modality == SESSIONS for p in plans):
@@ -304,7 +341,11 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         provider=provider,
         as_of=as_of,
         status=newest(provider.status, as_of),
-        availability=availability(catalog, provider, query.state, as_of) if query.state else None,
+        availability=(
+            availability(catalog, provider, query.state, as_of, _course_dates(query, today))
+            if query.state
+            else None
+        ),
         plans=tuple(plans),
         cost=cost,
         consult=newest(provider.consult, as_of),
@@ -313,8 +354,8 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         hsa_fsa=newest(provider.hsa_fsa, as_of),
         sitter_required=newest(provider.sitter_required, as_of),
         routes=newest(provider.routes, as_of),
-        dose_flexibility=newest(provider.dose_flexibility, as_of),
-        trd_suitability=newest(provider.trd_suitability, as_of),
+        dose_flexibility=own_word_first(provider.dose_flexibility, as_of, catalog.sources),
+        trd_suitability=own_word_first(provider.trd_suitability, as_of, catalog.sources),
         data_as_of=data_as_of(provider, as_of),
         route=route,
         other_routes=others,
@@ -323,6 +364,25 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         max_age=query.max_age,
         months=query.months,
     )
+
+
+#: facts that are ratings: a third party's (tier B or C) is its opinion, never a fact
+RATINGS = ("dose_flexibility", "trd_suitability")
+
+
+def own_word_first(
+    facts: Iterable[Fact[T]], as_of: date | None, sources: Mapping[str, Any]
+) -> Fact[T] | None:
+    """The provider's own word (a tier A source) on a rating, else the newest third-party one:
+    Joyous's own "10-120 mg" is shown before a guide's "low, capped"."""
+    seen = list(facts)
+    own = newest((f for f in seen if getattr(sources.get(f.source), "tier", None) == "A"), as_of)
+    return own if own is not None else newest(seen, as_of)
+
+
+def is_opinion(fact: Fact[Any] | None, sources: Mapping[str, Any]) -> bool:
+    """Whether a rating comes from a third party (not tier A): its opinion, labelled so."""
+    return fact is not None and getattr(sources.get(fact.source), "tier", None) != "A"
 
 
 def _accepts_insurance(row: CompareRow, query: CompareQuery) -> bool:
@@ -363,7 +423,10 @@ def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareRes
 
     rows = []
     for provider in catalog.providers:
-        if query.route is not None and not offers_route(provider, query.route, as_of):
+        status = newest(provider.status, as_of)
+        if status is not None and status.value == "closed":
+            hide("closed", provider)
+        elif query.route is not None and not offers_route(provider, query.route, as_of):
             hide(f"no {query.route} route", provider)
         else:
             rows.append(_row(catalog, provider, query, as_of, today))
@@ -378,7 +441,10 @@ def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareRes
         elif query.no_sitter and (row.sitter_required is None or row.sitter_required.value is not False):
             hide("sitter required or not published", row.provider)
         elif query.insurance and not _accepts_insurance(row, query):
-            hide("no insurance accepted" + (f" in {query.state}" if query.state else ""), row.provider)
+            if row.insurance is None:  # nothing published: unknown, not "no"
+                hide("insurance unknown: nothing published", row.provider)
+            else:
+                hide("no insurance accepted" + (f" in {query.state}" if query.state else ""), row.provider)
         elif query.max_due_at_signup is not None and (
             row.due_at_signup is None or row.due_at_signup > query.max_due_at_signup
         ):

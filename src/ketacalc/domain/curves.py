@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from ketacalc.data.catalog import Catalog, Plan, Provider
 from ketacalc.domain.course import DEFAULT_MAX_AGE, DEFAULT_PACE
+from ketacalc.domain.regulation import RuleEntry
 
 UNITS = ("sessions", "months")
 DEFAULT_RANGE = tuple(range(1, 37))
@@ -70,6 +71,11 @@ class CurveResult(NamedTuple):
     series: tuple[Series, ...]
     notes: tuple[str, ...] = ()  # providers left out, and why
     left_out: tuple[str, ...] = ()  # ids of providers listed but not drawn
+    #: n -> the rules on the dates of a course of n (sessions at one a week, or months) started today
+    regulation: dict[int, tuple[RuleEntry, ...]] = {}  # noqa: RUF012 - never mutated
+
+    def regulation_at(self, n: int) -> tuple[RuleEntry, ...]:
+        return self.regulation.get(n, ())
 
     @property
     def unit(self) -> str:
@@ -232,7 +238,29 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         series=tuple(series),
         notes=tuple(dict.fromkeys(n for n in notes if n)),
         left_out=tuple(left_out),
+        regulation=_regulation(catalog, query, counts, listed.as_of, today),
     )
+
+
+def _regulation(
+    catalog: Catalog, query: CurveQuery, counts: list[int], as_of: date, today: date
+) -> dict[int, tuple[RuleEntry, ...]]:
+    """The rules on the dates of each course drawn (from ``start``, default today, at the pace)."""
+    if query.state is None:
+        return {}
+    from ketacalc.domain.regulation import course_dates, months_course, rules_for
+    from ketacalc.domain.schedule import course_days
+
+    start = query.start or today
+    found = {}
+    for n in counts:
+        course = (
+            months_course(start, n)
+            if query.unit == "months"
+            else course_dates(start, course_days(n, query.pace))
+        )
+        found[n] = rules_for(catalog, query.state, course, as_of)
+    return found
 
 
 def comparable(result: CurveResult) -> tuple[tuple[Series, ...], list[str]]:

@@ -7,7 +7,10 @@ Pure core code. A provider's availability in a state is:
   every state served, with no newer count contradicting it) leaves it out;
 - ``unknown``: every other case.
 
-Each answer carries the list's source, date and trust tier.
+Each answer carries the list's source, date and trust tier, and the rules
+(:mod:`ketacalc.domain.regulation`) that may affect a course on its dates in
+the state: ``regulation``. An ``available`` answer with a rule is not plainly
+available: :attr:`Availability.label` says what may stop the treatment.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from ketacalc.data.catalog import Catalog, Fact, InClinic, Provider, StatesObs, newest
+from ketacalc.data.catalog import Catalog, Fact, InClinic, InsurerList, Provider, StatesObs, newest
+from ketacalc.domain.regulation import CourseDates, RuleEntry, assumed_course, rules_for
 from ketacalc.usstates import STATES
 
 AVAILABLE = "available"
@@ -33,10 +37,28 @@ class Availability(NamedTuple):
     as_of: date | None = None
     tier: str | None = None
     in_clinic: InClinic | None = None
+    regulation: tuple[RuleEntry, ...] = ()  # rules that may affect the course on its dates
+    course: CourseDates | None = None  # the dates the rules were checked against
+    old: bool = False  # the list it rests on is older than its date says (marked so in the data)
 
     @property
     def official(self) -> bool | None:
         return None if self.tier is None else self.tier == "A"
+
+    @property
+    def label(self) -> str:
+        """The status in words, with what a rule on the course's dates may require:
+        ``available — in-person visit may be required from 2027-01-01``."""
+        status = f"{self.status} (old list)" if self.old else self.status
+        if not self.regulation:
+            return status
+        from ketacalc.domain.regulation import warning_text
+
+        return f"{status} — {warning_text(self.regulation)}"
+
+    def on_course(self, catalog: Catalog, course: CourseDates, as_of: date | None) -> Availability:
+        """The same answer for a course on other dates."""
+        return self._replace(regulation=rules_for(catalog, self.state, course, as_of), course=course)
 
 
 def _on_or_before(obs: StatesObs, as_of: date | None) -> bool:
@@ -61,7 +83,28 @@ def newest_complete_list(provider: Provider, as_of: date | None = None) -> State
     return complete
 
 
-def availability(catalog: Catalog, provider: Provider, state: str, as_of: date | None = None) -> Availability:
+def availability(
+    catalog: Catalog,
+    provider: Provider,
+    state: str,
+    as_of: date | None = None,
+    course: CourseDates | None = None,
+) -> Availability:
+    """A provider's availability in a state, with the rules on the course's dates
+    (``course`` None: a course started on ``as_of``, or today, is assumed)."""
+    found = _availability(catalog, provider, state, as_of)
+    dates = course if course is not None else assumed_course(as_of or date.today())
+    return found._replace(regulation=rules_for(catalog, state, dates, as_of), course=dates)
+
+
+def _availability(catalog: Catalog, provider: Provider, state: str, as_of: date | None) -> Availability:
+    status = newest(provider.status, as_of)
+    if status is not None and status.value == "closed":
+        source = catalog.sources.get(status.source)
+        why = "closed" + (f": {status.note.rstrip('.')}" if status.note else "")
+        return Availability(
+            provider, state, UNAVAILABLE, why, status.source, status.as_of, source.tier if source else None
+        )
     observations = [o for o in provider.states if _on_or_before(o, as_of)]
     clinic = next(
         (
@@ -82,15 +125,21 @@ def availability(catalog: Catalog, provider: Provider, state: str, as_of: date |
     if listing:
         best = max(listing, key=_order)
         kind = "complete list" if best.complete else "partial list"
+        old = (
+            f" (an old list: {best.note})"
+            if best.old and best.note
+            else (" (an old list)" if best.old else "")
+        )
         return Availability(
             provider,
             state,
             AVAILABLE,
-            f"on the {kind}",
+            f"on the {kind}{old}",
             best.source,
             best.as_of,
             catalog.sources[best.source].tier,
             clinic,
+            old=best.old,
         )
     complete = newest_complete_list(provider, as_of)
     if complete is not None:
@@ -174,6 +223,7 @@ class StateAnswer(NamedTuple):
     availability: Availability
     insurers: tuple[str, ...] | None  # None: nothing published; (): none accepted there
     insurance: Fact[bool] | None = None  # whether it accepts insurance at all, with its source
+    listing: InsurerList | None = None  # the list ``insurers`` comes from: its own source and date
 
 
 #: the order ``eligibility`` lists providers in: who serves the state first
@@ -185,7 +235,10 @@ def serving(catalog: Catalog, state: str, as_of: date | None = None) -> list[Sta
     unavailable (the data file's order within each)."""
     answers = [
         StateAnswer(
-            availability(catalog, p, state, as_of), insurers_in(p, state, as_of), newest(p.insurance, as_of)
+            availability(catalog, p, state, as_of),
+            insurers_in(p, state, as_of),
+            newest(p.insurance, as_of),
+            newest(p.insurers, as_of),
         )
         for p in catalog.providers
     ]

@@ -54,8 +54,10 @@ def price_notes(runs: tuple[Run, ...], lines: tuple[ChargeLine, ...]) -> tuple[s
             found[f"{r.offer.plan.name} ({said(obs.source, obs.as_of)}): {obs.note}"] = None
     for line in lines:
         if line.price_kind == "promo":
-            ends = f"until {line.ends.isoformat()}" if line.ends else "no end date given"
-            found[f"{line.description}: a promo price ({ends}; {said(line.source, line.as_of)})."] = None
+            from ketacalc.domain.charges import promo_label
+
+            label = promo_label(line.regular, line.ends)
+            found[f"{line.description}: a {label} price ({said(line.source, line.as_of)})."] = None
         if line.price_kind == "starting":
             found[f"{line.description}: a 'from' price; it may cost more."] = None
         if line.note:

@@ -27,7 +27,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from ketacalc.data.catalog import Provider, newest
+from ketacalc.data.catalog import Fact, Provider, newest
 from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, sitter_line, unpriced_reason
 from ketacalc.domain.course import (
     DEFAULT_MAX_AGE,
@@ -60,6 +60,7 @@ from ketacalc.vocab import route_ids
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
+    from ketacalc.domain.eligibility import Availability
 
 __all__ = [
     "DEFAULT_MAX_AGE", "DEFAULT_PACE", "ChargeLine", "CostQuery", "CostResult", "Optimiser", "Option",
@@ -191,7 +192,8 @@ class ProviderPricer:
         self._monthly = (monthly_first, monthly_later) if monthly_first else None
         self._by_months: Optimiser | None = None
         self.charges = Charges.of(provider, self.as_of, query.client)
-        self.availability = None
+        self.availability: Availability | None = None
+        self.catalog = catalog
         if catalog is not None and query.state is not None:
             from ketacalc.domain.eligibility import availability
 
@@ -221,6 +223,9 @@ class ProviderPricer:
 
     def _unpriced(self) -> NoPrice:
         name = self.provider.name
+        closed = closed_fact(self.provider, self.as_of)
+        if closed is not None:
+            return NoPrice(name, closed_text(self.provider, closed), "compare the providers still operating")
         if not self.provider.plans:
             return NoPrice(name, f"{name} publishes no prices; the cost is unknown", "")
         if self.route and not (
@@ -375,7 +380,7 @@ class ProviderPricer:
                 optional=optional,
                 route=self.route,
                 modality=modality,
-                availability=self.availability,
+                availability=self._availability_on(query.start, span),
                 no_price=self.no_price or self._nothing_covers(months or sessions),
             )
         offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
@@ -423,11 +428,19 @@ class ProviderPricer:
             price_notes=used_notes,
             route=self.route,
             modality=modality,
-            availability=self.availability,
+            availability=self._availability_on(query.start, span),
         )
         if self._others is not None:
             result.notes += tuple(self._route_notes(result, runs))
         return result
+
+    def _availability_on(self, start: date, span: Span) -> Availability | None:
+        """The availability with the rules on this course's dates (its first to last day of care)."""
+        if self.availability is None or self.catalog is None:
+            return self.availability
+        from ketacalc.domain.regulation import course_dates
+
+        return self.availability.on_course(self.catalog, course_dates(start, span.days), self.as_of)
 
     def _invariant(
         self,
@@ -551,6 +564,20 @@ def price_months(
     """The cost of the first ``months`` months of care from ``query.start`` (see
     :meth:`ProviderPricer.price_months`); ``query.sessions`` is not used."""
     return ProviderPricer(provider, query, today, catalog=catalog).price_months(months)
+
+
+def closed_fact(provider: Provider, as_of: date | None) -> Fact[str] | None:
+    """The observation that says the provider has closed, when its newest status says so."""
+    status = newest(provider.status, as_of)
+    return status if status is not None and status.value == "closed" else None
+
+
+def closed_text(provider: Provider, fact: Fact[str]) -> str:
+    """``Field Trip Health has closed (bhbusiness-…, 2023-06-27): US clinics closed about …``."""
+    when = fact.as_of.isoformat() if fact.as_of else "undated"
+    return f"{provider.name} has closed ({fact.source}, {when})" + (
+        f": {fact.note.rstrip('.')}" if fact.note else ""
+    )
 
 
 def require_price(result: CostResult) -> CostResult:

@@ -48,10 +48,14 @@ def _fact(fact: Any) -> Any:
     return None if fact is None else fact.value
 
 
-def _consult_text(consult: Any, fee: Any) -> str:
+def _consult_text(consult: Any, fee: Any, charge: Any = None) -> str:
     parts = []
     if fee is not None:
         parts.append("free" if fee == 0 else money_display(fee))
+        if charge is not None and charge.price_kind == "promo":
+            from ketacalc.domain.charges import promo_label
+
+            parts.append(promo_label(charge.regular, charge.ends))
     if consult is None:
         return "; ".join(parts) or NOT_PUBLISHED
     if consult.prepayment == "first-installment":
@@ -87,6 +91,11 @@ def _availability(catalog: Catalog, a: Any) -> dict[str, Any] | None:
         "tier": a.tier,
         "official": a.official,
         "in_clinic": a.in_clinic.services if a.in_clinic else None,
+        "label": a.label,
+        "regulation": [
+            {"id": e.id, "summary": e.summary, "source": _source(catalog, e.source), "as_of": _d(e.as_of)}
+            for e in a.regulation
+        ],
     }
 
 
@@ -166,6 +175,7 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
 
 def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[str, Any]:
     """Everything the page shows, as plain values (the template only lays it out)."""
+    from ketacalc.domain.compare import is_opinion
     from ketacalc.output.svg import svg_chart
     from ketacalc.usstates import STATES
     from ketacalc.version import __version__
@@ -181,6 +191,8 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         cited.update(dict.fromkeys(provider.source_ids()))
         if row.availability is not None and row.availability.source:
             cited[row.availability.source] = None
+        if row.availability is not None:
+            cited.update(dict.fromkeys(e.source for e in row.availability.regulation))
         consult = _fact(row.consult)
         insurance = short = yes_no(_fact(row.insurance))
         if row.insurers:
@@ -203,7 +215,9 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                     None if row.per_session is None else round_cents(row.per_session)
                 ),
                 "due_at_signup": money_display(row.due_at_signup),
-                "consult": _consult_text(consult, row.consult_fee),
+                "consult": _consult_text(
+                    consult, row.consult_fee, provider.charge_at("consult", row.as_of, "new")
+                ),
                 "insurance": insurance,
                 "insurance_short": short,
                 "low_dose": row.daily_low_dose_only,
@@ -211,7 +225,13 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 "stale": bool(row.stale),
                 "sitter": yes_no(_fact(row.sitter_required)),
                 "routes": yes_no(_fact(row.routes)),
-                "dose_flexibility": yes_no(_fact(row.dose_flexibility)),
+                "dose_flexibility": yes_no(_fact(row.dose_flexibility))
+                + (
+                    f" (the opinion of {row.dose_flexibility.source}, a tier "
+                    f"{getattr(catalog.sources.get(row.dose_flexibility.source), 'tier', '?')} site; not a fact)"
+                    if is_opinion(row.dose_flexibility, catalog.sources)
+                    else ""
+                ),
                 "data_as_of": _d(row.data_as_of),
                 "plans": _plans(row, catalog),
                 "course": _course(row.cost, catalog),

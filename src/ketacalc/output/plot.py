@@ -136,6 +136,20 @@ def headline(result: CurveResult, width: int) -> list[str]:
     return [*text, ""]
 
 
+def regulation_lines(result: CurveResult, width: int) -> list[str]:
+    """The rules on the dates of the longest course drawn, one line each with its date."""
+    longest = max(result.regulation, default=None)
+    if longest is None:
+        return []
+    unit = result.unit.rstrip("s") if longest == 1 else result.unit
+    lines = []
+    for e in result.regulation_at(longest):
+        start = result.query.start.isoformat() if result.query.start else "today"
+        text = f"In {result.query.state}, for a course of up to {longest} {unit} from {start}: {e.summary}"
+        lines.extend(textwrap.wrap(text, width, break_on_hyphens=False))
+    return lines
+
+
 def render_chart(result: CurveResult, width: int, color: bool, height: int = HEIGHT, notice: str = "") -> str:
     """The chart as text, ``width`` columns wide at most."""
     import plotext as plt
@@ -186,6 +200,7 @@ def render_chart(result: CurveResult, width: int, color: bool, height: int = HEI
         text = plt.uncolorize(text)
     lines.extend(line.rstrip() for line in text.splitlines())
     lines.extend(legend_lines(result, width))
+    lines.extend(regulation_lines(result, width))
     if notice:
         lines.extend(textwrap.wrap(notice, width, break_on_hyphens=False))
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.tableview import Column, TableView
-from ketacalc.output.views.common import CURRENCY, DISCLAIMER, Report, money
+from ketacalc.output.views.common import CURRENCY, DISCLAIMER, Report, money, regulation_records
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class ChartReport(Report):
     """One record per provider and N; ``draw`` plots the curves in a terminal."""
 
-    FIELDS = ("provider", "name", "unit", "n", "total", "currency")
+    FIELDS = ("provider", "name", "unit", "n", "total", "currency", "regulation")
 
     def __init__(self, result: CurveResult, width: int, color: bool) -> None:
         self.result = result
@@ -35,7 +35,12 @@ class ChartReport(Report):
                     "n": n,
                     "total": money_str(total),
                     "currency": CURRENCY,
+                    "regulation": regulation_records(self.result.regulation_at(n)),
                 }
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        for record in self.records():
+            yield {**record, "regulation": [r["summary"] for r in record["regulation"]]}
 
     def draw(self, out: IO[str]) -> None:
         from ketacalc.output.plot import write_chart

@@ -36,7 +36,7 @@ class Report:
         raise NotImplementedError
 
     def rows(self) -> Iterator[dict[str, Any]]:
-        return iter(self.records())
+        return (flat_regulation(r) for r in self.records())
 
     def table(self) -> TableView:  # pragma: no cover - every report defines it
         raise NotImplementedError
@@ -151,7 +151,7 @@ def caption(dates: Iterable[date | None], extra: str = "") -> str:
 def availability_record(a: Availability | None) -> dict[str, Any]:
     """Where the provider serves the state asked for: every key always present (null without a state)."""
     if a is None:
-        return dict.fromkeys(_AVAILABILITY_KEYS)
+        return {**dict.fromkeys(_AVAILABILITY_KEYS), "regulation": []}
     return {
         "availability": a.status,
         "availability_reason": a.reason,
@@ -159,16 +159,44 @@ def availability_record(a: Availability | None) -> dict[str, Any]:
         "availability_as_of": iso(a.as_of),
         "availability_tier": a.tier,
         "availability_official": a.official,
+        "availability_old_list": a.old,
         "in_clinic": a.in_clinic.services if a.in_clinic else None,
+        "regulation": regulation_records(a.regulation),
     }
 
 
+def regulation_records(entries: Iterable[Any]) -> list[dict[str, Any]]:
+    """The rules on the course's dates (``domain.regulation.RuleEntry``), for JSON."""
+    return [
+        {
+            "id": e.id,
+            "jurisdiction": e.jurisdiction,
+            "summary": e.summary,
+            "affects_from": iso(e.affects_from),
+            "source": e.source,
+            "as_of": iso(e.as_of),
+            "tier": e.tier,
+            "course_start": iso(e.course.start),
+            "course_end": iso(e.course.end),
+            "course_assumed": e.course.assumed,
+        }
+        for e in entries
+    ]
+
+
+def flat_regulation(record: dict[str, Any]) -> dict[str, Any]:
+    """A record for CSV/TSV: its ``regulation`` entries as their one-line summaries."""
+    if record.get("regulation"):
+        return {**record, "regulation": [r["summary"] for r in record["regulation"]]}
+    return record
+
+
 _AVAILABILITY_KEYS = ("availability", "availability_reason", "availability_source", "availability_as_of",
-                      "availability_tier", "availability_official", "in_clinic")  # fmt: skip
+                      "availability_tier", "availability_official", "availability_old_list", "in_clinic")  # fmt: skip
 
 
 def availability_text(a: Availability) -> str:
-    text = a.status
+    text = a.label
     if a.source:
         official = "" if a.official else ", unofficial"
         text += f"\n({show_date(a.as_of)}, tier {a.tier}{official})"

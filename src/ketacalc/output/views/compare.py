@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ketacalc.domain.compare import SESSIONS
+from ketacalc.domain.compare import SESSIONS, is_opinion
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
@@ -16,6 +16,7 @@ from ketacalc.output.views.common import (
     cents,
     fact_record,
     fact_value,
+    flat_regulation,
     iso,
     money,
     price_age,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 class CompareReport(Report):
     FIELDS = (
         "provider", "name", "status", "state", "availability", "availability_as_of", "availability_tier",
-        "in_clinic", "client", "months", "sessions_requested", "sessions_covered", "modality", "comparable",
+        "in_clinic", "regulation", "client", "months", "sessions_requested", "sessions_covered", "modality", "comparable",
         "reason", "route", "total", "total_low", "total_high", "per_session", "per_covered_session",
         "due_at_signup", "monthly_cost", "stale", "oldest_price", "prices_as_of", "consult_fee", "insurance",
         "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "trd_suitability", "data_as_of",
@@ -53,6 +54,7 @@ class CompareReport(Report):
     def _record(self, row: CompareRow) -> dict[str, Any]:
         q = self.result.query
         consult = row.consult.value if row.consult else None
+        consult_charge = row.provider.charge_at("consult", row.as_of, "new")
         record: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "provider": row.provider.id,
@@ -96,6 +98,8 @@ class CompareReport(Report):
                 "per_covered_session": money_str(row.per_covered_session),
                 "due_at_signup": money_str(row.due_at_signup),
                 "monthly_cost": money_str(row.monthly),
+                "monthly_commitment_months": row.monthly_commitment,
+                "monthly_cost_without_commitment": money_str(row.monthly_flexible),
                 "pricing": row.cost.pricing if row.cost is not None else None,
                 "committed": money_str(row.cost.committed if row.cost is not None else None),
                 "paid_in_window": money_str(row.cost.paid_in_window if row.cost is not None else None),
@@ -105,6 +109,8 @@ class CompareReport(Report):
                 "oldest_price": iso(row.prices_oldest),
                 "prices_as_of": iso(row.prices_newest),
                 "consult_fee": money_str(row.consult_fee),
+                "consult_fee_kind": consult_charge.price_kind if consult_charge else None,
+                "consult_fee_regular": money_str(consult_charge.regular) if consult_charge else None,
                 "consult_prepayment": consult.prepayment if consult else None,
                 "insurance": row.insurance.value if row.insurance else None,
                 "insurers": list(row.insurers) if row.insurers is not None else None,
@@ -113,7 +119,11 @@ class CompareReport(Report):
                 "sitter_required": fact_value(row.sitter_required),
                 "routes": fact_value(row.routes),
                 "dose_flexibility": fact_value(row.dose_flexibility),
+                "dose_flexibility_source": row.dose_flexibility.source if row.dose_flexibility else None,
+                "dose_flexibility_is_opinion": is_opinion(row.dose_flexibility, self.catalog.sources),
                 "trd_suitability": fact_value(row.trd_suitability),
+                "trd_suitability_source": row.trd_suitability.source if row.trd_suitability else None,
+                "trd_suitability_is_opinion": is_opinion(row.trd_suitability, self.catalog.sources),
                 "data_as_of": iso(row.data_as_of),
                 "notes": list(row.cost.notes) if row.cost else [],
             }
@@ -123,7 +133,7 @@ class CompareReport(Report):
     def rows(self) -> Iterator[dict[str, Any]]:
         for record in self.records():
             yield {
-                **record,
+                **flat_regulation(record),
                 "plans": [f"{p['plan']} {p['sessions']} for {p['price']}" for p in record["plans"]],
                 "other_routes": [f"{k} {v}" for k, v in record["other_routes"].items()],
                 "charges": [c.get("description") or c.get("kind") for c in record["charges"]],
@@ -164,7 +174,7 @@ class CompareReport(Report):
                 _insurance_cell(row, q.state),
             ]
             if self.wide:
-                cells += [_hsa_cell(row), _dosing_cell(row)]
+                cells += [_hsa_cell(row), _dosing_cell(row, self.catalog.sources)]
             rows.append(cells)
         title = "Providers" + (f" for {q.state} ({STATES[q.state]})" if q.state else "")
         if q.sessions:
@@ -175,7 +185,9 @@ class CompareReport(Report):
             columns=columns,
             rows=rows or [["no provider matches", *([""] * (len(columns) - 1))]],
             title=title,
-            caption=caption(result.data_dates, ". ".join(_caption_lines(result))),
+            caption=caption(
+                result.data_dates, ". ".join([*_caption_lines(result), *_opinion_lines(result, self.catalog)])
+            ),
             headline=headline(self.catalog, result),
         )
 
@@ -305,7 +317,7 @@ def estimate_text(row: CompareRow) -> list[str]:
 
 def _cost_cell(row: CompareRow) -> str:
     if row.not_comparable:
-        return f"{money(row.monthly)}/mo\nnot sessions:\nno total"
+        return f"{money(row.monthly)}/mo{_commitment(row)}\nnot sessions:\nno total"
     if row.cost is not None:
         c = row.cost
         if c.total is None:
@@ -329,11 +341,28 @@ def _cost_cell(row: CompareRow) -> str:
     lines = [
         f"{p.plan.sessions}: {money(p.observation.price)}"
         + ("/mo" if p.plan.billing == "monthly" and p.observation.installments is None else "")
+        + (
+            f"\n({money(p.per_month)}/mo,\n{p.observation.installments.count}-month\ncommitment)"
+            if p.plan.billing == "monthly"
+            and p.observation.installments is not None
+            and p.per_month is not None
+            else ""
+        )
         for p in row.plans
     ]
     for route, total in row.other_routes.items():
         lines += [f"also {route}:", f"from {money(total)}"]
     return "\n".join(lines)
+
+
+def _commitment(row: CompareRow) -> str:
+    """``with a 3-month commitment (else $159.00/mo)`` under a monthly cost that needs one."""
+    months = row.monthly_commitment
+    if months is None:
+        return ""
+    flexible = row.monthly_flexible
+    text = f"\nwith a {months}-month\ncommitment"
+    return text + (f"\n(else {money(flexible)}/mo)" if flexible is not None else "")
 
 
 def _signup_cell(row: CompareRow) -> str:
@@ -345,6 +374,9 @@ def _signup_cell(row: CompareRow) -> str:
         fee = NOT_PUBLISHED
     else:
         fee = "free" if fee_amount == 0 else money(fee_amount)
+        charge = row.provider.charge_at("consult", row.as_of, "new")
+        if charge is not None and charge.price_kind == "promo":
+            fee += "\npromo" + (f"\n(regular\n{money(charge.regular)})" if charge.regular is not None else "")
     if row.cost is None and not row.not_comparable and row.plans:
         due = "\n".join(money(p.first_payment) for p in row.plans)
     else:
@@ -370,21 +402,43 @@ def _hsa_cell(row: CompareRow) -> str:
     return "disputed" if row.hsa_fsa_disputed else yes_no(fact_value(row.hsa_fsa))
 
 
-def _dosing_cell(row: CompareRow) -> str:
+OPINION_MARK = "†"
+
+
+def _dosing_cell(row: CompareRow, sources: Mapping[str, Any]) -> str:
     flex = fact_value(row.dose_flexibility)
     trd = fact_value(row.trd_suitability)
     lines = [yes_no(fact_value(row.routes))]
     if flex is not None:
-        lines.append(f"flexibility: {flex.split(':')[0].lower()}")
+        mark = OPINION_MARK if is_opinion(row.dose_flexibility, sources) else ""
+        lines.append(f"flexibility{mark}: {flex.split(':')[0].lower()}")
     if trd is not None:
-        lines.append(f"TRD: {trd}")
+        mark = OPINION_MARK if is_opinion(row.trd_suitability, sources) else ""
+        lines.append(f"TRD{mark}: {trd}")
     return "\n".join(lines)
+
+
+def _opinion_lines(result: CompareResult, catalog: Catalog) -> list[str]:
+    """What the opinion mark means: whose ratings they are, and that they are opinions."""
+    said = {
+        f.source: f.as_of
+        for row in result.rows
+        for f in (row.dose_flexibility, row.trd_suitability)
+        if f is not None and is_opinion(f, catalog.sources)
+    }
+    if not said:
+        return []
+    whose = ", ".join(
+        f"{sid} (tier {catalog.sources[sid].tier}, {show_date(day)})" if sid in catalog.sources else sid
+        for sid, day in said.items()
+    )
+    return [f"{OPINION_MARK} a rating from {whose}: one site's opinion, not a fact"]
 
 
 def _availability_cell(a: Availability | None) -> str:
     if a is None:
         return NOT_PUBLISHED
-    lines = [a.status]
+    lines = [a.label]
     if a.source:
         lines.append(f"tier {a.tier}")
         if not a.official:

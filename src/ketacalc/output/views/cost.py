@@ -24,6 +24,7 @@ from ketacalc.output.views.common import (
     iso,
     money,
     price_age,
+    regulation_records,
     show_date,
     source_record,
 )
@@ -39,7 +40,7 @@ SUMMARY_FIELDS = (
     "provider", "client", "modality", "route", "months", "sessions_requested", "sessions_covered",
     "leftover_sessions", "total", "total_low", "total_high", "per_session", "per_covered_session",
     "due_at_signup", "prices_as_of", "oldest_price", "stale", "pricing", "purchases", "unpriced",
-    "payments", "first_due", "last_due", "availability", "notes", "committed", "paid_in_window",
+    "payments", "first_due", "last_due", "availability", "regulation", "notes", "committed", "paid_in_window",
     "terms_unknown",
 )  # fmt: skip
 STALE_MARK = "!"
@@ -128,6 +129,7 @@ def charge_record(line: ChargeLine) -> dict[str, Any]:
         "low": money_str(line.low),
         "high": money_str(line.high),
         "price_kind": line.price_kind,
+        "regular": money_str(line.regular),
         "source": line.source,
         "as_of": iso(line.as_of),
         "ends": iso(line.ends),  # a promo price's last day
@@ -219,6 +221,7 @@ def summary_record(result: CostResult) -> dict[str, Any]:
         "first_due": iso(result.first_due),
         "last_due": iso(result.last_due),
         "availability": result.availability.status if result.availability is not None else None,
+        "regulation": regulation_records(result.availability.regulation) if result.availability else [],
         "notes": list(result.notes),
         **money_fields(result),
     }
@@ -235,6 +238,7 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
     """A summary with its purchases as text: ``transformation (792.00); continuation x3 (79.00)``."""
     return {
         **summary,
+        "regulation": [r["summary"] for r in summary["regulation"]],
         "purchases": [
             f"{p['plan']}{' x' + str(p['count']) if p['count'] > 1 else ''} ({p['charged']})"
             for p in summary["purchases"]
@@ -389,6 +393,10 @@ def _single(r: CostResult) -> TableView:
             )
             per = f" × {line.count} ({line.per})" if line.count > 1 else ""
             stale = r.as_of.toordinal() - line.as_of.toordinal() > r.query.max_age if line.as_of else False
+            if line.price_kind == "promo":
+                from ketacalc.domain.charges import promo_label
+
+                per += f"\n{promo_label(line.regular, line.ends)}"
             rows.append(
                 [
                     f"{line.description}{per}\n({line.kind})",
@@ -450,6 +458,17 @@ def _single(r: CostResult) -> TableView:
                 TableView(
                     columns=[Column("Charge"), Column("Why"), Column("Source", nowrap=True)], rows=extras
                 ),
+            )
+        )
+    a = r.availability
+    if a is not None:
+        rows = [[a.label, f"{a.source} ({show_date(a.as_of)})" if a.source else NOT_PUBLISHED]]
+        rows += [[e.summary, f"{e.source} ({e.as_of})"] for e in a.regulation]
+        view.sections.append(
+            (
+                f"Availability in {a.state}"
+                + (f" on the course's dates ({a.course.start} to {a.course.end})" if a.course else ""),
+                TableView(columns=[Column("Availability"), Column("Source", nowrap=True)], rows=rows),
             )
         )
     if r.price_notes:

@@ -7,6 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import newest
+from ketacalc.domain.charges import promo_label
+from ketacalc.domain.compare import RATINGS, is_opinion, own_word_first
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
@@ -76,6 +78,9 @@ class ShowReport(Report):
         facts = getattr(self.provider, key)
         if key in INDEPENDENT:
             return [(fact, fact.as_of is None or fact.as_of <= self.as_of) for fact in oldest_first(facts)]
+        if key in RATINGS:  # the provider's own word first, then a third party's opinion
+            now = own_word_first(facts, self.as_of, self.catalog.sources)
+            return [(fact, fact is now) for fact in oldest_first(facts)]
         now = newest(facts, self.as_of)
         return [(fact, fact is now) for fact in oldest_first(facts)]
 
@@ -99,6 +104,9 @@ class ShowReport(Report):
         }
         for key, _label in FACT_GROUPS:
             record[key] = [{**fact_record(f), "current": now} for f, now in self._facts(key)]
+            if key in RATINGS:
+                for item, (f, _now) in zip(record[key], self._facts(key), strict=True):
+                    item["opinion"] = is_opinion(f, self.catalog.sources)
         record["disputed"] = [key for key, _label in FACT_GROUPS if self.disputed(key)]
         record["states"] = {
             "listed": s.known,
@@ -210,6 +218,11 @@ class ShowReport(Report):
                 if fact.note:
                     text += f"\n{fact.note}"
                 mark = " (disputed)" if self.disputed(key) else ("" if now else " (older)")
+                if key in RATINGS and is_opinion(fact, self.catalog.sources):
+                    tier = (
+                        self.catalog.sources[fact.source].tier if fact.source in self.catalog.sources else "?"
+                    )
+                    mark += f"\n(opinion of a tier {tier} site, not a fact)"
                 facts.append([label + mark, text, f"{show_date(fact.as_of)}\n{fact.source}"])
                 dates.append(fact.as_of)
         view = TableView(
@@ -264,7 +277,12 @@ class ShowReport(Report):
                 amount = f"{money(c.low)}–{money(c.high)}"
             rows.append(
                 [
-                    f"{c.description}\n{c.kind}" + (f", {c.price_kind}" if c.price_kind != "regular" else ""),
+                    f"{c.description}\n{c.kind}"
+                    + (
+                        f", {promo_label(c.regular, c.ends)}"
+                        if c.price_kind == "promo"
+                        else (f", {c.price_kind}" if c.price_kind != "regular" else "")
+                    ),
                     f"{amount}\nper {c.per}",
                     "required" if c.required else "optional or on an event",
                     f"{show_date(c.as_of)}\n{c.source}",
@@ -311,6 +329,7 @@ def charge_record(c: Charge) -> dict[str, Any]:
         "required": c.required,
         "client": c.client,
         "price_kind": c.price_kind,
+        "regular": money_str(c.regular),
         "ends": iso(c.ends),
         "as_of": iso(c.as_of),
         "source": c.source,

@@ -19,14 +19,14 @@ from ketacalc.usstates import STATES
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from ketacalc.data.catalog import Fact, Provider
+    from ketacalc.data.catalog import Fact, InsurerList, Provider
     from ketacalc.domain.eligibility import Availability, StateAnswer
 
 
 class StatesReport(Report):
     FIELDS = (
         "provider", "state", "state_name", "availability", "availability_reason", "availability_source",
-        "availability_as_of", "availability_tier", "in_clinic",
+        "availability_as_of", "availability_tier", "in_clinic", "regulation",
     )  # fmt: skip
 
     def __init__(self, provider: Provider, items: list[Availability]) -> None:
@@ -96,8 +96,8 @@ class StatesReport(Report):
 class EligibilityReport(Report):
     FIELDS = (
         "provider", "name", "state", "availability", "availability_reason", "availability_source",
-        "availability_as_of", "availability_tier", "in_clinic", "insurers", "insurance", "insurance_source",
-        "insurance_as_of",
+        "availability_as_of", "availability_tier", "in_clinic", "insurers", "insurers_source", "insurers_as_of",
+        "insurance", "insurance_source", "insurance_as_of", "regulation",
     )  # fmt: skip
 
     def __init__(self, state: str, answers: list[StateAnswer]) -> None:
@@ -105,7 +105,7 @@ class EligibilityReport(Report):
         self.answers = answers
 
     def records(self) -> Iterator[dict[str, Any]]:
-        for a, insurers, said in self.answers:
+        for a, insurers, said, listing in self.answers:
             yield {
                 "schema_version": SCHEMA_VERSION,
                 "provider": a.provider.id,
@@ -113,6 +113,9 @@ class EligibilityReport(Report):
                 "state": a.state,
                 **availability_record(a),
                 "insurers": list(insurers) if insurers is not None else None,
+                # the list's own source and date (not the newer yes/no of ``insurance_source``)
+                "insurers_source": listing.source if listing is not None and insurers else None,
+                "insurers_as_of": iso(listing.as_of) if listing is not None and insurers else None,
                 "insurance": said.value if said is not None else None,
                 "insurance_source": said.source if said is not None else None,
                 "insurance_as_of": iso(said.as_of) if said is not None else None,
@@ -123,10 +126,10 @@ class EligibilityReport(Report):
             [
                 a.provider.name,
                 availability_text(a),
-                insurers_text(insurers, said),
+                insurers_text(insurers, said, listing),
                 a.in_clinic.services if a.in_clinic else NOT_PUBLISHED,
             ]
-            for a, insurers, said in self.answers
+            for a, insurers, said, listing in self.answers
         ]
         return TableView(
             columns=[
@@ -139,7 +142,7 @@ class EligibilityReport(Report):
             title=f"Who serves {self.state} ({STATES[self.state]})",
             headline=_eligibility_headline(self.state, self.answers),
             caption=caption(
-                (a.as_of for a, _, _ in self.answers),
+                (a.as_of for a, *_ in self.answers),
                 "none: the provider says it accepts no insurance (source, date)",
             ),
         )
@@ -158,13 +161,19 @@ def _eligibility_headline(state: str, answers: list[StateAnswer]) -> list[str]:
     return lines
 
 
-def insurers_text(insurers: tuple[str, ...] | None, said: Fact[bool] | None) -> str:
-    """The insurers accepted: listed, "none" with the source that says so, or not published."""
+def insurers_text(
+    insurers: tuple[str, ...] | None, said: Fact[bool] | None, listing: InsurerList | None = None
+) -> str:
+    """The insurers accepted: listed with the list's own source and date, "none" with the
+    source that says so, or not published."""
     if said is not None and said.value is False and not insurers:
         return f"none\n({said.source}, {show_date(said.as_of)})"
     if insurers is None:
         return NOT_PUBLISHED
-    return ", ".join(insurers) or "none listed"
+    if not insurers:
+        return "none listed"
+    cited = f"\n({listing.source}, {show_date(listing.as_of)})" if listing is not None else ""
+    return ", ".join(insurers) + cited
 
 
 def _listed(names: list[str]) -> str:

@@ -1,0 +1,141 @@
+"""Rules on the course's dates: which regulatory rules may stop at-home treatment.
+
+Pure core code. A rule of the data file's ``regulation:`` section applies to a
+jurisdiction ("US" or a state) over a span of dates; the newest observation of
+its span on or before the date asked for is the one used, so a data update that
+records an extension changes every answer.
+
+- A ``flexibility`` (the DEA's telemedicine flexibilities) lets at-home
+  prescribing go on while in force. A course with any day after its end gets an
+  entry: from the day after the end, its ``effect`` may apply.
+- A ``requirement`` (Alabama's in-person encounter) applies while in force: a
+  course with any day in its span gets an entry, from its first such day.
+
+Where there is no course (``eligibility``, ``states``, ``compare`` without
+``--sessions`` or ``--months``), the course is assumed to start on the as-of date
+and to last :data:`ASSUMED_COURSE_DAYS` days: the entry then says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from ketacalc.data.catalog import Catalog, Rule, RuleSpan
+
+#: days a course is assumed to last when none is priced: about six months, long enough
+#: for the largest packages (18 weekly sessions run about four months; Isha's average
+#: treatment is 128 days)
+ASSUMED_COURSE_DAYS = 183
+
+
+class CourseDates(NamedTuple):
+    """The first and last day of a course (both counted)."""
+
+    start: date
+    end: date
+    assumed: bool = False  # True: no course was priced; a course started on ``start`` is assumed
+
+
+def assumed_course(start: date) -> CourseDates:
+    """The dates a course started on ``start`` would plausibly span."""
+    return CourseDates(start, start + timedelta(days=ASSUMED_COURSE_DAYS - 1), assumed=True)
+
+
+def course_dates(start: date, days: int) -> CourseDates:
+    """A course of ``days`` days of care from ``start`` (its end kept within the calendar)."""
+    try:
+        return CourseDates(start, start + timedelta(days=max(days, 1) - 1))
+    except OverflowError:
+        return CourseDates(start, date.max)
+
+
+def months_course(start: date, months: int) -> CourseDates:
+    """The first ``months`` months of care from ``start`` (its end kept within the calendar)."""
+    from ketacalc.domain.schedule import add_months
+
+    try:
+        return course_dates(start, (add_months(start, months) - start).days)
+    except (OverflowError, ValueError):
+        return CourseDates(start, date.max)
+
+
+class RuleEntry(NamedTuple):
+    """A rule that may affect a course in a state: what it says, from when, and its source."""
+
+    id: str
+    jurisdiction: str
+    summary: str  # one line
+    short: str  # the table's words, with the date: "in-person visit may be required from 2027-01-01"
+    affects_from: date  # the first course date it affects
+    source: str
+    as_of: date
+    tier: str | None
+    course: CourseDates
+
+
+def _effect_starts(rule: Rule, as_of: date | None) -> tuple[date, date | None, RuleSpan] | None:
+    """When the rule's effect starts and ends, with the observation that says so."""
+    span = rule.span_at(as_of)
+    if span is None:
+        return None
+    if rule.kind == "flexibility":
+        if span.ends is None:
+            return None  # in force with no end: nothing stops
+        return span.ends + timedelta(days=1), None, span
+    return span.starts or date.min, span.ends, span
+
+
+def _summary(rule: Rule, begins: date, course: CourseDates) -> str:
+    where = "" if rule.jurisdiction == "US" else f"In {rule.jurisdiction}, "
+    if rule.kind == "flexibility":
+        ended = (begins - timedelta(days=1)).isoformat()
+        text = (
+            f"{rule.name}: in force through {ended}; {rule.effect} from {begins.isoformat()} "
+            "unless the rule is extended"
+        )
+    else:
+        text = f"{where}{rule.effect} ({rule.name})"
+        where = ""
+    if course.assumed:
+        text += (
+            f" (for a course started {course.start.isoformat()}, assumed to run to {course.end.isoformat()})"
+        )
+    return f"{where}{text[0].upper()}{text[1:]}."
+
+
+def rules_for(catalog: Catalog, state: str, course: CourseDates, as_of: date | None) -> tuple[RuleEntry, ...]:
+    """The rules that may affect a course on ``course``'s dates in ``state``, as known on ``as_of``."""
+    entries: list[RuleEntry] = []
+    for rule in catalog.regulation:
+        if rule.jurisdiction not in ("US", state):
+            continue
+        found = _effect_starts(rule, as_of)
+        if found is None:
+            continue
+        begins, ends, span = found
+        if begins > course.end or (ends is not None and ends < course.start):
+            continue
+        first = max(begins, course.start)
+        source = catalog.sources.get(span.source)
+        short = f"{rule.short} from {first.isoformat()}" if rule.kind == "flexibility" else rule.short
+        entries.append(
+            RuleEntry(
+                rule.id,
+                rule.jurisdiction,
+                _summary(rule, begins, course),
+                short,
+                first,
+                span.source,
+                span.as_of,
+                source.tier if source is not None else None,
+                course,
+            )
+        )
+    return tuple(entries)
+
+
+def warning_text(entries: tuple[RuleEntry, ...]) -> str:
+    """The entries' table words in one line: ``in-person visit may be required from 2027-01-01``."""
+    return "; ".join(dict.fromkeys(e.short for e in entries))

@@ -1,0 +1,253 @@
+"""Rules on the course's dates (fixture data, today pinned to 2026-11-21).
+
+The fixture's federal flexibility is in force through 2026-12-31; its state
+requirement applies in AL with no end. A course with any day from 2027-01-01
+carries the flexibility's entry; one that ends before carries none; a newer
+observation moving the end date (an extension) changes every answer.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE, jsonl
+from ketacalc.domain.regulation import (
+    ASSUMED_COURSE_DAYS,
+    assumed_course,
+    course_dates,
+    months_course,
+    rules_for,
+)
+
+FLEX = "tele-flex"
+AL_RULE = "al-in-person"
+WARNING = "in-person visit may be required from 2027-01-01"
+
+
+def ids(entries: list[dict]) -> list[str]:
+    return [e["id"] for e in entries]
+
+
+def extended(tmp_path: Path, ends: str = "2027-12-31") -> str:
+    """The fixture plus a fifth extension: a newer observation of the flexibility's span."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    old = "      - {source: gazette-2025, as_of: 2025-12-31, starts: 2026-01-01, ends: 2026-12-31}\n"
+    assert old in text
+    newer = f"      - {{source: gazette-2025, as_of: 2026-11-01, starts: 2027-01-01, ends: {ends}}}\n"
+    path = tmp_path / "providers.yaml"
+    path.write_text(text.replace(old, old + newer), encoding="utf-8")
+    return str(path)
+
+
+# --------------------------------------------------------------- the domain
+
+
+def test_a_course_past_the_end_gets_the_entry_from_the_day_after(catalog):
+    course = course_dates(date(2026, 12, 2), 120)
+    (entry,) = rules_for(catalog, "TX", course, date(2026, 11, 21))
+    assert entry.id == FLEX
+    assert entry.affects_from == date(2027, 1, 1)
+    assert (entry.source, entry.as_of, entry.tier) == ("gazette-2025", date(2025, 12, 31), "B")
+    assert "from 2027-01-01 unless the rule is extended" in entry.summary
+    assert entry.short == WARNING
+
+
+def test_a_course_ending_on_the_last_day_gets_none(catalog):
+    assert rules_for(catalog, "TX", course_dates(date(2026, 12, 2), 30), date(2026, 11, 21)) == ()
+    assert rules_for(catalog, "TX", course_dates(date(2026, 12, 2), 31), date(2026, 11, 21)) != ()
+
+
+def test_a_state_rule_applies_only_in_its_state_from_the_course_start(catalog):
+    course = course_dates(date(2026, 11, 21), 10)
+    (entry,) = rules_for(catalog, "AL", course, date(2026, 11, 21))
+    assert entry.id == AL_RULE and entry.affects_from == date(2026, 11, 21)
+    assert rules_for(catalog, "TX", course, date(2026, 11, 21)) == ()
+
+
+def test_rules_not_yet_published_on_the_as_of_date_do_not_apply(catalog):
+    course = course_dates(date(2025, 6, 1), 400)
+    assert FLEX not in [e.id for e in rules_for(catalog, "TX", course, date(2025, 6, 1))]
+
+
+def test_without_a_course_one_started_on_the_as_of_date_is_assumed():
+    course = assumed_course(date(2026, 11, 21))
+    assert course.assumed and (course.end - course.start).days == ASSUMED_COURSE_DAYS - 1
+
+
+# --------------------------------------------------------------- every answer with a state
+
+
+def test_cost_past_the_end_carries_the_entry_and_the_table_says_so(cli):
+    record = cli("cost", "alder", "-n", "14", "--state", "TX", "--format", "json").json()
+    assert record["availability"] == "available"
+    (entry,) = record["regulation"]
+    assert entry["id"] == FLEX and entry["affects_from"] == "2027-01-01"
+    assert (entry["source"], entry["as_of"]) == ("gazette-2025", "2025-12-31")
+    assert entry["course_start"] == "2026-11-21" and not entry["course_assumed"]
+    table = cli("cost", "alder", "-n", "14", "--state", "TX").stdout
+    assert f"available — {WARNING}" in table
+
+
+def test_cost_that_ends_before_carries_none(cli):
+    record = cli("cost", "alder", "-n", "4", "--state", "TX", "--format", "json").json()
+    assert record["availability"] == "available" and record["regulation"] == []
+    assert "may be required" not in cli("cost", "alder", "-n", "4", "--state", "TX").stdout
+
+
+def test_the_start_date_decides(cli):
+    late = cli("cost", "alder", "-n", "4", "--state", "TX", "--start", "2026-12-20", "--format", "json")
+    assert ids(late.json()["regulation"]) == [FLEX]
+
+
+def test_months_are_courses_too(cli):
+    one = cli("cost", "dune", "--months", "1", "--state", "TX", "--format", "json").json()
+    three = cli("cost", "dune", "--months", "3", "--state", "TX", "--format", "json").json()
+    assert one["regulation"] == [] and ids(three["regulation"]) == [FLEX]
+
+
+def test_a_list_of_n_carries_it_row_by_row(cli):
+    rows = cli("cost", "alder", "-n", "4,14", "--state", "TX", "--format", "json").json()
+    assert [ids(r["regulation"]) for r in rows] == [[], [FLEX]]
+
+
+def test_eligibility_states_and_compare_assume_a_course_started_today(cli):
+    for args in (["eligibility", "--state", "TX"], ["states", "birch"], ["compare", "--state", "TX"]):
+        records = cli(*args, "--format", "json").json()
+        assert records and all(FLEX in ids(r["regulation"]) for r in records), args
+        assert all(ids(r["regulation"]) == [FLEX] for r in records if r["state"] != "AL"), args
+        assert all(r["regulation"][0]["course_assumed"] for r in records)
+    table = cli("eligibility", "--state", "TX", env={"COLUMNS": "250"}).stdout
+    assert f"available — {WARNING}" in table
+    assert "available " not in table.replace("available —", "")  # never plainly "available"
+
+
+def test_compare_with_a_short_course_carries_none(cli):
+    records = cli("compare", "--state", "TX", "--sessions", "4", "--format", "json").json()
+    assert all(r["regulation"] == [] for r in records)
+
+
+def test_in_alabama_every_row_names_the_in_person_requirement(cli):
+    records = cli("eligibility", "--state", "AL", "--format", "json").json()
+    assert records and all(AL_RULE in ids(r["regulation"]) for r in records)
+    table = cli("eligibility", "--state", "AL", env={"COLUMNS": "250"}).stdout
+    rows = [
+        line
+        for line in table.splitlines()
+        if line.split(" ")[0] in {"Alder", "Birch", "Cedar", "Dune", "Elm", "Fern", "Gale"}
+    ]
+    assert len(rows) == len(records) == 7
+    assert all("in-person visit required (AL: within 12 months)" in row for row in rows)
+
+
+def test_batch_carries_availability_and_regulation(cli):
+    """Audit item 6: batch gave ``"availability": null`` for every line."""
+    out = cli("batch", input=jsonl({"provider": "alder", "sessions": 14, "state": "TX"}, GOOD)).stdout
+    with_state, without = (json.loads(line) for line in out.splitlines())
+    assert with_state["availability"] == "available" and ids(with_state["regulation"]) == [FLEX]
+    assert without["availability"] is None and without["regulation"] == []
+
+
+GOOD = {"provider": "alder", "sessions": 4}
+
+
+def test_chart_carries_it_for_each_course_and_says_it_under_the_plot(cli):
+    records = cli("chart", "--state", "TX", "-n", "4,14", "--format", "json").json()
+    by_n = {r["n"]: ids(r["regulation"]) for r in records if r["provider"] == "alder"}
+    assert by_n == {4: [], 14: [FLEX]}
+    assert "in-person evaluation may be required from 2027-01-01" in cli("chart", "--state", "TX").stdout
+
+
+def test_report_shows_it(cli):
+    page = cli("report", "--state", "TX", "-n", "14").stdout
+    assert WARNING in page and "unless the rule is extended" in page
+
+
+def test_library_answers_carry_it(catalog):
+    import ketacalc
+
+    day = date(2026, 11, 21)
+    where = ketacalc.availability("alder", "TX", data=catalog, today=day)
+    assert [e.id for e in where.regulation] == [FLEX]
+    course = ketacalc.cost("alder", 14, data=catalog, today=day, state="TX")
+    assert course.availability is not None and [e.id for e in course.availability.regulation] == [FLEX]
+    assert [r["id"] for r in course.to_dict()["regulation"]] == [FLEX]
+    short = ketacalc.cost("alder", 4, data=catalog, today=day, state="TX")
+    assert short.availability is not None and short.availability.regulation == ()
+    rows = ketacalc.compare("AL", data=catalog, today=day).rows
+    assert rows and all(AL_RULE in [e.id for e in r.availability.regulation] for r in rows)
+
+
+# --------------------------------------------------------------- a data update changes every answer
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cost", "alder", "-n", "14", "--state", "TX"],
+        ["compare", "--state", "TX"],
+        ["eligibility", "--state", "TX"],
+        ["states", "alder"],
+    ],
+)
+def test_a_fifth_extension_in_the_data_lifts_the_warning(cli, tmp_path, args):
+    data = extended(tmp_path)
+    assert cli("--data", data, "check", data).exit_code == 0
+    before = cli(*args, "--format", "json").json()
+    after = cli("--data", data, *args, "--format", "json").json()
+    records = lambda value: value if isinstance(value, list) else [value]  # noqa: E731
+    assert all(FLEX in ids(r["regulation"]) for r in records(before))
+    assert all(FLEX not in ids(r["regulation"]) for r in records(after))
+    assert "may be required" not in cli("--data", data, *args).stdout
+
+
+def test_an_extension_moves_the_date_a_long_course_is_warned_of(cli, tmp_path):
+    data = extended(tmp_path, ends="2027-03-31")
+    record = cli("--data", data, "cost", "alder", "-n", "30", "--state", "TX", "--format", "json").json()
+    (entry,) = record["regulation"]
+    assert entry["affects_from"] == "2027-04-01" and entry["as_of"] == "2026-11-01"
+
+
+def test_a_fifth_extension_reaches_chart_batch_and_report(cli, tmp_path):
+    data = extended(tmp_path)
+    chart = cli("--data", data, "chart", "--state", "TX", "-n", "14", "--format", "json").json()
+    assert chart and all(r["regulation"] == [] for r in chart)
+    line = {"provider": "alder", "sessions": 14, "state": "TX"}
+    (record,) = (json.loads(x) for x in cli("--data", data, "batch", input=jsonl(line)).stdout.splitlines())
+    assert record["regulation"] == []
+    assert WARNING not in cli("--data", data, "report", "--state", "TX", "-n", "14").stdout
+
+
+def test_chart_checks_the_courses_from_its_start(cli):
+    late = cli("chart", "--state", "TX", "-n", "4", "--start", "2026-12-25", "--format", "json").json()
+    early = cli("chart", "--state", "TX", "-n", "4", "--format", "json").json()
+    assert all([e["id"] for e in r["regulation"]] == [FLEX] for r in late)
+    assert all(r["regulation"] == [] for r in early)
+
+
+def test_a_course_near_the_end_of_the_calendar_stays_within_it():
+    far = date(9999, 12, 1)
+    assert course_dates(far, 100).end == date.max
+    assert months_course(far, 3).end == date.max
+    assert months_course(date(2026, 12, 2), 3) == course_dates(date(2026, 12, 2), 90)
+
+
+def test_a_flexibility_made_permanent_warns_of_nothing(catalog):
+    from ketacalc.data.catalog import Catalog, RuleSpan
+
+    (flex,) = [r for r in catalog.regulation if r.id == FLEX]
+    permanent = flex._replace(
+        spans=(*flex.spans, RuleSpan("gazette-2025", date(2026, 11, 1), date(2027, 1, 1)))
+    )
+    changed = Catalog(catalog.sources, catalog.providers, regulation=(permanent,))
+    course = course_dates(date(2026, 12, 2), 200)
+    assert rules_for(changed, "TX", course, date(2026, 11, 21)) == ()
+    assert [e.id for e in rules_for(changed, "TX", course, date(2026, 10, 1))] == [FLEX]
+
+
+def test_compare_a_compare_far_in_the_calendar_is_refused_cleanly(cli):
+    result = cli("compare", "--state", "TX", "--months", "3", "--start", "9999-12-01")
+    assert result.exit_code in (1, 2) and "Traceback" not in result.stderr
