@@ -149,9 +149,11 @@ class EligibilityReport(Report):
 
 
 def _eligibility_headline(state: str, answers: list[StateAnswer]) -> list[str]:
-    serving = [a.provider.name for a, _, _ in answers if a.status == "available"]
-    maybe = [a.provider.name for a, _, _ in answers if a.status == "unknown"]
-    insured = [a.provider.name for a, insurers, _ in answers if a.status == "available" and insurers]
+    serving = [s.availability.provider.name for s in answers if s.availability.status == "available"]
+    maybe = [s.availability.provider.name for s in answers if s.availability.status == "unknown"]
+    insured = [
+        s.availability.provider.name for s in answers if s.availability.status == "available" and s.insurers
+    ]
     lines = [
         f"{len(serving)} provider{'s' if len(serving) != 1 else ''} serve{'s' if len(serving) == 1 else ''} {state}: {_listed(serving)}."
     ]
