@@ -106,10 +106,10 @@ def test_compare_labels_third_party_ratings_as_opinion(cli):
     dune = next(r for r in rows if r["provider"] == "dune")
     assert dune["trd_suitability"] == "limited" and dune["trd_suitability_is_opinion"] is True
     assert dune["trd_suitability_source"] == "compare-2026"
-    table = " ".join(cli("compare", "--state", "TX", env={"COLUMNS": "250"}).stdout.split())
+    table = " ".join(cli("compare", "--state", "TX", "--wide", env={"COLUMNS": "250"}).stdout.split())
     assert "TRD†: limited" in table and "TRD: limited" not in table
     assert "† a rating from compare-2026 (tier C, 2026-05-05): one site's opinion, not a fact" in table
-    markdown = cli("compare", "--state", "TX", "--format", "markdown").stdout
+    markdown = cli("compare", "--state", "TX", "--wide", "--format", "markdown").stdout
     assert "TRD†: limited" in markdown and "one site's opinion, not a fact" in markdown
 
 

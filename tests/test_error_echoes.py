@@ -53,7 +53,7 @@ def test_a_cut_echo_says_how_long_the_input_was(cli):
 def test_a_short_choice_is_quoted_whole(cli):
     line = assert_one_error_line(cli("cost", "alder", "-n", "6", "--format", "xml"), 2)
     assert line == (
-        "Error: --format 'xml' is not one of table, markdown, json, ndjson, csv, tsv — see 'ketacalc cost --help'"
+        "Error: --format 'xml' is not one of table, markdown, json, ndjson, csv, tsv, ics — see 'ketacalc cost --help'"
     )
 
 

@@ -595,7 +595,7 @@ def test_joyous_129_needs_a_3_month_commitment_else_159_and_its_own_range_is_10_
 
 
 def test_trd_guide_ratings_are_labelled_opinion_in_compare_report_markdown_and_show(cli):
-    assert "TRD†: limited" in cli("compare", "--state", "TX", "--format", "markdown").stdout
+    assert "TRD†: limited" in cli("compare", "--state", "TX", "--wide", "--format", "markdown").stdout
     assert "opinion of trd-guide-2026, a tier C site; not a fact" in cli("report", "--state", "TX").stdout
     shown = cli("show", "kalm-health", "--format", "json").json()
     assert [f["opinion"] for f in shown["trd_suitability"]] == [True]

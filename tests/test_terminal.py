@@ -276,7 +276,7 @@ def test_compact_compare_and_wide(cli):
     for header in ("Provider", "In TX", "Plans", "sign-up", "Sitter", "Insurance"):
         assert header in compact and header in wide
     assert "HSA/FSA" not in table_part(compact).split("─")[0] and "dosing" not in compact
-    assert "HSA/FSA" in wide and "dosing" in wide and "flexibility:" in wide
+    assert "HSA/FSA" in wide and "dosing" in wide and "flexibility" in wide
 
 
 # --------------------------------------------------------------- the pager

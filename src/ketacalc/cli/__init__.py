@@ -91,8 +91,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
     except click_exc.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "ketacalc"
-        message = _plain(" ".join(exc.format_message().replace("Value error, ", "").split()))
-        return _error(_sessions_hint(message, exc.ctx) or f"{message} — see '{where} --help'", EXIT_USAGE)
+        raw = " ".join(exc.format_message().replace("Value error, ", "").split())
+        hint = _sessions_hint(raw, exc.ctx)
+        return _error(hint or f"{_plain(raw)} — see '{where} --help'", EXIT_USAGE)
     except click_exc.ClickException as exc:
         return _error(_short(" ".join(exc.format_message().split())), exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
@@ -122,7 +123,8 @@ _OUTPUT_FIX = "check where the output goes (a full disk, a closed or read-only o
 _CHOICE = re.compile(r"Invalid value for '(--[\w-]+)'(?: / '-\w')?: (.*) is not one of (.*)\.$")
 _NO_OPTION = re.compile(r"No such option: (\S+)(.*)$")
 _NO_COMMAND = re.compile(r"No such command (.*?)\.?( Did you mean .*)?$")
-_EXTRA = re.compile(r"Got unexpected extra argument\(s\) \((.*)\)$")
+#: Click says "argument(s)" or "arguments" by release: either reads
+_EXTRA = re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)$")
 
 
 def _plain(message: str) -> str:
@@ -162,14 +164,15 @@ def _short(message: str) -> str:
     return long_word.sub(lambda m: m.group()[:QUOTE_LIMIT] + "…", printable(message))
 
 
-_EXTRA = re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((\d+)\)")
-
-
 def _sessions_hint(message: str, ctx: object) -> str | None:
     """``cost mindbloom 18``: a bare number after the provider is a number of sessions."""
     found = _EXTRA.fullmatch(message)
     params = getattr(getattr(ctx, "command", None), "params", [])
-    if found is None or not any("--sessions" in getattr(p, "opts", ()) for p in params):
+    if (
+        found is None
+        or not (found.group(1).isascii() and found.group(1).isdigit())
+        or not any("--sessions" in getattr(p, "opts", ()) for p in params)
+    ):
         return None
     n = found.group(1)
     where = getattr(ctx, "command_path", "ketacalc")

@@ -33,6 +33,8 @@ from ketacalc.data.catalog import (
     Provider,
     RefundPolicy,
     RefundStep,
+    Rule,
+    RuleSpan,
     SitterCost,
     Source,
     StatesObs,
@@ -63,6 +65,7 @@ ENUMS: dict[str, frozenset[str]] = {
     "PaymentTiming": frozenset({"at-purchase"}),
     "RefundStage": frozenset({"before-consult", "after-consult", "after-session", "before-next"}),
     "Refund": frozenset({"full", "none"}),
+    "RuleKind": frozenset({"flexibility", "requirement"}),
 }
 
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -156,7 +159,7 @@ FIELDS: dict[type, dict[str, Check]] = {
     },
     StatesObs: {
         **_OBSERVED, "codes": each(state, frozenset), "complete": flag, "count": optional(whole(0, 51)),
-        "count_is_minimum": flag,
+        "count_is_minimum": flag, "old": flag,
     },
     InClinic: {**_OBSERVED, "states": lambda v: each(state)(v) and len(v) >= 1, "services": text},
     InsurerList: {
@@ -168,7 +171,13 @@ FIELDS: dict[type, dict[str, Check]] = {
         **_OBSERVED, "id": slug, "kind": one_of("ChargeKind"), "description": text,
         "per": one_of("ChargePer"), "required": flag, "client": one_of("Client"), "amount": optional(money),
         "low": optional(money), "high": optional(money), "price_kind": one_of("ChargePriceKind"),
-        "ends": optional(day),
+        "ends": optional(day), "regular": optional(money),
+    },
+    RuleSpan: {**_OBSERVED, "as_of": day, "starts": optional(day), "ends": optional(day)},
+    Rule: {
+        "id": slug, "name": text, "jurisdiction": lambda v: v == "US" or state(v), "kind": one_of("RuleKind"),
+        "effect": text, "short": lambda v: text(v) and len(v) <= 60,
+        "spans": lambda v: len(v) >= 1 and each(lambda x: type(x) is RuleSpan)(v),
     },
     RefundStep: {
         "quote": text, "stage": one_of("RefundStage"), "after_sessions": optional(whole(1, 1000)),
@@ -323,20 +332,39 @@ def verify(catalog: Catalog) -> Catalog:
         for obs in provider.observations():
             if obs.source not in catalog.sources:
                 raise Untrusted(f"source of {provider.id}")
+    if type(catalog.regulation) is not tuple:
+        raise Untrusted("regulation")
+    rules: set[str] = set()
+    for rule in catalog.regulation:
+        if type(rule) is not Rule or rule.id in rules:
+            raise Untrusted("regulation")
+        _record(rule)
+        rules.add(rule.id)
+        spans_ordered = all(s.starts is None or s.ends is None or s.starts <= s.ends for s in rule.spans)
+        ends_known = rule.kind != "flexibility" or any(s.ends is not None for s in rule.spans)
+        if not (spans_ordered and ends_known) or any(s.source not in catalog.sources for s in rule.spans):
+            raise Untrusted(f"rule {rule.id}")
     return catalog
 
 
-#: the keys and the version of a data file (``models.DataFile``)
-TOP_KEYS = frozenset({"version", "sources", "providers"})
+#: the keys and the version of a data file (``models.DataFile``); ``regulation`` may be left out
+TOP_KEYS = frozenset({"version", "sources", "providers", "regulation"})
+REQUIRED_KEYS = frozenset({"version", "sources", "providers"})
 VERSION = 1
 
 
 def trusted(data: Any, path: str = "") -> Catalog:
     """The catalog of a cache entry's ``data``, checked as strictly as the data file;
     :class:`Untrusted` (or the builder's own error) when anything is out of bounds."""
-    if type(data) is not dict or set(data) != TOP_KEYS or type(data["version"]) is not int:
+    if (
+        type(data) is not dict
+        or not REQUIRED_KEYS <= set(data) <= TOP_KEYS
+        or type(data["version"]) is not int
+    ):
         raise Untrusted("top level")
     if data["version"] != VERSION or type(data["sources"]) is not dict or type(data["providers"]) is not list:
+        raise Untrusted("top level")
+    if type(data.get("regulation", [])) is not list:
         raise Untrusted("top level")
     import gc
 

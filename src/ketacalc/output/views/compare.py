@@ -203,7 +203,8 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
     priced = [r for r in candidates if r.plans or (r.cost is not None and r.cost.total is not None)]
     unpriced = len(candidates) - len(priced)
     unavailable = f"unavailable in {q.state}"
-    filtered = sum(len(ids) for reason, ids in result.hidden.items() if reason != unavailable)
+    # closed providers are not "hidden by the options": they cannot treat anyone
+    filtered = sum(len(ids) for reason, ids in result.hidden.items() if reason not in (unavailable, "closed"))
     if q.state and filtered:
         maybe = sum(1 for r in rows if r.availability is not None and r.availability.status == "unknown")
         first = f"Shown: {len(serving)} provider{'s' if len(serving) != 1 else ''} serving {q.state}"
