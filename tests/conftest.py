@@ -49,6 +49,8 @@ for _name, _sub in (
     (_PRIVATE / _sub).mkdir()
     os.environ[_name] = str(_PRIVATE / _sub)
 atexit.register(shutil.rmtree, _PRIVATE, ignore_errors=True)
+# output never goes through a pager unless a test asks for one (it sets PAGER itself)
+os.environ["PAGER"] = "cat"
 PRIVATE_HOME = _PRIVATE
 
 TODAY = date(2026, 11, 21)
