@@ -66,16 +66,8 @@ FormatOpt = Annotated[
 ]
 
 
-class CostFormat(StrEnum):
-    """cost's formats: every command's, and an iCalendar file of the payments."""
-
-    table = "table"
-    markdown = "markdown"
-    json = "json"
-    ndjson = "ndjson"
-    csv = "csv"
-    tsv = "tsv"
-    ics = "ics"
+#: cost's formats: every command's (output.formats.Format), and an iCalendar file of the payments
+CostFormat = StrEnum("CostFormat", [*((f.name, f.value) for f in Format), ("ics", "ics")])
 
 
 CostFormatOpt = Annotated[
