@@ -41,6 +41,7 @@ from ketacalc.version import __version__
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
+    from ketacalc.domain.request import Request
 
 HELP = (
     "Cost and eligibility calculator for at-home (telehealth) ketamine therapy providers in the US, "
@@ -69,10 +70,13 @@ def today() -> date:
     return pinned_today()
 
 
-def day_or_today(text: str | None, field: str = "as_of") -> date:
-    from ketacalc.io.inputs import parse_date
+def question(**fields: object) -> tuple[Request, date]:
+    """The request of a command that prices no course (providers, show, states,
+    eligibility), built by the one request builder, and the day it is asked for."""
+    from ketacalc.domain.request import NO_COURSE, build
 
-    return parse_date(text, field) if text is not None else today()
+    request = build(**fields, course=NO_COURSE, blank_is_absent=False)  # type: ignore[arg-type]
+    return request, request.as_of or today()
 
 
 def catalog(ctx: typer.Context) -> Catalog:
@@ -152,7 +156,7 @@ def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt 
     from ketacalc.domain.compare import overview
     from ketacalc.output.views.providers import ProvidersReport
 
-    day = day_or_today(as_of)
+    _, day = question(as_of=as_of)
     cat = catalog(ctx)
     render(fmt, ProvidersReport(cat, overview(cat, day)))
 
@@ -168,9 +172,9 @@ def show(
     """
     from ketacalc.output.views.show import ShowReport
 
-    day = day_or_today(as_of)
+    request, day = question(provider=provider, as_of=as_of)
     cat = catalog(ctx)
-    render(fmt, ShowReport(cat, cat.find(provider), day))
+    render(fmt, ShowReport(cat, cat.find(request.providers[0]), day))
 
 
 @app.command()
@@ -327,9 +331,9 @@ def states(
     from ketacalc.domain.eligibility import all_states
     from ketacalc.output.views.states import StatesReport
 
-    day = day_or_today(as_of)
+    request, day = question(provider=provider, as_of=as_of)
     cat = catalog(ctx)
-    found = cat.find(provider)
+    found = cat.find(request.providers[0])
     render(fmt, StatesReport(found, all_states(cat, found, day)))
 
 
@@ -342,12 +346,11 @@ def eligibility(
 ) -> None:
     """Which providers serve a state, and the insurers they accept."""
     from ketacalc.domain.eligibility import serving
-    from ketacalc.io.inputs import parse_state
     from ketacalc.output.views.states import EligibilityReport
 
     chosen = defaults.resolve(state, need_state=True, uses_insurer=False, uses_client=False)
-    code = parse_state(chosen.state or "")
-    day = day_or_today(as_of)
+    request, day = question(state=chosen.state or "", as_of=as_of)
+    code = request.state or ""
     render(fmt, EligibilityReport(code, serving(catalog(ctx), code, day)))
 
 
