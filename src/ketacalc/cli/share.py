@@ -36,20 +36,6 @@ from ketacalc.files import write_atomically
 from ketacalc.output.formats import Format, render
 
 
-def terminal_width() -> int:
-    """COLUMNS when set (ASCII digits); the terminal's width; 80 when piped; at
-    most :data:`~ketacalc.output.terminal.MAX_WIDTH` (a chart a million columns wide
-    would take minutes and gigabytes to draw)."""
-    import shutil
-
-    from ketacalc.output.terminal import MAX_WIDTH, env_columns
-
-    columns = env_columns()
-    if columns is None:
-        columns = shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
-    return max(1, min(columns, MAX_WIDTH))
-
-
 @app.command()
 def chart(
     ctx: typer.Context,
@@ -91,7 +77,7 @@ def chart(
     """
     from ketacalc.domain import answers
     from ketacalc.domain.request import build
-    from ketacalc.output.terminal import uses_color
+    from ketacalc.output.terminal import uses_color, width_for
     from ketacalc.output.views.chart import ChartReport
 
     state, insurer, returning = defaults.resolve(state, insurer, returning)
@@ -116,7 +102,8 @@ def chart(
     cat = catalog(ctx)
     result = answers.cost_curves(cat, request, today())
     notes(dict.fromkeys([*result.notes, *(s.note for s in result.series if s.note)]))
-    render(fmt, ChartReport(result, terminal_width(), uses_color(sys.stdout)))
+    # a chart is drawn 80 wide when piped; COLUMNS or the terminal otherwise, at most MAX_WIDTH
+    render(fmt, ChartReport(result, width_for(sys.stdout, piped=80), uses_color(sys.stdout)))
 
 
 @app.command()

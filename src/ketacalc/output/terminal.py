@@ -38,7 +38,6 @@ MEANINGS = (
     (r"\bstale(?: prices)?\b|\b\d{4}-\d{2}-\d{2}!", "stale"),
 )
 PIPED_WIDTH = 120
-COLOR_CHOICES = ("auto", "always", "never")
 
 
 class Settings:
@@ -98,15 +97,16 @@ def env_columns() -> int | None:
     return None
 
 
-def width_for(out: IO[str]) -> int:
-    """COLUMNS when set; the terminal's width; PIPED_WIDTH when piped; never above MAX_WIDTH."""
+def width_for(out: IO[str], piped: int = PIPED_WIDTH) -> int:
+    """COLUMNS when set; the terminal's width; ``piped`` when piped (tables: wide enough
+    that nothing is cut); never above MAX_WIDTH."""
     import shutil
 
     env = env_columns()
     if env is not None:
         return min(env, MAX_WIDTH)
     if not _is_terminal(out):
-        return PIPED_WIDTH
+        return piped
     try:
         columns = os.get_terminal_size(out.fileno()).columns
     except (AttributeError, ValueError, OSError):
