@@ -281,6 +281,7 @@ def _cost_query(query: CompareQuery, as_of: date, today: date, route: str | None
         state=query.state,
         route=route,
         pay_in_full=query.pay_in_full,
+        max_age=query.max_age,
     )
 
 
