@@ -81,3 +81,45 @@ def test_the_answers_need_one_provider_and_a_course():
         answers.cost(catalog, build(provider="alder"), TODAY)
     with pytest.raises(InvalidInput, match="one provider is needed"):
         answers.cost(catalog, build(providers=["alder", "birch"], sessions=6), TODAY)
+
+
+def _unusual(request: Request) -> Request:
+    """A request whose every field differs from its default, so a dropped field shows."""
+    return request._replace(
+        providers=("mindbloom",),
+        state="TX",
+        client="returning",
+        course=Course("sessions", (7,)),
+        start=date(2026, 3, 2),
+        pace=Decimal(2),
+        route="injection",
+        insurer="Aetna",
+        pay_in_full=True,
+        discount=Decimal(5),
+        as_of=date(2026, 2, 1),
+        max_age=30,
+        sort="total",
+        include_unavailable=True,
+        no_sitter=True,
+        insurance=True,
+        max_due_at_signup=Decimal(100),
+        hired_sitter=True,
+    )
+
+
+def test_every_query_keeps_each_field_it_shares_with_the_request():
+    from ketacalc.domain.compare import CompareQuery, _cost_query
+
+    request = _unusual(Request())
+    assert all(getattr(request, f) != default for f, default in Request._field_defaults.items())
+    queries = [request.cost_query("Aetna"), request.compare_query("Aetna"), request.curve_query("Aetna")]
+    for query in queries:
+        shared = [f for f in query._fields if hasattr(request, f)]
+        assert {f: getattr(query, f) for f in shared} == {f: getattr(request, f) for f in shared}
+    compared = request.compare_query("Aetna")
+    priced = _cost_query(compared, compared.as_of, TODAY, compared.route, 7)
+    shared = [f for f in priced._fields if f in CompareQuery._fields]
+    assert {f: getattr(priced, f) for f in shared} == {f: getattr(compared, f) for f in shared}
+    # the curves price with the same conversion: a curve's compare and cost queries keep its fields
+    curve = request.curve_query("Aetna")
+    assert curve.max_age == 30 and curve.start == date(2026, 3, 2) and curve.pace == Decimal(2)

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from ketacalc.data.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, disputed, newest
 from ketacalc.domain import pricing
-from ketacalc.domain.course import DEFAULT_MAX_AGE, stale_before
+from ketacalc.domain.course import DEFAULT_MAX_AGE, restate, stale_before
 from ketacalc.domain.eligibility import (
     UNAVAILABLE,
     Availability,
@@ -271,18 +271,7 @@ class CompareResult(NamedTuple):
 
 
 def _cost_query(query: CompareQuery, as_of: date, today: date, route: str | None, sessions: int) -> CostQuery:
-    return CostQuery(
-        sessions=sessions,
-        returning=query.returning,
-        as_of=as_of,
-        start=query.start or today,
-        pace=query.pace,
-        insurer=query.insurer,
-        state=query.state,
-        route=route,
-        pay_in_full=query.pay_in_full,
-        max_age=query.max_age,
-    )
+    return restate(query, CostQuery, sessions=sessions, as_of=as_of, start=query.start or today, route=route)
 
 
 def _course(provider: Provider, query: CompareQuery, cq: CostQuery, today: date) -> CostResult:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ketacalc.data.catalog import Plan, PriceObs, Provider, newest
 from ketacalc.domain.charges import ChargeLine, due, dues
@@ -24,6 +24,20 @@ if TYPE_CHECKING:
 
 DEFAULT_PACE = Decimal(1)  # sessions a week; an assumption, stated with every schedule
 DEFAULT_MAX_AGE = 365  # days: a price older than this before the as-of date is stale
+
+
+Q = TypeVar("Q", bound=tuple[Any, ...])
+
+
+def restate(query: object, as_: type[Q], **changes: object) -> Q:
+    """``query`` as another kind of query: every field of ``as_`` that ``query`` has
+    (a field or a property of the same name), copied by name, then ``changes``.
+
+    The one conversion between a request and the cost, compare and curve queries:
+    a field the two share can never be dropped on the way (``max_age`` once was)."""
+    fields = as_._fields  # type: ignore[attr-defined]
+    given = {name: getattr(query, name) for name in fields if name not in changes and hasattr(query, name)}
+    return as_(**given, **changes)
 
 
 def stale_before(as_of: date, max_age: int) -> date:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ketacalc.data.catalog import Catalog, Plan, Provider
-from ketacalc.domain.course import DEFAULT_MAX_AGE, DEFAULT_PACE
+from ketacalc.domain.course import DEFAULT_MAX_AGE, DEFAULT_PACE, restate
 from ketacalc.domain.regulation import RuleEntry
 
 UNITS = ("sessions", "months")
@@ -138,41 +138,13 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
     if not query.counts:
         raise ValueError(f"no {query.unit} to price")
     counts = sorted(set(query.counts))
-    listed = compare(
-        catalog,
-        CompareQuery(
-            state=query.state,
-            returning=query.returning,
-            insurer=query.insurer,
-            as_of=query.as_of,
-            include_unavailable=query.include_unavailable,
-            no_sitter=query.no_sitter,
-            insurance=query.insurance,
-            route=query.route,
-            pay_in_full=query.pay_in_full,
-            start=query.start,
-            pace=query.pace,
-            max_age=query.max_age,
-        ),
-        today=today,
-    )
+    listed = compare(catalog, restate(query, CompareQuery), today=today)
     notes: list[str] = [
         f"{len(ids)} not listed ({reason}: {', '.join(ids)})." for reason, ids in listed.hidden.items()
     ]
     series: list[Series] = []
     left_out: list[str] = []
-    cost_query = CostQuery(
-        sessions=counts[0],
-        returning=query.returning,
-        as_of=query.as_of,
-        insurer=query.insurer,
-        state=query.state,
-        route=query.route,
-        pay_in_full=query.pay_in_full,
-        start=query.start,
-        pace=query.pace,
-        max_age=query.max_age,
-    )
+    cost_query = restate(query, CostQuery, sessions=counts[0])
     months = query.unit == "months"
     for row in listed.rows:
         # a month of care has a price in every modality; a session only in sessions plans

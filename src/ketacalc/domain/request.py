@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ketacalc.domain.compare import SORT_KEYS, CompareQuery
-from ketacalc.domain.course import DEFAULT_MAX_AGE, DEFAULT_PACE, CostQuery
+from ketacalc.domain.course import DEFAULT_MAX_AGE, DEFAULT_PACE, CostQuery, restate
 from ketacalc.domain.curves import DEFAULT_RANGE, CurveQuery
 from ketacalc.errors import InvalidInput, quoted
 from ketacalc.io import inputs
@@ -85,58 +85,20 @@ class Request(NamedTuple):
 
     def cost_query(self, insurer: str | None = None, count: int | None = None) -> CostQuery:
         """The query that prices one course (``count`` of the request's unit)."""
-        return CostQuery(
-            sessions=count if count is not None else (self.course.count if self.course else 1),
-            returning=self.returning,
-            as_of=self.as_of,
-            start=self.start,
-            pace=self.pace,
-            pay_in_full=self.pay_in_full,
-            insurer=insurer,
-            state=self.state,
-            discount=self.discount,
-            route=self.route,
-            max_age=self.max_age,
-            hired_sitter=self.hired_sitter,
-        )
+        sessions = count if count is not None else (self.course.count if self.course else 1)
+        return restate(self, CostQuery, sessions=sessions, insurer=insurer)
 
     def compare_query(self, insurer: str | None = None) -> CompareQuery:
-        return CompareQuery(
-            state=self.state,
-            sessions=self.sessions,
-            returning=self.returning,
-            insurer=insurer,
-            as_of=self.as_of,
-            sort=self.sort,
-            include_unavailable=self.include_unavailable,
-            no_sitter=self.no_sitter,
-            insurance=self.insurance,
-            max_due_at_signup=self.max_due_at_signup,
-            route=self.route,
-            pay_in_full=self.pay_in_full,
-            months=self.months,
-            start=self.start,
-            pace=self.pace,
-            max_age=self.max_age,
-        )
+        return restate(self, CompareQuery, insurer=insurer)
 
     def curve_query(self, insurer: str | None = None) -> CurveQuery:
         course = self.course
-        return CurveQuery(
+        return restate(
+            self,
+            CurveQuery,
+            insurer=insurer,
             counts=course.counts if course is not None else DEFAULT_RANGE,
             unit=course.unit if course is not None else SESSIONS,
-            state=self.state,
-            returning=self.returning,
-            insurer=insurer,
-            route=self.route,
-            no_sitter=self.no_sitter,
-            insurance=self.insurance,
-            include_unavailable=self.include_unavailable,
-            pay_in_full=self.pay_in_full,
-            as_of=self.as_of,
-            start=self.start,
-            pace=self.pace,
-            max_age=self.max_age,
         )
 
 
