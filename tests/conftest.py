@@ -254,6 +254,13 @@ def shown(amount: str | Decimal) -> str:
     return f"${Decimal(amount):,.2f}"
 
 
+def words(notes) -> tuple[str, ...]:
+    """Notes (data) in the words a person reads."""
+    from ketacalc.output.notes import sentences
+
+    return tuple(sentences(notes))
+
+
 def flat(text: str) -> str:
     """Text with every run of whitespace (wrapped table cells) made one space."""
     return " ".join(text.split())

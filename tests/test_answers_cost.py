@@ -27,6 +27,7 @@ from conftest import (
     plan_data,
     provider_data,
     table_part,
+    words,
 )
 from ketacalc.domain.pricing import CostQuery, ProviderPricer, price, price_months
 
@@ -118,7 +119,7 @@ def test_unpriced_and_optional_charges_are_listed_never_added(acme):
     r = acme_cost(acme, 6)
     assert [(c.description, c.source) for c in r.unpriced] == [("Lab work", "site")]
     assert [(c.description, c.each) for c in r.optional] == [("No-show", D("100.00"))]
-    assert any("Lab work" in n and "in no total" in n for n in r.notes)
+    assert any("Lab work" in n and "in no total" in n for n in words(r.notes))
 
 
 def test_totals_are_equal_when_nothing_is_estimated(catalog):
@@ -148,7 +149,7 @@ def test_a_promo_is_charged_only_until_it_ends(acme):
     after = acme_cost(acme, 4, as_of=date(2026, 3, 2))
     assert [line.each for line in during.charges if line.kind == "plan"] == [D("300.00")]
     assert [line.each for line in after.charges if line.kind == "plan"] == [D("400.00")]
-    assert any("a promo price (until 2026-03-01" in n for n in during.price_notes)
+    assert any("a promo price (until 2026-03-01" in n for n in words(during.price_notes))
 
 
 def test_a_starting_price_is_a_note_never_the_price(acme):
@@ -156,7 +157,7 @@ def test_a_starting_price_is_a_note_never_the_price(acme):
     assert r.total == D("550.00")  # $400 + $150, not $250
     assert (
         "4-Visit Pack is quoted 'from $250.00' (review, 2026-02-02); the price charged is $400.00."
-        in r.price_notes
+        in words(r.price_notes)
     )
 
 
@@ -198,7 +199,7 @@ def test_sessions_or_months_not_both(cli):
 def test_without_a_route_the_standard_route_is_priced_with_a_note(catalog):
     r = price(catalog.find("alder"), CostQuery(sessions=8, returning=True), today=TODAY)
     assert r.route == "tablet" and r.total == D("1280.00")  # 2 x returning-4 tablets at $640
-    assert any("standard route" in n and "injection $1,200.00" in n for n in r.notes)
+    assert any("standard route" in n and "injection $1,200.00" in n for n in words(r.notes))
 
 
 def test_a_route_the_provider_lacks_is_refused_with_exit_1(cli):
@@ -355,8 +356,8 @@ def test_recurring_charges_are_counted_and_scheduled():
     assert [p.due for p in r.schedule if p.plan == "club"] == [START, date(2026, 7, 1)]
     assert [p.due for p in r.schedule if p.plan == "kit"] == [START, START + timedelta(days=30)]
     assert r.last_due == r.schedule[-1].due
-    assert "Kit: a 'from' price; it may cost more." in r.price_notes
-    assert any("Coaching (fee) is required but charged per hour" in n for n in r.notes)
+    assert "Kit: a 'from' price; it may cost more." in words(r.price_notes)
+    assert any("Coaching (fee) is required but charged per hour" in n for n in words(r.notes))
     months = ProviderPricer(acme, CostQuery(sessions=1, as_of=START, start=START), TODAY).price_months(3)
     assert [line.count for line in months.charges if line.id == "club"] == [3]
 
@@ -373,7 +374,7 @@ def test_a_pay_in_full_quote_that_differs_from_the_discount_is_noted():
     [acme] = catalog_of(provider_data(plans=[plan])).providers
     r = price(acme, CostQuery(sessions=8, pay_in_full=True), today=TODAY)
     assert r.total == D("900.00")
-    assert any("A source gives $850.00 as the pay-in-full price of Course" in n for n in r.price_notes)
+    assert any("A source gives $850.00 as the pay-in-full price of Course" in n for n in words(r.price_notes))
 
 
 def test_months_past_the_calendar_and_monthly_plans_that_cannot_go_on():
@@ -398,7 +399,7 @@ def test_another_route_a_discount_does_not_fit_has_no_price_in_the_note(catalog)
     # returning plans today: tablets $640 and $1,400, injections $600 and $1,300
     r = price(catalog.find("alder"), CostQuery(sessions=4, returning=True, discount=D("620")), today=TODAY)
     assert r.total == D("20.00")
-    assert any("injection has no price" in n for n in r.notes)
+    assert any("injection has no price" in n for n in words(r.notes))
 
 
 def test_another_route_with_no_price_yet_is_said_so():
@@ -412,7 +413,7 @@ def test_another_route_with_no_price_yet_is_said_so():
     cat = catalog_of(provider_data(plans=plans, standard_route=standard))
     result = price(cat.find("acme"), CostQuery(sessions=6, as_of=date(2026, 6, 1)), today=TODAY)
     assert result.total == D("600.00")
-    assert any("For the same 6 session(s): injection has no price." in n for n in result.notes)
+    assert any("For the same 6 session(s): injection has no price." in n for n in words(result.notes))
 
 
 def test_an_as_of_date_at_the_start_of_the_calendar_is_priced_or_refused_cleanly():

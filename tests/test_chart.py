@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import REPO, TODAY, parse_output, run_subprocess
+from conftest import REPO, TODAY, parse_output, run_subprocess, words
 
 FIXTURE = REPO / "tests" / "data" / "share" / "fixture.yaml"
 ANSI = re.compile(r"\x1b\[")
@@ -107,7 +107,7 @@ def test_a_provider_selling_both_keeps_its_session_plans_only():
     small = Catalog(catalog.sources, (mixed,))
     result = curves(small, CurveQuery(counts=(1, 2, 3)), today=TODAY)
     (series,) = result.series
-    assert "Daily drops" in (series.note or "")
+    assert "Daily drops" in " ".join(words(series.notes))
     plain = curves(Catalog(catalog.sources, (provider,)), CurveQuery(counts=(1, 2, 3)), today=TODAY)
     assert series.points == plain.series[0].points
 

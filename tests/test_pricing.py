@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import REVIEW, TODAY, catalog_of, plan_data, provider_data
+from conftest import REVIEW, TODAY, catalog_of, plan_data, provider_data, words
 from ketacalc.domain.pricing import CostQuery, Optimiser, Option, add_months, price, price_many
 from ketacalc.money import money_str
 from ketacalc.vocab import match_insurer
@@ -126,7 +126,9 @@ def test_returning_client_pays_new_client_plans_when_none_are_listed_for_them(ca
     assert r.total == D("950.00")
     assert sorted(p.plan.id for p in r.purchases) == ["course", "intro"]
     assert (r.sessions_covered, r.leftover_sessions) == (11, 1)
-    assert "Cedar Care lists no plan for returning clients; new-client plans are used for them." in r.notes
+    assert "Cedar Care lists no plan for returning clients; new-client plans are used for them." in words(
+        r.notes
+    )
 
 
 def test_a_provider_with_only_returning_plans_cannot_price_a_new_client():
@@ -135,12 +137,12 @@ def test_a_provider_with_only_returning_plans_cannot_price_a_new_client():
     assert new.total is None
     assert (
         "Acme Ketamine lists no plan open to new clients (price it for the other kind of client)."
-        in new.notes
+        in words(new.notes)
     )
     assert new.no_price is not None and "no plan open to new clients" in new.no_price.message
     returning = price(acme, CostQuery(sessions=3, returning=True), today=TODAY)
     assert returning.total == D("300.00")
-    assert not any("open to" in n for n in returning.notes)
+    assert not any("open to" in n for n in words(returning.notes))
 
 
 # --------------------------------------------------------------- delivery routes
@@ -160,13 +162,15 @@ def test_a_route_the_provider_has_no_plan_for_is_unpriced_with_a_reason(catalog)
     r = cost(catalog, "alder", 4, route="nasal-spray")
     assert (r.total, r.per_session, r.due_at_signup) == (None, None, None)
     assert r.pricing == "unknown"
-    assert "Alder Health has no plan for route 'nasal-spray' (its routes: injection, tablet)." in r.notes
+    assert "Alder Health has no plan for route 'nasal-spray' (its routes: injection, tablet)." in words(
+        r.notes
+    )
 
 
 def test_a_route_asked_of_a_provider_whose_prices_do_not_differ_by_route(catalog):
     r = cost(catalog, "birch", 6, route="tablet")
     assert r.total == D("1050.00")
-    assert "Birch Clinic's prices do not differ by delivery route." in r.notes
+    assert "Birch Clinic's prices do not differ by delivery route." in words(r.notes)
 
 
 def test_leftover_sessions_are_reported(catalog):
@@ -229,7 +233,9 @@ def test_dune_monthly_is_bought_month_by_month(catalog):
     assert r.total == D("240.00")
     assert payments(r) == [(date(2025, 6, 13), D("120.00")), (date(2025, 7, 13), D("120.00"))]
     assert money_str(r.per_session) == "4.00"
-    assert "Monthly plans are bought month by month; each month's payment is due on the same day." in r.notes
+    assert "Monthly plans are bought month by month; each month's payment is due on the same day." in words(
+        r.notes
+    )
 
 
 def test_dune_three_month_commitment_is_its_own_plan(catalog):
@@ -291,7 +297,7 @@ def test_nothing_priced_before_the_first_observation(catalog):
     r = cost(catalog, "alder", 4, as_of=date(2025, 6, 12))
     assert (r.total, r.per_session) == (None, None)
     assert (r.purchases, r.schedule) == ((), ())
-    assert r.notes == (
+    assert words(r.notes) == (
         "No Alder Health price was observed on or before 2025-06-12 "
         "(price it on or after 2025-06-13, its first dated price).",
     )
@@ -365,7 +371,7 @@ def test_later_purchases_start_when_the_previous_sessions_are_used_up(catalog, p
     assert schedule_sum(r) == D("2100.00")
     # day one: the first of new-4's 2 installments; returning-10 is paid later
     assert r.due_at_signup == D("400.00")
-    assert any("session(s) a week" in n for n in r.notes)
+    assert any("session(s) a week" in n for n in words(r.notes))
 
 
 def test_a_plan_without_published_terms_has_unknown_payments(catalog):
@@ -378,7 +384,7 @@ def test_a_plan_without_published_terms_has_unknown_payments(catalog):
         "published without payment terms"
         in n
         and "no payment terms were ever published" in n
-        for n in r.notes
+        for n in words(r.notes)
     )
 
 
@@ -389,9 +395,9 @@ def test_a_price_without_terms_never_becomes_one_payment_at_sign_up(catalog):
     assert r.due_at_signup is None
     assert any(
         "the last published terms were 2 x $400.00 for $800.00 (review-2025, 2025-06-13)" in n
-        for n in r.notes
+        for n in words(r.notes)
     )
-    assert not any("one payment at purchase" in n for n in r.notes)
+    assert not any("one payment at purchase" in n for n in words(r.notes))
 
 
 def test_a_provider_whose_terms_say_paid_at_purchase_has_known_payments(catalog):
@@ -399,7 +405,7 @@ def test_a_provider_whose_terms_say_paid_at_purchase_has_known_payments(catalog)
     assert not r.terms_unknown and r.due_at_signup == D("650.00")
     assert (
         "Cedar Care's own terms: each purchase is paid in full when made (review-2025, 2025-06-13)."
-        in r.notes
+        in words(r.notes)
     )
 
 
@@ -419,18 +425,20 @@ def test_alder_charges_the_first_installment_before_the_consultation(catalog):
     assert (
         "Alder Health charges the first payment at checkout, before the consultation, "
         "and refunds it if you are found ineligible."
-    ) in r.notes
+    ) in words(r.notes)
     assert r.due_at_signup == D("340.00")
     # a returning client has had the consultation: no such note
-    assert not any("before the consultation" in n for n in cost(catalog, "alder", 4, returning=True).notes)
+    assert not any(
+        "before the consultation" in n for n in words(cost(catalog, "alder", 4, returning=True).notes)
+    )
     # Birch publishes no prepayment: no such note
-    assert not any("before the consultation" in n for n in cost(catalog, "birch", 6).notes)
+    assert not any("before the consultation" in n for n in words(cost(catalog, "birch", 6).notes))
 
 
 def test_cost_notes_come_with_every_cost(catalog):
     r = cost(catalog, "fern", 2, as_of=None)
     assert r.total == D("1050.00")  # 2 visits at $350, and the $350 consultation
-    assert "Medication is billed separately by the pharmacy." in r.notes
+    assert "Medication is billed separately by the pharmacy." in words(r.notes)
 
 
 # --------------------------------------------------------------- pay in full
@@ -449,7 +457,9 @@ def test_pay_in_full_is_one_payment_per_purchase(catalog):
     # Alder publishes no pay-in-full discount: the full price, one payment for each purchase
     assert r.total == D("2100.00")
     assert payments(r) == [(date(2025, 6, 13), D("800.00")), (date(2025, 7, 11), D("1300.00"))]
-    assert "No pay-in-full discount is published for 4-Session Program; the full price is shown." in r.notes
+    assert "No pay-in-full discount is published for 4-Session Program; the full price is shown." in words(
+        r.notes
+    )
 
 
 def test_pay_in_full_picks_the_cheapest_course_after_the_discount(catalog):
@@ -470,7 +480,7 @@ def test_birch_aetna_in_texas(catalog):
     assert payments(r) == [(date(2025, 6, 13), D("250.00")), (date(2025, 7, 13), D("250.00"))]
     assert r.purchases[0].insured is True
     assert r.pricing == "insurance"
-    assert "Insurance: Aetna in TX (insurer list of 2025-06-13)." in r.notes
+    assert "Insurance: Aetna in TX (insurer list of 2025-06-13)." in words(r.notes)
 
 
 def test_insurer_names_match_exactly_ignoring_case_and_punctuation(catalog):
@@ -494,21 +504,21 @@ def test_aetna_in_idaho_is_self_pay_with_a_note(catalog):
     assert not r.purchases[0].insured
     assert (
         "Birch Clinic lists no accepted insurers in ID (insurer list of 2025-06-13); self-pay prices are used."
-    ) in r.notes
+    ) in words(r.notes)
 
 
 def test_an_insurer_not_listed_is_self_pay_with_a_note(catalog):
     r = cost(catalog, "birch", 6, insurer="Humana", state="TX")
     assert r.total == D("1050.00")
     assert r.pricing == "self-pay"
-    assert any("'Humana'" in n and "self-pay" in n for n in r.notes)
+    assert any("'Humana'" in n and "self-pay" in n for n in words(r.notes))
 
 
 def test_a_provider_that_lists_no_insurers_is_self_pay_with_a_note(catalog):
     r = cost(catalog, "alder", 10, insurer="Aetna", state="TX")
     assert r.total == D("1700.00")
     assert r.pricing == "self-pay"
-    assert "Alder Health publishes no accepted insurers; self-pay prices are used." in r.notes
+    assert "Alder Health publishes no accepted insurers; self-pay prices are used." in words(r.notes)
 
 
 def test_a_plan_without_an_insurance_price_is_bought_self_pay_with_a_note():
@@ -527,12 +537,12 @@ def test_a_plan_without_an_insurance_price_is_bought_self_pay_with_a_note():
     ]
     assert r.total == D("700.00")
     assert r.pricing == "mixed"
-    assert "No insurance price is published for Long; self-pay prices are used there." in r.notes
+    assert "No insurance price is published for Long; self-pay prices are used there." in words(r.notes)
     # without insurance: two long plans ($1,000, 20 sessions) beat long + short ($1,300)
     self_pay = price(acme, CostQuery(sessions=14), today=TODAY)
     assert self_pay.pricing == "self-pay"
     assert [p.plan.id for p in self_pay.purchases] == ["long", "long"]
-    assert not any("insurance" in n.casefold() for n in self_pay.notes)
+    assert not any("insurance" in n.casefold() for n in words(self_pay.notes))
 
 
 # --------------------------------------------------------------- promo discount
@@ -544,7 +554,7 @@ def test_discount_comes_off_the_first_purchase_only(catalog):
     assert [p.charged for p in r.purchases] == [D("700.00"), D("1300.00")]
     assert schedule_sum(r) == r.total
     assert all(p.amount >= 0 for p in r.schedule)
-    assert "A promo discount of $100.00 is taken off the first purchase." in r.notes
+    assert "A promo discount of $100.00 is taken off the first purchase." in words(r.notes)
 
 
 def test_discount_with_installments_adds_up(catalog):
@@ -605,7 +615,7 @@ def test_unpriced_provider_is_unknown_never_zero(catalog, provider):
     assert (r.total, r.per_session, r.due_at_signup, r.sessions_covered) == (None, None, None, None)
     assert (r.purchases, r.schedule) == ((), ())
     assert r.pricing == "unknown"
-    assert r.notes == (f"{catalog.find(provider).name} publishes no prices; the cost is unknown.",)
+    assert words(r.notes) == (f"{catalog.find(provider).name} publishes no prices; the cost is unknown.",)
 
 
 # --------------------------------------------------------------- add_months

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ketacalc.domain.compare import CompareResult, CompareRow
     from ketacalc.domain.curves import CurveResult
     from ketacalc.domain.eligibility import Availability
+    from ketacalc.domain.notes import Note
     from ketacalc.domain.pricing import CostResult
 
 
@@ -80,10 +81,10 @@ class CostAnswer:
         return records[0] if self.single else records
 
     @property
-    def notes(self) -> list[str]:
-        report = self.report()
-        list(report.records())
-        return list(report.notes)
+    def notes(self) -> tuple[Note, ...]:
+        """What the reader must know beside the figures, as data (each a kind, its
+        figures and source; ``ketacalc.output.notes.sentence`` words one)."""
+        return tuple(dict.fromkeys(n for r in self.results for n in r.notes))
 
 
 class CompareAnswer:
@@ -116,6 +117,11 @@ class CurvesAnswer:
     @property
     def series(self) -> Any:
         return self.result.series
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """Why providers are left out, and what each curve must say, as data."""
+        return tuple(dict.fromkeys([*self.result.notes, *(n for s in self.result.series for n in s.notes)]))
 
     def to_dict(self) -> list[dict[str, Any]]:
         """Exactly what ``ketacalc chart ... --format json`` prints."""

@@ -40,7 +40,10 @@ from ketacalc.output.formats import Format, render
 from ketacalc.version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ketacalc.data.catalog import Catalog
+    from ketacalc.domain.notes import Note
     from ketacalc.domain.request import Request
 
 HELP = (
@@ -89,10 +92,12 @@ def catalog(ctx: typer.Context) -> Catalog:
     return loaded
 
 
-def notes(lines: dict[str, None]) -> None:
+def notes(found: Iterable[Note]) -> None:
+    """Each note once, in words, on stderr."""
+    from ketacalc.output.notes import sentences
     from ketacalc.output.terminal import say
 
-    for line in lines:
+    for line in sentences(found):
         say(line)
 
 
@@ -297,14 +302,14 @@ def cost(
         from ketacalc.output.ical import write_calendar
 
         write_calendar(answer.first, sys.stdout, with_sessions=with_sessions, made_on=today())
-        notes(dict.fromkeys(answer.first.notes))
+        notes(answer.first.notes)
         return
     if by_month or if_stopped:
         from ketacalc.output.views.cost import ByMonthReport, StopReport
 
         [one] = list(answer.results())
         render(Format(fmt.value), ByMonthReport(one) if by_month else StopReport(one))
-        notes(dict.fromkeys(one.notes))
+        notes(one.notes)
         return
     report = CostReport(cat, answer.results(), single=answer.single)
     render(Format(fmt.value), report)

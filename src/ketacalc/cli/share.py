@@ -101,7 +101,7 @@ def chart(
     )
     cat = catalog(ctx)
     result = answers.cost_curves(cat, request, today())
-    notes(dict.fromkeys([*result.notes, *(s.note for s in result.series if s.note)]))
+    notes([*result.notes, *(n for s in result.series for n in s.notes)])
     # a chart is drawn 80 wide when piped; COLUMNS or the terminal otherwise, at most MAX_WIDTH
     render(fmt, ChartReport(result, width_for(sys.stdout, piped=80), uses_color(sys.stdout)))
 

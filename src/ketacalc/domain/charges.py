@@ -23,8 +23,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ketacalc.data.catalog import Charge, Provider, newest
+from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.schedule import add_months, periods, session_day
-from ketacalc.money import money_display
 
 COUNTED = frozenset({"course", "session", "month", "30-days"})
 
@@ -148,22 +148,6 @@ def charge_line(charge: Charge, count: int = 1) -> ChargeLine:
     )
 
 
-def promo_label(regular: Decimal | None, ends: date | None) -> str:
-    """``limited-time promo (regular $796.00)``: how a promo figure is labelled wherever it shows."""
-    from ketacalc.money import money_display
-
-    said = [f"regular {money_display(regular)}"] if regular is not None else []
-    said.append(f"until {ends.isoformat()}" if ends else "no end date given")
-    return f"limited-time promo ({'; '.join(said)})"
-
-
-def unpriced_reason(charge: Charge) -> str:
-    """Why a required charge is not in any total, in a few words."""
-    if not charge.priced:
-        return "no figure published"
-    return f"charged per {charge.per}: not counted in a course"
-
-
 def dues(line: ChargeLine, start: date, pace: Decimal) -> Iterator[date]:
     """When each of a fixed charge's ``count`` payments is due, in order."""
     for k in range(line.count):
@@ -182,7 +166,7 @@ def due(line: ChargeLine, start: date, pace: Decimal, k: int) -> date:
     return start
 
 
-def sitter_line(provider: Provider, as_of: date, sessions: int) -> tuple[ChargeLine, str] | None:
+def sitter_line(provider: Provider, as_of: date, sessions: int) -> tuple[ChargeLine, Note] | None:
     """A hired sitter for ``sessions`` sessions, as an estimate from the provider's
     published hourly range and hours (the first session, then each later one), and
     the note that explains it; ``None`` where no source prices one."""
@@ -204,10 +188,14 @@ def sitter_line(provider: Provider, as_of: date, sessions: int) -> tuple[ChargeL
         each_high=cost.high * hours,
         note=cost.note,
     )
-    where = f"{cost.source}, {cost.as_of.isoformat()}" if cost.as_of else f"{cost.source}, undated"
-    note = (
-        f"A hired sitter at {money_display(cost.low)}–{money_display(cost.high)} an hour ({where}) for "
-        f"{hours.normalize():f} hour(s): an estimate of {money_display(line.low)}–{money_display(line.high)}, "
-        "in the low and high totals only."
+    note = Note(
+        Kind.HIRED_SITTER,
+        source=cost.source,
+        as_of=cost.as_of,
+        low=cost.low,
+        high=cost.high,
+        hours=hours,
+        estimate_low=line.low,
+        estimate_high=line.high,
     )
     return line, note

@@ -27,6 +27,7 @@ from ketacalc.domain.eligibility import (
     insurers_in,
     summary,
 )
+from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, offers_route, price
 from ketacalc.domain.regulation import CourseDates, assumed_course, course_dates, months_course
 from ketacalc.domain.schedule import course_days
@@ -81,7 +82,7 @@ class CompareRow(NamedTuple):
     data_as_of: date | None
     route: str | None = None  # the route priced: asked for, or the provider's standard route
     other_routes: Mapping[str, Decimal | None] = MappingProxyType({})  # route -> its total or cheapest plan
-    not_comparable: str | None = None  # why the course asked for is not priced (another modality)
+    not_comparable: Note | None = None  # why the course asked for is not priced (another modality)
     hsa_fsa_disputed: tuple[Fact[str], ...] = ()  # the observations that disagree, oldest first
     max_age: int = DEFAULT_MAX_AGE
     months: int | None = None  # the first months of care priced, if asked for
@@ -291,14 +292,11 @@ def _course_dates(query: CompareQuery, today: date) -> CourseDates:
     return assumed_course(start)
 
 
-def _not_comparable(provider: Provider, plans: list[PlanPrice], sessions: int) -> str | None:
+def _not_comparable(provider: Provider, plans: list[PlanPrice], sessions: int) -> Note | None:
     """Why a course of standard-dose sessions cannot be priced from these plans, if so."""
     if not plans or any(p.plan.modality == SESSIONS for p in plans):
         return None
-    return (
-        f"{provider.name} sells {plans[0].plan.modality} treatment by the month, not standard-dose "
-        f"sessions: it has no {sessions}-session total; compare the first months instead."
-    )
+    return Note(Kind.NOT_SESSIONS, provider=provider.name, modality=plans[0].plan.modality, sessions=sessions)
 
 
 def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date, today: date) -> CompareRow:

@@ -12,11 +12,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from ketacalc.data.catalog import Plan, PriceObs, Provider, newest
+from ketacalc.data.catalog import Fact, Plan, PriceObs, Provider, newest
 from ketacalc.domain.charges import ChargeLine, due, dues
+from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.schedule import add_months, session_day
 from ketacalc.errors import ScheduleOutOfRange
-from ketacalc.money import ZERO, money_display
+from ketacalc.money import ZERO
 
 if TYPE_CHECKING:
     from ketacalc.domain.eligibility import Availability
@@ -156,12 +157,12 @@ class CostResult:
         sessions_requested: int,
         runs: tuple[Run, ...] = (),
         lines: tuple[ChargeLine, ...] = (),
-        notes: tuple[str, ...] = (),
+        notes: tuple[Note, ...] = (),
         *,
         months: int | None = None,
         unpriced: tuple[ChargeLine, ...] = (),
         optional: tuple[ChargeLine, ...] = (),
-        price_notes: tuple[str, ...] = (),
+        price_notes: tuple[Note, ...] = (),
         route: str | None = None,
         modality: str | None = None,
         availability: Availability | None = None,
@@ -446,17 +447,17 @@ def payment_terms(
     offer: Offer,
     charged: Decimal,
     in_full: bool,
-    notes: dict[str, None],
-    at_purchase: str | None = None,
+    notes: dict[Note, None],
+    at_purchase: Fact[str] | None = None,
 ) -> tuple[list[tuple[Decimal, int]], bool]:
     """How one purchase is paid: ``[(amount, months after its start)]`` and whether
     its terms are unknown. A price observed without installments is paid at purchase
-    only where the provider's own terms say so (``at_purchase``: where they say it);
+    only where the provider's own terms say so (``at_purchase``: the terms that say so);
     otherwise when it is paid is unknown (listed at the purchase's start, flagged),
     and a note names the last terms published for the plan."""
     plan, obs = offer.plan, offer.obs
     if in_full and obs.pay_in_full_discount is None and obs.installments is not None:
-        notes[f"No pay-in-full discount is published for {plan.name}; the full price is shown."] = None
+        notes[Note(Kind.NO_PAY_IN_FULL_DISCOUNT, plan=plan.name)] = None
     if in_full or obs.installments is None:
         unknown = not in_full and plan.billing != "monthly" and at_purchase is None
         if unknown:
@@ -465,23 +466,24 @@ def payment_terms(
     return spread(obs.installments.count, obs.installments.amount, obs.price - charged), False
 
 
-def unknown_terms_note(offer: Offer) -> str:
-    """Why a purchase's payments are unknown, naming the last terms published for its plan."""
+def unknown_terms_note(offer: Offer) -> Note:
+    """Why a purchase's payments are unknown, naming the last terms published for its plan
+    (``last_*``: ``None`` when no terms were ever published for it)."""
     plan, obs = offer.plan, offer.obs
-    where = f"{obs.source}, {obs.as_of.isoformat()}"
     older = [o for o in plan.prices if o.installments is not None and o.as_of <= obs.as_of]
     last = max(older, key=lambda o: o.as_of, default=None)
-    if last is None or last.installments is None:
-        before = "no payment terms were ever published for it"
-    else:
-        inst = last.installments
-        before = (
-            f"the last published terms were {inst.count} x {money_display(inst.amount)} "
-            f"for {money_display(last.price)} ({last.source}, {last.as_of.isoformat()})"
-        )
-    return (
-        f"{plan.name}: the price {money_display(obs.price)} ({where}) was published without payment "
-        f"terms, so what is due at sign-up and when each payment falls are unknown; {before}."
+    inst = last.installments if last is not None else None
+    return Note(
+        Kind.TERMS_UNKNOWN,
+        source=obs.source,
+        as_of=obs.as_of,
+        plan=plan.name,
+        price=obs.price,
+        last_count=inst.count if inst else None,
+        last_amount=inst.amount if inst else None,
+        last_price=last.price if last and inst else None,
+        last_source=last.source if last and inst else None,
+        last_as_of=last.as_of if last and inst else None,
     )
 
 
@@ -489,8 +491,8 @@ def course_runs(
     offers: list[tuple[Offer, int]],
     query: CostQuery,
     start: date,
-    terms: Callable[[Offer, Decimal, dict[str, None]], tuple[tuple[tuple[Decimal, int], ...], bool]],
-    notes: dict[str, None],
+    terms: Callable[[Offer, Decimal, dict[Note, None]], tuple[tuple[tuple[Decimal, int], ...], bool]],
+    notes: dict[Note, None],
 ) -> tuple[Run, ...]:
     """The course as runs of identical purchases, dated from ``start``: each later run
     starts when the previous one's sessions are used up at the pace (or its months end).
@@ -526,12 +528,9 @@ def course_runs(
     except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
         raise ScheduleOutOfRange(query.sessions) from None
     if uses_pace and (len(runs) > 1 or runs[0].count > 1):
-        notes[
-            f"Assumes {query.pace.normalize():f} session(s) a week: each later purchase starts when "
-            "the previous one's sessions are used up."
-        ] = None
+        notes[Note(Kind.PACE_ASSUMED, pace=query.pace)] = None
     if any(r.offer.plan.billing == "monthly" for r in runs):
-        notes["Monthly plans are bought month by month; each month's payment is due on the same day."] = None
+        notes[Note(Kind.MONTHLY_BILLING)] = None
     if query.discount:
-        notes[f"A promo discount of {money_display(query.discount)} is taken off the first purchase."] = None
+        notes[Note(Kind.PROMO_DISCOUNT, discount=query.discount)] = None
     return tuple(runs)

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from ketacalc.data.catalog import Catalog, Plan, Provider
 from ketacalc.domain.course import DEFAULT_MAX_AGE, DEFAULT_PACE, restate
+from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.regulation import RuleEntry
 
 UNITS = ("sessions", "months")
@@ -52,7 +53,7 @@ class Series(NamedTuple):
     id: str
     name: str
     points: tuple[Point, ...]
-    note: str | None = None
+    notes: tuple[Note, ...] = ()  # what the reader must know of this curve
     prices_as_of: date | None = None  # the newest price date any point uses
     oldest_price: date | None = None  # the oldest
     modality: str | None = None  # sessions, daily-low-dose, mixed
@@ -69,7 +70,7 @@ class CurveResult(NamedTuple):
     query: CurveQuery
     as_of: date
     series: tuple[Series, ...]
-    notes: tuple[str, ...] = ()  # providers left out, and why
+    notes: tuple[Note, ...] = ()  # providers left out, and why
     left_out: tuple[str, ...] = ()  # ids of providers listed but not drawn
     #: n -> the rules on the dates of a course of n (sessions at one a week, or months) started today
     regulation: dict[int, tuple[RuleEntry, ...]] = {}  # noqa: RUF012 - never mutated
@@ -98,34 +99,17 @@ def is_daily_low_dose(plan: Plan) -> bool:
     return plan.modality == "daily-low-dose"
 
 
-def _sessions_only(provider: Provider) -> tuple[Provider | None, str | None]:
+def _sessions_only(provider: Provider) -> tuple[Provider | None, Note | None]:
     """The provider with its daily low-dose plans taken out (None if nothing is left),
     and a note saying what was taken out."""
     low_dose = [p for p in provider.plans if is_daily_low_dose(p)]
     if not low_dose:
         return provider, None
     if len(low_dose) == len(provider.plans):
-        return None, (
-            f"Not drawn: {provider.name} sells daily low-dose plans billed by the month, not "
-            "standard-dose sessions, so it has no place on a sessions axis."
-        )
+        return None, Note(Kind.LOW_DOSE_NOT_DRAWN, provider=provider.name, plans=None)
     kept = tuple(p for p in provider.plans if not is_daily_low_dose(p))
-    names = ", ".join(p.name for p in low_dose)
-    return provider._replace(plans=kept), f"{provider.name}'s daily low-dose plans ({names}) are not drawn."
-
-
-def _ranges(counts: list[int]) -> str:
-    """``[1, 2, 3, 7]`` -> ``"1–3, 7"``."""
-    parts: list[str] = []
-    start = prev = counts[0]
-    for n in [*counts[1:], None]:
-        if n is not None and n == prev + 1:
-            prev = n
-            continue
-        parts.append(f"{start}" if start == prev else f"{start}–{prev}")
-        if n is not None:
-            start = prev = n
-    return ", ".join(parts)
+    names = tuple(p.name for p in low_dose)
+    return provider._replace(plans=kept), Note(Kind.LOW_DOSE_NOT_DRAWN, provider=provider.name, plans=names)
 
 
 def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
@@ -139,8 +123,8 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         raise ValueError(f"no {query.unit} to price")
     counts = sorted(set(query.counts))
     listed = compare(catalog, restate(query, CompareQuery), today=today)
-    notes: list[str] = [
-        f"{len(ids)} not listed ({reason}: {', '.join(ids)})." for reason, ids in listed.hidden.items()
+    notes: list[Note] = [
+        Note(Kind.NOT_LISTED, reason=reason, providers=ids) for reason, ids in listed.hidden.items()
     ]
     series: list[Series] = []
     left_out: list[str] = []
@@ -151,10 +135,11 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         provider, low_dose_note = (row.provider, None) if months else _sessions_only(row.provider)
         if provider is None:
             left_out.append(row.provider.id)
-            notes.append(low_dose_note or "")
+            if low_dose_note is not None:
+                notes.append(low_dose_note)
             continue
         points: list[Point] = []
-        reasons: dict[str, None] = {}
+        reasons: dict[Note, None] = {}
         dates: set[date] = set()
         pricing: set[str] = set()
         modalities: set[str] = set()
@@ -175,27 +160,24 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         missing = [n for n, total in points if total is None]
         if len(missing) == len(points):
             left_out.append(provider.id)
-            why = " ".join(reasons) or f"{provider.name} publishes no prices; the cost is unknown."
-            notes.append(f"Not drawn: {why}")
+            notes.append(Note(Kind.NOT_DRAWN, provider=provider.name, reasons=tuple(reasons)))
             continue
         series_notes = [low_dose_note] if low_dose_note else []
         if estimated:
-            series_notes.append(
-                f"{provider.name}: {' and '.join(estimated)} estimated apart, not in the drawn total."
-            )
+            series_notes.append(Note(Kind.ESTIMATED_APART, provider=provider.name, charges=tuple(estimated)))
         if missing:
-            series_notes.append(f"{provider.name}: cost unknown for {_ranges(missing)} {query.unit}.")
-        if query.insurer and pricing != {"insurance"}:
             series_notes.append(
-                f"{provider.name}: self-pay prices"
-                + (" for part of the course." if "mixed" in pricing or "insurance" in pricing else ".")
+                Note(Kind.COST_UNKNOWN_FOR, provider=provider.name, counts=tuple(missing), unit=query.unit)
             )
+        if query.insurer and pricing != {"insurance"}:
+            partly = "mixed" in pricing or "insurance" in pricing
+            series_notes.append(Note(Kind.SELF_PAY_PRICES, provider=provider.name, partly=partly))
         series.append(
             Series(
                 id=provider.id,
                 name=provider.name,
                 points=tuple(points),
-                note=" ".join(series_notes) or None,
+                notes=tuple(series_notes),
                 prices_as_of=max(dates) if dates else None,
                 oldest_price=min(dates) if dates else None,
                 modality=modalities.pop() if len(modalities) == 1 else ("mixed" if modalities else None),
@@ -208,7 +190,7 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         query=query,
         as_of=listed.as_of,
         series=tuple(series),
-        notes=tuple(dict.fromkeys(n for n in notes if n)),
+        notes=tuple(dict.fromkeys(notes)),
         left_out=tuple(left_out),
         regulation=_regulation(catalog, query, counts, listed.as_of, today),
     )

@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from ketacalc.data.catalog import Fact, Provider, newest
-from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, sitter_line, unpriced_reason
+from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, sitter_line
 from ketacalc.domain.course import (
     DEFAULT_MAX_AGE,
     DEFAULT_PACE,
@@ -45,14 +45,9 @@ from ketacalc.domain.course import (
     price_of,
     stale_before,
 )
+from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.optimiser import Optimiser, Option
-from ketacalc.domain.pricenotes import (
-    insurance_applies,
-    price_notes,
-    quote_notes,
-    said,
-    signup_notes,
-)
+from ketacalc.domain.pricenotes import insurance_applies, price_notes, quote_notes, signup_notes
 from ketacalc.domain.schedule import add_months, course_days, sessions_within
 from ketacalc.errors import InvalidInput, KetacalcError, NoPrice, RouteNotOffered, ScheduleOutOfRange
 from ketacalc.money import ZERO, money_display
@@ -103,7 +98,7 @@ class CostPoint(NamedTuple):
     pricing: str
     prices_as_of: date | None
     oldest_price: date | None
-    notes: tuple[str, ...]  # only when the total is unknown: why
+    notes: tuple[Note, ...]  # only when the total is unknown: why
     modality: str | None = None
     charges: tuple[ChargeLine, ...] = ()  # the charges besides the plans (a plan is never estimated)
     stale: bool = False
@@ -134,7 +129,7 @@ class ProviderPricer:
         self.as_of = query.as_of or today
         self.start = query.start or today
         self.today = today
-        self.notes: list[str] = []
+        self.notes: list[Note] = []
         self.no_price: NoPrice | None = None
         standard = provider.standard_route_id()
         self.route = query.route or standard
@@ -148,7 +143,7 @@ class ProviderPricer:
         if refused:
             plans = ()
         elif query.route and plans and all(p.route is None for p in provider.plans):
-            self.notes.append(f"{provider.name}'s prices do not differ by delivery route.")
+            self.notes.append(Note(Kind.SAME_PRICE_EVERY_ROUTE, provider=provider.name))
             self.route = None
         offers: list[Offer] = []
         for plan in plans:
@@ -156,18 +151,14 @@ class ProviderPricer:
             if obs is not None:
                 offers.append(Offer(plan, obs, plan_insured, query.pay_in_full))
         if insured and any(not o.insured for o in offers):
-            missing = ", ".join(o.plan.name for o in offers if not o.insured)
-            self.notes.append(
-                f"No insurance price is published for {missing}; self-pay prices are used there."
-            )
+            missing = tuple(o.plan.name for o in offers if not o.insured)
+            self.notes.append(Note(Kind.NO_INSURANCE_PRICE, plans=missing))
         self.offers = offers
         new = [o for o in offers if o.plan.open_to("new")]
         returning = [o for o in offers if o.plan.open_to("returning")]
         if not returning and new:
             returning = new
-            self.notes.append(
-                f"{provider.name} lists no plan for returning clients; new-client plans are used for them."
-            )
+            self.notes.append(Note(Kind.NO_RETURNING_PLAN, provider=provider.name))
         self.first = returning if query.returning else new
         self.later = returning
         if not offers:
@@ -179,8 +170,9 @@ class ProviderPricer:
                 "price it for the other kind of client" if offers else "",
             )
         if self.no_price is not None:
-            fix = self.no_price.fix
-            self.notes.append(self.no_price.message + (f" ({fix})." if fix else "."))
+            self.notes.append(
+                Note(Kind.NO_PRICE, reason=self.no_price.message, fix=self.no_price.fix or None)
+            )
         self._check_discount()
         # the optimiser sees what is really charged, so discounts can change which plans win
         self.optimiser = Optimiser(
@@ -199,16 +191,21 @@ class ProviderPricer:
 
             self.availability = availability(catalog, provider, query.state, self.as_of)
         self._shared: (
-            tuple[str | None, tuple[ChargeLine, ...], tuple[ChargeLine, ...], dict[str, None]] | None
+            tuple[str | None, tuple[ChargeLine, ...], tuple[ChargeLine, ...], dict[Note, None]] | None
         ) = None
         # an offer's payments at a charge, with the notes they bring: shared by every course
         self._terms_memo: dict[
-            tuple[int, Decimal], tuple[tuple[tuple[Decimal, int], ...], bool, tuple[str, ...]]
+            tuple[int, Decimal], tuple[tuple[tuple[Decimal, int], ...], bool, tuple[Note, ...]]
         ] = {}
         at_purchase = self._at_purchase()
         if at_purchase is not None and not query.pay_in_full and self.offers:
             self.notes.append(
-                f"{provider.name}'s own terms: each purchase is paid in full when made ({at_purchase})."
+                Note(
+                    Kind.PAID_AT_PURCHASE,
+                    source=at_purchase.source,
+                    as_of=at_purchase.as_of,
+                    provider=provider.name,
+                )
             )
         self._others: dict[str, ProviderPricer] | None = None
         # up to ``keep`` courses, one per N, priced once: another start only moves the dates
@@ -390,9 +387,7 @@ class ProviderPricer:
         if query.hired_sitter:
             sitter = sitter_line(self.provider, self.as_of, sessions)
             if sitter is None:
-                notes[
-                    f"A hired sitter's cost is not published for {self.provider.name}; it is in no total."
-                ] = None
+                notes[Note(Kind.HIRED_SITTER_UNPUBLISHED, provider=self.provider.name)] = None
             else:
                 charge_lines += (sitter[0],)
                 notes[sitter[1]] = None
@@ -401,17 +396,27 @@ class ProviderPricer:
         for cond in self.provider.plan_conditions:
             if cond.plan in bought_plans and (cond.as_of is None or cond.as_of <= self.as_of):
                 name = next(r.offer.plan.name for r in runs if r.offer.plan.id == cond.plan)
-                notes[
-                    f"{self.provider.name}'s {name} is {cond.condition} ({said(cond.source, cond.as_of)}); "
-                    "this price rests on it."
-                ] = None
+                condition = Note(
+                    Kind.PLAN_CONDITION,
+                    source=cond.source,
+                    as_of=cond.as_of,
+                    provider=self.provider.name,
+                    plan=name,
+                    condition=cond.condition,
+                )
+                notes[condition] = None
         for line in charge_lines:
             if line.estimated and line.kind != "sitter":
-                notes[
-                    f"{line.description}: estimated at {money_display(line.each_low)}–{money_display(line.each_high)} "  # type: ignore[arg-type]
-                    f"per {line.per.replace('-', ' ')} × {line.count} over {span.days} day(s) of care; "
-                    "in the low and high totals only."
-                ] = None
+                estimate = Note(
+                    Kind.ESTIMATED_CHARGE,
+                    item=line.description,
+                    each_low=line.each_low,
+                    each_high=line.each_high,
+                    per=line.per,
+                    count=line.count,
+                    days=span.days,
+                )
+                notes[estimate] = None
         notes.update(unpriced_notes)
         result = CostResult(
             self.provider,
@@ -444,17 +449,24 @@ class ProviderPricer:
 
     def _invariant(
         self,
-    ) -> tuple[str | None, tuple[ChargeLine, ...], tuple[ChargeLine, ...], dict[str, None]]:
+    ) -> tuple[str | None, tuple[ChargeLine, ...], tuple[ChargeLine, ...], dict[Note, None]]:
         """What every course of this pricer shares, whatever its length and start: the
         modality, the unpriced and optional charges, and the notes they bring (computed once)."""
         if self._shared is None:
             notes = {
-                f"{c.description} ({c.kind}) is required but {unpriced_reason(c)}; it is in no total.": None
+                Note(
+                    Kind.UNPRICED_CHARGE,
+                    item=c.description,
+                    charge=c.kind,
+                    per=c.per if c.priced else None,  # None: no figure is published
+                ): None
                 for c in self.charges.unpriced
             }
             notes.update(dict.fromkeys(signup_notes(self.provider, self.query, self.as_of)))
             notes.update(
-                (f.value, None) for f in self.provider.cost_notes if f.as_of is None or f.as_of <= self.as_of
+                (Note(Kind.COST_NOTE, source=f.source, as_of=f.as_of, text=f.value), None)
+                for f in self.provider.cost_notes
+                if f.as_of is None or f.as_of <= self.as_of
             )
             self._shared = (
                 self._modality(),
@@ -476,41 +488,40 @@ class ProviderPricer:
         return kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else None)
 
     def _runs(
-        self, offers: list[tuple[Offer, int]], query: CostQuery, notes: dict[str, None]
+        self, offers: list[tuple[Offer, int]], query: CostQuery, notes: dict[Note, None]
     ) -> tuple[Run, ...]:
         return course_runs(offers, query, query.start or self.start, self._terms_of, notes)
 
     def _terms_of(
-        self, offer: Offer, charged: Decimal, notes: dict[str, None]
+        self, offer: Offer, charged: Decimal, notes: dict[Note, None]
     ) -> tuple[tuple[tuple[Decimal, int], ...], bool]:
         """``_terms``, worked out once per offer and charge: every course of this pricer
         that buys the offer shares its payments (and the notes they bring)."""
         key = (id(offer), charged)
         known = self._terms_memo.get(key)
         if known is None:
-            said: dict[str, None] = {}
+            found: dict[Note, None] = {}
             amounts, assumed = payment_terms(
-                offer, charged, self.query.pay_in_full, said, self._at_purchase()
+                offer, charged, self.query.pay_in_full, found, self._at_purchase()
             )
-            known = self._terms_memo[key] = (tuple(amounts), assumed, tuple(said))
+            known = self._terms_memo[key] = (tuple(amounts), assumed, tuple(found))
         notes.update(dict.fromkeys(known[2]))
         return known[0], known[1]
 
-    def _at_purchase(self) -> str | None:
-        """Where the provider's own terms say a price is paid in full at purchase, if they do."""
+    def _at_purchase(self) -> Fact[str] | None:
+        """The provider's own terms saying a price is paid in full at purchase, if they do."""
         terms = newest(self.provider.payment_terms, self.as_of)
         if terms is None or terms.value != "at-purchase":
             return None
-        return said(terms.source, terms.as_of)
+        return terms
 
-    def _route_notes(self, priced: CostResult, runs: tuple[Run, ...]) -> list[str]:
+    def _route_notes(self, priced: CostResult, runs: tuple[Run, ...]) -> list[Note]:
         """What each other route would cost for the same course: the route is the person's
         choice. Said when a plan bought is the route's own, or another route costs more or less."""
         assert self._others is not None
         sessions, months = priced.sessions_requested, priced.months
         routes = sorted({p.route for p in self.provider.plans if p.route and p.route != self.route})
-        where = f" ({said(self._standard.source, self._standard.as_of)})" if self._standard else ""
-        costs = []
+        costs: list[tuple[str, Decimal | None]] = []
         differs = False
         for route in routes:
             other = self._others.get(route)
@@ -527,14 +538,22 @@ class ProviderPricer:
                     total = None if plans is None or priced.total is None else priced.total - bought + plans
             except KetacalcError:  # e.g. a discount above that route's prices
                 total = None
-            costs.append(f"{route} {money_display(total)}" if total is not None else f"{route} has no price")
+            costs.append((route, total))
             differs = differs or total != priced.total
         if not differs and not any(r.offer.plan.route for r in runs):
             return []
-        unit = f"{months} month(s)" if months is not None else f"{sessions} session(s)"
+        standard = self._standard
         return [
-            f"Priced on {self.route}, {self.provider.name}'s standard route{where}; the route is your "
-            f"choice. For the same {unit}: {', '.join(costs)}."
+            Note(
+                Kind.OTHER_ROUTES,
+                source=standard.source if standard else None,
+                as_of=standard.as_of if standard else None,
+                provider=self.provider.name,
+                route=self.route,
+                count=months if months is not None else sessions,
+                unit="months" if months is not None else "sessions",
+                costs=tuple(costs),
+            )
         ]
 
 

@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
+from ketacalc.output.notes import sentences
 from ketacalc.output.views.common import yes_no
 from ketacalc.output.views.compare import estimate_text
 
@@ -53,7 +54,7 @@ def _consult_text(consult: Any, fee: Any, charge: Any = None) -> str:
     if fee is not None:
         parts.append("free" if fee == 0 else money_display(fee))
         if charge is not None and charge.price_kind == "promo":
-            from ketacalc.domain.charges import promo_label
+            from ketacalc.output.notes import promo_label
 
             parts.append(promo_label(charge.regular, charge.ends))
     if consult is None:
@@ -169,7 +170,7 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
             {"due": _d(p.due), "amount": money_display(p.amount), "plan": p.plan, "assumed": p.assumed}
             for p in cost.schedule
         ],
-        "notes": list(cost.notes),
+        "notes": sentences(cost.notes),
     }
 
 
@@ -263,7 +264,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "rows": rows,
         "hidden": hidden,
         "chart": svg_chart(curve),
-        "chart_notes": list(curve.notes),
+        "chart_notes": sentences(curve.notes),
         "chart_range": top,
         "sources": sources,
         "disclaimer": DISCLAIMER,

@@ -14,6 +14,7 @@ from typing import IO
 
 from ketacalc.domain.curves import CurveResult, Series, crossings
 from ketacalc.errors import inert
+from ketacalc.output.notes import sentences
 from ketacalc.output.terminal import MAX_WIDTH
 
 MARKERS = ("x", "o", "+", "*", "#", "@", "%", "=", "&", "~")
@@ -85,8 +86,8 @@ def legend_lines(result: CurveResult, width: int) -> list[str]:
     lines = []
     for index, s in enumerate(result.series):
         text = f"{marker_for(index)}  {inert(s.name)}"
-        if s.note:
-            text += f" — {s.note}"
+        if s.notes:
+            text += f" — {' '.join(sentences(s.notes))}"
         lines.extend(textwrap.wrap(text, width, subsequent_indent="   ", break_on_hyphens=False))
     return lines
 

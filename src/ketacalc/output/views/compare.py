@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
 from ketacalc.money import NOT_PUBLISHED, money_str
+from ketacalc.output.notes import sentence, sentences
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -88,7 +89,7 @@ class CompareReport(Report):
                 "sessions_covered": row.cost.sessions_covered if row.cost else None,
                 "modality": row.modality,
                 "comparable": row.not_comparable is None,
-                "reason": row.not_comparable,
+                "reason": sentence(row.not_comparable) if row.not_comparable else None,
                 "route": row.route,
                 "other_routes": {k: money_str(v) for k, v in row.other_routes.items()},
                 "total": money_str(row.total),
@@ -125,7 +126,7 @@ class CompareReport(Report):
                 "trd_suitability_source": row.trd_suitability.source if row.trd_suitability else None,
                 "trd_suitability_is_opinion": is_opinion(row.trd_suitability, self.catalog.sources),
                 "data_as_of": iso(row.data_as_of),
-                "notes": list(row.cost.notes) if row.cost else [],
+                "notes": sentences(row.cost.notes) if row.cost else [],
             }
         )
         return record

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_str
+from ketacalc.output.notes import sentences
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -33,6 +34,7 @@ from ketacalc.version import SCHEMA_VERSION
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.charges import ChargeLine
+    from ketacalc.domain.notes import Note
     from ketacalc.domain.pricing import CostResult
 
 #: the columns of ``cost --format csv`` (and of a list or range in JSON) and of a ``batch`` result
@@ -169,8 +171,8 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "sessions_in_window": result.sessions_in_window,
         "cash_by_month": by_month_records(result),
         "if_stopped": stop_records(result),
-        "price_notes": list(result.price_notes),
-        "notes": list(result.notes),
+        "price_notes": sentences(result.price_notes),
+        "notes": sentences(result.notes),
         "sources": [source_record(catalog, sid) for sid in result.sources],
         "state": result.query.state,
     }
@@ -222,7 +224,7 @@ def summary_record(result: CostResult) -> dict[str, Any]:
         "last_due": iso(result.last_due),
         "availability": result.availability.status if result.availability is not None else None,
         "regulation": regulation_records(result.availability.regulation) if result.availability else [],
-        "notes": list(result.notes),
+        "notes": sentences(result.notes),
         **money_fields(result),
     }
 
@@ -304,7 +306,7 @@ class CostReport(Report):
         self.catalog = catalog
         self.results = results
         self.single = single
-        self.notes: dict[str, None] = {}
+        self.notes: dict[Note, None] = {}
 
     def records(self) -> Iterator[dict[str, Any]]:
         if self.single:
@@ -394,7 +396,7 @@ def _single(r: CostResult) -> TableView:
             per = f" × {line.count} ({line.per})" if line.count > 1 else ""
             stale = r.as_of.toordinal() - line.as_of.toordinal() > r.query.max_age if line.as_of else False
             if line.price_kind == "promo":
-                from ketacalc.domain.charges import promo_label
+                from ketacalc.output.notes import promo_label
 
                 per += f"\n{promo_label(line.regular, line.ends)}"
             rows.append(
@@ -475,7 +477,7 @@ def _single(r: CostResult) -> TableView:
         view.sections.append(
             (
                 "Notes on the prices used",
-                TableView(columns=[Column("Note")], rows=[[n] for n in r.price_notes]),
+                TableView(columns=[Column("Note")], rows=[[n] for n in sentences(r.price_notes)]),
             )
         )
     if r.schedule:

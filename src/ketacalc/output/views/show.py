@@ -7,9 +7,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import newest
-from ketacalc.domain.charges import promo_label
 from ketacalc.domain.compare import RATINGS, is_opinion, own_word_first
 from ketacalc.money import NOT_PUBLISHED, money_str
+from ketacalc.output.notes import promo_label
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,

@@ -1,0 +1,211 @@
+"""Notes into words: the one place a note's sentence is written.
+
+The core records each note as data (:class:`ketacalc.domain.notes.Note`: a kind,
+its figures, its source); :func:`sentence` words it, for every view alike (the
+table's notes on stderr, JSON's ``notes``, the HTML report, the chart). A new kind
+of note is a member of :class:`~ketacalc.domain.notes.Kind` and one entry here;
+a test fails when a kind has no sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+
+from ketacalc.domain.notes import Kind, Note
+from ketacalc.money import money_display
+
+
+def said(source: str | None, as_of: date | None) -> str:
+    """Where and when a figure was said: ``source, 2026-05-01``."""
+    return f"{source}, {as_of.isoformat()}" if as_of else f"{source}, undated"
+
+
+def promo_label(regular: Decimal | None, ends: date | None) -> str:
+    """``limited-time promo (regular $796.00)``: how a promo figure is labelled wherever it shows."""
+    parts = [f"regular {money_display(regular)}"] if regular is not None else []
+    parts.append(f"until {ends.isoformat()}" if ends else "no end date given")
+    return f"limited-time promo ({'; '.join(parts)})"
+
+
+def ranges(counts: Iterable[int]) -> str:
+    """``[1, 2, 3, 7]`` -> ``"1–3, 7"``."""
+    ordered = list(counts)
+    parts: list[str] = []
+    start = prev = ordered[0]
+    for n in [*ordered[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(f"{start}" if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
+
+
+def _listed(on: date | None) -> str:
+    return f"(insurer list of {on.isoformat()})" if on else "(undated insurer list)"
+
+
+def _n(value: Decimal) -> str:
+    """A count or an hour figure without trailing zeros: ``1.5``, ``2``."""
+    return f"{value.normalize():f}"
+
+
+def _terms_unknown(n: Note) -> str:
+    if n.last_count is None:
+        before = "no payment terms were ever published for it"
+    else:
+        before = (
+            f"the last published terms were {n.last_count} x {money_display(n.last_amount)} "
+            f"for {money_display(n.last_price)} ({said(n.last_source, n.last_as_of)})"
+        )
+    return (
+        f"{n.plan}: the price {money_display(n.price)} ({said(n.source, n.as_of)}) was published without payment "
+        f"terms, so what is due at sign-up and when each payment falls are unknown; {before}."
+    )
+
+
+def _other_routes(n: Note) -> str:
+    where = f" ({said(n.source, n.as_of)})" if n.source else ""
+    unit = f"{n.count} month(s)" if n.unit == "months" else f"{n.count} session(s)"
+    costs = ", ".join(
+        f"{route} {money_display(total)}" if total is not None else f"{route} has no price"
+        for route, total in n.costs
+    )
+    return (
+        f"Priced on {n.route}, {n.provider}'s standard route{where}; the route is your choice. "
+        f"For the same {unit}: {costs}."
+    )
+
+
+def _unpriced(n: Note) -> str:
+    why = "no figure published" if n.per is None else f"charged per {n.per}: not counted in a course"
+    return f"{n.item} ({n.charge}) is required but {why}; it is in no total."
+
+
+def _not_drawn(n: Note) -> str:
+    why = (
+        " ".join(sentence(r) for r in n.reasons) or f"{n.provider} publishes no prices; the cost is unknown."
+    )
+    return f"Not drawn: {why}"
+
+
+def _low_dose(n: Note) -> str:
+    if n.plans is None:
+        return (
+            f"Not drawn: {n.provider} sells daily low-dose plans billed by the month, not "
+            "standard-dose sessions, so it has no place on a sessions axis."
+        )
+    return f"{n.provider}'s daily low-dose plans ({', '.join(n.plans)}) are not drawn."
+
+
+#: each kind of note, worded once
+SENTENCES: dict[Kind, Callable[[Note], str]] = {
+    Kind.INSURANCE: lambda n: f"Insurance: {n.insurer} in {n.state} {_listed(n.list_as_of)}.",
+    Kind.NO_INSURERS_PUBLISHED: lambda n: (
+        f"{n.provider} publishes no accepted insurers; self-pay prices are used."
+    ),
+    Kind.NO_INSURERS_IN_STATE: lambda n: (
+        f"{n.provider} lists no accepted insurers in {n.state} {_listed(n.list_as_of)}; self-pay prices are used."
+    ),
+    Kind.INSURER_NOT_LISTED: lambda n: (
+        f"{n.provider} does not list {n.insurer!r} in {n.state} {_listed(n.list_as_of)}; self-pay prices are used."
+    ),
+    Kind.NO_INSURANCE_PRICE: lambda n: (
+        f"No insurance price is published for {', '.join(n.plans)}; self-pay prices are used there."
+    ),
+    Kind.PROMO_PRICE: lambda n: (
+        f"{n.item}: a promo price ("
+        + (f"until {n.ends.isoformat()}" if n.ends else "no end date given")
+        + f"; {said(n.source, n.as_of)})."
+    ),
+    Kind.PROMO_CHARGE: lambda n: (
+        f"{n.item}: a {promo_label(n.regular, n.ends)} price ({said(n.source, n.as_of)})."
+    ),
+    Kind.STARTING_PRICE: lambda n: f"{n.item}: a 'from' price; it may cost more.",
+    Kind.PRICE_NOTE: lambda n: f"{n.item} ({said(n.source, n.as_of)}): {n.text}",
+    Kind.QUOTED_FROM: lambda n: (
+        f"{n.plan} is quoted 'from {money_display(n.quoted)}' ({said(n.source, n.as_of)}); "
+        f"the price charged is {money_display(n.charged)}."
+    ),
+    Kind.PAY_IN_FULL_QUOTE: lambda n: (
+        f"{money_display(n.quoted)} is the pay-in-full price of {n.plan} ({said(n.source, n.as_of)}); the installment "
+        f"price {money_display(n.charged)} is charged here (pay in full to price it)."
+    ),
+    Kind.PAY_IN_FULL_DISPUTED: lambda n: (
+        f"A source gives {money_display(n.quoted)} as the pay-in-full price of {n.plan} ({said(n.source, n.as_of)}); "
+        f"the published discount gives {money_display(n.charged)}."
+    ),
+    Kind.NO_PAY_IN_FULL_DISCOUNT: lambda n: (
+        f"No pay-in-full discount is published for {n.plan}; the full price is shown."
+    ),
+    Kind.PROMO_DISCOUNT: lambda n: (
+        f"A promo discount of {money_display(n.discount)} is taken off the first purchase."
+    ),
+    Kind.PLAN_CONDITION: lambda n: (
+        f"{n.provider}'s {n.plan} is {n.condition} ({said(n.source, n.as_of)}); this price rests on it."
+    ),
+    Kind.SAME_PRICE_EVERY_ROUTE: lambda n: f"{n.provider}'s prices do not differ by delivery route.",
+    Kind.NO_RETURNING_PLAN: lambda n: (
+        f"{n.provider} lists no plan for returning clients; new-client plans are used for them."
+    ),
+    Kind.OTHER_ROUTES: _other_routes,
+    Kind.TERMS_UNKNOWN: _terms_unknown,
+    Kind.PAID_AT_PURCHASE: lambda n: (
+        f"{n.provider}'s own terms: each purchase is paid in full when made ({said(n.source, n.as_of)})."
+    ),
+    Kind.FIRST_PAYMENT_AT_CHECKOUT: lambda n: (
+        f"{n.provider} charges the first payment at checkout, before the consultation"
+        + (", and refunds it if you are found ineligible" if n.refunded_if_ineligible else "")
+        + "."
+    ),
+    Kind.PACE_ASSUMED: lambda n: (
+        f"Assumes {_n(n.pace)} session(s) a week: each later purchase starts when "
+        "the previous one's sessions are used up."
+    ),
+    Kind.MONTHLY_BILLING: lambda n: (
+        "Monthly plans are bought month by month; each month's payment is due on the same day."
+    ),
+    Kind.ESTIMATED_CHARGE: lambda n: (
+        f"{n.item}: estimated at {money_display(n.each_low)}–{money_display(n.each_high)} "
+        f"per {n.per.replace('-', ' ')} × {n.count} over {n.days} day(s) of care; "
+        "in the low and high totals only."
+    ),
+    Kind.HIRED_SITTER: lambda n: (
+        f"A hired sitter at {money_display(n.low)}–{money_display(n.high)} an hour ({said(n.source, n.as_of)}) for "
+        f"{_n(n.hours)} hour(s): an estimate of {money_display(n.estimate_low)}–{money_display(n.estimate_high)}, "
+        "in the low and high totals only."
+    ),
+    Kind.HIRED_SITTER_UNPUBLISHED: lambda n: (
+        f"A hired sitter's cost is not published for {n.provider}; it is in no total."
+    ),
+    Kind.UNPRICED_CHARGE: _unpriced,
+    Kind.COST_NOTE: lambda n: n.text,
+    Kind.NO_PRICE: lambda n: n.reason + (f" ({n.fix})." if n.fix else "."),
+    Kind.NOT_SESSIONS: lambda n: (
+        f"{n.provider} sells {n.modality} treatment by the month, not standard-dose "
+        f"sessions: it has no {n.sessions}-session total; compare the first months instead."
+    ),
+    Kind.NOT_LISTED: lambda n: f"{len(n.providers)} not listed ({n.reason}: {', '.join(n.providers)}).",
+    Kind.NOT_DRAWN: _not_drawn,
+    Kind.LOW_DOSE_NOT_DRAWN: _low_dose,
+    Kind.ESTIMATED_APART: lambda n: (
+        f"{n.provider}: {' and '.join(n.charges)} estimated apart, not in the drawn total."
+    ),
+    Kind.COST_UNKNOWN_FOR: lambda n: f"{n.provider}: cost unknown for {ranges(n.counts)} {n.unit}.",
+    Kind.SELF_PAY_PRICES: lambda n: (
+        f"{n.provider}: self-pay prices" + (" for part of the course." if n.partly else ".")
+    ),
+}
+
+
+def sentence(note: Note) -> str:
+    """The note in words."""
+    return SENTENCES[note.kind](note)
+
+
+def sentences(notes: Iterable[Note]) -> list[str]:
+    """Each note in words, in order, each sentence once."""
+    return list(dict.fromkeys(sentence(n) for n in notes))

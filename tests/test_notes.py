@@ -1,0 +1,83 @@
+"""Notes are data (a kind, its figures, its source); the output layer alone words them."""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from conftest import FIXTURE, REVIEW, TODAY
+from ketacalc.domain.notes import Kind, Note
+from ketacalc.output import notes as wording
+
+
+@pytest.fixture(scope="module")
+def data():
+    import ketacalc
+
+    return ketacalc.load(FIXTURE, today=TODAY)
+
+
+def test_every_kind_of_note_has_exactly_one_sentence():
+    assert set(wording.SENTENCES) == set(Kind)
+
+
+def test_a_cost_keeps_its_notes_as_data_with_figures_and_source(data):
+    import ketacalc
+
+    course = ketacalc.cost("cedar", sessions=14, data=data, today=TODAY, as_of=REVIEW)
+    [terms] = [n for n in course.notes if n.kind is Kind.PAID_AT_PURCHASE]
+    assert (terms.source, terms.as_of, terms.provider) == ("review-2025", date(2025, 6, 13), "Cedar Care")
+    [pace] = [n for n in course.notes if n.kind is Kind.PACE_ASSUMED]
+    assert pace.figures == {"pace": Decimal(1)}
+    # the record a script reads carries the same notes, worded
+    assert course.to_dict()["notes"] == [wording.sentence(n) for n in course.notes]
+
+
+def test_alike_notes_are_one_note():
+    first = Note(Kind.PROMO_DISCOUNT, discount=Decimal("100.00"))
+    again = Note(Kind.PROMO_DISCOUNT, discount=Decimal("100.00"))
+    other = Note(Kind.PROMO_DISCOUNT, discount=Decimal("50.00"))
+    assert first == again and hash(first) == hash(again) and first != other
+    assert first != "A promo discount of $100.00 is taken off the first purchase."
+    assert list(dict.fromkeys([first, again, other])) == [first, other]
+    assert repr(first) == "Note('promo-discount', discount=Decimal('100.00'))"
+    with pytest.raises(AttributeError):
+        _ = first.plan  # a figure the note does not have
+    assert copy.deepcopy(first) == first and pickle.loads(pickle.dumps(first)) == first
+
+
+def test_a_notes_words_come_from_one_place_for_every_view(cli, monkeypatch):
+    """Rewording a kind rewords it in the JSON record, on stderr beside the table and in the chart."""
+    monkeypatch.setitem(wording.SENTENCES, Kind.PACE_ASSUMED, lambda n: f"PACE IS {n.pace} A WEEK")
+    asked = ("--data", str(FIXTURE), "cost", "cedar", "--sessions", "14", "--as-of", "2025-06-13")
+    as_json = cli(*asked, "--format", "json")
+    assert "PACE IS 1 A WEEK" in json.loads(as_json.stdout)["notes"]
+    assert "note: PACE IS 1 A WEEK" in cli(*asked).stderr
+    chart = cli(
+        "--data",
+        str(FIXTURE),
+        "chart",
+        "--sessions",
+        "1-3",
+        "--as-of",
+        "2025-06-13",
+        "--insurer",
+        "Aetna",
+        "--state",
+        "TX",
+    )
+    assert "self-pay prices" in chart.stderr
+
+
+def test_a_curve_says_why_a_provider_is_not_drawn_as_data(data):
+    import ketacalc
+
+    chart = ketacalc.curves(sessions="1-3", data=data, today=TODAY, as_of=REVIEW)
+    not_drawn = [n for n in chart.notes if n.kind is Kind.NOT_DRAWN]
+    assert {n.provider for n in not_drawn} >= {"Elm Wellness", "Gale MD"}
+    assert all(wording.sentence(n).startswith("Not drawn: ") for n in not_drawn)
