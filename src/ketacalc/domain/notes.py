@@ -99,4 +99,3 @@ class Note:
             f", as_of={self.as_of!r}" if self.as_of else ""
         )
         return f"Note({self.kind.value!r}{figures}{said})"
-
