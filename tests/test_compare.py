@@ -29,6 +29,7 @@ from conftest import (
     table_part,
 )
 from ketacalc.domain.compare import CompareQuery, compare
+from ketacalc.domain.notes import Kind, Note
 
 FORMATS = ["table", "json", "ndjson", "csv", "tsv"]
 MONEY_SHOWN = re.compile(r"\$\d{1,3}(?:,\d{3})*\.\d{2}")
@@ -511,7 +512,9 @@ def test_compare_route_filter_agrees_with_the_cost_engine(catalog):
     [row] = [r for r in tablets.rows if r.provider.id == "alder"]
     assert [p.plan.id for p in row.plans] == ["returning-4-tablet", "returning-10-tablet"]
     unknown = compare(catalog, CompareQuery(returning=True, route="nasal-spray", sessions=6), today=TODAY)
-    assert "alder" in unknown.hidden["no nasal-spray route"]  # excluded, with the reason
+    assert (
+        "alder" in unknown.hidden[Note(Kind.LEFT_OUT_NO_ROUTE, route="nasal-spray")]
+    )  # excluded, with the reason
     assert "alder" not in {r.provider.id for r in unknown.rows}
     # a provider whose routes are not all known words, or unpublished, keeps its plans for any route
     [elm] = [r for r in unknown.rows if r.provider.id == "elm"]

@@ -22,6 +22,7 @@ from ketacalc.domain.regulation import (
     months_course,
     rules_for,
 )
+from ketacalc.output.notes import rule_short, rule_summary
 
 FLEX = "tele-flex"
 AL_RULE = "al-in-person"
@@ -52,8 +53,8 @@ def test_a_course_past_the_end_gets_the_entry_from_the_day_after(catalog):
     assert entry.id == FLEX
     assert entry.affects_from == date(2027, 1, 1)
     assert (entry.source, entry.as_of, entry.tier) == ("gazette-2025", date(2025, 12, 31), "B")
-    assert "from 2027-01-01 unless the rule is extended" in entry.summary
-    assert entry.short == WARNING
+    assert "from 2027-01-01 unless the rule is extended" in rule_summary(entry)
+    assert rule_short(entry) == WARNING
 
 
 def test_a_course_ending_on_the_last_day_gets_none(catalog):

@@ -286,14 +286,19 @@ def cost(
     answer = answers.cost(cat, request, today())
     available = answer.availability
     if available is not None and available.status != AVAILABLE:
-        from ketacalc.output.terminal import say
-
-        say(f"{answer.provider.name} is {available.status} in {request.state}: {available.reason}", "warning")
-    elif available is not None and available.old:
+        from ketacalc.output.notes import sentence
         from ketacalc.output.terminal import say
 
         say(
-            f"{answer.provider.name} is available in {request.state} only on an old list: {available.reason}",
+            f"{answer.provider.name} is {available.status} in {request.state}: {sentence(available.reason)}",
+            "warning",
+        )
+    elif available is not None and available.old:
+        from ketacalc.output.notes import sentence
+        from ketacalc.output.terminal import say
+
+        say(
+            f"{answer.provider.name} is available in {request.state} only on an old list: {sentence(available.reason)}",
             "warning",
         )
     if fmt is CostFormat.ics:

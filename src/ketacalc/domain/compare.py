@@ -258,7 +258,7 @@ class CompareResult(NamedTuple):
     query: CompareQuery
     as_of: date
     rows: tuple[CompareRow, ...]
-    hidden: Mapping[str, tuple[str, ...]] = MappingProxyType({})  # reason -> provider ids
+    hidden: Mapping[Note, tuple[str, ...]] = MappingProxyType({})  # why -> provider ids
 
     @property
     def data_dates(self) -> list[date]:
@@ -404,18 +404,18 @@ def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareRes
     if query.sessions is not None and query.months is not None:
         raise ValueError("a comparison is of sessions or of months, not both")
     as_of = query.as_of or today
-    hidden: dict[str, list[str]] = {}
+    hidden: dict[Note, list[str]] = {}
 
-    def hide(reason: str, row: Provider) -> None:
+    def hide(reason: Note, row: Provider) -> None:
         hidden.setdefault(reason, []).append(row.id)
 
     rows = []
     for provider in catalog.providers:
         status = newest(provider.status, as_of)
         if status is not None and status.value == "closed":
-            hide("closed", provider)
+            hide(Note(Kind.LEFT_OUT_CLOSED), provider)
         elif query.route is not None and not offers_route(provider, query.route, as_of):
-            hide(f"no {query.route} route", provider)
+            hide(Note(Kind.LEFT_OUT_NO_ROUTE, route=query.route), provider)
         else:
             rows.append(_row(catalog, provider, query, as_of, today))
     kept = []
@@ -425,18 +425,18 @@ def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareRes
             and row.availability.status == UNAVAILABLE
             and not query.include_unavailable
         ):
-            hide(f"unavailable in {query.state}", row.provider)
+            hide(Note(Kind.LEFT_OUT_UNAVAILABLE, state=query.state), row.provider)
         elif query.no_sitter and (row.sitter_required is None or row.sitter_required.value is not False):
-            hide("sitter required or not published", row.provider)
+            hide(Note(Kind.LEFT_OUT_SITTER), row.provider)
         elif query.insurance and not _accepts_insurance(row, query):
             if row.insurance is None:  # nothing published: unknown, not "no"
-                hide("insurance unknown: nothing published", row.provider)
+                hide(Note(Kind.LEFT_OUT_INSURANCE_UNKNOWN), row.provider)
             else:
-                hide("no insurance accepted" + (f" in {query.state}" if query.state else ""), row.provider)
+                hide(Note(Kind.LEFT_OUT_NO_INSURANCE, state=query.state), row.provider)
         elif query.max_due_at_signup is not None and (
             row.due_at_signup is None or row.due_at_signup > query.max_due_at_signup
         ):
-            hide(f"due at sign-up above ${query.max_due_at_signup:,.2f} or not published", row.provider)
+            hide(Note(Kind.LEFT_OUT_DUE_AT_SIGNUP, limit=query.max_due_at_signup), row.provider)
         else:
             kept.append(row)
     kept.sort(key=lambda r: _sort_key(r, query.sort))

@@ -10,7 +10,7 @@ Pure core code. A provider's availability in a state is:
 Each answer carries the list's source, date and trust tier, and the rules
 (:mod:`ketacalc.domain.regulation`) that may affect a course on its dates in
 the state: ``regulation``. An ``available`` answer with a rule is not plainly
-available: :attr:`Availability.label` says what may stop the treatment.
+available: its ``regulation`` says what may stop the treatment.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from datetime import date
 from typing import NamedTuple
 
 from ketacalc.data.catalog import Catalog, Fact, InClinic, InsurerList, Provider, StatesObs, newest
+from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.regulation import CourseDates, RuleEntry, assumed_course, rules_for
 from ketacalc.usstates import STATES
 
@@ -32,7 +33,7 @@ class Availability(NamedTuple):
     provider: Provider
     state: str
     status: str
-    reason: str
+    reason: Note  # why: on which list, or what is (not) published
     source: str | None = None
     as_of: date | None = None
     tier: str | None = None
@@ -44,17 +45,6 @@ class Availability(NamedTuple):
     @property
     def official(self) -> bool | None:
         return None if self.tier is None else self.tier == "A"
-
-    @property
-    def label(self) -> str:
-        """The status in words, with what a rule on the course's dates may require:
-        ``available — in-person visit may be required from 2027-01-01``."""
-        status = f"{self.status} (old list)" if self.old else self.status
-        if not self.regulation:
-            return status
-        from ketacalc.domain.regulation import warning_text
-
-        return f"{status} — {warning_text(self.regulation)}"
 
     def on_course(self, catalog: Catalog, course: CourseDates, as_of: date | None) -> Availability:
         """The same answer for a course on other dates."""
@@ -101,7 +91,7 @@ def _availability(catalog: Catalog, provider: Provider, state: str, as_of: date 
     status = newest(provider.status, as_of)
     if status is not None and status.value == "closed":
         source = catalog.sources.get(status.source)
-        why = "closed" + (f": {status.note.rstrip('.')}" if status.note else "")
+        why = Note(Kind.CLOSED, text=status.note)
         return Availability(
             provider, state, UNAVAILABLE, why, status.source, status.as_of, source.tier if source else None
         )
@@ -124,17 +114,14 @@ def _availability(catalog: Catalog, provider: Provider, state: str, as_of: date 
     ]
     if listing:
         best = max(listing, key=_order)
-        kind = "complete list" if best.complete else "partial list"
-        old = (
-            f" (an old list: {best.note})"
-            if best.old and best.note
-            else (" (an old list)" if best.old else "")
+        why = Note(
+            Kind.ON_LIST, complete=best.complete, old=best.old, old_note=best.note if best.old else None
         )
         return Availability(
             provider,
             state,
             AVAILABLE,
-            f"on the {kind}{old}",
+            why,
             best.source,
             best.as_of,
             catalog.sources[best.source].tier,
@@ -147,21 +134,21 @@ def _availability(catalog: Catalog, provider: Provider, state: str, as_of: date 
             provider,
             state,
             UNAVAILABLE,
-            f"not on the complete list of {len(complete.codes)} states",
+            Note(Kind.NOT_ON_COMPLETE_LIST, states=len(complete.codes)),
             complete.source,
             complete.as_of,
             catalog.sources[complete.source].tier,
             clinic,
         )
     if not observations:
-        return Availability(provider, state, UNKNOWN, "no list of states published", in_clinic=clinic)
+        return Availability(provider, state, UNKNOWN, Note(Kind.NO_STATES_PUBLISHED), in_clinic=clinic)
     latest = max(observations, key=_order)
     if last_complete is not None:
-        why = "not on the last complete list, but a newer count says the list has changed"
+        why = Note(Kind.LIST_CHANGED)
     elif any(o.codes for o in observations):
-        why = "not on a partial list"
+        why = Note(Kind.NOT_ON_PARTIAL_LIST)
     else:
-        why = "only a count of states is published"
+        why = Note(Kind.ONLY_A_COUNT)
     return Availability(
         provider,
         state,

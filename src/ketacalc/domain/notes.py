@@ -51,6 +51,22 @@ class Kind(StrEnum):
     COST_NOTE = "cost-note"  # the data file's own note on a provider's costs
     # no price
     NO_PRICE = "no-price"
+    # availability in a state: why (words for a table cell, not sentences)
+    CLOSED = "closed"
+    ON_LIST = "on-list"
+    NOT_ON_COMPLETE_LIST = "not-on-complete-list"
+    NO_STATES_PUBLISHED = "no-states-published"
+    LIST_CHANGED = "list-changed"
+    NOT_ON_PARTIAL_LIST = "not-on-partial-list"
+    ONLY_A_COUNT = "only-a-count"
+    # why compare leaves a provider out (a caption's words)
+    LEFT_OUT_CLOSED = "left-out-closed"
+    LEFT_OUT_NO_ROUTE = "left-out-no-route"
+    LEFT_OUT_UNAVAILABLE = "left-out-unavailable"
+    LEFT_OUT_SITTER = "left-out-sitter"
+    LEFT_OUT_INSURANCE_UNKNOWN = "left-out-insurance-unknown"
+    LEFT_OUT_NO_INSURANCE = "left-out-no-insurance"
+    LEFT_OUT_DUE_AT_SIGNUP = "left-out-due-at-signup"
     # compare and curves
     NOT_SESSIONS = "not-sessions"
     NOT_LISTED = "not-listed"

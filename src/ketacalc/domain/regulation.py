@@ -66,8 +66,11 @@ class RuleEntry(NamedTuple):
 
     id: str
     jurisdiction: str
-    summary: str  # one line
-    short: str  # the table's words, with the date: "in-person visit may be required from 2027-01-01"
+    name: str  # "DEA telemedicine flexibilities"
+    kind: str  # "flexibility" (its end brings the effect) or a rule in force from its start
+    effect: str  # what it may require, in the data file's words
+    short: str  # the same in a table's few words: "in-person visit may be required"
+    begins: date  # when the effect starts (a flexibility: the day after it ends)
     affects_from: date  # the first course date it affects
     source: str
     as_of: date
@@ -87,24 +90,6 @@ def _effect_starts(rule: Rule, as_of: date | None) -> tuple[date, date | None, R
     return span.starts or date.min, span.ends, span
 
 
-def _summary(rule: Rule, begins: date, course: CourseDates) -> str:
-    where = "" if rule.jurisdiction == "US" else f"In {rule.jurisdiction}, "
-    if rule.kind == "flexibility":
-        ended = (begins - timedelta(days=1)).isoformat()
-        text = (
-            f"{rule.name}: in force through {ended}; {rule.effect} from {begins.isoformat()} "
-            "unless the rule is extended"
-        )
-    else:
-        text = f"{where}{rule.effect} ({rule.name})"
-        where = ""
-    if course.assumed:
-        text += (
-            f" (for a course started {course.start.isoformat()}, assumed to run to {course.end.isoformat()})"
-        )
-    return f"{where}{text[0].upper()}{text[1:]}."
-
-
 def rules_for(catalog: Catalog, state: str, course: CourseDates, as_of: date | None) -> tuple[RuleEntry, ...]:
     """The rules that may affect a course on ``course``'s dates in ``state``, as known on ``as_of``."""
     entries: list[RuleEntry] = []
@@ -119,13 +104,15 @@ def rules_for(catalog: Catalog, state: str, course: CourseDates, as_of: date | N
             continue
         first = max(begins, course.start)
         source = catalog.sources.get(span.source)
-        short = f"{rule.short} from {first.isoformat()}" if rule.kind == "flexibility" else rule.short
         entries.append(
             RuleEntry(
                 rule.id,
                 rule.jurisdiction,
-                _summary(rule, begins, course),
-                short,
+                rule.name,
+                rule.kind,
+                rule.effect,
+                rule.short,
+                begins,
                 first,
                 span.source,
                 span.as_of,
@@ -134,8 +121,3 @@ def rules_for(catalog: Catalog, state: str, course: CourseDates, as_of: date | N
             )
         )
     return tuple(entries)
-
-
-def warning_text(entries: tuple[RuleEntry, ...]) -> str:
-    """The entries' table words in one line: ``in-person visit may be required from 2027-01-01``."""
-    return "; ".join(dict.fromkeys(e.short for e in entries))

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
-from ketacalc.output.notes import sentences
+from ketacalc.output.notes import availability_label, rule_summary, sentence, sentences
 from ketacalc.output.views.common import yes_no
 from ketacalc.output.views.compare import estimate_text
 
@@ -86,15 +86,20 @@ def _availability(catalog: Catalog, a: Any) -> dict[str, Any] | None:
         return None
     return {
         "status": a.status,
-        "reason": a.reason,
+        "reason": sentence(a.reason),
         "source": _source(catalog, a.source),
         "as_of": _d(a.as_of) if a.source else None,
         "tier": a.tier,
         "official": a.official,
         "in_clinic": a.in_clinic.services if a.in_clinic else None,
-        "label": a.label,
+        "label": availability_label(a),
         "regulation": [
-            {"id": e.id, "summary": e.summary, "source": _source(catalog, e.source), "as_of": _d(e.as_of)}
+            {
+                "id": e.id,
+                "summary": rule_summary(e),
+                "source": _source(catalog, e.source),
+                "as_of": _d(e.as_of),
+            }
             for e in a.regulation
         ],
     }
@@ -244,7 +249,10 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         )
     sources = [s for sid in cited if (s := _source(catalog, sid)) is not None]
     dates = result.data_dates
-    hidden = [f"{len(ids)} not listed ({reason}: {', '.join(ids)})" for reason, ids in result.hidden.items()]
+    hidden = [
+        f"{len(ids)} not listed ({sentence(reason)}: {', '.join(ids)})"
+        for reason, ids in result.hidden.items()
+    ]
     return {
         "state": state,
         "state_name": STATES[state],

@@ -10,11 +10,16 @@ a test fails when a kind has no sentence.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ketacalc.domain.notes import Kind, Note
 from ketacalc.money import money_display
+
+if TYPE_CHECKING:
+    from ketacalc.domain.eligibility import Availability
+    from ketacalc.domain.regulation import RuleEntry
 
 
 def said(source: str | None, as_of: date | None) -> str:
@@ -99,6 +104,12 @@ def _low_dose(n: Note) -> str:
             "standard-dose sessions, so it has no place on a sessions axis."
         )
     return f"{n.provider}'s daily low-dose plans ({', '.join(n.plans)}) are not drawn."
+
+
+def _on_list(n: Note) -> str:
+    kind = "complete list" if n.complete else "partial list"
+    old = f" (an old list: {n.old_note})" if n.old and n.old_note else (" (an old list)" if n.old else "")
+    return f"on the {kind}{old}"
 
 
 #: each kind of note, worded once
@@ -188,7 +199,25 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"{n.provider} sells {n.modality} treatment by the month, not standard-dose "
         f"sessions: it has no {n.sessions}-session total; compare the first months instead."
     ),
-    Kind.NOT_LISTED: lambda n: f"{len(n.providers)} not listed ({n.reason}: {', '.join(n.providers)}).",
+    # availability
+    Kind.CLOSED: lambda n: "closed" + (f": {n.text.rstrip('.')}" if n.text else ""),
+    Kind.ON_LIST: _on_list,
+    Kind.NOT_ON_COMPLETE_LIST: lambda n: f"not on the complete list of {n.states} states",
+    Kind.NO_STATES_PUBLISHED: lambda n: "no list of states published",
+    Kind.LIST_CHANGED: lambda n: "not on the last complete list, but a newer count says the list has changed",
+    Kind.NOT_ON_PARTIAL_LIST: lambda n: "not on a partial list",
+    Kind.ONLY_A_COUNT: lambda n: "only a count of states is published",
+    # why compare leaves a provider out
+    Kind.LEFT_OUT_CLOSED: lambda n: "closed",
+    Kind.LEFT_OUT_NO_ROUTE: lambda n: f"no {n.route} route",
+    Kind.LEFT_OUT_UNAVAILABLE: lambda n: f"unavailable in {n.state}",
+    Kind.LEFT_OUT_SITTER: lambda n: "sitter required or not published",
+    Kind.LEFT_OUT_INSURANCE_UNKNOWN: lambda n: "insurance unknown: nothing published",
+    Kind.LEFT_OUT_NO_INSURANCE: lambda n: "no insurance accepted" + (f" in {n.state}" if n.state else ""),
+    Kind.LEFT_OUT_DUE_AT_SIGNUP: lambda n: f"due at sign-up above ${n.limit:,.2f} or not published",
+    Kind.NOT_LISTED: lambda n: (
+        f"{len(n.providers)} not listed ({sentence(n.reason)}: {', '.join(n.providers)})."
+    ),
     Kind.NOT_DRAWN: _not_drawn,
     Kind.LOW_DOSE_NOT_DRAWN: _low_dose,
     Kind.ESTIMATED_APART: lambda n: (
@@ -199,6 +228,40 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"{n.provider}: self-pay prices" + (" for part of the course." if n.partly else ".")
     ),
 }
+
+
+def rule_summary(e: RuleEntry) -> str:
+    """A rule that may affect the course, in one sentence, with its dates."""
+    where = "" if e.jurisdiction == "US" else f"In {e.jurisdiction}, "
+    if e.kind == "flexibility":
+        ended = (e.begins - timedelta(days=1)).isoformat()
+        text = (
+            f"{e.name}: in force through {ended}; {e.effect} from {e.begins.isoformat()} "
+            "unless the rule is extended"
+        )
+    else:
+        text = f"{where}{e.effect} ({e.name})"
+        where = ""
+    if e.course.assumed:
+        text += f" (for a course started {e.course.start.isoformat()}, assumed to run to {e.course.end.isoformat()})"
+    return f"{where}{text[0].upper()}{text[1:]}."
+
+
+def rule_short(e: RuleEntry) -> str:
+    """The table's words, with the date: ``in-person visit may be required from 2027-01-01``."""
+    return f"{e.short} from {e.affects_from.isoformat()}" if e.kind == "flexibility" else e.short
+
+
+def warning_text(entries: Iterable[RuleEntry]) -> str:
+    """The entries' table words in one line."""
+    return "; ".join(dict.fromkeys(rule_short(e) for e in entries))
+
+
+def availability_label(a: Availability) -> str:
+    """The status in words, with what a rule on the course's dates may require:
+    ``available — in-person visit may be required from 2027-01-01``."""
+    status = f"{a.status} (old list)" if a.old else a.status
+    return f"{status} — {warning_text(a.regulation)}" if a.regulation else status
 
 
 def sentence(note: Note) -> str:

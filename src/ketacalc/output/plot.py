@@ -14,7 +14,7 @@ from typing import IO
 
 from ketacalc.domain.curves import CurveResult, Series, crossings
 from ketacalc.errors import inert
-from ketacalc.output.notes import sentences
+from ketacalc.output.notes import rule_summary, sentences
 from ketacalc.output.terminal import MAX_WIDTH
 
 MARKERS = ("x", "o", "+", "*", "#", "@", "%", "=", "&", "~")
@@ -146,7 +146,9 @@ def regulation_lines(result: CurveResult, width: int) -> list[str]:
     lines = []
     for e in result.regulation_at(longest):
         start = result.query.start.isoformat() if result.query.start else "today"
-        text = f"In {result.query.state}, for a course of up to {longest} {unit} from {start}: {e.summary}"
+        text = (
+            f"In {result.query.state}, for a course of up to {longest} {unit} from {start}: {rule_summary(e)}"
+        )
         lines.extend(textwrap.wrap(text, width, break_on_hyphens=False))
     return lines
 

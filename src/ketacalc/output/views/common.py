@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ketacalc.money import NOT_PUBLISHED, money_display, money_str, round_cents
+from ketacalc.output.notes import availability_label, rule_summary, sentence
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog, Fact, PriceObs
@@ -154,7 +155,7 @@ def availability_record(a: Availability | None) -> dict[str, Any]:
         return {**dict.fromkeys(_AVAILABILITY_KEYS), "regulation": []}
     return {
         "availability": a.status,
-        "availability_reason": a.reason,
+        "availability_reason": sentence(a.reason),
         "availability_source": a.source,
         "availability_as_of": iso(a.as_of),
         "availability_tier": a.tier,
@@ -171,7 +172,7 @@ def regulation_records(entries: Iterable[Any]) -> list[dict[str, Any]]:
         {
             "id": e.id,
             "jurisdiction": e.jurisdiction,
-            "summary": e.summary,
+            "summary": rule_summary(e),
             "affects_from": iso(e.affects_from),
             "source": e.source,
             "as_of": iso(e.as_of),
@@ -196,7 +197,7 @@ _AVAILABILITY_KEYS = ("availability", "availability_reason", "availability_sourc
 
 
 def availability_text(a: Availability) -> str:
-    text = a.label
+    text = availability_label(a)
     if a.source:
         official = "" if a.official else ", unofficial"
         text += f"\n({show_date(a.as_of)}, tier {a.tier}{official})"

@@ -6,8 +6,9 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
+from ketacalc.domain.notes import Kind
 from ketacalc.money import NOT_PUBLISHED, money_str
-from ketacalc.output.notes import sentence, sentences
+from ketacalc.output.notes import availability_label, sentence, sentences
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.compare import CompareResult, CompareRow
     from ketacalc.domain.eligibility import Availability
+
+#: why a provider is left out that no option chose: it is not "hidden by the options"
+NOT_FILTERED = (Kind.LEFT_OUT_UNAVAILABLE, Kind.LEFT_OUT_CLOSED)
 
 
 class CompareReport(Report):
@@ -203,9 +207,8 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
     candidates = serving if q.state else list(rows)
     priced = [r for r in candidates if r.plans or (r.cost is not None and r.cost.total is not None)]
     unpriced = len(candidates) - len(priced)
-    unavailable = f"unavailable in {q.state}"
     # closed providers are not "hidden by the options": they cannot treat anyone
-    filtered = sum(len(ids) for reason, ids in result.hidden.items() if reason not in (unavailable, "closed"))
+    filtered = sum(len(ids) for reason, ids in result.hidden.items() if reason.kind not in NOT_FILTERED)
     if q.state and filtered:
         maybe = sum(1 for r in rows if r.availability is not None and r.availability.status == "unknown")
         first = f"Shown: {len(serving)} provider{'s' if len(serving) != 1 else ''} serving {q.state}"
@@ -301,7 +304,9 @@ def _caption_lines(result: CompareResult) -> list[str]:
             lines.append(f"{r.provider.name} HSA/FSA disputed: {said}")
     if any(r.consult and r.consult.value.prepayment == "first-installment" for r in result.rows):
         lines.append("* first payment charged before the consultation, refunded if ineligible")
-    lines += [f"{len(ids)} hidden ({reason}: {', '.join(ids)})" for reason, ids in result.hidden.items()]
+    lines += [
+        f"{len(ids)} hidden ({sentence(reason)}: {', '.join(ids)})" for reason, ids in result.hidden.items()
+    ]
     return lines
 
 
@@ -440,7 +445,7 @@ def _opinion_lines(result: CompareResult, catalog: Catalog) -> list[str]:
 def _availability_cell(a: Availability | None) -> str:
     if a is None:
         return NOT_PUBLISHED
-    lines = [a.label]
+    lines = [availability_label(a)]
     if a.source:
         lines.append(f"tier {a.tier}")
         if not a.official:

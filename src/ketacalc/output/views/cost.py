@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_str
-from ketacalc.output.notes import sentences
+from ketacalc.output.notes import availability_label, rule_summary, sentences
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -464,8 +464,8 @@ def _single(r: CostResult) -> TableView:
         )
     a = r.availability
     if a is not None:
-        rows = [[a.label, f"{a.source} ({show_date(a.as_of)})" if a.source else NOT_PUBLISHED]]
-        rows += [[e.summary, f"{e.source} ({e.as_of})"] for e in a.regulation]
+        rows = [[availability_label(a), f"{a.source} ({show_date(a.as_of)})" if a.source else NOT_PUBLISHED]]
+        rows += [[rule_summary(e), f"{e.source} ({e.as_of})"] for e in a.regulation]
         view.sections.append(
             (
                 f"Availability in {a.state}"

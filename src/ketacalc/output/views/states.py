@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.money import NOT_PUBLISHED
+from ketacalc.output.notes import sentence
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     Report,
@@ -50,7 +51,7 @@ class StatesReport(Report):
             [
                 f"{a.state} {STATES[a.state]}",
                 availability_text(a),
-                a.reason + (f"\nin-clinic: {a.in_clinic.services}" if a.in_clinic else ""),
+                sentence(a.reason) + (f"\nin-clinic: {a.in_clinic.services}" if a.in_clinic else ""),
                 a.source or NOT_PUBLISHED,
             ]
             for a in listed
