@@ -67,6 +67,11 @@ class Kind(StrEnum):
     LEFT_OUT_INSURANCE_UNKNOWN = "left-out-insurance-unknown"
     LEFT_OUT_NO_INSURANCE = "left-out-no-insurance"
     LEFT_OUT_DUE_AT_SIGNUP = "left-out-due-at-signup"
+    # what stopping costs: the rule a stop point rests on
+    REFUND_RULE = "refund-rule"  # the policy's own words
+    REFUND_UNPUBLISHED = "refund-unpublished"
+    USED_UP = "used-up"  # the purchase is used up; the next one's rule, if any
+    NOTICE = "notice"  # before the consultation: the notice given
     # compare and curves
     NOT_SESSIONS = "not-sessions"
     NOT_LISTED = "not-listed"

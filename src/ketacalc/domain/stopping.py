@@ -22,27 +22,28 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from ketacalc.data.catalog import RefundPolicy, RefundStep, newest
+from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.schedule import add_months, session_day
-from ketacalc.money import ZERO, money_display
+from ketacalc.money import ZERO
 
 if TYPE_CHECKING:
     from ketacalc.domain.course import CostResult, Payment, Purchase
 
-NOT_PUBLISHED_RULE = "not published"
+NOT_PUBLISHED_RULE = Note(Kind.REFUND_UNPUBLISHED)
 
 
 class StopPoint(NamedTuple):
     point: str  # before-consult | after-consult | after-session | after-month
     number: int | None  # the session (or month) just completed
     day: date  # the day of that session (the start date before the first one)
-    notice: str | None  # before the consultation: the notice given
+    notice: Note | None  # before the consultation: the notice given
     paid: Decimal | None
     owed: Decimal | None
     owed_low: Decimal | None
     owed_high: Decimal | None
     refund: Decimal | None
     still_charged: Decimal | None
-    rule: str  # the policy's words, or "not published"
+    rule: Note  # the policy's words, or that none are published
     source: str | None
     as_of: date | None
 
@@ -102,10 +103,10 @@ def _row(
     point: str,
     number: int | None,
     day: date,
-    notice: str | None,
+    notice: Note | None,
     paid: Decimal | None,
     owed: tuple[Decimal | None, Decimal | None, Decimal | None],
-    rule: str,
+    rule: Note,
     policy: RefundPolicy | None,
 ) -> StopPoint:
     total, low, high = owed
@@ -114,6 +115,11 @@ def _row(
         refund, still = max(paid - total, ZERO), max(total - paid, ZERO)
     source, as_of = (policy.source, policy.as_of) if policy is not None else (None, None)
     return StopPoint(point, number, day, notice, paid, total, low, high, refund, still, rule, source, as_of)
+
+
+def _said(step: RefundStep) -> Note:
+    """A rung of a refund policy: its own words."""
+    return Note(Kind.REFUND_RULE, text=step.quote)
 
 
 def _add(
@@ -156,13 +162,9 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
         steps = []
     for step in steps:
         hours = step.notice_hours
-        notice = (
-            None
-            if hours is None
-            else (f"less than {hours} h notice" if step.late else f"{hours} h notice or more")
-        )
+        notice = None if hours is None else Note(Kind.NOTICE, hours=hours, late=bool(step.late))
         rows.append(
-            _row("before-consult", None, start, notice, paid_before, _owed(step, first), step.quote, policy)
+            _row("before-consult", None, start, notice, paid_before, _owed(step, first), _said(step), policy)
         )
     if not steps and not result.query.returning:
         rows.append(
@@ -173,7 +175,7 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
     for step in (s for s in (policy.steps if policy else ()) if s.stage == "after-consult"):
         if not result.query.returning:
             rows.append(
-                _row("after-consult", None, start, None, paid_before, _owed(step, first), step.quote, policy)
+                _row("after-consult", None, start, None, paid_before, _owed(step, first), _said(step), policy)
             )
     charges = [p for p in schedule if p.purchase == -1]
     fees_by = _Cumulative([p._replace(assumed=False) for p in charges]).by
@@ -199,12 +201,12 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
         base = used + fees
         if end == k:
             owed = _add(base, (current.charged, None, None))
-            rule = "the purchase is used up; nothing more is bought"
             row_policy = policy_for(result, current.plan.id, next_only=True)
-            nexts = [s for s in (row_policy.steps if row_policy else ()) if s.stage == "before-next"]
-            if nexts:
-                rule += "; the next appointment: " + "; ".join(s.quote for s in nexts)
-            else:
+            nexts = tuple(
+                s.quote for s in (row_policy.steps if row_policy else ()) if s.stage == "before-next"
+            )
+            rule = Note(Kind.USED_UP, monthly=False, next_rules=nexts)
+            if not nexts:
                 row_policy = None
         else:
             row_policy = policy_for(result, current.plan.id)
@@ -212,7 +214,7 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
             if rung is None:
                 owed, rule = (None, None, None), NOT_PUBLISHED_RULE
             else:
-                owed, rule = _add(base, _owed(rung, current)), rung.quote
+                owed, rule = _add(base, _owed(rung, current)), _said(rung)
         rows.append(_row("after-session", k, day, None, paid_by(day), owed, rule, row_policy))
     return tuple(rows)
 
@@ -245,35 +247,14 @@ def _monthly(result: CostResult, purchases, fees_by, paid_by) -> list[StopPoint]
             policy = policy_for(result, p.plan.id, next_only=m == length)
             if m == length:
                 owed = (used + p.charged + fees, None, None)
-                rule = "the month's purchase is used up"
-                nexts = [s for s in (policy.steps if policy else ()) if s.stage == "before-next"]
-                if nexts:
-                    rule += "; " + "; ".join(s.quote for s in nexts)
-                else:
+                nexts = tuple(s.quote for s in (policy.steps if policy else ()) if s.stage == "before-next")
+                rule = Note(Kind.USED_UP, monthly=True, next_rules=nexts)
+                if not nexts:
                     policy = None
             else:
                 rung = _rung(policy, m)
                 owed = (None, None, None) if rung is None else _add(used + fees, _owed(rung, p))
-                rule = NOT_PUBLISHED_RULE if rung is None else rung.quote
+                rule = NOT_PUBLISHED_RULE if rung is None else _said(rung)
             rows.append(_row("after-month", month, day, None, paid_by(day), owed, rule, policy))
         used += p.charged
     return rows
-
-
-def describe(point: StopPoint) -> str:
-    """``after session 3``, ``before the consultation (24 h notice or more)``."""
-    if point.point == "before-consult":
-        return "before the consultation" + (f" ({point.notice})" if point.notice else "")
-    if point.point == "after-consult":
-        return "after the consultation, before the first session"
-    if point.point == "after-month":
-        return f"after month {point.number}"
-    return f"after session {point.number}"
-
-
-def owed_text(point: StopPoint) -> str:
-    if point.owed is not None:
-        return money_display(point.owed)
-    if point.owed_low is not None and point.owed_high is not None:
-        return f"{money_display(point.owed_low)} or {money_display(point.owed_high)}"
-    return "—"

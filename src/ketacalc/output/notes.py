@@ -106,6 +106,13 @@ def _low_dose(n: Note) -> str:
     return f"{n.provider}'s daily low-dose plans ({', '.join(n.plans)}) are not drawn."
 
 
+def _used_up(n: Note) -> str:
+    if n.monthly:
+        return "the month's purchase is used up" + "".join(f"; {q}" for q in n.next_rules)
+    text = "the purchase is used up; nothing more is bought"
+    return text + ("; the next appointment: " + "; ".join(n.next_rules) if n.next_rules else "")
+
+
 def _on_list(n: Note) -> str:
     kind = "complete list" if n.complete else "partial list"
     old = f" (an old list: {n.old_note})" if n.old and n.old_note else (" (an old list)" if n.old else "")
@@ -199,6 +206,11 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"{n.provider} sells {n.modality} treatment by the month, not standard-dose "
         f"sessions: it has no {n.sessions}-session total; compare the first months instead."
     ),
+    # what stopping costs
+    Kind.REFUND_RULE: lambda n: n.text,
+    Kind.REFUND_UNPUBLISHED: lambda n: "not published",
+    Kind.USED_UP: _used_up,
+    Kind.NOTICE: lambda n: f"less than {n.hours} h notice" if n.late else f"{n.hours} h notice or more",
     # availability
     Kind.CLOSED: lambda n: "closed" + (f": {n.text.rstrip('.')}" if n.text else ""),
     Kind.ON_LIST: _on_list,

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ketacalc.money import NOT_PUBLISHED, ZERO, money_str
-from ketacalc.output.notes import availability_label, rule_summary, sentences
+from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, money_str
+from ketacalc.output.notes import availability_label, rule_summary, sentence, sentences
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ketacalc.domain.charges import ChargeLine
     from ketacalc.domain.notes import Note
     from ketacalc.domain.pricing import CostResult
+    from ketacalc.domain.stopping import StopPoint
 
 #: the columns of ``cost --format csv`` (and of a list or range in JSON) and of a ``batch`` result
 SUMMARY_FIELDS = (
@@ -100,19 +101,38 @@ def stop_records(result: CostResult) -> list[dict[str, Any]]:
             "point": p.point,
             "number": p.number,
             "date": p.day.isoformat(),
-            "notice": p.notice,
+            "notice": sentence(p.notice) if p.notice else None,
             "paid": money_str(p.paid),
             "refund": money_str(p.refund),
             "still_charged": money_str(p.still_charged),
             "owed": money_str(p.owed),
             "owed_low": money_str(p.owed_low),
             "owed_high": money_str(p.owed_high),
-            "rule": p.rule,
+            "rule": sentence(p.rule),
             "source": p.source,
             "as_of": iso(p.as_of),
         }
         for p in ledger(result)
     ]
+
+
+def describe(point: StopPoint) -> str:
+    """``after session 3``, ``before the consultation (24 h notice or more)``."""
+    if point.point == "before-consult":
+        return "before the consultation" + (f" ({sentence(point.notice)})" if point.notice else "")
+    if point.point == "after-consult":
+        return "after the consultation, before the first session"
+    if point.point == "after-month":
+        return f"after month {point.number}"
+    return f"after session {point.number}"
+
+
+def owed_text(point: StopPoint) -> str:
+    if point.owed is not None:
+        return money_display(point.owed)
+    if point.owed_low is not None and point.owed_high is not None:
+        return f"{money_display(point.owed_low)} or {money_display(point.owed_high)}"
+    return "—"
 
 
 def charge_record(line: ChargeLine) -> dict[str, Any]:
@@ -609,7 +629,7 @@ class StopReport(Report):
         return iter(stop_records(self.result))
 
     def table(self) -> TableView:
-        from ketacalc.domain.stopping import describe, ledger, owed_text
+        from ketacalc.domain.stopping import ledger
 
         r = self.result
         rows = [
@@ -620,7 +640,7 @@ class StopReport(Report):
                 money(p.refund),
                 money(p.still_charged),
                 owed_text(p),
-                p.rule + (f" ({p.source}, {show_date(p.as_of)})" if p.source else ""),
+                sentence(p.rule) + (f" ({p.source}, {show_date(p.as_of)})" if p.source else ""),
             ]
             for p in ledger(r)
         ]
