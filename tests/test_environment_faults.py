@@ -19,7 +19,7 @@ from datetime import date
 
 import pytest
 
-from conftest import assert_one_error_line, run_subprocess
+from conftest import REPO, assert_one_error_line, run_subprocess
 
 KETACALC = f"{sys.executable} -m ketacalc"
 
@@ -155,6 +155,40 @@ def test_a_clock_past_2262_is_one_error_line(cli, monkeypatch):
 
 
 # --------------------------------------------------------------- SIGINT
+
+
+INTERRUPT_WHILE_LOADING = """
+import os, signal, sys
+
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "typer":  # Ctrl-C while the command line's modules load
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["ketacalc", "providers"]
+from ketacalc.__main__ import run
+raise SystemExit(run())
+"""
+
+
+def test_sigint_while_the_modules_load_says_interrupted_too():
+    proc = subprocess.run(
+        [sys.executable, "-c", INTERRUPT_WHILE_LOADING], capture_output=True, text=True, timeout=60
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "Error: interrupted\n")
+
+
+def test_the_console_script_is_the_entry_that_guards_sigint():
+    import tomllib
+
+    from ketacalc import __main__
+    from ketacalc.cli.errors import EXIT_INTERRUPTED
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"ketacalc": "ketacalc.__main__:run"}
+    assert __main__.EXIT_INTERRUPTED == EXIT_INTERRUPTED
 
 
 def test_sigint_says_interrupted_and_exits_130():

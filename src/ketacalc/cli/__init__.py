@@ -17,7 +17,7 @@ from ketacalc.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, des
 from ketacalc.cli.help import add_examples, plain_placeholders
 from ketacalc.errors import QUOTE_LIMIT, KetacalcError, OutputClosed, inert, printable, quoted
 
-__all__ = ["app", "main", "run"]
+__all__ = ["app", "main"]
 
 add_examples(app)
 plain_placeholders()
@@ -330,7 +330,3 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-
-
-def run() -> None:  # pragma: no cover - console-script shim
-    raise SystemExit(main())
