@@ -16,7 +16,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
-from ketacalc.data.catalog import Catalog, Consult, Fact, Plan, PriceObs, Provider, disputed, newest
+from ketacalc.data.catalog import Catalog, Charge, Consult, Fact, Plan, PriceObs, Provider, disputed, newest
 from ketacalc.domain import pricing
 from ketacalc.domain.course import DEFAULT_MAX_AGE, restate, stale_before
 from ketacalc.domain.eligibility import (
@@ -88,10 +88,25 @@ class CompareRow(NamedTuple):
     months: int | None = None  # the first months of care priced, if asked for
 
     @property
+    def consult_charge(self) -> Charge | None:
+        """A new client's consultation charge on the row's date (None: none published)."""
+        return self.provider.charge_at("consult", self.as_of, "new")
+
+    @property
     def consult_fee(self) -> Decimal | None:
         """A new client's consultation fee on the row's date (None: not published)."""
-        charge = self.provider.charge_at("consult", self.as_of, "new")
+        charge = self.consult_charge
         return charge.amount if charge is not None else None
+
+    @property
+    def cost_notes(self) -> tuple[Fact[str], ...]:
+        """The data file's notes on the provider's costs, said on or before the row's date."""
+        return tuple(f for f in self.provider.cost_notes if f.as_of is None or f.as_of <= self.as_of)
+
+    @property
+    def provider_notes(self) -> tuple[Fact[str], ...]:
+        """The data file's other notes on the provider, said on or before the row's date."""
+        return tuple(f for f in self.provider.notes if f.as_of is None or f.as_of <= self.as_of)
 
     @property
     def daily_low_dose_only(self) -> bool:
@@ -146,7 +161,7 @@ class CompareRow(NamedTuple):
         if first is None:
             return None
         # a new client's required consultation is due at sign-up too (audit 2: Isha $398 + $398)
-        consult = self.provider.charge_at("consult", self.as_of, "new")
+        consult = self.consult_charge
         if consult is not None and consult.required and consult.amount is not None:
             first += consult.amount
         return first

@@ -221,9 +221,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                     None if row.per_session is None else round_cents(row.per_session)
                 ),
                 "due_at_signup": money_display(row.due_at_signup),
-                "consult": _consult_text(
-                    consult, row.consult_fee, provider.charge_at("consult", row.as_of, "new")
-                ),
+                "consult": _consult_text(consult, row.consult_fee, row.consult_charge),
                 "insurance": insurance,
                 "insurance_short": short,
                 "low_dose": row.daily_low_dose_only,
@@ -241,10 +239,8 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 "data_as_of": _d(row.data_as_of),
                 "plans": _plans(row, catalog),
                 "course": _course(row.cost, catalog),
-                "cost_notes": [
-                    f.value for f in provider.cost_notes if f.as_of is None or f.as_of <= result.as_of
-                ],
-                "notes": [f.value for f in provider.notes if f.as_of is None or f.as_of <= result.as_of],
+                "cost_notes": [f.value for f in row.cost_notes],
+                "notes": [f.value for f in row.provider_notes],
             }
         )
     sources = [s for sid in cited if (s := _source(catalog, sid)) is not None]

@@ -59,7 +59,7 @@ class CompareReport(Report):
     def _record(self, row: CompareRow) -> dict[str, Any]:
         q = self.result.query
         consult = row.consult.value if row.consult else None
-        consult_charge = row.provider.charge_at("consult", row.as_of, "new")
+        consult_charge = row.consult_charge
         record: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "provider": row.provider.id,
@@ -381,7 +381,7 @@ def _signup_cell(row: CompareRow) -> str:
         fee = NOT_PUBLISHED
     else:
         fee = "free" if fee_amount == 0 else money(fee_amount)
-        charge = row.provider.charge_at("consult", row.as_of, "new")
+        charge = row.consult_charge
         if charge is not None and charge.price_kind == "promo":
             fee += "\npromo" + (f"\n(regular\n{money(charge.regular)})" if charge.regular is not None else "")
     if row.cost is None and not row.not_comparable and row.plans:
