@@ -269,11 +269,54 @@ class CompareQuery(NamedTuple):
         return "returning" if self.returning else "new"
 
 
+class Standing(NamedTuple):
+    """A comparison in brief, from the same rows as the table (a headline words it):
+    who may treat, who has prices, and the ranking of like with like only."""
+
+    candidates: tuple[CompareRow, ...]  # serving the state asked for (every row without one)
+    maybe: int  # rows whose availability in the state is unknown
+    priced: tuple[CompareRow, ...]  # candidates with published prices
+    unpriced: tuple[CompareRow, ...]  # candidates without
+    filtered: int  # providers left out by the options asked for (not closed, not unavailable)
+    ranked: tuple[CompareRow, ...]  # standard-dose session rows with a total, cheapest first
+    unlike: tuple[CompareRow, ...]  # another modality: never ranked against sessions
+
+
+#: why a provider is left out that no option chose: it is not "hidden by the options"
+NOT_FILTERED = (Kind.LEFT_OUT_UNAVAILABLE, Kind.LEFT_OUT_CLOSED)
+
+
 class CompareResult(NamedTuple):
     query: CompareQuery
     as_of: date
     rows: tuple[CompareRow, ...]
     hidden: Mapping[Note, tuple[str, ...]] = MappingProxyType({})  # why -> provider ids
+
+    @property
+    def standing(self) -> Standing:
+        """Who serves the state, who has prices, and the lowest comparable totals."""
+        from ketacalc.domain.eligibility import AVAILABLE, UNKNOWN
+
+        q, rows = self.query, self.rows
+        candidates = (
+            tuple(r for r in rows if r.availability is not None and r.availability.status == AVAILABLE)
+            if q.state
+            else rows
+        )
+        priced = tuple(r for r in candidates if r.plans or (r.cost is not None and r.cost.total is not None))
+        sessions = [r for r in candidates if r.not_comparable is None and r.modality in (SESSIONS, None)]
+        ranked = sorted(
+            (r for r in sessions if r.total is not None), key=lambda r: (r.total, r.provider.name)
+        )
+        return Standing(
+            candidates=candidates,
+            maybe=sum(1 for r in rows if r.availability is not None and r.availability.status == UNKNOWN),
+            priced=priced,
+            unpriced=tuple(r for r in candidates if r not in priced),
+            filtered=sum(len(ids) for why, ids in self.hidden.items() if why.kind not in NOT_FILTERED),
+            ranked=tuple(ranked),
+            unlike=tuple(r for r in candidates if r.modality not in (SESSIONS, None) or r.not_comparable),
+        )
 
     @property
     def data_dates(self) -> list[date]:

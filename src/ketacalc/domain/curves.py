@@ -66,6 +66,14 @@ class Series(NamedTuple):
         return tuple((n, t) for n, t in self.points if t is not None)
 
 
+class Ranking(NamedTuple):
+    """Where each comparable curve is the cheapest, and why the others are not ranked."""
+
+    ranked: tuple[Series, ...]  # the curves ranked ((): fewer than two, or none comparable)
+    cheapest_from: tuple[tuple[str, int], ...]  # (name, the first N where it is the cheapest)
+    not_ranked: tuple[Note, ...]
+
+
 class CurveResult(NamedTuple):
     query: CurveQuery
     as_of: date
@@ -77,6 +85,17 @@ class CurveResult(NamedTuple):
 
     def regulation_at(self, n: int) -> tuple[RuleEntry, ...]:
         return self.regulation.get(n, ())
+
+    @property
+    def ranking(self) -> Ranking:
+        """Who is cheapest where, among comparable curves only (like with like)."""
+        ranked, not_ranked = comparable(self)
+        counts = sorted({n for s in ranked for n, t in s.points if t is not None})
+        if len(self.series) < 2 or not counts or not ranked:
+            return Ranking((), (), tuple(not_ranked))
+        first = min((t, s.name) for s in ranked for n, t in s.points if n == counts[0] and t is not None)[1]
+        starts = [(first, counts[0]), *((now, n) for n, _was, now in crossings(self, ranked))]
+        return Ranking(ranked, tuple(starts), tuple(not_ranked))
 
     @property
     def unit(self) -> str:
@@ -217,21 +236,21 @@ def _regulation(
     return found
 
 
-def comparable(result: CurveResult) -> tuple[tuple[Series, ...], list[str]]:
+def comparable(result: CurveResult) -> tuple[tuple[Series, ...], list[Note]]:
     """The series a "cheapest" line may rank, and why each other one is left out: only
     standard-dose sessions (a daily low-dose plan is another treatment), self-pay unless
     every series is insured, and none whose total leaves an estimated charge out."""
     kept: list[Series] = []
-    why: list[str] = []
+    why: list[Note] = []
     sessions = any(s.modality == "sessions" for s in result.series)
     insured_all = all(s.insured for s in result.series)
     for s in result.series:
         if sessions and s.modality != "sessions":
-            why.append(f"{s.name} (daily low-dose plans: a different treatment)")
+            why.append(Note(Kind.NOT_RANKED_LOW_DOSE, provider=s.name))
         elif s.estimated:
-            why.append(f"{s.name} ({' and '.join(s.estimated)} only estimated)")
+            why.append(Note(Kind.NOT_RANKED_ESTIMATED, provider=s.name, charges=s.estimated))
         elif s.insured and not insured_all:
-            why.append(f"{s.name} (insured prices)")
+            why.append(Note(Kind.NOT_RANKED_INSURED, provider=s.name))
         else:
             kept.append(s)
     return tuple(kept), why

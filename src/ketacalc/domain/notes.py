@@ -75,6 +75,9 @@ class Kind(StrEnum):
     # compare and curves
     NOT_SESSIONS = "not-sessions"
     NOT_LISTED = "not-listed"
+    NOT_RANKED_LOW_DOSE = "not-ranked-low-dose"
+    NOT_RANKED_ESTIMATED = "not-ranked-estimated"
+    NOT_RANKED_INSURED = "not-ranked-insured"
     NOT_DRAWN = "not-drawn"
     LOW_DOSE_NOT_DRAWN = "low-dose-not-drawn"
     ESTIMATED_APART = "estimated-apart"

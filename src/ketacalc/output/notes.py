@@ -231,6 +231,9 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"{len(n.providers)} not listed ({sentence(n.reason)}: {', '.join(n.providers)})."
     ),
     Kind.NOT_DRAWN: _not_drawn,
+    Kind.NOT_RANKED_LOW_DOSE: lambda n: f"{n.provider} (daily low-dose plans: a different treatment)",
+    Kind.NOT_RANKED_ESTIMATED: lambda n: f"{n.provider} ({' and '.join(n.charges)} only estimated)",
+    Kind.NOT_RANKED_INSURED: lambda n: f"{n.provider} (insured prices)",
     Kind.LOW_DOSE_NOT_DRAWN: _low_dose,
     Kind.ESTIMATED_APART: lambda n: (
         f"{n.provider}: {' and '.join(n.charges)} estimated apart, not in the drawn total."

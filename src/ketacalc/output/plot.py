@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO
 
-from ketacalc.domain.curves import CurveResult, Series, crossings
+from ketacalc.domain.curves import CurveResult, Series
 from ketacalc.errors import inert
 from ketacalc.output.notes import rule_summary, sentences
 from ketacalc.output.terminal import MAX_WIDTH
@@ -95,23 +95,18 @@ def legend_lines(result: CurveResult, width: int) -> list[str]:
 def cheapest_lines(result: CurveResult, width: int, notice: str = "") -> list[str]:
     """Which provider is cheapest where, among comparable curves only: the crossing points
     in words, what was left out and why, stale marks and the notice."""
-    from ketacalc.domain.curves import comparable
-
-    ranked, left_out = comparable(result)
-    counts = sorted({n for s in ranked for n, t in s.points if t is not None})
-    if len(result.series) < 2 or not counts or not ranked:
+    ranking = result.ranking
+    if not ranking.cheapest_from:
         return []
-    stale = {s.name for s in ranked if s.stale}
-    first = min(((t, s.name) for s in ranked for n, t in s.points if n == counts[0] and t is not None))[1]
+    stale = {s.name for s in ranking.ranked if s.stale}
     unit = result.unit.rstrip("s")  # "from 1 session", "from 2 sessions"
-    starts = [(first, counts[0]), *((now, n) for n, _was, now in crossings(result, ranked))]
     parts = [
         f"{inert(name)}{' (stale prices)' if name in stale else ''} from {n} {unit if n == 1 else result.unit}"
-        for name, n in starts
+        for name, n in ranking.cheapest_from
     ]
     text = f"Cheapest: {'; '.join(parts)}."
-    if left_out:
-        text += f" Not ranked: {'; '.join(left_out)}."
+    if ranking.not_ranked:
+        text += f" Not ranked: {'; '.join(sentences(ranking.not_ranked))}."
     if notice:
         text += f" {notice}"
     return textwrap.wrap(text, width, break_on_hyphens=False)

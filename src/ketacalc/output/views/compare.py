@@ -6,7 +6,6 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
-from ketacalc.domain.notes import Kind
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.notes import availability_label, sentence, sentences
 from ketacalc.output.tableview import Column, TableView
@@ -33,9 +32,6 @@ if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.compare import CompareResult, CompareRow
     from ketacalc.domain.eligibility import Availability
-
-#: why a provider is left out that no option chose: it is not "hidden by the options"
-NOT_FILTERED = (Kind.LEFT_OUT_UNAVAILABLE, Kind.LEFT_OUT_CLOSED)
 
 
 class CompareReport(Report):
@@ -200,38 +196,26 @@ class CompareReport(Report):
 def headline(catalog: Catalog, result: CompareResult) -> list[str]:
     """The answer in words, from the same rows as the table: who serves the state,
     the lowest comparable total (only like with like), and what was left out and why."""
-    from ketacalc.domain.eligibility import AVAILABLE
-
-    q, rows = result.query, result.rows
-    serving = [r for r in rows if r.availability is not None and r.availability.status == AVAILABLE]
-    candidates = serving if q.state else list(rows)
-    priced = [r for r in candidates if r.plans or (r.cost is not None and r.cost.total is not None)]
-    unpriced = len(candidates) - len(priced)
-    # closed providers are not "hidden by the options": they cannot treat anyone
-    filtered = sum(len(ids) for reason, ids in result.hidden.items() if reason.kind not in NOT_FILTERED)
+    q, standing = result.query, result.standing
+    serving, priced = len(standing.candidates), len(standing.priced)
+    maybe, filtered = standing.maybe, standing.filtered
     if q.state and filtered:
-        maybe = sum(1 for r in rows if r.availability is not None and r.availability.status == "unknown")
-        first = f"Shown: {len(serving)} provider{'s' if len(serving) != 1 else ''} serving {q.state}"
-        first += f", {len(priced)} with published prices" if serving else ""
+        first = f"Shown: {serving} provider{'s' if serving != 1 else ''} serving {q.state}"
+        first += f", {priced} with published prices" if serving else ""
         first += f"; {maybe} may (not known)" if maybe else ""
         first += f"; {filtered} more hidden by the options (the caption says why)."
     elif q.state:
-        maybe = sum(1 for r in rows if r.availability is not None and r.availability.status == "unknown")
-        first = f"{len(serving)} of {len(catalog.providers)} providers serve {q.state}"
-        first += f", {len(priced)} with published prices" if serving else ""
+        first = f"{serving} of {len(catalog.providers)} providers serve {q.state}"
+        first += f", {priced} with published prices" if serving else ""
         first += f"; {maybe} may (not known)." if maybe else "."
     else:
-        first = (
-            f"{len(rows)} of {len(catalog.providers)} providers listed, {len(priced)} with published prices."
-        )
+        first = f"{len(result.rows)} of {len(catalog.providers)} providers listed, {priced} with published prices."
     lines = [first]
     if q.sessions or q.months:
         months = f"the first {q.months} month{'s' if q.months and q.months > 1 else ''}"
         what = f"{q.sessions} sessions" if q.sessions else f"{months} of sessions"
-        sessions = [r for r in candidates if r.not_comparable is None and r.modality in (SESSIONS, None)]
-        ranked = [r for r in sessions if r.total is not None]
-        if ranked:
-            best = min(ranked, key=lambda r: (r.total, r.provider.name))
+        if standing.ranked:
+            best = standing.ranked[0]
             among = f" among those serving {q.state}" if q.state else ""
             lines.append(
                 f"For {what} the lowest total{among} is {best.provider.name} at "
@@ -242,14 +226,13 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
     elif priced:
         lines.append("Plans differ in size: give --sessions N or --months M to rank what a course costs.")
     left = []
-    if unpriced:
-        names = [r.provider.name for r in candidates if r not in priced]
+    if standing.unpriced:
+        names = [r.provider.name for r in standing.unpriced]
         left.append(f"{_names(names)} {'has' if len(names) == 1 else 'have'} no published prices")
-    unlike = [r for r in candidates if r.modality not in (SESSIONS, None) or r.not_comparable]
-    if unlike and (q.sessions or q.months):
+    if standing.unlike and (q.sessions or q.months):
         said = [
             r.provider.name + (f" ({money(r.total)})" if r.total is not None and q.months else "")
-            for r in unlike
+            for r in standing.unlike
         ]
         left.append(f"{_names(said)}: daily low-dose, not sessions, not ranked against them")
     if left:
