@@ -7,7 +7,7 @@ or 10,000; ``purchases`` and ``schedule`` are listed one by one only when asked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -145,7 +145,7 @@ class CostResult:
         "unpriced", "optional", "notes", "price_notes", "sources", "route", "modality", "availability",
         "no_price", "total", "total_low", "total_high", "sessions_covered", "due_at_signup", "payments",
         "first_due", "last_due", "stale", "prices_as_of", "oldest_price", "_purchases", "_schedule",
-        "terms_unknown", "extras",
+        "terms_unknown", "extras", "stop_ledger",
     )  # fmt: skip
 
     def __init__(
@@ -167,6 +167,7 @@ class CostResult:
         modality: str | None = None,
         availability: Availability | None = None,
         no_price: NoPrice | None = None,
+        stop_ledger: Callable[[CostResult], tuple[Any, ...]] | None = None,
     ) -> None:
         self.provider, self.query, self.as_of, self.start = provider, query, as_of, start
         self.sessions_requested, self.months, self.runs = sessions_requested, months, runs
@@ -175,7 +176,8 @@ class CostResult:
         self.route, self.modality, self.availability, self.no_price = route, modality, availability, no_price
         self._purchases: tuple[Purchase, ...] | None = None
         self._schedule: tuple[Payment, ...] | None = None
-        self.extras: dict[str, object] = {}  # answers added by other modules (the stop ledger, ...)
+        self.extras: dict[str, object] = {}  # answers worked out when asked for (the stop ledger)
+        self.stop_ledger = stop_ledger
         self.sources = tuple(dict.fromkeys(line.source for line in lines))
         # a free line (a $0 consultation) prices nothing: it never makes a course stale
         dated = [line.as_of for line in lines if line.as_of is not None and line.each != ZERO]
@@ -234,6 +236,23 @@ class CostResult:
     @property
     def client(self) -> str:
         return self.query.client
+
+    @property
+    def if_stopped(self) -> tuple[Any, ...]:
+        """What stopping costs at each point of the course (``StopPoint``s of
+        :mod:`ketacalc.domain.stopping`, which the pricer hands in as ``stop_ledger``),
+        worked out when first asked for; ``()`` with no price."""
+        known = self.extras.get("if_stopped")
+        if known is None:
+            found = self.stop_ledger(self) if self.stop_ledger is not None else ()
+            known = self.extras["if_stopped"] = found
+        return known  # type: ignore[return-value]
+
+    def session_days(self) -> Iterator[date]:
+        """The day of each session asked for, at the pace from the start: dates to plan with."""
+        pace = self.query.pace
+        for k in range(self.sessions_requested):
+            yield self.start + timedelta(days=session_day(k, pace))
 
     @property
     def charges(self) -> tuple[ChargeLine, ...]:

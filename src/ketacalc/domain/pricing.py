@@ -49,6 +49,7 @@ from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.optimiser import Optimiser, Option
 from ketacalc.domain.pricenotes import insurance_applies, price_notes, quote_notes, signup_notes
 from ketacalc.domain.schedule import add_months, course_days, sessions_within
+from ketacalc.domain.stopping import ledger
 from ketacalc.errors import InvalidInput, KetacalcError, NoPrice, RouteNotOffered, ScheduleOutOfRange
 from ketacalc.money import ZERO, money_display
 from ketacalc.vocab import route_ids
@@ -434,6 +435,7 @@ class ProviderPricer:
             route=self.route,
             modality=modality,
             availability=self._availability_on(query.start, span),
+            stop_ledger=ledger,
         )
         if self._others is not None:
             result.notes += tuple(self._route_notes(result, runs))

@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, TYPE_CHECKING
 
-from ketacalc.domain.schedule import session_day
 from ketacalc.money import money_display
 from ketacalc.version import __version__
 
@@ -104,8 +103,7 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
     if with_sessions:
         count = result.sessions_requested
         pace = result.query.pace
-        for k in range(count):
-            day = result.start + timedelta(days=session_day(k, pace))
+        for k, day in enumerate(result.session_days()):
             event = Event()
             event.add("uid", _uid(result, "session", k + 1))
             event.add("dtstamp", stamp)

@@ -94,8 +94,6 @@ def money_fields(result: CostResult) -> dict[str, Any]:
 
 def stop_records(result: CostResult) -> list[dict[str, Any]]:
     """The stop ledger (``if_stopped``): one record per stop point, in order."""
-    from ketacalc.domain.stopping import ledger
-
     return [
         {
             "point": p.point,
@@ -112,7 +110,7 @@ def stop_records(result: CostResult) -> list[dict[str, Any]]:
             "source": p.source,
             "as_of": iso(p.as_of),
         }
-        for p in ledger(result)
+        for p in result.if_stopped
     ]
 
 
@@ -629,8 +627,6 @@ class StopReport(Report):
         return iter(stop_records(self.result))
 
     def table(self) -> TableView:
-        from ketacalc.domain.stopping import ledger
-
         r = self.result
         rows = [
             [
@@ -642,7 +638,7 @@ class StopReport(Report):
                 owed_text(p),
                 sentence(p.rule) + (f" ({p.source}, {show_date(p.as_of)})" if p.source else ""),
             ]
-            for p in ledger(r)
+            for p in r.if_stopped
         ]
         return TableView(
             columns=[
