@@ -77,3 +77,13 @@ def test_a_range_is_a_list_of_summaries_in_both(cli):
     answer = ketacalc.cost("alder", "1-5", data=FIXTURE, today=TODAY)
     assert answer.to_dict() == cli("cost", "alder", "--sessions", "1-5", "--format", "json").json()
     assert [r.sessions_requested for r in answer.results] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("provider", FIXTURE_IDS)
+def test_show_and_providers_are_the_library_as_the_commands_print_it(cli, provider):
+    shown = ketacalc.show(provider, as_of="2025-06-13", data=FIXTURE, today=TODAY)
+    assert shown.provider.id == provider
+    assert shown.to_dict() == cli("show", provider, "--as-of", "2025-06-13", "--format", "json").json()
+    listed = ketacalc.providers(data=FIXTURE, today=TODAY)
+    assert [row.provider.id for row in listed] == list(FIXTURE_IDS)
+    assert listed.to_dict() == cli("providers", "--format", "json").json()

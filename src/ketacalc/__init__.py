@@ -23,7 +23,9 @@ use, so ``import ketacalc`` stays cheap. The layers (``cli`` -> ``api`` ->
 
 from __future__ import annotations
 
-from ketacalc.api import availability, compare, cost, curves, load
+from ketacalc.api import availability, compare, cost, curves, load, providers, show
 from ketacalc.version import SCHEMA_VERSION, __version__
 
-__all__ = ["SCHEMA_VERSION", "__version__", "availability", "compare", "cost", "curves", "load"]
+__all__ = [
+    "SCHEMA_VERSION", "__version__", "availability", "compare", "cost", "curves", "load", "providers", "show",
+]  # fmt: skip

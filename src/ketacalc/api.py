@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
-    from ketacalc.domain.compare import CompareResult, CompareRow
+    from ketacalc.domain.answers import ProviderFacts
+    from ketacalc.domain.compare import CompareResult, CompareRow, ProviderOverview
     from ketacalc.domain.curves import CurveResult
     from ketacalc.domain.eligibility import Availability
     from ketacalc.domain.notes import Note
@@ -198,6 +199,73 @@ def curves(
     request = build(state=state, sessions=sessions, months=months, many=True, **options)
     catalog = _catalog(data, day)
     return CurvesAnswer(answers.cost_curves(catalog, request, day))
+
+
+class ShowAnswer:
+    """Everything known about one provider (``provider``: every observation, with its
+    source and date; ``states``: what its lists say), as ``ketacalc show`` shows it."""
+
+    def __init__(self, catalog: Catalog, answer: ProviderFacts) -> None:
+        self.catalog = catalog
+        self.answer = answer
+
+    @property
+    def provider(self) -> Any:
+        return self.answer.provider
+
+    @property
+    def states(self) -> Any:
+        return self.answer.states
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly what ``ketacalc show PROVIDER --format json`` prints."""
+        from ketacalc.output.views.show import ShowReport
+
+        [record] = list(ShowReport(self.catalog, self.answer).records())
+        return record
+
+
+class ProvidersAnswer:
+    """Every provider in brief (``rows``), as ``ketacalc providers`` lists them."""
+
+    def __init__(self, catalog: Catalog, rows: list[ProviderOverview]) -> None:
+        self.catalog = catalog
+        self.rows = rows
+
+    def __iter__(self) -> Iterator[ProviderOverview]:
+        return iter(self.rows)
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """Exactly what ``ketacalc providers --format json`` prints."""
+        from ketacalc.output.views.providers import ProvidersReport
+
+        return list(ProvidersReport(self.catalog, self.rows).records())
+
+
+def show(
+    provider: str, *, as_of: date | str | None = None, data: Any = None, today: date | None = None
+) -> ShowAnswer:
+    """Everything known about ``provider`` (an id or a name) on the as-of date."""
+    from ketacalc.domain import answers
+    from ketacalc.domain.request import NO_COURSE, build
+
+    day = today or _today()
+    request = build(provider=provider, as_of=as_of, course=NO_COURSE)
+    catalog = _catalog(data, day)
+    return ShowAnswer(catalog, answers.show(catalog, request, day))
+
+
+def providers(
+    *, as_of: date | str | None = None, data: Any = None, today: date | None = None
+) -> ProvidersAnswer:
+    """Every provider with its status, plans, lowest prices, states and newest data."""
+    from ketacalc.domain import answers
+    from ketacalc.domain.request import NO_COURSE, build
+
+    day = today or _today()
+    request = build(as_of=as_of, course=NO_COURSE)
+    catalog = _catalog(data, day)
+    return ProvidersAnswer(catalog, answers.providers(catalog, request, day))
 
 
 def availability(

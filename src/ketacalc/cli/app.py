@@ -158,12 +158,12 @@ def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt 
     Status, plan count, lowest published total, states served and the date of
     the newest figure, one row per provider.
     """
-    from ketacalc.domain.compare import overview
+    from ketacalc.domain import answers
     from ketacalc.output.views.providers import ProvidersReport
 
-    _, day = question(as_of=as_of)
+    request, day = question(as_of=as_of)
     cat = catalog(ctx)
-    render(fmt, ProvidersReport(cat, overview(cat, day)))
+    render(fmt, ProvidersReport(cat, answers.providers(cat, request, day)))
 
 
 @app.command()
@@ -175,11 +175,12 @@ def show(
     Plans and prices, consultation, insurance, sitter, dosing and states, each
     figure with its source and the date it was observed.
     """
+    from ketacalc.domain import answers
     from ketacalc.output.views.show import ShowReport
 
     request, day = question(provider=provider, as_of=as_of)
     cat = catalog(ctx)
-    render(fmt, ShowReport(cat, cat.find(request.providers[0]), day))
+    render(fmt, ShowReport(cat, answers.show(cat, request, day)))
 
 
 @app.command()

@@ -15,9 +15,9 @@ from datetime import date
 from typing import NamedTuple
 
 from ketacalc.data.catalog import Catalog, Provider
-from ketacalc.domain.compare import CompareResult, compare
+from ketacalc.domain.compare import CompareResult, ProviderOverview, compare, overview
 from ketacalc.domain.curves import CurveResult, curves
-from ketacalc.domain.eligibility import Availability, resolve_insurer
+from ketacalc.domain.eligibility import Availability, StateSummary, resolve_insurer, summary
 from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
 from ketacalc.domain.request import Course, Request, course_needed
 from ketacalc.errors import InvalidInput
@@ -80,6 +80,27 @@ def cost(catalog: Catalog, request: Request, today: date) -> CostAnswer:
     pricer = ProviderPricer(provider, query, today, catalog=catalog)
     price = pricer.price_months if request.months is not None else pricer.price
     return CostAnswer(request, provider, require_price(price(request.course.count)), pricer)
+
+
+class ProviderFacts(NamedTuple):
+    """Everything known about one provider on a date: its record (every observation,
+    each with its source and date) and what its lists say of the states it serves."""
+
+    provider: Provider
+    as_of: date
+    states: StateSummary
+
+
+def show(catalog: Catalog, request: Request, today: date) -> ProviderFacts:
+    """The request's one provider, as known on its as-of date."""
+    provider = provider_of(catalog, request)
+    as_of = request.as_of or today
+    return ProviderFacts(provider, as_of, summary(provider, as_of))
+
+
+def providers(catalog: Catalog, request: Request, today: date) -> list[ProviderOverview]:
+    """Every provider in brief: status, plans, lowest prices, states, newest data."""
+    return overview(catalog, request.as_of or today)
 
 
 def compare_providers(catalog: Catalog, request: Request, today: date) -> CompareResult:

@@ -29,6 +29,7 @@ from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog, Charge, Fact, PriceObs, Provider
+    from ketacalc.domain.answers import ProviderFacts
 
 #: the provider's facts, in the order shown, with their labels
 FACT_GROUPS = (
@@ -64,13 +65,11 @@ class ShowReport(Report):
     FIELDS = ("provider", "section", "item", "value", "as_of", "source", "current", "note")
     single = True
 
-    def __init__(self, catalog: Catalog, provider: Provider, as_of: date) -> None:
-        from ketacalc.domain.eligibility import summary
-
+    def __init__(self, catalog: Catalog, answer: ProviderFacts) -> None:
         self.catalog = catalog
-        self.provider = provider
-        self.as_of = as_of
-        self.states = summary(provider, as_of)
+        self.provider = answer.provider
+        self.as_of = answer.as_of
+        self.states = answer.states
 
     def _facts(self, key: str) -> list[tuple[Fact[Any], bool]]:
         """A fact's observations, oldest first, each marked if it is in force: the newest of
