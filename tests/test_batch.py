@@ -27,10 +27,10 @@ def ndjson_rows(text: str) -> list[dict]:
 def cost_args(scenario: dict) -> list[str]:
     """The ``cost`` command line for the same scenario."""
     args = ["cost", str(scenario["provider"]), "--sessions", str(scenario["sessions"])]
-    for flag in ("returning", "pay_in_full"):
+    for flag in ("returning", "pay_in_full", "hired_sitter"):
         if scenario.get(flag):
             args.append("--" + flag.replace("_", "-"))
-    for field in ("state", "insurer", "as_of", "start", "pace", "discount", "route"):
+    for field in ("state", "insurer", "as_of", "start", "pace", "discount", "route", "max_age"):
         if field in scenario:
             args += ["--" + field.replace("_", "-"), str(scenario[field])]
     return [*args, "--format", "json"]
@@ -62,6 +62,9 @@ COMPARED = (
     "sessions_covered",
     "leftover_sessions",
     "total",
+    "total_low",
+    "total_high",
+    "stale",
     "per_session",
     "due_at_signup",
     "prices_as_of",
@@ -83,6 +86,9 @@ SCENARIOS = [
     {"provider": "dune", "sessions": 31, "state": "texas"},
     {"provider": "fern", "sessions": 5, "start": "2027-01-31"},
     {"provider": "alder", "sessions": 10000},
+    {"provider": "alder", "sessions": 14, "max_age": 30},
+    {"provider": "alder", "sessions": 14, "hired_sitter": True, "as_of": "2025-06-13"},
+    {"provider": "dune", "sessions": 8, "hired_sitter": True, "max_age": "3650"},
 ]
 
 
@@ -120,6 +126,49 @@ def test_batch_results_equal_cost_for_the_same_scenario(cli):
         assert {k: row[k] for k in COMPARED} == {k: expected[k] for k in COMPARED}, scenario
         assert purchases(row) == purchases(expected), scenario
         assert payments(row) == payments(expected), scenario
+
+
+#: cost's options that choose what is written, not what is asked: a batch line has no field for them
+OUTPUT_OPTIONS = {"fmt", "by_month", "if_stopped", "with_sessions"}
+
+
+def test_every_question_cost_takes_is_a_batch_field():
+    import typer
+
+    from ketacalc.cli import app
+    from ketacalc.io.scenarios import SCENARIO_FIELDS
+
+    command = typer.main.get_command(app).commands["cost"]  # type: ignore[attr-defined]
+    asked = {p.name for p in command.params} - OUTPUT_OPTIONS
+    assert asked == set(SCENARIO_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("max_age", "0"), ("max_age", "30.5"), ("max_age", "99999"), ("pace", "0"), ("start", "2026-02-30"),
+     ("discount", "-5"), ("route", "t")],
+)  # fmt: skip
+def test_a_bad_field_gets_the_message_cost_gives_for_its_option(cli, field, value):
+    line = cli("batch", input=jsonl({"provider": "alder", "sessions": 6, field: value}))
+    [row] = ndjson_rows(line.stdout)
+    option = "--" + field.replace("_", "-")
+    alone = cli("cost", "alder", "--sessions", "6", option, value)
+    assert alone.exit_code == 2 and alone.stderr.startswith(f"Error: {option} ")
+    assert row["error"] == alone.stderr.strip().removeprefix("Error: ").replace(option, field, 1)
+
+
+def test_a_line_and_cost_csv_write_the_same_record(cli):
+    """One record shape: a batch CSV row is cost's CSV row after line and error (neither
+    has the stop ledger, which --if-stopped or batch --full writes)."""
+    scenario = {"provider": "alder", "sessions": 14, "max_age": 30, "hired_sitter": True}
+    batch = list(csv.reader(io.StringIO(cli("batch", "--format", "csv", input=jsonl(scenario)).stdout)))
+    args = cost_args(scenario)[:-2]
+    alone = list(csv.reader(io.StringIO(cli(*args, "--format", "csv").stdout)))
+    assert [row[2:] for row in batch] == alone
+    assert [row[:2] for row in batch] == [["line", "error"], ["1", ""]]
+    assert "if_stopped" not in alone[0]
+    full = ndjson_rows(cli("batch", "--full", input=jsonl(scenario)).stdout)[0]
+    assert full["if_stopped"] == cli(*args, "--format", "json").json()["if_stopped"] != []
 
 
 def test_a_scenario_alone_gives_the_same_result_as_among_others(cli):
@@ -303,6 +352,8 @@ BAD_LINES = {
     "bad-pace": '{"provider": "alder", "sessions": 6, "pace": "0"}',
     "bad-discount": '{"provider": "alder", "sessions": 6, "discount": "-5"}',
     "bad-flag": '{"provider": "alder", "sessions": 6, "returning": "maybe"}',
+    "bad-max-age": '{"provider": "alder", "sessions": 6, "max_age": 0}',
+    "bad-hired-sitter": '{"provider": "alder", "sessions": 6, "hired_sitter": "some"}',
     "unknown-field": '{"provider": "alder", "sessions": 6, "colour": "red"}',
     "array": "[1, 2, 3]",
     "string": '"alder"',

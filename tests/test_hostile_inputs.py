@@ -86,7 +86,7 @@ BATCH_LINES = [
     ('{"sessions":6}', "provider is missing — give a provider id or name such as mindbloom"),
     ('{"provider":"alder","sessions":6,"colour":"red"}',
      "unknown field 'colour' — use only provider, sessions, months, returning, state, insurer, as_of, start, "
-     "pace, pay_in_full, discount, route"),
+     "pace, pay_in_full, discount, route, max_age, hired_sitter"),
     ('{"provider":"alder","sessions":6,"insurer":"aetna"}',
      "insurer needs state — add state: insurers are accepted state by state"),
     ('{"provider":"alder","sessions":true}', f"sessions true is not a whole number — {RANGE}"),

@@ -9,9 +9,11 @@ import csv
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import FIXTURE, assert_one_error_line
-from ketacalc.errors import shown_path
+from ketacalc.errors import DANGEROUS, escape, inert, printable, shown_path
 
 ESC_NAME = 'name: "Alder\\e[31mHealth"'  # YAML's \e is ESC
 
@@ -140,3 +142,31 @@ def test_messages_on_stderr_escape_control_characters(cli):
     line = assert_one_error_line(cli("cost", "alder\x1b[2J\u202e", "-n", "6"), 1)
     assert "\x1b" not in line and "\u202e" not in line
     assert "alder\\x1b[2J\\u202e" in line
+
+
+# --------------------------------------------------------------- one escaping table
+
+_SAFE = st.characters(codec="utf-8").filter(lambda c: c.isprintable() and c not in DANGEROUS)
+
+
+@given(st.text(st.sampled_from(sorted(DANGEROUS)) | _SAFE, max_size=40))
+def test_printable_and_inert_escape_the_dangerous_set_alike(text):
+    """On the one dangerous set both write the one escape; inert's newlines keep only \\n."""
+    assert printable(text) == inert(text) == "".join(escape(c) if c in DANGEROUS else c for c in text)
+    assert inert(text, newlines=True) == "\n".join(inert(part) for part in text.split("\n"))
+
+
+def test_the_dangerous_set_is_the_one_the_data_checks_refuse_and_its_escapes_are_pythons():
+    from ketacalc.errors import CONTROL
+
+    every = "".join(map(chr, range(0x110000)))
+    assert set(CONTROL.findall(every)) == DANGEROUS
+    assert {"\x1b", "\r", "\n", "\x9b", "\u202e", "\u2028", "\u2066", "\u200f"} <= DANGEROUS
+    unprintable = [c for c in every[:0x10000] + every[0x10000::97] if not c.isprintable()]
+    assert [escape(c) for c in unprintable] == [repr(c)[1:-1] for c in unprintable]
+
+
+def test_printable_also_escapes_what_is_not_dangerous_in_data_but_hides_in_a_message():
+    for c in ("\u00ad", "\u200b", "\ufeff", "\u00a0", "\u3000", "\U000e0001", "\ue000"):
+        assert c not in DANGEROUS
+        assert (inert(f"a{c}b"), printable(f"a{c}b")) == (f"a{c}b", f"a{escape(c)}b")

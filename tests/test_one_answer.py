@@ -19,8 +19,16 @@ REQUESTS = [
     {"months": 3, "state": "TX"},
     {"months": 1},
 ]
-#: a row's stale marks follow --max-age as cost's do (batch lines take no max_age)
+#: a row's stale marks follow --max-age as cost's do
 COMPARED = [*REQUESTS, {"sessions": 6, "state": "TX", "max_age": 30}]
+#: cost's other questions, which a batch line takes too: a stale mark (some fixture prices are
+#: over 30 days old on TODAY, none over 3,650) and a hired sitter's estimate (low and high totals)
+COST_ONLY = [
+    {"sessions": 6, "state": "TX", "max_age": 30},
+    {"sessions": 6, "max_age": 3650},
+    {"sessions": 14, "hired_sitter": True},
+    {"months": 2, "state": "TX", "hired_sitter": True, "max_age": 30},
+]
 
 
 def _cli_args(provider: str, request: dict) -> list[str]:
@@ -38,7 +46,7 @@ def _priced(provider: str, request: dict):
         return None
 
 
-CASES = [(p, r) for p in FIXTURE_IDS for r in REQUESTS]
+CASES = [(p, r) for p in FIXTURE_IDS for r in [*REQUESTS, *COST_ONLY]]
 
 
 @pytest.mark.parametrize(("provider", "request_"), CASES, ids=[f"{p}-{json.dumps(r)}" for p, r in CASES])
@@ -56,6 +64,19 @@ def test_library_cost_and_batch_give_the_same_record(cli, provider, request_):
     [line] = [json.loads(x) for x in batch.stdout.splitlines()]
     assert line.pop("line") == 1 and line.pop("error") is None
     assert line == record
+
+
+def test_max_age_and_a_hired_sitter_change_the_answer_in_every_view(cli):
+    """The parity above is not vacuous: these two fields change what cost and batch say."""
+    plain, marked = (_priced("alder", {"sessions": 14, "max_age": age}) for age in (3650, 30))
+    assert (plain.to_dict()["stale"], marked.to_dict()["stale"]) == (False, True)
+    sitter = _priced("alder", {"sessions": 14, "hired_sitter": True}).to_dict()
+    assert sitter["total_low"] != sitter["total"] != sitter["total_high"]
+    lines = [{"provider": "alder", "sessions": 14, **extra} for extra in
+             ({}, {"max_age": 30}, {"hired_sitter": True}, {"hired_sitter": "no", "max_age": "3650"})]  # fmt: skip
+    rows = [json.loads(x) for x in cli("batch", input=jsonl(*lines)).stdout.splitlines()]
+    assert [r["stale"] for r in rows] == [False, True, False, False]
+    assert [r["total_high"] == r["total"] for r in rows] == [True, True, False, True]
 
 
 @pytest.mark.parametrize("request_", COMPARED, ids=[json.dumps(r) for r in COMPARED])

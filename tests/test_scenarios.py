@@ -196,18 +196,18 @@ def test_exactly_one_item_per_non_blank_line_in_order(lines, first):
 def test_a_full_scenario_is_parsed_with_the_input_rules():
     fields = {"provider": " Mindbloom ", "months": "3", "returning": "yes", "state": "Washington, D.C.",
               "insurer": " Aetna ", "as_of": "2025-06-13", "start": "2025-07-01", "pace": Decimal("0.5"),
-              "pay_in_full": True, "discount": 50, "route": "lozenge"}  # fmt: skip
+              "pay_in_full": True, "discount": 50, "route": "lozenge", "max_age": " 90 ", "hired_sitter": "yes"}  # fmt: skip
     assert scenario(fields) == Request(
         providers=("Mindbloom",), course=Course("months", (3,)), client="returning", state="DC",
         insurer="Aetna", as_of=date(2025, 6, 13), start=date(2025, 7, 1), pace=Decimal("0.5"),
-        pay_in_full=True, discount=Decimal("50.00"), route="troche",
+        pay_in_full=True, discount=Decimal("50.00"), route="troche", max_age=90, hired_sitter=True,
     )  # fmt: skip
 
 
 def test_fields_not_given_have_their_defaults():
-    assert scenario({"provider": "m", "sessions": 12, "state": "", "pace": None}) == Request(
-        providers=("m",), course=Course("sessions", (12,))
-    )
+    assert scenario(
+        {"provider": "m", "sessions": 12, "state": "", "pace": None, "max_age": "", "hired_sitter": ""}
+    ) == Request(providers=("m",), course=Course("sessions", (12,)))
 
 
 def test_same_scenario_same_key_from_json_or_csv():
@@ -243,6 +243,11 @@ def test_same_scenario_same_key_from_json_or_csv():
         ({"provider": "m", "sessions": 1, "discount": "５０"}, "discount", "discount '５０' is not an amount — write dollars like 50, 49.99 or $1,250"),
         ({"provider": "m", "sessions": 1, "discount": {"usd": 5}}, "discount", "discount is an object, not text or a number — give discount as text"),
         ({"provider": "m", "sessions": 1, "route": "t"}, "route", "route 't' is not a route — use one of tablet, troche, injection, nasal-spray"),
+        ({"provider": "m", "sessions": 1, "max_age": 0}, "max_age", "max_age 0 is out of range — give a whole number from 1 to 36,500"),
+        ({"provider": "m", "sessions": 1, "max_age": "36501"}, "max_age", "max_age 36501 is out of range — give a whole number from 1 to 36,500"),
+        ({"provider": "m", "sessions": 1, "max_age": True}, "max_age", "max_age true is not a whole number — give a whole number from 1 to 36,500"),
+        ({"provider": "m", "sessions": 1, "max_age": Decimal("30.0")}, "max_age", "max_age '30.0' is not a whole number — give a whole number from 1 to 36,500"),
+        ({"provider": "m", "sessions": 1, "hired_sitter": "maybe"}, "hired_sitter", "hired_sitter 'maybe' is not true or false — write true or false (yes/no and 1/0 work too)"),
         ({"provider": "m", "sessions": 1, "x" * 100: 1}, "x" * 60 + "…", f"unknown field '{'x' * 60}'… (100 characters) — {FIELDS_FIX}"),
     ],
 )  # fmt: skip

@@ -45,39 +45,74 @@ class InvalidInput(UsageProblem):
 QUOTE_LIMIT = 60
 
 
-def printable(text: str, limit: int | None = None) -> str:
-    """``text`` with every control or format character written as its escape
-    (``\\n``, ``\\x1b``), cut to about ``limit`` characters: a file name or a value
-    from a data file can never break a message into lines or drive the terminal."""
-    import unicodedata
+#: THE dangerous characters, the one definition: C0 and C1 controls (ESC, CR, NUL...),
+#: DEL, the left-to-right and right-to-left marks, the line and paragraph separators and
+#: the bidirectional embeddings, overrides and isolates. A data string may not hold them
+#: (:data:`CONTROL`), :func:`inert` escapes them, :func:`printable` escapes them and more.
+DANGEROUS = frozenset(
+    map(chr, [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A)])
+)  # fmt: skip
 
-    if limit is not None and len(text) > limit:
-        return printable(text[:limit]) + f"… ({len(text):,} characters)"
-    if text.isprintable():
-        return text
-    return "".join(repr(c)[1:-1] if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in text)
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-#: characters a data string may not hold: C0 and C1 controls (ESC, CR, NUL...),
-#: DEL, the line and paragraph separators and the bidirectional controls
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+def escape(char: str) -> str:
+    """The one escape of one character, as a Python string literal writes it
+    (``\\n``, ``\\x1b``, ``\\u202e``, ``\\U000e0001``), printable or not."""
+    named = _NAMED_ESCAPES.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-_CONTROL_BUT_NEWLINE = re.compile(CONTROL.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
+def _char_class(chars: frozenset[str]) -> re.Pattern[str]:
+    """A regular expression matching any one of ``chars`` (as ranges: as fast as a hand-written class)."""
+    codes = sorted(map(ord, chars))
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile(
+        "[" + "".join(escape(chr(lo)) + (f"-{escape(chr(hi))}" if hi > lo else "") for lo, hi in ranges) + "]"
+    )
+
+
+#: any dangerous character (:data:`DANGEROUS`): a data string may hold none
+CONTROL = _char_class(DANGEROUS)
+_CONTROL_BUT_NEWLINE = _char_class(DANGEROUS - {"\n"})
+_ESCAPED = {char: escape(char) for char in DANGEROUS}
+#: the dangerous characters ``str.isprintable`` passes (none today: it is printable's fast path)
+_PRINTABLE_BUT_DANGEROUS = frozenset(c for c in DANGEROUS if c.isprintable())
+_SEEN_PRINTABLE = _char_class(_PRINTABLE_BUT_DANGEROUS) if _PRINTABLE_BUT_DANGEROUS else None
 
 
 def _escape(found: re.Match[str]) -> str:
-    return repr(found.group())[1:-1]
+    return _ESCAPED[found.group()]
 
 
 def inert(text: str, newlines: bool = False) -> str:
-    """``text`` with every control character (:data:`CONTROL`) written as its escape
-    (``\\x1b``): a string from a data file can never drive the terminal or break a
-    line. ``newlines`` keeps line breaks (a table cell ketacalc itself splits)."""
+    """``text`` with every dangerous character (:data:`DANGEROUS`) written as its
+    :func:`escape` (``\\x1b``): a string from a data file can never drive the terminal
+    or break a line. ``newlines`` keeps line breaks (a table cell ketacalc itself splits)."""
     pattern = _CONTROL_BUT_NEWLINE if newlines else CONTROL
     if pattern.search(text) is None:
         return text
     return pattern.sub(_escape, text)
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """``text`` as :func:`inert` writes it, with every other character that is not
+    printable (format characters, spaces but ``" "``, unassigned code points) escaped
+    too, cut to about ``limit`` characters: a file name or a value a message echoes
+    can never break it into lines, drive the terminal or hide in it."""
+    if limit is not None and len(text) > limit:
+        return printable(text[:limit]) + f"… ({len(text):,} characters)"
+    if text.isprintable() and (_SEEN_PRINTABLE is None or _SEEN_PRINTABLE.search(text) is None):
+        return text
+    return "".join(escape(c) if c in DANGEROUS or not c.isprintable() else c for c in text)
 
 
 def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:

@@ -71,7 +71,8 @@ def batch(
     last payment dates); --full writes the whole 'cost' record instead.
 
     Fields: provider, sessions (or months), returning, state, insurer, as_of,
-    start, pace, pay_in_full, discount, route (an insurer needs a state). A bad line gives
+    start, pace, pay_in_full, discount, route, max_age, hired_sitter: cost's
+    options, named with _ (an insurer needs a state). A bad line gives
     an error result for that line (and a message on stderr); the others are
     still priced; exit 1 if any failed, 70 if a line hit a bug.
     """

@@ -11,6 +11,12 @@ date, a Decimal, a nested record, a tuple of records). A field without a
 converter is taken as it is. Every record mirrors one model of ``models``
 (:data:`MODEL_OF`), field for field except the :data:`DERIVED` ones;
 ``tests/test_catalog.py`` fails when the two drift apart.
+
+A record's annotations are its schema for the untrusted cache:
+:mod:`ketacalc.data.verify` derives its checks from them. Their words
+(:mod:`ketacalc.data.fields`: ``Slug``, ``Sessions``, the enumerations...) are
+imported only for type checkers: nothing on the way to an answer evaluates an
+annotation, so a warm start pays nothing for them.
 """
 
 from __future__ import annotations
@@ -19,10 +25,41 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, NamedTuple, TypeVar
 
 from ketacalc.errors import UnknownProvider
 from ketacalc.vocab import route_id
+
+if TYPE_CHECKING:  # the words of the annotations: data/verify.py reads them, nothing else evaluates them
+    from ketacalc.data.fields import (
+        Billing,
+        Bounds,
+        ChargeKind,
+        ChargePer,
+        ChargePriceKind,
+        Client,
+        Hours,
+        IdCheck,
+        Integration,
+        Length,
+        Modality,
+        NonEmpty,
+        PaymentTiming,
+        Prepayment,
+        PriceKind,
+        Refund,
+        RefundStage,
+        RouteId,
+        RuleKind,
+        Sessions,
+        Share,
+        Slug,
+        StateCode,
+        Status,
+        Tier,
+        TrdSuitability,
+        YesNoMaybe,
+    )
 
 T = TypeVar("T")
 ObsT = TypeVar("ObsT")  # any observation: something with .source and .as_of
@@ -35,32 +72,35 @@ ENUMERATED_FACTS = (
 )  # fmt: skip
 
 
+# --------------------------------------------------------------- the records
+
+
 class Source(NamedTuple):
-    id: str
+    id: Slug
     title: str
-    tier: str
+    tier: Tier
     url: str | None = None
     date: date | None = None
     note: str | None = None
 
 
 class Fact(NamedTuple, Generic[T]):
-    source: str
+    source: Slug
     value: T
     as_of: date | None = None  # None: the source is undated
     note: str | None = None
 
 
 class Installments(NamedTuple):
-    count: int
+    count: Annotated[int, Bounds(ge=1, le=120)]
     amount: Decimal
 
 
 class PriceObs(NamedTuple):
-    source: str
+    source: Slug
     as_of: date
     price: Decimal
-    kind: str = "regular"  # regular | starting | pay_in_full | promo
+    kind: PriceKind = "regular"
     ends: date | None = None  # a promo's last day
     installments: Installments | None = None
     pay_in_full_discount: Decimal | None = None
@@ -68,13 +108,13 @@ class PriceObs(NamedTuple):
 
 
 class Plan(NamedTuple):
-    id: str
+    id: Slug
     name: str
-    sessions: int
-    client: str  # new | returning | any
-    billing: str = "one-time"  # one-time | monthly
-    modality: str = "sessions"  # sessions | daily-low-dose
-    route: str | None = None  # a route id of ketacalc.vocab.ROUTES
+    sessions: Sessions
+    client: Client
+    billing: Billing = "one-time"
+    modality: Modality = "sessions"
+    route: RouteId | None = None  # a route id of ketacalc.vocab.ROUTES
     prices: tuple[PriceObs, ...] = ()  # regular and promo prices: what a buyer is charged
     quotes: tuple[PriceObs, ...] = ()  # starting and pay-in-full figures: notes, never a price
     insurance_prices: tuple[PriceObs, ...] = ()
@@ -90,50 +130,50 @@ class Plan(NamedTuple):
 
 
 class StatesObs(NamedTuple):
-    source: str
+    source: Slug
     as_of: date | None = None
-    codes: frozenset[str] = frozenset()
+    codes: frozenset[StateCode] = frozenset()
     complete: bool = False
-    count: int | None = None
+    count: Annotated[int, Bounds(ge=0, le=51)] | None = None
     count_is_minimum: bool = False
     old: bool = False  # the list is older than its date says
     note: str | None = None
 
 
 class InClinic(NamedTuple):
-    source: str
-    states: tuple[str, ...]
+    source: Slug
+    states: Annotated[tuple[StateCode, ...], NonEmpty]
     services: str
     as_of: date | None = None
     note: str | None = None
 
 
 class InsurerList(NamedTuple):
-    source: str
-    by_state: dict[str, tuple[str, ...]]
+    source: Slug
+    by_state: dict[StateCode, tuple[str, ...]]
     as_of: date | None = None
     note: str | None = None
 
 
 class Consult(NamedTuple):
-    prepayment: str | None = None  # none | first-installment
+    prepayment: Prepayment | None = None
     refundable_if_ineligible: bool | None = None
 
 
 class Charge(NamedTuple):
     """One observation of a charge besides the plans' prices (see ``models.Charge``)."""
 
-    source: str
-    id: str
-    kind: str  # consult | medication | fee | membership
+    source: Slug
+    id: Slug
+    kind: ChargeKind
     description: str
-    per: str  # course | session | month | 30-days | event | hour
+    per: ChargePer
     required: bool = True  # False: optional, or charged only on an event; never in a total
-    client: str = "any"
+    client: Client = "any"
     amount: Decimal | None = None
     low: Decimal | None = None
     high: Decimal | None = None
-    price_kind: str = "regular"  # regular | starting | promo
+    price_kind: ChargePriceKind = "regular"
     ends: date | None = None
     as_of: date | None = None
     note: str | None = None
@@ -146,69 +186,69 @@ class Charge(NamedTuple):
 
 class RefundStep(NamedTuple):
     quote: str
-    stage: str  # before-consult | after-consult | after-session | next-appointment
-    after_sessions: int | None = None
-    through_sessions: int | None = None
-    notice_hours: int | None = None
+    stage: RefundStage
+    after_sessions: Sessions | None = None
+    through_sessions: Sessions | None = None
+    notice_hours: Annotated[int, Bounds(ge=1, le=720)] | None = None
     late: bool = False
-    refund: str | None = None  # full | none
+    refund: Refund | None = None
     owed: Decimal | None = None
     owed_low: Decimal | None = None
     owed_high: Decimal | None = None
-    owed_share: Decimal | None = None
+    owed_share: Share | None = None
 
 
 class RefundPolicy(NamedTuple):
-    source: str
-    steps: tuple[RefundStep, ...]
-    plans: tuple[str, ...] = ()
+    source: Slug
+    steps: Annotated[tuple[RefundStep, ...], NonEmpty]
+    plans: tuple[Slug, ...] = ()
     as_of: date | None = None
     note: str | None = None
 
 
 class PlanCondition(NamedTuple):
-    source: str
-    plan: str
+    source: Slug
+    plan: Slug
     condition: str
     as_of: date | None = None
     note: str | None = None
 
 
 class SitterCost(NamedTuple):
-    source: str
+    source: Slug
     low: Decimal
     high: Decimal
-    first_session_hours: Decimal
-    later_session_hours: Decimal
+    first_session_hours: Hours
+    later_session_hours: Hours
     as_of: date | None = None
     note: str | None = None
 
 
 class Provider(NamedTuple):
-    id: str
+    id: Slug
     name: str
-    status: tuple[Fact[str], ...]
+    status: Annotated[tuple[Fact[Status], ...], NonEmpty]
     website: str | None = None
     aliases: tuple[str, ...] = ()
     states: tuple[StatesObs, ...] = ()
     in_clinic: tuple[InClinic, ...] = ()
     plans: tuple[Plan, ...] = ()
-    standard_route: Fact[str] | None = None  # value: the route id priced when none is asked for
+    standard_route: Fact[RouteId] | None = None  # value: the route id priced when none is asked for
     charges: tuple[Charge, ...] = ()
     consult: tuple[Fact[Consult], ...] = ()
     insurance: tuple[Fact[bool], ...] = ()
     insurers: tuple[InsurerList, ...] = ()
-    hsa_fsa: tuple[Fact[str], ...] = ()
+    hsa_fsa: tuple[Fact[YesNoMaybe], ...] = ()
     sitter_required: tuple[Fact[bool], ...] = ()
-    id_verification: tuple[Fact[str], ...] = ()
-    integration: tuple[Fact[str], ...] = ()
+    id_verification: tuple[Fact[IdCheck], ...] = ()
+    integration: tuple[Fact[Integration], ...] = ()
     starter_kit: tuple[Fact[bool], ...] = ()
     routes: tuple[Fact[tuple[str, ...]], ...] = ()
     dose_flexibility: tuple[Fact[str], ...] = ()
-    trd_suitability: tuple[Fact[str], ...] = ()
+    trd_suitability: tuple[Fact[TrdSuitability], ...] = ()
     cost_notes: tuple[Fact[str], ...] = ()
     notes: tuple[Fact[str], ...] = ()
-    payment_terms: tuple[Fact[str], ...] = ()
+    payment_terms: tuple[Fact[PaymentTiming], ...] = ()
     refund_policy: tuple[RefundPolicy, ...] = ()
     hired_sitter: tuple[SitterCost, ...] = ()
     plan_conditions: tuple[PlanCondition, ...] = ()
@@ -253,7 +293,7 @@ class Provider(NamedTuple):
 class RuleSpan(NamedTuple):
     """One source's word on when a rule is in force (see ``models.RuleSpan``)."""
 
-    source: str
+    source: Slug
     as_of: date
     starts: date | None = None
     ends: date | None = None  # None: no end given
@@ -263,13 +303,13 @@ class RuleSpan(NamedTuple):
 class Rule(NamedTuple):
     """A regulatory rule over a span of dates in a jurisdiction ("US" or a state)."""
 
-    id: str
+    id: Slug
     name: str
-    jurisdiction: str
-    kind: str  # flexibility | requirement
+    jurisdiction: Literal["US"] | StateCode
+    kind: RuleKind
     effect: str
-    short: str
-    spans: tuple[RuleSpan, ...]
+    short: Annotated[str, Length(max=60)]  # the table's words
+    spans: Annotated[tuple[RuleSpan, ...], NonEmpty]
 
     def span_at(self, as_of: date | None) -> RuleSpan | None:
         """The newest word on the rule's span, on or before ``as_of``."""

@@ -30,6 +30,27 @@ from pydantic import (
 )
 from typing_extensions import TypeAliasType
 
+# the enumerations: defined once, for these models and the runtime records
+from ketacalc.data.fields import (
+    Billing,
+    ChargeKind,
+    ChargePer,
+    ChargePriceKind,
+    Client,
+    IdCheck,
+    Integration,
+    Modality,
+    PaymentTiming,
+    Prepayment,
+    PriceKind,
+    Refund,
+    RefundStage,
+    RuleKind,
+    Status,
+    Tier,
+    TrdSuitability,
+    YesNoMaybe,
+)
 from ketacalc.errors import CONTROL, quoted
 from ketacalc.money import parse_money
 from ketacalc.usstates import STATES
@@ -106,19 +127,6 @@ RouteId = Annotated[str, BeforeValidator(_route)]
 Slug = Annotated[StrictStr, Field(pattern=_SLUG, max_length=64)]
 Text = Annotated[StrictStr, Field(min_length=1, max_length=2000), AfterValidator(_no_control)]
 
-Status = Literal["operating", "uncertain", "closed"]
-Client = Literal["new", "returning", "any"]
-Billing = Literal["one-time", "monthly"]
-Modality = Literal["sessions", "daily-low-dose"]
-PriceKind = Literal["regular", "starting", "pay_in_full", "promo"]
-ChargeKind = Literal["consult", "medication", "fee", "membership"]
-ChargePer = Literal["course", "session", "month", "30-days", "event", "hour"]
-ChargePriceKind = Literal["regular", "starting", "promo"]
-Tier = Literal["A", "B", "C"]
-YesNoMaybe = Literal["yes", "no", "maybe"]
-IdCheck = Literal["required", "may-ask", "not-required"]
-Integration = Literal["psychiatric-clinician", "coach", "none"]
-TrdSuitability = Literal["excellent", "good", "moderate", "limited"]
 
 T = TypeVar("T")
 
@@ -243,7 +251,7 @@ class InsurerList(Observation):
 class Consult(Strict):
     """How sign-up works; the consultation's fee is a ``charges`` item of kind consult."""
 
-    prepayment: Literal["none", "first-installment"] | None = None
+    prepayment: Prepayment | None = None
     refundable_if_ineligible: StrictBool | None = None
 
 
@@ -295,8 +303,6 @@ class Charge(Observation):
 # Payment terms, refund ladders and a hired sitter's cost: what a course's cash and
 # a stop cost, each a dated, sourced observation (kept apart from the plans' prices).
 
-PaymentTiming = Literal["at-purchase"]
-RefundStage = Literal["before-consult", "after-consult", "after-session", "before-next"]
 Share = Annotated[Decimal, BeforeValidator(parse_money), Field(gt=0, le=1)]
 Hours = Annotated[Decimal, BeforeValidator(parse_money), Field(gt=0, le=24)]
 
@@ -313,7 +319,7 @@ class RefundStep(Strict):
     through_sessions: Annotated[StrictInt, Field(ge=1, le=1000)] | None = None  # known to hold up to here
     notice_hours: Annotated[StrictInt, Field(ge=1, le=720)] | None = None  # at least this notice
     late: StrictBool = False  # less than ``notice_hours``' notice
-    refund: Literal["full", "none"] | None = None
+    refund: Refund | None = None
     owed: Money | None = None
     owed_low: Money | None = None
     owed_high: Money | None = None
@@ -486,9 +492,6 @@ def _jurisdiction(value: object) -> str:
 
 
 Jurisdiction = Annotated[str, BeforeValidator(_jurisdiction)]
-#: a ``flexibility`` lets at-home prescribing go on while in force, so its effect begins
-#: the day after it ends; a ``requirement`` applies while in force
-RuleKind = Literal["flexibility", "requirement"]
 
 
 class RuleSpan(Observation):

@@ -9,6 +9,15 @@ still imports no Pydantic. :func:`verify` raises :class:`Untrusted` at the
 first value out of bounds; the loader then rebuilds the cache from the data
 file. ``tests/test_cache_trust.py`` checks that whatever the models refuse in a
 dumped data file, this refuses too.
+
+The checks of each field are not written here: :func:`check_of` derives them from
+the records' own annotations in :mod:`ketacalc.data.catalog` (``typing.get_type_hints``,
+their words from :mod:`ketacalc.data.fields`):
+what each plain type means (:data:`PLAIN`: text, an amount, a flag, a date), each
+named set (:data:`NAMED`), a ``Literal``'s words, ``Optional``, a union, ``tuple[X, ...]``,
+``frozenset``, ``dict``, nested and generic records (``Fact[X]``), and the
+``Annotated`` constraints (``Bounds``, ``Length``). A field added to a record needs no
+edit here. Only the rules across fields (the models' validators) are written out below.
 """
 
 from __future__ import annotations
@@ -17,56 +26,17 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from types import NoneType, UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from ketacalc.data.catalog import (
-    Catalog,
-    Charge,
-    Consult,
-    Fact,
-    InClinic,
-    Installments,
-    InsurerList,
-    Plan,
-    PlanCondition,
-    PriceObs,
-    Provider,
-    RefundPolicy,
-    RefundStep,
-    Rule,
-    RuleSpan,
-    SitterCost,
-    Source,
-    StatesObs,
-    build,
-)
+from ketacalc.data import fields
+from ketacalc.data.catalog import Catalog, Provider, RefundPolicy, Rule, Source, build
+from ketacalc.data.fields import ROUTE, SLUG, STATE, Bounds, Length, Named
 from ketacalc.errors import CONTROL
 from ketacalc.usstates import STATES
 from ketacalc.vocab import ROUTES
 
 Check = Callable[[Any], bool]
-
-#: the models' enumerations (``tests/test_cache_trust.py`` compares them with the Literals)
-ENUMS: dict[str, frozenset[str]] = {
-    "Status": frozenset({"operating", "uncertain", "closed"}),
-    "Client": frozenset({"new", "returning", "any"}),
-    "Billing": frozenset({"one-time", "monthly"}),
-    "Modality": frozenset({"sessions", "daily-low-dose"}),
-    "PriceKind": frozenset({"regular", "starting", "pay_in_full", "promo"}),
-    "ChargeKind": frozenset({"consult", "medication", "fee", "membership"}),
-    "ChargePer": frozenset({"course", "session", "month", "30-days", "event", "hour"}),
-    "ChargePriceKind": frozenset({"regular", "starting", "promo"}),
-    "Tier": frozenset({"A", "B", "C"}),
-    "YesNoMaybe": frozenset({"yes", "no", "maybe"}),
-    "IdCheck": frozenset({"required", "may-ask", "not-required"}),
-    "Integration": frozenset({"psychiatric-clinician", "coach", "none"}),
-    "TrdSuitability": frozenset({"excellent", "good", "moderate", "limited"}),
-    "Prepayment": frozenset({"none", "first-installment"}),
-    "PaymentTiming": frozenset({"at-purchase"}),
-    "RefundStage": frozenset({"before-consult", "after-consult", "after-session", "before-next"}),
-    "Refund": frozenset({"full", "none"}),
-    "RuleKind": frozenset({"flexibility", "requirement"}),
-}
 
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _MAX_MONEY = Decimal(10) ** 9
@@ -98,26 +68,12 @@ def money(value: Any) -> bool:
     )
 
 
-def cents_within(low: Decimal, high: Decimal) -> Check:
-    """A share or a number of hours: two decimals (as the dump writes them), low < value <= high."""
-    return lambda value: money(value) and low < value <= high
-
-
 def day(value: Any) -> bool:
     return type(value) is date
 
 
 def flag(value: Any) -> bool:
     return type(value) is bool
-
-
-def whole(low: int, high: int) -> Check:
-    return lambda value: type(value) is int and low <= value <= high
-
-
-def one_of(enum: str) -> Check:
-    allowed = ENUMS[enum]
-    return lambda value: type(value) is str and value in allowed
 
 
 def state(value: Any) -> bool:
@@ -128,6 +84,11 @@ def route(value: Any) -> bool:
     return type(value) is str and value in ROUTES
 
 
+def whole(value: Any) -> bool:
+    """An ``int`` (never a ``bool``): only with its :class:`~ketacalc.data.catalog.Bounds`."""
+    return type(value) is int
+
+
 def optional(check: Check) -> Check:
     return lambda value: value is None or check(value)
 
@@ -136,113 +97,113 @@ def each(check: Check, container: type = tuple) -> Check:
     return lambda value: type(value) is container and all(check(v) for v in value)
 
 
-# --------------------------------------------------------------- the records
-
-_OBSERVED: dict[str, Check] = {"source": slug, "as_of": optional(day), "note": optional(text)}
-
-FIELDS: dict[type, dict[str, Check]] = {
-    Source: {
-        "id": slug, "title": text, "tier": one_of("Tier"), "url": optional(text), "date": optional(day),
-        "note": optional(text),
-    },
-    Installments: {"count": whole(1, 120), "amount": money},
-    PriceObs: {
-        **_OBSERVED, "as_of": day, "price": money, "kind": one_of("PriceKind"), "ends": optional(day),
-        "installments": optional(lambda v: type(v) is Installments),
-        "pay_in_full_discount": optional(money),
-    },
-    Plan: {
-        "id": slug, "name": text, "sessions": whole(1, 1000), "client": one_of("Client"),
-        "billing": one_of("Billing"), "modality": one_of("Modality"), "route": optional(route),
-        "prices": each(lambda v: type(v) is PriceObs), "quotes": each(lambda v: type(v) is PriceObs),
-        "insurance_prices": each(lambda v: type(v) is PriceObs), "note": optional(text),
-    },
-    StatesObs: {
-        **_OBSERVED, "codes": each(state, frozenset), "complete": flag, "count": optional(whole(0, 51)),
-        "count_is_minimum": flag, "old": flag,
-    },
-    InClinic: {**_OBSERVED, "states": lambda v: each(state)(v) and len(v) >= 1, "services": text},
-    InsurerList: {
-        **_OBSERVED,
-        "by_state": lambda v: type(v) is dict and all(state(k) and each(text)(n) for k, n in v.items()),
-    },
-    Consult: {"prepayment": optional(one_of("Prepayment")), "refundable_if_ineligible": optional(flag)},
-    Charge: {
-        **_OBSERVED, "id": slug, "kind": one_of("ChargeKind"), "description": text,
-        "per": one_of("ChargePer"), "required": flag, "client": one_of("Client"), "amount": optional(money),
-        "low": optional(money), "high": optional(money), "price_kind": one_of("ChargePriceKind"),
-        "ends": optional(day), "regular": optional(money),
-    },
-    RuleSpan: {**_OBSERVED, "as_of": day, "starts": optional(day), "ends": optional(day)},
-    Rule: {
-        "id": slug, "name": text, "jurisdiction": lambda v: v == "US" or state(v), "kind": one_of("RuleKind"),
-        "effect": text, "short": lambda v: text(v) and len(v) <= 60,
-        "spans": lambda v: len(v) >= 1 and each(lambda x: type(x) is RuleSpan)(v),
-    },
-    RefundStep: {
-        "quote": text, "stage": one_of("RefundStage"), "after_sessions": optional(whole(1, 1000)),
-        "through_sessions": optional(whole(1, 1000)), "notice_hours": optional(whole(1, 720)), "late": flag,
-        "refund": optional(one_of("Refund")), "owed": optional(money), "owed_low": optional(money),
-        "owed_high": optional(money), "owed_share": optional(cents_within(Decimal(0), Decimal(1))),
-    },
-    RefundPolicy: {
-        **_OBSERVED, "plans": each(slug), "steps": lambda v: len(v) >= 1 and each(lambda s: type(s) is RefundStep)(v),
-    },
-    PlanCondition: {**_OBSERVED, "plan": slug, "condition": text},
-    SitterCost: {
-        **_OBSERVED, "low": money, "high": money, "first_session_hours": cents_within(Decimal(0), Decimal(24)),
-        "later_session_hours": cents_within(Decimal(0), Decimal(24)),
-    },
-}  # fmt: skip
+def one_of(words: Iterable[str]) -> Check:
+    allowed = frozenset(words)
+    return lambda value: type(value) is str and value in allowed
 
 
-def _fact(value: Check) -> Check:
-    def check(fact: Any) -> bool:
-        return (
-            type(fact) is Fact
-            and all(c(getattr(fact, f)) for f, c in _OBSERVED.items())
-            and value(fact.value)
-        )
+def bounded(check: Check, bounds: Bounds) -> Check:
+    ge, gt, le = bounds.ge, bounds.gt, bounds.le
+    return lambda value: (
+        check(value)
+        and (ge is None or value >= ge)
+        and (gt is None or value > gt)
+        and (le is None or value <= le)
+    )
 
+
+def sized(check: Check, length: Length) -> Check:
+    least, most = length.min, length.max
+    return lambda value: check(value) and least <= len(value) and (most is None or len(value) <= most)
+
+
+# --------------------------------------------------------------- the checks, derived from the records' annotations
+
+#: what a plain type means in a record's annotation (an ``int`` needs ``Bounds``: no default range)
+PLAIN: dict[Any, Check] = {str: text, Decimal: money, bool: flag, date: day}
+#: the named sets of ``Annotated[str, ...]``
+NAMED: dict[Named, Check] = {SLUG: slug, STATE: state, ROUTE: route}
+
+_derived: dict[Any, Check] = {}
+
+
+def check_of(hint: Any) -> Check:
+    """The check of a value annotated ``hint`` in a record (or of a record itself): true
+    when the value passes; a record's check raises :class:`Untrusted` naming the field that
+    does not. ``TypeError`` for an annotation that says too little (an ``int`` without bounds)."""
+    found = _derived.get(hint)
+    if found is None:
+        found = _derived[hint] = _derive(hint)
+    return found
+
+
+def _is_record(hint: Any) -> bool:
+    return isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields")
+
+
+def _derive(hint: Any) -> Check:
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is Annotated:
+        return _annotated(args[0], args[1:])
+    if origin is Union or origin is UnionType:
+        options = [check_of(a) for a in args if a is not NoneType]
+        one = options[0] if len(options) == 1 else (lambda value: any(c(value) for c in options))
+        return optional(one) if NoneType in args else one
+    if origin is Literal and all(type(a) is str for a in args):
+        return one_of(args)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return each(check_of(args[0]), tuple)
+    if origin is frozenset:
+        return each(check_of(args[0]), frozenset)
+    if origin is dict:
+        key, item = check_of(args[0]), check_of(args[1])
+        return lambda value: type(value) is dict and all(key(k) and item(v) for k, v in value.items())
+    if _is_record(origin):  # a generic record: Fact[str]
+        return _record(origin, dict(zip(origin.__parameters__, args, strict=True)))
+    if _is_record(hint):
+        return _record(hint, {})
+    if hint in PLAIN:
+        return PLAIN[hint]
+    raise TypeError(f"the cache check cannot read the annotation {hint!r} (an int needs Bounds)")
+
+
+def _annotated(base: Any, metadata: tuple[Any, ...]) -> Check:
+    if base is int and not any(type(m) is Bounds for m in metadata):
+        raise TypeError(f"an int needs Bounds: {base!r} {metadata!r}")
+    check = whole if base is int else check_of(base)
+    for item in metadata:
+        if type(item) is Named and base is str:
+            check = NAMED[item]
+        elif type(item) is Bounds:
+            check = bounded(check, item)
+        elif type(item) is Length:
+            check = sized(check, item)
+        else:
+            raise TypeError(f"the cache check cannot read {item!r} on {base!r}")
     return check
 
 
-def _facts(value: Check, at_least: int = 0) -> Check:
-    one = _fact(value)
-    return lambda v: type(v) is tuple and len(v) >= at_least and all(one(f) for f in v)
+_hints: dict[type, dict[str, Any]] = {}
+#: the words of the records' annotations, which catalog imports only for type checkers
+_WORDS = vars(fields)
 
 
-def _records(cls: type) -> Check:
-    return each(lambda v: type(v) is cls)
+def _record(cls: Any, parameters: dict[Any, Any]) -> Check:
+    hints = _hints.get(cls)
+    if hints is None:  # once for Fact, however many Fact[X]
+        hints = _hints[cls] = get_type_hints(cls, localns=_WORDS, include_extras=True)
+    checks = tuple(check_of(parameters.get(hints[name], hints[name])) for name in cls._fields)
+    names = tuple(f"{cls.__name__}.{name}" for name in cls._fields)
 
+    def check(record: Any) -> bool:
+        if type(record) is not cls:
+            return False
+        for field, value, name in zip(checks, record, names):  # noqa: B905 - a record of cls has them all
+            if not field(value):
+                raise Untrusted(name)
+        return True
 
-FIELDS[Provider] = {
-    "id": slug, "name": text, "website": optional(text), "aliases": each(text),
-    "status": _facts(one_of("Status"), at_least=1), "states": _records(StatesObs),
-    "in_clinic": _records(InClinic), "plans": _records(Plan),
-    "standard_route": optional(_fact(route)), "charges": _records(Charge),
-    "consult": _facts(lambda v: type(v) is Consult), "insurance": _facts(flag),
-    "insurers": _records(InsurerList), "hsa_fsa": _facts(one_of("YesNoMaybe")),
-    "sitter_required": _facts(flag), "id_verification": _facts(one_of("IdCheck")),
-    "integration": _facts(one_of("Integration")), "starter_kit": _facts(flag),
-    "routes": _facts(each(text)), "dose_flexibility": _facts(text),
-    "trd_suitability": _facts(one_of("TrdSuitability")), "cost_notes": _facts(text), "notes": _facts(text),
-    "payment_terms": _facts(one_of("PaymentTiming")), "refund_policy": _records(RefundPolicy),
-    "hired_sitter": _records(SitterCost), "plan_conditions": _records(PlanCondition),
-}  # fmt: skip
-
-
-def _record(record: Any) -> None:
-    checks = FIELDS[type(record)]
-    for name in record._fields:
-        if not checks[name](getattr(record, name)):
-            raise Untrusted(f"{type(record).__name__}.{name}")
-    for value in record:  # nested records: plans, prices, charges, consult facts...
-        for inner in value if type(value) is tuple else (value,):
-            if type(inner) is Fact:
-                inner = inner.value
-            if type(inner) in FIELDS:
-                _record(inner)
+    return check
 
 
 # --------------------------------------------------------------- rules across fields (the models' validators)
@@ -313,19 +274,20 @@ def _ladder(policy: RefundPolicy) -> Iterable[bool]:
         last_key = key
 
 
+_SOURCE, _PROVIDER, _RULE = check_of(Source), check_of(Provider), check_of(Rule)
+
+
 def verify(catalog: Catalog) -> Catalog:
     """``catalog`` itself when every value passes the data file's checks; else :class:`Untrusted`."""
     if type(catalog.sources) is not dict or type(catalog.providers) is not tuple:
         raise Untrusted("catalog")
     for sid, source in catalog.sources.items():
-        if type(source) is not Source or source.id != sid:
+        if not _SOURCE(source) or source.id != sid:
             raise Untrusted("sources")
-        _record(source)
     ids: set[str] = set()
     for provider in catalog.providers:
-        if type(provider) is not Provider:
+        if not _PROVIDER(provider):
             raise Untrusted("providers")
-        _record(provider)
         if provider.id in ids or not all(_rules(provider)):
             raise Untrusted(f"provider {provider.id}")
         ids.add(provider.id)
@@ -336,9 +298,8 @@ def verify(catalog: Catalog) -> Catalog:
         raise Untrusted("regulation")
     rules: set[str] = set()
     for rule in catalog.regulation:
-        if type(rule) is not Rule or rule.id in rules:
+        if not _RULE(rule) or rule.id in rules:
             raise Untrusted("regulation")
-        _record(rule)
         rules.add(rule.id)
         spans_ordered = all(s.starts is None or s.ends is None or s.starts <= s.ends for s in rule.spans)
         ends_known = rule.kind != "flexibility" or any(s.ends is not None for s in rule.spans)

@@ -252,7 +252,6 @@ def build(
         )
     pace_text = _text(pace, "pace")
     route_text = _text(route, "route")
-    age_text = _text(max_age, "max_age")
     return Request(
         providers=tuple(names),
         state=code,
@@ -265,9 +264,8 @@ def build(
         pay_in_full=_flag(pay_in_full, "pay_in_full"),
         discount=_money(discount, "discount") or ZERO,
         as_of=_date(as_of, "as_of"),
-        max_age=inputs.parse_count(age_text, "max_age", MAX_AGE_DAYS)
-        if age_text is not None
-        else DEFAULT_MAX_AGE,
+        # a count, read as sessions are: text or a JSON whole number, true/false refused
+        max_age=inputs.parse_count(max_age, "max_age", MAX_AGE_DAYS) if _given(max_age) else DEFAULT_MAX_AGE,
         sort=sort_key,
         include_unavailable=_flag(include_unavailable, "include_unavailable"),
         no_sitter=_flag(no_sitter, "no_sitter"),

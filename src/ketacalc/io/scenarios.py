@@ -20,8 +20,10 @@ from ketacalc.errors import InvalidInput, KetacalcError, quoted
 MAX_LINE_BYTES = 131_072  # one input line (the csv module's own field limit)
 
 
+#: a batch line's fields: every question ``cost`` takes (its output options aside), named as
+#: :func:`ketacalc.domain.request.build` names them
 SCENARIO_FIELDS = ("provider", "sessions", "months", "returning", "state", "insurer", "as_of",
-                   "start", "pace", "pay_in_full", "discount", "route")  # fmt: skip
+                   "start", "pace", "pay_in_full", "discount", "route", "max_age", "hired_sitter")  # fmt: skip
 _KNOWN_FIELDS = frozenset(SCENARIO_FIELDS)
 _FIELDS_FIX = f"use only {', '.join(SCENARIO_FIELDS)}"
 JSON_EXAMPLE = 'write one JSON object per line, e.g. {"provider": "mindbloom", "sessions": 18}'
