@@ -17,8 +17,10 @@ from decimal import Decimal
 import pytest
 
 from conftest import TODAY, assert_one_error_line, catalog_of, flat, plan_data, provider_data
+from ketacalc.domain.answers import show
 from ketacalc.domain.compare import CompareQuery, compare
 from ketacalc.domain.pricing import CostQuery, price_months
+from ketacalc.domain.request import Request
 from ketacalc.output.views.compare import CompareReport, estimate_text
 from ketacalc.output.views.show import ShowReport
 
@@ -235,7 +237,7 @@ def test_compare_hsa_fsa_disputed_in_json_and_table(cli):
 def test_show_marks_disputed_facts_and_never_calls_notes_older(cli, catalog):
     out = table(cli, "show", "cedar")
     assert out.count("HSA/FSA (disputed)") == 2 and "HSA/FSA (older)" not in out
-    [record] = ShowReport(catalog, catalog.find("cedar"), TODAY).records()
+    [record] = ShowReport(catalog, show(catalog, Request(providers=("cedar",)), TODAY)).records()
     assert record["disputed"] == ["hsa_fsa"]
     notes = provider_data(
         notes=[
@@ -249,7 +251,7 @@ def test_show_marks_disputed_facts_and_never_calls_notes_older(cli, catalog):
         ],
     )
     cat = catalog_of(notes)
-    report = ShowReport(cat, cat.find("acme"), TODAY)
+    report = ShowReport(cat, show(cat, Request(providers=("acme",)), TODAY))
     labels = [row[0] for row in report.table().rows]
     assert labels.count("Note") == 2 and "Cost note" in labels and "Note (older)" not in labels
     assert labels.count("Status (older)") == 1  # superseded by a newer status: older
@@ -269,7 +271,7 @@ def test_show_lists_quotes_and_charges():
          "amount": "75", "source": "site"},
     ]  # fmt: skip
     cat = catalog_of(provider_data(plans=[plan], charges=charges))
-    report = ShowReport(cat, cat.find("acme"), TODAY)
+    report = ShowReport(cat, show(cat, Request(providers=("acme",)), TODAY))
     [record] = report.records()
     assert [(q["price"], q["kind"]) for q in record["plans"][0]["quotes"]] == [("998.00", "pay_in_full")]
     assert [(c["kind"], c["amount"], c["low"], c["high"], c["required"]) for c in record["charges"]] == [
