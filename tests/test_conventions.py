@@ -137,7 +137,9 @@ def test_a_run_naming_one_command_builds_that_command_as_the_whole_app_does(args
     assert [p.opts for p in mine.params] == [p.opts for p in theirs.params]
 
 
-@pytest.mark.parametrize("args", [[], ["--help"], ["-V"], ["cots"], ["--data", "x.yaml"], ["--bogus", "cost"]])
+@pytest.mark.parametrize(
+    "args", [[], ["--help"], ["-V"], ["cots"], ["--data", "x.yaml"], ["--bogus", "cost"]]
+)
 def test_a_run_naming_no_command_builds_the_whole_app(args):
     from ketacalc.cli import _app_for, app
 
