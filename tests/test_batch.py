@@ -585,3 +585,16 @@ def test_json_array_elements_stream(streamed):
     code, out, err = proc.finish()
     assert code == 0, err
     assert [r["line"] for r in json.loads(out)] == [1, 2]
+
+
+def test_a_course_priced_again_from_another_start_gets_the_rules_of_its_own_dates(cli):
+    """batch re-dates a course it priced before (same provider, options and N): the
+    rules on dates (regulation) are those of the new dates, as for the course alone."""
+    late = {"provider": "alder", "sessions": 10, "state": "TX", "start": "2026-12-01"}
+    early = {**late, "start": "2026-01-05"}  # its last session falls before 2026-12-31
+    together = ndjson_rows(cli("batch", input=jsonl(late, early)).stdout)
+    alone = [ndjson_rows(cli("batch", input=jsonl(s)).stdout)[0] for s in (late, early)]
+    assert together[0]["regulation"] != together[1]["regulation"]
+    assert [r["regulation"] for r in together] == [r["regulation"] for r in alone]
+    assert together[0]["regulation"][0]["course_start"] == "2026-12-01"
+    assert together[1]["regulation"] == []
