@@ -598,3 +598,34 @@ def test_a_course_priced_again_from_another_start_gets_the_rules_of_its_own_date
     assert [r["regulation"] for r in together] == [r["regulation"] for r in alone]
     assert together[0]["regulation"][0]["course_start"] == "2026-12-01"
     assert together[1]["regulation"] == []
+
+
+def test_a_scenario_whose_other_fields_were_seen_gets_the_answer_and_errors_it_gets_alone(cli):
+    """batch parses a scenario's fields besides its course and start once: a later line with
+    the same fields gets its own course's answer, and its own course's or start's error, and
+    a value of another type or spelling (``true`` and ``1``, ``1.0`` and ``1.00``) is its own."""
+    lines = [
+        {"provider": "alder", "sessions": 6, "state": "TX"},
+        {"provider": "alder", "sessions": 9, "state": "TX", "start": "2026-03-02"},
+        {"provider": "alder", "months": 2, "state": "TX"},
+        {"provider": "alder", "sessions": "x", "state": "TX"},
+        {"provider": "alder", "sessions": 6, "months": 2, "state": "TX"},
+        {"provider": "alder", "state": "TX"},
+        {"provider": "alder", "sessions": 6, "state": "TX", "start": "2026-02-30"},
+        {"provider": "alder", "sessions": 6, "returning": True},
+        {"provider": "alder", "sessions": 6, "returning": 1},
+        {"provider": "alder", "sessions": 6, "returning": "yes"},
+        {"provider": "alder", "sessions": 6, "pace": "1.0"},
+        {"provider": "alder", "sessions": 6, "pace": "1.00"},
+    ]
+    text = jsonl(*lines).replace('"1.0"', "1.0").replace('"1.00"', "1.00")
+    together = cli("batch", input=text)
+    rows = ndjson_rows(together.stdout)
+    assert [r["error"] is None for r in rows] == [True] * 3 + [False] * 4 + [True] * 5
+    for index, line in enumerate(text.splitlines()):
+        alone = cli("batch", input=line + "\n")
+        assert {**ndjson_rows(alone.stdout)[0], "line": index + 1} == rows[index], line
+        assert (
+            f"line {index + 1}: " + alone.stderr.removeprefix("line 1: ") in together.stderr
+            or not alone.stderr
+        )

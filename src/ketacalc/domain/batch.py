@@ -20,12 +20,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from ketacalc.data.catalog import Catalog
 from ketacalc.domain.eligibility import resolve_insurer
 from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
-from ketacalc.domain.request import scenario
+from ketacalc.domain.request import COURSE_FIELDS, scenario, scenario_course
 from ketacalc.errors import KetacalcError
 from ketacalc.io.scenarios import MAX_LINE_BYTES, LineFailed, read_scenarios
 
@@ -46,6 +47,22 @@ class _Bounded(OrderedDict[Any, Any]):
         return value
 
 
+def _given_options(fields: dict[str, object]) -> tuple[Any, ...] | None:
+    """The fields of a scenario besides its course and start, as given, as a key: each
+    value with its type (``true`` is not ``1``), a decimal by its digits (``1.0`` is
+    not ``1.00``); ``None`` when a value cannot be a key (a list, an object)."""
+    try:
+        key = tuple(
+            (name, type(value), str(value) if type(value) is Decimal else value)
+            for name, value in fields.items()
+            if name not in COURSE_FIELDS
+        )
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 class BatchPricer:
     """Prices scenarios; memory stays bounded whatever the input's length."""
 
@@ -61,10 +78,25 @@ class BatchPricer:
         )  # a line as read -> its normalised scenario: seen lines skip parsing
         self._insurers = _Bounded(pricers)  # an insurer as named, in a state -> as the data file lists it
         self._pricers = _Bounded(pricers)  # everything but the sessions (and the start) -> pricer
+        self._options = _Bounded(pricers)  # the fields but the course and start, as given -> options
 
     def _normalise(self, fields: dict[str, object]) -> tuple[Any, ...]:
         """Everything that can change the result, and nothing else, as a key:
-        the provider, the request's options (one pricer serves them), N or M, the start."""
+        the provider, the request's options (one pricer serves them), N or M, the start.
+
+        The fields besides the course and start, as given, are parsed once: a scenario
+        whose other fields were seen (and were good) has only its course and start parsed."""
+        given = _given_options(fields)
+        options = self._options.get(given) if given is not None else None
+        if options is not None:
+            sessions, months, start = scenario_course(fields)
+            return (options, sessions, months, start or self.today)
+        key = self._parse(fields)
+        if given is not None:
+            self._options.remember(given, key[0])
+        return key
+
+    def _parse(self, fields: dict[str, object]) -> tuple[Any, ...]:
         request = scenario(fields)
         provider = self.catalog.find(request.providers[0])
         insurer = request.insurer

@@ -315,6 +315,20 @@ def build(
     )
 
 
+#: the fields of a scenario that say which course and when, not how it is priced
+COURSE_FIELDS = (SESSIONS, MONTHS, "start")
+
+
+def scenario_course(fields: Mapping[str, object]) -> tuple[int | None, int | None, date | None]:
+    """A scenario's sessions, months and start, as :func:`scenario` parses them (with
+    the same errors) once its other fields are known to be good."""
+    course = _course(fields.get(SESSIONS), fields.get(MONTHS), REQUIRED, False)
+    start = _date(fields.get("start"), "start")
+    assert course is not None  # REQUIRED: a missing course is refused
+    count = course.count
+    return (count, None, start) if course.unit == SESSIONS else (None, count, start)
+
+
 def scenario(fields: Mapping[str, object]) -> Request:
     """A batch line's fields (a JSON object, a CSV row) -> the request for one
     course at one provider: unknown fields are refused, a provider and exactly one
