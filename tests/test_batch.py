@@ -629,3 +629,22 @@ def test_a_scenario_whose_other_fields_were_seen_gets_the_answer_and_errors_it_g
             f"line {index + 1}: " + alone.stderr.removeprefix("line 1: ") in together.stderr
             or not alone.stderr
         )
+
+
+def test_batch_keeps_what_it_is_told_to_keep_of_a_result_and_prices_each_course_once(catalog):
+    """The memo keeps ``keep(result)`` (ketacalc keeps the encoded record, not the result),
+    and answers a line seen before, or the same scenario spelled another way, from it."""
+    from conftest import TODAY
+    from ketacalc.domain.batch import BatchPricer
+
+    kept = []
+
+    def keep(result):
+        kept.append(result.sessions_requested)
+        return ("kept", result.provider.id, result.sessions_requested)
+
+    lines = [jsonl(s).encode().rstrip(b"\n") for s in ({"provider": "alder", "sessions": 6},) * 2]
+    lines += [b'{"sessions": 6, "provider": "alder"}', b'{"provider": "alder", "sessions": 7}']
+    outcomes = list(BatchPricer(catalog, TODAY, keep=keep).run(lines))
+    assert [o for _, o in outcomes] == [("kept", "alder", 6)] * 3 + [("kept", "alder", 7)]
+    assert kept == [6, 7]

@@ -120,8 +120,11 @@ def batch(
     try:
         with long_run():
             lines = chunked_lines(getattr(stream, "read1", stream.read), sys.stdout.flush)
-            outcomes = reported(BatchPricer(cat, today()).run(lines))
-            render(Format(fmt.value), BatchReport(cat, outcomes, full))
+            report = BatchReport(cat, (), full)
+            # JSON formats: the memo keeps each result's encoded record, not the result
+            keep = report.condense if fmt in (BatchFormat.ndjson, BatchFormat.json) else None
+            report.outcomes = reported(BatchPricer(cat, today(), keep=keep).run(lines))
+            render(Format(fmt.value), report)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

@@ -67,18 +67,29 @@ class BatchPricer:
     """Prices scenarios; memory stays bounded whatever the input's length."""
 
     def __init__(
-        self, catalog: Catalog, today: date, memo_size: int = 8192, pricers: int = 256, courses: int = 2048
+        self,
+        catalog: Catalog,
+        today: date,
+        memo_size: int = 8192,
+        pricers: int = 256,
+        courses: int = 2048,
+        keep: Callable[[CostResult], Any] | None = None,
     ) -> None:
         self.catalog = catalog
         self.today = today
         self.courses = courses  # courses each pricer keeps: a known N from another start is only re-dated
+        # what the memo keeps of a result (the writer's encoded record: far smaller than the result)
+        self._keep = keep
+        # whether a scenario gave a start of its own: until one does, a pricer keeps no courses
+        # (each N is priced once from today's start, and the memo answers it again)
+        self._dated = False
         self._memo = _Bounded(memo_size)  # normalised scenario -> result (or the error it raised)
         self._lines = _Bounded(
             memo_size
         )  # a line as read -> its normalised scenario: seen lines skip parsing
         self._insurers = _Bounded(pricers)  # an insurer as named, in a state -> as the data file lists it
         self._pricers = _Bounded(pricers)  # everything but the sessions (and the start) -> pricer
-        self._options = _Bounded(pricers)  # the fields but the course and start, as given -> options
+        self._options = _Bounded(memo_size // 8)  # the fields but the course and start, as given -> options
 
     def _normalise(self, fields: dict[str, object]) -> tuple[Any, ...]:
         """Everything that can change the result, and nothing else, as a key:
@@ -90,10 +101,14 @@ class BatchPricer:
         options = self._options.get(given) if given is not None else None
         if options is not None:
             sessions, months, start = scenario_course(fields)
-            return (options, sessions, months, start or self.today)
-        key = self._parse(fields)
-        if given is not None:
-            self._options.remember(given, key[0])
+            key = (options, sessions, months, start or self.today)
+        else:
+            key = self._parse(fields)
+            if given is not None:
+                self._options.remember(given, key[0])
+        if key[3] != self.today and not self._dated:
+            self._dated = True
+            self._pricers.clear()  # built again, keeping courses: another start only moves their dates
         return key
 
     def _parse(self, fields: dict[str, object]) -> tuple[Any, ...]:
@@ -120,7 +135,11 @@ class BatchPricer:
             pricer = self._pricers.remember(
                 options,
                 ProviderPricer(
-                    self.catalog.find(provider_id), query, self.today, catalog=self.catalog, keep=self.courses
+                    self.catalog.find(provider_id),
+                    query,
+                    self.today,
+                    catalog=self.catalog,
+                    keep=self.courses if self._dated else 0,
                 ),
             )
         # the start only moves the dates: one pricer (its table of best courses, and the
@@ -143,6 +162,8 @@ class BatchPricer:
             if found is None:
                 try:
                     found = self._price(key)
+                    if self._keep is not None:
+                        found = self._keep(found)
                 except KetacalcError as exc:  # nothing to price is the same answer for the same scenario
                     found = exc
                 self._memo.remember(memo_key, found)

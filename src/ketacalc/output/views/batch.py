@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
     from ketacalc.domain.batch import Outcome
     from ketacalc.domain.pricing import CostResult
     from ketacalc.output.tableview import TableView
+
+
+class Condensed(str):
+    """A result's record as ``batch`` keeps it: its fields after the line number, encoded."""
+
+    __slots__ = ()
 
 
 class BatchReport(Report):
@@ -41,20 +48,34 @@ class BatchReport(Report):
     def _record(self, result: CostResult) -> dict[str, Any]:
         return full_record(self.catalog, result) if self.full else summary_record(result)
 
-    def records(self) -> Iterator[dict[str, Any]]:
-        """Compact JSON records, each distinct outcome's fields encoded once: a repeated
-        scenario comes back as the same outcome, and only its line number is new."""
+    def condense(self, result: CostResult) -> Condensed:
+        """What ``batch`` keeps of a result to answer it again (JSON formats): its record's
+        fields after the line number, encoded, a small fraction of the result's memory."""
+        return Condensed(self._encode()(self._body(result, self._record))[1:])
+
+    @staticmethod
+    @functools.cache
+    def _encode() -> Any:
         import json
 
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Compact JSON records, each distinct outcome's fields encoded once: a repeated
+        scenario comes back as the same outcome (or as its condensed record), and only
+        its line number is new."""
         encoded: dict[int, tuple[object, str]] = {}
         for line, outcome in self.outcomes:
-            known = encoded.get(id(outcome))
-            if known is None or known[0] is not outcome:
-                if len(encoded) >= 8192:
-                    encoded.clear()
-                known = encoded[id(outcome)] = (outcome, encode(self._body(outcome, self._record))[1:])
-            yield Encoded(f'{{"schema_version":{SCHEMA_VERSION},"line":{line},{known[1]}')
+            if type(outcome) is Condensed:
+                body: str = outcome
+            else:
+                known = encoded.get(id(outcome))
+                if known is None or known[0] is not outcome:
+                    if len(encoded) >= 8192:
+                        encoded.clear()
+                    known = encoded[id(outcome)] = (outcome, self.condense(outcome))  # type: ignore[arg-type]
+                body = known[1]
+            yield Encoded(f'{{"schema_version":{SCHEMA_VERSION},"line":{line},{body}')
 
     def rows(self) -> Iterator[dict[str, Any]]:
         row = lambda result: summary_row(summary_record(result))  # noqa: E731
