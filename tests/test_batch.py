@@ -648,3 +648,17 @@ def test_batch_keeps_what_it_is_told_to_keep_of_a_result_and_prices_each_course_
     outcomes = list(BatchPricer(catalog, TODAY, keep=keep).run(lines))
     assert [o for _, o in outcomes] == [("kept", "alder", 6)] * 3 + [("kept", "alder", 7)]
     assert kept == [6, 7]
+
+
+def test_an_error_kept_for_many_scenarios_holds_no_traceback(catalog):
+    """A provider with no prices gives every scenario the same error: kept in the memo,
+    it must not hold the frames that raised it (each raise would chain more, each frame
+    holding a priced course: memory growing with every distinct line)."""
+    from conftest import TODAY
+    from ketacalc.domain.batch import BatchPricer
+    from ketacalc.errors import NoPrice
+
+    lines = [jsonl({"provider": "elm", "sessions": n}).encode().rstrip(b"\n") for n in range(1, 40)]
+    outcomes = [o for _, o in BatchPricer(catalog, TODAY).run(lines)]
+    assert all(isinstance(o, NoPrice) for o in outcomes)
+    assert all(o.__traceback__ is None for o in outcomes)

@@ -165,10 +165,12 @@ class BatchPricer:
                     if self._keep is not None:
                         found = self._keep(found)
                 except KetacalcError as exc:  # nothing to price is the same answer for the same scenario
-                    found = exc
+                    # kept without its traceback: a pricer raises one NoPrice again and again, and
+                    # each raise would chain more frames (each holding a result) onto it
+                    found = exc.with_traceback(None)
                 self._memo.remember(memo_key, found)
         except KetacalcError as exc:
-            found = exc
+            found = exc.with_traceback(None)
         except Exception as exc:  # a bug: this line fails, the others are still priced
             found = LineFailed(exc)
         if line is not None:
