@@ -180,17 +180,25 @@ class BatchPricer:
     def run(self, lines: Iterable[bytes]) -> Iterator[tuple[int, Outcome]]:
         """``(line number, result or error)`` for every non-blank input line, in order."""
         last: list[bytes] = [b""]
+        seen: list[Outcome | None] = [None]
+        lookup = self._lines.get
 
         def remembered(lines: Iterable[bytes]) -> Iterator[bytes]:
             for line in lines:  # read_scenarios yields each item right after reading its line
                 last[0] = line
                 yield line
 
-        for number, fields in read_scenarios(remembered(lines), known=self._lines.__contains__):
-            if isinstance(fields, KetacalcError):
+        def known(line: bytes) -> bool:
+            seen[0] = found = lookup(line)
+            return found is not None
+
+        for number, fields in read_scenarios(remembered(lines), known=known):
+            if fields is None:  # a line seen before, not parsed again: its outcome, as it was
+                yield number, seen[0]  # type: ignore[misc]
+            elif isinstance(fields, KetacalcError):
                 yield number, fields
-            else:  # None: a line seen before, not parsed again
-                yield number, self.outcome(last[0], fields or {})
+            else:
+                yield number, self.outcome(last[0], fields)
 
 
 @contextmanager

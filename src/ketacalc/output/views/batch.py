@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.errors import KetacalcError
-from ketacalc.output.formats import Encoded
 from ketacalc.output.views.common import Report
 from ketacalc.output.views.cost import SUMMARY_FIELDS, full_record, summary_record, summary_row
 from ketacalc.version import SCHEMA_VERSION
@@ -61,9 +60,9 @@ class BatchReport(Report):
         return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
     def records(self) -> Iterator[dict[str, Any]]:
-        """Compact JSON records, each distinct outcome's fields encoded once: a repeated
-        scenario comes back as the same outcome (or as its condensed record), and only
-        its line number is new."""
+        """Compact JSON records, already encoded (text), each distinct outcome's fields
+        encoded once: a repeated scenario comes back as the same outcome (or as its
+        condensed record), and only its line number is new."""
         encoded: dict[int, tuple[object, str]] = {}
         for line, outcome in self.outcomes:
             if type(outcome) is Condensed:
@@ -75,7 +74,7 @@ class BatchReport(Report):
                         encoded.clear()
                     known = encoded[id(outcome)] = (outcome, self.condense(outcome))  # type: ignore[arg-type]
                 body = known[1]
-            yield Encoded(f'{{"schema_version":{SCHEMA_VERSION},"line":{line},{body}')
+            yield f'{{"schema_version":{SCHEMA_VERSION},"line":{line},{body}'  # type: ignore[misc]
 
     def rows(self) -> Iterator[dict[str, Any]]:
         row = lambda result: summary_row(summary_record(result))  # noqa: E731
