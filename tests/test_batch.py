@@ -662,3 +662,17 @@ def test_an_error_kept_for_many_scenarios_holds_no_traceback(catalog):
     outcomes = [o for _, o in BatchPricer(catalog, TODAY).run(lines)]
     assert all(isinstance(o, NoPrice) for o in outcomes)
     assert all(o.__traceback__ is None for o in outcomes)
+
+
+def test_a_course_from_many_starts_gives_each_start_the_record_it_gets_alone(cli):
+    """batch prices a course once and re-dates it (and re-encodes only its dated fields)
+    for another start: each record is the one the scenario gets on its own."""
+    starts = ["2026-01-31", "2026-02-28", "2026-12-15", "2027-03-01", "2025-06-13"]
+    lines = [
+        {"provider": p, "sessions": 14, "state": "TX", "start": s} for p in ("alder", "birch") for s in starts
+    ]
+    together = ndjson_rows(cli("batch", input=jsonl(*lines)).stdout)
+    assert len({(r["first_due"], r["last_due"]) for r in together}) == len(lines)
+    for index, line in enumerate(lines):
+        alone = ndjson_rows(cli("batch", input=jsonl(line)).stdout)[0]
+        assert {**alone, "line": index + 1} == together[index], line

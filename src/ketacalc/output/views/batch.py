@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc.errors import KetacalcError
 from ketacalc.output.views.common import Report
-from ketacalc.output.views.cost import SUMMARY_FIELDS, full_record, summary_record, summary_row
+from ketacalc.output.views.cost import (
+    DATED_FIELDS,
+    SUMMARY_FIELDS,
+    dated_fields,
+    full_record,
+    summary_record,
+    summary_row,
+)
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -35,6 +42,8 @@ class BatchReport(Report):
         self.catalog = catalog
         self.outcomes = outcomes
         self.full = full
+        # a course's charge lines -> its record's text before and after the dated fields
+        self._undated: dict[int, tuple[object, str, str]] = {}
 
     @staticmethod
     def _body(outcome: CostResult | KetacalcError, build: Any) -> dict[str, Any]:
@@ -49,8 +58,30 @@ class BatchReport(Report):
 
     def condense(self, result: CostResult) -> Condensed:
         """What ``batch`` keeps of a result to answer it again (JSON formats): its record's
-        fields after the line number, encoded, a small fraction of the result's memory."""
-        return Condensed(self._encode()(self._body(result, self._record))[1:])
+        fields after the line number, encoded, a small fraction of the result's memory.
+
+        A course re-dated from another start (``CostResult.moved_to``: the same charge
+        lines, the same object) differs from the course first priced only in its
+        :data:`DATED_FIELDS`: the other fields' text is reused, only those are encoded."""
+        encode = self._encode()
+        if self.full or isinstance(result, KetacalcError) or not result.runs or result.months is not None:
+            return Condensed(encode(self._body(result, self._record))[1:])
+        lines = result.lines
+        known = self._undated.get(id(lines))
+        if known is not None and known[0] is lines:
+            dated = encode(dated_fields(result))[1:-1]
+            return Condensed(f"{known[1]},{dated},{known[2]}}}")
+        body = self._body(result, self._record)
+        parts: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
+        part = 0
+        for name, value in body.items():
+            part = 1 if name in DATED_FIELDS else (2 if part else 0)
+            parts[part][name] = value
+        before, dated, after = (encode(p)[1:-1] for p in parts)
+        if len(self._undated) >= 4096:
+            self._undated.clear()
+        self._undated[id(lines)] = (lines, before, after)  # the lines kept: their id stays theirs
+        return Condensed(f"{before},{dated},{after}}}")
 
     @staticmethod
     @functools.cache
