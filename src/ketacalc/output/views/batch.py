@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
     from ketacalc.output.tableview import TableView
 
 
+#: the courses whose record text ``condense`` keeps for another start (about 1 KB each)
+UNDATED = 8192
+
+
 class Condensed(str):
     """A result's record as ``batch`` keeps it: its fields after the line number, encoded."""
 
@@ -43,7 +48,7 @@ class BatchReport(Report):
         self.outcomes = outcomes
         self.full = full
         # a course's charge lines -> its record's text before and after the dated fields
-        self._undated: dict[int, tuple[object, str, str]] = {}
+        self._undated: OrderedDict[int, tuple[object, str, str]] = OrderedDict()
 
     @staticmethod
     def _body(outcome: CostResult | KetacalcError, build: Any) -> dict[str, Any]:
@@ -69,6 +74,7 @@ class BatchReport(Report):
         lines = result.lines
         known = self._undated.get(id(lines))
         if known is not None and known[0] is lines:
+            self._undated.move_to_end(id(lines))
             dated = encode(dated_fields(result))[1:-1]
             return Condensed(f"{known[1]},{dated},{known[2]}}}")
         body = self._body(result, self._record)
@@ -78,9 +84,9 @@ class BatchReport(Report):
             part = 1 if name in DATED_FIELDS else (2 if part else 0)
             parts[part][name] = value
         before, dated, after = (encode(p)[1:-1] for p in parts)
-        if len(self._undated) >= 4096:
-            self._undated.clear()
         self._undated[id(lines)] = (lines, before, after)  # the lines kept: their id stays theirs
+        if len(self._undated) > UNDATED:
+            self._undated.popitem(last=False)  # the course seen least recently
         return Condensed(f"{before},{dated},{after}}}")
 
     @staticmethod
