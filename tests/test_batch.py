@@ -612,6 +612,8 @@ def test_a_scenario_whose_other_fields_were_seen_gets_the_answer_and_errors_it_g
         {"provider": "alder", "sessions": 6, "months": 2, "state": "TX"},
         {"provider": "alder", "state": "TX"},
         {"provider": "alder", "sessions": 6, "state": "TX", "start": "2026-02-30"},
+        {"provider": "alder", "sessions": [6], "state": "TX"},
+        {"provider": "alder", "sessions": 6, "state": "TX", "start": {"day": 1}},
         {"provider": "alder", "sessions": 6, "returning": True},
         {"provider": "alder", "sessions": 6, "returning": 1},
         {"provider": "alder", "sessions": 6, "returning": "yes"},
@@ -621,7 +623,7 @@ def test_a_scenario_whose_other_fields_were_seen_gets_the_answer_and_errors_it_g
     text = jsonl(*lines).replace('"1.0"', "1.0").replace('"1.00"', "1.00")
     together = cli("batch", input=text)
     rows = ndjson_rows(together.stdout)
-    assert [r["error"] is None for r in rows] == [True] * 3 + [False] * 4 + [True] * 5
+    assert [r["error"] is None for r in rows] == [True] * 3 + [False] * 6 + [True] * 5
     for index, line in enumerate(text.splitlines()):
         alone = cli("batch", input=line + "\n")
         assert {**ndjson_rows(alone.stdout)[0], "line": index + 1} == rows[index], line

@@ -26,7 +26,13 @@ from typing import Any
 from ketacalc.data.catalog import Catalog
 from ketacalc.domain.eligibility import resolve_insurer
 from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
-from ketacalc.domain.request import COURSE_FIELDS, scenario, scenario_course
+from ketacalc.domain.request import (
+    COURSE_FIELDS,
+    scenario,
+    scenario_counts,
+    scenario_course,
+    scenario_start,
+)
 from ketacalc.errors import KetacalcError
 from ketacalc.io.scenarios import MAX_LINE_BYTES, LineFailed, read_scenarios
 
@@ -47,16 +53,20 @@ class _Bounded(OrderedDict[Any, Any]):
         return value
 
 
+_UNSEEN = object()
+
+
+def _as_key(value: object) -> tuple[type, object]:
+    """A field's value as given, as a key: with its type (``true`` is not ``1``), a
+    decimal by its digits (``1.0`` is not ``1.00``). Hashing it fails for a list or an object."""
+    return (type(value), str(value) if type(value) is Decimal else value)
+
+
 def _given_options(fields: dict[str, object]) -> tuple[Any, ...] | None:
-    """The fields of a scenario besides its course and start, as given, as a key: each
-    value with its type (``true`` is not ``1``), a decimal by its digits (``1.0`` is
-    not ``1.00``); ``None`` when a value cannot be a key (a list, an object)."""
+    """The fields of a scenario besides its course and start, as given, as a key (see
+    :func:`_as_key`); ``None`` when a value cannot be a key (a list, an object)."""
     try:
-        key = tuple(
-            (name, type(value), str(value) if type(value) is Decimal else value)
-            for name, value in fields.items()
-            if name not in COURSE_FIELDS
-        )
+        key = tuple((name, *_as_key(value)) for name, value in fields.items() if name not in COURSE_FIELDS)
         hash(key)
     except TypeError:
         return None
@@ -90,6 +100,8 @@ class BatchPricer:
         self._insurers = _Bounded(pricers)  # an insurer as named, in a state -> as the data file lists it
         self._pricers = _Bounded(pricers)  # everything but the sessions (and the start) -> pricer
         self._options = _Bounded(memo_size // 8)  # the fields but the course and start, as given -> options
+        self._counts = _Bounded(memo_size // 2)  # sessions and months as given -> as parsed
+        self._starts = _Bounded(memo_size // 2)  # a start as given -> as parsed
 
     def _normalise(self, fields: dict[str, object]) -> tuple[Any, ...]:
         """Everything that can change the result, and nothing else, as a key:
@@ -100,7 +112,7 @@ class BatchPricer:
         given = _given_options(fields)
         options = self._options.get(given) if given is not None else None
         if options is not None:
-            sessions, months, start = scenario_course(fields)
+            sessions, months, start = self._course(fields)
             key = (options, sessions, months, start or self.today)
         else:
             key = self._parse(fields)
@@ -110,6 +122,23 @@ class BatchPricer:
             self._dated = True
             self._pricers.clear()  # built again, keeping courses: another start only moves their dates
         return key
+
+    def _course(self, fields: dict[str, object]) -> tuple[int | None, int | None, date | None]:
+        """``scenario_course(fields)``, each value as given parsed once (the counts, then the
+        start: the same errors in the same order); what cannot be a key is parsed every time."""
+        get = fields.get
+        counts_key = (_as_key(get("sessions")), _as_key(get("months")))
+        start_key = _as_key(get("start"))
+        try:
+            counts = self._counts.get(counts_key)
+            if counts is None:
+                counts = self._counts.remember(counts_key, scenario_counts(get("sessions"), get("months")))
+            start = self._starts.get(start_key, _UNSEEN)
+            if start is _UNSEEN:
+                start = self._starts.remember(start_key, scenario_start(get("start")))
+        except TypeError:  # a list or an object: not a key
+            return scenario_course(fields)
+        return counts[0], counts[1], start  # type: ignore[return-value]
 
     def _parse(self, fields: dict[str, object]) -> tuple[Any, ...]:
         request = scenario(fields)

@@ -321,12 +321,21 @@ COURSE_FIELDS = (SESSIONS, MONTHS, "start")
 
 def scenario_course(fields: Mapping[str, object]) -> tuple[int | None, int | None, date | None]:
     """A scenario's sessions, months and start, as :func:`scenario` parses them (with
-    the same errors) once its other fields are known to be good."""
-    course = _course(fields.get(SESSIONS), fields.get(MONTHS), REQUIRED, False)
-    start = _date(fields.get("start"), "start")
+    the same errors, the course's first) once its other fields are known to be good."""
+    sessions, months = scenario_counts(fields.get(SESSIONS), fields.get(MONTHS))
+    return sessions, months, scenario_start(fields.get("start"))
+
+
+def scenario_counts(sessions: object, months: object) -> tuple[int | None, int | None]:
+    """A scenario's sessions or months (the other ``None``), as :func:`scenario` parses them."""
+    course = _course(sessions, months, REQUIRED, False)
     assert course is not None  # REQUIRED: a missing course is refused
-    count = course.count
-    return (count, None, start) if course.unit == SESSIONS else (None, count, start)
+    return (course.count, None) if course.unit == SESSIONS else (None, course.count)
+
+
+def scenario_start(start: object) -> date | None:
+    """A scenario's start, as :func:`scenario` parses it."""
+    return _date(start, "start")
 
 
 def scenario(fields: Mapping[str, object]) -> Request:
