@@ -641,7 +641,7 @@ def test_batch_keeps_what_it_is_told_to_keep_of_a_result_and_prices_each_course_
 
     kept = []
 
-    def keep(result):
+    def keep(result, redated):
         kept.append(result.sessions_requested)
         return ("kept", result.provider.id, result.sessions_requested)
 

@@ -83,12 +83,14 @@ class BatchPricer:
         memo_size: int = 8192,
         pricers: int = 256,
         courses: int = 2048,
-        keep: Callable[[CostResult], Any] | None = None,
+        keep: Callable[[CostResult, bool], Any] | None = None,
     ) -> None:
         self.catalog = catalog
         self.today = today
         self.courses = courses  # courses each pricer keeps: a known N from another start is only re-dated
-        # what the memo keeps of a result (the writer's encoded record: far smaller than the result)
+        # what the memo keeps of a result (the writer's encoded record: far smaller than the
+        # result), told whether courses may be re-dated later in the run (then what a re-dated
+        # course's record shares with the first is worth keeping too)
         self._keep = keep
         # whether a scenario gave a start of its own: until one does, a pricer keeps no courses
         # (each N is priced once from today's start, and the memo answers it again)
@@ -192,7 +194,7 @@ class BatchPricer:
                 try:
                     found = self._price(key)
                     if self._keep is not None:
-                        found = self._keep(found)
+                        found = self._keep(found, self._dated)
                 except KetacalcError as exc:  # nothing to price is the same answer for the same scenario
                     # kept without its traceback: a pricer raises one NoPrice again and again, and
                     # each raise would chain more frames (each holding a result) onto it

@@ -61,15 +61,22 @@ class BatchReport(Report):
     def _record(self, result: CostResult) -> dict[str, Any]:
         return full_record(self.catalog, result) if self.full else summary_record(result)
 
-    def condense(self, result: CostResult) -> Condensed:
+    def condense(self, result: CostResult, redated: bool = False) -> Condensed:
         """What ``batch`` keeps of a result to answer it again (JSON formats): its record's
         fields after the line number, encoded, a small fraction of the result's memory.
 
         A course re-dated from another start (``CostResult.moved_to``: the same charge
         lines, the same object) differs from the course first priced only in its
-        :data:`DATED_FIELDS`: the other fields' text is reused, only those are encoded."""
+        :data:`DATED_FIELDS`: with ``redated`` (courses may be re-dated later in the run),
+        the other fields' text is kept and reused, and only those are encoded again."""
         encode = self._encode()
-        if self.full or isinstance(result, KetacalcError) or not result.runs or result.months is not None:
+        if (
+            not (redated or self._undated)
+            or self.full
+            or isinstance(result, KetacalcError)
+            or not result.runs
+            or result.months is not None
+        ):
             return Condensed(encode(self._body(result, self._record))[1:])
         lines = result.lines
         known = self._undated.get(id(lines))
