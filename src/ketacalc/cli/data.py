@@ -110,11 +110,19 @@ def batch(
 
     def reported(outcomes):
         nonlocal failed
+        said: dict[
+            int, tuple[KetacalcError, str]
+        ] = {}  # an error -> its message (a repeated line's is the same)
         for line, outcome in outcomes:
             if isinstance(outcome, KetacalcError):
-                code = describe(outcome)[1]  # a line that failed is exit 1; a bug in one, 70
-                failed = max(failed, code if code == EXIT_INTERNAL else 1)
-                sys.stderr.write(f"line {line}: {inert(str(outcome))}\n")
+                known = said.get(id(outcome))
+                if known is None or known[0] is not outcome:
+                    code = describe(outcome)[1]  # a line that failed is exit 1; a bug in one, 70
+                    failed = max(failed, code if code == EXIT_INTERNAL else 1)
+                    if len(said) >= 1024:
+                        said.clear()
+                    known = said[id(outcome)] = (outcome, inert(str(outcome)))
+                sys.stderr.write(f"line {line}: {known[1]}\n")
             yield line, outcome
 
     try:

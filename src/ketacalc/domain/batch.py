@@ -173,6 +173,8 @@ class BatchPricer:
                     keep=self.courses if self._dated else 0,
                 ),
             )
+        if pricer.no_price is not None and not months and pricer.availability is None:
+            raise pricer.no_price  # what price() gives for every N: a result with no price
         # the start only moves the dates: one pricer (its table of best courses, and the
         # courses it priced) serves every start
         result = pricer.price_months(months, start) if months else pricer.price(sessions, start)
