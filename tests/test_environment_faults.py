@@ -204,7 +204,33 @@ def test_the_cache_directory_is_the_one_platformdirs_gives(monkeypatch, env):
         else:
             monkeypatch.setenv(name, value)
     with monkeypatch.context() as only_platformdirs:
-        only_platformdirs.setattr(cache, "_xdg_cache_dir", lambda: None)
+        only_platformdirs.setattr("ketacalc.files.user_dir", lambda kind: None)
         expected = cache.cache_dir()
     assert cache.cache_dir() == expected
     assert expected is None or (expected.is_absolute() and expected.name == "ketacalc")
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"HOME": "/home/ana", "XDG_CONFIG_HOME": None},
+        {"HOME": "/home/ana/", "XDG_CONFIG_HOME": ""},
+        {"HOME": "/home/ana", "XDG_CONFIG_HOME": "/etc/xdg-ana"},
+        {"HOME": "/home/ana", "XDG_CONFIG_HOME": "relative/xdg"},
+        {"HOME": "relative-home", "XDG_CONFIG_HOME": None},
+    ],
+)
+def test_the_config_file_is_in_the_directory_platformdirs_gives(monkeypatch, env):
+    from ketacalc.io import settings
+
+    monkeypatch.delenv("KETACALC_CONFIG_DIR", raising=False)
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    with monkeypatch.context() as only_platformdirs:
+        only_platformdirs.setattr("ketacalc.files.user_dir", lambda kind: None)
+        expected = settings.config_path()
+    assert settings.config_path() == expected
+    assert expected.name == "config.toml" and expected.parent.name == "ketacalc"

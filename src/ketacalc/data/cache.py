@@ -21,8 +21,6 @@ directory are ever deleted.
 from __future__ import annotations
 
 import os
-import posixpath
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +39,9 @@ def cache_dir() -> Path | None:
     try:
         if own:
             return Path(own).expanduser().absolute()
-        directory = _xdg_cache_dir() or _platform_cache_dir()
+        from ketacalc.files import user_dir
+
+        directory = user_dir("cache") or _platform_cache_dir()
         if not directory.is_absolute():  # a relative XDG_CACHE_HOME is to be ignored (XDG spec)
             directory = Path.home() / ".cache" / "ketacalc"
     except (RuntimeError, KeyError, OSError, ValueError):
@@ -54,22 +54,6 @@ def _platform_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("ketacalc", appauthor=False))
-
-
-def _xdg_cache_dir() -> Path | None:
-    """``platformdirs``' answer on Linux, where it is the XDG rule, worked out without
-    importing it (about 8 ms of every start-up, ``tempfile`` and ``random`` with it):
-    ``$XDG_CACHE_HOME/ketacalc`` when that is absolute, else ``~/.cache/ketacalc`` for an
-    absolute ``HOME``. ``None`` elsewhere, and in the corner cases platformdirs resolves."""
-    if not sys.platform.startswith("linux") or "ANDROID_DATA" in os.environ:
-        return None
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if posixpath.isabs(xdg):
-        return Path(xdg, "ketacalc")
-    home = os.environ.get("HOME")
-    if home is None or not posixpath.isabs(home):
-        return None  # no HOME or a relative one: platformdirs looks the user up
-    return Path(os.path.expanduser("~/.cache"), "ketacalc")
 
 
 def cache_file(key: str) -> Path | None:
