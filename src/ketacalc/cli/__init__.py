@@ -136,7 +136,7 @@ def _invoked(args: list[str]) -> str | None:
 def _app_for(args: list[str]) -> typer.Typer:
     """The app to turn into a Click command for ``args``: when they name one command,
     the app with that command only. Typer builds every command's options from its
-    signature on each run (a third of a warm start-up), and a run needs one; the root's
+    signature on each run (about 7 ms of a warm start-up), and a run needs one; the root's
     help, completion and a name that is no command's (Click's message) get the whole app."""
     from typer.main import get_command_name
 
