@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 #: the courses whose record text ``condense`` keeps for another start (about 1 KB each)
 UNDATED = 8192
+#: the distinct condensed records ``condense`` shares (each the memo's already)
+TEXTS = 8192
 
 
 class Condensed(str):
@@ -47,6 +49,7 @@ class BatchReport(Report):
         self.catalog = catalog
         self.outcomes = outcomes
         self.full = full
+        self._texts: dict[Condensed, Condensed] = {}  # each condensed record once
         # a course's charge lines -> its record's text before and after the dated fields
         self._undated: OrderedDict[int, tuple[object, str, str]] = OrderedDict()
 
@@ -62,6 +65,19 @@ class BatchReport(Report):
         return full_record(self.catalog, result) if self.full else summary_record(result)
 
     def condense(self, result: CostResult, redated: bool = False) -> Condensed:
+        """What ``batch`` keeps of a result to answer it again (see :meth:`_condense`), one
+        text for records alike: scenarios that differ only in what a summary leaves out (the
+        state, where the provider's availability is the same) share it."""
+        text = self._condense(result, redated)
+        known = self._texts.get(text)
+        if known is not None:
+            return known
+        if len(self._texts) >= TEXTS:
+            self._texts.clear()
+        self._texts[text] = text
+        return text
+
+    def _condense(self, result: CostResult, redated: bool) -> Condensed:
         """What ``batch`` keeps of a result to answer it again (JSON formats): its record's
         fields after the line number, encoded, a small fraction of the result's memory.
 
