@@ -13,11 +13,10 @@ converter is taken as it is. Every record mirrors one model of ``models``
 ``tests/test_catalog.py`` fails when the two drift apart.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
+from datetime import date as _date  # Source has a field named date
 from decimal import Decimal
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -40,7 +39,7 @@ class Source(NamedTuple):
     title: str
     tier: str
     url: str | None = None
-    date: date | None = None
+    date: _date | None = None
     note: str | None = None
 
 
