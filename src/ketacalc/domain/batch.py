@@ -12,6 +12,10 @@ options, so its table of best courses is built once, and a course of N sessions
 is priced once: from another start only its dates are worked out again. A result keeps its course
 as runs of identical purchases, so its summary (payments, first and last due)
 costs no more for a long course than for a short one.
+
+Memory: the memo keeps what ``keep`` makes of a result (the command keeps the encoded
+record, not the result), errors without their tracebacks, and pricers keep courses only
+once a scenario gives a start of its own (until then no course is priced again).
 """
 
 from __future__ import annotations
