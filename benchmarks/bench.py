@@ -203,7 +203,8 @@ def batch(rounds: int = 5) -> None:
         big, small = Path(tmp) / "100k.jsonl", Path(tmp) / "1k.jsonl"
         scenarios(big, 100_000)
         scenarios(small, 1_000)
-        unique = len(set(big.read_text().splitlines()))
+        with open(big) as lines:  # line by line: a child's peak RSS starts at this process's own
+            unique = len(set(lines))
         filt = Path(tmp) / "filter.py"
         filt.write_text(IDENTITY_FILTER)
         distinct = Path(tmp) / "20k-distinct.jsonl"

@@ -636,3 +636,96 @@ def test_json_array_elements_stream(streamed):
     code, out, err = proc.finish()
     assert code == 0, err
     assert [r["line"] for r in json.loads(out)] == [1, 2]
+
+
+def test_a_course_priced_again_from_another_start_gets_the_rules_of_its_own_dates(cli):
+    """batch re-dates a course it priced before (same provider, options and N): the
+    rules on dates (regulation) are those of the new dates, as for the course alone."""
+    late = {"provider": "alder", "sessions": 10, "state": "TX", "start": "2026-12-01"}
+    early = {**late, "start": "2026-01-05"}  # its last session falls before 2026-12-31
+    together = ndjson_rows(cli("batch", input=jsonl(late, early)).stdout)
+    alone = [ndjson_rows(cli("batch", input=jsonl(s)).stdout)[0] for s in (late, early)]
+    assert together[0]["regulation"] != together[1]["regulation"]
+    assert [r["regulation"] for r in together] == [r["regulation"] for r in alone]
+    assert together[0]["regulation"][0]["course_start"] == "2026-12-01"
+    assert together[1]["regulation"] == []
+
+
+def test_a_scenario_whose_other_fields_were_seen_gets_the_answer_and_errors_it_gets_alone(cli):
+    """batch parses a scenario's fields besides its course and start once: a later line with
+    the same fields gets its own course's answer, and its own course's or start's error, and
+    a value of another type or spelling (``true`` and ``1``, ``1.0`` and ``1.00``) is its own."""
+    lines = [
+        {"provider": "alder", "sessions": 6, "state": "TX"},
+        {"provider": "alder", "sessions": 9, "state": "TX", "start": "2026-03-02"},
+        {"provider": "alder", "months": 2, "state": "TX"},
+        {"provider": "alder", "sessions": "x", "state": "TX"},
+        {"provider": "alder", "sessions": 6, "months": 2, "state": "TX"},
+        {"provider": "alder", "state": "TX"},
+        {"provider": "alder", "sessions": 6, "state": "TX", "start": "2026-02-30"},
+        {"provider": "alder", "sessions": [6], "state": "TX"},
+        {"provider": "alder", "sessions": 6, "state": "TX", "start": {"day": 1}},
+        {"provider": "alder", "sessions": 6, "returning": True},
+        {"provider": "alder", "sessions": 6, "returning": 1},
+        {"provider": "alder", "sessions": 6, "returning": "yes"},
+        {"provider": "alder", "sessions": 6, "pace": "1.0"},
+        {"provider": "alder", "sessions": 6, "pace": "1.00"},
+    ]
+    text = jsonl(*lines).replace('"1.0"', "1.0").replace('"1.00"', "1.00")
+    together = cli("batch", input=text)
+    rows = ndjson_rows(together.stdout)
+    assert [r["error"] is None for r in rows] == [True] * 3 + [False] * 6 + [True] * 5
+    for index, line in enumerate(text.splitlines()):
+        alone = cli("batch", input=line + "\n")
+        assert {**ndjson_rows(alone.stdout)[0], "line": index + 1} == rows[index], line
+        assert (
+            f"line {index + 1}: " + alone.stderr.removeprefix("line 1: ") in together.stderr
+            or not alone.stderr
+        )
+
+
+def test_batch_keeps_what_it_is_told_to_keep_of_a_result_and_prices_each_course_once(catalog):
+    """The memo keeps ``keep(result)`` (ketacalc keeps the encoded record, not the result),
+    and answers a line seen before, or the same scenario spelled another way, from it."""
+    from conftest import TODAY
+    from ketacalc.domain.batch import BatchPricer
+
+    kept = []
+
+    def keep(result, redated):
+        kept.append(result.sessions_requested)
+        return ("kept", result.provider.id, result.sessions_requested)
+
+    lines = [jsonl(s).encode().rstrip(b"\n") for s in ({"provider": "alder", "sessions": 6},) * 2]
+    lines += [b'{"sessions": 6, "provider": "alder"}', b'{"provider": "alder", "sessions": 7}']
+    outcomes = list(BatchPricer(catalog, TODAY, keep=keep).run(lines))
+    assert [o for _, o in outcomes] == [("kept", "alder", 6)] * 3 + [("kept", "alder", 7)]
+    assert kept == [6, 7]
+
+
+def test_an_error_kept_for_many_scenarios_holds_no_traceback(catalog):
+    """A provider with no prices gives every scenario the same error: kept in the memo,
+    it must not hold the frames that raised it (each raise would chain more, each frame
+    holding a priced course: memory growing with every distinct line)."""
+    from conftest import TODAY
+    from ketacalc.domain.batch import BatchPricer
+    from ketacalc.errors import NoPrice
+
+    lines = [jsonl({"provider": "elm", "sessions": n}).encode().rstrip(b"\n") for n in range(1, 40)]
+    outcomes = [o for _, o in BatchPricer(catalog, TODAY).run(lines)]
+    assert all(isinstance(o, NoPrice) for o in outcomes)
+    assert all(o.__traceback__ is None for o in outcomes)
+
+
+def test_a_course_from_many_starts_gives_each_start_the_record_it_gets_alone(cli):
+    """batch prices a course once and re-dates it (and re-encodes only its dated fields)
+    for another start: each record is the one the scenario gets on its own."""
+    starts = ["2026-01-31", "2026-02-28", "2026-12-15", "2027-03-01", "2025-06-13"]
+    lines = [
+        {"provider": p, "sessions": 14, "state": "TX", "start": s} for p in ("alder", "birch") for s in starts
+    ]
+    together = ndjson_rows(cli("batch", input=jsonl(*lines)).stdout)
+    assert len({(r["first_due"], r["last_due"]) for r in together}) == len(lines)
+    for index, line in enumerate(lines):
+        alone = ndjson_rows(cli("batch", input=jsonl(line)).stdout)[0]
+        assert {**alone, "line": index + 1} == together[index], line

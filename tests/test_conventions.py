@@ -108,3 +108,39 @@ def test_batch_on_a_terminal_says_it_reads_standard_input_and_how_to_end_it():
 def test_batch_from_a_pipe_says_nothing_of_the_kind(cli):
     result = cli("batch", input="")
     assert result.exit_code == 0 and "standard input" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cost", "mindbloom", "-n", "18"],
+        ["--data", "x.yaml", "--no-pager", "compare", "-s", "TX"],
+        ["--color=never", "config", "show"],
+        ["batch", "-"],
+    ],
+)
+def test_a_run_naming_one_command_builds_that_command_as_the_whole_app_does(args):
+    """A run builds only the command it names (start-up); its options, help and
+    examples are those of the whole app's command, and the root's options stay."""
+    import typer.main
+
+    from ketacalc.cli import _app_for, app
+
+    whole = typer.main.get_command(app)
+    alone = typer.main.get_command(_app_for(args))
+    name = next(a for a in args if not a.startswith("-") and a not in ("x.yaml", "never"))
+    assert list(alone.commands) == [name]
+    assert [p.opts for p in alone.params] == [p.opts for p in whole.params]
+    ctx = whole.make_context("ketacalc", [name, "--help"], resilient_parsing=True)
+    mine, theirs = alone.commands[name], whole.commands[name]
+    assert mine.get_help(ctx) == theirs.get_help(ctx)
+    assert [p.opts for p in mine.params] == [p.opts for p in theirs.params]
+
+
+@pytest.mark.parametrize(
+    "args", [[], ["--help"], ["-V"], ["cots"], ["--data", "x.yaml"], ["--bogus", "cost"]]
+)
+def test_a_run_naming_no_command_builds_the_whole_app(args):
+    from ketacalc.cli import _app_for, app
+
+    assert _app_for(args) is app

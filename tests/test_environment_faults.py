@@ -212,3 +212,59 @@ def test_sigint_says_interrupted_and_exits_130():
         proc.kill()
     assert proc.returncode == 130
     assert err == "Error: interrupted\n"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"HOME": "/home/ana", "XDG_CACHE_HOME": None},
+        {"HOME": "/home/ana/", "XDG_CACHE_HOME": ""},
+        {"HOME": "/home/ana", "XDG_CACHE_HOME": "/var/tmp/xdg"},
+        {"HOME": "/home/ana", "XDG_CACHE_HOME": "relative/xdg"},
+        {"HOME": "/home/ana", "XDG_CACHE_HOME": " /spaced"},
+        {"HOME": "relative-home", "XDG_CACHE_HOME": None},
+        {"HOME": None, "XDG_CACHE_HOME": None},
+    ],
+)
+def test_the_cache_directory_is_the_one_platformdirs_gives(monkeypatch, env):
+    """ketacalc works the XDG rule out itself on Linux (start-up); the directory is the
+    one platformdirs gives (a relative one replaced by ~/.cache/ketacalc, as before)."""
+    from ketacalc.data import cache
+
+    monkeypatch.delenv("KETACALC_CACHE_DIR", raising=False)
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    with monkeypatch.context() as only_platformdirs:
+        only_platformdirs.setattr("ketacalc.files.user_dir", lambda kind: None)
+        expected = cache.cache_dir()
+    assert cache.cache_dir() == expected
+    assert expected is None or (expected.is_absolute() and expected.name == "ketacalc")
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"HOME": "/home/ana", "XDG_CONFIG_HOME": None},
+        {"HOME": "/home/ana/", "XDG_CONFIG_HOME": ""},
+        {"HOME": "/home/ana", "XDG_CONFIG_HOME": "/etc/xdg-ana"},
+        {"HOME": "/home/ana", "XDG_CONFIG_HOME": "relative/xdg"},
+        {"HOME": "relative-home", "XDG_CONFIG_HOME": None},
+    ],
+)
+def test_the_config_file_is_in_the_directory_platformdirs_gives(monkeypatch, env):
+    from ketacalc.io import settings
+
+    monkeypatch.delenv("KETACALC_CONFIG_DIR", raising=False)
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    with monkeypatch.context() as only_platformdirs:
+        only_platformdirs.setattr("ketacalc.files.user_dir", lambda kind: None)
+        expected = settings.config_path()
+    assert settings.config_path() == expected
+    assert expected.name == "config.toml" and expected.parent.name == "ketacalc"

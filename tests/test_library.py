@@ -69,3 +69,13 @@ def test_the_package_is_typed():
 
     assert (FIXTURE.parents[3] / "src" / "ketacalc" / "py.typed").exists()
     assert ketacalc.SCHEMA_VERSION == 1
+
+
+def test_the_stop_ledger_is_part_of_the_answer_and_worked_out_once(data):
+    import ketacalc
+
+    course = ketacalc.cost("alder", sessions=14, data=data, today=TODAY, as_of=REVIEW)
+    ledger = course.if_stopped
+    assert [p.point for p in ledger][-1] == "after-session" and ledger[-1].number == 14
+    assert len(course.to_dict()["if_stopped"]) == len(ledger)
+    assert course.if_stopped is ledger  # asked again: not worked out again

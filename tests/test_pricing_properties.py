@@ -505,6 +505,7 @@ def test_a_course_kept_and_moved_to_another_start_is_the_course_priced_afresh(
     kept.price(n + 1, first), kept.price(n + 2, first)  # more than it keeps: it forgets
     again = kept.price(n, first)  # and prices N afresh
     assert full_record(catalog, again) == full_record(catalog, ProviderPricer(*priced_at).price(n, first))
+    assert kept.price(n, first) is again  # the same start again: the course kept, as it is
 
 
 @given(
@@ -518,6 +519,7 @@ def test_a_course_kept_and_moved_to_another_start_is_the_course_priced_afresh(
     hired_sitter=st.booleans(),
 )
 @example("alder", [14], False, None, Decimal("1"), False, (None, None), True)  # a hired sitter's estimate
+@example("birch", [6], False, None, Decimal("1"), False, (None, None), True)  # a sitter's cost unpublished
 def test_a_curve_point_is_the_priced_course_total(
     provider_id, ns, returning, as_of, pace, pay_in_full, insurance, hired_sitter
 ):

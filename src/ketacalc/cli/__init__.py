@@ -5,17 +5,22 @@ unless ``KETACALC_DEBUG=1``.
 
 from __future__ import annotations
 
+import copy
 import errno
 import os
 import re
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ketacalc.cli import config, data, share  # noqa: F401 - register config, check, batch, chart and report
 from ketacalc.cli.app import app
 from ketacalc.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, describe
 from ketacalc.cli.help import add_examples, plain_placeholders
 from ketacalc.errors import QUOTE_LIMIT, KetacalcError, OutputClosed, inert, printable, quoted
+
+if TYPE_CHECKING:
+    import typer
 
 __all__ = ["app", "main"]
 
@@ -71,7 +76,7 @@ def _main(argv: Sequence[str] | None) -> int:
     shell = completion_shell(args)
     if shell is not None:
         return show_completion(shell)
-    command = get_command(app)
+    command = get_command(_app_for(args))
     try:
         result = command.main(args=args, prog_name="ketacalc", standalone_mode=False)
         sys.stdout.flush()  # a full disk shows now, not at exit
@@ -103,6 +108,53 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
     except Exception as exc:  # a bug: say so in one line, keep the traceback for KETACALC_DEBUG=1
         return _internal(exc)
+
+
+#: the root's options that may come before the command: those taking a value, and the others
+_ROOT_VALUE_OPTIONS = ("--data", "--color")
+_ROOT_FLAGS = ("--no-pager",)
+_ONE_COMMAND: dict[str, typer.Typer] = {}
+
+
+def _invoked(args: list[str]) -> str | None:
+    """The command ``args`` name after the root's own options (``--data PATH`` and the
+    like), or ``None`` when anything else comes first (``--help``, ``--version``, ...)."""
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg in _ROOT_VALUE_OPTIONS:
+            index += 2
+        elif arg in _ROOT_FLAGS or arg.startswith(("--data=", "--color=")):
+            index += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app to turn into a Click command for ``args``: when they name one command,
+    the app with that command only. Typer builds every command's options from its
+    signature on each run (about 7 ms of a warm start-up), and a run needs one; the root's
+    help, completion and a name that is no command's (Click's message) get the whole app."""
+    from typer.main import get_command_name
+
+    name = _invoked(args)
+    if name is None or os.environ.get("_KETACALC_COMPLETE"):
+        return app
+    one = _ONE_COMMAND.get(name)
+    if one is None:
+        commands = [
+            c for c in app.registered_commands if (c.name or get_command_name(c.callback.__name__)) == name
+        ]
+        groups = [g for g in app.registered_groups if g.typer_instance.info.name == name]
+        if not commands and not groups:
+            return app
+        one = copy.copy(app)
+        one.registered_commands, one.registered_groups = commands, groups
+        _ONE_COMMAND[name] = one
+    return one
 
 
 def _output_failed(exc: OSError) -> int:

@@ -111,18 +111,29 @@ def batch(
 
     def reported(outcomes):
         nonlocal failed
+        said: dict[
+            int, tuple[KetacalcError, str]
+        ] = {}  # an error -> its message (a repeated line's is the same)
         for line, outcome in outcomes:
             if isinstance(outcome, KetacalcError):
-                code = describe(outcome)[1]  # a line that failed is exit 1; a bug in one, 70
-                failed = max(failed, code if code == EXIT_INTERNAL else 1)
-                sys.stderr.write(f"line {line}: {inert(str(outcome))}\n")
+                known = said.get(id(outcome))
+                if known is None or known[0] is not outcome:
+                    code = describe(outcome)[1]  # a line that failed is exit 1; a bug in one, 70
+                    failed = max(failed, code if code == EXIT_INTERNAL else 1)
+                    if len(said) >= 1024:
+                        said.clear()
+                    known = said[id(outcome)] = (outcome, inert(str(outcome)))
+                sys.stderr.write(f"line {line}: {known[1]}\n")
             yield line, outcome
 
     try:
         with long_run():
             lines = chunked_lines(getattr(stream, "read1", stream.read), sys.stdout.flush)
-            outcomes = reported(BatchPricer(cat, today()).run(lines))
-            render(Format(fmt.value), BatchReport(cat, outcomes, full))
+            report = BatchReport(cat, (), full)
+            # JSON formats: the memo keeps each result's encoded record, not the result
+            keep = report.condense if fmt in (BatchFormat.ndjson, BatchFormat.json) else None
+            report.outcomes = reported(BatchPricer(cat, today(), keep=keep).run(lines))
+            render(Format(fmt.value), report)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

@@ -39,9 +39,9 @@ def cache_dir() -> Path | None:
     try:
         if own:
             return Path(own).expanduser().absolute()
-        import platformdirs
+        from ketacalc.files import user_dir
 
-        directory = Path(platformdirs.user_cache_dir("ketacalc", appauthor=False))
+        directory = user_dir("cache") or _platform_cache_dir()
         if not directory.is_absolute():  # a relative XDG_CACHE_HOME is to be ignored (XDG spec)
             directory = Path.home() / ".cache" / "ketacalc"
     except (RuntimeError, KeyError, OSError, ValueError):
@@ -50,16 +50,33 @@ def cache_dir() -> Path | None:
     return directory
 
 
+def _platform_cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("ketacalc", appauthor=False))
+
+
 def cache_file(key: str) -> Path | None:
     """The cache file for a data file whose identity (content hash, version) is ``key``."""
     directory = cache_dir()
     return directory / f"{_PREFIX}{key}.json" if directory is not None else None
 
 
-def _checksum(body: bytes) -> str:
-    import hashlib
+def sha256(data: bytes) -> str:
+    """The SHA-256 of ``data`` in hex, from the interpreter's own module where it has one:
+    ``hashlib`` loads OpenSSL first (about 2 ms of every start-up), for the same digest."""
+    try:
+        from _sha256 import sha256 as new  # CPython 3.11
+    except ImportError:  # pragma: no cover - the module's name since CPython 3.12, or none
+        try:
+            from _sha2 import sha256 as new  # type: ignore[import-not-found, no-redef]
+        except ImportError:
+            from hashlib import sha256 as new  # type: ignore[assignment]
+    return new(data).hexdigest()  # type: ignore[no-any-return]
 
-    return hashlib.sha256(body).hexdigest()
+
+def _checksum(body: bytes) -> str:
+    return sha256(body)
 
 
 def read(path: Path) -> Any | None:

@@ -181,11 +181,10 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, today: date | No
 
 def data_key(raw: bytes) -> str:
     """The identity of a data file's checked data: its bytes and ketacalc's version."""
-    import hashlib
-
+    from ketacalc.data.cache import sha256
     from ketacalc.version import __version__
 
-    return hashlib.sha256(raw + b"\0" + __version__.encode()).hexdigest()[:32]
+    return sha256(raw + b"\0" + __version__.encode())[:32]
 
 
 def checked_data(raw: bytes, name: str) -> dict[str, object]:

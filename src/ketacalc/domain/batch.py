@@ -12,59 +12,149 @@ options, so its table of best courses is built once, and a course of N sessions
 is priced once: from another start only its dates are worked out again. A result keeps its course
 as runs of identical purchases, so its summary (payments, first and last due)
 costs no more for a long course than for a short one.
+
+Memory: the memo keeps what ``keep`` makes of a result (the command keeps the encoded
+record, not the result), errors without their tracebacks, and pricers keep courses only
+once a scenario gives a start of its own (until then no course is priced again).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from ketacalc.data.catalog import Catalog
 from ketacalc.domain.eligibility import resolve_insurer
 from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
-from ketacalc.domain.request import scenario
+from ketacalc.domain.request import (
+    COURSE_FIELDS,
+    scenario,
+    scenario_counts,
+    scenario_course,
+    scenario_start,
+)
 from ketacalc.errors import KetacalcError
 from ketacalc.io.scenarios import MAX_LINE_BYTES, LineFailed, read_scenarios
 
 Outcome = CostResult | KetacalcError
 
 
-class _Bounded(OrderedDict[Any, Any]):
-    """A dict that forgets its least recently added entries beyond ``limit``."""
+class _Bounded(dict[Any, Any]):
+    """A dict that forgets its least recently added entries beyond ``limit`` (their
+    order kept in a deque: an ``OrderedDict`` costs about 70 bytes more an entry)."""
 
     def __init__(self, limit: int) -> None:
         super().__init__()
         self.limit = limit
+        self._order: deque[Any] = deque()
 
     def remember(self, key: Any, value: Any) -> Any:
+        if key not in self:
+            self._order.append(key)
         self[key] = value
-        if len(self) > self.limit:
-            self.popitem(last=False)
+        if len(self._order) > self.limit:
+            del self[self._order.popleft()]
         return value
+
+    def clear(self) -> None:
+        super().clear()
+        self._order.clear()
+
+
+_UNSEEN = object()
+
+
+def _as_key(value: object) -> tuple[type, object]:
+    """A field's value as given, as a key: with its type (``true`` is not ``1``), a
+    decimal by its digits (``1.0`` is not ``1.00``). Hashing it fails for a list or an object."""
+    return (type(value), str(value) if type(value) is Decimal else value)
+
+
+def _given_options(fields: dict[str, object]) -> tuple[Any, ...] | None:
+    """The fields of a scenario besides its course and start, as given, as a key (see
+    :func:`_as_key`); ``None`` when a value cannot be a key (a list, an object)."""
+    try:
+        key = tuple((name, *_as_key(value)) for name, value in fields.items() if name not in COURSE_FIELDS)
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 class BatchPricer:
     """Prices scenarios; memory stays bounded whatever the input's length."""
 
     def __init__(
-        self, catalog: Catalog, today: date, memo_size: int = 8192, pricers: int = 256, courses: int = 2048
+        self,
+        catalog: Catalog,
+        today: date,
+        memo_size: int = 8192,
+        pricers: int = 256,
+        courses: int = 2048,
+        keep: Callable[[CostResult, bool], Any] | None = None,
     ) -> None:
         self.catalog = catalog
         self.today = today
         self.courses = courses  # courses each pricer keeps: a known N from another start is only re-dated
+        # what the memo keeps of a result (the writer's encoded record: far smaller than the
+        # result), told whether courses may be re-dated later in the run (then what a re-dated
+        # course's record shares with the first is worth keeping too)
+        self._keep = keep
+        # whether a scenario gave a start of its own: until one does, a pricer keeps no courses
+        # (each N is priced once from today's start, and the memo answers it again)
+        self._dated = False
         self._memo = _Bounded(memo_size)  # normalised scenario -> result (or the error it raised)
         self._lines = _Bounded(
             memo_size
         )  # a line as read -> its normalised scenario: seen lines skip parsing
         self._insurers = _Bounded(pricers)  # an insurer as named, in a state -> as the data file lists it
         self._pricers = _Bounded(pricers)  # everything but the sessions (and the start) -> pricer
+        self._options = _Bounded(memo_size // 8)  # the fields but the course and start, as given -> options
+        self._counts = _Bounded(memo_size // 2)  # sessions and months as given -> as parsed
+        self._starts = _Bounded(memo_size // 2)  # a start as given -> as parsed
 
     def _normalise(self, fields: dict[str, object]) -> tuple[Any, ...]:
         """Everything that can change the result, and nothing else, as a key:
-        the provider, the request's options (one pricer serves them), N or M, the start."""
+        the provider, the request's options (one pricer serves them), N or M, the start.
+
+        The fields besides the course and start, as given, are parsed once: a scenario
+        whose other fields were seen (and were good) has only its course and start parsed."""
+        given = _given_options(fields)
+        options = self._options.get(given) if given is not None else None
+        if options is not None:
+            sessions, months, start = self._course(fields)
+            key = (options, sessions, months, start or self.today)
+        else:
+            key = self._parse(fields)
+            if given is not None:
+                self._options.remember(given, key[0])
+        if key[3] != self.today and not self._dated:
+            self._dated = True
+            self._pricers.clear()  # built again, keeping courses: another start only moves their dates
+        return key
+
+    def _course(self, fields: dict[str, object]) -> tuple[int | None, int | None, date | None]:
+        """``scenario_course(fields)``, each value as given parsed once (the counts, then the
+        start: the same errors in the same order); what cannot be a key is parsed every time."""
+        get = fields.get
+        counts_key = (_as_key(get("sessions")), _as_key(get("months")))
+        start_key = _as_key(get("start"))
+        try:
+            counts = self._counts.get(counts_key)
+            if counts is None:
+                counts = self._counts.remember(counts_key, scenario_counts(get("sessions"), get("months")))
+            start = self._starts.get(start_key, _UNSEEN)
+            if start is _UNSEEN:
+                start = self._starts.remember(start_key, scenario_start(get("start")))
+        except TypeError:  # a list or an object: not a key
+            return scenario_course(fields)
+        return counts[0], counts[1], start  # type: ignore[return-value]
+
+    def _parse(self, fields: dict[str, object]) -> tuple[Any, ...]:
         request = scenario(fields)
         provider = self.catalog.find(request.providers[0])
         insurer = request.insurer
@@ -88,9 +178,15 @@ class BatchPricer:
             pricer = self._pricers.remember(
                 options,
                 ProviderPricer(
-                    self.catalog.find(provider_id), query, self.today, catalog=self.catalog, keep=self.courses
+                    self.catalog.find(provider_id),
+                    query,
+                    self.today,
+                    catalog=self.catalog,
+                    keep=self.courses if self._dated else 0,
                 ),
             )
+        if pricer.no_price is not None and not months and pricer.availability is None:
+            raise pricer.no_price  # what price() gives for every N: a result with no price
         # the start only moves the dates: one pricer (its table of best courses, and the
         # courses it priced) serves every start
         result = pricer.price_months(months, start) if months else pricer.price(sessions, start)
@@ -111,11 +207,15 @@ class BatchPricer:
             if found is None:
                 try:
                     found = self._price(key)
+                    if self._keep is not None:
+                        found = self._keep(found, self._dated)
                 except KetacalcError as exc:  # nothing to price is the same answer for the same scenario
-                    found = exc
+                    # kept without its traceback: a pricer raises one NoPrice again and again, and
+                    # each raise would chain more frames (each holding a result) onto it
+                    found = exc.with_traceback(None)
                 self._memo.remember(memo_key, found)
         except KetacalcError as exc:
-            found = exc
+            found = exc.with_traceback(None)
         except Exception as exc:  # a bug: this line fails, the others are still priced
             found = LineFailed(exc)
         if line is not None:
@@ -125,17 +225,25 @@ class BatchPricer:
     def run(self, lines: Iterable[bytes]) -> Iterator[tuple[int, Outcome]]:
         """``(line number, result or error)`` for every non-blank input line, in order."""
         last: list[bytes] = [b""]
+        seen: list[Outcome | None] = [None]
+        lookup = self._lines.get
 
         def remembered(lines: Iterable[bytes]) -> Iterator[bytes]:
             for line in lines:  # read_scenarios yields each item right after reading its line
                 last[0] = line
                 yield line
 
-        for number, fields in read_scenarios(remembered(lines), known=self._lines.__contains__):
-            if isinstance(fields, KetacalcError):
+        def known(line: bytes) -> bool:
+            seen[0] = found = lookup(line)
+            return found is not None
+
+        for number, fields in read_scenarios(remembered(lines), known=known):
+            if fields is None:  # a line seen before, not parsed again: its outcome, as it was
+                yield number, seen[0]  # type: ignore[misc]
+            elif isinstance(fields, KetacalcError):
                 yield number, fields
-            else:  # None: a line seen before, not parsed again
-                yield number, self.outcome(last[0], fields or {})
+            else:
+                yield number, self.outcome(last[0], fields)
 
 
 @contextmanager

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from fractions import Fraction
 from typing import NamedTuple
 
 
@@ -31,6 +30,16 @@ def _weight(option: Option) -> int:
     # the high bits, minus sessions in the middle, one per purchase at the bottom.
     cents = int(option.price * 100)
     return (cents << _SHIFT_TOTAL) - (option.sessions << _SHIFT_COVERED) + 1
+
+
+def _lowest_per_session(options: Sequence[tuple[int, int, int]]) -> tuple[int, int, int]:
+    """The ``(sessions, weight, index)`` with the lowest weight per session, compared
+    exactly (``w1 / s1 < w2 / s2`` as ``w1 * s2 < w2 * s1``), the lowest index on a tie."""
+    best = options[0]
+    for option in options[1:]:
+        if (option[1] * best[0], option[2]) < (best[1] * option[0], best[2]):
+            best = option
+    return best
 
 
 def _prune(options: Sequence[Option]) -> list[int]:
@@ -77,7 +86,7 @@ class Optimiser:
         self._choice: list[int] = [-1]
         self._period: tuple[int, int, int, int] | None = None  # (threshold, sessions, weight, index) of b
         if self._later and all(weight > 0 for _, weight, _ in self._later):
-            sessions, weight, index = min(self._later, key=lambda o: (Fraction(o[1], o[0]), o[2]))
+            sessions, weight, index = _lowest_per_session(self._later)
             s_max = max(o[0] for o in self._later)
             self._period = ((sessions - 1) * s_max, sessions, weight, index)
 

@@ -259,7 +259,13 @@ class ProviderPricer:
         start = start or self.start
         known = self._courses.get(sessions)
         if known is not None:
-            return known if known.start == start else known.moved_to(start)
+            if known.start == start:
+                return known
+            moved = known.moved_to(start)
+            if self.availability is not None:  # the rules in force depend on the course's dates
+                span = Span(sessions, course_days(sessions, self.query.pace))
+                moved.availability = self._availability_on(start, span)
+            return moved
         query = self.query._replace(sessions=sessions, start=start)
         solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
         span = Span(sessions, course_days(sessions, query.pace))

@@ -275,6 +275,29 @@ def build(
     )
 
 
+#: the fields of a scenario that say which course and when, not how it is priced
+COURSE_FIELDS = (SESSIONS, MONTHS, "start")
+
+
+def scenario_course(fields: Mapping[str, object]) -> tuple[int | None, int | None, date | None]:
+    """A scenario's sessions, months and start, as :func:`scenario` parses them (with
+    the same errors, the course's first) once its other fields are known to be good."""
+    sessions, months = scenario_counts(fields.get(SESSIONS), fields.get(MONTHS))
+    return sessions, months, scenario_start(fields.get("start"))
+
+
+def scenario_counts(sessions: object, months: object) -> tuple[int | None, int | None]:
+    """A scenario's sessions or months (the other ``None``), as :func:`scenario` parses them."""
+    course = _course(sessions, months, REQUIRED, False)
+    assert course is not None  # REQUIRED: a missing course is refused
+    return (course.count, None) if course.unit == SESSIONS else (None, course.count)
+
+
+def scenario_start(start: object) -> date | None:
+    """A scenario's start, as :func:`scenario` parses it."""
+    return _date(start, "start")
+
+
 def scenario(fields: Mapping[str, object]) -> Request:
     """A batch line's fields (a JSON object, a CSV row) -> the request for one
     course at one provider: unknown fields are refused, a provider and exactly one

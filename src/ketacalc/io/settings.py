@@ -35,9 +35,15 @@ def config_path() -> Path:
     override = os.environ.get("KETACALC_CONFIG_DIR")
     if override:
         return Path(override) / "config.toml"
+    from ketacalc.files import user_dir
+
+    return (user_dir("config") or _platform_config_dir()) / "config.toml"
+
+
+def _platform_config_dir() -> Path:
     from platformdirs import user_config_dir
 
-    return Path(user_config_dir("ketacalc", appauthor=False)) / "config.toml"
+    return Path(user_config_dir("ketacalc", appauthor=False))
 
 
 class ConfigError(KetacalcError):

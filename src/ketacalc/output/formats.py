@@ -28,14 +28,6 @@ class Format(StrEnum):
     tsv = "tsv"
 
 
-class Encoded(str):
-    """A record a report has already encoded as compact JSON, exactly as
-    :func:`write_ndjson` would encode it: ``batch`` writes many records alike but
-    for their line number, and encodes each distinct one once."""
-
-    __slots__ = ()
-
-
 class Report(Protocol):
     """What every command's report offers the render switch."""
 
@@ -126,7 +118,10 @@ def _compact_encoder() -> Any:
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
     def dumps(record: Any) -> str:
-        return record if type(record) is Encoded else encode(record)
+        # a record given as text is already encoded as compact JSON, exactly as ``encode``
+        # would write it: ``batch`` writes many records alike but for their line number,
+        # and encodes each distinct one once
+        return record if type(record) is str else encode(record)
 
     return dumps
 

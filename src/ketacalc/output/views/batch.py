@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.errors import KetacalcError
-from ketacalc.output.formats import Encoded
 from ketacalc.output.views.common import Report
-from ketacalc.output.views.cost import SUMMARY_FIELDS, full_record, summary_record, summary_row
+from ketacalc.output.views.cost import (
+    DATED_FIELDS,
+    SUMMARY_FIELDS,
+    dated_fields,
+    full_record,
+    summary_record,
+    summary_row,
+)
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -16,6 +24,18 @@ if TYPE_CHECKING:
     from ketacalc.domain.batch import Outcome
     from ketacalc.domain.pricing import CostResult
     from ketacalc.output.tableview import TableView
+
+
+#: the courses whose record text ``condense`` keeps for another start (about 1 KB each)
+UNDATED = 8192
+#: the distinct condensed records ``condense`` shares (each the memo's already)
+TEXTS = 8192
+
+
+class Condensed(str):
+    """A result's record as ``batch`` keeps it: its fields after the line number, encoded."""
+
+    __slots__ = ()
 
 
 class BatchReport(Report):
@@ -29,6 +49,9 @@ class BatchReport(Report):
         self.catalog = catalog
         self.outcomes = outcomes
         self.full = full
+        self._texts: dict[Condensed, Condensed] = {}  # each condensed record once
+        # a course's charge lines -> its record's text before and after the dated fields
+        self._undated: OrderedDict[int, tuple[object, str, str]] = OrderedDict()
 
     @staticmethod
     def _body(outcome: CostResult | KetacalcError, build: Any) -> dict[str, Any]:
@@ -41,20 +64,77 @@ class BatchReport(Report):
     def _record(self, result: CostResult) -> dict[str, Any]:
         return full_record(self.catalog, result) if self.full else summary_record(result)
 
-    def records(self) -> Iterator[dict[str, Any]]:
-        """Compact JSON records, each distinct outcome's fields encoded once: a repeated
-        scenario comes back as the same outcome, and only its line number is new."""
+    def condense(self, result: CostResult, redated: bool = False) -> Condensed:
+        """What ``batch`` keeps of a result to answer it again (see :meth:`_condense`), one
+        text for records alike: scenarios that differ only in what a summary leaves out (the
+        state, where the provider's availability is the same) share it."""
+        text = self._condense(result, redated)
+        known = self._texts.get(text)
+        if known is not None:
+            return known
+        if len(self._texts) >= TEXTS:
+            self._texts.clear()
+        self._texts[text] = text
+        return text
+
+    def _condense(self, result: CostResult, redated: bool) -> Condensed:
+        """What ``batch`` keeps of a result to answer it again (JSON formats): its record's
+        fields after the line number, encoded, a small fraction of the result's memory.
+
+        A course re-dated from another start (``CostResult.moved_to``: the same charge
+        lines, the same object) differs from the course first priced only in its
+        :data:`DATED_FIELDS`: with ``redated`` (courses may be re-dated later in the run),
+        the other fields' text is kept and reused, and only those are encoded again."""
+        encode = self._encode()
+        if (
+            not (redated or self._undated)
+            or self.full
+            or isinstance(result, KetacalcError)
+            or not result.runs
+            or result.months is not None
+        ):
+            return Condensed(encode(self._body(result, self._record))[1:])
+        lines = result.lines
+        known = self._undated.get(id(lines))
+        if known is not None and known[0] is lines:
+            self._undated.move_to_end(id(lines))
+            dated = encode(dated_fields(result))[1:-1]
+            return Condensed(f"{known[1]},{dated},{known[2]}}}")
+        body = self._body(result, self._record)
+        parts: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
+        part = 0
+        for name, value in body.items():
+            part = 1 if name in DATED_FIELDS else (2 if part else 0)
+            parts[part][name] = value
+        before, dated, after = (encode(p)[1:-1] for p in parts)
+        self._undated[id(lines)] = (lines, before, after)  # the lines kept: their id stays theirs
+        if len(self._undated) > UNDATED:
+            self._undated.popitem(last=False)  # the course seen least recently
+        return Condensed(f"{before},{dated},{after}}}")
+
+    @staticmethod
+    @functools.cache
+    def _encode() -> Any:
         import json
 
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Compact JSON records, already encoded (text), each distinct outcome's fields
+        encoded once: a repeated scenario comes back as the same outcome (or as its
+        condensed record), and only its line number is new."""
         encoded: dict[int, tuple[object, str]] = {}
         for line, outcome in self.outcomes:
-            known = encoded.get(id(outcome))
-            if known is None or known[0] is not outcome:
-                if len(encoded) >= 8192:
-                    encoded.clear()
-                known = encoded[id(outcome)] = (outcome, encode(self._body(outcome, self._record))[1:])
-            yield Encoded(f'{{"schema_version":{SCHEMA_VERSION},"line":{line},{known[1]}')
+            if type(outcome) is Condensed:
+                body: str = outcome
+            else:
+                known = encoded.get(id(outcome))
+                if known is None or known[0] is not outcome:
+                    if len(encoded) >= 8192:
+                        encoded.clear()
+                    known = encoded[id(outcome)] = (outcome, self.condense(outcome))  # type: ignore[arg-type]
+                body = known[1]
+            yield f'{{"schema_version":{SCHEMA_VERSION},"line":{line},{body}'  # type: ignore[misc]
 
     def rows(self) -> Iterator[dict[str, Any]]:
         row = lambda result: summary_row(summary_record(result))  # noqa: E731

@@ -238,12 +238,25 @@ def summary_record(result: CostResult) -> dict[str, Any]:
         ],
         "unpriced": [line.description for line in result.unpriced],
         "payments": result.payments,
+        **dated_fields(result),
+        "notes": sentences(result.notes),
+        **money_fields(result),
+    }
+
+
+#: the fields of a summary that depend on when the course starts (and where): all the
+#: others are the same for the same course begun another day
+DATED_FIELDS = ("first_due", "last_due", "availability", "regulation")
+
+
+def dated_fields(result: CostResult) -> dict[str, Any]:
+    """The summary's :data:`DATED_FIELDS`: the first and last payment dates, and the
+    availability with the rules on the course's dates."""
+    return {
         "first_due": iso(result.first_due),
         "last_due": iso(result.last_due),
         "availability": result.availability.status if result.availability is not None else None,
         "regulation": regulation_records(result.availability.regulation) if result.availability else [],
-        "notes": sentences(result.notes),
-        **money_fields(result),
     }
 
 
