@@ -214,6 +214,15 @@ def test_sigint_says_interrupted_and_exits_130():
     assert err == "Error: interrupted\n"
 
 
+def _set(monkeypatch: pytest.MonkeyPatch, env: dict[str, str | None]) -> None:
+    """Each variable of ``env`` set, or unset where it is None."""
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
 @pytest.mark.parametrize(
     "env",
     [
@@ -232,11 +241,7 @@ def test_the_cache_directory_is_the_one_platformdirs_gives(monkeypatch, env):
     from ketacalc.data import cache
 
     monkeypatch.delenv("KETACALC_CACHE_DIR", raising=False)
-    for name, value in env.items():
-        if value is None:
-            monkeypatch.delenv(name, raising=False)
-        else:
-            monkeypatch.setenv(name, value)
+    _set(monkeypatch, env)
     with monkeypatch.context() as only_platformdirs:
         only_platformdirs.setattr("ketacalc.files.user_dir", lambda kind: None)
         expected = cache.cache_dir()
@@ -258,11 +263,7 @@ def test_the_config_file_is_in_the_directory_platformdirs_gives(monkeypatch, env
     from ketacalc.io import settings
 
     monkeypatch.delenv("KETACALC_CONFIG_DIR", raising=False)
-    for name, value in env.items():
-        if value is None:
-            monkeypatch.delenv(name, raising=False)
-        else:
-            monkeypatch.setenv(name, value)
+    _set(monkeypatch, env)
     with monkeypatch.context() as only_platformdirs:
         only_platformdirs.setattr("ketacalc.files.user_dir", lambda kind: None)
         expected = settings.config_path()
