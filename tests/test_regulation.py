@@ -93,6 +93,26 @@ def test_cost_past_the_end_carries_the_entry_and_the_table_says_so(cli):
     assert f"available — {WARNING}" in table
 
 
+def test_a_federal_rule_binds_without_a_state_too(cli):
+    """No state asked for: the federal rule still decides whether the course can run as
+    planned (a state's own rule, Alabama's, cannot apply to a state not named)."""
+    record = cli("cost", "alder", "-n", "14", "--format", "json").json()
+    assert record["availability"] is None and ids(record["regulation"]) == [FLEX]
+    table = cli("cost", "alder", "-n", "14").stdout
+    assert f"Rules in force: {WARNING} (see below)." in " ".join(table.split())
+    assert "Rules in every state on the course's dates (2026-11-21 to" in table
+    short = cli("cost", "alder", "-n", "4", "--format", "json").json()
+    assert short["regulation"] == []  # it ends before 2027-01-01
+    rows = cli("compare", "-n", "14", "--format", "json").json()
+    assert rows and all(ids(r["regulation"]) == [FLEX] for r in rows)
+    assert f"Federal rule: {WARNING}." in " ".join(cli("compare", "-n", "14").stdout.split())
+    batch = cli("batch", input=jsonl({"provider": "alder", "sessions": 14})).stdout
+    assert ids(json.loads(batch)["regulation"]) == [FLEX]
+    points = cli("chart", "-n", "4,14", "--format", "json").json()
+    assert {r["n"]: ids(r["regulation"]) for r in points if r["provider"] == "alder"} == {4: [], 14: [FLEX]}
+    assert "In every state, for a course of up to" in cli("chart").stdout
+
+
 def test_cost_that_ends_before_carries_none(cli):
     record = cli("cost", "alder", "-n", "4", "--state", "TX", "--format", "json").json()
     assert record["availability"] == "available" and record["regulation"] == []

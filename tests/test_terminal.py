@@ -209,7 +209,9 @@ def test_compare_opens_with_the_lowest_comparable_total(cli):
     assert f"lowest total among those serving TX is {best['name']} at ${float(best['total']):,.2f}" in flat
     unlike = [r["name"] for r in records if not r["comparable"]]
     assert unlike and all(f"{name}: daily low-dose, not sessions, not ranked" in flat for name in unlike)
-    assert len(head.splitlines()) <= 4  # 1-3 lines of words (wrapped at the width)
+    # a federal rule on the course's dates binds every provider alike: said once, at the top
+    assert "Federal rule: in-person visit may be required from 2027-01-01." in flat
+    assert len(head.splitlines()) <= 5  # 1-4 lines of words (wrapped at the width), then the rule
 
 
 def test_compare_by_months_never_ranks_a_daily_low_dose_month_against_sessions(cli):

@@ -29,7 +29,14 @@ from ketacalc.domain.eligibility import (
 )
 from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, offers_route, price
-from ketacalc.domain.regulation import CourseDates, assumed_course, course_dates, months_course
+from ketacalc.domain.regulation import (
+    CourseDates,
+    RuleEntry,
+    assumed_course,
+    course_dates,
+    months_course,
+    rules_for,
+)
 from ketacalc.domain.schedule import course_days
 from ketacalc.vocab import match_insurer
 
@@ -86,6 +93,8 @@ class CompareRow(NamedTuple):
     hsa_fsa_disputed: tuple[Fact[str], ...] = ()  # the observations that disagree, oldest first
     max_age: int = DEFAULT_MAX_AGE
     months: int | None = None  # the first months of care priced, if asked for
+    #: the rules in force on the course's dates: the state's and federal ones, or federal ones only
+    regulation: tuple[RuleEntry, ...] = ()
 
     @property
     def consult_charge(self) -> Charge | None:
@@ -383,15 +392,14 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
             listed = [p for p in plan_prices(provider, as_of, query.client, other) if p.plan.route == other]
             if listed:
                 others[other] = lowest_total(listed)
+    dates = _course_dates(query, today)
+    available = availability(catalog, provider, query.state, as_of, dates) if query.state else None
     return CompareRow(
         provider=provider,
         as_of=as_of,
         status=newest(provider.status, as_of),
-        availability=(
-            availability(catalog, provider, query.state, as_of, _course_dates(query, today))
-            if query.state
-            else None
-        ),
+        availability=available,
+        regulation=available.regulation if available else rules_for(catalog, "", dates, as_of),
         plans=tuple(plans),
         cost=cost,
         consult=newest(provider.consult, as_of),

@@ -21,6 +21,7 @@ from ketacalc.money import ZERO
 
 if TYPE_CHECKING:
     from ketacalc.domain.eligibility import Availability
+    from ketacalc.domain.regulation import RuleEntry
     from ketacalc.errors import NoPrice
 
 DEFAULT_PACE = Decimal(1)  # sessions a week; an assumption, stated with every schedule
@@ -142,7 +143,7 @@ class CostResult:
 
     __slots__ = (
         "provider", "query", "as_of", "start", "sessions_requested", "months", "runs", "lines",
-        "unpriced", "optional", "notes", "price_notes", "sources", "route", "modality", "availability",
+        "unpriced", "optional", "notes", "price_notes", "sources", "route", "modality", "availability", "regulation",
         "no_price", "total", "total_low", "total_high", "sessions_covered", "due_at_signup", "payments",
         "first_due", "last_due", "stale", "prices_as_of", "oldest_price", "_purchases", "_schedule",
         "terms_unknown", "extras", "stop_ledger",
@@ -165,7 +166,7 @@ class CostResult:
         price_notes: tuple[Note, ...] = (),
         route: str | None = None,
         modality: str | None = None,
-        availability: Availability | None = None,
+        on_course: tuple[Availability | None, tuple[RuleEntry, ...]] = (None, ()),
         no_price: NoPrice | None = None,
         stop_ledger: Callable[[CostResult], tuple[Any, ...]] | None = None,
     ) -> None:
@@ -173,7 +174,10 @@ class CostResult:
         self.sessions_requested, self.months, self.runs = sessions_requested, months, runs
         self.lines = lines  # charges in the totals: one per run of plan purchases, then the others
         self.unpriced, self.optional, self.notes, self.price_notes = unpriced, optional, notes, price_notes
-        self.route, self.modality, self.availability, self.no_price = route, modality, availability, no_price
+        self.route, self.modality, self.no_price = route, modality, no_price
+        #: where the provider serves the state asked for (None without a state), and the rules
+        #: in force on the course's dates: the state's and federal ones, or federal ones only
+        self.availability, self.regulation = on_course
         self._purchases: tuple[Purchase, ...] | None = None
         self._schedule: tuple[Payment, ...] | None = None
         self.extras: dict[str, object] = {}  # answers worked out when asked for (the stop ledger)

@@ -218,9 +218,8 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
 def _regulation(
     catalog: Catalog, query: CurveQuery, counts: list[int], as_of: date, today: date
 ) -> dict[int, tuple[RuleEntry, ...]]:
-    """The rules on the dates of each course drawn (from ``start``, default today, at the pace)."""
-    if query.state is None:
-        return {}
+    """The rules on the dates of each course drawn (from ``start``, default today, at the pace):
+    the state's and federal ones, or federal ones only without a state."""
     from ketacalc.domain.regulation import course_dates, months_course, rules_for
     from ketacalc.domain.schedule import course_days
 
@@ -232,7 +231,7 @@ def _regulation(
             if query.unit == "months"
             else course_dates(start, course_days(n, query.pace))
         )
-        found[n] = rules_for(catalog, query.state, course, as_of)
+        found[n] = rules_for(catalog, query.state or "", course, as_of)
     return found
 
 

@@ -57,6 +57,7 @@ from ketacalc.vocab import route_ids
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.eligibility import Availability
+    from ketacalc.domain.regulation import RuleEntry
 
 __all__ = [
     "DEFAULT_MAX_AGE", "DEFAULT_PACE", "ChargeLine", "CostQuery", "CostResult", "Optimiser", "Option",
@@ -262,9 +263,9 @@ class ProviderPricer:
             if known.start == start:
                 return known
             moved = known.moved_to(start)
-            if self.availability is not None:  # the rules in force depend on the course's dates
+            if self.catalog is not None:  # the rules in force depend on the course's dates
                 span = Span(sessions, course_days(sessions, self.query.pace))
-                moved.availability = self._availability_on(start, span)
+                moved.availability, moved.regulation = self._on_course(start, span)
             return moved
         query = self.query._replace(sessions=sessions, start=start)
         solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
@@ -384,7 +385,7 @@ class ProviderPricer:
                 optional=optional,
                 route=self.route,
                 modality=modality,
-                availability=self._availability_on(query.start, span),
+                on_course=self._on_course(query.start, span),
                 no_price=self.no_price or self._nothing_covers(months or sessions),
             )
         offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
@@ -440,20 +441,26 @@ class ProviderPricer:
             price_notes=used_notes,
             route=self.route,
             modality=modality,
-            availability=self._availability_on(query.start, span),
+            on_course=self._on_course(query.start, span),
             stop_ledger=ledger,
         )
         if self._others is not None:
             result.notes += tuple(self._route_notes(result, runs))
         return result
 
-    def _availability_on(self, start: date, span: Span) -> Availability | None:
-        """The availability with the rules on this course's dates (its first to last day of care)."""
-        if self.availability is None or self.catalog is None:
-            return self.availability
-        from ketacalc.domain.regulation import course_dates
+    def _on_course(self, start: date, span: Span) -> tuple[Availability | None, tuple[RuleEntry, ...]]:
+        """The availability in the state asked for, and the rules in force on this course's
+        dates (its first to last day of care): the state's and the nation's with a state, the
+        nation's (a federal rule binds every state) without one."""
+        if self.catalog is None:
+            return self.availability, ()
+        from ketacalc.domain.regulation import course_dates, rules_for
 
-        return self.availability.on_course(self.catalog, course_dates(start, span.days), self.as_of)
+        dates = course_dates(start, span.days)
+        if self.availability is None:
+            return None, rules_for(self.catalog, "", dates, self.as_of)
+        available = self.availability.on_course(self.catalog, dates, self.as_of)
+        return available, available.regulation
 
     def _invariant(
         self,

@@ -142,7 +142,8 @@ def regulation_lines(result: CurveResult, width: int) -> list[str]:
     for e in result.regulation_at(longest):
         start = result.query.start.isoformat() if result.query.start else "today"
         text = (
-            f"In {result.query.state}, for a course of up to {longest} {unit} from {start}: {rule_summary(e)}"
+            f"In {result.query.state or 'every state'}, for a course of up to {longest} {unit} from {start}: "
+            f"{rule_summary(e)}"
         )
         lines.extend(textwrap.wrap(text, width, break_on_hyphens=False))
     return lines

@@ -149,10 +149,12 @@ def caption(dates: Iterable[date | None], extra: str = "") -> str:
     return ". ".join(p.rstrip(".") for p in parts) + "."
 
 
-def availability_record(a: Availability | None) -> dict[str, Any]:
-    """Where the provider serves the state asked for: every key always present (null without a state)."""
+def availability_record(a: Availability | None, regulation: Iterable[Any] | None = None) -> dict[str, Any]:
+    """Where the provider serves the state asked for: every key always present (null without a
+    state), and the rules on the course's dates (``regulation``: default, the availability's own;
+    without a state, the federal ones the answer gives)."""
     if a is None:
-        return {**dict.fromkeys(_AVAILABILITY_KEYS), "regulation": []}
+        return {**dict.fromkeys(_AVAILABILITY_KEYS), "regulation": regulation_records(regulation or ())}
     return {
         "availability": a.status,
         "availability_reason": sentence(a.reason),
@@ -162,7 +164,7 @@ def availability_record(a: Availability | None) -> dict[str, Any]:
         "availability_official": a.official,
         "availability_old_list": a.old,
         "in_clinic": a.in_clinic.services if a.in_clinic else None,
-        "regulation": regulation_records(a.regulation),
+        "regulation": regulation_records(a.regulation if regulation is None else regulation),
     }
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
 from ketacalc.money import NOT_PUBLISHED, money_str
-from ketacalc.output.notes import availability_label, sentence, sentences
+from ketacalc.output.notes import availability_label, sentence, sentences, warning_text
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -63,7 +63,7 @@ class CompareReport(Report):
             "status": row.status.value if row.status else None,
             "state": q.state,
         }
-        record.update(availability_record(row.availability))
+        record.update(availability_record(row.availability, row.regulation))
         record.update(
             {
                 "currency": CURRENCY,
@@ -238,6 +238,9 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
     if left:
         text = "; ".join(left)
         lines.append(text[0].upper() + text[1:] + ".")
+    federal = [e for e in (result.rows[0].regulation if result.rows else ()) if e.jurisdiction == "US"]
+    if federal:  # a federal rule binds every provider alike
+        lines.append(f"Federal rule: {warning_text(federal)}.")
     return lines
 
 

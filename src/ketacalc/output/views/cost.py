@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, money_str
-from ketacalc.output.notes import availability_label, rule_summary, sentence, sentences
+from ketacalc.output.notes import availability_label, rule_summary, sentence, sentences, warning_text
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -194,7 +194,7 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "sources": [source_record(catalog, sid) for sid in result.sources],
         "state": result.query.state,
     }
-    record.update(availability_record(result.availability))
+    record.update(availability_record(result.availability, result.regulation))
     return record
 
 
@@ -256,7 +256,7 @@ def dated_fields(result: CostResult) -> dict[str, Any]:
         "first_due": iso(result.first_due),
         "last_due": iso(result.last_due),
         "availability": result.availability.status if result.availability is not None else None,
-        "regulation": regulation_records(result.availability.regulation) if result.availability else [],
+        "regulation": regulation_records(result.regulation),
     }
 
 
@@ -504,6 +504,17 @@ def _single(r: CostResult) -> TableView:
                 TableView(columns=[Column("Availability"), Column("Source", nowrap=True)], rows=rows),
             )
         )
+    elif r.regulation:  # no state asked for: the federal rules bind every state
+        course = r.regulation[0].course
+        view.sections.append(
+            (
+                f"Rules in every state on the course's dates ({course.start} to {course.end})",
+                TableView(
+                    columns=[Column("Rule"), Column("Source", nowrap=True)],
+                    rows=[[rule_summary(e), f"{e.source} ({e.as_of})"] for e in r.regulation],
+                ),
+            )
+        )
     if r.price_notes:
         view.sections.append(
             (
@@ -557,6 +568,8 @@ def single_headline(r: CostResult) -> list[str]:
     a = r.availability
     if a is not None and a.status != "available":
         lines.append(f"{r.provider.name} is {a.status} in {r.query.state}.")
+    if r.regulation:
+        lines.append(f"Rules in force: {warning_text(r.regulation)} (see below).")
     return lines
 
 
