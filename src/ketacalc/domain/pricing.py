@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ketacalc.data.catalog import Fact, Provider, newest
 from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, sitter_line
@@ -38,7 +38,10 @@ from ketacalc.domain.course import (
     Payment,
     Purchase,
     Run,
+    RunTerms,
     course_runs,
+    course_terms,
+    dated_runs,
     last_due,
     payment_terms,
     plan_lines,
@@ -103,6 +106,18 @@ class CostPoint(NamedTuple):
     modality: str | None = None
     charges: tuple[ChargeLine, ...] = ()  # the charges besides the plans (a plan is never estimated)
     stale: bool = False
+
+
+class _Shape(NamedTuple):
+    """What the courses of a pricer that buy the same plans in the same order share (see
+    :meth:`ProviderPricer._shape_of`)."""
+
+    parts: tuple[RunTerms, ...]
+    run_notes: dict[Note, None]  # an ordered set: never changed
+    plan_lines: tuple[tuple[ChargeLine, tuple[int, ...]], ...]  # a plan line, and the runs it counts
+    price_notes: tuple[Note, ...]  # the quotes' notes, then those of the prices used
+    quotes: int  # how many of price_notes are the quotes'
+    condition_notes: dict[Note, None]
 
 
 class ProviderPricer:
@@ -195,6 +210,7 @@ class ProviderPricer:
             tuple[str | None, tuple[ChargeLine, ...], tuple[ChargeLine, ...], dict[Note, None]] | None
         ) = None
         # an offer's payments at a charge, with the notes they bring: shared by every course
+        self._shapes: dict[tuple[Any, ...], _Shape] = {}
         self._terms_memo: dict[
             tuple[int, Decimal], tuple[tuple[tuple[Decimal, int], ...], bool, tuple[Note, ...]]
         ] = {}
@@ -387,10 +403,15 @@ class ProviderPricer:
                 availability=self._availability_on(query.start, span),
                 no_price=self.no_price or self._nothing_covers(months or sessions),
             )
-        offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
-        runs = self._runs(offers, query, notes)
-        bought = plan_lines(runs)
+        shape = self._shape_of(solved, first, later, query)
+        runs = dated_runs(shape.parts, [count for _, _, count in solved], query.start, query.sessions)
+        notes.update(shape.run_notes)
+        bought = tuple(
+            ChargeLine._make((*line[:4], sum(solved[k][2] for k in counted), *line[5:]))
+            for line, counted in shape.plan_lines
+        )
         charge_lines = self.charges.lines(span)
+        used_notes = shape.price_notes
         if query.hired_sitter:
             sitter = sitter_line(self.provider, self.as_of, sessions)
             if sitter is None:
@@ -398,20 +419,10 @@ class ProviderPricer:
             else:
                 charge_lines += (sitter[0],)
                 notes[sitter[1]] = None
-        used_notes = (*quote_notes(runs, self.as_of), *price_notes(runs, charge_lines))
-        bought_plans = {r.offer.plan.id for r in runs}
-        for cond in self.provider.plan_conditions:
-            if cond.plan in bought_plans and (cond.as_of is None or cond.as_of <= self.as_of):
-                name = next(r.offer.plan.name for r in runs if r.offer.plan.id == cond.plan)
-                condition = Note(
-                    Kind.PLAN_CONDITION,
-                    source=cond.source,
-                    as_of=cond.as_of,
-                    provider=self.provider.name,
-                    plan=name,
-                    condition=cond.condition,
-                )
-                notes[condition] = None
+                said = dict.fromkeys(shape.price_notes[shape.quotes :])
+                said.update(dict.fromkeys(price_notes((), (sitter[0],))))
+                used_notes = (*shape.price_notes[: shape.quotes], *said)
+        notes.update(shape.condition_notes)
         for line in charge_lines:
             if line.estimated and line.kind != "sitter":
                 estimate = Note(
@@ -446,6 +457,64 @@ class ProviderPricer:
         if self._others is not None:
             result.notes += tuple(self._route_notes(result, runs))
         return result
+
+    def _shape_of(
+        self, solved: list[tuple[str, int, int]], first: list[Offer], later: list[Offer], query: CostQuery
+    ) -> _Shape:
+        """What every course of this pricer buying the same plans in the same order shares,
+        whatever the counts, the length and the start (worked out once): the runs undated,
+        the notes they bring, the plan lines (runs of the same plan and price as one) and
+        the notes of the prices and quotes used."""
+        key = (first is self.first, tuple((part, i) for part, i, _ in solved), solved[0][2] > 1)
+        known = self._shapes.get(key)
+        if known is not None:
+            return known
+        offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
+        run_notes: dict[Note, None] = {}
+        parts = course_terms(offers, query, self._terms_of, run_notes)
+        # one purchase per run, undated: the plan lines it gives say which runs each line counts
+        runs = tuple(
+            Run(
+                p.offer,
+                1,
+                p.client,
+                p.charged,
+                query.start,
+                0,
+                p.step_months,
+                0,
+                p.amounts,
+                p.assumed,
+                p.pace,
+            )
+            for p in parts
+        )
+        plan_runs: list[tuple[ChargeLine, tuple[int, ...]]] = []
+        k = 0
+        for line in plan_lines(runs):
+            plan_runs.append((line, tuple(range(k, k + line.count))))
+            k += line.count
+        quotes = quote_notes(runs, self.as_of)
+        used = (*quotes, *price_notes(runs, self.charges.lines(Span(1, 1))))
+        bought_plans = {o.plan.id for o, _ in offers}
+        conditions: dict[Note, None] = {}
+        for cond in self.provider.plan_conditions:
+            if cond.plan in bought_plans and (cond.as_of is None or cond.as_of <= self.as_of):
+                name = next(o.plan.name for o, _ in offers if o.plan.id == cond.plan)
+                condition = Note(
+                    Kind.PLAN_CONDITION,
+                    source=cond.source,
+                    as_of=cond.as_of,
+                    provider=self.provider.name,
+                    plan=name,
+                    condition=cond.condition,
+                )
+                conditions[condition] = None
+        shape = _Shape(parts, run_notes, tuple(plan_runs), used, len(quotes), conditions)
+        if len(self._shapes) >= 512:
+            self._shapes.clear()
+        self._shapes[key] = shape
+        return shape
 
     def _availability_on(self, start: date, span: Span) -> Availability | None:
         """The availability with the rules on this course's dates (its first to last day of care)."""
