@@ -8,11 +8,10 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.errors import KetacalcError
-from ketacalc.output.views.common import Report
+from ketacalc.output.views.common import Report, regulation_records
 from ketacalc.output.views.cost import (
     DATED_FIELDS,
     SUMMARY_FIELDS,
-    dated_fields,
     full_record,
     summary_record,
     summary_row,
@@ -52,6 +51,7 @@ class BatchReport(Report):
         self._texts: dict[Condensed, Condensed] = {}  # each condensed record once
         # a course's charge lines -> its record's text before and after the dated fields
         self._undated: OrderedDict[int, tuple[object, str, str]] = OrderedDict()
+        self._rules: dict[int, tuple[object, str]] = {}  # rules on a course's dates -> their records' text
 
     @staticmethod
     def _body(outcome: CostResult | KetacalcError, build: Any) -> dict[str, Any]:
@@ -98,8 +98,7 @@ class BatchReport(Report):
         known = self._undated.get(id(lines))
         if known is not None and known[0] is lines:
             self._undated.move_to_end(id(lines))
-            dated = encode(dated_fields(result))[1:-1]
-            return Condensed(f"{known[1]},{dated},{known[2]}}}")
+            return Condensed(f"{known[1]},{self._dated_text(result)},{known[2]}}}")
         body = self._body(result, self._record)
         parts: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
         part = 0
@@ -111,6 +110,29 @@ class BatchReport(Report):
         if len(self._undated) > UNDATED:
             self._undated.popitem(last=False)  # the course seen least recently
         return Condensed(f"{before},{dated},{after}}}")
+
+    def _dated_text(self, result: CostResult) -> str:
+        """``encode(dated_fields(result))[1:-1]``, the rules' records encoded once for the
+        same rules (``rules_for`` gives the same entries for the same state and dates)."""
+        encode = self._encode()
+        a = result.availability
+        if a is None:
+            status, rules = "null", "[]"
+        else:
+            status = encode(a.status)
+            entries = a.regulation
+            known = self._rules.get(id(entries))
+            if known is None or known[0] is not entries:
+                if len(self._rules) >= 1024:
+                    self._rules.clear()
+                known = self._rules[id(entries)] = (entries, encode(regulation_records(entries)))
+            rules = known[1]
+        first, last = result.first_due, result.last_due
+        return (
+            f'"first_due":{encode(first.isoformat()) if first else "null"},'
+            f'"last_due":{encode(last.isoformat()) if last else "null"},'
+            f'"availability":{status},"regulation":{rules}'
+        )
 
     @staticmethod
     @functools.cache
