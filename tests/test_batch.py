@@ -729,3 +729,18 @@ def test_a_course_from_many_starts_gives_each_start_the_record_it_gets_alone(cli
     for index, line in enumerate(lines):
         alone = ndjson_rows(cli("batch", input=jsonl(line)).stdout)[0]
         assert {**alone, "line": index + 1} == together[index], line
+
+
+@pytest.mark.parametrize("state", [None, "TX"])
+def test_a_course_priced_from_many_starts_gets_the_record_it_gets_alone(cli, state):
+    """batch prices a course of N once and re-dates it for each other start (its dated
+    fields written anew, the rules' records once for the same rules): every line's record
+    is the one the scenario gets alone."""
+    base = {"provider": "alder", "sessions": 10, **({"state": state} if state else {})}
+    starts = ["2026-12-01", "2026-01-05", "2026-12-01", "2027-03-31", "2026-01-05"]
+    scenarios = [{**base, "start": start} for start in starts] + [{**base, "sessions": 3}]
+    together = ndjson_rows(cli("batch", input=jsonl(*scenarios)).stdout)
+    for index, scenario in enumerate(scenarios):
+        alone = ndjson_rows(cli("batch", input=jsonl(scenario)).stdout)[0]
+        assert {**alone, "line": index + 1} == together[index], scenario
+    assert len({r["last_due"] for r in together[:5]}) == 3

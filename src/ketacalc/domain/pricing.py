@@ -130,6 +130,9 @@ class ProviderPricer:
     promo discount is not below the price of every plan a first purchase can be.
     """
 
+    #: the shapes of courses (plans bought, in order) a pricer keeps worked out; past it, it starts over
+    SHAPES = 512
+
     def __init__(
         self,
         provider: Provider,
@@ -511,7 +514,7 @@ class ProviderPricer:
                 )
                 conditions[condition] = None
         shape = _Shape(parts, run_notes, tuple(plan_runs), used, len(quotes), conditions)
-        if len(self._shapes) >= 512:
+        if len(self._shapes) >= self.SHAPES:
             self._shapes.clear()
         self._shapes[key] = shape
         return shape
