@@ -581,19 +581,17 @@ def course_terms(
     return tuple(parts)
 
 
-def dated_runs(
-    parts: Sequence[RunTerms], counts: Sequence[int], start: date, sessions: int
-) -> tuple[Run, ...]:
+def dated_runs(parts: Sequence[RunTerms], counts: Sequence[int], start: date) -> tuple[Run, ...]:
     """The runs ``parts`` bought ``counts`` times each, dated from ``start``: each later run
-    starts when the previous one's sessions are used up at the pace (or its months end);
-    past the calendar's end, :class:`~ketacalc.errors.ScheduleOutOfRange` (of ``sessions``)."""
+    starts when the previous one's sessions are used up at the pace (or its months end).
+    Their dates are not worked out here: :func:`last_due` refuses a course past the calendar's end."""
     runs: list[Run] = []
     months = offset = 0
     make = Run._make
-    try:
-        for part, count in zip(parts, counts, strict=True):
-            offer = part.offer
-            run = make(
+    for part, count in zip(parts, counts, strict=True):
+        offer = part.offer
+        runs.append(
+            make(
                 (
                     offer,
                     count,
@@ -608,12 +606,9 @@ def dated_runs(
                     part.pace,
                 )
             )
-            run.last_due()  # a date past 9999-12-31 fails here
-            runs.append(run)
-            months += count * part.step_months
-            offset += count * offer.plan.sessions
-    except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
-        raise ScheduleOutOfRange(sessions) from None
+        )
+        months += count * part.step_months
+        offset += count * offer.plan.sessions
     return tuple(runs)
 
 
@@ -628,4 +623,10 @@ def course_runs(
     starts when the previous one's sessions are used up at the pace (or its months end).
     ``terms`` gives one purchase's payments; ``notes`` gathers what the reader must know."""
     parts = course_terms(offers, query, terms, notes)
-    return dated_runs(parts, [count for _, count in offers], start, query.sessions)
+    runs = dated_runs(parts, [count for _, count in offers], start)
+    try:
+        for run in runs:
+            run.last_due()  # a date past 9999-12-31 fails here
+    except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
+        raise ScheduleOutOfRange(query.sessions) from None
+    return runs

@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ketacalc.data.catalog import Fact, Provider, newest
-from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, sitter_line
+from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, counted_lines, sitter_line
 from ketacalc.domain.course import (
     DEFAULT_MAX_AGE,
     DEFAULT_PACE,
@@ -203,6 +203,7 @@ class ProviderPricer:
         self._monthly = (monthly_first, monthly_later) if monthly_first else None
         self._by_months: Optimiser | None = None
         self.charges = Charges.of(provider, self.as_of, query.client)
+        self._counted = tuple(charge_line(c) for c in self.charges.counted)  # one each: counted per course
         self.availability: Availability | None = None
         self.catalog = catalog
         if catalog is not None and query.state is not None:
@@ -317,7 +318,7 @@ class ProviderPricer:
         query = self.query._replace(sessions=sessions, start=self.start)
         offers = [((self.first if part == "first" else self.later)[i], count) for part, i, count in solved]
         runs = self._runs(offers, query, {})
-        charge_lines = self.charges.lines(Span(sessions, course_days(sessions, query.pace)))
+        charge_lines = counted_lines(self._counted, Span(sessions, course_days(sessions, query.pace)))
         if query.hired_sitter:
             sitter = sitter_line(self.provider, self.as_of, sessions)
             if sitter is not None:
@@ -407,13 +408,14 @@ class ProviderPricer:
                 no_price=self.no_price or self._nothing_covers(months or sessions),
             )
         shape = self._shape_of(solved, first, later, query)
-        runs = dated_runs(shape.parts, [count for _, _, count in solved], query.start, query.sessions)
+        # dated, not checked: the result's last payment date refuses a course past the calendar's end
+        runs = dated_runs(shape.parts, [count for _, _, count in solved], query.start)
         notes.update(shape.run_notes)
         bought = tuple(
             ChargeLine._make((*line[:4], sum(solved[k][2] for k in counted), *line[5:]))
             for line, counted in shape.plan_lines
         )
-        charge_lines = self.charges.lines(span)
+        charge_lines = counted_lines(self._counted, span)
         used_notes = shape.price_notes
         if query.hired_sitter:
             sitter = sitter_line(self.provider, self.as_of, sessions)
@@ -498,7 +500,7 @@ class ProviderPricer:
             plan_runs.append((line, tuple(range(k, k + line.count))))
             k += line.count
         quotes = quote_notes(runs, self.as_of)
-        used = (*quotes, *price_notes(runs, self.charges.lines(Span(1, 1))))
+        used = (*quotes, *price_notes(runs, counted_lines(self._counted, Span(1, 1))))
         bought_plans = {o.plan.id for o, _ in offers}
         conditions: dict[Note, None] = {}
         for cond in self.provider.plan_conditions:

@@ -100,16 +100,22 @@ class BatchReport(Report):
             self._undated.move_to_end(id(lines))
             return Condensed(f"{known[1]},{self._dated_text(result)},{known[2]}}}")
         body = self._body(result, self._record)
-        parts: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
-        part = 0
-        for name, value in body.items():
-            part = 1 if name in DATED_FIELDS else (2 if part else 0)
-            parts[part][name] = value
-        before, dated, after = (encode(p)[1:-1] for p in parts)
-        self._undated[id(lines)] = (lines, before, after)  # the lines kept: their id stays theirs
+        text = encode(body)
+        # the dated fields are one run of the record's fields: its text is cut where the first
+        # of them starts and where the field after them starts (a key's quotes are never part
+        # of a string, whose quotes are escaped, and no field before them holds such a key)
+        names = list(body)
+        after_dated = names[names.index(DATED_FIELDS[0]) + len(DATED_FIELDS)]
+        cut = text.index(f',"{DATED_FIELDS[0]}":')
+        rest = text.index(f',"{after_dated}":', cut)
+        self._undated[id(lines)] = (
+            lines,
+            text[1:cut],
+            text[rest + 1 : -1],
+        )  # the lines kept: their id stays theirs
         if len(self._undated) > UNDATED:
             self._undated.popitem(last=False)  # the course seen least recently
-        return Condensed(f"{before},{dated},{after}}}")
+        return Condensed(text[1:])
 
     def _dated_text(self, result: CostResult) -> str:
         """``encode(dated_fields(result))[1:-1]``, the rules' records encoded once for the
