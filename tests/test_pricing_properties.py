@@ -617,3 +617,48 @@ def test_courses_of_one_pricer_are_the_courses_priced_alone(
     for n, by_months in [*((n, False) for n in ns), *((m, True) for m in months)]:
         alone = ProviderPricer(provider, query, TODAY, catalog=catalog)
         assert priced(shared, n, by_months) == priced(alone, n, by_months), (n, by_months)
+
+
+@given(
+    provider_id=st.sampled_from([*PROVIDERS, "gale"]),
+    ns=st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=4),
+    months=st.integers(min_value=1, max_value=14),
+    states=st.lists(st.sampled_from(["TX", "NY", "ID", "CA", "AL"]), min_size=1, max_size=3),
+    returning=st.booleans(),
+    as_of=st.sampled_from(AS_OF),
+    pace=pace_strategy,
+    hired_sitter=st.booleans(),
+    start=start_strategy,
+)
+def test_a_pricer_for_a_state_prices_as_a_pricer_made_for_it(
+    provider_id, ns, months, states, returning, as_of, pace, hired_sitter, start
+):
+    """Without an insurer, the state changes only the availability: ``batch`` prices a
+    state's courses with ``in_state`` of one pricer of no state, sharing its work; every
+    course (and every refusal) is the one a pricer made for that state gives."""
+    from ketacalc.errors import KetacalcError
+    from ketacalc.output.views.cost import full_record
+
+    catalog = load_fixture()
+    provider = catalog.find(provider_id)
+    query = CostQuery(
+        sessions=1, returning=returning, as_of=as_of, pace=pace, hired_sitter=hired_sitter, start=start
+    )
+
+    def priced(pricer: ProviderPricer, n: int, by_months: bool) -> object:
+        try:
+            result = pricer.price_months(n) if by_months else pricer.price(n)
+        except KetacalcError as refused:
+            return str(refused)
+        return full_record(catalog, result)
+
+    try:
+        anywhere = ProviderPricer(provider, query, TODAY, keep=2)
+    except KetacalcError:
+        return
+    for state in states:
+        shared = anywhere.in_state(state, catalog)
+        made = ProviderPricer(provider, query._replace(state=state), TODAY, catalog=catalog, keep=2)
+        for n, by_months in [*((n, False) for n in ns), (months, True)]:
+            assert priced(shared, n, by_months) == priced(made, n, by_months), (state, n, by_months)
+        assert priced(anywhere, ns[0], False) == priced(ProviderPricer(provider, query, TODAY), ns[0], False)

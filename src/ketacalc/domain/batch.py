@@ -29,7 +29,7 @@ from typing import Any
 
 from ketacalc.data.catalog import Catalog
 from ketacalc.domain.eligibility import resolve_insurer
-from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
+from ketacalc.domain.pricing import CostQuery, CostResult, ProviderPricer, require_price
 from ketacalc.domain.request import (
     COURSE_FIELDS,
     scenario,
@@ -169,22 +169,34 @@ class BatchPricer:
         options = (provider.id, request._replace(providers=(), course=None, start=None, insurer=insurer))
         return (options, request.sessions, request.months, request.start or self.today)
 
+    def _pricer(self, provider_id: str, query: CostQuery) -> ProviderPricer:
+        return ProviderPricer(
+            self.catalog.find(provider_id),
+            query,
+            self.today,
+            catalog=self.catalog,
+            keep=self.courses if self._dated else 0,
+        )
+
     def _price(self, key: tuple[Any, ...]) -> CostResult:
         options, sessions, months, start = key
         pricer = self._pricers.get(options)
         if pricer is None:
             provider_id, request = options
             query = request.cost_query(request.insurer)
-            pricer = self._pricers.remember(
-                options,
-                ProviderPricer(
-                    self.catalog.find(provider_id),
-                    query,
-                    self.today,
-                    catalog=self.catalog,
-                    keep=self.courses if self._dated else 0,
-                ),
-            )
+            if query.state is not None and query.insurer is None:
+                # the state changes only the availability: one pricer of no state serves every
+                # state (its table, shapes and terms worked out once), each state's its own
+                anywhere = (provider_id, request._replace(state=None))
+                pricer = self._pricers.get(anywhere)
+                if pricer is None:
+                    pricer = self._pricers.remember(
+                        anywhere, self._pricer(provider_id, query._replace(state=None))
+                    )
+                pricer = pricer.in_state(query.state, self.catalog)
+            else:
+                pricer = self._pricer(provider_id, query)
+            self._pricers.remember(options, pricer)
         if pricer.no_price is not None and not months and pricer.availability is None:
             raise pricer.no_price  # what price() gives for every N: a result with no price
         # the start only moves the dates: one pricer (its table of best courses, and the

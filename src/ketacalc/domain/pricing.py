@@ -215,6 +215,7 @@ class ProviderPricer:
         ) = None
         # an offer's payments at a charge, with the notes they bring: shared by every course
         self._shapes: dict[tuple[Any, ...], _Shape] = {}
+        self._said: dict[str, Note] = {}  # the notes of its shapes, by their repr: each once
         self._terms_memo: dict[
             tuple[int, Decimal], tuple[tuple[tuple[Decimal, int], ...], bool, tuple[Note, ...]]
         ] = {}
@@ -236,6 +237,23 @@ class ProviderPricer:
         if alternatives and query.route is None and standard is not None and self.no_price is None:
             self._others = {}
             self._standard = newest([provider.standard_route] if provider.standard_route else [])
+
+    def in_state(self, state: str, catalog: Catalog) -> ProviderPricer:
+        """This pricer for a person in ``state`` (its own query names no state and no insurer,
+        so the state changes nothing but the provider's availability there and the rules on
+        each course's dates): the same courses, sharing what this pricer works out once (its
+        table of best courses, its courses' shapes and payment terms, its other routes)."""
+        from ketacalc.domain.eligibility import availability
+
+        assert self.query.state is None and self.query.insurer is None, "a pricer of no state"
+        other = ProviderPricer.__new__(ProviderPricer)
+        other.__dict__.update(self.__dict__)
+        other.query = self.query._replace(state=state)
+        other.catalog = catalog
+        other.availability = availability(catalog, self.provider, state, self.as_of)
+        other._courses = {}  # a course keeps its query and availability: each pricer its own
+        other._unknown = None
+        return other
 
     # ----------------------------------------------------------- checks and reasons
 
@@ -515,8 +533,19 @@ class ProviderPricer:
                     condition=cond.condition,
                 )
                 conditions[condition] = None
-        shape = _Shape(parts, run_notes, tuple(plan_runs), used, len(quotes), conditions)
+        # a note alike in every way (its figures written alike too) is one object for all the
+        # pricer's shapes: memory, and each is worded once
+        said = self._said
+        shape = _Shape(
+            parts,
+            {said.setdefault(repr(n), n): None for n in run_notes},
+            tuple(plan_runs),
+            tuple(said.setdefault(repr(n), n) for n in used),
+            len(quotes),
+            {said.setdefault(repr(n), n): None for n in conditions},
+        )
         if len(self._shapes) >= self.SHAPES:
+            self._said.clear()
             self._shapes.clear()
         self._shapes[key] = shape
         return shape

@@ -296,7 +296,7 @@ def sentences(notes: Iterable[Note]) -> list[str]:
     for note in notes:
         known = worded.get(id(note))
         if known is None or known[0] is not note:
-            if len(worded) >= 4096:
+            if len(worded) >= 1024:
                 worded.clear()
             known = worded[id(note)] = (note, sentence(note))
         said[known[1]] = None
