@@ -744,3 +744,31 @@ def test_a_course_priced_from_many_starts_gets_the_record_it_gets_alone(cli, sta
         alone = ndjson_rows(cli("batch", input=jsonl(scenario)).stdout)[0]
         assert {**alone, "line": index + 1} == together[index], scenario
     assert len({r["last_due"] for r in together[:5]}) == 3
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "json", "csv", "full"])
+def test_a_course_in_many_states_gets_in_each_the_record_it_gets_alone(cli, fmt):
+    """Without an insurer the state changes only the availability: batch prices a course of
+    N once and places it in each other state (its availability and the rules on its dates
+    written anew); every line's record is the one the scenario gets alone, in every format."""
+    course = {"provider": "alder", "sessions": 10}
+    states = [None, "TX", "AL", "NY", "TX", "ID", "AL"]
+    scenarios = [{**course, **({"state": s} if s else {})} for s in states]
+    scenarios += [{**s, "start": "2026-12-20"} for s in scenarios[:4]]  # into the rules' dates
+    scenarios += [{**course, "state": "TX", "insurer": "Aetna"}, {**course, "months": 2, "state": "NY"}]
+    del scenarios[-1]["sessions"]
+    args = ["--full"] if fmt == "full" else ["--format", "csv" if fmt == "csv" else fmt]
+
+    def records(*lines: dict) -> list:
+        text = cli("batch", *args, input=jsonl(*lines)).stdout
+        if fmt == "csv":
+            return list(csv.DictReader(io.StringIO(text)))
+        return json.loads(text) if fmt == "json" else ndjson_rows(text)
+
+    together = records(*scenarios)
+    assert len(together) == len(scenarios)
+    for index, scenario in enumerate(scenarios):
+        alone = records(scenario)[0]
+        assert str(together[index]["line"]) == str(index + 1)
+        assert {**alone, "line": None} == {**together[index], "line": None}, scenario
+    assert len({json.dumps(r["regulation"]) for r in together}) >= 3  # the rules differ by state and dates

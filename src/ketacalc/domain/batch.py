@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from ketacalc.data.catalog import Catalog
-from ketacalc.domain.eligibility import resolve_insurer
+from ketacalc.domain.eligibility import Availability, resolve_insurer
 from ketacalc.domain.pricing import CostQuery, CostResult, ProviderPricer, require_price
 from ketacalc.domain.request import (
     COURSE_FIELDS,
@@ -96,6 +96,7 @@ class BatchPricer:
         pricers: int = 256,
         courses: int = 2048,
         keep: Callable[[CostResult, bool], Any] | None = None,
+        place: Callable[[Any, date | None, date | None, Availability | None], Any] | None = None,
     ) -> None:
         self.catalog = catalog
         self.today = today
@@ -104,6 +105,10 @@ class BatchPricer:
         # result), told whether courses may be re-dated later in the run (then what a re-dated
         # course's record shares with the first is worth keeping too)
         self._keep = keep
+        # what the memo keeps of a course (``keep``'s) made the kept form of the same course in
+        # another state (its first and last payment dates, and the availability there), or None
+        self._place = place
+        self._placed = _Bounded(memo_size // 2)  # a course of no state -> what was kept of it, its dates
         # whether a scenario gave a start of its own: until one does, a pricer keeps no courses
         # (each N is priced once from today's start, and the memo answers it again)
         self._dated = False
@@ -178,16 +183,24 @@ class BatchPricer:
             keep=self.courses if self._dated else 0,
         )
 
-    def _price(self, key: tuple[Any, ...]) -> CostResult:
-        options, sessions, months, start = key
+    @staticmethod
+    def _anywhere(options: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The options without the state, where the state changes only the availability (no
+        insurer is asked); ``None`` otherwise."""
+        provider_id, request = options
+        if request.insurer is not None:
+            return None
+        return options if request.state is None else (provider_id, request._replace(state=None))
+
+    def _pricer_of(self, options: tuple[Any, ...]) -> ProviderPricer:
         pricer = self._pricers.get(options)
         if pricer is None:
             provider_id, request = options
             query = request.cost_query(request.insurer)
-            if query.state is not None and query.insurer is None:
+            anywhere = self._anywhere(options)
+            if anywhere is not None and anywhere is not options:
                 # the state changes only the availability: one pricer of no state serves every
                 # state (its table, shapes and terms worked out once), each state's its own
-                anywhere = (provider_id, request._replace(state=None))
                 pricer = self._pricers.get(anywhere)
                 if pricer is None:
                     pricer = self._pricers.remember(
@@ -197,6 +210,26 @@ class BatchPricer:
             else:
                 pricer = self._pricer(provider_id, query)
             self._pricers.remember(options, pricer)
+        return pricer  # type: ignore[no-any-return]
+
+    def _placed_elsewhere(self, key: tuple[Any, ...]) -> Any:
+        """What the memo keeps of a course of N sessions already priced in another state
+        (or in none), placed in this scenario's state: the same record but for the
+        availability and the rules on its dates. ``None`` when there is none to place."""
+        options, sessions, months, start = key
+        if self._place is None or months:
+            return None
+        anywhere = self._anywhere(options)
+        known = self._placed.get((anywhere, sessions, start)) if anywhere is not None else None
+        if known is None:
+            return None
+        kept, first_due, last_due = known
+        availability = self._pricer_of(options).availability_for(sessions, start)
+        return self._place(kept, first_due, last_due, availability)
+
+    def _price(self, key: tuple[Any, ...]) -> CostResult:
+        options, sessions, months, start = key
+        pricer = self._pricer_of(options)
         if pricer.no_price is not None and not months and pricer.availability is None:
             raise pricer.no_price  # what price() gives for every N: a result with no price
         # the start only moves the dates: one pricer (its table of best courses, and the
@@ -218,9 +251,14 @@ class BatchPricer:
             found: Outcome | None = self._memo.get(memo_key)
             if found is None:
                 try:
-                    found = self._price(key)
-                    if self._keep is not None:
-                        found = self._keep(found, self._dated)
+                    found = self._placed_elsewhere(key)
+                    if found is None:
+                        result = self._price(key)
+                        found = result if self._keep is None else self._keep(result, self._dated)
+                        anywhere = self._anywhere(key[0]) if self._place is not None and not key[2] else None
+                        if anywhere is not None:  # the same course in another state is placed from it
+                            course = (anywhere, key[1], key[3])
+                            self._placed.remember(course, (found, result.first_due, result.last_due))
                 except KetacalcError as exc:  # nothing to price is the same answer for the same scenario
                     # kept without its traceback: a pricer raises one NoPrice again and again, and
                     # each raise would chain more frames (each holding a result) onto it

@@ -550,6 +550,11 @@ class ProviderPricer:
         self._shapes[key] = shape
         return shape
 
+    def availability_for(self, sessions: int, start: date) -> Availability | None:
+        """The availability a course of ``sessions`` sessions from ``start`` carries: with
+        the rules on its dates (``None`` when no state is asked)."""
+        return self._availability_on(start, Span(sessions, course_days(sessions, self.query.pace)))
+
     def _availability_on(self, start: date, span: Span) -> Availability | None:
         """The availability with the rules on this course's dates (its first to last day of care)."""
         if self.availability is None or self.catalog is None:

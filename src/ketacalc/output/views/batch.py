@@ -19,8 +19,11 @@ from ketacalc.output.views.cost import (
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.batch import Outcome
+    from ketacalc.domain.eligibility import Availability
     from ketacalc.domain.pricing import CostResult
     from ketacalc.output.tableview import TableView
 
@@ -29,6 +32,13 @@ if TYPE_CHECKING:
 UNDATED = 8192
 #: the distinct condensed records ``condense`` shares (each the memo's already)
 TEXTS = 8192
+
+
+#: where a summary record's dated fields (one run of its fields: DATED_FIELDS) start in its
+#: text, and where the field after them starts: a key's quotes are never part of a string
+#: (whose quotes are escaped), and no field before them holds an object with such a key
+_DATED_STARTS = f',"{DATED_FIELDS[0]}":'
+_DATED_END = f',"{SUMMARY_FIELDS[SUMMARY_FIELDS.index(DATED_FIELDS[-1]) + 1]}":'
 
 
 class Condensed(str):
@@ -68,7 +78,22 @@ class BatchReport(Report):
         """What ``batch`` keeps of a result to answer it again (see :meth:`_condense`), one
         text for records alike: scenarios that differ only in what a summary leaves out (the
         state, where the provider's availability is the same) share it."""
-        text = self._condense(result, redated)
+        return self._shared(self._condense(result, redated))
+
+    def place(
+        self, kept: object, first_due: date | None, last_due: date | None, availability: Availability | None
+    ) -> Condensed | None:
+        """What ``condense`` keeps of a course, for the same course whose dated fields are
+        these (the same course in another state: only its availability there differs), or
+        ``None`` when it cannot be placed so (a full record also says the state)."""
+        if self.full or type(kept) is not Condensed:
+            return None
+        cut = kept.index(_DATED_STARTS)
+        rest = kept.index(_DATED_END, cut)
+        dated = self._dated_text(first_due, last_due, availability)
+        return self._shared(Condensed(f"{kept[:cut]},{dated}{kept[rest:]}"))
+
+    def _shared(self, text: Condensed) -> Condensed:
         known = self._texts.get(text)
         if known is not None:
             return known
@@ -98,16 +123,11 @@ class BatchReport(Report):
         known = self._undated.get(id(lines))
         if known is not None and known[0] is lines:
             self._undated.move_to_end(id(lines))
-            return Condensed(f"{known[1]},{self._dated_text(result)},{known[2]}}}")
-        body = self._body(result, self._record)
-        text = encode(body)
-        # the dated fields are one run of the record's fields: its text is cut where the first
-        # of them starts and where the field after them starts (a key's quotes are never part
-        # of a string, whose quotes are escaped, and no field before them holds such a key)
-        names = list(body)
-        after_dated = names[names.index(DATED_FIELDS[0]) + len(DATED_FIELDS)]
-        cut = text.index(f',"{DATED_FIELDS[0]}":')
-        rest = text.index(f',"{after_dated}":', cut)
+            dated = self._dated_text(result.first_due, result.last_due, result.availability)
+            return Condensed(f"{known[1]},{dated},{known[2]}}}")
+        text = encode(self._body(result, self._record))
+        cut = text.index(_DATED_STARTS)
+        rest = text.index(_DATED_END, cut)
         self._undated[id(lines)] = (
             lines,
             text[1:cut],
@@ -117,11 +137,11 @@ class BatchReport(Report):
             self._undated.popitem(last=False)  # the course seen least recently
         return Condensed(text[1:])
 
-    def _dated_text(self, result: CostResult) -> str:
-        """``encode(dated_fields(result))[1:-1]``, the rules' records encoded once for the
-        same rules (``rules_for`` gives the same entries for the same state and dates)."""
+    def _dated_text(self, first: date | None, last: date | None, a: Availability | None) -> str:
+        """``encode(dated_fields(result))[1:-1]`` for a result with these dated fields, the
+        rules' records encoded once for the same rules (``rules_for`` gives the same entries
+        for the same state and dates)."""
         encode = self._encode()
-        a = result.availability
         if a is None:
             status, rules = "null", "[]"
         else:
@@ -133,7 +153,6 @@ class BatchReport(Report):
                     self._rules.clear()
                 known = self._rules[id(entries)] = (entries, encode(regulation_records(entries)))
             rules = known[1]
-        first, last = result.first_due, result.last_due
         return (
             f'"first_due":{encode(first.isoformat()) if first else "null"},'
             f'"last_due":{encode(last.isoformat()) if last else "null"},'
