@@ -230,8 +230,10 @@ class BatchPricer:
     def _price(self, key: tuple[Any, ...]) -> CostResult:
         options, sessions, months, start = key
         pricer = self._pricer_of(options)
-        if pricer.no_price is not None and not months and pricer.availability is None:
-            raise pricer.no_price  # what price() gives for every N: a result with no price
+        if pricer.no_price is not None and not months:
+            # what price() gives for every N (in a state too: only its availability differs),
+            # a result with no price, which require_price refuses with this error
+            raise pricer.no_price
         # the start only moves the dates: one pricer (its table of best courses, and the
         # courses it priced) serves every start
         result = pricer.price_months(months, start) if months else pricer.price(sessions, start)
