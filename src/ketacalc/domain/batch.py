@@ -109,6 +109,7 @@ class BatchPricer:
         # another state (its first and last payment dates, and the availability there), or None
         self._place = place
         self._placed = _Bounded(memo_size // 2)  # a course of no state -> what was kept of it, its dates
+        self._states = False  # whether a scenario named a state: until one does, nothing is placed
         # whether a scenario gave a start of its own: until one does, a pricer keeps no courses
         # (each N is priced once from today's start, and the memo answers it again)
         self._dated = False
@@ -172,6 +173,7 @@ class BatchPricer:
                 )
                 self._insurers.remember(asked, insurer)
         options = (provider.id, request._replace(providers=(), course=None, start=None, insurer=insurer))
+        self._states = self._states or request.state is not None
         return (options, request.sessions, request.months, request.start or self.today)
 
     def _pricer(self, provider_id: str, query: CostQuery) -> ProviderPricer:
@@ -217,7 +219,7 @@ class BatchPricer:
         (or in none), placed in this scenario's state: the same record but for the
         availability and the rules on its dates. ``None`` when there is none to place."""
         options, sessions, months, start = key
-        if self._place is None or months:
+        if not self._states or months:
             return None
         anywhere = self._anywhere(options)
         known = self._placed.get((anywhere, sessions, start)) if anywhere is not None else None
@@ -257,7 +259,8 @@ class BatchPricer:
                     if found is None:
                         result = self._price(key)
                         found = result if self._keep is None else self._keep(result, self._dated)
-                        anywhere = self._anywhere(key[0]) if self._place is not None and not key[2] else None
+                        placed = self._states and self._place is not None and not key[2]
+                        anywhere = self._anywhere(key[0]) if placed else None
                         if anywhere is not None:  # the same course in another state is placed from it
                             course = (anywhere, key[1], key[3])
                             self._placed.remember(course, (found, result.first_due, result.last_due))
