@@ -180,13 +180,21 @@ class CostResult:
         self.extras: dict[str, object] = {}  # answers worked out when asked for (the stop ledger)
         self.stop_ledger = stop_ledger
         self._sources: tuple[str, ...] | None = None
-        #: purchases whose payment terms are not published: when they are paid is unknown
-        self.terms_unknown = any(r.assumed for r in runs)
+        # one pass over the runs: the sessions covered, the payments, whether any purchase's
+        # payment terms are unpublished (then when it is paid is unknown)
+        covered = payments = 0
+        unknown = False
+        for r in runs:
+            covered += r.offer.plan.sessions * r.count
+            payments += len(r.amounts) * r.count
+            unknown = unknown or r.assumed
+        self.terms_unknown = unknown
         # one pass over the lines: their price dates (a free line, a $0 consultation, prices
         # nothing: it never makes a course stale), the totals and the charges paid besides the plans
         newest = oldest = None
         total = low = high = ZERO
         charges = []  # fixed charges besides the plans, with something to pay ($0: no payment)
+        charged = ZERO  # what those charge at each payment
         for line in lines:
             each = line.each
             if line.as_of is not None and each != ZERO:
@@ -201,6 +209,8 @@ class CostResult:
                 total += each * line.count
                 if each and line.kind != "plan":
                     charges.append(line)
+                    charged += each
+                    payments += line.count
             if line.each_low is not None:  # an estimate: in the low and high totals only
                 low += line.low  # type: ignore[operator]
                 high += line.high  # type: ignore[operator]
@@ -215,17 +225,13 @@ class CostResult:
         self.total: Decimal | None = total
         self.total_low: Decimal | None = total + low
         self.total_high: Decimal | None = total + high
-        self.sessions_covered: int | None = sum(r.offer.plan.sessions * r.count for r in runs)
+        self.sessions_covered: int | None = covered
         first = runs[0]
         # every fixed charge's first payment falls on the start (see charges.due): due at sign-up
         self.due_at_signup: Decimal | None = (
-            None
-            if first.assumed
-            else sum((a for a, m in first.amounts if m == 0), ZERO) + sum((x.each for x in charges), ZERO)  # type: ignore[misc]
+            None if first.assumed else sum((a for a, m in first.amounts if m == 0), ZERO) + charged
         )
-        self.payments: int | None = sum(len(r.amounts) * r.count for r in runs) + sum(
-            x.count for x in charges
-        )
+        self.payments: int | None = payments
         self.first_due: date | None = start
         # with terms_unknown: a lower bound
         self.last_due: date | None = last_due(runs, charges, start, query.pace, sessions_requested)
@@ -234,8 +240,15 @@ class CostResult:
         """The same course begun on ``start``: only its dates move (its purchases,
         totals and notes do not depend on the day it starts)."""
         moved = CostResult.__new__(CostResult)
-        for name, value in zip(CostResult.__slots__, _every_slot(self), strict=True):
-            setattr(moved, name, value)
+        # every field as it is (a hot path of batch: one statement, not a loop), then the dated ones
+        (
+            moved.provider, moved.query, moved.as_of, moved.start, moved.sessions_requested, moved.months,
+            moved.runs, moved.lines, moved.unpriced, moved.optional, moved.notes, moved.price_notes,
+            moved._sources, moved.route, moved.modality, moved.availability, moved.no_price, moved.total,
+            moved.total_low, moved.total_high, moved.sessions_covered, moved.due_at_signup, moved.payments,
+            moved.first_due, moved.last_due, moved.stale, moved.prices_as_of, moved.oldest_price,
+            moved._purchases, moved._schedule, moved.terms_unknown, moved.extras, moved.stop_ledger,
+        ) = _every_slot(self)  # fmt: skip
         moved.start = start
         query = self.query
         moved.query = query._make((*query[:3], start, *query[4:]))  # query._replace(start=start)
@@ -406,7 +419,7 @@ class CostResult:
         return self._schedule
 
 
-_every_slot = operator.attrgetter(*CostResult.__slots__)
+_every_slot = operator.attrgetter(*CostResult.__slots__)  # in the order moved_to assigns them
 
 
 def last_due(
