@@ -427,10 +427,18 @@ class ProviderPricer:
             )
         shape = self._shape_of(solved, first, later, query)
         # dated, not checked: the result's last payment date refuses a course past the calendar's end
-        runs = dated_runs(shape.parts, [count for _, _, count in solved], query.start)
+        counts = [count for _, _, count in solved]
+        runs = dated_runs(shape.parts, counts, query.start)
         notes.update(shape.run_notes)
+        make = ChargeLine._make
         bought = tuple(
-            ChargeLine._make((*line[:4], sum(solved[k][2] for k in counted), *line[5:]))
+            make(
+                (
+                    *line[:4],
+                    counts[counted[0]] if len(counted) == 1 else sum(counts[k] for k in counted),
+                    *line[5:],
+                )
+            )
             for line, counted in shape.plan_lines
         )
         charge_lines = counted_lines(self._counted, span)

@@ -153,11 +153,10 @@ class BatchReport(Report):
                     self._rules.clear()
                 known = self._rules[id(entries)] = (entries, encode(regulation_records(entries)))
             rules = known[1]
-        return (
-            f'"first_due":{encode(first.isoformat()) if first else "null"},'
-            f'"last_due":{encode(last.isoformat()) if last else "null"},'
-            f'"availability":{status},"regulation":{rules}'
-        )
+        # a date in ISO form is digits and dashes: its JSON is the text in quotes
+        first_text = f'"{first.isoformat()}"' if first else "null"
+        last_text = f'"{last.isoformat()}"' if last else "null"
+        return f'"first_due":{first_text},"last_due":{last_text},"availability":{status},"regulation":{rules}'
 
     @staticmethod
     @functools.cache
