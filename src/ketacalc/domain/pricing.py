@@ -304,7 +304,8 @@ class ProviderPricer:
                 span = Span(sessions, course_days(sessions, self.query.pace))
                 moved.availability = self._availability_on(start, span)
             return moved
-        query = self.query._replace(sessions=sessions, start=start)
+        query = self.query
+        query = query._make((sessions, *query[1:3], start, *query[4:]))  # _replace(sessions=, start=)
         solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
         span = Span(sessions, course_days(sessions, query.pace))
         result = self._result(query, sessions, solved, self.first, self.later, span, None)
