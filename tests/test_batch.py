@@ -772,3 +772,21 @@ def test_a_course_in_many_states_gets_in_each_the_record_it_gets_alone(cli, fmt)
         assert str(together[index]["line"]) == str(index + 1)
         assert {**alone, "line": None} == {**together[index], "line": None}, scenario
     assert len({json.dumps(r["regulation"]) for r in together}) >= 3  # the rules differ by state and dates
+
+
+def test_options_spelled_another_way_after_a_start_get_the_record_they_get_alone(cli):
+    """batch rebuilds its pricers once a scenario gives a start of its own; the same options
+    spelled another way (a pace of 1 given) afterwards are still priced as themselves: no
+    state, no availability."""
+    scenarios = [
+        {"provider": "alder", "sessions": 6},
+        {"provider": "alder", "sessions": 6, "state": "TX"},
+        {"provider": "alder", "sessions": 6, "returning": True, "start": "2026-12-20"},
+        {"provider": "alder", "sessions": 7, "pace": "1"},
+        {"provider": "alder", "sessions": 8, "pace": "1", "state": "NY"},
+    ]
+    together = ndjson_rows(cli("batch", input=jsonl(*scenarios)).stdout)
+    for index, scenario in enumerate(scenarios):
+        alone = ndjson_rows(cli("batch", input=jsonl(scenario)).stdout)[0]
+        assert {**alone, "line": index + 1} == together[index], scenario
+    assert [r["availability"] for r in together] == [None, "available", None, None, "available"]

@@ -119,6 +119,7 @@ class BatchPricer:
         )  # a line as read -> its normalised scenario: seen lines skip parsing
         self._insurers = _Bounded(pricers)  # an insurer as named, in a state -> as the data file lists it
         self._pricers = _Bounded(pricers)  # everything but the sessions (and the start) -> pricer
+        self._anywheres = _Bounded(pricers)  # options -> the same without the state (see _anywhere)
         self._options = _Bounded(memo_size // 8)  # the fields but the course and start, as given -> options
         self._counts = _Bounded(memo_size // 2)  # sessions and months as given -> as parsed
         self._starts = _Bounded(memo_size // 2)  # a start as given -> as parsed
@@ -185,14 +186,18 @@ class BatchPricer:
             keep=self.courses if self._dated else 0,
         )
 
-    @staticmethod
-    def _anywhere(options: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    def _anywhere(self, options: tuple[Any, ...]) -> tuple[Any, ...] | None:
         """The options without the state, where the state changes only the availability (no
-        insurer is asked); ``None`` otherwise."""
-        provider_id, request = options
-        if request.insurer is not None:
-            return None
-        return options if request.state is None else (provider_id, request._replace(state=None))
+        insurer is asked); ``None`` otherwise (worked out once per options)."""
+        found = self._anywheres.get(options, _UNSEEN)
+        if found is _UNSEEN:
+            provider_id, request = options
+            if request.insurer is not None:
+                found = None
+            else:
+                found = options if request.state is None else (provider_id, request._replace(state=None))
+            self._anywheres.remember(options, found)
+        return found  # type: ignore[no-any-return]
 
     def _pricer_of(self, options: tuple[Any, ...]) -> ProviderPricer:
         pricer = self._pricers.get(options)
@@ -200,7 +205,7 @@ class BatchPricer:
             provider_id, request = options
             query = request.cost_query(request.insurer)
             anywhere = self._anywhere(options)
-            if anywhere is not None and anywhere is not options:
+            if anywhere is not None and request.state is not None:
                 # the state changes only the availability: one pricer of no state serves every
                 # state (its table, shapes and terms worked out once), each state's its own
                 pricer = self._pricers.get(anywhere)
