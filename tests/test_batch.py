@@ -729,3 +729,65 @@ def test_a_course_from_many_starts_gives_each_start_the_record_it_gets_alone(cli
     for index, line in enumerate(lines):
         alone = ndjson_rows(cli("batch", input=jsonl(line)).stdout)[0]
         assert {**alone, "line": index + 1} == together[index], line
+
+
+@pytest.mark.parametrize("state", [None, "TX"])
+def test_a_course_priced_from_many_starts_gets_the_record_it_gets_alone(cli, state):
+    """batch prices a course of N once and re-dates it for each other start (its dated
+    fields written anew, the rules' records once for the same rules): every line's record
+    is the one the scenario gets alone."""
+    base = {"provider": "alder", "sessions": 10, **({"state": state} if state else {})}
+    starts = ["2026-12-01", "2026-01-05", "2026-12-01", "2027-03-31", "2026-01-05"]
+    scenarios = [{**base, "start": start} for start in starts] + [{**base, "sessions": 3}]
+    together = ndjson_rows(cli("batch", input=jsonl(*scenarios)).stdout)
+    for index, scenario in enumerate(scenarios):
+        alone = ndjson_rows(cli("batch", input=jsonl(scenario)).stdout)[0]
+        assert {**alone, "line": index + 1} == together[index], scenario
+    assert len({r["last_due"] for r in together[:5]}) == 3
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "json", "csv", "full"])
+def test_a_course_in_many_states_gets_in_each_the_record_it_gets_alone(cli, fmt):
+    """Without an insurer the state changes only the availability: batch prices a course of
+    N once and places it in each other state (its availability and the rules on its dates
+    written anew); every line's record is the one the scenario gets alone, in every format."""
+    course = {"provider": "alder", "sessions": 10}
+    states = [None, "TX", "AL", "NY", "TX", "ID", "AL"]
+    scenarios = [{**course, **({"state": s} if s else {})} for s in states]
+    scenarios += [{**s, "start": "2026-12-20"} for s in scenarios[:4]]  # into the rules' dates
+    scenarios += [{**course, "state": "TX", "insurer": "Aetna"}, {**course, "months": 2, "state": "NY"}]
+    del scenarios[-1]["sessions"]
+    args = ["--full"] if fmt == "full" else ["--format", "csv" if fmt == "csv" else fmt]
+
+    def records(*lines: dict) -> list:
+        text = cli("batch", *args, input=jsonl(*lines)).stdout
+        if fmt == "csv":
+            return list(csv.DictReader(io.StringIO(text)))
+        return json.loads(text) if fmt == "json" else ndjson_rows(text)
+
+    together = records(*scenarios)
+    assert len(together) == len(scenarios)
+    for index, scenario in enumerate(scenarios):
+        alone = records(scenario)[0]
+        assert str(together[index]["line"]) == str(index + 1)
+        assert {**alone, "line": None} == {**together[index], "line": None}, scenario
+    # the rules differ by state (Alabama's own) and, in JSON, by the course's dates too
+    assert len({json.dumps(r["regulation"]) for r in together}) >= (2 if fmt == "csv" else 3)
+
+
+def test_options_spelled_another_way_after_a_start_get_the_record_they_get_alone(cli):
+    """batch rebuilds its pricers once a scenario gives a start of its own; the same options
+    spelled another way (a pace of 1 given) afterwards are still priced as themselves: no
+    state, no availability."""
+    scenarios = [
+        {"provider": "alder", "sessions": 6},
+        {"provider": "alder", "sessions": 6, "state": "TX"},
+        {"provider": "alder", "sessions": 6, "returning": True, "start": "2026-12-20"},
+        {"provider": "alder", "sessions": 7, "pace": "1"},
+        {"provider": "alder", "sessions": 8, "pace": "1", "state": "NY"},
+    ]
+    together = ndjson_rows(cli("batch", input=jsonl(*scenarios)).stdout)
+    for index, scenario in enumerate(scenarios):
+        alone = ndjson_rows(cli("batch", input=jsonl(scenario)).stdout)[0]
+        assert {**alone, "line": index + 1} == together[index], scenario
+    assert [r["availability"] for r in together] == [None, "available", None, None, "available"]

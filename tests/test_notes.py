@@ -81,3 +81,13 @@ def test_a_curve_says_why_a_provider_is_not_drawn_as_data(data):
     not_drawn = [n for n in chart.notes if n.kind is Kind.NOT_DRAWN]
     assert {n.provider for n in not_drawn} >= {"Elm Wellness", "Gale MD"}
     assert all(wording.sentence(n).startswith("Not drawn: ") for n in not_drawn)
+
+
+def test_a_note_is_worded_alike_every_time_past_what_is_remembered():
+    """Each note object's words are remembered (a pricer hands the same notes to many
+    courses), a bounded number of them: the words are always the note's own."""
+    notes = [Note(Kind.PACE_ASSUMED, pace=Decimal(k) / 4) for k in range(1, 2500)]
+    worded = [wording.sentences([n]) for n in notes]
+    assert worded == [[wording.sentence(n)] for n in notes]
+    assert wording.sentences(notes[:3] + notes[:3]) == [wording.sentence(n) for n in notes[:3]]
+    assert len({w[0] for w in worded}) == len(notes)

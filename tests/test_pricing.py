@@ -636,3 +636,22 @@ def test_unpriced_provider_is_unknown_never_zero(catalog, provider):
 )
 def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("new_as_of", "returning_as_of"), [("2026-01-10", "2026-03-01"), ("2026-03-01", "2026-01-10")]
+)
+def test_a_course_gives_its_newest_and_oldest_price_dates_whichever_plan_is_bought_first(
+    new_as_of, returning_as_of
+):
+    """The first purchase's price may be older or newer than a later one's."""
+    acme = provider_data(
+        plans=[
+            plan_data("starter", 2, "new", "300.00", as_of=new_as_of),
+            plan_data("refill", 4, "returning", "500.00", as_of=returning_as_of),
+        ]
+    )
+    [provider] = catalog_of(acme).providers
+    result = price(provider, CostQuery(sessions=6), today=TODAY)
+    assert [p.plan.id for p in result.purchases] == ["starter", "refill"]
+    assert (result.prices_as_of, result.oldest_price) == (date(2026, 3, 1), date(2026, 1, 10))

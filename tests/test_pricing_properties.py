@@ -563,3 +563,102 @@ def test_a_curve_point_past_the_calendar_is_refused_as_the_course_is():
     with pytest.raises(ScheduleOutOfRange) as point:
         pricer.point(200)
     assert str(point.value) == str(course.value)
+
+
+@given(
+    provider_id=st.sampled_from([*PROVIDERS, "gale"]),
+    ns=st.lists(st.integers(min_value=1, max_value=120), min_size=2, max_size=6),
+    months=st.lists(st.integers(min_value=1, max_value=14), max_size=2),
+    returning=st.booleans(),
+    as_of=st.sampled_from(AS_OF),
+    pace=pace_strategy,
+    pay_in_full=st.booleans(),
+    insurance=insurance_strategy,
+    hired_sitter=st.booleans(),
+    shapes=st.sampled_from([1, 2, ProviderPricer.SHAPES]),
+)
+@example("alder", [14, 4, 14, 24], [], False, None, Decimal("1"), False, (None, None), True, 1)
+@example("dune", [3, 7], [2, 5], False, None, Decimal("1"), False, (None, "TX"), False, 2)
+def test_courses_of_one_pricer_are_the_courses_priced_alone(
+    provider_id, ns, months, returning, as_of, pace, pay_in_full, insurance, hired_sitter, shapes
+):
+    """A pricer works out once what its courses buying the same plans share (the runs, their
+    notes, plan lines and the notes of the prices used), keeping up to ``SHAPES`` of them:
+    every course it prices, in any order, is the one a fresh pricer gives."""
+    from ketacalc.errors import KetacalcError
+    from ketacalc.output.views.cost import full_record
+
+    catalog = load_fixture()
+    insurer, state = insurance
+    query = CostQuery(
+        sessions=1,
+        returning=returning,
+        as_of=as_of,
+        pace=pace,
+        pay_in_full=pay_in_full,
+        insurer=insurer,
+        state=state,
+        hired_sitter=hired_sitter,
+    )
+    provider = catalog.find(provider_id)
+
+    def priced(pricer: ProviderPricer, n: int, by_months: bool) -> object:
+        try:
+            result = pricer.price_months(n) if by_months else pricer.price(n)
+        except KetacalcError as refused:
+            return str(refused)
+        return full_record(catalog, result)
+
+    try:
+        shared = ProviderPricer(provider, query, TODAY, catalog=catalog)
+    except KetacalcError:
+        return
+    shared.SHAPES = shapes
+    for n, by_months in [*((n, False) for n in ns), *((m, True) for m in months)]:
+        alone = ProviderPricer(provider, query, TODAY, catalog=catalog)
+        assert priced(shared, n, by_months) == priced(alone, n, by_months), (n, by_months)
+
+
+@given(
+    provider_id=st.sampled_from([*PROVIDERS, "gale"]),
+    ns=st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=4),
+    months=st.integers(min_value=1, max_value=14),
+    states=st.lists(st.sampled_from(["TX", "NY", "ID", "CA", "AL"]), min_size=1, max_size=3),
+    returning=st.booleans(),
+    as_of=st.sampled_from(AS_OF),
+    pace=pace_strategy,
+    hired_sitter=st.booleans(),
+    start=start_strategy,
+)
+def test_a_pricer_for_a_state_prices_as_a_pricer_made_for_it(
+    provider_id, ns, months, states, returning, as_of, pace, hired_sitter, start
+):
+    """Without an insurer, the state changes only the availability: ``batch`` prices a
+    state's courses with ``in_state`` of one pricer of no state, sharing its work; every
+    course (and every refusal) is the one a pricer made for that state gives."""
+    from ketacalc.errors import KetacalcError
+    from ketacalc.output.views.cost import full_record
+
+    catalog = load_fixture()
+    provider = catalog.find(provider_id)
+    query = CostQuery(
+        sessions=1, returning=returning, as_of=as_of, pace=pace, hired_sitter=hired_sitter, start=start
+    )
+
+    def priced(pricer: ProviderPricer, n: int, by_months: bool) -> object:
+        try:
+            result = pricer.price_months(n) if by_months else pricer.price(n)
+        except KetacalcError as refused:
+            return str(refused)
+        return full_record(catalog, result)
+
+    try:
+        anywhere = ProviderPricer(provider, query, TODAY, keep=2)
+    except KetacalcError:
+        return
+    for state in states:
+        shared = anywhere.in_state(state, catalog)
+        made = ProviderPricer(provider, query._replace(state=state), TODAY, catalog=catalog, keep=2)
+        for n, by_months in [*((n, False) for n in ns), (months, True)]:
+            assert priced(shared, n, by_months) == priced(made, n, by_months), (state, n, by_months)
+        assert priced(anywhere, ns[0], False) == priced(ProviderPricer(provider, query, TODAY), ns[0], False)

@@ -272,3 +272,23 @@ def test_a_flexibility_made_permanent_warns_of_nothing(catalog):
 def test_compare_a_compare_far_in_the_calendar_is_refused_cleanly(cli):
     result = cli("compare", "--state", "TX", "--months", "3", "--start", "9999-12-01")
     assert result.exit_code in (1, 2) and "Traceback" not in result.stderr
+
+
+def test_rules_asked_again_and_past_what_is_remembered_are_the_same(catalog):
+    """The rules found for a state, course dates and day are remembered (batch asks for the
+    same ones for every provider), a bounded number of them: the answers never change."""
+    day, end = date(2026, 11, 21), date(2027, 1, 1).toordinal()
+    starts = [date.fromordinal(date(2026, 1, 1).toordinal() + k) for k in range(5000)]
+    first = [rules_for(catalog, "TX", course_dates(start, 120), day) for start in starts]
+    again = [rules_for(catalog, "TX", course_dates(start, 120), day) for start in starts]
+    assert first == again
+    # a course with a day past the flexibilities' end (2026-12-31) gets its entry, from 2027-01-01
+    # or from its start if later
+    assert [bool(rules) for rules in first] == [start.toordinal() + 119 >= end for start in starts]
+    assert all(
+        e.affects_from == max(date(2027, 1, 1), start) and e.course.start == start
+        for start, rules in zip(starts, first, strict=True)
+        for e in rules
+    )
+    other = rules_for(catalog, "AL", course_dates(starts[-1], 120), day)
+    assert [e.id for e in other] == [FLEX, AL_RULE]

@@ -132,7 +132,8 @@ def batch(
             report = BatchReport(cat, (), full)
             # JSON formats: the memo keeps each result's encoded record, not the result
             keep = report.condense if fmt in (BatchFormat.ndjson, BatchFormat.json) else None
-            report.outcomes = reported(BatchPricer(cat, today(), keep=keep).run(lines))
+            place = report.place if keep is not None else None
+            report.outcomes = reported(BatchPricer(cat, today(), keep=keep, place=place).run(lines))
             render(Format(fmt.value), report)
     finally:
         if stream is not sys.stdin.buffer:

@@ -28,8 +28,9 @@ from decimal import Decimal
 from typing import Any
 
 from ketacalc.data.catalog import Catalog
-from ketacalc.domain.eligibility import resolve_insurer
-from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
+from ketacalc.domain.eligibility import Availability, resolve_insurer
+from ketacalc.domain.pricing import CostQuery, CostResult, ProviderPricer, require_price
+from ketacalc.domain.regulation import RuleEntry
 from ketacalc.domain.request import (
     COURSE_FIELDS,
     scenario,
@@ -96,6 +97,8 @@ class BatchPricer:
         pricers: int = 256,
         courses: int = 2048,
         keep: Callable[[CostResult, bool], Any] | None = None,
+        place: Callable[[Any, date | None, date | None, Availability | None, tuple[RuleEntry, ...]], Any]
+        | None = None,
     ) -> None:
         self.catalog = catalog
         self.today = today
@@ -104,6 +107,11 @@ class BatchPricer:
         # result), told whether courses may be re-dated later in the run (then what a re-dated
         # course's record shares with the first is worth keeping too)
         self._keep = keep
+        # what the memo keeps of a course (``keep``'s) made the kept form of the same course in
+        # another state (its first and last payment dates, and the availability there), or None
+        self._place = place
+        self._placed = _Bounded(memo_size // 2)  # a course of no state -> what was kept of it, its dates
+        self._states = False  # whether a scenario named a state: until one does, nothing is placed
         # whether a scenario gave a start of its own: until one does, a pricer keeps no courses
         # (each N is priced once from today's start, and the memo answers it again)
         self._dated = False
@@ -113,6 +121,7 @@ class BatchPricer:
         )  # a line as read -> its normalised scenario: seen lines skip parsing
         self._insurers = _Bounded(pricers)  # an insurer as named, in a state -> as the data file lists it
         self._pricers = _Bounded(pricers)  # everything but the sessions (and the start) -> pricer
+        self._anywheres = _Bounded(pricers)  # options -> the same without the state (see _anywhere)
         self._options = _Bounded(memo_size // 8)  # the fields but the course and start, as given -> options
         self._counts = _Bounded(memo_size // 2)  # sessions and months as given -> as parsed
         self._starts = _Bounded(memo_size // 2)  # a start as given -> as parsed
@@ -167,26 +176,73 @@ class BatchPricer:
                 )
                 self._insurers.remember(asked, insurer)
         options = (provider.id, request._replace(providers=(), course=None, start=None, insurer=insurer))
+        self._states = self._states or request.state is not None
         return (options, request.sessions, request.months, request.start or self.today)
 
-    def _price(self, key: tuple[Any, ...]) -> CostResult:
-        options, sessions, months, start = key
+    def _pricer(self, provider_id: str, query: CostQuery) -> ProviderPricer:
+        return ProviderPricer(
+            self.catalog.find(provider_id),
+            query,
+            self.today,
+            catalog=self.catalog,
+            keep=self.courses if self._dated else 0,
+        )
+
+    def _anywhere(self, options: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The options without the state, where the state changes only the availability (no
+        insurer is asked); ``None`` otherwise (worked out once per options)."""
+        found = self._anywheres.get(options, _UNSEEN)
+        if found is _UNSEEN:
+            provider_id, request = options
+            if request.insurer is not None:
+                found = None
+            else:
+                found = options if request.state is None else (provider_id, request._replace(state=None))
+            self._anywheres.remember(options, found)
+        return found  # type: ignore[no-any-return]
+
+    def _pricer_of(self, options: tuple[Any, ...]) -> ProviderPricer:
         pricer = self._pricers.get(options)
         if pricer is None:
             provider_id, request = options
             query = request.cost_query(request.insurer)
-            pricer = self._pricers.remember(
-                options,
-                ProviderPricer(
-                    self.catalog.find(provider_id),
-                    query,
-                    self.today,
-                    catalog=self.catalog,
-                    keep=self.courses if self._dated else 0,
-                ),
-            )
-        if pricer.no_price is not None and not months and pricer.availability is None:
-            raise pricer.no_price  # what price() gives for every N: a result with no price
+            anywhere = self._anywhere(options)
+            if anywhere is not None and request.state is not None:
+                # the state changes only the availability: one pricer of no state serves every
+                # state (its table, shapes and terms worked out once), each state's its own
+                pricer = self._pricers.get(anywhere)
+                if pricer is None:
+                    pricer = self._pricers.remember(
+                        anywhere, self._pricer(provider_id, query._replace(state=None))
+                    )
+                pricer = pricer.in_state(query.state, self.catalog)
+            else:
+                pricer = self._pricer(provider_id, query)
+            self._pricers.remember(options, pricer)
+        return pricer  # type: ignore[no-any-return]
+
+    def _placed_elsewhere(self, key: tuple[Any, ...]) -> Any:
+        """What the memo keeps of a course of N sessions already priced in another state
+        (or in none), placed in this scenario's state: the same record but for the
+        availability and the rules on its dates. ``None`` when there is none to place."""
+        options, sessions, months, start = key
+        if not self._states or months:
+            return None
+        anywhere = self._anywhere(options)
+        known = self._placed.get((anywhere, sessions, start)) if anywhere is not None else None
+        if known is None:
+            return None
+        kept, first_due, last_due = known
+        on_course = self._pricer_of(options).on_course_for(sessions, start)
+        return self._place(kept, first_due, last_due, *on_course)
+
+    def _price(self, key: tuple[Any, ...]) -> CostResult:
+        options, sessions, months, start = key
+        pricer = self._pricer_of(options)
+        if pricer.no_price is not None and not months:
+            # what price() gives for every N (in a state too: only its availability differs),
+            # a result with no price, which require_price refuses with this error
+            raise pricer.no_price
         # the start only moves the dates: one pricer (its table of best courses, and the
         # courses it priced) serves every start
         result = pricer.price_months(months, start) if months else pricer.price(sessions, start)
@@ -206,9 +262,15 @@ class BatchPricer:
             found: Outcome | None = self._memo.get(memo_key)
             if found is None:
                 try:
-                    found = self._price(key)
-                    if self._keep is not None:
-                        found = self._keep(found, self._dated)
+                    found = self._placed_elsewhere(key)
+                    if found is None:
+                        result = self._price(key)
+                        found = result if self._keep is None else self._keep(result, self._dated)
+                        placed = self._states and self._place is not None and not key[2]
+                        anywhere = self._anywhere(key[0]) if placed else None
+                        if anywhere is not None:  # the same course in another state is placed from it
+                            course = (anywhere, key[1], key[3])
+                            self._placed.remember(course, (found, result.first_due, result.last_due))
                 except KetacalcError as exc:  # nothing to price is the same answer for the same scenario
                     # kept without its traceback: a pricer raises one NoPrice again and again, and
                     # each raise would chain more frames (each holding a result) onto it

@@ -113,8 +113,11 @@ class Charges(NamedTuple):
                 unpriced.append(charge)
         return cls(tuple(counted), tuple(unpriced), tuple(optional))
 
-    def lines(self, span: Span) -> tuple[ChargeLine, ...]:
-        return tuple(charge_line(c, _count(c.per, span)) for c in self.counted)
+
+def counted_lines(ones: tuple[ChargeLine, ...], span: Span) -> tuple[ChargeLine, ...]:
+    """The lines of a course's counted charges, from their lines of one each
+    (``charge_line(c)`` for ``c`` in ``Charges.counted``, made once): only the counts change."""
+    return tuple(ChargeLine._make((*line[:4], _count(line.per, span), *line[5:])) for line in ones)
 
 
 def _count(per: str, span: Span) -> int:

@@ -7,6 +7,7 @@ or 10,000; ``purchases`` and ``schedule`` are listed one by one only when asked.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -143,7 +144,8 @@ class CostResult:
 
     __slots__ = (
         "provider", "query", "as_of", "start", "sessions_requested", "months", "runs", "lines",
-        "unpriced", "optional", "notes", "price_notes", "sources", "route", "modality", "availability", "regulation",
+        "unpriced", "optional", "notes", "price_notes", "_sources", "route", "modality", "availability",
+        "regulation",
         "no_price", "total", "total_low", "total_high", "sessions_covered", "due_at_signup", "payments",
         "first_due", "last_due", "stale", "prices_as_of", "oldest_price", "_purchases", "_schedule",
         "terms_unknown", "extras", "stop_ledger",
@@ -182,40 +184,59 @@ class CostResult:
         self._schedule: tuple[Payment, ...] | None = None
         self.extras: dict[str, object] = {}  # answers worked out when asked for (the stop ledger)
         self.stop_ledger = stop_ledger
-        self.sources = tuple(dict.fromkeys(line.source for line in lines))
-        # a free line (a $0 consultation) prices nothing: it never makes a course stale
-        dated = [line.as_of for line in lines if line.as_of is not None and line.each != ZERO]
-        self.prices_as_of: date | None = max(dated, default=None)
-        self.oldest_price: date | None = min(dated, default=None)
-        limit = stale_before(as_of, query.max_age)
-        self.stale = any(d < limit for d in dated)
-        #: purchases whose payment terms are not published: when they are paid is unknown
-        self.terms_unknown = any(r.assumed for r in runs)
+        self._sources: tuple[str, ...] | None = None
+        # one pass over the runs: the sessions covered, the payments, whether any purchase's
+        # payment terms are unpublished (then when it is paid is unknown)
+        covered = payments = 0
+        unknown = False
+        for r in runs:
+            covered += r.offer.plan.sessions * r.count
+            payments += len(r.amounts) * r.count
+            unknown = unknown or r.assumed
+        self.terms_unknown = unknown
+        # one pass over the lines: their price dates (a free line, a $0 consultation, prices
+        # nothing: it never makes a course stale), the totals and the charges paid besides the plans
+        newest = oldest = None
+        total = low = high = ZERO
+        charges = []  # fixed charges besides the plans, with something to pay ($0: no payment)
+        charged = ZERO  # what those charge at each payment
+        for line in lines:
+            each = line.each
+            if line.as_of is not None and each != ZERO:
+                day = line.as_of
+                if newest is None:
+                    newest = oldest = day
+                elif day > newest:
+                    newest = day
+                elif day < oldest:  # type: ignore[operator]
+                    oldest = day
+            if each is not None:
+                total += each * line.count
+                if each and line.kind != "plan":
+                    charges.append(line)
+                    charged += each
+                    payments += line.count
+            if line.each_low is not None:  # an estimate: in the low and high totals only
+                low += line.low  # type: ignore[operator]
+                high += line.high  # type: ignore[operator]
+        self.prices_as_of: date | None = newest
+        self.oldest_price: date | None = oldest
+        self.stale = oldest is not None and oldest < stale_before(as_of, query.max_age)
         if not runs:
             self.total = self.total_low = self.total_high = self.due_at_signup = None
             self.sessions_covered = self.payments = None
             self.first_due = self.last_due = None
             return
-        fixed = [line for line in lines if line.each is not None]
-        total = sum((line.amount for line in fixed), ZERO)  # type: ignore[misc]
         self.total: Decimal | None = total
-        self.total_low: Decimal | None = total + sum((x.low for x in lines if x.estimated), ZERO)  # type: ignore[misc]
-        self.total_high: Decimal | None = total + sum((x.high for x in lines if x.estimated), ZERO)  # type: ignore[misc]
-        self.sessions_covered: int | None = sum(r.offer.plan.sessions * r.count for r in runs)
-        charges = [line for line in fixed if line.kind != "plan" and line.each]  # $0: no payment
+        self.total_low: Decimal | None = total + low
+        self.total_high: Decimal | None = total + high
+        self.sessions_covered: int | None = covered
         first = runs[0]
+        # every fixed charge's first payment falls on the start (see charges.due): due at sign-up
         self.due_at_signup: Decimal | None = (
-            None
-            if first.assumed
-            else sum((a for a, m in first.amounts if m == 0), ZERO)
-            + sum(
-                (line.each for line in charges if due(line, start, query.pace, 0) == start),
-                ZERO,  # type: ignore[misc]
-            )
+            None if first.assumed else sum((a for a, m in first.amounts if m == 0), ZERO) + charged
         )
-        self.payments: int | None = sum(len(r.amounts) * r.count for r in runs) + sum(
-            x.count for x in charges
-        )
+        self.payments: int | None = payments
         self.first_due: date | None = start
         # with terms_unknown: a lower bound
         self.last_due: date | None = last_due(runs, charges, start, query.pace, sessions_requested)
@@ -224,10 +245,19 @@ class CostResult:
         """The same course begun on ``start``: only its dates move (its purchases,
         totals and notes do not depend on the day it starts)."""
         moved = CostResult.__new__(CostResult)
-        for name in CostResult.__slots__:
-            setattr(moved, name, getattr(self, name))
+        # every field as it is (a hot path of batch: one statement, not a loop), then the dated ones
+        (
+            moved.provider, moved.query, moved.as_of, moved.start, moved.sessions_requested, moved.months,
+            moved.runs, moved.lines, moved.unpriced, moved.optional, moved.notes, moved.price_notes,
+            moved._sources, moved.route, moved.modality, moved.availability, moved.regulation, moved.no_price,
+            moved.total,
+            moved.total_low, moved.total_high, moved.sessions_covered, moved.due_at_signup, moved.payments,
+            moved.first_due, moved.last_due, moved.stale, moved.prices_as_of, moved.oldest_price,
+            moved._purchases, moved._schedule, moved.terms_unknown, moved.extras, moved.stop_ledger,
+        ) = _every_slot(self)  # fmt: skip
         moved.start = start
-        moved.query = self.query._replace(start=start)
+        query = self.query
+        moved.query = query._make((*query[:3], start, *query[4:]))  # query._replace(start=start)
         moved._purchases = moved._schedule = None
         moved.extras = {}
         if self.runs:
@@ -240,6 +270,13 @@ class CostResult:
     @property
     def client(self) -> str:
         return self.query.client
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources of the lines in the totals, each once, in order."""
+        if self._sources is None:
+            self._sources = tuple(dict.fromkeys(line.source for line in self.lines))
+        return self._sources
 
     @property
     def if_stopped(self) -> tuple[Any, ...]:
@@ -388,6 +425,9 @@ class CostResult:
         return self._schedule
 
 
+_every_slot = operator.attrgetter(*CostResult.__slots__)  # in the order moved_to assigns them
+
+
 def last_due(
     runs: tuple[Run, ...], charges: list[ChargeLine], start: date, pace: Decimal, sessions: int
 ) -> date:
@@ -406,7 +446,8 @@ def last_due(
 
 def anchored(runs: Sequence[Run], start: date) -> tuple[Run, ...]:
     """The runs of a course dated from ``start`` (every run counts from the course's start)."""
-    return tuple(run._replace(anchor=start) for run in runs)
+    make = Run._make
+    return tuple(make((*run[:4], start, *run[5:])) for run in runs)  # run._replace(anchor=start)
 
 
 def charged_price(observations: Sequence[PriceObs], as_of: date) -> PriceObs | None:
@@ -510,6 +551,86 @@ def unknown_terms_note(offer: Offer) -> Note:
     )
 
 
+class RunTerms(NamedTuple):
+    """What a run of a course is, whatever its count and dates (see :func:`course_terms`)."""
+
+    offer: Offer
+    client: str
+    charged: Decimal  # each
+    step_months: int  # a monthly plan: the months one purchase lasts; 0 otherwise
+    amounts: tuple[tuple[Decimal, int], ...]
+    assumed: bool
+    pace: Decimal | None  # a plan of sessions: sessions a week
+
+
+def course_terms(
+    offers: Sequence[tuple[Offer, int]],
+    query: CostQuery,
+    terms: Callable[[Offer, Decimal, dict[Note, None]], tuple[tuple[tuple[Decimal, int], ...], bool]],
+    notes: dict[Note, None],
+) -> tuple[RunTerms, ...]:
+    """The runs of a course bought as ``offers`` (offer, count), undated: who buys each
+    and how it is paid. ``terms`` gives one purchase's payments; ``notes`` gathers what the
+    reader must know (depending only on the offers, and on whether more than one purchase
+    is made)."""
+    parts: list[RunTerms] = []
+    uses_pace = False
+    for index, (offer, _count) in enumerate(offers):
+        charged = offer.charged - (query.discount if index == 0 else ZERO)
+        amounts, assumed = terms(offer, charged, notes)
+        monthly = offer.plan.billing == "monthly"
+        uses_pace = uses_pace or not monthly
+        parts.append(
+            RunTerms(
+                offer,
+                query.client if index == 0 else "returning",
+                charged,
+                offer.months if monthly else 0,
+                amounts,
+                assumed,
+                None if monthly else query.pace,
+            )
+        )
+    if uses_pace and (len(offers) > 1 or offers[0][1] > 1):
+        notes[Note(Kind.PACE_ASSUMED, pace=query.pace)] = None
+    if any(p.offer.plan.billing == "monthly" for p in parts):
+        notes[Note(Kind.MONTHLY_BILLING)] = None
+    if query.discount:
+        notes[Note(Kind.PROMO_DISCOUNT, discount=query.discount)] = None
+    return tuple(parts)
+
+
+def dated_runs(parts: Sequence[RunTerms], counts: Sequence[int], start: date) -> tuple[Run, ...]:
+    """The runs ``parts`` bought ``counts`` times each, dated from ``start``: each later run
+    starts when the previous one's sessions are used up at the pace (or its months end).
+    Their dates are not worked out here: :func:`last_due` refuses a course past the calendar's end."""
+    runs: list[Run] = []
+    months = offset = 0
+    make = Run._make
+    for part, count in zip(parts, counts, strict=True):
+        offer = part.offer
+        runs.append(
+            make(
+                (
+                    offer,
+                    count,
+                    part.client,
+                    part.charged,
+                    start,
+                    months,
+                    part.step_months,
+                    offset,
+                    part.amounts,
+                    part.assumed,
+                    part.pace,
+                )
+            )
+        )
+        months += count * part.step_months
+        offset += count * offer.plan.sessions
+    return tuple(runs)
+
+
 def course_runs(
     offers: list[tuple[Offer, int]],
     query: CostQuery,
@@ -520,40 +641,11 @@ def course_runs(
     """The course as runs of identical purchases, dated from ``start``: each later run
     starts when the previous one's sessions are used up at the pace (or its months end).
     ``terms`` gives one purchase's payments; ``notes`` gathers what the reader must know."""
-    runs: list[Run] = []
-    months = offset = 0
-    uses_pace = False
+    parts = course_terms(offers, query, terms, notes)
+    runs = dated_runs(parts, [count for _, count in offers], start)
     try:
-        for index, (offer, count) in enumerate(offers):
-            charged = offer.charged - (query.discount if index == 0 else ZERO)
-            amounts, assumed = terms(offer, charged, notes)
-            monthly = offer.plan.billing == "monthly"
-            uses_pace = uses_pace or not monthly
-            runs.append(
-                Run(
-                    offer,
-                    count,
-                    query.client if index == 0 else "returning",
-                    charged,
-                    start,
-                    months,
-                    offer.months if monthly else 0,
-                    offset,
-                    amounts,
-                    assumed,
-                    None if monthly else query.pace,
-                )
-            )
-            runs[-1].last_due()  # a date past 9999-12-31 fails here
-            if monthly:
-                months += count * offer.months
-            offset += count * offer.plan.sessions
+        for run in runs:
+            run.last_due()  # a date past 9999-12-31 fails here
     except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
         raise ScheduleOutOfRange(query.sessions) from None
-    if uses_pace and (len(runs) > 1 or runs[0].count > 1):
-        notes[Note(Kind.PACE_ASSUMED, pace=query.pace)] = None
-    if any(r.offer.plan.billing == "monthly" for r in runs):
-        notes[Note(Kind.MONTHLY_BILLING)] = None
-    if query.discount:
-        notes[Note(Kind.PROMO_DISCOUNT, discount=query.discount)] = None
-    return tuple(runs)
+    return runs

@@ -80,6 +80,8 @@ class Optimiser:
         self.first = list(first)
         self.later = list(later)
         self._first_idx = _prune(self.first)
+        # each first option not dominated: (index, sessions, weight), weighed once
+        self._firsts = [(i, self.first[i].sessions, _weight(self.first[i])) for i in self._first_idx]
         later_idx = _prune(self.later)
         self._later = [(self.later[i].sessions, _weight(self.later[i]), i) for i in later_idx]
         self._best: list[int] = [0]  # best weight to cover at least k sessions with later options
@@ -141,11 +143,11 @@ class Optimiser:
             raise ValueError("n must be positive")
         best_value = None
         best_first = -1
-        for i in self._first_idx:
-            rest = n - self.first[i].sessions
+        for i, sessions, weight in self._firsts:
+            rest = n - sessions
             if rest > 0 and not self._later:
                 continue
-            value = _weight(self.first[i]) + (self._best_for(rest) if rest > 0 else 0)
+            value = weight + (self._best_for(rest) if rest > 0 else 0)
             if best_value is None or value < best_value:
                 best_value, best_first = value, i
         if best_first < 0:

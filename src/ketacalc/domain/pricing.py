@@ -25,10 +25,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ketacalc.data.catalog import Fact, Provider, newest
-from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, sitter_line
+from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, counted_lines, sitter_line
 from ketacalc.domain.course import (
     DEFAULT_MAX_AGE,
     DEFAULT_PACE,
@@ -38,7 +38,10 @@ from ketacalc.domain.course import (
     Payment,
     Purchase,
     Run,
+    RunTerms,
     course_runs,
+    course_terms,
+    dated_runs,
     last_due,
     payment_terms,
     plan_lines,
@@ -106,6 +109,18 @@ class CostPoint(NamedTuple):
     stale: bool = False
 
 
+class _Shape(NamedTuple):
+    """What the courses of a pricer that buy the same plans in the same order share (see
+    :meth:`ProviderPricer._shape_of`)."""
+
+    parts: tuple[RunTerms, ...]
+    run_notes: dict[Note, None]  # an ordered set: never changed
+    plan_lines: tuple[tuple[ChargeLine, tuple[int, ...]], ...]  # a plan line, and the runs it counts
+    price_notes: tuple[Note, ...]  # the quotes' notes, then those of the prices used
+    quotes: int  # how many of price_notes are the quotes'
+    condition_notes: dict[Note, None]
+
+
 class ProviderPricer:
     """Prices one provider for one set of options; reusable across many N.
 
@@ -115,6 +130,9 @@ class ProviderPricer:
     Raises :class:`~ketacalc.errors.InvalidInput` (field ``discount``) when the
     promo discount is not below the price of every plan a first purchase can be.
     """
+
+    #: the shapes of courses (plans bought, in order) a pricer keeps worked out; past it, it starts over
+    SHAPES = 512
 
     def __init__(
         self,
@@ -186,6 +204,7 @@ class ProviderPricer:
         self._monthly = (monthly_first, monthly_later) if monthly_first else None
         self._by_months: Optimiser | None = None
         self.charges = Charges.of(provider, self.as_of, query.client)
+        self._counted = tuple(charge_line(c) for c in self.charges.counted)  # one each: counted per course
         self.availability: Availability | None = None
         self.catalog = catalog
         if catalog is not None and query.state is not None:
@@ -196,6 +215,8 @@ class ProviderPricer:
             tuple[str | None, tuple[ChargeLine, ...], tuple[ChargeLine, ...], dict[Note, None]] | None
         ) = None
         # an offer's payments at a charge, with the notes they bring: shared by every course
+        self._shapes: dict[tuple[Any, ...], _Shape] = {}
+        self._said: dict[str, Note] = {}  # the notes of its shapes, by their repr: each once
         self._terms_memo: dict[
             tuple[int, Decimal], tuple[tuple[tuple[Decimal, int], ...], bool, tuple[Note, ...]]
         ] = {}
@@ -217,6 +238,23 @@ class ProviderPricer:
         if alternatives and query.route is None and standard is not None and self.no_price is None:
             self._others = {}
             self._standard = newest([provider.standard_route] if provider.standard_route else [])
+
+    def in_state(self, state: str, catalog: Catalog) -> ProviderPricer:
+        """This pricer for a person in ``state`` (its own query names no state and no insurer,
+        so the state changes nothing but the provider's availability there and the rules on
+        each course's dates): the same courses, sharing what this pricer works out once (its
+        table of best courses, its courses' shapes and payment terms, its other routes)."""
+        from ketacalc.domain.eligibility import availability
+
+        assert self.query.state is None and self.query.insurer is None, "a pricer of no state"
+        other = ProviderPricer.__new__(ProviderPricer)
+        other.__dict__.update(self.__dict__)
+        other.query = self.query._replace(state=state)
+        other.catalog = catalog
+        other.availability = availability(catalog, self.provider, state, self.as_of)
+        other._courses = {}  # a course keeps its query and availability: each pricer its own
+        other._unknown = None
+        return other
 
     # ----------------------------------------------------------- checks and reasons
 
@@ -267,7 +305,8 @@ class ProviderPricer:
                 span = Span(sessions, course_days(sessions, self.query.pace))
                 moved.availability, moved.regulation = self._on_course(start, span)
             return moved
-        query = self.query._replace(sessions=sessions, start=start)
+        query = self.query
+        query = query._make((sessions, *query[1:3], start, *query[4:]))  # _replace(sessions=, start=)
         solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
         span = Span(sessions, course_days(sessions, query.pace))
         result = self._result(query, sessions, solved, self.first, self.later, span, None)
@@ -299,7 +338,7 @@ class ProviderPricer:
         query = self.query._replace(sessions=sessions, start=self.start)
         offers = [((self.first if part == "first" else self.later)[i], count) for part, i, count in solved]
         runs = self._runs(offers, query, {})
-        charge_lines = self.charges.lines(Span(sessions, course_days(sessions, query.pace)))
+        charge_lines = counted_lines(self._counted, Span(sessions, course_days(sessions, query.pace)))
         if query.hired_sitter:
             sitter = sitter_line(self.provider, self.as_of, sessions)
             if sitter is not None:
@@ -388,10 +427,24 @@ class ProviderPricer:
                 on_course=self._on_course(query.start, span),
                 no_price=self.no_price or self._nothing_covers(months or sessions),
             )
-        offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
-        runs = self._runs(offers, query, notes)
-        bought = plan_lines(runs)
-        charge_lines = self.charges.lines(span)
+        shape = self._shape_of(solved, first, later, query)
+        # dated, not checked: the result's last payment date refuses a course past the calendar's end
+        counts = [count for _, _, count in solved]
+        runs = dated_runs(shape.parts, counts, query.start)
+        notes.update(shape.run_notes)
+        make = ChargeLine._make
+        bought = tuple(
+            make(
+                (
+                    *line[:4],
+                    counts[counted[0]] if len(counted) == 1 else sum(counts[k] for k in counted),
+                    *line[5:],
+                )
+            )
+            for line, counted in shape.plan_lines
+        )
+        charge_lines = counted_lines(self._counted, span)
+        used_notes = shape.price_notes
         if query.hired_sitter:
             sitter = sitter_line(self.provider, self.as_of, sessions)
             if sitter is None:
@@ -399,20 +452,10 @@ class ProviderPricer:
             else:
                 charge_lines += (sitter[0],)
                 notes[sitter[1]] = None
-        used_notes = (*quote_notes(runs, self.as_of), *price_notes(runs, charge_lines))
-        bought_plans = {r.offer.plan.id for r in runs}
-        for cond in self.provider.plan_conditions:
-            if cond.plan in bought_plans and (cond.as_of is None or cond.as_of <= self.as_of):
-                name = next(r.offer.plan.name for r in runs if r.offer.plan.id == cond.plan)
-                condition = Note(
-                    Kind.PLAN_CONDITION,
-                    source=cond.source,
-                    as_of=cond.as_of,
-                    provider=self.provider.name,
-                    plan=name,
-                    condition=cond.condition,
-                )
-                notes[condition] = None
+                said = dict.fromkeys(shape.price_notes[shape.quotes :])
+                said.update(dict.fromkeys(price_notes((), (sitter[0],))))
+                used_notes = (*shape.price_notes[: shape.quotes], *said)
+        notes.update(shape.condition_notes)
         for line in charge_lines:
             if line.estimated and line.kind != "sitter":
                 estimate = Note(
@@ -447,6 +490,80 @@ class ProviderPricer:
         if self._others is not None:
             result.notes += tuple(self._route_notes(result, runs))
         return result
+
+    def _shape_of(
+        self, solved: list[tuple[str, int, int]], first: list[Offer], later: list[Offer], query: CostQuery
+    ) -> _Shape:
+        """What every course of this pricer buying the same plans in the same order shares,
+        whatever the counts, the length and the start (worked out once): the runs undated,
+        the notes they bring, the plan lines (runs of the same plan and price as one) and
+        the notes of the prices and quotes used."""
+        key = (first is self.first, tuple((part, i) for part, i, _ in solved), solved[0][2] > 1)
+        known = self._shapes.get(key)
+        if known is not None:
+            return known
+        offers = [((first if part == "first" else later)[i], count) for part, i, count in solved]
+        run_notes: dict[Note, None] = {}
+        parts = course_terms(offers, query, self._terms_of, run_notes)
+        # one purchase per run, undated: the plan lines it gives say which runs each line counts
+        runs = tuple(
+            Run(
+                p.offer,
+                1,
+                p.client,
+                p.charged,
+                query.start,
+                0,
+                p.step_months,
+                0,
+                p.amounts,
+                p.assumed,
+                p.pace,
+            )
+            for p in parts
+        )
+        plan_runs: list[tuple[ChargeLine, tuple[int, ...]]] = []
+        k = 0
+        for line in plan_lines(runs):
+            plan_runs.append((line, tuple(range(k, k + line.count))))
+            k += line.count
+        quotes = quote_notes(runs, self.as_of)
+        used = (*quotes, *price_notes(runs, counted_lines(self._counted, Span(1, 1))))
+        bought_plans = {o.plan.id for o, _ in offers}
+        conditions: dict[Note, None] = {}
+        for cond in self.provider.plan_conditions:
+            if cond.plan in bought_plans and (cond.as_of is None or cond.as_of <= self.as_of):
+                name = next(o.plan.name for o, _ in offers if o.plan.id == cond.plan)
+                condition = Note(
+                    Kind.PLAN_CONDITION,
+                    source=cond.source,
+                    as_of=cond.as_of,
+                    provider=self.provider.name,
+                    plan=name,
+                    condition=cond.condition,
+                )
+                conditions[condition] = None
+        # a note alike in every way (its figures written alike too) is one object for all the
+        # pricer's shapes: memory, and each is worded once
+        said = self._said
+        shape = _Shape(
+            parts,
+            {said.setdefault(repr(n), n): None for n in run_notes},
+            tuple(plan_runs),
+            tuple(said.setdefault(repr(n), n) for n in used),
+            len(quotes),
+            {said.setdefault(repr(n), n): None for n in conditions},
+        )
+        if len(self._shapes) >= self.SHAPES:
+            self._said.clear()
+            self._shapes.clear()
+        self._shapes[key] = shape
+        return shape
+
+    def on_course_for(self, sessions: int, start: date) -> tuple[Availability | None, tuple[RuleEntry, ...]]:
+        """The availability and the rules a course of ``sessions`` sessions from ``start``
+        carries (see :meth:`_on_course`)."""
+        return self._on_course(start, Span(sessions, course_days(sessions, self.query.pace)))
 
     def _on_course(self, start: date, span: Span) -> tuple[Availability | None, tuple[RuleEntry, ...]]:
         """The availability in the state asked for, and the rules in force on this course's

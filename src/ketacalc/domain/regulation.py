@@ -90,8 +90,27 @@ def _effect_starts(rule: Rule, as_of: date | None) -> tuple[date, date | None, R
     return span.starts or date.min, span.ends, span
 
 
+#: the rules found for a state, course dates and day, with the catalog they came from (the
+#: same for every provider: ``batch`` asks again and again); bounded
+_FOUND: dict[tuple[int, str, CourseDates, date | None], tuple[Catalog, tuple[RuleEntry, ...]]] = {}
+
+
 def rules_for(catalog: Catalog, state: str, course: CourseDates, as_of: date | None) -> tuple[RuleEntry, ...]:
     """The rules that may affect a course on ``course``'s dates in ``state``, as known on ``as_of``."""
+    key = (id(catalog), state, course, as_of)
+    known = _FOUND.get(key)
+    if known is not None and known[0] is catalog:
+        return known[1]
+    found = _rules_for(catalog, state, course, as_of)
+    if len(_FOUND) >= 4096:
+        _FOUND.clear()
+    _FOUND[key] = (catalog, found)
+    return found
+
+
+def _rules_for(
+    catalog: Catalog, state: str, course: CourseDates, as_of: date | None
+) -> tuple[RuleEntry, ...]:
     entries: list[RuleEntry] = []
     for rule in catalog.regulation:
         if rule.jurisdiction not in ("US", state):

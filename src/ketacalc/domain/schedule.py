@@ -29,8 +29,13 @@ def _ceil(value: Decimal) -> int:
     return whole if whole == value else whole + 1
 
 
+_ONE = Decimal(1)
+
+
 def days_for(sessions: int, pace: Decimal) -> int:
     """Days until ``sessions`` are used up at ``pace`` sessions a week (rounded up)."""
+    if pace == _ONE:  # the default pace: a week a session, in whole days
+        return sessions * 7
     return _ceil(Decimal(sessions * 7) / pace)
 
 

@@ -284,6 +284,20 @@ def sentence(note: Note) -> str:
     return SENTENCES[note.kind](note)
 
 
+#: notes already worded, by identity (a pricer hands the same note objects to many
+#: courses: ``batch`` words each once); the note is kept with its words so its id stays its own
+_WORDED: dict[int, tuple[Note, str]] = {}
+
+
 def sentences(notes: Iterable[Note]) -> list[str]:
     """Each note in words, in order, each sentence once."""
-    return list(dict.fromkeys(sentence(n) for n in notes))
+    worded = _WORDED
+    said: dict[str, None] = {}
+    for note in notes:
+        known = worded.get(id(note))
+        if known is None or known[0] is not note:
+            if len(worded) >= 1024:
+                worded.clear()
+            known = worded[id(note)] = (note, sentence(note))
+        said[known[1]] = None
+    return list(said)

@@ -8,11 +8,10 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.errors import KetacalcError
-from ketacalc.output.views.common import Report
+from ketacalc.output.views.common import Report, regulation_records
 from ketacalc.output.views.cost import (
     DATED_FIELDS,
     SUMMARY_FIELDS,
-    dated_fields,
     full_record,
     summary_record,
     summary_row,
@@ -20,9 +19,13 @@ from ketacalc.output.views.cost import (
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.batch import Outcome
+    from ketacalc.domain.eligibility import Availability
     from ketacalc.domain.pricing import CostResult
+    from ketacalc.domain.regulation import RuleEntry
     from ketacalc.output.tableview import TableView
 
 
@@ -30,6 +33,13 @@ if TYPE_CHECKING:
 UNDATED = 8192
 #: the distinct condensed records ``condense`` shares (each the memo's already)
 TEXTS = 8192
+
+
+#: where a summary record's dated fields (one run of its fields: DATED_FIELDS) start in its
+#: text, and where the field after them starts: a key's quotes are never part of a string
+#: (whose quotes are escaped), and no field before them holds an object with such a key
+_DATED_STARTS = f',"{DATED_FIELDS[0]}":'
+_DATED_END = f',"{SUMMARY_FIELDS[SUMMARY_FIELDS.index(DATED_FIELDS[-1]) + 1]}":'
 
 
 class Condensed(str):
@@ -52,6 +62,7 @@ class BatchReport(Report):
         self._texts: dict[Condensed, Condensed] = {}  # each condensed record once
         # a course's charge lines -> its record's text before and after the dated fields
         self._undated: OrderedDict[int, tuple[object, str, str]] = OrderedDict()
+        self._rules: dict[int, tuple[object, str]] = {}  # rules on a course's dates -> their records' text
 
     @staticmethod
     def _body(outcome: CostResult | KetacalcError, build: Any) -> dict[str, Any]:
@@ -68,7 +79,27 @@ class BatchReport(Report):
         """What ``batch`` keeps of a result to answer it again (see :meth:`_condense`), one
         text for records alike: scenarios that differ only in what a summary leaves out (the
         state, where the provider's availability is the same) share it."""
-        text = self._condense(result, redated)
+        return self._shared(self._condense(result, redated))
+
+    def place(
+        self,
+        kept: object,
+        first_due: date | None,
+        last_due: date | None,
+        availability: Availability | None,
+        regulation: tuple[RuleEntry, ...],
+    ) -> Condensed | None:
+        """What ``condense`` keeps of a course, for the same course whose dated fields are
+        these (the same course in another state: only its availability there differs), or
+        ``None`` when it cannot be placed so (a full record also says the state)."""
+        if self.full or type(kept) is not Condensed:
+            return None
+        cut = kept.index(_DATED_STARTS)
+        rest = kept.index(_DATED_END, cut)
+        dated = self._dated_text(first_due, last_due, availability, regulation)
+        return self._shared(Condensed(f"{kept[:cut]},{dated}{kept[rest:]}"))
+
+    def _shared(self, text: Condensed) -> Condensed:
         known = self._texts.get(text)
         if known is not None:
             return known
@@ -98,19 +129,43 @@ class BatchReport(Report):
         known = self._undated.get(id(lines))
         if known is not None and known[0] is lines:
             self._undated.move_to_end(id(lines))
-            dated = encode(dated_fields(result))[1:-1]
+            dated = self._dated_text(
+                result.first_due, result.last_due, result.availability, result.regulation
+            )
             return Condensed(f"{known[1]},{dated},{known[2]}}}")
-        body = self._body(result, self._record)
-        parts: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
-        part = 0
-        for name, value in body.items():
-            part = 1 if name in DATED_FIELDS else (2 if part else 0)
-            parts[part][name] = value
-        before, dated, after = (encode(p)[1:-1] for p in parts)
-        self._undated[id(lines)] = (lines, before, after)  # the lines kept: their id stays theirs
+        text = encode(self._body(result, self._record))
+        cut = text.index(_DATED_STARTS)
+        rest = text.index(_DATED_END, cut)
+        self._undated[id(lines)] = (
+            lines,
+            text[1:cut],
+            text[rest + 1 : -1],
+        )  # the lines kept: their id stays theirs
         if len(self._undated) > UNDATED:
             self._undated.popitem(last=False)  # the course seen least recently
-        return Condensed(f"{before},{dated},{after}}}")
+        return Condensed(text[1:])
+
+    def _dated_text(
+        self, first: date | None, last: date | None, a: Availability | None, entries: tuple[RuleEntry, ...]
+    ) -> str:
+        """``encode(dated_fields(result))[1:-1]`` for a result with these dated fields, the
+        rules' records encoded once for the same rules (``rules_for`` gives the same entries
+        for the same state and dates)."""
+        encode = self._encode()
+        status = "null" if a is None else encode(a.status)
+        if not entries:
+            rules = "[]"
+        else:
+            known = self._rules.get(id(entries))
+            if known is None or known[0] is not entries:
+                if len(self._rules) >= 1024:
+                    self._rules.clear()
+                known = self._rules[id(entries)] = (entries, encode(regulation_records(entries)))
+            rules = known[1]
+        # a date in ISO form is digits and dashes: its JSON is the text in quotes
+        first_text = f'"{first.isoformat()}"' if first else "null"
+        last_text = f'"{last.isoformat()}"' if last else "null"
+        return f'"first_due":{first_text},"last_due":{last_text},"availability":{status},"regulation":{rules}'
 
     @staticmethod
     @functools.cache
