@@ -63,6 +63,9 @@ class BatchReport(Report):
         # a course's charge lines -> its record's text before and after the dated fields
         self._undated: OrderedDict[int, tuple[object, str, str]] = OrderedDict()
         self._rules: dict[int, tuple[object, str]] = {}  # rules on a course's dates -> their records' text
+        self._rule_heads: dict[
+            tuple[object, ...], str
+        ] = {}  # a rule but its course -> its record's text before the dates
 
     @staticmethod
     def _body(outcome: CostResult | KetacalcError, build: Any) -> dict[str, Any]:
@@ -160,12 +163,34 @@ class BatchReport(Report):
             if known is None or known[0] is not entries:
                 if len(self._rules) >= 1024:
                     self._rules.clear()
-                known = self._rules[id(entries)] = (entries, encode(regulation_records(entries)))
+                known = self._rules[id(entries)] = (entries, self._rules_text(entries))
             rules = known[1]
         # a date in ISO form is digits and dashes: its JSON is the text in quotes
         first_text = f'"{first.isoformat()}"' if first else "null"
         last_text = f'"{last.isoformat()}"' if last else "null"
         return f'"first_due":{first_text},"last_due":{last_text},"availability":{status},"regulation":{rules}'
+
+    def _rules_text(self, entries: tuple[RuleEntry, ...]) -> str:
+        """``encode(regulation_records(entries))``: each rule's record but its course dates
+        (the last three fields) encoded once, and the dates written in (a dated course's
+        rules differ from another's only there)."""
+        encode = self._encode()
+        if any(e.course.assumed for e in entries):  # the summary names the assumed dates
+            return encode(regulation_records(entries))  # type: ignore[no-any-return]
+        parts = []
+        for e in entries:
+            head = self._rule_heads.get(e[:-1])
+            if head is None:
+                text = encode(regulation_records([e])[0])
+                head = text[: text.index('"course_start":')]
+                if len(self._rule_heads) >= 1024:
+                    self._rule_heads.clear()
+                self._rule_heads[e[:-1]] = head
+            parts.append(
+                f'{head}"course_start":"{e.course.start.isoformat()}",'
+                f'"course_end":"{e.course.end.isoformat()}","course_assumed":false}}'
+            )
+        return f"[{','.join(parts)}]"
 
     @staticmethod
     @functools.cache
