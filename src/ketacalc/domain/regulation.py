@@ -108,35 +108,56 @@ def rules_for(catalog: Catalog, state: str, course: CourseDates, as_of: date | N
     return found
 
 
-def _rules_for(
-    catalog: Catalog, state: str, course: CourseDates, as_of: date | None
-) -> tuple[RuleEntry, ...]:
-    entries: list[RuleEntry] = []
+#: a rule in effect: the rule, the day its effect starts, the day it ends, the observation
+#: that says so and that source's trust tier
+_InEffect = tuple["Rule", date, "date | None", "RuleSpan", "str | None"]
+
+#: each state's rules in effect on a day, with when their effect starts and ends (the same for
+#: every course: only the dates are compared per course); bounded
+_EFFECTIVE: dict[tuple[int, str, date | None], tuple[Catalog, tuple[_InEffect, ...]]] = {}
+
+
+def _effective(catalog: Catalog, state: str, as_of: date | None) -> tuple[_InEffect, ...]:
+    """The rules of ``state`` (and the nation's) in effect on ``as_of``: each with the day its
+    effect starts, the day it ends, the observation that says so and that source's tier."""
+    key = (id(catalog), state, as_of)
+    known = _EFFECTIVE.get(key)
+    if known is not None and known[0] is catalog:
+        return known[1]
+    found = []
     for rule in catalog.regulation:
         if rule.jurisdiction not in ("US", state):
             continue
-        found = _effect_starts(rule, as_of)
-        if found is None:
+        starts = _effect_starts(rule, as_of)
+        if starts is None:
             continue
-        begins, ends, span = found
-        if begins > course.end or (ends is not None and ends < course.start):
-            continue
-        first = max(begins, course.start)
+        begins, ends, span = starts
         source = catalog.sources.get(span.source)
-        entries.append(
-            RuleEntry(
-                rule.id,
-                rule.jurisdiction,
-                rule.name,
-                rule.kind,
-                rule.effect,
-                rule.short,
-                begins,
-                first,
-                span.source,
-                span.as_of,
-                source.tier if source is not None else None,
-                course,
-            )
+        found.append((rule, begins, ends, span, source.tier if source is not None else None))
+    if len(_EFFECTIVE) >= 256:
+        _EFFECTIVE.clear()
+    _EFFECTIVE[key] = (catalog, tuple(found))
+    return tuple(found)
+
+
+def _rules_for(
+    catalog: Catalog, state: str, course: CourseDates, as_of: date | None
+) -> tuple[RuleEntry, ...]:
+    return tuple(
+        RuleEntry(
+            rule.id,
+            rule.jurisdiction,
+            rule.name,
+            rule.kind,
+            rule.effect,
+            rule.short,
+            begins,
+            max(begins, course.start),
+            span.source,
+            span.as_of,
+            tier,
+            course,
         )
-    return tuple(entries)
+        for rule, begins, ends, span, tier in _effective(catalog, state, as_of)
+        if begins <= course.end and (ends is None or ends >= course.start)
+    )
