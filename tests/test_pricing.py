@@ -655,3 +655,20 @@ def test_a_course_gives_its_newest_and_oldest_price_dates_whichever_plan_is_boug
     result = price(provider, CostQuery(sessions=6), today=TODAY)
     assert [p.plan.id for p in result.purchases] == ["starter", "refill"]
     assert (result.prices_as_of, result.oldest_price) == (date(2026, 3, 1), date(2026, 1, 10))
+
+
+def test_a_course_moved_to_another_start_keeps_every_field_but_its_dates(catalog):
+    """``moved_to`` copies the result's fields in one statement, in the order of its slots:
+    a field out of order would land in another's place."""
+    from datetime import timedelta
+
+    from ketacalc.domain.course import CostResult
+
+    result = cost(catalog, "alder", 14)
+    moved = result.moved_to(result.start + timedelta(days=7))
+    dated = {"start", "query", "runs", "first_due", "last_due", "extras", "_purchases", "_schedule"}
+    for name in CostResult.__slots__:
+        if name not in dated:
+            assert getattr(moved, name) == getattr(result, name), name
+    assert moved.start == result.start + timedelta(days=7) == moved.query.start
+    assert moved.first_due == moved.start and moved.last_due == result.last_due + timedelta(days=7)

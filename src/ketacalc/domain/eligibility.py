@@ -48,7 +48,7 @@ class Availability(NamedTuple):
 
     def on_course(self, catalog: Catalog, course: CourseDates, as_of: date | None) -> Availability:
         """The same answer for a course on other dates."""
-        return self._make((*self[:8], rules_for(catalog, self.state, course, as_of), course, *self[10:]))
+        return self._replace(regulation=rules_for(catalog, self.state, course, as_of), course=course)
 
 
 def _on_or_before(obs: StatesObs, as_of: date | None) -> bool:

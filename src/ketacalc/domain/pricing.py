@@ -28,7 +28,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ketacalc.data.catalog import Fact, Provider, newest
-from ketacalc.domain.charges import ChargeLine, Charges, Span, charge_line, counted_lines, sitter_line
+from ketacalc.domain.charges import (
+    COUNT_AT,
+    ChargeLine,
+    Charges,
+    Span,
+    charge_line,
+    counted_lines,
+    sitter_line,
+)
 from ketacalc.domain.course import (
     DEFAULT_MAX_AGE,
     DEFAULT_PACE,
@@ -305,8 +313,7 @@ class ProviderPricer:
                 span = Span(sessions, course_days(sessions, self.query.pace))
                 moved.availability, moved.regulation = self._on_course(start, span)
             return moved
-        query = self.query
-        query = query._make((sessions, *query[1:3], start, *query[4:]))  # _replace(sessions=, start=)
+        query = self.query._replace(sessions=sessions, start=start)
         solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
         span = Span(sessions, course_days(sessions, query.pace))
         result = self._result(query, sessions, solved, self.first, self.later, span, None)
@@ -432,13 +439,13 @@ class ProviderPricer:
         counts = [count for _, _, count in solved]
         runs = dated_runs(shape.parts, counts, query.start)
         notes.update(shape.run_notes)
-        make = ChargeLine._make
+        make, at = ChargeLine._make, COUNT_AT
         bought = tuple(
             make(
                 (
-                    *line[:4],
+                    *line[:at],
                     counts[counted[0]] if len(counted) == 1 else sum(counts[k] for k in counted),
-                    *line[5:],
+                    *line[at + 1 :],
                 )
             )
             for line, counted in shape.plan_lines
