@@ -508,6 +508,21 @@ def test_a_course_kept_and_moved_to_another_start_is_the_course_priced_afresh(
     assert kept.price(n, first) is again  # the same start again: the course kept, as it is
 
 
+def _pricer_query(returning, as_of, pace, pay_in_full, insurance, hired_sitter) -> CostQuery:
+    """A pricer's options as the strategies draw them (``insurance``: insurer and state)."""
+    insurer, state = insurance
+    return CostQuery(
+        sessions=1,
+        returning=returning,
+        as_of=as_of,
+        pace=pace,
+        pay_in_full=pay_in_full,
+        insurer=insurer,
+        state=state,
+        hired_sitter=hired_sitter,
+    )
+
+
 @given(
     provider_id=st.sampled_from([*PROVIDERS, "gale"]),
     ns=st.lists(st.integers(min_value=1, max_value=80), min_size=1, max_size=4),
@@ -524,17 +539,7 @@ def test_a_curve_point_is_the_priced_course_total(
     provider_id, ns, returning, as_of, pace, pay_in_full, insurance, hired_sitter
 ):
     """curves() draws ``point(n)``: the total, pricing and price dates ``price(n)`` gives."""
-    insurer, state = insurance
-    query = CostQuery(
-        sessions=1,
-        returning=returning,
-        as_of=as_of,
-        pace=pace,
-        pay_in_full=pay_in_full,
-        insurer=insurer,
-        state=state,
-        hired_sitter=hired_sitter,
-    )
+    query = _pricer_query(returning, as_of, pace, pay_in_full, insurance, hired_sitter)
     provider = load_fixture().find(provider_id)
     drawn = ProviderPricer(provider, query, today=TODAY)
     priced = ProviderPricer(provider, query, today=TODAY)
@@ -589,17 +594,7 @@ def test_courses_of_one_pricer_are_the_courses_priced_alone(
     from ketacalc.output.views.cost import full_record
 
     catalog = load_fixture()
-    insurer, state = insurance
-    query = CostQuery(
-        sessions=1,
-        returning=returning,
-        as_of=as_of,
-        pace=pace,
-        pay_in_full=pay_in_full,
-        insurer=insurer,
-        state=state,
-        hired_sitter=hired_sitter,
-    )
+    query = _pricer_query(returning, as_of, pace, pay_in_full, insurance, hired_sitter)
     provider = catalog.find(provider_id)
 
     def priced(pricer: ProviderPricer, n: int, by_months: bool) -> object:
