@@ -54,6 +54,7 @@ def test_alike_notes_are_one_note():
 def test_a_notes_words_come_from_one_place_for_every_view(cli, monkeypatch):
     """Rewording a kind rewords it in the JSON record, on stderr beside the table and in the chart."""
     monkeypatch.setitem(wording.SENTENCES, Kind.PACE_ASSUMED, lambda n: f"PACE IS {n.pace} A WEEK")
+    monkeypatch.setattr(wording, "_WORDED", {})  # notes worded before keep their words: start afresh
     asked = ("--data", str(FIXTURE), "cost", "cedar", "--sessions", "14", "--as-of", "2025-06-13")
     as_json = cli(*asked, "--format", "json")
     assert "PACE IS 1 A WEEK" in json.loads(as_json.stdout)["notes"]
