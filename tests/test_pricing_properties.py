@@ -508,6 +508,18 @@ def test_a_course_kept_and_moved_to_another_start_is_the_course_priced_afresh(
     assert kept.price(n, first) is again  # the same start again: the course kept, as it is
 
 
+def _priced(catalog, pricer: ProviderPricer, n: int, by_months: bool) -> object:
+    """A course of ``pricer`` as its full record, or the error that refuses it."""
+    from ketacalc.errors import KetacalcError
+    from ketacalc.output.views.cost import full_record
+
+    try:
+        result = pricer.price_months(n) if by_months else pricer.price(n)
+    except KetacalcError as refused:
+        return str(refused)
+    return full_record(catalog, result)
+
+
 def _pricer_query(returning, as_of, pace, pay_in_full, insurance, hired_sitter) -> CostQuery:
     """A pricer's options as the strategies draw them (``insurance``: insurer and state)."""
     insurer, state = insurance
@@ -591,18 +603,10 @@ def test_courses_of_one_pricer_are_the_courses_priced_alone(
     notes, plan lines and the notes of the prices used), keeping up to ``SHAPES`` of them:
     every course it prices, in any order, is the one a fresh pricer gives."""
     from ketacalc.errors import KetacalcError
-    from ketacalc.output.views.cost import full_record
 
     catalog = load_fixture()
     query = _pricer_query(returning, as_of, pace, pay_in_full, insurance, hired_sitter)
     provider = catalog.find(provider_id)
-
-    def priced(pricer: ProviderPricer, n: int, by_months: bool) -> object:
-        try:
-            result = pricer.price_months(n) if by_months else pricer.price(n)
-        except KetacalcError as refused:
-            return str(refused)
-        return full_record(catalog, result)
 
     try:
         shared = ProviderPricer(provider, query, TODAY, catalog=catalog)
@@ -611,7 +615,7 @@ def test_courses_of_one_pricer_are_the_courses_priced_alone(
     shared.SHAPES = shapes
     for n, by_months in [*((n, False) for n in ns), *((m, True) for m in months)]:
         alone = ProviderPricer(provider, query, TODAY, catalog=catalog)
-        assert priced(shared, n, by_months) == priced(alone, n, by_months), (n, by_months)
+        assert _priced(catalog, shared, n, by_months) == _priced(catalog, alone, n, by_months), (n, by_months)
 
 
 @given(
@@ -632,20 +636,12 @@ def test_a_pricer_for_a_state_prices_as_a_pricer_made_for_it(
     state's courses with ``in_state`` of one pricer of no state, sharing its work; every
     course (and every refusal) is the one a pricer made for that state gives."""
     from ketacalc.errors import KetacalcError
-    from ketacalc.output.views.cost import full_record
 
     catalog = load_fixture()
     provider = catalog.find(provider_id)
     query = CostQuery(
         sessions=1, returning=returning, as_of=as_of, pace=pace, hired_sitter=hired_sitter, start=start
     )
-
-    def priced(pricer: ProviderPricer, n: int, by_months: bool) -> object:
-        try:
-            result = pricer.price_months(n) if by_months else pricer.price(n)
-        except KetacalcError as refused:
-            return str(refused)
-        return full_record(catalog, result)
 
     try:
         anywhere = ProviderPricer(provider, query, TODAY, keep=2)
@@ -655,5 +651,11 @@ def test_a_pricer_for_a_state_prices_as_a_pricer_made_for_it(
         shared = anywhere.in_state(state, catalog)
         made = ProviderPricer(provider, query._replace(state=state), TODAY, catalog=catalog, keep=2)
         for n, by_months in [*((n, False) for n in ns), (months, True)]:
-            assert priced(shared, n, by_months) == priced(made, n, by_months), (state, n, by_months)
-        assert priced(anywhere, ns[0], False) == priced(ProviderPricer(provider, query, TODAY), ns[0], False)
+            assert _priced(catalog, shared, n, by_months) == _priced(catalog, made, n, by_months), (
+                state,
+                n,
+                by_months,
+            )
+        assert _priced(catalog, anywhere, ns[0], False) == _priced(
+            catalog, ProviderPricer(provider, query, TODAY), ns[0], False
+        )

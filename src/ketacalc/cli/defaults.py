@@ -34,6 +34,17 @@ def _fix(setting: Setting) -> str:
     return f"run 'ketacalc config set {setting.key} VALUE' or 'ketacalc config unset {setting.key}'"
 
 
+def _checked(found: Setting, wrong: str) -> str:
+    """A default's value as the option would take it; a bad one is a usage problem naming
+    where it was set and how to fix it."""
+    from ketacalc.io import settings
+
+    try:
+        return settings.check_value(found.key, found.value)
+    except InvalidInput as exc:
+        raise UsageProblem(f"{found.key} {found.value!r} from {_where(found)} {wrong}", _fix(found)) from exc
+
+
 def resolve(
     state: str | None = None,
     insurer: str | None = None,
@@ -61,12 +72,7 @@ def resolve(
     if state is None:
         found = default("state")
         if found is not None:
-            try:
-                state = settings.check_value("state", found.value)
-            except InvalidInput as exc:
-                raise UsageProblem(
-                    f"state {found.value!r} from {_where(found)} is not a US state", _fix(found)
-                ) from exc
+            state = _checked(found, "is not a US state")
             applied.append(f"state {state} from {_where(found)}")
     if state is None and need_state:
         raise UsageProblem("Missing option '--state'", SET_STATE)
@@ -78,12 +84,7 @@ def resolve(
     if uses_client and returning is None:
         found = default("client")
         if found is not None:
-            try:
-                client = settings.check_value("client", found.value)
-            except InvalidInput as exc:
-                raise UsageProblem(
-                    f"client {found.value!r} from {_where(found)} is not new or returning", _fix(found)
-                ) from exc
+            client = _checked(found, "is not new or returning")
             returning = client == "returning"
             applied.append(f"{client} client from {_where(found)}")
     for line in applied:
