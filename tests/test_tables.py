@@ -27,24 +27,18 @@ COMMANDS = [
 
 @pytest.fixture
 def measured(monkeypatch):
-    """Record, for every table printed, how narrow it can be and how wide the screen is."""
-    from rich.console import Console
-    from rich.measure import Measurement
-    from rich.table import Table
+    """Record, for every table drawn, how narrow it can be and how wide the screen is."""
+    from ketacalc.output import table
 
     seen: list[tuple[str | None, int, int]] = []
-    original = Console.print
+    original = table.fitted
 
-    def spy(self, *objects, **kwargs):
-        for obj in objects:
-            if isinstance(obj, Table):
-                unlimited = self.options.update_width(
-                    10_000
-                )  # how narrow it can be, not clamped to the screen
-                seen.append((obj.title, Measurement.get(self, unlimited, obj).minimum, self.width))
-        return original(self, *objects, **kwargs)
+    def spy(part, screen):
+        fit = original(part, screen)
+        seen.append((part.title, fit.narrowest, screen))
+        return fit
 
-    monkeypatch.setattr(Console, "print", spy)
+    monkeypatch.setattr(table, "fitted", spy)
     return seen
 
 

@@ -1,58 +1,118 @@
-"""Tables for people, drawn with Rich (imported only here, only when drawing).
+"""Tables for people, drawn as plain lines of text (no Rich: a table is one shape).
 
-A table is never cropped: text columns wrap (long words fold), numbers and
-identifiers never split, and a table that cannot fit is drawn as wide as it
-needs. Colour only on a terminal, never with ``NO_COLOR``.
+What is drawn, top to bottom: the headline (bold, wrapped at the screen), a blank
+line, then each table: its title (wrapped at the table's width), the header
+(multi-line headers bottom-aligned, bold), a rule of ``─`` (``-`` where the output's
+encoding has no ``─``), the rows, the caption (wrapped at the table's width); a
+blank line before each further section. Columns are two spaces apart; no line
+carries trailing spaces. Widths are terminal cells (East Asian wide characters
+are two, combining marks none).
+
+A table is never cropped:
+
+- a text column wraps at spaces; a word longer than MAX_WORD folds; an id
+  (``vitalityscout-2026``) never splits; a URL wraps after a '/';
+- a number (:attr:`Column.number`) is right-aligned and never split, nor is a
+  ``nowrap`` cell (identifiers, dates);
+- :func:`fitted` tries, in turn, until the narrowest the table can be fits the
+  screen: folding secondary columns into the row's first text cell (the highest
+  priority first), then the relax levels 1-3; a table that still does not fit is
+  drawn as wide as it needs (the terminal wraps the long lines; nothing is lost).
+
+Widths: each column is as wide as its longest line when the whole table fits.
+Otherwise each column gets its minimum (its longest unbreakable piece) and the
+spare width is shared in proportion to what each column lacks of its longest line
+(its longest line minus its minimum), the cells left over by rounding going to the
+columns closest to whole: a long column gives up the most, and a column that is
+nearly whole stays whole (:func:`share`).
+
+Colour only when :func:`terminal.color_system` says so: the SGR codes of
+:data:`terminal.STYLES` for the words of :data:`terminal.MEANINGS`, the header and
+headline bold, the title italic and the caption dim italic (as Rich drew them).
 """
 
 from __future__ import annotations
 
 import re
-from typing import IO, Any
+import unicodedata
+from collections.abc import Callable
+from typing import IO, NamedTuple
 
 from ketacalc.output.tableview import Column, TableView, inert_view
 
 MAX_WORD = 14
+GAP = 2  # spaces between columns
+#: how a table's text is drawn in colour: the meanings, and the parts of the table
+_PARTS = {"header": "bold", "title": "italic", "caption": "dim italic"}
 
 
 def write_table(view: TableView, out: IO[str], width: int | None = None) -> None:
     """Draw ``view`` (its headline, then the table and its sections) fitted to the
-    width, with Rich's colour decision, without trailing padding; through the pager
-    when it is longer than the terminal's screen."""
-    from rich.text import Text
-
-    view = inert_view(view)
+    width; through the pager when it is longer than the terminal's screen."""
     from ketacalc.output import terminal
 
-    system = terminal.color_system(out)
+    view = inert_view(view)
+    colour = terminal.color_system(out) is not None
     screen = width or terminal.width_for(out)
-    buffer = terminal.buffer_for(out)
-    console = terminal.console(buffer, screen, system)
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    lines = draw(view, screen, colour=colour, rule=_rule_char(encoding))
+    terminal.show("\n".join(lines) + "\n", out)
+
+
+def draw(view: TableView, screen: int, colour: bool = False, rule: str = "─") -> list[str]:
+    """The lines of ``view``: headline, blank line, the table, each section after a blank line."""
+    paint = _painter(colour)
+    lines = []
     if view.headline:
         for line in view.headline:
-            console.print(Text(line, style="headline"), width=screen)
-        console.print()
+            lines += [paint(text, "headline") for text in _wrapped(line, screen, _chop)]
+        lines.append("")
     for index, (heading, part) in enumerate([(None, view), *view.sections]):
         if index:
-            console.print()
-        console.width = screen
-        table = fitted(console, part, part.title if heading is None else heading, screen)
-        console.print(table)
-    terminal.show(terminal.strip_trailing(buffer.getvalue()), out)
+            lines.append("")
+        lines += _draw_table(part, part.title if heading is None else heading, screen, paint, rule)
+    return lines
 
 
-def fitted(console: Any, part: TableView, title: str | None, screen: int) -> Any:
-    """The Rich table of ``part`` that fits ``screen``: secondary columns are folded
-    into the row's first text cell, the least important first; then identifiers may
-    fold and number headers wrap. Only a table that still cannot fit is drawn as wide
-    as it needs (the terminal wraps the long lines; nothing is lost)."""
-    from rich.measure import Measurement
+def _rule_char(encoding: str) -> str:
+    try:
+        "─".encode(encoding)
+    except (LookupError, UnicodeEncodeError):
+        return "-"
+    return "─"
 
+
+# --------------------------------------------------------------- fitting
+
+
+class Measure(NamedTuple):
+    least: int  # the narrowest the column may be: its longest unbreakable piece
+    most: int  # its longest line: wider never helps
+
+
+class Fit(NamedTuple):
+    """A table fitted to a screen: the columns and rows left after folding, the relax
+    level reached, each column's measure and width, and the narrowest it could be."""
+
+    columns: list[Column]
+    rows: list[list[str]]
+    relax: int
+    measures: list[Measure]
+    widths: list[int]
+    narrowest: int
+
+
+def fitted(part: TableView, screen: int) -> Fit:
+    """``part`` fitted to ``screen``: secondary columns are folded into the row's first
+    text cell, the least important first; then identifiers may fold (relax 1), number
+    headers wrap (2) and number cells wrap between words (3). Only a table that still
+    cannot fit is drawn as wide as it needs, every column at its minimum."""
     columns, rows = list(part.columns), [list(r) for r in part.rows]
     relax = 0
     while True:
-        table = _rich_table(part, title, columns, rows, relax)
-        narrowest = Measurement.get(console, console.options.update_width(10_000), table).minimum
+        measures = [_measure(col, [row[i] for row in rows], relax) for i, col in enumerate(columns)]
+        gaps = GAP * max(len(columns) - 1, 0)
+        narrowest = sum(m.least for m in measures) + gaps
         if narrowest <= screen:
             break
         secondary = [i for i, c in enumerate(columns) if c.priority > 0]
@@ -63,9 +123,8 @@ def fitted(console: Any, part: TableView, title: str | None, screen: int) -> Any
             relax += 1
         else:
             break
-    console.width = max(screen, narrowest)
-    _respect_minimums(console, table)
-    return table
+    widths = share(measures, max(screen, narrowest) - gaps)
+    return Fit(columns, rows, relax, measures, widths, narrowest)
 
 
 def _fold(columns: list[Column], rows: list[list[str]], fold: int) -> tuple[list[Column], list[list[str]]]:
@@ -83,64 +142,54 @@ def _fold(columns: list[Column], rows: list[list[str]], fold: int) -> tuple[list
     return [c for i, c in enumerate(columns) if i != fold], moved
 
 
-def _rich_table(
-    part: TableView, title: str | None, columns: list[Column], rows: list[list[str]], relax: int
-) -> Any:
-    """``relax`` 1: identifiers may fold; 2: number headers may wrap too; 3: number
-    cells may wrap between words (an amount is one word, never split)."""
-    from rich import box
-    from rich.table import Table
+def _whole(column: Column, relax: int) -> bool:
+    """A column whose cells are never wrapped at this relax level (numbers; ``nowrap`` until relax 1)."""
+    return column.number or (column.nowrap and relax < 1)
 
-    from ketacalc.output.terminal import styled
 
-    table = Table(
-        title=title,
-        caption=part.caption,
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        show_lines=False,
-        expand=False,
-        title_justify="left",
-        caption_justify="left",
-        padding=(0, 1, 0, 0),  # with the divider, two spaces between columns
-        pad_edge=False,
-    )
-    text_columns = []
-    for index, col in enumerate(columns):
-        whole = col.number or (col.nowrap and relax < 1)
-        text_columns.append(not whole)
-        if whole:
-            lines = [line for r in rows for line in r[index].split("\n")]
-            if relax >= 3:  # the last resort: cells wrap between words too (an amount stays whole)
-                lines = [word for line in lines for word in line.split()]
-            heads = col.header.split() if relax >= 2 else col.header.split("\n")
-            longest = max([*map(len, lines), *map(len, heads)] or [1])  # never-wrapping header too
-            justify = "right" if col.number else "left"
-            header: Any = col.header
-            if relax >= 2:  # the header may wrap between its words
-                from rich.text import Text
+def _measure(column: Column, cells: list[str], relax: int) -> Measure:
+    lines = [line for cell in cells for line in cell.split("\n")]
+    heads = column.header.split("\n")
+    most = max(map(cell_width, [*lines, *heads]), default=0)
+    if _whole(column, relax):
+        # relax 3: cells wrap between words (an amount is one word); 2: the header does
+        pieces = [w for line in lines for w in line.split()] if relax >= 3 else lines
+        least = max(map(cell_width, [*pieces, *(column.header.split() if relax >= 2 else heads)]), default=0)
+    else:
+        narrowest = narrowest_width if relax < 1 else _narrowest_relaxed
+        least = max(map(narrowest, [w for line in [*lines, *heads] for w in line.split()]), default=0)
+    least = max(least, 1)
+    return Measure(least, max(most, least))
 
-                header = Text(col.header, no_wrap=False, overflow="fold")
-            table.add_column(header, justify=justify, no_wrap=relax < 3, min_width=longest)
-        else:
-            # a word is never split unless it is longer than MAX_WORD (then it folds);
-            # an id is never split (unless relaxed); a URL wraps after a '/'
-            words = [w for r in rows for w in r[index].split()] + col.header.split()
-            narrowest = narrowest_width if relax < 1 else _narrowest_relaxed
-            shortest = max(map(narrowest, words), default=1)
-            table.add_column(col.header, justify="left", overflow="fold", min_width=shortest)
-    for row in rows:
-        table.add_row(
-            *(
-                _Foldable(cell, relax >= 1) if text else styled(cell)
-                for cell, text in zip(row, text_columns, strict=True)
-            )
-        )
-    return table
+
+def share(measures: list[Measure], room: int) -> list[int]:
+    """Column widths that add up to ``room`` (or less, when every column has its longest
+    line): each column at least its minimum, and the spare width shared in proportion
+    to what each lacks of its longest line; the cells left over by rounding down go one
+    each to the columns then closest to whole (the leftmost on a tie), so a column that
+    is nearly whole becomes whole rather than wrapping for want of a cell."""
+    given = [m.least for m in measures]
+    spare = room - sum(given)
+    short = [m.most - m.least for m in measures]  # what each column lacks of its longest line
+    if spare >= sum(short):
+        return [m.most for m in measures]
+    if spare <= 0:
+        return given
+    total = sum(short)
+    shares = [divmod(spare * s, total) for s in short]
+    widths = [g + whole for g, (whole, _) in zip(given, shares, strict=True)]
+    left = spare - sum(whole for whole, _ in shares)
+    lacking = [i for i, m in enumerate(measures) if widths[i] < m.most]
+    for i in sorted(lacking, key=lambda i: (measures[i].most - widths[i], i))[:left]:
+        widths[i] += 1
+    return widths
+
+
+# --------------------------------------------------------------- words
 
 
 def _narrowest_relaxed(word: str) -> int:
-    return min(len(word), MAX_WORD)
+    return min(cell_width(word), MAX_WORD)
 
 
 _ID = re.compile(r"[a-z0-9-]+")
@@ -153,97 +202,217 @@ def narrowest_width(word: str) -> int:
     if _ID.fullmatch(word):
         return len(word)
     if "/" in word:
-        return min(max(map(len, _AFTER_SLASH.split(word))), MAX_WORD)
-    return min(len(word), MAX_WORD)
+        return min(max(map(cell_width, _AFTER_SLASH.split(word))), MAX_WORD)
+    return min(cell_width(word), MAX_WORD)
 
 
 def wrap_word(word: str, width: int) -> list[str]:
     """A word too long for ``width`` as lines: a URL broken after its slashes, each
     line as full as fits (a part longer than the width folds); an id never breaks."""
-    if len(word) <= width or _ID.fullmatch(word):
+    if cell_width(word) <= width or _ID.fullmatch(word):
         return [word]
     parts = _AFTER_SLASH.split(word) if "/" in word else [word]
     lines: list[str] = []
     line = ""
     for part in parts:
-        if line and len(line) + len(part) > width:
+        if line and cell_width(line) + cell_width(part) > width:
             lines.append(line)
             line = ""
         line += part
-        while len(line) > width:  # a part longer than the width: fold it
-            lines.append(line[:width])
-            line = line[width:]
+        if cell_width(line) > width:  # a part longer than the width: fold it
+            *full, line = _chop(line, width)
+            lines += full
     if line:
         lines.append(line)
     return lines
 
 
-def _respect_minimums(console: Any, table: Any) -> None:
-    """Rich narrows the widest wrapping columns first, even below what their words
-    need, or leaves the table wider than the screen (an id would then be cut):
-    when it would, widths are given instead, every column at least its minimum
-    and the rest shared out."""
-    options = console.options.update_width(console.width - table._extra_width)
-    ranges = [table._measure_column(console, options, column) for column in table.columns]
-    widths = table._calculate_column_widths(console, options)
-    fits = sum(widths) <= options.max_width
-    if fits and all(w >= r.minimum for w, r in zip(widths, ranges, strict=True)):
-        return
-    given = [r.minimum for r in ranges]
-    spare = options.max_width - sum(given)
-    while spare > 0:
-        room = [r.maximum - w for w, r in zip(given, ranges, strict=True)]
-        widest = max(range(len(room)), key=room.__getitem__)
-        if room[widest] <= 0:
-            break
-        given[widest] += 1
-        spare -= 1
-    for index, (column, width) in enumerate(zip(table.columns, given, strict=True)):
-        column.width = max(1, width - table._get_padding_width(index))
+def _relaxed_pieces(word: str, width: int) -> list[str]:
+    """As :func:`wrap_word`, but an id folds too (relax 1 and above)."""
+    return _chop(word, width) if _ID.fullmatch(word) else wrap_word(word, width)
 
 
-class _Foldable:
-    """A text cell that may be narrower than its longest word (a URL, a long id):
-    Rich would otherwise size the column for the whole word and crop the table.
-    Ids never split (unless ``relaxed``); a URL wraps after a '/'; other words longer
-    than the column fold. Words of meaning (available, stale, …) carry their style."""
+def _chop(word: str, width: int) -> list[str]:
+    """``word`` in pieces of at most ``width`` cells (a piece holds one character at least)."""
+    if word.isascii():
+        return [word[i : i + width] for i in range(0, len(word), width)] or [word]
+    pieces, piece, used = [], "", 0
+    for char in word:
+        size = _char_width(char)
+        if piece and used + size > width:
+            pieces.append(piece)
+            piece, used = "", 0
+        piece += char
+        used += size
+    return [*pieces, piece]
 
-    def __init__(self, text: str, relaxed: bool = False) -> None:
-        from ketacalc.output.terminal import styled
 
-        self.raw = text
-        self.relaxed = relaxed
-        self.text = styled(text)
-        self.text.overflow = "fold"
+def cell_width(text: str) -> int:
+    """How many terminal cells ``text`` takes (East Asian wide: 2; combining marks: 0)."""
+    return len(text) if text.isascii() else sum(map(_char_width, text))
 
-    def __rich_measure__(self, console: Any, options: Any) -> Any:
-        from rich.measure import Measurement
 
-        measured = Measurement.get(console, options, self.text)
-        narrowest = _narrowest_relaxed if self.relaxed else narrowest_width
-        least = max(map(narrowest, self.raw.split()), default=0)
-        return Measurement(min(measured.minimum, least), measured.maximum)
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
-        from rich.text import Text
 
-        from ketacalc.output.terminal import styled
+def _char_width(char: str) -> int:
+    if char < "\u0300":
+        return 1
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me") or char in _ZERO_WIDTH:
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
-        width = options.max_width
-        if not any(len(w) > width for w in self.raw.split()):
-            yield self.text
-            return
-        lines = []
-        for line in self.raw.split("\n"):
-            words = []
-            for word in line.split(" "):
-                pieces = (
-                    [word[i : i + width] for i in range(0, len(word), width)]
-                    if self.relaxed and _ID.fullmatch(word)
-                    else wrap_word(word, width)
-                )
-                words.append("\n".join(pieces))
-            lines.append(" ".join(words))
-        text = styled(Text("\n".join(lines)))
-        text.overflow = "fold"
-        yield text
+
+# --------------------------------------------------------------- wrapping
+
+Span = tuple[int, int]  # a drawn line as the part of a cell's text it shows
+_WORD = re.compile(r"\S+")
+
+
+def _spans(text: str, width: int, pieces: Callable[[str, int], list[str]] | None) -> list[Span]:
+    """``text``'s lines (its own line breaks kept) wrapped at ``width`` as spans of
+    ``text``; ``pieces`` breaks a word longer than the width (None: lines never wrap)."""
+    spans: list[Span] = []
+    offset = 0
+    for line in text.split("\n"):
+        if pieces is None:
+            spans.append((offset, offset + len(line.rstrip())))
+        else:
+            spans += [(offset + a, offset + b) for a, b in _wrap_line(line, width, pieces)]
+        offset += len(line) + 1
+    return spans
+
+
+def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -> list[Span]:
+    """One line filled word by word, as Rich wraps: a word that does not fit starts the
+    next line; a word longer than the width is broken into ``pieces``, the first on
+    this line if it fits, each further piece on a line of its own."""
+    lines: list[Span] = []
+    start = end = used = 0  # the line being filled is line[start:end], ``used`` cells wide
+    for match in _WORD.finditer(line):
+        a, b = match.span()
+        word = match.group()
+        size = cell_width(word)
+        gap = cell_width(line[end:a])  # the spaces before the word (the indent before the first)
+        if used + gap + size <= width:
+            end, used = b, used + gap + size
+            continue
+        if size <= width:
+            if end > start:
+                lines.append((start, end))
+            start, end, used = a, b, size
+            continue
+        parts = pieces(word, width)
+        first = cell_width(parts[0])
+        if end > start and used + gap + first <= width:
+            end, used = a + len(parts[0]), used + gap + first
+        else:
+            if end > start:
+                lines.append((start, end))
+            start, end, used = a, a + len(parts[0]), first
+        at = end
+        for part in parts[1:]:
+            lines.append((start, end))
+            start, end, used = at, at + len(part), cell_width(part)
+            at = end
+    lines.append((start, end))
+    return lines
+
+
+def _wrapped(text: str, width: int, pieces: Callable[[str, int], list[str]]) -> list[str]:
+    return [text[a:b] for a, b in _spans(text, width, pieces)]
+
+
+# --------------------------------------------------------------- drawing
+
+Painter = Callable[[str, str], str]
+
+
+def _painter(colour: bool) -> Painter:
+    """``paint(text, style)``: ``text`` in the SGR codes of a style (a meaning of
+    terminal.STYLES or a part of the table); the text itself without colour."""
+    if not colour:
+        return lambda text, style: text
+    from ketacalc.output.terminal import STYLES, sgr
+
+    codes = {name: sgr(style) for name, style in {**STYLES, **_PARTS}.items()}
+    return lambda text, style: f"{codes[style]}{text}\x1b[0m" if text else text
+
+
+def _meanings(text: str) -> list[tuple[int, int, str]]:
+    """Where the words of meaning are in ``text``, and the style of each (first found wins)."""
+    from ketacalc.output.terminal import MEANINGS
+
+    found: list[tuple[int, int, str]] = []
+    for pattern, style in MEANINGS:
+        found += [(m.start(), m.end(), style) for m in re.finditer(pattern, text) if m.end() > m.start()]
+    found.sort()
+    kept: list[tuple[int, int, str]] = []
+    for a, b, style in found:
+        if not kept or a >= kept[-1][1]:
+            kept.append((a, b, style))
+    return kept
+
+
+class _Cell(NamedTuple):
+    text: str
+    spans: list[Span]
+    right: bool
+
+
+def _draw_table(part: TableView, title: str | None, screen: int, paint: Painter, rule: str) -> list[str]:
+    fit = fitted(part, screen)
+    widths, relax = fit.widths, fit.relax
+    table_width = sum(widths) + GAP * max(len(widths) - 1, 0)
+    lines = [paint(line, "title") for line in _wrapped(title, table_width, _chop)] if title else []
+    pieces = _relaxed_pieces if relax >= 1 else wrap_word
+    heads, body = [], []
+    for i, column in enumerate(fit.columns):
+        whole = _whole(column, relax)
+        header = None if whole and relax < 2 else pieces
+        heads.append(_Cell(column.header, _spans(column.header, widths[i], header), column.number))
+    for row in fit.rows:
+        cells = []
+        for i, column in enumerate(fit.columns):
+            wraps = None if _whole(column, relax) and relax < 3 else pieces
+            cells.append(_Cell(row[i], _spans(row[i], widths[i], wraps), column.number))
+        body.append(cells)
+    if widths:
+        lines += [paint(line, "header") for line in _row(heads, widths, None, bottom=True)]
+        lines.append(rule * table_width)
+        for cells in body:
+            lines += _row(cells, widths, paint, bottom=False)
+    if part.caption:
+        lines += [paint(line, "caption") for line in _wrapped(part.caption, table_width, _chop)]
+    return lines
+
+
+def _row(cells: list[_Cell], widths: list[int], paint: Painter | None, bottom: bool) -> list[str]:
+    """The lines of one row: each cell padded to its column's width (right-aligned
+    for numbers), top-aligned (bottom-aligned: the header), no trailing spaces."""
+    height = max(len(cell.spans) for cell in cells)
+    drawn = []
+    for cell, width in zip(cells, widths, strict=True):
+        styles = _meanings(cell.text) if paint is not None else []
+        lines = [_line(cell, span, width, styles, paint) for span in cell.spans]
+        blank = [" " * width] * (height - len(lines))
+        drawn.append(blank + lines if bottom else lines + blank)
+    return [(" " * GAP).join(parts).rstrip(" ") for parts in zip(*drawn, strict=True)]
+
+
+def _line(
+    cell: _Cell, span: Span, width: int, styles: list[tuple[int, int, str]], paint: Painter | None
+) -> str:
+    a, b = span
+    plain = cell.text[a:b]
+    text = plain
+    if paint is not None and styles:
+        text, at = "", a
+        for start, end, style in styles:
+            start, end = max(start, a), min(end, b)
+            if start < end:
+                text += cell.text[at:start] + paint(cell.text[start:end], style)
+                at = end
+        text += cell.text[at:b]
+    pad = " " * max(width - cell_width(plain), 0)
+    return pad + text if cell.right else text + pad

@@ -12,16 +12,18 @@ One place decides, as git and gh do:
   (else ``less`` with ``LESS=FRX``, as git sets it), unless ``--no-pager``.
 - **Notes** on stderr wrap at the terminal's width when stderr is a terminal.
 
-Rich is imported only inside functions, when something is drawn.
+Rich is imported only to take the colour decision for a terminal (or for a pipe
+that ``FORCE_COLOR`` and the like make one): a piped table never imports it.
+Tables are drawn by output/table.py; :func:`sgr` gives the escape codes of a style.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import IO, Any
+from typing import IO
 
-#: one style for each meaning (Rich style names)
+#: one style for each meaning (Rich style names; :func:`sgr` knows their words)
 STYLES = {
     "available": "green",
     "unavailable": "red",
@@ -64,11 +66,17 @@ def _is_terminal(out: IO[str]) -> bool:
 
 
 def color_system(out: IO[str]) -> str | None:
-    """Rich's colour system for ``out`` (None: no colour codes at all), after ``--color``."""
-    from rich.console import Console
+    """Rich's colour system for ``out`` (None: no colour codes at all), after ``--color``.
 
+    Not a terminal, ``--color`` auto or never, and none of the variables that make Rich
+    treat a pipe as a terminal set: no colour, decided without importing Rich (Rich
+    would say the same). Otherwise Rich decides."""
     if settings.color == "never":
         return None
+    if settings.color == "auto" and not _is_terminal(out) and not _rich_may_colour_a_pipe():
+        return None
+    from rich.console import Console
+
     # width and height given: Rich reads only the colour settings (COLUMNS=² is not a number)
     probe = Console(
         file=out, force_terminal=True if settings.color == "always" else None, width=80, height=25
@@ -79,6 +87,15 @@ def color_system(out: IO[str]) -> str | None:
     if found is not None and probe.no_color and settings.color == "auto":
         return None  # NO_COLOR: no colour, and no other codes either
     return found
+
+
+def _rich_may_colour_a_pipe() -> bool:
+    """Whether Rich could colour what is not a terminal: FORCE_COLOR, TTY_COMPATIBLE or
+    TTY_INTERACTIVE set, or running inside IPython/Jupyter (rich/console.py)."""
+    import builtins
+
+    forced = any(name in os.environ for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"))
+    return forced or hasattr(builtins, "get_ipython")
 
 
 def uses_color(out: IO[str]) -> bool:
@@ -114,59 +131,14 @@ def width_for(out: IO[str], piped: int = PIPED_WIDTH) -> int:
     return max(1, min(columns or 80, MAX_WIDTH))
 
 
-def buffer_for(out: IO[str]) -> Any:
-    """A text buffer to draw into before ``out`` is written (or paged), with ``out``'s
-    encoding, so Rich draws ASCII boxes where ``—`` cannot be written."""
-    import io
-
-    class _Buffer(io.StringIO):
-        encoding = getattr(out, "encoding", None) or "utf-8"  # type: ignore[assignment]
-
-    return _Buffer()
+#: the SGR code of each word in a style name (Rich's order: attributes, then the colour)
+_SGR = {"bold": 1, "dim": 2, "italic": 3, "red": 31, "green": 32, "yellow": 33, "magenta": 35}
 
 
-def console(out: IO[str], width: int, system: str | None) -> Any:
-    """A Rich console drawing into ``out`` at ``width``, with the colour already decided."""
-    from rich.console import Console
-    from rich.theme import Theme
-
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:  # Rich would raise SystemExit(1); stop quietly instead
-            from ketacalc.errors import OutputClosed
-
-            raise OutputClosed()
-
-    return _Console(
-        file=out,
-        width=width,
-        height=25,  # given, so Rich never reads COLUMNS or LINES itself (COLUMNS=² is not a number)
-        color_system=system,  # type: ignore[arg-type]
-        force_terminal=system is not None,
-        no_color=False,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        soft_wrap=False,
-        theme=Theme(STYLES),
-        _environ={},  # the decision is taken: COLUMNS, NO_COLOR, FORCE_COLOR no longer apply
-    )
-
-
-def styled(text: Any) -> Any:
-    """A Rich Text with every word of meaning in its style (available, stale, ...)."""
-    from rich.text import Text
-
-    out = text if isinstance(text, Text) else Text(text)
-    for pattern, style in MEANINGS:
-        out.highlight_regex(pattern, style=style)
-    return out
-
-
-def strip_trailing(text: str) -> str:
-    """Every line without the spaces Rich pads it with (colour codes kept)."""
-    import re
-
-    return re.sub(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", r"\1", text, flags=re.MULTILINE)
+def sgr(style: str) -> str:
+    """The escape code that starts ``style`` (``"bold yellow"`` -> ``ESC[1;33m``), as Rich writes it."""
+    codes = sorted(_SGR[word] for word in style.split())
+    return "\x1b[" + ";".join(map(str, codes)) + "m"
 
 
 # --------------------------------------------------------------- the pager
@@ -253,20 +225,6 @@ def say(text: str, kind: str = "note") -> None:
         label + text, width, subsequent_indent=" " * len(label), break_on_hyphens=False, break_long_words=True
     )
     if system is not None and kind == "warning":
-        from rich.style import Style
-
-        code = Style.parse(STYLES["warning"]).render(label.rstrip(), color_system=_system(system))
-        lines[0] = code + lines[0][len(label) - 1 :]
+        lines[0] = sgr(STYLES["warning"]) + label.rstrip() + "\x1b[0m" + lines[0][len(label) - 1 :]
     err.write("\n".join(lines) + "\n")
     err.flush()
-
-
-def _system(name: str) -> Any:
-    from rich.color import ColorSystem
-
-    return {
-        "standard": ColorSystem.STANDARD,
-        "256": ColorSystem.EIGHT_BIT,
-        "truecolor": ColorSystem.TRUECOLOR,
-        "windows": ColorSystem.WINDOWS,
-    }[name]
