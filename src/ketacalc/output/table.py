@@ -20,11 +20,12 @@ A table is never cropped:
   drawn as wide as it needs (the terminal wraps the long lines; nothing is lost).
 
 Widths: each column is as wide as its longest line when the whole table fits.
-Otherwise each column gets its minimum (its longest unbreakable piece) and the
-spare width is shared in proportion to what each column lacks of its longest line
-(its longest line minus its minimum), the cells left over by rounding going to the
-columns closest to whole: a long column gives up the most, and a column that is
-nearly whole stays whole (:func:`share`).
+Otherwise the widest columns are narrowed first: every column is drawn at most a
+common width (the cap), never below its minimum (its longest unbreakable piece),
+and a column narrower than the cap keeps its longest line (:func:`share`). So a
+long description wraps while names, states and short notes stay whole, and no
+column is squeezed while another has room. Width a wrapped column cannot use (its
+lines are shorter than its width) is shared out again (:func:`fitted`).
 
 Colour only when :func:`terminal.color_system` says so: the SGR codes of
 :data:`terminal.STYLES` for the words of :data:`terminal.MEANINGS`, the header and
@@ -124,7 +125,61 @@ def fitted(part: TableView, screen: int) -> Fit:
         else:
             break
     widths = share(measures, max(screen, narrowest) - gaps)
-    return Fit(columns, rows, relax, measures, widths, narrowest)
+    return Fit(columns, rows, relax, measures, _tightened(columns, rows, relax, measures, widths), narrowest)
+
+
+def _tightened(
+    columns: list[Column], rows: list[list[str]], relax: int, measures: list[Measure], widths: list[int]
+) -> list[int]:
+    """``widths`` with no column wider than the lines it draws (a wrapped column may
+    use less than it was given): what is freed is shared again among the other columns
+    still short of their longest line (a column that could not use its width gets no
+    more), until nothing is freed or no column is short. What no column can use is
+    given back to the widest one that wraps, so a table that wraps spans the screen
+    (and its caption is wrapped at the screen's width)."""
+    settled: set[int] = set()  # columns drawn narrower than they were given
+    room = sum(widths)
+    for _ in range(len(columns)):
+        laid = _layout(columns, rows, relax, widths)
+        drawn = [max(m.least, _drawn_width(*column)) for column, m in zip(laid, measures, strict=True)]
+        settled |= {i for i, (d, w) in enumerate(zip(drawn, widths, strict=True)) if d < w}
+        wanting = [i for i, m in enumerate(measures) if drawn[i] < m.most and i not in settled]
+        freed = sum(widths) - sum(drawn)
+        if freed <= 0 or not wanting:
+            widths = drawn
+            break
+        more = share(
+            [measures[i]._replace(least=drawn[i]) for i in wanting], sum(drawn[i] for i in wanting) + freed
+        )
+        widths = list(drawn)
+        for i, width in zip(wanting, more, strict=True):
+            widths[i] = width
+    if settled and sum(widths) < room:  # what no column can use stays with the widest wrapped one:
+        widest = max(sorted(settled), key=widths.__getitem__)  # a table that wraps spans the screen
+        widths[widest] += room - sum(widths)
+    return widths
+
+
+def _drawn_width(texts: list[str], spans: list[list[Span]]) -> int:
+    return max(
+        (cell_width(text[a:b]) for text, lines in zip(texts, spans, strict=True) for a, b in lines), default=0
+    )
+
+
+def _layout(
+    columns: list[Column], rows: list[list[str]], relax: int, widths: list[int]
+) -> list[tuple[list[str], list[list[Span]]]]:
+    """For each column, its texts (the header, then each row's cell) and the lines
+    each is drawn in at ``widths``."""
+    pieces = _relaxed_pieces if relax >= 1 else wrap_word
+    found = []
+    for i, column in enumerate(columns):
+        whole = _whole(column, relax)
+        header = _spans(column.header, widths[i], None if whole and relax < 2 else pieces)
+        wraps = None if whole and relax < 3 else pieces
+        cells = [row[i] for row in rows]
+        found.append(([column.header, *cells], [header, *(_spans(cell, widths[i], wraps) for cell in cells)]))
+    return found
 
 
 def _fold(columns: list[Column], rows: list[list[str]], fold: int) -> tuple[list[Column], list[list[str]]]:
@@ -164,24 +219,28 @@ def _measure(column: Column, cells: list[str], relax: int) -> Measure:
 
 def share(measures: list[Measure], room: int) -> list[int]:
     """Column widths that add up to ``room`` (or less, when every column has its longest
-    line): each column at least its minimum, and the spare width shared in proportion
-    to what each lacks of its longest line; the cells left over by rounding down go one
-    each to the columns then closest to whole (the leftmost on a tie), so a column that
-    is nearly whole becomes whole rather than wrapping for want of a cell."""
-    given = [m.least for m in measures]
-    spare = room - sum(given)
-    short = [m.most - m.least for m in measures]  # what each column lacks of its longest line
-    if spare >= sum(short):
+    line): the widest columns are narrowed first, each down to the same width (a cap)
+    but never below its minimum; a column narrower than the cap keeps its longest
+    line. A cell the cap leaves over goes to the leftmost capped column."""
+    if sum(m.most for m in measures) <= room:
         return [m.most for m in measures]
-    if spare <= 0:
-        return given
-    total = sum(short)
-    shares = [divmod(spare * s, total) for s in short]
-    widths = [g + whole for g, (whole, _) in zip(given, shares, strict=True)]
-    left = spare - sum(whole for whole, _ in shares)
-    lacking = [i for i, m in enumerate(measures) if widths[i] < m.most]
-    for i in sorted(lacking, key=lambda i: (measures[i].most - widths[i], i))[:left]:
-        widths[i] += 1
+
+    def capped(cap: int) -> list[int]:
+        return [min(m.most, max(m.least, cap)) for m in measures]
+
+    low, high = 0, max(m.most for m in measures)  # the highest cap that fits: capped(low) fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(capped(middle)) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    widths = capped(low)
+    left = room - sum(widths)
+    for i, m in enumerate(measures):
+        if left > 0 and widths[i] == low < m.most:
+            widths[i] += 1
+            left -= 1
     return widths
 
 
@@ -362,25 +421,17 @@ class _Cell(NamedTuple):
 
 def _draw_table(part: TableView, title: str | None, screen: int, paint: Painter, rule: str) -> list[str]:
     fit = fitted(part, screen)
-    widths, relax = fit.widths, fit.relax
+    widths = fit.widths
     table_width = sum(widths) + GAP * max(len(widths) - 1, 0)
     lines = [paint(line, "title") for line in _wrapped(title, table_width, _chop)] if title else []
-    pieces = _relaxed_pieces if relax >= 1 else wrap_word
-    heads, body = [], []
-    for i, column in enumerate(fit.columns):
-        whole = _whole(column, relax)
-        header = None if whole and relax < 2 else pieces
-        heads.append(_Cell(column.header, _spans(column.header, widths[i], header), column.number))
-    for row in fit.rows:
-        cells = []
-        for i, column in enumerate(fit.columns):
-            wraps = None if _whole(column, relax) and relax < 3 else pieces
-            cells.append(_Cell(row[i], _spans(row[i], widths[i], wraps), column.number))
-        body.append(cells)
     if widths:
+        laid = _layout(fit.columns, fit.rows, fit.relax, widths)
+        right = [column.number for column in fit.columns]
+        heads = [_Cell(texts[0], spans[0], r) for (texts, spans), r in zip(laid, right, strict=True)]
         lines += [paint(line, "header") for line in _row(heads, widths, None, bottom=True)]
         lines.append(rule * table_width)
-        for cells in body:
+        for k in range(1, len(fit.rows) + 1):
+            cells = [_Cell(texts[k], spans[k], r) for (texts, spans), r in zip(laid, right, strict=True)]
             lines += _row(cells, widths, paint, bottom=False)
     if part.caption:
         lines += [paint(line, "caption") for line in _wrapped(part.caption, table_width, _chop)]
