@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import FIXTURE_IDS
 
@@ -53,3 +55,141 @@ def test_tables_fit_80_columns_without_cropping(cli, measured, args):
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
     # money is never split across lines
     assert not re.search(r"\$[\d,]*\n", result.stdout)
+
+
+# --------------------------------------------------------------- drawn without Rich
+
+#: runs the command line as ``ketacalc`` does, then names every Rich module it imported
+IMPORTED_RICH = """
+import sys
+from ketacalc.__main__ import run
+sys.argv = ["ketacalc", *sys.argv[1:]]
+code = run()
+sys.stdout.flush()
+print(sorted(m for m in sys.modules if m == "rich" or m.startswith("rich.")), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["compare", "--state", "TX"], ["states", "birch"], ["cost", "alder", "-n", "14"], ["providers"]],
+    ids=" ".join,
+)
+def test_a_piped_table_imports_no_rich_module(args):
+    """Piped, without colour, a table command draws without importing Rich at all."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORTED_RICH, *args], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "────" in proc.stdout  # a table was drawn
+    assert proc.stderr.splitlines()[-1] == "[]"
+
+
+def test_colour_still_comes_when_forced(cli):
+    """FORCE_COLOR on a pipe: Rich decides, as before, and the codes are Rich's."""
+    out = cli("states", "birch", env={"FORCE_COLOR": "1", "NO_COLOR": None, "TERM": "xterm-256color"}).stdout
+    assert "\x1b[32mavailable\x1b[0m" in out and "\x1b[33munknown\x1b[0m" in out
+    assert out.startswith("\x1b[1mBirch Clinic is available")  # the headline, bold
+
+
+# --------------------------------------------------------------- the renderer's rules
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz-/.:0123456789ÉéXY", min_size=1, max_size=24)
+_CELL = st.lists(st.lists(_WORD, min_size=0, max_size=6).map(" ".join), min_size=1, max_size=3).map("\n".join)
+_AMOUNT = st.decimals(min_value=0, max_value=10**6, places=2).map(lambda d: f"${d:,.2f}")
+
+
+@st.composite
+def _views(draw):
+    from ketacalc.output.tableview import Column, TableView
+
+    kinds = draw(st.lists(st.sampled_from(["text", "number", "nowrap"]), min_size=1, max_size=5))
+    columns = [
+        Column(
+            draw(_WORD) + draw(st.sampled_from(["", "\nmore"])),
+            number=kind == "number",
+            nowrap=kind == "nowrap",
+            priority=draw(st.sampled_from([0, 0, 1, 2])),
+        )
+        for kind in kinds
+    ]
+    rows = [[draw(_AMOUNT if c.number else _CELL) for c in columns] for _ in range(draw(st.integers(0, 4)))]
+    caption = draw(st.none() | _CELL)
+    return TableView(columns, rows, title=draw(st.none() | _WORD), caption=caption)
+
+
+@given(view=_views(), screen=st.integers(20, 160))
+def test_every_line_fits_when_the_minimums_do_and_every_word_is_kept_in_order(view, screen):
+    """Whenever the narrowest the table can be fits the screen, no drawn line is wider
+    than the screen; always, read down each column, every cell's words come out
+    whole (a folded word in consecutive pieces) and in order."""
+    from ketacalc.output.table import GAP, cell_width, draw, fitted
+
+    view.title = view.caption = None
+    fit = fitted(view, screen)
+    lines = draw(view, screen)
+    if fit.narrowest <= screen:
+        assert all(cell_width(line) <= screen for line in lines), "\n".join(lines)
+    assert all(line == line.rstrip() for line in lines)
+    if not view.columns:
+        return
+    rules = [i for i, line in enumerate(lines) if line and set(line) == {"─"}]
+    assert rules, "\n".join(lines)
+    body = lines[rules[0] + 1 :]
+    left = 0
+    for i, width in enumerate(fit.widths):
+        drawn = "".join(line[left : left + width] for line in body)
+        assert "".join(drawn.split()) == "".join("".join(row[i].split()) for row in fit.rows), "\n".join(
+            lines
+        )
+        assert all(line[left + width : left + width + GAP].strip() == "" for line in body)  # nothing spills
+        left += width + GAP
+
+
+@given(
+    words=st.lists(
+        st.from_regex(
+            r"[a-z0-9-]{1,20}|https://[a-z]{1,9}(/[a-z]{1,12}){1,4}|[A-Z][a-z]{1,25}", fullmatch=True
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    width=st.integers(14, 40),
+)
+def test_a_text_column_keeps_ids_whole_and_breaks_urls_after_a_slash(words, width):
+    from ketacalc.output.table import _spans, wrap_word
+
+    text = " ".join(words)
+    lines = [text[a:b] for a, b in _spans(text, width, wrap_word)]
+    for word in words:
+        if re.fullmatch(r"[a-z0-9-]+", word):
+            assert any(word in line.split() for line in lines), (word, lines)  # whole, on one line
+    for line in lines:
+        for piece in line.split():
+            if len(piece) > width:
+                assert re.fullmatch(r"[a-z0-9-]+", piece), (piece, lines)  # only an id may be wider
+    assert "".join(text.split()) == "".join("".join(line.split()) for line in lines)
+
+
+def test_the_rule_is_ascii_where_the_output_cannot_encode_it():
+    import io
+
+    from ketacalc.output.table import write_table
+    from ketacalc.output.tableview import Column, TableView
+
+    view = TableView([Column("Provider"), Column("Total", number=True)], [["Alder Health", "$1.00"]])
+    for encoding, rule in (("latin-1", "-"), ("ascii", "-"), ("cp1252", "-"), ("utf-8", "─")):
+        out = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="replace")
+        write_table(view, out, width=40)
+        out.seek(0)
+        lines = out.read().splitlines()
+        assert lines[1] == rule * len(lines[0]), (encoding, lines)
+        assert lines[2] == "Alder Health  $1.00"

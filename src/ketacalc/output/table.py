@@ -116,7 +116,7 @@ def fitted(part: TableView, screen: int) -> Fit:
         narrowest = sum(m.least for m in measures) + gaps
         if narrowest <= screen:
             break
-        secondary = [i for i, c in enumerate(columns) if c.priority > 0]
+        secondary = [i for i, c in enumerate(columns) if c.priority > 0 and _into(columns, i) != i]
         if secondary:
             fold = max(secondary, key=lambda i: (columns[i].priority, i))
             columns, rows = _fold(columns, rows, fold)
@@ -182,9 +182,15 @@ def _layout(
     return found
 
 
+def _into(columns: list[Column], fold: int) -> int:
+    """The column that column ``fold`` is folded into: the first other text column (else
+    the first column; never itself: a lone column is not folded away)."""
+    return next((i for i, c in enumerate(columns) if not (c.number or c.nowrap) and i != fold), 0)
+
+
 def _fold(columns: list[Column], rows: list[list[str]], fold: int) -> tuple[list[Column], list[list[str]]]:
     """Column ``fold`` moved into the first text column, as "Header: value" lines."""
-    into = next((i for i, c in enumerate(columns) if not (c.number or c.nowrap) and i != fold), 0)
+    into = _into(columns, fold)
     label = " ".join(columns[fold].header.split())
     moved = []
     for row in rows:
