@@ -193,3 +193,19 @@ def test_the_rule_is_ascii_where_the_output_cannot_encode_it():
         lines = out.read().splitlines()
         assert lines[1] == rule * len(lines[0]), (encoding, lines)
         assert lines[2] == "Alder Health  $1.00"
+
+
+def test_a_narrow_tables_title_wraps_at_the_screen_not_at_the_table(cli):
+    """``cost``'s payment schedule is three narrow columns: its title stays one line
+    on an 80-column screen, and wraps only where the screen ends."""
+    from ketacalc.output.table import draw
+    from ketacalc.output.tableview import Column, TableView
+
+    out = cli("cost", "alder", "--sessions", "14", "--start", "2026-12-02", env={"COLUMNS": "80"}).stdout
+    assert "Payment schedule from 2026-12-02\n" in out
+    title = "Payment schedule from 2026-12-02, at one session a week"
+    view = TableView(
+        [Column("Due", nowrap=True), Column("Amount", number=True)], [["2026-12-02", "$1.00"]], title
+    )
+    assert draw(view, 80)[0] == title
+    assert draw(view, 30)[:3] == ["Payment schedule from", "2026-12-02, at one session a", "week"]

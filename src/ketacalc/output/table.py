@@ -1,12 +1,12 @@
 """Tables for people, drawn as plain lines of text (no Rich: a table is one shape).
 
 What is drawn, top to bottom: the headline (bold, wrapped at the screen), a blank
-line, then each table: its title (wrapped at the table's width), the header
-(multi-line headers bottom-aligned, bold), a rule of ``─`` (``-`` where the output's
-encoding has no ``─``), the rows, the caption (wrapped at the table's width); a
-blank line before each further section. Columns are two spaces apart; no line
-carries trailing spaces. Widths are terminal cells (East Asian wide characters
-are two, combining marks none).
+line, then each table: its title (wrapped at the screen, or at the table when the
+table is wider), the header (multi-line headers bottom-aligned, bold), a rule of
+``─`` (``-`` where the output's encoding has no ``─``), the rows, the caption
+(wrapped at the table's width); a blank line before each further section. Columns
+are two spaces apart; no line carries trailing spaces. Widths are terminal cells
+(East Asian wide characters are two, combining marks none).
 
 A table is never cropped:
 
@@ -429,7 +429,10 @@ def _draw_table(part: TableView, title: str | None, screen: int, paint: Painter,
     fit = fitted(part, screen)
     widths = fit.widths
     table_width = sum(widths) + GAP * max(len(widths) - 1, 0)
-    lines = [paint(line, "title") for line in _wrapped(title, table_width, _chop)] if title else []
+    # a title heads the table but is not part of it: it wraps at the screen (a narrow
+    # table's title, "Payment schedule from 2026-12-02", stays on one line)
+    title_width = max(table_width, screen)
+    lines = [paint(line, "title") for line in _wrapped(title, title_width, _chop)] if title else []
     if widths:
         laid = _layout(fit.columns, fit.rows, fit.relax, widths)
         right = [column.number for column in fit.columns]
