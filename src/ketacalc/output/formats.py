@@ -4,8 +4,8 @@ A report (see :mod:`ketacalc.output.views`) offers the same result three ways:
 ``records()`` (JSON-ready dicts, the stable contract), ``rows()`` with
 ``FIELDS`` (flat dicts for CSV/TSV) and ``table()`` (a :class:`TableView`
 drawn from the typed result). :func:`render` picks one by format, for every
-command, batch included. JSON and CSV go through the standard library, never
-through Rich, so they never carry colour codes; Rich is imported only to draw.
+command, batch included. JSON and CSV go through the standard library and never
+carry colour codes; tables are drawn by :mod:`ketacalc.output.table`.
 """
 
 from __future__ import annotations
