@@ -209,3 +209,42 @@ def test_a_narrow_tables_title_wraps_at_the_screen_not_at_the_table(cli):
     )
     assert draw(view, 80)[0] == title
     assert draw(view, 30)[:3] == ["Payment schedule from", "2026-12-02, at one session a", "week"]
+
+
+_WIDE_WORD = st.text(alphabet="abcdéXY東京日本語メモ\u0301", min_size=1, max_size=12).filter(
+    lambda w: not w.startswith("\u0301")
+)
+
+
+@given(
+    cells=st.lists(st.lists(_WIDE_WORD, min_size=1, max_size=5).map(" ".join), min_size=2, max_size=8),
+    screen=st.integers(20, 100),
+)
+def test_wide_and_combining_characters_are_counted_in_cells(cells, screen):
+    """A CJK character takes two cells, a combining accent none: a table of such text is
+    drawn within the screen whenever its narrowest fits, with its columns aligned
+    (cells counted by Rich's ``cell_len``, an independent count)."""
+    from rich.cells import cell_len as cell_width
+
+    from ketacalc.output.table import GAP, draw, fitted
+    from ketacalc.output.tableview import Column, TableView
+
+    rows = [cells[i : i + 2] for i in range(0, len(cells) - 1, 2)]
+    view = TableView([Column("Name"), Column("Note")], rows)
+    fit = fitted(view, screen)
+    lines = draw(view, screen)
+    widths = [cell_width(line) for line in lines]
+    if fit.narrowest <= screen:
+        assert max(widths) <= screen, "\n".join(lines)
+    rule = next(i for i, line in enumerate(lines) if set(line) == {"─"})
+    assert widths[rule] == sum(fit.widths) + GAP
+    start = fit.widths[0] + GAP  # the cell where the second column starts, on every line
+    for line in lines[rule + 1 :]:
+        cut, used = 0, 0
+        while cut < len(line) and used < start:
+            used += cell_width(line[cut])
+            cut += 1
+        while cut < len(line) and cell_width(line[cut]) == 0:  # an accent stays with its letter
+            cut += 1
+        if cut < len(line):  # a second cell on this line: it starts at the column, after the gap
+            assert used == start and line[:cut].endswith(" " * GAP), "\n".join(lines)
