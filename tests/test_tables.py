@@ -248,3 +248,19 @@ def test_wide_and_combining_characters_are_counted_in_cells(cells, screen):
             cut += 1
         if cut < len(line):  # a second cell on this line: it starts at the column, after the gap
             assert used == start and line[:cut].endswith(" " * GAP), "\n".join(lines)
+
+
+def test_a_source_id_in_brackets_or_before_a_comma_is_never_split():
+    """``(ketcare-compare-2026, 2026-05-05)``: the id a reader may pass to ``show`` or look
+    up in the sources stays whole, as a bare id does; a long ordinary word still folds."""
+    from ketacalc.output.table import MAX_WORD, draw, narrowest_width
+    from ketacalc.output.tableview import Column, TableView
+
+    assert narrowest_width("(ketcare-compare-2026,") == len("(ketcare-compare-2026,")
+    assert narrowest_width("2026-05-05)") == len("2026-05-05)")
+    assert narrowest_width("Cigna/Evernorth-Behavioural,") <= MAX_WORD
+    cell = "none (ketcare-compare-2026, 2026-05-05) Anthem-Blue-Cross-of-California"
+    view = TableView([Column("Provider"), Column("Insurers accepted")], [["Better U", cell]])
+    lines = draw(view, 36)
+    assert any(line.endswith("(ketcare-compare-2026,") for line in lines), "\n".join(lines)
+    assert all(len(line) <= 36 for line in lines), "\n".join(lines)

@@ -257,13 +257,16 @@ def _narrowest_relaxed(word: str) -> int:
     return min(cell_width(word), MAX_WORD)
 
 
-_ID = re.compile(r"[a-z0-9-]+")
+#: an id (a source, a provider, a date), with the punctuation a sentence puts around it:
+#: ``(ketcare-compare-2026,`` is drawn whole as ``ketcare-compare-2026`` is
+_ID = re.compile(r"[(\[]?[a-z0-9-]+[)\],;:.]*")
 _AFTER_SLASH = re.compile(r"(?<=/)(?=[^/])")
 
 
 def narrowest_width(word: str) -> int:
-    """The narrowest a word may be drawn: an id (``vitalityscout-2026``) whole; a
-    URL as its longest part between slashes; any other word down to MAX_WORD."""
+    """The narrowest a word may be drawn: an id (``vitalityscout-2026``, also in brackets
+    or before a comma) whole; a URL as its longest part between slashes; any other word
+    down to MAX_WORD."""
     if _ID.fullmatch(word):
         return len(word)
     if "/" in word:
