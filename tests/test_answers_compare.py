@@ -205,6 +205,19 @@ def test_providers_show_the_oldest_price_in_force(cli):
     assert "Oldest price" in table(cli, "providers")
 
 
+def test_providers_count_one_session_in_the_singular(cli):
+    out = " ".join(cli("providers", env={"COLUMNS": "200"}).stdout.split())
+    assert "1 session: $350.00" in out  # Fern Health's one-session plan
+    assert "4 sessions: $880.00" in out and "1 sessions" not in out
+
+
+@pytest.mark.parametrize(("option", "said"), [("--sessions", "1 session"), ("--months", "first 1 month")])
+def test_compare_of_one_session_or_month_says_it_in_the_singular(cli, option, said):
+    out = cli("compare", "--state", "TX", option, "1", env={"COLUMNS": "200"}).stdout
+    assert f"Providers for TX (Texas), {said}, new client" in out
+    assert "1 sessions" not in out and "1 months" not in out
+
+
 # --------------------------------------------------------------- small truths
 
 

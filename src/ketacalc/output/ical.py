@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, TYPE_CHECKING
 
 from ketacalc.money import money_display
+from ketacalc.output.notes import counted
 from ketacalc.version import __version__
 
 if TYPE_CHECKING:
@@ -28,9 +29,8 @@ NOTICE = (
 
 def _course_name(result: CostResult) -> str:
     if result.months is not None:
-        return f"the first {result.months} month{'s' if result.months != 1 else ''} of care"
-    n = result.sessions_requested
-    return f"{n} session{'s' if n != 1 else ''}"
+        return f"the first {counted(result.months, 'month')} of care"
+    return counted(result.sessions_requested, "session")
 
 
 def _uid(result: CostResult, what: str, index: int) -> str:
@@ -57,7 +57,7 @@ def _purchase_detail(result: CostResult, purchase: int) -> list[str]:
     obs = p.observation
     dated = obs.as_of.isoformat() if obs.as_of else "undated"
     return [
-        f"Purchase: {p.plan.name}, {sessions} session{'s' if sessions != 1 else ''} for a {p.client} "
+        f"Purchase: {p.plan.name}, {counted(sessions, 'session')} for a {p.client} "
         f"client, {money_display(p.charged)}, starting {p.start.isoformat()}.",
         f"Price as of {dated}" + (f", source {obs.source}." if obs.source else "."),
     ]

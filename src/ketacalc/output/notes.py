@@ -34,6 +34,11 @@ def promo_label(regular: Decimal | None, ends: date | None) -> str:
     return f"limited-time promo ({'; '.join(parts)})"
 
 
+def counted(n: int, word: str) -> str:
+    """``1 session``, ``6 sessions``, ``0 months``: a count and its noun, in every view alike."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def ranges(counts: Iterable[int]) -> str:
     """``[1, 2, 3, 7]`` -> ``"1–3, 7"``."""
     ordered = list(counts)

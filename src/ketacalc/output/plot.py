@@ -14,7 +14,7 @@ from typing import IO
 
 from ketacalc.domain.curves import CurveResult, Series
 from ketacalc.errors import inert
-from ketacalc.output.notes import rule_summary, sentences
+from ketacalc.output.notes import counted, rule_summary, sentences
 from ketacalc.output.terminal import MAX_WIDTH
 
 MARKERS = ("x", "o", "+", "*", "#", "@", "%", "=", "&", "~")
@@ -126,7 +126,7 @@ def headline(result: CurveResult, width: int) -> list[str]:
             break_on_hyphens=False,
         )
     left = len({s.id for s in result.series if not s.known} | set(result.left_out))
-    count = f"{len(drawn)} provider{'s' if len(drawn) != 1 else ''} drawn"
+    count = f"{counted(len(drawn), 'provider')} drawn"
     count += f"; {left} left out (see the notes)." if left else "."
     text += textwrap.wrap(count, width, break_on_hyphens=False)
     return [*text, ""]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ketacalc.money import NOT_PUBLISHED, money_display, money_str, round_cents
-from ketacalc.output.notes import availability_label, rule_summary, sentence
+from ketacalc.output.notes import availability_label, counted, rule_summary, sentence
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog, Fact, PriceObs
@@ -215,5 +215,5 @@ def price_age(day: date | None, as_of: date) -> str:
     if day is None:
         return ""
     months = (as_of.year - day.year) * 12 + as_of.month - day.month - (as_of.day < day.day)
-    old = f", {months} month{'s' if months != 1 else ''} old" if months > 0 else ""
+    old = f", {counted(months, 'month')} old" if months > 0 else ""
     return f" (prices from {day.isoformat()}{old})"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
 from ketacalc.money import NOT_PUBLISHED, money_str
-from ketacalc.output.notes import availability_label, sentence, sentences, warning_text
+from ketacalc.output.notes import availability_label, counted, sentence, sentences, warning_text
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -149,9 +149,9 @@ class CompareReport(Report):
         if q.state:
             columns.append(Column(f"In {q.state}"))
         if q.months:
-            heading = f"First {q.months}\nmonth{'s' if q.months > 1 else ''}"
+            heading = "First " + counted(q.months, "month").replace(" ", "\n", 1)  # First 3\nmonths
         else:
-            heading = f"{q.sessions} sessions" if q.sessions else "Plans"
+            heading = counted(q.sessions, "session") if q.sessions else "Plans"
         columns += [
             Column(heading, number=True),
             Column("Due at\nsign-up", number=True),
@@ -179,9 +179,9 @@ class CompareReport(Report):
             rows.append(cells)
         title = "Providers" + (f" for {q.state} ({STATES[q.state]})" if q.state else "")
         if q.sessions:
-            title += f", {q.sessions} sessions, {q.client} client"
+            title += f", {counted(q.sessions, 'session')}, {q.client} client"
         elif q.months:
-            title += f", first {q.months} month{'s' if q.months > 1 else ''}, {q.client} client"
+            title += f", first {counted(q.months, 'month')}, {q.client} client"
         return TableView(
             columns=columns,
             rows=rows or [["no provider matches", *([""] * (len(columns) - 1))]],
@@ -200,7 +200,7 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
     serving, priced = len(standing.candidates), len(standing.priced)
     maybe, filtered = standing.maybe, standing.filtered
     if q.state and filtered:
-        first = f"Shown: {serving} provider{'s' if serving != 1 else ''} serving {q.state}"
+        first = f"Shown: {counted(serving, 'provider')} serving {q.state}"
         first += f", {priced} with published prices" if serving else ""
         first += f"; {maybe} may (not known)" if maybe else ""
         first += f"; {filtered} more hidden by the options (the caption says why)."
@@ -212,8 +212,11 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
         first = f"{len(result.rows)} of {len(catalog.providers)} providers listed, {priced} with published prices."
     lines = [first]
     if q.sessions or q.months:
-        months = f"the first {q.months} month{'s' if q.months and q.months > 1 else ''}"
-        what = f"{q.sessions} sessions" if q.sessions else f"{months} of sessions"
+        what = (
+            counted(q.sessions, "session")
+            if q.sessions
+            else f"the first {counted(q.months, 'month')} of sessions"
+        )
         if standing.ranked:
             best = standing.ranked[0]
             among = f" among those serving {q.state}" if q.state else ""
@@ -325,7 +328,7 @@ def _cost_cell(row: CompareRow) -> str:
             if c.leftover_sessions:
                 lines.append(f"covers {c.sessions_covered}")
             if row.months:
-                lines.append(f"{c.sessions_requested} sessions")
+                lines.append(counted(c.sessions_requested, "session"))
         for route, total in row.other_routes.items():
             lines += [f"also {route}:", money(total)]
         return "\n".join(lines)

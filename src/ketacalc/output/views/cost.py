@@ -12,7 +12,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, money_str
-from ketacalc.output.notes import availability_label, rule_summary, sentence, sentences, warning_text
+from ketacalc.output.notes import (
+    availability_label,
+    counted,
+    rule_summary,
+    sentence,
+    sentences,
+    warning_text,
+)
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -286,7 +293,7 @@ def unit(result: CostResult, count: int | None = None) -> str:
     """``6 sessions``, ``30 doses`` (a daily-low-dose plan), ``1 session``."""
     n = result.sessions_requested if count is None else count
     word = "dose" if result.modality == "daily-low-dose" else "session"
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    return counted(n, word)
 
 
 def estimates(result: CostResult) -> list[tuple[str, str]]:
@@ -591,7 +598,7 @@ def range_headline(results: list[CostResult]) -> list[str]:
 
 
 def _n(r: CostResult) -> str:
-    return unit(r) if r.months is None else f"{r.months} month{'s' if r.months != 1 else ''}"
+    return unit(r) if r.months is None else counted(r.months, "month")
 
 
 class ByMonthReport(Report):

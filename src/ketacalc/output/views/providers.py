@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.money import NOT_PUBLISHED, money_str
+from ketacalc.output.notes import counted
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -104,10 +105,11 @@ class ProvidersReport(Report):
 
 
 def _plan_text(pp: Any) -> str:
-    """``6 sessions: $1,290.00``, ``30 doses a month: $159.00``: a plan, never ranked."""
-    unit = "doses" if pp.plan.modality == "daily-low-dose" else "sessions"
+    """``6 sessions: $1,290.00``, ``1 session: $398.00``, ``30 doses a month: $159.00``: a
+    plan, never ranked."""
+    unit = counted(pp.plan.sessions, "dose" if pp.plan.modality == "daily-low-dose" else "session")
     inst = pp.observation.installments
     every = ""
     if pp.plan.billing == "monthly":
         every = f" over {inst.count} months" if inst else " a month"
-    return f"{pp.plan.sessions} {unit}{every}: {money(pp.observation.price)}"
+    return f"{unit}{every}: {money(pp.observation.price)}"

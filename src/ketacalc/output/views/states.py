@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.money import NOT_PUBLISHED
-from ketacalc.output.notes import sentence
+from ketacalc.output.notes import counted, sentence
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     Report,
@@ -83,8 +83,7 @@ class StatesReport(Report):
         }
         yes = by["available"]
         lines = [
-            f"{name} is available in {len(yes)} state{'s' if len(yes) != 1 else ''}"
-            + (f": {', '.join(yes)}." if yes else ".")
+            f"{name} is available in {counted(len(yes), 'state')}" + (f": {', '.join(yes)}." if yes else ".")
         ]
         rest = [f"unavailable in {len(by['unavailable'])}"] if by["unavailable"] else []
         if by["unknown"]:
@@ -156,7 +155,7 @@ def _eligibility_headline(state: str, answers: list[StateAnswer]) -> list[str]:
         s.availability.provider.name for s in answers if s.availability.status == "available" and s.insurers
     ]
     lines = [
-        f"{len(serving)} provider{'s' if len(serving) != 1 else ''} serve{'s' if len(serving) == 1 else ''} {state}: {_listed(serving)}."
+        f"{counted(len(serving), 'provider')} serve{'s' if len(serving) == 1 else ''} {state}: {_listed(serving)}."
     ]
     if maybe:
         lines.append(f"{len(maybe)} may (not known): {_listed(maybe)}.")
