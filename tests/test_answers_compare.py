@@ -84,7 +84,7 @@ def test_months_price_every_modality_from_the_start(cli):
     assert list(rows)[0] == "dune"  # ranked, since months compare like with like
     out = table(cli, "compare", "--months", "3", "--start", "2026-11-21")
     assert "first 3 months, new client" in out and "90 doses" in out and "14 sessions" in out
-    assert "First 3 month(s) of care from 2026-11-21" in out
+    assert "First 3 months of care from 2026-11-21" in out
 
 
 def test_months_follow_the_pace(cli):

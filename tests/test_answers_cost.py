@@ -413,7 +413,7 @@ def test_another_route_with_no_price_yet_is_said_so():
     cat = catalog_of(provider_data(plans=plans, standard_route=standard))
     result = price(cat.find("acme"), CostQuery(sessions=6, as_of=date(2026, 6, 1)), today=TODAY)
     assert result.total == D("600.00")
-    assert any("For the same 6 session(s): injection has no price." in n for n in words(result.notes))
+    assert any("For the same 6 sessions: injection has no price." in n for n in words(result.notes))
 
 
 def test_an_as_of_date_at_the_start_of_the_calendar_is_priced_or_refused_cleanly():

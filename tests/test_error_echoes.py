@@ -65,4 +65,4 @@ def test_check_names_a_long_path_cut(cli, tmp_path):
     result = cli("check", str(bad))
     assert result.exit_code == 1
     last = result.stderr.splitlines()[-1]
-    assert last.startswith("Error: ") and "problem(s) in …" in last and _echoes(last, "d") < 60, last
+    assert last.startswith("Error: ") and "Error: 3 problems in …" in last and _echoes(last, "d") < 60, last

@@ -49,7 +49,7 @@ def test_months_cost_shows_both_figures_in_json_and_table(cli):
         14,
     )
     table = " ".join(cli("cost", "birch", "--months", "3").stdout.split())
-    assert "Committed in the first 3 month(s) $3,050.00" in table and "paid in them $2,050.00" in table
+    assert "Committed in the first 3 months $3,050.00" in table and "paid in them $2,050.00" in table
     compare = cli("compare", "--state", "TX", "--months", "3", "--format", "json").json()
     birch = next(r for r in compare if r["provider"] == "birch")
     assert (birch["committed"], birch["paid_in_window"]) == ("3050.00", "2050.00")

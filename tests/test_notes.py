@@ -92,3 +92,30 @@ def test_a_note_is_worded_alike_every_time_past_what_is_remembered():
     assert worded == [[wording.sentence(n)] for n in notes]
     assert wording.sentences(notes[:3] + notes[:3]) == [wording.sentence(n) for n in notes[:3]]
     assert len({w[0] for w in worded}) == len(notes)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cost", "alder", "--sessions", "1", "--hired-sitter"],
+        ["cost", "alder", "--sessions", "14", "--pace", "1.5", "--hired-sitter"],
+        ["cost", "cedar", "--months", "1"],
+        ["cost", "cedar", "--months", "3"],
+        ["compare", "--state", "TX", "--months", "1"],
+        ["compare", "--state", "TX", "--sessions", "1"],
+        ["cost", "alder", "--sessions", "14", "--format", "json"],
+        ["cost", "alder", "--sessions", "1", "--format", "ics"],
+    ],
+)
+def test_a_count_is_worded_in_the_singular_or_the_plural_never_with_s_in_brackets(cli, args):
+    result = cli(*args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    said = result.stdout + result.stderr
+    assert "(s)" not in said, [line for line in said.splitlines() if "(s)" in line]
+
+
+def test_counted_words_a_count_and_its_noun():
+    assert wording.counted(1, "session") == "1 session"
+    assert wording.counted(0, "month") == "0 months"
+    assert wording.counted(Decimal("1.0"), "session") == "1 session"
+    assert wording.counted(Decimal("1.50"), "hour") == "1.5 hours"

@@ -371,7 +371,8 @@ def test_later_purchases_start_when_the_previous_sessions_are_used_up(catalog, p
     assert schedule_sum(r) == D("2100.00")
     # day one: the first of new-4's 2 installments; returning-10 is paid later
     assert r.due_at_signup == D("400.00")
-    assert any("session(s) a week" in n for n in words(r.notes))
+    said = f"Assumes {pace.normalize():f} session{'' if pace == 1 else 's'} a week"  # 1 session, 2 sessions
+    assert any(said in n for n in words(r.notes)), words(r.notes)
 
 
 def test_a_plan_without_published_terms_has_unknown_payments(catalog):

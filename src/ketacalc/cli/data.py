@@ -39,7 +39,8 @@ def check(
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         typer.echo(
-            f"Error: {len(exc.problems)} problem(s) in {shown_path(exc.file)} — fix them and run "
+            f"Error: {len(exc.problems)} problem{'' if len(exc.problems) == 1 else 's'} in "
+            f"{shown_path(exc.file)} — fix them and run "
             "'ketacalc check' again",
             err=True,
         )

@@ -186,7 +186,7 @@ def sitter_line(provider: Provider, as_of: date, sessions: int) -> tuple[ChargeL
     line = ChargeLine(
         kind="sitter",
         id="hired-sitter",
-        description=f"A hired sitter, about {hours.normalize():f} hour(s) "
+        description=f"A hired sitter, about {hours.normalize():f} hour{'' if hours == 1 else 's'} "
         f"({cost.first_session_hours.normalize():f} for the first session, "
         f"{cost.later_session_hours.normalize():f} for each later one)",
         per="course",

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
-from ketacalc.output.notes import availability_label, rule_summary, sentence, sentences
+from ketacalc.output.notes import availability_label, counted, rule_summary, sentence, sentences
 from ketacalc.output.views.common import yes_no
 from ketacalc.output.views.compare import estimate_text
 
@@ -169,7 +169,7 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
         "covered": cost.sessions_covered,
         "leftover": cost.leftover_sessions,
         "start": _d(cost.start),
-        "pace": f"{cost.query.pace.normalize():f}",
+        "pace": counted(cost.query.pace, "session"),  # "1 session", "2 sessions"
         "purchases": _purchase_runs(cost, catalog),
         "schedule": [
             {"due": _d(p.due), "amount": money_display(p.amount), "plan": p.plan, "assumed": p.assumed}

@@ -112,7 +112,7 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
             event.add("summary", f"Session {k + 1} of {count}: {name}")
             event.add(
                 "description",
-                f"Planned at {pace.normalize():f} session(s) a week from {result.start.isoformat()}: "
+                f"Planned at {counted(pace, 'session')} a week from {result.start.isoformat()}: "
                 f"a date to plan with, not an appointment.\n{NOTICE}",
             )
             event.add("categories", ["ketacalc", "session"])

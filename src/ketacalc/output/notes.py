@@ -34,9 +34,11 @@ def promo_label(regular: Decimal | None, ends: date | None) -> str:
     return f"limited-time promo ({'; '.join(parts)})"
 
 
-def counted(n: int, word: str) -> str:
-    """``1 session``, ``6 sessions``, ``0 months``: a count and its noun, in every view alike."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def counted(n: int | Decimal, word: str) -> str:
+    """``1 session``, ``6 sessions``, ``1.5 sessions``, ``0 months``: a count and its noun,
+    in every view alike (a decimal without trailing zeros: ``1.0`` is ``1 session``)."""
+    number = _n(n) if isinstance(n, Decimal) else str(n)
+    return f"{number} {word}{'' if n == 1 else 's'}"
 
 
 def ranges(counts: Iterable[int]) -> str:
@@ -79,7 +81,7 @@ def _terms_unknown(n: Note) -> str:
 
 def _other_routes(n: Note) -> str:
     where = f" ({said(n.source, n.as_of)})" if n.source else ""
-    unit = f"{n.count} month(s)" if n.unit == "months" else f"{n.count} session(s)"
+    unit = counted(n.count, "month" if n.unit == "months" else "session")
     costs = ", ".join(
         f"{route} {money_display(total)}" if total is not None else f"{route} has no price"
         for route, total in n.costs
@@ -185,7 +187,7 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         + "."
     ),
     Kind.PACE_ASSUMED: lambda n: (
-        f"Assumes {_n(n.pace)} session(s) a week: each later purchase starts when "
+        f"Assumes {counted(n.pace, 'session')} a week: each later purchase starts when "
         "the previous one's sessions are used up."
     ),
     Kind.MONTHLY_BILLING: lambda n: (
@@ -193,12 +195,12 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
     ),
     Kind.ESTIMATED_CHARGE: lambda n: (
         f"{n.item}: estimated at {money_display(n.each_low)}–{money_display(n.each_high)} "
-        f"per {n.per.replace('-', ' ')} × {n.count} over {n.days} day(s) of care; "
+        f"per {n.per.replace('-', ' ')} × {n.count} over {counted(n.days, 'day')} of care; "
         "in the low and high totals only."
     ),
     Kind.HIRED_SITTER: lambda n: (
         f"A hired sitter at {money_display(n.low)}–{money_display(n.high)} an hour ({said(n.source, n.as_of)}) for "
-        f"{_n(n.hours)} hour(s): an estimate of {money_display(n.estimate_low)}–{money_display(n.estimate_high)}, "
+        f"{counted(n.hours, 'hour')}: an estimate of {money_display(n.estimate_low)}–{money_display(n.estimate_high)}, "
         "in the low and high totals only."
     ),
     Kind.HIRED_SITTER_UNPUBLISHED: lambda n: (

@@ -270,7 +270,7 @@ def _caption_lines(result: CompareResult) -> list[str]:
     if q.months:
         pace = f"{q.pace.normalize():f}"
         lines.append(
-            f"First {q.months} month(s) of care from {_start(result)}: the sessions that fall in them "
+            f"First {counted(q.months, 'month')} of care from {_start(result)}: the sessions that fall in them "
             f"at {pace} a week, or the cheapest mix of monthly plans; consultation and fees included"
         )
     elif not q.sessions:

@@ -452,15 +452,15 @@ def _single(r: CostResult) -> TableView:
     per = f"{money(cents(r.per_session))} per session asked for"
     if r.sessions_covered and r.sessions_covered != r.sessions_requested:
         per += f", {money(cents(r.per_covered_session))} per session covered"
-    what = unit(r) if r.months is None else f"the first {r.months} month(s) ({unit(r)})"
+    what = unit(r) if r.months is None else f"the first {counted(r.months, 'month')} ({unit(r)})"
     summary_line = (
         f"Total {total_text(r)} for {what} ({per}; {r.leftover_sessions or 0} left over); "
         f"due at sign-up {money(r.due_at_signup)}"
     )
     if r.months is not None:
         summary_line += (
-            f". Committed in the first {r.months} month(s) {money(r.committed)}; paid in them "
-            f"{money(r.paid_in_window)}; {r.sessions_in_window} session(s) in them, "
+            f". Committed in the first {counted(r.months, 'month')} {money(r.committed)}; paid in them "
+            f"{money(r.paid_in_window)}; {counted(r.sessions_in_window, 'session')} in them, "
             f"{r.leftover_sessions or 0} left over; last payment {show_date(r.last_due)}"
         )
     view = TableView(
@@ -554,7 +554,7 @@ def _single(r: CostResult) -> TableView:
 def single_headline(r: CostResult) -> list[str]:
     """The answer in words: the total all in, per session, due at sign-up, the
     payments, and how old the prices are."""
-    what = unit(r) if r.months is None else f"the first {r.months} month(s) ({unit(r)})"
+    what = unit(r) if r.months is None else f"the first {counted(r.months, 'month')} ({unit(r)})"
     if r.total is None:
         return [f"{r.provider.name} has no published price for {what}."]
     each = f" ({money(cents(r.per_session))} a {'dose' if r.modality == 'daily-low-dose' else 'session'})"
