@@ -197,7 +197,7 @@ def test_the_rule_is_ascii_where_the_output_cannot_encode_it():
 
 def test_a_narrow_tables_title_wraps_at_the_screen_not_at_the_table(cli):
     """``cost``'s payment schedule is three narrow columns: its title stays one line
-    on an 80-column screen, and wraps only where the screen ends."""
+    on an 80-column screen, and wraps only where the screen ends; a caption too."""
     from ketacalc.output.table import draw
     from ketacalc.output.tableview import Column, TableView
 
@@ -209,6 +209,8 @@ def test_a_narrow_tables_title_wraps_at_the_screen_not_at_the_table(cli):
     )
     assert draw(view, 80)[0] == title
     assert draw(view, 30)[:3] == ["Payment schedule from", "2026-12-02, at one session a", "week"]
+    view.caption = "Prices dated 2026-08-14. Total $3,576.00 + sitter est. $630.00–$1,260.00."
+    assert draw(view, 80)[-1] == view.caption  # one line, though the table is 19 columns wide
 
 
 _WIDE_WORD = st.text(alphabet="abcdéXY東京日本語メモ\u0301", min_size=1, max_size=12).filter(

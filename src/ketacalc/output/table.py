@@ -4,7 +4,7 @@ What is drawn, top to bottom: the headline (bold, wrapped at the screen), a blan
 line, then each table: its title (wrapped at the screen, or at the table when the
 table is wider), the header (multi-line headers bottom-aligned, bold), a rule of
 ``─`` (``-`` where the output's encoding has no ``─``), the rows, the caption
-(wrapped at the table's width); a blank line before each further section. Columns
+(wrapped as the title is); a blank line before each further section. Columns
 are two spaces apart; no line carries trailing spaces. Widths are terminal cells
 (East Asian wide characters are two, combining marks none).
 
@@ -432,10 +432,11 @@ def _draw_table(part: TableView, title: str | None, screen: int, paint: Painter,
     fit = fitted(part, screen)
     widths = fit.widths
     table_width = sum(widths) + GAP * max(len(widths) - 1, 0)
-    # a title heads the table but is not part of it: it wraps at the screen (a narrow
-    # table's title, "Payment schedule from 2026-12-02", stays on one line)
-    title_width = max(table_width, screen)
-    lines = [paint(line, "title") for line in _wrapped(title, title_width, _chop)] if title else []
+    # a title and a caption frame the table but are prose: they wrap at the screen (a narrow
+    # table's title, "Payment schedule from 2026-12-02", stays on one line, and its caption
+    # is not squeezed into the table's few columns)
+    prose_width = max(table_width, screen)
+    lines = [paint(line, "title") for line in _wrapped(title, prose_width, _chop)] if title else []
     if widths:
         laid = _layout(fit.columns, fit.rows, fit.relax, widths)
         right = [column.number for column in fit.columns]
@@ -446,7 +447,7 @@ def _draw_table(part: TableView, title: str | None, screen: int, paint: Painter,
             cells = [_Cell(texts[k], spans[k], r) for (texts, spans), r in zip(laid, right, strict=True)]
             lines += _row(cells, widths, paint, bottom=False)
     if part.caption:
-        lines += [paint(line, "caption") for line in _wrapped(part.caption, table_width, _chop)]
+        lines += [paint(line, "caption") for line in _wrapped(part.caption, prose_width, _chop)]
     return lines
 
 
