@@ -160,7 +160,7 @@ def test_a_regular_price_is_only_for_a_promo_above_it(cli, tmp_path):
     data = variant(tmp_path, old, "amount: 350, regular: 700, source: fern-site-2026-05, as_of: 2026-05-01}")
     result = cli("check", data)
     assert result.exit_code == 1 and "'regular' is only for a promo" in result.stderr
-    assert "Error: 1 problem in " in result.stderr  # one problem, in the singular
+    assert "Error: 1 problem in " in result.stderr and "fix it and run" in result.stderr  # singular
 
 
 def test_a_monthly_price_that_needs_a_commitment_says_so(cli):

@@ -31,6 +31,7 @@ def check(
     """
     from ketacalc.data.loader import load
     from ketacalc.errors import DataFileError, shown_path
+    from ketacalc.output.notes import counted
 
     target = path if path is not None else (ctx.obj or {}).get("data")
     try:
@@ -38,10 +39,10 @@ def check(
     except DataFileError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
+        one = len(exc.problems) == 1
         typer.echo(
-            f"Error: {len(exc.problems)} problem{'' if len(exc.problems) == 1 else 's'} in "
-            f"{shown_path(exc.file)} — fix them and run "
-            "'ketacalc check' again",
+            f"Error: {counted(len(exc.problems), 'problem')} in {shown_path(exc.file)} — "
+            f"fix {'it' if one else 'them'} and run 'ketacalc check' again",
             err=True,
         )
         raise typer.Exit(1) from None

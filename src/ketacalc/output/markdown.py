@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from ketacalc.errors import CONTROL
+from ketacalc.output.tableview import GOES_ON
 
 # ASCII punctuation that Markdown acts on inside a table cell. Backslash escapes of
 # these work in CommonMark/GFM (GitHub, Obsidian) and in Reddit's Markdown.
@@ -32,6 +33,7 @@ def one_line(text: str) -> str:
     """The lines of a table cell as one line of plain text: separate facts are joined
     with ``; ``, a line that goes on (after ``:`` or ``,``, a parenthesis, or a phrase
     wrapped a word a line, as ``not`` / ``published``) with a space."""
+    text = text.replace(GOES_ON, " ")  # a phrase broken by hand goes on
     lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
     lines = [line for line in lines if line]
     if not lines:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ketacalc.domain.compare import SESSIONS, is_opinion
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.notes import availability_label, counted, sentence, sentences, warning_text
-from ketacalc.output.tableview import Column, TableView
+from ketacalc.output.tableview import GOES_ON, Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
     Report,
@@ -317,8 +317,8 @@ def _cost_cell(row: CompareRow) -> str:
     if row.cost is not None:
         c = row.cost
         if c.total is None:
-            return f"{NOT_PUBLISHED}\nnot\npublished"
-        lines = [money(c.total), *estimate_text(row)]
+            return f"{NOT_PUBLISHED}\nnot{GOES_ON}published"
+        lines = [money(c.total), *(f"+ {kind} est.{GOES_ON}{span}" for kind, span in estimates(c))]
         if c.pricing != "self-pay":  # never an insured price beside self-pay ones unlabelled
             lines.insert(1, "insured" if c.pricing == "insurance" else "partly insured")
         if row.modality != SESSIONS:
@@ -333,12 +333,12 @@ def _cost_cell(row: CompareRow) -> str:
             lines += [f"also {route}:", money(total)]
         return "\n".join(lines)
     if not row.plans:
-        return f"{NOT_PUBLISHED}\nnot\npublished"
+        return f"{NOT_PUBLISHED}\nnot{GOES_ON}published"
     lines = [
         f"{p.plan.sessions}: {money(p.observation.price)}"
         + ("/mo" if p.plan.billing == "monthly" and p.observation.installments is None else "")
         + (
-            f"\n({money(p.per_month)}/mo,\n{p.observation.installments.count}-month\ncommitment)"
+            f"\n({money(p.per_month)}/mo,{GOES_ON}{p.observation.installments.count}-month{GOES_ON}commitment)"
             if p.plan.billing == "monthly"
             and p.observation.installments is not None
             and p.per_month is not None
@@ -357,8 +357,8 @@ def _commitment(row: CompareRow) -> str:
     if months is None:
         return ""
     flexible = row.monthly_flexible
-    text = f"\nwith a {months}-month\ncommitment"
-    return text + (f"\n(else {money(flexible)}/mo)" if flexible is not None else "")
+    text = f"\nwith a {months}-month{GOES_ON}commitment"
+    return text + (f"{GOES_ON}(else {money(flexible)}/mo)" if flexible is not None else "")
 
 
 def _signup_cell(row: CompareRow) -> str:
@@ -372,17 +372,20 @@ def _signup_cell(row: CompareRow) -> str:
         fee = "free" if fee_amount == 0 else money(fee_amount)
         charge = row.consult_charge
         if charge is not None and charge.price_kind == "promo":
-            fee += "\npromo" + (f"\n(regular\n{money(charge.regular)})" if charge.regular is not None else "")
+            regular = (
+                f"{GOES_ON}(regular{GOES_ON}{money(charge.regular)})" if charge.regular is not None else ""
+            )
+            fee += f"\npromo{regular}"
     if row.cost is None and not row.not_comparable and row.plans:
         due = "\n".join(money(p.first_payment) for p in row.plans)
     else:
         due = money(row.due_at_signup)
     if row.cost is not None and row.cost.months is not None:
         due += (
-            f"\ncommitted in {row.cost.months} mo:\n{money(row.cost.committed)}"
-            f"\npaid in them:\n{money(row.cost.paid_in_window)}"
+            f"\ncommitted in {row.cost.months} mo:{GOES_ON}{money(row.cost.committed)}"
+            f"\npaid in them:{GOES_ON}{money(row.cost.paid_in_window)}"
         )
-    return f"{due}\nconsult:\n{fee}"
+    return f"{due}\nconsult:{GOES_ON}{fee}"
 
 
 def _insurance_cell(row: CompareRow, state: str | None) -> str:
