@@ -85,7 +85,11 @@ def test_months_price_every_modality_from_the_start(cli):
     assert (dune["months"], dune["total"], dune["modality"]) == (3, "360.00", "daily-low-dose")
     assert dune["sessions_requested"] is None  # doses, not sessions
     assert (alder["months"], alder["sessions_requested"], alder["total"]) == (3, 14, "2280.00")
-    assert list(rows)[0] == "dune"  # ranked, since months compare like with like
+    # its months cost less, but a month of daily low doses is another treatment than a month of
+    # sessions: priced and shown, never ranked among them (sorted after them, not comparable)
+    assert list(rows)[0] == "cedar" and dune["comparable"] is False and alder["comparable"] is True
+    ranked = [r["provider"] for r in rows.values() if r["comparable"] and r["total"] is not None]
+    assert list(rows)[: len(ranked)] == ranked and "dune" not in ranked
     out = table(cli, "compare", "--months", "3", "--start", "2026-11-21")
     assert "first 3 months, new client" in out and "90 doses" in out and "14 sessions" in out
     assert "First 3 months of care from 2026-11-21" in out

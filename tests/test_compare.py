@@ -256,13 +256,19 @@ SORT_FIELDS = {"total": "total", "per-session": "per_session", "due-at-signup": 
     "extra", [["--sessions", "10"], ["--state", "NY", "--sessions", "6"], ["--months", "2"]]
 )
 @pytest.mark.parametrize("key", list(SORT_FIELDS))
-def test_sort_is_non_decreasing_with_unknowns_last(cli, key, extra):
+def test_sort_is_non_decreasing_with_unknowns_and_unlike_treatments_last(cli, key, extra):
+    """The rows ranked come first, in order; then those with no figure, and those of another
+    treatment (daily low doses beside sessions), which are ranked beside none of them."""
     rows = rows_of(cli, *extra, "--sort", key)
     values = [money(r[SORT_FIELDS[key]]) for r in rows]
-    known = [v for v in values if v is not None]
+    known = [v for v, r in zip(values, rows, strict=True) if v is not None and r["comparable"]]
     assert known and len(known) < len(values), "the fixture gives known and unknown values"
-    assert values[: len(known)] == known, f"unknown {key} sorted before a known one: {values}"
+    assert values[: len(known)] == known, f"a {key} not ranked sorted before a ranked one: {values}"
     assert known == sorted(known)
+    assert all(
+        v is None or not r["comparable"]
+        for v, r in zip(values[len(known) :], rows[len(known) :], strict=True)
+    )
     assert set(ids(rows)) == set(ids(rows_of(cli, *extra)))  # sorting neither adds nor drops rows
 
 

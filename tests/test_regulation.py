@@ -292,3 +292,30 @@ def test_rules_asked_again_and_past_what_is_remembered_are_the_same(catalog):
     )
     other = rules_for(catalog, "AL", course_dates(starts[-1], 120), day)
     assert [e.id for e in other] == [FLEX, AL_RULE]
+
+
+def test_daily_doses_are_a_day_each_so_their_course_is_that_many_days(cli):
+    """30 daily doses from 2026-11-21 end on 2026-12-20, before the flexibility ends: no rule.
+    (Dated as 30 weekly sessions they ran into 2027 and carried one.) 60 doses run to 2027-01-19."""
+    month = cli("cost", "dune", "-n", "30", "--format", "json").json()
+    two = cli("cost", "dune", "-n", "60", "--format", "json").json()
+    assert month["modality"] == "daily-low-dose" and month["regulation"] == []
+    assert [(r["course_start"], r["course_end"]) for r in two["regulation"]] == [("2026-11-21", "2027-01-19")]
+
+
+@pytest.mark.parametrize("months", ["1", "2"])
+def test_cost_and_compare_date_a_course_of_months_alike(cli, months):
+    """The first M months are the course's dates in ``cost``, ``compare`` and ``batch`` alike
+    (a month from 2026-12-02 runs to 2027-01-01, the day the flexibility's end takes effect)."""
+    start = ["--start", "2026-12-02", "--state", "TX"]
+    cost = cli("cost", "alder", "--months", months, *start, "--format", "json").json()
+    row = next(
+        r
+        for r in cli("compare", "--months", months, *start, "--format", "json").json()
+        if r["provider"] == "alder"
+    )
+    line = jsonl({"provider": "alder", "months": int(months), "start": "2026-12-02", "state": "TX"})
+    batch = json.loads(cli("batch", input=line).stdout)
+    assert cost["regulation"] == row["regulation"] == batch["regulation"]
+    assert [(r["course_start"], r["course_end"]) for r in cost["regulation"]][0][0] == "2026-12-02"
+    assert ids(cost["regulation"]) == [FLEX]

@@ -215,6 +215,13 @@ class CompareRow(NamedTuple):
         return SESSIONS if SESSIONS in kinds else sorted(kinds)[0]
 
     @property
+    def comparable(self) -> bool:
+        """Whether the row's figures may be ranked beside standard-dose sessions: not when the
+        course asked for cannot be priced from its plans, nor when what it prices is another
+        treatment (the first months of daily low doses are not months of sessions)."""
+        return self.not_comparable is None and self.modality in (SESSIONS, None)
+
+    @property
     def charges(self) -> tuple[Any, ...]:
         return tuple(self.cost.charges) if self.cost is not None else ()
 
@@ -313,7 +320,7 @@ class CompareResult(NamedTuple):
             else rows
         )
         priced = tuple(r for r in candidates if r.plans or (r.cost is not None and r.cost.total is not None))
-        sessions = [r for r in candidates if r.not_comparable is None and r.modality in (SESSIONS, None)]
+        sessions = [r for r in candidates if r.comparable]
         ranked = sorted(
             (r for r in sessions if r.total is not None), key=lambda r: (r.total, r.provider.name)
         )
@@ -324,7 +331,7 @@ class CompareResult(NamedTuple):
             unpriced=tuple(r for r in candidates if r not in priced),
             filtered=sum(len(ids) for why, ids in self.hidden.items() if why.kind not in NOT_FILTERED),
             ranked=tuple(ranked),
-            unlike=tuple(r for r in candidates if r.modality not in (SESSIONS, None) or r.not_comparable),
+            unlike=tuple(r for r in candidates if not r.comparable),
         )
 
     @property
@@ -460,8 +467,9 @@ def _sort_key(row: CompareRow, key: str) -> tuple[int, Decimal, str]:
     if key == "name":
         return (0, Decimal(0), name)
     value: Decimal | None = getattr(row, _SORT_FIELD[key])
-    # unknown values, and rows not comparable with the course asked for, sort last
-    return (1, Decimal(0), name) if value is None else (0, value, name)
+    # unknown values, and rows not comparable with the course asked for (another treatment,
+    # ranked beside none of the others), sort last
+    return (1, Decimal(0), name) if value is None or not row.comparable else (0, value, name)
 
 
 def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareResult:

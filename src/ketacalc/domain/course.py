@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ketacalc.errors import NoPrice
 
 DEFAULT_PACE = Decimal(1)  # sessions a week; an assumption, stated with every schedule
+DAILY_LOW_DOSE = "daily-low-dose"  # a modality taken one dose a day (Joyous), not in sessions
 DEFAULT_MAX_AGE = 365  # days: a price older than this before the as-of date is stale
 
 

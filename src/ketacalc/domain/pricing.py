@@ -38,6 +38,7 @@ from ketacalc.domain.charges import (
     sitter_line,
 )
 from ketacalc.domain.course import (
+    DAILY_LOW_DOSE,
     DEFAULT_MAX_AGE,
     DEFAULT_PACE,
     CostQuery,
@@ -310,12 +311,12 @@ class ProviderPricer:
                 return known
             moved = known.moved_to(start)
             if self.catalog is not None:  # the rules in force depend on the course's dates
-                span = Span(sessions, course_days(sessions, self.query.pace))
+                span = Span(sessions, self.days_of_care(sessions))
                 moved.availability, moved.regulation = self._on_course(start, span)
             return moved
         query = self.query._replace(sessions=sessions, start=start)
         solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
-        span = Span(sessions, course_days(sessions, query.pace))
+        span = Span(sessions, self.days_of_care(sessions))
         result = self._result(query, sessions, solved, self.first, self.later, span, None)
         if self._keep:
             if len(self._courses) >= self._keep:
@@ -345,7 +346,7 @@ class ProviderPricer:
         query = self.query._replace(sessions=sessions, start=self.start)
         offers = [((self.first if part == "first" else self.later)[i], count) for part, i, count in solved]
         runs = self._runs(offers, query, {})
-        charge_lines = counted_lines(self._counted, Span(sessions, course_days(sessions, query.pace)))
+        charge_lines = counted_lines(self._counted, Span(sessions, self.days_of_care(sessions)))
         if query.hired_sitter:
             sitter = sitter_line(self.provider, self.as_of, sessions)
             if sitter is not None:
@@ -387,7 +388,7 @@ class ProviderPricer:
             sessions = sessions_within(days, self.query.pace)
             query = self.query._replace(sessions=sessions, start=start)
             solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
-            span = Span(sessions, course_days(sessions, query.pace), months)
+            span = Span(sessions, self.days_of_care(sessions), months)
             return self._result(query, sessions, solved, self.first, self.later, span, months)
         first, later = self._monthly
         if self._by_months is None:
@@ -570,7 +571,7 @@ class ProviderPricer:
     def on_course_for(self, sessions: int, start: date) -> tuple[Availability | None, tuple[RuleEntry, ...]]:
         """The availability and the rules a course of ``sessions`` sessions from ``start``
         carries (see :meth:`_on_course`)."""
-        return self._on_course(start, Span(sessions, course_days(sessions, self.query.pace)))
+        return self._on_course(start, Span(sessions, self.days_of_care(sessions)))
 
     def _on_course(self, start: date, span: Span) -> tuple[Availability | None, tuple[RuleEntry, ...]]:
         """The availability in the state asked for, and the rules in force on this course's
@@ -578,9 +579,10 @@ class ProviderPricer:
         nation's (a federal rule binds every state) without one."""
         if self.catalog is None:
             return self.availability, ()
-        from ketacalc.domain.regulation import course_dates, rules_for
+        from ketacalc.domain.regulation import course_dates, months_course, rules_for
 
-        dates = course_dates(start, span.days)
+        # a course priced by months is on the dates of those months (as compare and chart date it)
+        dates = months_course(start, span.months) if span.months else course_dates(start, span.days)
         if self.availability is None:
             return None, rules_for(self.catalog, "", dates, self.as_of)
         available = self.availability.on_course(self.catalog, dates, self.as_of)
@@ -621,6 +623,13 @@ class ProviderPricer:
         return NoPrice(
             name, f"{name}'s monthly plans do not cover {months} months for a {self.query.client} client"
         )
+
+    def days_of_care(self, sessions: int) -> int:
+        """The days a course of ``sessions`` takes, first to last, both counted: the sessions
+        at the query's pace, or, for a daily-low-dose plan, one dose a day (30 doses: 30 days)."""
+        if self._invariant()[0] == DAILY_LOW_DOSE:
+            return max(sessions, 1)
+        return course_days(sessions, self.query.pace)
 
     def _modality(self) -> str | None:
         kinds = {o.plan.modality for o in self.offers} or {p.modality for p in self.provider.plans}

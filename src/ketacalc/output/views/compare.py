@@ -88,7 +88,7 @@ class CompareReport(Report):
                 "sessions_requested": _sessions_requested(row, q.sessions),
                 "sessions_covered": row.cost.sessions_covered if row.cost else None,
                 "modality": row.modality,
-                "comparable": row.not_comparable is None,
+                "comparable": row.comparable,
                 "reason": sentence(row.not_comparable) if row.not_comparable else None,
                 "route": row.route,
                 "other_routes": {k: money_str(v) for k, v in row.other_routes.items()},
