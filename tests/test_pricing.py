@@ -673,3 +673,29 @@ def test_a_course_moved_to_another_start_keeps_every_field_but_its_dates(catalog
             assert getattr(moved, name) == getattr(result, name), name
     assert moved.start == result.start + timedelta(days=7) == moved.query.start
     assert moved.first_due == moved.start and moved.last_due == result.last_due + timedelta(days=7)
+
+
+def test_a_pay_in_full_quote_of_the_self_pay_price_is_not_said_of_an_insured_price():
+    """A source's $950 pay-in-full figure is of the $1,050 self-pay price: beside an insured
+    $500 it would read as if paying in full cost more (audit: Innerwell $998 vs $650)."""
+    plan = {
+        "id": "starter", "name": "Starter Program", "sessions": 6, "client": "any",
+        "prices": [
+            {"source": "site", "as_of": "2026-01-10", "price": "1050", "installments": {"count": 3, "amount": "350"}},
+            {"source": "review", "as_of": "2026-01-11", "price": "950", "kind": "pay_in_full"},
+        ],
+        "insurance_prices": [
+            {"source": "site", "as_of": "2026-01-10", "price": "500", "installments": {"count": 2, "amount": "250"}}
+        ],
+    }  # fmt: skip
+    extra = {
+        "insurance": [{"value": True, "source": "site", "as_of": "2026-01-10"}],
+        "insurers": [{"source": "site", "as_of": "2026-01-10", "by_state": {"TX": ["Aetna"]}}],
+    }
+    [acme] = catalog_of(provider_data(plans=[plan], **extra)).providers
+    quoted = "$950.00 is the pay-in-full price of Starter Program"
+    self_pay = price(acme, CostQuery(sessions=6, state="TX"), today=TODAY)
+    insured = price(acme, CostQuery(sessions=6, state="TX", insurer="Aetna"), today=TODAY)
+    assert (self_pay.total, insured.total) == (D("1050.00"), D("500.00"))
+    assert any(quoted in n for n in words(self_pay.price_notes))
+    assert not any("pay-in-full price" in n for n in words(insured.price_notes + insured.notes))

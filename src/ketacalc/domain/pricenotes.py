@@ -88,11 +88,13 @@ def price_notes(runs: tuple[Run, ...], lines: tuple[ChargeLine, ...]) -> tuple[N
 
 
 def quote_notes(runs: tuple[Run, ...], as_of: date) -> list[Note]:
-    """Starting and pay-in-full figures of the plans bought: quotes, never prices."""
+    """Starting and pay-in-full figures of the plans bought: quotes, never prices. A plan's
+    quotes are of its self-pay price: an insured purchase has none (a $998 pay-in-full figure
+    says nothing of a $650 insured price)."""
     found = []
     for offer in dict.fromkeys(r.offer for r in runs):
         quote = newest(offer.plan.quotes, as_of)
-        if quote is None:
+        if quote is None or offer.insured:
             continue
         said = {"source": quote.source, "as_of": quote.as_of, "plan": offer.plan.name, "quoted": quote.price}
         if quote.kind == "starting":
