@@ -344,3 +344,14 @@ def test_history_lists_a_quote_as_a_note_never_as_a_price():
     ]
     labels = [row[0] for row in report.table().rows]
     assert labels[1].endswith("(pay-in-full quote: a note, never charged)")
+
+
+def test_an_insurer_without_a_course_says_the_plans_are_self_pay(cli):
+    """Insurance prices a course (its purchases); the plans listed without one are self-pay
+    prices, and the headline says so rather than let them pass for the insured ones."""
+    plain = table(cli, "compare", "--state", "TX", "--insurer", "aetna")
+    assert "The plans listed are self-pay prices: Aetna insurance is applied to a course" in " ".join(
+        plain.split()
+    )
+    course = cli("compare", "--state", "TX", "--insurer", "aetna", "--sessions", "6").stdout
+    assert "self-pay prices" not in course and "insured" in course

@@ -228,6 +228,11 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
             lines.append(f"No provider{' serving ' + q.state if q.state else ''} has a total for {what}.")
     elif priced:
         lines.append("Plans differ in size: give --sessions N or --months M to rank what a course costs.")
+        if q.insurer:  # an insured price is a course's (its purchases): the plans are self-pay
+            lines.append(
+                f"The plans listed are self-pay prices: {q.insurer} insurance is applied to a course "
+                "(give --sessions N or --months M)."
+            )
     left = []
     if standing.unpriced:
         names = [r.provider.name for r in standing.unpriced]
