@@ -244,6 +244,30 @@ def test_route_limits_the_plans_compared(cli):
     rows = by_id(rows_of(cli, "--sessions", "14", "--route", "tablet"))
     assert rows["alder"]["total"] == "2280.00"  # new-4 $880 + returning-10-tablet $1,400
     assert rows["birch"]["total"] is not None  # birch's prices do not differ by route
+    # the route the figures are for: alder prices routes apart; birch's prices are the same for
+    # every route and elm publishes none, so neither is said to be priced "on tablet"
+    assert (rows["alder"]["route"], rows["birch"]["route"], rows["elm"]["route"]) == ("tablet", None, None)
+
+
+def test_a_route_word_of_the_data_that_names_no_route_keeps_no_provider_under_every_route():
+    """``[buccal troche, taken daily]``: "taken daily" names no route, so the provider delivers
+    troches and is left out under --route injection; ``sublingual lozenge`` is a troche; a
+    provider whose route is not published at all stays (unknown is not no) with no route."""
+    from ketacalc.vocab import route_ids
+
+    assert route_ids("sublingual lozenge") == ("troche",)
+    daily = provider_data(
+        "daily", "Daily Dose", routes=[{"value": ["buccal troche", "taken daily"], "source": "site"}]
+    )
+    lozenge = provider_data("loz", "Lozenge Co", routes=[{"value": ["sublingual lozenge"], "source": "site"}])
+    silent = provider_data("quiet", "Quiet Clinic")
+    cat = catalog_of(daily, lozenge, silent)
+    shown_ids = [r.provider.id for r in compare(cat, CompareQuery(route="injection"), today=TODAY).rows]
+    assert shown_ids == ["quiet"]
+    [quiet] = compare(cat, CompareQuery(route="injection"), today=TODAY).rows
+    assert quiet.route is None
+    troches = [r.provider.id for r in compare(cat, CompareQuery(route="troche"), today=TODAY).rows]
+    assert sorted(troches) == ["daily", "loz", "quiet"]
 
 
 # --------------------------------------------------------------- sorting

@@ -18,7 +18,8 @@ ROUTES: dict[str, tuple[str, ...]] = {
         "oral rapid-dissolve tablet", "rapidly dissolving tablet", "RDT", "ODT",
     ),
     "troche": (
-        "troches", "lozenge", "lozenges", "troche/lozenge", "troche (lozenge)", "buccal troche",
+        "troches", "lozenge", "lozenges", "sublingual lozenge", "sublingual lozenges", "troche/lozenge",
+        "troche (lozenge)", "buccal troche",
         "sublingual troche", "dissolvable troche", "dissolvable troche (lozenge)",
     ),
     "injection": (

@@ -418,7 +418,9 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         dose_flexibility=own_word_first(provider.dose_flexibility, as_of, catalog.sources),
         trd_suitability=own_word_first(provider.trd_suitability, as_of, catalog.sources),
         data_as_of=data_as_of(provider, as_of),
-        route=route,
+        # the route the figures are for: only a provider that prices routes apart has one (as
+        # in ``cost``); one with no plans, or the same prices for every route, has none
+        route=route if any(p.route for p in provider.plans) else None,
         other_routes=others,
         not_comparable=not_comparable,
         hsa_fsa_disputed=disputed(provider.hsa_fsa, as_of, catalog.sources),

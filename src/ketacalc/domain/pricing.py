@@ -94,15 +94,14 @@ def routes_of(provider: Provider, as_of: date) -> list[str]:
 
 def offers_route(provider: Provider, route: str, as_of: date) -> bool:
     """Whether the provider may deliver by ``route``: it has plans for it (or plans priced
-    the same for every route), and its newest routes fact, where each word names known
-    routes, includes it."""
+    the same for every route), and its newest routes fact includes it. Words of the fact that
+    name no route (``taken daily``) say nothing; a fact none of whose words names a route
+    leaves it unknown (kept, as no fact does)."""
     if provider.plans and not provider.plans_for_route(route):
         return False
     fact = newest(provider.routes, as_of)
-    if fact is None:
-        return True
-    named = [route_ids(text) for text in fact.value]
-    return any(ids is None for ids in named) or any(route in ids for ids in named if ids is not None)
+    named = [ids for text in fact.value if (ids := route_ids(text)) is not None] if fact is not None else []
+    return not named or any(route in ids for ids in named)
 
 
 class CostPoint(NamedTuple):
