@@ -355,6 +355,18 @@ def test_innerwell_8_is_the_installment_price_with_the_pay_in_full_quote_as_a_no
     assert today_cost(cli, "innerwell", "--sessions", "8", "--pay-in-full")["total"] == "998.00"
 
 
+def test_better_u_introduction_is_the_reviews_price_and_the_2026_from_figure_a_quote(cli):
+    """A competitor's 'starting: $500' (2026-05-05) is a quote, never the price: the price
+    charged is the 2025 review's, and it says it is old (audit: a starting figure must not make
+    a 17-month-old price look fresh)."""
+    record = today_cost(cli, "better-u", "--sessions", "5")
+    assert record["total"] == "500.00" and record["stale"] is True
+    assert (record["prices_as_of"], record["oldest_price"]) == ("2025-06-13", "2025-06-13")
+    assert "Introduction is quoted 'from $500.00' (ketcare-compare-2026, 2026-05-05)" in " ".join(
+        record["price_notes"]
+    )
+
+
 def test_innerwell_1_session_per_session_and_per_covered_session(cli):
     record = today_cost(cli, "innerwell", "--sessions", "1")
     assert (record["per_session"], record["per_covered_session"]) == ("1098.00", "137.25")
