@@ -55,7 +55,11 @@ def cells(catalog, **query: object) -> dict[str, str]:
 
 def test_sessions_never_give_a_daily_low_dose_provider_a_session_total(cli, catalog):
     dune = rows_of(cli, "--sessions", "10", "--sort", "total")["dune"]
-    assert (dune["total"], dune["per_session"], dune["due_at_signup"]) == (None, None, None)
+    assert (dune["total"], dune["per_session"]) == (None, None)
+    # what starting it takes is published all the same: the 3-month plan's first $120
+    assert dune["due_at_signup"] == "120.00"
+    kept = rows_of(cli, "--sessions", "10", "--max-due-at-signup", "150")
+    assert "dune" in kept  # not hidden as if its sign-up payment were unknown
     assert dune["comparable"] is False and dune["modality"] == "daily-low-dose"
     assert dune["reason"].startswith("Dune Telehealth sells daily-low-dose treatment by the month")
     assert dune["monthly_cost"] == "120.00"

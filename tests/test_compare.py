@@ -207,7 +207,7 @@ def test_sessions_10_values_a_user_can_check_against_the_price_list(cli):
         "alder": ("1800.00", "180.00", "360.00", 10),
         "birch": ("2000.00", "200.00", "500.00", 12),
         "cedar": ("808.00", "80.80", "650.00", 10),
-        "dune": (None, None, None, None),  # not sessions: see test_answers_compare.py
+        "dune": (None, None, "120.00", None),  # not sessions (test_answers_compare.py); its first payment
         "elm": (None, None, None, None),
         "fern": ("3850.00", "385.00", "700.00", 10),  # 10 visits and the $350 consultation
         "gale": (None, None, None, None),

@@ -160,12 +160,13 @@ class CompareRow(NamedTuple):
 
     @property
     def due_at_signup(self) -> Decimal | None:
-        """With a course, what it charges on day one; otherwise the lowest first payment of
-        the plans listed, with a new client's required consultation."""
+        """With a course, what it charges on day one; otherwise (no course asked for, or one
+        the row's treatment cannot be priced as) the lowest first payment of the plans listed,
+        with a new client's required consultation."""
         if self.cost is not None:
             return self.cost.due_at_signup
-        if self.not_comparable:
-            return None
+        # a row priced by no course (none asked for, or another treatment than the sessions
+        # asked for): what starting one of its plans takes, published as it is
         first = min((f for p in self.plans if (f := p.first_payment) is not None), default=None)
         if first is None:
             return None
