@@ -119,3 +119,11 @@ def test_counted_words_a_count_and_its_noun():
     assert wording.counted(0, "month") == "0 months"
     assert wording.counted(Decimal("1.0"), "session") == "1 session"
     assert wording.counted(Decimal("1.50"), "hour") == "1.5 hours"
+
+
+def test_the_pace_is_said_whenever_it_sets_the_courses_dates(cli):
+    """One purchase of a 4-session plan: no later purchase, but the course's last session (and
+    the rules checked on its dates) still follows from 1 session a week, so it is said."""
+    one = cli("cost", "alder", "-n", "4", "--state", "TX")
+    assert "Assumes 1 session a week (set --pace): the course's dates follow from it" in one.stderr
+    assert "Assumes 2 sessions a week" in cli("cost", "alder", "-n", "4", "--pace", "2").stderr

@@ -591,7 +591,9 @@ def course_terms(
                 None if monthly else query.pace,
             )
         )
-    if uses_pace and (len(offers) > 1 or offers[0][1] > 1):
+    # the pace sets the course's dates (the rules in force are checked on them) and when each
+    # later purchase starts: said whenever a purchase holds or follows more than one session
+    if uses_pace and (len(offers) > 1 or offers[0][1] > 1 or offers[0][0].plan.sessions > 1):
         notes[Note(Kind.PACE_ASSUMED, pace=query.pace)] = None
     if any(p.offer.plan.billing == "monthly" for p in parts):
         notes[Note(Kind.MONTHLY_BILLING)] = None

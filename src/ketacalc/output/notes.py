@@ -187,8 +187,8 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         + "."
     ),
     Kind.PACE_ASSUMED: lambda n: (
-        f"Assumes {counted(n.pace, 'session')} a week: each later purchase starts when "
-        "the previous one's sessions are used up."
+        f"Assumes {counted(n.pace, 'session')} a week (set --pace): the course's dates follow "
+        "from it, and each later purchase starts when the previous one's sessions are used up."
     ),
     Kind.MONTHLY_BILLING: lambda n: (
         "Monthly plans are bought month by month; each month's payment is due on the same day."
