@@ -296,6 +296,22 @@ def unit(result: CostResult, count: int | None = None) -> str:
     return counted(n, word)
 
 
+def course_text(result: CostResult) -> str:
+    """``18 sessions``, ``the first 3 months (13 sessions)``: the course asked for."""
+    if result.months is None:
+        return unit(result)
+    return f"the first {counted(result.months, 'month')} ({unit(result)})"
+
+
+def per_session_text(result: CostResult) -> str:
+    """``$116.67 per session asked for, $87.50 per session covered``: the total ÷ the sessions
+    asked for, and ÷ the sessions the purchases cover where a package covers more."""
+    per = f"{money(cents(result.per_session))} per session asked for"
+    if result.sessions_covered and result.sessions_covered != result.sessions_requested:
+        per += f", {money(cents(result.per_covered_session))} per session covered"
+    return per
+
+
 def estimates(result: CostResult) -> list[tuple[str, str]]:
     """What is estimated beside the total: ``[("medication", "$100.00–$300.00")]``."""
     return [(line.kind, f"{money(line.low)}–{money(line.high)}") for line in result.charges if line.estimated]
@@ -449,12 +465,8 @@ def _single(r: CostResult) -> TableView:
             )
     if not rows:
         rows = [["no published price", "", "", NOT_PUBLISHED, "", ""]]
-    per = f"{money(cents(r.per_session))} per session asked for"
-    if r.sessions_covered and r.sessions_covered != r.sessions_requested:
-        per += f", {money(cents(r.per_covered_session))} per session covered"
-    what = unit(r) if r.months is None else f"the first {counted(r.months, 'month')} ({unit(r)})"
     summary_line = (
-        f"Total {total_text(r)} for {what} ({per}; {r.leftover_sessions or 0} left over); "
+        f"Total {total_text(r)} for {course_text(r)} ({per_session_text(r)}; {r.leftover_sessions or 0} left over); "
         f"due at sign-up {money(r.due_at_signup)}"
     )
     if r.months is not None:
@@ -473,7 +485,7 @@ def _single(r: CostResult) -> TableView:
             Column("Source", nowrap=True),
         ],
         rows=rows,
-        title=f"{r.provider.name}: {what} for a {r.client} client",
+        title=f"{r.provider.name}: {course_text(r)} for a {r.client} client",
         caption=_caption([r], summary_line),
         headline=single_headline(r),
     )
@@ -554,7 +566,7 @@ def _single(r: CostResult) -> TableView:
 def single_headline(r: CostResult) -> list[str]:
     """The answer in words: the total all in, per session, due at sign-up, the
     payments, and how old the prices are."""
-    what = unit(r) if r.months is None else f"the first {counted(r.months, 'month')} ({unit(r)})"
+    what = course_text(r)
     if r.total is None:
         return [f"{r.provider.name} has no published price for {what}."]
     each = f" ({money(cents(r.per_session))} a {'dose' if r.modality == 'daily-low-dose' else 'session'})"
