@@ -328,8 +328,10 @@ def _dated(day: date | None, stale: bool) -> str:
     return show_date(day) + (f" {STALE_MARK}" if stale else "")
 
 
-def _caption(results: list[CostResult], extra: str = "") -> str:
-    """The real dates of the prices used (oldest to newest), and the stale mark explained."""
+def _caption(results: list[CostResult], extra: str = "", free_marked: bool = False) -> str:
+    """The real dates of the prices used (oldest to newest), and the stale mark explained.
+    ``free_marked``: a $0 line (a free consultation) is marked; it prices nothing, so it never
+    makes the prices stale (nor the JSON ``stale``), and the legend says what its mark means."""
     oldest = min((r.oldest_price for r in results if r.oldest_price), default=None)
     newest = max((r.prices_as_of for r in results if r.prices_as_of), default=None)
     if oldest is None or newest is None:
@@ -345,6 +347,13 @@ def _caption(results: list[CostResult], extra: str = "") -> str:
         parts.append(
             f"{STALE_MARK} = a price older than {r.query.max_age} days on {r.as_of} (set --max-age); "
             "check it with the provider"
+        )
+    elif free_marked:
+        r = results[0]
+        parts.append(
+            f"{STALE_MARK} = a figure older than {r.query.max_age} days on {r.as_of} (set --max-age): "
+            "a $0 charge, which prices nothing, so the prices used are not stale; check with the "
+            "provider that it is still free"
         )
     parts += [UNKNOWN_NOTE, DISCLAIMER]
     return ". ".join(p.rstrip(".") for p in parts) + "."
@@ -424,6 +433,7 @@ class CostReport(Report):
 
 def _single(r: CostResult) -> TableView:
     rows = []
+    free_marked = False  # a $0 line older than --max-age: marked, though the prices are not stale
     for line in r.charges:
         if line.kind == "plan":
             runs = [x for x in r.runs if x.offer.plan.id == line.id and x.charged == line.each]
@@ -449,6 +459,7 @@ def _single(r: CostResult) -> TableView:
             )
             per = f" × {line.count} ({line.per})" if line.count > 1 else ""
             stale = r.as_of.toordinal() - line.as_of.toordinal() > r.query.max_age if line.as_of else False
+            free_marked = free_marked or (stale and line.each == ZERO)
             if line.price_kind == "promo":
                 from ketacalc.output.notes import promo_label
 
@@ -486,7 +497,7 @@ def _single(r: CostResult) -> TableView:
         ],
         rows=rows,
         title=f"{r.provider.name}: {course_text(r)} for a {r.client} client",
-        caption=_caption([r], summary_line),
+        caption=_caption([r], summary_line, free_marked),
         headline=single_headline(r),
     )
     extras = [
