@@ -55,3 +55,37 @@ def test_a_free_consultation_older_than_max_age_is_marked_and_the_mark_explained
     # a course whose prices are fresh and whose lines are all fresh has no legend
     fresh = cli("cost", "fern", "--sessions", "2")
     assert " ! " not in flat(fresh.stdout) and "! =" not in fresh.stdout
+
+
+# --------------------------------------------------------------- #12: a count of states, no list
+
+COUNT_ONLY = """
+  - id: hazel
+    name: Hazel Care
+    status:
+      - {value: operating, source: review-2025, as_of: 2025-06-13}
+    states:
+      - source: review-2025
+        as_of: 2025-06-13
+        count: 25
+        count_is_minimum: true
+        note: "'operates across 25+ US states'; no list of which states."
+"""
+
+
+def test_states_of_a_provider_that_publishes_only_a_count_says_so(cli, tmp_path):
+    data = data_with(tmp_path)
+    Path(data).write_text(
+        Path(data).read_text(encoding="utf-8").rstrip("\n") + "\n" + COUNT_ONLY, encoding="utf-8"
+    )
+    assert cli("--data", data, "check", data).exit_code == 0
+    result = cli("--data", data, "states", "hazel")
+    assert result.exit_code == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert (
+        first
+        == "Hazel Care publishes no list of the states it serves; it says 25+ states (review-2025, 2025-06-13)."
+    )
+    assert "available in 0 states" not in result.stdout
+    # a provider with a list still says where it is available
+    assert cli("states", "fern").stdout.startswith("Fern Health is available in 2 states: CA, TX.")
