@@ -89,3 +89,37 @@ def test_states_of_a_provider_that_publishes_only_a_count_says_so(cli, tmp_path)
     assert "available in 0 states" not in result.stdout
     # a provider with a list still says where it is available
     assert cli("states", "fern").stdout.startswith("Fern Health is available in 2 states: CA, TX.")
+
+
+# --------------------------------------------------------------- #13: a hired sitter counted once
+
+ALDER_SITTER = (
+    "      - {source: alder-help, low: 20, high: 40, first_session_hours: 3, "
+    'later_session_hours: "1.5", note: "\'$20-40 an hour\'."}\n'
+)
+ALDER_SITTER_FEE = (
+    "    charges:\n"
+    '      - {id: hired-monitor, kind: fee, description: "A hired sitter (instead of a friend)", '
+    "per: hour, required: false, low: 20, high: 40, source: alder-help}\n"
+)
+
+
+def test_with_hired_sitter_the_sitters_fee_is_not_also_listed_as_not_in_the_total(cli, tmp_path):
+    """Alder prices a hired sitter both as an hourly fee and as hours per session. Asked for,
+    the sitter is estimated beside the total; its hourly fee must not be listed again under
+    "Charges not in the total", where a reader would add it a second time."""
+    data = data_with(tmp_path, (ALDER_SITTER, ALDER_SITTER + ALDER_SITTER_FEE))
+    assert cli("--data", data, "check", data).exit_code == 0
+    plain = cli("--data", data, "cost", "alder", "--sessions", "14")
+    assert (
+        "Charges not in the total" in plain.stdout and "A hired sitter (instead of a friend)" in plain.stdout
+    )
+    hired = cli("--data", data, "cost", "alder", "--sessions", "14", "--hired-sitter")
+    assert hired.exit_code == 0, hired.stderr
+    assert "sitter est. $450.00–$900.00" in flat(hired.stdout)
+    assert "A hired sitter (instead of a friend)" not in hired.stdout
+    record = cli(
+        "--data", data, "cost", "alder", "--sessions", "14", "--hired-sitter", "--format", "json"
+    ).json()
+    assert [c["id"] for c in record["optional"]] == []
+    assert [c["id"] for c in record["charges"] if c["kind"] == "sitter"] == ["hired-sitter"]

@@ -177,7 +177,7 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "max_age_days": result.query.max_age,
         "charges": [charge_record(line) for line in result.charges],
         "unpriced": [charge_record(line) for line in result.unpriced],
-        "optional": [charge_record(line) for line in result.optional],
+        "optional": [charge_record(line) for line in not_in_total(result)],
         "purchases": _purchase_records(result),
         "schedule": [
             {
@@ -294,6 +294,18 @@ def unit(result: CostResult, count: int | None = None) -> str:
     n = result.sessions_requested if count is None else count
     word = "dose" if result.modality == "daily-low-dose" else "session"
     return counted(n, word)
+
+
+def not_in_total(result: CostResult) -> tuple[ChargeLine, ...]:
+    """The optional charges, listed apart from the total; once a hired sitter is estimated
+    in the totals (``--hired-sitter``), less the provider's hourly fee for one (a charge per
+    hour from the sitter estimate's own source), so it is not counted a second time."""
+    sitter = next((line for line in result.charges if line.kind == "sitter"), None)
+    if sitter is None:
+        return result.optional
+    return tuple(
+        line for line in result.optional if not (line.per == "hour" and line.source == sitter.source)
+    )
 
 
 def course_text(result: CostResult) -> str:
@@ -512,7 +524,7 @@ def _single(r: CostResult) -> TableView:
             else "optional: no figure",
             line.source,
         ]
-        for line in r.optional
+        for line in not_in_total(r)
     ]
     if extras:
         view.sections.append(
