@@ -123,3 +123,21 @@ def test_with_hired_sitter_the_sitters_fee_is_not_also_listed_as_not_in_the_tota
     ).json()
     assert [c["id"] for c in record["optional"]] == []
     assert [c["id"] for c in record["charges"] if c["kind"] == "sitter"] == ["hired-sitter"]
+
+
+# --------------------------------------------------------------- #14: unknown terms in a calendar's summary
+
+
+def test_a_payment_whose_terms_are_not_published_says_so_in_its_calendar_summary(cli):
+    """alder's $840 price of 2026-05-05 came without payment terms: on 2026-07-01 its payment
+    is shown at purchase, and the summary a calendar shows must say the date is not published."""
+    from icalendar import Calendar
+
+    args = ["cost", "alder", "-n", "4", "--as-of", "2026-07-01", "--start", "2026-07-01"]
+    assert cli(*args, "--format", "json").json()["schedule"][0]["assumed"] is True
+    [event] = Calendar.from_ical(cli(*args, "--format", "ics").stdout).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Pay $840.00 (date not published): Alder Health, 4-Session Program"
+    assert "Payment terms not published" in str(event["DESCRIPTION"])
+    # published terms keep the plain summary
+    found = Calendar.from_ical(cli("cost", "alder", "-n", "4", "--format", "ics").stdout).walk("VEVENT")
+    assert str(found[0]["SUMMARY"]) == "Pay $440.00: Alder Health, 4-Session Program"

@@ -95,7 +95,10 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
         event.add("dtstamp", stamp)
         event.add("dtstart", pay.due)
         event.add("dtend", pay.due + timedelta(days=1))
-        event.add("summary", f"Pay {amount}: {name}, {what}")
+        # calendars show the summary, not the description: a payment whose terms are not
+        # published says so there, never as a firm payment on that date
+        unknown = " (date not published)" if pay.assumed else ""
+        event.add("summary", f"Pay {amount}{unknown}: {name}, {what}")
         event.add("description", "\n".join(lines))
         event.add("categories", ["ketacalc", "payment"])
         event.add("transp", "TRANSPARENT")
