@@ -141,3 +141,16 @@ def test_a_payment_whose_terms_are_not_published_says_so_in_its_calendar_summary
     # published terms keep the plain summary
     found = Calendar.from_ical(cli("cost", "alder", "-n", "4", "--format", "ics").stdout).walk("VEVENT")
     assert str(found[0]["SUMMARY"]) == "Pay $440.00: Alder Health, 4-Session Program"
+
+
+# --------------------------------------------------------------- #17: a range's title dates its prices
+
+
+def test_a_range_table_is_titled_with_the_dates_of_its_prices_not_today(cli):
+    """Cedar's prices were last seen on 2025-06-13 (fern's on 2026-04-02 and 2026-05-01); today
+    is 2026-11-21. A title must not call them prices "as of" today."""
+    text = cli("cost", "cedar", "--sessions", "1-3").stdout
+    assert "Cedar Care: cost for a new client (prices dated 2025-06-13)\n" in text
+    assert "as of 2026-11-21" not in text
+    fern = cli("cost", "fern", "--sessions", "1,2", "--as-of", "2026-04-15").stdout
+    assert "Fern Health: cost for a new client (prices dated 2026-04-02)\n" in fern

@@ -340,18 +340,21 @@ def _dated(day: date | None, stale: bool) -> str:
     return show_date(day) + (f" {STALE_MARK}" if stale else "")
 
 
+def _price_span(results: list[CostResult]) -> str | None:
+    """``2025-06-13 to 2026-05-05``: the dates of the oldest and newest price used (None: no dated price)."""
+    oldest = min((r.oldest_price for r in results if r.oldest_price), default=None)
+    newest = max((r.prices_as_of for r in results if r.prices_as_of), default=None)
+    if oldest is None or newest is None:
+        return None
+    return str(newest) if oldest == newest else f"{oldest} to {newest}"
+
+
 def _caption(results: list[CostResult], extra: str = "", free_marked: bool = False) -> str:
     """The real dates of the prices used (oldest to newest), and the stale mark explained.
     ``free_marked``: a $0 line (a free consultation) is marked; it prices nothing, so it never
     makes the prices stale (nor the JSON ``stale``), and the legend says what its mark means."""
-    oldest = min((r.oldest_price for r in results if r.oldest_price), default=None)
-    newest = max((r.prices_as_of for r in results if r.prices_as_of), default=None)
-    if oldest is None or newest is None:
-        span = "No dated price used"
-    elif oldest == newest:
-        span = f"Prices dated {newest}"
-    else:
-        span = f"Prices dated {oldest} to {newest}"
+    dated = _price_span(results)
+    span = f"Prices dated {dated}" if dated else "No dated price used"
     parts = [span, extra] if extra else [span]
     stale = [r for r in results if r.stale]
     if stale:
@@ -432,7 +435,9 @@ class CostReport(Report):
                 Column("Purchases", priority=2),
             ],
             rows=rows,
-            title=f"{first.provider.name}: cost for a {first.client} client (prices as of {first.as_of})",
+            # the dates of the prices used, not today's (which would make a 2025 price look current)
+            title=f"{first.provider.name}: cost for a {first.client} client"
+            + (f" (prices dated {dated})" if (dated := _price_span(results)) else ""),
             caption=_caption(results),
         )
         view.headline = range_headline(results)
