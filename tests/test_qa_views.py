@@ -154,3 +154,20 @@ def test_a_range_table_is_titled_with_the_dates_of_its_prices_not_today(cli):
     assert "as of 2026-11-21" not in text
     fern = cli("cost", "fern", "--sessions", "1,2", "--as-of", "2026-04-15").stdout
     assert "Fern Health: cost for a new client (prices dated 2026-04-02)\n" in fern
+
+
+# --------------------------------------------------------------- #20: show marks a superseded charge
+
+
+def test_show_marks_a_charge_superseded_by_a_newer_observation_as_older(cli):
+    """Fern's consultation was $300 on 2026-04-02 and $350 on 2026-05-01: one consultation, its
+    older figure marked, as older plan prices are, not two consultations to pay."""
+    text = cli("show", "fern").stdout
+    charges = text[text.index("Charges besides the plans") : text.index("\nStates")]
+    lines = [line for line in charges.splitlines() if line.startswith("Initial consultation")]
+    assert len(lines) == 2
+    assert "(older)" in lines[0] and "$300.00" in lines[0]
+    assert "(older)" not in lines[1] and "$350.00" in lines[1]
+    # on a date before the newer figure, the $300 one is in force
+    earlier = cli("show", "fern", "--as-of", "2026-04-15").stdout
+    assert "Initial consultation (older)" not in earlier

@@ -269,14 +269,26 @@ class ShowReport(Report):
         return price_table(rows, "Observed")
 
     def _charges_table(self) -> TableView:
+        from ketacalc.domain.charges import in_force
+
+        charges = self.provider.charges
+        # in force for some client on the date: the newest observation of its charge id (as a
+        # course prices it); an older one is marked, as older plan prices and facts are
+        now = {id(c) for client in ("new", "returning") for c in in_force(charges, self.as_of, client)}
         rows = []
-        for c in oldest_first(self.provider.charges):
+        for c in oldest_first(charges):
+            if id(c) in now or (c.as_of is not None and c.as_of > self.as_of):
+                mark = ""
+            elif c.price_kind == "promo" and c.ends is not None and c.ends < self.as_of:
+                mark = " (promo ended)"
+            else:
+                mark = " (older)"
             amount = money(c.amount) if c.amount is not None else NOT_PUBLISHED
             if c.low is not None:
                 amount = f"{money(c.low)}–{money(c.high)}"
             rows.append(
                 [
-                    f"{c.description}\n{c.kind}"
+                    f"{c.description}{mark}\n{c.kind}"
                     + (
                         f", {promo_label(c.regular, c.ends)}"
                         if c.price_kind == "promo"
