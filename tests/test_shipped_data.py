@@ -390,7 +390,7 @@ def test_joyous_is_priced_in_doses(cli):
 
 def test_no_price_and_far_dates(cli):
     line = assert_one_error_line(cli("cost", "mindbloom", "--sessions", "6", "--as-of", "2019-01-01"), 1)
-    assert "No Mindbloom price was observed on or before 2019-01-01" in line
+    assert "no Mindbloom price was observed on or before 2019-01-01" in line
     assert today_cost(cli, "isha-health", "--sessions", "1", "--start", "9999-12-31")["total"] == "796.00"
 
 
