@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURE
 
 FERN_CONSULTS = (
@@ -171,3 +173,93 @@ def test_show_marks_a_charge_superseded_by_a_newer_observation_as_older(cli):
     # on a date before the newer figure, the $300 one is in force
     earlier = cli("show", "fern", "--as-of", "2026-04-15").stdout
     assert "Initial consultation (older)" not in earlier
+
+
+# --------------------------------------------------------------- #23: wording slips
+
+FERN_PROMO_AND_MEDICATION = (
+    '      - {id: consultation, kind: consult, description: "Initial consultation", per: course, client: new, '
+    "amount: 300, source: fern-site-2026-04, as_of: 2026-04-02}\n"
+    '      - {id: consultation, kind: consult, description: "Initial consultation", per: course, client: new, '
+    "amount: 175, regular: 350, price_kind: promo, source: fern-site-2026-05, as_of: 2026-05-01}\n"
+    '      - {id: medication, kind: medication, description: "Troches from a pharmacy", per: 30-days, '
+    "low: 50, high: 150, source: fern-site-2026-05, as_of: 2026-05-01}\n"
+)
+
+
+def test_a_promo_a_period_of_30_days_and_a_chart_legend_read_as_phrases(cli, tmp_path):
+    data = data_with(tmp_path, (FERN_CONSULTS, FERN_PROMO_AND_MEDICATION))
+    cost = cli("--data", data, "cost", "fern", "--sessions", "6", "--pace", "1")
+    assert cost.exit_code == 0, cost.stderr
+    text = flat(cost.stdout + cost.stderr)
+    assert (
+        "Initial consultation: a limited-time promo price (regular $350.00; no end date given; "
+        "fern-site-2026-05, 2026-05-01)." in text
+    )
+    assert "promo (regular" not in text.replace("limited-time promo (regular $350.00", "")
+    assert "(30 days)" in text and "30-days" not in text
+    assert "per 30 days" in flat(cli("--data", data, "show", "fern").stdout)
+    chart = cli("--data", data, "chart", "--state", "TX", "--sessions", "1-6").stdout
+    assert "Fern Health — medication estimated apart, not in the drawn total." in flat(chart)
+    assert "Fern Health — Fern Health" not in flat(chart)
+
+
+def test_one_month_is_the_first_month(cli):
+    cost = flat(cli("cost", "alder", "--months", "1").stdout)
+    assert "Alder Health: the first month (5 sessions) for a new client" in cost
+    assert "Committed in the first month" in cost and "paid in it" in cost
+    assert "first 1 month" not in cost
+    compare = cli("compare", "--state", "TX", "--months", "1", env={"COLUMNS": "200"}).stdout
+    assert "First month of care from" in flat(compare) and "First 1" not in compare
+
+
+def test_daily_doses_are_counted_as_doses_in_the_captions_and_columns(cli):
+    """dune sells daily low doses by the month: its headline counts doses, and so do the caption
+    and the columns below it."""
+    single = cli("cost", "dune", "--months", "3").stdout
+    assert "$4.00 a dose" in single
+    table = single.split("\n\n")[1]
+    assert " Doses " in table and " Sessions " not in table
+    assert "per dose asked for" in flat(table) and "90 doses in them" in flat(table)
+    assert "per session" not in flat(table) and "90 sessions" not in table
+    listed = cli("cost", "dune", "--months", "1-3").stdout
+    assert "Per dose" in listed and "Per session" not in listed
+
+
+def test_a_headline_says_due_at_sign_up_not_published(cli):
+    """alder's $840 of 2026-05-05 came without terms: on 2026-07-01 what is due at sign-up is unknown."""
+    first = flat(cli("cost", "alder", "-n", "4", "--as-of", "2026-07-01").stdout.split("\n\n")[0])
+    assert "$840.00 ($210.00 a session); due at sign-up not published" in first and "— due" not in first
+
+
+def test_the_compare_caption_without_a_course_speaks_of_no_total_and_of_no_unseen_mark(cli):
+    plain = flat(cli("compare", "--state", "TX").stdout)
+    assert "Due at sign-up: the first payment of each plan listed." in plain
+    assert "the total is" not in plain
+    assert "†" not in plain  # the ratings it explains are shown only with --wide
+    wide = flat(cli("compare", "--state", "TX", "--wide").stdout)
+    assert "flexibility†" in wide and "† a rating from" in wide
+
+
+def test_an_unofficial_undated_list_reads_as_two_facts_in_markdown(cli):
+    """gale's list is undated; a third party's list is unofficial: in Markdown a cell's facts are
+    joined with "; " and "unofficial" and "undated" must not run together."""
+    markdown = cli("compare", "--state", "TX", "--format", "markdown").stdout
+    assert "unofficial undated" not in markdown
+    assert "tier C, unofficial; 2025-06-13" in markdown
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["states"], "Error: Missing argument 'PROVIDER' — see 'ketacalc states --help'"),
+        (["cost", "alder", "-n", "24", "--pace=-1"], "Error: --pace -1 is out of range — "),
+        (["cost", "alder", "-n", "6", "--as-of", "2019-01-01"], "Error: no Alder Health price was observed"),
+        (["cost", "elm", "-n", "6"], "Error: Elm Wellness publishes no prices; the cost is unknown — see "),
+    ],
+    ids=["missing-argument", "negative-pace", "no-price-on-the-date", "no-prices-at-all"],
+)
+def test_error_lines_read_as_the_others_do(cli, args, expected):
+    result = cli(*args)
+    assert result.exit_code in (1, 2)
+    assert result.stderr.startswith(expected), result.stderr

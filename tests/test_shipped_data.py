@@ -680,7 +680,7 @@ def test_mindbloom_first_three_months_commit_2970_and_pay_990(cli):
 
 @pytest.mark.parametrize(
     ("sessions", "as_of", "terms"),
-    [("18", "2026-07-01", "9 x $318.00 for $2,862.00"), ("6", "2026-05-05", "3 x $418.00 for $1,254.00")],
+    [("18", "2026-07-01", "9 × $318.00 for $2,862.00"), ("6", "2026-05-05", "3 × $418.00 for $1,254.00")],
 )
 def test_mindbloom_prices_without_terms_are_not_one_payment_at_sign_up(cli, sessions, as_of, terms):
     record = shipped_cost(cli, "mindbloom", "-n", sessions, "--as-of", as_of, "--start", as_of)

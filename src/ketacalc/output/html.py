@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
-from ketacalc.output.notes import availability_label, counted, rule_summary, sentence, sentences
+from ketacalc.output.notes import availability_label, counted, first_months, rule_summary, sentence, sentences
 from ketacalc.output.views.common import yes_no
 from ketacalc.output.views.compare import estimate_text
 
@@ -258,7 +258,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "months": months,
         "course": f"{sessions} sessions"
         if sessions
-        else (f"the first {months} months of care" if months else None),
+        else (f"the {first_months(months)} of care" if months else None),
         "chart_unit": unit,
         "client": request.client,
         "today": today.isoformat(),

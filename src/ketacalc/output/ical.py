@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, TYPE_CHECKING
 
 from ketacalc.money import money_display
-from ketacalc.output.notes import counted
+from ketacalc.output.notes import counted, first_months
 from ketacalc.version import __version__
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ NOTICE = (
 
 def _course_name(result: CostResult) -> str:
     if result.months is not None:
-        return f"the first {counted(result.months, 'month')} of care"
+        return f"the {first_months(result.months)} of care"
     return counted(result.sessions_requested, "session")
 
 

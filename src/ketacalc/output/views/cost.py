@@ -15,6 +15,8 @@ from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, money_str
 from ketacalc.output.notes import (
     availability_label,
     counted,
+    first_months,
+    per_text,
     rule_summary,
     sentence,
     sentences,
@@ -289,11 +291,15 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------- tables
 
 
+def unit_word(result: CostResult) -> str:
+    """``dose`` (a daily-low-dose plan) or ``session``: what the course counts."""
+    return "dose" if result.modality == "daily-low-dose" else "session"
+
+
 def unit(result: CostResult, count: int | None = None) -> str:
     """``6 sessions``, ``30 doses`` (a daily-low-dose plan), ``1 session``."""
     n = result.sessions_requested if count is None else count
-    word = "dose" if result.modality == "daily-low-dose" else "session"
-    return counted(n, word)
+    return counted(n, unit_word(result))
 
 
 def not_in_total(result: CostResult) -> tuple[ChargeLine, ...]:
@@ -312,15 +318,16 @@ def course_text(result: CostResult) -> str:
     """``18 sessions``, ``the first 3 months (13 sessions)``: the course asked for."""
     if result.months is None:
         return unit(result)
-    return f"the first {counted(result.months, 'month')} ({unit(result)})"
+    return f"the {first_months(result.months)} ({unit(result)})"
 
 
 def per_session_text(result: CostResult) -> str:
     """``$116.67 per session asked for, $87.50 per session covered``: the total ÷ the sessions
     asked for, and ÷ the sessions the purchases cover where a package covers more."""
-    per = f"{money(cents(result.per_session))} per session asked for"
+    word = unit_word(result)
+    per = f"{money(cents(result.per_session))} per {word} asked for"
     if result.sessions_covered and result.sessions_covered != result.sessions_requested:
-        per += f", {money(cents(result.per_covered_session))} per session covered"
+        per += f", {money(cents(result.per_covered_session))} per {word} covered"
     return per
 
 
@@ -429,7 +436,7 @@ class CostReport(Report):
                 ),
                 Column("Covered", number=True, priority=3),
                 Column("Total", number=True),
-                Column("Per session", number=True, priority=1),
+                Column(f"Per {unit_word(first)}", number=True, priority=1),
                 Column("Per covered", number=True, priority=4),
                 Column("At sign-up", number=True),
                 Column("Purchases", priority=2),
@@ -474,7 +481,7 @@ def _single(r: CostResult) -> TableView:
             amount = (
                 money(line.amount) if not line.estimated else f"est. {money(line.low)}–{money(line.high)}"
             )
-            per = f" × {line.count} ({line.per})" if line.count > 1 else ""
+            per = f" × {line.count} ({per_text(line.per)})" if line.count > 1 else ""
             stale = r.as_of.toordinal() - line.as_of.toordinal() > r.query.max_age if line.as_of else False
             free_marked = free_marked or (stale and line.each == ZERO)
             if line.price_kind == "promo":
@@ -498,16 +505,17 @@ def _single(r: CostResult) -> TableView:
         f"due at sign-up {money(r.due_at_signup)}"
     )
     if r.months is not None:
+        them = "it" if r.months == 1 else "them"
         summary_line += (
-            f". Committed in the first {counted(r.months, 'month')} {money(r.committed)}; paid in them "
-            f"{money(r.paid_in_window)}; {counted(r.sessions_in_window, 'session')} in them, "
+            f". Committed in the {first_months(r.months)} {money(r.committed)}; paid in {them} "
+            f"{money(r.paid_in_window)}; {counted(r.sessions_in_window, unit_word(r))} in {them}, "
             f"{r.leftover_sessions or 0} left over; last payment {show_date(r.last_due)}"
         )
     view = TableView(
         columns=[
             Column("Charge"),
             Column("Client", priority=3),
-            Column("Sessions", number=True, priority=2),
+            Column(f"{unit_word(r).capitalize()}s", number=True, priority=2),
             Column("Amount", number=True),
             Column("Price as of", number=True, priority=1),
             Column("Source", nowrap=True),
@@ -522,7 +530,7 @@ def _single(r: CostResult) -> TableView:
         for line in r.unpriced
     ] + [
         [
-            f"{line.description} ({line.kind}, per {line.per})",
+            f"{line.description} ({line.kind}, per {per_text(line.per)})",
             "optional: "
             + (money(line.each) if not line.estimated else f"{money(line.each_low)}–{money(line.each_high)}")
             if line.each is not None or line.estimated
@@ -601,7 +609,11 @@ def single_headline(r: CostResult) -> list[str]:
     spans = "".join(f" + {kind} est. {span}" for kind, span in estimates(r))
     lines = [
         f"{r.provider.name}, {what} for a {r.client} client: {money(r.total)}{each}{spans}; "
-        f"{money(r.due_at_signup)} due at sign-up"
+        + (
+            f"{money(r.due_at_signup)} due at sign-up"
+            if r.due_at_signup is not None
+            else "due at sign-up not published"
+        )
         + (
             f", {r.payments} payments to {r.last_due}."
             if r.payments and r.payments > 1 and r.last_due

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ketacalc.data.catalog import newest
 from ketacalc.domain.compare import RATINGS, is_opinion, own_word_first
 from ketacalc.money import NOT_PUBLISHED, money_str
-from ketacalc.output.notes import promo_label
+from ketacalc.output.notes import per_text, promo_label
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -294,7 +294,7 @@ class ShowReport(Report):
                         if c.price_kind == "promo"
                         else (f", {c.price_kind}" if c.price_kind != "regular" else "")
                     ),
-                    f"{amount}\nper {c.per}",
+                    f"{amount}\nper {per_text(c.per)}",
                     "required" if c.required else "optional or on an event",
                     f"{show_date(c.as_of)}\n{c.source}",
                 ]
