@@ -263,3 +263,11 @@ def test_error_lines_read_as_the_others_do(cli, args, expected):
     result = cli(*args)
     assert result.exit_code in (1, 2)
     assert result.stderr.startswith(expected), result.stderr
+
+
+def test_history_and_show_of_daily_doses_count_doses(cli):
+    for command in ("history", "show"):
+        text = cli(command, "dune").stdout
+        assert "Doses" in text and "Per dose" in text, command
+        assert "Per session" not in text, command
+    assert "Per session" in cli("history", "alder").stdout

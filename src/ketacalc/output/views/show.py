@@ -19,6 +19,7 @@ from ketacalc.output.views.common import (
     fact_value,
     iso,
     money,
+    plan_unit,
     price_cells,
     price_table,
     show_date,
@@ -266,7 +267,7 @@ class ShowReport(Report):
             for o in oldest_first(plan.quotes):
                 label = f"{plan.name}\n({o.kind.replace('_', '-')} quote: a note, never the price charged)"
                 rows.append(price_cells(label, plan.sessions, o, f"{iso(o.as_of)}\n{o.source}"))
-        return price_table(rows, "Observed")
+        return price_table(rows, "Observed", unit=plan_unit(self.provider.plans))
 
     def _charges_table(self) -> TableView:
         from ketacalc.domain.charges import in_force
