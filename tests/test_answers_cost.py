@@ -281,7 +281,7 @@ def test_schedule_is_in_date_order_and_last_due_is_its_last_payment(
 def test_no_price_on_the_date_exits_1(cli):
     line = assert_one_error_line(cli("cost", "alder", "-n", "6", "--as-of", "2019-01-01"), 1)
     assert line == (
-        "Error: No Alder Health price was observed on or before 2019-01-01 — "
+        "Error: no Alder Health price was observed on or before 2019-01-01 — "
         "use --as-of 2025-06-13 or later, the date of its first price"
     )
 

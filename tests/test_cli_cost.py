@@ -185,7 +185,10 @@ def test_a_provider_without_prices_is_refused_with_exit_1(cli):
     for name in ("elm", "Elm Wellness"):
         for fmt in ("json", "table"):
             line = assert_one_error_line(cli("cost", name, "--sessions", "6", "--format", fmt), 1)
-            assert line == "Error: Elm Wellness publishes no prices; the cost is unknown"
+            assert line == (
+                "Error: Elm Wellness publishes no prices; the cost is unknown — "
+                "see what it does publish with 'ketacalc show', or compare the providers with prices"
+            )
 
 
 # --------------------------------------------------------------- bad input

@@ -331,7 +331,7 @@ def test_pace_accepted(text, pace):
         (".0", f"pace .0 is out of range — {PACE_FIX}"),  # found by the ci profile: no internal error
         ("１", f"pace '１' is not a number — {PACE_FIX}"),
         ("NaN", f"pace 'NaN' is not a number — {PACE_FIX}"),
-        ("-1", f"pace '-1' is not a number — {PACE_FIX}"),
+        ("-1", f"pace -1 is out of range — {PACE_FIX}"),
         ("", f"pace '' is not a number — {PACE_FIX}"),
         ("0", f"pace 0 is out of range — {PACE_FIX}"),
         ("0.000001", f"pace 0.000001 is out of range — {PACE_FIX}"),

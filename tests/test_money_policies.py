@@ -110,7 +110,7 @@ def test_a_price_without_terms_has_no_due_at_sign_up(cli):
     )
     record = result.json()
     assert record["due_at_signup"] is None and record["terms_unknown"] is True
-    assert any("the last published terms were 2 x $400.00" in n for n in record["notes"])
+    assert any("the last published terms were 2 × $400.00" in n for n in record["notes"])
     assert not any(p["due"] == "2026-06-01" and not p["assumed"] for p in record["schedule"])
 
 

@@ -395,7 +395,7 @@ def test_a_price_without_terms_never_becomes_one_payment_at_sign_up(catalog):
     assert r.total == D("840.00")
     assert r.due_at_signup is None
     assert any(
-        "the last published terms were 2 x $400.00 for $800.00 (review-2025, 2025-06-13)" in n
+        "the last published terms were 2 × $400.00 for $800.00 (review-2025, 2025-06-13)" in n
         for n in words(r.notes)
     )
     assert not any("one payment at purchase" in n for n in words(r.notes))

@@ -252,6 +252,24 @@ def test_report_says_what_a_comparison_says_disputed_stale_estimated_and_months(
     assert "total cost of 1 to 12 months" in months.stdout
 
 
+def test_report_names_the_sessions_asked_for_beside_each_per_session_figure(cli):
+    """A 12-session package bought for 10 sessions: the page says 10 sessions, as `cost` does,
+    and keeps the total ÷ 10 apart from the total ÷ the 12 sessions covered."""
+    text = " ".join("".join(parse(cli("report", "--state", "TX", "--sessions", "10").stdout).text).split())
+    cost = cli("cost", "birch", "--sessions", "10", "--state", "TX").stdout
+    assert "$200.00 per session asked for, $166.67 per session covered" in " ".join(cost.split())
+    assert (
+        "Total $2,000.00 for 10 sessions ($200.00 per session asked for, $166.67 per session covered; "
+        "2 left over)" in text
+    )
+    assert "for 12 sessions" not in text
+    months = " ".join("".join(parse(cli("report", "--state", "TX", "--months", "3").stdout).text).split())
+    assert (
+        "Total $3,050.00 for the first 3 months (14 sessions) ($217.86 per session asked for, "
+        "$169.44 per session covered;" in months
+    )
+
+
 # --------------------------------------------------------------- where the page goes
 
 

@@ -402,7 +402,7 @@ def test_joyous_is_priced_in_doses(cli):
 
 def test_no_price_and_far_dates(cli):
     line = assert_one_error_line(cli("cost", "mindbloom", "--sessions", "6", "--as-of", "2019-01-01"), 1)
-    assert "No Mindbloom price was observed on or before 2019-01-01" in line
+    assert "no Mindbloom price was observed on or before 2019-01-01" in line
     assert today_cost(cli, "isha-health", "--sessions", "1", "--start", "9999-12-31")["total"] == "796.00"
 
 
@@ -692,7 +692,7 @@ def test_mindbloom_first_three_months_commit_2970_and_pay_990(cli):
 
 @pytest.mark.parametrize(
     ("sessions", "as_of", "terms"),
-    [("18", "2026-07-01", "9 x $318.00 for $2,862.00"), ("6", "2026-05-05", "3 x $418.00 for $1,254.00")],
+    [("18", "2026-07-01", "9 × $318.00 for $2,862.00"), ("6", "2026-05-05", "3 × $418.00 for $1,254.00")],
 )
 def test_mindbloom_prices_without_terms_are_not_one_payment_at_sign_up(cli, sessions, as_of, terms):
     record = shipped_cost(cli, "mindbloom", "-n", sessions, "--as-of", as_of, "--start", as_of)

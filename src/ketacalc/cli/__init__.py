@@ -98,7 +98,7 @@ def _main(argv: Sequence[str] | None) -> int:
         where = exc.ctx.command_path if exc.ctx is not None else "ketacalc"
         raw = " ".join(exc.format_message().replace("Value error, ", "").split())
         hint = _sessions_hint(raw, exc.ctx)
-        return _error(hint or f"{_plain(raw)} — see '{where} --help'", EXIT_USAGE)
+        return _error(hint or f"{_plain(raw).rstrip('.')} — see '{where} --help'", EXIT_USAGE)
     except click_exc.ClickException as exc:
         return _error(_short(" ".join(exc.format_message().split())), exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):

@@ -339,13 +339,13 @@ def states(
 
     Each state and DC as available, unavailable or unknown, with the source.
     """
-    from ketacalc.domain.eligibility import all_states
+    from ketacalc.domain.eligibility import all_states, summary
     from ketacalc.output.views.states import StatesReport
 
     request, day = question(provider=provider, as_of=as_of)
     cat = catalog(ctx)
     found = cat.find(request.providers[0])
-    render(fmt, StatesReport(found, all_states(cat, found, day)))
+    render(fmt, StatesReport(found, all_states(cat, found, day), summary(found, day)))
 
 
 @app.command()

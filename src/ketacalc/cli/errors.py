@@ -65,9 +65,14 @@ def _route(exc: RouteNotOffered) -> str:
 
 
 def _no_price(exc: NoPrice) -> str:
+    # after "Error: " a sentence goes on in lower case: "no Mindbloom price was observed ..."
+    message = "n" + exc.message[1:] if exc.message.startswith("No ") else exc.message
     if exc.first_price is not None:
-        return f"{exc.message} — use --as-of {exc.first_price} or later, the date of its first price"
-    return str(exc)
+        return f"{message} — use --as-of {exc.first_price} or later, the date of its first price"
+    if exc.fix:
+        return f"{message} — {exc.fix}"
+    # a provider with no published prices at all: nothing to change in the command
+    return f"{message} — see what it does publish with 'ketacalc show', or compare the providers with prices"
 
 
 def _schedule(exc: ScheduleOutOfRange) -> str:

@@ -38,7 +38,7 @@ _WHOLE = re.compile(r"\s*([0-9]+)\s*", re.ASCII)
 _NEGATIVE = re.compile(r"\s*-\s*([0-9]+)\s*", re.ASCII)
 _RANGE = re.compile(r"\s*([0-9]+)\s*-\s*([0-9]+)\s*", re.ASCII)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_PACE = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+_PACE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)  # a negative one is out of range
 _MONEY = re.compile(r"\$?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?", re.ASCII)
 
 DATE_FIX = "write it as YYYY-MM-DD, e.g. 2025-06-13"
@@ -286,7 +286,7 @@ def parse_pace(text: str) -> Decimal:
         raise InvalidInput(
             "pace", f"pace {quoted(stripped)} has more than {PACE_DECIMALS} decimals", PACE_FIX
         )
-    if len(whole.lstrip("0")) > 2:  # 100 or more: out of range, without converting a huge string
+    if len(whole.lstrip("-").lstrip("0")) > 2:  # 100 or more: out of range, without converting a huge string
         raise InvalidInput("pace", f"pace {_number(stripped)} is out of range", PACE_FIX)
     fraction = fraction.rstrip("0")
     pace = Decimal(f"{whole or '0'}.{fraction}" if fraction else (whole or "0"))  # 1.50 -> 1.5, .0 -> 0

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
-from ketacalc.output.notes import availability_label, counted, rule_summary, sentence, sentences
+from ketacalc.output.notes import availability_label, counted, first_months, rule_summary, sentence, sentences
 from ketacalc.output.views.common import yes_no
 from ketacalc.output.views.compare import estimate_text
 
@@ -160,11 +160,13 @@ def _purchase_runs(cost: Any, catalog: Catalog) -> list[dict[str, Any]]:
 def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
     if cost is None:
         return None
-    per = None if cost.per_session is None else round_cents(cost.per_session)
+    from ketacalc.output.views.cost import course_text, per_session_text
+
     return {
         "known": cost.total is not None,
         "total": money_display(cost.total),
-        "per_session": money_display(per),
+        "asked_for": course_text(cost),  # "18 sessions", "the first 3 months (13 sessions)"
+        "per_session": per_session_text(cost),  # "per session asked for" and "covered", as `cost` says
         "due_at_signup": money_display(cost.due_at_signup),
         "covered": cost.sessions_covered,
         "leftover": cost.leftover_sessions,
@@ -256,7 +258,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "months": months,
         "course": f"{sessions} sessions"
         if sessions
-        else (f"the first {months} months of care" if months else None),
+        else (f"the {first_months(months)} of care" if months else None),
         "chart_unit": unit,
         "client": request.client,
         "today": today.isoformat(),

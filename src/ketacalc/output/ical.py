@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, TYPE_CHECKING
 
 from ketacalc.money import money_display
-from ketacalc.output.notes import counted
+from ketacalc.output.notes import counted, first_months
 from ketacalc.version import __version__
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ NOTICE = (
 
 def _course_name(result: CostResult) -> str:
     if result.months is not None:
-        return f"the first {counted(result.months, 'month')} of care"
+        return f"the {first_months(result.months)} of care"
     return counted(result.sessions_requested, "session")
 
 
@@ -95,7 +95,10 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
         event.add("dtstamp", stamp)
         event.add("dtstart", pay.due)
         event.add("dtend", pay.due + timedelta(days=1))
-        event.add("summary", f"Pay {amount}: {name}, {what}")
+        # calendars show the summary, not the description: a payment whose terms are not
+        # published says so there, never as a firm payment on that date
+        unknown = " (date not published)" if pay.assumed else ""
+        event.add("summary", f"Pay {amount}{unknown}: {name}, {what}")
         event.add("description", "\n".join(lines))
         event.add("categories", ["ketacalc", "payment"])
         event.add("transp", "TRANSPARENT")

@@ -27,11 +27,26 @@ def said(source: str | None, as_of: date | None) -> str:
     return f"{source}, {as_of.isoformat()}" if as_of else f"{source}, undated"
 
 
-def promo_label(regular: Decimal | None, ends: date | None) -> str:
-    """``limited-time promo (regular $796.00)``: how a promo figure is labelled wherever it shows."""
+def _promo_terms(regular: Decimal | None, ends: date | None) -> str:
+    """``regular $796.00; no end date given``: what is known of a promo figure."""
     parts = [f"regular {money_display(regular)}"] if regular is not None else []
     parts.append(f"until {ends.isoformat()}" if ends else "no end date given")
-    return f"limited-time promo ({'; '.join(parts)})"
+    return "; ".join(parts)
+
+
+def promo_label(regular: Decimal | None, ends: date | None) -> str:
+    """``limited-time promo (regular $796.00)``: how a promo figure is labelled wherever it shows."""
+    return f"limited-time promo ({_promo_terms(regular, ends)})"
+
+
+def first_months(n: int) -> str:
+    """``first month``, ``first 3 months``: a course of the first M months (never "first 1 month")."""
+    return "first month" if n == 1 else f"first {counted(n, 'month')}"
+
+
+def per_text(per: str) -> str:
+    """``30 days``, ``session``: a charge's period in words (the data's ``30-days``)."""
+    return per.replace("-", " ")
 
 
 def counted(n: int | Decimal, word: str) -> str:
@@ -70,7 +85,7 @@ def _terms_unknown(n: Note) -> str:
         before = "no payment terms were ever published for it"
     else:
         before = (
-            f"the last published terms were {n.last_count} x {money_display(n.last_amount)} "
+            f"the last published terms were {n.last_count} × {money_display(n.last_amount)} "
             f"for {money_display(n.last_price)} ({said(n.last_source, n.last_as_of)})"
         )
     return (
@@ -93,7 +108,9 @@ def _other_routes(n: Note) -> str:
 
 
 def _unpriced(n: Note) -> str:
-    why = "no figure published" if n.per is None else f"charged per {n.per}: not counted in a course"
+    why = (
+        "no figure published" if n.per is None else f"charged per {per_text(n.per)}: not counted in a course"
+    )
     return f"{n.item} ({n.charge}) is required but {why}; it is in no total."
 
 
@@ -147,7 +164,7 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         + f"; {said(n.source, n.as_of)})."
     ),
     Kind.PROMO_CHARGE: lambda n: (
-        f"{n.item}: a {promo_label(n.regular, n.ends)} price ({said(n.source, n.as_of)})."
+        f"{n.item}: a limited-time promo price ({_promo_terms(n.regular, n.ends)}; {said(n.source, n.as_of)})."
     ),
     Kind.STARTING_PRICE: lambda n: f"{n.item}: a 'from' price; it may cost more.",
     Kind.PRICE_NOTE: lambda n: f"{n.item} ({said(n.source, n.as_of)}): {n.text}",
@@ -308,3 +325,10 @@ def sentences(notes: Iterable[Note]) -> list[str]:
             known = worded[id(note)] = (note, sentence(note))
         said[known[1]] = None
     return list(said)
+
+
+def series_label(name: str, notes: Iterable[Note]) -> str:
+    """``Isha Health — medication estimated apart, not in the drawn total.``: a chart legend's
+    entry, its notes without the provider's name they start with (it is named once)."""
+    said = [s.removeprefix(f"{name}: ") for s in sentences(notes)]
+    return f"{name} — {' '.join(said)}" if said else name

@@ -14,7 +14,7 @@ from typing import IO
 
 from ketacalc.domain.curves import CurveResult, Series
 from ketacalc.errors import inert
-from ketacalc.output.notes import counted, rule_summary, sentences
+from ketacalc.output.notes import counted, rule_summary, sentences, series_label
 from ketacalc.output.terminal import MAX_WIDTH
 
 MARKERS = ("x", "o", "+", "*", "#", "@", "%", "=", "&", "~")
@@ -85,9 +85,7 @@ def chart_title(result: CurveResult) -> str:
 def legend_lines(result: CurveResult, width: int) -> list[str]:
     lines = []
     for index, s in enumerate(result.series):
-        text = f"{marker_for(index)}  {inert(s.name)}"
-        if s.notes:
-            text += f" — {' '.join(sentences(s.notes))}"
+        text = f"{marker_for(index)}  {inert(series_label(s.name, s.notes))}"
         lines.extend(textwrap.wrap(text, width, subsequent_indent="   ", break_on_hyphens=False))
     return lines
 

@@ -14,7 +14,7 @@ from html import escape
 
 from ketacalc.domain.curves import CurveResult
 from ketacalc.money import money_display
-from ketacalc.output.notes import sentences
+from ketacalc.output.notes import sentences, series_label
 from ketacalc.output.plot import chart_title, nice_step, segments
 
 # Okabe–Ito colours (distinct for the common kinds of colour blindness), dark enough on white
@@ -184,7 +184,7 @@ def svg_chart(result: CurveResult, width: int = 720, height: int = 380, id_prefi
             f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + 44}" y2="{y}" stroke="{color}" stroke-width="2.4"{dash_attr}/>'
         )
         out.append(marker(shape, LEFT + 22, y, color))
-        label = s.name + (f" — {' '.join(sentences(s.notes))}" if s.notes else "")
+        label = series_label(s.name, s.notes)
         out.append(f'<text x="{LEFT + 54}" y="{y + 4}" fill="#222">{_e(_cut(label, 90))}</text>')
     out.append("</g>")
     out.append("</svg>")

@@ -106,18 +106,28 @@ def price_cells(label: str, sessions: int, obs: PriceObs, observed: str) -> list
     ]
 
 
+def plan_unit(plans: Iterable[Any]) -> str:
+    """``dose`` where every plan is of daily low doses, else ``session``: what the plans count."""
+    kinds = {p.modality for p in plans}
+    return "dose" if kinds == {"daily-low-dose"} else "session"
+
+
 def price_table(
-    rows: list[list[str]], observed: str, title: str | None = None, caption: str | None = None
+    rows: list[list[str]],
+    observed: str,
+    title: str | None = None,
+    caption: str | None = None,
+    unit: str = "session",
 ) -> TableView:
-    """The table of dated prices ``show`` and ``history`` share."""
+    """The table of dated prices ``show`` and ``history`` share (``unit``: ``dose`` for daily low doses)."""
     from ketacalc.output.tableview import Column, TableView
 
     return TableView(
         columns=[
             Column("Plan"),
-            Column("Sessions", number=True),
+            Column(f"{unit.capitalize()}s", number=True),
             Column("Price", number=True),
-            Column("Per session", number=True, priority=2),
+            Column(f"Per {unit}", number=True, priority=2),
             Column("Installments", priority=1),
             Column(observed),
         ],

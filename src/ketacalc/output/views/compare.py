@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
 from ketacalc.money import NOT_PUBLISHED, money_str
-from ketacalc.output.notes import availability_label, counted, sentence, sentences, warning_text
+from ketacalc.output.notes import availability_label, counted, first_months, sentence, sentences, warning_text
 from ketacalc.output.tableview import GOES_ON, Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -149,7 +149,7 @@ class CompareReport(Report):
         if q.state:
             columns.append(Column(f"In {q.state}"))
         if q.months:
-            heading = "First " + counted(q.months, "month").replace(" ", "\n", 1)  # First 3\nmonths
+            heading = "\n".join(first_months(q.months).capitalize().rsplit(" ", 1))  # First 3\nmonths
         else:
             heading = counted(q.sessions, "session") if q.sessions else "Plans"
         columns += [
@@ -181,13 +181,16 @@ class CompareReport(Report):
         if q.sessions:
             title += f", {counted(q.sessions, 'session')}, {q.client} client"
         elif q.months:
-            title += f", first {counted(q.months, 'month')}, {q.client} client"
+            title += f", {first_months(q.months)}, {q.client} client"
         return TableView(
             columns=columns,
             rows=rows or [["no provider matches", *([""] * (len(columns) - 1))]],
             title=title,
             caption=caption(
-                result.data_dates, ". ".join([*_caption_lines(result), *_opinion_lines(result, self.catalog)])
+                result.data_dates,
+                ". ".join(
+                    [*_caption_lines(result), *(_opinion_lines(result, self.catalog) if self.wide else [])]
+                ),
             ),
             headline=headline(self.catalog, result),
         )
@@ -212,11 +215,7 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
         first = f"{len(result.rows)} of {len(catalog.providers)} providers listed, {priced} with published prices."
     lines = [first]
     if q.sessions or q.months:
-        what = (
-            counted(q.sessions, "session")
-            if q.sessions
-            else f"the first {counted(q.months, 'month')} of sessions"
-        )
+        what = counted(q.sessions, "session") if q.sessions else f"the {first_months(q.months)} of sessions"
         if standing.ranked:
             best = standing.ranked[0]
             among = f" among those serving {q.state}" if q.state else ""
@@ -275,12 +274,13 @@ def _caption_lines(result: CompareResult) -> list[str]:
     if q.months:
         pace = f"{q.pace.normalize():f}"
         lines.append(
-            f"First {counted(q.months, 'month')} of care from {_start(result)}: the sessions that fall in them "
+            f"{first_months(q.months).capitalize()} of care from {_start(result)}: the sessions that fall in "
+            f"{'it' if q.months == 1 else 'them'} "
             f"at {pace} a week, or the cheapest mix of monthly plans; consultation and fees included"
         )
     elif not q.sessions:
         lines.append(
-            "Due at sign-up: the first payment of each plan listed; the total is the cheapest plan's"
+            "Due at sign-up: the first payment of each plan listed"  # no total is shown without a course
         )
     if any(r.not_comparable for r in result.rows):
         lines.append(
@@ -444,9 +444,8 @@ def _availability_cell(a: Availability | None) -> str:
         return NOT_PUBLISHED
     lines = [availability_label(a)]
     if a.source:
-        lines.append(f"tier {a.tier}")
-        if not a.official:
-            lines.append("unofficial")
+        # "tier C, unofficial" on one line: "unofficial" / "undated" would read on as one phrase
+        lines.append(f"tier {a.tier}" + ("" if a.official else ", unofficial"))
         lines.append(show_date(a.as_of))
     if a.in_clinic:
         lines.append("+ in-clinic")

@@ -15,6 +15,8 @@ from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, money_str
 from ketacalc.output.notes import (
     availability_label,
     counted,
+    first_months,
+    per_text,
     rule_summary,
     sentence,
     sentences,
@@ -177,7 +179,7 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "max_age_days": result.query.max_age,
         "charges": [charge_record(line) for line in result.charges],
         "unpriced": [charge_record(line) for line in result.unpriced],
-        "optional": [charge_record(line) for line in result.optional],
+        "optional": [charge_record(line) for line in not_in_total(result)],
         "purchases": _purchase_records(result),
         "schedule": [
             {
@@ -289,11 +291,44 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------- tables
 
 
+def unit_word(result: CostResult) -> str:
+    """``dose`` (a daily-low-dose plan) or ``session``: what the course counts."""
+    return "dose" if result.modality == "daily-low-dose" else "session"
+
+
 def unit(result: CostResult, count: int | None = None) -> str:
     """``6 sessions``, ``30 doses`` (a daily-low-dose plan), ``1 session``."""
     n = result.sessions_requested if count is None else count
-    word = "dose" if result.modality == "daily-low-dose" else "session"
-    return counted(n, word)
+    return counted(n, unit_word(result))
+
+
+def not_in_total(result: CostResult) -> tuple[ChargeLine, ...]:
+    """The optional charges, listed apart from the total; once a hired sitter is estimated
+    in the totals (``--hired-sitter``), less the provider's hourly fee for one (a charge per
+    hour from the sitter estimate's own source), so it is not counted a second time."""
+    sitter = next((line for line in result.charges if line.kind == "sitter"), None)
+    if sitter is None:
+        return result.optional
+    return tuple(
+        line for line in result.optional if not (line.per == "hour" and line.source == sitter.source)
+    )
+
+
+def course_text(result: CostResult) -> str:
+    """``18 sessions``, ``the first 3 months (13 sessions)``: the course asked for."""
+    if result.months is None:
+        return unit(result)
+    return f"the {first_months(result.months)} ({unit(result)})"
+
+
+def per_session_text(result: CostResult) -> str:
+    """``$116.67 per session asked for, $87.50 per session covered``: the total ÷ the sessions
+    asked for, and ÷ the sessions the purchases cover where a package covers more."""
+    word = unit_word(result)
+    per = f"{money(cents(result.per_session))} per {word} asked for"
+    if result.sessions_covered and result.sessions_covered != result.sessions_requested:
+        per += f", {money(cents(result.per_covered_session))} per {word} covered"
+    return per
 
 
 def estimates(result: CostResult) -> list[tuple[str, str]]:
@@ -312,16 +347,21 @@ def _dated(day: date | None, stale: bool) -> str:
     return show_date(day) + (f" {STALE_MARK}" if stale else "")
 
 
-def _caption(results: list[CostResult], extra: str = "") -> str:
-    """The real dates of the prices used (oldest to newest), and the stale mark explained."""
+def _price_span(results: list[CostResult]) -> str | None:
+    """``2025-06-13 to 2026-05-05``: the dates of the oldest and newest price used (None: no dated price)."""
     oldest = min((r.oldest_price for r in results if r.oldest_price), default=None)
     newest = max((r.prices_as_of for r in results if r.prices_as_of), default=None)
     if oldest is None or newest is None:
-        span = "No dated price used"
-    elif oldest == newest:
-        span = f"Prices dated {newest}"
-    else:
-        span = f"Prices dated {oldest} to {newest}"
+        return None
+    return str(newest) if oldest == newest else f"{oldest} to {newest}"
+
+
+def _caption(results: list[CostResult], extra: str = "", free_marked: bool = False) -> str:
+    """The real dates of the prices used (oldest to newest), and the stale mark explained.
+    ``free_marked``: a $0 line (a free consultation) is marked; it prices nothing, so it never
+    makes the prices stale (nor the JSON ``stale``), and the legend says what its mark means."""
+    dated = _price_span(results)
+    span = f"Prices dated {dated}" if dated else "No dated price used"
     parts = [span, extra] if extra else [span]
     stale = [r for r in results if r.stale]
     if stale:
@@ -329,6 +369,13 @@ def _caption(results: list[CostResult], extra: str = "") -> str:
         parts.append(
             f"{STALE_MARK} = a price older than {r.query.max_age} days on {r.as_of} (set --max-age); "
             "check it with the provider"
+        )
+    elif free_marked:
+        r = results[0]
+        parts.append(
+            f"{STALE_MARK} = a figure older than {r.query.max_age} days on {r.as_of} (set --max-age): "
+            "a $0 charge, which prices nothing, so the prices used are not stale; check with the "
+            "provider that it is still free"
         )
     parts += [UNKNOWN_NOTE, DISCLAIMER]
     return ". ".join(p.rstrip(".") for p in parts) + "."
@@ -389,13 +436,15 @@ class CostReport(Report):
                 ),
                 Column("Covered", number=True, priority=3),
                 Column("Total", number=True),
-                Column("Per session", number=True, priority=1),
+                Column(f"Per {unit_word(first)}", number=True, priority=1),
                 Column("Per covered", number=True, priority=4),
                 Column("At sign-up", number=True),
                 Column("Purchases", priority=2),
             ],
             rows=rows,
-            title=f"{first.provider.name}: cost for a {first.client} client (prices as of {first.as_of})",
+            # the dates of the prices used, not today's (which would make a 2025 price look current)
+            title=f"{first.provider.name}: cost for a {first.client} client"
+            + (f" (prices dated {dated})" if (dated := _price_span(results)) else ""),
             caption=_caption(results),
         )
         view.headline = range_headline(results)
@@ -408,6 +457,7 @@ class CostReport(Report):
 
 def _single(r: CostResult) -> TableView:
     rows = []
+    free_marked = False  # a $0 line older than --max-age: marked, though the prices are not stale
     for line in r.charges:
         if line.kind == "plan":
             runs = [x for x in r.runs if x.offer.plan.id == line.id and x.charged == line.each]
@@ -431,8 +481,9 @@ def _single(r: CostResult) -> TableView:
             amount = (
                 money(line.amount) if not line.estimated else f"est. {money(line.low)}–{money(line.high)}"
             )
-            per = f" × {line.count} ({line.per})" if line.count > 1 else ""
+            per = f" × {line.count} ({per_text(line.per)})" if line.count > 1 else ""
             stale = r.as_of.toordinal() - line.as_of.toordinal() > r.query.max_age if line.as_of else False
+            free_marked = free_marked or (stale and line.each == ZERO)
             if line.price_kind == "promo":
                 from ketacalc.output.notes import promo_label
 
@@ -449,32 +500,29 @@ def _single(r: CostResult) -> TableView:
             )
     if not rows:
         rows = [["no published price", "", "", NOT_PUBLISHED, "", ""]]
-    per = f"{money(cents(r.per_session))} per session asked for"
-    if r.sessions_covered and r.sessions_covered != r.sessions_requested:
-        per += f", {money(cents(r.per_covered_session))} per session covered"
-    what = unit(r) if r.months is None else f"the first {counted(r.months, 'month')} ({unit(r)})"
     summary_line = (
-        f"Total {total_text(r)} for {what} ({per}; {r.leftover_sessions or 0} left over); "
+        f"Total {total_text(r)} for {course_text(r)} ({per_session_text(r)}; {r.leftover_sessions or 0} left over); "
         f"due at sign-up {money(r.due_at_signup)}"
     )
     if r.months is not None:
+        them = "it" if r.months == 1 else "them"
         summary_line += (
-            f". Committed in the first {counted(r.months, 'month')} {money(r.committed)}; paid in them "
-            f"{money(r.paid_in_window)}; {counted(r.sessions_in_window, 'session')} in them, "
+            f". Committed in the {first_months(r.months)} {money(r.committed)}; paid in {them} "
+            f"{money(r.paid_in_window)}; {counted(r.sessions_in_window, unit_word(r))} in {them}, "
             f"{r.leftover_sessions or 0} left over; last payment {show_date(r.last_due)}"
         )
     view = TableView(
         columns=[
             Column("Charge"),
             Column("Client", priority=3),
-            Column("Sessions", number=True, priority=2),
+            Column(f"{unit_word(r).capitalize()}s", number=True, priority=2),
             Column("Amount", number=True),
             Column("Price as of", number=True, priority=1),
             Column("Source", nowrap=True),
         ],
         rows=rows,
-        title=f"{r.provider.name}: {what} for a {r.client} client",
-        caption=_caption([r], summary_line),
+        title=f"{r.provider.name}: {course_text(r)} for a {r.client} client",
+        caption=_caption([r], summary_line, free_marked),
         headline=single_headline(r),
     )
     extras = [
@@ -482,14 +530,14 @@ def _single(r: CostResult) -> TableView:
         for line in r.unpriced
     ] + [
         [
-            f"{line.description} ({line.kind}, per {line.per})",
+            f"{line.description} ({line.kind}, per {per_text(line.per)})",
             "optional: "
             + (money(line.each) if not line.estimated else f"{money(line.each_low)}–{money(line.each_high)}")
             if line.each is not None or line.estimated
             else "optional: no figure",
             line.source,
         ]
-        for line in r.optional
+        for line in not_in_total(r)
     ]
     if extras:
         view.sections.append(
@@ -554,14 +602,18 @@ def _single(r: CostResult) -> TableView:
 def single_headline(r: CostResult) -> list[str]:
     """The answer in words: the total all in, per session, due at sign-up, the
     payments, and how old the prices are."""
-    what = unit(r) if r.months is None else f"the first {counted(r.months, 'month')} ({unit(r)})"
+    what = course_text(r)
     if r.total is None:
         return [f"{r.provider.name} has no published price for {what}."]
     each = f" ({money(cents(r.per_session))} a {'dose' if r.modality == 'daily-low-dose' else 'session'})"
     spans = "".join(f" + {kind} est. {span}" for kind, span in estimates(r))
     lines = [
         f"{r.provider.name}, {what} for a {r.client} client: {money(r.total)}{each}{spans}; "
-        f"{money(r.due_at_signup)} due at sign-up"
+        + (
+            f"{money(r.due_at_signup)} due at sign-up"
+            if r.due_at_signup is not None
+            else "due at sign-up not published"
+        )
         + (
             f", {r.payments} payments to {r.last_due}."
             if r.payments and r.payments > 1 and r.last_due

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ketacalc.money import money_str
 from ketacalc.output.tableview import TableView
-from ketacalc.output.views.common import CURRENCY, Report, caption, iso, price_cells, price_table
+from ketacalc.output.views.common import CURRENCY, Report, caption, iso, plan_unit, price_cells, price_table
 from ketacalc.output.views.show import oldest_first
 from ketacalc.version import SCHEMA_VERSION
 
@@ -84,4 +84,5 @@ class HistoryReport(Report):
             "Observed (tier)",
             title=f"{self.provider.name}: price history, oldest first",
             caption=caption(e.obs.as_of for e in self.entries),
+            unit=plan_unit(self.provider.plans),
         )

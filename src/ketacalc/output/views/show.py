@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ketacalc.data.catalog import newest
 from ketacalc.domain.compare import RATINGS, is_opinion, own_word_first
 from ketacalc.money import NOT_PUBLISHED, money_str
-from ketacalc.output.notes import promo_label
+from ketacalc.output.notes import per_text, promo_label
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -19,6 +19,7 @@ from ketacalc.output.views.common import (
     fact_value,
     iso,
     money,
+    plan_unit,
     price_cells,
     price_table,
     show_date,
@@ -266,23 +267,35 @@ class ShowReport(Report):
             for o in oldest_first(plan.quotes):
                 label = f"{plan.name}\n({o.kind.replace('_', '-')} quote: a note, never the price charged)"
                 rows.append(price_cells(label, plan.sessions, o, f"{iso(o.as_of)}\n{o.source}"))
-        return price_table(rows, "Observed")
+        return price_table(rows, "Observed", unit=plan_unit(self.provider.plans))
 
     def _charges_table(self) -> TableView:
+        from ketacalc.domain.charges import in_force
+
+        charges = self.provider.charges
+        # in force for some client on the date: the newest observation of its charge id (as a
+        # course prices it); an older one is marked, as older plan prices and facts are
+        now = {id(c) for client in ("new", "returning") for c in in_force(charges, self.as_of, client)}
         rows = []
-        for c in oldest_first(self.provider.charges):
+        for c in oldest_first(charges):
+            if id(c) in now or (c.as_of is not None and c.as_of > self.as_of):
+                mark = ""
+            elif c.price_kind == "promo" and c.ends is not None and c.ends < self.as_of:
+                mark = " (promo ended)"
+            else:
+                mark = " (older)"
             amount = money(c.amount) if c.amount is not None else NOT_PUBLISHED
             if c.low is not None:
                 amount = f"{money(c.low)}–{money(c.high)}"
             rows.append(
                 [
-                    f"{c.description}\n{c.kind}"
+                    f"{c.description}{mark}\n{c.kind}"
                     + (
                         f", {promo_label(c.regular, c.ends)}"
                         if c.price_kind == "promo"
                         else (f", {c.price_kind}" if c.price_kind != "regular" else "")
                     ),
-                    f"{amount}\nper {c.per}",
+                    f"{amount}\nper {per_text(c.per)}",
                     "required" if c.required else "optional or on an event",
                     f"{show_date(c.as_of)}\n{c.source}",
                 ]

@@ -21,7 +21,7 @@ from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Fact, InsurerList, Provider
-    from ketacalc.domain.eligibility import Availability, StateAnswer
+    from ketacalc.domain.eligibility import Availability, StateAnswer, StateSummary
 
 
 class StatesReport(Report):
@@ -30,9 +30,12 @@ class StatesReport(Report):
         "availability_as_of", "availability_tier", "in_clinic", "regulation",
     )  # fmt: skip
 
-    def __init__(self, provider: Provider, items: list[Availability]) -> None:
+    def __init__(
+        self, provider: Provider, items: list[Availability], said: StateSummary | None = None
+    ) -> None:
         self.provider = provider
         self.items = items
+        self.said = said  # what the provider says of its states: a list, or only a count
 
     def records(self) -> Iterator[dict[str, Any]]:
         for a in self.items:
@@ -82,9 +85,21 @@ class StatesReport(Report):
             s: [a.state for a in self.items if a.status == s] for s in ("available", "unavailable", "unknown")
         }
         yes = by["available"]
-        lines = [
-            f"{name} is available in {counted(len(yes), 'state')}" + (f": {', '.join(yes)}." if yes else ".")
-        ]
+        s = self.said
+        if not yes and s is not None and not s.known and not s.complete:
+            # no list at all: "available in 0 states" would read as "nowhere"
+            lines = [f"{name} publishes no list of the states it serves"]
+            if s.count is not None:
+                lines[0] += (
+                    f"; it says {s.count}{'+' if s.count_is_minimum else ''} states "
+                    f"({s.source}, {show_date(s.as_of)})"
+                )
+            lines[0] += "."
+        else:
+            lines = [
+                f"{name} is available in {counted(len(yes), 'state')}"
+                + (f": {', '.join(yes)}." if yes else ".")
+            ]
         rest = [f"unavailable in {len(by['unavailable'])}"] if by["unavailable"] else []
         if by["unknown"]:
             rest.append(f"not known in {len(by['unknown'])}")

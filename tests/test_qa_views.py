@@ -1,0 +1,273 @@
+"""The 2026-12 QA review's findings on what the views say (#6, #10, #12, #13, #14, #17,
+#20, #23), each pinned on fixture data or on a copy of it with one change written here.
+
+Figures of the shipped providers.yaml are pinned in ``test_shipped_data.py`` only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE
+
+FERN_CONSULTS = (
+    '      - {id: consultation, kind: consult, description: "Initial consultation", per: course, client: new, '
+    "amount: 300, source: fern-site-2026-04, as_of: 2026-04-02}\n"
+    '      - {id: consultation, kind: consult, description: "Initial consultation", per: course, client: new, '
+    "amount: 350, source: fern-site-2026-05, as_of: 2026-05-01}\n"
+)
+
+
+def data_with(tmp_path: Path, *changes: tuple[str, str]) -> str:
+    """A copy of the fixture with each ``(old, new)`` replaced once."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "providers.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------- #10: a stale $0 line has its legend
+
+
+def test_a_free_consultation_older_than_max_age_is_marked_and_the_mark_explained(cli, tmp_path):
+    """Fern's visits are priced in 2026; its consultation, free, was last seen in 2025-06. The
+    table marks its date "!"; the caption must say what "!" means, and JSON (which counts a $0
+    line as pricing nothing) still says the prices are not stale."""
+    free = (
+        '      - {id: consultation, kind: consult, description: "Initial consultation", per: course, '
+        "client: new, amount: 0, source: review-2025, as_of: 2025-06-13}\n"
+    )
+    data = data_with(tmp_path, (FERN_CONSULTS, free))
+    table = cli("--data", data, "cost", "fern", "--sessions", "2")
+    assert table.exit_code == 0, table.stderr
+    assert "2025-06-13 !" in table.stdout
+    text = flat(table.stdout)
+    assert "! = a figure older than 365 days on 2026-11-21 (set --max-age): a $0 charge" in text
+    record = cli("--data", data, "cost", "fern", "--sessions", "2", "--format", "json").json()
+    assert record["stale"] is False and record["oldest_price"] == "2026-05-01"
+    # a course whose prices are fresh and whose lines are all fresh has no legend
+    fresh = cli("cost", "fern", "--sessions", "2")
+    assert " ! " not in flat(fresh.stdout) and "! =" not in fresh.stdout
+
+
+# --------------------------------------------------------------- #12: a count of states, no list
+
+COUNT_ONLY = """
+  - id: hazel
+    name: Hazel Care
+    status:
+      - {value: operating, source: review-2025, as_of: 2025-06-13}
+    states:
+      - source: review-2025
+        as_of: 2025-06-13
+        count: 25
+        count_is_minimum: true
+        note: "'operates across 25+ US states'; no list of which states."
+"""
+
+
+def test_states_of_a_provider_that_publishes_only_a_count_says_so(cli, tmp_path):
+    data = data_with(tmp_path)
+    Path(data).write_text(
+        Path(data).read_text(encoding="utf-8").rstrip("\n") + "\n" + COUNT_ONLY, encoding="utf-8"
+    )
+    assert cli("--data", data, "check", data).exit_code == 0
+    result = cli("--data", data, "states", "hazel")
+    assert result.exit_code == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert (
+        first
+        == "Hazel Care publishes no list of the states it serves; it says 25+ states (review-2025, 2025-06-13)."
+    )
+    assert "available in 0 states" not in result.stdout
+    # a provider with a list still says where it is available
+    assert cli("states", "fern").stdout.startswith("Fern Health is available in 2 states: CA, TX.")
+
+
+# --------------------------------------------------------------- #13: a hired sitter counted once
+
+ALDER_SITTER = (
+    "      - {source: alder-help, low: 20, high: 40, first_session_hours: 3, "
+    'later_session_hours: "1.5", note: "\'$20-40 an hour\'."}\n'
+)
+ALDER_SITTER_FEE = (
+    "    charges:\n"
+    '      - {id: hired-monitor, kind: fee, description: "A hired sitter (instead of a friend)", '
+    "per: hour, required: false, low: 20, high: 40, source: alder-help}\n"
+)
+
+
+def test_with_hired_sitter_the_sitters_fee_is_not_also_listed_as_not_in_the_total(cli, tmp_path):
+    """Alder prices a hired sitter both as an hourly fee and as hours per session. Asked for,
+    the sitter is estimated beside the total; its hourly fee must not be listed again under
+    "Charges not in the total", where a reader would add it a second time."""
+    data = data_with(tmp_path, (ALDER_SITTER, ALDER_SITTER + ALDER_SITTER_FEE))
+    assert cli("--data", data, "check", data).exit_code == 0
+    plain = cli("--data", data, "cost", "alder", "--sessions", "14")
+    assert (
+        "Charges not in the total" in plain.stdout and "A hired sitter (instead of a friend)" in plain.stdout
+    )
+    hired = cli("--data", data, "cost", "alder", "--sessions", "14", "--hired-sitter")
+    assert hired.exit_code == 0, hired.stderr
+    assert "sitter est. $450.00–$900.00" in flat(hired.stdout)
+    assert "A hired sitter (instead of a friend)" not in hired.stdout
+    record = cli(
+        "--data", data, "cost", "alder", "--sessions", "14", "--hired-sitter", "--format", "json"
+    ).json()
+    assert [c["id"] for c in record["optional"]] == []
+    assert [c["id"] for c in record["charges"] if c["kind"] == "sitter"] == ["hired-sitter"]
+
+
+# --------------------------------------------------------------- #14: unknown terms in a calendar's summary
+
+
+def test_a_payment_whose_terms_are_not_published_says_so_in_its_calendar_summary(cli):
+    """alder's $840 price of 2026-05-05 came without payment terms: on 2026-07-01 its payment
+    is shown at purchase, and the summary a calendar shows must say the date is not published."""
+    from icalendar import Calendar
+
+    args = ["cost", "alder", "-n", "4", "--as-of", "2026-07-01", "--start", "2026-07-01"]
+    assert cli(*args, "--format", "json").json()["schedule"][0]["assumed"] is True
+    [event] = Calendar.from_ical(cli(*args, "--format", "ics").stdout).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Pay $840.00 (date not published): Alder Health, 4-Session Program"
+    assert "Payment terms not published" in str(event["DESCRIPTION"])
+    # published terms keep the plain summary
+    found = Calendar.from_ical(cli("cost", "alder", "-n", "4", "--format", "ics").stdout).walk("VEVENT")
+    assert str(found[0]["SUMMARY"]) == "Pay $440.00: Alder Health, 4-Session Program"
+
+
+# --------------------------------------------------------------- #17: a range's title dates its prices
+
+
+def test_a_range_table_is_titled_with_the_dates_of_its_prices_not_today(cli):
+    """Cedar's prices were last seen on 2025-06-13 (fern's on 2026-04-02 and 2026-05-01); today
+    is 2026-11-21. A title must not call them prices "as of" today."""
+    text = cli("cost", "cedar", "--sessions", "1-3").stdout
+    assert "Cedar Care: cost for a new client (prices dated 2025-06-13)\n" in text
+    assert "as of 2026-11-21" not in text
+    fern = cli("cost", "fern", "--sessions", "1,2", "--as-of", "2026-04-15").stdout
+    assert "Fern Health: cost for a new client (prices dated 2026-04-02)\n" in fern
+
+
+# --------------------------------------------------------------- #20: show marks a superseded charge
+
+
+def test_show_marks_a_charge_superseded_by_a_newer_observation_as_older(cli):
+    """Fern's consultation was $300 on 2026-04-02 and $350 on 2026-05-01: one consultation, its
+    older figure marked, as older plan prices are, not two consultations to pay."""
+    text = cli("show", "fern").stdout
+    charges = text[text.index("Charges besides the plans") : text.index("\nStates")]
+    lines = [line for line in charges.splitlines() if line.startswith("Initial consultation")]
+    assert len(lines) == 2
+    assert "(older)" in lines[0] and "$300.00" in lines[0]
+    assert "(older)" not in lines[1] and "$350.00" in lines[1]
+    # on a date before the newer figure, the $300 one is in force
+    earlier = cli("show", "fern", "--as-of", "2026-04-15").stdout
+    assert "Initial consultation (older)" not in earlier
+
+
+# --------------------------------------------------------------- #23: wording slips
+
+FERN_PROMO_AND_MEDICATION = (
+    '      - {id: consultation, kind: consult, description: "Initial consultation", per: course, client: new, '
+    "amount: 300, source: fern-site-2026-04, as_of: 2026-04-02}\n"
+    '      - {id: consultation, kind: consult, description: "Initial consultation", per: course, client: new, '
+    "amount: 175, regular: 350, price_kind: promo, source: fern-site-2026-05, as_of: 2026-05-01}\n"
+    '      - {id: medication, kind: medication, description: "Troches from a pharmacy", per: 30-days, '
+    "low: 50, high: 150, source: fern-site-2026-05, as_of: 2026-05-01}\n"
+)
+
+
+def test_a_promo_a_period_of_30_days_and_a_chart_legend_read_as_phrases(cli, tmp_path):
+    data = data_with(tmp_path, (FERN_CONSULTS, FERN_PROMO_AND_MEDICATION))
+    cost = cli("--data", data, "cost", "fern", "--sessions", "6", "--pace", "1")
+    assert cost.exit_code == 0, cost.stderr
+    text = flat(cost.stdout + cost.stderr)
+    assert (
+        "Initial consultation: a limited-time promo price (regular $350.00; no end date given; "
+        "fern-site-2026-05, 2026-05-01)." in text
+    )
+    assert "promo (regular" not in text.replace("limited-time promo (regular $350.00", "")
+    assert "(30 days)" in text and "30-days" not in text
+    assert "per 30 days" in flat(cli("--data", data, "show", "fern").stdout)
+    chart = cli("--data", data, "chart", "--state", "TX", "--sessions", "1-6").stdout
+    assert "Fern Health — medication estimated apart, not in the drawn total." in flat(chart)
+    assert "Fern Health — Fern Health" not in flat(chart)
+
+
+def test_one_month_is_the_first_month(cli):
+    cost = flat(cli("cost", "alder", "--months", "1").stdout)
+    assert "Alder Health: the first month (5 sessions) for a new client" in cost
+    assert "Committed in the first month" in cost and "paid in it" in cost
+    assert "first 1 month" not in cost
+    compare = cli("compare", "--state", "TX", "--months", "1", env={"COLUMNS": "200"}).stdout
+    assert "First month of care from" in flat(compare) and "First 1" not in compare
+
+
+def test_daily_doses_are_counted_as_doses_in_the_captions_and_columns(cli):
+    """dune sells daily low doses by the month: its headline counts doses, and so do the caption
+    and the columns below it."""
+    single = cli("cost", "dune", "--months", "3").stdout
+    assert "$4.00 a dose" in single
+    table = single.split("\n\n")[1]
+    assert " Doses " in table and " Sessions " not in table
+    assert "per dose asked for" in flat(table) and "90 doses in them" in flat(table)
+    assert "per session" not in flat(table) and "90 sessions" not in table
+    listed = cli("cost", "dune", "--months", "1-3").stdout
+    assert "Per dose" in listed and "Per session" not in listed
+
+
+def test_a_headline_says_due_at_sign_up_not_published(cli):
+    """alder's $840 of 2026-05-05 came without terms: on 2026-07-01 what is due at sign-up is unknown."""
+    first = flat(cli("cost", "alder", "-n", "4", "--as-of", "2026-07-01").stdout.split("\n\n")[0])
+    assert "$840.00 ($210.00 a session); due at sign-up not published" in first and "— due" not in first
+
+
+def test_the_compare_caption_without_a_course_speaks_of_no_total_and_of_no_unseen_mark(cli):
+    plain = flat(cli("compare", "--state", "TX").stdout)
+    assert "Due at sign-up: the first payment of each plan listed." in plain
+    assert "the total is" not in plain
+    assert "†" not in plain  # the ratings it explains are shown only with --wide
+    wide = flat(cli("compare", "--state", "TX", "--wide").stdout)
+    assert "flexibility†" in wide and "† a rating from" in wide
+
+
+def test_an_unofficial_undated_list_reads_as_two_facts_in_markdown(cli):
+    """gale's list is undated; a third party's list is unofficial: in Markdown a cell's facts are
+    joined with "; " and "unofficial" and "undated" must not run together."""
+    markdown = cli("compare", "--state", "TX", "--format", "markdown").stdout
+    assert "unofficial undated" not in markdown
+    assert "tier C, unofficial; 2025-06-13" in markdown
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["states"], "Error: Missing argument 'PROVIDER' — see 'ketacalc states --help'"),
+        (["cost", "alder", "-n", "24", "--pace=-1"], "Error: --pace -1 is out of range — "),
+        (["cost", "alder", "-n", "6", "--as-of", "2019-01-01"], "Error: no Alder Health price was observed"),
+        (["cost", "elm", "-n", "6"], "Error: Elm Wellness publishes no prices; the cost is unknown — see "),
+    ],
+    ids=["missing-argument", "negative-pace", "no-price-on-the-date", "no-prices-at-all"],
+)
+def test_error_lines_read_as_the_others_do(cli, args, expected):
+    result = cli(*args)
+    assert result.exit_code in (1, 2)
+    assert result.stderr.startswith(expected), result.stderr
+
+
+def test_history_and_show_of_daily_doses_count_doses(cli):
+    for command in ("history", "show"):
+        text = cli(command, "dune").stdout
+        assert "Doses" in text and "Per dose" in text, command
+        assert "Per session" not in text, command
+    assert "Per session" in cli("history", "alder").stdout
