@@ -188,6 +188,9 @@ def test_an_old_list_is_marked_wherever_it_makes_a_provider_available(cli, tmp_p
         cli("--data", data, "eligibility", "--state", "TX", env={"COLUMNS": "250"}).stdout.split()
     )
     assert "available (old list)" in table
+    assert "Dune Telehealth (old list)" in table.split("Who serves")[0]  # the headline says it too
+    states = " ".join(cli("--data", data, "states", "dune", env={"COLUMNS": "250"}).stdout.split())
+    assert states.startswith("Dune Telehealth is available in 3 states: AZ, CO, TX (all by an old list,")
     cost = cli("--data", data, "cost", "dune", "--months", "1", "--state", "TX")
     assert "warning: Dune Telehealth is available in TX only on an old list" in cost.stderr
     plain = cli("eligibility", "--state", "TX", "--format", "json").json()

@@ -100,6 +100,11 @@ class StatesReport(Report):
                 f"{name} is available in {counted(len(yes), 'state')}"
                 + (f": {', '.join(yes)}." if yes else ".")
             ]
+            old = [a for a in self.items if a.status == "available" and a.old]
+            if old:  # old data says it is old, in the answer too
+                dates = ", ".join(sorted({show_date(a.as_of) for a in old}))
+                every = "all" if len(old) == len(yes) else f"{len(old)} of them"
+                lines[0] = lines[0][:-1] + f" ({every} by an old list, {dates}: check with the provider)."
         rest = [f"unavailable in {len(by['unavailable'])}"] if by["unavailable"] else []
         if by["unknown"]:
             rest.append(f"not known in {len(by['unknown'])}")
@@ -164,7 +169,11 @@ class EligibilityReport(Report):
 
 
 def _eligibility_headline(state: str, answers: list[StateAnswer]) -> list[str]:
-    serving = [s.availability.provider.name for s in answers if s.availability.status == "available"]
+    serving = [
+        s.availability.provider.name + (" (old list)" if s.availability.old else "")
+        for s in answers
+        if s.availability.status == "available"
+    ]
     maybe = [s.availability.provider.name for s in answers if s.availability.status == "unknown"]
     insured = [
         s.availability.provider.name for s in answers if s.availability.status == "available" and s.insurers
