@@ -315,3 +315,15 @@ def test_report_takes_the_filters_compare_takes(cli):
     wide = cli("report", "--state", "TX")
     assert narrow.exit_code == wide.exit_code == 0
     assert len(narrow.stdout) < len(wide.stdout)
+
+
+def test_the_markdown_table_says_what_the_drawing_says_below_it(cli):
+    """Markdown is for people: the points come with the prices' dates, what is stale, the
+    cheapest, the rules on the courses' dates and the notice, as the drawn chart gives them."""
+    out = cli("chart", "--state", "TX", "--sessions", "1-8", "--format", "markdown").stdout
+    below = out.rstrip().splitlines()[-1]
+    assert below.startswith("Total cost of N sessions in TX, new client (USD, prices dated 2025-06-13 to")
+    assert "Stale prices (older than --max-age): Birch Clinic, Cedar Care." in below
+    assert "Cheapest: Cedar Care (stale prices) from 1 session." in below
+    assert "in-person evaluation may be required from 2027-01-01" in below
+    assert below.endswith("it is not medical advice.")

@@ -60,4 +60,22 @@ class ChartReport(Report):
                 for n in counts
             ],
             title="Total cost by number of " + self.result.unit,
+            caption=self._caption(),
         )
+
+    def _caption(self) -> str:
+        """What the drawing says beside its curves, in words below the table (Markdown): the
+        prices' dates, what is estimated apart or stale, the cheapest, the rules, the notice."""
+        from ketacalc.output.notes import sentences
+        from ketacalc.output.plot import chart_title, cheapest_lines, regulation_lines
+
+        wide = 10_000  # one line each: the Markdown paragraph joins them
+        result = self.result
+        parts = [chart_title(result)]
+        parts += [text for s in result.series for text in sentences(s.notes)]
+        stale = [s.name for s in result.series if s.stale]
+        if stale:
+            parts.append(f"Stale prices (older than --max-age): {', '.join(stale)}")
+        parts += [*cheapest_lines(result, wide), *regulation_lines(result, wide)]
+        parts += [f"{NOT_PUBLISHED} = not published", DISCLAIMER]
+        return ". ".join(p.rstrip(".") for p in parts) + "."
