@@ -268,3 +268,12 @@ def test_scenario_raises_nothing_but_invalid_input_on_any_line(lines):
                 pass
             else:
                 assert isinstance(result, Request)
+
+
+@pytest.mark.parametrize("first", [b",", b" , ,", b"x,x"])
+def test_a_first_line_of_empty_or_repeated_names_that_names_no_field_gets_its_error(first):
+    """``,`` names no scenario field: not a header but a line, answered with its error (it
+    was read as a header whose empty column appears twice, and a lone one gave no answer)."""
+    [(number, item)] = list(read_scenarios([first]))
+    assert number == 1 and isinstance(item, InvalidInput)
+    assert "names no scenario field" in item.message

@@ -200,27 +200,24 @@ def _csv_rows(
         yield header_number, problem
     else:
         names = [cell.strip().casefold() for cell in header]
+        unknown = [(i, n) for i, n in enumerate(names, start=1) if n not in _KNOWN_FIELDS]
         seen: set[str] = set()
-        for name in names:
-            if name in seen:
-                problem = InvalidInput(
-                    _field_name(name),
-                    f"column {quoted(name)} appears twice in the header",
-                    "give each column once",
-                )
-                break
-            seen.add(name)
-        else:
-            unknown = [(i, n) for i, n in enumerate(names, start=1) if n not in _KNOWN_FIELDS]
-            if len(unknown) == len(names):  # not a header at all: a row, or a JSON value
-                problem = _line_problem(*NO_HEADER)
-                yield header_number, problem
-            elif unknown and not unknown[0][1]:
-                problem = InvalidInput(
-                    "header", f"column {unknown[0][0]} of the header has no name", "name every column"
-                )
-            elif unknown:
-                problem = unknown_field(unknown[0][1])
+        twice = next((n for n in names if n in seen or seen.add(n)), None)  # type: ignore[func-returns-value]
+        if len(unknown) == len(names):  # not a header at all (a row, ",", a JSON value): its own error
+            problem = _line_problem(*NO_HEADER)
+            yield header_number, problem
+        elif twice is not None:
+            problem = InvalidInput(
+                _field_name(twice),
+                f"column {quoted(twice)} appears twice in the header",
+                "give each column once",
+            )
+        elif unknown and not unknown[0][1]:
+            problem = InvalidInput(
+                "header", f"column {unknown[0][0]} of the header has no name", "name every column"
+            )
+        elif unknown:
+            problem = unknown_field(unknown[0][1])
     for number, line in numbered:
         if not line.strip():
             continue
