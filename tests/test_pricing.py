@@ -699,3 +699,19 @@ def test_a_pay_in_full_quote_of_the_self_pay_price_is_not_said_of_an_insured_pri
     assert (self_pay.total, insured.total) == (D("1050.00"), D("500.00"))
     assert any(quoted in n for n in words(self_pay.price_notes))
     assert not any("pay-in-full price" in n for n in words(insured.price_notes + insured.notes))
+
+
+def test_an_assumed_route_is_said_even_when_the_others_cost_the_same(catalog):
+    """Alder's 4-session plan is the same for every route: priced on its standard route
+    (tablet), which is said with the injection figure, the same (a route is never chosen
+    silently). A provider whose plans are all of its standard route has no other to name."""
+    r = cost(catalog, "alder", 4, as_of=TODAY, start=TODAY)
+    [said] = [n for n in words(r.notes) if n.startswith("Priced on tablet")]
+    assert said.endswith("the route is your choice. For the same 4 sessions: injection $880.00.")
+    one_route = provider_data(
+        standard_route={"value": "tablet", "source": "site"},
+        plans=[{**plan_data("visit", 1, "any", "100"), "route": "tablet"}],
+    )
+    [acme] = catalog_of(one_route).providers
+    alone = price(acme, CostQuery(sessions=2), today=TODAY)
+    assert alone.total == D("200.00") and not any("Priced on" in n for n in words(alone.notes))

@@ -664,12 +664,14 @@ class ProviderPricer:
 
     def _route_notes(self, priced: CostResult, runs: tuple[Run, ...]) -> list[Note]:
         """What each other route would cost for the same course: the route is the person's
-        choice. Said when a plan bought is the route's own, or another route costs more or less."""
+        choice, and the standard one priced (none was asked for) is said to be assumed even when
+        the others cost the same (a price that does not depend on it still names a route)."""
         assert self._others is not None
         sessions, months = priced.sessions_requested, priced.months
         routes = sorted({p.route for p in self.provider.plans if p.route and p.route != self.route})
+        if not routes:
+            return []
         costs: list[tuple[str, Decimal | None]] = []
-        differs = False
         for route in routes:
             other = self._others.get(route)
             try:
@@ -686,9 +688,6 @@ class ProviderPricer:
             except KetacalcError:  # e.g. a discount above that route's prices
                 total = None
             costs.append((route, total))
-            differs = differs or total != priced.total
-        if not differs and not any(r.offer.plan.route for r in runs):
-            return []
         standard = self._standard
         return [
             Note(
