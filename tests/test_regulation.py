@@ -319,3 +319,12 @@ def test_cost_and_compare_date_a_course_of_months_alike(cli, months):
     assert cost["regulation"] == row["regulation"] == batch["regulation"]
     assert [(r["course_start"], r["course_end"]) for r in cost["regulation"]][0][0] == "2026-12-02"
     assert ids(cost["regulation"]) == [FLEX]
+
+
+def test_the_compare_headline_says_the_course_its_rule_was_checked_on(cli):
+    """Without a course, the rules are checked on one assumed to start today: the headline
+    says so, where a priced course's own dates need no saying."""
+    plain = " ".join(cli("compare", "--state", "TX").stdout.split("\n\n")[0].split())
+    assert "Federal rule (for a course started 2026-11-21, assumed to run to 2027-05-22): in-person" in plain
+    course = cli("compare", "--state", "TX", "--sessions", "14").stdout.split("\n\n")[0]
+    assert "Federal rule: in-person visit may be required" in " ".join(course.split())

@@ -247,7 +247,13 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
         lines.append(text[0].upper() + text[1:] + ".")
     federal = [e for e in (result.rows[0].regulation if result.rows else ()) if e.jurisdiction == "US"]
     if federal:  # a federal rule binds every provider alike
-        lines.append(f"Federal rule: {warning_text(federal)}.")
+        course = federal[0].course
+        assumed = (
+            f" (for a course started {course.start}, assumed to run to {course.end})"
+            if course.assumed
+            else ""
+        )
+        lines.append(f"Federal rule{assumed}: {warning_text(federal)}.")
     return lines
 
 
