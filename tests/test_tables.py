@@ -266,3 +266,19 @@ def test_a_source_id_in_brackets_or_before_a_comma_is_never_split():
     lines = draw(view, 36)
     assert any(line.endswith("(ketcare-compare-2026,") for line in lines), "\n".join(lines)
     assert all(len(line) <= 36 for line in lines), "\n".join(lines)
+
+
+def test_lines_folded_into_a_number_column_read_from_the_left():
+    """With no text column to take them, folded "Header: value" lines land in the first
+    column, a number's: they are drawn from its left edge, not right-aligned as scraps."""
+    from ketacalc.output.table import draw
+    from ketacalc.output.tableview import Column, TableView
+
+    view = TableView(
+        [Column("Sessions", number=True), Column("Total", number=True), Column("Purchases", priority=1)],
+        [["1", "$796.00", "Session (pay per visit) ($398.00)"], ["16", "$6,368.00", "Session × 16"]],
+    )
+    lines = draw(view, 24)  # too narrow for three columns: Purchases folds
+    folded = [line for line in lines if "Purchases:" in line]
+    assert len(folded) == 2 and all(line.startswith("Purchases:") for line in folded), "\n".join(lines)
+    assert any(line.startswith("1 ") for line in lines) and all(len(line) <= 24 for line in lines)

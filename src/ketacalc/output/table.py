@@ -189,8 +189,12 @@ def _into(columns: list[Column], fold: int) -> int:
 
 
 def _fold(columns: list[Column], rows: list[list[str]], fold: int) -> tuple[list[Column], list[list[str]]]:
-    """Column ``fold`` moved into the first text column, as "Header: value" lines."""
+    """Column ``fold`` moved into the first text column, as "Header: value" lines. With no
+    text column left, the first column takes them and is drawn as text from then on (left
+    aligned, wrapping): folded lines right-aligned under a number read as ragged scraps."""
     into = _into(columns, fold)
+    if columns[into].number or columns[into].nowrap:
+        columns = [c._replace(number=False, nowrap=True) if i == into else c for i, c in enumerate(columns)]
     label = " ".join(columns[fold].header.split())
     moved = []
     for row in rows:
