@@ -125,6 +125,11 @@ def test_with_hired_sitter_the_sitters_fee_is_not_also_listed_as_not_in_the_tota
     ).json()
     assert [c["id"] for c in record["optional"]] == []
     assert [c["id"] for c in record["charges"] if c["kind"] == "sitter"] == ["hired-sitter"]
+    # the answer itself, as the library gives it, leaves the fee out (not only its views)
+    import ketacalc
+
+    course = ketacalc.cost("alder", sessions=14, hired_sitter=True, data=data)
+    assert [c.id for c in course.optional] == [] and any(c.kind == "sitter" for c in course.charges)
 
 
 # --------------------------------------------------------------- #14: unknown terms in a calendar's summary

@@ -459,6 +459,11 @@ class ProviderPricer:
             else:
                 charge_lines += (sitter[0],)
                 notes[sitter[1]] = None
+                # the provider's hourly fee for a hired sitter (a charge per hour from the
+                # estimate's own source) is in the estimate now: no longer listed apart
+                optional = tuple(
+                    c for c in optional if not (c.per == "hour" and c.source == sitter[0].source)
+                )
                 said = dict.fromkeys(shape.price_notes[shape.quotes :])
                 said.update(dict.fromkeys(price_notes((), (sitter[0],))))
                 used_notes = (*shape.price_notes[: shape.quotes], *said)

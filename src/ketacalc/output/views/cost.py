@@ -179,7 +179,7 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "max_age_days": result.query.max_age,
         "charges": [charge_record(line) for line in result.charges],
         "unpriced": [charge_record(line) for line in result.unpriced],
-        "optional": [charge_record(line) for line in not_in_total(result)],
+        "optional": [charge_record(line) for line in result.optional],
         "purchases": _purchase_records(result),
         "schedule": [
             {
@@ -300,18 +300,6 @@ def unit(result: CostResult, count: int | None = None) -> str:
     """``6 sessions``, ``30 doses`` (a daily-low-dose plan), ``1 session``."""
     n = result.sessions_requested if count is None else count
     return counted(n, unit_word(result))
-
-
-def not_in_total(result: CostResult) -> tuple[ChargeLine, ...]:
-    """The optional charges, listed apart from the total; once a hired sitter is estimated
-    in the totals (``--hired-sitter``), less the provider's hourly fee for one (a charge per
-    hour from the sitter estimate's own source), so it is not counted a second time."""
-    sitter = next((line for line in result.charges if line.kind == "sitter"), None)
-    if sitter is None:
-        return result.optional
-    return tuple(
-        line for line in result.optional if not (line.per == "hour" and line.source == sitter.source)
-    )
 
 
 def course_text(result: CostResult) -> str:
@@ -537,7 +525,7 @@ def _single(r: CostResult) -> TableView:
             else "optional: no figure",
             line.source,
         ]
-        for line in not_in_total(r)
+        for line in r.optional
     ]
     if extras:
         view.sections.append(
