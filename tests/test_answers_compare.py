@@ -245,6 +245,17 @@ def test_eligibility_says_none_with_its_source(catalog):
     assert insurers["Birch Clinic"].startswith("Aetna, ")
 
 
+def test_eligibility_tells_a_list_naming_none_here_from_no_insurance_at_all(cli):
+    """Birch accepts insurance but its list names no insurer in Idaho; Alder accepts none at
+    all. Both have ``insurers: []``: ``insurance`` and the list cited tell them apart."""
+    rows = {r["provider"]: r for r in cli("eligibility", "--state", "ID", "--format", "json").json()}
+    birch, alder = rows["birch"], rows["alder"]
+    assert (birch["insurers"], birch["insurance"], birch["insurers_source"]) == ([], True, "review-2025")
+    assert (alder["insurers"], alder["insurance"], alder["insurers_source"]) == ([], False, None)
+    markdown = cli("eligibility", "--state", "ID", "--format", "markdown").stdout
+    assert "| none listed (review-2025, 2025-06-13) |" in markdown
+
+
 def test_compare_hsa_fsa_disputed_in_json_and_table(cli):
     cedar = rows_of(cli)["cedar"]
     assert cedar["hsa_fsa"] == "disputed"

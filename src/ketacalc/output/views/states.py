@@ -134,8 +134,11 @@ class EligibilityReport(Report):
                 **availability_record(a),
                 "insurers": list(insurers) if insurers is not None else None,
                 # the list's own source and date (not the newer yes/no of ``insurance_source``)
-                "insurers_source": listing.source if listing is not None and insurers else None,
-                "insurers_as_of": iso(listing.as_of) if listing is not None and insurers else None,
+                # (an empty list from it too: the list that names none in this state)
+                "insurers_source": listing.source if listing is not None and insurers is not None else None,
+                "insurers_as_of": iso(listing.as_of)
+                if listing is not None and insurers is not None
+                else None,
                 "insurance": said.value if said is not None else None,
                 "insurance_source": said.source if said is not None else None,
                 "insurance_as_of": iso(said.as_of) if said is not None else None,
@@ -196,8 +199,10 @@ def insurers_text(
         return f"none\n({said.source}, {show_date(said.as_of)})"
     if insurers is None:
         return NOT_PUBLISHED
-    if not insurers:
-        return "none listed"
+    if not insurers:  # insurance is accepted, but the list names no insurer in this state
+        return "none listed" + (
+            f"\n({listing.source}, {show_date(listing.as_of)})" if listing is not None else ""
+        )
     cited = f"\n({listing.source}, {show_date(listing.as_of)})" if listing is not None else ""
     return ", ".join(insurers) + cited
 
