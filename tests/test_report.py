@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -267,6 +268,23 @@ def test_report_names_the_sessions_asked_for_beside_each_per_session_figure(cli)
     assert (
         "Total $3,050.00 for the first 3 months (14 sessions) ($217.86 per session asked for, "
         "$169.44 per session covered;" in months
+    )
+
+
+def test_report_says_what_each_total_is_of_an_insured_price_and_the_route_priced(cli):
+    """As compare does: an insured price is marked, and a total priced on the standard route
+    says so (the person's choice) with what the other route would cost; the course names
+    the insurer asked for."""
+    insured = " ".join(
+        "".join(
+            parse(cli("report", "--state", "TX", "--sessions", "6", "--insurer", "aetna").stdout).text
+        ).split()
+    )
+    assert "Course: 6 sessions for a new client, with Aetna insurance where accepted" in insured
+    assert re.search(r"\$500\.00\s*insured", insured)  # Birch's Starter Program, insured (self-pay $1,050)
+    routes = " ".join("".join(parse(cli("report", "--state", "TX", "--sessions", "14").stdout).text).split())
+    assert re.search(
+        r"\$2,280\.00\s*on tablet \(the standard route; your choice\)\s*also injection: \$2,180\.00", routes
     )
 
 

@@ -38,6 +38,20 @@ def _d(day: date | None) -> str:
     return day.isoformat() if day else "undated"
 
 
+def _total_notes(row: Any) -> list[str]:
+    """``insured``; ``on tablet (the standard route; your choice)``; ``also injection: $3,612.00``."""
+    notes = []
+    if row.cost is not None and row.total is not None and row.cost.pricing != "self-pay":
+        notes.append("insured" if row.cost.pricing == "insurance" else "partly insured")
+    if row.route and row.other_routes:
+        notes.append(f"on {row.route} (the standard route; your choice)")
+        lowest = "" if row.cost is not None else "from "  # no course: the route's lowest plan price
+        notes += [
+            f"also {route}: {lowest}{money_display(total)}" for route, total in row.other_routes.items()
+        ]
+    return notes
+
+
 def _safe_url(url: str | None) -> str | None:
     """Only web links become links; anything else (``javascript:``) stays text."""
     if url and url.strip().lower().startswith(("https://", "http://")):
@@ -219,6 +233,9 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 "availability": _availability(catalog, row.availability),
                 "total": money_display(row.total),
                 "estimate": estimate_text(row),
+                # what the total is of, as compare says it: an insured price, the route priced
+                # (the person's choice) and what each other route would cost
+                "total_notes": _total_notes(row),
                 "per_session": money_display(
                     None if row.per_session is None else round_cents(row.per_session)
                 ),
@@ -261,6 +278,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         else (f"the {first_months(months)} of care" if months else None),
         "chart_unit": unit,
         "client": request.client,
+        "insurer": result.query.insurer,
         "today": today.isoformat(),
         "as_of": result.as_of.isoformat(),
         "max_age": result.query.max_age,
