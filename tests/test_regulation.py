@@ -328,3 +328,18 @@ def test_the_compare_headline_says_the_course_its_rule_was_checked_on(cli):
     assert "Federal rule (for a course started 2026-11-21, assumed to run to 2027-05-22): in-person" in plain
     course = cli("compare", "--state", "TX", "--sessions", "14").stdout.split("\n\n")[0]
     assert "Federal rule: in-person visit may be required" in " ".join(course.split())
+
+
+@pytest.mark.parametrize(
+    ("command", "federal"),
+    [(["eligibility"], True), (["compare"], True), (["compare", "--sessions", "6"], False)],
+)
+def test_the_headline_names_the_states_own_rule_beside_the_federal_one(cli, command, federal):
+    """Alabama's in-person rule is in force now and binds every provider there: the answer's
+    first lines say it, not only the rows (they named only the federal rule, or none). Six
+    weekly sessions from 2026-11-21 end before the federal flexibility does: that one is not said."""
+    head = " ".join(cli(*command, "--state", "AL").stdout.split("\n\n")[0].split())
+    assert "AL rule" in head and "in-person visit required (AL: within 12 months)." in head
+    assert ("Federal rule" in head) is federal
+    if federal:
+        assert head.index("AL rule") < head.index("Federal rule")

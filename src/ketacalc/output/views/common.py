@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ketacalc.money import NOT_PUBLISHED, money_display, money_str, round_cents
-from ketacalc.output.notes import availability_label, counted, rule_summary, sentence
+from ketacalc.output.notes import availability_label, counted, rule_summary, sentence, warning_text
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog, Fact, PriceObs
@@ -214,6 +214,24 @@ def availability_text(a: Availability) -> str:
         official = "" if a.official else ", unofficial"
         text += f"\n({show_date(a.as_of)}, tier {a.tier}{official})"
     return text
+
+
+def rule_lines(in_force: Iterable[Any], state: str | None) -> list[str]:
+    """A headline's rules: the state's, then the federal ones, a line each; they bind every
+    provider alike. A course assumed (none asked for) is named once, as the JSON names it."""
+    entries = list(in_force)
+    lines = []
+    for label, place in ((f"{state} rule", state), ("Federal rule", "US")):
+        rules = [e for e in entries if place and e.jurisdiction == place]
+        if rules:
+            course = rules[0].course
+            assumed = (
+                f" (for a course started {course.start}, assumed to run to {course.end})"
+                if course.assumed and not lines
+                else ""
+            )
+            lines.append(f"{label}{assumed}: {warning_text(rules)}.")
+    return lines
 
 
 def money(value: Decimal | None) -> str:

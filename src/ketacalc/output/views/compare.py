@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
 from ketacalc.money import NOT_PUBLISHED, money_str
-from ketacalc.output.notes import availability_label, counted, first_months, sentence, sentences, warning_text
+from ketacalc.output.notes import availability_label, counted, first_months, sentence, sentences
 from ketacalc.output.tableview import GOES_ON, Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -21,6 +21,7 @@ from ketacalc.output.views.common import (
     iso,
     money,
     price_age,
+    rule_lines,
     show_date,
     yes_no,
 )
@@ -245,15 +246,7 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
     if left:
         text = "; ".join(left)
         lines.append(text[0].upper() + text[1:] + ".")
-    federal = [e for e in (result.rows[0].regulation if result.rows else ()) if e.jurisdiction == "US"]
-    if federal:  # a federal rule binds every provider alike
-        course = federal[0].course
-        assumed = (
-            f" (for a course started {course.start}, assumed to run to {course.end})"
-            if course.assumed
-            else ""
-        )
-        lines.append(f"Federal rule{assumed}: {warning_text(federal)}.")
+    lines += rule_lines(result.rows[0].regulation if result.rows else (), q.state)
     return lines
 
 

@@ -14,6 +14,7 @@ from ketacalc.output.views.common import (
     availability_text,
     caption,
     iso,
+    rule_lines,
     show_date,
 )
 from ketacalc.usstates import STATES
@@ -187,6 +188,7 @@ def _eligibility_headline(state: str, answers: list[StateAnswer]) -> list[str]:
     if maybe:
         lines.append(f"{len(maybe)} may (not known): {_listed(maybe)}.")
     lines.append(f"Accepting insurance in {state}: {_listed(insured)}.")
+    lines += rule_lines(answers[0].availability.regulation if answers else (), state)
     return lines
 
 
