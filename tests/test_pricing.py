@@ -715,3 +715,12 @@ def test_an_assumed_route_is_said_even_when_the_others_cost_the_same(catalog):
     [acme] = catalog_of(one_route).providers
     alone = price(acme, CostQuery(sessions=2), today=TODAY)
     assert alone.total == D("200.00") and not any("Priced on" in n for n in words(alone.notes))
+
+
+def test_the_cost_headline_says_an_insured_price_is_insured(cli):
+    """The first line a person reads says whose price it is: with Aetna insurance, not the
+    self-pay price it would otherwise pass for (an insurer may come from the config file)."""
+    head = cli("cost", "birch", "-n", "6", "--state", "TX", "--insurer", "aetna").stdout.splitlines()[0]
+    assert head.startswith("Birch Clinic, 6 sessions for a new client with Aetna insurance: $500.00")
+    plain = cli("cost", "birch", "-n", "6", "--state", "TX").stdout.splitlines()[0]
+    assert plain.startswith("Birch Clinic, 6 sessions for a new client: $1,050.00")

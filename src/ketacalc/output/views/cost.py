@@ -595,8 +595,14 @@ def single_headline(r: CostResult) -> list[str]:
         return [f"{r.provider.name} has no published price for {what}."]
     each = f" ({money(cents(r.per_session))} a {'dose' if r.modality == 'daily-low-dose' else 'session'})"
     spans = "".join(f" + {kind} est. {span}" for kind, span in estimates(r))
+    # an insured price never passes for the self-pay one: the answer says whose it is
+    insured = {
+        "insurance": f" with {r.query.insurer} insurance",
+        "mixed": f" partly with {r.query.insurer} insurance",
+    }
     lines = [
-        f"{r.provider.name}, {what} for a {r.client} client: {money(r.total)}{each}{spans}; "
+        f"{r.provider.name}, {what} for a {r.client} client{insured.get(r.pricing, '')}: "
+        f"{money(r.total)}{each}{spans}; "
         + (
             f"{money(r.due_at_signup)} due at sign-up"
             if r.due_at_signup is not None
