@@ -234,6 +234,25 @@ def test_compare_of_one_session_or_month_says_it_in_the_singular(cli, option, sa
 # --------------------------------------------------------------- small truths
 
 
+def test_a_headline_total_carries_its_estimate_beside_it():
+    """The first line a person reads gives the estimate beside the total, as the table does:
+    "$600.00 + medication est. $100.00–$300.00", never the bare $600.00 (compare and a range)."""
+    from ketacalc.domain.pricing import price_many
+    from ketacalc.output.views.compare import headline
+    from ketacalc.output.views.cost import range_headline
+
+    meds = {"id": "meds", "kind": "medication", "description": "Pharmacy", "per": "30-days",
+            "low": "50", "high": "150", "source": "site", "as_of": "2026-01-10"}  # fmt: skip
+    cat = catalog_of(provider_data(plans=[plan_data("visit", 1, "any", "100")], charges=[meds]))
+    said = " ".join(headline(cat, compare(cat, CompareQuery(sessions=6), today=TODAY)))
+    assert "the lowest total is Acme Ketamine at $600.00 + medication est. $100.00–$300.00" in said
+    courses = list(price_many(cat.providers[0], CostQuery(sessions=1), [1, 6], today=TODAY))
+    assert range_headline(courses)[0] == (
+        "Acme Ketamine, new client: $100.00 + medication est. $50.00–$150.00 for 1 session "
+        "to $600.00 + medication est. $100.00–$300.00 for 6 sessions."
+    )
+
+
 def test_eligibility_says_none_with_its_source(catalog):
     from ketacalc.domain.eligibility import serving
     from ketacalc.output.views.states import EligibilityReport

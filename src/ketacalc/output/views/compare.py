@@ -25,7 +25,7 @@ from ketacalc.output.views.common import (
     show_date,
     yes_no,
 )
-from ketacalc.output.views.cost import charge_record, estimates, sessions_requested
+from ketacalc.output.views.cost import charge_record, estimates, sessions_requested, total_text
 from ketacalc.usstates import STATES
 from ketacalc.version import SCHEMA_VERSION
 
@@ -222,7 +222,8 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
             among = f" among those serving {q.state}" if q.state else ""
             lines.append(
                 f"For {what} the lowest total{among} is {best.provider.name} at "
-                f"{money(best.total)}{price_age(best.prices_oldest, result.as_of)}."
+                f"{total_text(best.cost) if best.cost is not None else money(best.total)}"
+                f"{price_age(best.prices_oldest, result.as_of)}."
             )
         else:
             lines.append(f"No provider{' serving ' + q.state if q.state else ''} has a total for {what}.")

@@ -634,8 +634,8 @@ def range_headline(results: list[CostResult]) -> list[str]:
         return [f"{first.provider.name} has no published price for these courses."]
     low, high = priced[0], priced[-1]
     lines = [
-        f"{first.provider.name}, {first.client} client: {money(low.total)} for {_n(low)} "
-        f"to {money(high.total)} for {_n(high)}."
+        f"{first.provider.name}, {first.client} client: {total_text(low)} for {_n(low)} "
+        f"to {total_text(high)} for {_n(high)}."
     ]
     best = min(priced, key=lambda r: (cents(r.per_session), r.sessions_requested))
     word = "dose" if first.modality == "daily-low-dose" else "session"
