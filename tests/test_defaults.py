@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from conftest import PRIVATE_HOME, assert_one_error_line
+from conftest import PRIVATE_HOME, REPO, assert_one_error_line
 
 
 @pytest.fixture
@@ -63,11 +63,15 @@ def test_an_insurer_default_waits_for_a_state(cli):
     assert "insurer" not in " ".join(notes(result.stderr))
 
 
-def test_config_set_show_unset_and_the_file_applies(cli, config_dir):
+def test_config_set_show_unset_and_the_file_applies(cli, config_dir, tmp_path):
     assert cli("config", "set", "state", "texas").exit_code == 0
     assert cli("config", "set", "client", "returning").exit_code == 0
     odd = 'Blue "Cross" \\ Ünïon'
-    assert cli("config", "set", "insurer", odd).exit_code == 0
+    # an insurer must be one the data lists: a copy of the fixture that lists this odd name
+    fixture = (REPO / "tests" / "data" / "fixture" / "providers.yaml").read_text(encoding="utf-8")
+    listed = tmp_path / "providers.yaml"
+    listed.write_text(fixture.replace("CA: [Aetna]", f"CA: [Aetna, '{odd}']", 1), encoding="utf-8")
+    assert cli("--data", str(listed), "config", "set", "insurer", odd).exit_code == 0
     path = config_dir / "config.toml"
     assert tomllib.loads(path.read_text(encoding="utf-8")) == {
         "state": "TX",
@@ -121,7 +125,8 @@ def test_a_bad_default_names_where_it_came_from(cli):
 @pytest.mark.parametrize(
     ("args", "what"),
     [(["config", "set", "state", "Texass"], "is not a US state"), (["config", "set", "colour", "red"], "no key"),
-     (["config", "set", "client", "sometimes"], "new or returning")],
+     (["config", "set", "client", "sometimes"], "new or returning"),
+     (["config", "set", "insurer", "Foo"], "no provider lists the insurer 'Foo'")],
 )  # fmt: skip
 def test_config_set_refuses_what_it_cannot_use(cli, config_dir, args, what):
     assert what in assert_one_error_line(cli(*args), 2)

@@ -13,7 +13,7 @@ import typer
 
 from ketacalc.cli.app import app
 from ketacalc.cli.help import epilog
-from ketacalc.errors import UsageProblem
+from ketacalc.errors import UsageProblem, quoted
 
 config_app = typer.Typer(
     name="config",
@@ -68,6 +68,7 @@ def show() -> None:
 
 @config_app.command("set")
 def set_(
+    ctx: typer.Context,
     key: KeyArg,
     value: Annotated[
         str, typer.Argument(metavar="VALUE", help="e.g. TX, Aetna or returning.", show_default=False)
@@ -81,8 +82,33 @@ def set_(
     path = settings.config_path()
     values = settings.read_config(path)
     values[name] = settings.check_value(name, value)
+    if name == "insurer":
+        _known_insurer(ctx, values[name])
     _save(path, values, write_atomically)
     typer.echo(f"Set {name} = {values[name]} in {path}", err=True)
+
+
+def _known_insurer(ctx: typer.Context, insurer: str) -> None:
+    """An insurer some provider lists, in some state, in the data: one nobody lists would
+    make every later command fail on a name the person no longer types."""
+    from ketacalc.cli.app import catalog
+    from ketacalc.vocab import match_insurer
+
+    listed = sorted(
+        {
+            name
+            for p in catalog(ctx).providers
+            for listing in p.insurers
+            for names in listing.by_state.values()
+            for name in names
+        }
+    )
+    if match_insurer(insurer, listed) is None:
+        shown = ", ".join(listed[:8]) + (", …" if len(listed) > 8 else "")
+        raise UsageProblem(
+            f"no provider lists the insurer {quoted(insurer)}",
+            f"give one the data names (e.g. {shown}), or leave the insurer unset",
+        )
 
 
 @config_app.command("unset")
