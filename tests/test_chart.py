@@ -327,3 +327,18 @@ def test_the_markdown_table_says_what_the_drawing_says_below_it(cli):
     assert "Cheapest: Cedar Care (stale prices) from 1 session." in below
     assert "in-person evaluation may be required from 2027-01-01" in below
     assert below.endswith("it is not medical advice.")
+
+
+def test_a_provider_not_drawn_is_said_to_be_so_for_its_reason_not_its_insurance_note():
+    """With an insurer asked for, a provider with an insurer list but no prices is left out
+    because it publishes no prices: the note said "Not drawn: Insurance: Aetna in TX …"."""
+    from conftest import catalog_of, provider_data
+    from ketacalc.domain.curves import CurveQuery, curves
+
+    listed = provider_data(
+        insurance=[{"value": True, "source": "site", "as_of": "2026-01-10"}],
+        insurers=[{"source": "site", "as_of": "2026-01-10", "by_state": {"TX": ["Aetna"]}}],
+    )
+    result = curves(catalog_of(listed), CurveQuery(counts=(1, 2), state="TX", insurer="Aetna"), today=TODAY)
+    said = [n for n in words(result.notes) if n.startswith("Not drawn")]
+    assert said == ["Not drawn: Acme Ketamine publishes no prices; the cost is unknown."], said

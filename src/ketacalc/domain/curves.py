@@ -131,6 +131,12 @@ def _sessions_only(provider: Provider) -> tuple[Provider | None, Note | None]:
     return provider._replace(plans=kept), Note(Kind.LOW_DOSE_NOT_DRAWN, provider=provider.name, plans=names)
 
 
+#: notes of the insurance asked for: what a curve's prices are, never why one has none
+_INSURANCE_KINDS = frozenset(
+    {Kind.INSURANCE, Kind.NO_INSURERS_PUBLISHED, Kind.NO_INSURERS_IN_STATE, Kind.INSURER_NOT_LISTED}
+)
+
+
 def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
     """The curves for every provider ``compare`` lists with the same filters."""
     from ketacalc.domain.compare import CompareQuery, compare
@@ -168,8 +174,9 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         for n in counts:
             result = pricer.price_months(n) if months else pricer.point(n)
             points.append((n, result.total))
-            if result.total is None:
-                reasons.update(dict.fromkeys(result.notes[:1]))
+            if result.total is None:  # why it has no total (not the insurance notes said before it)
+                why = [note for note in result.notes if note.kind not in _INSURANCE_KINDS]
+                reasons.update(dict.fromkeys(why[:1]))
             else:
                 pricing.add(result.pricing)
                 modalities.add(result.modality or "")
