@@ -127,3 +127,19 @@ def test_the_pace_is_said_whenever_it_sets_the_courses_dates(cli):
     one = cli("cost", "alder", "-n", "4", "--state", "TX")
     assert "Assumes 1 session a week (set --pace): the course's dates follow from it" in one.stderr
     assert "Assumes 2 sessions a week" in cli("cost", "alder", "-n", "4", "--pace", "2").stderr
+
+
+def test_a_chart_legend_entry_names_the_provider_once_and_starts_each_later_sentence_upper_case():
+    notes = [
+        Note(Kind.ESTIMATED_APART, provider="Isha Health", charges=("medication",)),
+        Note(Kind.SELF_PAY_PRICES, provider="Isha Health", partly=False),
+    ]
+    assert wording.series_label("Isha Health", notes) == (
+        "Isha Health — medication estimated apart, not in the drawn total. Self-pay prices."
+    )
+
+
+def test_the_report_footer_gives_the_dates_of_the_prices_not_today(cli):
+    page = cli("report", "--state", "TX", "--sessions", "6").stdout
+    assert "prices dated 2025-06-13 to 2026-08-14; made on 2026-11-21" in page
+    assert "prices as of 2026-11-21" not in page

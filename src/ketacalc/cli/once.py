@@ -27,11 +27,14 @@ def _check_once(command: Any, ctx: Any, args: list[str]) -> None:
     counts = Counter(order)
     for param, count in counts.items():
         if count > 1 and not getattr(param, "multiple", False) and not getattr(param, "count", False):
-            names = " / ".join(param.opts) if param.opts else param.human_readable_name
+            # a flag and its opposite (--returning / --new) are one option: name both
+            opposite = list(getattr(param, "secondary_opts", None) or [])
+            opts = [*param.opts, *opposite]
+            names = " / ".join(opts) if opts else param.human_readable_name
             where = ctx.command_path or "ketacalc"
             raise UsageProblem(
                 f"{names} is given {'twice' if count == 2 else f'{count} times'}",
-                f"give it once (see '{where} --help')",
+                f"give {'one of them' if opposite else 'it'} once (see '{where} --help')",
             )
 
 

@@ -331,4 +331,5 @@ def series_label(name: str, notes: Iterable[Note]) -> str:
     """``Isha Health — medication estimated apart, not in the drawn total.``: a chart legend's
     entry, its notes without the provider's name they start with (it is named once)."""
     said = [s.removeprefix(f"{name}: ") for s in sentences(notes)]
+    said = said[:1] + [s[:1].upper() + s[1:] for s in said[1:]]  # after the first, each a sentence
     return f"{name} — {' '.join(said)}" if said else name
