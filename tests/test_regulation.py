@@ -343,3 +343,19 @@ def test_the_headline_names_the_states_own_rule_beside_the_federal_one(cli, comm
     assert ("Federal rule" in head) is federal
     if federal:
         assert head.index("AL rule") < head.index("Federal rule")
+
+
+def test_the_chart_names_a_states_rule_once():
+    """Alabama's rule says "In AL, …" itself: the line under the chart does not say it again
+    (the federal rule's line names the state; Alabama's keeps its own words)."""
+    from conftest import TODAY
+    from ketacalc.data.loader import load_catalog
+    from ketacalc.domain.curves import CurveQuery, curves
+    from ketacalc.output.plot import regulation_lines
+
+    result = curves(load_catalog(FIXTURE, today=TODAY), CurveQuery(counts=(1, 26), state="AL"), today=TODAY)
+    lines = regulation_lines(result, 1000)
+    assert any(line.startswith("For a course of up to 26 sessions from today: In AL, ") for line in lines), (
+        lines
+    )
+    assert not any("In AL, for a course" in line and "In AL, a" in line for line in lines), lines

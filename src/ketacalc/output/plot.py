@@ -139,10 +139,12 @@ def regulation_lines(result: CurveResult, width: int) -> list[str]:
     lines = []
     for e in result.regulation_at(longest):
         start = result.query.start.isoformat() if result.query.start else "today"
-        text = (
-            f"In {result.query.state or 'every state'}, for a course of up to {longest} {unit} from {start}: "
-            f"{rule_summary(e)}"
-        )
+        summary = rule_summary(e)
+        course = f"a course of up to {longest} {unit} from {start}"
+        if summary.startswith("In "):  # a state's rule names its state: "In AL" is said once
+            text = f"For {course}: {summary}"
+        else:
+            text = f"In {result.query.state or 'every state'}, for {course}: {summary}"
         lines.extend(textwrap.wrap(text, width, break_on_hyphens=False))
     return lines
 
