@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from conftest import jsonl
+from conftest import assert_one_error_line, jsonl
 
 GOOD = {"provider": "alder", "sessions": 10}
 
@@ -791,3 +791,13 @@ def test_options_spelled_another_way_after_a_start_get_the_record_they_get_alone
         alone = ndjson_rows(cli("batch", input=jsonl(scenario)).stdout)[0]
         assert {**alone, "line": index + 1} == together[index], scenario
     assert [r["availability"] for r in together] == [None, "available", None, None, "available"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_full_records_are_refused_as_rows(cli, fmt):
+    """--full gives whole JSON records (every payment): as CSV or TSV it gave the summary rows
+    silently. It is a usage error naming the formats that take it, and nothing is written."""
+    result = cli("batch", "--full", "--format", fmt, input=jsonl({"provider": "alder", "sessions": 6}))
+    line = assert_one_error_line(result, 2)
+    assert f"--full writes whole JSON records, not {fmt.upper()} rows" in line and "--format ndjson" in line
+    assert result.stdout == ""

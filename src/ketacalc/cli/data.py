@@ -8,7 +8,7 @@ import typer
 
 from ketacalc.cli.app import app, catalog, today
 from ketacalc.cli.options import BatchFormat, BatchFormatOpt
-from ketacalc.errors import KetacalcError, inert
+from ketacalc.errors import KetacalcError, UsageProblem, inert
 from ketacalc.output.formats import Format, render
 
 
@@ -86,6 +86,11 @@ def batch(
     from ketacalc.files import open_regular
     from ketacalc.output.views.batch import BatchReport
 
+    if full and fmt in (BatchFormat.csv, BatchFormat.tsv):  # a full record (every payment) is no row
+        raise UsageProblem(
+            f"--full writes whole JSON records, not {fmt.value.upper()} rows",
+            "use --full with --format ndjson or json, or leave it out for the summary rows",
+        )
     cat = catalog(ctx)
     if source == "-":
         if sys.stdin is None or sys.stdin.closed:  # ketacalc batch <&-
