@@ -422,3 +422,10 @@ def test_the_report_reads_at_every_width_passes_axe_and_prints_in_a_few_pages(cl
         colours = {row[i : i + 3] for row in rows[::8] for i in range(0, len(row), 3 * 4)}
         assert len(colours) > 20, "the screenshot is blank"
         assert len(set(rows)) > height // 4, "most of the screenshot is empty"
+
+
+def test_a_daily_dose_plans_figure_is_per_dose_in_the_report(cli):
+    """Three months of Dune's daily doses cost $360 for 90 doses: its figure beside the
+    per-session ones reads "a dose", never as a session's price."""
+    text = " ".join("".join(parse(cli("report", "--state", "TX", "--months", "3").stdout).text).split())
+    assert re.search(r"\$4\.00 a dose", text), text[:400]

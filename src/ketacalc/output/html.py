@@ -236,9 +236,11 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 # what the total is of, as compare says it: an insured price, the route priced
                 # (the person's choice) and what each other route would cost
                 "total_notes": _total_notes(row),
+                # a daily-dose plan's figure is per dose, never set beside sessions as one
                 "per_session": money_display(
                     None if row.per_session is None else round_cents(row.per_session)
-                ),
+                )
+                + (" a dose" if row.per_session is not None and row.modality == "daily-low-dose" else ""),
                 "due_at_signup": money_display(row.due_at_signup),
                 "consult": _consult_text(consult, row.consult_fee, row.consult_charge),
                 "insurance": insurance,
