@@ -79,3 +79,27 @@ def test_the_stop_ledger_is_part_of_the_answer_and_worked_out_once(data):
     assert [p.point for p in ledger][-1] == "after-session" and ledger[-1].number == 14
     assert len(course.to_dict()["if_stopped"]) == len(ledger)
     assert course.if_stopped is ledger  # asked again: not worked out again
+
+
+def test_an_option_of_another_question_or_a_conflict_is_refused_not_dropped():
+    """compare(provider=…) gave every provider, cost(sort=…) was ignored, and returning=True
+    with client="new" gave "new": the library says so, as Python does of a wrong keyword."""
+    import ketacalc
+    from ketacalc.errors import InvalidInput
+
+    with pytest.raises(TypeError, match="compare\\(\\) got an unexpected keyword argument 'provider'"):
+        ketacalc.compare("TX", provider="alder", data=FIXTURE)
+    with pytest.raises(TypeError, match="cost\\(\\) got an unexpected keyword argument 'sort'"):
+        ketacalc.cost("alder", 6, sort="total", data=FIXTURE)
+    with pytest.raises(InvalidInput, match="disagree"):
+        ketacalc.cost("alder", 6, returning=True, client="new", data=FIXTURE)
+    assert ketacalc.cost("alder", 6, returning=True, client="returning", data=FIXTURE).client == "returning"
+
+
+def test_today_may_be_given_as_text_and_anything_else_is_a_bad_value():
+    import ketacalc
+    from ketacalc.errors import InvalidInput
+
+    assert ketacalc.cost("alder", 6, today="2026-11-21", data=FIXTURE).total is not None
+    with pytest.raises(InvalidInput, match="today 5 is not a date"):
+        ketacalc.cost("alder", 6, today=5, data=FIXTURE)

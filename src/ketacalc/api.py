@@ -36,13 +36,45 @@ def load(data: str | os.PathLike[str] | None = None, *, today: date | None = Non
     Raises :class:`ketacalc.errors.DataFileError` listing every problem."""
     from ketacalc.data.loader import load_catalog
 
-    return load_catalog(data, today=today or _today())
+    return load_catalog(data, today=_day(today))
 
 
 def _today() -> date:
     from ketacalc.io.inputs import today
 
     return today()
+
+
+def _day(today: object) -> date:
+    """``today`` as given (a date, or ``YYYY-MM-DD`` text as every other date field takes),
+    else the real day; anything else is refused as a bad value, not a ``TypeError`` deep inside."""
+    from ketacalc.errors import InvalidInput
+    from ketacalc.io.inputs import parse_date
+
+    if today is None:
+        return _today()
+    if isinstance(today, date):
+        return today
+    if isinstance(today, str):
+        return parse_date(today, "today")
+    raise InvalidInput("today", f"today {today!r} is not a date", "give a date or YYYY-MM-DD text")
+
+
+#: the options each question takes (the command's own): another's is refused, never dropped
+_COST_OPTIONS = frozenset({
+    "state", "insurer", "returning", "client", "as_of", "start", "pace", "pay_in_full", "discount",
+    "route", "max_age", "hired_sitter",
+})  # fmt: skip
+_COMPARE_OPTIONS = frozenset({
+    "returning", "client", "insurer", "as_of", "start", "pace", "sort", "include_unavailable", "no_sitter",
+    "insurance", "max_due_at_signup", "route", "max_age",
+})  # fmt: skip
+
+
+def _only(options: dict[str, Any], allowed: frozenset[str], function: str) -> None:
+    unexpected = sorted(set(options) - allowed)
+    if unexpected:
+        raise TypeError(f"{function}() got an unexpected keyword argument {unexpected[0]!r}")
 
 
 def _catalog(data: Any, today: date) -> Catalog:
@@ -150,7 +182,8 @@ def cost(
     from ketacalc.domain import answers
     from ketacalc.domain.request import REQUIRED, build
 
-    day = today or _today()
+    _only(options, _COST_OPTIONS, "cost")
+    day = _day(today)
     request = build(
         provider=provider, sessions=sessions, months=months, course=REQUIRED, many=True, **options
     )
@@ -176,7 +209,8 @@ def compare(
     from ketacalc.domain import answers
     from ketacalc.domain.request import build
 
-    day = today or _today()
+    _only(options, _COMPARE_OPTIONS, "compare")
+    day = _day(today)
     request = build(state=state, sessions=sessions, months=months, **options)
     catalog = _catalog(data, day)
     return CompareAnswer(catalog, answers.compare_providers(catalog, request, day))
@@ -195,7 +229,7 @@ def curves(
     from ketacalc.domain import answers
     from ketacalc.domain.request import build
 
-    day = today or _today()
+    day = _day(today)
     request = build(state=state, sessions=sessions, months=months, many=True, **options)
     catalog = _catalog(data, day)
     return CurvesAnswer(answers.cost_curves(catalog, request, day))
@@ -249,7 +283,7 @@ def show(
     from ketacalc.domain import answers
     from ketacalc.domain.request import NO_COURSE, build
 
-    day = today or _today()
+    day = _day(today)
     request = build(provider=provider, as_of=as_of, course=NO_COURSE)
     catalog = _catalog(data, day)
     return ShowAnswer(catalog, answers.show(catalog, request, day))
@@ -262,7 +296,7 @@ def providers(
     from ketacalc.domain import answers
     from ketacalc.domain.request import NO_COURSE, build
 
-    day = today or _today()
+    day = _day(today)
     request = build(as_of=as_of, course=NO_COURSE)
     catalog = _catalog(data, day)
     return ProvidersAnswer(catalog, answers.providers(catalog, request, day))
@@ -278,7 +312,7 @@ def availability(
     from ketacalc.domain.eligibility import availability as answer
     from ketacalc.domain.request import NO_COURSE, build
 
-    day = today or _today()
+    day = _day(today)
     request = build(provider=provider, state=state, as_of=as_of, course=NO_COURSE)
     catalog = _catalog(data, day)
     return answer(catalog, catalog.find(request.providers[0]), request.state or "", request.as_of or day)

@@ -165,6 +165,10 @@ def _client(client: object, returning: object) -> str:
             raise InvalidInput(
                 "client", f"client {quoted(text)} is not new or returning", "give new or returning"
             )
+        if _given(returning) and _flag(returning, "returning") != (text == "returning"):
+            raise InvalidInput(  # returning=True, client="new": never one silently over the other
+                "client", f"client {quoted(text)} and returning={returning!r} disagree", "give one of them"
+            )
         return text
     return "returning" if _flag(returning, "returning") else "new"
 
