@@ -182,9 +182,12 @@ def test_exactly_one_item_per_non_blank_line_in_order(lines, first):
     got = [number for number, _ in read_scenarios(lines)]
     expected = _non_blank(lines)
     if expected and _is_csv_header(lines[expected[0] - 1]):
-        expected = expected[
-            1:
-        ]  # a CSV header is not a scenario (a first line that is not one gets its error)
+        # a CSV header is not a scenario (a first line that is not one gets its error); alone,
+        # it is answered only when it is broken (a column unknown, unnamed or given twice)
+        header, expected = expected[0], expected[1:]
+        if not expected:
+            assert got in ([], [header])
+            return
     assert got == expected
     for _, item in read_scenarios(lines):
         assert isinstance(item, (dict, InvalidInput))
@@ -277,3 +280,16 @@ def test_a_first_line_of_empty_or_repeated_names_that_names_no_field_gets_its_er
     [(number, item)] = list(read_scenarios([first]))
     assert number == 1 and isinstance(item, InvalidInput)
     assert "names no scenario field" in item.message
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [(b"provider,colour", "unknown field 'colour'"), (b"provider,provider", "appears twice"),
+     (b"provider,", "has no name")],
+)  # fmt: skip
+def test_a_broken_header_with_no_row_after_it_is_answered_on_its_own_line(header, said):
+    """With rows, each gets the header's problem; with none, the header's line does (it
+    gave no answer at all and exit 0). A good header alone is still no scenario."""
+    [(number, item)] = list(read_scenarios([header]))
+    assert number == 1 and isinstance(item, InvalidInput) and said in item.message
+    assert list(read_scenarios([b"provider,sessions"])) == []

@@ -194,9 +194,11 @@ def _csv_rows(
 ) -> Iterator[tuple[int, dict[str, object] | KetacalcError]]:
     header = _guarded(_csv_cells, header_line)
     problem: InvalidInput | None = None
+    told = False  # whether the header's line has had its problem as its own answer
     names: list[str] = []
     if isinstance(header, KetacalcError):
         problem = InvalidInput("header", f"the CSV header is {header.message}", header.fix)
+        told = True
         yield header_number, problem
     else:
         names = [cell.strip().casefold() for cell in header]
@@ -205,6 +207,7 @@ def _csv_rows(
         twice = next((n for n in names if n in seen or seen.add(n)), None)  # type: ignore[func-returns-value]
         if len(unknown) == len(names):  # not a header at all (a row, ",", a JSON value): its own error
             problem = _line_problem(*NO_HEADER)
+            told = True
             yield header_number, problem
         elif twice is not None:
             problem = InvalidInput(
@@ -218,9 +221,11 @@ def _csv_rows(
             )
         elif unknown:
             problem = unknown_field(unknown[0][1])
+    answered = False  # whether a row followed the header (and had its answer)
     for number, line in numbered:
         if not line.strip():
             continue
+        answered = True
         if problem is not None:
             yield number, problem
             continue
@@ -237,3 +242,6 @@ def _csv_rows(
             )
         else:
             yield number, {name: cell for name, cell in zip(names, cells, strict=True) if cell.strip()}
+    if problem is not None and not told and not answered:
+        # a header with a problem and no row after it: its own line is answered, never silence
+        yield header_number, problem
