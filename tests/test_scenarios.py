@@ -293,3 +293,12 @@ def test_a_broken_header_with_no_row_after_it_is_answered_on_its_own_line(header
     [(number, item)] = list(read_scenarios([header]))
     assert number == 1 and isinstance(item, InvalidInput) and said in item.message
     assert list(read_scenarios([b"provider,sessions"])) == []
+
+
+def test_a_json_key_is_a_field_in_any_case_as_a_csv_header_is():
+    """``{"Provider": …}`` names the provider field, as a CSV header "Provider" does (it was an
+    unknown field in JSON only); the same field twice in two cases is given twice."""
+    [(_, fields)] = list(read_scenarios([b'{"Provider": "alder", " Sessions ": 6}']))
+    assert fields == {"provider": "alder", "sessions": 6}
+    [(_, twice)] = list(read_scenarios([b'{"provider": "alder", "PROVIDER": "birch"}']))
+    assert isinstance(twice, InvalidInput) and "given twice" in twice.message

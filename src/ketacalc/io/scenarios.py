@@ -105,6 +105,8 @@ class _Duplicate(Exception):
 
 
 def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    # a key is a field's name in any case, as a CSV header's is ("Provider" is provider)
+    pairs = [(key.strip().casefold(), value) for key, value in pairs]
     out = dict(pairs)
     if len(out) < len(pairs):  # a key given twice: the first one seen again is named
         seen: set[str] = set()
