@@ -60,11 +60,8 @@ def _day(today: object) -> date:
     raise InvalidInput("today", f"today {today!r} is not a date", "give a date or YYYY-MM-DD text")
 
 
-#: the options each question takes (the command's own): another's is refused, never dropped
-_COST_OPTIONS = frozenset({
-    "state", "insurer", "returning", "client", "as_of", "start", "pace", "pay_in_full", "discount",
-    "route", "max_age", "hired_sitter",
-})  # fmt: skip
+#: the options each question takes (the command's own): another's is refused, never dropped.
+#: cost's are batch's scenario fields (the same questions) but the course, with ``client``.
 _COMPARE_OPTIONS = frozenset({
     "returning", "client", "insurer", "as_of", "start", "pace", "sort", "include_unavailable", "no_sitter",
     "insurance", "max_due_at_signup", "route", "max_age",
@@ -181,8 +178,9 @@ def cost(
     Raises :class:`ketacalc.errors.NoPrice` when the provider cannot be priced."""
     from ketacalc.domain import answers
     from ketacalc.domain.request import REQUIRED, build
+    from ketacalc.io.scenarios import SCENARIO_FIELDS
 
-    _only(options, _COST_OPTIONS, "cost")
+    _only(options, frozenset(SCENARIO_FIELDS) - {"provider", "sessions", "months"} | {"client"}, "cost")
     day = _day(today)
     request = build(
         provider=provider, sessions=sessions, months=months, course=REQUIRED, many=True, **options

@@ -21,7 +21,7 @@ from ketacalc.data.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
 from ketacalc.output.notes import availability_label, counted, first_months, rule_summary, sentence, sentences
 from ketacalc.output.views.common import yes_no
-from ketacalc.output.views.compare import estimate_text
+from ketacalc.output.views.compare import estimate_text, insured_label, other_route_figures
 
 if TYPE_CHECKING:
     from ketacalc.domain.answers import PageAnswer
@@ -40,15 +40,11 @@ def _d(day: date | None) -> str:
 
 def _total_notes(row: Any) -> list[str]:
     """``insured``; ``on tablet (the standard route; your choice)``; ``also injection: $3,612.00``."""
-    notes = []
-    if row.cost is not None and row.total is not None and row.cost.pricing != "self-pay":
-        notes.append("insured" if row.cost.pricing == "insurance" else "partly insured")
+    label = insured_label(row)
+    notes = [label] if label is not None else []
     if row.route and row.other_routes:
         notes.append(f"on {row.route} (the standard route; your choice)")
-        lowest = "" if row.cost is not None else "from "  # no course: the route's lowest plan price
-        notes += [
-            f"also {route}: {lowest}{money_display(total)}" for route, total in row.other_routes.items()
-        ]
+        notes += [f"{also} {figure}" for also, figure in other_route_figures(row)]
     return notes
 
 

@@ -316,6 +316,22 @@ def estimate_text(row: CompareRow) -> list[str]:
     return [text for kind, span in estimates(row.cost) for text in (f"+ {kind} est.", span)]
 
 
+def insured_label(row: CompareRow) -> str | None:
+    """``insured`` or ``partly insured`` beside a total that is an insured price (never one
+    beside self-pay ones unlabelled); None for a self-pay total or none."""
+    c = row.cost
+    if c is None or c.total is None or c.pricing == "self-pay":
+        return None
+    return "insured" if c.pricing == "insurance" else "partly insured"
+
+
+def other_route_figures(row: CompareRow) -> list[tuple[str, str]]:
+    """``("also injection:", "$3,612.00")`` for each other route: the same course's total,
+    or, with no course, the route's lowest plan price (``from $…``)."""
+    lowest = "" if row.cost is not None else "from "
+    return [(f"also {route}:", f"{lowest}{money(total)}") for route, total in row.other_routes.items()]
+
+
 def _cost_cell(row: CompareRow) -> str:
     if row.not_comparable:
         return f"{money(row.monthly)}/mo{_commitment(row)}\nnot sessions:\nno total"
@@ -324,8 +340,9 @@ def _cost_cell(row: CompareRow) -> str:
         if c.total is None:
             return f"{NOT_PUBLISHED}\nnot{GOES_ON}published"
         lines = [money(c.total), *(f"+ {kind} est.{GOES_ON}{span}" for kind, span in estimates(c))]
-        if c.pricing != "self-pay":  # never an insured price beside self-pay ones unlabelled
-            lines.insert(1, "insured" if c.pricing == "insurance" else "partly insured")
+        label = insured_label(row)
+        if label is not None:
+            lines.insert(1, label)
         if row.modality != SESSIONS:
             lines += [f"{money(row.monthly)}/mo", f"{c.sessions_covered} doses"]
         else:
@@ -334,8 +351,7 @@ def _cost_cell(row: CompareRow) -> str:
                 lines.append(f"covers {c.sessions_covered}")
             if row.months:
                 lines.append(counted(c.sessions_requested, "session"))
-        for route, total in row.other_routes.items():
-            lines += [f"also {route}:", money(total)]
+        lines += [text for pair in other_route_figures(row) for text in pair]
         return "\n".join(lines)
     if not row.plans:
         return f"{NOT_PUBLISHED}\nnot{GOES_ON}published"
@@ -351,8 +367,7 @@ def _cost_cell(row: CompareRow) -> str:
         )
         for p in row.plans
     ]
-    for route, total in row.other_routes.items():
-        lines += [f"also {route}:", f"from {money(total)}"]
+    lines += [text for pair in other_route_figures(row) for text in pair]
     return "\n".join(lines)
 
 
