@@ -209,6 +209,24 @@ def test_a_promo_a_period_of_30_days_and_a_chart_legend_read_as_phrases(cli, tmp
     assert "Fern Health — Fern Health" not in flat(chart)
 
 
+def test_chart_points_carry_the_estimated_charges_beside_their_totals_as_cost_does(cli, tmp_path):
+    """A chart's JSON and CSV points give the low and high totals (medication estimated apart)
+    beside each total, the same as ``cost`` for that N: a script reading the points is not
+    shown the total alone as what the course costs."""
+    data = data_with(tmp_path, (FERN_CONSULTS, FERN_PROMO_AND_MEDICATION))
+    chart = cli("--data", data, "chart", "--state", "TX", "--sessions", "1-6", "--format", "json")
+    assert chart.exit_code == 0, chart.stderr
+    points = {(r["provider"], r["n"]): (r["total"], r["total_low"], r["total_high"]) for r in chart.json()}
+    fern = [points["fern", n] for n in range(1, 7)]
+    assert all(total < low < high for total, low, high in ((float(a), float(b), float(c)) for a, b, c in fern))
+    cost = cli("--data", data, "cost", "fern", "--sessions", "1-6", "--state", "TX", "--format", "json")
+    assert fern == [(r["total"], r["total_low"], r["total_high"]) for r in cost.json()]
+    alder = {points["alder", n] for n in range(1, 7)}  # nothing estimated: the total three times
+    assert all(total == low == high for total, low, high in alder)
+    rows = cli("--data", data, "chart", "--state", "TX", "--sessions", "2", "--format", "csv").stdout
+    assert rows.splitlines()[0].startswith("provider,name,unit,n,total,total_low,total_high,")
+
+
 def test_one_month_is_the_first_month(cli):
     cost = flat(cli("cost", "alder", "--months", "1").stdout)
     assert "Alder Health: the first month (5 sessions) for a new client" in cost

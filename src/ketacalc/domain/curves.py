@@ -60,6 +60,13 @@ class Series(NamedTuple):
     estimated: tuple[str, ...] = ()  # kinds of charge estimated beside the drawn totals (medication)
     stale: bool = False  # a price used is older than the staleness limit
     insured: bool = False  # some point uses an insurance price
+    #: the low and high totals of each point (estimated charges in them: medication), in the
+    #: points' order; () when nothing is estimated (each the point's total)
+    bounds: tuple[tuple[Decimal | None, Decimal | None], ...] = ()
+
+    def bounds_at(self, index: int) -> tuple[Decimal | None, Decimal | None]:
+        """The low and high totals of the point at ``index``."""
+        return self.bounds[index] if self.bounds else (self.points[index][1],) * 2
 
     @property
     def known(self) -> tuple[tuple[int, Decimal], ...]:
@@ -164,6 +171,7 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
                 notes.append(low_dose_note)
             continue
         points: list[Point] = []
+        bounds: list[tuple[Decimal | None, Decimal | None]] = []
         reasons: dict[Note, None] = {}
         dates: set[date] = set()
         pricing: set[str] = set()
@@ -174,6 +182,7 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         for n in counts:
             result = pricer.price_months(n) if months else pricer.point(n)
             points.append((n, result.total))
+            bounds.append((result.total_low, result.total_high))
             if result.total is None:  # why it has no total (not the insurance notes said before it)
                 why = [note for note in result.notes if note.kind not in _INSURANCE_KINDS]
                 reasons.update(dict.fromkeys(why[:1]))
@@ -210,6 +219,7 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
                 estimated=tuple(estimated),
                 stale=stale,
                 insured=bool(pricing & {"insurance", "mixed"}),
+                bounds=tuple(bounds) if estimated else (),
             )
         )
     return CurveResult(

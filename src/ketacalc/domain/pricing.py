@@ -116,6 +116,20 @@ class CostPoint(NamedTuple):
     charges: tuple[ChargeLine, ...] = ()  # the charges besides the plans (a plan is never estimated)
     stale: bool = False
 
+    @property
+    def total_low(self) -> Decimal | None:
+        """The total with the low end of each estimated charge (as ``CostResult.total_low``)."""
+        if self.total is None:
+            return None
+        return self.total + sum((c.low for c in self.charges if c.low is not None), ZERO)
+
+    @property
+    def total_high(self) -> Decimal | None:
+        """The total with the high end of each estimated charge (as ``CostResult.total_high``)."""
+        if self.total is None:
+            return None
+        return self.total + sum((c.high for c in self.charges if c.high is not None), ZERO)
+
 
 class _Shape(NamedTuple):
     """What the courses of a pricer that buy the same plans in the same order share (see

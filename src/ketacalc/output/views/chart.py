@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class ChartReport(Report):
     """One record per provider and N; ``draw`` plots the curves in a terminal."""
 
-    FIELDS = ("provider", "name", "unit", "n", "total", "currency", "regulation")
+    FIELDS = ("provider", "name", "unit", "n", "total", "total_low", "total_high", "currency", "regulation")
 
     def __init__(self, result: CurveResult, width: int, color: bool) -> None:
         self.result = result
@@ -26,7 +26,8 @@ class ChartReport(Report):
 
     def records(self) -> Iterator[dict[str, Any]]:
         for s in self.result.series:
-            for n, total in s.points:
+            for i, (n, total) in enumerate(s.points):
+                low, high = s.bounds_at(i)
                 yield {
                     "schema_version": SCHEMA_VERSION,
                     "provider": s.id,
@@ -34,6 +35,9 @@ class ChartReport(Report):
                     "unit": self.result.unit,
                     "n": n,
                     "total": money_str(total),
+                    # with the estimates beside it (medication), as cost's total_low and total_high
+                    "total_low": money_str(low),
+                    "total_high": money_str(high),
                     "currency": CURRENCY,
                     "regulation": regulation_records(self.result.regulation_at(n)),
                 }
