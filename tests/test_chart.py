@@ -65,7 +65,17 @@ def test_points_as_csv_one_row_per_provider_and_n(cli):
     result = cli("--data", str(FIXTURE), "chart", "--state", "TX", "-n", "5-7", "--format", "csv")
     assert result.exit_code == 0, result.stderr
     rows = parse_output("csv", result.stdout)
-    assert list(rows[0]) == ["provider", "name", "unit", "n", "total", "total_low", "total_high", "currency", "regulation"]
+    assert list(rows[0]) == [
+        "provider",
+        "name",
+        "unit",
+        "n",
+        "total",
+        "total_low",
+        "total_high",
+        "currency",
+        "regulation",
+    ]
     # pay-per-visit: visits at $120 and the $50 consultation
     assert [(r["provider"], r["n"], r["total"]) for r in rows] == [
         ("mindbloom", "5", "1290.00"), ("mindbloom", "6", "1290.00"), ("mindbloom", "7", "2364.00"),

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import assert_one_error_line
+import pytest
+
+from conftest import FIXTURE, TODAY, assert_one_error_line
 
 
 def test_cost_refuses_a_route_the_provider_does_not_offer(cli):
@@ -54,3 +56,43 @@ def test_months_past_9999_say_months(cli):
             "Error: the payment schedule for 120 months runs past the year 9999 — use an earlier --start or "
             "fewer months"
         ), line
+
+
+# --------------------------------------------------------------- an as-of day after today
+
+AS_OF_COMMANDS = [
+    (["cost", "alder", "--sessions", "6"], True),
+    (["compare", "--state", "TX"], True),
+    (["chart", "--state", "TX", "--sessions", "1-3"], True),
+    (["report", "--state", "TX", "--output", "-"], True),
+    (["show", "alder"], False),
+    (["providers"], False),
+    (["states", "alder"], False),
+    (["eligibility", "--state", "TX"], False),
+]
+
+
+@pytest.mark.parametrize(("args", "priced"), AS_OF_COMMANDS, ids=[a[0] for a, _ in AS_OF_COMMANDS])
+def test_an_as_of_day_after_today_is_refused_never_answered_with_todays_figures(cli, args, priced):
+    """The data holds what was observed up to today: an answer "as of" a later day would pass
+    today's figures off as that day's (and call them months old). A later course has --start."""
+    line = assert_one_error_line(cli(*args, "--as-of", "2026-11-22"), 2)
+    assert line.startswith(
+        "Error: --as-of 2026-11-22 is after today (2026-11-21): no figure is known from then — "
+        "leave --as-of out to use the newest figures"
+    )
+    assert line.endswith(", or give --start to price a course that begins later") == priced
+    assert cli(*args, "--as-of", "2026-11-21").exit_code == 0
+
+
+def test_batch_refuses_a_later_as_of_day_on_its_line_and_the_library_raises(cli):
+    import ketacalc
+    from ketacalc.errors import InvalidInput
+
+    result = cli("batch", input='{"provider": "alder", "sessions": 6, "as_of": "2027-01-01"}\n')
+    assert json.loads(result.stdout)["error"].startswith("as_of 2027-01-01 is after today (2026-11-21)")
+    assert result.exit_code == 1
+    with pytest.raises(InvalidInput, match="after today"):
+        ketacalc.cost("alder", sessions=6, as_of="2026-11-22", data=FIXTURE, today=TODAY)
+    with pytest.raises(InvalidInput, match="after today"):
+        ketacalc.availability("alder", "TX", as_of="2026-11-22", data=FIXTURE, today=TODAY)

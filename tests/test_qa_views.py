@@ -218,7 +218,9 @@ def test_chart_points_carry_the_estimated_charges_beside_their_totals_as_cost_do
     assert chart.exit_code == 0, chart.stderr
     points = {(r["provider"], r["n"]): (r["total"], r["total_low"], r["total_high"]) for r in chart.json()}
     fern = [points["fern", n] for n in range(1, 7)]
-    assert all(total < low < high for total, low, high in ((float(a), float(b), float(c)) for a, b, c in fern))
+    assert all(
+        total < low < high for total, low, high in ((float(a), float(b), float(c)) for a, b, c in fern)
+    )
     cost = cli("--data", data, "cost", "fern", "--sessions", "1-6", "--state", "TX", "--format", "json")
     assert fern == [(r["total"], r["total_low"], r["total_high"]) for r in cost.json()]
     alder = {points["alder", n] for n in range(1, 7)}  # nothing estimated: the total three times

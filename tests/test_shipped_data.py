@@ -557,7 +557,7 @@ def test_the_telemedicine_rule_ends_2026_12_31_per_the_federal_register(cli):
         "--as-of",
         "2026-12-02",
     )
-    record = cli(*args, "--format", "json").json()
+    record = cli(*args, "--format", "json", env={"KETACALC_TODAY": "2026-12-02"}).json()
     (rule,) = record["regulation"]
     assert rule["id"] == "dea-telemedicine-flexibilities" and rule["jurisdiction"] == "US"
     assert (rule["affects_from"], rule["source"], rule["as_of"], rule["tier"]) == (
@@ -569,7 +569,10 @@ def test_the_telemedicine_rule_ends_2026_12_31_per_the_federal_register(cli):
     assert (
         "in force through 2026-12-31" in rule["summary"] and "unless the rule is extended" in rule["summary"]
     )
-    assert "available — in-person visit may be required from 2027-01-01" in cli(*args).stdout
+    assert (
+        "available — in-person visit may be required from 2027-01-01"
+        in cli(*args, env={"KETACALC_TODAY": "2026-12-02"}).stdout
+    )
     short = cli("cost", "mindbloom", "-n", "3", "--state", "TX", "--start", "2026-12-02", "--format", "json")
     assert short.json()["regulation"] == []
 
@@ -671,7 +674,10 @@ def test_journey_clinical_is_a_provider_with_its_sourced_facts(cli):
 
 
 def shipped_cost(cli, *args: str) -> dict:
-    result = cli("cost", *args, "--format", "json")
+    """``cost ARGS --format json``; asked as of a day (``--as-of``), on that day: a later
+    as-of day than today is refused."""
+    on = {"KETACALC_TODAY": args[args.index("--as-of") + 1]} if "--as-of" in args else None
+    result = cli("cost", *args, "--format", "json", env=on)
     assert result.exit_code == 0, result.stderr
     return result.json()
 

@@ -308,9 +308,10 @@ def availability(
     the rules that may affect a course started on the as-of date (assumed to last
     about six months; see :mod:`ketacalc.domain.regulation`)."""
     from ketacalc.domain.eligibility import availability as answer
-    from ketacalc.domain.request import NO_COURSE, build
+    from ketacalc.domain.request import NO_COURSE, build, day_asked
 
     day = _day(today)
     request = build(provider=provider, state=state, as_of=as_of, course=NO_COURSE)
+    as_of_day = day_asked(request.as_of, day, priced=False)
     catalog = _catalog(data, day)
-    return answer(catalog, catalog.find(request.providers[0]), request.state or "", request.as_of or day)
+    return answer(catalog, catalog.find(request.providers[0]), request.state or "", as_of_day)

@@ -76,10 +76,10 @@ def today() -> date:
 def question(**fields: object) -> tuple[Request, date]:
     """The request of a command that prices no course (providers, show, states,
     eligibility), built by the one request builder, and the day it is asked for."""
-    from ketacalc.domain.request import NO_COURSE, build
+    from ketacalc.domain.request import NO_COURSE, build, day_asked
 
     request = build(**fields, course=NO_COURSE, blank_is_absent=False)  # type: ignore[arg-type]
-    return request, request.as_of or today()
+    return request, day_asked(request.as_of, today(), priced=False)
 
 
 def catalog(ctx: typer.Context) -> Catalog:

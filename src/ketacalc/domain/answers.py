@@ -19,7 +19,7 @@ from ketacalc.domain.compare import CompareResult, ProviderOverview, compare, ov
 from ketacalc.domain.curves import CurveResult, curves
 from ketacalc.domain.eligibility import Availability, StateSummary, resolve_insurer, summary
 from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
-from ketacalc.domain.request import Course, Request, course_needed
+from ketacalc.domain.request import Course, Request, course_needed, day_asked
 from ketacalc.errors import InvalidInput
 
 
@@ -75,6 +75,7 @@ def cost(catalog: Catalog, request: Request, today: date) -> CostAnswer:
     Raises :class:`~ketacalc.errors.NoPrice` when the provider cannot be priced."""
     if request.course is None:
         raise course_needed()
+    day_asked(request.as_of, today)
     provider = provider_of(catalog, request)
     query = request.cost_query(insurer_in(catalog, request, today, [provider]), request.course.count)
     pricer = ProviderPricer(provider, query, today, catalog=catalog)
@@ -94,17 +95,18 @@ class ProviderFacts(NamedTuple):
 def show(catalog: Catalog, request: Request, today: date) -> ProviderFacts:
     """The request's one provider, as known on its as-of date."""
     provider = provider_of(catalog, request)
-    as_of = request.as_of or today
+    as_of = day_asked(request.as_of, today, priced=False)
     return ProviderFacts(provider, as_of, summary(provider, as_of))
 
 
 def providers(catalog: Catalog, request: Request, today: date) -> list[ProviderOverview]:
     """Every provider in brief: status, plans, lowest prices, states, newest data."""
-    return overview(catalog, request.as_of or today)
+    return overview(catalog, day_asked(request.as_of, today, priced=False))
 
 
 def compare_providers(catalog: Catalog, request: Request, today: date) -> CompareResult:
     """Every provider side by side for the request's state, filtered and sorted."""
+    day_asked(request.as_of, today)
     insurer = insurer_in(catalog, request, today, list(catalog.providers))
     return compare(catalog, request.compare_query(insurer), today=today)
 
@@ -135,5 +137,6 @@ def page(catalog: Catalog, request: Request, today: date) -> PageAnswer:
 
 def cost_curves(catalog: Catalog, request: Request, today: date) -> CurveResult:
     """The total of each N (or M) of the request, one series per provider."""
+    day_asked(request.as_of, today)
     insurer = insurer_in(catalog, request, today, list(catalog.providers))
     return curves(catalog, request.curve_query(insurer), today=today)

@@ -33,6 +33,7 @@ from ketacalc.domain.pricing import CostQuery, CostResult, ProviderPricer, requi
 from ketacalc.domain.regulation import RuleEntry
 from ketacalc.domain.request import (
     COURSE_FIELDS,
+    day_asked,
     scenario,
     scenario_counts,
     scenario_course,
@@ -165,6 +166,7 @@ class BatchPricer:
 
     def _parse(self, fields: dict[str, object]) -> tuple[Any, ...]:
         request = scenario(fields)
+        day_asked(request.as_of, self.today)
         provider = self.catalog.find(request.providers[0])
         insurer = request.insurer
         if insurer is not None and request.state is not None:

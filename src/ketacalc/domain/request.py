@@ -117,6 +117,25 @@ def _date(value: object, field: str) -> date | None:
     return None if text is None else inputs.parse_date(text, field)
 
 
+def day_asked(as_of: date | None, today: date, priced: bool = True) -> date:
+    """The day the figures are taken as of: the request's as-of date, or today.
+
+    A later day is refused: the data holds what was observed up to today, so an answer
+    "as of" a day to come would pass today's figures off as that day's. A course that
+    begins later is priced from today's figures with a start date of its own."""
+    if as_of is None:
+        return today
+    if as_of > today:
+        later = ", or give start to price a course that begins later" if priced else ""
+        raise InvalidInput(
+            "as_of",
+            f"as_of {as_of.isoformat()} is after today ({today.isoformat()}): no figure is known from then",
+            f"leave as_of out to use the newest figures{later}",
+            also=("start",) if priced else (),
+        )
+    return as_of
+
+
 def _money(value: object, field: str) -> Decimal | None:
     text = _text(value, field)
     return None if text is None else inputs.parse_money(text, field)
