@@ -6,8 +6,11 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import PRIVATE_HOME, REPO, assert_one_error_line
+from ketacalc.io.settings import HEADER, KEYS, config_text
 
 
 @pytest.fixture
@@ -140,3 +143,55 @@ def test_the_config_file_lives_in_the_platforms_config_folder(monkeypatch):
     assert (
         config_path() == PRIVATE_HOME / "xdg-config" / "ketacalc" / "config.toml"
     )  # conftest's XDG_CONFIG_HOME
+
+
+def test_config_set_and_unset_keep_the_persons_comments_and_order(cli, config_dir):
+    """A config file edited by hand keeps its comments, blank lines and order: only the key's
+    own line changes (in place), goes (unset), or is added at the end (a key new to it)."""
+    config_dir.mkdir()
+    path = config_dir / "config.toml"
+    path.write_text(
+        "# my defaults, for my mother's searches\n\n"
+        'client = "returning"  # she has had a course\n'
+        "# state: she lives in Texas\n"
+        '"state" = "TX"\n',
+        encoding="utf-8",
+    )
+    assert cli("config", "set", "state", "ny").exit_code == 0
+    assert path.read_text(encoding="utf-8") == (
+        "# my defaults, for my mother's searches\n\n"
+        'client = "returning"  # she has had a course\n'
+        "# state: she lives in Texas\n"
+        'state = "NY"\n'
+    )
+    assert cli("config", "set", "insurer", "Aetna").exit_code == 0
+    assert cli("config", "unset", "client").exit_code == 0
+    assert path.read_text(encoding="utf-8") == (
+        "# my defaults, for my mother's searches\n\n"
+        "# state: she lives in Texas\n"
+        'state = "NY"\n'
+        'insurer = "Aetna"\n'
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(KEYS), st.text(max_size=12)),
+    st.dictionaries(st.sampled_from(KEYS), st.text(max_size=12)),
+    st.lists(st.sampled_from(["# a comment\n", "\n", "  # indented \u2028 comment\n", "# x = 'y'\n"])),
+)
+def test_a_kept_file_always_reads_back_as_exactly_the_values_set(before, after, comments):
+    """Whatever the file held (keys in any order among comments), the file written for new
+    values reads back, with tomllib, as exactly those values, and keeps every comment."""
+    old = "".join(comments) + config_text(before)
+    text = config_text(after, old)
+    assert tomllib.loads(text) == after
+    assert all(comment in text for comment in comments)
+
+
+def test_a_file_with_a_multi_line_string_is_written_anew():
+    """Lines inside a multi-line string are neither keys nor comments: such a file (valid
+    TOML, written by hand) is written anew rather than edited line by line."""
+    old = "# c\ninsurer = \"\"\"Aetna\"\"\"\nstate = '''\nTX'''\n"
+    assert tomllib.loads(old) == {"insurer": "Aetna", "state": "TX"}
+    assert config_text({"state": "NY"}, old) == config_text({"state": "NY"}) == HEADER + 'state = "NY"\n'

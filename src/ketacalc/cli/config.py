@@ -2,7 +2,7 @@
 
 The file is ``config.toml`` in the platform's config directory (see
 :mod:`ketacalc.io.settings`); ``set`` checks the value (a state is stored as its
-code) and writes the whole file anew, atomically.
+code) and writes the file atomically, keeping the person's comments.
 """
 
 from __future__ import annotations
@@ -139,4 +139,8 @@ def _save(path, values, write) -> None:
             f"cannot make the config folder {path.parent} ({exc.strerror})",
             "check that it can be written, or set KETACALC_CONFIG_DIR",
         ) from None
-    write(str(path), config_text(values))
+    try:
+        old = path.read_text(encoding="utf-8")  # read_config has just checked it
+    except FileNotFoundError:
+        old = None
+    write(str(path), config_text(values, old))

@@ -4,7 +4,7 @@ Each comes from, in order: the command-line option; the environment
 (``KETACALC_STATE``, ``KETACALC_INSURER``, ``KETACALC_CLIENT``); the config file
 ``config.toml`` in the platform's config directory (``KETACALC_CONFIG_DIR``
 overrides it). The file is TOML with three string keys, read with ``tomllib`` and
-written here by hand (a few ``key = "value"`` lines). A file that cannot be read is
+written here by hand (a few ``key = "value"`` lines, the person's comments kept). A file that cannot be read is
 one error that names the file and the fix, never a traceback.
 """
 
@@ -89,13 +89,41 @@ def read_config(path: Path | None = None) -> dict[str, str]:
     return dict(table)
 
 
-def config_text(values: dict[str, str]) -> str:
-    """The file for ``values``: the header, then one ``key = "value"`` line each."""
+def config_text(values: dict[str, str], old: str | None = None) -> str:
+    """The file for ``values``: a new file is the header, then one ``key = "value"`` line
+    each. Given the file as it was (``old``, checked by :func:`read_config`: only the three
+    string keys), its lines are kept (the person's comments, blank lines and order): a
+    changed key's line is written anew in its place, or left out when the key is unset, and
+    a key new to the file goes at the end. A file with a multi-line string, whose lines are not
+    all keys and comments, is written anew."""
     import json
 
-    # a JSON string is a valid TOML basic string (the same escapes: \" \\ \n \uXXXX)
-    lines = [f"{key} = {json.dumps(values[key], ensure_ascii=False)}\n" for key in KEYS if key in values]
-    return HEADER + "".join(lines)
+    def line(key: str) -> str:
+        # a JSON string is a TOML basic string (the same escapes: \" \\ \n \uXXXX) but for
+        # DEL, which JSON leaves as it is and TOML refuses
+        value = json.dumps(values[key], ensure_ascii=False).replace("\x7f", "\\u007f")
+        return f"{key} = {value}\n"
+
+    if old is None or not old.strip() or '"""' in old or "'''" in old:
+        return HEADER + "".join(line(key) for key in KEYS if key in values)
+    import re
+    import tomllib
+
+    was = tomllib.loads(old)  # read_config's check passed: the three keys, each a string
+    kept: list[str] = []
+    written: set[str] = set()
+    *ended, last = old.split("\n")  # TOML's own line ends (\r\n too), never str.splitlines' others
+    for text in [f"{text}\n" for text in ended] + ([last] if last else []):
+        found = re.match(r"""\s*(["']?)(state|insurer|client)\1\s*=""", text)
+        if found is None:
+            kept.append(text)
+        elif found[2] in values and found[2] not in written:
+            # a value the same as before keeps its line as written (a comment after it too)
+            kept.append(text if was.get(found[2]) == values[found[2]] else line(found[2]))
+            written.add(found[2])
+    if kept and not kept[-1].endswith("\n"):
+        kept[-1] += "\n"
+    return "".join(kept) + "".join(line(key) for key in KEYS if key in values and key not in written)
 
 
 def check_value(key: str, value: str) -> str:
