@@ -163,6 +163,15 @@ def test_discount_through_the_cli(cli):
     assert line.startswith("Error: --discount $5,000.00 is not below the price of the first purchase")
 
 
+def test_the_table_shows_the_published_price_of_the_discounted_purchase(cli):
+    """The discounted first purchase's amount is not the provider's price: its line names the
+    published price and the person's own discount, so the source is not cited for a figure
+    it never gave."""
+    table = review_cost(cli, "alder", "14", "--discount", "$100", fmt="table").stdout
+    assert "$800.00 less your $100.00 discount" in " ".join(table.split())
+    assert "$100.00 discount" not in review_cost(cli, "alder", "14", fmt="table").stdout
+
+
 def test_start_and_pace_through_the_cli(cli):
     month_end = cli(
         "cost", "alder", "-n", "10", "--as-of", REVIEW, "--start", "2025-01-31", "-f", "json"

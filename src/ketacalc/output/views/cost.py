@@ -454,6 +454,9 @@ def _single(r: CostResult) -> TableView:
             name = line.description + (f" × {line.count}" if line.count > 1 else "")
             name += f"\nroute: {run.offer.plan.route}" if run.offer.plan.route else ""
             name += " (insurance)" if run.offer.insured else ""
+            if run.charged != run.offer.charged:  # the promo discount given, off the first purchase
+                discount = money(run.offer.charged - run.charged)
+                name += f"\n{money(run.offer.charged)} less your {discount} discount"
             stale = r.as_of.toordinal() - line.as_of.toordinal() > r.query.max_age if line.as_of else False
             rows.append(
                 [
