@@ -124,6 +124,17 @@ def test_the_start_date_decides(cli):
     assert ids(late.json()["regulation"]) == [FLEX]
 
 
+def test_a_course_begun_after_the_end_is_told_the_rules_date_not_its_own_first_day(cli):
+    """A course starting 2027-02-01 is affected from its first day; the words give the
+    day the rule changes (2027-01-01), never the course's start as if the rule began then."""
+    args = ("cost", "alder", "-n", "4", "--state", "TX", "--start", "2027-02-01")
+    (entry,) = cli(*args, "--format", "json").json()["regulation"]
+    assert entry["affects_from"] == "2027-02-01"  # the data: the first course day affected
+    table = " ".join(cli(*args).stdout.split())
+    assert f"Rules in force: {WARNING} (see below)." in table
+    assert f"available — {WARNING}" in table and "required from 2027-02-01" not in table
+
+
 def test_months_are_courses_too(cli):
     one = cli("cost", "dune", "--months", "1", "--state", "TX", "--format", "json").json()
     three = cli("cost", "dune", "--months", "3", "--state", "TX", "--format", "json").json()

@@ -287,8 +287,10 @@ def rule_summary(e: RuleEntry) -> str:
 
 
 def rule_short(e: RuleEntry) -> str:
-    """The table's words, with the date: ``in-person visit may be required from 2027-01-01``."""
-    return f"{e.short} from {e.affects_from.isoformat()}" if e.kind == "flexibility" else e.short
+    """The table's words, with the date the rule's effect starts: ``in-person visit may be
+    required from 2027-01-01``, for a course begun later too (the whole course, then: the
+    course's first day would read as the day the rule changes)."""
+    return f"{e.short} from {e.begins.isoformat()}" if e.kind == "flexibility" else e.short
 
 
 def warning_text(entries: Iterable[RuleEntry]) -> str:
