@@ -245,7 +245,7 @@ def test_schedule_adds_up_for_real_providers(
         first = ProviderPricer(provider, query._replace(discount=Decimal(0)), today=TODAY).first
         assert discount >= min(o.charged for o in first)
         return
-    first_day = start or TODAY
+    first_day = start or as_of or TODAY  # a course asked of another day starts on that day
 
     if result.total is None:
         # unknown stays unknown: nothing bought, nothing scheduled, never $0

@@ -135,6 +135,33 @@ def test_a_course_begun_after_the_end_is_told_the_rules_date_not_its_own_first_d
     assert f"available — {WARNING}" in table and "required from 2027-02-01" not in table
 
 
+def test_an_answer_as_of_a_past_day_is_a_course_of_that_day(cli):
+    """``--as-of`` alone asks what was answered then: the course starts on that day, so a
+    14-week course from 2026-01-15 ends long before the flexibilities do (from today it
+    would not), and compare checks the same dates."""
+    record = cli("cost", "alder", "-n", "14", "--as-of", "2026-01-15", "--format", "json").json()
+    assert (record["first_due"], record["regulation"]) == ("2026-01-15", [])
+    rows = cli("compare", "-n", "14", "--as-of", "2026-01-15", "--format", "json").json()
+    assert rows and all(r["regulation"] == [] for r in rows)
+    today = cli(
+        "cost", "alder", "-n", "14", "--as-of", "2026-01-15", "--start", "2026-11-21", "--format", "json"
+    )
+    assert ids(today.json()["regulation"]) == [FLEX]
+
+
+def test_a_course_begun_after_the_as_of_day_says_newer_rules_are_recorded(cli):
+    """Rules as known on 2025-06-13 know nothing of the flexibilities' end (observed
+    2025-12-31): a course started later is told so, never silently checked against nothing."""
+    late = cli(
+        "cost", "alder", "-n", "14", "--as-of", "2025-06-13", "--start", "2026-11-21", "--format", "json"
+    )
+    assert late.json()["regulation"] == []
+    said = [n for n in late.json()["notes"] if "as known on 2025-06-13" in n]
+    assert said and "newer ones (up to 2025-12-31)" in said[0]
+    then = cli("cost", "alder", "-n", "14", "--as-of", "2025-06-13", "--format", "json").json()
+    assert not [n for n in then["notes"] if "as known on" in n]  # the course of that day
+
+
 def test_months_are_courses_too(cli):
     one = cli("cost", "dune", "--months", "1", "--state", "TX", "--format", "json").json()
     three = cli("cost", "dune", "--months", "3", "--state", "TX", "--format", "json").json()

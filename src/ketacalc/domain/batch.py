@@ -137,7 +137,7 @@ class BatchPricer:
         options = self._options.get(given) if given is not None else None
         if options is not None:
             sessions, months, start = self._course(fields)
-            key = (options, sessions, months, start or self.today)
+            key = (options, sessions, months, start or options[1].as_of or self.today)
         else:
             key = self._parse(fields)
             if given is not None:
@@ -179,7 +179,7 @@ class BatchPricer:
                 self._insurers.remember(asked, insurer)
         options = (provider.id, request._replace(providers=(), course=None, start=None, insurer=insurer))
         self._states = self._states or request.state is not None
-        return (options, request.sessions, request.months, request.start or self.today)
+        return (options, request.sessions, request.months, request.start or request.as_of or self.today)
 
     def _pricer(self, provider_id: str, query: CostQuery) -> ProviderPricer:
         return ProviderPricer(

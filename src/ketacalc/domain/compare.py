@@ -277,7 +277,7 @@ class CompareQuery(NamedTuple):
     route: str | None = None
     pay_in_full: bool = False
     months: int | None = None  # the first M months of care from ``start`` (every modality)
-    start: date | None = None  # None: today
+    start: date | None = None  # None: the as-of date (today by default)
     pace: Decimal = DEFAULT_PACE
     max_age: int = DEFAULT_MAX_AGE
 
@@ -347,7 +347,7 @@ class CompareResult(NamedTuple):
 
 
 def _cost_query(query: CompareQuery, as_of: date, today: date, route: str | None, sessions: int) -> CostQuery:
-    return restate(query, CostQuery, sessions=sessions, as_of=as_of, start=query.start or today, route=route)
+    return restate(query, CostQuery, sessions=sessions, as_of=as_of, start=query.start or as_of, route=route)
 
 
 def _course(provider: Provider, query: CompareQuery, cq: CostQuery, today: date) -> CostResult:
@@ -356,10 +356,10 @@ def _course(provider: Provider, query: CompareQuery, cq: CostQuery, today: date)
     return price(provider, cq, today=today)
 
 
-def _course_dates(query: CompareQuery, today: date) -> CourseDates:
+def _course_dates(query: CompareQuery, as_of: date) -> CourseDates:
     """The dates of the course compared: N sessions at the pace, or the first M months,
     from the start; with neither, a course started then is assumed (see ``regulation``)."""
-    start = query.start or today
+    start = query.start or as_of
     if query.months is not None:
         return months_course(start, query.months)
     if query.sessions is not None:
@@ -400,7 +400,7 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
             listed = [p for p in plan_prices(provider, as_of, query.client, other) if p.plan.route == other]
             if listed:
                 others[other] = lowest_total(listed)
-    dates = _course_dates(query, today)
+    dates = _course_dates(query, as_of)
     available = availability(catalog, provider, query.state, as_of, dates) if query.state else None
     return CompareRow(
         provider=provider,

@@ -56,7 +56,7 @@ class CostQuery(NamedTuple):
     sessions: int
     returning: bool = False
     as_of: date | None = None  # None: today
-    start: date | None = None  # None: today
+    start: date | None = None  # None: the as-of date (today by default)
     pace: Decimal = DEFAULT_PACE
     pay_in_full: bool = False
     insurer: str | None = None

@@ -42,7 +42,7 @@ class CurveQuery(NamedTuple):
     include_unavailable: bool = False
     pay_in_full: bool = False
     as_of: date | None = None
-    start: date | None = None  # None: today (the first M months run from here)
+    start: date | None = None  # None: the as-of date, today by default (the first M months run from here)
     pace: Decimal = DEFAULT_PACE
     max_age: int = DEFAULT_MAX_AGE
 
@@ -240,7 +240,7 @@ def _regulation(
     from ketacalc.domain.regulation import course_dates, months_course, rules_for
     from ketacalc.domain.schedule import course_days
 
-    start = query.start or today
+    start = query.start or as_of
     found = {}
     for n in counts:
         course = (

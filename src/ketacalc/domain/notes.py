@@ -42,6 +42,7 @@ class Kind(StrEnum):
     PAID_AT_PURCHASE = "paid-at-purchase"
     FIRST_PAYMENT_AT_CHECKOUT = "first-payment-at-checkout"
     PACE_ASSUMED = "pace-assumed"
+    RULES_AS_OF = "rules-as-of"  # a course begun after the as-of date: its rules as known then
     MONTHLY_BILLING = "monthly-billing"
     # charges beside the plans
     ESTIMATED_CHARGE = "estimated-charge"

@@ -169,9 +169,16 @@ class ProviderPricer:
         self.provider = provider
         self.query = query
         self.as_of = query.as_of or today
-        self.start = query.start or today
+        self.start = query.start or self.as_of  # a course asked of another day starts then
         self.today = today
         self.notes: list[Note] = []
+        if catalog is not None and self.start > self.as_of:
+            # a course begun after the day asked for is checked against the rules known then
+            from ketacalc.domain.regulation import newer_than
+
+            newer = newer_than(catalog, self.as_of, today)
+            if newer is not None:
+                self.notes.append(Note(Kind.RULES_AS_OF, as_of=self.as_of, newest=newer))
         self.no_price: NoPrice | None = None
         standard = provider.standard_route_id()
         self.route = query.route or standard

@@ -90,6 +90,13 @@ def _effect_starts(rule: Rule, as_of: date | None) -> tuple[date, date | None, R
     return span.starts or date.min, span.ends, span
 
 
+def newer_than(catalog: Catalog, as_of: date, today: date) -> date | None:
+    """The newest date a rule was observed after ``as_of`` (up to ``today``), or ``None``:
+    an answer as of ``as_of`` does not know of that observation."""
+    dates = [s.as_of for r in catalog.regulation for s in r.spans if as_of < s.as_of <= today]
+    return max(dates, default=None)
+
+
 #: the rules found for a state, course dates and day, with the catalog they came from (the
 #: same for every provider: ``batch`` asks again and again); bounded
 _FOUND: dict[tuple[int, str, CourseDates, date | None], tuple[Catalog, tuple[RuleEntry, ...]]] = {}

@@ -55,7 +55,7 @@ class Request(NamedTuple):
     state: str | None = None  # a USPS code
     client: str = "new"
     course: Course | None = None
-    start: date | None = None  # None: today
+    start: date | None = None  # None: the as-of date (today by default)
     pace: Decimal = DEFAULT_PACE  # sessions a week
     route: str | None = None  # None: each provider's standard route
     insurer: str | None = None  # as typed; resolved against the data file in the state

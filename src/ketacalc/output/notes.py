@@ -207,6 +207,11 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"Assumes {counted(n.pace, 'session')} a week (set --pace): the course's dates follow "
         "from it, and each later purchase starts when the previous one's sessions are used up."
     ),
+    Kind.RULES_AS_OF: lambda n: (
+        f"The rules on the course's dates are as known on {n.as_of.isoformat()} (--as-of), before "
+        f"the course starts; the data records newer ones (up to {n.newest.isoformat()}): leave "
+        "--as-of out to check the course against them."
+    ),
     Kind.MONTHLY_BILLING: lambda n: (
         "Monthly plans are bought month by month; each month's payment is due on the same day."
     ),
