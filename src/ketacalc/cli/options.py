@@ -174,7 +174,11 @@ InsurerOpt = Annotated[
 ]
 StartOpt = Annotated[
     str | None,
-    typer.Option("--start", metavar="DATE", help="First session or payment (YYYY-MM-DD). Default: the --as-of date (today)."),
+    typer.Option(
+        "--start",
+        metavar="DATE",
+        help="First session or payment (YYYY-MM-DD). Default: the --as-of date (today).",
+    ),
 ]
 PaceOpt = Annotated[
     str,
