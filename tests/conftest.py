@@ -338,16 +338,26 @@ def catalog_of(*providers: dict):
 def run_subprocess(
     *args: str, input: str | None = None, env: dict[str, str] | None = None, shell: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m ketacalc`` (or a shell pipeline) as a real process, with the pinned environment."""
+    """Run ``python -m ketacalc`` (or a shell pipeline) as a real process, with the pinned
+    environment. Its output is read as UTF-8, a byte that is not (output asked for in another
+    encoding, ``PYTHONIOENCODING=cp1252``) replaced."""
     full_env = {**os.environ, **(env or {})}
     if shell is not None:
         return subprocess.run(
-            shell, shell=True, capture_output=True, text=True, env=full_env, input=input, timeout=60
+            shell,
+            shell=True,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            env=full_env,
+            input=input,
+            timeout=60,
         )
     return subprocess.run(
         [sys.executable, "-m", "ketacalc", *args],
         capture_output=True,
         text=True,
+        errors="replace",
         env=full_env,
         input=input,
         timeout=60,

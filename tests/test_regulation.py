@@ -149,17 +149,15 @@ def test_an_answer_as_of_a_past_day_is_a_course_of_that_day(cli):
     assert ids(today.json()["regulation"]) == [FLEX]
 
 
-def test_a_course_begun_after_the_as_of_day_says_newer_rules_are_recorded(cli):
+def test_a_course_begun_after_the_as_of_day_is_checked_against_the_rules_known_when_it_begins(cli):
     """Rules as known on 2025-06-13 know nothing of the flexibilities' end (observed
-    2025-12-31): a course started later is told so, never silently checked against nothing."""
-    late = cli(
-        "cost", "alder", "-n", "14", "--as-of", "2025-06-13", "--start", "2026-11-21", "--format", "json"
-    )
-    assert late.json()["regulation"] == []
-    said = [n for n in late.json()["notes"] if "as known on 2025-06-13" in n]
-    assert said and "newer ones (up to 2025-12-31)" in said[0]
+    2025-12-31); a course started on 2026-11-21 at those prices is checked against what is
+    known on its first day, never silently against nothing."""
+    args = ("cost", "alder", "-n", "14", "--as-of", "2025-06-13", "--start", "2026-11-21", "--format", "json")
+    late = cli(*args).json()
+    assert ids(late["regulation"]) == [FLEX] and late["prices_as_of"] <= "2025-06-13"
     then = cli("cost", "alder", "-n", "14", "--as-of", "2025-06-13", "--format", "json").json()
-    assert not [n for n in then["notes"] if "as known on" in n]  # the course of that day
+    assert then["regulation"] == []  # the course of that day, as known then
 
 
 def test_months_are_courses_too(cli):
@@ -304,7 +302,10 @@ def test_a_flexibility_made_permanent_warns_of_nothing(catalog):
     changed = Catalog(catalog.sources, catalog.providers, regulation=(permanent,))
     course = course_dates(date(2026, 12, 2), 200)
     assert rules_for(changed, "TX", course, date(2026, 11, 21)) == ()
-    assert [e.id for e in rules_for(changed, "TX", course, date(2026, 10, 1))] == [FLEX]
+    before = course_dates(date(2026, 10, 1), 200)  # a course begun before the news, as known then
+    assert [e.id for e in rules_for(changed, "TX", before, date(2026, 10, 1))] == [FLEX]
+    # a course begun after it is checked against what is known on its first day
+    assert rules_for(changed, "TX", course, date(2026, 10, 1)) == ()
 
 
 def test_compare_a_compare_far_in_the_calendar_is_refused_cleanly(cli):

@@ -736,3 +736,25 @@ def test_isha_pays_each_visit_at_the_time_of_service(cli):
     record = shipped_cost(cli, "isha-health", "-n", "4", "--as-of", "2026-12-02", "--start", "2026-12-02")
     assert record["terms_unknown"] is False and record["due_at_signup"] == "796.00"
     assert record["if_stopped"][1]["owed"] == "140.00"  # cancelling within 48 hours of the consultation
+
+
+def test_better_u_names_who_each_plan_is_for_and_what_the_others_pay(cli):
+    """Introduction (problems of the last year) and Transformation (a year or more) are for
+    different people: the cheapest course rests on one, and the other's figure is beside it."""
+    six = shipped_cost(cli, "better-u", "-n", "6", "--as-of", "2026-12-02")
+    assert six["total"] == "579.00"
+    assert any(
+        n.startswith(
+            "Better U's Transformation is for those whose concerns have been affecting them for longer"
+        )
+        and n.endswith("for them the same 6 sessions cost $792.00.")
+        for n in six["notes"]
+    )
+    twelve = shipped_cost(cli, "better-u", "-n", "12", "--as-of", "2026-12-02")
+    assert twelve["total"] == "1029.00"
+    assert any(
+        n.endswith(
+            "Introduction is for those with more recent mental health challenges (within the last year) (innerbody-2025, 2025-06-13): for them the same 12 sessions cost $1,053.00."
+        )
+        for n in twelve["notes"]
+    )

@@ -118,6 +118,22 @@ class CompareRow(NamedTuple):
         return tuple(f for f in self.provider.notes if f.as_of is None or f.as_of <= self.as_of)
 
     @property
+    def plan_conditions(self) -> tuple[Note, ...]:
+        """Who the plans of the course priced are for, where a source says they are for some
+        people only (Better U's Introduction: problems of the last year): the total rests on it."""
+        if self.cost is None:
+            return ()
+        return tuple(n for n in self.cost.notes if n.kind == Kind.PLAN_CONDITION)
+
+    @property
+    def other_condition(self) -> Note | None:
+        """The same course without those plans: its total, and who the plans bought instead
+        are for (None when the course rests on no such plan)."""
+        if self.cost is None:
+            return None
+        return next((n for n in self.cost.notes if n.kind == Kind.OTHER_CONDITION), None)
+
+    @property
     def daily_low_dose_only(self) -> bool:
         """Every plan is a month of daily low doses, not standard-dose sessions."""
         plans = self.provider.plans

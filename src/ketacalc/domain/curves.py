@@ -204,6 +204,14 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
             series_notes.append(
                 Note(Kind.COST_UNKNOWN_FOR, provider=provider.name, counts=tuple(missing), unit=query.unit)
             )
+        names = {p.id: p.name for p in provider.plans}
+        conditioned = tuple(
+            (names[c.plan], c.condition)
+            for c in provider.plan_conditions
+            if c.plan in names and (c.as_of is None or c.as_of <= listed.as_of)
+        )
+        if conditioned:  # the cheapest course at an N may rest on one: the line is not everyone's
+            series_notes.append(Note(Kind.CONDITIONS_DRAWN, provider=provider.name, plans=conditioned))
         if query.insurer and pricing != {"insurance"}:
             partly = "mixed" in pricing or "insurance" in pricing
             series_notes.append(Note(Kind.SELF_PAY_PRICES, provider=provider.name, partly=partly))

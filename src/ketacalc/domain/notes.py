@@ -33,6 +33,7 @@ class Kind(StrEnum):
     NO_PAY_IN_FULL_DISCOUNT = "no-pay-in-full-discount"
     PROMO_DISCOUNT = "promo-discount"
     PLAN_CONDITION = "plan-condition"
+    OTHER_CONDITION = "other-condition"  # the same course without the plans for some people only
     # plans and routes
     SAME_PRICE_EVERY_ROUTE = "same-price-every-route"
     NO_RETURNING_PLAN = "no-returning-plan"
@@ -42,7 +43,6 @@ class Kind(StrEnum):
     PAID_AT_PURCHASE = "paid-at-purchase"
     FIRST_PAYMENT_AT_CHECKOUT = "first-payment-at-checkout"
     PACE_ASSUMED = "pace-assumed"
-    RULES_AS_OF = "rules-as-of"  # a course begun after the as-of date: its rules as known then
     MONTHLY_BILLING = "monthly-billing"
     # charges beside the plans
     ESTIMATED_CHARGE = "estimated-charge"
@@ -82,6 +82,7 @@ class Kind(StrEnum):
     NOT_DRAWN = "not-drawn"
     LOW_DOSE_NOT_DRAWN = "low-dose-not-drawn"
     ESTIMATED_APART = "estimated-apart"
+    CONDITIONS_DRAWN = "conditions-drawn"  # a line on plans for some people only, where cheaper
     COST_UNKNOWN_FOR = "cost-unknown-for"
     SELF_PAY_PRICES = "self-pay-prices"
 

@@ -172,13 +172,6 @@ class ProviderPricer:
         self.start = query.start or self.as_of  # a course asked of another day starts then
         self.today = today
         self.notes: list[Note] = []
-        if catalog is not None and self.start > self.as_of:
-            # a course begun after the day asked for is checked against the rules known then
-            from ketacalc.domain.regulation import newer_than
-
-            newer = newer_than(catalog, self.as_of, today)
-            if newer is not None:
-                self.notes.append(Note(Kind.RULES_AS_OF, as_of=self.as_of, newest=newer))
         self.no_price: NoPrice | None = None
         standard = provider.standard_route_id()
         self.route = query.route or standard
@@ -267,6 +260,13 @@ class ProviderPricer:
         if alternatives and query.route is None and standard is not None and self.no_price is None:
             self._others = {}
             self._standard = newest([provider.standard_route] if provider.standard_route else [])
+        # plans for some people only (Better U's Introduction: problems of the last year), by id:
+        # a course bought on one is priced without it too, for the others
+        conditioned = {
+            c.plan: c for c in provider.plan_conditions if c.as_of is None or c.as_of <= self.as_of
+        }
+        self._conditioned = conditioned if alternatives else {}
+        self._without: dict[frozenset[str], ProviderPricer] = {}
 
     def in_state(self, state: str, catalog: Catalog) -> ProviderPricer:
         """This pricer for a person in ``state`` (its own query names no state and no insurer,
@@ -522,6 +522,8 @@ class ProviderPricer:
         )
         if self._others is not None:
             result.notes += tuple(self._route_notes(result, runs))
+        if self._conditioned:
+            result.notes += tuple(self._condition_notes(result, runs))
         return result
 
     def _shape_of(
@@ -687,6 +689,57 @@ class ProviderPricer:
         if terms is None or terms.value != "at-purchase":
             return None
         return terms
+
+    def _condition_notes(self, priced: CostResult, runs: tuple[Run, ...]) -> list[Note]:
+        """What the same course costs without the plans it rests on that are for some people
+        only (a plan for another group of people, or one for everyone, is bought instead):
+        the price is not chosen for the person without saying what the others pay."""
+        mine = frozenset(r.offer.plan.id for r in runs if r.offer.plan.id in self._conditioned)
+        if not mine:
+            return []
+        months, sessions = priced.months, priced.sessions_requested
+        try:
+            other = self._without.get(mine)
+            if other is None:
+                plans = tuple(p for p in self.provider.plans if p.id not in mine)
+                other = ProviderPricer(
+                    self.provider._replace(plans=plans), self.query, self.today, alternatives=False
+                )
+                self._without[mine] = other
+            if months is not None:
+                result = other.price_months(months)
+                total, bought = result.total, {r.offer.plan.id for r in result.runs}
+            else:  # the same charges, other plans: only the plans differ
+                solved = other.optimiser.solve_runs(sessions) if other.no_price is None else None
+                if solved is None:
+                    total, bought = None, set()
+                else:
+                    offers = [
+                        ((other.first if part == "first" else other.later)[i], n) for part, i, n in solved
+                    ]
+                    plans_cost = sum((o.charged * n for o, n in offers), ZERO) - self.query.discount
+                    paid = sum((r.charged * r.count for r in runs), ZERO)
+                    total = None if priced.total is None else priced.total - paid + plans_cost
+                    bought = {o.plan.id for o, _ in offers}
+        except KetacalcError:  # e.g. a discount above the other plans' prices
+            total, bought = None, set()
+        theirs = sorted(bought & self._conditioned.keys())
+        names = {p.id: p.name for p in self.provider.plans}
+        instead = self._conditioned[theirs[0]] if theirs else None
+        return [
+            Note(
+                Kind.OTHER_CONDITION,
+                source=instead.source if instead else None,
+                as_of=instead.as_of if instead else None,
+                provider=self.provider.name,
+                plans=tuple(names[p] for p in sorted(mine)),
+                other_plan=names[instead.plan] if instead else None,
+                condition=instead.condition if instead else None,
+                count=months if months is not None else sessions,
+                unit="months" if months is not None else "sessions",
+                total=total,
+            )
+        ]
 
     def _route_notes(self, priced: CostResult, runs: tuple[Run, ...]) -> list[Note]:
         """What each other route would cost for the same course: the route is the person's

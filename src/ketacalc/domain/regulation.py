@@ -90,20 +90,18 @@ def _effect_starts(rule: Rule, as_of: date | None) -> tuple[date, date | None, R
     return span.starts or date.min, span.ends, span
 
 
-def newer_than(catalog: Catalog, as_of: date, today: date) -> date | None:
-    """The newest date a rule was observed after ``as_of`` (up to ``today``), or ``None``:
-    an answer as of ``as_of`` does not know of that observation."""
-    dates = [s.as_of for r in catalog.regulation for s in r.spans if as_of < s.as_of <= today]
-    return max(dates, default=None)
-
-
 #: the rules found for a state, course dates and day, with the catalog they came from (the
 #: same for every provider: ``batch`` asks again and again); bounded
 _FOUND: dict[tuple[int, str, CourseDates, date | None], tuple[Catalog, tuple[RuleEntry, ...]]] = {}
 
 
 def rules_for(catalog: Catalog, state: str, course: CourseDates, as_of: date | None) -> tuple[RuleEntry, ...]:
-    """The rules that may affect a course on ``course``'s dates in ``state``, as known on ``as_of``."""
+    """The rules that may affect a course on ``course``'s dates in ``state``, as known on
+    ``as_of``, or on the course's first day if it starts later: a course begun after the day
+    asked for is checked against what is known when it begins (the data holds nothing newer
+    than today), never against rules superseded by then."""
+    if as_of is not None and course.start > as_of:
+        as_of = course.start
     key = (id(catalog), state, course, as_of)
     known = _FOUND.get(key)
     if known is not None and known[0] is catalog:

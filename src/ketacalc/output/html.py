@@ -21,7 +21,7 @@ from ketacalc.data.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
 from ketacalc.output.notes import availability_label, counted, first_months, rule_summary, sentence, sentences
 from ketacalc.output.views.common import yes_no
-from ketacalc.output.views.compare import estimate_text, insured_label, other_route_figures
+from ketacalc.output.views.compare import condition_lines, estimate_text, insured_label, other_route_figures
 
 if TYPE_CHECKING:
     from ketacalc.domain.answers import PageAnswer
@@ -45,6 +45,7 @@ def _total_notes(row: Any) -> list[str]:
     if row.route and row.other_routes:
         notes.append(f"on {row.route} (the standard route; your choice)")
         notes += [f"{also} {figure}" for also, figure in other_route_figures(row)]
+    notes += condition_lines(row)  # a plan for some people only: who, and what the others pay
     return notes
 
 

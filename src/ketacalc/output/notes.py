@@ -107,6 +107,18 @@ def _other_routes(n: Note) -> str:
     )
 
 
+def _other_condition(n: Note) -> str:
+    unit = counted(n.count, "month" if n.unit == "months" else "session")
+    one = n.count == 1
+    if n.total is None:
+        cost = f"{'has' if one else 'have'} no published price"
+    else:
+        cost = f"{'costs' if one else 'cost'} {money_display(n.total)}"
+    if n.other_plan is None:
+        return f"Without {' and '.join(n.plans)}, the same {unit} {cost}."
+    return f"{n.provider}'s {n.other_plan} is {n.condition} ({said(n.source, n.as_of)}): for them the same {unit} {cost}."
+
+
 def _unpriced(n: Note) -> str:
     why = (
         "no figure published" if n.per is None else f"charged per {per_text(n.per)}: not counted in a course"
@@ -194,6 +206,7 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"{n.provider} lists no plan for returning clients; new-client plans are used for them."
     ),
     Kind.OTHER_ROUTES: _other_routes,
+    Kind.OTHER_CONDITION: _other_condition,
     Kind.TERMS_UNKNOWN: _terms_unknown,
     Kind.PAID_AT_PURCHASE: lambda n: (
         f"{n.provider}'s own terms: each purchase is paid in full when made ({said(n.source, n.as_of)})."
@@ -206,11 +219,6 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
     Kind.PACE_ASSUMED: lambda n: (
         f"Assumes {counted(n.pace, 'session')} a week (set --pace): the course's dates follow "
         "from it, and each later purchase starts when the previous one's sessions are used up."
-    ),
-    Kind.RULES_AS_OF: lambda n: (
-        f"The rules on the course's dates are as known on {n.as_of.isoformat()} (--as-of), before "
-        f"the course starts; the data records newer ones (up to {n.newest.isoformat()}): leave "
-        "--as-of out to check the course against them."
     ),
     Kind.MONTHLY_BILLING: lambda n: (
         "Monthly plans are bought month by month; each month's payment is due on the same day."
@@ -266,6 +274,11 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
     Kind.LOW_DOSE_NOT_DRAWN: _low_dose,
     Kind.ESTIMATED_APART: lambda n: (
         f"{n.provider}: {' and '.join(n.charges)} estimated apart, not in the drawn total."
+    ),
+    Kind.CONDITIONS_DRAWN: lambda n: (
+        f"{n.provider}: each point is its cheapest course, which may rest on a plan for some people "
+        f"only ({'; '.join(f'{plan} is {who}' for plan, who in n.plans)}); 'ketacalc cost' gives "
+        "the others' price."
     ),
     Kind.COST_UNKNOWN_FOR: lambda n: f"{n.provider}: cost unknown for {ranges(n.counts)} {n.unit}.",
     Kind.SELF_PAY_PRICES: lambda n: (

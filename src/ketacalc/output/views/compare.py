@@ -42,7 +42,7 @@ class CompareReport(Report):
         "reason", "route", "total", "total_low", "total_high", "per_session", "per_covered_session",
         "due_at_signup", "monthly_cost", "stale", "oldest_price", "prices_as_of", "consult_fee", "insurance",
         "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "trd_suitability", "data_as_of",
-        "plans", "other_routes", "charges", "unpriced",
+        "plans", "other_routes", "plan_conditions", "other_condition", "charges", "unpriced",
     )  # fmt: skip
 
     def __init__(self, catalog: Catalog, result: CompareResult, wide: bool = False) -> None:
@@ -93,6 +93,11 @@ class CompareReport(Report):
                 "reason": sentence(row.not_comparable) if row.not_comparable else None,
                 "route": row.route,
                 "other_routes": {k: money_str(v) for k, v in row.other_routes.items()},
+                "plan_conditions": [
+                    {"plan": n.plan, "condition": n.condition, "source": n.source, "as_of": iso(n.as_of)}
+                    for n in row.plan_conditions
+                ],
+                "other_condition": _other_condition_record(row.other_condition),
                 "total": money_str(row.total),
                 "total_low": money_str(row.total_low),
                 "total_high": money_str(row.total_high),
@@ -138,6 +143,8 @@ class CompareReport(Report):
                 **flat_regulation(record),
                 "plans": [f"{p['plan']} {p['sessions']} for {p['price']}" for p in record["plans"]],
                 "other_routes": [f"{k} {v}" for k, v in record["other_routes"].items()],
+                "plan_conditions": [f"{c['plan']}: {c['condition']}" for c in record["plan_conditions"]],
+                "other_condition": _other_condition_cell(record["other_condition"]),
                 "charges": [c.get("description") or c.get("kind") for c in record["charges"]],
                 "unpriced": [c.get("description") or c.get("kind") for c in record["unpriced"]],
             }
@@ -225,6 +232,14 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
                 f"{total_text(best.cost) if best.cost is not None else money(best.total)}"
                 f"{price_age(best.prices_oldest, result.as_of)}."
             )
+            other = best.other_condition
+            if other is not None and best.plan_conditions:
+                on = best.plan_conditions[0]
+                instead = f", {other.other_plan}" if other.other_plan else ""
+                lines.append(
+                    f"That total is on {' and '.join(other.plans)}, {on.condition}; "
+                    f"for others{instead}: {money(other.total)}."
+                )
         else:
             lines.append(f"No provider{' serving ' + q.state if q.state else ''} has a total for {what}.")
     elif priced:
@@ -288,6 +303,10 @@ def _caption_lines(result: CompareResult) -> list[str]:
         )
     if any(r.other_routes for r in result.rows):
         lines.append("Priced on each provider's standard route; 'also' gives another route's figure")
+    for r in result.rows:
+        said = condition_lines(r)
+        if said:
+            lines.append("† " + ". ".join(said))
     if any(r.stale for r in result.rows):
         lines.append(f"stale prices: one used is more than {q.max_age} days older than {result.as_of}")
     for r in result.rows:
@@ -332,6 +351,40 @@ def other_route_figures(row: CompareRow) -> list[tuple[str, str]]:
     return [(f"also {route}:", f"{lowest}{money(total)}") for route, total in row.other_routes.items()]
 
 
+def condition_figures(row: CompareRow) -> list[tuple[str, str]]:
+    """``("on Introduction†", "Transformation†: $792.00")``: the plan the total rests on, for
+    some people only, and the same course for the others (the caption says who is who)."""
+    other = row.other_condition
+    if other is None:
+        return []
+    instead = other.other_plan or "other plans"
+    return [(f"on {' and '.join(other.plans)}†", f"{instead}†:{GOES_ON}{money(other.total)}")]
+
+
+def condition_lines(row: CompareRow) -> list[str]:
+    """Who the plans a total rests on are for, and what the others pay, in sentences."""
+    if row.other_condition is None:
+        return []
+    return [sentence(n).rstrip(".") for n in (*row.plan_conditions, row.other_condition)]
+
+
+def _other_condition_record(note: Any) -> dict[str, Any] | None:
+    if note is None:
+        return None
+    return {
+        "without": list(note.plans),
+        "plan": note.other_plan,
+        "condition": note.condition,
+        "total": money_str(note.total),
+    }
+
+
+def _other_condition_cell(record: dict[str, Any] | None) -> str | None:
+    if record is None:
+        return None
+    return f"{record['plan'] or 'without ' + ' and '.join(record['without'])} {record['total'] or ''}".strip()
+
+
 def _cost_cell(row: CompareRow) -> str:
     if row.not_comparable:
         return f"{money(row.monthly)}/mo{_commitment(row)}\nnot sessions:\nno total"
@@ -352,6 +405,7 @@ def _cost_cell(row: CompareRow) -> str:
             if row.months:
                 lines.append(counted(c.sessions_requested, "session"))
         lines += [text for pair in other_route_figures(row) for text in pair]
+        lines += [text for pair in condition_figures(row) for text in pair]
         return "\n".join(lines)
     if not row.plans:
         return f"{NOT_PUBLISHED}\nnot{GOES_ON}published"

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ketacalc.domain.notes import Kind
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, money_str
 from ketacalc.output.notes import (
     availability_label,
@@ -393,9 +394,16 @@ class CostReport(Report):
         """One result in detail, or a row per N (purchases counted by plan)."""
         results: list[CostResult] = []
         rows: list[list[str]] = []
+        others: list[str] = []  # what the same course costs those a plan it rests on is not for
         for r in self.results:
-            self.notes.update(dict.fromkeys(r.notes))
+            self.notes.update(dict.fromkeys(n for n in r.notes if n.kind != Kind.OTHER_CONDITION))
             results.append(r)
+            other = next((n for n in r.notes if n.kind == Kind.OTHER_CONDITION), None)
+            others.append(
+                total_text(r)
+                if other is None  # a course on plans for anyone: the same for everyone
+                else money(other.total) + (f"\n({other.other_plan})" if other.other_plan else "")
+            )
             purchases = "\n".join(
                 line.description + (f" × {line.count}" if line.count > 1 else "") + f" ({money(line.each)})"
                 for line in r.charges
@@ -414,6 +422,7 @@ class CostReport(Report):
             )
         first = results[0]
         if len(rows) == 1:
+            self.notes.update(dict.fromkeys(first.notes))
             return _single(first)
         months = first.months is not None
         view = TableView(
@@ -440,6 +449,14 @@ class CostReport(Report):
             del view.columns[4]
             for row in rows:
                 del row[4]
+        if any(n.kind == Kind.OTHER_CONDITION for r in results for n in r.notes):
+            view.columns.insert(3, Column("Others†", number=True, priority=2))
+            for row, cell in zip(rows, others, strict=True):
+                row.insert(3, cell)
+            view.caption = (
+                "† Others: the same course for those a plan it rests on is not for (the notes say who "
+                "each plan is for). " + view.caption
+            )
         return view
 
 

@@ -1,0 +1,98 @@
+"""A plan for some people only (Better U's Introduction: problems of the last year) is never
+chosen for the person without saying so: a course that rests on one names who it is for and
+what the same course costs the others, in ``cost``, ``compare`` (row, headline, caption,
+JSON) and the HTML report.
+
+Fixture figures (tests/data/fixture/providers.yaml): cedar's Introduction, 3 sessions for
+$300, is "for problems of the last year"; its Course is 8 sessions for $650, for anyone; a
+returning client's single session is $79.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import TODAY, flat, load_fixture
+from ketacalc.domain.notes import Kind
+from ketacalc.domain.pricing import CostQuery, price
+
+WITHOUT = "Without Introduction, the same 3 sessions cost $650.00."
+
+
+def test_cost_names_the_condition_and_what_the_others_pay(cli):
+    record = cli("cost", "cedar", "-n", "3", "--format", "json").json()
+    assert record["total"] == "300.00"
+    assert (
+        "Cedar Care's Introduction is for problems of the last year (review-2025, 2025-06-13); this price rests on it."
+        in record["notes"]
+    )
+    assert WITHOUT in record["notes"]
+    assert WITHOUT in flat(cli("cost", "cedar", "-n", "3").stderr)
+
+
+def test_a_course_on_plans_for_anyone_says_nothing_of_it(cli):
+    record = cli("cost", "cedar", "-n", "8", "--format", "json").json()
+    assert record["total"] == "650.00"
+    assert not [n for n in record["notes"] if "Introduction" in n]
+
+
+def test_compare_ranks_on_it_only_saying_so(cli):
+    rows = {r["provider"]: r for r in cli("compare", "-n", "3", "--format", "json").json()}
+    cedar = rows["cedar"]
+    assert cedar["total"] == "300.00"
+    assert cedar["plan_conditions"] == [
+        {
+            "plan": "Introduction",
+            "condition": "for problems of the last year",
+            "source": "review-2025",
+            "as_of": "2025-06-13",
+        }
+    ]
+    assert cedar["other_condition"] == {
+        "without": ["Introduction"],
+        "plan": None,
+        "condition": None,
+        "total": "650.00",
+    }
+    assert all(
+        r["other_condition"] is None and r["plan_conditions"] == [] for k, r in rows.items() if k != "cedar"
+    )
+    text = flat(cli("compare", "-n", "3", env={"COLUMNS": "120"}).stdout)
+    assert "For 3 sessions the lowest total is Cedar Care at $300.00" in text
+    assert "That total is on Introduction, for problems of the last year; for others: $650.00." in text
+    assert "on Introduction†" in text and "other plans†: $650.00" in text
+    assert (
+        f"† Cedar Care's Introduction is for problems of the last year (review-2025, 2025-06-13); this price rests on it. {WITHOUT[:-1]}"
+        in text
+    )
+    csv = cli("compare", "-n", "3", "--format", "csv").stdout
+    assert "Introduction: for problems of the last year" in csv and "without Introduction 650.00" in csv
+
+
+def test_the_report_says_it_beside_the_total(cli, tmp_path):
+    out = tmp_path / "r.html"
+    assert cli("report", "--state", "TX", "-n", "3", "--output", str(out)).exit_code == 0
+    assert WITHOUT[:-1] in flat(out.read_text(encoding="utf-8"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 30), returning=st.booleans(), pay_in_full=st.booleans())
+def test_the_others_total_is_the_course_priced_without_those_plans(n, returning, pay_in_full):
+    """The figure for the others is exactly what pricing the same course on a provider without
+    the conditioned plans gives (its charges are the same; only the plans differ)."""
+    catalog = load_fixture()
+    cedar = catalog.find("cedar")
+    query = CostQuery(sessions=n, returning=returning, pay_in_full=pay_in_full)
+    result = price(cedar, query, today=TODAY)
+    said = [x for x in result.notes if x.kind == Kind.OTHER_CONDITION]
+    bought = {r.offer.plan.id for r in result.runs}
+    if "intro" not in bought:
+        assert said == []
+        return
+    (note,) = said
+    without = cedar._replace(plans=tuple(p for p in cedar.plans if p.id != "intro"))
+    assert note.total == price(without, query, today=TODAY).total
+    assert isinstance(note.total, Decimal) and note.total >= result.total
