@@ -390,3 +390,13 @@ def test_an_insurer_without_a_course_says_the_plans_are_self_pay(cli):
     )
     course = cli("compare", "--state", "TX", "--insurer", "aetna", "--sessions", "6").stdout
     assert "self-pay prices" not in course and "insured" in course
+
+
+def test_a_returning_client_is_not_told_of_a_new_clients_prepaid_consultation(cli):
+    """Alder charges a new client's first payment before the consultation; a returning
+    client books no consultation: no "prepaid*" mark and no footnote for one."""
+    new = table(cli, "compare", "-n", "4")
+    assert "prepaid*" in new and "* first payment charged before the consultation" in new
+    returning = table(cli, "compare", "-n", "4", "--returning")
+    assert "prepaid" not in returning and "first payment charged before the consultation" not in returning
+    assert "consult:" not in returning

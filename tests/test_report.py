@@ -16,6 +16,7 @@ import pytest
 from conftest import REPO
 
 FIXTURE = REPO / "tests" / "data" / "share" / "fixture.yaml"
+CONFTEST_FIXTURE = REPO / "tests" / "data" / "fixture" / "providers.yaml"
 HOSTILE = REPO / "tests" / "data" / "share" / "hostile.yaml"
 
 
@@ -167,6 +168,22 @@ def test_report_without_a_course_lists_plans_only(cli):
     assert "No course asked for" in result.stdout
     assert "Payment schedule" not in result.stdout
     assert "6-Session Treatment" in result.stdout
+
+
+def test_without_a_course_the_comparison_lists_each_plan_with_its_price(cli):
+    """No course: the comparison's price cell lists the plans with their prices (never one
+    "lowest plan price", never a dash for a provider that publishes prices)."""
+    import re
+
+    result = cli("--data", str(CONFTEST_FIXTURE), "report", "--state", "TX")
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout
+    assert "Lowest plan price" not in page and "Plans and prices</th>" in page
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert (
+        "4-Session Program, 4 sessions: $880.00 10-Session Program, 10 sessions: $1,800.00 $220.00 $180.00"
+        in text
+    )
 
 
 @pytest.mark.parametrize(

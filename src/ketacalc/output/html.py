@@ -127,6 +127,7 @@ def _plans(row: Any, catalog: Catalog) -> list[dict[str, Any]]:
                 "sessions": p.plan.sessions,
                 "client": p.plan.client,
                 "billing": p.plan.billing,
+                "modality": p.plan.modality,
                 "route": p.plan.route,
                 "price": money_display(obs.price),
                 "per_session": money_display(round_cents(obs.price / p.plan.sessions)),

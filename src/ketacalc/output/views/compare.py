@@ -178,7 +178,7 @@ class CompareReport(Report):
                 cells.append(_availability_cell(row.availability))
             cells += [
                 _cost_cell(row),
-                _signup_cell(row),
+                _signup_cell(row, returning=q.client == "returning"),
                 yes_no(fact_value(row.sitter_required)),
                 _insurance_cell(row, q.state),
             ]
@@ -315,7 +315,9 @@ def _caption_lines(result: CompareResult) -> list[str]:
                 f"{yes_no(f.value)} ({f.source}, {show_date(f.as_of)})" for f in r.hsa_fsa_disputed
             )
             lines.append(f"{r.provider.name} HSA/FSA disputed: {said}")
-    if any(r.consult and r.consult.value.prepayment == "first-installment" for r in result.rows):
+    if q.client != "returning" and any(
+        r.consult and r.consult.value.prepayment == "first-installment" for r in result.rows
+    ):
         lines.append("* first payment charged before the consultation, refunded if ineligible")
     lines += [
         f"{len(ids)} hidden ({sentence(reason)}: {', '.join(ids)})" for reason, ids in result.hidden.items()
@@ -435,7 +437,9 @@ def _commitment(row: CompareRow) -> str:
     return text + (f"{GOES_ON}(else {money(flexible)}/mo)" if flexible is not None else "")
 
 
-def _signup_cell(row: CompareRow) -> str:
+def _signup_cell(row: CompareRow, returning: bool = False) -> str:
+    """The cash due on the first day, and a new client's consultation (a returning client has
+    none to book or prepay: no consultation line)."""
     consult = row.consult.value if row.consult else None
     fee_amount = row.consult_fee
     if consult is not None and consult.prepayment == "first-installment":
@@ -459,7 +463,7 @@ def _signup_cell(row: CompareRow) -> str:
             f"\ncommitted in {row.cost.months} mo:{GOES_ON}{money(row.cost.committed)}"
             f"\npaid in them:{GOES_ON}{money(row.cost.paid_in_window)}"
         )
-    return f"{due}\nconsult:{GOES_ON}{fee}"
+    return due if returning else f"{due}\nconsult:{GOES_ON}{fee}"
 
 
 def _insurance_cell(row: CompareRow, state: str | None) -> str:
