@@ -301,3 +301,38 @@ def test_history_table(cli):
     assert result.exit_code == 0, result.stderr
     assert "oldest first" in result.stdout
     assert result.stdout.index("2025-06-13") < result.stdout.index("2026-08-14")
+
+
+def test_a_hired_sitter_asked_for_but_unpriced_is_listed_beside_the_total(cli):
+    """Cedar requires a sitter and no source prices a hired one: asked for, it is a charge the
+    person pays whose figure is unknown, listed (never $0 in the total, never left out)."""
+    record = cli("cost", "cedar", "-n", "3", "--hired-sitter", "--format", "json").json()
+    (line,) = [u for u in record["unpriced"] if u["kind"] == "sitter"]
+    assert (line["amount"], line["source"], line["as_of"]) == (None, "review-2025", "2025-06-13")
+    assert record["total_high"] == record["total"] == "300.00"
+    out = cli("cost", "cedar", "-n", "3", "--hired-sitter", env={"COLUMNS": "120"}).stdout
+    head = " ".join(out.split("\n\n")[0].split())
+    assert "$300.00 ($100.00 a session) + 1 charge not published (see below)" in head
+    assert (
+        line["description"]
+        == "A hired sitter (the provider requires a sitter; what one costs is not published)"
+    )
+    assert "A hired sitter" in out and "unpriced: not in any total" in out
+    plain = cli("cost", "cedar", "-n", "3", "--format", "json").json()
+    assert not [u for u in plain["unpriced"] if u["kind"] == "sitter"]  # not asked for
+    dune = cli("cost", "dune", "-n", "30", "--hired-sitter", "--format", "json").json()
+    assert not [u for u in dune["unpriced"] if u["kind"] == "sitter"]  # no sitter required
+
+
+def test_the_headline_never_counts_payments_whose_terms_are_unknown_as_known(cli):
+    unknown = cli("cost", "alder", "-n", "14", "--format", "json").json()
+    assert unknown["terms_unknown"] is True
+    head = " ".join(cli("cost", "alder", "-n", "14").stdout.split("\n\n")[0].split())
+    assert (
+        f"at least {unknown['payments']} payments to {unknown['last_due']} or later (some payment terms not published)"
+        in head
+    )
+    known = cli("cost", "cedar", "-n", "4", "--format", "json").json()
+    assert known["terms_unknown"] is False and known["payments"] == 2
+    head = " ".join(cli("cost", "cedar", "-n", "4").stdout.split("\n\n")[0].split())
+    assert f", 2 payments to {known['last_due']}." in head and "at least" not in head

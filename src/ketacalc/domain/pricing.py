@@ -477,6 +477,22 @@ class ProviderPricer:
             sitter = sitter_line(self.provider, self.as_of, sessions)
             if sitter is None:
                 notes[Note(Kind.HIRED_SITTER_UNPUBLISHED, provider=self.provider.name)] = None
+                required = newest(self.provider.sitter_required, self.as_of)
+                if required is not None and required.value:
+                    # asked for, and the provider requires a sitter: a charge to pay whose figure
+                    # no source gives, listed beside the total (never $0 in it)
+                    unpriced = (
+                        *unpriced,
+                        ChargeLine(
+                            kind="sitter",
+                            id="hired-sitter",
+                            description="A hired sitter (the provider requires a sitter; what one costs is not published)",
+                            per="course",
+                            count=1,
+                            source=required.source,
+                            as_of=required.as_of,
+                        ),
+                    )
             else:
                 charge_lines += (sitter[0],)
                 notes[sitter[1]] = None

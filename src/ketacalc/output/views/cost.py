@@ -615,6 +615,8 @@ def single_headline(r: CostResult) -> list[str]:
         return [f"{r.provider.name} has no published price for {what}."]
     each = f" ({money(cents(r.per_session))} a {'dose' if r.modality == 'daily-low-dose' else 'session'})"
     spans = "".join(f" + {kind} est. {span}" for kind, span in estimates(r))
+    if r.unpriced:  # a charge to pay whose figure no source gives: beside the total, never $0 in it
+        spans += f" + {counted(len(r.unpriced), 'charge')} not published (see below)"
     # an insured price never passes for the self-pay one: the answer says whose it is
     insured = {
         "insurance": f" with {r.query.insurer} insurance",
@@ -629,7 +631,14 @@ def single_headline(r: CostResult) -> list[str]:
             else "due at sign-up not published"
         )
         + (
-            f", {r.payments} payments to {r.last_due}."
+            (
+                # a purchase without published terms is listed as one payment at its start:
+                # there may be more, and later
+                f", at least {r.payments} payments to {r.last_due} or later (some payment terms "
+                "not published)."
+                if r.terms_unknown
+                else f", {r.payments} payments to {r.last_due}."
+            )
             if r.payments and r.payments > 1 and r.last_due
             else "."
         )
