@@ -400,3 +400,17 @@ def test_a_returning_client_is_not_told_of_a_new_clients_prepaid_consultation(cl
     returning = table(cli, "compare", "-n", "4", "--returning")
     assert "prepaid" not in returning and "first payment charged before the consultation" not in returning
     assert "consult:" not in returning
+
+
+def test_a_consultation_fee_shown_without_a_course_makes_an_old_row_stale():
+    """A provider with no published plans whose consultation fee is more than a year old:
+    the fee is shown (and in due_at_signup), so its age marks the row like any price's."""
+    consult = {
+        "id": "consultation", "kind": "consult", "description": "Initial consultation", "per": "course",
+        "client": "new", "amount": "250", "source": "site", "as_of": "2025-08-13",
+    }  # fmt: skip
+    cat = catalog_of(provider_data(charges=[consult]))
+    (row,) = compare(cat, CompareQuery(), today=TODAY).rows
+    assert row.consult_fee == D(250) and row.stale is True and row.prices_oldest.isoformat() == "2025-08-13"
+    fresh = catalog_of(provider_data(charges=[{**consult, "as_of": "2026-08-13"}]))
+    assert compare(fresh, CompareQuery(), today=TODAY).rows[0].stale is False

@@ -259,7 +259,11 @@ class CompareRow(NamedTuple):
                 if (d := getattr(c, "as_of", None)) is not None and getattr(c, "each", None) != 0
             ]  # a free line (a $0 consultation) prices nothing: it never makes a row stale
             return sorted(dates)
-        return sorted(p.observation.as_of for p in self.plans)
+        dates = [p.observation.as_of for p in self.plans]
+        consult = self.consult_charge  # shown, and in due_at_signup: a price the row uses
+        if consult is not None and consult.as_of is not None and consult.amount:
+            dates.append(consult.as_of)
+        return sorted(dates)
 
     @property
     def prices_oldest(self) -> date | None:
