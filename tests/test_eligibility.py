@@ -622,3 +622,18 @@ def test_forced_colour_reaches_tables_only(cli, fmt):
         result = cli(*args, "--format", fmt, env=env)
         assert result.exit_code == 0, result.stderr
         assert bool(ANSI.search(result.stdout)) == (fmt == "table"), (fmt, args)
+
+
+def test_the_eligibility_caption_dates_every_fact_its_table_shows():
+    """The availability is from a 2025 list, the "no insurance" cell from 2026-08-14: the
+    caption's span reaches the newest date the table cites, never stops short of it."""
+    from ketacalc.domain.eligibility import serving
+    from ketacalc.output.views.states import EligibilityReport
+
+    provider = provider_data(
+        states=[{"source": "site", "as_of": "2025-01-10", "codes": ["TX"], "complete": True}],
+        insurance=[{"value": False, "source": "site", "as_of": "2026-08-14"}],
+    )
+    cat = catalog_of(provider)
+    view = EligibilityReport("TX", serving(cat, "TX", date(2026, 11, 21))).table()
+    assert view.caption.startswith("Data as of 2025-01-10 to 2026-08-14.")

@@ -166,7 +166,16 @@ class EligibilityReport(Report):
             title=f"Who serves {self.state} ({STATES[self.state]})",
             headline=_eligibility_headline(self.state, self.answers),
             caption=caption(
-                (a.as_of for a, *_ in self.answers),
+                # the dates of every fact the table shows: availability, and the insurer cells'
+                [
+                    *(a.as_of for a, *_ in self.answers),
+                    *(
+                        listing.as_of
+                        for _, insurers, _, listing in self.answers
+                        if listing and insurers is not None
+                    ),
+                    *(said.as_of for _, insurers, said, _ in self.answers if said and not insurers),
+                ],
                 "none: the provider says it accepts no insurance (source, date)",
             ),
         )
