@@ -189,6 +189,38 @@ def test_a_kept_file_always_reads_back_as_exactly_the_values_set(before, after, 
     assert all(comment in text for comment in comments)
 
 
+def test_a_changed_key_keeps_the_comment_after_its_value(cli, config_dir):
+    config_dir.mkdir()
+    path = config_dir / "config.toml"
+    path.write_text(
+        "state = \"TX\"  # where she lives\ninsurer = 'Aetna # plan' # work plan\n", encoding="utf-8"
+    )
+    assert cli("config", "set", "state", "ny").exit_code == 0
+    assert cli("config", "set", "insurer", "Cigna").exit_code == 0
+    assert (
+        path.read_text(encoding="utf-8") == 'state = "NY"  # where she lives\ninsurer = "Cigna" # work plan\n'
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(KEYS), st.text(max_size=12), min_size=1),
+    st.dictionaries(st.sampled_from(KEYS), st.text(max_size=12)),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
+)
+def test_a_comment_after_a_value_survives_any_change_and_the_file_reads_back(before, after, note):
+    """Whatever the values (quotes, backslashes, '#' inside them), a comment after each key's
+    value is kept when the key changes, and the file reads back as exactly the values set."""
+    old = "".join(
+        config_text({k: v}).removeprefix(HEADER).rstrip("\n") + f" # {note}\n" for k, v in before.items()
+    )
+    text = config_text(after, old)
+    assert tomllib.loads(text) == after
+    for key in before.keys() & after.keys():
+        (line,) = [t for t in text.split("\n") if t.startswith(f"{key} =")]
+        assert line.endswith(f" # {note}"), line
+
+
 def test_a_file_with_a_multi_line_string_is_written_anew():
     """Lines inside a multi-line string are neither keys nor comments: such a file (valid
     TOML, written by hand) is written anew rather than edited line by line."""

@@ -118,12 +118,41 @@ def config_text(values: dict[str, str], old: str | None = None) -> str:
         if found is None:
             kept.append(text)
         elif found[2] in values and found[2] not in written:
-            # a value the same as before keeps its line as written (a comment after it too)
-            kept.append(text if was.get(found[2]) == values[found[2]] else line(found[2]))
+            # a value the same as before keeps its line as written; a changed one keeps the
+            # comment after it (``state = "TX"  # work``)
+            if was.get(found[2]) == values[found[2]]:
+                kept.append(text)
+            else:
+                kept.append(line(found[2])[:-1] + _comment_after(text, found.end()) + "\n")
             written.add(found[2])
     if kept and not kept[-1].endswith("\n"):
         kept[-1] += "\n"
     return "".join(kept) + "".join(line(key) for key in KEYS if key in values and key not in written)
+
+
+def _comment_after(text: str, at: int) -> str:
+    """The comment after the string value that starts past ``at`` on a ``key = value`` line,
+    with the space before it (``"  # work"``), or ``""`` when there is none."""
+    import tomllib
+
+    rest = text[at:].rstrip("\r\n")
+    body = rest.lstrip()
+    if body[:1] == '"':  # a basic string: the first quote not escaped ends it
+        i = 1
+        while i < len(body) and body[i] != '"':
+            i += 2 if body[i] == "\\" else 1
+    elif body[:1] == "'":  # a literal string: no escapes
+        i = body.find("'", 1)
+    else:
+        return ""
+    value, after = body[: i + 1], body[i + 1 :]
+    if not after.lstrip().startswith("#"):
+        return ""
+    try:  # the value read as TOML reads it: the comment is what follows it
+        tomllib.loads(f"v = {value}")
+    except tomllib.TOMLDecodeError:
+        return ""
+    return after
 
 
 def check_value(key: str, value: str) -> str:
