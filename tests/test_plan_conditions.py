@@ -96,3 +96,32 @@ def test_the_others_total_is_the_course_priced_without_those_plans(n, returning,
     without = cedar._replace(plans=tuple(p for p in cedar.plans if p.id != "intro"))
     assert note.total == price(without, query, today=TODAY).total
     assert isinstance(note.total, Decimal) and note.total >= result.total
+
+
+def test_with_nothing_else_to_buy_the_others_price_is_not_published():
+    """A new client's only plan is for some people only: for the others nothing is priced,
+    and the note says so (never $0, never the same price)."""
+    from conftest import catalog_of, plan_data, provider_data
+
+    cat = catalog_of(
+        provider_data(
+            plans=[plan_data("intro", 3, "new", "300"), plan_data("single", 1, "returning", "79")],
+            plan_conditions=[
+                {"plan": "intro", "condition": "for problems of the last year", "source": "site"}
+            ],
+        )
+    )
+    result = price(cat.providers[0], CostQuery(sessions=4), today=TODAY)
+    (note,) = [n for n in result.notes if n.kind == Kind.OTHER_CONDITION]
+    assert result.total == Decimal(379) and note.total is None
+    from ketacalc.output.notes import sentence
+
+    name = cat.providers[0].plans[0].name
+    assert sentence(note) == f"Without {name}, the same 4 sessions have no published price."
+
+
+def test_months_of_care_name_the_others_price_too(cli):
+    record = cli("cost", "cedar", "--months", "1", "--format", "json").json()
+    assert record["total"] == "458.00"  # 5 weekly sessions in the month: Introduction + 2 single sessions
+    said = [n for n in record["notes"] if n.startswith("Without Introduction")]
+    assert said == ["Without Introduction, the same 1 month costs $650.00."]

@@ -714,31 +714,30 @@ class ProviderPricer:
         if not mine:
             return []
         months, sessions = priced.months, priced.sessions_requested
-        try:
-            other = self._without.get(mine)
-            if other is None:
-                plans = tuple(p for p in self.provider.plans if p.id not in mine)
-                other = ProviderPricer(
-                    self.provider._replace(plans=plans), self.query, self.today, alternatives=False
-                )
-                self._without[mine] = other
-            if months is not None:
-                result = other.price_months(months)
-                total, bought = result.total, {r.offer.plan.id for r in result.runs}
-            else:  # the same charges, other plans: only the plans differ
-                solved = other.optimiser.solve_runs(sessions) if other.no_price is None else None
-                if solved is None:
-                    total, bought = None, set()
-                else:
-                    offers = [
-                        ((other.first if part == "first" else other.later)[i], n) for part, i, n in solved
-                    ]
-                    plans_cost = sum((o.charged * n for o, n in offers), ZERO) - self.query.discount
-                    paid = sum((r.charged * r.count for r in runs), ZERO)
-                    total = None if priced.total is None else priced.total - paid + plans_cost
-                    bought = {o.plan.id for o, _ in offers}
-        except KetacalcError:  # e.g. a discount above the other plans' prices
-            total, bought = None, set()
+        # (never refused where this course was not: the other plans cost at least as much as
+        # the cheapest first purchase, so a discount below it is below theirs, and the dates
+        # are this course's)
+        other = self._without.get(mine)
+        if other is None:
+            plans = tuple(p for p in self.provider.plans if p.id not in mine)
+            other = ProviderPricer(
+                self.provider._replace(plans=plans), self.query, self.today, alternatives=False
+            )
+            self._without[mine] = other
+        total: Decimal | None
+        if months is not None:
+            result = other.price_months(months)
+            total, bought = result.total, {r.offer.plan.id for r in result.runs}
+        else:  # the same charges, other plans: only the plans differ
+            solved = other.optimiser.solve_runs(sessions) if other.no_price is None else None
+            if solved is None:  # nothing left to buy for this client
+                total, bought = None, set()
+            else:
+                offers = [((other.first if part == "first" else other.later)[i], n) for part, i, n in solved]
+                plans_cost = sum((o.charged * n for o, n in offers), ZERO) - self.query.discount
+                paid = sum((r.charged * r.count for r in runs), ZERO)
+                total = priced.total - paid + plans_cost  # type: ignore[operator]  # priced: runs bought
+                bought = {o.plan.id for o, _ in offers}
         theirs = sorted(bought & self._conditioned.keys())
         names = {p.id: p.name for p in self.provider.plans}
         instead = self._conditioned[theirs[0]] if theirs else None
