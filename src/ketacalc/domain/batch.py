@@ -142,7 +142,8 @@ class BatchPricer:
             key = self._parse(fields)
             if given is not None:
                 self._options.remember(given, key[0])
-        if key[3] != self.today and not self._dated:
+        if not self._dated and key[3] != (key[0][1].as_of or self.today):
+            # a start of its own (not the as-of day, a pricer's own): courses are re-dated
             self._dated = True
             self._pricers.clear()  # built again, keeping courses: another start only moves their dates
         return key

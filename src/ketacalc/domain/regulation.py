@@ -95,13 +95,31 @@ def _effect_starts(rule: Rule, as_of: date | None) -> tuple[date, date | None, R
 _FOUND: dict[tuple[int, str, CourseDates, date | None], tuple[Catalog, tuple[RuleEntry, ...]]] = {}
 
 
+_NEWEST: dict[int, tuple[Catalog, date | None]] = {}
+
+
+def _newest_observation(catalog: Catalog) -> date | None:
+    """The newest day a rule's span was observed in the catalog (worked out once per catalog)."""
+    known = _NEWEST.get(id(catalog))
+    if known is None or known[0] is not catalog:
+        days = [s.as_of for r in catalog.regulation for s in r.spans]
+        if len(_NEWEST) >= 16:
+            _NEWEST.clear()
+        known = _NEWEST[id(catalog)] = (catalog, max(days, default=None))
+    return known[1]
+
+
 def rules_for(catalog: Catalog, state: str, course: CourseDates, as_of: date | None) -> tuple[RuleEntry, ...]:
     """The rules that may affect a course on ``course``'s dates in ``state``, as known on
     ``as_of``, or on the course's first day if it starts later: a course begun after the day
     asked for is checked against what is known when it begins (the data holds nothing newer
     than today), never against rules superseded by then."""
     if as_of is not None and course.start > as_of:
-        as_of = course.start
+        # known on its first day: that is, what was observed up to then (the same answer, and
+        # the same cache entries, as on the as-of day when nothing newer was observed)
+        newest = _newest_observation(catalog)
+        if newest is not None and newest > as_of:
+            as_of = min(course.start, newest)
     key = (id(catalog), state, course, as_of)
     known = _FOUND.get(key)
     if known is not None and known[0] is catalog:
