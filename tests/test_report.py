@@ -441,6 +441,28 @@ def test_the_report_reads_at_every_width_passes_axe_and_prints_in_a_few_pages(cl
         assert len(set(rows)) > height // 4, "most of the screenshot is empty"
 
 
+def test_the_report_without_a_course_fits_and_passes_axe(cli, tmp_path):
+    """The comparison without a course lists every plan and its per-session figure: at 1024
+    and 1200 px it still fits without sideways scrolling, and axe finds no violation."""
+    import json
+
+    _browser_packages()
+    chromium = os.environ.get("CHROMIUM") or CHROMIUM or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        _missing("Chromium is missing: apt-get install chromium (.ci/run does)")
+    page = tmp_path / "report.html"
+    assert cli("--data", str(CONFTEST_FIXTURE), "report", "--state", "TX", "-o", str(page)).exit_code == 0
+    proc = subprocess.run(
+        [NODE, str(BROWSER_CHECKS / "check-report.mjs"), str(page)],
+        capture_output=True, text=True, timeout=300, cwd=BROWSER_CHECKS,
+        env={**os.environ, "CHROMIUM": chromium, "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout)
+    assert found["widths"]["1024"]["scrollable"] == found["widths"]["1200"]["scrollable"] == []
+    assert found["widths"]["400"]["violations"] == found["widths"]["1200"]["violations"] == []
+
+
 def test_a_daily_dose_plans_figure_is_per_dose_in_the_report(cli):
     """Three months of Dune's daily doses cost $360 for 90 doses: its figure beside the
     per-session ones reads "a dose", never as a session's price."""
