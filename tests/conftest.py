@@ -341,24 +341,10 @@ def run_subprocess(
     """Run ``python -m ketacalc`` (or a shell pipeline) as a real process, with the pinned
     environment. Its output is read as UTF-8, a byte that is not (output asked for in another
     encoding, ``PYTHONIOENCODING=cp1252``) replaced."""
-    full_env = {**os.environ, **(env or {})}
+    how = {
+        "capture_output": True, "text": True, "errors": "replace", "input": input, "timeout": 60,
+        "env": {**os.environ, **(env or {})},
+    }  # fmt: skip
     if shell is not None:
-        return subprocess.run(
-            shell,
-            shell=True,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            env=full_env,
-            input=input,
-            timeout=60,
-        )
-    return subprocess.run(
-        [sys.executable, "-m", "ketacalc", *args],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        env=full_env,
-        input=input,
-        timeout=60,
-    )
+        return subprocess.run(shell, shell=True, **how)  # type: ignore[call-overload,no-any-return]
+    return subprocess.run([sys.executable, "-m", "ketacalc", *args], **how)  # type: ignore[call-overload,no-any-return]

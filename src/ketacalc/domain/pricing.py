@@ -388,12 +388,24 @@ class ProviderPricer:
     def plans_cost(self, sessions: int) -> Decimal | None:
         """What the plans of the cheapest course of ``sessions`` cost (no dates, no
         charges besides the plans); ``None`` when nothing can be bought."""
+        found = self._cheapest_plans(sessions)
+        return None if found is None else found[0]
+
+    def _cheapest_plans(self, sessions: int) -> tuple[Decimal, set[str]] | None:
+        """What the plans of the cheapest course of ``sessions`` cost, and which plans they are."""
         solved = self.optimiser.solve_runs(sessions) if self.no_price is None else None
         if solved is None:
             return None
-        offers = ((self.first if part == "first" else self.later)[i] for part, i, _ in solved)
-        counts = (count for _, _, count in solved)
-        return sum((o.charged * n for o, n in zip(offers, counts, strict=True)), ZERO) - self.query.discount
+        offers = [((self.first if part == "first" else self.later)[i], n) for part, i, n in solved]
+        cost = sum((o.charged * n for o, n in offers), ZERO) - self.query.discount
+        return cost, {o.plan.id for o, _ in offers}
+
+    @staticmethod
+    def _on_other_plans(priced: CostResult, runs: tuple[Run, ...], plans: Decimal) -> Decimal:
+        """The total of ``priced`` (a course bought: it has one) with its plans swapped for others
+        costing ``plans``: the same charges (they do not depend on the plans bought), other plans."""
+        assert priced.total is not None
+        return priced.total - sum((r.charged * r.count for r in runs), ZERO) + plans
 
     def price_months(self, months: int, start: date | None = None) -> CostResult:
         """The cost of the first ``months`` months of care from ``start`` (default: the
@@ -728,16 +740,12 @@ class ProviderPricer:
         if months is not None:
             result = other.price_months(months)
             total, bought = result.total, {r.offer.plan.id for r in result.runs}
-        else:  # the same charges, other plans: only the plans differ
-            solved = other.optimiser.solve_runs(sessions) if other.no_price is None else None
-            if solved is None:  # nothing left to buy for this client
+        else:
+            found = other._cheapest_plans(sessions)
+            if found is None:  # nothing left to buy for this client
                 total, bought = None, set()
             else:
-                offers = [((other.first if part == "first" else other.later)[i], n) for part, i, n in solved]
-                plans_cost = sum((o.charged * n for o, n in offers), ZERO) - self.query.discount
-                paid = sum((r.charged * r.count for r in runs), ZERO)
-                total = priced.total - paid + plans_cost  # type: ignore[operator]  # priced: runs bought
-                bought = {o.plan.id for o, _ in offers}
+                total, bought = self._on_other_plans(priced, runs, found[0]), found[1]
         theirs = sorted(bought & self._conditioned.keys())
         names = {p.id: p.name for p in self.provider.plans}
         instead = self._conditioned[theirs[0]] if theirs else None
@@ -775,10 +783,9 @@ class ProviderPricer:
                     self._others[route] = other
                 if months is not None:
                     total = other.price_months(months).total
-                else:  # the same charges, other plans: only the plans differ
+                else:
                     plans = other.plans_cost(sessions)
-                    bought = sum((r.charged * r.count for r in runs), ZERO)
-                    total = None if plans is None or priced.total is None else priced.total - bought + plans
+                    total = None if plans is None else self._on_other_plans(priced, runs, plans)
             except KetacalcError:  # e.g. a discount above that route's prices
                 total = None
             costs.append((route, total))
