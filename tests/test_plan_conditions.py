@@ -45,15 +45,17 @@ def test_compare_ranks_on_it_only_saying_so(cli):
     assert cedar["total"] == "300.00"
     assert cedar["plan_conditions"] == [
         {
-            "plan": "Introduction",
+            "plan": "intro",
+            "name": "Introduction",
             "condition": "for problems of the last year",
             "source": "review-2025",
             "as_of": "2025-06-13",
         }
     ]
     assert cedar["other_condition"] == {
-        "without": ["Introduction"],
+        "without": ["intro"],
         "plan": None,
+        "name": None,
         "condition": None,
         "total": "650.00",
     }
@@ -69,7 +71,7 @@ def test_compare_ranks_on_it_only_saying_so(cli):
         in text
     )
     csv = cli("compare", "-n", "3", "--format", "csv").stdout
-    assert "Introduction: for problems of the last year" in csv and "without Introduction 650.00" in csv
+    assert "intro: for problems of the last year" in csv and "without intro 650.00" in csv
 
 
 def test_the_report_says_it_beside_the_total(cli, tmp_path):

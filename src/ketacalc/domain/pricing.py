@@ -603,6 +603,7 @@ class ProviderPricer:
                     as_of=cond.as_of,
                     provider=self.provider.name,
                     plan=name,
+                    plan_id=cond.plan,
                     condition=cond.condition,
                 )
                 conditions[condition] = None
@@ -756,7 +757,9 @@ class ProviderPricer:
                 as_of=instead.as_of if instead else None,
                 provider=self.provider.name,
                 plans=tuple(names[p] for p in sorted(mine)),
+                plan_ids=tuple(sorted(mine)),
                 other_plan=names[instead.plan] if instead else None,
+                other_plan_id=instead.plan if instead else None,
                 condition=instead.condition if instead else None,
                 count=months if months is not None else sessions,
                 unit="months" if months is not None else "sessions",

@@ -94,7 +94,13 @@ class CompareReport(Report):
                 "route": row.route,
                 "other_routes": {k: money_str(v) for k, v in row.other_routes.items()},
                 "plan_conditions": [
-                    {"plan": n.plan, "condition": n.condition, "source": n.source, "as_of": iso(n.as_of)}
+                    {
+                        "plan": n.plan_id,
+                        "name": n.plan,
+                        "condition": n.condition,
+                        "source": n.source,
+                        "as_of": iso(n.as_of),
+                    }
                     for n in row.plan_conditions
                 ],
                 "other_condition": _other_condition_record(row.other_condition),
@@ -374,8 +380,9 @@ def _other_condition_record(note: Any) -> dict[str, Any] | None:
     if note is None:
         return None
     return {
-        "without": list(note.plans),
-        "plan": note.other_plan,
+        "without": list(note.plan_ids),
+        "plan": note.other_plan_id,
+        "name": note.other_plan,
         "condition": note.condition,
         "total": money_str(note.total),
     }
