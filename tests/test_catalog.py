@@ -107,7 +107,9 @@ def test_every_value_has_its_runtime_type(full: cat.Catalog) -> None:
 def test_the_full_fixture_sets_every_field_of_every_record(full: cat.Catalog) -> None:
     """Otherwise a field could be built wrongly without any test noticing."""
     set_somewhere: dict[str, set[str]] = {}
-    for _path, value in _walk((full.providers, tuple(full.sources.values()), full.regulation)):
+    for _path, value in _walk(
+        (full.providers, tuple(full.sources.values()), full.regulation, full.alternatives)
+    ):
         if isinstance(value, tuple) and hasattr(value, "_fields"):
             defaults = type(value)._field_defaults
             set_somewhere.setdefault(type(value).__name__, set()).update(
@@ -128,6 +130,7 @@ def test_cache_round_trip_gives_the_same_catalog(tmp_path: Path, monkeypatch: py
     assert warm.providers == cold.providers
     assert warm.sources == cold.sources
     assert warm.regulation == cold.regulation != ()
+    assert warm.alternatives == cold.alternatives != ()
 
 
 # --------------------------------------------------------------- prices, routes, charges

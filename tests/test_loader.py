@@ -167,6 +167,7 @@ def test_shipped_file_cites_every_source_it_defines() -> None:
     catalog = load_catalog(SHIPPED, today=TODAY)
     cited = {sid for provider in catalog.providers for sid in provider.source_ids()}
     cited |= {span.source for rule in catalog.regulation for span in rule.spans}
+    cited |= {o.source for alt in catalog.alternatives for o in (*alt.figures, *alt.notes)}
     assert set(catalog.sources) - cited == set()
 
 

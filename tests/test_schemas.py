@@ -23,6 +23,8 @@ RUNS = [
     ("compare", ["compare", "--state", "TX", "--sessions", "10", "--sort", "total"]),
     ("compare", ["compare", "--state", "CA", "--months", "3"]),
     ("providers", ["providers"]),
+    ("alternatives", ["alternatives"]),
+    ("alternatives", ["alternatives", "--as-of", "2025-06-13"]),
     ("eligibility", ["eligibility", "--state", "TX"]),
     ("chart", ["chart", "--state", "TX", "--sessions", "1-8"]),
     ("chart", ["chart", "--months", "1-4"]),
@@ -67,6 +69,6 @@ def test_a_schema_refuses_what_the_contract_does_not_allow(cli):
 
 def test_every_schema_is_a_valid_json_schema():
     names = sorted(p.name for p in (files("ketacalc") / "schemas").iterdir())
-    assert len(names) == 10
+    assert len(names) == 11
     for name in names:
         jsonschema.Draft202012Validator.check_schema(schema(name.removesuffix(".schema.json")))

@@ -78,7 +78,10 @@ def test_every_cited_source_exists_and_every_source_is_cited():
     import yaml
 
     data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-    defined, cited = set(data["sources"]), _cited(data["providers"]) | _cited(data.get("regulation", []))
+    defined = set(data["sources"])
+    cited = (
+        _cited(data["providers"]) | _cited(data.get("regulation", [])) | _cited(data.get("alternatives", []))
+    )
     assert cited - defined == set(), "cited but not defined under sources:"
     assert defined - cited <= NOT_YET_CITED, "defined under sources: but never cited"
 
@@ -758,3 +761,30 @@ def test_better_u_names_who_each_plan_is_for_and_what_the_others_pay(cli):
         )
         for n in twelve["notes"]
     )
+
+
+def test_alternatives_carry_the_researched_figures_with_their_sources(cli):
+    """In-clinic IV ketamine and Spravato, as research/updates-2026-12.md gives them: two
+    2026 tier C ranges of an infusion that disagree at the top, and the manufacturer's $10 copay."""
+    records = {r["alternative"]: r for r in cli("alternatives", "--format", "json").json()}
+    infusion = {(f["source"], f["what"]): (f["low"], f["high"]) for f in records["iv-infusion"]["figures"]}
+    assert infusion[("vitalityscout-guide-2026", "one infusion")] == ("400.00", "700.00")
+    assert infusion[("clinics-directory-2026", "one infusion")] == ("400.00", "800.00")
+    assert infusion[("clinics-directory-2026", "a 6-infusion series")] == ("2400.00", "4800.00")
+    copay = records["spravato"]["figures"][0]
+    assert (copay["amount"], copay["source"], copay["tier"], copay["as_of"]) == (
+        "10.00",
+        "janssen-spravato",
+        "A",
+        None,
+    )
+    assert "$7,150 maximum program benefit per calendar year" in copay["note"]
+
+
+def test_the_alternatives_table_keeps_every_source_id_whole_at_80_columns(cli):
+    records = cli("alternatives", "--format", "json").json()
+    table = cli("alternatives", env={"COLUMNS": "80"}).stdout
+    assert max(len(line) for line in table.splitlines()) <= 80
+    words = set(table.split())
+    for source in {f["source"] for r in records for f in r["figures"]}:
+        assert source in words, source

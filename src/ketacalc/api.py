@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
+    from ketacalc.domain import answers
     from ketacalc.domain.answers import ProviderFacts
     from ketacalc.domain.compare import CompareResult, CompareRow, ProviderOverview
     from ketacalc.domain.curves import CurveResult
@@ -298,6 +299,39 @@ def providers(
     request = build(as_of=as_of, course=NO_COURSE)
     catalog = _catalog(data, day)
     return ProvidersAnswer(catalog, answers.providers(catalog, request, day))
+
+
+class AlternativesAnswer:
+    """Treatments given in person (in-clinic IV ketamine, Spravato): ``answer.items`` holds
+    each with its figures and notes as known on the as-of date; never ranked against an
+    at-home course."""
+
+    def __init__(self, catalog: Catalog, answer: answers.AlternativesAnswer) -> None:
+        self.catalog = catalog
+        self.answer = answer
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """Exactly what ``ketacalc alternatives --format json`` prints."""
+        from ketacalc.output.views.alternatives import AlternativesReport
+
+        return list(AlternativesReport(self.catalog, self.answer).records())
+
+
+def alternatives(
+    *,
+    as_of: date | str | None = None,
+    max_age: int | str | None = None,
+    data: Any = None,
+    today: date | None = None,
+) -> AlternativesAnswer:
+    """Treatments given in person, with what sources publish of them on the as-of date."""
+    from ketacalc.domain import answers
+    from ketacalc.domain.request import NO_COURSE, build
+
+    day = _day(today)
+    request = build(as_of=as_of, max_age=max_age, course=NO_COURSE)
+    catalog = _catalog(data, day)
+    return AlternativesAnswer(catalog, answers.alternatives(catalog, request, day))
 
 
 def availability(

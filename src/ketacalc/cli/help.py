@@ -18,6 +18,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ketacalc providers --as-of 2025-06-13",
     ),
     "show": ("ketacalc show mindbloom", "ketacalc show 'Better U' --format json"),
+    "alternatives": ("ketacalc alternatives", "ketacalc alternatives --format json"),
     "check": ("ketacalc check", "ketacalc --data providers.yaml check"),
     "cost": (
         "ketacalc cost mindbloom --sessions 18",

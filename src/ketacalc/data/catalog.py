@@ -316,6 +316,28 @@ class Rule(NamedTuple):
         return newest(self.spans, as_of)
 
 
+class AltFigure(NamedTuple):
+    """One sourced figure of a treatment given elsewhere than at home (see ``models.AltFigure``)."""
+
+    source: Slug
+    what: str
+    as_of: date | None = None
+    amount: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    note: str | None = None
+
+
+class Alternative(NamedTuple):
+    """A treatment a person may price against at-home care; never a provider (``models.Alternative``)."""
+
+    id: Slug
+    name: str
+    setting: str
+    figures: Annotated[tuple[AltFigure, ...], NonEmpty]
+    notes: tuple[Fact[str], ...] = ()
+
+
 def _observations(node: Any) -> Iterator[Any]:
     for value in node:
         if isinstance(value, tuple):
@@ -331,7 +353,7 @@ class Catalog:
     line each, e.g. figures dated after today); the shell prints them on stderr.
     """
 
-    __slots__ = ("sources", "providers", "path", "warnings", "regulation", "_index")
+    __slots__ = ("sources", "providers", "path", "warnings", "regulation", "alternatives", "_index")
 
     def __init__(
         self,
@@ -340,9 +362,11 @@ class Catalog:
         path: str = "",
         warnings: tuple[str, ...] = (),
         regulation: tuple[Rule, ...] = (),
+        alternatives: tuple[Alternative, ...] = (),
     ) -> None:
         self.sources = sources
         self.regulation = regulation
+        self.alternatives = alternatives
         self.providers = providers
         self.path = path
         self.warnings = warnings
@@ -371,6 +395,12 @@ class Catalog:
         for provider in self.providers:
             dates += [d for d in provider.observed_dates() if d > day]
         dates += [s.as_of for rule in self.regulation for s in rule.spans if s.as_of > day]
+        dates += [
+            d
+            for alt in self.alternatives
+            for d in (*(f.as_of for f in alt.figures), *(n.as_of for n in alt.notes))
+            if d is not None and d > day
+        ]
         return sorted(dates)
 
 
@@ -529,6 +559,8 @@ CONVERTERS: dict[type, dict[str, Convert]] = {
     },
     RuleSpan: {"as_of": _date, "starts": _date, "ends": _date},
     Rule: {"spans": _many(RuleSpan)},
+    AltFigure: {"as_of": _date, "amount": Decimal, "low": Decimal, "high": Decimal},
+    Alternative: {"figures": _many(AltFigure), "notes": _facts()},
 }  # fmt: skip
 
 #: record -> the name of the model in ``ketacalc.data.models`` it mirrors
@@ -537,7 +569,7 @@ MODEL_OF: dict[type, str] = {
     Plan: "Plan", StatesObs: "StatesObservation", InClinic: "InClinic", InsurerList: "InsurerList",
     Consult: "Consult", Charge: "Charge", Provider: "Provider", RefundStep: "RefundStep",
     RefundPolicy: "RefundPolicy", SitterCost: "SitterCost", PlanCondition: "PlanCondition",
-    RuleSpan: "RuleSpan", Rule: "Rule",
+    RuleSpan: "RuleSpan", Rule: "Rule", AltFigure: "AltFigure", Alternative: "Alternative",
 }  # fmt: skip
 
 #: record fields that no model field holds: computed while building
@@ -556,4 +588,12 @@ def build(data: Mapping[str, Any], path: str = "", warnings: tuple[str, ...] = (
     sources = {sid: _record(Source, {**item, "id": sid}) for sid, item in data["sources"].items()}
     providers = tuple(_record(Provider, item) for item in data["providers"])
     regulation = tuple(_record(Rule, item) for item in data.get("regulation", ()))
-    return Catalog(sources=sources, providers=providers, path=path, warnings=warnings, regulation=regulation)
+    alternatives = tuple(_record(Alternative, item) for item in data.get("alternatives", ()))
+    return Catalog(
+        sources=sources,
+        providers=providers,
+        path=path,
+        warnings=warnings,
+        regulation=regulation,
+        alternatives=alternatives,
+    )

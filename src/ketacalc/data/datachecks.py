@@ -65,6 +65,7 @@ def cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> lis
     if isinstance(providers, list):
         problems += _name_clashes(providers, name, marks)
     problems += _rule_ids(data.get("regulation"), name, marks)
+    problems += _rule_ids(data.get("alternatives"), name, marks, section="alternatives", what="alternative")
     if source_ids is not None:
         for loc, value in _source_refs(data, ()):
             if value not in source_ids:
@@ -76,10 +77,18 @@ def cross_checks(data: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> lis
     return problems
 
 
-def _rule_ids(rules: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> list[DataProblem]:
-    """Each rule of ``regulation:`` has its own id (its observations are its history)."""
+def _rule_ids(
+    rules: Any,
+    name: str,
+    marks: dict[Loc, tuple[int, int]],
+    section: str = "regulation",
+    what: str = "rule",
+) -> list[DataProblem]:
+    """Each rule of ``regulation:`` (each entry of ``alternatives:``) has its own id (its
+    observations are its history)."""
     problems: list[DataProblem] = []
     seen: dict[str, int] = {}
+    fix = "add a newer observation to that rule's 'spans' instead" if what == "rule" else "ids must be unique"
     for index, rule in enumerate(rules if isinstance(rules, list) else []):
         rid = rule.get("id") if isinstance(rule, dict) else None
         if not isinstance(rid, str):
@@ -87,11 +96,10 @@ def _rule_ids(rules: Any, name: str, marks: dict[Loc, tuple[int, int]]) -> list[
         if rid in seen:
             problems.append(
                 problem_at(
-                    ("regulation", index, "id"),
+                    (section, index, "id"),
                     marks,
                     name,
-                    f"duplicate rule id {quoted(rid)} (first used by regulation.{seen[rid]}); "
-                    "add a newer observation to that rule's 'spans' instead",
+                    f"duplicate {what} id {quoted(rid)} (first used by {section}.{seen[rid]}); {fix}",
                 )
             )
         else:
@@ -141,7 +149,12 @@ def _source_refs(node: Any, loc: Loc) -> list[tuple[Loc, str]]:
     found: list[tuple[Loc, str]] = []
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "source" and isinstance(value, str) and loc and loc[0] in ("providers", "regulation"):
+            if (
+                key == "source"
+                and isinstance(value, str)
+                and loc
+                and loc[0] in ("providers", "regulation", "alternatives")
+            ):
                 found.append(((*loc, key), value))
             else:
                 found.extend(_source_refs(value, (*loc, key)))

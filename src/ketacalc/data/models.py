@@ -533,8 +533,39 @@ class Rule(Strict):
         return self
 
 
+class AltFigure(Observation):
+    """One sourced figure of a treatment given elsewhere than at home: what it is the price of
+    (``what``: "one infusion", "a 6-infusion series"), one ``amount`` or a ``low``-``high`` range."""
+
+    what: Text
+    amount: Money | None = None
+    low: Money | None = None
+    high: Money | None = None
+
+    @model_validator(mode="after")
+    def _one_figure(self) -> AltFigure:
+        ranged = self.low is not None or self.high is not None
+        if (self.amount is None) == (not ranged) or (ranged and (self.low is None or self.high is None)):
+            raise ValueError("give either 'amount' or both 'low' and 'high'")
+        if ranged and self.low >= self.high:  # type: ignore[operator]
+            raise ValueError(f"the range's low ({self.low}) must be below its high ({self.high})")
+        return self
+
+
+class Alternative(Strict):
+    """A treatment a person may price against at-home care (in-clinic IV ketamine, Spravato):
+    never a provider, never ranked with one; its figures and notes are sourced and dated."""
+
+    id: Slug
+    name: Text
+    setting: Text  # where and how it is given: "in a clinic, by IV infusion"
+    figures: Annotated[list[AltFigure], Field(min_length=1)]
+    notes: list[Fact[Text]] = []
+
+
 class DataFile(Strict):
     version: Literal[1]
     sources: dict[Slug, Source]
     providers: list[Provider]
     regulation: list[Rule] = []
+    alternatives: list[Alternative] = []

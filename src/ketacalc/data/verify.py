@@ -30,7 +30,7 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from ketacalc.data import fields
-from ketacalc.data.catalog import Catalog, Provider, RefundPolicy, Rule, Source, build
+from ketacalc.data.catalog import Alternative, Catalog, Provider, RefundPolicy, Rule, Source, build
 from ketacalc.data.fields import ROUTE, SLUG, STATE, Bounds, Length, Named
 from ketacalc.errors import CONTROL
 from ketacalc.usstates import STATES
@@ -275,6 +275,14 @@ def _ladder(policy: RefundPolicy) -> Iterable[bool]:
 
 
 _SOURCE, _PROVIDER, _RULE = check_of(Source), check_of(Provider), check_of(Rule)
+_ALTERNATIVE = check_of(Alternative)
+
+
+def _one_figure(f: Any) -> bool:
+    """An alternative's figure is one amount or a range, low below high (``models.AltFigure``)."""
+    if f.amount is not None:
+        return f.low is None and f.high is None
+    return f.low is not None and f.high is not None and f.low < f.high
 
 
 def verify(catalog: Catalog) -> Catalog:
@@ -305,11 +313,20 @@ def verify(catalog: Catalog) -> Catalog:
         ends_known = rule.kind != "flexibility" or any(s.ends is not None for s in rule.spans)
         if not (spans_ordered and ends_known) or any(s.source not in catalog.sources for s in rule.spans):
             raise Untrusted(f"rule {rule.id}")
+    if type(catalog.alternatives) is not tuple:
+        raise Untrusted("alternatives")
+    alternatives: set[str] = set()
+    for alt in catalog.alternatives:
+        if not _ALTERNATIVE(alt) or alt.id in alternatives or not all(_one_figure(f) for f in alt.figures):
+            raise Untrusted("alternatives")
+        alternatives.add(alt.id)
+        if any(o.source not in catalog.sources for o in (*alt.figures, *alt.notes)):
+            raise Untrusted(f"source of {alt.id}")
     return catalog
 
 
 #: the keys and the version of a data file (``models.DataFile``); ``regulation`` may be left out
-TOP_KEYS = frozenset({"version", "sources", "providers", "regulation"})
+TOP_KEYS = frozenset({"version", "sources", "providers", "regulation", "alternatives"})
 REQUIRED_KEYS = frozenset({"version", "sources", "providers"})
 VERSION = 1
 
@@ -325,7 +342,7 @@ def trusted(data: Any, path: str = "") -> Catalog:
         raise Untrusted("top level")
     if data["version"] != VERSION or type(data["sources"]) is not dict or type(data["providers"]) is not list:
         raise Untrusted("top level")
-    if type(data.get("regulation", [])) is not list:
+    if type(data.get("regulation", [])) is not list or type(data.get("alternatives", [])) is not list:
         raise Untrusted("top level")
     import gc
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
 
-from ketacalc.data.catalog import Catalog, Provider
+from ketacalc.data.catalog import Alternative, AltFigure, Catalog, Fact, Provider
 from ketacalc.domain.compare import CompareResult, ProviderOverview, compare, overview
 from ketacalc.domain.curves import CurveResult, curves
 from ketacalc.domain.eligibility import Availability, StateSummary, resolve_insurer, summary
@@ -97,6 +97,42 @@ def show(catalog: Catalog, request: Request, today: date) -> ProviderFacts:
     provider = provider_of(catalog, request)
     as_of = day_asked(request.as_of, today, priced=False)
     return ProviderFacts(provider, as_of, summary(provider, as_of))
+
+
+class AlternativeFacts(NamedTuple):
+    """A treatment given elsewhere than at home, with its figures and notes as known on a day."""
+
+    alternative: Alternative
+    figures: tuple[AltFigure, ...]  # on or before the as-of date (an undated one always), as listed
+    notes: tuple[Fact[str], ...]
+
+
+class AlternativesAnswer(NamedTuple):
+    """Treatments a person may price against at-home care (in-clinic IV ketamine, Spravato):
+    their published figures, never ranked against an at-home course nor recommended."""
+
+    as_of: date
+    max_age: int
+    items: tuple[AlternativeFacts, ...]
+
+    def stale(self, figure: AltFigure) -> bool:
+        """Whether the figure is more than ``max_age`` days older than the as-of date."""
+        from ketacalc.domain.course import stale_before
+
+        return figure.as_of is not None and figure.as_of < stale_before(self.as_of, self.max_age)
+
+
+def alternatives(catalog: Catalog, request: Request, today: date) -> AlternativesAnswer:
+    """Every alternative in the data file, with what was published of it on the as-of date."""
+    as_of = day_asked(request.as_of, today, priced=False)
+    known = lambda o: o.as_of is None or o.as_of <= as_of  # noqa: E731
+    items = tuple(
+        AlternativeFacts(
+            alt, tuple(f for f in alt.figures if known(f)), tuple(n for n in alt.notes if known(n))
+        )
+        for alt in catalog.alternatives
+    )
+    return AlternativesAnswer(as_of, request.max_age, tuple(i for i in items if i.figures))
 
 
 def providers(catalog: Catalog, request: Request, today: date) -> list[ProviderOverview]:
