@@ -414,3 +414,19 @@ def test_a_consultation_fee_shown_without_a_course_makes_an_old_row_stale():
     assert row.consult_fee == D(250) and row.stale is True and row.prices_oldest.isoformat() == "2025-08-13"
     fresh = catalog_of(provider_data(charges=[{**consult, "as_of": "2026-08-13"}]))
     assert compare(fresh, CompareQuery(), today=TODAY).rows[0].stale is False
+
+
+def test_a_returning_clients_row_counts_no_new_clients_consultation(cli):
+    """Fern's $350 consultation is a new client's: without a course, a returning client's
+    due at sign-up is the visit alone, no consultation fee is given, and the fee's date
+    never makes the row stale (as the table, which shows no consultation line, says)."""
+    new = rows_of(cli)["fern"]
+    assert (new["due_at_signup"], new["consult_fee"]) == ("700.00", "350.00")
+    returning = rows_of(cli, "--returning")["fern"]
+    assert (returning["due_at_signup"], returning["consult_fee"]) == ("350.00", None)
+    consult = {
+        "id": "consultation", "kind": "consult", "description": "Initial consultation", "per": "course",
+        "client": "new", "amount": "250", "source": "site", "as_of": "2025-08-13",
+    }  # fmt: skip
+    cat = catalog_of(provider_data(charges=[consult]))
+    assert compare(cat, CompareQuery(returning=True), today=TODAY).rows[0].stale is None

@@ -65,9 +65,9 @@ def test_compare_ranks_on_it_only_saying_so(cli):
     text = flat(cli("compare", "-n", "3", env={"COLUMNS": "120"}).stdout)
     assert "For 3 sessions the lowest total is Cedar Care at $300.00" in text
     assert "That total is on Introduction, for problems of the last year; for others: $650.00." in text
-    assert "on Introduction†" in text and "other plans†: $650.00" in text
+    assert "on Introduction‡" in text and "other plans‡: $650.00" in text
     assert (
-        f"† Cedar Care's Introduction is for problems of the last year (review-2025, 2025-06-13); this price rests on it. {WITHOUT[:-1]}"
+        f"‡ Cedar Care's Introduction is for problems of the last year (review-2025, 2025-06-13); this price rests on it. {WITHOUT[:-1]}"
         in text
     )
     csv = cli("compare", "-n", "3", "--format", "csv").stdout
@@ -127,3 +127,23 @@ def test_months_of_care_name_the_others_price_too(cli):
     assert record["total"] == "458.00"  # 5 weekly sessions in the month: Introduction + 2 single sessions
     said = [n for n in record["notes"] if n.startswith("Without Introduction")]
     assert said == ["Without Introduction, the same 1 month costs $650.00."]
+
+
+def test_chart_says_a_line_may_rest_on_such_a_plan_only_for_a_client_who_may_buy_it(cli):
+    said = "each point is its cheapest course, which may rest on a plan for some people only"
+    new = cli("chart", "-n", "1-10").stderr
+    assert f"note: Cedar Care: {said} (Introduction is for problems of the last year)" in new
+    assert said not in cli("chart", "-n", "1-10", "--returning").stderr  # Introduction: new clients only
+
+
+def test_without_a_course_each_plan_for_some_people_only_is_marked_and_said(cli, tmp_path):
+    """Plans listed side by side (no course) never read as open to all: the plan is marked,
+    the caption says who it is for, the JSON row carries it, the report says it."""
+    text = flat(cli("compare", env={"COLUMNS": "120"}).stdout)
+    assert "3: $300.00‡" in text and "8: $650.00‡" not in text
+    assert "‡ Cedar Care's Introduction is for problems of the last year (review-2025, 2025-06-13)." in text
+    cedar = {r["provider"]: r for r in cli("compare", "--format", "json").json()}["cedar"]
+    assert [c["plan"] for c in cedar["plan_conditions"]] == ["intro"] and cedar["other_condition"] is None
+    out = tmp_path / "r.html"
+    assert cli("report", "--state", "TX", "--output", str(out)).exit_code == 0
+    assert "Cedar Care&#39;s Introduction is for problems of the last year" in out.read_text(encoding="utf-8")

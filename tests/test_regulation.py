@@ -285,6 +285,13 @@ def test_chart_checks_the_courses_from_its_start(cli):
     assert all(r["regulation"] == [] for r in early)
 
 
+def test_chart_names_the_day_its_courses_start_as_of_a_past_day(cli):
+    """As of 2026-06-01 the course starts then: the line under the plot says so, never "today"."""
+    text = " ".join(cli("chart", "--state", "TX", "-n", "1-60", "--as-of", "2026-06-01").stdout.split())
+    assert "for a course of up to 60 sessions from 2026-06-01:" in text
+    assert "from today" in " ".join(cli("chart", "--state", "TX", "-n", "1-60").stdout.split())
+
+
 def test_a_course_near_the_end_of_the_calendar_stays_within_it():
     far = date(9999, 12, 1)
     assert course_dates(far, 100).end == date.max

@@ -327,7 +327,7 @@ class _ClosedOutput:
 
 #: what stands for a character the output's encoding cannot hold
 ASCII_FOR = {"—": "-", "–": "-", "×": "x", "…": "...", "→": "->", "←": "<-", "‘": "'", "’": "'",
-             "“": '"', "”": '"', "•": "*", "≤": "<=", "≥": ">=", "\u00a0": " ", "†": "+"}  # fmt: skip
+             "“": '"', "”": '"', "•": "*", "≤": "<=", "≥": ">=", "\u00a0": " ", "†": "+", "‡": "++"}  # fmt: skip
 _HANDLER = "ketacalc-ascii"
 
 

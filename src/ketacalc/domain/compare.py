@@ -95,11 +95,13 @@ class CompareRow(NamedTuple):
     months: int | None = None  # the first months of care priced, if asked for
     #: the rules in force on the course's dates: the state's and federal ones, or federal ones only
     regulation: tuple[RuleEntry, ...] = ()
+    client: str = "new"  # who is asking: a returning client books no new client's consultation
 
     @property
     def consult_charge(self) -> Charge | None:
-        """A new client's consultation charge on the row's date (None: none published)."""
-        return self.provider.charge_at("consult", self.as_of, "new")
+        """The client's consultation charge on the row's date (None: none published, or a
+        returning client's, who books none: every consultation published is a new client's)."""
+        return self.provider.charge_at("consult", self.as_of, self.client)
 
     @property
     def consult_fee(self) -> Decimal | None:
@@ -119,11 +121,25 @@ class CompareRow(NamedTuple):
 
     @property
     def plan_conditions(self) -> tuple[Note, ...]:
-        """Who the plans of the course priced are for, where a source says they are for some
-        people only (Better U's Introduction: problems of the last year): the total rests on it."""
-        if self.cost is None:
-            return ()
-        return tuple(n for n in self.cost.notes if n.kind == Kind.PLAN_CONDITION)
+        """Who the plans of the course priced are for (the total rests on it), or, with no
+        course, the plans listed, where a source says they are for some people only (Better U's
+        Introduction: problems of the last year; Transformation: a year or more)."""
+        if self.cost is not None:
+            return tuple(n for n in self.cost.notes if n.kind == Kind.PLAN_CONDITION)
+        listed = {p.plan.id: p.plan.name for p in self.plans}
+        return tuple(
+            Note(
+                Kind.PLAN_CONDITION,
+                source=c.source,
+                as_of=c.as_of,
+                provider=self.provider.name,
+                plan=listed[c.plan],
+                plan_id=c.plan,
+                condition=c.condition,
+            )
+            for c in self.provider.plan_conditions
+            if c.plan in listed and (c.as_of is None or c.as_of <= self.as_of)
+        )
 
     @property
     def other_condition(self) -> Note | None:
@@ -447,6 +463,7 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
         hsa_fsa_disputed=disputed(provider.hsa_fsa, as_of, catalog.sources),
         max_age=query.max_age,
         months=query.months,
+        client=query.client,
     )
 
 

@@ -204,7 +204,8 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
             series_notes.append(
                 Note(Kind.COST_UNKNOWN_FOR, provider=provider.name, counts=tuple(missing), unit=query.unit)
             )
-        names = {p.id: p.name for p in provider.plans}
+        # plans this client may buy (a returning client buys no new client's plan)
+        names = {p.id: p.name for p in provider.plans if p.open_to(cost_query.client)}
         conditioned = tuple(
             (names[c.plan], c.condition)
             for c in provider.plan_conditions

@@ -138,7 +138,8 @@ def regulation_lines(result: CurveResult, width: int) -> list[str]:
     unit = result.unit.rstrip("s") if longest == 1 else result.unit
     lines = []
     for e in result.regulation_at(longest):
-        start = result.query.start.isoformat() if result.query.start else "today"
+        q = result.query  # the course starts on --start, else on the as-of date (today by default)
+        start = (q.start or q.as_of).isoformat() if (q.start or q.as_of) else "today"
         summary = rule_summary(e)
         course = f"a course of up to {longest} {unit} from {start}"
         if summary.startswith("In "):  # a state's rule names its state: "In AL" is said once

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
 from ketacalc.money import NOT_PUBLISHED, money_str
-from ketacalc.output.notes import availability_label, counted, first_months, sentence, sentences
+from ketacalc.output.notes import availability_label, counted, first_months, said, sentence, sentences
 from ketacalc.output.tableview import GOES_ON, Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
@@ -25,7 +25,13 @@ from ketacalc.output.views.common import (
     show_date,
     yes_no,
 )
-from ketacalc.output.views.cost import charge_record, estimates, sessions_requested, total_text
+from ketacalc.output.views.cost import (
+    CONDITION_MARK,
+    charge_record,
+    estimates,
+    sessions_requested,
+    total_text,
+)
 from ketacalc.usstates import STATES
 from ketacalc.version import SCHEMA_VERSION
 
@@ -312,7 +318,7 @@ def _caption_lines(result: CompareResult) -> list[str]:
     for r in result.rows:
         said = condition_lines(r)
         if said:
-            lines.append("† " + ". ".join(said))
+            lines.append(f"{CONDITION_MARK} " + ". ".join(said))
     if any(r.stale for r in result.rows):
         lines.append(f"stale prices: one used is more than {q.max_age} days older than {result.as_of}")
     for r in result.rows:
@@ -360,17 +366,28 @@ def other_route_figures(row: CompareRow) -> list[tuple[str, str]]:
 
 
 def condition_figures(row: CompareRow) -> list[tuple[str, str]]:
-    """``("on Introduction†", "Transformation†: $792.00")``: the plan the total rests on, for
+    """``("on Introduction‡", "Transformation‡: $792.00")``: the plan the total rests on, for
     some people only, and the same course for the others (the caption says who is who)."""
     other = row.other_condition
     if other is None:
         return []
     instead = other.other_plan or "other plans"
-    return [(f"on {' and '.join(other.plans)}†", f"{instead}†:{GOES_ON}{money(other.total)}")]
+    return [
+        (
+            f"on {' and '.join(other.plans)}{CONDITION_MARK}",
+            f"{instead}{CONDITION_MARK}:{GOES_ON}{money(other.total)}",
+        )
+    ]
 
 
 def condition_lines(row: CompareRow) -> list[str]:
-    """Who the plans a total rests on are for, and what the others pay, in sentences."""
+    """Who the plans a total rests on are for, and what the others pay, in sentences; with no
+    course, who each plan listed is for (the plans are listed side by side: never as if for all)."""
+    if row.cost is None:
+        return [
+            f"{n.provider}'s {n.plan} is {n.condition} ({said(n.source, n.as_of)})"
+            for n in row.plan_conditions
+        ]
     if row.other_condition is None:
         return []
     return [sentence(n).rstrip(".") for n in (*row.plan_conditions, row.other_condition)]
@@ -418,8 +435,9 @@ def _cost_cell(row: CompareRow) -> str:
         return "\n".join(lines)
     if not row.plans:
         return f"{NOT_PUBLISHED}\nnot{GOES_ON}published"
+    some = {n.plan_id for n in row.plan_conditions}  # plans for some people only: the caption says who
     lines = [
-        f"{p.plan.sessions}: {money(p.observation.price)}"
+        f"{p.plan.sessions}: {money(p.observation.price)}{CONDITION_MARK if p.plan.id in some else ''}"
         + ("/mo" if p.plan.billing == "monthly" and p.observation.installments is None else "")
         + (
             f"\n({money(p.per_month)}/mo,{GOES_ON}{p.observation.installments.count}-month{GOES_ON}commitment)"

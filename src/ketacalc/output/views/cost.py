@@ -57,6 +57,9 @@ SUMMARY_FIELDS = (
     "terms_unknown",
 )  # fmt: skip
 STALE_MARK = "!"
+#: marks a price that rests on a plan for some people only (Better U's Introduction), and the
+#: figure for the others ("‡", as "†" marks a rating in compare --wide)
+CONDITION_MARK = "‡"
 
 
 def head(result: CostResult) -> dict[str, Any]:
@@ -450,11 +453,11 @@ class CostReport(Report):
             for row in rows:
                 del row[4]
         if any(n.kind == Kind.OTHER_CONDITION for r in results for n in r.notes):
-            view.columns.insert(3, Column("Others†", number=True, priority=2))
+            view.columns.insert(3, Column(f"Others{CONDITION_MARK}", number=True, priority=2))
             for row, cell in zip(rows, others, strict=True):
                 row.insert(3, cell)
             view.caption = (
-                "† Others: the same course for those a plan it rests on is not for (the notes say who "
+                f"{CONDITION_MARK} Others: the same course for those a plan it rests on is not for (the notes say who "
                 "each plan is for). " + view.caption
             )
         return view
