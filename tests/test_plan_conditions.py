@@ -10,6 +10,7 @@ returning client's single session is $79.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -147,3 +148,19 @@ def test_without_a_course_each_plan_for_some_people_only_is_marked_and_said(cli,
     out = tmp_path / "r.html"
     assert cli("report", "--state", "TX", "--output", str(out)).exit_code == 0
     assert "Cedar Care&#39;s Introduction is for problems of the last year" in out.read_text(encoding="utf-8")
+
+
+def test_scripts_get_the_others_price_as_a_field_in_cost_range_and_batch(cli):
+    """Not only in words: cost (one N, a range, CSV) and batch carry ``other_condition``."""
+    expected = {"without": ["intro"], "plan": None, "name": None, "condition": None, "total": "650.00"}
+    assert cli("cost", "cedar", "-n", "3", "--format", "json").json()["other_condition"] == expected
+    rows = cli("cost", "cedar", "-n", "3,8", "--format", "json").json()
+    assert [r["other_condition"] for r in rows] == [expected, None]
+    csv = cli("cost", "cedar", "-n", "3", "--format", "csv").stdout
+    assert "without intro 650.00" in csv
+    batch = cli(
+        "batch",
+        input='{"provider":"cedar","sessions":3}\n{"provider":"cedar","sessions":3,"start":"2027-01-04"}\n',
+    )
+    records = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert [r["other_condition"] for r in records] == [expected, expected]

@@ -145,9 +145,8 @@ class CompareRow(NamedTuple):
     def other_condition(self) -> Note | None:
         """The same course without those plans: its total, and who the plans bought instead
         are for (None when the course rests on no such plan)."""
-        if self.cost is None:
-            return None
-        return next((n for n in self.cost.notes if n.kind == Kind.OTHER_CONDITION), None)
+        notes = self.cost.notes if self.cost is not None else ()
+        return next((n for n in notes if n.kind == Kind.OTHER_CONDITION), None)
 
     @property
     def daily_low_dose_only(self) -> bool:

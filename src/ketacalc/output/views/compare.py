@@ -29,6 +29,8 @@ from ketacalc.output.views.cost import (
     CONDITION_MARK,
     charge_record,
     estimates,
+    other_condition_cell,
+    other_condition_record,
     sessions_requested,
     total_text,
 )
@@ -109,7 +111,7 @@ class CompareReport(Report):
                     }
                     for n in row.plan_conditions
                 ],
-                "other_condition": _other_condition_record(row.other_condition),
+                "other_condition": other_condition_record(row.cost.notes if row.cost is not None else ()),
                 "total": money_str(row.total),
                 "total_low": money_str(row.total_low),
                 "total_high": money_str(row.total_high),
@@ -156,7 +158,7 @@ class CompareReport(Report):
                 "plans": [f"{p['plan']} {p['sessions']} for {p['price']}" for p in record["plans"]],
                 "other_routes": [f"{k} {v}" for k, v in record["other_routes"].items()],
                 "plan_conditions": [f"{c['plan']}: {c['condition']}" for c in record["plan_conditions"]],
-                "other_condition": _other_condition_cell(record["other_condition"]),
+                "other_condition": other_condition_cell(record["other_condition"]),
                 "charges": [c.get("description") or c.get("kind") for c in record["charges"]],
                 "unpriced": [c.get("description") or c.get("kind") for c in record["unpriced"]],
             }
@@ -391,24 +393,6 @@ def condition_lines(row: CompareRow) -> list[str]:
     if row.other_condition is None:
         return []
     return [sentence(n).rstrip(".") for n in (*row.plan_conditions, row.other_condition)]
-
-
-def _other_condition_record(note: Any) -> dict[str, Any] | None:
-    if note is None:
-        return None
-    return {
-        "without": list(note.plan_ids),
-        "plan": note.other_plan_id,
-        "name": note.other_plan,
-        "condition": note.condition,
-        "total": money_str(note.total),
-    }
-
-
-def _other_condition_cell(record: dict[str, Any] | None) -> str | None:
-    if record is None:
-        return None
-    return f"{record['plan'] or 'without ' + ' and '.join(record['without'])} {record['total'] or ''}".strip()
 
 
 def _cost_cell(row: CompareRow) -> str:

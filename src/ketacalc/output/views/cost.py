@@ -53,8 +53,8 @@ SUMMARY_FIELDS = (
     "provider", "client", "modality", "route", "months", "sessions_requested", "sessions_covered",
     "leftover_sessions", "total", "total_low", "total_high", "per_session", "per_covered_session",
     "due_at_signup", "prices_as_of", "oldest_price", "stale", "pricing", "purchases", "unpriced",
-    "payments", "first_due", "last_due", "availability", "regulation", "notes", "committed", "paid_in_window",
-    "terms_unknown",
+    "payments", "first_due", "last_due", "availability", "regulation", "notes", "other_condition", "committed",
+    "paid_in_window", "terms_unknown",
 )  # fmt: skip
 STALE_MARK = "!"
 #: marks a price that rests on a plan for some people only (Better U's Introduction), and the
@@ -204,6 +204,7 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "if_stopped": stop_records(result),
         "price_notes": sentences(result.price_notes),
         "notes": sentences(result.notes),
+        "other_condition": other_condition_record(result.notes),
         "sources": [source_record(catalog, sid) for sid in result.sources],
         "state": result.query.state,
     }
@@ -253,7 +254,23 @@ def summary_record(result: CostResult) -> dict[str, Any]:
         "payments": result.payments,
         **dated_fields(result),
         "notes": sentences(result.notes),
+        "other_condition": other_condition_record(result.notes),
         **money_fields(result),
+    }
+
+
+def other_condition_record(notes: Any) -> dict[str, Any] | None:
+    """The same course without the plans for some people only it rests on (Better U's
+    Introduction): ``{without, plan, name, condition, total}``, or None when it rests on none."""
+    note = next((n for n in notes if n.kind == Kind.OTHER_CONDITION), None)
+    if note is None:
+        return None
+    return {
+        "without": list(note.plan_ids),
+        "plan": note.other_plan_id,
+        "name": note.other_plan,
+        "condition": note.condition,
+        "total": money_str(note.total),
     }
 
 
@@ -280,11 +297,19 @@ def by_month_records(result: CostResult) -> list[dict[str, Any]]:
     ]
 
 
+def other_condition_cell(record: dict[str, Any] | None) -> str | None:
+    """``transformation 792.00``, or ``without intro 650.00``: one CSV cell."""
+    if record is None:
+        return None
+    return f"{record['plan'] or 'without ' + ' and '.join(record['without'])} {record['total'] or ''}".strip()
+
+
 def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
     """A summary with its purchases as text: ``transformation (792.00); continuation x3 (79.00)``."""
     return {
         **summary,
         "regulation": [r["summary"] for r in summary["regulation"]],
+        "other_condition": other_condition_cell(summary["other_condition"]),
         "purchases": [
             f"{p['plan']}{' x' + str(p['count']) if p['count'] > 1 else ''} ({p['charged']})"
             for p in summary["purchases"]
