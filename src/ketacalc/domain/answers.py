@@ -125,7 +125,10 @@ class AlternativesAnswer(NamedTuple):
 def alternatives(catalog: Catalog, request: Request, today: date) -> AlternativesAnswer:
     """Every alternative in the data file, with what was published of it on the as-of date."""
     as_of = day_asked(request.as_of, today, priced=False)
-    known = lambda o: o.as_of is None or o.as_of <= as_of  # noqa: E731
+
+    def known(observation: AltFigure | Fact[str]) -> bool:  # published by then (undated: always)
+        return observation.as_of is None or observation.as_of <= as_of
+
     items = tuple(
         AlternativeFacts(
             alt, tuple(f for f in alt.figures if known(f)), tuple(n for n in alt.notes if known(n))
