@@ -69,7 +69,8 @@ def test_an_alternative_is_never_a_provider(cli):
 def test_csv_lists_each_figure_in_one_cell(cli):
     csv = cli("alternatives", "--format", "csv").stdout.splitlines()
     assert csv[0] == "alternative,name,setting,figures,notes"
-    assert "one infusion: 450.00-800.00 (compare-2026, 2026-05-05)" in csv[1]
+    assert "one infusion: 450.00-800.00 (compare-2026, 2026-05-05, tier C)" in csv[1]
+    assert "one infusion: 400.00-700.00 (review-2025, 2025-06-13, tier C, stale)" in csv[1]
 
 
 def test_the_library_gives_what_the_command_prints(cli):

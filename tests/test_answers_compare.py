@@ -400,6 +400,8 @@ def test_a_returning_client_is_not_told_of_a_new_clients_prepaid_consultation(cl
     returning = table(cli, "compare", "-n", "4", "--returning")
     assert "prepaid" not in returning and "first payment charged before the consultation" not in returning
     assert "consult:" not in returning
+    alder = rows_of(cli, "-n", "4", "--returning")["alder"]
+    assert alder["consult_prepayment"] is None  # the JSON agrees with the table
 
 
 def test_a_consultation_fee_shown_without_a_course_makes_an_old_row_stale():

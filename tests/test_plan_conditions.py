@@ -141,7 +141,9 @@ def test_without_a_course_each_plan_for_some_people_only_is_marked_and_said(cli,
     """Plans listed side by side (no course) never read as open to all: the plan is marked,
     the caption says who it is for, the JSON row carries it, the report says it."""
     text = flat(cli("compare", env={"COLUMNS": "120"}).stdout)
-    assert "3: $300.00‡" in text and "8: $650.00‡" not in text
+    assert "3: $300.00‡" in text and "(Introduction)" in text and "8: $650.00‡" not in text
+    markdown = cli("compare", "--format", "markdown").stdout
+    assert "3: $300.00‡ (Introduction); 8: $650.00 |" in markdown  # the price named with its plan
     assert "‡ Cedar Care's Introduction is for problems of the last year (review-2025, 2025-06-13)." in text
     cedar = {r["provider"]: r for r in cli("compare", "--format", "json").json()}["cedar"]
     assert [c["plan"] for c in cedar["plan_conditions"]] == ["intro"] and cedar["other_condition"] is None

@@ -75,7 +75,8 @@ class AlternativesReport(Report):
             yield {
                 **record,
                 "figures": [
-                    f"{f['what']}: {f['amount'] or f['low'] + '-' + f['high']} ({f['source']}, {f['as_of'] or 'undated'})"
+                    f"{f['what']}: {f['amount'] or f['low'] + '-' + f['high']} ({f['source']}, "
+                    f"{f['as_of'] or 'undated'}, tier {f['tier']}{', stale' if f['stale'] else ''})"
                     for f in record["figures"]
                 ],
                 "notes": [f"{n['text']} ({n['source']}, {n['as_of'] or 'undated'})" for n in record["notes"]],

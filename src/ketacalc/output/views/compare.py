@@ -420,18 +420,15 @@ def _cost_cell(row: CompareRow) -> str:
     if not row.plans:
         return f"{NOT_PUBLISHED}\nnot{GOES_ON}published"
     some = {n.plan_id for n in row.plan_conditions}  # plans for some people only: the caption says who
-    lines = [
-        f"{p.plan.sessions}: {money(p.observation.price)}{CONDITION_MARK if p.plan.id in some else ''}"
-        + ("/mo" if p.plan.billing == "monthly" and p.observation.installments is None else "")
-        + (
-            f"\n({money(p.per_month)}/mo,{GOES_ON}{p.observation.installments.count}-month{GOES_ON}commitment)"
-            if p.plan.billing == "monthly"
-            and p.observation.installments is not None
-            and p.per_month is not None
-            else ""
-        )
-        for p in row.plans
-    ]
+    lines = []
+    for p in row.plans:
+        line = f"{p.plan.sessions}: {money(p.observation.price)}"
+        line += "/mo" if p.plan.billing == "monthly" and p.observation.installments is None else ""
+        if p.plan.id in some:  # named, so the caption's "Introduction is for ..." finds its price
+            line += f"{CONDITION_MARK}\n({p.plan.name})"
+        if p.plan.billing == "monthly" and p.observation.installments is not None and p.per_month is not None:
+            line += f"\n({money(p.per_month)}/mo,{GOES_ON}{p.observation.installments.count}-month{GOES_ON}commitment)"
+        lines.append(line)
     lines += [text for pair in other_route_figures(row) for text in pair]
     return "\n".join(lines)
 
@@ -464,7 +461,8 @@ def _signup_cell(row: CompareRow, returning: bool = False) -> str:
             )
             fee += f"\npromo{regular}"
     if row.cost is None and not row.not_comparable and row.plans:
-        due = "\n".join(money(p.first_payment) for p in row.plans)
+        some = {n.plan_id for n in row.plan_conditions}  # a plan named on a line of its own: one more
+        due = "\n".join(money(p.first_payment) + ("\n" if p.plan.id in some else "") for p in row.plans)
     else:
         due = money(row.due_at_signup)
     if row.cost is not None and row.cost.months is not None:
