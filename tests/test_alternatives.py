@@ -93,3 +93,15 @@ def test_a_figure_with_both_an_amount_and_a_range_is_refused_by_check(cli, tmp_p
     result = cli("check", str(bad))
     assert result.exit_code == 1 and "give either 'amount' or both 'low' and 'high'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_figure_that_does_not_say_what_it_prices_is_refused(cli, tmp_path):
+    from conftest import FIXTURE
+
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        'what: "one treatment", amount: 900}', 'what: "   ", amount: 900}'
+    )
+    bad = tmp_path / "providers.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = cli("check", str(bad))
+    assert result.exit_code == 1 and "'what' is blank: say what the figure is the price of" in result.stderr

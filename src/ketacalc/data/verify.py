@@ -279,7 +279,10 @@ _ALTERNATIVE = check_of(Alternative)
 
 
 def _one_figure(f: Any) -> bool:
-    """An alternative's figure is one amount or a range, low below high (``models.AltFigure``)."""
+    """An alternative's figure says what it prices, and is one amount or a range, low below
+    high (``models.AltFigure``)."""
+    if not f.what.strip():
+        return False
     if f.amount is not None:
         return f.low is None and f.high is None
     return f.low is not None and f.high is not None and f.low < f.high
@@ -317,7 +320,13 @@ def verify(catalog: Catalog) -> Catalog:
         raise Untrusted("alternatives")
     alternatives: set[str] = set()
     for alt in catalog.alternatives:
-        if not _ALTERNATIVE(alt) or alt.id in alternatives or not all(_one_figure(f) for f in alt.figures):
+        named = alt.name.strip() and alt.setting.strip()
+        if (
+            not _ALTERNATIVE(alt)
+            or alt.id in alternatives
+            or not named
+            or not all(map(_one_figure, alt.figures))
+        ):
             raise Untrusted("alternatives")
         alternatives.add(alt.id)
         if any(o.source not in catalog.sources for o in (*alt.figures, *alt.notes)):
