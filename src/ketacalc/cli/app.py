@@ -167,23 +167,6 @@ def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt 
 
 
 @app.command()
-def alternatives(
-    ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None, max_age: MaxAgeOpt = "365"
-) -> None:
-    """Treatments given in person: IV ketamine, Spravato.
-
-    What sources publish of their cost, each figure dated and tiered; never
-    ranked against an at-home course, and never a recommendation.
-    """
-    from ketacalc.domain import answers
-    from ketacalc.output.views.alternatives import AlternativesReport
-
-    request, day = question(as_of=as_of, max_age=max_age)
-    cat = catalog(ctx)
-    render(fmt, AlternativesReport(cat, answers.alternatives(cat, request, day)))
-
-
-@app.command()
 def show(
     ctx: typer.Context, provider: ProviderArg, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None
 ) -> None:
@@ -454,3 +437,20 @@ def compare(
     )
     cat = catalog(ctx)
     render(fmt, CompareReport(cat, answers.compare_providers(cat, request, today()), wide=wide))
+
+
+@app.command()
+def alternatives(
+    ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None, max_age: MaxAgeOpt = "365"
+) -> None:
+    """Treatments given in person: IV ketamine, Spravato.
+
+    What sources publish of their cost, each figure dated and tiered; never
+    ranked against an at-home course, and never a recommendation.
+    """
+    from ketacalc.domain import answers
+    from ketacalc.output.views.alternatives import AlternativesReport
+
+    request, day = question(as_of=as_of, max_age=max_age)
+    cat = catalog(ctx)
+    render(fmt, AlternativesReport(cat, answers.alternatives(cat, request, day)))
