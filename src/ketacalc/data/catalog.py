@@ -434,6 +434,12 @@ def newest(observations: Iterable[ObsT], as_of: date | None = None) -> ObsT | No
     return best
 
 
+def known_on(observations: Iterable[ObsT], as_of: date | None) -> tuple[ObsT, ...]:
+    """The observations said on or before ``as_of`` (an undated one always; every one
+    without ``as_of``), in their order."""
+    return tuple(o for o in observations if as_of is None or o.as_of is None or o.as_of <= as_of)
+
+
 def disputed(
     facts: Iterable[Fact[T]], as_of: date | None, sources: Mapping[str, Source]
 ) -> tuple[Fact[T], ...]:
@@ -444,7 +450,7 @@ def disputed(
     third-party figure does not silently settle what another source said. Meant
     for enumerated facts (:data:`ENUMERATED_FACTS`: yes/no and fixed words).
     """
-    seen = [f for f in facts if as_of is None or f.as_of is None or f.as_of <= as_of]
+    seen = known_on(facts, as_of)
     if len({_hashable(f.value) for f in seen}) < 2:
         return ()
     latest = newest(seen)

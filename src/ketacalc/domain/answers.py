@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
 
-from ketacalc.data.catalog import Alternative, AltFigure, Catalog, Fact, Provider
+from ketacalc.data.catalog import Alternative, AltFigure, Catalog, Fact, Provider, known_on
 from ketacalc.domain.compare import CompareResult, ProviderOverview, compare, overview
+from ketacalc.domain.course import stale_before
 from ketacalc.domain.curves import CurveResult, curves
 from ketacalc.domain.eligibility import Availability, StateSummary, resolve_insurer, summary
 from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
@@ -117,22 +118,14 @@ class AlternativesAnswer(NamedTuple):
 
     def stale(self, figure: AltFigure) -> bool:
         """Whether the figure is more than ``max_age`` days older than the as-of date."""
-        from ketacalc.domain.course import stale_before
-
         return figure.as_of is not None and figure.as_of < stale_before(self.as_of, self.max_age)
 
 
 def alternatives(catalog: Catalog, request: Request, today: date) -> AlternativesAnswer:
     """Every alternative in the data file, with what was published of it on the as-of date."""
     as_of = day_asked(request.as_of, today, priced=False)
-
-    def known(observation: AltFigure | Fact[str]) -> bool:  # published by then (undated: always)
-        return observation.as_of is None or observation.as_of <= as_of
-
     items = tuple(
-        AlternativeFacts(
-            alt, tuple(f for f in alt.figures if known(f)), tuple(n for n in alt.notes if known(n))
-        )
+        AlternativeFacts(alt, known_on(alt.figures, as_of), known_on(alt.notes, as_of))
         for alt in catalog.alternatives
     )
     return AlternativesAnswer(as_of, request.max_age, tuple(i for i in items if i.figures))

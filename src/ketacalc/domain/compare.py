@@ -16,7 +16,18 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
-from ketacalc.data.catalog import Catalog, Charge, Consult, Fact, Plan, PriceObs, Provider, disputed, newest
+from ketacalc.data.catalog import (
+    Catalog,
+    Charge,
+    Consult,
+    Fact,
+    Plan,
+    PriceObs,
+    Provider,
+    disputed,
+    known_on,
+    newest,
+)
 from ketacalc.domain import pricing
 from ketacalc.domain.course import DEFAULT_MAX_AGE, restate, stale_before
 from ketacalc.domain.eligibility import (
@@ -28,6 +39,7 @@ from ketacalc.domain.eligibility import (
     summary,
 )
 from ketacalc.domain.notes import Kind, Note
+from ketacalc.domain.pricenotes import condition_note
 from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, offers_route, price
 from ketacalc.domain.regulation import (
     CourseDates,
@@ -112,12 +124,12 @@ class CompareRow(NamedTuple):
     @property
     def cost_notes(self) -> tuple[Fact[str], ...]:
         """The data file's notes on the provider's costs, said on or before the row's date."""
-        return tuple(f for f in self.provider.cost_notes if f.as_of is None or f.as_of <= self.as_of)
+        return known_on(self.provider.cost_notes, self.as_of)
 
     @property
     def provider_notes(self) -> tuple[Fact[str], ...]:
         """The data file's other notes on the provider, said on or before the row's date."""
-        return tuple(f for f in self.provider.notes if f.as_of is None or f.as_of <= self.as_of)
+        return known_on(self.provider.notes, self.as_of)
 
     @property
     def plan_conditions(self) -> tuple[Note, ...]:
@@ -128,17 +140,9 @@ class CompareRow(NamedTuple):
             return tuple(n for n in self.cost.notes if n.kind == Kind.PLAN_CONDITION)
         listed = {p.plan.id: p.plan.name for p in self.plans}
         return tuple(
-            Note(
-                Kind.PLAN_CONDITION,
-                source=c.source,
-                as_of=c.as_of,
-                provider=self.provider.name,
-                plan=listed[c.plan],
-                plan_id=c.plan,
-                condition=c.condition,
-            )
-            for c in self.provider.plan_conditions
-            if c.plan in listed and (c.as_of is None or c.as_of <= self.as_of)
+            condition_note(self.provider, c, listed[c.plan])
+            for c in known_on(self.provider.plan_conditions, self.as_of)
+            if c.plan in listed
         )
 
     @property

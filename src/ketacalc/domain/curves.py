@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from ketacalc.data.catalog import Catalog, Plan, Provider
+from ketacalc.data.catalog import Catalog, Plan, Provider, known_on
 from ketacalc.domain.course import DEFAULT_MAX_AGE, DEFAULT_PACE, restate
 from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.regulation import RuleEntry
@@ -208,8 +208,8 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         names = {p.id: p.name for p in provider.plans if p.open_to(cost_query.client)}
         conditioned = tuple(
             (names[c.plan], c.condition)
-            for c in provider.plan_conditions
-            if c.plan in names and (c.as_of is None or c.as_of <= listed.as_of)
+            for c in known_on(provider.plan_conditions, listed.as_of)
+            if c.plan in names
         )
         if conditioned:  # the cheapest course at an N may rest on one: the line is not everyone's
             series_notes.append(Note(Kind.CONDITIONS_DRAWN, provider=provider.name, plans=conditioned))

@@ -8,11 +8,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from ketacalc.data.catalog import Provider, newest
+from ketacalc.data.catalog import PlanCondition, Provider, newest
 from ketacalc.domain.charges import ChargeLine
 from ketacalc.domain.course import CostQuery, Run
 from ketacalc.domain.notes import Kind, Note
 from ketacalc.vocab import match_insurer
+
+
+def condition_note(provider: Provider, cond: PlanCondition, plan_name: str) -> Note:
+    """Who a plan is for, where a source says it is for some people only (Better U's
+    Introduction: problems of the last year)."""
+    return Note(
+        Kind.PLAN_CONDITION,
+        source=cond.source,
+        as_of=cond.as_of,
+        provider=provider.name,
+        plan=plan_name,
+        plan_id=cond.plan,
+        condition=cond.condition,
+    )
 
 
 def insurance_applies(provider: Provider, query: CostQuery, as_of: date) -> tuple[bool, Note | None]:

@@ -27,7 +27,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ketacalc.data.catalog import Fact, Provider, newest
+from ketacalc.data.catalog import Fact, Provider, known_on, newest
 from ketacalc.domain.charges import (
     COUNT_AT,
     ChargeLine,
@@ -59,7 +59,13 @@ from ketacalc.domain.course import (
 )
 from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.optimiser import Optimiser, Option
-from ketacalc.domain.pricenotes import insurance_applies, price_notes, quote_notes, signup_notes
+from ketacalc.domain.pricenotes import (
+    condition_note,
+    insurance_applies,
+    price_notes,
+    quote_notes,
+    signup_notes,
+)
 from ketacalc.domain.schedule import add_months, course_days, sessions_within
 from ketacalc.domain.stopping import ledger
 from ketacalc.errors import InvalidInput, KetacalcError, NoPrice, RouteNotOffered, ScheduleOutOfRange
@@ -262,9 +268,7 @@ class ProviderPricer:
             self._standard = newest([provider.standard_route] if provider.standard_route else [])
         # plans for some people only (Better U's Introduction: problems of the last year), by id:
         # a course bought on one is priced without it too, for the others
-        conditioned = {
-            c.plan: c for c in provider.plan_conditions if c.as_of is None or c.as_of <= self.as_of
-        }
+        conditioned = {c.plan: c for c in known_on(provider.plan_conditions, self.as_of)}
         self._conditioned = conditioned if alternatives else {}
         self._without: dict[frozenset[str], ProviderPricer] = {}
 
@@ -594,19 +598,10 @@ class ProviderPricer:
         used = (*quotes, *price_notes(runs, counted_lines(self._counted, Span(1, 1))))
         bought_plans = {o.plan.id for o, _ in offers}
         conditions: dict[Note, None] = {}
-        for cond in self.provider.plan_conditions:
-            if cond.plan in bought_plans and (cond.as_of is None or cond.as_of <= self.as_of):
+        for cond in known_on(self.provider.plan_conditions, self.as_of):
+            if cond.plan in bought_plans:
                 name = next(o.plan.name for o, _ in offers if o.plan.id == cond.plan)
-                condition = Note(
-                    Kind.PLAN_CONDITION,
-                    source=cond.source,
-                    as_of=cond.as_of,
-                    provider=self.provider.name,
-                    plan=name,
-                    plan_id=cond.plan,
-                    condition=cond.condition,
-                )
-                conditions[condition] = None
+                conditions[condition_note(self.provider, cond, name)] = None
         # a note alike in every way (its figures written alike too) is one object for all the
         # pricer's shapes: memory, and each is worded once
         said = self._said
@@ -662,8 +657,7 @@ class ProviderPricer:
             notes.update(dict.fromkeys(signup_notes(self.provider, self.query, self.as_of)))
             notes.update(
                 (Note(Kind.COST_NOTE, source=f.source, as_of=f.as_of, text=f.value), None)
-                for f in self.provider.cost_notes
-                if f.as_of is None or f.as_of <= self.as_of
+                for f in known_on(self.provider.cost_notes, self.as_of)
             )
             self._shared = (
                 self._modality(),
