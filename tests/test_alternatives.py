@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import flat
 
 
@@ -82,26 +84,25 @@ def test_the_library_gives_what_the_command_prints(cli):
     assert json.dumps(answer.to_dict())  # plain JSON values
 
 
-def test_a_figure_with_both_an_amount_and_a_range_is_refused_by_check(cli, tmp_path):
+@pytest.mark.parametrize(
+    ("figure", "message"),
+    [
+        (
+            'what: "one treatment", amount: 900, low: 1, high: 2}',
+            "give either 'amount' or both 'low' and 'high'",
+        ),
+        ('what: "   ", amount: 900}', "'what' is blank: say what the figure is the price of"),
+    ],
+)
+def test_a_figure_check_refuses_is_one_line_naming_the_fix(cli, tmp_path, figure, message):
+    """Both an amount and a range, or no word on what it prices: refused, with no traceback."""
     from conftest import FIXTURE
 
-    text = FIXTURE.read_text(encoding="utf-8").replace(
-        'what: "one treatment", amount: 900}', 'what: "one treatment", amount: 900, low: 1, high: 2}'
-    )
+    text = FIXTURE.read_text(encoding="utf-8")
+    good = 'what: "one treatment", amount: 900}'
+    assert good in text
     bad = tmp_path / "providers.yaml"
-    bad.write_text(text, encoding="utf-8")
+    bad.write_text(text.replace(good, figure), encoding="utf-8")
     result = cli("check", str(bad))
-    assert result.exit_code == 1 and "give either 'amount' or both 'low' and 'high'" in result.stderr
+    assert result.exit_code == 1 and message in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_a_figure_that_does_not_say_what_it_prices_is_refused(cli, tmp_path):
-    from conftest import FIXTURE
-
-    text = FIXTURE.read_text(encoding="utf-8").replace(
-        'what: "one treatment", amount: 900}', 'what: "   ", amount: 900}'
-    )
-    bad = tmp_path / "providers.yaml"
-    bad.write_text(text, encoding="utf-8")
-    result = cli("check", str(bad))
-    assert result.exit_code == 1 and "'what' is blank: say what the figure is the price of" in result.stderr

@@ -192,7 +192,7 @@ class CompareReport(Report):
                 cells.append(_availability_cell(row.availability))
             cells += [
                 _cost_cell(row),
-                _signup_cell(row, returning=q.client == "returning"),
+                _signup_cell(row),
                 yes_no(fact_value(row.sitter_required)),
                 _insurance_cell(row, q.state),
             ]
@@ -329,9 +329,7 @@ def _caption_lines(result: CompareResult) -> list[str]:
                 f"{yes_no(f.value)} ({f.source}, {show_date(f.as_of)})" for f in r.hsa_fsa_disputed
             )
             lines.append(f"{r.provider.name} HSA/FSA disputed: {said}")
-    if q.client != "returning" and any(
-        r.consult and r.consult.value.prepayment == "first-installment" for r in result.rows
-    ):
+    if any(r.consult and r.consult.value.prepayment == "first-installment" for r in result.rows):
         lines.append("* first payment charged before the consultation, refunded if ineligible")
     lines += [
         f"{len(ids)} hidden ({sentence(reason)}: {', '.join(ids)})" for reason, ids in result.hidden.items()
@@ -419,7 +417,7 @@ def _cost_cell(row: CompareRow) -> str:
         return "\n".join(lines)
     if not row.plans:
         return f"{NOT_PUBLISHED}\nnot{GOES_ON}published"
-    some = {n.plan_id for n in row.plan_conditions}  # plans for some people only: the caption says who
+    some = _for_some(row)
     lines = []
     for p in row.plans:
         line = f"{p.plan.sessions}: {money(p.observation.price)}"
@@ -443,7 +441,13 @@ def _commitment(row: CompareRow) -> str:
     return text + (f"{GOES_ON}(else {money(flexible)}/mo)" if flexible is not None else "")
 
 
-def _signup_cell(row: CompareRow, returning: bool = False) -> str:
+def _for_some(row: CompareRow) -> set[str]:
+    """The ids of the plans listed that are for some people only (each named on a line of its
+    own under its price; the caption says who it is for)."""
+    return {n.plan_id for n in row.plan_conditions}
+
+
+def _signup_cell(row: CompareRow) -> str:
     """The cash due on the first day, and a new client's consultation (a returning client has
     none to book or prepay: no consultation line)."""
     consult = row.consult.value if row.consult else None
@@ -461,7 +465,7 @@ def _signup_cell(row: CompareRow, returning: bool = False) -> str:
             )
             fee += f"\npromo{regular}"
     if row.cost is None and not row.not_comparable and row.plans:
-        some = {n.plan_id for n in row.plan_conditions}  # a plan named on a line of its own: one more
+        some = _for_some(row)  # a plan named on a line of its own: one more line
         due = "\n".join(money(p.first_payment) + ("\n" if p.plan.id in some else "") for p in row.plans)
     else:
         due = money(row.due_at_signup)
@@ -470,7 +474,7 @@ def _signup_cell(row: CompareRow, returning: bool = False) -> str:
             f"\ncommitted in {row.cost.months} mo:{GOES_ON}{money(row.cost.committed)}"
             f"\npaid in them:{GOES_ON}{money(row.cost.paid_in_window)}"
         )
-    return due if returning else f"{due}\nconsult:{GOES_ON}{fee}"
+    return due if row.client == "returning" else f"{due}\nconsult:{GOES_ON}{fee}"
 
 
 def _insurance_cell(row: CompareRow, state: str | None) -> str:
