@@ -91,7 +91,7 @@ def test_the_library_gives_what_the_command_prints(cli):
             'what: "one treatment", amount: 900, low: 1, high: 2}',
             "give either 'amount' or both 'low' and 'high'",
         ),
-        ('what: "   ", amount: 900}', "'what' is blank: say what the figure is the price of"),
+        ('what: "   ", amount: 900}', "what: is blank (only spaces); write the text, or leave the field out"),
     ],
 )
 def test_a_figure_check_refuses_is_one_line_naming_the_fix(cli, tmp_path, figure, message):

@@ -40,7 +40,7 @@ def _leaves(node, path=()):
 FIXTURE_DATA = _dumped()
 LEAVES = sorted(_leaves(FIXTURE_DATA), key=repr)
 HOSTILE = [0, -1, 1001, 10**30, "", "x", None, True, False, [], {}, "\x1b[31mred", "NaN", "-5.00", "1e999",
-           "2026-13-40", 1.5, "injection", "returning", "Z" * 3000]  # fmt: skip
+           "2026-13-40", 1.5, "injection", "returning", "Z" * 3000, " \t "]  # fmt: skip
 
 
 def _mutated(path, value) -> dict:

@@ -47,6 +47,20 @@ def test_check_refuses_control_characters_with_their_place(cli, tmp_path, name_l
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "blank", ['" "', '"\\t  "', '"\\u3000"']
+)  # YAML escapes: a tab, an ideographic space
+def test_check_refuses_a_blank_name_that_would_print_as_an_empty_cell(cli, tmp_path, blank):
+    path, line = _with_name(tmp_path, f"name: {blank}")
+    result = cli("check", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{shown_path(str(path))}:{line}:11: providers.0.name: is blank (only spaces); "
+        "write the text, or leave the field out"
+    )
+    assert_one_error_line(cli("--data", str(path), "providers"), 1)
+
+
 def test_a_data_file_with_a_control_character_is_not_used(cli, tmp_path):
     path, _ = _with_name(tmp_path, ESC_NAME)
     line = assert_one_error_line(cli("--data", str(path), "providers"), 1)

@@ -104,7 +104,10 @@ def _route(value: object) -> str:
 
 
 def _no_control(value: str) -> str:
-    """Data strings are inert: no ESC, CR, NUL, bidi override... that could drive a terminal."""
+    """Data strings are inert: no ESC, CR, NUL, bidi override... that could drive a terminal;
+    and they say something: a blank name or note would print as an empty cell."""
+    if value.isspace():
+        raise ValueError("is blank (only spaces); write the text, or leave the field out")
     found = CONTROL.search(value)
     if found is not None:
         raise ValueError(
@@ -544,8 +547,6 @@ class AltFigure(Observation):
 
     @model_validator(mode="after")
     def _one_figure(self) -> AltFigure:
-        if not self.what.strip():
-            raise ValueError("'what' is blank: say what the figure is the price of")
         ranged = self.low is not None or self.high is not None
         if (self.amount is None) == (not ranged) or (ranged and (self.low is None or self.high is None)):
             raise ValueError("give either 'amount' or both 'low' and 'high'")
@@ -563,12 +564,6 @@ class Alternative(Strict):
     setting: Text  # where and how it is given: "in a clinic, by IV infusion"
     figures: Annotated[list[AltFigure], Field(min_length=1)]
     notes: list[Fact[Text]] = []
-
-    @model_validator(mode="after")
-    def _named(self) -> Alternative:
-        if not (self.name.strip() and self.setting.strip()):
-            raise ValueError("'name' and 'setting' must say what the treatment is and where it is given")
-        return self
 
 
 class DataFile(Strict):

@@ -50,7 +50,12 @@ class Untrusted(ValueError):
 
 
 def text(value: Any) -> bool:
-    return type(value) is str and 1 <= len(value) <= 2000 and CONTROL.search(value) is None
+    return (
+        type(value) is str
+        and 1 <= len(value) <= 2000
+        and not value.isspace()
+        and CONTROL.search(value) is None
+    )
 
 
 def slug(value: Any) -> bool:
@@ -279,10 +284,7 @@ _ALTERNATIVE = check_of(Alternative)
 
 
 def _one_figure(f: Any) -> bool:
-    """An alternative's figure says what it prices, and is one amount or a range, low below
-    high (``models.AltFigure``)."""
-    if not f.what.strip():
-        return False
+    """An alternative's figure is one amount or a range, low below high (``models.AltFigure``)."""
     if f.amount is not None:
         return f.low is None and f.high is None
     return f.low is not None and f.high is not None and f.low < f.high
@@ -320,13 +322,7 @@ def verify(catalog: Catalog) -> Catalog:
         raise Untrusted("alternatives")
     alternatives: set[str] = set()
     for alt in catalog.alternatives:
-        named = alt.name.strip() and alt.setting.strip()
-        if (
-            not _ALTERNATIVE(alt)
-            or alt.id in alternatives
-            or not named
-            or not all(map(_one_figure, alt.figures))
-        ):
+        if not _ALTERNATIVE(alt) or alt.id in alternatives or not all(map(_one_figure, alt.figures)):
             raise Untrusted("alternatives")
         alternatives.add(alt.id)
         if any(o.source not in catalog.sources for o in (*alt.figures, *alt.notes)):
