@@ -29,7 +29,7 @@ from ketacalc.data.catalog import (
     newest,
 )
 from ketacalc.domain import pricing
-from ketacalc.domain.course import DEFAULT_MAX_AGE, restate, stale_before
+from ketacalc.domain.course import DEFAULT_MAX_AGE, care_days, restate, stale_before
 from ketacalc.domain.eligibility import (
     UNAVAILABLE,
     Availability,
@@ -49,7 +49,6 @@ from ketacalc.domain.regulation import (
     months_course,
     rules_for,
 )
-from ketacalc.domain.schedule import course_days
 from ketacalc.vocab import match_insurer
 
 T = TypeVar("T")
@@ -395,14 +394,15 @@ def _course(provider: Provider, query: CompareQuery, cq: CostQuery, today: date)
     return price(provider, cq, today=today)
 
 
-def _course_dates(query: CompareQuery, as_of: date) -> CourseDates:
-    """The dates of the course compared: N sessions at the pace, or the first M months,
-    from the start; with neither, a course started then is assumed (see ``regulation``)."""
+def _course_dates(query: CompareQuery, as_of: date, modality: str) -> CourseDates:
+    """The dates of the course compared: N sessions at the pace (N doses of a daily low dose,
+    one a day, as ``cost`` dates them), or the first M months, from the start; with neither,
+    a course started then is assumed (see ``regulation``)."""
     start = query.start or as_of
     if query.months is not None:
         return months_course(start, query.months)
     if query.sessions is not None:
-        return course_dates(start, course_days(query.sessions, query.pace))
+        return course_dates(start, care_days(query.sessions, query.pace, modality))
     return assumed_course(start)
 
 
@@ -439,7 +439,7 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
             listed = [p for p in plan_prices(provider, as_of, query.client, other) if p.plan.route == other]
             if listed:
                 others[other] = lowest_total(listed)
-    dates = _course_dates(query, as_of)
+    dates = _course_dates(query, as_of, plans[0].plan.modality if not_comparable else SESSIONS)
     available = availability(catalog, provider, query.state, as_of, dates) if query.state else None
     return CompareRow(
         provider=provider,

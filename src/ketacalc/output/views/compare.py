@@ -276,7 +276,10 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
     if left:
         text = "; ".join(left)
         lines.append(text[0].upper() + text[1:] + ".")
-    lines += rule_lines(result.rows[0].regulation if result.rows else (), q.state)
+    # the rules on the dates of the course compared: a row of another modality is dated as
+    # its own (30 daily doses: 30 days), so the first comparable row's, if any
+    dated = [r for r in result.rows if r.comparable] or result.rows
+    lines += rule_lines(dated[0].regulation if dated else (), q.state)
     return lines
 
 
