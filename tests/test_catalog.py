@@ -244,3 +244,14 @@ def test_dispute_counts_only_observations_on_or_before_the_date() -> None:
 
 def test_no_facts_no_dispute() -> None:
     assert disputed((), TODAY, {}) == ()
+
+
+def test_a_provider_as_known_on_a_day_keeps_only_what_was_said_by_then(catalog) -> None:
+    """At every depth: its facts, its plans' prices, its standard route (said on 2025-06-13)."""
+    alder = catalog.find("alder")
+    before = cat.as_known_on(alder, date(2025, 6, 12))
+    assert before.standard_route is None
+    assert all(o.as_of is None or o.as_of <= date(2025, 6, 12) for o in before.observations())
+    assert len(list(before.observations())) < len(list(alder.observations()))
+    assert [p.id for p in before.plans] == [p.id for p in alder.plans]  # the plans stay, unpriced
+    assert cat.as_known_on(alder, date(2099, 1, 1)) is alder  # nothing said later: the same record

@@ -180,6 +180,28 @@ def test_show_marks_a_charge_superseded_by_a_newer_observation_as_older(cli):
     assert "Initial consultation (older)" not in earlier
 
 
+def test_show_as_of_a_day_lists_only_what_was_known_that_day(cli):
+    """``show --as-of D`` is the provider as known on D, as ``cost`` and ``states`` answer
+    then: a fact first said after D is not listed (it was, marked "(older)")."""
+    full = cli("show", "fern", "--format", "json").json()
+    then = cli("show", "fern", "--as-of", "2026-04-15", "--format", "json").json()
+    dated = [
+        (key, item["as_of"])
+        for key, items in then.items()
+        if isinstance(items, list)
+        for item in items
+        if isinstance(item, dict) and item.get("as_of")
+    ]
+    assert dated and all(day <= "2026-04-15" for _, day in dated)
+    assert all(o["as_of"] <= "2026-04-15" for o in then["states"]["observations"] if o["as_of"])
+    prices = [o["as_of"] for plan in then["plans"] for o in plan["prices"]]
+    assert prices and max(prices) <= "2026-04-15"
+    assert len(str(full)) > len(str(then))  # the later facts are in the whole record
+    table = cli("show", "fern", "--as-of", "2026-04-15").stdout
+    assert "$350.00" not in table.split("Charges besides the plans")[1].split("\nStates")[0]
+    assert "2026-05-01" not in table
+
+
 # --------------------------------------------------------------- #23: wording slips
 
 FERN_PROMO_AND_MEDICATION = (

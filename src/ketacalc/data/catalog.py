@@ -440,6 +440,28 @@ def known_on(observations: Iterable[ObsT], as_of: date | None) -> tuple[ObsT, ..
     return tuple(o for o in observations if as_of is None or o.as_of is None or o.as_of <= as_of)
 
 
+def as_known_on(provider: Provider, as_of: date) -> Provider:
+    """The provider as known on ``as_of``: each of its lists of observations, at any depth
+    (a plan's prices too), keeps those said on or before that day (:func:`known_on`), and a
+    single observation said later (its standard route) is not known yet."""
+    return _known_on(provider, as_of)  # type: ignore[no-any-return]
+
+
+def _known_on(record: Any, as_of: date) -> Any:
+    changes: dict[str, Any] = {}
+    for name, value in zip(record._fields, record, strict=True):
+        if type(value) is tuple and value and hasattr(value[0], "_fields"):
+            if "source" in value[0]._fields:  # observations
+                kept = known_on(value, as_of)
+            else:  # records holding observations (plans)
+                kept = tuple(_known_on(v, as_of) for v in value)
+            if kept != value:
+                changes[name] = kept
+        elif hasattr(value, "_fields") and value.as_of is not None and value.as_of > as_of:
+            changes[name] = None
+    return record._replace(**changes) if changes else record
+
+
 def disputed(
     facts: Iterable[Fact[T]], as_of: date | None, sources: Mapping[str, Source]
 ) -> tuple[Fact[T], ...]:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
 
-from ketacalc.data.catalog import Alternative, AltFigure, Catalog, Fact, Provider, known_on
+from ketacalc.data.catalog import Alternative, AltFigure, Catalog, Fact, Provider, as_known_on, known_on
 from ketacalc.domain.compare import CompareResult, ProviderOverview, compare, overview
 from ketacalc.domain.course import stale_before
 from ketacalc.domain.curves import CurveResult, curves
@@ -85,8 +85,9 @@ def cost(catalog: Catalog, request: Request, today: date) -> CostAnswer:
 
 
 class ProviderFacts(NamedTuple):
-    """Everything known about one provider on a date: its record (every observation,
-    each with its source and date) and what its lists say of the states it serves."""
+    """Everything known about one provider on a date: its record as known then (every
+    observation said by then, each with its source and date) and what its lists say of
+    the states it serves."""
 
     provider: Provider
     as_of: date
@@ -97,7 +98,7 @@ def show(catalog: Catalog, request: Request, today: date) -> ProviderFacts:
     """The request's one provider, as known on its as-of date."""
     provider = provider_of(catalog, request)
     as_of = day_asked(request.as_of, today, priced=False)
-    return ProviderFacts(provider, as_of, summary(provider, as_of))
+    return ProviderFacts(as_known_on(provider, as_of), as_of, summary(provider, as_of))
 
 
 class AlternativeFacts(NamedTuple):

@@ -278,7 +278,7 @@ class ShowReport(Report):
         now = {id(c) for client in ("new", "returning") for c in in_force(charges, self.as_of, client)}
         rows = []
         for c in oldest_first(charges):
-            if id(c) in now or (c.as_of is not None and c.as_of > self.as_of):
+            if id(c) in now:
                 mark = ""
             elif c.price_kind == "promo" and c.ends is not None and c.ends < self.as_of:
                 mark = " (promo ended)"
