@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import PRIVATE_HOME, REPO, assert_one_error_line
+from ketacalc.errors import shown_path
 from ketacalc.io.settings import HEADER, KEYS, config_text
 
 
@@ -108,14 +109,74 @@ def test_option_beats_environment_beats_file(cli, config_dir):
 @pytest.mark.parametrize(
     ("text", "what"),
     [('state = "TX', "is not valid TOML"), ('sate = "TX"\n', "unknown key 'sate'"),
-     ("state = 48\n", "not text in quotes"), ('client = "old"\n', "new or returning")],
+     ("state = 48\n", "not text in quotes")],
 )  # fmt: skip
 def test_a_broken_config_file_is_one_error_naming_the_file_and_the_fix(cli, config_dir, text, what):
     config_dir.mkdir()
     (config_dir / "config.toml").write_text(text, encoding="utf-8")
     line = assert_one_error_line(cli("compare", "-n", "6"), 1)
-    assert str(config_dir / "config.toml") in line and what in line
+    assert shown_path(str(config_dir / "config.toml")) in line and what in line
     assert "delete it and run 'ketacalc config set KEY VALUE' again" in line
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('state = "Texass"\n', "state 'Texass' from the config file {path} is not a US state"),
+        ('client = "old"\n', "client 'old' from the config file {path} is not new or returning"),
+    ],
+)
+def test_a_bad_value_in_the_config_file_is_a_usage_error_naming_it_and_its_fix(
+    cli, config_dir, text, message
+):
+    """A state or a client set once is checked alike, where it is used: exit 2 (as the option
+    would be), naming the file and the two fixes (the client was exit 1, worded apart)."""
+    config_dir.mkdir()
+    path = config_dir / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    key = text.split()[0]
+    line = assert_one_error_line(cli("compare", "-s", "TX") if key == "client" else cli("compare"), 2)
+    assert line == (
+        "Error: "
+        + message.format(path=shown_path(str(path)))
+        + f" — run 'ketacalc config set {key} VALUE' or 'ketacalc config unset {key}'"
+    )
+
+
+def test_an_unknown_insurer_set_once_is_named_where_it_was_set_not_as_an_option(cli, config_dir):
+    """The person typed no --insurer: the error names the config file and how to change it."""
+    config_dir.mkdir()
+    path = config_dir / "config.toml"
+    path.write_text('state = "TX"\ninsurer = "Bogus"\n', encoding="utf-8")
+    result = cli("compare")
+    assert result.exit_code == 2 and result.stdout == ""
+    *said, line = result.stderr.splitlines()
+    assert said == [
+        f"note: state TX from the config file {path}",
+        f"note: insurer Bogus from the config file {path}",
+    ]
+    assert line.startswith(
+        f"Error: insurer 'Bogus' is not a known insurer, from the config file {shown_path(str(path))} — "
+        "insurers accepted in TX: "
+    )
+    assert line.endswith("; or run 'ketacalc config set insurer VALUE' or 'ketacalc config unset insurer'")
+    assert "--insurer" not in line
+    typed = assert_one_error_line(cli("compare", "-s", "TX", "--insurer", "Bogus"), 2)
+    assert typed.startswith("Error: --insurer 'Bogus' is not a known insurer — insurers accepted in TX: ")
+
+
+def test_config_errors_quote_at_most_60_characters_of_what_was_given(cli, config_dir):
+    long = "Z" * 300
+    lines = [assert_one_error_line(cli("config", "set", long, "TX"), 2)]
+    lines.append(assert_one_error_line(cli("compare", env={"KETACALC_STATE": long}), 2))
+    lines.append(assert_one_error_line(cli("compare", "-s", "TX", env={"KETACALC_CLIENT": long}), 2))
+    config_dir.mkdir()
+    for text, code in ((f'state = "{long}"\n', 2), (f'{long} = "TX"\n', 1), (f"state = {'9' * 300}\n", 1)):
+        (config_dir / "config.toml").write_text(text, encoding="utf-8")
+        lines.append(assert_one_error_line(cli("compare"), code))
+    for line in lines:
+        assert "Z" * 61 not in line and "9" * 61 not in line, line
+        assert "(300 characters)" in line, line
 
 
 def test_a_bad_default_names_where_it_came_from(cli):

@@ -50,6 +50,27 @@ def test_a_fifo_as_the_data_file_is_refused_not_waited_on(fifo):
     )
 
 
+@pytest.mark.parametrize(
+    "command", [("compare", "-s", "TX"), ("config", "show"), ("config", "set", "state", "TX")]
+)
+def test_a_fifo_as_the_config_file_is_refused_not_waited_on(tmp_path, command):
+    os.mkfifo(tmp_path / "config.toml")
+    proc = _run(*command, KETACALC_CONFIG_DIR=str(tmp_path))
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        f"Error: config file {shown_path(str(tmp_path / 'config.toml'))} is a FIFO (named pipe), not a "
+        "regular file — fix it in an editor, or delete it and run 'ketacalc config set KEY VALUE' again"
+    ]
+
+
+def test_a_config_file_over_its_byte_limit_is_refused_unread(cli, tmp_path):
+    from ketacalc.io.settings import MAX_CONFIG_BYTES
+
+    (tmp_path / "config.toml").write_text("# " + "x" * MAX_CONFIG_BYTES + '\nstate = "TX"\n')
+    line = assert_one_error_line(cli("compare", env={"KETACALC_CONFIG_DIR": str(tmp_path)}), 1)
+    assert f"is larger than {MAX_CONFIG_BYTES:,} bytes" in line
+
+
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])
 def test_a_device_as_the_data_file_is_refused_unread(cli, device):
     line = assert_one_error_line(cli("--data", device, "providers"), 1)

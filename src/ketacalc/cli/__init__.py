@@ -71,6 +71,9 @@ def _main(argv: Sequence[str] | None) -> int:
     from typer._click import exceptions as click_exc  # Typer vendors Click; never import click itself
     from typer.main import get_command
 
+    from ketacalc.cli import defaults
+
+    defaults.forget()  # the defaults a previous run applied (in-process: tests, the library)
     _usable_streams()
     args = data_first(list(sys.argv[1:] if argv is None else argv))
     shell = completion_shell(args)

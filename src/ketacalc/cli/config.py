@@ -38,7 +38,7 @@ def _key(key: str) -> str:
 
     name = key.strip().casefold()
     if name not in KEYS:
-        raise UsageProblem(f"config has no key {key!r}", f"use one of {', '.join(KEYS)}")
+        raise UsageProblem(f"config has no key {quoted(key)}", f"use one of {', '.join(KEYS)}")
     return name
 
 
@@ -129,18 +129,14 @@ def unset(key: KeyArg) -> None:
 
 
 def _save(path, values, write) -> None:
-    from ketacalc.errors import KetacalcError
-    from ketacalc.io.settings import config_text
+    from ketacalc.errors import KetacalcError, shown_path
+    from ketacalc.io.settings import config_file_text, config_text
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KetacalcError(
-            f"cannot make the config folder {path.parent} ({exc.strerror})",
+            f"cannot make the config folder {shown_path(str(path.parent))} ({exc.strerror})",
             "check that it can be written, or set KETACALC_CONFIG_DIR",
         ) from None
-    try:
-        old = path.read_text(encoding="utf-8")  # read_config has just checked it
-    except FileNotFoundError:
-        old = None
-    write(str(path), config_text(values, old))
+    write(str(path), config_text(values, config_file_text(path)))  # read_config has just checked it

@@ -6,16 +6,31 @@ on stderr says which and where it came from; an option always wins.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, NamedTuple
 
 import typer
 
-from ketacalc.errors import InvalidInput, UsageProblem
+from ketacalc.errors import InvalidInput, UsageProblem, printable, quoted, shown_path
 
 if TYPE_CHECKING:
     from ketacalc.io.settings import Setting
 
 SET_STATE = "give --state TX, set KETACALC_STATE=TX, or run 'ketacalc config set state TX'"
+
+#: the defaults this run applied, by key: an error about one names where it was set, never
+#: an option the person did not type (``forget`` starts each run afresh)
+_APPLIED: ContextVar[dict[str, Setting] | None] = ContextVar("ketacalc_defaults", default=None)
+
+
+def applied(key: str) -> Setting | None:
+    """The default this run applied for ``key`` (``state``, ``insurer``, ``client``), if any."""
+    found = _APPLIED.get()
+    return found.get(key) if found else None
+
+
+def forget() -> None:
+    _APPLIED.set(None)
 
 
 class Chosen(NamedTuple):
@@ -24,11 +39,14 @@ class Chosen(NamedTuple):
     returning: bool
 
 
-def _where(setting: Setting) -> str:
-    return setting.source if setting.source.startswith("KETACALC_") else f"the config file {setting.source}"
+def where(setting: Setting, cut: bool = True) -> str:
+    """Where a default was set: an error cuts a long path (``shown_path``), a note does not."""
+    if setting.source.startswith("KETACALC_"):
+        return setting.source
+    return f"the config file {shown_path(setting.source) if cut else printable(setting.source)}"
 
 
-def _fix(setting: Setting) -> str:
+def fix(setting: Setting) -> str:
     if setting.source.startswith("KETACALC_"):
         return f"fix or unset {setting.source}"
     return f"run 'ketacalc config set {setting.key} VALUE' or 'ketacalc config unset {setting.key}'"
@@ -42,7 +60,9 @@ def _checked(found: Setting, wrong: str) -> str:
     try:
         return settings.check_value(found.key, found.value)
     except InvalidInput as exc:
-        raise UsageProblem(f"{found.key} {found.value!r} from {_where(found)} {wrong}", _fix(found)) from exc
+        raise UsageProblem(
+            f"{found.key} {quoted(found.value)} from {where(found)} {wrong}", fix(found)
+        ) from exc
 
 
 def resolve(
@@ -68,25 +88,27 @@ def resolve(
             read.append(settings.read_config())
         return settings.lookup(key, config=read[0])
 
-    applied: list[str] = []
+    used: dict[str, Setting] = {}
+    _APPLIED.set(used)
     if state is None:
         found = default("state")
         if found is not None:
             state = _checked(found, "is not a US state")
-            applied.append(f"state {state} from {_where(found)}")
+            used["state"] = found._replace(value=state)
     if state is None and need_state:
         raise UsageProblem("Missing option '--state'", SET_STATE)
     if uses_insurer and insurer is None and state is not None:
         found = default("insurer")
         if found is not None:
             insurer = found.value
-            applied.append(f"insurer {insurer} from {_where(found)}")
+            used["insurer"] = found
     if uses_client and returning is None:
         found = default("client")
         if found is not None:
             client = _checked(found, "is not new or returning")
             returning = client == "returning"
-            applied.append(f"{client} client from {_where(found)}")
-    for line in applied:
-        typer.echo(f"note: {line}", err=True)
+            used["client"] = found._replace(value=client)
+    for key, found in used.items():
+        said = f"{found.value} client" if key == "client" else f"{key} {found.value}"
+        typer.echo(f"note: {said} from {where(found, cut=False)}", err=True)
     return Chosen(state, insurer, bool(returning))

@@ -56,6 +56,12 @@ def _with_flags(text: str, fields: tuple[str, ...]) -> str:
 
 
 def _invalid(exc: InvalidInput) -> str:
+    from ketacalc.cli import defaults
+
+    found = defaults.applied(exc.fields[0])
+    if found is not None:  # a value the person set once, not an option typed: say where, and its fix
+        fix = f"{exc.fix}; or {defaults.fix(found)}" if exc.fix else defaults.fix(found)
+        return f"{exc.message}, from {defaults.where(found)} — {fix}"
     message = _with_flags(exc.message, exc.fields)
     return f"{message} — {_with_flags(exc.fix, exc.fields)}" if exc.fix else message
 

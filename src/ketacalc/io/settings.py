@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from ketacalc.errors import InvalidInput, KetacalcError
+from ketacalc.errors import QUOTE_LIMIT, InvalidInput, KetacalcError, quoted, shown_path
 
 KEYS = ("state", "insurer", "client")
 CLIENTS = ("new", "returning")
@@ -54,39 +54,54 @@ class ConfigError(KetacalcError):
 
 def _broken(path: Path, what: str) -> ConfigError:
     return ConfigError(
-        f"config file {path} {what}",
+        f"config file {shown_path(str(path))} {what}",
         "fix it in an editor, or delete it and run 'ketacalc config set KEY VALUE' again",
     )
+
+
+#: a config file holds three short keys and the person's comments: more is not one
+MAX_CONFIG_BYTES = 64 * 1024
+
+
+def config_file_text(path: Path) -> str | None:
+    """The config file's text; ``None`` when there is no file. Only a regular file of at most
+    :data:`MAX_CONFIG_BYTES` is read: a FIFO is never waited on, nor a device read forever."""
+    from ketacalc.files import SpecialFile, TooLarge, read_regular
+
+    try:
+        data = read_regular(path, MAX_CONFIG_BYTES)
+    except FileNotFoundError:
+        return None
+    except (SpecialFile, TooLarge) as exc:
+        raise _broken(path, exc.strerror) from None
+    except OSError as exc:
+        raise _broken(path, f"cannot be read ({exc.strerror})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _broken(path, "is not UTF-8 text") from None
 
 
 def read_config(path: Path | None = None) -> dict[str, str]:
     """The config file's keys, checked; ``{}`` when there is no file."""
     path = path or config_path()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    text = config_file_text(path)
+    if text is None:
         return {}
-    except IsADirectoryError:
-        raise _broken(path, "is a directory") from None
-    except OSError as exc:
-        raise _broken(path, f"cannot be read ({exc.strerror})") from None
     import tomllib  # only when there is a file
 
     try:
-        table = tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise _broken(path, "is not UTF-8 text") from None
+        table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _broken(path, f"is not valid TOML ({exc})") from None
     unknown = [key for key in table if key not in KEYS]
     if unknown:
-        raise _broken(path, f"has an unknown key {unknown[0]!r} (known: {', '.join(KEYS)})")
+        raise _broken(path, f"has an unknown key {quoted(unknown[0])} (known: {', '.join(KEYS)})")
     for key, value in table.items():
         if not isinstance(value, str):
-            raise _broken(path, f'has {key} = {value!r}, not text in quotes (e.g. {key} = "...")')
-    if "client" in table and table["client"] not in CLIENTS:
-        raise _broken(path, f"has client = {table['client']!r}; it is new or returning")
-    return dict(table)
+            shown = repr(value) if len(repr(value)) <= QUOTE_LIMIT else quoted(repr(value))
+            raise _broken(path, f'has {key} = {shown}, not text in quotes (e.g. {key} = "...")')
+    return dict(table)  # each value is checked where it is used (settings.check_value)
 
 
 def config_text(values: dict[str, str], old: str | None = None) -> str:
@@ -164,7 +179,9 @@ def check_value(key: str, value: str) -> str:
     if key == "client":
         client = value.strip().casefold()
         if client not in CLIENTS:
-            raise InvalidInput("client", f"client {value!r} is not new or returning", "use new or returning")
+            raise InvalidInput(
+                "client", f"client {quoted(value)} is not new or returning", "use new or returning"
+            )
         return client
     name = " ".join(value.split())
     if not name:
