@@ -434,3 +434,44 @@ def test_the_compare_headline_takes_its_rules_from_the_course_compared(cli, tmp_
     assert rows[0]["provider"] == "dune" and rows[0]["regulation"] == []
     head = " ".join(cli(*args).stdout.split("\n\n")[0].split())
     assert "Federal rule: in-person visit may be required from 2027-01-01." in head
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare", "--state", "TX", "--start", "9999-07-03"),  # its assumed course ran past the calendar
+        ("report", "--state", "TX", "--start", "9999-07-15"),
+        ("cost", "alder", "-n", "9816", "--start", "0380-01-01", "--pace", "0.019553", "--format", "json"),
+    ],
+)
+def test_a_course_at_the_end_of_the_calendar_is_answered_or_refused_never_a_crash(cli, tmp_path, args):
+    extra = ("-o", str(tmp_path / "page.html")) if args[0] == "report" else ()
+    result = cli(*args, *extra)
+    assert result.exit_code in (0, 2), result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    if result.exit_code == 2:
+        assert "runs past the year 9999" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "ndjson"])
+def test_a_range_with_a_course_past_the_calendar_writes_nothing(cli, fmt):
+    """From 9999-10-01 the longest course of 1-14 (priced first) ends in time, but a shorter
+    one paid over months would not: the range is refused before a line is written (8 rows
+    were written, then the error)."""
+    args = ("cost", "alder", "--start", "9999-10-01", "--format", fmt)
+    assert cli(*args[:2], "-n", "14", *args[2:]).exit_code == 0
+    result = cli(*args[:2], "-n", "1-14", *args[2:])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "runs past the year 9999" in result.stderr
+    fits = cli(*args[:2], "-n", "1-4", *args[2:])  # checked whole too, and every course fits
+    assert fits.exit_code == 0 and fits.stdout.count("9999-1") >= 4
+
+
+def test_a_payment_on_the_calendars_last_day_is_a_one_day_event_without_an_end(cli):
+    """RFC 5545: a DATE start with no end lasts the day (9999-12-31 has no next day)."""
+    from icalendar import Calendar
+
+    result = cli("cost", "fern", "-n", "1", "--start", "9999-12-31", "--format", "ics")
+    assert result.exit_code == 0, result.stderr
+    events = list(Calendar.from_ical(result.stdout).walk("VEVENT"))
+    assert events and all(e.decoded("DTSTART") == date.max and "DTEND" not in e for e in events)

@@ -11,7 +11,7 @@ functions, so the two can never disagree.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from ketacalc.data.catalog import Alternative, AltFigure, Catalog, Fact, Provider, as_known_on, known_on
@@ -81,7 +81,34 @@ def cost(catalog: Catalog, request: Request, today: date) -> CostAnswer:
     query = request.cost_query(insurer_in(catalog, request, today, [provider]), request.course.count)
     pricer = ProviderPricer(provider, query, today, catalog=catalog)
     price = pricer.price_months if request.months is not None else pricer.price
-    return CostAnswer(request, provider, require_price(price(request.course.count)), pricer)
+    answer = CostAnswer(request, provider, require_price(price(request.course.count)), pricer)
+    if not answer.single and _may_end_past_the_calendar(answer):
+        for _ in answer.results():  # every count priced before any output: none fails half-way
+            pass
+    return answer
+
+
+def _may_end_past_the_calendar(answer: CostAnswer) -> bool:
+    """Whether a shorter course of the range could end later than the longest (priced first),
+    past 9999-12-31: its last purchase starts by the longest course's last day, and its
+    payments run at most the longest installment plan's months after it."""
+    from ketacalc.domain.regulation import months_course
+    from ketacalc.domain.schedule import add_months
+
+    pricer, count = answer.pricer, answer.request.course.count  # type: ignore[union-attr]
+    longest = max(
+        (o.installments.count for p in answer.provider.plans for o in p.prices if o.installments), default=0
+    )
+    try:
+        last_day = (
+            months_course(pricer.start, count).end
+            if answer.request.months is not None
+            else pricer.start + timedelta(days=pricer.days_of_care(count))
+        )
+        add_months(last_day, longest + 1)
+    except (OverflowError, ValueError):
+        return True
+    return last_day == date.max
 
 
 class ProviderFacts(NamedTuple):

@@ -23,7 +23,7 @@ first and last due dates cost the same to compute for 6 sessions or 10,000;
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -628,6 +628,11 @@ class ProviderPricer:
         """The availability in the state asked for, and the rules in force on this course's
         dates (its first to last day of care): the state's and the nation's with a state, the
         nation's (a federal rule binds every state) without one."""
+        if not span.months:
+            try:  # the last session's day: the stopping table and the calendar date every session
+                start + timedelta(days=span.days - 1)
+            except OverflowError:  # past 9999-12-31, where Python's calendar ends
+                raise ScheduleOutOfRange(span.sessions) from None
         if self.catalog is None:
             return self.availability, ()
         from ketacalc.domain.regulation import course_dates, months_course, rules_for

@@ -39,8 +39,8 @@ class CourseDates(NamedTuple):
 
 
 def assumed_course(start: date) -> CourseDates:
-    """The dates a course started on ``start`` would plausibly span."""
-    return CourseDates(start, start + timedelta(days=ASSUMED_COURSE_DAYS - 1), assumed=True)
+    """The dates a course started on ``start`` would plausibly span (within the calendar)."""
+    return course_dates(start, ASSUMED_COURSE_DAYS)._replace(assumed=True)
 
 
 def course_dates(start: date, days: int) -> CourseDates:

@@ -13,7 +13,7 @@ adding copies. The file is made with the ``icalendar`` library, imported here on
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.money import money_display
 from ketacalc.output.notes import counted, first_months
@@ -63,6 +63,14 @@ def _purchase_detail(result: CostResult, purchase: int) -> list[str]:
     ]
 
 
+def _all_day(event: Any, day: date) -> None:
+    """An event of the whole ``day``: it ends the next day, or, on the calendar's last day
+    (9999-12-31, with no next), it has no end, which RFC 5545 reads as one day."""
+    event.add("dtstart", day)
+    if day < date.max:
+        event.add("dtend", day + timedelta(days=1))
+
+
 def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) -> bytes:
     """The iCalendar file of one priced course (``made_on`` is its DTSTAMP, so the
     file is the same on every run of the same day)."""
@@ -93,8 +101,7 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
         event = Event()
         event.add("uid", _uid(result, "payment", index))
         event.add("dtstamp", stamp)
-        event.add("dtstart", pay.due)
-        event.add("dtend", pay.due + timedelta(days=1))
+        _all_day(event, pay.due)
         # calendars show the summary, not the description: a payment whose terms are not
         # published says so there, never as a firm payment on that date
         unknown = " (date not published)" if pay.assumed else ""
@@ -110,8 +117,7 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
             event = Event()
             event.add("uid", _uid(result, "session", k + 1))
             event.add("dtstamp", stamp)
-            event.add("dtstart", day)
-            event.add("dtend", day + timedelta(days=1))
+            _all_day(event, day)
             event.add("summary", f"Session {k + 1} of {count}: {name}")
             event.add(
                 "description",
