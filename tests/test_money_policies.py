@@ -103,6 +103,33 @@ def test_without_a_published_policy_refund_and_owed_are_not_published(cli):
     assert (middle["owed"], middle["rule"]) == (None, "not published")
 
 
+def test_a_self_pay_refund_ladder_never_speaks_for_an_insured_purchase(cli, tmp_path):
+    """Birch given a self-pay ladder (as Innerwell's is): a course billed to Aetna in CA is
+    told its refund is not published, where the same course paid by the person follows it."""
+    from conftest import FIXTURE
+
+    ladder = (
+        "    refund_policy:\n"
+        "      - source: review-2025\n"
+        "        self_pay_only: true\n"
+        "        steps:\n"
+        "          - {stage: before-consult, refund: full, quote: \"'A full refund before the visit.'\"}\n"
+    )
+    text = FIXTURE.read_text(encoding="utf-8")
+    anchor = (
+        '    insurance:\n      - {value: true, source: review-2025, as_of: 2025-06-13, note: "Certain plans'
+    )
+    assert text.count(anchor) == 1
+    data = tmp_path / "providers.yaml"
+    data.write_text(text.replace(anchor, ladder + anchor), encoding="utf-8")
+    args = ("--data", str(data), "cost", "birch", "-n", "6", "--state", "CA", "--format", "json")
+    self_pay = cli(*args).json()
+    insured = cli(*args, "--insurer", "Aetna").json()
+    assert insured["pricing"] == "insurance" and self_pay["pricing"] == "self-pay"
+    assert (self_pay["if_stopped"][0]["rule"], self_pay["if_stopped"][0]["owed"]) != ("not published", None)
+    assert (insured["if_stopped"][0]["rule"], insured["if_stopped"][0]["owed"]) == ("not published", None)
+
+
 def test_a_price_without_terms_has_no_due_at_sign_up(cli):
     """Audit 5: alder's $840 (2026-05-05) came without terms; the last were 2 x $400."""
     result = cli(

@@ -202,6 +202,7 @@ class RefundPolicy(NamedTuple):
     source: Slug
     steps: Annotated[tuple[RefundStep, ...], NonEmpty]
     plans: tuple[Slug, ...] = ()
+    self_pay_only: bool = False  # for purchases the person pays, not those billed to an insurer
     as_of: date | None = None
     note: str | None = None
 

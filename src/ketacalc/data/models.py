@@ -357,9 +357,11 @@ class RefundStep(Strict):
 
 
 class RefundPolicy(Observation):
-    """A provider's published refund ladder, for the plans it names (all when empty)."""
+    """A provider's published refund ladder, for the plans it names (all when empty); with
+    ``self_pay_only``, for purchases paid by the person, not those billed to an insurer."""
 
     plans: list[Slug] = []
+    self_pay_only: bool = False
     steps: Annotated[list[RefundStep], Field(min_length=1)]
 
     @model_validator(mode="after")

@@ -70,13 +70,15 @@ class _Cumulative:
         return None if self.unknown[i - 1] else self.totals[i - 1]
 
 
-def policy_for(result: CostResult, plan_id: str, next_only: bool = False) -> RefundPolicy | None:
-    """The newest published refund ladder on the as-of date that covers the plan (with
-    ``next_only``: the newest rule on cancelling the next appointment or refill)."""
+def policy_for(result: CostResult, purchase: Purchase, next_only: bool = False) -> RefundPolicy | None:
+    """The newest published refund ladder on the as-of date that covers the purchase: its
+    plan, and how it is paid (a self-pay ladder never speaks for a purchase billed to an
+    insurer); with ``next_only``, the newest rule on cancelling the next appointment or refill."""
     policies = [
         p
         for p in result.provider.refund_policy
-        if (not p.plans or plan_id in p.plans)
+        if (not p.plans or purchase.plan.id in p.plans)
+        and not (p.self_pay_only and purchase.insured)
         and any((s.stage == "before-next") == next_only for s in p.steps)
     ]
     return newest(policies, result.as_of)
@@ -141,7 +143,7 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
     schedule = result.schedule
     start = result.start
     first = purchases[0]
-    policy = policy_for(result, first.plan.id)
+    policy = policy_for(result, first)
     rows: list[StopPoint] = []
 
     paid_by = _Cumulative(schedule).by
@@ -201,7 +203,7 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
         base = used + fees
         if end == k:
             owed = _add(base, (current.charged, None, None))
-            row_policy = policy_for(result, current.plan.id, next_only=True)
+            row_policy = policy_for(result, current, next_only=True)
             nexts = tuple(
                 s.quote for s in (row_policy.steps if row_policy else ()) if s.stage == "before-next"
             )
@@ -209,7 +211,7 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
             if not nexts:
                 row_policy = None
         else:
-            row_policy = policy_for(result, current.plan.id)
+            row_policy = policy_for(result, current)
             rung = _rung(row_policy, k - begin)
             if rung is None:
                 owed, rule = (None, None, None), NOT_PUBLISHED_RULE
@@ -244,7 +246,7 @@ def _monthly(result: CostResult, purchases, fees_by, paid_by) -> list[StopPoint]
             month += 1
             day = add_months(result.start, month) - timedelta(days=1)
             fees = fees_by(day) or ZERO
-            policy = policy_for(result, p.plan.id, next_only=m == length)
+            policy = policy_for(result, p, next_only=m == length)
             if m == length:
                 owed = (used + p.charged + fees, None, None)
                 nexts = tuple(s.quote for s in (policy.steps if policy else ()) if s.stage == "before-next")
