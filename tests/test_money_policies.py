@@ -219,6 +219,15 @@ def test_a_price_that_rests_on_a_plan_condition_says_so(cli):
     """Audit 16: cedar's Introduction is only for problems of the last year."""
     record = review_cost(cli, "cedar", "3").json()
     assert any("Cedar Care's Introduction is for problems of the last year" in n for n in record["notes"])
+    # the answer on stdout says it (the notes are on stderr), and so does a pasted Markdown table
+    table = review_cost(cli, "cedar", "3", fmt="table").stdout
+    assert (
+        table.splitlines()[1]
+        == "That total is on Introduction, for problems of the last year; for others: $650.00."
+    )
+    markdown = review_cost(cli, "cedar", "3", fmt="markdown").stdout
+    assert "Note: Cedar Care's Introduction is for problems of the last year" in markdown
+    assert "Note: Without Introduction, the same 3 sessions cost $650.00." in markdown
 
 
 def test_show_gives_the_consultation_fee_in_force(cli):

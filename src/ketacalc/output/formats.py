@@ -56,8 +56,10 @@ def render(fmt: Format, report: Report, out: IO[str] | None = None) -> None:
             write_table(report.table(), out)
         elif fmt is Format.markdown:
             from ketacalc.output.markdown import write_markdown
+            from ketacalc.output.notes import sentences
 
-            write_markdown(report.table(), out)
+            view = report.table()  # a document to paste: the notes said on stderr go in it too
+            write_markdown(view, out, notes=sentences(getattr(report, "notes", ())))
         elif fmt is Format.json:
             write_json(report.records(), out, single=report.single, compact=report.compact)
         elif fmt is Format.ndjson:

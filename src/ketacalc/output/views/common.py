@@ -234,6 +234,21 @@ def rule_lines(in_force: Iterable[Any], state: str | None) -> list[str]:
     return lines
 
 
+def condition_line(notes: Iterable[Any]) -> str | None:
+    """A headline's word on a total that rests on a plan for some people only (Better U's
+    Introduction): "That total is on Introduction, for those …; for others, Transformation:
+    $792.00." None when the course's ``notes`` name no such plan."""
+    from ketacalc.domain.notes import Kind
+
+    notes = tuple(notes)
+    on = next((n for n in notes if n.kind == Kind.PLAN_CONDITION), None)
+    other = next((n for n in notes if n.kind == Kind.OTHER_CONDITION), None)
+    if on is None or other is None:
+        return None
+    instead = f", {other.other_plan}" if other.other_plan else ""
+    return f"That total is on {' and '.join(other.plans)}, {on.condition}; for others{instead}: {money(other.total)}."
+
+
 def money(value: Decimal | None) -> str:
     return money_display(value)
 

@@ -15,6 +15,7 @@ from ketacalc.output.views.common import (
     availability_record,
     caption,
     cents,
+    condition_line,
     fact_record,
     fact_value,
     flat_regulation,
@@ -246,14 +247,9 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
                 f"{total_text(best.cost) if best.cost is not None else money(best.total)}"
                 f"{price_age(best.prices_oldest, result.as_of)}."
             )
-            other = best.other_condition
-            if other is not None and best.plan_conditions:
-                on = best.plan_conditions[0]
-                instead = f", {other.other_plan}" if other.other_plan else ""
-                lines.append(
-                    f"That total is on {' and '.join(other.plans)}, {on.condition}; "
-                    f"for others{instead}: {money(other.total)}."
-                )
+            said = condition_line(best.cost.notes) if best.cost is not None else None
+            if said is not None:
+                lines.append(said)
         else:
             lines.append(f"No provider{' serving ' + q.state if q.state else ''} has a total for {what}.")
     elif priced:

@@ -31,6 +31,7 @@ from ketacalc.output.views.common import (
     Report,
     availability_record,
     cents,
+    condition_line,
     count_text,
     iso,
     money,
@@ -671,6 +672,9 @@ def single_headline(r: CostResult) -> list[str]:
             else "."
         )
     ]
+    said = condition_line(r.notes)  # a total resting on a plan for some people only says so
+    if said is not None:
+        lines.append(said)
     age = price_age(r.oldest_price, r.as_of).strip(" ()")
     lines.append(
         age[0].upper() + age[1:] + ("; some are stale, check them with the provider." if r.stale else ".")
@@ -713,6 +717,10 @@ class ByMonthReport(Report):
     def __init__(self, result: CostResult) -> None:
         self.result = result
 
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return self.result.notes
+
     def records(self) -> list[dict[str, Any]]:
         return [
             {"schema_version": SCHEMA_VERSION, "provider": self.result.provider.id, "currency": CURRENCY, **m}
@@ -752,6 +760,10 @@ class StopReport(Report):
 
     def __init__(self, result: CostResult) -> None:
         self.result = result
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return self.result.notes
 
     def records(self) -> list[dict[str, Any]]:
         return [
