@@ -69,6 +69,24 @@ def test_by_month_gives_the_cash_due_in_each_calendar_month(cli):
     assert cli("cost", "birch", "-n", "6,12", "--by-month").exit_code == 2
 
 
+def test_a_month_after_a_purchase_without_terms_is_not_told_known(cli):
+    """Alder, 14 sessions from 2026-11-01: its 10-session program (no published terms) is
+    bought in November and listed as paid then; December's $440 (the first plan's second
+    installment) may carry some of it too: not "known" (it was), and the table marks it."""
+    args = ("cost", "alder", "-n", "14", "--start", "2026-11-01", "--by-month")
+    months = [(m["month"], m["due"], m["terms_unknown"]) for m in cli(*args, "--format", "json").json()]
+    assert months == [("2026-11", "1840.00", True), ("2026-12", "440.00", True)]
+    table = cli(*args).stdout
+    assert "2026-12    $440.00 ?" in table and "its payments may fall in this month or later" in " ".join(
+        table.split()
+    )
+
+
+def test_a_window_with_unpublished_terms_ends_or_later(cli):
+    text = " ".join(cli("cost", "alder", "--months", "3", "--returning").stdout.split())
+    assert "(some payment terms not published)" in text.split("last payment")[1]
+
+
 def test_the_stop_ledger_follows_the_published_refund_ladder(cli):
     """alder, 4 sessions at the review: $800 = 2 x $400, the first charged at checkout.
     Its ladder: nothing owed with 24 h notice, $100 with less, half the plan after session 1."""

@@ -345,7 +345,9 @@ class CostResult:
 
     def cash_by_month(self) -> list[tuple[str, Decimal, bool]]:
         """The cash due in each calendar month of the course: ``(YYYY-MM, amount,
-        terms_unknown)``, every month from the first payment's to the last one's."""
+        terms_unknown)``, every month from the first payment's to the last one's. From the
+        month a purchase without published terms is made (listed as paid then), every month
+        is ``terms_unknown``: its payments may fall in any of them, or later."""
         months: dict[str, list[Decimal | bool]] = {}
         for p in self.schedule:
             slot = months.setdefault(f"{p.due.year:04d}-{p.due.month:02d}", [ZERO, False])
@@ -356,10 +358,12 @@ class CostResult:
         first, last = min(months), max(months)
         year, month = int(first[:4]), int(first[5:])
         out = []
+        since = False  # a purchase with unpublished terms was made in this month or before
         while True:
             key = f"{year:04d}-{month:02d}"
             amount, unknown = months.get(key, [ZERO, False])
-            out.append((key, amount, bool(unknown)))  # type: ignore[arg-type]
+            since = since or bool(unknown)
+            out.append((key, amount, since))  # type: ignore[arg-type]
             if key == last:
                 return out
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -547,6 +547,7 @@ def _single(r: CostResult) -> TableView:
             f". Committed in the {first_months(r.months)} {money(r.committed)}; paid in {them} "
             f"{money(r.paid_in_window)}; {counted(r.sessions_in_window, unit_word(r))} in {them}, "
             f"{r.leftover_sessions or 0} left over; last payment {show_date(r.last_due)}"
+            + (" or later (some payment terms not published)" if r.terms_unknown else "")
         )
     view = TableView(
         columns=[
@@ -737,7 +738,12 @@ class ByMonthReport(Report):
         for m, amount, unknown in r.cash_by_month():
             running += amount
             rows.append([m, money(amount) + (" ?" if unknown else ""), money(running)])
-        extra = "? = includes a purchase whose payment terms are not published" if r.terms_unknown else ""
+        extra = (
+            "? = a purchase whose payment terms are not published is shown as paid when made; "
+            "its payments may fall in this month or later"
+            if r.terms_unknown
+            else ""
+        )
         return TableView(
             columns=[
                 Column("Month", nowrap=True),
