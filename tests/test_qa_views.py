@@ -318,3 +318,21 @@ def test_history_and_show_of_daily_doses_count_doses(cli):
         assert "Doses" in text and "Per dose" in text, command
         assert "Per session" not in text, command
     assert "Per session" in cli("history", "alder").stdout
+
+
+def test_show_says_who_a_plan_is_for(cli):
+    """cedar's Introduction is for problems of the last year (a sourced plan condition): show,
+    "everything known", says so beside the plan, in the table and the JSON."""
+    record = cli("show", "cedar", "--format", "json").json()
+    intro = next(p for p in record["plans"] if p["id"] == "intro")
+    assert intro["conditions"] == [
+        {
+            "condition": "for problems of the last year",
+            "source": "review-2025",
+            "as_of": "2025-06-13",
+            "note": None,
+        }
+    ]
+    assert all(p["conditions"] == [] for p in record["plans"] if p["id"] != "intro")
+    table = " ".join(cli("show", "cedar").stdout.split())
+    assert "only for problems of the last year (review-2025, 2025-06-13)" in table

@@ -153,6 +153,11 @@ class ShowReport(Report):
                     for kind in ("prices", "insurance_prices")
                 },
                 "modality": plan.modality,
+                # who a source says the plan is for (Better U's Introduction: the last year)
+                "conditions": [
+                    {"condition": c.condition, "source": c.source, "as_of": iso(c.as_of), "note": c.note}
+                    for c in self._conditions(plan)
+                ],
                 "quotes": [
                     {**price_record(o, plan.sessions, False), "kind": o.kind}
                     for o in oldest_first(plan.quotes)
@@ -163,6 +168,9 @@ class ShowReport(Report):
         record["charges"] = [charge_record(c) for c in p.charges]
         record["sources"] = [source_record(self.catalog, sid) for sid in p.source_ids()]
         yield record
+
+    def _conditions(self, plan: Any) -> list[Any]:
+        return [c for c in oldest_first(self.provider.plan_conditions) if c.plan == plan.id]
 
     def _prices(self, plan: Any, kind: str) -> list[tuple[PriceObs, bool]]:
         observations = getattr(plan, kind)
@@ -261,6 +269,8 @@ class ShowReport(Report):
                     label += f"\n{plan.client} clients" + (", monthly" if plan.billing == "monthly" else "")
                     if plan.route:
                         label += f"\nroute: {plan.route}"
+                    for c in self._conditions(plan):
+                        label += f"\nonly {c.condition} ({c.source}, {show_date(c.as_of)})"
                     if not now:
                         label += "\n(older price)"
                     rows.append(price_cells(label, plan.sessions, o, f"{iso(o.as_of)}\n{o.source}"))
