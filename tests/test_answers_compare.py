@@ -381,6 +381,24 @@ def test_history_lists_a_quote_as_a_note_never_as_a_price():
     assert labels[1].endswith("(pay-in-full quote: a note, never charged)")
 
 
+def test_history_is_oldest_first_across_prices_and_quotes():
+    """A quote seen between two prices is listed between them (it came after both)."""
+    from ketacalc.output.views.history import HistoryReport
+
+    plan = plan_data("course", 8, "any", "1098")
+    plan["prices"] += [
+        {"source": "review", "as_of": "2026-06-01", "price": "1150"},
+        {"source": "review", "as_of": "2026-05-05", "price": "998", "kind": "starting"},
+    ]
+    cat = catalog_of(provider_data(plans=[plan]))
+    records = HistoryReport(cat, cat.find("acme")).records()
+    assert [(r["as_of"], r["kind"]) for r in records] == [
+        (plan["prices"][0]["as_of"], "self-pay"),
+        ("2026-05-05", "quote"),
+        ("2026-06-01", "self-pay"),
+    ]
+
+
 def test_an_insurer_without_a_course_says_the_plans_are_self_pay(cli):
     """Insurance prices a course (its purchases); the plans listed without one are self-pay
     prices, and the headline says so rather than let them pass for the insured ones."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ketacalc.money import money_str
 from ketacalc.output.tableview import TableView
 from ketacalc.output.views.common import CURRENCY, Report, caption, iso, plan_unit, price_cells, price_table
-from ketacalc.output.views.show import oldest_first
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -24,6 +24,11 @@ class _Entry(NamedTuple):
 _LABEL = {"self-pay": "", "insurance": "\n(insurance)", "quote": "\n({kind} quote: a note, never charged)"}
 
 
+#: the kinds of price observation, in the order shown on one day ("quote": "from $X" or
+#: pay-in-full figures, notes never charged)
+_KINDS = ("self-pay", "insurance", "quote")
+
+
 class HistoryReport(Report):
     FIELDS = (
         "provider", "plan", "plan_name", "sessions", "client", "route", "kind", "as_of", "price", "per_session",
@@ -33,15 +38,21 @@ class HistoryReport(Report):
     def __init__(self, catalog: Catalog, provider: Provider) -> None:
         self.catalog = catalog
         self.provider = provider
+        # each plan's observations oldest first, whatever their kind (on one day: self-pay,
+        # insurance, then quotes)
         self.entries = [
-            _Entry(plan, kind, obs)
+            entry
             for plan in provider.plans
-            for kind, observations in (
-                ("self-pay", plan.prices),
-                ("insurance", plan.insurance_prices),
-                ("quote", plan.quotes),  # "from $X" or pay-in-full figures: notes, never charged
+            for entry in sorted(
+                (
+                    _Entry(plan, kind, obs)
+                    for kind, observations in zip(
+                        _KINDS, (plan.prices, plan.insurance_prices, plan.quotes), strict=True
+                    )
+                    for obs in observations
+                ),
+                key=lambda e: (e.obs.as_of or date.min, _KINDS.index(e.kind)),
             )
-            for obs in oldest_first(observations)
         ]
 
     def records(self) -> Iterator[dict[str, Any]]:
