@@ -91,6 +91,10 @@ def test_an_option_of_another_question_or_a_conflict_is_refused_not_dropped():
         ketacalc.compare("TX", provider="alder", data=FIXTURE)
     with pytest.raises(TypeError, match="cost\\(\\) got an unexpected keyword argument 'sort'"):
         ketacalc.cost("alder", 6, sort="total", data=FIXTURE)
+    for foreign in ({"discount": "100"}, {"max_due_at_signup": "100"}, {"sort": "total"}):
+        with pytest.raises(TypeError, match="curves\\(\\) got an unexpected keyword argument"):
+            ketacalc.curves("TX", sessions="6", data=FIXTURE, **foreign)
+    assert ketacalc.curves("TX", sessions="6", data=FIXTURE, pay_in_full=True, pace="2").to_dict()
     with pytest.raises(InvalidInput, match="disagree"):
         ketacalc.cost("alder", 6, returning=True, client="new", data=FIXTURE)
     assert ketacalc.cost("alder", 6, returning=True, client="returning", data=FIXTURE).client == "returning"

@@ -67,6 +67,10 @@ _COMPARE_OPTIONS = frozenset({
     "returning", "client", "insurer", "as_of", "start", "pace", "sort", "include_unavailable", "no_sitter",
     "insurance", "max_due_at_signup", "route", "max_age",
 })  # fmt: skip
+_CURVES_OPTIONS = frozenset({
+    "returning", "client", "insurer", "as_of", "include_unavailable", "no_sitter", "insurance", "route",
+    "pay_in_full", "start", "pace", "max_age",
+})  # fmt: skip
 
 
 def _only(options: dict[str, Any], allowed: frozenset[str], function: str) -> None:
@@ -224,10 +228,14 @@ def curves(
     today: date | None = None,
     **options: Any,
 ) -> CurvesAnswer:
-    """The total of each N sessions (default 1-36) or M months at every provider."""
+    """The total of each N sessions (default 1-36) or M months at every provider, as ``chart``
+    draws it. ``options`` are the ``chart`` command's: ``returning``, ``insurer``, ``as_of``,
+    ``include_unavailable``, ``no_sitter``, ``insurance``, ``route``, ``pay_in_full``,
+    ``start``, ``pace``, ``max_age``."""
     from ketacalc.domain import answers
     from ketacalc.domain.request import build
 
+    _only(options, _CURVES_OPTIONS, "curves")
     day = _day(today)
     request = build(state=state, sessions=sessions, months=months, many=True, **options)
     catalog = _catalog(data, day)
