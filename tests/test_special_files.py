@@ -194,6 +194,11 @@ def test_report_writes_atomically_in_the_targets_folder(page, tmp_path):
     assert sorted(p.name for p in here.iterdir()) == ["page.html"]
 
 
+def test_report_to_an_empty_path_says_the_path_is_empty(page):
+    line = assert_one_error_line(page(""), 1)
+    assert line == "Error: the output path is empty — give a file name, e.g. report.html, or - for stdout"
+
+
 def test_report_refuses_a_path_ending_in_a_slash(page, tmp_path):
     """``-o dir/new/`` once wrote a file named ``new``."""
     line = assert_one_error_line(page(f"{tmp_path}/new/"), 1)

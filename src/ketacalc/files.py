@@ -93,7 +93,9 @@ def output_target(path: str) -> tuple[Path, int | None]:
     A symlink is followed to its target (the link stays a link); an existing
     regular file keeps its mode. A path ending in ``/``, a directory, a FIFO or a
     device is refused: a page is written only to a regular file."""
-    if not path or path.endswith(("/", os.sep)):
+    if not path:
+        raise KetacalcError("the output path is empty", "give a file name, e.g. report.html, or - for stdout")
+    if path.endswith(("/", os.sep)):
         raise _cannot(path, "it names a folder", "give a file name, e.g. report.html")
     target = Path(os.path.realpath(path))
     try:
