@@ -336,3 +336,18 @@ def test_show_says_who_a_plan_is_for(cli):
     assert all(p["conditions"] == [] for p in record["plans"] if p["id"] != "intro")
     table = " ".join(cli("show", "cedar").stdout.split())
     assert "only for problems of the last year (review-2025, 2025-06-13)" in table
+
+
+def test_a_third_partys_rating_in_csv_says_it_is_an_opinion_and_whose(cli):
+    import csv
+    import io
+
+    table = {r["provider"]: r for r in csv.DictReader(io.StringIO(cli("compare", "--format", "csv").stdout))}
+    json_rows = {r["provider"]: r for r in cli("compare", "--format", "json").json()}
+    for pid, row in table.items():
+        for key in ("dose_flexibility", "trd_suitability"):
+            assert row[f"{key}_is_opinion"] == str(json_rows[pid][f"{key}_is_opinion"]).lower()
+            assert row[f"{key}_source"] == (json_rows[pid][f"{key}_source"] or "")
+    assert any(
+        r["trd_suitability_is_opinion"] == "true" and r["trd_suitability_source"] for r in table.values()
+    )

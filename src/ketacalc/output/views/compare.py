@@ -50,7 +50,9 @@ class CompareReport(Report):
         "in_clinic", "regulation", "client", "months", "sessions_requested", "sessions_covered", "modality", "comparable",
         "reason", "route", "total", "total_low", "total_high", "per_session", "per_covered_session",
         "due_at_signup", "monthly_cost", "stale", "oldest_price", "prices_as_of", "consult_fee", "insurance",
-        "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "trd_suitability", "data_as_of",
+        "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "dose_flexibility_is_opinion",
+        "dose_flexibility_source", "trd_suitability", "trd_suitability_is_opinion", "trd_suitability_source",
+        "data_as_of",
         "plans", "other_routes", "plan_conditions", "other_condition", "charges", "unpriced",
     )  # fmt: skip
 
