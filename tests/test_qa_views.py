@@ -351,3 +351,19 @@ def test_a_third_partys_rating_in_csv_says_it_is_an_opinion_and_whose(cli):
     assert any(
         r["trd_suitability_is_opinion"] == "true" and r["trd_suitability_source"] for r in table.values()
     )
+
+
+def test_eligibility_names_a_provider_listing_insurers_in_a_state_it_may_serve(cli, tmp_path):
+    """Birch's lists leave NY out of the served states (then 'may', not known) while its own
+    insurer list names NY: the headline's insurance line names it, service not known."""
+    from conftest import FIXTURE
+
+    text = FIXTURE.read_text(encoding="utf-8")
+    listed = "codes: [CA, ID, NY, TX]\n        complete: true\n        count: 4"
+    assert text.count(listed) == 1
+    data = tmp_path / "providers.yaml"
+    data.write_text(text.replace(listed, "codes: [CA, ID, TX]\n        complete: false"), encoding="utf-8")
+    head = " ".join(cli("--data", str(data), "eligibility", "--state", "NY").stdout.split("\n\n")[0].split())
+    assert "Accepting insurance in NY: none; listing insurers here, service not known: Birch Clinic." in head
+    plain = " ".join(cli("eligibility", "--state", "NY").stdout.split("\n\n")[0].split())
+    assert "Accepting insurance in NY: Birch Clinic." in plain

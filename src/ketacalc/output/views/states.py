@@ -196,7 +196,12 @@ def _eligibility_headline(state: str, answers: list[StateAnswer]) -> list[str]:
     ]
     if maybe:
         lines.append(f"{len(maybe)} may (not known): {_listed(maybe)}.")
-    lines.append(f"Accepting insurance in {state}: {_listed(insured)}.")
+    # a provider whose own insurer list names the state, though no list says it serves it
+    listing = [
+        s.availability.provider.name for s in answers if s.availability.status == "unknown" and s.insurers
+    ]
+    also = f"; listing insurers here, service not known: {_listed(listing)}" if listing else ""
+    lines.append(f"Accepting insurance in {state}: {_listed(insured)}{also}.")
     lines += rule_lines(answers[0].availability.regulation if answers else (), state)
     return lines
 
