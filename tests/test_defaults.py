@@ -193,7 +193,9 @@ def test_a_bad_default_names_where_it_came_from(cli):
      (["config", "set", "insurer", "Foo"], "no provider lists the insurer 'Foo'")],
 )  # fmt: skip
 def test_config_set_refuses_what_it_cannot_use(cli, config_dir, args, what):
-    assert what in assert_one_error_line(cli(*args), 2)
+    line = assert_one_error_line(cli(*args), 2)
+    assert what in line
+    assert "--" not in line  # a key and a value were typed, never an option
     assert not (config_dir / "config.toml").exists()
 
 

@@ -13,7 +13,7 @@ import typer
 
 from ketacalc.cli.app import app
 from ketacalc.cli.help import epilog
-from ketacalc.errors import UsageProblem, quoted
+from ketacalc.errors import InvalidInput, UsageProblem, quoted
 
 config_app = typer.Typer(
     name="config",
@@ -81,7 +81,10 @@ def set_(
     name = _key(key)
     path = settings.config_path()
     values = settings.read_config(path)
-    values[name] = settings.check_value(name, value)
+    try:
+        values[name] = settings.check_value(name, value)
+    except InvalidInput as exc:  # the key was typed, not an option: its words, not a flag
+        raise UsageProblem(exc.message, exc.fix) from None
     if name == "insurer":
         _known_insurer(ctx, values[name])
     _save(path, values, write_atomically)
