@@ -98,6 +98,41 @@ def test_what_the_models_refuse_the_cache_check_refuses(path, value):
         assert _cache_refuses(data), (path, value)
 
 
+@given(path=st.sampled_from(LEAVES), value=st.sampled_from(HOSTILE))
+def test_what_the_models_accept_the_cache_check_trusts(path, value):
+    """The converse: a data file ``check`` accepts is trusted from its cache (else every run
+    would read and check the file again, silently: a blank rule ``short`` did so)."""
+    from pydantic import ValidationError
+
+    from ketacalc.data.datachecks import cross_checks
+    from ketacalc.data.models import DataFile
+
+    data = _mutated(path, value)
+    try:
+        model = DataFile.model_validate(data, context={"today": None})
+    except ValidationError:
+        return
+    if cross_checks(data, "", {}):
+        return
+    assert not _cache_refuses(model.model_dump(mode="json", exclude_none=True)), (path, value)
+
+
+def test_a_blank_text_anywhere_is_refused_by_the_models_and_the_cache_alike():
+    """Every string of the data file made only spaces: both checks refuse it, or both take it
+    (the models took a blank rule ``short`` that the cache then refused on every run)."""
+    strings = [path for path in LEAVES if isinstance(_at(FIXTURE_DATA, path), str)]
+    assert len(strings) > 50
+    for path in strings:
+        data = _mutated(path, " \t ")
+        assert _models_refuse(data) == _cache_refuses(data), path
+
+
+def _at(node, path):
+    for key in path:
+        node = node[key]
+    return node
+
+
 @pytest.mark.parametrize(
     ("path", "value"),
     [

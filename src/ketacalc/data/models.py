@@ -129,6 +129,9 @@ StateCode = Annotated[str, BeforeValidator(_state_code)]
 RouteId = Annotated[str, BeforeValidator(_route)]
 Slug = Annotated[StrictStr, Field(pattern=_SLUG, max_length=64)]
 Text = Annotated[StrictStr, Field(min_length=1, max_length=2000), AfterValidator(_no_control)]
+ShortText = Annotated[
+    StrictStr, Field(min_length=1, max_length=60), AfterValidator(_no_control)
+]  # a cell's words
 
 
 T = TypeVar("T")
@@ -528,7 +531,7 @@ class Rule(Strict):
     jurisdiction: Jurisdiction
     kind: RuleKind
     effect: Text  # what it means for a patient, e.g. "an in-person evaluation may be required"
-    short: Annotated[StrictStr, Field(min_length=1, max_length=60)]  # the table's words
+    short: ShortText  # the table's words
     spans: Annotated[list[RuleSpan], Field(min_length=1)]
 
     @model_validator(mode="after")
