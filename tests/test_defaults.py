@@ -165,6 +165,15 @@ def test_an_unknown_insurer_set_once_is_named_where_it_was_set_not_as_an_option(
     assert typed.startswith("Error: --insurer 'Bogus' is not a known insurer — insurers accepted in TX: ")
 
 
+def test_the_note_on_a_default_insurer_is_escaped_and_cut(cli):
+    result = cli("compare", "-s", "TX", env={"KETACALC_INSURER": "Aetna\r\u202eevil\x07" + "Z" * 300})
+    note = result.stderr.splitlines()[0]
+    assert note.startswith("note: insurer Aetna\\r\\u202eevil\\x07ZZ") and note.endswith(
+        "… from KETACALC_INSURER"
+    )
+    assert "Z" * 61 not in note and not any(c in note for c in "\r\u202e\x07")
+
+
 def test_config_errors_quote_at_most_60_characters_of_what_was_given(cli, config_dir):
     long = "Z" * 300
     lines = [assert_one_error_line(cli("config", "set", long, "TX"), 2)]

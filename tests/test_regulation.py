@@ -442,6 +442,8 @@ def test_the_compare_headline_takes_its_rules_from_the_course_compared(cli, tmp_
         ("compare", "--state", "TX", "--start", "9999-07-03"),  # its assumed course ran past the calendar
         ("report", "--state", "TX", "--start", "9999-07-15"),
         ("cost", "alder", "-n", "9816", "--start", "0380-01-01", "--pace", "0.019553", "--format", "json"),
+        ("cost", "dune", "-n", "1", "--start", "9999-12-30", "--format", "json"),  # a month bought: past 9999
+        ("cost", "dune", "-n", "2", "--start", "9999-12-30", "--if-stopped"),
     ],
 )
 def test_a_course_at_the_end_of_the_calendar_is_answered_or_refused_never_a_crash(cli, tmp_path, args):
@@ -465,6 +467,35 @@ def test_a_range_with_a_course_past_the_calendar_writes_nothing(cli, fmt):
     assert "runs past the year 9999" in result.stderr
     fits = cli(*args[:2], "-n", "1-4", *args[2:])  # checked whole too, and every course fits
     assert fits.exit_code == 0 and fits.stdout.count("9999-1") >= 4
+
+
+def test_a_range_checks_insured_installments_too_before_writing(cli, tmp_path):
+    """Birch's insured starter at $700 over 10 months: from 9999-04-01, 12 sessions (its 3 insured
+    installments) end in time, 6 would not; the list writes nothing (it wrote 12's row first)."""
+    from conftest import FIXTURE
+
+    text = FIXTURE.read_text(encoding="utf-8")
+    insured = "price: 500, installments: {count: 2, amount: 250}}"
+    assert text.count(insured) == 1
+    data = tmp_path / "providers.yaml"
+    data.write_text(
+        text.replace(insured, "price: 700, installments: {count: 10, amount: 70}}"), encoding="utf-8"
+    )
+    args = (
+        "--data",
+        str(data),
+        "cost",
+        "birch",
+        "--state",
+        "CA",
+        "--insurer",
+        "Aetna",
+        "--start",
+        "9999-04-01",
+    )
+    assert cli(*args, "-n", "12", "--format", "json").exit_code == 0
+    result = cli(*args, "-n", "12,6", "--format", "csv")  # 12 is written first: then 6 failed
+    assert result.exit_code == 2 and result.stdout == "" and "runs past the year 9999" in result.stderr
 
 
 def test_a_payment_on_the_calendars_last_day_is_a_one_day_event_without_an_end(cli):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import typer
 
-from ketacalc.errors import InvalidInput, UsageProblem, printable, quoted, shown_path
+from ketacalc.errors import QUOTE_LIMIT, InvalidInput, UsageProblem, printable, quoted, shown_path
 
 if TYPE_CHECKING:
     from ketacalc.io.settings import Setting
@@ -109,6 +109,8 @@ def resolve(
             returning = client == "returning"
             used["client"] = found._replace(value=client)
     for key, found in used.items():
-        said = f"{found.value} client" if key == "client" else f"{key} {found.value}"
+        value = printable(found.value)  # the insurer as set: escaped, cut like any echo of input
+        value = value if len(value) <= QUOTE_LIMIT else value[:QUOTE_LIMIT] + "…"
+        said = f"{value} client" if key == "client" else f"{key} {value}"
         typer.echo(f"note: {said} from {where(found, cut=False)}", err=True)
     return Chosen(state, insurer, bool(returning))

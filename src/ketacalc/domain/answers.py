@@ -97,7 +97,13 @@ def _may_end_past_the_calendar(answer: CostAnswer) -> bool:
 
     pricer, count = answer.pricer, answer.request.course.count  # type: ignore[union-attr]
     longest = max(
-        (o.installments.count for p in answer.provider.plans for o in p.prices if o.installments), default=0
+        (
+            o.installments.count
+            for p in answer.provider.plans
+            for o in (*p.prices, *p.insurance_prices)
+            if o.installments
+        ),
+        default=0,
     )
     try:
         last_day = (

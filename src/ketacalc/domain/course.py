@@ -446,6 +446,9 @@ def last_due(
     try:
         last = [r.last_due() for r in runs]
         last += [due(x, start, pace, x.count - 1) for x in charges]
+        months = sum(r.count * r.step_months for r in runs)
+        if months:  # the months of care bought (the stop points at each month's end) fit too
+            add_months(start, months)
     except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
         raise ScheduleOutOfRange(sessions) from None
     return max(last)
