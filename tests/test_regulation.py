@@ -104,9 +104,7 @@ def test_a_federal_rule_binds_without_a_state_too(cli):
     short = cli("cost", "alder", "-n", "4", "--format", "json").json()
     assert short["regulation"] == []  # it ends before 2027-01-01
     rows = cli("compare", "-n", "14", "--format", "json").json()
-    assert rows and all(ids(r["regulation"]) == [FLEX] for r in rows if r["comparable"])
-    # but 14 daily doses are 14 days: done before 2027
-    assert [r["regulation"] for r in rows if r["modality"] == "daily-low-dose"] == [[]]
+    assert rows and all(ids(r["regulation"]) == [FLEX] for r in rows)
     assert f"Federal rule: {WARNING}." in " ".join(cli("compare", "-n", "14").stdout.split())
     batch = cli("batch", input=jsonl({"provider": "alder", "sessions": 14})).stdout
     assert ids(json.loads(batch)["regulation"]) == [FLEX]
@@ -186,7 +184,9 @@ def test_eligibility_states_and_compare_assume_a_course_started_today(cli):
 
 def test_compare_with_a_short_course_carries_none(cli):
     records = cli("compare", "--state", "TX", "--sessions", "4", "--format", "json").json()
-    assert all(r["regulation"] == [] for r in records)
+    assert all(r["regulation"] == [] for r in records if r["comparable"])
+    # the daily low dose, not a course of 4 sessions, is checked on an assumed course
+    assert all(e["course_assumed"] for r in records if not r["comparable"] for e in r["regulation"])
 
 
 def test_in_alabama_every_row_names_the_in_person_requirement(cli):
@@ -409,29 +409,31 @@ def test_the_chart_names_a_states_rule_once():
     assert not any("In AL, for a course" in line and "In AL, a" in line for line in lines), lines
 
 
-@pytest.mark.parametrize("doses", ["30", "60"])
-def test_compare_dates_daily_doses_as_cost_does(cli, doses):
-    """Asked for N, compare's row of a daily low dose (not priced as sessions) is checked on N
-    days, as ``cost`` dates N doses: it was checked on N weekly sessions, and 30 doses from
-    2026-11-21 (done 2026-12-20) were told an in-person visit may be required from 2027-01-01."""
+@pytest.mark.parametrize("doses", ["4", "30"])
+def test_compare_checks_a_daily_low_dose_row_on_an_assumed_course(cli, doses):
+    """Asked for N sessions, compare's daily-low-dose row is not a course of N (it is sold by
+    the month): its rules are those of a course started then, said as assumed, never of N
+    weekly sessions it does not sell (30 weekly sessions ran to 2027-06-12)."""
     args = ["--state", "TX", "--sessions", doses, "--format", "json"]
-    cost = cli("cost", "dune", *args).json()
     row = next(r for r in cli("compare", *args).json() if r["provider"] == "dune")
+    plain = next(
+        r for r in cli("compare", "--state", "TX", "--format", "json").json() if r["provider"] == "dune"
+    )
     assert row["comparable"] is False
-    assert row["regulation"] == cost["regulation"]
-    assert bool(row["regulation"]) is (doses == "60")
+    assert row["regulation"] == plain["regulation"] and row["regulation"]
+    assert all(r["course_assumed"] for r in row["regulation"])
 
 
 def test_the_compare_headline_takes_its_rules_from_the_course_compared(cli, tmp_path):
-    """Listed first (by name), the daily low dose's row (30 doses: no rule) does not speak
-    for the 30 weekly sessions compared, which run into 2027."""
+    """Listed first (by name), the daily low dose's row (checked on an assumed course) does
+    not speak for the 30 weekly sessions compared: the headline names no assumed course."""
     from conftest import FIXTURE
 
     data = tmp_path / "providers.yaml"
     data.write_text(FIXTURE.read_text(encoding="utf-8").replace("name: Dune Telehealth", "name: Aa Dune"))
     args = ["--data", str(data), "compare", "--state", "TX", "--sessions", "30", "--sort", "name"]
     rows = cli(*args, "--format", "json").json()
-    assert rows[0]["provider"] == "dune" and rows[0]["regulation"] == []
+    assert rows[0]["provider"] == "dune" and rows[0]["regulation"][0]["course_assumed"]
     head = " ".join(cli(*args).stdout.split("\n\n")[0].split())
     assert "Federal rule: in-person visit may be required from 2027-01-01." in head
 

@@ -29,7 +29,7 @@ from ketacalc.data.catalog import (
     newest,
 )
 from ketacalc.domain import pricing
-from ketacalc.domain.course import DEFAULT_MAX_AGE, care_days, restate, stale_before
+from ketacalc.domain.course import DEFAULT_MAX_AGE, restate, stale_before
 from ketacalc.domain.eligibility import (
     UNAVAILABLE,
     Availability,
@@ -49,6 +49,7 @@ from ketacalc.domain.regulation import (
     months_course,
     rules_for,
 )
+from ketacalc.domain.schedule import course_days
 from ketacalc.vocab import match_insurer
 
 T = TypeVar("T")
@@ -394,15 +395,14 @@ def _course(provider: Provider, query: CompareQuery, cq: CostQuery, today: date)
     return price(provider, cq, today=today)
 
 
-def _course_dates(query: CompareQuery, as_of: date, modality: str) -> CourseDates:
-    """The dates of the course compared: N sessions at the pace (N doses of a daily low dose,
-    one a day, as ``cost`` dates them), or the first M months, from the start; with neither,
-    a course started then is assumed (see ``regulation``)."""
+def _course_dates(query: CompareQuery, as_of: date) -> CourseDates:
+    """The dates of the course compared: N sessions at the pace, or the first M months,
+    from the start; with neither, a course started then is assumed (see ``regulation``)."""
     start = query.start or as_of
     if query.months is not None:
         return months_course(start, query.months)
     if query.sessions is not None:
-        return course_dates(start, care_days(query.sessions, query.pace, modality))
+        return course_dates(start, course_days(query.sessions, query.pace))
     return assumed_course(start)
 
 
@@ -439,7 +439,9 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
             listed = [p for p in plan_prices(provider, as_of, query.client, other) if p.plan.route == other]
             if listed:
                 others[other] = lowest_total(listed)
-    dates = _course_dates(query, as_of, plans[0].plan.modality if not_comparable else SESSIONS)
+    # a row of another modality has no course of N sessions (it says so): it is checked on a
+    # course started then, said as assumed, never on N weekly sessions it does not sell
+    dates = _course_dates(query, as_of) if not_comparable is None else assumed_course(query.start or as_of)
     available = availability(catalog, provider, query.state, as_of, dates) if query.state else None
     return CompareRow(
         provider=provider,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from ketacalc.data.catalog import Fact, Plan, PriceObs, Provider, newest
 from ketacalc.domain.charges import ChargeLine, due, dues
 from ketacalc.domain.notes import Kind, Note
-from ketacalc.domain.schedule import add_months, course_days, session_day
+from ketacalc.domain.schedule import add_months, session_day
 from ketacalc.errors import ScheduleOutOfRange
 from ketacalc.money import ZERO
 
@@ -28,12 +28,6 @@ if TYPE_CHECKING:
 DEFAULT_PACE = Decimal(1)  # sessions a week; an assumption, stated with every schedule
 DAILY_LOW_DOSE = "daily-low-dose"  # a modality taken one dose a day (Joyous), not in sessions
 DEFAULT_MAX_AGE = 365  # days: a price older than this before the as-of date is stale
-
-
-def care_days(sessions: int, pace: Decimal, modality: str | None) -> int:
-    """The days a course of ``sessions`` takes, first to last, both counted: the sessions at
-    ``pace``, or, for a daily-low-dose plan, one dose a day (30 doses: 30 days)."""
-    return max(sessions, 1) if modality == DAILY_LOW_DOSE else course_days(sessions, pace)
 
 
 Q = TypeVar("Q", bound=tuple[Any, ...])

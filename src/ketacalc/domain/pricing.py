@@ -38,6 +38,7 @@ from ketacalc.domain.charges import (
     sitter_line,
 )
 from ketacalc.domain.course import (
+    DAILY_LOW_DOSE,
     DEFAULT_MAX_AGE,
     DEFAULT_PACE,
     CostQuery,
@@ -47,7 +48,6 @@ from ketacalc.domain.course import (
     Purchase,
     Run,
     RunTerms,
-    care_days,
     course_runs,
     course_terms,
     dated_runs,
@@ -66,7 +66,7 @@ from ketacalc.domain.pricenotes import (
     quote_notes,
     signup_notes,
 )
-from ketacalc.domain.schedule import add_months, sessions_within
+from ketacalc.domain.schedule import add_months, course_days, sessions_within
 from ketacalc.domain.stopping import ledger
 from ketacalc.errors import InvalidInput, KetacalcError, NoPrice, RouteNotOffered, ScheduleOutOfRange
 from ketacalc.money import ZERO, money_display
@@ -682,7 +682,9 @@ class ProviderPricer:
     def days_of_care(self, sessions: int) -> int:
         """The days a course of ``sessions`` takes, first to last, both counted: the sessions
         at the query's pace, or, for a daily-low-dose plan, one dose a day (30 doses: 30 days)."""
-        return care_days(sessions, self.query.pace, self._invariant()[0])
+        if self._invariant()[0] == DAILY_LOW_DOSE:
+            return max(sessions, 1)
+        return course_days(sessions, self.query.pace)
 
     def _modality(self) -> str | None:
         kinds = {o.plan.modality for o in self.offers} or {p.modality for p in self.provider.plans}
