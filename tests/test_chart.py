@@ -74,6 +74,13 @@ def test_points_as_csv_one_row_per_provider_and_n(cli):
         "total_low",
         "total_high",
         "currency",
+        "availability",
+        "route",
+        "modality",
+        "ranked",
+        "stale",
+        "oldest_price",
+        "plan_conditions",
         "regulation",
     ]
     # pay-per-visit: visits at $120 and the $50 consultation
@@ -352,3 +359,43 @@ def test_a_provider_not_drawn_is_said_to_be_so_for_its_reason_not_its_insurance_
     result = curves(catalog_of(listed), CurveQuery(counts=(1, 2), state="TX", insurer="Aetna"), today=TODAY)
     said = [n for n in words(result.notes) if n.startswith("Not drawn")]
     assert said == ["Not drawn: Acme Ketamine publishes no prices; the cost is unknown."], said
+
+
+def test_a_provider_not_known_to_serve_the_state_is_drawn_but_never_called_cheapest(cli):
+    """In ID only Birch is known to serve: Alder and Cedar are drawn (they may serve) and
+    left out of the ranking, with the reason; each point says so to a script too."""
+    head = " ".join(cli("chart", "--state", "ID", "-n", "1-6").stdout.split("\n\n")[0].split())
+    assert head.startswith("Cheapest: Birch Clinic")
+    assert "Not ranked: Alder Health (not known to serve ID); Cedar Care (not known to serve ID)." in head
+    points = cli("chart", "--state", "ID", "-n", "1-6", "--format", "json").json()
+    about = {p["provider"]: (p["availability"], p["ranked"]) for p in points}
+    assert about == {"alder": ("unknown", False), "birch": ("available", True), "cedar": ("unknown", False)}
+    none = " ".join(cli("chart", "--state", "AL", "-n", "1-6").stdout.split("\n\n")[0].split())
+    assert none.startswith(
+        "No line drawn is ranked cheapest. Not ranked: Alder Health (not known to serve AL)"
+    )
+
+
+def test_a_curve_drawn_on_the_standard_route_says_so(cli):
+    """Alder prices tablets and injections apart: its line is the tablet's, and says the
+    route is the person's choice (a script reads the route of each point)."""
+    result = cli("chart", "--state", "TX", "-n", "1-6")
+    assert (
+        "Alder Health: drawn on tablet, its standard route; the route is your choice (--route injection prices it)."
+        in " ".join(result.stderr.split())
+    )
+    points = cli("chart", "--state", "TX", "-n", "1-6", "--format", "json").json()
+    assert {p["route"] for p in points if p["provider"] == "alder"} == {"tablet"}
+    asked = cli("chart", "--state", "TX", "-n", "1-6", "--route", "injection")
+    assert "its standard route" not in asked.stderr
+
+
+def test_chart_points_say_how_old_their_prices_are_and_who_a_plan_is_for(cli):
+    points = cli("chart", "--state", "TX", "-n", "3", "--format", "json").json()
+    cedar = next(p for p in points if p["provider"] == "cedar")
+    assert cedar["stale"] is True and cedar["oldest_price"] == "2025-06-13"
+    assert cedar["plan_conditions"] == [
+        {"plan": "Introduction", "condition": "for problems of the last year"}
+    ]
+    rows = cli("chart", "--state", "TX", "-n", "3", "--format", "csv").stdout
+    assert "Introduction: for problems of the last year" in rows

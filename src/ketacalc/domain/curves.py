@@ -60,6 +60,8 @@ class Series(NamedTuple):
     estimated: tuple[str, ...] = ()  # kinds of charge estimated beside the drawn totals (medication)
     stale: bool = False  # a price used is older than the staleness limit
     insured: bool = False  # some point uses an insurance price
+    availability: str | None = None  # in the state asked for: available, unknown, unavailable
+    route: str | None = None  # the route priced: asked for, or the provider's standard one
     #: the low and high totals of each point (estimated charges in them: medication), in the
     #: points' order; () when nothing is estimated (each the point's total)
     bounds: tuple[tuple[Decimal | None, Decimal | None], ...] = ()
@@ -213,6 +215,11 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         )
         if conditioned:  # the cheapest course at an N may rest on one: the line is not everyone's
             series_notes.append(Note(Kind.CONDITIONS_DRAWN, provider=provider.name, plans=conditioned))
+        others = sorted({p.route for p in provider.plans if p.route and p.route != row.route})
+        if others and not query.route:  # the route is the person's choice: the line names its own
+            series_notes.append(
+                Note(Kind.ROUTE_DRAWN, provider=provider.name, route=row.route, others=tuple(others))
+            )
         if query.insurer and pricing != {"insurance"}:
             partly = "mixed" in pricing or "insurance" in pricing
             series_notes.append(Note(Kind.SELF_PAY_PRICES, provider=provider.name, partly=partly))
@@ -229,6 +236,8 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
                 stale=stale,
                 insured=bool(pricing & {"insurance", "mixed"}),
                 bounds=tuple(bounds) if estimated else (),
+                availability=row.availability.status if row.availability is not None else None,
+                route=row.route,
             )
         )
     return CurveResult(
@@ -263,14 +272,18 @@ def _regulation(
 
 def comparable(result: CurveResult) -> tuple[tuple[Series, ...], list[Note]]:
     """The series a "cheapest" line may rank, and why each other one is left out: only
-    standard-dose sessions (a daily low-dose plan is another treatment), self-pay unless
-    every series is insured, and none whose total leaves an estimated charge out."""
+    providers known to serve the state asked for, standard-dose sessions (a daily low-dose
+    plan is another treatment), self-pay unless every series is insured, and none whose
+    total leaves an estimated charge out."""
     kept: list[Series] = []
     why: list[Note] = []
     sessions = any(s.modality == "sessions" for s in result.series)
     insured_all = all(s.insured for s in result.series)
+    state = result.query.state
     for s in result.series:
-        if sessions and s.modality != "sessions":
+        if state and s.availability != "available":  # drawn (it may serve), never "cheapest"
+            why.append(Note(Kind.NOT_RANKED_NOT_SERVING, provider=s.name, status=s.availability, state=state))
+        elif sessions and s.modality != "sessions":
             why.append(Note(Kind.NOT_RANKED_LOW_DOSE, provider=s.name))
         elif s.estimated:
             why.append(Note(Kind.NOT_RANKED_ESTIMATED, provider=s.name, charges=s.estimated))

@@ -271,6 +271,13 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
     Kind.NOT_RANKED_LOW_DOSE: lambda n: f"{n.provider} (daily low-dose plans: a different treatment)",
     Kind.NOT_RANKED_ESTIMATED: lambda n: f"{n.provider} ({' and '.join(n.charges)} only estimated)",
     Kind.NOT_RANKED_INSURED: lambda n: f"{n.provider} (insured prices)",
+    Kind.NOT_RANKED_NOT_SERVING: lambda n: (
+        f"{n.provider} ({'not known to serve' if n.status == 'unknown' else 'does not serve'} {n.state})"
+    ),
+    Kind.ROUTE_DRAWN: lambda n: (
+        f"{n.provider}: drawn on {n.route}, its standard route; the route is your choice "
+        f"(--route {' or '.join(n.others)} prices it)."
+    ),
     Kind.LOW_DOSE_NOT_DRAWN: _low_dose,
     Kind.ESTIMATED_APART: lambda n: (
         f"{n.provider}: {' and '.join(n.charges)} estimated apart, not in the drawn total."

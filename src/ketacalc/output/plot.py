@@ -94,7 +94,7 @@ def cheapest_lines(result: CurveResult, width: int, notice: str = "") -> list[st
     """Which provider is cheapest where, among comparable curves only: the crossing points
     in words, what was left out and why, stale marks and the notice."""
     ranking = result.ranking
-    if not ranking.cheapest_from:
+    if not ranking.cheapest_from and not ranking.not_ranked:
         return []
     stale = {s.name for s in ranking.ranked if s.stale}
     unit = result.unit.rstrip("s")  # "from 1 session", "from 2 sessions"
@@ -102,7 +102,7 @@ def cheapest_lines(result: CurveResult, width: int, notice: str = "") -> list[st
         f"{inert(name)}{' (stale prices)' if name in stale else ''} from {n} {unit if n == 1 else result.unit}"
         for name, n in ranking.cheapest_from
     ]
-    text = f"Cheapest: {'; '.join(parts)}."
+    text = f"Cheapest: {'; '.join(parts)}." if parts else "No line drawn is ranked cheapest."
     if ranking.not_ranked:
         text += f" Not ranked: {'; '.join(sentences(ranking.not_ranked))}."
     if notice:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
+from ketacalc.domain.notes import Kind
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.tableview import Column, TableView
-from ketacalc.output.views.common import CURRENCY, DISCLAIMER, Report, money, regulation_records
+from ketacalc.output.views.common import CURRENCY, DISCLAIMER, Report, iso, money, regulation_records
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -17,7 +18,10 @@ if TYPE_CHECKING:
 class ChartReport(Report):
     """One record per provider and N; ``draw`` plots the curves in a terminal."""
 
-    FIELDS = ("provider", "name", "unit", "n", "total", "total_low", "total_high", "currency", "regulation")
+    FIELDS = (
+        "provider", "name", "unit", "n", "total", "total_low", "total_high", "currency", "availability", "route",
+        "modality", "ranked", "stale", "oldest_price", "plan_conditions", "regulation",
+    )  # fmt: skip
 
     def __init__(self, result: CurveResult, width: int, color: bool) -> None:
         self.result = result
@@ -25,7 +29,24 @@ class ChartReport(Report):
         self.color = color
 
     def records(self) -> Iterator[dict[str, Any]]:
+        ranked = {s.id for s in self.result.ranking.ranked}
         for s in self.result.series:
+            # what the table says beside the line: whether it may be called cheapest (served
+            # where asked, sessions, self-pay...), how old its prices are, who its plans are for
+            about = {
+                "availability": s.availability,
+                "route": s.route,
+                "modality": s.modality,
+                "ranked": s.id in ranked,
+                "stale": s.stale,
+                "oldest_price": iso(s.oldest_price),
+                "plan_conditions": [
+                    {"plan": plan, "condition": who}
+                    for n in s.notes
+                    if n.kind == Kind.CONDITIONS_DRAWN
+                    for plan, who in n.plans
+                ],
+            }
             for i, (n, total) in enumerate(s.points):
                 low, high = s.bounds_at(i)
                 yield {
@@ -39,12 +60,17 @@ class ChartReport(Report):
                     "total_low": money_str(low),
                     "total_high": money_str(high),
                     "currency": CURRENCY,
+                    **about,
                     "regulation": regulation_records(self.result.regulation_at(n)),
                 }
 
     def rows(self) -> Iterator[dict[str, Any]]:
         for record in self.records():
-            yield {**record, "regulation": [r["summary"] for r in record["regulation"]]}
+            yield {
+                **record,
+                "plan_conditions": [f"{c['plan']}: {c['condition']}" for c in record["plan_conditions"]],
+                "regulation": [r["summary"] for r in record["regulation"]],
+            }
 
     def draw(self, out: IO[str]) -> None:
         from ketacalc.output.plot import write_chart
