@@ -263,11 +263,28 @@ def test_report_says_what_a_comparison_says_disputed_stale_estimated_and_months(
     are over a year old, and --months prices every kind of plan for the first M months."""
     page = cli("report", "--state", "TX", "--sessions", "10").stdout
     assert "HSA/FSA: disputed" in page
+    # who disputes what, as compare's caption says it
+    assert "<dd>disputed: yes (review-2025, 2025-06-13) vs no (compare-2026, 2026-05-05)</dd>" in page
+    # a daily-low-dose row (no course of 10 sessions) gives its monthly figure and commitment
+    assert "$120.00/mo with a 3-month commitment (else $150.00/mo)" in page
+    # the ranking under the chart: who is cheapest, and why the others are not ranked
+    assert re.search(r"<p>Cheapest: [^<]+</p>", page)
     assert "stale prices</strong> (over 365 days old)" in page
     months = cli("report", "--state", "TX", "--months", "3")
     assert months.exit_code == 0, months.stderr
     assert "Course: the first 3 months of care for a new client." in months.stdout
     assert "total cost of 1 to 12 months" in months.stdout
+
+
+def test_a_report_paid_in_full_says_so_and_its_legend_is_whole(cli):
+    page = cli("report", "--state", "TX", "--sessions", "10", "--pay-in-full").stdout
+    assert "for a new client, paid in full where a provider publishes a pay-in-full price." in page
+    # a legend entry on as many lines as it needs, never cut with an ellipsis
+    months = cli("report", "--state", "TX", "--months", "3").stdout
+    legend = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", months))
+    assert "…" not in legend
+    assert "Dune Telehealth — daily low-dose plans, a different treatment: drawn, never ranked" in legend
+    assert "Introduction is for problems of the last year" in legend
 
 
 def test_report_names_the_sessions_asked_for_beside_each_per_session_figure(cli):

@@ -240,6 +240,13 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
                 route=row.route,
             )
         )
+    if any(s.modality == "sessions" for s in series):  # a low dose beside them: not alike, said so
+        series = [
+            s
+            if s.modality in ("sessions", None)
+            else s._replace(notes=(*s.notes, Note(Kind.LOW_DOSE_DRAWN, provider=s.name)))
+            for s in series
+        ]
     return CurveResult(
         query=query,
         as_of=listed.as_of,

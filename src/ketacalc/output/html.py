@@ -20,8 +20,14 @@ from typing import IO, TYPE_CHECKING, Any
 from ketacalc.data.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
 from ketacalc.output.notes import availability_label, counted, first_months, rule_summary, sentence, sentences
-from ketacalc.output.views.common import yes_no
-from ketacalc.output.views.compare import condition_lines, estimate_text, insured_label, other_route_figures
+from ketacalc.output.views.common import disputed_text, yes_no
+from ketacalc.output.views.compare import (
+    condition_lines,
+    estimate_text,
+    insured_label,
+    monthly_text,
+    other_route_figures,
+)
 
 if TYPE_CHECKING:
     from ketacalc.domain.answers import PageAnswer
@@ -196,6 +202,7 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
 def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[str, Any]:
     """Everything the page shows, as plain values (the template only lays it out)."""
     from ketacalc.domain.compare import is_opinion
+    from ketacalc.output.plot import cheapest_lines
     from ketacalc.output.svg import svg_chart
     from ketacalc.usstates import STATES
     from ketacalc.version import __version__
@@ -244,7 +251,10 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 "insurance": insurance,
                 "insurance_short": short,
                 "low_dose": row.daily_low_dose_only,
+                # not a course of sessions: its monthly figure, with any commitment it needs
+                "monthly": monthly_text(row) if row.not_comparable else None,
                 "hsa_fsa": "disputed" if row.hsa_fsa_disputed else yes_no(_fact(row.hsa_fsa)),
+                "hsa_fsa_sides": disputed_text(row.hsa_fsa_disputed),  # "" unless disputed
                 "stale": bool(row.stale),
                 "sitter": yes_no(_fact(row.sitter_required)),
                 "routes": yes_no(_fact(row.routes)),
@@ -279,6 +289,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "chart_unit": unit,
         "client": request.client,
         "insurer": result.query.insurer,
+        "pay_in_full": result.query.pay_in_full,
         "today": today.isoformat(),
         "as_of": result.as_of.isoformat(),
         "max_age": result.query.max_age,
@@ -288,6 +299,8 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "rows": rows,
         "hidden": hidden,
         "chart": svg_chart(curve),
+        # who is cheapest where, among the lines that may be ranked, and why the others are not
+        "chart_ranking": " ".join(cheapest_lines(curve, 10_000)),
         "chart_notes": sentences(curve.notes),
         "chart_range": top,
         "sources": sources,

@@ -9,6 +9,7 @@ comes from the data file is escaped.
 
 from __future__ import annotations
 
+import textwrap
 from decimal import Decimal
 from html import escape
 
@@ -24,6 +25,8 @@ SHAPES = ("circle", "square", "triangle", "diamond", "cross", "plus", "down", "b
 
 LEFT, RIGHT, TOP, BOTTOM = 78, 16, 16, 56
 LEGEND_ROW = 22
+LEGEND_LINE = 16  # a legend entry's next line
+LEGEND_CHARS = 90  # a legend line's characters at most
 
 
 def _e(text: object) -> str:
@@ -86,7 +89,9 @@ def describe(result: CurveResult) -> str:
 def svg_chart(result: CurveResult, width: int = 720, height: int = 380, id_prefix: str = "curves") -> str:
     """The chart as one ``<svg>`` element (no scripts, no external references)."""
     drawn = [(i, s) for i, s in enumerate(result.series) if s.known]
-    legend_height = LEGEND_ROW * len(drawn) + (8 if drawn else 0)
+    # each entry whole, on as many lines as it needs (a cut entry lost who a plan is for)
+    labels = [textwrap.wrap(series_label(s.name, s.notes), LEGEND_CHARS) or [s.name] for _, s in drawn]
+    legend_height = sum(LEGEND_ROW + LEGEND_LINE * (len(lines) - 1) for lines in labels) + (8 if drawn else 0)
     total_height = height + legend_height
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     out = [
@@ -176,20 +181,21 @@ def svg_chart(result: CurveResult, width: int = 720, height: int = 380, id_prefi
 
     # the legend: a line sample with its dash and marker, and the provider's name
     out.append('<g class="legend">')
-    for row, (index, s) in enumerate(drawn):
+    y = height + 8
+    for (index, _s), lines in zip(drawn, labels, strict=True):
         color, dash, shape = _style(index)
-        y = height + row * LEGEND_ROW + 8
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
             f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + 44}" y2="{y}" stroke="{color}" stroke-width="2.4"{dash_attr}/>'
         )
         out.append(marker(shape, LEFT + 22, y, color))
-        label = series_label(s.name, s.notes)
-        out.append(f'<text x="{LEFT + 54}" y="{y + 4}" fill="#222">{_e(_cut(label, 90))}</text>')
+        x = LEFT + 54
+        spans = "".join(
+            f'<tspan x="{x}" dy="{0 if k == 0 else LEGEND_LINE}">{_e(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
+        out.append(f'<text x="{x}" y="{y + 4}" fill="#222">{spans}</text>')
+        y += LEGEND_ROW + LEGEND_LINE * (len(lines) - 1)
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
-
-
-def _cut(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

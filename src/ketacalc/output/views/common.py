@@ -234,6 +234,12 @@ def rule_lines(in_force: Iterable[Any], state: str | None) -> list[str]:
     return lines
 
 
+def disputed_text(facts: Iterable[Any]) -> str:
+    """Each side of a disputed fact with its source and date: "yes (innerbody-2025,
+    2025-06-13) vs no (ketcare-compare-2026, 2026-05-05)"."""
+    return " vs ".join(f"{yes_no(f.value)} ({f.source}, {show_date(f.as_of)})" for f in facts)
+
+
 def condition_line(notes: Iterable[Any]) -> str | None:
     """A headline's word on a total that rests on a plan for some people only (Better U's
     Introduction): "That total is on Introduction, for those …; for others, Transformation:

@@ -16,6 +16,7 @@ from ketacalc.output.views.common import (
     caption,
     cents,
     condition_line,
+    disputed_text,
     fact_record,
     fact_value,
     flat_regulation,
@@ -326,10 +327,7 @@ def _caption_lines(result: CompareResult) -> list[str]:
         lines.append(f"stale prices: one used is more than {q.max_age} days older than {result.as_of}")
     for r in result.rows:
         if r.hsa_fsa_disputed:
-            said = " vs ".join(
-                f"{yes_no(f.value)} ({f.source}, {show_date(f.as_of)})" for f in r.hsa_fsa_disputed
-            )
-            lines.append(f"{r.provider.name} HSA/FSA disputed: {said}")
+            lines.append(f"{r.provider.name} HSA/FSA disputed: {disputed_text(r.hsa_fsa_disputed)}")
     if any(r.consult and r.consult.value.prepayment == "first-installment" for r in result.rows):
         lines.append("* first payment charged before the consultation, refunded if ineligible")
     lines += [
@@ -440,6 +438,12 @@ def _commitment(row: CompareRow) -> str:
     flexible = row.monthly_flexible
     text = f"\nwith a {months}-month{GOES_ON}commitment"
     return text + (f"{GOES_ON}(else {money(flexible)}/mo)" if flexible is not None else "")
+
+
+def monthly_text(row: CompareRow) -> str:
+    """A monthly plan's figure as one phrase (a report's cell): "$129.00/mo with a 3-month
+    commitment (else $159.00/mo)"."""
+    return f"{money(row.monthly)}/mo{_commitment(row)}".replace("\n", " ").replace(GOES_ON, " ")
 
 
 def _for_some(row: CompareRow) -> set[str]:
