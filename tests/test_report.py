@@ -276,6 +276,19 @@ def test_report_says_what_a_comparison_says_disputed_stale_estimated_and_months(
     assert "total cost of 1 to 12 months" in months.stdout
 
 
+def test_the_comparison_cell_names_the_plan_and_the_table_says_who_it_is_for(cli):
+    """A figure's cell stays narrow (a sentence in it, kept on one line, pushed the table past a
+    1024-pixel window): it names the plan with ‡ and the others' price; who is who is under it."""
+    page = cli("report", "--state", "TX", "--sessions", "3").stdout
+    assert 'on Introduction‡</span><br><span class="small">other plans‡: $650.00</span></td>' in page
+    assert (
+        '<p class="small">‡ Cedar Care&#39;s Introduction is for problems of the last year (review-2025, '
+        "2025-06-13); this price rests on it. Without Introduction, the same 3 sessions cost $650.00.</p>"
+    ) in page
+    cells = re.findall(r'<td class="num"[^>]*>(.*?)</td>', page, re.S)
+    assert cells and not any("is for problems" in cell for cell in cells)
+
+
 def test_a_report_paid_in_full_says_so_and_its_legend_is_whole(cli):
     page = cli("report", "--state", "TX", "--sessions", "10", "--pay-in-full").stdout
     assert "for a new client, paid in full where a provider publishes a pay-in-full price." in page
@@ -427,8 +440,24 @@ def test_the_report_reads_at_every_width_passes_axe_and_prints_in_a_few_pages(cl
     if not Path(chromium).exists():
         _missing("Chromium is missing: apt-get install chromium (.ci/run does)")
     page = tmp_path / "report.html"
-    result = cli("--data", str(FIXTURE), "report", "--state", "TX", "--sessions", "18", "-o", str(page))
+    # the 18-session plan for some people only, said at length (its words once widened the
+    # comparison past the window: they go under the table, the cell names the plan)
+    data = tmp_path / "providers.yaml"
+    text = FIXTURE.read_text(encoding="utf-8")
+    anchor = "    routes:\n      - {value: [sublingual tablet], source: review-2025, as_of: 2025-06-13}\n"
+    assert text.count(anchor) == 1
+    condition = "for those whose concerns have been affecting them for much longer than a year or two"
+    data.write_text(
+        text.replace(
+            anchor,
+            anchor + "    plan_conditions:\n"
+            f'      - {{plan: new-18, condition: "{condition}", source: review-2025, as_of: 2025-06-13}}\n',
+        ),
+        encoding="utf-8",
+    )
+    result = cli("--data", str(data), "report", "--state", "TX", "--sessions", "18", "-o", str(page))
     assert result.exit_code == 0, result.stderr
+    assert condition in page.read_text(encoding="utf-8")
     shots = tmp_path / "shots"
     proc = subprocess.run(
         [NODE, str(BROWSER_CHECKS / "check-report.mjs"), str(page), "--shots", str(shots)],

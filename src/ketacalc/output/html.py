@@ -20,8 +20,11 @@ from typing import IO, TYPE_CHECKING, Any
 from ketacalc.data.catalog import Catalog
 from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
 from ketacalc.output.notes import availability_label, counted, first_months, rule_summary, sentence, sentences
+from ketacalc.output.tableview import GOES_ON
 from ketacalc.output.views.common import disputed_text, yes_no
 from ketacalc.output.views.compare import (
+    CONDITION_MARK,
+    condition_figures,
     condition_lines,
     estimate_text,
     insured_label,
@@ -51,7 +54,8 @@ def _total_notes(row: Any) -> list[str]:
     if row.route and row.other_routes:
         notes.append(f"on {row.route} (the standard route; your choice)")
         notes += [f"{also} {figure}" for also, figure in other_route_figures(row)]
-    notes += condition_lines(row)  # a plan for some people only: who, and what the others pay
+    # a plan for some people only: which, and what the others pay (who is who: under the table)
+    notes += [text.replace(GOES_ON, " ") for pair in condition_figures(row) for text in pair]
     return notes
 
 
@@ -297,6 +301,9 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "data_from": dates[0].isoformat() if dates else None,
         "data_to": dates[-1].isoformat() if dates else None,
         "rows": rows,
+        # who a plan for some people only is for, and what the others pay: under the table
+        "conditions": [line for row in result.rows for line in condition_lines(row)],
+        "condition_mark": CONDITION_MARK,
         "hidden": hidden,
         "chart": svg_chart(curve),
         # who is cheapest where, among the lines that may be ranked, and why the others are not
