@@ -237,7 +237,10 @@ def test_as_of_sets_the_prices_used(cli):
     rows = by_id(rows_of(cli, "--sessions", "10", "--as-of", "2025-07-01"))
     assert rows["alder"]["total"] == "1700.00"  # the review's price of new-10
     caption = flat(cli("compare", "--as-of", "2025-07-01").stdout)
-    assert "Prices used dated 2025-06-13. as they stood on 2025-07-01" in caption
+    assert "Prices used dated 2025-06-13, as they stood on 2025-07-01." in caption
+    assert "No price published on or before 2020-01-01." in flat(
+        cli("compare", "--as-of", "2020-01-01").stdout
+    )
 
 
 def test_route_limits_the_plans_compared(cli):

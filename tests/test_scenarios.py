@@ -123,7 +123,7 @@ def test_a_header_that_is_not_utf8_makes_every_row_an_error():
     ("line", "expected"),
     [
         ("a,1,2", ("scenario", "has 3 fields, the header has 2 — give one field per column; leave a field empty when it is not given")),
-        ("a", ("scenario", "has 1 fields, the header has 2 — give one field per column; leave a field empty when it is not given")),
+        ("a", ("scenario", "has 1 field, the header has 2 — give one field per column; leave a field empty when it is not given")),
         ('"a,1', ("scenario", "not a CSV row (unexpected end of data) — close every quote on the line it opens")),
         (b"\xff,1", ("scenario", "not valid UTF-8 (byte 1) — save the file as UTF-8")),
         ("x" * 131_073 + ",1", ("scenario", "longer than 131,072 bytes — no scenario needs that much: check the input")),

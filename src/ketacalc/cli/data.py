@@ -98,12 +98,13 @@ def batch(
                 "standard input is closed", "pipe the scenarios in, or give a file: ketacalc batch FILE"
             )
         if sys.stdin.isatty():  # a person at a terminal, not a pipe: say what ketacalc waits for
+            from ketacalc.output.terminal import say
+
             end = "Ctrl-Z then Enter" if sys.platform == "win32" else "Ctrl-D"
-            sys.stderr.write(
+            say(  # wrapped at the terminal's width, as every note is
                 "Reading scenarios from standard input, one JSON object (or CSV row, after a header) "
-                f"a line; end with {end} on a new line, or give a file: ketacalc batch scenarios.jsonl\n"
+                f"a line; end with {end} on a new line, or give a file: ketacalc batch scenarios.jsonl"
             )
-            sys.stderr.flush()
         stream = sys.stdin.buffer
     else:
         try:

@@ -238,7 +238,7 @@ def _csv_rows(
             yield (
                 number,
                 _line_problem(
-                    f"has {len(cells)} fields, the header has {len(names)}",
+                    f"has {len(cells)} field{'' if len(cells) == 1 else 's'}, the header has {len(names)}",
                     "give one field per column; leave a field empty when it is not given",
                 ),
             )

@@ -296,12 +296,12 @@ def _caption_lines(result: CompareResult) -> list[str]:
     q = result.query
     prices = result.price_dates
     lines = []
+    stood = f", as they stood on {result.as_of}" if q.as_of is not None else ""
     if prices:
-        lines.append(
-            "Prices used dated " + (f"{prices[0]} to {prices[-1]}" if len(prices) > 1 else str(prices[0]))
-        )
-    if q.as_of is not None:
-        lines.append(f"as they stood on {result.as_of}")
+        dated = f"{prices[0]} to {prices[-1]}" if len(prices) > 1 else str(prices[0])
+        lines.append(f"Prices used dated {dated}{stood}")
+    elif stood:
+        lines.append(f"No price published on or before {result.as_of}")
     if q.months:
         pace = f"{q.pace.normalize():f}"
         lines.append(
