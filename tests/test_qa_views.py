@@ -367,3 +367,18 @@ def test_eligibility_names_a_provider_listing_insurers_in_a_state_it_may_serve(c
     assert "Accepting insurance in NY: none; listing insurers here, service not known: Birch Clinic." in head
     plain = " ".join(cli("eligibility", "--state", "NY").stdout.split("\n\n")[0].split())
     assert "Accepting insurance in NY: Birch Clinic." in plain
+
+
+def test_show_gives_no_side_of_a_disputed_fact_as_the_current_answer(cli):
+    """cedar's HSA/FSA: yes (the review, 2025) vs no (a competitor, 2026). compare says
+    "disputed"; show's JSON and CSV mark neither side current, and the CSV says disputed."""
+    import csv
+    import io
+
+    record = cli("show", "cedar", "--format", "json").json()
+    assert "hsa_fsa" in record["disputed"]
+    assert [(f["value"], f["current"]) for f in record["hsa_fsa"]] == [("yes", False), ("no", False)]
+    rows = list(csv.DictReader(io.StringIO(cli("show", "cedar", "--format", "csv").stdout)))
+    hsa = [(r["value"], r["current"], r["disputed"]) for r in rows if r["item"] == "hsa_fsa"]
+    assert hsa == [("yes", "false", "true"), ("no", "false", "true")]
+    assert all(r["disputed"] == "false" for r in rows if r["section"] == "fact" and r["item"] == "status")

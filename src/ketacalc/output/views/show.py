@@ -63,7 +63,7 @@ def price_record(obs: PriceObs, sessions: int, in_force: bool) -> dict[str, Any]
 
 
 class ShowReport(Report):
-    FIELDS = ("provider", "section", "item", "value", "as_of", "source", "current", "note")
+    FIELDS = ("provider", "section", "item", "value", "as_of", "source", "current", "disputed", "note")
     single = True
 
     def __init__(self, catalog: Catalog, answer: ProviderFacts) -> None:
@@ -81,7 +81,8 @@ class ShowReport(Report):
         if key in RATINGS:  # the provider's own word first, then a third party's opinion
             now = own_word_first(facts, self.as_of, self.catalog.sources)
             return [(fact, fact is now) for fact in oldest_first(facts)]
-        now = newest(facts, self.as_of)
+        # a disputed fact has no answer in force: compare says "disputed", never the newest side
+        now = None if self.disputed(key) else newest(facts, self.as_of)
         return [(fact, fact is now) for fact in oldest_first(facts)]
 
     def disputed(self, key: str) -> bool:
@@ -192,6 +193,7 @@ class ShowReport(Report):
                     **fact_record(fact),
                     "value": value,
                     "current": now,
+                    "disputed": self.disputed(key),
                 }
         for o in oldest_first(self.provider.states):
             yield {
