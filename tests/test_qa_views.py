@@ -382,3 +382,24 @@ def test_show_gives_no_side_of_a_disputed_fact_as_the_current_answer(cli):
     hsa = [(r["value"], r["current"], r["disputed"]) for r in rows if r["item"] == "hsa_fsa"]
     assert hsa == [("yes", "false", "true"), ("no", "false", "true")]
     assert all(r["disputed"] == "false" for r in rows if r["section"] == "fact" and r["item"] == "status")
+
+
+def test_providers_marks_old_prices_and_plans_for_some_people(cli):
+    """cedar's prices are the 2025 review's (stale on 2026-11-21) and its Introduction is for
+    problems of the last year: providers says both, as compare does, in the table and JSON."""
+    records = {r["provider"]: r for r in cli("providers", "--format", "json").json()}
+    assert records["cedar"]["stale"] is True
+    assert records["cedar"]["plan_conditions"] == [
+        {
+            "plan": "intro",
+            "condition": "for problems of the last year",
+            "source": "review-2025",
+            "as_of": "2025-06-13",
+        }
+    ]
+    assert not any(
+        r["stale"] for pid, r in records.items() if r["oldest_price"] and r["oldest_price"] > "2025-11-21"
+    )
+    table = " ".join(cli("providers", env={"COLUMNS": "120"}).stdout.split())
+    assert "2025-06-13 !" in table and "(Introduction)" in table
+    assert "‡ Cedar Care's Introduction is for problems of the last year (review-2025, 2025-06-13)" in table

@@ -575,6 +575,8 @@ class ProviderOverview(NamedTuple):
     states: StateSummary
     data_as_of: date | None
     oldest_price_as_of: date | None = None  # the oldest of the prices in force (one per plan)
+    stale: bool = False  # that price is older than the staleness limit (DEFAULT_MAX_AGE)
+    plan_conditions: tuple[Note, ...] = ()  # who a plan listed is for, where a source says some only
 
 
 def lowest_total(plans: Iterable[PlanPrice]) -> Decimal | None:
@@ -607,14 +609,24 @@ def oldest_price_as_of(provider: Provider, as_of: date) -> date | None:
 
 
 def overview(catalog: Catalog, as_of: date) -> list[ProviderOverview]:
-    return [
-        ProviderOverview(
-            provider=p,
-            status=newest(p.status, as_of),
-            plans=tuple(plan_prices(p, as_of, "new")),
-            states=summary(p, as_of),
-            data_as_of=data_as_of(p, as_of),
-            oldest_price_as_of=oldest_price_as_of(p, as_of),
-        )
-        for p in catalog.providers
-    ]
+    return [_overview(p, as_of) for p in catalog.providers]
+
+
+def _overview(p: Provider, as_of: date) -> ProviderOverview:
+    plans = tuple(plan_prices(p, as_of, "new"))
+    oldest = oldest_price_as_of(p, as_of)
+    listed = {pp.plan.id: pp.plan.name for pp in plans}
+    return ProviderOverview(
+        provider=p,
+        status=newest(p.status, as_of),
+        plans=plans,
+        states=summary(p, as_of),
+        data_as_of=data_as_of(p, as_of),
+        oldest_price_as_of=oldest,
+        stale=oldest is not None and oldest < stale_before(as_of, DEFAULT_MAX_AGE),
+        plan_conditions=tuple(
+            condition_note(p, c, listed[c.plan])
+            for c in known_on(p.plan_conditions, as_of)
+            if c.plan in listed
+        ),
+    )

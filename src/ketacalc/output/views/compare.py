@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.compare import CompareResult, CompareRow
     from ketacalc.domain.eligibility import Availability
+    from ketacalc.domain.notes import Note
 
 
 class CompareReport(Report):
@@ -383,13 +384,16 @@ def condition_lines(row: CompareRow) -> list[str]:
     """Who the plans a total rests on are for, and what the others pay, in sentences; with no
     course, who each plan listed is for (the plans are listed side by side: never as if for all)."""
     if row.cost is None:
-        return [
-            f"{n.provider}'s {n.plan} is {n.condition} ({said(n.source, n.as_of)})"
-            for n in row.plan_conditions
-        ]
+        return [plan_condition_text(n) for n in row.plan_conditions]
     if row.other_condition is None:
         return []
     return [sentence(n).rstrip(".") for n in (*row.plan_conditions, row.other_condition)]
+
+
+def plan_condition_text(n: Note) -> str:
+    """Who a plan listed (no course priced) is for: "Better U's Introduction is for those …
+    (innerbody-2025, 2025-06-13)"."""
+    return f"{n.provider}'s {n.plan} is {n.condition} ({said(n.source, n.as_of)})"
 
 
 def _cost_cell(row: CompareRow) -> str:
