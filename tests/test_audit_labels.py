@@ -65,6 +65,13 @@ def test_a_closed_provider_is_unavailable_everywhere_and_hidden_from_compare(cli
     assert "hidden (closed: shut)" in " ".join(compared.stdout.split())
 
 
+def test_states_of_a_closed_provider_opens_with_its_closing(cli, tmp_path):
+    """Not "publishes no list of the states it serves": it serves none, and says since when."""
+    data = variant(tmp_path, extra=CLOSED)
+    head = " ".join(cli("--data", data, "states", "shut").stdout.split("\n\n")[0].split())
+    assert head == "Shut Clinics is closed: all clinics closed in April 2026 (compare-2026, 2026-05-05)."
+
+
 def test_a_provider_closed_after_the_as_of_date_was_open_then(cli, tmp_path):
     data = variant(tmp_path, extra=CLOSED)
     rows = cli(

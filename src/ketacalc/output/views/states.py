@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ketacalc.domain.notes import Kind
 from ketacalc.money import NOT_PUBLISHED
 from ketacalc.output.notes import counted, sentence
 from ketacalc.output.tableview import Column, TableView
@@ -87,6 +88,11 @@ class StatesReport(Report):
         }
         yes = by["available"]
         s = self.said
+        closed = next((a for a in self.items if a.reason is not None and a.reason.kind == Kind.CLOSED), None)
+        if closed is not None:  # its lists no longer matter: it serves no state
+            return [
+                f"{name} is {sentence(closed.reason).rstrip('.')} ({closed.source}, {show_date(closed.as_of)})."
+            ]
         if not yes and s is not None and not s.known and not s.complete:
             # no list at all: "available in 0 states" would read as "nowhere"
             lines = [f"{name} publishes no list of the states it serves"]
