@@ -320,6 +320,10 @@ def test_a_flexibility_made_permanent_warns_of_nothing(catalog):
 def test_compare_a_compare_far_in_the_calendar_is_refused_cleanly(cli):
     result = cli("compare", "--state", "TX", "--months", "3", "--start", "9999-12-01")
     assert result.exit_code in (1, 2) and "Traceback" not in result.stderr
+    # a course of months is refused in months (it said "for 5 sessions" of a month asked for)
+    for command in (("compare", "--state", "TX"), ("cost", "alder")):
+        line = cli(*command, "--months", "1", "--start", "9999-11-30").stderr
+        assert "the payment schedule for 1 month runs past the year 9999" in line, line
 
 
 def test_rules_asked_again_and_past_what_is_remembered_are_the_same(catalog):

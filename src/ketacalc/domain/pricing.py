@@ -418,8 +418,11 @@ class ProviderPricer:
         start = start or self.start
         try:
             days = (add_months(start, months) - start).days
-        except (OverflowError, ValueError):
+            return self._months_result(months, start, days)
+        except (OverflowError, ValueError, ScheduleOutOfRange):  # said in the months asked for
             raise ScheduleOutOfRange(months, "months") from None
+
+    def _months_result(self, months: int, start: date, days: int) -> CostResult:
         if self._monthly is None:
             sessions = sessions_within(days, self.query.pace)
             query = self.query._replace(sessions=sessions, start=start)
