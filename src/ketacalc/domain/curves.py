@@ -216,7 +216,7 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         if conditioned:  # the cheapest course at an N may rest on one: the line is not everyone's
             series_notes.append(Note(Kind.CONDITIONS_DRAWN, provider=provider.name, plans=conditioned))
         others = sorted({p.route for p in provider.plans if p.route and p.route != row.route})
-        if others and not query.route:  # the route is the person's choice: the line names its own
+        if others and row.route and not query.route:  # the route is the person's choice: said
             series_notes.append(
                 Note(Kind.ROUTE_DRAWN, provider=provider.name, route=row.route, others=tuple(others))
             )
