@@ -273,6 +273,13 @@ def test_report_says_what_a_comparison_says_disputed_stale_estimated_and_months(
     months = cli("report", "--state", "TX", "--months", "3")
     assert months.exit_code == 0, months.stderr
     assert "Course: the first 3 months of care for a new client." in months.stdout
+    # what each commits, and the cash due in the 3 months, as compare's table gives both
+    rows = cli("compare", "--state", "TX", "--months", "3", "--format", "json").json()
+    paid = [r for r in rows if r["paid_in_window"] and r["committed"]]
+    assert paid
+    for r in paid:
+        assert f"committed in 3 mo: ${float(r['committed']):,.2f}" in months.stdout
+        assert f"paid in them: ${float(r['paid_in_window']):,.2f}" in months.stdout
     assert "total cost of 1 to 12 months" in months.stdout
 
 

@@ -54,6 +54,10 @@ def _total_notes(row: Any) -> list[str]:
     if row.route and row.other_routes:
         notes.append(f"on {row.route} (the standard route; your choice)")
         notes += [f"{also} {figure}" for also, figure in other_route_figures(row)]
+    cost = row.cost
+    if cost is not None and cost.months is not None:  # what is committed, and the cash due in them
+        notes.append(f"committed in {cost.months} mo: {money_display(cost.committed)}")
+        notes.append(f"paid in them: {money_display(cost.paid_in_window)}")
     # a plan for some people only: which, and what the others pay (who is who: under the table)
     notes += [text.replace(GOES_ON, " ") for pair in condition_figures(row) for text in pair]
     return notes
