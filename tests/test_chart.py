@@ -363,10 +363,13 @@ def test_a_provider_not_drawn_is_said_to_be_so_for_its_reason_not_its_insurance_
 
 def test_a_provider_not_known_to_serve_the_state_is_drawn_but_never_called_cheapest(cli):
     """In ID only Birch is known to serve: Alder and Cedar are drawn (they may serve) and
-    left out of the ranking, with the reason; each point says so to a script too."""
+    left out of the ranking, with the reason; Birch, alone comparable, is the cheapest of
+    nothing; each point says so to a script too."""
     head = " ".join(cli("chart", "--state", "ID", "-n", "1-6").stdout.split("\n\n")[0].split())
-    assert head.startswith("Cheapest: Birch Clinic")
+    assert head.startswith("Only Birch Clinic is comparable here; no line is ranked cheapest.")
     assert "Not ranked: Alder Health (not known to serve ID); Cedar Care (not known to serve ID)." in head
+    ca = " ".join(cli("chart", "--state", "CA", "-n", "1-6").stdout.split("\n\n")[0].split())
+    assert ca.startswith("Cheapest: ") and "Cedar Care (not known to serve CA)" in ca
     points = cli("chart", "--state", "ID", "-n", "1-6", "--format", "json").json()
     about = {p["provider"]: (p["availability"], p["ranked"]) for p in points}
     assert about == {"alder": ("unknown", False), "birch": ("available", True), "cedar": ("unknown", False)}

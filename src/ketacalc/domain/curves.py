@@ -78,7 +78,7 @@ class Series(NamedTuple):
 class Ranking(NamedTuple):
     """Where each comparable curve is the cheapest, and why the others are not ranked."""
 
-    ranked: tuple[Series, ...]  # the curves ranked ((): fewer than two, or none comparable)
+    ranked: tuple[Series, ...]  # the comparable curves (one alone is ranked against nothing)
     cheapest_from: tuple[tuple[str, int], ...]  # (name, the first N where it is the cheapest)
     not_ranked: tuple[Note, ...]
 
@@ -100,8 +100,8 @@ class CurveResult(NamedTuple):
         """Who is cheapest where, among comparable curves only (like with like)."""
         ranked, not_ranked = comparable(self)
         counts = sorted({n for s in ranked for n, t in s.points if t is not None})
-        if len(self.series) < 2 or not counts or not ranked:
-            return Ranking((), (), tuple(not_ranked))
+        if len(ranked) < 2 or not counts:  # one comparable line is the cheapest of nothing
+            return Ranking(tuple(ranked), (), tuple(not_ranked))
         first = min((t, s.name) for s in ranked for n, t in s.points if n == counts[0] and t is not None)[1]
         starts = [(first, counts[0]), *((now, n) for n, _was, now in crossings(self, ranked))]
         return Ranking(ranked, tuple(starts), tuple(not_ranked))

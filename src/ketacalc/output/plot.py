@@ -102,7 +102,12 @@ def cheapest_lines(result: CurveResult, width: int, notice: str = "") -> list[st
         f"{inert(name)}{' (stale prices)' if name in stale else ''} from {n} {unit if n == 1 else result.unit}"
         for name, n in ranking.cheapest_from
     ]
-    text = f"Cheapest: {'; '.join(parts)}." if parts else "No line drawn is ranked cheapest."
+    if parts:
+        text = f"Cheapest: {'; '.join(parts)}."
+    elif len(ranking.ranked) == 1:  # one comparable line: the cheapest of nothing
+        text = f"Only {inert(ranking.ranked[0].name)} is comparable here; no line is ranked cheapest."
+    else:
+        text = "No line drawn is ranked cheapest."
     if ranking.not_ranked:
         text += f" Not ranked: {'; '.join(sentences(ranking.not_ranked))}."
     if notice:
