@@ -296,6 +296,12 @@ def test_the_comparison_cell_names_the_plan_and_the_table_says_who_it_is_for(cli
     assert cells and not any("is for problems" in cell for cell in cells)
 
 
+def test_a_returning_clients_report_books_no_consultation_rather_than_an_unpublished_one(cli):
+    page = cli("report", "--state", "TX", "--sessions", "8", "--returning").stdout
+    cells = re.findall(r'<td data-label="Consultation">(.*?)</td>', page, re.S)
+    assert cells and set(cells) == {"none for a returning client"}
+
+
 def test_a_report_paid_in_full_says_so_and_its_legend_is_whole(cli):
     page = cli("report", "--state", "TX", "--sessions", "10", "--pay-in-full").stdout
     assert "for a new client, paid in full where a provider publishes a pay-in-full price." in page

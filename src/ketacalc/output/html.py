@@ -255,7 +255,10 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 )
                 + (" a dose" if row.per_session is not None and row.modality == "daily-low-dose" else ""),
                 "due_at_signup": money_display(row.due_at_signup),
-                "consult": _consult_text(consult, row.consult_fee, row.consult_charge),
+                # a returning client books no new client's consultation: none, not "not published"
+                "consult": "none for a returning client"
+                if row.client == "returning"
+                else _consult_text(consult, row.consult_fee, row.consult_charge),
                 "insurance": insurance,
                 "insurance_short": short,
                 "low_dose": row.daily_low_dose_only,
