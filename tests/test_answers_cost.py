@@ -303,6 +303,20 @@ def test_a_start_at_the_end_of_the_calendar_still_prices_one_session(cli):
     assert_one_error_line(cli("cost", "fern", "-n", "2", "--start", "9999-12-31"), 2)
 
 
+def test_a_month_of_care_that_ends_on_the_calendars_last_day_is_priced(cli):
+    """Dune's month bought on 9999-12-01 ends on 9999-12-31: it is priced (it was refused,
+    the check overflowing on the day after), with its stop point on that last day; one dose
+    more is refused in doses, without a --pace that daily doses do not take."""
+    record = cli("cost", "dune", "-n", "30", "--start", "9999-12-01", "-f", "json").json()
+    assert (record["total"], record["last_due"]) == ("150.00", "9999-12-01")
+    months = cli("cost", "dune", "--months", "1", "--start", "9999-12-01", "-f", "json").json()
+    assert (months["total"], months["committed"], months["paid_in_window"]) == ("150.00",) * 3
+    stops = cli("cost", "dune", "-n", "30", "--start", "9999-12-01", "--if-stopped", "-f", "json").json()
+    assert [s["date"] for s in stops] == ["9999-12-01", "9999-12-31"]
+    line = assert_one_error_line(cli("cost", "dune", "-n", "31", "--start", "9999-12-01"), 2)
+    assert "31 doses runs past the year 9999" in line and "--pace" not in line
+
+
 def test_a_range_writes_summaries_and_one_n_the_full_record(cli):
     many = cli("cost", "fern", "-n", "1-3", "-f", "json").json()
     assert [r["sessions_requested"] for r in many] == [1, 2, 3]

@@ -402,3 +402,23 @@ def test_chart_points_say_how_old_their_prices_are_and_who_a_plan_is_for(cli):
     ]
     rows = cli("chart", "--state", "TX", "-n", "3", "--format", "csv").stdout
     assert "Introduction: for problems of the last year" in rows
+
+
+def test_an_insured_line_is_weighed_only_against_lines_that_may_be_ranked():
+    """Acme alone serves TX and is insured for Aetna there; Zeta's self-pay line (not known to
+    serve TX) is drawn but never ranked, so it cannot keep Acme's insured line from ranking:
+    the chart ranked no line in IL and eight more states while compare named Innerwell."""
+    from conftest import catalog_of, plan_data, provider_data
+    from ketacalc.domain.curves import CurveQuery, comparable, curves
+
+    acme = provider_data(
+        states=[{"source": "site", "as_of": "2026-01-10", "codes": ["TX"], "complete": True, "count": 1}],
+        plans=[plan_data("course", 4, "any", "800", insured="400")],
+        insurance=[{"value": True, "source": "site", "as_of": "2026-01-10"}],
+        insurers=[{"source": "site", "as_of": "2026-01-10", "by_state": {"TX": ["Aetna"]}}],
+    )
+    zeta = provider_data("zeta", "Zeta Care", plans=[plan_data("course", 4, "any", "300")])
+    result = curves(catalog_of(acme, zeta), CurveQuery(counts=(4,), state="TX", insurer="Aetna"), today=TODAY)
+    kept, why = comparable(result)
+    assert [s.name for s in kept] == ["Acme Ketamine"]
+    assert words(why) == ("Zeta Care (not known to serve TX)",)

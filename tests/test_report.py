@@ -296,6 +296,15 @@ def test_the_comparison_cell_names_the_plan_and_the_table_says_who_it_is_for(cli
     assert cells and not any("is for problems" in cell for cell in cells)
 
 
+def test_a_report_without_a_course_marks_the_plans_its_caption_explains(cli):
+    """No course: each plan is listed with its price; the one for some people only carries the
+    ‡ its caption under the table points to, and the plan table below says whom it is for."""
+    page = cli("report", "--state", "TX").stdout
+    assert "‡ Cedar Care&#39;s Introduction is for problems of the last year" in page
+    assert 'Introduction‡, <span class="nowrap">3 sessions: $300.00</span>' in page
+    assert "new clients; for problems of the last year</span>" in page
+
+
 def test_a_returning_clients_report_books_no_consultation_rather_than_an_unpublished_one(cli):
     page = cli("report", "--state", "TX", "--sessions", "8", "--returning").stdout
     cells = re.findall(r'<td data-label="Consultation">(.*?)</td>', page, re.S)

@@ -133,7 +133,7 @@ def shown_path(path: str, limit: int = QUOTE_LIMIT) -> str:
 
 class ScheduleOutOfRange(UsageProblem):
     """A payment schedule that cannot be dated (past 9999-12-31, where dates end);
-    ``unit`` is what was counted: sessions, or months of care."""
+    ``unit`` is what was counted: sessions, daily doses, or months of care."""
 
     def __init__(self, sessions: int, unit: str = "sessions") -> None:
         self.sessions = sessions
@@ -142,7 +142,7 @@ class ScheduleOutOfRange(UsageProblem):
         super().__init__(
             f"the payment schedule for {sessions} {noun} runs past the year 9999",
             f"use an earlier start, a faster pace or fewer {unit}"
-            if unit == "sessions"
+            if unit == "sessions"  # a pace is sessions a week; doses are daily, months are months
             else f"use an earlier start or fewer {unit}",
         )
 

@@ -8,7 +8,7 @@ or 10,000; ``purchases`` and ``schedule`` are listed one by one only when asked.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from ketacalc.data.catalog import Fact, Plan, PriceObs, Provider, newest
 from ketacalc.domain.charges import ChargeLine, due, dues
 from ketacalc.domain.notes import Kind, Note
-from ketacalc.domain.schedule import add_months, session_day
+from ketacalc.domain.schedule import add_months, last_day_of_care, session_day
 from ketacalc.errors import ScheduleOutOfRange
 from ketacalc.money import ZERO
 
@@ -307,28 +307,28 @@ class CostResult:
     # ------------------------------------------------------------ the first M months
 
     @property
-    def window_end(self) -> date | None:
-        """A course priced by months: the first day after its window (``None`` otherwise)."""
-        return None if self.months is None else add_months(self.start, self.months)
+    def window_last(self) -> date | None:
+        """A course priced by months: the last day of its window (``None`` otherwise)."""
+        return None if self.months is None else last_day_of_care(self.start, self.months)
 
     @property
     def committed(self) -> Decimal | None:
         """What the purchases made in the window cost, all in (with the fixed charges
         due in it): the whole price of a package bought in the window, even where its
         installments run past it. ``None`` without a window or a price."""
-        end = self.window_end
-        if end is None or self.total is None:
+        last = self.window_last
+        if last is None or self.total is None:
             return None
-        bought = sum((p.charged for p in self.purchases if p.start < end), ZERO)
-        return bought + sum((x.amount for x in self._charge_payments() if x.due < end), ZERO)
+        bought = sum((p.charged for p in self.purchases if p.start <= last), ZERO)
+        return bought + sum((x.amount for x in self._charge_payments() if x.due <= last), ZERO)
 
     @property
     def paid_in_window(self) -> Decimal | None:
         """The cash due in the window (``None`` when a purchase in it has no published terms)."""
-        end = self.window_end
-        if end is None or self.total is None:
+        last = self.window_last
+        if last is None or self.total is None:
             return None
-        due_in = [p for p in self.schedule if p.due < end]
+        due_in = [p for p in self.schedule if p.due <= last]
         if any(p.assumed for p in due_in):
             return None
         return sum((p.amount for p in due_in), ZERO)
@@ -442,10 +442,15 @@ def last_due(
         last += [due(x, start, pace, x.count - 1) for x in charges]
         months = sum(r.count * r.step_months for r in runs)
         if months:  # the months of care bought (the stop points at each month's end) fit too
-            add_months(start, months)
+            last_day_of_care(start, months)
     except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
-        raise ScheduleOutOfRange(sessions) from None
+        raise ScheduleOutOfRange(sessions, _counted(runs)) from None
     return max(last)
+
+
+def _counted(runs: Iterable[Run]) -> str:
+    """What a course's count counts: the doses of a daily low-dose plan, or sessions."""
+    return "doses" if any(r.offer.plan.modality == "daily-low-dose" for r in runs) else "sessions"
 
 
 # --------------------------------------------------------------- building a course
@@ -656,5 +661,5 @@ def course_runs(
         for run in runs:
             run.last_due()  # a date past 9999-12-31 fails here
     except (OverflowError, ValueError):  # a date past 9999-12-31 (Python's calendar ends there)
-        raise ScheduleOutOfRange(query.sessions) from None
+        raise ScheduleOutOfRange(query.sessions, _counted(runs)) from None
     return runs

@@ -284,9 +284,13 @@ def comparable(result: CurveResult) -> tuple[tuple[Series, ...], list[Note]]:
     total leaves an estimated charge out."""
     kept: list[Series] = []
     why: list[Note] = []
-    sessions = any(s.modality == "sessions" for s in result.series)
-    insured_all = all(s.insured for s in result.series)
     state = result.query.state
+    # each test weighs a line only against those that passed the tests before it
+    serving = [s for s in result.series if not state or s.availability == "available"]
+    sessions = any(s.modality == "sessions" for s in serving)
+    insured_all = all(
+        s.insured for s in serving if not s.estimated and (s.modality == "sessions" or not sessions)
+    )
     for s in result.series:
         if state and s.availability != "available":  # drawn (it may serve), never "cheapest"
             why.append(Note(Kind.NOT_RANKED_NOT_SERVING, provider=s.name, status=s.availability, state=state))

@@ -66,7 +66,7 @@ from ketacalc.domain.pricenotes import (
     quote_notes,
     signup_notes,
 )
-from ketacalc.domain.schedule import add_months, course_days, sessions_within
+from ketacalc.domain.schedule import add_months, course_days, last_day_of_care, sessions_within
 from ketacalc.domain.stopping import ledger
 from ketacalc.errors import InvalidInput, KetacalcError, NoPrice, RouteNotOffered, ScheduleOutOfRange
 from ketacalc.money import ZERO, money_display
@@ -417,7 +417,7 @@ class ProviderPricer:
         months at the pace (the first on the start date)."""
         start = start or self.start
         try:
-            days = (add_months(start, months) - start).days
+            days = (last_day_of_care(start, months) - start).days + 1
             return self._months_result(months, start, days)
         except (OverflowError, ValueError, ScheduleOutOfRange):  # said in the months asked for
             raise ScheduleOutOfRange(months, "months") from None

@@ -53,11 +53,11 @@ def course_dates(start: date, days: int) -> CourseDates:
 
 def months_course(start: date, months: int) -> CourseDates:
     """The first ``months`` months of care from ``start`` (its end kept within the calendar)."""
-    from ketacalc.domain.schedule import add_months
+    from ketacalc.domain.schedule import last_day_of_care
 
     try:
-        return course_dates(start, (add_months(start, months) - start).days)
-    except (OverflowError, ValueError):
+        return CourseDates(start, last_day_of_care(start, months))
+    except ValueError:  # a year past 9999
         return CourseDates(start, date.max)
 
 

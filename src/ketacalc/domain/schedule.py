@@ -7,7 +7,7 @@ Pure core code. A pace is sessions a week; the ``k``-th session (from 0) falls
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -22,6 +22,15 @@ def add_months(day: date, months: int) -> date:
     year, month = day.year + month_index // 12, month_index % 12 + 1
     last = 29 if month == 2 and calendar.isleap(year) else _DAYS_IN_MONTH[month - 1]
     return date(year, month, min(day.day, last))
+
+
+def last_day_of_care(start: date, months: int) -> date:
+    """The last day of ``months`` months of care from ``start``: the day before the same day
+    ``months`` later (care from 9999-12-01 for a month ends on 9999-12-31, the calendar's
+    last day); past it, ``ValueError`` (a year past 9999)."""
+    if start.day == 1 and (start.year * 12 + start.month - 1 + months) == 10000 * 12:
+        return date.max
+    return add_months(start, months) - timedelta(days=1)
 
 
 def _ceil(value: Decimal) -> int:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ketacalc.data.catalog import RefundPolicy, RefundStep, newest
 from ketacalc.domain.notes import Kind, Note
-from ketacalc.domain.schedule import add_months, session_day
+from ketacalc.domain.schedule import last_day_of_care, session_day
 from ketacalc.money import ZERO
 
 if TYPE_CHECKING:
@@ -244,7 +244,7 @@ def _monthly(result: CostResult, purchases, fees_by, paid_by) -> list[StopPoint]
         length = p.observation.installments.count if p.observation.installments else 1
         for m in range(1, length + 1):
             month += 1
-            day = add_months(result.start, month) - timedelta(days=1)
+            day = last_day_of_care(result.start, month)
             fees = fees_by(day) or ZERO
             policy = policy_for(result, p, next_only=m == length)
             if m == length:

@@ -132,12 +132,14 @@ def _availability(catalog: Catalog, a: Any) -> dict[str, Any] | None:
 
 def _plans(row: Any, catalog: Catalog) -> list[dict[str, Any]]:
     plans = []
+    for_some = {n.plan_id: n.condition for n in row.plan_conditions}  # whom a plan is for
     for p in row.plans:
         obs = p.observation
         inst = obs.installments
         plans.append(
             {
                 "name": p.plan.name,
+                "for_some": for_some.get(p.plan.id),
                 "sessions": p.plan.sessions,
                 "client": p.plan.client,
                 "billing": p.plan.billing,
