@@ -397,11 +397,18 @@ def test_chart_points_say_how_old_their_prices_are_and_who_a_plan_is_for(cli):
     points = cli("chart", "--state", "TX", "-n", "3", "--format", "json").json()
     cedar = next(p for p in points if p["provider"] == "cedar")
     assert cedar["stale"] is True and cedar["oldest_price"] == "2025-06-13"
+    # the plan by its id, as compare and providers give it, with its name and who says so when
     assert cedar["plan_conditions"] == [
-        {"plan": "Introduction", "condition": "for problems of the last year"}
+        {
+            "plan": "intro",
+            "name": "Introduction",
+            "condition": "for problems of the last year",
+            "source": "review-2025",
+            "as_of": "2025-06-13",
+        }
     ]
     rows = cli("chart", "--state", "TX", "-n", "3", "--format", "csv").stdout
-    assert "Introduction: for problems of the last year" in rows
+    assert "intro: for problems of the last year" in rows
 
 
 def test_an_insured_line_is_weighed_only_against_lines_that_may_be_ranked():

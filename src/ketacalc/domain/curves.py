@@ -65,6 +65,9 @@ class Series(NamedTuple):
     #: the low and high totals of each point (estimated charges in them: medication), in the
     #: points' order; () when nothing is estimated (each the point's total)
     bounds: tuple[tuple[Decimal | None, Decimal | None], ...] = ()
+    #: who a plan the line may rest on is for, where a source says some people only (its notes
+    #: say it in words): Kind.PLAN_CONDITION notes, as compare's rows carry them
+    plan_conditions: tuple[Note, ...] = ()
 
     def bounds_at(self, index: int) -> tuple[Decimal | None, Decimal | None]:
         """The low and high totals of the point at ``index``."""
@@ -149,6 +152,7 @@ _INSURANCE_KINDS = frozenset(
 def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
     """The curves for every provider ``compare`` lists with the same filters."""
     from ketacalc.domain.compare import CompareQuery, compare
+    from ketacalc.domain.pricenotes import condition_note
     from ketacalc.domain.pricing import CostQuery, ProviderPricer
 
     if query.unit not in UNITS:
@@ -208,12 +212,13 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
             )
         # plans this client may buy (a returning client buys no new client's plan)
         names = {p.id: p.name for p in provider.plans if p.open_to(cost_query.client)}
-        conditioned = tuple(
-            (names[c.plan], c.condition)
+        conditions = tuple(
+            condition_note(provider, c, names[c.plan])
             for c in known_on(provider.plan_conditions, listed.as_of)
             if c.plan in names
         )
-        if conditioned:  # the cheapest course at an N may rest on one: the line is not everyone's
+        if conditions:  # the cheapest course at an N may rest on one: the line is not everyone's
+            conditioned = tuple((n.plan, n.condition) for n in conditions)
             series_notes.append(Note(Kind.CONDITIONS_DRAWN, provider=provider.name, plans=conditioned))
         others = sorted({p.route for p in provider.plans if p.route and p.route != row.route})
         if others and row.route and not query.route:  # the route is the person's choice: said
@@ -238,6 +243,7 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
                 bounds=tuple(bounds) if estimated else (),
                 availability=row.availability.status if row.availability is not None else None,
                 route=row.route,
+                plan_conditions=conditions,
             )
         )
     if any(s.modality == "sessions" for s in series):  # a low dose beside them: not alike, said so

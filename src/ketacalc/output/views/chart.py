@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from ketacalc.domain.notes import Kind
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import CURRENCY, DISCLAIMER, Report, iso, money, regulation_records
@@ -41,10 +40,14 @@ class ChartReport(Report):
                 "stale": s.stale,
                 "oldest_price": iso(s.oldest_price),
                 "plan_conditions": [
-                    {"plan": plan, "condition": who}
-                    for n in s.notes
-                    if n.kind == Kind.CONDITIONS_DRAWN
-                    for plan, who in n.plans
+                    {
+                        "plan": n.plan_id,
+                        "name": n.plan,
+                        "condition": n.condition,
+                        "source": n.source,
+                        "as_of": iso(n.as_of),
+                    }
+                    for n in s.plan_conditions
                 ],
             }
             for i, (n, total) in enumerate(s.points):
