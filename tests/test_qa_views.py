@@ -401,5 +401,7 @@ def test_providers_marks_old_prices_and_plans_for_some_people(cli):
         r["stale"] for pid, r in records.items() if r["oldest_price"] and r["oldest_price"] > "2025-11-21"
     )
     table = " ".join(cli("providers", env={"COLUMNS": "120"}).stdout.split())
-    assert "2025-06-13 !" in table and "(Introduction)" in table
+    assert "2025-06-13 !" in table and "Introduction‡" in table
+    # the plan named before its size and price, on one line where a cell is one line
+    assert "| Introduction‡ 3 sessions: $300.00; " in cli("providers", "--format", "markdown").stdout
     assert "‡ Cedar Care's Introduction is for problems of the last year (review-2025, 2025-06-13)" in table

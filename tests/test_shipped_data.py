@@ -446,9 +446,10 @@ def test_every_example_runs(cli, monkeypatch, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None or shutil.which("script") is None, reason="needs tmux")
-@pytest.mark.parametrize("args", [["show", "mindbloom"], ["compare", "--state", "TX"]])
+@pytest.mark.parametrize("args", [["show", "mindbloom"], ["compare", "--state", "TX"], ["providers"]])
 def test_tables_in_a_real_80_column_terminal(args, tmp_path):
-    """In a real terminal 80 columns wide, on the shipped data: every source id whole."""
+    """In a real terminal 80 columns wide, on the shipped data: every source id whole, and no
+    cell line that is a lone mark or bracket ("(Transformation" over a ")" of its own)."""
     import subprocess
     import time
 
@@ -477,6 +478,8 @@ def test_tables_in_a_real_80_column_terminal(args, tmp_path):
     lines = [line.rstrip("\r") for line in text.splitlines() if not line.startswith("Script ")]
     assert len(lines) > 10 and "Error" not in text, text
     assert max(len(line) for line in lines) <= 80, text  # fitted to the terminal
+    lone = [line for line in lines if re.search(r"(^|\s{2})[)\]!‡*]\s*($|\s{2})", line)]
+    assert lone == [], lone
     words = {w.strip("(),;:.") for line in lines for w in line.split()}
     from ketacalc.data.loader import load_catalog
 

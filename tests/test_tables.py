@@ -179,6 +179,24 @@ def test_a_text_column_keeps_ids_whole_and_breaks_urls_after_a_slash(words, widt
     assert "".join(text.split()) == "".join("".join(line.split()) for line in lines)
 
 
+@given(
+    words=st.lists(st.from_regex(r"[a-z0-9$,.-]{1,12}", fullmatch=True), min_size=1, max_size=8),
+    mark=st.sampled_from(["!", "‡", "*"]),
+    width=st.integers(6, 30),
+)
+def test_a_mark_never_starts_a_line_alone(words, mark, width):
+    """ "2025-06-13 !" wrapped leaves no "!" on a line of its own: the word it marks goes
+    down with it (when both fit the width), and every word is kept, in order."""
+    from ketacalc.output.table import _spans, wrap_word
+
+    text = " ".join([*words, mark])
+    lines = [text[a:b] for a, b in _spans(text, width, wrap_word)]
+    assert "".join(text.split()) == "".join("".join(line.split()) for line in lines)
+    if len(words) > 1 and len(words[-1]) + 2 <= width:
+        assert lines[-1] != mark, lines
+        assert all(len(line) <= width for line in lines if " " in line), lines
+
+
 def test_the_rule_is_ascii_where_the_output_cannot_encode_it():
     import io
 

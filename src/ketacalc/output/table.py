@@ -361,18 +361,28 @@ def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -
     this line if it fits, each further piece on a line of its own."""
     lines: list[Span] = []
     start = end = used = 0  # the line being filled is line[start:end], ``used`` cells wide
+    last = before = 0  # where its last word starts, and where the word before that one ends
     for match in _WORD.finditer(line):
         a, b = match.span()
         word = match.group()
         size = cell_width(word)
         gap = cell_width(line[end:a])  # the spaces before the word (the indent before the first)
         if used + gap + size <= width:
+            last, before = (a, end) if end > start else (last, before)
             end, used = b, used + gap + size
             continue
         if size <= width:
+            # a mark ("!", "‡") never starts a line alone: the word it marks goes down with it
+            carried = cell_width(line[last:b])
+            if len(word) == 1 and not word.isalnum() and last > start and carried <= width:
+                lines.append((start, before))
+                start, end, used = last, b, carried
+                last, before = a, a
+                continue
             if end > start:
                 lines.append((start, end))
             start, end, used = a, b, size
+            last = before = a
             continue
         parts = pieces(word, width)
         first = cell_width(parts[0])
@@ -387,6 +397,7 @@ def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -
             lines.append((start, end))
             start, end, used = at, at + len(part), cell_width(part)
             at = end
+        last = before = start
     lines.append((start, end))
     return lines
 

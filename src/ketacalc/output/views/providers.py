@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ketacalc.domain.course import DEFAULT_MAX_AGE
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.notes import counted
-from ketacalc.output.tableview import Column, TableView
+from ketacalc.output.tableview import GOES_ON, Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
     Report,
@@ -122,11 +122,13 @@ class ProvidersReport(Report):
 
 def _plan_text(pp: Any, for_some: set[str]) -> str:
     """``6 sessions: $1,290.00``, ``1 session: $398.00``, ``30 doses a month: $159.00``: a
-    plan, never ranked; one for some people only marked ‡ and named (the caption says who)."""
+    plan, never ranked; one for some people only named and marked ‡ (the caption says who)."""
     unit = counted(pp.plan.sessions, "dose" if pp.plan.modality == "daily-low-dose" else "session")
     inst = pp.observation.installments
     every = ""
     if pp.plan.billing == "monthly":
         every = f" over {inst.count} months" if inst else " a month"
-    named = f"{CONDITION_MARK} ({pp.plan.name})" if pp.plan.id in for_some else ""
-    return f"{unit}{every}: {money(pp.observation.price)}{named}"
+    # named first, as one word with its mark: "(Transformation)" after the price broke at
+    # 80 columns, leaving a lone ")"
+    named = f"{pp.plan.name}{CONDITION_MARK}{GOES_ON}" if pp.plan.id in for_some else ""
+    return f"{named}{unit}{every}: {money(pp.observation.price)}"
