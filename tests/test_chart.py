@@ -429,3 +429,17 @@ def test_an_insured_line_is_weighed_only_against_lines_that_may_be_ranked():
     kept, why = comparable(result)
     assert [s.name for s in kept] == ["Acme Ketamine"]
     assert words(why) == ("Zeta Care (not known to serve TX)",)
+
+
+def test_a_single_line_drawn_keeps_its_prices_in_words_beside_why_it_is_not_ranked():
+    """One line drawn that is not known to serve the state: the headline still says what it
+    costs (the reason not to rank it had replaced the summary) and why it is not ranked."""
+    from conftest import catalog_of, plan_data, provider_data
+    from ketacalc.domain.curves import CurveQuery, curves
+    from ketacalc.output.plot import headline
+
+    zeta = provider_data("zeta", "Zeta Care", plans=[plan_data("course", 4, "any", "300")])
+    result = curves(catalog_of(zeta), CurveQuery(counts=(4, 8), state="TX"), today=TODAY)
+    said = " ".join(headline(result, 200))
+    assert said.startswith("Zeta Care: $300 for 4 to $600 for 8 sessions. No line drawn is ranked cheapest.")
+    assert "Not ranked: Zeta Care (not known to serve TX)." in said

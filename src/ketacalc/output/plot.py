@@ -119,15 +119,16 @@ def headline(result: CurveResult, width: int) -> list[str]:
     """The answer first: who is cheapest where, how many are drawn and how many left
     out (the notes on stderr say why), then a blank line."""
     drawn = [s for s in result.series if s.known]
-    text = cheapest_lines(result, width)
-    if not text and len(drawn) == 1:
+    text = []
+    if len(drawn) == 1:  # one line: its prices in words, then why it is (or is not) ranked
         known = drawn[0].known
         text = textwrap.wrap(
-            f"{drawn[0].name}: {dollars(float(known[0][1]))} for {known[0][0]} to "
+            f"{inert(drawn[0].name)}: {dollars(float(known[0][1]))} for {known[0][0]} to "
             f"{dollars(float(known[-1][1]))} for {known[-1][0]} {result.unit}.",
             width,
             break_on_hyphens=False,
         )
+    text += cheapest_lines(result, width)
     left = len({s.id for s in result.series if not s.known} | set(result.left_out))
     count = f"{counted(len(drawn), 'provider')} drawn"
     count += f"; {left} left out (see the notes)." if left else "."
