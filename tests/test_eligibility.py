@@ -637,3 +637,19 @@ def test_the_eligibility_caption_dates_every_fact_its_table_shows():
     cat = catalog_of(provider)
     view = EligibilityReport("TX", serving(cat, "TX", date(2026, 11, 21))).table()
     assert view.caption.startswith("Data as of 2025-01-10 to 2026-08-14.")
+
+
+def test_a_closed_provider_reads_closed_and_one_that_does_not_serve_carries_no_rule(catalog):
+    """A rule on the course's dates ("in-person visit may be required") is for those who may
+    treat: it was attached to a provider not serving the state and to a closed one, which read
+    "unavailable" as if it might open there."""
+    from ketacalc.output.notes import availability_label
+
+    closed = catalog_of(provider_data(status=[{"value": "closed", "source": "press", "as_of": "2024-01-10"}]))
+    assert availability_label(check(closed, "TX", D("2026-11-21"))) == "closed"
+    by_id = {p.id: p for p in catalog.providers}
+    gale = availability(catalog, by_id["gale"], "TX", D("2026-11-21"))  # its complete list: FL
+    assert gale.status == UNAVAILABLE and gale.regulation  # the rule is known ...
+    assert availability_label(gale) == "unavailable"  # ... and not said of it
+    birch = availability(catalog, by_id["birch"], "TX", D("2026-11-21"))
+    assert availability_label(birch).startswith("available — in-person visit may be required from 2027-01-01")

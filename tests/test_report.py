@@ -536,3 +536,13 @@ def test_a_daily_dose_plans_figure_is_per_dose_in_the_report(cli):
     per-session ones reads "a dose", never as a session's price."""
     text = " ".join("".join(parse(cli("report", "--state", "TX", "--months", "3").stdout).text).split())
     assert re.search(r"\$4\.00 a dose", text), text[:400]
+
+
+def test_insurance_taken_elsewhere_but_listed_nowhere_in_the_state_does_not_read_as_a_contradiction(cli):
+    """Birch takes insurance, but its list names no insurer in Idaho: "yes (none in ID)"
+    read as yes and no at once."""
+    page = cli("report", "--state", "ID").stdout
+    assert "yes, but no insurer is listed in ID" in page and "yes; none listed in ID" in page
+    assert "(none in ID)" not in page
+    row = cli("compare", "--state", "ID", env={"COLUMNS": "200"}).stdout.split("Birch Clinic", 1)[1]
+    assert row.split("\n")[0].rstrip().endswith("yes;") and "none listed in ID" in row.split("\n")[1]

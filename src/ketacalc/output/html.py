@@ -235,9 +235,11 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         if row.insurers:
             insurance += f" ({', '.join(row.insurers)})"
             short += f" ({len(row.insurers)} in {state})"
-        elif row.insurers == ():
-            insurance += f" (none listed in {state})"
-            short += f" (none in {state})"
+        elif (
+            row.insurers == ()
+        ):  # it takes insurance, in no state listed as this one: "yes (none in AL)" read as a contradiction
+            insurance += f", but no insurer is listed in {state}"
+            short += f"; none listed in {state}"
         rows.append(
             {
                 "id": provider.id,

@@ -328,9 +328,14 @@ def warning_text(entries: Iterable[RuleEntry]) -> str:
 
 def availability_label(a: Availability) -> str:
     """The status in words, with what a rule on the course's dates may require:
-    ``available — in-person visit may be required from 2027-01-01``."""
+    ``available — in-person visit may be required from 2027-01-01``. A provider that does not
+    serve the state, or has closed (said so: not "unavailable"), carries no rule: none applies."""
+    if a.reason.kind == Kind.CLOSED:
+        return "closed"
     status = f"{a.status} (old list)" if a.old else a.status
-    return f"{status} — {warning_text(a.regulation)}" if a.regulation else status
+    return (
+        f"{status} — {warning_text(a.regulation)}" if a.regulation and a.status != "unavailable" else status
+    )
 
 
 def sentence(note: Note) -> str:
