@@ -104,6 +104,11 @@ def test_the_stop_ledger_follows_the_published_refund_ladder(cli):
         ("after-session", 4, "400.00", "0.00", "400.00", "800.00"),
     ]
     assert all(s["source"] == "alder-help" for s in record["if_stopped"][:3])
+    # a share of "the program" says which price it is a share of here: the quote's own example
+    # may be another program's (Mindbloom's "$627 (50% of ... $1,254)" beside $1,485)
+    assert record["if_stopped"][2]["rule"] == (
+        "'You owe 50% of the program once the first kit has shipped.'; here 50% of 4-Session Program's $800.00"
+    )
     table = " ".join(review_cost(cli, "alder", "4", "--if-stopped", fmt="table").stdout.split())
     assert "after session 1 2025-06-13 $400.00 $0.00 $0.00 $400.00" in table and "Owed in all" in table
 

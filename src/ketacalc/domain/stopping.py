@@ -119,9 +119,19 @@ def _row(
     return StopPoint(point, number, day, notice, paid, total, low, high, refund, still, rule, source, as_of)
 
 
-def _said(step: RefundStep) -> Note:
-    """A rung of a refund policy: its own words."""
-    return Note(Kind.REFUND_RULE, text=step.quote)
+def _said(step: RefundStep, purchase: Purchase | None = None) -> Note:
+    """A rung of a refund policy: its own words; a share of the price, with what it is a share
+    of here (the quote's own example may be another program's price: "50% of the full-price
+    $1,254 program" beside an 18-session course's $1,485)."""
+    if step.owed_share is None or purchase is None:
+        return Note(Kind.REFUND_RULE, text=step.quote)
+    return Note(
+        Kind.REFUND_RULE,
+        text=step.quote,
+        share=step.owed_share,
+        plan=purchase.plan.name,
+        price=purchase.price,
+    )
 
 
 def _add(
@@ -166,7 +176,16 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
         hours = step.notice_hours
         notice = None if hours is None else Note(Kind.NOTICE, hours=hours, late=bool(step.late))
         rows.append(
-            _row("before-consult", None, start, notice, paid_before, _owed(step, first), _said(step), policy)
+            _row(
+                "before-consult",
+                None,
+                start,
+                notice,
+                paid_before,
+                _owed(step, first),
+                _said(step, first),
+                policy,
+            )
         )
     if not steps and not result.query.returning:
         rows.append(
@@ -177,7 +196,16 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
     for step in (s for s in (policy.steps if policy else ()) if s.stage == "after-consult"):
         if not result.query.returning:
             rows.append(
-                _row("after-consult", None, start, None, paid_before, _owed(step, first), _said(step), policy)
+                _row(
+                    "after-consult",
+                    None,
+                    start,
+                    None,
+                    paid_before,
+                    _owed(step, first),
+                    _said(step, first),
+                    policy,
+                )
             )
     charges = [p for p in schedule if p.purchase == -1]
     fees_by = _Cumulative([p._replace(assumed=False) for p in charges]).by
@@ -216,7 +244,7 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
             if rung is None:
                 owed, rule = (None, None, None), NOT_PUBLISHED_RULE
             else:
-                owed, rule = _add(base, _owed(rung, current)), _said(rung)
+                owed, rule = _add(base, _owed(rung, current)), _said(rung, current)
         rows.append(_row("after-session", k, day, None, paid_by(day), owed, rule, row_policy))
     return tuple(rows)
 

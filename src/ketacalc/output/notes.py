@@ -244,7 +244,11 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"sessions: it has no {n.sessions}-session total; compare the first months instead."
     ),
     # what stopping costs
-    Kind.REFUND_RULE: lambda n: n.text,
+    Kind.REFUND_RULE: lambda n: (
+        f"{n.text}; here {(n.share * 100).normalize():f}% of {n.plan}'s {money_display(n.price)}"
+        if "share" in n.figures
+        else n.text
+    ),
     Kind.REFUND_UNPUBLISHED: lambda n: "not published",
     Kind.USED_UP: _used_up,
     Kind.NOTICE: lambda n: f"less than {n.hours} h notice" if n.late else f"{n.hours} h notice or more",
