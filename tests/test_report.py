@@ -546,3 +546,13 @@ def test_insurance_taken_elsewhere_but_listed_nowhere_in_the_state_does_not_read
     assert "(none in ID)" not in page
     row = cli("compare", "--state", "ID", env={"COLUMNS": "200"}).stdout.split("Birch Clinic", 1)[1]
     assert row.split("\n")[0].rstrip().endswith("yes;") and "none listed in ID" in row.split("\n")[1]
+
+
+def test_a_pay_in_full_report_says_of_each_total_which_price_it_is(cli):
+    """Paid in full where a discount is published (birch: $100 off its Starter Program), at the
+    full price elsewhere: each total says which, not only the page's first line."""
+    page = cli("report", "--state", "TX", "--sessions", "6", "--pay-in-full").stdout
+    cells = re.findall(r'data-label="Total for 6 sessions">(.*?)</td>', page, re.S)
+    assert any("$950.00" in c and "paid in full, $100.00 off" in c for c in cells), cells
+    assert any("paid in full; no discount published" in c for c in cells), cells
+    assert "paid in full," not in cli("report", "--state", "TX", "--sessions", "6").stdout

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import Catalog
-from ketacalc.money import NOT_PUBLISHED, money_display, round_cents
+from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, round_cents
 from ketacalc.output.notes import availability_label, counted, first_months, rule_summary, sentence, sentences
 from ketacalc.output.tableview import GOES_ON
 from ketacalc.output.views.common import disputed_text, yes_no
@@ -55,6 +55,9 @@ def _total_notes(row: Any) -> list[str]:
         notes.append(f"on {row.route} (the standard route; your choice)")
         notes += [f"{also} {figure}" for also, figure in other_route_figures(row)]
     cost = row.cost
+    if cost is not None and cost.query.pay_in_full and cost.total is not None:  # which price is it
+        off = sum(((r.offer.obs.price - r.charged) * r.count for r in cost.runs), ZERO)
+        notes.append(f"paid in full, {money_display(off)} off" if off else "paid in full; no discount published")
     if cost is not None and cost.months is not None:  # what is committed, and the cash due in them
         notes.append(f"committed in {cost.months} mo: {money_display(cost.committed)}")
         notes.append(f"paid in them: {money_display(cost.paid_in_window)}")
