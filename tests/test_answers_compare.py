@@ -13,6 +13,7 @@ Three months from 2026-11-21 end on 2027-02-21: 92 days, so 14 weekly sessions
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -450,3 +451,21 @@ def test_a_returning_clients_row_counts_no_new_clients_consultation(cli):
     }  # fmt: skip
     cat = catalog_of(provider_data(charges=[consult]))
     assert compare(cat, CompareQuery(returning=True), today=TODAY).rows[0].stale is None
+
+
+def test_a_row_without_prices_but_with_an_old_consultation_fee_is_stale_with_a_course_or_without():
+    """Its only price (a consultation, shown in both) is old: the row was stale without a
+    course and not with one, as if asking for 6 sessions had made the fee fresh."""
+    from ketacalc.domain.compare import overview
+
+    consult = {
+        "id": "consultation", "kind": "consult", "description": "Consultation", "per": "course",
+        "client": "new", "amount": "250", "source": "site", "as_of": "2024-08-13",
+    }  # fmt: skip
+    cat = catalog_of(provider_data(charges=[consult]))
+    plain = compare(cat, CompareQuery(), today=TODAY).rows[0]
+    course = compare(cat, CompareQuery(sessions=6), today=TODAY).rows[0]
+    assert plain.stale is course.stale is True
+    assert plain.prices_oldest == course.prices_oldest == date(2024, 8, 13)
+    # providers lists plans only: no plan price, so no stale mark either way (not "fresh")
+    assert overview(cat, TODAY)[0].stale is None

@@ -269,8 +269,9 @@ class CompareRow(NamedTuple):
 
     @property
     def price_dates(self) -> list[date]:
-        """The date of every price the row's figures use (plans, and charges with a figure)."""
-        if self.cost is not None:
+        """The date of every price the row's figures use (plans, and charges with a figure); a
+        course that could not be priced uses what the row shows without one (its consultation)."""
+        if self.cost is not None and self.cost.no_price is None:
             dates = [p.observation.as_of for p in self.cost.purchases]
             dates += [
                 d
@@ -575,7 +576,7 @@ class ProviderOverview(NamedTuple):
     states: StateSummary
     data_as_of: date | None
     oldest_price_as_of: date | None = None  # the oldest of the prices in force (one per plan)
-    stale: bool = False  # that price is older than the staleness limit (DEFAULT_MAX_AGE)
+    stale: bool | None = None  # that price is older than the staleness limit (None: no price), as compare's
     plan_conditions: tuple[Note, ...] = ()  # who a plan listed is for, where a source says some only
 
 
@@ -623,7 +624,7 @@ def _overview(p: Provider, as_of: date) -> ProviderOverview:
         states=summary(p, as_of),
         data_as_of=data_as_of(p, as_of),
         oldest_price_as_of=oldest,
-        stale=oldest is not None and oldest < stale_before(as_of, DEFAULT_MAX_AGE),
+        stale=None if oldest is None else oldest < stale_before(as_of, DEFAULT_MAX_AGE),
         plan_conditions=tuple(
             condition_note(p, c, listed[c.plan])
             for c in known_on(p.plan_conditions, as_of)

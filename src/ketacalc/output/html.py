@@ -57,7 +57,9 @@ def _total_notes(row: Any) -> list[str]:
     cost = row.cost
     if cost is not None and cost.query.pay_in_full and cost.total is not None:  # which price is it
         off = sum(((r.offer.obs.price - r.charged) * r.count for r in cost.runs), ZERO)
-        notes.append(f"paid in full, {money_display(off)} off" if off else "paid in full; no discount published")
+        notes.append(
+            f"paid in full, {money_display(off)} off" if off else "paid in full; no discount published"
+        )
     if cost is not None and cost.months is not None:  # what is committed, and the cash due in them
         notes.append(f"committed in {cost.months} mo: {money_display(cost.committed)}")
         notes.append(f"paid in them: {money_display(cost.paid_in_window)}")
