@@ -252,6 +252,11 @@ def test_states_opens_with_the_available_states_together_and_lists_them_first(cl
     table = table_part(out).splitlines()
     rows = [line.split()[0] for line in table[3:] if re.match(r"[A-Z]{2} ", line)]
     assert rows[: len(available)] == available
+    # the rules on the course's dates, as eligibility's headline says them: every row carried
+    # the federal one, and no line above the table said it
+    head = " ".join(out.split("\n\n")[0].split())
+    assert "Federal rule (for a course started 2026-11-21, assumed to run to 2027-05-22): in-person" in head
+    assert head.endswith("A state rule also applies in AL (see its row).")
 
 
 def test_cost_opens_with_the_total_and_what_is_due(cli):

@@ -117,6 +117,23 @@ class StatesReport(Report):
             rest.append(f"not known in {len(by['unknown'])}")
         if rest:
             lines.append(" and ".join(rest).capitalize() + ".")
+        # the rules on the course's dates, as eligibility's headline gives them: the federal
+        # one binds every state alike; a state's own, where it may treat, is named
+        if self.items:
+            lines += rule_lines((e for e in self.items[0].regulation if e.jurisdiction == "US"), None)
+        own = sorted(
+            {
+                a.state
+                for a in self.items
+                if a.status != "unavailable"
+                for e in a.regulation
+                if e.jurisdiction == a.state
+            }
+        )
+        if own:
+            lines.append(
+                f"A state rule also applies in {', '.join(own)} (see {'its row' if len(own) == 1 else 'their rows'})."
+            )
         return lines
 
 
