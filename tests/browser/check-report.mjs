@@ -45,15 +45,22 @@ try {
       // the rendered size of chart text: the font size scaled by the SVG's own scale
       const svg = document.querySelector("svg.chart");
       let chartFont = null;
+      const chartClipped = []; // chart text reaching past the SVG's own box is cut off
       if (svg) {
         const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
         chartFont = Math.min(...[...svg.querySelectorAll("text")].map(
           (t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+        const box = svg.getBoundingClientRect(); // on screen, after any rotation
+        for (const t of svg.querySelectorAll("text")) {
+          const b = t.getBoundingClientRect();
+          if (b.left < box.left - 0.5 || b.right > box.right + 0.5) chartClipped.push(t.textContent.slice(0, 60));
+        }
       }
       return {
         pageWidth: doc.scrollWidth,
         windowWidth: doc.clientWidth,
         chartFontPx: chartFont,
+        chartClipped,
         scrollable,
       };
     });
