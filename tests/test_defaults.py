@@ -6,7 +6,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import PRIVATE_HOME, REPO, assert_one_error_line
@@ -275,6 +275,7 @@ def test_a_changed_key_keeps_the_comment_after_its_value(cli, config_dir):
 
 
 @settings(max_examples=200, deadline=None)
+@example(before={"state": "'''"}, after={"state": ""}, note="")  # three quotes inside one value
 @given(
     st.dictionaries(st.sampled_from(KEYS), st.text(max_size=12), min_size=1),
     st.dictionaries(st.sampled_from(KEYS), st.text(max_size=12)),

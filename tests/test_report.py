@@ -545,6 +545,28 @@ def test_insurance_taken_elsewhere_but_listed_nowhere_in_the_state_does_not_read
     page = cli("report", "--state", "ID").stdout
     assert "yes, but no insurer is listed in ID" in page and "yes; none listed in ID" in page
     assert "(none in ID)" not in page
+    # one that takes no insurance is "no", as compare says: never "no, but no insurer is listed"
+    assert "no, but no insurer" not in page and "no; none listed" not in page
+    markdown = cli("compare", "--state", "ID", "--format", "markdown").stdout
+    assert "| yes; none listed in ID |" in markdown  # one ";", where the cell's lines are joined
+    table = cli("compare", "--state", "ID", env={"COLUMNS": "50"}).stdout  # insurance folded in
+    first = " ".join(line.split("  ")[0].strip() for line in table.splitlines())  # its first column
+    assert "Insurance: yes; none listed in ID" in first and ";;" not in table
+
+
+def test_with_a_course_the_plan_table_says_whom_every_plan_is_for(cli, tmp_path):
+    """With a course, the plan tables said whom only the plan the price rests on is for."""
+    from conftest import FIXTURE as DATA
+
+    data = tmp_path / "providers.yaml"
+    text = DATA.read_text(encoding="utf-8")
+    anchor = "    plan_conditions:\n"
+    assert text.count(anchor) == 1
+    extra = '      - {plan: course, condition: "for those treated before", source: review-2025, as_of: 2025-06-13}\n'
+    data.write_text(text.replace(anchor, anchor + extra), encoding="utf-8")
+    page = cli("--data", str(data), "report", "--state", "TX", "--sessions", "3").stdout
+    assert "clients; for problems of the last year</span>" in page
+    assert "clients; for those treated before</span>" in page
     row = cli("compare", "--state", "ID", env={"COLUMNS": "200"}).stdout.split("Birch Clinic", 1)[1]
     assert row.split("\n")[0].rstrip().endswith("yes;") and "none listed in ID" in row.split("\n")[1]
 

@@ -197,6 +197,18 @@ def test_a_mark_never_starts_a_line_alone(words, mark, width):
         assert all(len(line) <= width for line in lines if " " in line), lines
 
 
+def test_a_dash_may_start_a_line_it_is_not_a_mark():
+    """Only the table's marks take a word down with them: "(old list)" stays whole before
+    a dash that starts the next line."""
+    from ketacalc.output.table import _spans, wrap_word
+
+    text = "available (old list) — in-person visit"
+    assert [text[a:b] for a, b in _spans(text, 21, wrap_word)] == [
+        "available (old list)",
+        "— in-person visit",
+    ]
+
+
 def test_the_rule_is_ascii_where_the_output_cannot_encode_it():
     import io
 

@@ -104,6 +104,10 @@ def read_config(path: Path | None = None) -> dict[str, str]:
     return dict(table)  # each value is checked where it is used (settings.check_value)
 
 
+#: a key whose value opens a multi-line string (its next lines are neither keys nor comments)
+_MULTI_LINE = r"""^\s*(["']?)(?:state|insurer|client)\1\s*=\s*(?:\"\"\"|''')"""
+
+
 def config_text(values: dict[str, str], old: str | None = None) -> str:
     """The file for ``values``: a new file is the header, then one ``key = "value"`` line
     each. Given the file as it was (``old``, checked by :func:`read_config`: only the three
@@ -119,9 +123,12 @@ def config_text(values: dict[str, str], old: str | None = None) -> str:
         value = json.dumps(values[key], ensure_ascii=False).replace("\x7f", "\\u007f")
         return f"{key} = {value}\n"
 
-    if old is None or not old.strip() or '"""' in old or "'''" in old:
-        return HEADER + "".join(line(key) for key in KEYS if key in values)
     import re
+
+    # a multi-line string opens right after a key's "="; three quotes inside a one-line value
+    # are only characters (such a file was written anew, losing its comments)
+    if old is None or not old.strip() or re.search(_MULTI_LINE, old, re.M):
+        return HEADER + "".join(line(key) for key in KEYS if key in values)
     import tomllib
 
     was = tomllib.loads(old)  # read_config's check passed: the three keys, each a string

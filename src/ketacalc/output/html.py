@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ketacalc.data.catalog import Catalog
+from ketacalc.data.catalog import Catalog, known_on
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, round_cents
 from ketacalc.output.notes import availability_label, counted, first_months, rule_summary, sentence, sentences
 from ketacalc.output.tableview import GOES_ON
@@ -130,14 +130,15 @@ def _availability(catalog: Catalog, a: Any) -> dict[str, Any] | None:
                 "source": _source(catalog, e.source),
                 "as_of": _d(e.as_of),
             }
-            for e in a.regulation
+            for e in (a.regulation if a.status != "unavailable" else ())  # none where it does not serve
         ],
     }
 
 
 def _plans(row: Any, catalog: Catalog) -> list[dict[str, Any]]:
     plans = []
-    for_some = {n.plan_id: n.condition for n in row.plan_conditions}  # whom a plan is for
+    # whom each plan listed is for, whichever plan a course was priced on
+    for_some = {c.plan: c.condition for c in known_on(row.provider.plan_conditions, row.as_of)}
     for p in row.plans:
         obs = p.observation
         inst = obs.installments
@@ -240,9 +241,9 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         if row.insurers:
             insurance += f" ({', '.join(row.insurers)})"
             short += f" ({len(row.insurers)} in {state})"
-        elif (
-            row.insurers == ()
-        ):  # it takes insurance, in no state listed as this one: "yes (none in AL)" read as a contradiction
+        elif row.insurers == () and row.insurance is not None and row.insurance.value:
+            # it takes insurance, in no state listed as this one ("yes (none in AL)" read as
+            # yes and no at once); a provider that takes none is "no", as compare says
             insurance += f", but no insurer is listed in {state}"
             short += f"; none listed in {state}"
         rows.append(

@@ -199,7 +199,12 @@ def _fold(columns: list[Column], rows: list[list[str]], fold: int) -> tuple[list
     moved = []
     for row in rows:
         row = list(row)
-        value = "; ".join(" ".join(line.split()) for line in row[fold].split("\n") if line.strip())
+        lines = [" ".join(line.split()) for line in row[fold].split("\n") if line.strip()]
+        # lines are facts joined by "; "; a line ending in its own ";" or "," goes on after a space
+        value = "".join(
+            line + ("" if k == len(lines) - 1 else " " if line[-1] in ";,:" else "; ")
+            for k, line in enumerate(lines)
+        )
         if value:
             row[into] = f"{row[into]}\n{label}: {value}" if row[into] else f"{label}: {value}"
         del row[fold]
@@ -355,6 +360,11 @@ def _spans(text: str, width: int, pieces: Callable[[str, int], list[str]] | None
     return spans
 
 
+#: the marks a table puts after what they mark: stale "!", a plan for some "‡", an assumed "*",
+#: an opinion "†" (a dash "—" or a bracket starts what follows it: it may begin a line)
+_MARKS = frozenset("!‡*†")
+
+
 def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -> list[Span]:
     """One line filled word by word, as Rich wraps: a word that does not fit starts the
     next line; a word longer than the width is broken into ``pieces``, the first on
@@ -374,7 +384,7 @@ def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -
         if size <= width:
             # a mark ("!", "‡") never starts a line alone: the word it marks goes down with it
             carried = cell_width(line[last:b])
-            if len(word) == 1 and not word.isalnum() and last > start and carried <= width:
+            if word in _MARKS and last > start and carried <= width:
                 lines.append((start, before))
                 start, end, used = last, b, carried
                 last, before = a, a

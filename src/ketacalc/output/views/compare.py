@@ -491,7 +491,7 @@ def _insurance_cell(row: CompareRow, state: str | None) -> str:
     if row.insurers:
         insurance += f" ({len(row.insurers)} in {state})"
     elif state and row.insurers == () and row.insurance is not None and row.insurance.value:
-        insurance += f";\nnone listed in {state}"  # "yes (none in AL)" read as a contradiction
+        insurance += f";{GOES_ON}none listed in {state}"  # "yes (none in AL)" read as a contradiction
     return insurance
 
 
