@@ -236,8 +236,9 @@ def test_compare_of_one_session_or_month_says_it_in_the_singular(cli, option, sa
 
 
 def test_a_headline_total_carries_its_estimate_beside_it():
-    """The first line a person reads gives the estimate beside the total, as the table does:
-    "$600.00 + medication est. $100.00–$300.00", never the bare $600.00 (compare and a range)."""
+    """The first lines a person reads give the estimate beside the total, as the table does:
+    "$600.00 + medication est. $100.00–$300.00", never the bare $600.00 (compare and a range);
+    a total that leaves a charge out is never named the lowest (chart's rule: one rule)."""
     from ketacalc.domain.pricing import price_many
     from ketacalc.output.views.compare import headline
     from ketacalc.output.views.cost import range_headline
@@ -246,7 +247,11 @@ def test_a_headline_total_carries_its_estimate_beside_it():
             "low": "50", "high": "150", "source": "site", "as_of": "2026-01-10"}  # fmt: skip
     cat = catalog_of(provider_data(plans=[plan_data("visit", 1, "any", "100")], charges=[meds]))
     said = " ".join(headline(cat, compare(cat, CompareQuery(sessions=6), today=TODAY)))
-    assert "the lowest total is Acme Ketamine at $600.00 + medication est. $100.00–$300.00" in said
+    assert "No total for 6 sessions is ranked." in said and "lowest" not in said
+    assert (
+        "Acme Ketamine ($600.00 + medication est. $100.00–$300.00): medication only estimated, not ranked"
+        in said
+    )
     courses = list(price_many(cat.providers[0], CostQuery(sessions=1), [1, 6], today=TODAY))
     assert range_headline(courses)[0] == (
         "Acme Ketamine, new client: $100.00 + medication est. $50.00–$150.00 for 1 session "

@@ -269,3 +269,23 @@ def test_the_library_takes_hired_sitter_and_answers_as_the_command_does(cli):
     command = review_cost(cli, "alder", "14", "--hired-sitter").json()
     assert (answer["total_low"], answer["total_high"]) == (command["total_low"], command["total_high"])
     assert answer["if_stopped"] == command["if_stopped"]
+
+
+def test_compare_and_chart_name_the_same_cheapest_by_one_rule(cli):
+    """With Aetna in TX, compare named Birch's insured $500 the lowest while chart left it out
+    ("Not ranked: insured prices") and named another: one rule now, the insured price ranked
+    and said to be insured in both; a lone comparable total is "only", in both."""
+    args = ("--state", "TX", "--sessions", "6", "--insurer", "Aetna")
+    said = flat(cli("compare", *args).stdout)
+    assert "For 6 sessions the lowest total among those serving TX is Birch Clinic at $500.00 insured" in said
+    drawn = flat(cli("chart", *args).stdout)
+    assert drawn.startswith("Cheapest: Birch Clinic (insured prices, stale prices) from 6 sessions.")
+    points = {p["provider"]: p["ranked"] for p in cli("chart", *args, "--format", "json").json()}
+    assert points["birch"] is True
+    alone = flat(cli("compare", "--state", "ID", "--sessions", "6").stdout)
+    assert (
+        "For 6 sessions, only Birch Clinic among those serving ID has a comparable total: $1,050.00" in alone
+    )
+    assert flat(cli("chart", "--state", "ID", "-n", "6").stdout).startswith(
+        "Only Birch Clinic is comparable here"
+    )

@@ -335,8 +335,11 @@ class Standing(NamedTuple):
     priced: tuple[CompareRow, ...]  # candidates with published prices
     unpriced: tuple[CompareRow, ...]  # candidates without
     filtered: int  # providers left out by the options asked for (not closed, not unavailable)
-    ranked: tuple[CompareRow, ...]  # standard-dose session rows with a total, cheapest first
+    ranked: tuple[CompareRow, ...]  # standard-dose session rows with an all-in total, cheapest first
     unlike: tuple[CompareRow, ...]  # another modality: never ranked against sessions
+    #: session rows whose total leaves a charge out, estimated beside it (medication): the
+    #: total is not what is paid, so it is never ranked (chart's rule too)
+    estimated: tuple[CompareRow, ...] = ()
 
 
 #: why a provider is left out that no option chose: it is not "hidden by the options"
@@ -361,10 +364,9 @@ class CompareResult(NamedTuple):
             else rows
         )
         priced = tuple(r for r in candidates if r.plans or (r.cost is not None and r.cost.total is not None))
-        sessions = [r for r in candidates if r.comparable]
-        ranked = sorted(
-            (r for r in sessions if r.total is not None), key=lambda r: (r.total, r.provider.name)
-        )
+        sessions = [r for r in candidates if r.comparable and r.total is not None]
+        estimated = [r for r in sessions if r.cost is not None and any(x.estimated for x in r.cost.charges)]
+        ranked = sorted((r for r in sessions if r not in estimated), key=lambda r: (r.total, r.provider.name))
         return Standing(
             candidates=candidates,
             maybe=sum(1 for r in rows if r.availability is not None and r.availability.status == UNKNOWN),
@@ -373,6 +375,7 @@ class CompareResult(NamedTuple):
             filtered=sum(len(ids) for why, ids in self.hidden.items() if why.kind not in NOT_FILTERED),
             ranked=tuple(ranked),
             unlike=tuple(r for r in candidates if not r.comparable),
+            estimated=tuple(estimated),
         )
 
     @property

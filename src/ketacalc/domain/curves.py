@@ -286,17 +286,15 @@ def _regulation(
 def comparable(result: CurveResult) -> tuple[tuple[Series, ...], list[Note]]:
     """The series a "cheapest" line may rank, and why each other one is left out: only
     providers known to serve the state asked for, standard-dose sessions (a daily low-dose
-    plan is another treatment), self-pay unless every series is insured, and none whose
-    total leaves an estimated charge out."""
+    plan is another treatment), and none whose total leaves an estimated charge out. An
+    insured line is ranked, said to be insured, as compare ranks it: it is what the person
+    who named the insurer pays (one rule for every command)."""
     kept: list[Series] = []
     why: list[Note] = []
     state = result.query.state
     # each test weighs a line only against those that passed the tests before it
     serving = [s for s in result.series if not state or s.availability == "available"]
     sessions = any(s.modality == "sessions" for s in serving)
-    insured_all = all(
-        s.insured for s in serving if not s.estimated and (s.modality == "sessions" or not sessions)
-    )
     for s in result.series:
         if state and s.availability != "available":  # drawn (it may serve), never "cheapest"
             why.append(Note(Kind.NOT_RANKED_NOT_SERVING, provider=s.name, status=s.availability, state=state))
@@ -304,8 +302,6 @@ def comparable(result: CurveResult) -> tuple[tuple[Series, ...], list[Note]]:
             why.append(Note(Kind.NOT_RANKED_LOW_DOSE, provider=s.name))
         elif s.estimated:
             why.append(Note(Kind.NOT_RANKED_ESTIMATED, provider=s.name, charges=s.estimated))
-        elif s.insured and not insured_all:
-            why.append(Note(Kind.NOT_RANKED_INSURED, provider=s.name))
         else:
             kept.append(s)
     return tuple(kept), why

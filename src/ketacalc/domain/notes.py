@@ -78,7 +78,6 @@ class Kind(StrEnum):
     NOT_LISTED = "not-listed"
     NOT_RANKED_LOW_DOSE = "not-ranked-low-dose"
     NOT_RANKED_ESTIMATED = "not-ranked-estimated"
-    NOT_RANKED_INSURED = "not-ranked-insured"
     LOW_DOSE_DRAWN = "low-dose-drawn"  # a month of daily low doses drawn beside sessions' months
     NOT_RANKED_NOT_SERVING = "not-ranked-not-serving"  # not known to serve the state asked for
     ROUTE_DRAWN = "route-drawn"  # a curve drawn on the provider's standard route, others priced apart

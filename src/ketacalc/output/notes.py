@@ -274,7 +274,6 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
     Kind.NOT_DRAWN: _not_drawn,
     Kind.NOT_RANKED_LOW_DOSE: lambda n: f"{n.provider} (daily low-dose plans: a different treatment)",
     Kind.NOT_RANKED_ESTIMATED: lambda n: f"{n.provider} ({' and '.join(n.charges)} only estimated)",
-    Kind.NOT_RANKED_INSURED: lambda n: f"{n.provider} (insured prices)",
     Kind.LOW_DOSE_DRAWN: lambda n: (
         f"{n.provider}: daily low-dose plans, a different treatment: drawn, never ranked against sessions."
     ),

@@ -96,10 +96,15 @@ def cheapest_lines(result: CurveResult, width: int, notice: str = "") -> list[st
     ranking = result.ranking
     if not ranking.cheapest_from and not ranking.not_ranked:
         return []
-    stale = {s.name for s in ranking.ranked if s.stale}
+    # what the reader must know of the line named: insured prices (what the insured person
+    # pays, beside self-pay ones), prices past their age
+    said = {}
+    for s in ranking.ranked:
+        marks = [word for word, on in (("insured prices", s.insured), ("stale prices", s.stale)) if on]
+        said[s.name] = f" ({', '.join(marks)})" if marks else ""
     unit = result.unit.rstrip("s")  # "from 1 session", "from 2 sessions"
     parts = [
-        f"{inert(name)}{' (stale prices)' if name in stale else ''} from {n} {unit if n == 1 else result.unit}"
+        f"{inert(name)}{said[name]} from {n} {unit if n == 1 else result.unit}"
         for name, n in ranking.cheapest_from
     ]
     if parts:

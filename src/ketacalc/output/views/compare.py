@@ -246,14 +246,22 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
         if standing.ranked:
             best = standing.ranked[0]
             among = f" among those serving {q.state}" if q.state else ""
-            lines.append(
-                f"For {what} the lowest total{among} is {best.provider.name} at "
-                f"{total_text(best.cost) if best.cost is not None else money(best.total)}"
-                f"{price_age(best.prices_oldest, result.as_of)}."
+            label = insured_label(best)  # an insured price ranked beside self-pay ones says so
+            figure = (total_text(best.cost) if best.cost is not None else money(best.total)) + (
+                f" {label}" if label else ""
             )
+            age = price_age(best.prices_oldest, result.as_of)
+            if len(standing.ranked) == 1:  # the lowest of one: said as the chart says it
+                lines.append(
+                    f"For {what}, only {best.provider.name}{among} has a comparable total: {figure}{age}."
+                )
+            else:
+                lines.append(f"For {what} the lowest total{among} is {best.provider.name} at {figure}{age}.")
             said = condition_line(best.cost.notes) if best.cost is not None else None
             if said is not None:
                 lines.append(said)
+        elif standing.estimated:  # totals there are, each leaving a charge out: none is ranked
+            lines.append(f"No total for {what}{' in ' + q.state if q.state else ''} is ranked.")
         else:
             lines.append(f"No provider{' serving ' + q.state if q.state else ''} has a total for {what}.")
     elif priced:
@@ -273,6 +281,10 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
             for r in standing.unlike
         ]
         left.append(f"{_names(said)}: daily low-dose, not sessions, not ranked against them")
+    if standing.estimated and (q.sessions or q.months):
+        for r in standing.estimated:
+            kinds = " and ".join(dict.fromkeys(x.kind for x in r.cost.charges if x.estimated))
+            left.append(f"{r.provider.name} ({total_text(r.cost)}): {kinds} only estimated, not ranked")
     if left:
         text = "; ".join(left)
         lines.append(text[0].upper() + text[1:] + ".")
