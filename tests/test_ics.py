@@ -51,9 +51,20 @@ def test_the_summary_and_description_name_the_purchase(cli):
     assert (
         "Payment 1 of 4: $440.00 for 4-Session Program, part of 6 sessions with Alder Health" in description
     )
-    assert "Purchase: 4-Session Program, 4 sessions for a new client, $880.00" in description
-    assert "Price as of 2026-08-14, source alder-site." in description
+    assert "Purchase: 4-Session Program, 4 sessions, bought as a new client, $880.00" in description
+    assert "Price as of 2026-08-14, source alder-site.\n" in description  # fresh: nothing more said
     assert "Not medical advice" in description
+
+
+def test_an_insured_or_stale_price_says_so_in_the_calendar_as_in_the_table(cli):
+    """Birch's $500 with Aetna (2025-06-13) read as a plain cash price in a calendar, and its
+    age went unsaid, where the table marks both."""
+    args = ("cost", "birch", "-n", "6", "--state", "TX", "--insurer", "Aetna", "--format", "ics")
+    first = events(cli(*args).stdout)[0]
+    assert str(first["SUMMARY"]) == "Pay $250.00: Birch Clinic, Starter Program (insured)"
+    description = " ".join(str(first["DESCRIPTION"]).split())
+    assert "Starter Program, 6 sessions, bought as a new client, $500.00 (insurance price)" in description
+    assert "Stale: more than 365 days old on 2026-11-21; check it with the provider." in description
 
 
 def test_uids_are_unique_and_the_same_on_every_run(cli):

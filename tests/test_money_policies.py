@@ -289,3 +289,23 @@ def test_compare_and_chart_name_the_same_cheapest_by_one_rule(cli):
     assert flat(cli("chart", "--state", "ID", "-n", "6").stdout).startswith(
         "Only Birch Clinic is comparable here"
     )
+
+
+def test_returning_prices_say_they_are_for_each_providers_own_former_clients(cli):
+    """A returning Mindbloom client saw Better U's price for those who finished a Better U
+    program, as if theirs: the title, caption and report say whose returning prices they are."""
+    out = cli("compare", "--state", "TX", "--sessions", "6", "--returning", env={"COLUMNS": "200"}).stdout
+    assert "6 sessions, returning client of each" in out
+    assert "Returning client: each provider's prices for its own former clients" in flat(out)
+    page = cli("report", "--state", "TX", "--sessions", "6", "--returning", "--start", "2027-01-10").stdout
+    assert "for a returning client of each provider (its prices for its own former clients" in page
+    assert ", starting 2027-01-10." in page  # the day that decides the rules in force
+
+
+def test_compare_csv_says_which_totals_are_insured(cli):
+    rows = cli("compare", "--state", "TX", "--sessions", "6", "--insurer", "Aetna", "--format", "csv").stdout
+    import csv
+    import io
+
+    pricing = {r["provider"]: r["pricing"] for r in csv.DictReader(io.StringIO(rows))}
+    assert (pricing["birch"], pricing["cedar"]) == ("insurance", "self-pay")

@@ -309,6 +309,8 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         else (f"the {first_months(months)} of care" if months else None),
         "chart_unit": unit,
         "client": request.client,
+        # the day the course starts decides the rules in force on it: said when asked for
+        "start": result.query.start.isoformat() if result.query.start else None,
         "insurer": result.query.insurer,
         "pay_in_full": result.query.pay_in_full,
         "today": today.isoformat(),

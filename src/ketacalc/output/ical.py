@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, TYPE_CHECKING, Any
 
+from ketacalc.domain.course import stale_before
 from ketacalc.money import money_display
 from ketacalc.output.notes import counted, first_months
 from ketacalc.version import __version__
@@ -41,7 +42,8 @@ def _uid(result: CostResult, what: str, index: int) -> str:
 def _purchase_name(result: CostResult, plan: str, purchase: int) -> str:
     """What a payment is for: the plan bought, or the charge."""
     if 0 <= purchase < len(result.purchases):
-        return result.purchases[purchase].plan.name
+        bought = result.purchases[purchase]
+        return bought.plan.name + (" (insured)" if bought.insured else "")
     for line in result.charges:
         if line.id == plan:
             return line.description
@@ -56,10 +58,20 @@ def _purchase_detail(result: CostResult, purchase: int) -> list[str]:
     sessions = p.plan.sessions
     obs = p.observation
     dated = obs.as_of.isoformat() if obs.as_of else "undated"
+    # as the table says it: an insurance price is one, and a price past its age is old
+    old = obs.as_of is not None and obs.as_of < stale_before(result.as_of, result.query.max_age)
     return [
-        f"Purchase: {p.plan.name}, {counted(sessions, 'session')} for a {p.client} "
-        f"client, {money_display(p.charged)}, starting {p.start.isoformat()}.",
-        f"Price as of {dated}" + (f", source {obs.source}." if obs.source else "."),
+        f"Purchase: {p.plan.name}, {counted(sessions, 'session')}, bought as a {p.client} client, "
+        f"{money_display(p.charged)}{' (insurance price)' if p.insured else ''}, "
+        f"starting {p.start.isoformat()}.",
+        f"Price as of {dated}"
+        + (f", source {obs.source}." if obs.source else ".")
+        + (
+            f" Stale: more than {result.query.max_age} days old on {result.as_of.isoformat()}; "
+            "check it with the provider."
+            if old
+            else ""
+        ),
     ]
 
 

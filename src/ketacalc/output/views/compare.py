@@ -50,7 +50,7 @@ class CompareReport(Report):
     FIELDS = (
         "provider", "name", "status", "state", "availability", "availability_as_of", "availability_tier",
         "in_clinic", "regulation", "client", "months", "sessions_requested", "sessions_covered", "modality", "comparable",
-        "reason", "route", "total", "total_low", "total_high", "per_session", "per_covered_session",
+        "reason", "route", "pricing", "total", "total_low", "total_high", "per_session", "per_covered_session",
         "due_at_signup", "monthly_cost", "stale", "oldest_price", "prices_as_of", "consult_fee", "insurance",
         "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "dose_flexibility_is_opinion",
         "dose_flexibility_source", "trd_suitability", "trd_suitability_is_opinion", "trd_suitability_source",
@@ -206,9 +206,9 @@ class CompareReport(Report):
             rows.append(cells)
         title = "Providers" + (f" for {q.state} ({STATES[q.state]})" if q.state else "")
         if q.sessions:
-            title += f", {counted(q.sessions, 'session')}, {q.client} client"
+            title += f", {counted(q.sessions, 'session')}, {_client(q.client)}"
         elif q.months:
-            title += f", {first_months(q.months)}, {q.client} client"
+            title += f", {first_months(q.months)}, {_client(q.client)}"
         return TableView(
             columns=columns,
             rows=rows or [["no provider matches", *([""] * (len(columns) - 1))]],
@@ -221,6 +221,10 @@ class CompareReport(Report):
             ),
             headline=headline(self.catalog, result),
         )
+
+
+def _client(client: str) -> str:
+    return "returning client of each" if client == "returning" else f"{client} client"
 
 
 def headline(catalog: Catalog, result: CompareResult) -> list[str]:
@@ -325,6 +329,11 @@ def _caption_lines(result: CompareResult) -> list[str]:
     elif not q.sessions:
         lines.append(
             "Due at sign-up: the first payment of each plan listed"  # no total is shown without a course
+        )
+    if q.client == "returning":  # each row prices its own former clients' plans
+        lines.append(
+            "Returning client: each provider's prices for its own former clients; with a provider "
+            "you have not used you are a new client (compare without --returning)"
         )
     if any(r.not_comparable for r in result.rows):
         lines.append(
