@@ -233,7 +233,7 @@ def test_state_gives_availability_and_a_warning(cli):
     result = cli("cost", "fern", "-n", "2", "--state", "NY", "-f", "json")
     assert result.exit_code == 0
     assert result.json()["availability"] == "unavailable"
-    assert result.stderr.startswith("warning: Fern Health is unavailable in NY")
+    assert result.stderr.startswith("warning: Fern Health does not serve NY: ")
     served = cli("cost", "fern", "-n", "2", "--state", "TX", "-f", "json")
     assert served.json()["availability"] == "available" and "warning" not in served.stderr
 
@@ -437,3 +437,11 @@ def test_an_as_of_date_at_the_start_of_the_calendar_is_priced_or_refused_cleanly
     assert stale_before(date(1, 1, 2), 365) == date.min
     result = price(load_fixture().find("alder"), CostQuery(sessions=4, as_of=date(1, 1, 2)), today=TODAY)
     assert result.total is None and result.stale is False
+
+
+def test_a_provider_whose_service_is_unknown_is_not_called_unknown(cli):
+    """ "Cedar Care is unknown in NY" read as if the provider were unknown: it is not known to
+    serve NY, said so on stderr and in the answer."""
+    result = cli("cost", "cedar", "-n", "3", "--state", "NY")
+    assert result.stderr.startswith("warning: Cedar Care is not known to serve NY: ")
+    assert "Cedar Care is not known to serve NY." in result.stdout.split("\n\n")[0]

@@ -385,7 +385,7 @@ def test_isha_in_new_york_warns(cli):
     result = cli("cost", "isha-health", "--sessions", "4", "--state", "NY", "--format", "json")
     assert result.exit_code == 0
     assert result.json()["availability"] == "unavailable"
-    assert result.stderr.startswith("warning: Isha Health is unavailable in NY")
+    assert result.stderr.startswith("warning: Isha Health does not serve NY: ")
 
 
 def test_mindbloom_24_schedule_is_in_date_order(cli):

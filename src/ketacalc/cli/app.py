@@ -155,8 +155,9 @@ def root(
 def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     """List every provider with its plans, states and newest data.
 
-    Status, plan count, lowest published total, states served and the date of
-    the newest figure, one row per provider.
+    Status, each plan's size and price (plans of unlike sizes are never ranked:
+    compare --sessions N ranks a course), states served, the date of the newest
+    figure and of the oldest price, one row per provider.
     """
     from ketacalc.domain import answers
     from ketacalc.output.views.providers import ProvidersReport
@@ -287,13 +288,10 @@ def cost(
     answer = answers.cost(cat, request, today())
     available = answer.availability
     if available is not None and available.status != AVAILABLE:
-        from ketacalc.output.notes import sentence
+        from ketacalc.output.notes import sentence, serving_phrase
         from ketacalc.output.terminal import say
 
-        say(
-            f"{answer.provider.name} is {available.status} in {request.state}: {sentence(available.reason)}",
-            "warning",
-        )
+        say(f"{answer.provider.name} {serving_phrase(available)}: {sentence(available.reason)}", "warning")
     elif available is not None and available.old:
         from ketacalc.output.notes import sentence
         from ketacalc.output.terminal import say

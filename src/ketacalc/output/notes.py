@@ -329,6 +329,17 @@ def warning_text(entries: Iterable[RuleEntry]) -> str:
     return "; ".join(dict.fromkeys(rule_short(e) for e in entries))
 
 
+def serving_phrase(a: Availability) -> str:
+    """What an availability that is not "available" means for the person, as a predicate:
+    ``is not known to serve AL`` ("is unknown in AL" read as if the provider were unknown),
+    ``does not serve AL``, ``has closed``."""
+    if a.reason.kind == Kind.CLOSED:
+        return "has closed"
+    if a.status == "unavailable":
+        return f"does not serve {a.state}"
+    return f"is not known to serve {a.state}"
+
+
 def availability_label(a: Availability) -> str:
     """The status in words, with what a rule on the course's dates may require:
     ``available — in-person visit may be required from 2027-01-01``. A provider that does not

@@ -21,6 +21,7 @@ from ketacalc.output.notes import (
     rule_summary,
     sentence,
     sentences,
+    serving_phrase,
     warning_text,
 )
 from ketacalc.output.tableview import Column, TableView
@@ -682,7 +683,7 @@ def single_headline(r: CostResult) -> list[str]:
     )
     a = r.availability
     if a is not None and a.status != "available":
-        lines.append(f"{r.provider.name} is {a.status} in {r.query.state}.")
+        lines.append(f"{r.provider.name} {serving_phrase(a)}.")
     if r.regulation:
         lines.append(f"Rules in force: {warning_text(r.regulation)} (see below).")
     return lines
