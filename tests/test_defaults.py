@@ -61,10 +61,18 @@ def test_client_and_insurer_from_the_environment(cli):
     assert "note: insurer aetna from KETACALC_INSURER" in insured.stderr
 
 
-def test_an_insurer_default_waits_for_a_state(cli):
+def test_an_insurer_default_waits_for_a_state_and_says_so(cli):
     result = cli("cost", "alder", "-n", "6", env={"KETACALC_INSURER": "Aetna"})
     assert result.exit_code == 0, result.stderr  # not "--insurer needs --state"
-    assert "insurer" not in " ".join(notes(result.stderr))
+    # never dropped in silence: the prices are self-pay, and the person set an insurer
+    assert (
+        "note: insurer from KETACALC_INSURER not applied: insurance is by state (give --state); "
+        "self-pay prices are shown"
+    ) in " ".join(notes(result.stderr))
+    assert (
+        "not applied"
+        not in cli("cost", "alder", "-n", "6", "-s", "TX", env={"KETACALC_INSURER": "Aetna"}).stderr
+    )
 
 
 def test_config_set_show_unset_and_the_file_applies(cli, config_dir, tmp_path):

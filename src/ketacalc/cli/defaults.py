@@ -97,11 +97,14 @@ def resolve(
             used["state"] = found._replace(value=state)
     if state is None and need_state:
         raise UsageProblem("Missing option '--state'", SET_STATE)
-    if uses_insurer and insurer is None and state is not None:
+    unused: Setting | None = None  # an insurer set once, with no state to apply it in
+    if uses_insurer and insurer is None:
         found = default("insurer")
-        if found is not None:
+        if found is not None and state is not None:
             insurer = found.value
             used["insurer"] = found
+        elif found is not None:
+            unused = found
     if uses_client and returning is None:
         found = default("client")
         if found is not None:
@@ -113,4 +116,10 @@ def resolve(
         value = value if len(value) <= QUOTE_LIMIT else value[:QUOTE_LIMIT] + "…"
         said = f"{value} client" if key == "client" else f"{key} {value}"
         typer.echo(f"note: {said} from {where(found, cut=False)}", err=True)
+    if unused is not None:  # said, never dropped in silence: self-pay prices are shown
+        typer.echo(
+            f"note: insurer from {where(unused, cut=False)} not applied: insurance is by state "
+            "(give --state); self-pay prices are shown",
+            err=True,
+        )
     return Chosen(state, insurer, bool(returning))
