@@ -156,6 +156,11 @@ def test_messages_on_stderr_escape_control_characters(cli):
     line = assert_one_error_line(cli("cost", "alder\x1b[2J\u202e", "-n", "6"), 1)
     assert "\x1b" not in line and "\u202e" not in line
     assert "alder\\x1b[2J\\u202e" in line
+    # Click's own echoes (an extra argument, an unknown option) are escaped once, as the rest
+    extra = assert_one_error_line(cli("providers", "a\x1bb"), 2)
+    assert "unexpected extra argument 'a\\x1bb'" in extra
+    option = assert_one_error_line(cli("--\x1b[2J"), 2)
+    assert "no such option '--\\x1b[2J'" in option
 
 
 # --------------------------------------------------------------- one escaping table
@@ -184,3 +189,25 @@ def test_printable_also_escapes_what_is_not_dangerous_in_data_but_hides_in_a_mes
     for c in ("\u00ad", "\u200b", "\ufeff", "\u00a0", "\u3000", "\U000e0001", "\ue000"):
         assert c not in DANGEROUS
         assert (inert(f"a{c}b"), printable(f"a{c}b")) == (f"a{c}b", f"a{escape(c)}b")
+
+
+def test_an_unknown_key_is_named_as_written_and_never_drives_the_terminal(cli, tmp_path):
+    """A key holding an ESC sequence reached the terminal raw in the place ("providers.0.<ESC>]0;…"
+    set the window's title); a key holding "[2]" was named '2', on the wrong line."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    anchor = "  - id: alder\n"
+    assert text.count(anchor) == 1
+    path = tmp_path / "keys.yaml"
+    path.write_text(
+        text.replace(anchor, anchor + '    "\\e]0;PWNED\\a": 1\n    "bad[2]key": 1\n'), encoding="utf-8"
+    )
+    result = cli("check", str(path))
+    assert result.exit_code == 1 and "\x1b" not in result.stderr and "\x07" not in result.stderr
+    where = text[: text.index(anchor)].count("\n") + 2  # the line after the provider's id
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(
+        f"{shown_path(str(path))}:{where}:5: providers.0.\\x1b]0;PWNED\\x07: unknown key "
+    )
+    assert lines[1].startswith(
+        f"{shown_path(str(path))}:{where + 1}:5: providers.0.bad[2]key: unknown key 'bad[2]key'"
+    )

@@ -217,8 +217,11 @@ def from_pydantic(
 ) -> list[DataProblem]:
     problems = []
     for error in exc.errors(include_url=False):
-        loc: Loc = tuple(part for part in error["loc"] if not _is_internal(part))
         kind = error["type"]
+        raw = error["loc"]
+        # an unknown key is the last part, whatever it holds ("bad[2]key" is not pydantic's)
+        last = raw[-1:] if kind == "extra_forbidden" else ()
+        loc: Loc = tuple(part for part in raw[: len(raw) - len(last)] if not _is_internal(part)) + last
         message = str(error["msg"])
         if kind == "extra_forbidden":
             key = str(loc[-1]) if loc else "?"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ketacalc.errors import DataProblem, quoted
+from ketacalc.errors import DataProblem, printable, quoted
 
 MAX_DEPTH = 24
 MAX_NODES = 200_000
@@ -184,7 +184,9 @@ class Builder:
 
 
 def dotted(loc: Loc) -> str:
-    return ".".join(cut(str(part)) for part in loc)
+    """Where in the file: ``providers.2.plans.0.price``, each key cut and escaped as any echo
+    of input (a key may hold an ESC sequence that would drive the terminal)."""
+    return ".".join(printable(cut(str(part))) for part in loc)
 
 
 def locate(loc: Loc, marks: dict[Loc, tuple[int, int]]) -> tuple[int, int]:
