@@ -315,6 +315,9 @@ def test_a_month_of_care_that_ends_on_the_calendars_last_day_is_priced(cli):
     assert [s["date"] for s in stops] == ["9999-12-01", "9999-12-31"]
     line = assert_one_error_line(cli("cost", "dune", "-n", "31", "--start", "9999-12-01"), 2)
     assert "31 doses runs past the year 9999" in line and "--pace" not in line
+    # the last dose's day past the calendar is said in doses too (it said "2 sessions", "--pace")
+    line = assert_one_error_line(cli("cost", "dune", "-n", "2", "--start", "9999-12-31"), 2)
+    assert "2 doses runs past the year 9999" in line and "--pace" not in line
 
 
 def test_a_range_writes_summaries_and_one_n_the_full_record(cli):

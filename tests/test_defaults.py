@@ -308,3 +308,25 @@ def test_a_file_with_a_multi_line_string_is_written_anew():
     old = "# c\ninsurer = \"\"\"Aetna\"\"\"\nstate = '''\nTX'''\n"
     assert tomllib.loads(old) == {"insurer": "Aetna", "state": "TX"}
     assert config_text({"state": "NY"}, old) == config_text({"state": "NY"}) == HEADER + 'state = "NY"\n'
+
+
+def test_a_crlf_file_keeps_its_line_ends_when_a_key_changes(cli, config_dir):
+    config_dir.mkdir()
+    path = config_dir / "config.toml"
+    path.write_bytes(b'state = "TX"\r\n# her plan\r\n')
+    assert cli("config", "set", "state", "NY").exit_code == 0
+    assert cli("config", "set", "insurer", "Aetna").exit_code == 0
+    assert path.read_bytes() == b'state = "NY"\r\n# her plan\r\ninsurer = "Aetna"\r\n'
+
+
+def test_the_config_folder_named_with_a_tilde_is_in_the_home(cli, tmp_path, monkeypatch):
+    """'~/cfg' made a folder named '~' wherever ketacalc ran; '~nosuchuser/x' too."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KETACALC_CONFIG_DIR", "~/cfg")
+    assert cli("config", "set", "state", "TX").exit_code == 0
+    assert (tmp_path / "home" / "cfg" / "config.toml").exists() and not (tmp_path / "~").exists()
+    monkeypatch.setenv("KETACALC_CONFIG_DIR", "~nosuchuser-ketacalc/x")
+    line = assert_one_error_line(cli("config", "set", "state", "TX"), 1)
+    assert "KETACALC_CONFIG_DIR '~nosuchuser-ketacalc/x' names no directory" in line
+    assert not (tmp_path / "~nosuchuser-ketacalc").exists()

@@ -635,7 +635,10 @@ class ProviderPricer:
             try:  # the last session's day: the stopping table and the calendar date every session
                 start + timedelta(days=span.days - 1)
             except OverflowError:  # past 9999-12-31, where Python's calendar ends
-                raise ScheduleOutOfRange(span.sessions) from None
+                daily = self._monthly is not None and all(
+                    o.plan.modality == "daily-low-dose" for part in self._monthly for o in part
+                )  # counted in doses, which take no --pace
+                raise ScheduleOutOfRange(span.sessions, "doses" if daily else "sessions") from None
         if self.catalog is None:
             return self.availability, ()
         from ketacalc.domain.regulation import course_dates, months_course, rules_for

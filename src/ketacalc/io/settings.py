@@ -32,9 +32,15 @@ class Setting(NamedTuple):
 
 def config_path() -> Path:
     """``config.toml`` in ``KETACALC_CONFIG_DIR``, else in the platform's config directory."""
-    override = os.environ.get("KETACALC_CONFIG_DIR")
+    override = os.environ.get("KETACALC_CONFIG_DIR", "").strip()  # as KETACALC_CACHE_DIR is read
     if override:
-        return Path(override) / "config.toml"
+        try:  # "~/cfg" is the home's, never a folder named "~" where ketacalc runs
+            return Path(override).expanduser().absolute() / "config.toml"
+        except (RuntimeError, KeyError, ValueError):  # ~nosuchuser, or no home to expand
+            raise ConfigError(
+                f"KETACALC_CONFIG_DIR {quoted(override)} names no directory (its '~' has no home)",
+                "set it to a directory's full path, or unset it",
+            ) from None
     from ketacalc.files import user_dir
 
     return (user_dir("config") or _platform_config_dir()) / "config.toml"
@@ -135,6 +141,7 @@ def config_text(values: dict[str, str], old: str | None = None) -> str:
     kept: list[str] = []
     written: set[str] = set()
     *ended, last = old.split("\n")  # TOML's own line ends (\r\n too), never str.splitlines' others
+    end = "\r\n" if ended and all(text.endswith("\r") for text in ended) else "\n"  # the file's own
     for text in [f"{text}\n" for text in ended] + ([last] if last else []):
         found = re.match(r"""\s*(["']?)(state|insurer|client)\1\s*=""", text)
         if found is None:
@@ -145,11 +152,12 @@ def config_text(values: dict[str, str], old: str | None = None) -> str:
             if was.get(found[2]) == values[found[2]]:
                 kept.append(text)
             else:
-                kept.append(line(found[2])[:-1] + _comment_after(text, found.end()) + "\n")
+                kept.append(line(found[2])[:-1] + _comment_after(text, found.end()) + end)
             written.add(found[2])
     if kept and not kept[-1].endswith("\n"):
-        kept[-1] += "\n"
-    return "".join(kept) + "".join(line(key) for key in KEYS if key in values and key not in written)
+        kept[-1] += end
+    added = "".join(line(key) for key in KEYS if key in values and key not in written)
+    return "".join(kept) + added.replace("\n", end)
 
 
 def _comment_after(text: str, at: int) -> str:
