@@ -245,9 +245,10 @@ def test_states_opens_with_the_available_states_together_and_lists_them_first(cl
     records = cli("states", "birch", "--format", "json").json()
     available = [r["state"] for r in records if r["availability"] == "available"]
     out = cli("states", "birch", env={"COLUMNS": "120"}).stdout
-    assert (
-        out.splitlines()[0]
-        == f"Birch Clinic is available in {len(available)} states: {', '.join(available)}."
+    # a third party's list is said to be one, above the rows as in them
+    assert " ".join(out.split("\n\n")[0].split()).startswith(
+        f"Birch Clinic is available in {len(available)} states: {', '.join(available)} (all by a list not "
+        "the provider's own: review-2025 (2025-06-13); check with the provider)."
     )
     table = table_part(out).splitlines()
     rows = [line.split()[0] for line in table[3:] if re.match(r"[A-Z]{2} ", line)]

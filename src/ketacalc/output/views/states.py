@@ -108,10 +108,18 @@ class StatesReport(Report):
                 + (f": {', '.join(yes)}." if yes else ".")
             ]
             old = [a for a in self.items if a.status == "available" and a.old]
+            unofficial = [a for a in self.items if a.status == "available" and a.official is False]
             if old:  # old data says it is old, in the answer too
                 dates = ", ".join(sorted({show_date(a.as_of) for a in old}))
                 every = "all" if len(old) == len(yes) else f"{len(old)} of them"
                 lines[0] = lines[0][:-1] + f" ({every} by an old list, {dates}: check with the provider)."
+            elif unofficial:  # a third party's list is not the provider's word: said above the rows
+                said = ", ".join(sorted({f"{a.source} ({show_date(a.as_of)})" for a in unofficial}))
+                every = "all" if len(unofficial) == len(yes) else f"{len(unofficial)} of them"
+                lines[0] = (
+                    lines[0][:-1]
+                    + f" ({every} by a list not the provider's own: {said}; check with the provider)."
+                )
         rest = [f"unavailable in {len(by['unavailable'])}"] if by["unavailable"] else []
         if by["unknown"]:
             rest.append(f"not known in {len(by['unknown'])}")
