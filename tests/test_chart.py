@@ -74,6 +74,7 @@ def test_points_as_csv_one_row_per_provider_and_n(cli):
         "total_low",
         "total_high",
         "currency",
+        "pricing",
         "availability",
         "route",
         "modality",
@@ -443,3 +444,19 @@ def test_a_single_line_drawn_keeps_its_prices_in_words_beside_why_it_is_not_rank
     said = " ".join(headline(result, 200))
     assert said.startswith("Zeta Care: $300 for 4 to $600 for 8 sessions. No line drawn is ranked cheapest.")
     assert "Not ranked: Zeta Care (not known to serve TX)." in said
+
+
+def test_each_point_says_whether_it_is_insured_as_compare_rows_do(cli):
+    """The chart names a line's insured prices; its JSON said nothing of them per point, and a
+    line insured at some N only read as insured everywhere."""
+    from ketacalc.domain.curves import Series
+
+    args = ("--state", "TX", "--insurer", "Aetna", "-n", "6")
+    points = {p["provider"]: p["pricing"] for p in cli("chart", *args, "--format", "json").json()}
+    rows = {r["provider"]: r["pricing"] for r in cli("compare", *args, "--format", "json").json()}
+    assert points["birch"] == rows["birch"] == "insurance"
+    assert points["cedar"] == rows["cedar"] == "self-pay"
+    some = Series("x", "X", ((1, None), (2, None)), pricings=("insurance", "self-pay"))
+    assert some.insured_label == "partly insured prices"
+    assert some._replace(pricings=("insurance", None)).insured_label == "insured prices"
+    assert some._replace(pricings=("self-pay", None)).insured_label is None

@@ -330,3 +330,13 @@ def test_the_config_folder_named_with_a_tilde_is_in_the_home(cli, tmp_path, monk
     line = assert_one_error_line(cli("config", "set", "state", "TX"), 1)
     assert "KETACALC_CONFIG_DIR '~nosuchuser-ketacalc/x' names no directory" in line
     assert not (tmp_path / "~nosuchuser-ketacalc").exists()
+
+
+def test_a_relative_config_folder_in_a_deleted_working_folder_is_one_clear_error(cli, tmp_path, monkeypatch):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    monkeypatch.setenv("KETACALC_CONFIG_DIR", "cfg")
+    line = assert_one_error_line(cli("config", "show"), 1)
+    assert "KETACALC_CONFIG_DIR 'cfg' names no directory (the current folder is gone)" in line

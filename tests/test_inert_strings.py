@@ -211,3 +211,16 @@ def test_an_unknown_key_is_named_as_written_and_never_drives_the_terminal(cli, t
     assert lines[1].startswith(
         f"{shown_path(str(path))}:{where + 1}:5: providers.0.bad[2]key: unknown key 'bad[2]key'"
     )
+
+
+def test_a_key_holding_brackets_keeps_its_place_inside_the_file(cli, tmp_path):
+    """ "O[R]" under by_state was dropped from the place ("by_state.0"): only pydantic's own
+    parts ("function-after[…]") are left out of it, never a key of the file."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    anchor = "          ID: []\n"
+    assert text.count(anchor) == 1
+    path = tmp_path / "bracket.yaml"
+    path.write_text(text.replace(anchor, anchor + '          "O[R]": [5]\n'), encoding="utf-8")
+    said = cli("check", str(path)).stderr
+    assert "insurers.0.by_state.O[R].0: input should be a valid string" in said
+    assert "by_state.0:" not in said

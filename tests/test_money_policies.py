@@ -297,6 +297,8 @@ def test_returning_prices_say_they_are_for_each_providers_own_former_clients(cli
     out = cli("compare", "--state", "TX", "--sessions", "6", "--returning", env={"COLUMNS": "200"}).stdout
     assert "6 sessions, returning client of each" in out
     assert "Returning client: each provider's prices for its own former clients" in flat(out)
+    assert "(compare again with --new)" in flat(out)  # right whether typed or set once
+    assert "For 6 sessions as a returning client" in flat(out)
     page = cli("report", "--state", "TX", "--sessions", "6", "--returning", "--start", "2027-01-10").stdout
     assert "for a returning client of each provider (its prices for its own former clients" in page
     assert ", starting 2027-01-10." in page  # the day that decides the rules in force

@@ -192,20 +192,22 @@ def _plain(message: str) -> str:
         return f"{option} {_unrepr(value)} is not one of {choices.replace(chr(39), '')}"
     found = _NO_OPTION.fullmatch(message)
     if found is not None:
-        return f"no such option {quoted(_unescaped(found.group(1)))}{_short(found.group(2))}"
+        return f"no such option {_as_escaped(found.group(1))}{_short(found.group(2))}"
     found = _NO_COMMAND.fullmatch(message)
     if found is not None:
         return f"no such command {_unrepr(found.group(1))}{_short(found.group(2) or '')}"
     found = _EXTRA.fullmatch(message)
     if found is not None:
-        return f"unexpected extra argument {quoted(_unescaped(found.group(1)))}"
+        return f"unexpected extra argument {_as_escaped(found.group(1))}"
     return _short(message)
 
 
-def _unescaped(text: str) -> str:
-    """Click's echo of an argument with its control characters written ``\x1b``, as typed:
-    quoted again, it would read ``\\x1b`` where every other error says ``\x1b``."""
-    return re.sub(r"\\x([0-9a-f]{2})", lambda m: chr(int(m[1], 16)), text)
+def _as_escaped(text: str) -> str:
+    """Click's echo of an argument, whose control characters it already wrote ``\x1b``, in
+    quotes and cut as :func:`~ketacalc.errors.quoted` cuts, never escaped again (``repr``
+    would read ``\\x1b``), nor decoded (a backslash typed is kept as typed)."""
+    cut = text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + f"… ({len(text):,} characters)"
+    return f"'{printable(cut)}'"
 
 
 def _unrepr(text: str) -> str:

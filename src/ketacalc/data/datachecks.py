@@ -218,10 +218,12 @@ def from_pydantic(
     problems = []
     for error in exc.errors(include_url=False):
         kind = error["type"]
-        raw = error["loc"]
-        # an unknown key is the last part, whatever it holds ("bad[2]key" is not pydantic's)
-        last = raw[-1:] if kind == "extra_forbidden" else ()
-        loc: Loc = tuple(part for part in raw[: len(raw) - len(last)] if not _is_internal(part)) + last
+        # the keys of the file: a part that is one ("bad[2]key", "O[R]") is kept whatever it holds;
+        # one that is not and looks like pydantic's own ("function-after[…]") is dropped
+        loc: Loc = ()
+        for part in error["loc"]:
+            if (*loc, part) in marks or (*loc, part) in key_marks or not _is_internal(part):
+                loc = (*loc, part)
         message = str(error["msg"])
         if kind == "extra_forbidden":
             key = str(loc[-1]) if loc else "?"

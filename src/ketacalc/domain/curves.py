@@ -68,6 +68,17 @@ class Series(NamedTuple):
     #: who a plan the line may rest on is for, where a source says some people only (its notes
     #: say it in words): Kind.PLAN_CONDITION notes, as compare's rows carry them
     plan_conditions: tuple[Note, ...] = ()
+    #: each point's pricing, in the points' order: self-pay, insurance or mixed (None: no total)
+    pricings: tuple[str | None, ...] = ()
+
+    @property
+    def insured_label(self) -> str | None:
+        """``insured prices`` when every point drawn is insured, ``partly insured prices`` when
+        some are (an insurer's prices cover some courses only), else None."""
+        known = {p for p in self.pricings if p is not None}
+        if not known & {"insurance", "mixed"}:
+            return None
+        return "insured prices" if known == {"insurance"} else "partly insured prices"
 
     def bounds_at(self, index: int) -> tuple[Decimal | None, Decimal | None]:
         """The low and high totals of the point at ``index``."""
@@ -185,10 +196,12 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         estimated: dict[str, None] = {}
         stale = False
         pricer = ProviderPricer(provider, cost_query, today)
+        pricings: list[str | None] = []  # each point's: self-pay, insurance or mixed (None: no total)
         for n in counts:
             result = pricer.price_months(n) if months else pricer.point(n)
             points.append((n, result.total))
             bounds.append((result.total_low, result.total_high))
+            pricings.append(result.pricing if result.total is not None else None)
             if result.total is None:  # why it has no total (not the insurance notes said before it)
                 why = [note for note in result.notes if note.kind not in _INSURANCE_KINDS]
                 reasons.update(dict.fromkeys(why[:1]))
@@ -240,6 +253,7 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
                 estimated=tuple(estimated),
                 stale=stale,
                 insured=bool(pricing & {"insurance", "mixed"}),
+                pricings=tuple(pricings),
                 bounds=tuple(bounds) if estimated else (),
                 availability=row.availability.status if row.availability is not None else None,
                 route=row.route,

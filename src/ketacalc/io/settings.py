@@ -36,9 +36,10 @@ def config_path() -> Path:
     if override:
         try:  # "~/cfg" is the home's, never a folder named "~" where ketacalc runs
             return Path(override).expanduser().absolute() / "config.toml"
-        except (RuntimeError, KeyError, ValueError):  # ~nosuchuser, or no home to expand
+        except (RuntimeError, KeyError, ValueError, OSError):  # ~nosuchuser; a deleted working folder
+            why = "its '~' has no home" if override.startswith("~") else "the current folder is gone"
             raise ConfigError(
-                f"KETACALC_CONFIG_DIR {quoted(override)} names no directory (its '~' has no home)",
+                f"KETACALC_CONFIG_DIR {quoted(override)} names no directory ({why})",
                 "set it to a directory's full path, or unset it",
             ) from None
     from ketacalc.files import user_dir

@@ -100,7 +100,7 @@ def cheapest_lines(result: CurveResult, width: int, notice: str = "") -> list[st
     # pays, beside self-pay ones), prices past their age
     said = {}
     for s in ranking.ranked:
-        marks = [word for word, on in (("insured prices", s.insured), ("stale prices", s.stale)) if on]
+        marks = [word for word in (s.insured_label, "stale prices" if s.stale else None) if word]
         said[s.name] = f" ({', '.join(marks)})" if marks else ""
     unit = result.unit.rstrip("s")  # "from 1 session", "from 2 sessions"
     parts = [

@@ -18,7 +18,8 @@ class ChartReport(Report):
     """One record per provider and N; ``draw`` plots the curves in a terminal."""
 
     FIELDS = (
-        "provider", "name", "unit", "n", "total", "total_low", "total_high", "currency", "availability", "route",
+        "provider", "name", "unit", "n", "total", "total_low", "total_high", "currency", "pricing", "availability",
+        "route",
         "modality", "ranked", "stale", "oldest_price", "plan_conditions", "regulation",
     )  # fmt: skip
 
@@ -63,6 +64,8 @@ class ChartReport(Report):
                     "total_low": money_str(low),
                     "total_high": money_str(high),
                     "currency": CURRENCY,
+                    # as compare's rows say it: an insured total is one (None: no total)
+                    "pricing": s.pricings[i] if s.pricings else None,
                     **about,
                     "regulation": regulation_records(self.result.regulation_at(n)),
                 }

@@ -247,6 +247,8 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
     lines = [first]
     if q.sessions or q.months:
         what = counted(q.sessions, "session") if q.sessions else f"the {first_months(q.months)} of sessions"
+        if q.client == "returning":  # whose prices: each provider's own former clients'
+            what += " as a returning client"
         if standing.ranked:
             best = standing.ranked[0]
             among = f" among those serving {q.state}" if q.state else ""
@@ -333,7 +335,7 @@ def _caption_lines(result: CompareResult) -> list[str]:
     if q.client == "returning":  # each row prices its own former clients' plans
         lines.append(
             "Returning client: each provider's prices for its own former clients; with a provider "
-            "you have not used you are a new client (compare without --returning)"
+            "you have not used you are a new client (compare again with --new)"
         )
     if any(r.not_comparable for r in result.rows):
         lines.append(
