@@ -474,3 +474,19 @@ def test_a_row_without_prices_but_with_an_old_consultation_fee_is_stale_with_a_c
     assert plain.prices_oldest == course.prices_oldest == date(2024, 8, 13)
     # providers lists plans only: no plan price, so no stale mark either way (not "fresh")
     assert overview(cat, TODAY)[0].stale is None
+
+
+def test_a_tie_for_the_lowest_total_names_every_provider_in_it():
+    """Two providers at the same $600: the first by name was named alone, as if cheaper."""
+    from ketacalc.domain.curves import CurveQuery, curves
+    from ketacalc.output.plot import cheapest_lines
+    from ketacalc.output.views.compare import headline
+
+    cat = catalog_of(
+        provider_data("acme", "Acme Ketamine", plans=[plan_data("visit", 1, "any", "100")]),
+        provider_data("zeta", "Zeta Care", plans=[plan_data("visit", 1, "any", "100")]),
+    )
+    said = " ".join(headline(cat, compare(cat, CompareQuery(sessions=6), today=TODAY)))
+    assert "the lowest total is Acme Ketamine at $600.00, tied with Zeta Care" in said
+    drawn = " ".join(cheapest_lines(curves(cat, CurveQuery(counts=(1, 2)), today=TODAY), 200))
+    assert drawn.startswith("Cheapest: Acme Ketamine from 1 session (tied with Zeta Care).")

@@ -103,8 +103,14 @@ def cheapest_lines(result: CurveResult, width: int, notice: str = "") -> list[st
         marks = [word for word in (s.insured_label, "stale prices" if s.stale else None) if word]
         said[s.name] = f" ({', '.join(marks)})" if marks else ""
     unit = result.unit.rstrip("s")  # "from 1 session", "from 2 sessions"
+    totals = {s.name: dict(s.known) for s in ranking.ranked}
+
+    def tied(name: str, n: int) -> str:  # the first by name is no cheaper than an equal total
+        others = [o for o in totals if o != name and totals[o].get(n) == totals[name].get(n)]
+        return f" (tied with {', '.join(inert(o) for o in others)})" if others else ""
+
     parts = [
-        f"{inert(name)}{said[name]} from {n} {unit if n == 1 else result.unit}"
+        f"{inert(name)}{said[name]} from {n} {unit if n == 1 else result.unit}{tied(name, n)}"
         for name, n in ranking.cheapest_from
     ]
     if parts:

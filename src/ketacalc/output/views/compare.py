@@ -257,6 +257,9 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
                 f" {label}" if label else ""
             )
             age = price_age(best.prices_oldest, result.as_of)
+            tied = [r.provider.name for r in standing.ranked[1:] if r.total == best.total]
+            if tied:  # the first by name is no cheaper than the others at the same total
+                figure += f", tied with {_names(tied)}"
             if len(standing.ranked) == 1:  # the lowest of one: said as the chart says it
                 lines.append(
                     f"For {what}, only {best.provider.name}{among} has a comparable total: {figure}{age}."
