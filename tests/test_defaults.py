@@ -66,7 +66,7 @@ def test_an_insurer_default_waits_for_a_state_and_says_so(cli):
     assert result.exit_code == 0, result.stderr  # not "--insurer needs --state"
     # never dropped in silence: the prices are self-pay, and the person set an insurer
     assert (
-        "note: insurer from KETACALC_INSURER not applied: insurance is by state (give --state); "
+        "note: insurer Aetna from KETACALC_INSURER not applied: insurance is by state (give --state); "
         "self-pay prices are shown"
     ) in " ".join(notes(result.stderr))
     assert (

@@ -108,3 +108,9 @@ def test_icalendar_is_imported_only_for_a_calendar():
         shell="python -X importtime -m ketacalc cost alder -n 6 --format json 2>&1 >/dev/null | grep -c icalendar || true"
     )
     assert proc.stdout.strip() == "0"
+
+
+def test_a_calendar_total_carries_its_estimate_as_the_table_does(cli):
+    """"(total $880.00)" left the hired sitter's estimate out, which the table gives beside it."""
+    first = events(cli("cost", "alder", "-n", "4", "--hired-sitter", "--format", "ics").stdout)[0]
+    assert "(total $880.00 + sitter est. $150.00–$300.00)" in " ".join(str(first["DESCRIPTION"]).split())

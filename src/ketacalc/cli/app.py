@@ -155,7 +155,7 @@ def root(
 def providers(ctx: typer.Context, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     """List every provider with its plans, states and newest data.
 
-    Status, each plan's size and price (plans of unlike sizes are never ranked:
+    Status, each plan a new client can buy, with its size and price (plans of unlike sizes are never ranked:
     compare --sessions N ranks a course), states served, the date of the newest
     figure and of the oldest price, one row per provider.
     """

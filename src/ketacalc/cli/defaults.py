@@ -117,8 +117,10 @@ def resolve(
         said = f"{value} client" if key == "client" else f"{key} {value}"
         typer.echo(f"note: {said} from {where(found, cut=False)}", err=True)
     if unused is not None:  # said, never dropped in silence: self-pay prices are shown
+        value = printable(unused.value)
+        value = value if len(value) <= QUOTE_LIMIT else value[:QUOTE_LIMIT] + "…"
         typer.echo(
-            f"note: insurer from {where(unused, cut=False)} not applied: insurance is by state "
+            f"note: insurer {value} from {where(unused, cut=False)} not applied: insurance is by state "
             "(give --state); self-pay prices are shown",
             err=True,
         )

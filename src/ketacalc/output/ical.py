@@ -90,7 +90,12 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
 
     name = result.provider.name
     course = _course_name(result)
-    total = money_display(result.total)
+    # the total with what is estimated beside it, as the table gives it (Isha's medication)
+    total = money_display(result.total) + "".join(
+        f" + {line.kind} est. {money_display(line.low)}–{money_display(line.high)}"
+        for line in result.charges
+        if line.estimated
+    )
     stamp = datetime.combine(made_on, time(0, 0), tzinfo=UTC)
     cal = Calendar()
     cal.add("prodid", f"-//ketacalc//ketacalc {__version__}//EN")
