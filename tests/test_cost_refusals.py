@@ -50,10 +50,14 @@ def test_oral_names_tablets_and_troches():
 
 def test_months_past_9999_say_months(cli):
     """The ``--months 120`` error said "120 sessions"."""
-    for args in (["cost", "alder", "--months", "120"], ["compare", "--months", "120"]):
+    # compare names whose schedule it is: many are priced
+    for args, whose in (
+        (["cost", "alder", "--months", "120"], "the"),
+        (["compare", "--months", "120"], "Alder Health's"),
+    ):
         line = assert_one_error_line(cli(*args, "--start", "9999-01-01"), 2)
         assert line == (
-            "Error: the payment schedule for 120 months runs past the year 9999 — use an earlier --start or "
+            f"Error: {whose} payment schedule for 120 months runs past the year 9999 — use an earlier --start or "
             "fewer months"
         ), line
 

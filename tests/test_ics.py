@@ -111,6 +111,6 @@ def test_icalendar_is_imported_only_for_a_calendar():
 
 
 def test_a_calendar_total_carries_its_estimate_as_the_table_does(cli):
-    """"(total $880.00)" left the hired sitter's estimate out, which the table gives beside it."""
+    """ "(total $880.00)" left the hired sitter's estimate out, which the table gives beside it."""
     first = events(cli("cost", "alder", "-n", "4", "--hired-sitter", "--format", "ics").stdout)[0]
     assert "(total $880.00 + sitter est. $150.00–$300.00)" in " ".join(str(first["DESCRIPTION"]).split())

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE, jsonl
+from conftest import FIXTURE, assert_one_error_line, jsonl
 from ketacalc.domain.regulation import (
     ASSUMED_COURSE_DAYS,
     assumed_course,
@@ -327,13 +327,21 @@ def test_a_flexibility_made_permanent_warns_of_nothing(catalog):
     assert rules_for(changed, "TX", course, date(2026, 10, 1)) == ()
 
 
+def test_a_chart_past_the_calendar_names_whose_schedule_it_is(cli):
+    line = assert_one_error_line(cli("chart", "--state", "TX", "--months", "1-3", "--start", "9999-10-01"), 2)
+    assert line.startswith("Error: Alder Health's payment schedule for 2 months runs past the year 9999")
+
+
 def test_compare_a_compare_far_in_the_calendar_is_refused_cleanly(cli):
     result = cli("compare", "--state", "TX", "--months", "3", "--start", "9999-12-01")
     assert result.exit_code in (1, 2) and "Traceback" not in result.stderr
     # a course of months is refused in months (it said "for 5 sessions" of a month asked for)
     for command in (("compare", "--state", "TX"), ("cost", "alder")):
         line = cli(*command, "--months", "1", "--start", "9999-11-30").stderr
-        assert "the payment schedule for 1 month runs past the year 9999" in line, line
+        assert "payment schedule for 1 month runs past the year 9999" in line, line
+        assert line.startswith(
+            "Error: Alder Health's payment" if command[0] == "compare" else "Error: the payment"
+        )
 
 
 def test_rules_asked_again_and_past_what_is_remembered_are_the_same(catalog):

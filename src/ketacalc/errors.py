@@ -135,12 +135,14 @@ class ScheduleOutOfRange(UsageProblem):
     """A payment schedule that cannot be dated (past 9999-12-31, where dates end);
     ``unit`` is what was counted: sessions, daily doses, or months of care."""
 
-    def __init__(self, sessions: int, unit: str = "sessions") -> None:
+    def __init__(self, sessions: int, unit: str = "sessions", provider: str | None = None) -> None:
         self.sessions = sessions
         self.unit = unit
+        self.provider = provider  # named where many are priced (compare, chart): whose it is
         noun = unit[:-1] if sessions == 1 else unit
+        whose = f"{provider}'s payment schedule" if provider else "the payment schedule"
         super().__init__(
-            f"the payment schedule for {sessions} {noun} runs past the year 9999",
+            f"{whose} for {sessions} {noun} runs past the year 9999",
             f"use an earlier start, a faster pace or fewer {unit}"
             if unit == "sessions"  # a pace is sessions a week; doses are daily, months are months
             else f"use an earlier start or fewer {unit}",

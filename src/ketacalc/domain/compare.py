@@ -50,6 +50,7 @@ from ketacalc.domain.regulation import (
     rules_for,
 )
 from ketacalc.domain.schedule import course_days
+from ketacalc.errors import ScheduleOutOfRange
 from ketacalc.vocab import match_insurer
 
 T = TypeVar("T")
@@ -541,7 +542,10 @@ def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareRes
         elif query.route is not None and not offers_route(provider, query.route, as_of):
             hide(Note(Kind.LEFT_OUT_NO_ROUTE, route=query.route), provider)
         else:
-            rows.append(_row(catalog, provider, query, as_of, today))
+            try:
+                rows.append(_row(catalog, provider, query, as_of, today))
+            except ScheduleOutOfRange as exc:  # many are priced: say whose schedule it is
+                raise ScheduleOutOfRange(exc.sessions, exc.unit, provider.name) from None
     kept = []
     for row in rows:
         if (

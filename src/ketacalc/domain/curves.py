@@ -21,6 +21,7 @@ from ketacalc.data.catalog import Catalog, Plan, Provider, known_on
 from ketacalc.domain.course import DEFAULT_MAX_AGE, DEFAULT_PACE, restate
 from ketacalc.domain.notes import Kind, Note
 from ketacalc.domain.regulation import RuleEntry
+from ketacalc.errors import ScheduleOutOfRange
 
 UNITS = ("sessions", "months")
 DEFAULT_RANGE = tuple(range(1, 37))
@@ -198,7 +199,10 @@ def curves(catalog: Catalog, query: CurveQuery, *, today: date) -> CurveResult:
         pricer = ProviderPricer(provider, cost_query, today)
         pricings: list[str | None] = []  # each point's: self-pay, insurance or mixed (None: no total)
         for n in counts:
-            result = pricer.price_months(n) if months else pricer.point(n)
+            try:
+                result = pricer.price_months(n) if months else pricer.point(n)
+            except ScheduleOutOfRange as exc:  # many are drawn: say whose schedule it is
+                raise ScheduleOutOfRange(exc.sessions, exc.unit, provider.name) from None
             points.append((n, result.total))
             bounds.append((result.total_low, result.total_high))
             pricings.append(result.pricing if result.total is not None else None)
