@@ -497,6 +497,7 @@ def test_the_report_reads_at_every_width_passes_axe_and_prints_in_a_few_pages(cl
     assert found["widths"]["1200"]["scrollable"] == []
     assert found["widths"]["400"]["chartFontPx"] >= 11
     assert all(found["widths"][w]["chartClipped"] == [] for w in found["widths"]), found["widths"]
+    assert all(found["widths"][w]["chartOverlap"] == [] for w in found["widths"]), found["widths"]
     assert found["widths"]["400"]["violations"] == []
     assert found["widths"]["1200"]["violations"] == []
     assert 1 <= found["printedPages"] <= 4

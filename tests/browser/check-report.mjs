@@ -46,14 +46,26 @@ try {
       const svg = document.querySelector("svg.chart");
       let chartFont = null;
       const chartClipped = []; // chart text reaching past the SVG's own box is cut off
+      const chartOverlap = [];
       if (svg) {
         const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
         chartFont = Math.min(...[...svg.querySelectorAll("text")].map(
           (t) => parseFloat(getComputedStyle(t).fontSize) * scale));
         const box = svg.getBoundingClientRect(); // on screen, after any rotation
-        for (const t of svg.querySelectorAll("text")) {
+        const texts = [...svg.querySelectorAll("text")];
+        for (const t of texts) {
           const b = t.getBoundingClientRect();
           if (b.left < box.left - 0.5 || b.right > box.right + 0.5) chartClipped.push(t.textContent.slice(0, 60));
+        }
+        // chart text drawn over other chart text (the axis title over the price labels)
+        const rects = texts.map((t) => [t.textContent, t.getBoundingClientRect()]);
+        for (let i = 0; i < rects.length; i++) {
+          for (let j = i + 1; j < rects.length; j++) {
+            const [ta, a] = rects[i], [tb, b] = rects[j];
+            if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) {
+              chartOverlap.push(`${ta.slice(0, 30)} / ${tb.slice(0, 30)}`);
+            }
+          }
         }
       }
       return {
@@ -61,6 +73,7 @@ try {
         windowWidth: doc.clientWidth,
         chartFontPx: chartFont,
         chartClipped,
+        chartOverlap,
         scrollable,
       };
     });

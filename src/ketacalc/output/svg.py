@@ -13,9 +13,9 @@ import textwrap
 from decimal import Decimal
 from html import escape
 
-from ketacalc.domain.curves import CurveResult
+from ketacalc.domain.curves import CurveResult, Series
 from ketacalc.money import money_display
-from ketacalc.output.notes import sentences, series_label
+from ketacalc.output.notes import sentence, sentences, series_label
 from ketacalc.output.plot import chart_title, nice_step, segments
 
 # Okabe–Ito colours (distinct for the common kinds of colour blindness), dark enough on white
@@ -23,7 +23,9 @@ COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#7A5C00", "#000000", "#56
 DASHES = ("", "8 4", "2 3", "10 3 2 3", "5 5", "1 4", "12 6", "4 2 1 2")
 SHAPES = ("circle", "square", "triangle", "diamond", "cross", "plus", "down", "bar")
 
-LEFT, RIGHT, TOP, BOTTOM = 78, 16, 16, 56
+LEFT, RIGHT, TOP, BOTTOM = 78, 16, 16, 56  # LEFT: the least; wider price labels widen it
+LABEL_CHAR = 7.6  # a price label's character, at 13 px, at most (digits, "$"; "," is narrower)
+TITLE_X = 14  # the rotated axis title's centre: 7 either side at 13 px
 LEGEND_ROW = 22
 LEGEND_LINE = 16  # a legend entry's next line
 #: a legend line's characters at most: about 7.5 units each at 13 px, in the 580 right of the sample
@@ -87,12 +89,29 @@ def describe(result: CurveResult) -> str:
     return " ".join(parts)
 
 
+def _legend_text(s: Series, not_ranked: str | None) -> str:
+    text = series_label(s.name, s.notes)
+    extra = [f"{s.insured_label[0].upper()}{s.insured_label[1:]}." if s.insured_label else ""]
+    extra.append(f"Not ranked: {not_ranked}." if not_ranked else "")
+    said = " ".join(e for e in extra if e)
+    if not said:
+        return text
+    return f"{text} {said}" if text != s.name else f"{text} — {said}"
+
+
 def svg_chart(result: CurveResult, width: int = 720, height: int = 380, id_prefix: str = "curves") -> str:
     """The chart as one ``<svg>`` element (no scripts, no external references)."""
     drawn = [(i, s) for i, s in enumerate(result.series) if s.known]
     # each entry whole, on as many lines as it needs (a cut entry lost who a plan is for)
+    # and what the ranking under the chart says of the line: insured prices, and why a line
+    # drawn lowest may not be named cheapest (not known to serve the state)
+    not_ranked = {
+        n.provider: sentence(n).removeprefix(f"{n.provider} ").removeprefix("(").removesuffix(")")
+        for n in result.ranking.not_ranked
+    }
     labels = [
-        textwrap.wrap(series_label(s.name, s.notes), LEGEND_CHARS, break_on_hyphens=False) or [s.name]
+        textwrap.wrap(_legend_text(s, not_ranked.get(s.name)), LEGEND_CHARS, break_on_hyphens=False)
+        or [s.name]
         for _, s in drawn
     ]
     legend_height = sum(LEGEND_ROW + LEGEND_LINE * (len(lines) - 1) for lines in labels) + (8 if drawn else 0)
@@ -119,10 +138,14 @@ def svg_chart(result: CurveResult, width: int = 720, height: int = 380, id_prefi
     y_step = nice_step(float(top), 5)
     y_ticks = [i * y_step for i in range(int(float(top) // y_step) + 2)]
     y_max = y_ticks[-1]
-    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
+    # the widest price label sets the left margin: the axis title stands left of the labels,
+    # never over them ("total cost (USD)" was drawn across "$15,000")
+    widest = max(len(f"${value:,.0f}") for value in y_ticks) * LABEL_CHAR
+    left = max(LEFT, round(TITLE_X * 2 + 8 + widest))
+    plot_w, plot_h = width - left - RIGHT, height - TOP - BOTTOM
 
     def sx(n: float) -> float:
-        return LEFT + (n - x_min) / (x_max - x_min) * plot_w
+        return left + (n - x_min) / (x_max - x_min) * plot_w
 
     def sy(value: float | Decimal) -> float:
         return TOP + plot_h - float(value) / y_max * plot_h
@@ -131,10 +154,10 @@ def svg_chart(result: CurveResult, width: int = 720, height: int = 380, id_prefi
     out.append('<g class="axes" stroke="#555" stroke-width="1">')
     for value in y_ticks:
         y = sy(value)
-        out.append(f'<line x1="{LEFT}" y1="{_num(y)}" x2="{LEFT + plot_w}" y2="{_num(y)}" stroke="#ddd"/>')
-        out.append(f'<line x1="{LEFT - 5}" y1="{_num(y)}" x2="{LEFT}" y2="{_num(y)}"/>')
+        out.append(f'<line x1="{left}" y1="{_num(y)}" x2="{left + plot_w}" y2="{_num(y)}" stroke="#ddd"/>')
+        out.append(f'<line x1="{left - 5}" y1="{_num(y)}" x2="{left}" y2="{_num(y)}"/>')
         out.append(
-            f'<text x="{LEFT - 8}" y="{_num(y + 4)}" text-anchor="end" stroke="none" fill="#222">'
+            f'<text x="{left - 8}" y="{_num(y + 4)}" text-anchor="end" stroke="none" fill="#222">'
             f"${value:,.0f}</text>"
         )
     x_step = max(1, int(nice_step(high - low, 10))) if high > low else 1
@@ -145,15 +168,15 @@ def svg_chart(result: CurveResult, width: int = 720, height: int = 380, id_prefi
         out.append(
             f'<text x="{_num(x)}" y="{TOP + plot_h + 20}" text-anchor="middle" stroke="none" fill="#222">{n}</text>'
         )
-    out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}"/>')
-    out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}"/>')
+    out.append(f'<line x1="{left}" y1="{TOP}" x2="{left}" y2="{TOP + plot_h}"/>')
+    out.append(f'<line x1="{left}" y1="{TOP + plot_h}" x2="{left + plot_w}" y2="{TOP + plot_h}"/>')
     out.append("</g>")
     out.append(
-        f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h + 42}" text-anchor="middle" fill="#222">'
+        f'<text x="{left + plot_w / 2:.1f}" y="{TOP + plot_h + 42}" text-anchor="middle" fill="#222">'
         f"{_e(result.unit)}</text>"
     )
     out.append(
-        f'<text transform="translate(16 {TOP + plot_h / 2:.1f}) rotate(-90)" text-anchor="middle" '
+        f'<text transform="translate({TITLE_X} {TOP + plot_h / 2:.1f}) rotate(-90)" text-anchor="middle" '
         'fill="#222">total cost (USD)</text>'
     )
 
@@ -190,10 +213,10 @@ def svg_chart(result: CurveResult, width: int = 720, height: int = 380, id_prefi
         color, dash, shape = _style(index)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
-            f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + 44}" y2="{y}" stroke="{color}" stroke-width="2.4"{dash_attr}/>'
+            f'<line x1="{left}" y1="{y}" x2="{left + 44}" y2="{y}" stroke="{color}" stroke-width="2.4"{dash_attr}/>'
         )
-        out.append(marker(shape, LEFT + 22, y, color))
-        x = LEFT + 54
+        out.append(marker(shape, left + 22, y, color))
+        x = left + 54
         spans = "".join(
             f'<tspan x="{x}" dy="{0 if k == 0 else LEGEND_LINE}">{_e(line)}</tspan>'
             for k, line in enumerate(lines)
