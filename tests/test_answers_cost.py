@@ -26,6 +26,7 @@ from conftest import (
     parse_output,
     plan_data,
     provider_data,
+    review_cost,
     table_part,
     words,
 )
@@ -448,3 +449,13 @@ def test_a_provider_whose_service_is_unknown_is_not_called_unknown(cli):
     result = cli("cost", "cedar", "-n", "3", "--state", "NY")
     assert result.stderr.startswith("warning: Cedar Care is not known to serve NY: ")
     assert "Cedar Care is not known to serve NY." in result.stdout.split("\n\n")[0]
+
+
+def test_a_payment_schedule_names_what_each_payment_is_for(cli):
+    """ "new-4", "returning-10-tablet": the data file's ids, which no person knows, stood in the
+    schedule's "For" column (table, report); the plan's name does, as the calendar gives it."""
+    table = review_cost(cli, "alder", "14", fmt="table").stdout.split("Payment schedule", 1)[1]
+    assert "4-Session Program" in table and "new-4" not in table and "returning-10-tablet" not in table
+    page = cli("report", "--state", "TX", "--sessions", "14", "--start", "2025-06-13").stdout
+    schedule = page.split("Payment schedule", 1)[1] if "Payment schedule" in page else page
+    assert "<td>new-4" not in schedule and "<td>4-Session Program" in page

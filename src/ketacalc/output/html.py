@@ -21,7 +21,7 @@ from ketacalc.data.catalog import Catalog, known_on
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, round_cents
 from ketacalc.output.notes import availability_label, counted, first_months, rule_summary, sentence, sentences
 from ketacalc.output.tableview import GOES_ON
-from ketacalc.output.views.common import disputed_text, yes_no
+from ketacalc.output.views.common import disputed_text, payment_for, yes_no
 from ketacalc.output.views.compare import (
     CONDITION_MARK,
     condition_figures,
@@ -208,7 +208,12 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
         "pace": counted(cost.query.pace, "session"),  # "1 session", "2 sessions"
         "purchases": _purchase_runs(cost, catalog),
         "schedule": [
-            {"due": _d(p.due), "amount": money_display(p.amount), "plan": p.plan, "assumed": p.assumed}
+            {
+                "due": _d(p.due),
+                "amount": money_display(p.amount),
+                "plan": payment_for(cost, p),
+                "assumed": p.assumed,
+            }
             for p in cost.schedule
         ],
         "notes": sentences(cost.notes),

@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ketacalc.domain.course import stale_before
 from ketacalc.money import money_display
 from ketacalc.output.notes import counted, first_months
+from ketacalc.output.views.common import payment_for
 from ketacalc.version import __version__
 
 if TYPE_CHECKING:
@@ -37,17 +38,6 @@ def _course_name(result: CostResult) -> str:
 def _uid(result: CostResult, what: str, index: int) -> str:
     unit = f"{result.months}m" if result.months is not None else f"{result.sessions_requested}s"
     return f"{result.provider.id}-{result.client}-{result.start.isoformat()}-{unit}-{what}-{index}@ketacalc"
-
-
-def _purchase_name(result: CostResult, plan: str, purchase: int) -> str:
-    """What a payment is for: the plan bought, or the charge."""
-    if 0 <= purchase < len(result.purchases):
-        bought = result.purchases[purchase]
-        return bought.plan.name + (" (insured)" if bought.insured else "")
-    for line in result.charges:
-        if line.id == plan:
-            return line.description
-    return plan
 
 
 def _purchase_detail(result: CostResult, purchase: int) -> list[str]:
@@ -105,7 +95,7 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
     cal.add("x-wr-calname", f"{name}: {course}")
     schedule = result.schedule
     for index, pay in enumerate(schedule, start=1):
-        what = _purchase_name(result, pay.plan, pay.purchase)
+        what = payment_for(result, pay)
         amount = money_display(pay.amount)
         lines = [
             f"Payment {index} of {len(schedule)}: {amount} for {what}, part of {course} with {name} "

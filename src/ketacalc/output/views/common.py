@@ -269,3 +269,16 @@ def price_age(day: date | None, as_of: date) -> str:
     months = (as_of.year - day.year) * 12 + as_of.month - day.month - (as_of.day < day.day)
     old = f", {counted(months, 'month')} old" if months > 0 else ""
     return f" (prices from {day.isoformat()}{old})"
+
+
+def payment_for(result: Any, pay: Any) -> str:
+    """What a payment of ``result``'s schedule is for, by name: the plan bought ("18-Session
+    Treatment", "(insured)" when it is), or the charge ("Initial consultation"); never the
+    data file's ids ("new-18", "initial-consultation") a person does not know."""
+    if 0 <= pay.purchase < len(result.purchases):
+        bought = result.purchases[pay.purchase]
+        return bought.plan.name + (" (insured)" if bought.insured else "")
+    for line in result.charges:
+        if line.id == pay.plan:
+            return line.description
+    return pay.plan

@@ -36,6 +36,7 @@ from ketacalc.output.views.common import (
     count_text,
     iso,
     money,
+    payment_for,
     price_age,
     regulation_records,
     show_date,
@@ -626,8 +627,7 @@ def _single(r: CostResult) -> TableView:
                         [
                             p.due.isoformat(),
                             money(p.amount),
-                            p.plan
-                            + (f" ({p.kind})" if p.kind != "plan" else "")
+                            payment_for(r, p)
                             + (" (terms not published: when it is paid is unknown)" if p.assumed else ""),
                         ]
                         for p in r.schedule
