@@ -530,3 +530,18 @@ def test_a_payment_on_the_calendars_last_day_is_a_one_day_event_without_an_end(c
     assert result.exit_code == 0, result.stderr
     events = list(Calendar.from_ical(result.stdout).walk("VEVENT"))
     assert events and all(e.decoded("DTSTART") == date.max and "DTEND" not in e for e in events)
+
+
+def test_a_provider_that_does_not_serve_the_state_carries_no_rule_in_any_view(cli):
+    """The rule was dropped by some views only: cost's JSON said none while batch, CSV, the
+    cost table, chart and the library carried the federal rule for Gale in TX."""
+    import ketacalc
+    from conftest import TODAY
+
+    line = cli("batch", input='{"provider": "fern", "sessions": 8, "state": "NY"}\n').json()
+    assert line["availability"] == "unavailable" and line["regulation"] == []
+    answer = ketacalc.cost("fern", 8, state="NY", data=str(FIXTURE), today=TODAY)
+    assert answer.availability.status == "unavailable" and answer.regulation == ()
+    table = cli("cost", "fern", "-n", "8", "--state", "NY").stdout
+    assert "in-person" in cli("cost", "fern", "-n", "8", "--state", "TX").stdout  # the course crosses it
+    assert "Fern Health does not serve NY." in table and "Rules in force" not in table

@@ -47,8 +47,10 @@ class Availability(NamedTuple):
         return None if self.tier is None else self.tier == "A"
 
     def on_course(self, catalog: Catalog, course: CourseDates, as_of: date | None) -> Availability:
-        """The same answer for a course on other dates."""
-        return self._replace(regulation=rules_for(catalog, self.state, course, as_of), course=course)
+        """The same answer for a course on other dates: the rules in force on them, none for a
+        provider known not to serve the state (a rule bears on a course it could give)."""
+        rules = rules_for(catalog, self.state, course, as_of) if self.status != UNAVAILABLE else ()
+        return self._replace(regulation=rules, course=course)
 
 
 def _on_or_before(obs: StatesObs, as_of: date | None) -> bool:
@@ -84,7 +86,7 @@ def availability(
     (``course`` None: a course started on ``as_of``, or today, is assumed)."""
     found = _availability(catalog, provider, state, as_of)
     dates = course if course is not None else assumed_course(as_of or date.today())
-    return found._replace(regulation=rules_for(catalog, state, dates, as_of), course=dates)
+    return found.on_course(catalog, dates, as_of)
 
 
 def _availability(catalog: Catalog, provider: Provider, state: str, as_of: date | None) -> Availability:

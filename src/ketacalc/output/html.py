@@ -130,7 +130,7 @@ def _availability(catalog: Catalog, a: Any) -> dict[str, Any] | None:
                 "source": _source(catalog, e.source),
                 "as_of": _d(e.as_of),
             }
-            for e in (a.regulation if a.status != "unavailable" else ())  # none where it does not serve
+            for e in a.regulation
         ],
     }
 

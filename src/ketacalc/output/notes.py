@@ -343,13 +343,11 @@ def serving_phrase(a: Availability) -> str:
 def availability_label(a: Availability) -> str:
     """The status in words, with what a rule on the course's dates may require:
     ``available — in-person visit may be required from 2027-01-01``. A provider that does not
-    serve the state, or has closed (said so: not "unavailable"), carries no rule: none applies."""
+    serve the state carries no rule (the answer has none); a closed one is said to be closed."""
     if a.reason.kind == Kind.CLOSED:
         return "closed"
     status = f"{a.status} (old list)" if a.old else a.status
-    return (
-        f"{status} — {warning_text(a.regulation)}" if a.regulation and a.status != "unavailable" else status
-    )
+    return f"{status} — {warning_text(a.regulation)}" if a.regulation else status
 
 
 def sentence(note: Note) -> str:

@@ -162,7 +162,7 @@ def caption(dates: Iterable[date | None], extra: str = "") -> str:
 def availability_record(a: Availability | None, regulation: Iterable[Any] | None = None) -> dict[str, Any]:
     """Where the provider serves the state asked for: every key always present (null without a
     state), and the rules on the course's dates (``regulation``: default, the availability's own;
-    without a state, the federal ones the answer gives; none where it does not serve)."""
+    without a state, the federal ones the answer gives)."""
     if a is None:
         return {**dict.fromkeys(_AVAILABILITY_KEYS), "regulation": regulation_records(regulation or ())}
     return {
@@ -174,10 +174,7 @@ def availability_record(a: Availability | None, regulation: Iterable[Any] | None
         "availability_official": a.official,
         "availability_old_list": a.old,
         "in_clinic": a.in_clinic.services if a.in_clinic else None,
-        # a provider known not to serve the state (or closed) carries no rule, as its table cell says
-        "regulation": regulation_records(
-            () if a.status == "unavailable" else a.regulation if regulation is None else regulation
-        ),
+        "regulation": regulation_records(a.regulation if regulation is None else regulation),
     }
 
 

@@ -298,8 +298,10 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
         text = "; ".join(left)
         lines.append(text[0].upper() + text[1:] + ".")
     # the rules on the dates of the course compared: a row of another modality is dated as
-    # its own (30 daily doses: 30 days), so the first comparable row's, if any
-    dated = [r for r in result.rows if r.comparable] or result.rows
+    # its own (30 daily doses: 30 days), so the first comparable row's, if any; a row of a
+    # provider known not to serve the state carries none
+    may = [r for r in result.rows if r.availability is None or r.availability.status != "unavailable"]
+    dated = [r for r in may if r.comparable] or may
     lines += rule_lines(dated[0].regulation if dated else (), q.state)
     return lines
 

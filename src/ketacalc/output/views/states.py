@@ -127,8 +127,9 @@ class StatesReport(Report):
             lines.append(" and ".join(rest).capitalize() + ".")
         # the rules on the course's dates, as eligibility's headline gives them: the federal
         # one binds every state alike; a state's own, where it may treat, is named
-        if self.items:
-            lines += rule_lines((e for e in self.items[0].regulation if e.jurisdiction == "US"), None)
+        dated = [a.regulation for a in self.items if a.regulation]  # none where it does not serve
+        if dated:
+            lines += rule_lines((e for e in dated[0] if e.jurisdiction == "US"), None)
         own = sorted(
             {
                 a.state
@@ -233,7 +234,8 @@ def _eligibility_headline(state: str, answers: list[StateAnswer]) -> list[str]:
     ]
     also = f"; listing insurers here, service not known: {_listed(listing)}" if listing else ""
     lines.append(f"Accepting insurance in {state}: {_listed(insured)}{also}.")
-    lines += rule_lines(answers[0].availability.regulation if answers else (), state)
+    dated = [s.availability.regulation for s in answers if s.availability.regulation]
+    lines += rule_lines(dated[0] if dated else (), state)  # from one that may treat: none else
     return lines
 
 
