@@ -459,3 +459,21 @@ def test_a_payment_schedule_names_what_each_payment_is_for(cli):
     page = cli("report", "--state", "TX", "--sessions", "14", "--start", "2025-06-13").stdout
     schedule = page.split("Payment schedule", 1)[1] if "Payment schedule" in page else page
     assert "<td>new-4" not in schedule and "<td>4-Session Program" in page
+
+
+def test_a_charge_on_an_event_is_not_called_optional(cli, tmp_path):
+    """A late-cancellation fee read "optional: $75.00", as if a person chose it."""
+    import json
+
+    from conftest import SYNTHETIC_SOURCES
+
+    fee = {"id": "no-show", "kind": "fee", "description": "No-show", "per": "event", "required": False,
+           "amount": "75", "source": "site"}  # fmt: skip
+    acme = provider_data(plans=[plan_data("visit", 1, "any", "100")], charges=[fee])
+    path = tmp_path / "providers.yaml"
+    path.write_text(
+        json.dumps({"version": 1, "sources": SYNTHETIC_SOURCES, "providers": [acme]}), encoding="utf-8"
+    )
+    table = cli("--data", str(path), "cost", "acme", "-n", "2").stdout
+    extras = table.split("Charges not in the total", 1)[1]
+    assert "when it applies: $75.00" in extras and "optional" not in extras

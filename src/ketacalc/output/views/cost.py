@@ -571,10 +571,17 @@ def _single(r: CostResult) -> TableView:
     ] + [
         [
             f"{line.description} ({line.kind}, per {per_text(line.per)})",
-            "optional: "
-            + (money(line.each) if not line.estimated else f"{money(line.each_low)}–{money(line.each_high)}")
-            if line.each is not None or line.estimated
-            else "optional: no figure",
+            # a charge on an event is a late-cancellation fee or an add-on bought: not all are a choice
+            ("when it applies: " if line.per == "event" else "optional: ")
+            + (
+                (
+                    money(line.each)
+                    if not line.estimated
+                    else f"{money(line.each_low)}–{money(line.each_high)}"
+                )
+                if line.each is not None or line.estimated
+                else "no figure"
+            ),
             line.source,
         ]
         for line in r.optional

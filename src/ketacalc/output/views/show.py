@@ -308,7 +308,7 @@ class ShowReport(Report):
                         else (f", {c.price_kind}" if c.price_kind != "regular" else "")
                     ),
                     f"{amount}\nper {per_text(c.per)}",
-                    "required" if c.required else "optional or on an event",
+                    "required" if c.required else ("when it applies" if c.per == "event" else "optional"),
                     f"{show_date(c.as_of)}\n{c.source}",
                 ]
             )
