@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -580,3 +581,12 @@ def test_a_pay_in_full_report_says_of_each_total_which_price_it_is(cli):
     assert any("$950.00" in c and "paid in full, $100.00 off" in c for c in cells), cells
     assert any("paid in full; no discount published" in c for c in cells), cells
     assert "paid in full," not in cli("report", "--state", "TX", "--sessions", "6").stdout
+
+
+def test_the_report_opens_its_comparison_with_the_answer_compare_gives(cli):
+    """A list "for Alabama" alone read as "these serve me": the report opens the comparison
+    with compare's headline, who serves the state and the lowest comparable total."""
+    page = cli("report", "--state", "TX", "--sessions", "6").stdout
+    said = [html.unescape(line) for line in re.findall(r'<p class="summary">(.*?)</p>', page)]
+    table = cli("compare", "--state", "TX", "--sessions", "6", env={"COLUMNS": "1000"}).stdout
+    assert said and said == table.split("\n\n")[0].splitlines()

@@ -27,6 +27,7 @@ from ketacalc.output.views.compare import (
     condition_figures,
     condition_lines,
     estimate_text,
+    headline,
     insured_label,
     monthly_text,
     other_route_figures,
@@ -325,6 +326,9 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "data_from": dates[0].isoformat() if dates else None,
         "data_to": dates[-1].isoformat() if dates else None,
         "rows": rows,
+        # the answer in words, as compare opens with it: who serves the state, the lowest
+        # comparable total, what was left out and why (a list alone read as "these serve me")
+        "summary": headline(catalog, result),
         # who a plan for some people only is for, and what the others pay: under the table
         "conditions": [line for row in result.rows for line in condition_lines(row)],
         "condition_mark": CONDITION_MARK,
