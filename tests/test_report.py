@@ -590,3 +590,14 @@ def test_the_report_opens_its_comparison_with_the_answer_compare_gives(cli):
     said = [html.unescape(line) for line in re.findall(r'<p class="summary">(.*?)</p>', page)]
     table = cli("compare", "--state", "TX", "--sessions", "6", env={"COLUMNS": "1000"}).stdout
     assert said and said == table.split("\n\n")[0].splitlines()
+
+
+def test_the_plan_table_lists_every_plan_the_course_buys(cli):
+    """A new client's later sessions are returning-client plans: the course bought Better U's
+    Continuation nine times while its plan table, the new client's list, left it out."""
+    page = cli("report", "--state", "TX", "--sessions", "14").stdout
+    section = page.split('id="providers-heading"', 1)[1]
+    assert '<th scope="row">10-Session Program, returning (tablets)<br>' in section
+    assert "bought in the course below as a returning client" in section
+    # without a course the plan lists are the client's own: nothing is bought
+    assert "bought in the course below" not in cli("report", "--state", "TX").stdout

@@ -140,27 +140,37 @@ def _plans(row: Any, catalog: Catalog) -> list[dict[str, Any]]:
     plans = []
     # whom each plan listed is for, whichever plan a course was priced on
     for_some = {c.plan: c.condition for c in known_on(row.provider.plan_conditions, row.as_of)}
-    for p in row.plans:
-        obs = p.observation
+    listed = [(p.plan, p.observation, None) for p in row.plans]
+    # and every plan the course below buys that the client's own list leaves out (a new
+    # client's later sessions are returning-client plans: Better U's Continuation was unlisted)
+    seen = {plan.id for plan, _, _ in listed}
+    for bought in row.cost.purchases if row.cost is not None else ():
+        if bought.plan.id not in seen:
+            seen.add(bought.plan.id)
+            said = f"bought in the course below as a {bought.client} client"
+            listed.append(
+                (bought.plan, bought.observation, said + (", insured price" if bought.insured else ""))
+            )
+    for plan, obs, bought_note in listed:
         inst = obs.installments
         plans.append(
             {
-                "name": p.plan.name,
-                "for_some": for_some.get(p.plan.id),
-                "sessions": p.plan.sessions,
-                "client": p.plan.client,
-                "billing": p.plan.billing,
-                "modality": p.plan.modality,
-                "route": p.plan.route,
+                "name": plan.name,
+                "for_some": for_some.get(plan.id),
+                "sessions": plan.sessions,
+                "client": plan.client,
+                "billing": plan.billing,
+                "modality": plan.modality,
+                "route": plan.route,
                 "price": money_display(obs.price),
-                "per_session": money_display(round_cents(obs.price / p.plan.sessions)),
+                "per_session": money_display(round_cents(obs.price / plan.sessions)),
                 "installments": f"{inst.count} × {money_display(inst.amount)}" if inst else NOT_PUBLISHED,
                 "pay_in_full_discount": money_display(obs.pay_in_full_discount)
                 if obs.pay_in_full_discount is not None
                 else None,
                 "as_of": _d(obs.as_of),
                 "source": _source(catalog, obs.source),
-                "note": obs.note,
+                "note": "; ".join(n for n in (bought_note, obs.note) if n),
             }
         )
     return plans
