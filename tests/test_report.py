@@ -601,3 +601,13 @@ def test_the_plan_table_lists_every_plan_the_course_buys(cli):
     assert "bought in the course below as a returning client" in section
     # without a course the plan lists are the client's own: nothing is bought
     assert "bought in the course below" not in cli("report", "--state", "TX").stdout
+
+
+def test_a_plan_bought_at_its_insurance_price_says_so_in_the_plan_table(cli):
+    """The plan table lists self-pay prices; Birch's Starter Program, bought with Aetna at $500,
+    showed only its $1,050 beside a course priced at $500."""
+    page = cli("report", "--state", "TX", "--sessions", "6", "--insurer", "Aetna").stdout
+    assert "$500.00 with insurance in the course below" in page
+    assert (
+        "with insurance in the course below" not in cli("report", "--state", "TX", "--sessions", "6").stdout
+    )

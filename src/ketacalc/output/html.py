@@ -144,6 +144,16 @@ def _plans(row: Any, catalog: Catalog) -> list[dict[str, Any]]:
     # and every plan the course below buys that the client's own list leaves out (a new
     # client's later sessions are returning-client plans: Better U's Continuation was unlisted)
     seen = {plan.id for plan, _, _ in listed}
+    # a plan the course buys at its insurance price says so: the list shows self-pay prices
+    insured = {
+        b.plan.id: money_display(b.observation.price)
+        for b in (row.cost.purchases if row.cost is not None else ())
+        if b.insured
+    }
+    listed = [
+        (plan, obs, f"{insured[plan.id]} with insurance in the course below" if plan.id in insured else None)
+        for plan, obs, _ in listed
+    ]
     for bought in row.cost.purchases if row.cost is not None else ():
         if bought.plan.id not in seen:
             seen.add(bought.plan.id)
