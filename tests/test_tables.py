@@ -197,6 +197,20 @@ def test_a_mark_never_starts_a_line_alone(words, mark, width):
         assert all(len(line) <= width for line in lines if " " in line), lines
 
 
+def test_a_mark_opening_a_sentence_goes_down_with_it_and_one_after_its_word_stays():
+    """A caption ended a line "…with the provider. ‡" and explained the mark on the next; a
+    stale mark after its date ("2025-06-13 !") stays with the date."""
+    from ketacalc.output.table import _spans, wrap_word
+
+    text = "check it with the provider. ‡ Better U is for some"
+    assert [text[a:b] for a, b in _spans(text, 30, wrap_word)] == [
+        "check it with the provider.",
+        "‡ Better U is for some",
+    ]
+    text = "price 2025-06-13 ! Better one"
+    assert [text[a:b] for a, b in _spans(text, 19, wrap_word)] == ["price 2025-06-13 !", "Better one"]
+
+
 def test_a_dash_may_start_a_line_it_is_not_a_mark():
     """Only the table's marks take a word down with them: "(old list)" stays whole before
     a dash that starts the next line."""

@@ -382,9 +382,11 @@ def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -
             end, used = b, used + gap + size
             continue
         if size <= width:
-            # a mark ("!", "‡") never starts a line alone: the word it marks goes down with it
+            # a mark ("!", "‡") never starts a line alone: the word it marks goes down with it;
+            # one that opens a sentence ("provider. ‡ Better U's …") never ends a line alone
             carried = cell_width(line[last:b])
-            if word in _MARKS and last > start and carried <= width:
+            opens = line[last:end] in _MARKS and before > start and line[before - 1] in ".;:"
+            if (word in _MARKS or opens) and last > start and carried <= width:
                 lines.append((start, before))
                 start, end, used = last, b, carried
                 last, before = a, a
