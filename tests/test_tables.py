@@ -207,6 +207,8 @@ def test_a_mark_opening_a_sentence_goes_down_with_it_and_one_after_its_word_stay
         "check it with the provider.",
         "‡ Better U is for some",
     ]
+    text = "it is old. — = not published"
+    assert [text[a:b] for a, b in _spans(text, 12, wrap_word)] == ["it is old.", "— = not", "published"]
     text = "price 2025-06-13 ! Better one"
     assert [text[a:b] for a, b in _spans(text, 19, wrap_word)] == ["price 2025-06-13 !", "Better one"]
 

@@ -363,6 +363,8 @@ def _spans(text: str, width: int, pieces: Callable[[str, int], list[str]] | None
 #: the marks a table puts after what they mark: stale "!", a plan for some "‡", an assumed "*",
 #: an opinion "†" (a dash "—" or a bracket starts what follows it: it may begin a line)
 _MARKS = frozenset("!‡*†")
+#: and the marks a caption's sentence may open with ("— = not published")
+_OPENERS = _MARKS | {"—"}
 
 
 def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -> list[Span]:
@@ -385,7 +387,7 @@ def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -
             # a mark ("!", "‡") never starts a line alone: the word it marks goes down with it;
             # one that opens a sentence ("provider. ‡ Better U's …") never ends a line alone
             carried = cell_width(line[last:b])
-            opens = line[last:end] in _MARKS and before > start and line[before - 1] in ".;:"
+            opens = line[last:end] in _OPENERS and before > start and line[before - 1] in ".;:"
             if (word in _MARKS or opens) and last > start and carried <= width:
                 lines.append((start, before))
                 start, end, used = last, b, carried
