@@ -611,3 +611,13 @@ def test_a_plan_bought_at_its_insurance_price_says_so_in_the_plan_table(cli):
     assert (
         "with insurance in the course below" not in cli("report", "--state", "TX", "--sessions", "6").stdout
     )
+
+
+def test_without_a_course_due_at_sign_up_is_each_plans_first_payment_as_compare_gives_it(cli):
+    """Fern's $350 visit and its $350 consultation: the report's cell said $700 beside a
+    Consultation column of $350, read as owed again; compare lists $350 and the fee apart."""
+    page = cli("report", "--state", "TX").stdout
+    fern = page.split(">Fern Health<", 1)[1].split("</tr>", 1)[0]
+    assert re.search(r'data-label="Due at sign-up">\$350\.00</td>', fern), fern
+    assert '<td data-label="Consultation">$350.00' in fern
+    assert "due at sign-up is each plan's first payment, the consultation beside it" in page
