@@ -206,8 +206,7 @@ def _as_escaped(text: str) -> str:
     """Click's echo of an argument, whose control characters it already wrote ``\x1b``, in
     quotes and cut as :func:`~ketacalc.errors.quoted` cuts, never escaped again (``repr``
     would read ``\\x1b``), nor decoded (a backslash typed is kept as typed)."""
-    cut = text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + f"… ({len(text):,} characters)"
-    return f"'{printable(cut)}'"
+    return f"'{printable(text, QUOTE_LIMIT)}'"
 
 
 def _unrepr(text: str) -> str:

@@ -112,16 +112,20 @@ def resolve(
             returning = client == "returning"
             used["client"] = found._replace(value=client)
     for key, found in used.items():
-        value = printable(found.value)  # the insurer as set: escaped, cut like any echo of input
-        value = value if len(value) <= QUOTE_LIMIT else value[:QUOTE_LIMIT] + "…"
+        value = _shown(found.value)
         said = f"{value} client" if key == "client" else f"{key} {value}"
         typer.echo(f"note: {said} from {where(found, cut=False)}", err=True)
     if unused is not None:  # said, never dropped in silence: self-pay prices are shown
-        value = printable(unused.value)
-        value = value if len(value) <= QUOTE_LIMIT else value[:QUOTE_LIMIT] + "…"
+        value = _shown(unused.value)
         typer.echo(
             f"note: insurer {value} from {where(unused, cut=False)} not applied: insurance is by state "
             "(give --state); self-pay prices are shown",
             err=True,
         )
     return Chosen(state, insurer, bool(returning))
+
+
+def _shown(value: str) -> str:
+    """A default as a note echoes it (an insurer as set): escaped, cut like any echo of input."""
+    value = printable(value)
+    return value if len(value) <= QUOTE_LIMIT else value[:QUOTE_LIMIT] + "…"

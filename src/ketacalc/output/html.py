@@ -57,7 +57,7 @@ def _total_notes(row: Any) -> list[str]:
         notes += [f"{also} {figure}" for also, figure in other_route_figures(row)]
     cost = row.cost
     if cost is not None and cost.query.pay_in_full and cost.total is not None:  # which price is it
-        off = sum(((r.offer.obs.price - r.charged) * r.count for r in cost.runs), ZERO)
+        off = sum(((r.offer.obs.price - r.offer.charged) * r.count for r in cost.runs), ZERO)  # never a promo
         notes.append(
             f"paid in full, {money_display(off)} off" if off else "paid in full; no discount published"
         )
@@ -140,21 +140,21 @@ def _plans(row: Any, catalog: Catalog) -> list[dict[str, Any]]:
     plans = []
     # whom each plan listed is for, whichever plan a course was priced on
     for_some = {c.plan: c.condition for c in known_on(row.provider.plan_conditions, row.as_of)}
-    listed = [(p.plan, p.observation, None) for p in row.plans]
+    purchases = row.cost.purchases if row.cost is not None else ()
+    # a plan the course buys at its insurance price says so: the list shows self-pay prices
+    insured = {b.plan.id: money_display(b.observation.price) for b in purchases if b.insured}
+    listed = [
+        (
+            p.plan,
+            p.observation,
+            f"{insured[p.plan.id]} with insurance in the course below" if p.plan.id in insured else None,
+        )
+        for p in row.plans
+    ]
     # and every plan the course below buys that the client's own list leaves out (a new
     # client's later sessions are returning-client plans: Better U's Continuation was unlisted)
-    seen = {plan.id for plan, _, _ in listed}
-    # a plan the course buys at its insurance price says so: the list shows self-pay prices
-    insured = {
-        b.plan.id: money_display(b.observation.price)
-        for b in (row.cost.purchases if row.cost is not None else ())
-        if b.insured
-    }
-    listed = [
-        (plan, obs, f"{insured[plan.id]} with insurance in the course below" if plan.id in insured else None)
-        for plan, obs, _ in listed
-    ]
-    for bought in row.cost.purchases if row.cost is not None else ():
+    seen = {p.plan.id for p in row.plans}
+    for bought in purchases:
         if bought.plan.id not in seen:
             seen.add(bought.plan.id)
             said = f"bought in the course below as a {bought.client} client"

@@ -19,6 +19,7 @@ from ketacalc.domain.course import stale_before
 from ketacalc.money import money_display
 from ketacalc.output.notes import counted, first_months
 from ketacalc.output.views.common import payment_for
+from ketacalc.output.views.cost import total_text
 from ketacalc.version import __version__
 
 if TYPE_CHECKING:
@@ -81,11 +82,7 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
     name = result.provider.name
     course = _course_name(result)
     # the total with what is estimated beside it, as the table gives it (Isha's medication)
-    total = money_display(result.total) + "".join(
-        f" + {line.kind} est. {money_display(line.low)}–{money_display(line.high)}"
-        for line in result.charges
-        if line.estimated
-    )
+    total = total_text(result)
     stamp = datetime.combine(made_on, time(0, 0), tzinfo=UTC)
     cal = Calendar()
     cal.add("prodid", f"-//ketacalc//ketacalc {__version__}//EN")

@@ -272,14 +272,12 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"{len(n.providers)} not listed ({sentence(n.reason)}: {', '.join(n.providers)})."
     ),
     Kind.NOT_DRAWN: _not_drawn,
-    Kind.NOT_RANKED_LOW_DOSE: lambda n: f"{n.provider} (daily low-dose plans: a different treatment)",
-    Kind.NOT_RANKED_ESTIMATED: lambda n: f"{n.provider} ({' and '.join(n.charges)} only estimated)",
+    Kind.NOT_RANKED_LOW_DOSE: lambda n: f"{n.provider} ({not_ranked_reason(n)})",
+    Kind.NOT_RANKED_ESTIMATED: lambda n: f"{n.provider} ({not_ranked_reason(n)})",
     Kind.LOW_DOSE_DRAWN: lambda n: (
         f"{n.provider}: daily low-dose plans, a different treatment: drawn, never ranked against sessions."
     ),
-    Kind.NOT_RANKED_NOT_SERVING: lambda n: (
-        f"{n.provider} ({'not known to serve' if n.status == 'unknown' else 'does not serve'} {n.state})"
-    ),
+    Kind.NOT_RANKED_NOT_SERVING: lambda n: f"{n.provider} ({not_ranked_reason(n)})",
     Kind.ROUTE_DRAWN: lambda n: (
         f"{n.provider}: drawn on {n.route}, its standard route; the route is your choice "
         f"(--route {' or '.join(n.others)} prices it)."
@@ -338,6 +336,16 @@ def serving_phrase(a: Availability) -> str:
     if a.status == "unavailable":
         return f"does not serve {a.state}"
     return f"is not known to serve {a.state}"
+
+
+def not_ranked_reason(n: Note) -> str:
+    """Why a chart line is not ranked, without its provider's name (a legend entry names it):
+    ``not known to serve NY``, ``medication only estimated``."""
+    if n.kind == Kind.NOT_RANKED_LOW_DOSE:
+        return "daily low-dose plans: a different treatment"
+    if n.kind == Kind.NOT_RANKED_ESTIMATED:
+        return f"{' and '.join(n.charges)} only estimated"
+    return f"{'not known to serve' if n.status == 'unknown' else 'does not serve'} {n.state}"
 
 
 def availability_label(a: Availability) -> str:

@@ -15,7 +15,7 @@ from html import escape
 
 from ketacalc.domain.curves import CurveResult, Series
 from ketacalc.money import money_display
-from ketacalc.output.notes import sentence, sentences, series_label
+from ketacalc.output.notes import not_ranked_reason, sentences, series_label
 from ketacalc.output.plot import chart_title, nice_step, segments
 
 # Okabe–Ito colours (distinct for the common kinds of colour blindness), dark enough on white
@@ -105,10 +105,7 @@ def svg_chart(result: CurveResult, width: int = 720, height: int = 380, id_prefi
     # each entry whole, on as many lines as it needs (a cut entry lost who a plan is for)
     # and what the ranking under the chart says of the line: insured prices, and why a line
     # drawn lowest may not be named cheapest (not known to serve the state)
-    not_ranked = {
-        n.provider: sentence(n).removeprefix(f"{n.provider} ").removeprefix("(").removesuffix(")")
-        for n in result.ranking.not_ranked
-    }
+    not_ranked = {n.provider: not_ranked_reason(n) for n in result.ranking.not_ranked}
     labels = [
         textwrap.wrap(_legend_text(s, not_ranked.get(s.name)), LEGEND_CHARS, break_on_hyphens=False)
         or [s.name]

@@ -279,3 +279,11 @@ def payment_for(result: Any, pay: Any) -> str:
         if line.id == pay.plan:
             return line.description
     return pay.plan
+
+
+def charge_need(required: bool, per: str) -> str:
+    """Whether a charge is paid: ``required``; ``when it applies`` for one on an event (a
+    late-cancellation fee, an add-on bought: not all are a choice); else ``optional``."""
+    if required:
+        return "required"
+    return "when it applies" if per == "event" else "optional"

@@ -32,6 +32,7 @@ from ketacalc.output.views.common import (
     Report,
     availability_record,
     cents,
+    charge_need,
     condition_line,
     count_text,
     iso,
@@ -571,8 +572,8 @@ def _single(r: CostResult) -> TableView:
     ] + [
         [
             f"{line.description} ({line.kind}, per {per_text(line.per)})",
-            # a charge on an event is a late-cancellation fee or an add-on bought: not all are a choice
-            ("when it applies: " if line.per == "event" else "optional: ")
+            charge_need(False, line.per)
+            + ": "
             + (
                 (
                     money(line.each)

@@ -15,6 +15,7 @@ from ketacalc.output.views.common import (
     CURRENCY,
     Report,
     caption,
+    charge_need,
     fact_record,
     fact_value,
     iso,
@@ -308,7 +309,7 @@ class ShowReport(Report):
                         else (f", {c.price_kind}" if c.price_kind != "regular" else "")
                     ),
                     f"{amount}\nper {per_text(c.per)}",
-                    "required" if c.required else ("when it applies" if c.per == "event" else "optional"),
+                    charge_need(c.required, c.per),
                     f"{show_date(c.as_of)}\n{c.source}",
                 ]
             )
