@@ -545,3 +545,67 @@ def test_a_provider_that_does_not_serve_the_state_carries_no_rule_in_any_view(cl
     table = cli("cost", "fern", "-n", "8", "--state", "NY").stdout
     assert "in-person" in cli("cost", "fern", "-n", "8", "--state", "TX").stdout  # the course crosses it
     assert "Fern Health does not serve NY." in table and "Rules in force" not in table
+
+
+# --------------------------------------------------------------- a state's own rule, not known
+
+CAUTION = "states-unknown"
+
+
+def with_caution(tmp_path: Path) -> str:
+    """The fixture plus a caution for the states it holds no rule of its own for."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    caution = (
+        "  - id: states-unknown\n"
+        '    name: "State rules not recorded"\n'
+        "    jurisdiction: states\n"
+        "    kind: caution\n"
+        '    effect: "a state rule may require an in-person visit; none is recorded for this state"\n'
+        '    short: "state rule not known (may require in-person)"\n'
+        "    spans:\n"
+        "      - {source: gazette-2025, as_of: 2025-12-31}\n"
+    )
+    assert "\nalternatives:" in text
+    path = tmp_path / "providers.yaml"
+    path.write_text(text.replace("\nalternatives:", "\n" + caution + "\nalternatives:", 1), encoding="utf-8")
+    return str(path)
+
+
+def test_a_state_without_a_rule_of_its_own_is_told_its_rule_is_not_known(tmp_path):
+    """Texas has no rule in the data: the caution speaks for it, under its own name, from the
+    course's first day (a state with no recorded rule read as a state with none). Alabama has
+    its own rule: no caution. Without a state there is no state's rule to speak of."""
+    from ketacalc.data.loader import load_catalog
+
+    catalog = load_catalog(with_caution(tmp_path), today=date(2026, 11, 21))
+    course = course_dates(date(2026, 11, 21), 10)
+    (entry,) = rules_for(catalog, "TX", course, date(2026, 11, 21))
+    assert (entry.id, entry.jurisdiction, entry.affects_from) == (CAUTION, "TX", date(2026, 11, 21))
+    assert (
+        rule_summary(entry)
+        == "In TX, a state rule may require an in-person visit; none is recorded for this state."
+    )
+    assert [e.id for e in rules_for(catalog, "AL", course, date(2026, 11, 21))] == [AL_RULE]
+    assert rules_for(catalog, "", course, date(2026, 11, 21)) == ()
+
+
+def test_the_caution_is_in_every_answer_once_and_in_no_row(cli, tmp_path):
+    """It binds every provider alike: the headline says it once, the JSON carries it on each
+    record, the cost table lists it with its source; a compare row does not repeat it."""
+    data = with_caution(tmp_path)
+    compare = cli("--data", data, "compare", "--state", "TX")
+    head, table = compare.stdout.split("\n\n", 1)
+    head = " ".join(head.split())
+    assert (
+        head.count("state rule not known (may require in-person).") == 1 and "TX rule (for a course" in head
+    )
+    assert "not known (may" not in table
+    rows = cli("--data", data, "compare", "--state", "TX", "--format", "json").json()
+    may = [r for r in rows if r["availability"] != "unavailable"]
+    assert may and all(CAUTION in ids(r["regulation"]) for r in may)
+    cost = cli("--data", data, "cost", "alder", "-n", "6", "--state", "TX")
+    flat = " ".join(cost.stdout.split())
+    assert "In TX, a state rule may require an in-person visit" in flat and "gazette-2025" in flat
+    states = " ".join(cli("--data", data, "states", "alder").stdout.split("\n\n")[0].split())
+    assert "Where no state rule is named, the state's own rule is not known" in states
+    assert "A state rule also applies in AL" in states  # its own rule, named as before

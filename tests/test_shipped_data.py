@@ -564,8 +564,15 @@ def test_the_telemedicine_rule_ends_2026_12_31_per_the_federal_register(cli):
         "2026-12-02",
     )
     record = cli(*args, "--format", "json", env={"KETACALC_TODAY": "2026-12-02"}).json()
-    (rule,) = record["regulation"]
+    rule, texas = record["regulation"]
     assert rule["id"] == "dea-telemedicine-flexibilities" and rule["jurisdiction"] == "US"
+    # Texas's own rule is in no source ketacalc holds: said, never read as none
+    assert (texas["id"], texas["jurisdiction"], texas["source"]) == (
+        "state-rules-not-recorded",
+        "TX",
+        "hitconsultant-2026",
+    )
+    assert texas["summary"].startswith("In TX, a state rule may require an in-person visit")
     assert (rule["affects_from"], rule["source"], rule["as_of"], rule["tier"]) == (
         "2027-01-01",
         "fr-2025-24123",
@@ -580,7 +587,9 @@ def test_the_telemedicine_rule_ends_2026_12_31_per_the_federal_register(cli):
         in cli(*args, env={"KETACALC_TODAY": "2026-12-02"}).stdout
     )
     short = cli("cost", "mindbloom", "-n", "3", "--state", "TX", "--start", "2026-12-02", "--format", "json")
-    assert short.json()["regulation"] == []
+    assert [r["id"] for r in short.json()["regulation"]] == ["state-rules-not-recorded"]
+    anywhere = cli("cost", "mindbloom", "-n", "3", "--start", "2026-12-02", "--format", "json")
+    assert anywhere.json()["regulation"] == []  # no state asked for: no state's rule to speak of
 
 
 def test_alabama_names_the_in_person_requirement_on_every_row_that_may_treat(cli):

@@ -306,7 +306,7 @@ class Rule(NamedTuple):
 
     id: Slug
     name: str
-    jurisdiction: Literal["US"] | StateCode
+    jurisdiction: Literal["US", "states"] | StateCode  # "states": see fields.EVERY_OTHER_STATE
     kind: RuleKind
     effect: str
     short: Annotated[str, Length(max=60)]  # the table's words

@@ -73,5 +73,9 @@ PaymentTiming = Literal["at-purchase"]
 RefundStage = Literal["before-consult", "after-consult", "after-session", "before-next"]
 Refund = Literal["full", "none"]
 #: a ``flexibility`` lets at-home prescribing go on while in force, so its effect begins
-#: the day after it ends; a ``requirement`` applies while in force
-RuleKind = Literal["flexibility", "requirement"]
+#: the day after it ends; a ``requirement`` applies while in force; a ``caution`` says that a
+#: rule may apply which the file does not hold (a state's own rule, where none is recorded)
+RuleKind = Literal["flexibility", "requirement", "caution"]
+#: a rule's reach: the nation, a state (its USPS code), or ``states``: every state the file
+#: records no rule of its own for (a caution that the state's own rule is not known)
+EVERY_OTHER_STATE = "states"

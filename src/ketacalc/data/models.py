@@ -32,6 +32,7 @@ from typing_extensions import TypeAliasType
 
 # the enumerations: defined once, for these models and the runtime records
 from ketacalc.data.fields import (
+    EVERY_OTHER_STATE,
     Billing,
     ChargeKind,
     ChargePer,
@@ -490,11 +491,12 @@ class Provider(Strict):
 
 
 def _jurisdiction(value: object) -> str:
-    if value == "US":
-        return value
+    if value in ("US", EVERY_OTHER_STATE):
+        return value  # type: ignore[return-value]
     if not isinstance(value, str) or value not in STATES:
         raise ValueError(
-            f"{_echo(value)} is not a known jurisdiction; use 'US' (federal) or a state's USPS code (e.g. 'AL')"
+            f"{_echo(value)} is not a known jurisdiction; use 'US' (federal), a state's USPS code "
+            f"(e.g. 'AL') or '{EVERY_OTHER_STATE}' (every state without a rule of its own here)"
         )
     return value
 
@@ -538,6 +540,11 @@ class Rule(Strict):
     def _flexibility_ends(self) -> Rule:
         if self.kind == "flexibility" and not any(s.ends is not None for s in self.spans):
             raise ValueError("a flexibility needs an observation with 'ends' (the day it stops)")
+        if (self.kind == "caution") != (self.jurisdiction == EVERY_OTHER_STATE):
+            raise ValueError(
+                f"a caution is for jurisdiction '{EVERY_OTHER_STATE}' (the states without a rule of their "
+                "own here), and that jurisdiction holds cautions only; fix 'kind' or 'jurisdiction'"
+            )
         return self
 
 

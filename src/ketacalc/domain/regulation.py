@@ -10,6 +10,10 @@ records an extension changes every answer.
   entry: from the day after the end, its ``effect`` may apply.
 - A ``requirement`` (Alabama's in-person encounter) applies while in force: a
   course with any day in its span gets an entry, from its first such day.
+- A ``caution`` of jurisdiction ``states`` speaks for every state the file holds
+  no rule of its own for: that state's own rule is not known, and may require
+  what the federal one no longer does. Its entry names the state asked for, so
+  a state without a recorded rule is never read as a state without one.
 
 Where there is no course (``eligibility``, ``states``, ``compare`` without
 ``--sessions`` or ``--months``), the course is assumed to start on the as-of date
@@ -20,6 +24,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
+
+from ketacalc.data.fields import EVERY_OTHER_STATE
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog, Rule, RuleSpan
@@ -148,8 +154,13 @@ def _effective(catalog: Catalog, state: str, as_of: date | None) -> tuple[_InEff
     if known is not None and known[0] is catalog:
         return known[1]
     found = []
+    # a caution speaks for a state asked for that the file holds no rule of its own for
+    unrecorded = bool(state) and not any(rule.jurisdiction == state for rule in catalog.regulation)
     for rule in catalog.regulation:
-        if rule.jurisdiction not in ("US", state):
+        if rule.jurisdiction == EVERY_OTHER_STATE:
+            if not unrecorded:
+                continue
+        elif rule.jurisdiction not in ("US", state):
             continue
         starts = _effect_starts(rule, as_of)
         if starts is None:
@@ -169,7 +180,7 @@ def _rules_for(
     return tuple(
         RuleEntry(
             rule.id,
-            rule.jurisdiction,
+            state if rule.jurisdiction == EVERY_OTHER_STATE else rule.jurisdiction,
             rule.name,
             rule.kind,
             rule.effect,

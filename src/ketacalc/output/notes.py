@@ -307,6 +307,8 @@ def rule_summary(e: RuleEntry) -> str:
             f"{e.name}: in force through {ended}; {e.effect} from {e.begins.isoformat()} "
             "unless the rule is extended"
         )
+    elif e.kind == "caution":  # its effect says what is not known: its name adds nothing
+        text, where = f"{where}{e.effect}", ""
     else:
         text = f"{where}{e.effect} ({e.name})"
         where = ""
@@ -350,12 +352,16 @@ def not_ranked_reason(n: Note) -> str:
 
 def availability_label(a: Availability) -> str:
     """The status in words, with what a rule on the course's dates may require:
-    ``available — in-person visit may be required from 2027-01-01``. A provider that does not
+    ``available — in-person visit may be required from 2027-01-01`` (not a caution that the
+    state's own rule is not known: the headline gives it). A provider that does not
     serve the state carries no rule (the answer has none); a closed one is said to be closed."""
     if a.reason.kind == Kind.CLOSED:
         return "closed"
     status = f"{a.status} (old list)" if a.old else a.status
-    return f"{status} — {warning_text(a.regulation)}" if a.regulation else status
+    # a caution (the state's own rule not known) binds every provider alike: the headline
+    # says it once, a row does not repeat it
+    rules = [e for e in a.regulation if e.kind != "caution"]
+    return f"{status} — {warning_text(rules)}" if rules else status
 
 
 def sentence(note: Note) -> str:
