@@ -214,7 +214,7 @@ class EligibilityReport(Report):
                     ),
                     *(said.as_of for _, insurers, said, _ in self.answers if said and not insurers),
                 ],
-                "none: the provider says it accepts no insurance (source, date)",
+                "none: accepts no insurance, per the source named, not always the provider (source, date)",
             ),
         )
 
