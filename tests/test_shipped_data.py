@@ -802,3 +802,12 @@ def test_the_alternatives_table_keeps_every_source_id_whole_at_80_columns(cli):
     words = set(table.split())
     for source in {f["source"] for r in records for f in r["figures"]}:
         assert source in words, source
+
+
+def test_mindbloom_in_dc_rests_on_an_old_list_and_says_so(cli):
+    """Its only word on DC is an undated article of about 2023 (and an undated Wikipedia line):
+    it reads "available (old list)", as Wondermed's old launch list does, never plainly available."""
+    rows = cli("eligibility", "--state", "DC", "--format", "json").json()
+    mindbloom = next(r for r in rows if r["provider"] == "mindbloom")
+    assert (mindbloom["availability"], mindbloom["availability_old_list"]) == ("available", True)
+    assert "Mindbloom (old list)" in cli("eligibility", "--state", "DC").stdout
