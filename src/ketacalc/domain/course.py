@@ -610,7 +610,10 @@ def course_terms(
     if any(p.offer.plan.billing == "monthly" for p in parts):
         notes[Note(Kind.MONTHLY_BILLING)] = None
     if query.discount:
-        notes[Note(Kind.PROMO_DISCOUNT, discount=query.discount)] = None
+        # off a purchase paid in installments, it is taken off the earliest: an assumption
+        # (no source says how a provider splits a code across installments), and said so
+        split = len(parts[0].amounts) > 1
+        notes[Note(Kind.PROMO_DISCOUNT, discount=query.discount, split=split)] = None
     return tuple(parts)
 
 

@@ -196,7 +196,13 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"No pay-in-full discount is published for {n.plan}; the full price is shown."
     ),
     Kind.PROMO_DISCOUNT: lambda n: (
-        f"A promo discount of {money_display(n.discount)} is taken off the first purchase."
+        f"A promo discount of {money_display(n.discount)} is taken off the first purchase"
+        + (
+            ", from its earliest installments: an assumption, as no source says how a code is "
+            "split across installments, so what is due at sign-up may differ."
+            if n.split
+            else "."
+        )
     ),
     Kind.PLAN_CONDITION: lambda n: (
         f"{n.provider}'s {n.plan} is {n.condition} ({said(n.source, n.as_of)}); this price rests on it."
