@@ -492,3 +492,21 @@ def test_a_tie_for_the_lowest_total_names_every_provider_in_it():
     assert "the lowest total is Acme Ketamine at $600.00, tied with Zeta Care" in said
     drawn = " ".join(cheapest_lines(curves(cat, CurveQuery(counts=(1, 2)), today=TODAY), 200))
     assert drawn.startswith("Cheapest: Acme Ketamine from 1 session (tied with Zeta Care).")
+
+
+def test_compare_records_say_which_rows_the_headline_ranks():
+    """``comparable`` says a row is priced in sessions like the others; ``ranked`` says the
+    headline ranks it. A total that leaves a charge out (medication estimated beside it) is
+    comparable but never ranked, so a script picking the lowest ranked total agrees with the
+    headline (Isha read ``comparable: true`` while the headline left it out)."""
+    from ketacalc.output.views.compare import CompareReport
+
+    meds = {"id": "meds", "kind": "medication", "description": "Pharmacy", "per": "30-days",
+            "low": "50", "high": "150", "source": "site", "as_of": "2026-01-10"}  # fmt: skip
+    cat = catalog_of(
+        provider_data(plans=[plan_data("visit", 1, "any", "100")], charges=[meds]),
+        provider_data(id="bare", name="Bare Clinic", plans=[plan_data("visit", 1, "any", "150")]),
+    )
+    result = compare(cat, CompareQuery(sessions=6), today=TODAY)
+    got = {r["provider"]: (r["comparable"], r["ranked"]) for r in CompareReport(cat, result).records()}
+    assert got == {"acme": (True, False), "bare": (True, True)}

@@ -50,7 +50,7 @@ class CompareReport(Report):
     FIELDS = (
         "provider", "name", "status", "state", "availability", "availability_as_of", "availability_tier",
         "in_clinic", "regulation", "client", "months", "sessions_requested", "sessions_covered", "modality", "comparable",
-        "reason", "route", "pricing", "total", "total_low", "total_high", "per_session", "per_covered_session",
+        "ranked", "reason", "route", "pricing", "total", "total_low", "total_high", "per_session", "per_covered_session",
         "due_at_signup", "monthly_cost", "stale", "oldest_price", "prices_as_of", "consult_fee", "insurance",
         "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "dose_flexibility_is_opinion",
         "dose_flexibility_source", "trd_suitability", "trd_suitability_is_opinion", "trd_suitability_source",
@@ -64,9 +64,10 @@ class CompareReport(Report):
         self.wide = wide
 
     def records(self) -> Iterator[dict[str, Any]]:
-        return (self._record(row) for row in self.result.rows)
+        ranked = {id(r) for r in self.result.standing.ranked}  # the rows the headline ranks
+        return (self._record(row, id(row) in ranked) for row in self.result.rows)
 
-    def _record(self, row: CompareRow) -> dict[str, Any]:
+    def _record(self, row: CompareRow, ranked: bool = False) -> dict[str, Any]:
         q = self.result.query
         consult = row.consult.value if row.consult else None
         consult_charge = row.consult_charge
@@ -103,6 +104,9 @@ class CompareReport(Report):
                 "sessions_covered": row.cost.sessions_covered if row.cost else None,
                 "modality": row.modality,
                 "comparable": row.comparable,
+                # ranked as the headline ranks: comparable, serving the state, a total that is
+                # what is paid (none with a charge only estimated beside it)
+                "ranked": ranked,
                 "reason": sentence(row.not_comparable) if row.not_comparable else None,
                 "route": row.route,
                 "other_routes": {k: money_str(v) for k, v in row.other_routes.items()},
