@@ -811,3 +811,10 @@ def test_mindbloom_in_dc_rests_on_an_old_list_and_says_so(cli):
     mindbloom = next(r for r in rows if r["provider"] == "mindbloom")
     assert (mindbloom["availability"], mindbloom["availability_old_list"]) == ("available", True)
     assert "Mindbloom (old list)" in cli("eligibility", "--state", "DC").stdout
+
+
+def test_isha_s_per_visit_price_carries_its_own_blog_s_monthly_figure(cli):
+    """Isha's pricing page says $398 per session, its blog 'approximately $398/month': the
+    dispute is said where the total is priced (cost's notes), not only in ``show``."""
+    out = " ".join(cli("cost", "isha-health", "-n", "6", env={"COLUMNS": "200"}).stdout.split())
+    assert "'approximately $398/month'" in out and "a dispute between Isha's own pages" in out
