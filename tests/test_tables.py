@@ -328,3 +328,33 @@ def test_lines_folded_into_a_number_column_read_from_the_left():
     folded = [line for line in lines if "Purchases:" in line]
     assert len(folded) == 2 and all(line.startswith("Purchases:") for line in folded), "\n".join(lines)
     assert any(line.startswith("1 ") for line in lines) and all(len(line) <= 24 for line in lines)
+
+
+# --------------------------------------------------------------- what a person sees at 80 columns
+
+
+def test_a_trust_tier_stays_on_the_line_of_its_source(cli):
+    """``history fern`` at 80 columns drew "fern-site-2026-04" and, alone on the next line,
+    "(A)": a tier is a mark after its source, and the column is made wide enough for both."""
+    out = cli("history", "fern", env={"COLUMNS": "80"}).stdout
+    lines = out.splitlines()
+    assert not [line for line in lines if re.fullmatch(r"\s*\([ABC]\)", line)], out
+    assert sum(line.endswith("fern-site-2026-04 (A)") for line in lines) == 1, out
+    assert all(len(line) <= 80 for line in lines), out
+
+
+def test_a_mark_is_measured_with_the_word_it_marks():
+    """The narrowest a text column may be holds its widest word with the mark after it, so
+    the mark never has to go to a line of its own; a table that cannot give it that room
+    still fits the screen."""
+    from ketacalc.output.table import draw
+    from ketacalc.output.tableview import Column, TableView
+
+    view = TableView(
+        [Column("Plan"), Column("Observed (tier)")],
+        [["Visit (pay per visit)", "2026-04-02\nfern-site-2026-04 (A)"]],
+    )
+    lines = draw(view, 30)
+    assert any(line.endswith("  fern-site-2026-04 (A)") for line in lines), "\n".join(lines)
+    assert not [line for line in lines if line.strip() == "(A)"], "\n".join(lines)
+    assert all(len(line) <= 30 for line in lines), "\n".join(lines)

@@ -227,9 +227,26 @@ def _measure(column: Column, cells: list[str], relax: int) -> Measure:
         least = max(map(cell_width, [*pieces, *(column.header.split() if relax >= 2 else heads)]), default=0)
     else:
         narrowest = narrowest_width if relax < 1 else _narrowest_relaxed
-        least = max(map(narrowest, [w for line in [*lines, *heads] for w in line.split()]), default=0)
+        sizes = [size for line in [*lines, *heads] for size in _unbroken(line, narrowest)]
+        least = max(sizes, default=0)
     least = max(least, 1)
     return Measure(least, max(most, least))
+
+
+def _unbroken(line: str, narrowest: Callable[[str], int]) -> list[int]:
+    """The narrowest each unbreakable piece of ``line`` may be drawn: a word, with the mark
+    after it (``fern-site-2026-04 (A)``, ``2025-06-13 !``), which :func:`_wrap_line` never
+    leaves alone at the start of a line."""
+    sizes: list[int] = []
+    end = 0
+    for match in _WORD.finditer(line):
+        word = match.group()
+        if word in _MARKS and sizes:
+            sizes[-1] += cell_width(line[end : match.end()])
+        else:
+            sizes.append(narrowest(word))
+        end = match.end()
+    return sizes
 
 
 def share(measures: list[Measure], room: int) -> list[int]:
@@ -360,11 +377,14 @@ def _spans(text: str, width: int, pieces: Callable[[str, int], list[str]] | None
     return spans
 
 
-#: the marks a table puts after what they mark: stale "!", a plan for some "‡", an assumed "*",
+#: the signs a table puts after what they mark: stale "!", a plan for some "‡", an assumed "*",
 #: an opinion "†" (a dash "—" or a bracket starts what follows it: it may begin a line)
-_MARKS = frozenset("!‡*†")
+_SIGNS = frozenset("!‡*†")
+#: the marks that never start a line alone: the signs, and a source's trust tier after its id
+#: (``fern-site-2026-04 (A)``); each is measured with the word before it (:func:`_measure`)
+_MARKS = _SIGNS | {"(A)", "(B)", "(C)"}
 #: and the marks a caption's sentence may open with ("— = not published")
-_OPENERS = _MARKS | {"—"}
+_OPENERS = _SIGNS | {"—"}
 
 
 def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -> list[Span]:
