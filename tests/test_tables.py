@@ -358,3 +358,29 @@ def test_a_mark_is_measured_with_the_word_it_marks():
     assert any(line.endswith("  fern-site-2026-04 (A)") for line in lines), "\n".join(lines)
     assert not [line for line in lines if line.strip() == "(A)"], "\n".join(lines)
     assert all(len(line) <= 30 for line in lines), "\n".join(lines)
+
+
+def test_a_folded_amount_stays_on_the_line_of_its_label(cli):
+    """``cost cedar -n 1-10`` at 80 columns folded "Per covered" into Purchases and drew
+    "Per covered:" on one line and "$100.00" alone on the next: an amount is never split in
+    its own column, and folded it stays with its label."""
+    out = cli("cost", "cedar", "-n", "1-10", env={"COLUMNS": "80"}).stdout
+    assert not re.search(r"(Per covered|Per session|Covered):$", out, re.M), out
+    assert "Per covered: $100.00" in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    from ketacalc.output.table import draw
+    from ketacalc.output.tableview import Column, TableView
+
+    view = TableView(
+        [
+            Column("Plan"),
+            Column("Price", number=True),
+            Column("Per session", number=True, priority=2),
+            Column("Installments", priority=1),
+            Column("Observed"),
+        ],
+        [["6-Session Treatment", "$1,254.00", "$209.00", "3 × $418.00", "2025-06-13\nmindbloom-notes-2026"]],
+    )
+    lines = draw(view, 58)  # "Per / session: / $209.00" when only Per session was folded
+    assert any(line.startswith("Per session: $209.00 ") for line in lines), "\n".join(lines)
+    assert all(len(line) <= 58 for line in lines), "\n".join(lines)
