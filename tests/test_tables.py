@@ -384,3 +384,12 @@ def test_a_folded_amount_stays_on_the_line_of_its_label(cli):
     lines = draw(view, 58)  # "Per / session: / $209.00" when only Per session was folded
     assert any(line.startswith("Per session: $209.00 ") for line in lines), "\n".join(lines)
     assert all(len(line) <= 58 for line in lines), "\n".join(lines)
+
+
+def test_a_plans_route_in_history_is_labelled_as_show_labels_it(cli):
+    """``history alder`` drew "4-Session Program, returning (tablets)" and then "tablet" alone
+    on a line, as if the name went on; ``show`` says "route: tablet"."""
+    out = cli("history", "alder", env={"COLUMNS": "80"}).stdout
+    cells = [line.split("  ")[0] for line in out.splitlines()]
+    assert "tablet" not in cells and "injection" not in cells, out
+    assert cells.count("route: tablet") == 4 and cells.count("route: injection") == 4, out

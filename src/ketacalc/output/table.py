@@ -110,10 +110,10 @@ def fitted(part: TableView, screen: int) -> Fit:
     cannot fit is drawn as wide as it needs, every column at its minimum."""
     columns, rows = list(part.columns), [list(r) for r in part.rows]
     relax = 0
-    amounts: set[str] = set()  # the labels of folded numbers: "Per session:" stays with "$209.00"
-    glued = True  # a mark or an amount kept with its word, until nothing is left to fold
+    labels: set[str] = set()  # of folded columns: "Per session:" stays with "$209.00"
+    glued = True  # a mark or a label kept with its word, until nothing is left to fold
     while True:
-        kept = amounts if glued else None
+        kept = labels if glued else None
         measures = [_measure(col, [row[i] for row in rows], relax, kept) for i, col in enumerate(columns)]
         gaps = GAP * max(len(columns) - 1, 0)
         narrowest = sum(m.least for m in measures) + gaps
@@ -122,8 +122,7 @@ def fitted(part: TableView, screen: int) -> Fit:
         secondary = [i for i, c in enumerate(columns) if c.priority > 0 and _into(columns, i) != i]
         if secondary:
             fold = max(secondary, key=lambda i: (columns[i].priority, i))
-            if columns[fold].number:
-                amounts.add(_label(columns[fold]))
+            labels.add(_label(columns[fold]))
             columns, rows = _fold(columns, rows, fold)
         elif glued:  # a mark may start a line, a label end one, before an id splits (relax 1)
             glued = False
@@ -229,8 +228,8 @@ def _whole(column: Column, relax: int) -> bool:
     return column.number or (column.nowrap and relax < 1)
 
 
-def _measure(column: Column, cells: list[str], relax: int, amounts: set[str] | None) -> Measure:
-    """How narrow and how wide the column may be; ``amounts`` (None: nothing is glued) as
+def _measure(column: Column, cells: list[str], relax: int, labels: set[str] | None) -> Measure:
+    """How narrow and how wide the column may be; ``labels`` (None: nothing is glued) as
     :func:`_unbroken` takes them."""
     lines = [line for cell in cells for line in cell.split("\n")]
     heads = column.header.split("\n")
@@ -241,24 +240,26 @@ def _measure(column: Column, cells: list[str], relax: int, amounts: set[str] | N
         least = max(map(cell_width, [*pieces, *(column.header.split() if relax >= 2 else heads)]), default=0)
     else:
         narrowest = narrowest_width if relax < 1 else _narrowest_relaxed
-        sizes = [size for line in [*lines, *heads] for size in _unbroken(line, narrowest, amounts)]
+        sizes = [size for line in [*lines, *heads] for size in _unbroken(line, narrowest, labels)]
         least = max(sizes, default=0)
     least = max(least, 1)
     return Measure(least, max(most, least))
 
 
-def _unbroken(line: str, narrowest: Callable[[str], int], amounts: set[str] | None) -> list[int]:
+def _unbroken(line: str, narrowest: Callable[[str], int], labels: set[str] | None) -> list[int]:
     """The narrowest each unbreakable piece of ``line`` may be drawn: a word, with the mark
     after it (``fern-site-2026-04 (A)``, ``2025-06-13 !``), which :func:`_wrap_line` never
-    leaves alone at the start of a line; a folded number with its label (``Per session:
-    $209.00``, one of ``amounts``), as it was never split in its own column. With
-    ``amounts`` None, every word on its own: the table could not fit otherwise."""
-    if amounts is None:
+    leaves alone at the start of a line; a label that starts the line with the first word
+    of its value (``route: injection``; ``Per session: $209.00``, one of ``labels``), so
+    the label never ends a line alone. With ``labels`` None, every word on its own: the
+    table could not fit otherwise."""
+    if labels is None:
         return [narrowest(word) for word in line.split()]
+    words = line.split()
+    label = next((a for a in labels if line.startswith(a + " ")), None)
+    glued = len(label.split()) + 1 if label else 2 if words and words[0].endswith(":") else 0
     sizes: list[int] = []
     end = 0
-    label = next((a for a in amounts if line.startswith(a + " ")), None)
-    glued = len(label.split()) + 1 if label else 0  # the label's words and the amount's
     for k, match in enumerate(_WORD.finditer(line)):
         word = match.group()
         if (word in _MARKS or 0 < k < glued) and sizes:
