@@ -393,3 +393,33 @@ def test_a_plans_route_in_history_is_labelled_as_show_labels_it(cli):
     cells = [line.split("  ")[0] for line in out.splitlines()]
     assert "tablet" not in cells and "injection" not in cells, out
     assert cells.count("route: tablet") == 4 and cells.count("route: injection") == 4, out
+
+
+def test_a_url_breaks_where_a_url_does_and_its_tail_never_stands_alone(cli):
+    """``show`` at 80 columns drew "…/en/articles/" then "12285946" alone, "https://" alone,
+    and "…-for-the-Exten" / "ded-Program": a URL breaks after a "/" (never inside "://"), a
+    part too long for the line before a "-", "_", "." (so the break never reads as a
+    hyphenated word), and its last part goes down with the part before it."""
+    from ketacalc.output.table import wrap_word
+
+    assert wrap_word("https://alder.example/help/consultation", 30) == [
+        "https://alder.example/",
+        "help/consultation",
+    ]
+    assert wrap_word("https://www.crainsdetroit.com/health-care/telehealth", 24)[0] != "https://"
+    url = (
+        "https://support.helloinnerwell.com/hc/en-us/articles/"
+        "15715402457105-How-do-refunds-work-for-the-Extended-Program"
+    )
+    for width in (20, 30, 48):
+        lines = wrap_word(url, width)
+        assert "".join(lines) == url and all(len(line) <= width for line in lines), lines
+        for before, after in zip(lines[:-1], lines[1:], strict=True):  # after "/" or before "-"
+            assert before.endswith("/") or after[0] in "-_.", lines
+        assert "/" in lines[-1] or lines[-1][0] in "-_.", lines  # no bare tail
+    out = cli("show", "alder", env={"COLUMNS": "56"}).stdout.splitlines()
+    assert [line[20:] for line in out if line[20:].startswith(("https://alder.example/", "help/"))] == [
+        "https://alder.example/pricing",
+        "https://alder.example/",
+        "help/consultation",
+    ], out

@@ -11,7 +11,11 @@ are two spaces apart; no line carries trailing spaces. Widths are terminal cells
 A table is never cropped:
 
 - a text column wraps at spaces; a word longer than MAX_WORD folds; an id
-  (``vitalityscout-2026``) never splits; a URL wraps after a '/';
+  (``vitalityscout-2026``) never splits; a URL wraps after a '/' (a part too long
+  for the line before a '-', '_' or '.'), its last part never alone;
+- a mark (``!``, ``‡``, a tier ``(C)``) stays on the line of the word it marks, and a
+  label that starts a line (``route:``, a folded ``Per session:``) with its value's
+  first word, unless the table cannot fit so (then before an id splits);
 - a number (:attr:`Column.number`) is right-aligned and never split, nor is a
   ``nowrap`` cell (identifiers, dates);
 - :func:`fitted` tries, in turn, until the narrowest the table can be fits the
@@ -307,7 +311,11 @@ def _narrowest_relaxed(word: str) -> int:
 #: an id (a source, a provider, a date), with the punctuation a sentence puts around it:
 #: ``(ketcare-compare-2026,`` is drawn whole as ``ketcare-compare-2026`` is
 _ID = re.compile(r"[(\[]?[a-z0-9-]+[)\],;:.]*")
-_AFTER_SLASH = re.compile(r"(?<=/)(?=[^/])")
+#: where a URL (or a word with slashes) may break: after a "/", never inside "://"
+_AFTER_SLASH = re.compile(r"(?<=/)(?<!://)(?=[^/])")
+#: and where a part of a URL too long for a line may: before a "-", "_", ".", "?", "&", "="
+#: or "#" (a line ending in "-" would read as a hyphenated word, and the "-" as not the URL's)
+_IN_URL_PART = re.compile(r"(?<=[^-_.?&=#])(?=[-_.?&=#])")
 
 
 def narrowest_width(word: str) -> int:
@@ -322,21 +330,47 @@ def narrowest_width(word: str) -> int:
 
 
 def wrap_word(word: str, width: int) -> list[str]:
-    """A word too long for ``width`` as lines: a URL broken after its slashes, each
-    line as full as fits (a part longer than the width folds); an id never breaks."""
+    """A word too long for ``width`` as lines: a URL (or a path) broken after its slashes,
+    each line as full as fits (:func:`_url_lines`); an id never breaks; another word folds."""
     if cell_width(word) <= width or _ID.fullmatch(word):
         return [word]
-    parts = _AFTER_SLASH.split(word) if "/" in word else [word]
-    lines: list[str] = []
-    line = ""
-    for part in parts:
-        if line and cell_width(line) + cell_width(part) > width:
+    if "/" in word:  # a URL, or a path ("screenshots/mindbloom-2026-08-07T172926.png")
+        return _url_lines(word, width)
+    return _chop(word, width)
+
+
+def _url_lines(url: str, width: int) -> list[str]:
+    """``url`` as lines no wider than ``width``, where a URL breaks: after a "/" (the scheme
+    stays with the host); a part longer than the line before a "-", "_" or "." in it, and
+    folded only where it has none. Its last part never stands alone on the last line (a
+    bare "12285946" or "role-of-a-sitter" reads as a word, not as the URL's end): the part
+    before it goes down with it when both fit."""
+    pieces = [
+        piece
+        for part in _AFTER_SLASH.split(url)
+        for piece in (_IN_URL_PART.split(part) if cell_width(part) > width else [part])
+    ]
+    lines = _filled(pieces, width)
+    if len(lines) > 1 and len(lines[-1]) == 1 and len(lines[-2]) > 1:
+        carried = [lines[-2][-1], *lines[-1]]
+        if cell_width("".join(carried)) <= width:
+            lines[-2:] = [lines[-2][:-1], carried]
+    return ["".join(line) for line in lines]
+
+
+def _filled(pieces: list[str], width: int) -> list[list[str]]:
+    """``pieces`` put on lines, each as full as fits; a piece longer than the width folds."""
+    lines: list[list[str]] = []
+    line: list[str] = []
+    for piece in pieces:
+        if line and cell_width("".join(line)) + cell_width(piece) > width:
             lines.append(line)
-            line = ""
-        line += part
-        if cell_width(line) > width:  # a part longer than the width: fold it
-            *full, line = _chop(line, width)
-            lines += full
+            line = []
+        line.append(piece)
+        if cell_width("".join(line)) > width:  # a piece longer than the width: fold it
+            *full, last = _chop("".join(line), width)
+            lines += [[text] for text in full]
+            line = [last]
     if line:
         lines.append(line)
     return lines
