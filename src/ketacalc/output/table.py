@@ -376,9 +376,15 @@ def _filled(pieces: list[str], width: int) -> list[list[str]]:
     return lines
 
 
+_AFTER_HYPHEN = re.compile(r"(?<=-)(?=[^-])")
+
+
 def _relaxed_pieces(word: str, width: int) -> list[str]:
-    """As :func:`wrap_word`, but an id folds too (relax 1 and above)."""
-    return _chop(word, width) if _ID.fullmatch(word) else wrap_word(word, width)
+    """As :func:`wrap_word`, but an id folds too (relax 1 and above): after a hyphen
+    (``mindbloom-notes-`` / ``2026``), a part longer than the width where it must."""
+    if cell_width(word) <= width or not _ID.fullmatch(word):
+        return wrap_word(word, width)
+    return ["".join(line) for line in _filled(_AFTER_HYPHEN.split(word), width)]
 
 
 def _chop(word: str, width: int) -> list[str]:
