@@ -441,3 +441,21 @@ def test_an_id_that_must_fold_breaks_after_a_hyphen():
     observed = [line[fit.widths[0] + fit.widths[1] + 4 :] for line in lines[2:]]
     assert observed[:3] == ["2026-08-14", "mindbloom-notes-", "2026"], "\n".join(lines)
     assert all(len(line) <= 38 for line in lines), "\n".join(lines)
+
+
+def test_the_label_of_a_folded_fact_never_ends_a_line_without_its_value(cli):
+    """``compare --wide`` folds "Route and dosing" into the first column, its facts joined by
+    "; ": at 70 columns a line ended "flexibility†: no cap; TRD†:" and its value stood alone
+    on the next. A fact's label goes down with its value, as an opening mark does."""
+    out = cli("compare", "--state", "TX", "--wide", env={"COLUMNS": "70"}).stdout
+    cells = [line.split("  ")[0] for line in out.splitlines()]
+    assert not [cell for cell in cells if cell.endswith("†:")], out
+    assert "TRD†: excellent" in cells, out
+    from ketacalc.output.table import _spans, wrap_word
+
+    text = "Route and dosing: —; flexibility†: no cap; TRD†: excellent"
+    assert [text[a:b] for a, b in _spans(text, 27, wrap_word)] == [
+        "Route and dosing: —;",
+        "flexibility†: no cap;",
+        "TRD†: excellent",
+    ]

@@ -446,6 +446,8 @@ _SIGNS = frozenset("!‡*†")
 _MARKS = _SIGNS | {"(A)", "(B)", "(C)"}
 #: and the marks a caption's sentence may open with ("— = not published")
 _OPENERS = _SIGNS | {"—"}
+#: a one-word label, as a fact after "; " opens with it ("flexibility†:", "TRD†:")
+_FACT_LABEL = re.compile(r"[^\W\d][\w!‡*†/-]*:")
 
 
 def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -> list[Span]:
@@ -466,9 +468,11 @@ def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -
             continue
         if size <= width:
             # a mark ("!", "‡") never starts a line alone: the word it marks goes down with it;
-            # one that opens a sentence ("provider. ‡ Better U's …") never ends a line alone
+            # one that opens a sentence ("provider. ‡ Better U's …") never ends a line alone,
+            # nor does the label of a fact after a "; " ("moderate; TRD†:") without its value
             carried = cell_width(line[last:b])
-            opens = line[last:end] in _OPENERS and before > start and line[before - 1] in ".;:"
+            after = before > start and line[before - 1] in ".;:"
+            opens = after and (line[last:end] in _OPENERS or bool(_FACT_LABEL.fullmatch(line[last:end])))
             if (word in _MARKS or opens) and last > start and carried <= width:
                 lines.append((start, before))
                 start, end, used = last, b, carried
