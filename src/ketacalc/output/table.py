@@ -115,10 +115,11 @@ def fitted(part: TableView, screen: int) -> Fit:
     columns, rows = list(part.columns), [list(r) for r in part.rows]
     relax = 0
     labels: set[str] = set()  # of folded columns: "Per session:" stays with "$209.00"
-    glued = True  # a mark or a label kept with its word, until nothing is left to fold
+    glue = 2  # 2: a label kept with its value and a mark with its word; 1: the mark only
     while True:
-        kept = labels if glued else None
-        measures = [_measure(col, [row[i] for row in rows], relax, kept) for i, col in enumerate(columns)]
+        kept = labels if glue == 2 else None
+        cells = [[row[i] for row in rows] for i in range(len(columns))]
+        measures = [_measure(col, cells[i], relax, kept, glue > 0) for i, col in enumerate(columns)]
         gaps = GAP * max(len(columns) - 1, 0)
         narrowest = sum(m.least for m in measures) + gaps
         if narrowest <= screen:
@@ -128,8 +129,8 @@ def fitted(part: TableView, screen: int) -> Fit:
             fold = max(secondary, key=lambda i: (columns[i].priority, i))
             labels.add(_label(columns[fold]))
             columns, rows = _fold(columns, rows, fold)
-        elif glued:  # a mark may start a line, a label end one, before an id splits (relax 1)
-            glued = False
+        elif glue:  # a label may end a line, then a mark start one, before an id splits (relax 1)
+            glue -= 1
         elif relax < 3:
             relax += 1
         else:
@@ -232,8 +233,8 @@ def _whole(column: Column, relax: int) -> bool:
     return column.number or (column.nowrap and relax < 1)
 
 
-def _measure(column: Column, cells: list[str], relax: int, labels: set[str] | None) -> Measure:
-    """How narrow and how wide the column may be; ``labels`` (None: nothing is glued) as
+def _measure(column: Column, cells: list[str], relax: int, labels: set[str] | None, marks: bool) -> Measure:
+    """How narrow and how wide the column may be; ``labels`` and ``marks`` as
     :func:`_unbroken` takes them."""
     lines = [line for cell in cells for line in cell.split("\n")]
     heads = column.header.split("\n")
@@ -244,29 +245,28 @@ def _measure(column: Column, cells: list[str], relax: int, labels: set[str] | No
         least = max(map(cell_width, [*pieces, *(column.header.split() if relax >= 2 else heads)]), default=0)
     else:
         narrowest = narrowest_width if relax < 1 else _narrowest_relaxed
-        sizes = [size for line in [*lines, *heads] for size in _unbroken(line, narrowest, labels)]
+        sizes = [size for line in [*lines, *heads] for size in _unbroken(line, narrowest, labels, marks)]
         least = max(sizes, default=0)
     least = max(least, 1)
     return Measure(least, max(most, least))
 
 
-def _unbroken(line: str, narrowest: Callable[[str], int], labels: set[str] | None) -> list[int]:
+def _unbroken(line: str, narrowest: Callable[[str], int], labels: set[str] | None, marks: bool) -> list[int]:
     """The narrowest each unbreakable piece of ``line`` may be drawn: a word, with the mark
     after it (``fern-site-2026-04 (A)``, ``2025-06-13 !``), which :func:`_wrap_line` never
     leaves alone at the start of a line; a label that starts the line with the first word
     of its value (``route: injection``; ``Per session: $209.00``, one of ``labels``), so
-    the label never ends a line alone. With ``labels`` None, every word on its own: the
-    table could not fit otherwise."""
-    if labels is None:
-        return [narrowest(word) for word in line.split()]
-    words = line.split()
-    label = next((a for a in labels if line.startswith(a + " ")), None)
-    glued = len(label.split()) + 1 if label else 2 if words and words[0].endswith(":") else 0
+    the label never ends a line alone. With ``labels`` None no label is kept with its value,
+    and without ``marks`` no mark with its word: the table could not fit otherwise."""
+    glued = 0  # how many words from the line's start are one piece: a label's and a value's first
+    if labels is not None:
+        label = next((a for a in labels if line.startswith(a + " ")), line.split(" ", 1)[0])
+        glued = len(label.split()) + 1 if label.endswith(":") else 0
     sizes: list[int] = []
     end = 0
     for k, match in enumerate(_WORD.finditer(line)):
         word = match.group()
-        if (word in _MARKS or 0 < k < glued) and sizes:
+        if ((marks and word in _MARKS) or 0 < k < glued) and sizes:
             sizes[-1] += cell_width(line[end : match.end()])
         else:
             sizes.append(narrowest(word))
