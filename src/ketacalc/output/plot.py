@@ -3,6 +3,9 @@
 Each provider has its own marker, so the lines are told apart without colour;
 the legend below the chart names every provider drawn with its marker. The
 chart fits the width it is given; colour only on a terminal without NO_COLOR.
+A short range (a few N, each with room for every provider's mark) is drawn as
+marks side by side at each N (:func:`dodge`): step lines across the width would
+lie over one another, and a tie would hide a provider.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import IO
+from typing import IO, NamedTuple
 
 from ketacalc.domain.curves import CurveResult, Series
 from ketacalc.errors import inert
@@ -69,6 +72,39 @@ def steps(run: list[tuple[int, Decimal]]) -> tuple[list[float], list[float]]:
         xs.append(n)
         ys.append(float(total))
     return xs, ys
+
+
+#: the widest a provider's mark at one N is drawn in a short range (its own columns, then a gap)
+MAX_SLOT = 8
+
+
+class Dodge(NamedTuple):
+    """A short range drawn in columns: each N has a band of the plot's ``inner`` columns,
+    and each of ``lines`` providers a slot in it, side by side, in the legend's order:
+    a mark ``slot - 1`` columns wide at its total, then a gap. No step line joins them, so
+    no line is drawn over another, and equal totals stay side by side."""
+
+    low: int
+    band: float
+    slot: int
+    lines: int
+
+    def centre(self, n: int) -> int:
+        return int((n - self.low + 0.5) * self.band)
+
+    def columns(self, n: int, line: int) -> tuple[int, int]:
+        """The first and last column of the ``line``-th provider's mark at ``n``."""
+        first = self.centre(n) - (self.lines * self.slot - 1) // 2 + line * self.slot
+        return first, first + self.slot - 2
+
+
+def dodge(low: int, high: int, inner: int, lines: int) -> Dodge | None:
+    """How a range of N (``low`` to ``high``) is drawn as marks side by side in ``inner``
+    columns, when each band has room for every provider's mark and a gap (and a column
+    either side) and for its N's label; None for a longer range, drawn as step lines."""
+    band = inner / (high - low + 1)
+    slot = min(MAX_SLOT, (int(band) - 2) // max(lines, 1))
+    return Dodge(low, band, slot, lines) if slot >= 2 and int(band) > len(str(high)) else None
 
 
 def chart_title(result: CurveResult) -> str:
@@ -181,6 +217,11 @@ def render_chart(result: CurveResult, width: int, color: bool, height: int = HEI
         return "\n".join(lines) + "\n"
     counts = sorted({n for s in drawn for n, _ in s.known})
     low, high = counts[0], counts[-1]
+    y_step = nice_step(float(top), 5)
+    y_ticks = [i * y_step for i in range(int(float(top) // y_step) + 2)]
+    y_labels = [dollars(v) for v in y_ticks]
+    inner = width - max(map(len, y_labels)) - 2  # the plot's columns, inside its frame
+    short = dodge(low, high, inner, len(drawn))
 
     plt.clear_figure()
     plt.plotsize(width, height)
@@ -190,26 +231,32 @@ def render_chart(result: CurveResult, width: int, color: bool, height: int = HEI
         style = {"marker": marker}
         if color:
             style["color"] = COLORS[index % len(COLORS)]
+        if short is not None:  # each total its own mark, in the provider's slot at its N
+            for n, total in s.known:
+                first, last = short.columns(n, [id(d) for d in drawn].index(id(s)))
+                plt.plot([first, last], [float(total)] * 2, **style)
+            continue
         for run in segments(s):
             xs, ys = steps(run)
             if len(xs) == 1:
                 plt.scatter(xs, ys, **style)
             else:
                 plt.plot(xs, ys, **style)
-    y_step = nice_step(float(top), 5)
-    y_ticks = [i * y_step for i in range(int(float(top) // y_step) + 2)]
     plt.ylim(0, y_ticks[-1])
-    plt.yticks(y_ticks, [dollars(v) for v in y_ticks])
-    if low == high:
+    plt.yticks(y_ticks, y_labels)
+    if short is not None:  # the columns themselves: a tick over the middle of each N's marks
+        plt.xlim(0, inner - 1)
+        plt.xticks([short.centre(n) for n in counts], [str(n) for n in counts])
+    elif low == high:
         plt.xlim(low - 1, high + 1)
-        x_ticks = [low]
+        plt.xticks([low], [str(low)])
     else:
         x_step = max(1, int(nice_step(high - low, max(2, min(10, width // 10)))))
         x_ticks = [n for n in range(low, high + 1) if (n - low) % x_step == 0 or n == high]
         if len(x_ticks) > 1 and x_ticks[-1] - x_ticks[-2] < x_step / 2:
             x_ticks.pop(-2)  # the last tick too close to the one before
         plt.xlim(low, high)
-    plt.xticks(x_ticks, [str(n) for n in x_ticks])
+        plt.xticks(x_ticks, [str(n) for n in x_ticks])
     plt.xlabel(result.unit)
     text = plt.build()
     plt.clear_figure()

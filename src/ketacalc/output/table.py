@@ -11,7 +11,11 @@ are two spaces apart; no line carries trailing spaces. Widths are terminal cells
 A table is never cropped:
 
 - a text column wraps at spaces; a word longer than MAX_WORD folds; an id
-  (``vitalityscout-2026``) never splits; a URL wraps after a '/';
+  (``vitalityscout-2026``) never splits; a URL wraps after a '/' (a part too long
+  for the line before a '-', '_' or '.'), its last part never alone;
+- a mark (``!``, ``‡``, a tier ``(C)``) stays on the line of the word it marks, and a
+  label that starts a line (``route:``, a folded ``Per session:``) with its value's
+  first word, unless the table cannot fit so (then before an id splits);
 - a number (:attr:`Column.number`) is right-aligned and never split, nor is a
   ``nowrap`` cell (identifiers, dates);
 - :func:`fitted` tries, in turn, until the narrowest the table can be fits the
@@ -110,8 +114,12 @@ def fitted(part: TableView, screen: int) -> Fit:
     cannot fit is drawn as wide as it needs, every column at its minimum."""
     columns, rows = list(part.columns), [list(r) for r in part.rows]
     relax = 0
+    labels: set[str] = set()  # of folded columns: "Per session:" stays with "$209.00"
+    glue = 2  # 2: a label kept with its value and a mark with its word; 1: the mark only
     while True:
-        measures = [_measure(col, [row[i] for row in rows], relax) for i, col in enumerate(columns)]
+        kept = labels if glue == 2 else None
+        cells = [[row[i] for row in rows] for i in range(len(columns))]
+        measures = [_measure(col, cells[i], relax, kept, glue > 0) for i, col in enumerate(columns)]
         gaps = GAP * max(len(columns) - 1, 0)
         narrowest = sum(m.least for m in measures) + gaps
         if narrowest <= screen:
@@ -119,7 +127,10 @@ def fitted(part: TableView, screen: int) -> Fit:
         secondary = [i for i, c in enumerate(columns) if c.priority > 0 and _into(columns, i) != i]
         if secondary:
             fold = max(secondary, key=lambda i: (columns[i].priority, i))
+            labels.add(_label(columns[fold]))
             columns, rows = _fold(columns, rows, fold)
+        elif glue:  # a label may end a line, then a mark start one, before an id splits (relax 1)
+            glue -= 1
         elif relax < 3:
             relax += 1
         else:
@@ -195,7 +206,7 @@ def _fold(columns: list[Column], rows: list[list[str]], fold: int) -> tuple[list
     into = _into(columns, fold)
     if columns[into].number or columns[into].nowrap:
         columns = [c._replace(number=False, nowrap=True) if i == into else c for i, c in enumerate(columns)]
-    label = " ".join(columns[fold].header.split())
+    label = _label(columns[fold])
     moved = []
     for row in rows:
         row = list(row)
@@ -206,10 +217,15 @@ def _fold(columns: list[Column], rows: list[list[str]], fold: int) -> tuple[list
             for k, line in enumerate(lines)
         )
         if value:
-            row[into] = f"{row[into]}\n{label}: {value}" if row[into] else f"{label}: {value}"
+            row[into] = f"{row[into]}\n{label} {value}" if row[into] else f"{label} {value}"
         del row[fold]
         moved.append(row)
     return [c for i, c in enumerate(columns) if i != fold], moved
+
+
+def _label(column: Column) -> str:
+    """The label a folded column's value takes: its header on one line, then a colon."""
+    return " ".join(column.header.split()) + ":"
 
 
 def _whole(column: Column, relax: int) -> bool:
@@ -217,7 +233,9 @@ def _whole(column: Column, relax: int) -> bool:
     return column.number or (column.nowrap and relax < 1)
 
 
-def _measure(column: Column, cells: list[str], relax: int) -> Measure:
+def _measure(column: Column, cells: list[str], relax: int, labels: set[str] | None, marks: bool) -> Measure:
+    """How narrow and how wide the column may be; ``labels`` and ``marks`` as
+    :func:`_unbroken` takes them."""
     lines = [line for cell in cells for line in cell.split("\n")]
     heads = column.header.split("\n")
     most = max(map(cell_width, [*lines, *heads]), default=0)
@@ -227,9 +245,33 @@ def _measure(column: Column, cells: list[str], relax: int) -> Measure:
         least = max(map(cell_width, [*pieces, *(column.header.split() if relax >= 2 else heads)]), default=0)
     else:
         narrowest = narrowest_width if relax < 1 else _narrowest_relaxed
-        least = max(map(narrowest, [w for line in [*lines, *heads] for w in line.split()]), default=0)
+        sizes = [size for line in [*lines, *heads] for size in _unbroken(line, narrowest, labels, marks)]
+        least = max(sizes, default=0)
     least = max(least, 1)
     return Measure(least, max(most, least))
+
+
+def _unbroken(line: str, narrowest: Callable[[str], int], labels: set[str] | None, marks: bool) -> list[int]:
+    """The narrowest each unbreakable piece of ``line`` may be drawn: a word, with the mark
+    after it (``fern-site-2026-04 (A)``, ``2025-06-13 !``), which :func:`_wrap_line` never
+    leaves alone at the start of a line; a label that starts the line with the first word
+    of its value (``route: injection``; ``Per session: $209.00``, one of ``labels``), so
+    the label never ends a line alone. With ``labels`` None no label is kept with its value,
+    and without ``marks`` no mark with its word: the table could not fit otherwise."""
+    glued = 0  # how many words from the line's start are one piece: a label's and a value's first
+    if labels is not None:
+        label = next((a for a in labels if line.startswith(a + " ")), line.split(" ", 1)[0])
+        glued = len(label.split()) + 1 if label.endswith(":") else 0
+    sizes: list[int] = []
+    end = 0
+    for k, match in enumerate(_WORD.finditer(line)):
+        word = match.group()
+        if ((marks and word in _MARKS) or 0 < k < glued) and sizes:
+            sizes[-1] += cell_width(line[end : match.end()])
+        else:
+            sizes.append(narrowest(word))
+        end = match.end()
+    return sizes
 
 
 def share(measures: list[Measure], room: int) -> list[int]:
@@ -269,7 +311,11 @@ def _narrowest_relaxed(word: str) -> int:
 #: an id (a source, a provider, a date), with the punctuation a sentence puts around it:
 #: ``(ketcare-compare-2026,`` is drawn whole as ``ketcare-compare-2026`` is
 _ID = re.compile(r"[(\[]?[a-z0-9-]+[)\],;:.]*")
-_AFTER_SLASH = re.compile(r"(?<=/)(?=[^/])")
+#: where a URL (or a word with slashes) may break: after a "/", never inside "://"
+_AFTER_SLASH = re.compile(r"(?<=/)(?<!://)(?=[^/])")
+#: and where a part of a URL too long for a line may: before a "-", "_", ".", "?", "&", "="
+#: or "#" (a line ending in "-" would read as a hyphenated word, and the "-" as not the URL's)
+_IN_URL_PART = re.compile(r"(?<=[^-_.?&=#])(?=[-_.?&=#])")
 
 
 def narrowest_width(word: str) -> int:
@@ -284,29 +330,61 @@ def narrowest_width(word: str) -> int:
 
 
 def wrap_word(word: str, width: int) -> list[str]:
-    """A word too long for ``width`` as lines: a URL broken after its slashes, each
-    line as full as fits (a part longer than the width folds); an id never breaks."""
+    """A word too long for ``width`` as lines: a URL (or a path) broken after its slashes,
+    each line as full as fits (:func:`_url_lines`); an id never breaks; another word folds."""
     if cell_width(word) <= width or _ID.fullmatch(word):
         return [word]
-    parts = _AFTER_SLASH.split(word) if "/" in word else [word]
-    lines: list[str] = []
-    line = ""
-    for part in parts:
-        if line and cell_width(line) + cell_width(part) > width:
+    if "/" in word:  # a URL, or a path ("screenshots/mindbloom-2026-08-07T172926.png")
+        return _url_lines(word, width)
+    return _chop(word, width)
+
+
+def _url_lines(url: str, width: int) -> list[str]:
+    """``url`` as lines no wider than ``width``, where a URL breaks: after a "/" (the scheme
+    stays with the host); a part longer than the line before a "-", "_" or "." in it, and
+    folded only where it has none. Its last part never stands alone on the last line (a
+    bare "12285946" or "role-of-a-sitter" reads as a word, not as the URL's end): the part
+    before it goes down with it when both fit."""
+    pieces = [
+        piece
+        for part in _AFTER_SLASH.split(url)
+        for piece in (_IN_URL_PART.split(part) if cell_width(part) > width else [part])
+    ]
+    lines = _filled(pieces, width)
+    if len(lines) > 1 and len(lines[-1]) == 1 and len(lines[-2]) > 1:
+        carried = [lines[-2][-1], *lines[-1]]
+        if cell_width("".join(carried)) <= width:
+            lines[-2:] = [lines[-2][:-1], carried]
+    return ["".join(line) for line in lines]
+
+
+def _filled(pieces: list[str], width: int) -> list[list[str]]:
+    """``pieces`` put on lines, each as full as fits; a piece longer than the width folds."""
+    lines: list[list[str]] = []
+    line: list[str] = []
+    for piece in pieces:
+        if line and cell_width("".join(line)) + cell_width(piece) > width:
             lines.append(line)
-            line = ""
-        line += part
-        if cell_width(line) > width:  # a part longer than the width: fold it
-            *full, line = _chop(line, width)
-            lines += full
+            line = []
+        line.append(piece)
+        if cell_width("".join(line)) > width:  # a piece longer than the width: fold it
+            *full, last = _chop("".join(line), width)
+            lines += [[text] for text in full]
+            line = [last]
     if line:
         lines.append(line)
     return lines
 
 
+_AFTER_HYPHEN = re.compile(r"(?<=-)(?=[^-])")
+
+
 def _relaxed_pieces(word: str, width: int) -> list[str]:
-    """As :func:`wrap_word`, but an id folds too (relax 1 and above)."""
-    return _chop(word, width) if _ID.fullmatch(word) else wrap_word(word, width)
+    """As :func:`wrap_word`, but an id folds too (relax 1 and above): after a hyphen
+    (``mindbloom-notes-`` / ``2026``), a part longer than the width where it must."""
+    if cell_width(word) <= width or not _ID.fullmatch(word):
+        return wrap_word(word, width)
+    return ["".join(line) for line in _filled(_AFTER_HYPHEN.split(word), width)]
 
 
 def _chop(word: str, width: int) -> list[str]:
@@ -360,11 +438,16 @@ def _spans(text: str, width: int, pieces: Callable[[str, int], list[str]] | None
     return spans
 
 
-#: the marks a table puts after what they mark: stale "!", a plan for some "‡", an assumed "*",
+#: the signs a table puts after what they mark: stale "!", a plan for some "‡", an assumed "*",
 #: an opinion "†" (a dash "—" or a bracket starts what follows it: it may begin a line)
-_MARKS = frozenset("!‡*†")
+_SIGNS = frozenset("!‡*†")
+#: the marks that never start a line alone: the signs, and a source's trust tier after its id
+#: (``fern-site-2026-04 (A)``); each is measured with the word before it (:func:`_measure`)
+_MARKS = _SIGNS | {"(A)", "(B)", "(C)"}
 #: and the marks a caption's sentence may open with ("— = not published")
-_OPENERS = _MARKS | {"—"}
+_OPENERS = _SIGNS | {"—"}
+#: a one-word label, as a fact after "; " opens with it ("flexibility†:", "TRD†:")
+_FACT_LABEL = re.compile(r"[^\W\d][\w!‡*†/-]*:")
 
 
 def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -> list[Span]:
@@ -385,9 +468,11 @@ def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -
             continue
         if size <= width:
             # a mark ("!", "‡") never starts a line alone: the word it marks goes down with it;
-            # one that opens a sentence ("provider. ‡ Better U's …") never ends a line alone
+            # one that opens a sentence ("provider. ‡ Better U's …") never ends a line alone,
+            # nor does the label of a fact after a "; " ("moderate; TRD†:") without its value
             carried = cell_width(line[last:b])
-            opens = line[last:end] in _OPENERS and before > start and line[before - 1] in ".;:"
+            after = before > start and line[before - 1] in ".;:"
+            opens = after and (line[last:end] in _OPENERS or bool(_FACT_LABEL.fullmatch(line[last:end])))
             if (word in _MARKS or opens) and last > start and carried <= width:
                 lines.append((start, before))
                 start, end, used = last, b, carried

@@ -82,7 +82,7 @@ class HistoryReport(Report):
         rows = [
             price_cells(
                 plan.name
-                + (f"\n{plan.route}" if plan.route else "")
+                + (f"\nroute: {plan.route}" if plan.route else "")  # as show says it
                 + _LABEL[kind].format(kind=obs.kind.replace("_", "-")),
                 plan.sessions,
                 obs,

@@ -302,7 +302,7 @@ class ShowReport(Report):
                 amount = f"{money(c.low)}–{money(c.high)}"
             rows.append(
                 [
-                    f"{c.description}{mark}\n{c.kind}"
+                    f"{c.description}{mark}\nkind: {c.kind}"  # a bare "fee" read as the description's end
                     + (
                         f", {promo_label(c.regular, c.ends)}"
                         if c.price_kind == "promo"
