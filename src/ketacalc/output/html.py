@@ -13,6 +13,7 @@ escapes its own strings.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -34,6 +35,8 @@ from ketacalc.output.views.compare import (
 )
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from ketacalc.domain.answers import PageAnswer
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -42,6 +45,26 @@ DISCLAIMER = (
     "providers; it never recommends a dose, a treatment or a provider. Ask a clinician whether "
     "ketamine treatment is right for you, and check every price with the provider before you pay."
 )
+
+
+#: a date as the page writes it (the data's and ketacalc's own: YYYY-MM-DD)
+_ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
+
+
+def dated(text: object) -> Markup:
+    """The text escaped, each date in it one ``<time>`` that never wraps (the page's CSS): a
+    browser broke "2026-12-31" at its hyphens in a narrow column, "2026-12-" over "31".
+    The hyphens stay hyphens, so a date copied from the page is the date."""
+    from markupsafe import Markup, escape
+
+    def one(found: re.Match[str]) -> str:
+        try:
+            date.fromisoformat(found[0])
+        except ValueError:  # digits that only look like a date: left as they are
+            return found[0]
+        return f'<time datetime="{found[0]}">{found[0]}</time>'
+
+    return Markup(_ISO_DATE.sub(one, str(escape(text))))
 
 
 def _d(day: date | None) -> str:
@@ -382,6 +405,7 @@ def render_report(context: dict[str, Any]) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["dated"] = dated  # every date in the page's text: one word, never broken
     template = env.get_template("report.html.j2")
     return template.render(**{**context, "chart": Markup(context["chart"])})  # the SVG escapes its own text
 
