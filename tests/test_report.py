@@ -637,15 +637,18 @@ SHARED = [
     ["report", "--state", "TX", "--sessions", "8", "--returning"],
     ["report", "--state", "TX", "--sessions", "6", "--insurer", "Aetna"],
     ["report", "--state", "TX", "--sessions", "6", "--pay-in-full"],
+    ["report", "--state", "TX", "--insurer", "Aetna"],
+    ["report", "--state", "TX", "--sessions", "6", "--no-sitter"],
 ]
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _seen(page: str) -> str:
-    """The text a person sees, tags and attributes out (the chart's SVG text never wraps)."""
-    for hidden in (r"<style>.*?</style>", r"<svg.*?</svg>", r"<title>.*?</title>"):
+def _seen(page: str, *, chart: bool = True) -> str:
+    """The text a person sees, tags and attributes out; ``chart``: with the chart's (its
+    legend; its SVG text never wraps)."""
+    for hidden in (r"<style>.*?</style>", r"<title>.*?</title>", *([] if chart else [r"<svg.*?</svg>"])):
         page = re.sub(hidden, " ", page, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 @pytest.mark.parametrize("args", SHARED, ids=lambda a: " ".join(a[a.index("report") + 1 :]))
@@ -657,6 +660,38 @@ def test_every_date_on_the_page_is_one_word_that_never_wraps(cli, args):
     assert re.search(r"\btime \{ white-space: nowrap; \}", page)
     times = re.findall(r'<time datetime="([^"]*)">([^<]*)</time>', page)
     assert times and all(attr == text and ISO_DATE.fullmatch(text) for attr, text in times)
-    left = ISO_DATE.findall(_seen(re.sub(r"<time [^>]*>[^<]*</time>", " ", page)))
+    left = ISO_DATE.findall(_seen(re.sub(r"<time [^>]*>[^<]*</time>", " ", page), chart=False))
     assert left == [], left  # a date outside a <time> may break
     assert "\u2011" not in page
+
+
+@pytest.mark.parametrize("args", SHARED, ids=lambda a: " ".join(a[a.index("report") + 1 :]))
+def test_the_page_names_no_command_line_option(cli, args):
+    """The page is shared with someone who never ran the command: "(set --pace)", "--route
+    injection prices it", "give --sessions N or --months M" and "'ketacalc cost' gives the
+    others' price" meant nothing to them."""
+    seen = _seen(cli(*args).stdout)
+    assert re.findall(r".{0,40}(?<![\w-])--[a-z][\w-]*.{0,20}", seen) == []
+    assert "'ketacalc" not in seen
+
+
+def test_the_page_says_in_words_what_the_terminal_says_with_an_option(cli):
+    """Each note that names an option on the terminal says on the page what it means; the
+    terminal keeps the option, which its reader can type."""
+    course = _seen(cli("report", "--state", "TX", "--sessions", "10").stdout)
+    assert "Assumes 1 session a week: the course's dates follow from it" in course
+    assert (
+        "drawn on tablet, its standard route; the route is your choice (its injection plans are not drawn)."
+        in course
+    )
+    assert "(Introduction is for problems of the last year); the others' price is not drawn." in course
+    plans = _seen(cli("report", "--state", "TX", "--insurer", "Aetna").stdout)
+    assert (
+        "Plans differ in size: no total is ranked without a course (a number of sessions or months)." in plans
+    )
+    assert "The plans listed are self-pay prices: Aetna insurance is applied to a course only." in plans
+    hidden = _seen(cli("report", "--state", "TX", "--sessions", "6", "--no-sitter").stdout)
+    assert "more left out (under the table: which, and why)." in hidden
+    assert "(set --pace)" in cli("cost", "alder", "--sessions", "10").stderr  # its notes
+    assert "(--route injection prices it)" in " ".join(cli("chart", "--state", "TX").stdout.split())
+    assert "give --sessions N or --months M" in " ".join(cli("compare", "--state", "TX").stdout.split())

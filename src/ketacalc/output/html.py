@@ -260,7 +260,7 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
             }
             for p in cost.schedule
         ],
-        "notes": sentences(cost.notes),
+        "notes": sentences(cost.notes, page=True),  # in the page's words: no option named
     }
 
 
@@ -376,7 +376,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "rows": rows,
         # the answer in words, as compare opens with it: who serves the state, the lowest
         # comparable total, what was left out and why (a list alone read as "these serve me")
-        "summary": headline(catalog, result),
+        "summary": headline(catalog, result, page=True),
         # who a plan for some people only is for, and what the others pay: under the table
         "conditions": [line for row in result.rows for line in condition_lines(row)],
         "condition_mark": CONDITION_MARK,
@@ -384,7 +384,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "chart": svg_chart(curve),
         # who is cheapest where, among the lines that may be ranked, and why the others are not
         "chart_ranking": " ".join(cheapest_lines(curve, 10_000)),
-        "chart_notes": sentences(curve.notes),
+        "chart_notes": sentences(curve.notes, page=True),
         "chart_range": top,
         "sources": sources,
         "disclaimer": DISCLAIMER,

@@ -155,6 +155,24 @@ def _on_list(n: Note) -> str:
     return f"on the {kind}{old}"
 
 
+def _pace_assumed(n: Note, how: str) -> str:
+    return (
+        f"Assumes {counted(n.pace, 'session')} a week{how}: the course's dates follow "
+        "from it, and each later purchase starts when the previous one's sessions are used up."
+    )
+
+
+def _route_drawn(n: Note, others: str) -> str:
+    return f"{n.provider}: drawn on {n.route}, its standard route; the route is your choice ({others})."
+
+
+def _conditions_drawn(n: Note, others: str) -> str:
+    return (
+        f"{n.provider}: each point is its cheapest course, which may rest on a plan for some people "
+        f"only ({'; '.join(f'{plan} is {who}' for plan, who in n.plans)}); {others}."
+    )
+
+
 #: each kind of note, worded once
 SENTENCES: dict[Kind, Callable[[Note], str]] = {
     Kind.INSURANCE: lambda n: f"Insurance: {n.insurer} in {n.state} {_listed(n.list_as_of)}.",
@@ -216,10 +234,7 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         + (", and refunds it if you are found ineligible" if n.refunded_if_ineligible else "")
         + "."
     ),
-    Kind.PACE_ASSUMED: lambda n: (
-        f"Assumes {counted(n.pace, 'session')} a week (set --pace): the course's dates follow "
-        "from it, and each later purchase starts when the previous one's sessions are used up."
-    ),
+    Kind.PACE_ASSUMED: lambda n: _pace_assumed(n, " (set --pace)"),
     Kind.MONTHLY_BILLING: lambda n: (
         "Monthly plans are bought month by month; each month's payment is due on the same day."
     ),
@@ -278,23 +293,25 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"{n.provider}: daily low-dose plans, a different treatment: drawn, never ranked against sessions."
     ),
     Kind.NOT_RANKED_NOT_SERVING: lambda n: f"{n.provider} ({not_ranked_reason(n)})",
-    Kind.ROUTE_DRAWN: lambda n: (
-        f"{n.provider}: drawn on {n.route}, its standard route; the route is your choice "
-        f"(--route {' or '.join(n.others)} prices it)."
-    ),
+    Kind.ROUTE_DRAWN: lambda n: _route_drawn(n, f"--route {' or '.join(n.others)} prices it"),
     Kind.LOW_DOSE_NOT_DRAWN: _low_dose,
     Kind.ESTIMATED_APART: lambda n: (
         f"{n.provider}: {' and '.join(n.charges)} estimated apart, not in the drawn total."
     ),
-    Kind.CONDITIONS_DRAWN: lambda n: (
-        f"{n.provider}: each point is its cheapest course, which may rest on a plan for some people "
-        f"only ({'; '.join(f'{plan} is {who}' for plan, who in n.plans)}); 'ketacalc cost' gives "
-        "the others' price."
-    ),
+    Kind.CONDITIONS_DRAWN: lambda n: _conditions_drawn(n, "'ketacalc cost' gives the others' price"),
     Kind.COST_UNKNOWN_FOR: lambda n: f"{n.provider}: cost unknown for {ranges(n.counts)} {n.unit}.",
     Kind.SELF_PAY_PRICES: lambda n: (
         f"{n.provider}: self-pay prices" + (" for part of the course." if n.partly else ".")
     ),
+}
+
+
+#: the words of a note on the page a person shares (the report), read by someone who never
+#: ran the command: a kind whose sentence names an option or a command says what it means
+ON_THE_PAGE: dict[Kind, Callable[[Note], str]] = {
+    Kind.PACE_ASSUMED: lambda n: _pace_assumed(n, ""),
+    Kind.ROUTE_DRAWN: lambda n: _route_drawn(n, f"its {' and '.join(n.others)} plans are not drawn"),
+    Kind.CONDITIONS_DRAWN: lambda n: _conditions_drawn(n, "the others' price is not drawn"),
 }
 
 
@@ -358,33 +375,34 @@ def availability_label(a: Availability) -> str:
     return f"{status} — {warning_text(a.regulation)}" if a.regulation else status
 
 
-def sentence(note: Note) -> str:
-    """The note in words."""
-    return SENTENCES[note.kind](note)
+def sentence(note: Note, *, page: bool = False) -> str:
+    """The note in words; on the shared ``page``, in its words where they differ (no option named)."""
+    words = ON_THE_PAGE.get(note.kind) if page else None
+    return (words or SENTENCES[note.kind])(note)
 
 
-#: notes already worded, by identity (a pricer hands the same note objects to many
-#: courses: ``batch`` words each once); the note is kept with its words so its id stays its own
-_WORDED: dict[int, tuple[Note, str]] = {}
+#: notes already worded, by identity and audience (a pricer hands the same note objects to
+#: many courses: ``batch`` words each once); the note is kept with its words so its id stays its own
+_WORDED: dict[tuple[int, bool], tuple[Note, str]] = {}
 
 
-def sentences(notes: Iterable[Note]) -> list[str]:
-    """Each note in words, in order, each sentence once."""
+def sentences(notes: Iterable[Note], *, page: bool = False) -> list[str]:
+    """Each note in words, in order, each sentence once (``page``: as :func:`sentence`)."""
     worded = _WORDED
     said: dict[str, None] = {}
     for note in notes:
-        known = worded.get(id(note))
+        known = worded.get((id(note), page))
         if known is None or known[0] is not note:
             if len(worded) >= 1024:
                 worded.clear()
-            known = worded[id(note)] = (note, sentence(note))
+            known = worded[id(note), page] = (note, sentence(note, page=page))
         said[known[1]] = None
     return list(said)
 
 
-def series_label(name: str, notes: Iterable[Note]) -> str:
+def series_label(name: str, notes: Iterable[Note], *, page: bool = False) -> str:
     """``Isha Health — medication estimated apart, not in the drawn total.``: a chart legend's
     entry, its notes without the provider's name they start with (it is named once)."""
-    said = [s.removeprefix(f"{name}: ") for s in sentences(notes)]
+    said = [s.removeprefix(f"{name}: ") for s in sentences(notes, page=page)]
     said = said[:1] + [s[:1].upper() + s[1:] for s in said[1:]]  # after the first, each a sentence
     return f"{name} — {' '.join(said)}" if said else name
