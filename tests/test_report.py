@@ -695,3 +695,34 @@ def test_the_page_says_in_words_what_the_terminal_says_with_an_option(cli):
     assert "(set --pace)" in cli("cost", "alder", "--sessions", "10").stderr  # its notes
     assert "(--route injection prices it)" in " ".join(cli("chart", "--state", "TX").stdout.split())
     assert "give --sessions N or --months M" in " ".join(cli("compare", "--state", "TX").stdout.split())
+
+
+def _card(page: str, provider: str) -> str:
+    """One provider's card, its dates as plain text."""
+    card = untimed(page).split(f'<article class="provider" id="p-{provider}"', 1)[1]
+    return html.unescape(card.split("</article>", 1)[0])
+
+
+def test_every_figure_on_a_providers_card_names_its_source_and_date(cli):
+    """Fern's $350 consultation read bare on its card, beside plan prices each with the date
+    and source they were observed; so did the notes' figures ("saves $100") and the charges of
+    a course besides its plans. Each says where and when, as "(source, date)"."""
+    plans = cli("report", "--state", "TX").stdout
+    fern = _card(plans, "fern")
+    assert "<dt>Consultation</dt><dd>$350.00 (fern-site-2026-05, 2026-05-01)</dd>" in fern
+    assert "<li>Medication is billed separately by the pharmacy (fern-site-2026-05, 2026-05-01).</li>" in fern
+    assert "<li>Paying in full saves $100 on the Starter Program (review-2025, 2025-06-13).</li>" in _card(
+        plans, "birch"
+    )
+    # the comparison's cell stays short: the card carries the source
+    assert '<td data-label="Consultation">$350.00</td>' in plans
+    course = _card(cli("report", "--state", "TX", "--sessions", "6").stdout, "fern")
+    assert "<dt>Consultation</dt><dd>$350.00 (fern-site-2026-05, 2026-05-01)</dd>" in course
+    assert (
+        "<li>Initial consultation (consult): $350.00; price of 2026-05-01, fern-site-2026-05</li>" in course
+    )
+    assert (
+        "<li>Medication is billed separately by the pharmacy (fern-site-2026-05, 2026-05-01).</li>" in course
+    )
+    # the terminal's table dates the charge in its own columns: its note stays as it was
+    assert "Medication is billed separately by the pharmacy." in cli("cost", "fern", "-n", "6").stderr

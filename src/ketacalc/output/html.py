@@ -20,7 +20,18 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import Catalog, known_on
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, round_cents
-from ketacalc.output.notes import availability_label, counted, first_months, rule_summary, sentence, sentences
+from ketacalc.output.notes import (
+    availability_label,
+    counted,
+    first_months,
+    per_text,
+    promo_label,
+    rule_summary,
+    said,
+    sentence,
+    sentences,
+    sourced,
+)
 from ketacalc.output.tableview import GOES_ON
 from ketacalc.output.views.common import disputed_text, payment_for, yes_no
 from ketacalc.output.views.compare import (
@@ -103,13 +114,15 @@ def _fact(fact: Any) -> Any:
     return None if fact is None else fact.value
 
 
-def _consult_text(consult: Any, fee: Any, charge: Any = None) -> str:
+def _consult_text(consult: Any, fee: Any, charge: Any = None, *, dated: bool = False) -> str:
+    """``$250.00``; ``dated``: with where and when it was said (``$250.00 (calm-kap-2025,
+    2025-08-13)``), as a provider's card gives every figure."""
     parts = []
     if fee is not None:
         parts.append("free" if fee == 0 else money_display(fee))
+        if dated and charge is not None:
+            parts[-1] += f" ({said(charge.source, charge.as_of)})"
         if charge is not None and charge.price_kind == "promo":
-            from ketacalc.output.notes import promo_label
-
             parts.append(promo_label(charge.regular, charge.ends))
     if consult is None:
         return "; ".join(parts) or NOT_PUBLISHED
@@ -235,6 +248,32 @@ def _purchase_runs(cost: Any, catalog: Catalog) -> list[dict[str, Any]]:
     return runs
 
 
+def _charges(cost: Any, catalog: Catalog) -> list[dict[str, Any]]:
+    """The course's charges besides its plans (a consultation, medication estimated), each
+    with the date and source of its figure, as its purchases are listed."""
+    charges = []
+    for line in cost.charges:
+        if line.kind == "plan":
+            continue
+        if line.estimated:
+            amount = f"est. {money_display(line.low)}–{money_display(line.high)}"
+        else:
+            amount = "free" if line.amount == 0 else money_display(line.amount)
+        if line.price_kind == "promo":
+            amount += f", {promo_label(line.regular, line.ends)}"
+        charges.append(
+            {
+                "name": line.description,
+                "kind": line.kind,
+                "count": f" × {line.count} ({per_text(line.per)})" if line.count > 1 else "",
+                "amount": amount,
+                "as_of": _d(line.as_of),
+                "source": _source(catalog, line.source),
+            }
+        )
+    return charges
+
+
 def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
     if cost is None:
         return None
@@ -251,6 +290,7 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
         "start": _d(cost.start),
         "pace": counted(cost.query.pace, "session"),  # "1 session", "2 sessions"
         "purchases": _purchase_runs(cost, catalog),
+        "charges": _charges(cost, catalog),
         "schedule": [
             {
                 "due": _d(p.due),
@@ -323,6 +363,10 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 "consult": "none for a returning client"
                 if row.client == "returning"
                 else _consult_text(consult, row.consult_fee, row.consult_charge),
+                # the card's: the fee with its source and date, as every figure there
+                "consult_said": "none for a returning client"
+                if row.client == "returning"
+                else _consult_text(consult, row.consult_fee, row.consult_charge, dated=True),
                 "insurance": insurance,
                 "insurance_short": short,
                 "low_dose": row.daily_low_dose_only,
@@ -343,8 +387,9 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 "data_as_of": _d(row.data_as_of),
                 "plans": _plans(row, catalog),
                 "course": _course(row.cost, catalog),
-                "cost_notes": [f.value for f in row.cost_notes],
-                "notes": [f.value for f in row.provider_notes],
+                # the data file's notes, each with where and when it was said (figures among them)
+                "cost_notes": [sourced(f.value, f.source, f.as_of) for f in row.cost_notes],
+                "notes": [sourced(f.value, f.source, f.as_of) for f in row.provider_notes],
             }
         )
     sources = [s for sid in cited if (s := _source(catalog, sid)) is not None]

@@ -27,6 +27,15 @@ def said(source: str | None, as_of: date | None) -> str:
     return f"{source}, {as_of.isoformat()}" if as_of else f"{source}, undated"
 
 
+def sourced(text: str, source: str | None, as_of: date | None) -> str:
+    """``Paying in full saves $100 (review-2025, 2025-06-13).``: a note of the data file with
+    where and when it was said, as the report gives every figure's."""
+    if not source:
+        return text
+    end = "." if text.endswith(".") else ""
+    return f"{text.removesuffix('.')} ({said(source, as_of)}){end}"
+
+
 def _promo_terms(regular: Decimal | None, ends: date | None) -> str:
     """``regular $796.00; no end date given``: what is known of a promo figure."""
     parts = [f"regular {money_display(regular)}"] if regular is not None else []
@@ -307,8 +316,10 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
 
 
 #: the words of a note on the page a person shares (the report), read by someone who never
-#: ran the command: a kind whose sentence names an option or a command says what it means
+#: ran the command: a kind whose sentence names an option or a command says what it means,
+#: and the data file's own note on costs says where and when it was said, as every figure there
 ON_THE_PAGE: dict[Kind, Callable[[Note], str]] = {
+    Kind.COST_NOTE: lambda n: sourced(n.text, n.source, n.as_of),
     Kind.PACE_ASSUMED: lambda n: _pace_assumed(n, ""),
     Kind.ROUTE_DRAWN: lambda n: _route_drawn(n, f"its {' and '.join(n.others)} plans are not drawn"),
     Kind.CONDITIONS_DRAWN: lambda n: _conditions_drawn(n, "the others' price is not drawn"),
