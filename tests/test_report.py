@@ -726,3 +726,16 @@ def test_every_figure_on_a_providers_card_names_its_source_and_date(cli):
     )
     # the terminal's table dates the charge in its own columns: its note stays as it was
     assert "Medication is billed separately by the pharmacy." in cli("cost", "fern", "-n", "6").stderr
+
+
+def test_every_table_that_may_scroll_sideways_is_a_named_stop_for_the_keyboard(fixture_report):
+    """At 400 px the plan and source tables scroll sideways (the browser test measures it on
+    the fixture; on a longer data file the sources table does too): each wrapper is reachable
+    by the keyboard and named, as axe-core's scrollable-region-focusable asks, whether or not it
+    scrolls on the fixture's page."""
+    wraps = [a for t, a in parse(fixture_report).tags if t == "div" and "-wrap" in (a.get("class") or "")]
+    labels = [a.get("aria-label") or "" for a in wraps]
+    assert any(label.startswith("Plans of ") for label in labels) and "Sources (scrolls sideways)" in labels
+    assert any(label.startswith("Payment schedule of ") for label in labels)
+    for a in wraps:
+        assert a.get("tabindex") == "0" and a.get("role") == "region" and a.get("aria-label"), a
