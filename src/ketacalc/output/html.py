@@ -114,13 +114,16 @@ def _fact(fact: Any) -> Any:
     return None if fact is None else fact.value
 
 
-def _consult_text(consult: Any, fee: Any, charge: Any = None, *, dated: bool = False) -> str:
-    """``$250.00``; ``dated``: with where and when it was said (``$250.00 (calm-kap-2025,
+def _consult_text(row: Any, *, with_source: bool = False) -> str:
+    """``$250.00``; ``with_source``: with where and when it was said (``$250.00 (calm-kap-2025,
     2025-08-13)``), as a provider's card gives every figure."""
+    if row.client == "returning":  # who books no new client's consultation: none, not "not published"
+        return "none for a returning client"
+    consult, fee, charge = _fact(row.consult), row.consult_fee, row.consult_charge
     parts = []
     if fee is not None:
         parts.append("free" if fee == 0 else money_display(fee))
-        if dated and charge is not None:
+        if with_source and charge is not None:
             parts[-1] += f" ({said(charge.source, charge.as_of)})"
         if charge is not None and charge.price_kind == "promo":
             parts.append(promo_label(charge.regular, charge.ends))
@@ -325,7 +328,6 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
             cited[row.availability.source] = None
         if row.availability is not None:
             cited.update(dict.fromkeys(e.source for e in row.availability.regulation))
-        consult = _fact(row.consult)
         insurance = short = yes_no(_fact(row.insurance))
         if row.insurers:
             insurance += f" ({', '.join(row.insurers)})"
@@ -359,14 +361,8 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 "due_lines": [money_display(p.first_payment) for p in row.plans]
                 if row.cost is None and not row.not_comparable and row.plans
                 else [money_display(row.due_at_signup)],
-                # a returning client books no new client's consultation: none, not "not published"
-                "consult": "none for a returning client"
-                if row.client == "returning"
-                else _consult_text(consult, row.consult_fee, row.consult_charge),
-                # the card's: the fee with its source and date, as every figure there
-                "consult_said": "none for a returning client"
-                if row.client == "returning"
-                else _consult_text(consult, row.consult_fee, row.consult_charge, dated=True),
+                "consult": _consult_text(row),
+                "consult_said": _consult_text(row, with_source=True),  # the card's: with its source and date
                 "insurance": insurance,
                 "insurance_short": short,
                 "low_dose": row.daily_low_dose_only,
