@@ -2,7 +2,9 @@
 
 The core records each note as data (:class:`ketacalc.domain.notes.Note`: a kind,
 its figures, its source); :func:`sentence` words it, for every view alike (the
-table's notes on stderr, JSON's ``notes``, the HTML report, the chart). A new kind
+table's notes on stderr, JSON's ``notes``, the HTML report, the chart). The HTML
+report is read by someone who never ran the command: where a sentence names an
+option (``set --pace``), :data:`ON_THE_PAGE` words it for the page. A new kind
 of note is a member of :class:`~ketacalc.domain.notes.Kind` and one entry here;
 a test fails when a kind has no sentence.
 """
