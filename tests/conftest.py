@@ -266,6 +266,12 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def untimed(page: str) -> str:
+    """A report's HTML with each date as plain text: the ``<time>`` that keeps it one
+    unbreakable word taken off (``<time datetime="2026-05-01">2026-05-01</time>``)."""
+    return re.sub(r'<time datetime="[^"]*">([^<]*)</time>', r"\1", page)
+
+
 def assert_one_error_line(result: Result, code: int) -> str:
     """A failure as a user sees it: exit ``code``, nothing on stdout, one ``Error:`` line."""
     assert result.exit_code == code, (result.exit_code, result.stdout[:300], result.stderr)

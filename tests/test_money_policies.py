@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from conftest import REVIEW, TODAY, review_cost, table_part
+from conftest import REVIEW, TODAY, review_cost, table_part, untimed
 from ketacalc.domain.pricing import CostQuery, ProviderPricer
 
 D = Decimal
@@ -299,7 +299,9 @@ def test_returning_prices_say_they_are_for_each_providers_own_former_clients(cli
     assert "Returning client: each provider's prices for its own former clients" in flat(out)
     assert "(compare again with --new)" in flat(out)  # right whether typed or set once
     assert "For 6 sessions as a returning client" in flat(out)
-    page = cli("report", "--state", "TX", "--sessions", "6", "--returning", "--start", "2027-01-10").stdout
+    page = untimed(
+        cli("report", "--state", "TX", "--sessions", "6", "--returning", "--start", "2027-01-10").stdout
+    )
     assert "for a returning client of each provider (its prices for its own former clients" in page
     assert ", starting 2027-01-10." in page  # the day that decides the rules in force
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import FIXTURE, REVIEW, TODAY
+from conftest import FIXTURE, REVIEW, TODAY, untimed
 from ketacalc.domain.notes import Kind, Note
 from ketacalc.output import notes as wording
 
@@ -140,6 +140,6 @@ def test_a_chart_legend_entry_names_the_provider_once_and_starts_each_later_sent
 
 
 def test_the_report_footer_gives_the_dates_of_the_prices_not_today(cli):
-    page = cli("report", "--state", "TX", "--sessions", "6").stdout
+    page = untimed(cli("report", "--state", "TX", "--sessions", "6").stdout)
     assert "prices dated 2025-06-13 to 2026-08-14; made on 2026-11-21" in page
     assert "prices as of 2026-11-21" not in page

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE, assert_one_error_line, jsonl
+from conftest import FIXTURE, assert_one_error_line, jsonl, untimed
 from ketacalc.domain.regulation import (
     ASSUMED_COURSE_DAYS,
     assumed_course,
@@ -230,7 +230,7 @@ def test_chart_carries_it_for_each_course_and_says_it_under_the_plot(cli):
 
 
 def test_report_shows_it(cli):
-    page = cli("report", "--state", "TX", "-n", "14").stdout
+    page = untimed(cli("report", "--state", "TX", "-n", "14").stdout)
     assert WARNING in page and "unless the rule is extended" in page
 
 

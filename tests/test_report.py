@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, untimed
 
 FIXTURE = REPO / "tests" / "data" / "share" / "fixture.yaml"
 CONFTEST_FIXTURE = REPO / "tests" / "data" / "fixture" / "providers.yaml"
@@ -262,7 +262,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def test_report_says_what_a_comparison_says_disputed_stale_estimated_and_months(cli):
     """On the behaviour fixture: cedar's HSA/FSA answers disagree, prices of the 2025 review
     are over a year old, and --months prices every kind of plan for the first M months."""
-    page = cli("report", "--state", "TX", "--sessions", "10").stdout
+    page = untimed(cli("report", "--state", "TX", "--sessions", "10").stdout)
     assert "HSA/FSA: disputed" in page
     # who disputes what, as compare's caption says it
     assert "<dd>disputed: yes (review-2025, 2025-06-13) vs no (compare-2026, 2026-05-05)</dd>" in page
@@ -287,7 +287,7 @@ def test_report_says_what_a_comparison_says_disputed_stale_estimated_and_months(
 def test_the_comparison_cell_names_the_plan_and_the_table_says_who_it_is_for(cli):
     """A figure's cell stays narrow (a sentence in it, kept on one line, pushed the table past a
     1024-pixel window): it names the plan with ‡ and the others' price; who is who is under it."""
-    page = cli("report", "--state", "TX", "--sessions", "3").stdout
+    page = untimed(cli("report", "--state", "TX", "--sessions", "3").stdout)
     assert 'on Introduction‡</span><br><span class="small">other plans‡: $650.00</span></td>' in page
     assert (
         '<p class="small">‡ Cedar Care&#39;s Introduction is for problems of the last year (review-2025, '
@@ -453,7 +453,7 @@ def _browser_packages() -> None:
 @pytest.mark.skipif(NODE is None, reason="node is not installed (the browser checks need it)")
 def test_the_report_reads_at_every_width_passes_axe_and_prints_in_a_few_pages(cli, tmp_path):
     """In the system Chromium (puppeteer-core): at 1024 and 1200 px nothing needs sideways
-    scrolling; at 400 px chart text is at least 11 px tall and every region that scrolls
+    scrolling; no date is broken over two lines at any width; at 400 px chart text is at least 11 px tall and every region that scrolls
     sideways is reachable by keyboard and named; axe-core finds no WCAG 2.1 A/AA violation
     at 400 and 1200 px; printed on Letter paper it takes a few pages, in-page links unprinted."""
     import json
@@ -499,6 +499,8 @@ def test_the_report_reads_at_every_width_passes_axe_and_prints_in_a_few_pages(cl
     assert found["widths"]["400"]["chartFontPx"] >= 11
     assert all(found["widths"][w]["chartClipped"] == [] for w in found["widths"]), found["widths"]
     assert all(found["widths"][w]["chartOverlap"] == [] for w in found["widths"]), found["widths"]
+    # no date drawn on two lines ("2026-12-" over "31"), at any width
+    assert {w: v["brokenDates"] for w, v in found["widths"].items() if v["brokenDates"]} == {}
     assert found["widths"]["400"]["violations"] == []
     assert found["widths"]["1200"]["violations"] == []
     assert 1 <= found["printedPages"] <= 4
@@ -587,7 +589,7 @@ def test_the_report_opens_its_comparison_with_the_answer_compare_gives(cli):
     """A list "for Alabama" alone read as "these serve me": the report opens the comparison
     with compare's headline, who serves the state and the lowest comparable total."""
     page = cli("report", "--state", "TX", "--sessions", "6").stdout
-    said = [html.unescape(line) for line in re.findall(r'<p class="summary">(.*?)</p>', page)]
+    said = [html.unescape(untimed(line)) for line in re.findall(r'<p class="summary">(.*?)</p>', page)]
     table = cli("compare", "--state", "TX", "--sessions", "6", env={"COLUMNS": "1000"}).stdout
     assert said and said == table.split("\n\n")[0].splitlines()
 
@@ -621,3 +623,119 @@ def test_without_a_course_due_at_sign_up_is_each_plans_first_payment_as_compare_
     assert re.search(r'data-label="Due at sign-up">\$350\.00</td>', fern), fern
     assert '<td data-label="Consultation">$350.00' in fern
     assert "due at sign-up is each plan's first payment, the consultation beside it" in page
+
+
+# --------------------------------------------------------------- what a person reads and copies
+
+#: the reports a person may share, on the fixture data: a course, none, months, a returning
+#: client, an insurer, paid in full
+SHARED = [
+    ["--data", str(FIXTURE), "report", "--state", "TX", "--sessions", "18"],
+    ["report", "--state", "TX", "--sessions", "10"],
+    ["report", "--state", "TX"],
+    ["report", "--state", "TX", "--months", "3"],
+    ["report", "--state", "TX", "--sessions", "8", "--returning"],
+    ["report", "--state", "TX", "--sessions", "6", "--insurer", "Aetna"],
+    ["report", "--state", "TX", "--sessions", "6", "--pay-in-full"],
+    ["report", "--state", "TX", "--insurer", "Aetna"],
+    ["report", "--state", "TX", "--sessions", "6", "--no-sitter"],
+]
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _seen(page: str, *, chart: bool = True) -> str:
+    """The text a person sees, tags and attributes out; ``chart``: with the chart's (its
+    legend; its SVG text never wraps)."""
+    for hidden in (r"<style>.*?</style>", r"<title>.*?</title>", *([] if chart else [r"<svg.*?</svg>"])):
+        page = re.sub(hidden, " ", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.mark.parametrize("args", SHARED, ids=lambda a: " ".join(a[a.index("report") + 1 :]))
+def test_every_date_on_the_page_is_one_word_that_never_wraps(cli, args):
+    """A narrow column broke "2026-12-31" at its hyphens, "2026-12-" over "31": every date
+    in the page's text is a <time> the CSS keeps on one line, with its real hyphens (copied
+    from the page, it is the date; never U+2011)."""
+    page = cli(*args).stdout
+    assert re.search(r"\btime \{ white-space: nowrap; \}", page)
+    times = re.findall(r'<time datetime="([^"]*)">([^<]*)</time>', page)
+    assert times and all(attr == text and ISO_DATE.fullmatch(text) for attr, text in times)
+    left = ISO_DATE.findall(_seen(re.sub(r"<time [^>]*>[^<]*</time>", " ", page), chart=False))
+    assert left == [], left  # a date outside a <time> may break
+    assert "\u2011" not in page
+
+
+@pytest.mark.parametrize("args", SHARED, ids=lambda a: " ".join(a[a.index("report") + 1 :]))
+def test_the_page_names_no_command_line_option(cli, args):
+    """The page is shared with someone who never ran the command: "(set --pace)", "--route
+    injection prices it", "give --sessions N or --months M" and "'ketacalc cost' gives the
+    others' price" meant nothing to them."""
+    seen = _seen(cli(*args).stdout)
+    assert re.findall(r".{0,40}(?<![\w-])--[a-z][\w-]*.{0,20}", seen) == []
+    assert "'ketacalc" not in seen
+
+
+def test_the_page_says_in_words_what_the_terminal_says_with_an_option(cli):
+    """Each note that names an option on the terminal says on the page what it means; the
+    terminal keeps the option, which its reader can type."""
+    course = _seen(cli("report", "--state", "TX", "--sessions", "10").stdout)
+    assert "Assumes 1 session a week: the course's dates follow from it" in course
+    assert (
+        "drawn on tablet, its standard route; the route is your choice (its injection plans are not drawn)."
+        in course
+    )
+    assert "(Introduction is for problems of the last year); the others' price is not drawn." in course
+    plans = _seen(cli("report", "--state", "TX", "--insurer", "Aetna").stdout)
+    assert (
+        "Plans differ in size: no total is ranked without a course (a number of sessions or months)." in plans
+    )
+    assert "The plans listed are self-pay prices: Aetna insurance is applied to a course only." in plans
+    hidden = _seen(cli("report", "--state", "TX", "--sessions", "6", "--no-sitter").stdout)
+    assert "more left out (under the table: which, and why)." in hidden
+    assert "(set --pace)" in cli("cost", "alder", "--sessions", "10").stderr  # its notes
+    assert "(--route injection prices it)" in " ".join(cli("chart", "--state", "TX").stdout.split())
+    assert "give --sessions N or --months M" in " ".join(cli("compare", "--state", "TX").stdout.split())
+
+
+def _card(page: str, provider: str) -> str:
+    """One provider's card, its dates as plain text."""
+    card = untimed(page).split(f'<article class="provider" id="p-{provider}"', 1)[1]
+    return html.unescape(card.split("</article>", 1)[0])
+
+
+def test_every_figure_on_a_providers_card_names_its_source_and_date(cli):
+    """Fern's $350 consultation read bare on its card, beside plan prices each with the date
+    and source they were observed; so did the notes' figures ("saves $100") and the charges of
+    a course besides its plans. Each says where and when, as "(source, date)"."""
+    plans = cli("report", "--state", "TX").stdout
+    fern = _card(plans, "fern")
+    assert "<dt>Consultation</dt><dd>$350.00 (fern-site-2026-05, 2026-05-01)</dd>" in fern
+    assert "<li>Medication is billed separately by the pharmacy (fern-site-2026-05, 2026-05-01).</li>" in fern
+    assert "<li>Paying in full saves $100 on the Starter Program (review-2025, 2025-06-13).</li>" in _card(
+        plans, "birch"
+    )
+    # the comparison's cell stays short: the card carries the source
+    assert '<td data-label="Consultation">$350.00</td>' in plans
+    course = _card(cli("report", "--state", "TX", "--sessions", "6").stdout, "fern")
+    assert "<dt>Consultation</dt><dd>$350.00 (fern-site-2026-05, 2026-05-01)</dd>" in course
+    assert (
+        "<li>Initial consultation (consult): $350.00; price of 2026-05-01, fern-site-2026-05</li>" in course
+    )
+    assert (
+        "<li>Medication is billed separately by the pharmacy (fern-site-2026-05, 2026-05-01).</li>" in course
+    )
+    # the terminal's table dates the charge in its own columns: its note stays as it was
+    assert "Medication is billed separately by the pharmacy." in cli("cost", "fern", "-n", "6").stderr
+
+
+def test_every_table_that_may_scroll_sideways_is_a_named_stop_for_the_keyboard(fixture_report):
+    """At 400 px the plan and source tables scroll sideways (the browser test measures it on
+    the fixture; on a longer data file the sources table does too): each wrapper is reachable
+    by the keyboard and named, as axe-core's scrollable-region-focusable asks, whether or not it
+    scrolls on the fixture's page."""
+    wraps = [a for t, a in parse(fixture_report).tags if t == "div" and "-wrap" in (a.get("class") or "")]
+    labels = [a.get("aria-label") or "" for a in wraps]
+    assert any(label.startswith("Plans of ") for label in labels) and "Sources (scrolls sideways)" in labels
+    assert any(label.startswith("Payment schedule of ") for label in labels)
+    for a in wraps:
+        assert a.get("tabindex") == "0" and a.get("role") == "region" and a.get("aria-label"), a

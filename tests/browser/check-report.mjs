@@ -2,7 +2,7 @@
 //   node check-report.mjs PAGE.html [--shots DIR]
 // For each width (400, 1024 and 1200 px) it measures sideways overflow, the
 // smallest chart text, the scrollable regions (and whether the keyboard reaches
-// them) and runs axe-core (WCAG 2.1 A and AA); then it prints the page to PDF
+// them), the dates drawn on two lines and runs axe-core (WCAG 2.1 A and AA); then it prints the page to PDF
 // (Letter) and counts the pages. The result is one JSON object on stdout.
 // Nothing is fetched: the page is a local file and the browser is the system's.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -68,7 +68,22 @@ try {
           }
         }
       }
+      // a date drawn on two lines ("2026-12-" / "31"): every YYYY-MM-DD in the page's text
+      // (the chart's SVG text never wraps), measured as laid out, whatever its markup
+      const brokenDates = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.parentElement.closest("svg")) continue;
+        for (const m of node.data.matchAll(/\d{4}-\d{2}-\d{2}/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          if (tops.size > 1) brokenDates.push(m[0]);
+        }
+      }
       return {
+        brokenDates,
         pageWidth: doc.scrollWidth,
         windowWidth: doc.clientWidth,
         chartFontPx: chartFont,

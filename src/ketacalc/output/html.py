@@ -13,13 +13,25 @@ escapes its own strings.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import Catalog, known_on
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, round_cents
-from ketacalc.output.notes import availability_label, counted, first_months, rule_summary, sentence, sentences
+from ketacalc.output.notes import (
+    availability_label,
+    counted,
+    first_months,
+    per_text,
+    promo_label,
+    rule_summary,
+    said,
+    sentence,
+    sentences,
+    sourced,
+)
 from ketacalc.output.tableview import GOES_ON
 from ketacalc.output.views.common import disputed_text, payment_for, yes_no
 from ketacalc.output.views.compare import (
@@ -34,6 +46,8 @@ from ketacalc.output.views.compare import (
 )
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from ketacalc.domain.answers import PageAnswer
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -42,6 +56,26 @@ DISCLAIMER = (
     "providers; it never recommends a dose, a treatment or a provider. Ask a clinician whether "
     "ketamine treatment is right for you, and check every price with the provider before you pay."
 )
+
+
+#: a date as the page writes it (the data's and ketacalc's own: YYYY-MM-DD)
+_ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
+
+
+def dated(text: object) -> Markup:
+    """The text escaped, each date in it one ``<time>`` that never wraps (the page's CSS): a
+    browser broke "2026-12-31" at its hyphens in a narrow column, "2026-12-" over "31".
+    The hyphens stay hyphens, so a date copied from the page is the date."""
+    from markupsafe import Markup, escape
+
+    def one(found: re.Match[str]) -> str:
+        try:
+            date.fromisoformat(found[0])
+        except ValueError:  # digits that only look like a date: left as they are
+            return found[0]
+        return f'<time datetime="{found[0]}">{found[0]}</time>'
+
+    return Markup(_ISO_DATE.sub(one, str(escape(text))))
 
 
 def _d(day: date | None) -> str:
@@ -80,13 +114,18 @@ def _fact(fact: Any) -> Any:
     return None if fact is None else fact.value
 
 
-def _consult_text(consult: Any, fee: Any, charge: Any = None) -> str:
+def _consult_text(row: Any, *, with_source: bool = False) -> str:
+    """``$250.00``; ``with_source``: with where and when it was said (``$250.00 (calm-kap-2025,
+    2025-08-13)``), as a provider's card gives every figure."""
+    if row.client == "returning":  # who books no new client's consultation: none, not "not published"
+        return "none for a returning client"
+    consult, fee, charge = _fact(row.consult), row.consult_fee, row.consult_charge
     parts = []
     if fee is not None:
         parts.append("free" if fee == 0 else money_display(fee))
+        if with_source and charge is not None:
+            parts[-1] += f" ({said(charge.source, charge.as_of)})"
         if charge is not None and charge.price_kind == "promo":
-            from ketacalc.output.notes import promo_label
-
             parts.append(promo_label(charge.regular, charge.ends))
     if consult is None:
         return "; ".join(parts) or NOT_PUBLISHED
@@ -212,6 +251,32 @@ def _purchase_runs(cost: Any, catalog: Catalog) -> list[dict[str, Any]]:
     return runs
 
 
+def _charges(cost: Any, catalog: Catalog) -> list[dict[str, Any]]:
+    """The course's charges besides its plans (a consultation, medication estimated), each
+    with the date and source of its figure, as its purchases are listed."""
+    charges = []
+    for line in cost.charges:
+        if line.kind == "plan":
+            continue
+        if line.estimated:
+            amount = f"est. {money_display(line.low)}–{money_display(line.high)}"
+        else:
+            amount = "free" if line.amount == 0 else money_display(line.amount)
+        if line.price_kind == "promo":
+            amount += f", {promo_label(line.regular, line.ends)}"
+        charges.append(
+            {
+                "name": line.description,
+                "kind": line.kind,
+                "count": f" × {line.count} ({per_text(line.per)})" if line.count > 1 else "",
+                "amount": amount,
+                "as_of": _d(line.as_of),
+                "source": _source(catalog, line.source),
+            }
+        )
+    return charges
+
+
 def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
     if cost is None:
         return None
@@ -228,6 +293,7 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
         "start": _d(cost.start),
         "pace": counted(cost.query.pace, "session"),  # "1 session", "2 sessions"
         "purchases": _purchase_runs(cost, catalog),
+        "charges": _charges(cost, catalog),
         "schedule": [
             {
                 "due": _d(p.due),
@@ -237,7 +303,7 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
             }
             for p in cost.schedule
         ],
-        "notes": sentences(cost.notes),
+        "notes": sentences(cost.notes, page=True),  # in the page's words: no option named
     }
 
 
@@ -262,7 +328,6 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
             cited[row.availability.source] = None
         if row.availability is not None:
             cited.update(dict.fromkeys(e.source for e in row.availability.regulation))
-        consult = _fact(row.consult)
         insurance = short = yes_no(_fact(row.insurance))
         if row.insurers:
             insurance += f" ({', '.join(row.insurers)})"
@@ -296,10 +361,8 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 "due_lines": [money_display(p.first_payment) for p in row.plans]
                 if row.cost is None and not row.not_comparable and row.plans
                 else [money_display(row.due_at_signup)],
-                # a returning client books no new client's consultation: none, not "not published"
-                "consult": "none for a returning client"
-                if row.client == "returning"
-                else _consult_text(consult, row.consult_fee, row.consult_charge),
+                "consult": _consult_text(row),
+                "consult_said": _consult_text(row, with_source=True),  # the card's: with its source and date
                 "insurance": insurance,
                 "insurance_short": short,
                 "low_dose": row.daily_low_dose_only,
@@ -320,8 +383,9 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 "data_as_of": _d(row.data_as_of),
                 "plans": _plans(row, catalog),
                 "course": _course(row.cost, catalog),
-                "cost_notes": [f.value for f in row.cost_notes],
-                "notes": [f.value for f in row.provider_notes],
+                # the data file's notes, each with where and when it was said (figures among them)
+                "cost_notes": [sourced(f.value, f.source, f.as_of) for f in row.cost_notes],
+                "notes": [sourced(f.value, f.source, f.as_of) for f in row.provider_notes],
             }
         )
     sources = [s for sid in cited if (s := _source(catalog, sid)) is not None]
@@ -353,7 +417,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "rows": rows,
         # the answer in words, as compare opens with it: who serves the state, the lowest
         # comparable total, what was left out and why (a list alone read as "these serve me")
-        "summary": headline(catalog, result),
+        "summary": headline(catalog, result, page=True),
         # who a plan for some people only is for, and what the others pay: under the table
         "conditions": [line for row in result.rows for line in condition_lines(row)],
         "condition_mark": CONDITION_MARK,
@@ -361,7 +425,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "chart": svg_chart(curve),
         # who is cheapest where, among the lines that may be ranked, and why the others are not
         "chart_ranking": " ".join(cheapest_lines(curve, 10_000)),
-        "chart_notes": sentences(curve.notes),
+        "chart_notes": sentences(curve.notes, page=True),
         "chart_range": top,
         "sources": sources,
         "disclaimer": DISCLAIMER,
@@ -382,6 +446,7 @@ def render_report(context: dict[str, Any]) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["dated"] = dated  # every date in the page's text: one word, never broken
     template = env.get_template("report.html.j2")
     return template.render(**{**context, "chart": Markup(context["chart"])})  # the SVG escapes its own text
 

@@ -2,7 +2,9 @@
 
 The core records each note as data (:class:`ketacalc.domain.notes.Note`: a kind,
 its figures, its source); :func:`sentence` words it, for every view alike (the
-table's notes on stderr, JSON's ``notes``, the HTML report, the chart). A new kind
+table's notes on stderr, JSON's ``notes``, the HTML report, the chart). The HTML
+report is read by someone who never ran the command: where a sentence names an
+option (``set --pace``), :data:`ON_THE_PAGE` words it for the page. A new kind
 of note is a member of :class:`~ketacalc.domain.notes.Kind` and one entry here;
 a test fails when a kind has no sentence.
 """
@@ -25,6 +27,15 @@ if TYPE_CHECKING:
 def said(source: str | None, as_of: date | None) -> str:
     """Where and when a figure was said: ``source, 2026-05-01``."""
     return f"{source}, {as_of.isoformat()}" if as_of else f"{source}, undated"
+
+
+def sourced(text: str, source: str | None, as_of: date | None) -> str:
+    """``Paying in full saves $100 (review-2025, 2025-06-13).``: a note of the data file with
+    where and when it was said, as the report gives every figure's."""
+    if not source:
+        return text
+    end = "." if text.endswith(".") else ""
+    return f"{text.removesuffix('.')} ({said(source, as_of)}){end}"
 
 
 def _promo_terms(regular: Decimal | None, ends: date | None) -> str:
@@ -155,6 +166,24 @@ def _on_list(n: Note) -> str:
     return f"on the {kind}{old}"
 
 
+def _pace_assumed(n: Note, how: str) -> str:
+    return (
+        f"Assumes {counted(n.pace, 'session')} a week{how}: the course's dates follow "
+        "from it, and each later purchase starts when the previous one's sessions are used up."
+    )
+
+
+def _route_drawn(n: Note, others: str) -> str:
+    return f"{n.provider}: drawn on {n.route}, its standard route; the route is your choice ({others})."
+
+
+def _conditions_drawn(n: Note, others: str) -> str:
+    return (
+        f"{n.provider}: each point is its cheapest course, which may rest on a plan for some people "
+        f"only ({'; '.join(f'{plan} is {who}' for plan, who in n.plans)}); {others}."
+    )
+
+
 #: each kind of note, worded once
 SENTENCES: dict[Kind, Callable[[Note], str]] = {
     Kind.INSURANCE: lambda n: f"Insurance: {n.insurer} in {n.state} {_listed(n.list_as_of)}.",
@@ -222,10 +251,7 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         + (", and refunds it if you are found ineligible" if n.refunded_if_ineligible else "")
         + "."
     ),
-    Kind.PACE_ASSUMED: lambda n: (
-        f"Assumes {counted(n.pace, 'session')} a week (set --pace): the course's dates follow "
-        "from it, and each later purchase starts when the previous one's sessions are used up."
-    ),
+    Kind.PACE_ASSUMED: lambda n: _pace_assumed(n, " (set --pace)"),
     Kind.MONTHLY_BILLING: lambda n: (
         "Monthly plans are bought month by month; each month's payment is due on the same day."
     ),
@@ -284,23 +310,27 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"{n.provider}: daily low-dose plans, a different treatment: drawn, never ranked against sessions."
     ),
     Kind.NOT_RANKED_NOT_SERVING: lambda n: f"{n.provider} ({not_ranked_reason(n)})",
-    Kind.ROUTE_DRAWN: lambda n: (
-        f"{n.provider}: drawn on {n.route}, its standard route; the route is your choice "
-        f"(--route {' or '.join(n.others)} prices it)."
-    ),
+    Kind.ROUTE_DRAWN: lambda n: _route_drawn(n, f"--route {' or '.join(n.others)} prices it"),
     Kind.LOW_DOSE_NOT_DRAWN: _low_dose,
     Kind.ESTIMATED_APART: lambda n: (
         f"{n.provider}: {' and '.join(n.charges)} estimated apart, not in the drawn total."
     ),
-    Kind.CONDITIONS_DRAWN: lambda n: (
-        f"{n.provider}: each point is its cheapest course, which may rest on a plan for some people "
-        f"only ({'; '.join(f'{plan} is {who}' for plan, who in n.plans)}); 'ketacalc cost' gives "
-        "the others' price."
-    ),
+    Kind.CONDITIONS_DRAWN: lambda n: _conditions_drawn(n, "'ketacalc cost' gives the others' price"),
     Kind.COST_UNKNOWN_FOR: lambda n: f"{n.provider}: cost unknown for {ranges(n.counts)} {n.unit}.",
     Kind.SELF_PAY_PRICES: lambda n: (
         f"{n.provider}: self-pay prices" + (" for part of the course." if n.partly else ".")
     ),
+}
+
+
+#: the words of a note on the page a person shares (the report), read by someone who never
+#: ran the command: a kind whose sentence names an option or a command says what it means,
+#: and the data file's own note on costs says where and when it was said, as every figure there
+ON_THE_PAGE: dict[Kind, Callable[[Note], str]] = {
+    Kind.COST_NOTE: lambda n: sourced(n.text, n.source, n.as_of),
+    Kind.PACE_ASSUMED: lambda n: _pace_assumed(n, ""),
+    Kind.ROUTE_DRAWN: lambda n: _route_drawn(n, f"its {' and '.join(n.others)} plans are not drawn"),
+    Kind.CONDITIONS_DRAWN: lambda n: _conditions_drawn(n, "the others' price is not drawn"),
 }
 
 
@@ -370,33 +400,34 @@ def availability_label(a: Availability) -> str:
     return f"{status} — {warning_text(rules)}" if rules else status
 
 
-def sentence(note: Note) -> str:
-    """The note in words."""
-    return SENTENCES[note.kind](note)
+def sentence(note: Note, *, page: bool = False) -> str:
+    """The note in words; on the shared ``page``, in its words where they differ (no option named)."""
+    words = ON_THE_PAGE.get(note.kind) if page else None
+    return (words or SENTENCES[note.kind])(note)
 
 
-#: notes already worded, by identity (a pricer hands the same note objects to many
-#: courses: ``batch`` words each once); the note is kept with its words so its id stays its own
-_WORDED: dict[int, tuple[Note, str]] = {}
+#: notes already worded, by identity and audience (a pricer hands the same note objects to
+#: many courses: ``batch`` words each once); the note is kept with its words so its id stays its own
+_WORDED: dict[tuple[int, bool], tuple[Note, str]] = {}
 
 
-def sentences(notes: Iterable[Note]) -> list[str]:
-    """Each note in words, in order, each sentence once."""
+def sentences(notes: Iterable[Note], *, page: bool = False) -> list[str]:
+    """Each note in words, in order, each sentence once (``page``: as :func:`sentence`)."""
     worded = _WORDED
     said: dict[str, None] = {}
     for note in notes:
-        known = worded.get(id(note))
+        known = worded.get((id(note), page))
         if known is None or known[0] is not note:
             if len(worded) >= 1024:
                 worded.clear()
-            known = worded[id(note)] = (note, sentence(note))
+            known = worded[id(note), page] = (note, sentence(note, page=page))
         said[known[1]] = None
     return list(said)
 
 
-def series_label(name: str, notes: Iterable[Note]) -> str:
+def series_label(name: str, notes: Iterable[Note], *, page: bool = False) -> str:
     """``Isha Health — medication estimated apart, not in the drawn total.``: a chart legend's
     entry, its notes without the provider's name they start with (it is named once)."""
-    said = [s.removeprefix(f"{name}: ") for s in sentences(notes)]
+    said = [s.removeprefix(f"{name}: ") for s in sentences(notes, page=page)]
     said = said[:1] + [s[:1].upper() + s[1:] for s in said[1:]]  # after the first, each a sentence
     return f"{name} — {' '.join(said)}" if said else name

@@ -4,7 +4,8 @@ The same points as the terminal chart: a step line per provider, flat until the
 next N. Each provider has a colour, a dash pattern and a marker shape, so colour
 is never the only cue; the chart has a ``<title>`` and a ``<desc>`` naming every
 curve in words, axes with ticks and units, and a legend. Every string that
-comes from the data file is escaped.
+comes from the data file is escaped. It is drawn for the report, a page read by
+someone who never ran the command: its notes are in the page's words (no option named).
 """
 
 from __future__ import annotations
@@ -85,12 +86,12 @@ def describe(result: CurveResult) -> str:
         if n1 != n0:
             text += f", rising to {money_display(t1)} for {n1}"
         parts.append(text + ".")
-    parts.extend(sentences(result.notes))
+    parts.extend(sentences(result.notes, page=True))
     return " ".join(parts)
 
 
 def _legend_text(s: Series, not_ranked: str | None) -> str:
-    text = series_label(s.name, s.notes)
+    text = series_label(s.name, s.notes, page=True)  # the report's chart: no option named
     extra = [f"{s.insured_label[0].upper()}{s.insured_label[1:]}." if s.insured_label else ""]
     extra.append(f"Not ranked: {not_ranked}." if not_ranked else "")
     said = " ".join(e for e in extra if e)

@@ -231,9 +231,11 @@ def _client(client: str) -> str:
     return "returning client of each" if client == "returning" else f"{client} client"
 
 
-def headline(catalog: Catalog, result: CompareResult) -> list[str]:
+def headline(catalog: Catalog, result: CompareResult, *, page: bool = False) -> list[str]:
     """The answer in words, from the same rows as the table: who serves the state,
-    the lowest comparable total (only like with like), and what was left out and why."""
+    the lowest comparable total (only like with like), and what was left out and why.
+    On the shared ``page`` (the report), read by someone who never ran the command, no
+    option is named and what was left out is said under the table, not in a caption."""
     q, standing = result.query, result.standing
     serving, priced = len(standing.candidates), len(standing.priced)
     maybe, filtered = standing.maybe, standing.filtered
@@ -241,7 +243,11 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
         first = f"Shown: {counted(serving, 'provider')} serving {q.state}"
         first += f", {priced} with published prices" if serving else ""
         first += f"; {maybe} may (not known)" if maybe else ""
-        first += f"; {filtered} more hidden by the options (the caption says why)."
+        first += (
+            f"; {filtered} more left out (under the table: which, and why)."
+            if page
+            else f"; {filtered} more hidden by the options (the caption says why)."
+        )
     elif q.state:
         first = f"{serving} of {len(catalog.providers)} providers serve {q.state}"
         first += f", {priced} with published prices" if serving else ""
@@ -277,6 +283,14 @@ def headline(catalog: Catalog, result: CompareResult) -> list[str]:
             lines.append(f"No total for {what}{' in ' + q.state if q.state else ''} is ranked.")
         else:
             lines.append(f"No provider{' serving ' + q.state if q.state else ''} has a total for {what}.")
+    elif priced and page:  # no course was asked for the page: nothing to rank
+        lines.append(
+            "Plans differ in size: no total is ranked without a course (a number of sessions or months)."
+        )
+        if q.insurer:
+            lines.append(
+                f"The plans listed are self-pay prices: {q.insurer} insurance is applied to a course only."
+            )
     elif priced:
         lines.append("Plans differ in size: give --sessions N or --months M to rank what a course costs.")
         if q.insurer:  # an insured price is a course's (its purchases): the plans are self-pay
