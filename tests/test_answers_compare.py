@@ -346,7 +346,8 @@ def test_show_lists_quotes_and_charges():
     assert "(pay-in-full quote: a note, never the price charged)" in plans
     charged = flat(" ".join(" ".join(r) for r in sections["Charges besides the plans"].rows))
     assert (
-        "$50.00–$150.00 per 30 days" in charged and "No-show kind: fee $75.00 per event when it applies" in charged
+        "$50.00–$150.00 per 30 days" in charged
+        and "No-show kind: fee $75.00 per event when it applies" in charged
     )
 
 
