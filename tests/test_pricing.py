@@ -546,6 +546,31 @@ def test_a_plan_without_an_insurance_price_is_bought_self_pay_with_a_note():
     assert not any("insurance" in n.casefold() for n in words(self_pay.notes))
 
 
+def test_a_charge_for_self_pay_patients_only_is_not_offered_beside_an_insured_course():
+    """Innerwell's add-on is 'exclusive to patients paying out-of-pocket': beside a course paid
+    with insurance throughout it is not listed; beside a self-pay or a mixed one (part of it
+    paid out of pocket) it is, as any optional charge is."""
+    add_on = {"id": "add-on", "kind": "fee", "description": "Therapy add-on", "per": "course",
+              "required": False, "self_pay_only": True, "amount": "525", "source": "site"}  # fmt: skip
+    extra = {"id": "kit", "kind": "fee", "description": "Kit", "per": "course", "required": False,
+             "amount": "20", "source": "site"}  # fmt: skip
+    [acme] = catalog_of(
+        provider_data(
+            plans=[plan_data("short", 4, "any", "800", insured="200"), plan_data("long", 10, "any", "500")],
+            insurers=[{"source": "site", "as_of": "2026-01-10", "by_state": {"TX": ["Aetna"]}}],
+            charges=[add_on, extra],
+        )
+    ).providers
+    listed = lambda r: sorted(c.id for c in r.optional)  # noqa: E731
+    insured = price(acme, CostQuery(sessions=4, insurer="aetna", state="TX"), today=TODAY)
+    assert insured.pricing == "insurance" and listed(insured) == ["kit"]
+    assert listed(price(acme, CostQuery(sessions=14, insurer="aetna", state="TX"), today=TODAY)) == [
+        "add-on",
+        "kit",
+    ]
+    assert listed(price(acme, CostQuery(sessions=4), today=TODAY)) == ["add-on", "kit"]
+
+
 # --------------------------------------------------------------- promo discount
 
 

@@ -178,6 +178,7 @@ class Charge(NamedTuple):
     as_of: date | None = None
     note: str | None = None
     regular: Decimal | None = None  # a promo's regular price
+    self_pay_only: bool = False  # sold to self-pay patients only
 
     @property
     def priced(self) -> bool:

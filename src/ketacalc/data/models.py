@@ -283,6 +283,8 @@ class Charge(Observation):
     price_kind: ChargePriceKind = "regular"
     ends: EndDate | None = None
     regular: Money | None = None  # a promo's regular price, as the source shows it
+    #: sold only to self-pay patients (Innerwell's add-on): never offered beside an insured course
+    self_pay_only: StrictBool = False
 
     @model_validator(mode="after")
     def _priced_once(self) -> Charge:
