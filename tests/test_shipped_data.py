@@ -818,3 +818,15 @@ def test_isha_s_per_visit_price_carries_its_own_blog_s_monthly_figure(cli):
     dispute is said where the total is priced (cost's notes), not only in ``show``."""
     out = " ".join(cli("cost", "isha-health", "-n", "6", env={"COLUMNS": "200"}).stdout.split())
     assert "'approximately $398/month'" in out and "a dispute between Isha's own pages" in out
+
+
+def test_readme_shows_the_chart_as_printed(cli):
+    """The README's chart sample is `chart --state TX --sessions 1-24` at 72 columns on the
+    shipped data, today pinned to 2026-11-21: its headline (the stale mark, what is not
+    ranked), legend and rules as printed, not an older, shorter answer."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    marker = "$ COLUMNS=72 ketacalc chart --state TX --sessions 1-24   # shipped data, 2026-11-21\n"
+    block = readme.split(marker, 1)[1].split("```", 1)[0]
+    result = cli("--data", str(SHIPPED), "chart", "--state", "TX", "--sessions", "1-24", env={"COLUMNS": "72"})
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == block
