@@ -607,5 +607,42 @@ def test_the_caution_is_in_every_answer_once_and_in_no_row(cli, tmp_path):
     flat = " ".join(cost.stdout.split())
     assert "In TX, a state rule may require an in-person visit" in flat and "gazette-2025" in flat
     states = " ".join(cli("--data", data, "states", "alder").stdout.split("\n\n")[0].split())
-    assert "Where no state rule is named, the state's own rule is not known" in states
+    assert (
+        "Where no state rule is named: state rule not known (may require in-person) (gazette-2025" in states
+    )
     assert "A state rule also applies in AL" in states  # its own rule, named as before
+
+
+def test_a_state_rule_not_yet_observed_on_the_day_leaves_the_caution_to_speak(tmp_path):
+    """Alabama's rule observed only from 2026-06-01: asked as of 2026-03-01 its rule is not
+    known yet, so Alabama is told its own rule is not known (it had neither)."""
+    from ketacalc.data.loader import load_catalog
+
+    path = Path(with_caution(tmp_path))
+    text = path.read_text(encoding="utf-8")
+    old = "{source: state-code, as_of: 2024-04-04, starts: 2022-07-11}"
+    assert old in text
+    path.write_text(
+        text.replace(old, "{source: state-code, as_of: 2026-06-01, starts: 2022-07-11}"), encoding="utf-8"
+    )
+    catalog = load_catalog(path, today=date(2026, 11, 21))
+    course = course_dates(date(2026, 3, 1), 10)
+    (entry,) = rules_for(catalog, "AL", course, date(2026, 3, 1))
+    assert (entry.id, entry.jurisdiction, entry.caution) == (CAUTION, "AL", True)
+    later = rules_for(catalog, "AL", course_dates(date(2026, 7, 1), 10), date(2026, 7, 1))
+    assert [e.id for e in later] == [AL_RULE]
+
+
+def test_the_caution_reaches_markdown_and_json_as_a_caution(cli, tmp_path):
+    """A pasted Markdown table opens with the answer in words, the caution included (its rows
+    do not repeat it); JSON marks it ``kind: caution``, so a script never takes it for a rule."""
+    data = with_caution(tmp_path)
+    md = cli("--data", data, "compare", "--state", "TX", "--format", "markdown").stdout
+    head, table = md.split("\n| ", 1)
+    assert "state rule not known (may require in-person)" in head and "not known (may" not in table
+    rows = cli("--data", data, "eligibility", "--state", "TX", "--format", "json").json()
+    kinds = {(e["id"], e["kind"]) for r in rows for e in r["regulation"]}
+    assert (CAUTION, "caution") in kinds and (FLEX, "flexibility") in kinds
+    cost = cli("--data", data, "cost", "alder", "-n", "2", "--state", "TX")
+    assert "TX rule: state rule not known (may require in-person) (see below)." in cost.stdout
+    assert "Rules in force" not in cost.stdout  # two weekly sessions end before the federal rule does

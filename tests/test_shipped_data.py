@@ -827,6 +827,8 @@ def test_readme_shows_the_chart_as_printed(cli):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     marker = "$ COLUMNS=72 ketacalc chart --state TX --sessions 1-24   # shipped data, 2026-11-21\n"
     block = readme.split(marker, 1)[1].split("```", 1)[0]
-    result = cli("--data", str(SHIPPED), "chart", "--state", "TX", "--sessions", "1-24", env={"COLUMNS": "72"})
+    result = cli(
+        "--data", str(SHIPPED), "chart", "--state", "TX", "--sessions", "1-24", env={"COLUMNS": "72"}
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == block

@@ -83,6 +83,12 @@ class RuleEntry(NamedTuple):
     tier: str | None
     course: CourseDates
 
+    @property
+    def caution(self) -> bool:
+        """A caution (the state's own rule is not known), not a rule in force: views say it
+        once, apart from the rules."""
+        return self.kind == "caution"
+
 
 def _effect_starts(rule: Rule, as_of: date | None) -> tuple[date, date | None, RuleSpan] | None:
     """When the rule's effect starts and ends, with the observation that says so."""
@@ -154,8 +160,11 @@ def _effective(catalog: Catalog, state: str, as_of: date | None) -> tuple[_InEff
     if known is not None and known[0] is catalog:
         return known[1]
     found = []
-    # a caution speaks for a state asked for that the file holds no rule of its own for
-    unrecorded = bool(state) and not any(rule.jurisdiction == state for rule in catalog.regulation)
+    # a caution speaks for a state asked for that has no rule of its own known on the day
+    # (one recorded but observed only later is not known yet: the caution speaks then)
+    unrecorded = bool(state) and not any(
+        rule.jurisdiction == state and rule.span_at(as_of) is not None for rule in catalog.regulation
+    )
     for rule in catalog.regulation:
         if rule.jurisdiction == EVERY_OTHER_STATE:
             if not unrecorded:

@@ -86,14 +86,18 @@ def paragraph(text: str) -> str:
 
 
 def write_markdown(view: Any, out: IO[str], notes: Sequence[str] = ()) -> None:
-    """Write a ``TableView`` and its sections: a heading and a table each, then the
-    caption and any notes as plain lines below."""
+    """Write a ``TableView`` and its sections: a heading, the headline (the answer in words,
+    a paragraph a line: who serves the state, the lowest comparable total, the rules on the
+    course's dates) and a table each, then the caption and any notes as plain lines below."""
     blocks: list[str] = []
     parts = [(view.title, view), *view.sections]
     for index, (title, part) in enumerate(parts):
         block: list[str] = []
         if title:
             block.append(("## " if index == 0 else "### ") + paragraph(title))
+            block.append("")
+        for line in part.headline:  # the answer in words, as the terminal opens with it
+            block.append(paragraph(line))
             block.append("")
         block.extend(table_lines(part))
         if part.caption:

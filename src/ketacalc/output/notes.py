@@ -396,7 +396,7 @@ def availability_label(a: Availability) -> str:
     status = f"{a.status} (old list)" if a.old else a.status
     # a caution (the state's own rule not known) binds every provider alike: the headline
     # says it once, a row does not repeat it
-    rules = [e for e in a.regulation if e.kind != "caution"]
+    rules = [e for e in a.regulation if not e.caution]
     return f"{status} — {warning_text(rules)}" if rules else status
 
 

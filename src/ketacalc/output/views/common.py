@@ -184,6 +184,9 @@ def regulation_records(entries: Iterable[Any]) -> list[dict[str, Any]]:
         {
             "id": e.id,
             "jurisdiction": e.jurisdiction,
+            # "caution": the state's own rule is not known (not a rule in force); else the
+            # data file's kind of rule
+            "kind": e.kind,
             "summary": rule_summary(e),
             "affects_from": iso(e.affects_from),
             "source": e.source,

@@ -692,8 +692,12 @@ def single_headline(r: CostResult) -> list[str]:
     a = r.availability
     if a is not None and a.status != "available":
         lines.append(f"{r.provider.name} {serving_phrase(a)}.")
-    if r.regulation:
-        lines.append(f"Rules in force: {warning_text(r.regulation)} (see below).")
+    rules = [e for e in r.regulation if not e.caution]
+    if rules:
+        lines.append(f"Rules in force: {warning_text(rules)} (see below).")
+    cautions = [e for e in r.regulation if e.caution]  # not a rule in force: what is not known
+    if cautions:
+        lines.append(f"{cautions[0].jurisdiction} rule: {warning_text(cautions)} (see below).")
     return lines
 
 

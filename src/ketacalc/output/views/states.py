@@ -136,18 +136,17 @@ class StatesReport(Report):
                 for a in self.items
                 if a.status != "unavailable"
                 for e in a.regulation
-                if e.jurisdiction == a.state and e.kind != "caution"
+                if e.jurisdiction == a.state and not e.caution
             }
         )
         if own:
             lines.append(
                 f"A state rule also applies in {', '.join(own)} (see {'its row' if len(own) == 1 else 'their rows'})."
             )
-        caution = next((e for a in self.items for e in a.regulation if e.kind == "caution"), None)
+        caution = next((e for a in self.items for e in a.regulation if e.caution), None)
         if caution is not None:  # the other states' own rules: not known, never none
             lines.append(
-                "Where no state rule is named, the state's own rule is not known: it may require an "
-                f"in-person visit ({caution.source}, {caution.as_of.isoformat()})."
+                f"Where no state rule is named: {caution.short} ({caution.source}, {caution.as_of.isoformat()})."
             )
         return lines
 
