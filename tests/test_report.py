@@ -739,3 +739,13 @@ def test_every_table_that_may_scroll_sideways_is_a_named_stop_for_the_keyboard(f
     assert any(label.startswith("Payment schedule of ") for label in labels)
     for a in wraps:
         assert a.get("tabindex") == "0" and a.get("role") == "region" and a.get("aria-label"), a
+
+
+def test_a_date_inside_an_id_or_a_file_name_is_not_marked_as_a_date():
+    """Only a date standing alone is a <time>: "mindbloom-homepage-2026-08-07" (a source's id)
+    and "…-2026-08-07T172926.png" (a file name) name things; they are not dates of anything."""
+    from ketacalc.output.html import dated
+
+    assert str(dated("mindbloom-homepage-2026-08-07")) == "mindbloom-homepage-2026-08-07"
+    assert "<time" not in str(dated("screenshots/mindbloom-2026-08-07T172926.png"))
+    assert str(dated("(2025-06-13)")) == '(<time datetime="2025-06-13">2025-06-13</time>)'

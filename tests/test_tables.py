@@ -311,7 +311,7 @@ def test_a_source_id_in_brackets_or_before_a_comma_is_never_split():
     view = TableView([Column("Provider"), Column("Insurers accepted")], [["Better U", cell]])
     lines = draw(view, 36)
     assert any(line.endswith("(ketcare-compare-2026,") for line in lines), "\n".join(lines)
-    assert all(len(line) <= 38 for line in lines), "\n".join(lines)
+    assert all(len(line) <= 36 for line in lines), "\n".join(lines)
 
 
 def test_lines_folded_into_a_number_column_read_from_the_left():

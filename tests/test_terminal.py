@@ -230,7 +230,7 @@ def test_without_a_course_compare_says_how_to_rank(cli):
     assert "give --sessions N or --months M" in head
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "ndjson", "markdown"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "ndjson"])
 def test_headlines_are_for_tables_only(cli, fmt):
     for args in (
         ["compare", "--state", "TX", "--sessions", "10"],
@@ -239,6 +239,21 @@ def test_headlines_are_for_tables_only(cli, fmt):
     ):
         out = cli(*args, "--format", fmt).stdout
         assert "lowest total" not in out and " is available in " not in out and "due at sign-up," not in out
+
+
+def test_markdown_opens_with_the_headline_under_its_heading(cli):
+    """A pasted table carries the answer in words, as the terminal opens with it: a paragraph
+    a line between the heading and the table (the rules on the course's dates among them)."""
+    for args in (
+        ["compare", "--state", "TX", "--sessions", "10"],
+        ["states", "birch"],
+        ["cost", "alder", "-n", "14"],
+    ):
+        md = cli(*args, "--format", "markdown").stdout
+        head = cli(*args).stdout.split("\n\n")[0]
+        before_table = md.split("\n| ", 1)[0]
+        assert before_table.startswith("## ")
+        assert all(" ".join(line.split()) in " ".join(before_table.split()) for line in head.splitlines()[:1])
 
 
 def test_states_opens_with_the_available_states_together_and_lists_them_first(cli):

@@ -58,8 +58,9 @@ DISCLAIMER = (
 )
 
 
-#: a date as the page writes it (the data's and ketacalc's own: YYYY-MM-DD)
-_ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
+#: a date as the page writes it (the data's and ketacalc's own: YYYY-MM-DD), standing alone:
+#: never a part of an id or a file name ("mindbloom-homepage-2026-08-07", "2026-08-07T1729")
+_ISO_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
 
 
 def dated(text: object) -> Markup:

@@ -229,7 +229,7 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         + (
             ", from its earliest installments: an assumption, as no source says how a code is "
             "split across installments, so what is due at sign-up may differ."
-            if n.split
+            if n.figures.get("split")
             else "."
         )
     ),

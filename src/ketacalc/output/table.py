@@ -115,11 +115,17 @@ def fitted(part: TableView, screen: int) -> Fit:
     columns, rows = list(part.columns), [list(r) for r in part.rows]
     relax = 0
     labels: set[str] = set()  # of folded columns: "Per session:" stays with "$209.00"
-    glue = 2  # 2: a label kept with its value and a mark with its word; 1: the mark only
+    # 2: the labels of folded columns and a primary column's own ("route:" starting a line)
+    # kept with their value's first word, and a mark with its word; 1: the mark only. A
+    # secondary column's facts ("TRD†: good") may end a line on a label: never folded for it
+    glue = 2
     while True:
         kept = labels if glue == 2 else None
         cells = [[row[i] for row in rows] for i in range(len(columns))]
-        measures = [_measure(col, cells[i], relax, kept, glue > 0) for i, col in enumerate(columns)]
+        measures = [
+            _measure(col, cells[i], relax, kept, glue > 0, glue == 2 and not col.priority)
+            for i, col in enumerate(columns)
+        ]
         gaps = GAP * max(len(columns) - 1, 0)
         narrowest = sum(m.least for m in measures) + gaps
         if narrowest <= screen:
@@ -233,8 +239,10 @@ def _whole(column: Column, relax: int) -> bool:
     return column.number or (column.nowrap and relax < 1)
 
 
-def _measure(column: Column, cells: list[str], relax: int, labels: set[str] | None, marks: bool) -> Measure:
-    """How narrow and how wide the column may be; ``labels`` and ``marks`` as
+def _measure(
+    column: Column, cells: list[str], relax: int, labels: set[str] | None, marks: bool, own: bool = False
+) -> Measure:
+    """How narrow and how wide the column may be; ``labels``, ``marks`` and ``own`` as
     :func:`_unbroken` takes them."""
     lines = [line for cell in cells for line in cell.split("\n")]
     heads = column.header.split("\n")
@@ -245,22 +253,25 @@ def _measure(column: Column, cells: list[str], relax: int, labels: set[str] | No
         least = max(map(cell_width, [*pieces, *(column.header.split() if relax >= 2 else heads)]), default=0)
     else:
         narrowest = narrowest_width if relax < 1 else _narrowest_relaxed
-        sizes = [size for line in [*lines, *heads] for size in _unbroken(line, narrowest, labels, marks)]
+        sizes = [size for line in [*lines, *heads] for size in _unbroken(line, narrowest, labels, marks, own)]
         least = max(sizes, default=0)
     least = max(least, 1)
     return Measure(least, max(most, least))
 
 
-def _unbroken(line: str, narrowest: Callable[[str], int], labels: set[str] | None, marks: bool) -> list[int]:
+def _unbroken(
+    line: str, narrowest: Callable[[str], int], labels: set[str] | None, marks: bool, own: bool = False
+) -> list[int]:
     """The narrowest each unbreakable piece of ``line`` may be drawn: a word, with the mark
     after it (``fern-site-2026-04 (A)``, ``2025-06-13 !``), which :func:`_wrap_line` never
     leaves alone at the start of a line; a label that starts the line with the first word
     of its value (``route: injection``; ``Per session: $209.00``, one of ``labels``), so
-    the label never ends a line alone. With ``labels`` None no label is kept with its value,
+    the label never ends a line alone. A label of the line's own (its first word ends in a
+    colon) is kept so only with ``own``. With ``labels`` None no label is kept with its value,
     and without ``marks`` no mark with its word: the table could not fit otherwise."""
     glued = 0  # how many words from the line's start are one piece: a label's and a value's first
     if labels is not None:
-        label = next((a for a in labels if line.startswith(a + " ")), line.split(" ", 1)[0])
+        label = next((a for a in labels if line.startswith(a + " ")), line.split(" ", 1)[0] if own else "")
         glued = len(label.split()) + 1 if label.endswith(":") else 0
     sizes: list[int] = []
     end = 0
