@@ -114,3 +114,16 @@ def test_a_calendar_total_carries_its_estimate_as_the_table_does(cli):
     """ "(total $880.00)" left the hired sitter's estimate out, which the table gives beside it."""
     first = events(cli("cost", "alder", "-n", "4", "--hired-sitter", "--format", "ics").stdout)[0]
     assert "(total $880.00 + sitter est. $150.00–$300.00)" in " ".join(str(first["DESCRIPTION"]).split())
+
+
+def test_a_promo_split_across_installments_is_said_to_be_assumed_in_the_calendar(cli):
+    """Alder's first plan is paid in 2 installments: a $100 code comes off the earliest by an
+    assumption, which each of that purchase's payments says (a calendar showed '$340.00' as
+    fact); the later purchase's payments do not."""
+    found = events(cli("cost", "alder", "-n", "6", "--discount", "100", "--format", "ics").stdout)
+    first = [e for e in found if "(promo split assumed)" in str(e["SUMMARY"])]
+    assert len(first) == 2 and str(first[0]["SUMMARY"]).startswith("Pay $340.00 (promo split assumed): ")
+    assert "an assumption, as no source says how a code is split" in str(first[0]["DESCRIPTION"])
+    assert len(found) > 2
+    plain = events(cli("cost", "alder", "-n", "6", "--format", "ics").stdout)
+    assert not any("assumed" in str(e["SUMMARY"]) for e in plain)

@@ -91,6 +91,11 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{name}: {course}")
     schedule = result.schedule
+    # a promo code taken off a purchase paid in installments comes off the earliest ones by an
+    # assumption (no source says how a code is split): each of those payments says so
+    from ketacalc.domain.notes import Kind
+
+    split = any(n.kind == Kind.PROMO_DISCOUNT and n.figures.get("split") for n in result.notes)
     for index, pay in enumerate(schedule, start=1):
         what = payment_for(result, pay)
         amount = money_display(pay.amount)
@@ -101,6 +106,12 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
         ]
         if pay.assumed:
             lines.append("Payment terms not published: shown as one payment at purchase.")
+        promo = split and pay.purchase == 0  # the first purchase's payments
+        if promo:
+            lines.append(
+                "The promo discount is taken off the earliest installments: an assumption, as no source "
+                "says how a code is split across installments."
+            )
         lines.append(NOTICE)
         event = Event()
         event.add("uid", _uid(result, "payment", index))
@@ -108,7 +119,7 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
         _all_day(event, pay.due)
         # calendars show the summary, not the description: a payment whose terms are not
         # published says so there, never as a firm payment on that date
-        unknown = " (date not published)" if pay.assumed else ""
+        unknown = " (date not published)" if pay.assumed else (" (promo split assumed)" if promo else "")
         event.add("summary", f"Pay {amount}{unknown}: {name}, {what}")
         event.add("description", "\n".join(lines))
         event.add("categories", ["ketacalc", "payment"])
