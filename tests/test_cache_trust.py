@@ -40,7 +40,7 @@ def _leaves(node, path=()):
 FIXTURE_DATA = _dumped()
 LEAVES = sorted(_leaves(FIXTURE_DATA), key=repr)
 HOSTILE = [0, -1, 1001, 10**30, "", "x", None, True, False, [], {}, "\x1b[31mred", "NaN", "-5.00", "1e999",
-           "2026-13-40", 1.5, "injection", "returning", "Z" * 3000, " \t "]  # fmt: skip
+           "2026-13-40", 1.5, "injection", "returning", "Z" * 3000, " \t ", "states", "caution"]  # fmt: skip
 
 
 def _mutated(path, value) -> dict:
@@ -142,6 +142,10 @@ def _at(node, path):
         (("providers", 0, "name"), "Alder\x1b[2J"),
         (("providers", 0, "plans", 0, "route"), "teleport"),
         (("sources",), {}),
+        # a caution speaks for the states without a rule of their own, and only it does: a
+        # crafted entry gave Texas Alabama's law, or took the federal rule's date away
+        (("regulation", 1, "jurisdiction"), "states"),
+        (("regulation", 0, "kind"), "caution"),
     ],
 )
 def test_hand_picked_bad_values_are_refused(path, value):

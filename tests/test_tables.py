@@ -460,3 +460,12 @@ def test_the_label_of_a_folded_fact_never_ends_a_line_without_its_value(cli):
         "flexibility†: no cap;",
         "TRD†: excellent",
     ]
+
+
+def test_a_mark_carried_after_a_mark_leaves_no_trailing_space():
+    """Each mark goes down with the word before it; a second carry ended the line left behind
+    with a space ('(A) ')."""
+    from ketacalc.output.table import _chop, _wrapped
+
+    lines = _wrapped("Birch (A) (A) (A)", 9, _chop)
+    assert lines == ["Birch", "(A)", "(A) (A)"] and not any(line != line.rstrip() for line in lines)

@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_typ
 
 from ketacalc.data import fields
 from ketacalc.data.catalog import Alternative, Catalog, Provider, RefundPolicy, Rule, Source, build
-from ketacalc.data.fields import ROUTE, SLUG, STATE, Bounds, Length, Named
+from ketacalc.data.fields import EVERY_OTHER_STATE, ROUTE, SLUG, STATE, Bounds, Length, Named
 from ketacalc.errors import CONTROL
 from ketacalc.usstates import STATES
 from ketacalc.vocab import ROUTES
@@ -316,7 +316,11 @@ def verify(catalog: Catalog) -> Catalog:
         rules.add(rule.id)
         spans_ordered = all(s.starts is None or s.ends is None or s.starts <= s.ends for s in rule.spans)
         ends_known = rule.kind != "flexibility" or any(s.ends is not None for s in rule.spans)
-        if not (spans_ordered and ends_known) or any(s.source not in catalog.sources for s in rule.spans):
+        # a caution speaks for the states without a rule of their own, and only it does
+        caution_placed = (rule.kind == "caution") == (rule.jurisdiction == EVERY_OTHER_STATE)
+        if not (spans_ordered and ends_known and caution_placed) or any(
+            s.source not in catalog.sources for s in rule.spans
+        ):
             raise Untrusted(f"rule {rule.id}")
     if type(catalog.alternatives) is not tuple:
         raise Untrusted("alternatives")

@@ -486,8 +486,9 @@ def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -
             opens = after and (line[last:end] in _OPENERS or bool(_FACT_LABEL.fullmatch(line[last:end])))
             if (word in _MARKS or opens) and last > start and carried <= width:
                 lines.append((start, before))
-                start, end, used = last, b, carried
-                last, before = a, a
+                # the new line holds the carried word and this one: this one is its last word,
+                # the carried one ends before it (a further carry never leaves a trailing space)
+                start, end, used, last, before = last, b, carried, a, end
                 continue
             if end > start:
                 lines.append((start, end))
