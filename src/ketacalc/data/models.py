@@ -540,13 +540,16 @@ class Rule(Strict):
 
     @model_validator(mode="after")
     def _flexibility_ends(self) -> Rule:
+        problems = []  # every one at once: a fix of one never reveals the next
         if self.kind == "flexibility" and not any(s.ends is not None for s in self.spans):
-            raise ValueError("a flexibility needs an observation with 'ends' (the day it stops)")
+            problems.append("a flexibility needs an observation with 'ends' (the day it stops)")
         if (self.kind == "caution") != (self.jurisdiction == EVERY_OTHER_STATE):
-            raise ValueError(
+            problems.append(
                 f"a caution is for jurisdiction '{EVERY_OTHER_STATE}' (the states without a rule of their "
                 "own here), and that jurisdiction holds cautions only; fix 'kind' or 'jurisdiction'"
             )
+        if problems:
+            raise ValueError("; and ".join(problems))
         return self
 
 
