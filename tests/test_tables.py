@@ -469,3 +469,21 @@ def test_a_mark_carried_after_a_mark_leaves_no_trailing_space():
 
     lines = _wrapped("Birch (A) (A) (A)", 9, _chop)
     assert lines == ["Birch", "(A)", "(A) (A)"] and not any(line != line.rstrip() for line in lines)
+
+
+def test_a_one_word_plan_name_under_its_price_never_widens_the_table(cli, tmp_path):
+    """A plan named in one 48-character word sat under its price in the number column, whose
+    words never broke: compare drew 85 columns on a 60-column screen. As a last resort a word
+    of text there breaks as text does; an amount never does."""
+    from conftest import FIXTURE
+
+    text = FIXTURE.read_text(encoding="utf-8")
+    assert "name: Introduction\n" in text
+    path = tmp_path / "providers.yaml"
+    path.write_text(
+        text.replace("name: Introduction\n", 'name: "Introduction-for-recent-concerns-within-one-year"\n')
+    )
+    for columns in ("60", "70"):
+        out = cli("--data", str(path), "compare", "--state", "TX", env={"COLUMNS": columns}).stdout
+        assert max(map(len, out.splitlines())) <= int(columns), out
+        assert "$1,800.00" in out and "$300.00‡" in out  # amounts whole

@@ -248,9 +248,14 @@ def _measure(
     heads = column.header.split("\n")
     most = max(map(cell_width, [*lines, *heads]), default=0)
     if _whole(column, relax):
-        # relax 3: cells wrap between words (an amount is one word); 2: the header does
+        # relax 3: cells wrap between words (an amount is one word; a word of text, as a plan's
+        # name under its price, may break as text does); 2: the header does
         pieces = [w for line in lines for w in line.split()] if relax >= 3 else lines
-        least = max(map(cell_width, [*pieces, *(column.header.split() if relax >= 2 else heads)]), default=0)
+        sizes = [
+            _narrowest_relaxed(w) if relax >= 3 and not any(c.isdigit() for c in w) else cell_width(w)
+            for w in pieces
+        ]
+        least = max([*sizes, *map(cell_width, column.header.split() if relax >= 2 else heads)], default=0)
     else:
         narrowest = narrowest_width if relax < 1 else _narrowest_relaxed
         sizes = [size for line in [*lines, *heads] for size in _unbroken(line, narrowest, labels, marks, own)]
