@@ -42,10 +42,26 @@ _DATED_STARTS = f',"{DATED_FIELDS[0]}":'
 _DATED_END = f',"{SUMMARY_FIELDS[SUMMARY_FIELDS.index(DATED_FIELDS[-1]) + 1]}":'
 
 
-class Condensed(str):
-    """A result's record as ``batch`` keeps it: its fields after the line number, encoded."""
+class Condensed:
+    """A result's record as ``batch`` keeps it: its fields after the line number, encoded, as
+    parts joined when written. A summary's parts are the text before its dated fields, their
+    text up to the rules, the rules' text and the text after them: the same course in another
+    state shares the first and last with it, and courses on the same dates in the same state
+    share their rules' text, so thousands of kept records hold each long text once."""
 
-    __slots__ = ()
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: str) -> None:
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return "".join(self.parts)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Condensed and self.parts == other.parts
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
 
 
 class BatchReport(Report):
@@ -95,12 +111,15 @@ class BatchReport(Report):
         """What ``condense`` keeps of a course, for the same course whose dated fields are
         these (the same course in another state: only its availability there differs), or
         ``None`` when it cannot be placed so (a full record also says the state)."""
-        if self.full or type(kept) is not Condensed:
+        if self.full or type(kept) is not Condensed or len(kept.parts) != 4:
             return None
-        cut = kept.index(_DATED_STARTS)
-        rest = kept.index(_DATED_END, cut)
-        dated = self._dated_text(first_due, last_due, availability, regulation)
-        return self._shared(Condensed(f"{kept[:cut]},{dated}{kept[rest:]}"))
+        return self._shared(
+            Condensed(
+                kept.parts[0],
+                *self._dated_parts(first_due, last_due, availability, regulation),
+                kept.parts[3],
+            )
+        )
 
     def _shared(self, text: Condensed) -> Condensed:
         known = self._texts.get(text)
@@ -120,40 +139,30 @@ class BatchReport(Report):
         :data:`DATED_FIELDS`: with ``redated`` (courses may be re-dated later in the run),
         the other fields' text is kept and reused, and only those are encoded again."""
         encode = self._encode()
-        if (
-            not (redated or self._undated)
-            or self.full
-            or isinstance(result, KetacalcError)
-            or not result.runs
-            or result.months is not None
-        ):
+        if self.full or isinstance(result, KetacalcError) or not result.runs or result.months is not None:
             return Condensed(encode(self._body(result, self._record))[1:])
+        dated = self._dated_parts(result.first_due, result.last_due, result.availability, result.regulation)
         lines = result.lines
         known = self._undated.get(id(lines))
         if known is not None and known[0] is lines:
             self._undated.move_to_end(id(lines))
-            dated = self._dated_text(
-                result.first_due, result.last_due, result.availability, result.regulation
-            )
-            return Condensed(f"{known[1]},{dated},{known[2]}}}")
+            return Condensed(known[1], *dated, known[2])
         text = encode(self._body(result, self._record))
-        cut = text.index(_DATED_STARTS)
+        cut = text.index(_DATED_STARTS) + 1  # after its comma
         rest = text.index(_DATED_END, cut)
-        self._undated[id(lines)] = (
-            lines,
-            text[1:cut],
-            text[rest + 1 : -1],
-        )  # the lines kept: their id stays theirs
-        if len(self._undated) > UNDATED:
-            self._undated.popitem(last=False)  # the course seen least recently
-        return Condensed(text[1:])
+        head, tail = text[1:cut], text[rest:]
+        if redated or self._undated:  # the lines kept: their id stays theirs
+            self._undated[id(lines)] = (lines, head, tail)
+            if len(self._undated) > UNDATED:
+                self._undated.popitem(last=False)  # the course seen least recently
+        return Condensed(head, *dated, tail)
 
-    def _dated_text(
+    def _dated_parts(
         self, first: date | None, last: date | None, a: Availability | None, entries: tuple[RuleEntry, ...]
-    ) -> str:
-        """``encode(dated_fields(result))[1:-1]`` for a result with these dated fields, the
-        rules' records encoded once for the same rules (``rules_for`` gives the same entries
-        for the same state and dates)."""
+    ) -> tuple[str, str]:
+        """``encode(dated_fields(result))[1:-1]`` for a result with these dated fields, in two
+        parts: up to the rules, and the rules' records, encoded once (one text) for the same
+        rules (``rules_for`` gives the same entries for the same state and dates)."""
         encode = self._encode()
         status = "null" if a is None else encode(a.status)
         if not entries:
@@ -168,7 +177,7 @@ class BatchReport(Report):
         # a date in ISO form is digits and dashes: its JSON is the text in quotes
         first_text = f'"{first.isoformat()}"' if first else "null"
         last_text = f'"{last.isoformat()}"' if last else "null"
-        return f'"first_due":{first_text},"last_due":{last_text},"availability":{status},"regulation":{rules}'
+        return f'"first_due":{first_text},"last_due":{last_text},"availability":{status},"regulation":', rules
 
     def _rules_text(self, entries: tuple[RuleEntry, ...]) -> str:
         """``encode(regulation_records(entries))``: each rule's record but its course dates
@@ -206,7 +215,7 @@ class BatchReport(Report):
         encoded: dict[int, tuple[object, str]] = {}
         for line, outcome in self.outcomes:
             if type(outcome) is Condensed:
-                body: str = outcome
+                body: Condensed = outcome
             else:
                 known = encoded.get(id(outcome))
                 if known is None or known[0] is not outcome:
@@ -214,7 +223,7 @@ class BatchReport(Report):
                         encoded.clear()
                     known = encoded[id(outcome)] = (outcome, self.condense(outcome))  # type: ignore[arg-type]
                 body = known[1]
-            yield f'{{"schema_version":{SCHEMA_VERSION},"line":{line},{body}'  # type: ignore[misc]
+            yield f'{{"schema_version":{SCHEMA_VERSION},"line":{line},{"".join(body.parts)}'  # type: ignore[misc]
 
     def rows(self) -> Iterator[dict[str, Any]]:
         row = lambda result: summary_row(summary_record(result))  # noqa: E731
