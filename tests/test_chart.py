@@ -497,3 +497,28 @@ def test_a_short_range_shows_every_provider_once_at_every_n(cli, sessions, colum
     for n, marks in found.items():
         assert all(len(rows) == 1 for rows in marks.values()), (n, marks, result.stdout)
     assert max(map(len, result.stdout.splitlines())) <= int(columns)
+
+
+def test_a_line_drawn_under_another_with_the_same_prices_is_said_to_be_hidden(cli, tmp_path):
+    """Two providers with the same prices at every N: the later line is drawn over the
+    earlier one, which showed nowhere though the legend listed its marker. The legend says
+    it is hidden, and under which; side by side (a short range) nothing is hidden."""
+    from conftest import FIXTURE
+
+    text = FIXTURE.read_text(encoding="utf-8")
+    start, end = text.index("  - id: birch\n"), text.index("  - id: cedar\n")
+    twin = (
+        text[start:end]
+        .replace("id: birch\n", "id: birch-twin\n", 1)
+        .replace("name: Birch Clinic", "name: Birch Twin")
+    )
+    path = tmp_path / "providers.yaml"
+    path.write_text(text[:end] + twin + text[end:], encoding="utf-8")
+    long = " ".join(cli("--data", str(path), "chart", "--state", "TX", "-n", "1-24").stdout.split())
+    assert (
+        long.count("idden under") == 1
+        and "Birch Clinic — hidden under + Birch Twin: the same prices at every N." in long
+    )
+    assert "hidden under" in long.split("Birch Twin")[0]  # Birch Clinic's entry, before the twin's
+    short = cli("--data", str(path), "chart", "--state", "TX", "-n", "1-2").stdout
+    assert "idden under" not in short

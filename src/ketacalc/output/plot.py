@@ -118,10 +118,21 @@ def chart_title(result: CurveResult) -> str:
     return f"Total cost of N {result.unit}{where}, {who} client{paid}{insured} (USD, {dated})"
 
 
-def legend_lines(result: CurveResult, width: int) -> list[str]:
+def legend_lines(result: CurveResult, width: int, overdrawn: bool = True) -> list[str]:
+    """A line a provider: its marker, its name and what its curve's notes say. Where lines are
+    drawn over one another (``overdrawn``: not side by side), a curve drawn under another with
+    the same prices at every N is said to be hidden under it (only the last one shows)."""
     lines = []
-    for index, s in enumerate(result.series):
-        text = f"{marker_for(index)}  {inert(series_label(s.name, s.notes))}"
+    series = result.series
+    known = [s.known for s in series] if overdrawn else []  # each worked out once
+    for index, s in enumerate(series):
+        label = series_label(s.name, s.notes)
+        if overdrawn and known[index]:
+            over = next((k for k in range(len(series) - 1, index, -1) if known[k] == known[index]), None)
+            if over is not None:
+                hidden = f"idden under {marker_for(over)} {series[over].name}: the same prices at every N."
+                label += f" H{hidden}" if label != s.name else f" — h{hidden}"
+        text = f"{marker_for(index)}  {inert(label)}"
         lines.extend(textwrap.wrap(text, width, subsequent_indent="   ", break_on_hyphens=False))
     return lines
 
@@ -263,7 +274,7 @@ def render_chart(result: CurveResult, width: int, color: bool, height: int = HEI
     if not color:
         text = plt.uncolorize(text)
     lines.extend(line.rstrip() for line in text.splitlines())
-    lines.extend(legend_lines(result, width))
+    lines.extend(legend_lines(result, width, overdrawn=short is None))
     lines.extend(regulation_lines(result, width))
     if notice:
         lines.extend(textwrap.wrap(notice, width, break_on_hyphens=False))
