@@ -313,3 +313,45 @@ def test_compare_csv_says_which_totals_are_insured(cli):
 
     pricing = {r["provider"]: r["pricing"] for r in csv.DictReader(io.StringIO(rows))}
     assert (pricing["birch"], pricing["cedar"]) == ("insurance", "self-pay")
+
+
+def test_a_programs_ladder_that_refunds_before_the_consultation_counts_what_was_paid(cli, tmp_path):
+    """Birch given Innerwell's kind of ladder for its 6-session plan (a full refund before the
+    evaluation, $350 charged in all after it, '$450 or $615' after the first session): the
+    plan was bought before the consultation, so what was paid at checkout is paid there. The
+    ledger said $0 paid and '$350 still charged' where $350 of the $950 paid in full is kept
+    and the rest refunded; a rung of two figures gave '—' (read 'not published') for the refund."""
+    from conftest import FIXTURE
+
+    ladder = (
+        "    refund_policy:\n"
+        "      - source: review-2025\n"
+        "        plans: [starter]\n"
+        "        steps:\n"
+        "          - {stage: before-consult, notice_hours: 48, refund: full, quote: \"'A full refund before the evaluation.'\"}\n"
+        "          - {stage: after-consult, owed: 350, quote: \"'Charged a total of $350.'\"}\n"
+        "          - {stage: after-session, after_sessions: 1, through_sessions: 1, owed_low: 450, owed_high: 615, quote: \"'$450 or $615.'\"}\n"
+    )
+    text = FIXTURE.read_text(encoding="utf-8")
+    anchor = (
+        '    insurance:\n      - {value: true, source: review-2025, as_of: 2025-06-13, note: "Certain plans'
+    )
+    assert text.count(anchor) == 1
+    data = tmp_path / "providers.yaml"
+    data.write_text(text.replace(anchor, ladder + anchor), encoding="utf-8")
+    args = ("--data", str(data), "cost", "birch", "-n", "6", "--pay-in-full", "--if-stopped")
+    rows = cli(*args, "--format", "json").json()[:3]
+    got = [(r["point"], r["paid"], r["refund"], r["still_charged"], r["owed"]) for r in rows]
+    assert got[:2] == [
+        ("before-consult", "950.00", "950.00", "0.00", "0.00"),
+        ("after-consult", "950.00", "600.00", "0.00", "350.00"),
+    ]
+    assert (got[2][0], got[2][1], got[2][4], rows[2]["owed_low"], rows[2]["owed_high"]) == (
+        "after-session",
+        "950.00",
+        None,
+        "450.00",
+        "615.00",
+    )
+    table = " ".join(cli(*args, env={"COLUMNS": "200"}).stdout.split())
+    assert "after session 1" in table and "$335.00 or $500.00 $0.00 $450.00 or $615.00" in table

@@ -47,6 +47,21 @@ class StopPoint(NamedTuple):
     source: str | None
     as_of: date | None
 
+    @property
+    def refund_range(self) -> tuple[Decimal, Decimal] | None:
+        """With owed published as two figures ("$450 or $615"), the refund each gives, lowest
+        first; None otherwise (``refund`` holds a single one)."""
+        if self.paid is None or self.owed_low is None or self.owed_high is None:
+            return None
+        return max(self.paid - self.owed_high, ZERO), max(self.paid - self.owed_low, ZERO)
+
+    @property
+    def still_range(self) -> tuple[Decimal, Decimal] | None:
+        """As ``refund_range``, what is still charged beyond what was paid."""
+        if self.paid is None or self.owed_low is None or self.owed_high is None:
+            return None
+        return max(self.owed_low - self.paid, ZERO), max(self.owed_high - self.paid, ZERO)
+
 
 class _Cumulative:
     """What payments (in date order) add up to by a day, in O(log n) a question:
@@ -158,11 +173,18 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
 
     paid_by = _Cumulative(schedule).by
 
-    # before the consultation: a first installment charged at checkout is all that is paid
+    # before the consultation: a first installment charged at checkout is all that is paid.
+    # A program's own refund policy that refunds in full before the consultation says so too:
+    # it was bought first (Innerwell's Extended: "a full refund if you cancel before your
+    # initial evaluation"; after it, "charged a total of $350" of what was paid)
     consult = newest(result.provider.consult, result.as_of)
-    prepaid = (
-        consult is not None and consult.value.prepayment == "first-installment" and not result.query.returning
+    bought_first = (
+        policy is not None
+        and bool(policy.plans)
+        and any(s.stage == "before-consult" and s.refund == "full" for s in policy.steps)
     )
+    at_checkout = consult is not None and consult.value.prepayment == "first-installment"
+    prepaid = (at_checkout or bought_first) and not result.query.returning
     if first.start == start and any(p.assumed for p in schedule if p.purchase == 0 and p.due == start):
         paid_before: Decimal | None = None if prepaid else ZERO
     else:

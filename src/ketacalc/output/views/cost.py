@@ -46,6 +46,8 @@ from ketacalc.output.views.common import (
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.charges import ChargeLine
     from ketacalc.domain.notes import Note
@@ -140,6 +142,12 @@ def describe(point: StopPoint) -> str:
     if point.point == "after-month":
         return f"after month {point.number}"
     return f"after session {point.number}"
+
+
+def _either(pair: tuple[Decimal, Decimal]) -> str:
+    """Two figures a rung gives ("$450 or $615" owed): the refund or charge of each, or one."""
+    low, high = pair
+    return money_display(low) if low == high else f"{money_display(low)} or {money_display(high)}"
 
 
 def owed_text(point: StopPoint) -> str:
@@ -800,8 +808,10 @@ class StopReport(Report):
                 describe(p),
                 p.day.isoformat(),
                 money(p.paid),
-                money(p.refund),
-                money(p.still_charged),
+                _either(p.refund_range) if p.refund is None and p.refund_range else money(p.refund),
+                _either(p.still_range)
+                if p.still_charged is None and p.still_range
+                else money(p.still_charged),
                 owed_text(p),
                 sentence(p.rule) + (f" ({p.source}, {show_date(p.as_of)})" if p.source else ""),
             ]
