@@ -511,3 +511,20 @@ def test_compare_records_say_which_rows_the_headline_ranks():
     result = compare(cat, CompareQuery(sessions=6), today=TODAY)
     got = {r["provider"]: (r["comparable"], r["ranked"]) for r in CompareReport(cat, result).records()}
     assert got == {"acme": (True, False), "bare": (True, True)}
+
+
+def test_sorted_by_total_a_total_that_leaves_a_charge_out_comes_after_the_others():
+    """Acme's $600 leaves its medication out ($100-$300 estimated beside it): sorted by total
+    or per session it came first, ahead of a $900 that is what is paid, though the headline
+    ranks it nowhere. It comes after every total that is paid; by total-high it is among them."""
+    meds = {"id": "meds", "kind": "medication", "description": "Pharmacy", "per": "30-days",
+            "low": "50", "high": "150", "source": "site", "as_of": "2026-01-10"}  # fmt: skip
+    cat = catalog_of(
+        provider_data(plans=[plan_data("visit", 1, "any", "100")], charges=[meds]),
+        provider_data(id="bare", name="Bare Clinic", plans=[plan_data("visit", 1, "any", "150")]),
+    )
+    order = lambda key: [
+        r.provider.id for r in compare(cat, CompareQuery(sessions=6, sort=key), today=TODAY).rows
+    ]  # noqa: E731
+    assert order("total") == order("per-session") == ["bare", "acme"]
+    assert order("total-low") == ["acme", "bare"]  # $700 with the low estimate, against $900

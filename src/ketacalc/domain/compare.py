@@ -520,7 +520,14 @@ def _sort_key(row: CompareRow, key: str) -> tuple[int, Decimal, str]:
     value: Decimal | None = getattr(row, _SORT_FIELD[key])
     # unknown values, and rows not comparable with the course asked for (another treatment,
     # ranked beside none of the others), sort last
-    return (1, Decimal(0), name) if value is None or not row.comparable else (0, value, name)
+    if value is None or not row.comparable:
+        return (2, Decimal(0), name)
+    # a total that leaves a charge out (medication estimated beside it) is not what is paid:
+    # sorted by it, it comes after every total that is, as the headline never ranks it
+    # (total-low and total-high count the estimate: those rows sort among the others there)
+    if key in ("total", "per-session") and row.cost is not None and any(x.estimated for x in row.cost.charges):
+        return (1, value, name)
+    return (0, value, name)
 
 
 def compare(catalog: Catalog, query: CompareQuery, *, today: date) -> CompareResult:
