@@ -523,8 +523,9 @@ def test_sorted_by_total_a_total_that_leaves_a_charge_out_comes_after_the_others
         provider_data(plans=[plan_data("visit", 1, "any", "100")], charges=[meds]),
         provider_data(id="bare", name="Bare Clinic", plans=[plan_data("visit", 1, "any", "150")]),
     )
-    order = lambda key: [
-        r.provider.id for r in compare(cat, CompareQuery(sessions=6, sort=key), today=TODAY).rows
-    ]  # noqa: E731
+
+    def order(key: str) -> list[str]:
+        return [r.provider.id for r in compare(cat, CompareQuery(sessions=6, sort=key), today=TODAY).rows]
+
     assert order("total") == order("per-session") == ["bare", "acme"]
     assert order("total-low") == ["acme", "bare"]  # $700 with the low estimate, against $900

@@ -327,6 +327,7 @@ def test_a_programs_ladder_that_refunds_before_the_consultation_counts_what_was_
         "    refund_policy:\n"
         "      - source: review-2025\n"
         "        plans: [starter]\n"
+        '        note: "The stored copy is cut off after the $615 rung."\n'
         "        steps:\n"
         "          - {stage: before-consult, notice_hours: 48, refund: full, quote: \"'A full refund before the evaluation.'\"}\n"
         "          - {stage: after-consult, owed: 350, quote: \"'Charged a total of $350.'\"}\n"
@@ -355,3 +356,5 @@ def test_a_programs_ladder_that_refunds_before_the_consultation_counts_what_was_
     )
     table = " ".join(cli(*args, env={"COLUMNS": "200"}).stdout.split())
     assert "after session 1" in table and "$335.00 or $500.00 $0.00 $450.00 or $615.00" in table
+    # what the data file says of the policy (why later rows are not published) is said with it
+    assert "The stored copy is cut off after the $615 rung (review-2025, undated)." in table

@@ -525,7 +525,11 @@ def _sort_key(row: CompareRow, key: str) -> tuple[int, Decimal, str]:
     # a total that leaves a charge out (medication estimated beside it) is not what is paid:
     # sorted by it, it comes after every total that is, as the headline never ranks it
     # (total-low and total-high count the estimate: those rows sort among the others there)
-    if key in ("total", "per-session") and row.cost is not None and any(x.estimated for x in row.cost.charges):
+    if (
+        key in ("total", "per-session")
+        and row.cost is not None
+        and any(x.estimated for x in row.cost.charges)
+    ):
         return (1, value, name)
     return (0, value, name)
 

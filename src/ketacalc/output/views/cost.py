@@ -144,6 +144,17 @@ def describe(point: StopPoint) -> str:
     return f"after session {point.number}"
 
 
+def _policy_notes(result: CostResult) -> list[str]:
+    """What the data file says of each refund policy the ledger's rows quote (a copy cut off
+    before its last rung, an older version that refunded nothing), with its source."""
+    cited = {p.source for p in result.if_stopped if p.source}
+    return [
+        f"{policy.note.rstrip('.')} ({policy.source}, {show_date(policy.as_of)})"
+        for policy in result.provider.refund_policy
+        if policy.note and policy.source in cited
+    ]
+
+
 def _either(pair: tuple[Decimal, Decimal]) -> str:
     """Two figures a rung gives ("$450 or $615" owed): the refund or charge of each, or one."""
     low, high = pair
@@ -832,6 +843,7 @@ class StopReport(Report):
             caption=_caption(
                 [r],
                 "Owed in all: what the course costs you if you stop there, by the provider's published "
-                "policy; — where no policy is published (never guessed)",
+                "policy; — where no policy is published (never guessed)"
+                + "".join(f". {note}" for note in _policy_notes(r)),
             ),
         )
