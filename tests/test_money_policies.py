@@ -55,6 +55,20 @@ def test_months_cost_shows_both_figures_in_json_and_table(cli):
     assert (birch["committed"], birch["paid_in_window"]) == ("3050.00", "2050.00")
 
 
+def test_a_range_of_months_shows_what_is_committed_and_what_is_paid_in_them(cli):
+    """`cost birch -m 1-3` gave a Total column alone ("$3,050.00 for 3 months"), read as the
+    cash of three months where $2,050.00 is paid in them: each row, and the headline, say both,
+    as a single --months does."""
+    rows = {r["months"]: r for r in cli("cost", "birch", "--months", "1-3", "--format", "json").json()}
+    out = cli("cost", "birch", "--months", "1-3", env={"COLUMNS": "200"}).stdout
+    flat = " ".join(out.split())
+    assert "Months Covered Committed Paid in them" in flat
+    three = rows[3]
+    assert (three["committed"], three["paid_in_window"]) == ("3050.00", "2050.00")
+    assert "$3,050.00 ! $2,050.00" in flat
+    assert "$3,050.00 committed in 3 months ($2,050.00 paid in them)" in flat
+
+
 def test_by_month_gives_the_cash_due_in_each_calendar_month(cli):
     rows = cli("cost", "birch", "-n", "12", "--by-month", "--format", "json").json()
     assert [(r["month"], r["due"]) for r in rows] == [

@@ -496,14 +496,29 @@ class CostReport(Report):
             caption=_caption(results),
         )
         view.headline = range_headline(results)
-        if all(row[3] == row[4] for row in rows):  # per session covered: only where it differs
-            del view.columns[4]
+        if months:  # the first M months: what is committed in them, and the cash paid in them
+            view.columns[2] = Column("Committed", number=True)
+            view.columns.insert(3, Column("Paid in them", number=True))
+            for row, r in zip(rows, results, strict=True):
+                row.insert(3, money(r.paid_in_window))
+            view.caption = (
+                "Committed: what the purchases made in the first months cost, all in (a package counts "
+                "whole though its installments run past them); paid in them: the cash due in those "
+                "months. " + view.caption
+            )
+            rows_per = 4  # the per-session columns moved one along
+        else:
+            rows_per = 3
+        if all(
+            row[rows_per] == row[rows_per + 1] for row in rows
+        ):  # per session covered: only where it differs
+            del view.columns[rows_per + 1]
             for row in rows:
-                del row[4]
+                del row[rows_per + 1]
         if any(n.kind == Kind.OTHER_CONDITION for r in results for n in r.notes):
-            view.columns.insert(3, Column(f"Others{CONDITION_MARK}", number=True, priority=2))
+            view.columns.insert(rows_per, Column(f"Others{CONDITION_MARK}", number=True, priority=2))
             for row, cell in zip(rows, others, strict=True):
-                row.insert(3, cell)
+                row.insert(rows_per, cell)
             view.caption = (
                 f"{CONDITION_MARK} Others: the same course for those a plan it rests on is not for (the notes say who "
                 "each plan is for). " + view.caption
@@ -727,10 +742,24 @@ def range_headline(results: list[CostResult]) -> list[str]:
     if not priced:
         return [f"{first.provider.name} has no published price for these courses."]
     low, high = priced[0], priced[-1]
-    lines = [
-        f"{first.provider.name}, {first.client} client: {total_text(low)} for {_n(low)} "
-        f"to {total_text(high)} for {_n(high)}."
-    ]
+    if first.months is not None:  # committed in the first months, and the cash paid in them
+
+        def said(r: CostResult) -> str:
+            them = "it" if r.months == 1 else "them"
+            paid = r.paid_in_window
+            cash = (
+                f"{money(paid)} paid in {them}"
+                if paid is not None
+                else f"what is paid in {them} not published"
+            )
+            return f"{total_text(r)} committed in {_n(r)} ({cash})"
+
+        lines = [f"{first.provider.name}, {first.client} client: {said(low)} to {said(high)}."]
+    else:
+        lines = [
+            f"{first.provider.name}, {first.client} client: {total_text(low)} for {_n(low)} "
+            f"to {total_text(high)} for {_n(high)}."
+        ]
     best = min(priced, key=lambda r: (cents(r.per_session), r.sessions_requested))
     word = "dose" if first.modality == "daily-low-dose" else "session"
     lines.append(f"Lowest per {word}: {money(cents(best.per_session))} at {_n(best)}.")
