@@ -188,6 +188,13 @@ def test_hired_sitter_is_an_estimate_range_or_not_published(cli):
     birch = review_cost(cli, "birch", "6", "--hired-sitter").json()
     assert "A hired sitter's cost is not published for Birch Clinic; it is in no total." in birch["notes"]
     assert birch["total_low"] == birch["total"]
+    # a provider requiring no sitter has none to hire: said so with its source, never "not published"
+    dune = cli("cost", "dune", "--months", "1", "--hired-sitter", "--format", "json").json()
+    assert (
+        "Dune Telehealth does not require a sitter (review-2025, 2025-06-13): no hired sitter is priced."
+        in dune["notes"]
+    )
+    assert not any("cost is not published" in n for n in dune["notes"])
 
 
 def test_purchases_start_on_the_exact_session_day_at_any_pace(catalog):
@@ -372,3 +379,11 @@ def test_a_programs_ladder_that_refunds_before_the_consultation_counts_what_was_
     assert "after session 1" in table and "$335.00 or $500.00 $0.00 $450.00 or $615.00" in table
     # what the data file says of the policy (why later rows are not published) is said with it
     assert "The stored copy is cut off after the $615 rung (review-2025, undated)." in table
+
+
+def test_pay_in_full_never_turns_a_monthly_commitment_into_one_payment(cli):
+    """Dune's 3-month commitment is billed 3 x $120: --pay-in-full made it one $360 payment no
+    source offers. Its monthly payments stand, and a note says why."""
+    record = cli("cost", "dune", "--months", "3", "--pay-in-full", "--format", "json").json()
+    assert [p["amount"] for p in record["schedule"]] == ["120.00", "120.00", "120.00"]
+    assert any("billed month by month and no source offers paying it at once" in n for n in record["notes"])

@@ -532,7 +532,12 @@ def payment_terms(
     otherwise when it is paid is unknown (listed at the purchase's start, flagged),
     and a note names the last terms published for the plan."""
     plan, obs = offer.plan, offer.obs
-    if in_full and obs.pay_in_full_discount is None and obs.installments is not None:
+    if in_full and obs.installments is not None and plan.billing == "monthly":
+        # a commitment billed month by month (Joyous's 3 x $129): no source offers paying it
+        # at once, so its monthly payments stand, and the note says why
+        notes[Note(Kind.NO_PAY_IN_FULL_DISCOUNT, plan=plan.name, monthly=True)] = None
+        in_full = False
+    elif in_full and obs.pay_in_full_discount is None and obs.installments is not None:
         notes[Note(Kind.NO_PAY_IN_FULL_DISCOUNT, plan=plan.name)] = None
     if in_full or obs.installments is None:
         unknown = not in_full and plan.billing != "monthly" and at_purchase is None

@@ -502,8 +502,19 @@ class ProviderPricer:
         if query.hired_sitter:
             sitter = sitter_line(self.provider, self.as_of, sessions)
             if sitter is None:
-                notes[Note(Kind.HIRED_SITTER_UNPUBLISHED, provider=self.provider.name)] = None
                 required = newest(self.provider.sitter_required, self.as_of)
+                if required is not None and not required.value:  # none to hire: said so, by its source
+                    notes[
+                        Note(
+                            Kind.HIRED_SITTER_UNPUBLISHED,
+                            provider=self.provider.name,
+                            required=False,
+                            source=required.source,
+                            as_of=required.as_of,
+                        )
+                    ] = None
+                else:
+                    notes[Note(Kind.HIRED_SITTER_UNPUBLISHED, provider=self.provider.name)] = None
                 if required is not None and required.value:
                     # asked for, and the provider requires a sitter: a charge to pay whose figure
                     # no source gives, listed beside the total (never $0 in it)

@@ -222,7 +222,10 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"the published discount gives {money_display(n.charged)}."
     ),
     Kind.NO_PAY_IN_FULL_DISCOUNT: lambda n: (
-        f"No pay-in-full discount is published for {n.plan}; the full price is shown."
+        f"{n.plan} is billed month by month and no source offers paying it at once: its monthly "
+        "payments are shown."
+        if n.figures.get("monthly")
+        else f"No pay-in-full discount is published for {n.plan}; the full price is shown."
     ),
     Kind.PROMO_DISCOUNT: lambda n: (
         f"A promo discount of {money_display(n.discount)} is taken off the first purchase"
@@ -266,7 +269,9 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         "in the low and high totals only."
     ),
     Kind.HIRED_SITTER_UNPUBLISHED: lambda n: (
-        f"A hired sitter's cost is not published for {n.provider}; it is in no total."
+        f"{n.provider} does not require a sitter ({said(n.source, n.as_of)}): no hired sitter is priced."
+        if n.figures.get("required") is False
+        else f"A hired sitter's cost is not published for {n.provider}; it is in no total."
     ),
     Kind.UNPRICED_CHARGE: _unpriced,
     Kind.COST_NOTE: lambda n: n.text,
