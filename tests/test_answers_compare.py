@@ -529,3 +529,23 @@ def test_sorted_by_total_a_total_that_leaves_a_charge_out_comes_after_the_others
 
     assert order("total") == order("per-session") == ["bare", "acme"]
     assert order("total-low") == ["acme", "bare"]  # $700 with the low estimate, against $900
+
+
+def test_show_gives_refund_ladders_insurers_and_a_hired_sitter_as_the_json_does(cli):
+    """'Everything known': show's table left out each insurer list, the refund policies and what
+    a hired sitter costs (the first only in JSON, the others nowhere)."""
+    alder = cli("show", "alder", "--format", "json").json()
+    (policy,) = alder["refund_policy"]
+    assert (policy["plans"], policy["source"]) == (["new-4", "new-10"], "alder-help")
+    assert [(t["stage"], t["refund"], t["owed"], t["owed_share"]) for t in policy["steps"]] == [
+        ("before-consult", "full", None, None),
+        ("before-consult", None, "100.00", None),
+        ("after-session", None, None, "0.50"),
+    ]
+    assert alder["hired_sitter"][0]["first_session_hours"] == "3"
+    table = " ".join(cli("show", "alder", env={"COLUMNS": "200"}).stdout.split())
+    assert "Refund policies (what stopping costs)" in table and "nothing (full refund)" in table
+    assert "(less than 24 h notice) $100.00" in table and "50% of the plan" in table
+    assert "$20.00–$40.00 an hour 3 h the first session, 1.5 h each later one" in table
+    birch = " ".join(cli("show", "birch", env={"COLUMNS": "200"}).stdout.split())
+    assert "Insurers accepted, by state" in birch

@@ -168,6 +168,45 @@ class ShowReport(Report):
             for plan in p.plans
         ]
         record["charges"] = [charge_record(c) for c in p.charges]
+        # what stopping costs, rung by rung in the provider's words, and what a hired sitter costs
+        record["refund_policy"] = [
+            {
+                "plans": list(r.plans),
+                "self_pay_only": r.self_pay_only,
+                "steps": [
+                    {
+                        "stage": t.stage,
+                        "after_sessions": t.after_sessions,
+                        "through_sessions": t.through_sessions,
+                        "notice_hours": t.notice_hours,
+                        "late": t.late,
+                        "refund": t.refund,
+                        "owed": money_str(t.owed),
+                        "owed_low": money_str(t.owed_low),
+                        "owed_high": money_str(t.owed_high),
+                        "owed_share": str(t.owed_share) if t.owed_share is not None else None,
+                        "quote": t.quote,
+                    }
+                    for t in r.steps
+                ],
+                "as_of": iso(r.as_of),
+                "source": r.source,
+                "note": r.note,
+            }
+            for r in oldest_first(p.refund_policy)
+        ]
+        record["hired_sitter"] = [
+            {
+                "low": money_str(o.low),
+                "high": money_str(o.high),
+                "first_session_hours": _hours(o.first_session_hours),
+                "later_session_hours": _hours(o.later_session_hours),
+                "as_of": iso(o.as_of),
+                "source": o.source,
+                "note": o.note,
+            }
+            for o in oldest_first(p.hired_sitter)
+        ]
         record["sources"] = [source_record(self.catalog, sid) for sid in p.source_ids()]
         yield record
 
@@ -246,6 +285,12 @@ class ShowReport(Report):
         if p.charges:
             view.sections.append(("Charges besides the plans", self._charges_table()))
         view.sections.append(("States", self._states_table()))
+        if p.insurers:
+            view.sections.append(("Insurers accepted, by state", self._insurers_table()))
+        if p.refund_policy:
+            view.sections.append(("Refund policies (what stopping costs)", self._refunds_table()))
+        if p.hired_sitter:
+            view.sections.append(("A hired sitter", self._sitter_table()))
         view.sections.append(
             (
                 "Sources (tier A: provider's own site; B: press; C: third party)",
@@ -323,6 +368,48 @@ class ShowReport(Report):
             rows=rows,
         )
 
+    def _insurers_table(self) -> TableView:
+        """Each insurer list, a row a state, as its source lists them ("none" where it lists
+        the state with no insurer)."""
+        rows = [
+            [state, "; ".join(names) or "none", f"{show_date(o.as_of)}\n{o.source}"]
+            for o in oldest_first(self.provider.insurers)
+            for state, names in sorted(o.by_state.items())
+        ]
+        return TableView(columns=[Column("State"), Column("Insurers"), Column("Observed")], rows=rows)
+
+    def _refunds_table(self) -> TableView:
+        """Each refund policy's rungs in the provider's words, with what they owe; the data
+        file's note on the policy (a copy cut off, an older version) under its first rung."""
+        rows = []
+        for policy in oldest_first(self.provider.refund_policy):
+            plans = ", ".join(policy.plans) or "every plan"
+            if policy.self_pay_only:
+                plans += "\n(self-pay only)"
+            said = f"{plans}\n{policy.source}\n{show_date(policy.as_of)}"
+            for k, step in enumerate(policy.steps):
+                quote = step.quote + (f"\n{policy.note}" if k == 0 and policy.note else "")
+                rows.append([said if k == 0 else "", _stage_text(step), _owed_text(step), quote])
+        return TableView(
+            columns=[Column("Plans, source"), Column("If you stop"), Column("Owed"), Column("Rule")],
+            rows=rows,
+        )
+
+    def _sitter_table(self) -> TableView:
+        rows = [
+            [
+                f"{money(o.low)}–{money(o.high)} an hour",
+                f"{_hours(o.first_session_hours)} h the first session, {_hours(o.later_session_hours)} h each "
+                "later one",
+                (o.note or ""),
+                f"{show_date(o.as_of)}\n{o.source}",
+            ]
+            for o in oldest_first(self.provider.hired_sitter)
+        ]
+        return TableView(
+            columns=[Column("Rate"), Column("Hours"), Column("Note"), Column("Observed")], rows=rows
+        )
+
     def _states_table(self) -> TableView:
         rows = []
         for o in oldest_first(self.provider.states):
@@ -340,6 +427,48 @@ class ShowReport(Report):
             columns=[Column("Kind"), Column("Count", number=True), Column("States"), Column("Observed")],
             rows=rows or [["no list published", NOT_PUBLISHED, NOT_PUBLISHED, ""]],
         )
+
+
+def _hours(hours: Any) -> str:
+    """Hours as a person writes them: 3, 1.5 (never 3.00)."""
+    return format(hours.normalize(), "f") if hasattr(hours, "normalize") else str(hours)
+
+
+_STAGES = {
+    "before-consult": "before the consultation",
+    "after-consult": "after the consultation",
+    "after-session": "after a session",
+    "before-next": "before the next appointment",
+}
+
+
+def _stage_text(step: Any) -> str:
+    """When a rung applies: "before the consultation (48 h notice or more)", "after sessions 1-3"."""
+    text = _STAGES[step.stage]
+    if step.stage == "after-session" and step.after_sessions is not None:
+        last = step.through_sessions
+        text = f"after session {step.after_sessions}" + (
+            "" if last == step.after_sessions else (f" to {last}" if last is not None else " or later")
+        )
+    if step.notice_hours is not None:
+        hours = step.notice_hours
+        text += f" (less than {hours} h notice)" if step.late else f" ({hours} h notice or more)"
+    return text
+
+
+def _owed_text(step: Any) -> str:
+    """What a rung owes, as it says it: a full refund, an amount, two figures or a share."""
+    if step.refund == "full":
+        return "nothing (full refund)"
+    if step.refund == "none":
+        return "everything (no refund)"
+    if step.owed is not None:
+        return money(step.owed)
+    if step.owed_low is not None and step.owed_high is not None:
+        return f"{money(step.owed_low)} or {money(step.owed_high)}"
+    if step.owed_share is not None:
+        return f"{step.owed_share * 100:.0f}% of the plan"
+    return NOT_PUBLISHED
 
 
 def charge_record(c: Charge) -> dict[str, Any]:
