@@ -387,3 +387,11 @@ def test_pay_in_full_never_turns_a_monthly_commitment_into_one_payment(cli):
     record = cli("cost", "dune", "--months", "3", "--pay-in-full", "--format", "json").json()
     assert [p["amount"] for p in record["schedule"]] == ["120.00", "120.00", "120.00"]
     assert any("billed month by month and no source offers paying it at once" in n for n in record["notes"])
+
+
+def test_a_table_of_dates_says_its_prices_are_stale_in_words_not_by_a_mark_it_never_shows(cli):
+    """--by-month and --if-stopped rows are months and stop points, never marked '!': their
+    captions explained a '!' no row carried. They say the prices are old in words."""
+    for option in ("--by-month", "--if-stopped"):
+        out = " ".join(cli("cost", "birch", "-n", "6", option, env={"COLUMNS": "200"}).stdout.split())
+        assert "! =" not in out and "older than 365 days" in out and "check them with the provider" in out

@@ -396,15 +396,24 @@ def _price_span(results: list[CostResult]) -> str | None:
     return str(newest) if oldest == newest else f"{oldest} to {newest}"
 
 
-def _caption(results: list[CostResult], extra: str = "", free_marked: bool = False) -> str:
+def _caption(
+    results: list[CostResult], extra: str = "", free_marked: bool = False, marks: bool = True
+) -> str:
     """The real dates of the prices used (oldest to newest), and the stale mark explained.
     ``free_marked``: a $0 line (a free consultation) is marked; it prices nothing, so it never
-    makes the prices stale (nor the JSON ``stale``), and the legend says what its mark means."""
+    makes the prices stale (nor the JSON ``stale``), and the legend says what its mark means.
+    Without ``marks`` (a table whose rows are dates, not prices) stale prices are said so in
+    words: a legend for a mark no row carries read as if one were missing."""
     dated = _price_span(results)
     span = f"Prices dated {dated}" if dated else "No dated price used"
     parts = [span, extra] if extra else [span]
     stale = [r for r in results if r.stale]
-    if stale:
+    if stale and not marks:
+        r = stale[0]
+        parts[0] += (
+            f", older than {r.query.max_age} days on {r.as_of} (set --max-age): check them with the provider"
+        )
+    elif stale:
         r = stale[0]
         parts.append(
             f"{STALE_MARK} = a price older than {r.query.max_age} days on {r.as_of} (set --max-age); "
@@ -813,7 +822,7 @@ class ByMonthReport(Report):
             ],
             rows=rows or [["—", NOT_PUBLISHED, NOT_PUBLISHED]],
             title=f"{r.provider.name}: cash due by month, {unit(r)} from {r.start}",
-            caption=_caption([r], f"Total {total_text(r)}" + (f". {extra}" if extra else "")),
+            caption=_caption([r], f"Total {total_text(r)}" + (f". {extra}" if extra else ""), marks=False),
         )
 
 
@@ -874,5 +883,6 @@ class StopReport(Report):
                 "Owed in all: what the course costs you if you stop there, by the provider's published "
                 "policy; — where no policy is published (never guessed)"
                 + "".join(f". {note}" for note in _policy_notes(r)),
+                marks=False,
             ),
         )
