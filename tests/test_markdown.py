@@ -185,3 +185,20 @@ def test_every_table_command_writes_markdown(cli, args):
     assert result.stdout.startswith("## ")
     assert "\x1b" not in result.stdout
     assert table_rows(result.stdout)
+
+
+def test_a_headline_starting_with_a_name_like_a_list_item_stays_a_paragraph(cli, tmp_path):
+    """A provider named "1. Alder Health" (or "- Acme"): its headline, now in the Markdown,
+    rendered as an ordered list ("<ol><li>Alder Health…"). A line opening like a list stays a
+    paragraph, its first sign escaped."""
+    from conftest import FIXTURE
+
+    for name in ("1. Alder Health", "- Alder Health", "+ Alder Health"):
+        path = tmp_path / "providers.yaml"
+        path.write_text(
+            FIXTURE.read_text(encoding="utf-8").replace("name: Alder Health\n", f'name: "{name}"\n')
+        )
+        md = cli("--data", str(path), "cost", "alder", "-n", "4", "--format", "markdown").stdout
+        html = render_html(md)
+        assert "<ol" not in html and "<ul" not in html, html
+        assert f"<p>{name}, 4 sessions" in html

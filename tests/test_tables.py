@@ -480,10 +480,9 @@ def test_a_one_word_plan_name_under_its_price_never_widens_the_table(cli, tmp_pa
     text = FIXTURE.read_text(encoding="utf-8")
     assert "name: Introduction\n" in text
     path = tmp_path / "providers.yaml"
-    path.write_text(
-        text.replace("name: Introduction\n", 'name: "Introduction-for-recent-concerns-within-one-year"\n')
-    )
-    for columns in ("60", "70"):
-        out = cli("--data", str(path), "compare", "--state", "TX", env={"COLUMNS": columns}).stdout
-        assert max(map(len, out.splitlines())) <= int(columns), out
-        assert "$1,800.00" in out and "$300.00‡" in out  # amounts whole
+    for name in ("Introduction-for-recent-concerns-within-one-year", "Introduction-for-the-last-12-months"):
+        path.write_text(text.replace("name: Introduction\n", f'name: "{name}"\n'))
+        for columns in ("60", "70"):
+            out = cli("--data", str(path), "compare", "--state", "TX", env={"COLUMNS": columns}).stdout
+            assert max(map(len, out.splitlines())) <= int(columns), out
+            assert "$1,800.00" in out and "$300.00‡" in out  # amounts whole

@@ -80,9 +80,15 @@ def table_lines(view: Any) -> list[str]:
     return lines
 
 
+#: what starts a list or a block where a line begins ("1. Alder", "- Acme", "+ Acme"): a
+#: paragraph beginning with a data file's name must stay a paragraph
+_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+])(?=\s|$)")
+
+
 def paragraph(text: str) -> str:
     """Plain text below a table: one paragraph, its line breaks kept as spaces."""
-    return escape(" ".join(text.split()))
+    text = escape(" ".join(text.split()))
+    return _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text, count=1)
 
 
 def write_markdown(view: Any, out: IO[str], notes: Sequence[str] = ()) -> None:

@@ -234,6 +234,11 @@ def _label(column: Column) -> str:
     return " ".join(column.header.split()) + ":"
 
 
+#: an amount or a count in a number column ("$1,800.00", "$300.00‡", "24:"), never broken;
+#: a word of text there ("(Introduction-for-the-last-12-months)") may be, as a last resort
+_AMOUNT = re.compile(r"\(?[$\d]")
+
+
 def _whole(column: Column, relax: int) -> bool:
     """A column whose cells are never wrapped at this relax level (numbers; ``nowrap`` until relax 1)."""
     return column.number or (column.nowrap and relax < 1)
@@ -252,8 +257,7 @@ def _measure(
         # name under its price, may break as text does); 2: the header does
         pieces = [w for line in lines for w in line.split()] if relax >= 3 else lines
         sizes = [
-            _narrowest_relaxed(w) if relax >= 3 and not any(c.isdigit() for c in w) else cell_width(w)
-            for w in pieces
+            _narrowest_relaxed(w) if relax >= 3 and not _AMOUNT.match(w) else cell_width(w) for w in pieces
         ]
         least = max([*sizes, *map(cell_width, column.header.split() if relax >= 2 else heads)], default=0)
     else:
