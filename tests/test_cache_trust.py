@@ -146,6 +146,8 @@ def _at(node, path):
         # crafted entry gave Texas Alabama's law, or took the federal rule's date away
         (("regulation", 1, "jurisdiction"), "states"),
         (("regulation", 0, "kind"), "caution"),
+        # only an optional charge is left out beside an insured course: a required one never
+        (("providers", 5, "charges", 0, "self_pay_only"), True),
     ],
 )
 def test_hand_picked_bad_values_are_refused(path, value):

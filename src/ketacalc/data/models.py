@@ -300,6 +300,11 @@ class Charge(Observation):
                     "for one figure use 'amount'"
                 )
         _check_ends(self.price_kind, self.ends, self.as_of)
+        if self.self_pay_only and self.required:
+            raise ValueError(
+                "a charge for self-pay patients only is left out beside an insured course, so it must be "
+                "optional: add 'required: false' or drop 'self_pay_only'"
+            )
         if self.regular is not None:
             if self.price_kind != "promo":
                 raise ValueError(f"'regular' is only for a promo, but the price_kind is {self.price_kind!r}")

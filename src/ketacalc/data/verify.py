@@ -238,6 +238,7 @@ def _rules(provider: Provider) -> Iterable[bool]:
             charge.price_kind == "promo" and (charge.as_of is None or charge.ends >= charge.as_of)
         )
         yield kinds.setdefault(charge.id, charge.kind) == charge.kind
+        yield not (charge.self_pay_only and charge.required)  # only an optional one is left out
     routes = {p.route for p in provider.plans if p.route is not None}
     standard = provider.standard_route_id()
     yield not routes or standard is not None
