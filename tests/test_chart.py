@@ -514,11 +514,15 @@ def test_a_line_drawn_under_another_with_the_same_prices_is_said_to_be_hidden(cl
     )
     path = tmp_path / "providers.yaml"
     path.write_text(text[:end] + twin + text[end:], encoding="utf-8")
-    long = " ".join(cli("--data", str(path), "chart", "--state", "TX", "-n", "1-24").stdout.split())
-    assert (
-        long.count("idden under") == 1
-        and "Birch Clinic — hidden under + Birch Twin: the same prices at every N." in long
-    )
-    assert "hidden under" in long.split("Birch Twin")[0]  # Birch Clinic's entry, before the twin's
+    out = cli("--data", str(path), "chart", "--state", "TX", "-n", "1-24").stdout
+    legend = {}  # each legend entry (its wrapped lines joined), by its provider's name
+    for line in out.splitlines():
+        if re.match(r"^\S  \S", line):
+            legend[line[3:].split(" — ")[0].split(" (")[0]] = line[3:]
+        elif line.startswith("   ") and legend:
+            legend[list(legend)[-1]] += " " + line.strip()
+    assert legend["Birch Clinic"] == "Birch Clinic — hidden under + Birch Twin: the same prices at every N."
+    assert "hidden" not in legend["Birch Twin"]
+    assert sum("hidden under" in entry for entry in legend.values()) == 1
     short = cli("--data", str(path), "chart", "--state", "TX", "-n", "1-2").stdout
     assert "idden under" not in short

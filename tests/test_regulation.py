@@ -607,9 +607,7 @@ def test_the_caution_is_in_every_answer_once_and_in_no_row(cli, tmp_path):
     flat = " ".join(cost.stdout.split())
     assert "In TX, a state rule may require an in-person visit" in flat and "gazette-2025" in flat
     states = " ".join(cli("--data", data, "states", "alder").stdout.split("\n\n")[0].split())
-    assert (
-        "Where no state rule is named: state rule not known (may require in-person) (gazette-2025" in states
-    )
+    assert "States with no rule named: state rule not known (may require in-person) (gazette-2025" in states
     assert "A state rule also applies in AL" in states  # its own rule, named as before
 
 

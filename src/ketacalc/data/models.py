@@ -503,7 +503,7 @@ def _jurisdiction(value: object) -> str:
     if not isinstance(value, str) or value not in STATES:
         raise ValueError(
             f"{_echo(value)} is not a known jurisdiction; use 'US' (federal), a state's USPS code "
-            f"(e.g. 'AL') or '{EVERY_OTHER_STATE}' (every state without a rule of its own here)"
+            f"(e.g. 'AL') or '{EVERY_OTHER_STATE}' (every state without a rule of its own known)"
         )
     return value
 
@@ -551,7 +551,7 @@ class Rule(Strict):
         if (self.kind == "caution") != (self.jurisdiction == EVERY_OTHER_STATE):
             problems.append(
                 f"a caution is for jurisdiction '{EVERY_OTHER_STATE}' (the states without a rule of their "
-                "own here), and that jurisdiction holds cautions only; fix 'kind' or 'jurisdiction'"
+                "own known), and that jurisdiction holds cautions only; fix 'kind' or 'jurisdiction'"
             )
         if problems:
             raise ValueError("; and ".join(problems))

@@ -10,10 +10,11 @@ records an extension changes every answer.
   entry: from the day after the end, its ``effect`` may apply.
 - A ``requirement`` (Alabama's in-person encounter) applies while in force: a
   course with any day in its span gets an entry, from its first such day.
-- A ``caution`` of jurisdiction ``states`` speaks for every state the file holds
-  no rule of its own for: that state's own rule is not known, and may require
-  what the federal one no longer does. Its entry names the state asked for, so
-  a state without a recorded rule is never read as a state without one.
+- A ``caution`` of jurisdiction ``states`` speaks for every state with no rule of
+  its own known on the day asked for (none recorded, or one observed only later):
+  that state's own rule is not known, and may require what the federal one no
+  longer does. Its entry names the state asked for, so a state without a known
+  rule is never read as a state without one.
 
 Where there is no course (``eligibility``, ``states``, ``compare`` without
 ``--sessions`` or ``--months``), the course is assumed to start on the as-of date

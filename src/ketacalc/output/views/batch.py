@@ -54,9 +54,6 @@ class Condensed:
     def __init__(self, *parts: str) -> None:
         self.parts = parts
 
-    def __str__(self) -> str:
-        return "".join(self.parts)
-
     def __eq__(self, other: object) -> bool:
         return type(other) is Condensed and self.parts == other.parts
 

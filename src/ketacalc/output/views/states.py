@@ -146,7 +146,7 @@ class StatesReport(Report):
         caution = next((e for a in self.items for e in a.regulation if e.caution), None)
         if caution is not None:  # the other states' own rules: not known, never none
             lines.append(
-                f"Where no state rule is named: {caution.short} ({caution.source}, {caution.as_of.isoformat()})."
+                f"States with no rule named: {caution.short} ({caution.source}, {caution.as_of.isoformat()})."
             )
         return lines
 
