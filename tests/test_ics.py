@@ -94,6 +94,12 @@ def test_with_sessions_adds_each_session_at_the_pace(cli):
     [
         (["cost", "alder", "-n", "1-3", "--format", "ics"], "--format ics writes one course"),
         (["cost", "alder", "-n", "6", "--with-sessions"], "--with-sessions is for a calendar"),
+        # a calendar silently dropped the month table or the stop ledger asked for
+        (
+            ["cost", "alder", "-n", "6", "--format", "ics", "--by-month"],
+            "--format ics writes the payment dates, not --by-month",
+        ),
+        (["cost", "alder", "-n", "6", "--format", "ics", "--if-stopped"], "not --if-stopped"),
     ],
 )
 def test_a_calendar_is_of_one_course(cli, args, message):

@@ -285,6 +285,11 @@ def cost(
         )
     if by_month and if_stopped:
         raise UsageProblem("--by-month and --if-stopped show different tables", "give one of them")
+    if fmt is CostFormat.ics and (by_month or if_stopped):  # a calendar holds the payments only
+        raise UsageProblem(
+            f"--format ics writes the payment dates, not {'--by-month' if by_month else '--if-stopped'}",
+            "drop one of them, or give --format table, json or csv",
+        )
     answer = answers.cost(cat, request, today())
     available = answer.availability
     if available is not None and available.status != AVAILABLE:
