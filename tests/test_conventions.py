@@ -71,6 +71,21 @@ def test_a_bare_number_after_the_provider_suggests_sessions(cli):
     assert "--sessions 18" in line
 
 
+@pytest.mark.parametrize(
+    ("args", "fix"),
+    [
+        (["compare", "TX"], "give --state TX ('ketacalc compare --state TX')"),
+        (["eligibility", "new york"], "give --state NY ('ketacalc eligibility --state NY')"),
+        (["cost", "alder", "TX", "-n", "6"], "give --state TX ('ketacalc cost PROVIDER --state TX')"),
+    ],
+)
+def test_a_bare_state_suggests_the_state_option(cli, args, fix):
+    """`compare TX`, the most natural slip, said only 'unexpected extra argument' with a pointer
+    to --help: the state named is read, and the option that takes it given."""
+    line = assert_one_error_line(cli(*args), 2)
+    assert fix in line
+
+
 def test_an_unknown_provider_is_reported_before_a_missing_option(cli):
     line = assert_one_error_line(cli("cost", "aldr"), 1)
     assert "unknown provider 'aldr'" in line and "alder" in line

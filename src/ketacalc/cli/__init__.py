@@ -227,20 +227,34 @@ def _short(message: str) -> str:
 
 
 def _sessions_hint(message: str, ctx: object) -> str | None:
-    """``cost mindbloom 18``: a bare number after the provider is a number of sessions."""
+    """``cost mindbloom 18``: a bare number after the provider is a number of sessions;
+    ``compare TX``: a bare state, for a command that takes ``--state``, is the state."""
     found = _EXTRA.fullmatch(message)
-    params = getattr(getattr(ctx, "command", None), "params", [])
-    if (
-        found is None
-        or not (found.group(1).isascii() and found.group(1).isdigit())
-        or not any("--sessions" in getattr(p, "opts", ()) for p in params)
-    ):
+    if found is None:
         return None
-    n = found.group(1)
-    where = getattr(ctx, "command_path", "ketacalc")
-    return (
-        f"unexpected argument {n} — for {n} sessions, give --sessions {n} ('{where} PROVIDER --sessions {n}')"
-    )
+    params = getattr(getattr(ctx, "command", None), "params", [])
+    takes = lambda option: any(option in getattr(p, "opts", ()) for p in params)  # noqa: E731
+    given, where = found.group(1), getattr(ctx, "command_path", "ketacalc")
+    if given.isascii() and given.isdigit() and takes("--sessions"):
+        return (
+            f"unexpected argument {given} — for {given} sessions, give --sessions {given} "
+            f"('{where} PROVIDER --sessions {given}')"
+        )
+    if takes("--state"):
+        from ketacalc.usstates import UnknownState, parse_state
+
+        try:
+            code = parse_state(given)
+        except UnknownState:
+            return None
+        named = "".join(
+            f" {p.name.upper()}" for p in params if getattr(p, "param_type_name", "") == "argument"
+        )
+        return (
+            f"unexpected argument {_as_escaped(given)} — for a state, give --state {code} "
+            f"('{where}{named} --state {code}')"
+        )
+    return None
 
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
