@@ -336,3 +336,12 @@ def test_the_headline_never_counts_payments_whose_terms_are_unknown_as_known(cli
     assert known["terms_unknown"] is False and known["payments"] == 2
     head = " ".join(cli("cost", "cedar", "-n", "4").stdout.split("\n\n")[0].split())
     assert f", 2 payments to {known['last_due']}." in head and "at least" not in head
+
+
+def test_a_headline_says_when_payments_run_past_the_last_session(cli):
+    """Birch's 6 sessions end on day 35 while its 3 monthly installments run to the third month:
+    '3 payments to …' beside a course that ended weeks before read as paid while treated."""
+    head = " ".join(cli("cost", "birch", "-n", "6").stdout.split("\n\n")[0].split())
+    assert "3 payments to 2027-01-21, running past the last session (2026-12-26)." in head
+    one = " ".join(cli("cost", "birch", "-n", "6", "--pay-in-full").stdout.split("\n\n")[0].split())
+    assert "running past" not in one  # one payment, on the first day

@@ -155,6 +155,22 @@ def _policy_notes(result: CostResult) -> list[str]:
     ]
 
 
+def _paid_after(r: CostResult) -> str:
+    """Installments that run on after the last session of a course of sessions, said so: a
+    person reads "9 payments to 2027-08-03" beside a course that ends on 2027-04-01."""
+    from datetime import timedelta
+
+    from ketacalc.domain.schedule import session_day
+
+    if r.months is not None or r.modality != "sessions" or not r.sessions_requested or r.last_due is None:
+        return ""
+    try:
+        last = r.start + timedelta(days=session_day(r.sessions_requested - 1, r.query.pace))
+    except OverflowError:  # past the calendar's end: no later payment to speak of
+        return ""
+    return f", running past the last session ({last})" if r.last_due > last else ""
+
+
 def _either(pair: tuple[Decimal, Decimal]) -> str:
     """Two figures a rung gives ("$450 or $615" owed): the refund or charge of each, or one."""
     low, high = pair
@@ -719,7 +735,7 @@ def single_headline(r: CostResult) -> list[str]:
                 f", at least {r.payments} payments to {r.last_due} or later (some payment terms "
                 "not published)."
                 if r.terms_unknown
-                else f", {r.payments} payments to {r.last_due}."
+                else f", {r.payments} payments to {r.last_due}{_paid_after(r)}."
             )
             if r.payments and r.payments > 1 and r.last_due
             else "."
