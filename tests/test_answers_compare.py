@@ -549,3 +549,13 @@ def test_show_gives_refund_ladders_insurers_and_a_hired_sitter_as_the_json_does(
     assert "$20.00–$40.00 an hour 3 h the first session, 1.5 h each later one" in table
     birch = " ".join(cli("show", "birch", env={"COLUMNS": "200"}).stdout.split())
     assert "Insurers accepted, by state" in birch
+
+
+def test_the_caption_says_what_a_plan_cell_means_from_the_tables_own_plans(cli):
+    """'8: $1,098.00' and Joyous's '30: $159.00/mo' read alike, one in sessions, one in daily
+    doses: the caption says which, with a plan the table itself lists (never a fixed figure)."""
+    out = " ".join(cli("compare", "--state", "TX", env={"COLUMNS": "200"}).stdout.split())
+    assert (
+        "Plans: '4: $880.00' is 4 sessions for $880.00; on a daily low-dose plan, '30:' is 30 daily doses."
+        in out
+    )

@@ -352,9 +352,23 @@ def _caption_lines(result: CompareResult) -> list[str]:
             f"at {pace} a week, or the cheapest mix of monthly plans; consultation and fees included"
         )
     elif not q.sessions:
+        # what a plan's cell says, read from the table's own first plan of each kind
+        plans = [p for r in result.rows for p in r.plans]
+        session = next((p for p in plans if p.plan.modality == "sessions"), None)
+        daily = next((p for p in plans if p.plan.modality == "daily-low-dose"), None)
+        legend = []
+        if session is not None:
+            n, price = session.plan.sessions, money(session.observation.price)
+            legend.append(f"'{n}: {price}' is {counted(n, 'session')} for {price}")
+        if daily is not None:
+            legend.append(
+                f"on a daily low-dose plan, '{daily.plan.sessions}:' is {daily.plan.sessions} daily doses"
+            )
+        if legend:
+            lines.append("Plans: " + "; ".join(legend))
         lines.append(
-            "Due at sign-up: the first payment of each plan listed"  # no total is shown without a course
-        )
+            "Due at sign-up: the first payment of each plan listed"
+        )  # no total is shown without a course
     if q.client == "returning":  # each row prices its own former clients' plans
         lines.append(
             "Returning client: each provider's prices for its own former clients; with a provider "
