@@ -376,7 +376,7 @@ def test_a_programs_ladder_that_refunds_before_the_consultation_counts_what_was_
         "615.00",
     )
     table = " ".join(cli(*args, env={"COLUMNS": "200"}).stdout.split())
-    assert "after session 1" in table and "$335.00 or $500.00 $0.00 $450.00 or $615.00" in table
+    assert "after session 1" in table and "$500.00 or $335.00 $0.00 $450.00 or $615.00" in table
     # what the data file says of the policy (why later rows are not published) is said with it
     assert "The stored copy is cut off after the $615 rung (review-2025, undated)." in table
 
@@ -394,4 +394,37 @@ def test_a_table_of_dates_says_its_prices_are_stale_in_words_not_by_a_mark_it_ne
     captions explained a '!' no row carried. They say the prices are old in words."""
     for option in ("--by-month", "--if-stopped"):
         out = " ".join(cli("cost", "birch", "-n", "6", option, env={"COLUMNS": "200"}).stdout.split())
-        assert "! =" not in out and "older than 365 days" in out and "check them with the provider" in out
+        assert "! =" not in out and "older than 365 days" in out and "check with the provider" in out
+
+
+def test_pay_in_full_takes_a_monthly_commitments_published_discount_in_one_payment(cli, tmp_path):
+    """A commitment whose source offers paying up front (a pay-in-full discount published)
+    is paid so: one payment, the discount off; only one without such an offer stays monthly."""
+    from conftest import FIXTURE
+
+    text = FIXTURE.read_text(encoding="utf-8")
+    old = "price: 360, installments: {count: 3, amount: 120}}"
+    assert text.count(old) == 1
+    path = tmp_path / "providers.yaml"
+    path.write_text(
+        text.replace(old, "price: 360, installments: {count: 3, amount: 120}, pay_in_full_discount: 30}")
+    )
+    record = cli(
+        "--data", str(path), "cost", "dune", "--months", "3", "--pay-in-full", "--format", "json"
+    ).json()
+    assert [p["amount"] for p in record["schedule"]] == ["330.00"]
+    assert not any("no source offers paying it at once" in n for n in record["notes"])
+
+
+def test_a_span_of_price_dates_says_only_the_oldest_is_stale(cli):
+    """Alder as of 2026-06-01: prices dated 2025-06-13 to 2026-05-05, only the first older
+    than 200 days. The words of a table of dates said every price was old; they say the oldest is."""
+    args = ("cost", "alder", "-n", "6", "--as-of", "2026-06-01", "--max-age", "200")
+    out = " ".join(cli(*args, "--by-month", env={"COLUMNS": "200"}).stdout.split())
+    assert "Prices dated 2025-06-13 to 2026-05-05, the oldest older than 200 days on 2026-06-01" in out
+    one = " ".join(
+        cli(
+            "cost", "birch", "-n", "6", "--by-month", "--max-age", "200", env={"COLUMNS": "200"}
+        ).stdout.split()
+    )
+    assert "Prices dated 2025-06-13, older than 200 days" in one  # one date: every price is that old

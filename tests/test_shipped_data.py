@@ -832,3 +832,18 @@ def test_readme_shows_the_chart_as_printed(cli):
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == block
+
+
+def test_every_shipped_providers_show_validates_against_its_schema(cli):
+    """The show schema was made from the fixture's output, and required the insurer lists to
+    name CA, NY, TX and ID: Journey Clinical's (one state) failed it. Any state may be named."""
+    import json
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema = json.loads((files("ketacalc") / "schemas" / "show.schema.json").read_text(encoding="utf-8"))
+    ids = [p["provider"] for p in cli("providers", "--format", "json").json()]
+    assert "journey-clinical" in ids
+    for pid in ids:
+        jsonschema.validate(cli("show", pid, "--format", "json").json(), schema)

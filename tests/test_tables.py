@@ -480,7 +480,11 @@ def test_a_one_word_plan_name_under_its_price_never_widens_the_table(cli, tmp_pa
     text = FIXTURE.read_text(encoding="utf-8")
     assert "name: Introduction\n" in text
     path = tmp_path / "providers.yaml"
-    for name in ("Introduction-for-recent-concerns-within-one-year", "Introduction-for-the-last-12-months"):
+    for name in (
+        "Introduction-for-recent-concerns-within-one-year",
+        "Introduction-for-the-last-12-months",
+        "12-Sessions-for-recent-concerns-within-one-year",  # a word of text may start with a digit
+    ):
         path.write_text(text.replace("name: Introduction\n", f'name: "{name}"\n'))
         for columns in ("60", "70"):
             out = cli("--data", str(path), "compare", "--state", "TX", env={"COLUMNS": columns}).stdout

@@ -288,7 +288,7 @@ def cost(
     if fmt is CostFormat.ics and (by_month or if_stopped):  # a calendar holds the payments only
         raise UsageProblem(
             f"--format ics writes the payment dates, not {'--by-month' if by_month else '--if-stopped'}",
-            "drop one of them, or give --format table, json or csv",
+            "drop one of them, or give another --format",
         )
     answer = answers.cost(cat, request, today())
     available = answer.availability

@@ -532,7 +532,12 @@ def payment_terms(
     otherwise when it is paid is unknown (listed at the purchase's start, flagged),
     and a note names the last terms published for the plan."""
     plan, obs = offer.plan, offer.obs
-    if in_full and obs.installments is not None and plan.billing == "monthly":
+    if (
+        in_full
+        and obs.installments is not None
+        and plan.billing == "monthly"
+        and obs.pay_in_full_discount is None
+    ):
         # a commitment billed month by month (Joyous's 3 x $129): no source offers paying it
         # at once, so its monthly payments stand, and the note says why
         notes[Note(Kind.NO_PAY_IN_FULL_DISCOUNT, plan=plan.name, monthly=True)] = None

@@ -49,18 +49,22 @@ class StopPoint(NamedTuple):
 
     @property
     def refund_range(self) -> tuple[Decimal, Decimal] | None:
-        """With owed published as two figures ("$450 or $615"), the refund each gives, lowest
-        first; None otherwise (``refund`` holds a single one)."""
-        if self.paid is None or self.owed_low is None or self.owed_high is None:
-            return None
-        return max(self.paid - self.owed_high, ZERO), max(self.paid - self.owed_low, ZERO)
+        """With owed published as two figures ("$450 or $615"), the refund each gives, in the
+        same order (owing $450 refunds the more); None otherwise (``refund`` holds one)."""
+        pair = self._against_paid()
+        return None if pair is None else (max(-pair[0], ZERO), max(-pair[1], ZERO))
 
     @property
     def still_range(self) -> tuple[Decimal, Decimal] | None:
-        """As ``refund_range``, what is still charged beyond what was paid."""
+        """As ``refund_range``, what each figure still charges beyond what was paid."""
+        pair = self._against_paid()
+        return None if pair is None else (max(pair[0], ZERO), max(pair[1], ZERO))
+
+    def _against_paid(self) -> tuple[Decimal, Decimal] | None:
+        """Each owed figure less what was paid, in the figures' order."""
         if self.paid is None or self.owed_low is None or self.owed_high is None:
             return None
-        return max(self.owed_low - self.paid, ZERO), max(self.owed_high - self.paid, ZERO)
+        return self.owed_low - self.paid, self.owed_high - self.paid
 
 
 class _Cumulative:

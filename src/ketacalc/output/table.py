@@ -236,7 +236,7 @@ def _label(column: Column) -> str:
 
 #: an amount or a count in a number column ("$1,800.00", "$300.00‡", "24:"), never broken;
 #: a word of text there ("(Introduction-for-the-last-12-months)") may be, as a last resort
-_AMOUNT = re.compile(r"\(?[$\d]")
+_AMOUNT = re.compile(r"\(?\$|\d[\d,.]*:?$")
 
 
 def _whole(column: Column, relax: int) -> bool:

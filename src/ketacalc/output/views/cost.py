@@ -426,8 +426,9 @@ def _caption(
     stale = [r for r in results if r.stale]
     if stale and not marks:
         r = stale[0]
+        some = "the oldest " if " to " in span else ""  # a span of dates: not every price is old
         parts[0] += (
-            f", older than {r.query.max_age} days on {r.as_of} (set --max-age): check them with the provider"
+            f", {some}older than {r.query.max_age} days on {r.as_of} (set --max-age): check with the provider"
         )
     elif stale:
         r = stale[0]

@@ -383,7 +383,8 @@ class ShowReport(Report):
         file's note on the policy (a copy cut off, an older version) under its first rung."""
         rows = []
         for policy in oldest_first(self.provider.refund_policy):
-            plans = ", ".join(policy.plans) or "every plan"
+            names = {plan.id: plan.name for plan in self.provider.plans}  # the names the plans table uses
+            plans = ", ".join(names.get(pid, pid) for pid in policy.plans) or "every plan"
             if policy.self_pay_only:
                 plans += "\n(self-pay only)"
             said = f"{plans}\n{policy.source}\n{show_date(policy.as_of)}"
@@ -443,7 +444,7 @@ _STAGES = {
 
 
 def _stage_text(step: Any) -> str:
-    """When a rung applies: "before the consultation (48 h notice or more)", "after sessions 1-3"."""
+    """When a rung applies: "before the consultation (48 h notice or more)", "after session 1 to 3"."""
     text = _STAGES[step.stage]
     if step.stage == "after-session" and step.after_sessions is not None:
         last = step.through_sessions
