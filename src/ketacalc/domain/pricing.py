@@ -242,10 +242,9 @@ class ProviderPricer:
         self._shared: (
             tuple[str | None, tuple[ChargeLine, ...], tuple[ChargeLine, ...], dict[Note, None]] | None
         ) = None
-        #: the charges sold to self-pay patients only: none is listed beside an insured course
-        self._self_pay_only = frozenset(
-            c.id for c in (*self.charges.optional, *self.charges.unpriced) if c.self_pay_only
-        )
+        #: the optional charges sold to self-pay patients only (``check`` allows the mark on
+        #: optional ones alone): none is listed beside an insured course
+        self._self_pay_only = frozenset(c.id for c in self.charges.optional if c.self_pay_only)
         # an offer's payments at a charge, with the notes they bring: shared by every course
         self._shapes: dict[tuple[Any, ...], _Shape] = {}
         self._said: dict[str, Note] = {}  # the notes of its shapes, by their repr: each once
@@ -484,7 +483,6 @@ class ProviderPricer:
         runs = dated_runs(shape.parts, counts, query.start)
         if self._self_pay_only and all(r.offer.insured for r in runs):  # paid with insurance throughout
             optional = tuple(c for c in optional if c.id not in self._self_pay_only)
-            unpriced = tuple(c for c in unpriced if c.id not in self._self_pay_only)
         notes.update(shape.run_notes)
         make, at = ChargeLine._make, COUNT_AT
         bought = tuple(
