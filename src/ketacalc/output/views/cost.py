@@ -532,19 +532,17 @@ class CostReport(Report):
                 "whole though its installments run past them); paid in them: the cash due in those "
                 "months. " + view.caption
             )
-            rows_per = 4  # the per-session columns moved one along
+            per_at = 4  # the per-session columns moved one along
         else:
-            rows_per = 3
-        if all(
-            row[rows_per] == row[rows_per + 1] for row in rows
-        ):  # per session covered: only where it differs
-            del view.columns[rows_per + 1]
+            per_at = 3
+        if all(row[per_at] == row[per_at + 1] for row in rows):  # per session covered: only where it differs
+            del view.columns[per_at + 1]
             for row in rows:
-                del row[rows_per + 1]
+                del row[per_at + 1]
         if any(n.kind == Kind.OTHER_CONDITION for r in results for n in r.notes):
-            view.columns.insert(rows_per, Column(f"Others{CONDITION_MARK}", number=True, priority=2))
+            view.columns.insert(per_at, Column(f"Others{CONDITION_MARK}", number=True, priority=2))
             for row, cell in zip(rows, others, strict=True):
-                row.insert(rows_per, cell)
+                row.insert(per_at, cell)
             view.caption = (
                 f"{CONDITION_MARK} Others: the same course for those a plan it rests on is not for (the notes say who "
                 "each plan is for). " + view.caption
