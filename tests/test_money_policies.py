@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from conftest import REVIEW, TODAY, review_cost, table_part, untimed
 from ketacalc.domain.pricing import CostQuery, ProviderPricer
@@ -140,18 +141,10 @@ def test_without_a_published_policy_refund_and_owed_are_not_published(cli):
     assert (middle["owed"], middle["rule"]) == (None, "not published")
 
 
-def test_a_self_pay_refund_ladder_never_speaks_for_an_insured_purchase(cli, tmp_path):
-    """Birch given a self-pay ladder (as Innerwell's is): a course billed to Aetna in CA is
-    told its refund is not published, where the same course paid by the person follows it."""
+def birch_with(ladder: str, tmp_path) -> Path:
+    """The fixture with Birch given ``ladder`` (its refund_policy lines), as a data file."""
     from conftest import FIXTURE
 
-    ladder = (
-        "    refund_policy:\n"
-        "      - source: review-2025\n"
-        "        self_pay_only: true\n"
-        "        steps:\n"
-        "          - {stage: before-consult, refund: full, quote: \"'A full refund before the visit.'\"}\n"
-    )
     text = FIXTURE.read_text(encoding="utf-8")
     anchor = (
         '    insurance:\n      - {value: true, source: review-2025, as_of: 2025-06-13, note: "Certain plans'
@@ -159,6 +152,20 @@ def test_a_self_pay_refund_ladder_never_speaks_for_an_insured_purchase(cli, tmp_
     assert text.count(anchor) == 1
     data = tmp_path / "providers.yaml"
     data.write_text(text.replace(anchor, ladder + anchor), encoding="utf-8")
+    return data
+
+
+def test_a_self_pay_refund_ladder_never_speaks_for_an_insured_purchase(cli, tmp_path):
+    """Birch given a self-pay ladder (as Innerwell's is): a course billed to Aetna in CA is
+    told its refund is not published, where the same course paid by the person follows it."""
+    ladder = (
+        "    refund_policy:\n"
+        "      - source: review-2025\n"
+        "        self_pay_only: true\n"
+        "        steps:\n"
+        "          - {stage: before-consult, refund: full, quote: \"'A full refund before the visit.'\"}\n"
+    )
+    data = birch_with(ladder, tmp_path)
     args = ("--data", str(data), "cost", "birch", "-n", "6", "--state", "CA", "--format", "json")
     self_pay = cli(*args).json()
     insured = cli(*args, "--insurer", "Aetna").json()
@@ -342,8 +349,6 @@ def test_a_programs_ladder_that_refunds_before_the_consultation_counts_what_was_
     plan was bought before the consultation, so what was paid at checkout is paid there. The
     ledger said $0 paid and '$350 still charged' where $350 of the $950 paid in full is kept
     and the rest refunded; a rung of two figures gave '—' (read 'not published') for the refund."""
-    from conftest import FIXTURE
-
     ladder = (
         "    refund_policy:\n"
         "      - source: review-2025\n"
@@ -354,13 +359,7 @@ def test_a_programs_ladder_that_refunds_before_the_consultation_counts_what_was_
         "          - {stage: after-consult, owed: 350, quote: \"'Charged a total of $350.'\"}\n"
         "          - {stage: after-session, after_sessions: 1, through_sessions: 1, owed_low: 450, owed_high: 615, quote: \"'$450 or $615.'\"}\n"
     )
-    text = FIXTURE.read_text(encoding="utf-8")
-    anchor = (
-        '    insurance:\n      - {value: true, source: review-2025, as_of: 2025-06-13, note: "Certain plans'
-    )
-    assert text.count(anchor) == 1
-    data = tmp_path / "providers.yaml"
-    data.write_text(text.replace(anchor, ladder + anchor), encoding="utf-8")
+    data = birch_with(ladder, tmp_path)
     args = ("--data", str(data), "cost", "birch", "-n", "6", "--pay-in-full", "--if-stopped")
     rows = cli(*args, "--format", "json").json()[:3]
     got = [(r["point"], r["paid"], r["refund"], r["still_charged"], r["owed"]) for r in rows]
