@@ -526,3 +526,15 @@ def test_a_line_drawn_under_another_with_the_same_prices_is_said_to_be_hidden(cl
     assert sum("hidden under" in entry for entry in legend.values()) == 1
     short = cli("--data", str(path), "chart", "--state", "TX", "-n", "1-2").stdout
     assert "idden under" not in short
+
+
+def test_the_notes_come_after_the_chart_as_they_do_after_a_cost(tmp_path):
+    """The chart's headline says "see the notes": said before the chart, they scrolled away
+    above the pager it opened. In one stream (2>&1) they follow the chart, as cost's do."""
+    from conftest import FIXTURE
+
+    out = run_subprocess(
+        shell=f"{sys.executable} -m ketacalc --data {FIXTURE} chart --state TX -n 1-3 2>&1",
+        env={"KETACALC_TODAY": "2026-11-21", "KETACALC_CACHE_DIR": str(tmp_path / "cache")},
+    ).stdout
+    assert "see the notes" in out and out.index("note:") > out.index("Total cost of N sessions")

@@ -101,9 +101,11 @@ def chart(
     )
     cat = catalog(ctx)
     result = answers.cost_curves(cat, request, today())
-    notes([*result.notes, *(n for s in result.series for n in s.notes)])
     # a chart is drawn 80 wide when piped; COLUMNS or the terminal otherwise, at most MAX_WIDTH
     render(fmt, ChartReport(result, width_for(sys.stdout, piped=80), uses_color(sys.stdout)))
+    # the notes after the chart, as cost says them: before it, they scrolled away above the
+    # pager the chart opened, though its headline says "see the notes"
+    notes([*result.notes, *(n for s in result.series for n in s.notes)])
 
 
 @app.command()
