@@ -376,6 +376,11 @@ def test_a_programs_ladder_that_refunds_before_the_consultation_counts_what_was_
     )
     table = " ".join(cli(*args, env={"COLUMNS": "200"}).stdout.split())
     assert "after session 1" in table and "$500.00 or $335.00 $0.00 $450.00 or $615.00" in table
+    # the JSON gives a script the same two figures, in the owed figures' order
+    two = rows[2]
+    assert (two["refund_at_owed_low"], two["refund_at_owed_high"]) == ("500.00", "335.00")
+    assert (two["still_charged_at_owed_low"], two["still_charged_at_owed_high"]) == ("0.00", "0.00")
+    assert rows[1]["refund_at_owed_low"] is None  # one figure owed: refund holds it
     # what the data file says of the policy (why later rows are not published) is said with it
     assert "The stored copy is cut off after the $615 rung (review-2025, undated)." in table
 

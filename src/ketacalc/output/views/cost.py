@@ -125,6 +125,11 @@ def stop_records(result: CostResult) -> list[dict[str, Any]]:
             "owed": money_str(p.owed),
             "owed_low": money_str(p.owed_low),
             "owed_high": money_str(p.owed_high),
+            # a rung of two figures: the refund and the charge each gives, as the table shows them
+            "refund_at_owed_low": money_str(p.refund_range[0]) if p.refund_range else None,
+            "refund_at_owed_high": money_str(p.refund_range[1]) if p.refund_range else None,
+            "still_charged_at_owed_low": money_str(p.still_range[0]) if p.still_range else None,
+            "still_charged_at_owed_high": money_str(p.still_range[1]) if p.still_range else None,
             "rule": sentence(p.rule),
             "source": p.source,
             "as_of": iso(p.as_of),
@@ -846,7 +851,8 @@ class StopReport(Report):
 
     FIELDS = (
         "point", "number", "date", "notice", "paid", "refund", "still_charged", "owed", "owed_low",
-        "owed_high", "rule", "source", "as_of",
+        "owed_high", "refund_at_owed_low", "refund_at_owed_high", "still_charged_at_owed_low",
+        "still_charged_at_owed_high", "rule", "source", "as_of",
     )  # fmt: skip
 
     def __init__(self, result: CostResult) -> None:
