@@ -262,6 +262,12 @@ def money(value: Decimal | None) -> str:
     return money_display(value)
 
 
+def either(low: Decimal, high: Decimal) -> str:
+    """Two figures a rung gives ("$450.00 or $615.00" owed, the refund of each), or one where
+    both come to the same."""
+    return money(low) if low == high else f"{money(low)} or {money(high)}"
+
+
 def price_age(day: date | None, as_of: date) -> str:
     """`` (prices from 2025-06-13, 17 months old)``: how old the oldest price used is."""
     if day is None:

@@ -35,6 +35,7 @@ from ketacalc.output.views.common import (
     charge_need,
     condition_line,
     count_text,
+    either,
     iso,
     money,
     payment_for,
@@ -46,8 +47,6 @@ from ketacalc.output.views.common import (
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.charges import ChargeLine
     from ketacalc.domain.notes import Note
@@ -176,17 +175,11 @@ def _paid_after(r: CostResult) -> str:
     return f", running past the last session ({last})" if r.last_due > last else ""
 
 
-def _either(pair: tuple[Decimal, Decimal]) -> str:
-    """Two figures a rung gives ("$450 or $615" owed): the refund or charge of each, or one."""
-    low, high = pair
-    return money_display(low) if low == high else f"{money_display(low)} or {money_display(high)}"
-
-
 def owed_text(point: StopPoint) -> str:
     if point.owed is not None:
         return money_display(point.owed)
     if point.owed_low is not None and point.owed_high is not None:
-        return f"{money_display(point.owed_low)} or {money_display(point.owed_high)}"
+        return either(point.owed_low, point.owed_high)
     return "—"
 
 
@@ -878,8 +871,8 @@ class StopReport(Report):
                 describe(p),
                 p.day.isoformat(),
                 money(p.paid),
-                _either(p.refund_range) if p.refund is None and p.refund_range else money(p.refund),
-                _either(p.still_range)
+                either(*p.refund_range) if p.refund is None and p.refund_range else money(p.refund),
+                either(*p.still_range)
                 if p.still_charged is None and p.still_range
                 else money(p.still_charged),
                 owed_text(p),

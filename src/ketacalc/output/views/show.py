@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import newest
 from ketacalc.domain.compare import RATINGS, is_opinion, own_word_first
+from ketacalc.domain.notes import Kind, Note
 from ketacalc.money import NOT_PUBLISHED, money_str
-from ketacalc.output.notes import per_text, promo_label
+from ketacalc.output.notes import per_text, promo_label, sentence
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
     Report,
     caption,
     charge_need,
+    either,
     fact_record,
     fact_value,
     iso,
@@ -451,9 +453,8 @@ def _stage_text(step: Any) -> str:
         text = f"after session {step.after_sessions}" + (
             "" if last == step.after_sessions else (f" to {last}" if last is not None else " or later")
         )
-    if step.notice_hours is not None:
-        hours = step.notice_hours
-        text += f" (less than {hours} h notice)" if step.late else f" ({hours} h notice or more)"
+    if step.notice_hours is not None:  # as the stop ledger words the notice
+        text += f" ({sentence(Note(Kind.NOTICE, hours=step.notice_hours, late=step.late))})"
     return text
 
 
@@ -466,7 +467,7 @@ def _owed_text(step: Any) -> str:
     if step.owed is not None:
         return money(step.owed)
     if step.owed_low is not None and step.owed_high is not None:
-        return f"{money(step.owed_low)} or {money(step.owed_high)}"
+        return either(step.owed_low, step.owed_high)
     if step.owed_share is not None:
         return f"{step.owed_share * 100:.0f}% of the plan"
     return NOT_PUBLISHED
