@@ -24,7 +24,6 @@ from ketacalc.output.notes import (
     availability_label,
     counted,
     first_months,
-    per_text,
     promo_label,
     rule_summary,
     said,
@@ -255,21 +254,20 @@ def _purchase_runs(cost: Any, catalog: Catalog) -> list[dict[str, Any]]:
 def _charges(cost: Any, catalog: Catalog) -> list[dict[str, Any]]:
     """The course's charges besides its plans (a consultation, medication estimated), each
     with the date and source of its figure, as its purchases are listed."""
+    from ketacalc.output.views.cost import charge_amount, charge_count
+
     charges = []
     for line in cost.charges:
         if line.kind == "plan":
             continue
-        if line.estimated:
-            amount = f"est. {money_display(line.low)}–{money_display(line.high)}"
-        else:
-            amount = "free" if line.amount == 0 else money_display(line.amount)
+        amount = "free" if not line.estimated and line.amount == 0 else charge_amount(line)
         if line.price_kind == "promo":
             amount += f", {promo_label(line.regular, line.ends)}"
         charges.append(
             {
                 "name": line.description,
                 "kind": line.kind,
-                "count": f" × {line.count} ({per_text(line.per)})" if line.count > 1 else "",
+                "count": charge_count(line),
                 "amount": amount,
                 "as_of": _d(line.as_of),
                 "source": _source(catalog, line.source),

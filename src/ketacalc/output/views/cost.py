@@ -548,6 +548,16 @@ class CostReport(Report):
         return view
 
 
+def charge_amount(line: ChargeLine) -> str:
+    """A charge's figure in a table: its amount, or its estimate (``est. $100.00–$300.00``)."""
+    return f"est. {money(line.low)}–{money(line.high)}" if line.estimated else money(line.amount)
+
+
+def charge_count(line: ChargeLine) -> str:
+    """`` × 2 (30 days)`` after a charge counted more than once in a course, else nothing."""
+    return f" × {line.count} ({per_text(line.per)})" if line.count > 1 else ""
+
+
 def _single(r: CostResult) -> TableView:
     rows = []
     free_marked = False  # a $0 line older than --max-age: marked, though the prices are not stale
@@ -574,10 +584,7 @@ def _single(r: CostResult) -> TableView:
                 ]
             )
         else:
-            amount = (
-                money(line.amount) if not line.estimated else f"est. {money(line.low)}–{money(line.high)}"
-            )
-            per = f" × {line.count} ({per_text(line.per)})" if line.count > 1 else ""
+            amount, per = charge_amount(line), charge_count(line)
             stale = r.as_of.toordinal() - line.as_of.toordinal() > r.query.max_age if line.as_of else False
             free_marked = free_marked or (stale and line.each == ZERO)
             if line.price_kind == "promo":
