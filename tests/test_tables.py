@@ -213,6 +213,34 @@ def test_a_mark_opening_a_sentence_goes_down_with_it_and_one_after_its_word_stay
     assert [text[a:b] for a, b in _spans(text, 19, wrap_word)] == ["price 2025-06-13 !", "Better one"]
 
 
+@given(
+    words=st.lists(st.from_regex(r"[a-z()]{1,10}", fullmatch=True), min_size=1, max_size=6),
+    count=st.integers(2, 40),
+    width=st.integers(6, 30),
+)
+def test_a_counts_sign_never_ends_a_line(words, count, width):
+    """``cost`` at 80 columns drew "Session (pay per visit) ×" and "6" on the next line:
+    the sign goes down with its count (when both fit the width), every word kept in order."""
+    from ketacalc.output.table import _spans, wrap_word
+
+    text = " ".join([*words, "×", str(count)])
+    lines = [text[a:b] for a, b in _spans(text, width, wrap_word)]
+    assert "".join(text.split()) == "".join("".join(line.split()) for line in lines)
+    assert not [line for line in lines if line.endswith("×")], lines
+    assert lines[-1].endswith(f"× {count}"), lines
+
+
+def test_a_charge_counted_more_than_once_keeps_its_count_on_one_line():
+    """The column's narrowest width holds "× 6" whole, so a narrow table never splits it."""
+    from ketacalc.output.table import draw
+    from ketacalc.output.tableview import Column, TableView
+
+    view = TableView([Column("Charge"), Column("Amount")], [["Session (pay per visit) × 12", "$2,388.00"]])
+    for width in (20, 24, 30):
+        lines = draw(view, width)
+        assert any(line.rstrip().endswith("× 12") or "× 12 " in line for line in lines), "\n".join(lines)
+
+
 def test_a_dash_may_start_a_line_it_is_not_a_mark():
     """Only the table's marks take a word down with them: "(old list)" stays whole before
     a dash that starts the next line."""

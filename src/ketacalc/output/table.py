@@ -284,13 +284,15 @@ def _unbroken(
         glued = len(label.split()) + 1 if label.endswith(":") else 0
     sizes: list[int] = []
     end = 0
+    bound = False  # the word before was one that never ends a line ("×")
     for k, match in enumerate(_WORD.finditer(line)):
         word = match.group()
-        if ((marks and word in _MARKS) or 0 < k < glued) and sizes:
+        if ((marks and word in _MARKS) or bound or 0 < k < glued) and sizes:
             sizes[-1] += cell_width(line[end : match.end()])
         else:
             sizes.append(narrowest(word))
         end = match.end()
+        bound = word in _BINDS
     return sizes
 
 
@@ -466,6 +468,8 @@ _SIGNS = frozenset("!‡*†")
 _MARKS = _SIGNS | {"(A)", "(B)", "(C)"}
 #: and the marks a caption's sentence may open with ("— = not published")
 _OPENERS = _SIGNS | {"—"}
+#: the words that never end a line: a count's sign stays with its count ("× 6")
+_BINDS = frozenset({"×"})
 #: a one-word label, as a fact after "; " opens with it ("flexibility†:", "TRD†:")
 _FACT_LABEL = re.compile(r"[^\W\d][\w!‡*†/-]*:")
 
@@ -489,11 +493,13 @@ def _wrap_line(line: str, width: int, pieces: Callable[[str, int], list[str]]) -
         if size <= width:
             # a mark ("!", "‡") never starts a line alone: the word it marks goes down with it;
             # one that opens a sentence ("provider. ‡ Better U's …") never ends a line alone,
-            # nor does the label of a fact after a "; " ("moderate; TRD†:") without its value
+            # nor does the label of a fact after a "; " ("moderate; TRD†:") without its value,
+            # nor a count's sign ("×") without its count
             carried = cell_width(line[last:b])
             after = before > start and line[before - 1] in ".;:"
             opens = after and (line[last:end] in _OPENERS or bool(_FACT_LABEL.fullmatch(line[last:end])))
-            if (word in _MARKS or opens) and last > start and carried <= width:
+            binds = line[last:end] in _BINDS  # "×" goes down with its count
+            if (word in _MARKS or opens or binds) and last > start and carried <= width:
                 lines.append((start, before))
                 # the new line holds the carried word and this one: this one is its last word,
                 # the carried one ends before it (a further carry never leaves a trailing space)
