@@ -395,6 +395,39 @@ def test_show_gives_no_side_of_a_disputed_fact_as_the_current_answer(cli):
     assert all(r["disputed"] == "false" for r in rows if r["section"] == "fact" and r["item"] == "status")
 
 
+def test_show_csv_carries_every_section_the_json_does(cli):
+    """``show --format csv`` gave facts, states and prices only: a script could not read the
+    charges, in-clinic care, insurers by state, refund rungs or a hired sitter's rate that
+    the table and JSON give. Each is now a row of its section, as many as JSON has."""
+    import csv
+    import io
+
+    from conftest import FIXTURE_IDS
+
+    for pid in FIXTURE_IDS:
+        record = cli("show", pid, "--format", "json").json()
+        rows = list(csv.DictReader(io.StringIO(cli("show", pid, "--format", "csv").stdout)))
+        count = {name: sum(r["section"] == name for r in rows) for name in {r["section"] for r in rows}}
+        expected = {
+            "charges": len(record["charges"]),
+            "in_clinic": len(record["in_clinic"]),
+            "insurers": sum(len(i["by_state"]) for i in record["insurers"]),
+            "refund_policy": sum(len(r["steps"]) for r in record["refund_policy"]),
+            "hired_sitter": len(record["hired_sitter"]),
+        }
+        assert {k: count.get(k, 0) for k in expected} == expected, pid
+    rows = list(csv.DictReader(io.StringIO(cli("show", "alder", "--format", "csv").stdout)))
+    rungs = [(r["item"], r["value"]) for r in rows if r["section"] == "refund_policy"]
+    assert rungs == [
+        ("new-4 new-10: before the consultation (24 h notice or more)", "full refund"),
+        ("new-4 new-10: before the consultation (less than 24 h notice)", "100.00"),
+        ("new-4 new-10: after session 1 or later", "50% of the plan"),
+    ]
+    sitter = [r for r in rows if r["section"] == "hired_sitter"]
+    assert [(r["value"], r["source"]) for r in sitter] == [("20.00-40.00", "alder-help")]
+    assert sitter[0]["note"].startswith("3 h the first session, 1.5 h each later one.")
+
+
 def test_providers_marks_old_prices_and_plans_for_some_people(cli):
     """cedar's prices are the 2025 review's (stale on 2026-11-21) and its Introduction is for
     problems of the last year: providers says both, as compare does, in the table and JSON."""

@@ -260,6 +260,76 @@ class ShowReport(Report):
                         "current": now,
                         "note": o.note,
                     }
+        yield from self._more_rows(base)
+
+    def _more_rows(self, base: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """The sections after the prices, a row each as the table shows them: charges,
+        in-clinic care, insurers by state, refund rungs and a hired sitter's rate."""
+        p = self.provider
+        now = self._charges_in_force()
+        for c in oldest_first(p.charges):
+            amount = f"{money_str(c.low)}-{money_str(c.high)}" if c.low is not None else money_str(c.amount)
+            said = f"{c.description} ({c.kind}, per {per_text(c.per)}, {charge_need(c.required, c.per)})"
+            yield {
+                **base,
+                "section": "charges",
+                "item": c.id,
+                "value": amount,
+                "as_of": iso(c.as_of),
+                "source": c.source,
+                "current": id(c) in now,
+                "note": said + (f" {c.note}" if c.note else ""),
+            }
+        for c in p.in_clinic:
+            yield {
+                **base,
+                "section": "in_clinic",
+                "item": " ".join(c.states),
+                "value": c.services,
+                "as_of": iso(c.as_of),
+                "source": c.source,
+            }
+        for o in oldest_first(p.insurers):
+            for state, names in sorted(o.by_state.items()):
+                yield {
+                    **base,
+                    "section": "insurers",
+                    "item": state,
+                    "value": "; ".join(names) or "none",
+                    "as_of": iso(o.as_of),
+                    "source": o.source,
+                }
+        for policy in oldest_first(p.refund_policy):
+            plans = " ".join(policy.plans) or "every plan"
+            for k, step in enumerate(policy.steps):
+                yield {
+                    **base,
+                    "section": "refund_policy",
+                    "item": f"{plans}: {_stage_text(step)}",
+                    "value": _owed_value(step),
+                    "as_of": iso(policy.as_of),
+                    "source": policy.source,
+                    "note": " ".join(
+                        x
+                        for x in (
+                            step.quote,
+                            policy.self_pay_only and "(self-pay only)",
+                            k == 0 and policy.note,
+                        )
+                        if x
+                    ),
+                }
+        for o in oldest_first(p.hired_sitter):
+            yield {
+                **base,
+                "section": "hired_sitter",
+                "item": "hourly rate",
+                "value": f"{money_str(o.low)}-{money_str(o.high)}",
+                "as_of": iso(o.as_of),
+                "source": o.source,
+                "note": f"{_hours(o.first_session_hours)} h the first session, "
+                f"{_hours(o.later_session_hours)} h each later one." + (f" {o.note}" if o.note else ""),
+            }
 
     def table(self) -> TableView:
         p = self.provider
@@ -329,13 +399,18 @@ class ShowReport(Report):
                 rows.append(price_cells(label, plan.sessions, o, f"{iso(o.as_of)}\n{o.source}"))
         return price_table(rows, "Observed", unit=plan_unit(self.provider.plans))
 
-    def _charges_table(self) -> TableView:
+    def _charges_in_force(self) -> set[int]:
+        """The ``id()`` of each charge in force for some client on the date: the newest
+        observation of its charge id (as a course prices it); an older one is marked, as
+        older plan prices and facts are."""
         from ketacalc.domain.charges import in_force
 
         charges = self.provider.charges
-        # in force for some client on the date: the newest observation of its charge id (as a
-        # course prices it); an older one is marked, as older plan prices and facts are
-        now = {id(c) for client in ("new", "returning") for c in in_force(charges, self.as_of, client)}
+        return {id(c) for client in ("new", "returning") for c in in_force(charges, self.as_of, client)}
+
+    def _charges_table(self) -> TableView:
+        charges = self.provider.charges
+        now = self._charges_in_force()
         rows = []
         for c in oldest_first(charges):
             if id(c) in now:
@@ -471,6 +546,18 @@ def _owed_text(step: Any) -> str:
     if step.owed_share is not None:
         return f"{step.owed_share * 100:.0f}% of the plan"
     return NOT_PUBLISHED
+
+
+def _owed_value(step: Any) -> str | None:
+    """What a rung owes in a spreadsheet's cell: "full refund", "no refund", "450.00",
+    "450.00 or 615.00", "50% of the plan", or nothing (not published)."""
+    if step.refund in ("full", "none"):
+        return f"{'full' if step.refund == 'full' else 'no'} refund"
+    if step.owed is not None or step.owed_low is None:
+        return (
+            money_str(step.owed) if step.owed_share is None else f"{step.owed_share * 100:.0f}% of the plan"
+        )
+    return f"{money_str(step.owed_low)} or {money_str(step.owed_high)}"
 
 
 def charge_record(c: Charge) -> dict[str, Any]:
