@@ -9,6 +9,7 @@ observation moving the end date (an extension) changes every answer.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -99,7 +100,7 @@ def test_a_federal_rule_binds_without_a_state_too(cli):
     record = cli("cost", "alder", "-n", "14", "--format", "json").json()
     assert record["availability"] is None and ids(record["regulation"]) == [FLEX]
     table = cli("cost", "alder", "-n", "14").stdout
-    assert f"Rules in force: {WARNING} (see below)." in " ".join(table.split())
+    assert f"Federal rule: {WARNING} (see below)." in " ".join(table.split())
     assert "Rules in every state on the course's dates (2026-11-21 to" in table
     short = cli("cost", "alder", "-n", "4", "--format", "json").json()
     assert short["regulation"] == []  # it ends before 2027-01-01
@@ -111,6 +112,21 @@ def test_a_federal_rule_binds_without_a_state_too(cli):
     points = cli("chart", "-n", "4,14", "--format", "json").json()
     assert {r["n"]: ids(r["regulation"]) for r in points if r["provider"] == "alder"} == {4: [], 14: [FLEX]}
     assert "In every state, for a course of up to" in cli("chart").stdout
+
+
+@pytest.mark.parametrize(("state", "labels"), [("AL", ["AL rule", "Federal rule"]), ("TX", ["Federal rule"])])
+def test_cost_words_the_rules_as_compare_does(cli, state, labels):
+    """``cost`` said "Rules in force: …" where ``compare`` said "AL rule: …" and "Federal
+    rule: …" of the same rules: both now give the state's rule, then the federal one."""
+
+    def rule_lines(text: str) -> list[str]:
+        flat = " ".join(text.split("\n\n")[0].split())
+        return re.findall(r"(?:[A-Z]{2}|Federal) rule(?: \(for a course[^)]*\))?: [^.]*\.", flat)
+
+    cost = rule_lines(cli("cost", "alder", "-n", "14", "--state", state).stdout)
+    compare = rule_lines(cli("compare", "-n", "14", "--state", state).stdout)
+    assert [line.split(":")[0] for line in cost] == labels, cost
+    assert [line.replace(" (see below)", "") for line in cost] == compare
 
 
 def test_cost_that_ends_before_carries_none(cli):
@@ -131,7 +147,7 @@ def test_a_course_begun_after_the_end_is_told_the_rules_date_not_its_own_first_d
     (entry,) = cli(*args, "--format", "json").json()["regulation"]
     assert entry["affects_from"] == "2027-02-01"  # the data: the first course day affected
     table = " ".join(cli(*args).stdout.split())
-    assert f"Rules in force: {WARNING} (see below)." in table
+    assert f"Federal rule: {WARNING} (see below)." in table
     assert f"available — {WARNING}" in table and "required from 2027-02-01" not in table
 
 
@@ -544,7 +560,7 @@ def test_a_provider_that_does_not_serve_the_state_carries_no_rule_in_any_view(cl
     assert answer.availability.status == "unavailable" and answer.regulation == ()
     table = cli("cost", "fern", "-n", "8", "--state", "NY").stdout
     assert "in-person" in cli("cost", "fern", "-n", "8", "--state", "TX").stdout  # the course crosses it
-    assert "Fern Health does not serve NY." in table and "Rules in force" not in table
+    assert "Fern Health does not serve NY." in table and "Federal rule" not in table
 
 
 # --------------------------------------------------------------- a state's own rule, not known
@@ -643,4 +659,4 @@ def test_the_caution_reaches_markdown_and_json_as_a_caution(cli, tmp_path):
     assert (CAUTION, "caution") in kinds and (FLEX, "flexibility") in kinds
     cost = cli("--data", data, "cost", "alder", "-n", "2", "--state", "TX")
     assert "TX rule: state rule not known (may require in-person) (see below)." in cost.stdout
-    assert "Rules in force" not in cost.stdout  # two weekly sessions end before the federal rule does
+    assert "Federal rule" not in cost.stdout  # two weekly sessions end before the federal rule does

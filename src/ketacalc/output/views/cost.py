@@ -22,7 +22,6 @@ from ketacalc.output.notes import (
     sentence,
     sentences,
     serving_phrase,
-    warning_text,
 )
 from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
@@ -41,6 +40,7 @@ from ketacalc.output.views.common import (
     payment_for,
     price_age,
     regulation_records,
+    rule_lines,
     show_date,
     source_record,
 )
@@ -755,12 +755,8 @@ def single_headline(r: CostResult) -> list[str]:
     a = r.availability
     if a is not None and a.status != "available":
         lines.append(f"{r.provider.name} {serving_phrase(a)}.")
-    rules = [e for e in r.regulation if not e.caution]
-    if rules:
-        lines.append(f"Rules in force: {warning_text(rules)} (see below).")
-    cautions = [e for e in r.regulation if e.caution]  # not a rule in force: what is not known
-    if cautions:
-        lines.append(f"{cautions[0].jurisdiction} rule: {warning_text(cautions)} (see below).")
+    # the state's rule (or what is not known of it), then the federal one, worded as compare words them
+    lines += [line[:-1] + " (see below)." for line in rule_lines(r.regulation, r.query.state)]
     return lines
 
 
