@@ -100,6 +100,17 @@ def test_months_price_every_modality_from_the_start(cli):
     assert "First 3 months of care from 2026-11-21" in out
 
 
+def test_a_months_cell_gives_the_commitment_the_course_is_bought_with(catalog):
+    """``compare --months 1`` showed Joyous at "$159.00" above "$129.00/mo", the 3-month
+    commitment's rate, which one month cannot have; with 3 months the commitment went
+    unsaid. The cell gives the doses and any commitment the course is bought with."""
+    one = cells(catalog, months=1, start=TODAY)["dune"]
+    assert "$150.00 | " in one or "$150.00 30 doses" in one, one
+    assert "$120.00/mo" not in one and "commitment" not in one, one
+    three = cells(catalog, months=3, start=TODAY)["dune"]
+    assert "$360.00 90 doses with a 3-month commitment" in three, three
+
+
 def test_months_follow_the_pace(cli):
     alder = rows_of(cli, "--months", "3", "--start", "2026-11-21", "--pace", "2")["alder"]
     assert alder["sessions_requested"] == 27

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ketacalc.domain.compare import CompareResult, CompareRow
     from ketacalc.domain.eligibility import Availability
     from ketacalc.domain.notes import Note
+    from ketacalc.domain.pricing import CostResult
 
 
 class CompareReport(Report):
@@ -468,7 +469,10 @@ def _cost_cell(row: CompareRow) -> str:
         if label is not None:
             lines.insert(1, label)
         if row.modality != SESSIONS:
-            lines += [f"{money(row.monthly)}/mo", f"{c.sessions_covered} doses"]
+            # the commitment the course is bought with, never the lowest monthly rate of any
+            # plan (Joyous's $129.00/mo needs 3 months; one month alone is $159.00)
+            lines.append(f"{c.sessions_covered} doses")
+            lines += [f"with a {k}-month{GOES_ON}commitment" for k in _commitments(c)]
         else:
             lines.append(f"{money(cents(row.per_session))} each")
             if c.leftover_sessions:
@@ -502,6 +506,19 @@ def _commitment(row: CompareRow) -> str:
     flexible = row.monthly_flexible
     text = f"\nwith a {months}-month{GOES_ON}commitment"
     return text + (f"{GOES_ON}(else {money(flexible)}/mo)" if flexible is not None else "")
+
+
+def _commitments(cost: CostResult) -> list[int]:
+    """The months each commitment a course is bought with binds the buyer to (a plan billed
+    monthly in installments: Joyous's 3-month plan), fewest first; none month to month."""
+    months = {
+        run.offer.obs.installments.count
+        for run in cost.runs
+        if run.offer.plan.billing == "monthly"
+        and run.offer.obs.installments is not None
+        and run.offer.obs.installments.count > 1
+    }
+    return sorted(months)
 
 
 def monthly_text(row: CompareRow) -> str:
