@@ -6,6 +6,7 @@ Figures of the shipped providers.yaml are pinned in ``test_shipped_data.py`` onl
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -449,3 +450,84 @@ def test_providers_marks_old_prices_and_plans_for_some_people(cli):
     # the plan named before its size and price, on one line where a cell is one line
     assert "| Introduction‡ 3 sessions: $300.00; " in cli("providers", "--format", "markdown").stdout
     assert "‡ Cedar Care's Introduction is for problems of the last year (review-2025, 2025-06-13)" in table
+
+
+# --------------------------------------------------------------- summaries say what a total rests on
+
+
+def _fern_promo(tmp_path):
+    """The fixture with fern's $350 consultation a limited-time promo (regular $700)."""
+    from conftest import FIXTURE
+
+    text = FIXTURE.read_text(encoding="utf-8")
+    line = "amount: 350, source: fern-site-2026-05"
+    assert text.count(line) == 1
+    data = tmp_path / "providers.yaml"
+    data.write_text(
+        text.replace(line, "amount: 350, regular: 700, price_kind: promo, source: fern-site-2026-05")
+    )
+    return str(data)
+
+
+def test_a_promo_charge_in_the_total_is_said_in_every_summary(cli, tmp_path):
+    """Isha's $398 consultation is a limited-time promo (regular $796): the table of one course
+    said so, but a range's table, ``cost --format csv`` and ``batch`` gave the total with no word
+    of it. Their notes now carry it."""
+    import csv
+    import io
+
+    data = _fern_promo(tmp_path)
+    said = "Initial consultation: a limited-time promo price (regular $700.00; no end date given"
+    rows = list(
+        csv.DictReader(io.StringIO(cli("--data", data, "cost", "fern", "-n", "4", "--format", "csv").stdout))
+    )
+    assert said in rows[0]["notes"], rows[0]["notes"]
+    record = json.loads(cli("--data", data, "batch", input='{"provider": "fern", "sessions": 4}\n').stdout)
+    assert any(n.startswith(said) for n in record["notes"]), record["notes"]
+    ranged = cli("--data", data, "cost", "fern", "-n", "2,4")
+    assert said in " ".join(ranged.stderr.split()), ranged.stderr
+
+
+def test_a_range_says_the_rules_and_the_state_as_one_course_does(cli):
+    """``cost innerwell --sessions 6,12 --state TX`` printed the totals only: no rule on the
+    courses' dates and no word of the state, which one course's headline gives."""
+    head = " ".join(cli("cost", "alder", "-n", "4,14", "--state", "AL").stdout.split("\n\n")[0].split())
+    assert "Alder Health is not known to serve AL" in head or "Alder Health does not serve AL" in head, head
+    assert "AL rule: in-person visit required" in head, head
+    # only the longer course runs past the federal flexibilities' end: said from which
+    assert "Federal rule (courses of 14 sessions or more): in-person visit may be required" in head, head
+    plain = " ".join(cli("cost", "alder", "-n", "1-3").stdout.split("\n\n")[0].split())
+    assert "rule" not in plain  # three weekly sessions end before 2027-01-01
+
+
+def test_compare_csv_carries_the_commitment_the_promo_and_the_months_cash(cli, tmp_path):
+    """The JSON had them, the CSV did not: a spreadsheet read Joyous's $129/mo with no word of
+    its 3-month commitment, Isha's consultation with no word of its promo, and ``--months``
+    totals with no word of what is paid in those months."""
+    import csv
+    import io
+
+    data = _fern_promo(tmp_path)
+    out = cli("--data", data, "compare", "--months", "3", "--start", "2026-11-21", "--format", "csv").stdout
+    rows = {r["provider"]: r for r in csv.DictReader(io.StringIO(out))}
+    dune, birch, fern = rows["dune"], rows["birch"], rows["fern"]
+    assert (dune["monthly_commitment_months"], dune["monthly_cost_without_commitment"]) == ("3", "150.00")
+    assert dune["reason"].startswith(
+        "Dune Telehealth sells daily-low-dose treatment, not standard-dose sessions"
+    )
+    assert (fern["consult_fee"], fern["consult_fee_kind"], fern["consult_fee_regular"]) == (
+        "350.00",
+        "promo",
+        "700.00",
+    )
+    record = {
+        r["provider"]: r
+        for r in cli(
+            "--data", data, "compare", "--months", "3", "--start", "2026-11-21", "--format", "json"
+        ).json()
+    }
+    assert (birch["committed"], birch["paid_in_window"]) == (
+        record["birch"]["committed"],
+        record["birch"]["paid_in_window"],
+    )
+    assert birch["committed"] != birch["paid_in_window"] != ""  # paid in installments past the window

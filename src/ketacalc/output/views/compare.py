@@ -52,7 +52,9 @@ class CompareReport(Report):
         "provider", "name", "status", "state", "availability", "availability_as_of", "availability_tier",
         "in_clinic", "regulation", "client", "months", "sessions_requested", "sessions_covered", "modality", "comparable",
         "ranked", "reason", "route", "pricing", "total", "total_low", "total_high", "per_session", "per_covered_session",
-        "due_at_signup", "monthly_cost", "stale", "oldest_price", "prices_as_of", "consult_fee", "insurance",
+        "due_at_signup", "committed", "paid_in_window", "monthly_cost", "monthly_commitment_months",
+        "monthly_cost_without_commitment", "stale", "oldest_price", "prices_as_of", "consult_fee",
+        "consult_fee_kind", "consult_fee_regular", "insurance",
         "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "dose_flexibility_is_opinion",
         "dose_flexibility_source", "trd_suitability", "trd_suitability_is_opinion", "trd_suitability_source",
         "data_as_of",
@@ -108,7 +110,7 @@ class CompareReport(Report):
                 # ranked as the headline ranks: comparable, serving the state, a total that is
                 # what is paid (none with a charge only estimated beside it)
                 "ranked": ranked,
-                "reason": sentence(row.not_comparable) if row.not_comparable else None,
+                "reason": _reason(row),
                 "route": row.route,
                 "other_routes": {k: money_str(v) for k, v in row.other_routes.items()},
                 "plan_conditions": [
@@ -506,6 +508,19 @@ def _commitment(row: CompareRow) -> str:
     flexible = row.monthly_flexible
     text = f"\nwith a {months}-month{GOES_ON}commitment"
     return text + (f"{GOES_ON}(else {money(flexible)}/mo)" if flexible is not None else "")
+
+
+def _reason(row: CompareRow) -> str | None:
+    """Why a row is not comparable: the course asked for cannot be priced from its plans, or
+    what it prices (the first months of daily low doses) is another treatment."""
+    if row.not_comparable is not None:
+        return sentence(row.not_comparable)
+    if row.comparable:
+        return None
+    return (
+        f"{row.provider.name} sells {row.modality} treatment, not standard-dose sessions: priced, "
+        "never ranked against sessions."
+    )
 
 
 def _commitments(cost: CostResult) -> list[int]:

@@ -290,10 +290,21 @@ def summary_record(result: CostResult) -> dict[str, Any]:
         "unpriced": [line.description for line in result.unpriced],
         "payments": result.payments,
         **dated_fields(result),
-        "notes": sentences(result.notes),
+        "notes": sentences((*result.notes, *qualifying(result.price_notes))),
         "other_condition": other_condition_record(result.notes),
         **money_fields(result),
     }
+
+
+#: the notes on prices that say a figure in the total is not a plain price: a promo (Isha's
+#: $398 consultation, regular $796) or a 'from' figure. A summary (a row of a range, CSV,
+#: batch) carries these among its notes: it has no table of the prices used
+_QUALIFYING = frozenset({Kind.PROMO_PRICE, Kind.PROMO_CHARGE, Kind.STARTING_PRICE})
+
+
+def qualifying(price_notes: Iterable[Note]) -> tuple[Note, ...]:
+    """The notes of :data:`_QUALIFYING` kinds among a result's notes on prices."""
+    return tuple(n for n in price_notes if n.kind in _QUALIFYING)
 
 
 def other_condition_record(notes: Any) -> dict[str, Any] | None:
@@ -472,6 +483,7 @@ class CostReport(Report):
         others: list[str] = []  # what the same course costs those a plan it rests on is not for
         for r in self.results:
             self.notes.update(dict.fromkeys(n for n in r.notes if n.kind != Kind.OTHER_CONDITION))
+            self.notes.update(dict.fromkeys(qualifying(r.price_notes)))
             results.append(r)
             other = next((n for n in r.notes if n.kind == Kind.OTHER_CONDITION), None)
             others.append(
@@ -788,6 +800,26 @@ def range_headline(results: list[CostResult]) -> list[str]:
     best = min(priced, key=lambda r: (cents(r.per_session), r.sessions_requested))
     word = "dose" if first.modality == "daily-low-dose" else "session"
     lines.append(f"Lowest per {word}: {money(cents(best.per_session))} at {_n(best)}.")
+    return lines + _range_rules(results)
+
+
+def _range_rules(results: list[CostResult]) -> list[str]:
+    """Whether the provider serves the state, and the rules on the courses' dates, as one
+    course's headline says them; a rule that only the longer courses reach says from which."""
+    first = results[0]
+    lines = []
+    a = first.availability
+    if a is not None and a.status != "available":
+        lines.append(f"{first.provider.name} {serving_phrase(a)}.")
+    state = first.query.state
+    longest = max(results, key=lambda r: len(r.regulation))
+    for line in rule_lines(longest.regulation, state):
+        place = state if state is not None and line.startswith(f"{state} rule") else "US"
+        reach = [r for r in results if any(e.jurisdiction == place for e in r.regulation)]
+        if len(reach) < len(results):
+            shortest = min(reach, key=lambda r: r.months if r.months is not None else r.sessions_requested)
+            line = line.replace(": ", f" (courses of {_n(shortest)} or more): ", 1)
+        lines.append(line[:-1] + " (see --format json).")
     return lines
 
 
