@@ -134,3 +134,31 @@ def test_a_promo_split_across_installments_is_said_to_be_assumed_in_the_calendar
     assert later and all(str(e["SUMMARY"]).startswith("Pay ") for e in later)  # the later purchase's
     plain = events(cli("cost", "alder", "-n", "6", "--format", "ics").stdout)
     assert not any("assumed" in str(e["SUMMARY"]) for e in plain)
+
+
+def test_the_calendar_carries_the_rules_on_the_courses_dates(cli):
+    """The calendar, the file a person keeps and shares, said no word of a rule: Alabama's
+    in-person rule binds every session, the federal flexibilities' end binds those from
+    2027-01-01. The calendar's description gives each with its source; an event on a date a
+    rule binds gives it too, and a session says it in its summary, which calendars show."""
+    from icalendar import Calendar
+
+    text = cli("cost", "alder", "-n", "14", "--state", "AL", "--format", "ics", "--with-sessions").stdout
+    cal = Calendar.from_ical(text)
+    described = str(cal["X-WR-CALDESC"])
+    assert (
+        "Telemedicine flexibilities: in force through 2026-12-31" in described and "gazette-2025" in described
+    )
+    assert "In AL" in described
+    sessions = [e for e in cal.walk("VEVENT") if "session" in e["CATEGORIES"].cats]
+    assert len(sessions) == 14
+    for event in sessions:
+        day, summary, description = event.decoded("DTSTART"), str(event["SUMMARY"]), str(event["DESCRIPTION"])
+        federal = day >= date(2027, 1, 1)
+        assert ("may be required from 2027-01-01" in summary) is federal, (day, summary)
+        assert ("Telemedicine flexibilities" in description) is federal, (day, description)
+        assert "in-person visit required (AL" in summary  # Alabama's binds the whole course
+    # a course that ends before the rules bind says none
+    short = Calendar.from_ical(cli("cost", "alder", "-n", "4", "--format", "ics").stdout)
+    assert "Rule:" not in str(short["X-WR-CALDESC"])
+    assert not any("Rule:" in str(e["DESCRIPTION"]) for e in short.walk("VEVENT"))

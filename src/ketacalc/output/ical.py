@@ -17,13 +17,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.domain.course import stale_before
 from ketacalc.money import money_display
-from ketacalc.output.notes import counted, first_months
+from ketacalc.output.notes import counted, first_months, rule_short, rule_summary
 from ketacalc.output.views.common import payment_for
 from ketacalc.output.views.cost import total_text
 from ketacalc.version import __version__
 
 if TYPE_CHECKING:
     from ketacalc.domain.pricing import CostResult
+    from ketacalc.domain.regulation import RuleEntry
 
 NOTICE = (
     "Not medical advice: ketacalc prices published plans. Check every price with the provider before you pay."
@@ -66,6 +67,16 @@ def _purchase_detail(result: CostResult, purchase: int) -> list[str]:
     ]
 
 
+def _rule_lines(entries: tuple[RuleEntry, ...], day: date | None = None) -> list[str]:
+    """The rules on the course's dates, a sentence each with its source and date; with
+    ``day``, those that affect an event on it (a rule from 2027-01-01 binds a session then)."""
+    return [
+        f"Rule: {rule_summary(e)} ({e.source}, {e.as_of.isoformat()})"
+        for e in entries
+        if day is None or day >= e.affects_from
+    ]
+
+
 def _all_day(event: Any, day: date) -> None:
     """An event of the whole ``day``: it ends the next day, or, on the calendar's last day
     (9999-12-31, with no next), it has no end, which RFC 5545 reads as one day."""
@@ -77,7 +88,7 @@ def _all_day(event: Any, day: date) -> None:
 def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) -> bytes:
     """The iCalendar file of one priced course (``made_on`` is its DTSTAMP, so the
     file is the same on every run of the same day)."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
 
     name = result.provider.name
     course = _course_name(result)
@@ -90,6 +101,10 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{name}: {course}")
+    # the rules on the course's dates, as the table says them: the calendar is the file kept
+    # and shared, and a session after 2027-01-01 may need an in-person visit first
+    rules = result.regulation
+    cal.add("x-wr-caldesc", vText("\n".join([*_rule_lines(rules), NOTICE])))
     schedule = result.schedule
     # a promo code taken off a purchase paid in installments comes off the earliest ones by an
     # assumption (no source says how a code is split): each of those payments says so
@@ -112,6 +127,7 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
                 "The promo discount is taken off the earliest installments: an assumption, as no source "
                 "says how a code is split across installments."
             )
+        lines += _rule_lines(rules, pay.due)
         lines.append(NOTICE)
         event = Event()
         event.add("uid", _uid(result, "payment", index))
@@ -133,11 +149,19 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
             event.add("uid", _uid(result, "session", k + 1))
             event.add("dtstamp", stamp)
             _all_day(event, day)
-            event.add("summary", f"Session {k + 1} of {count}: {name}")
+            bound = [e for e in rules if day >= e.affects_from and not e.caution]
+            said = f" ({'; '.join(dict.fromkeys(rule_short(e) for e in bound))})" if bound else ""
+            event.add("summary", f"Session {k + 1} of {count}: {name}{said}")
             event.add(
                 "description",
-                f"Planned at {counted(pace, 'session')} a week from {result.start.isoformat()}: "
-                f"a date to plan with, not an appointment.\n{NOTICE}",
+                "\n".join(
+                    [
+                        f"Planned at {counted(pace, 'session')} a week from {result.start.isoformat()}: "
+                        "a date to plan with, not an appointment.",
+                        *_rule_lines(rules, day),
+                        NOTICE,
+                    ]
+                ),
             )
             event.add("categories", ["ketacalc", "session"])
             event.add("transp", "TRANSPARENT")
