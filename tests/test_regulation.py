@@ -660,3 +660,25 @@ def test_the_caution_reaches_markdown_and_json_as_a_caution(cli, tmp_path):
     cost = cli("--data", data, "cost", "alder", "-n", "2", "--state", "TX")
     assert "TX rule: state rule not known (may require in-person) (see below)." in cost.stdout
     assert "Federal rule" not in cost.stdout  # two weekly sessions end before the federal rule does
+
+
+def test_past_its_recorded_end_a_flexibility_says_it_may_have_been_extended(cli):
+    """On 2027-06-01 the shipped data still said the flexibilities were "in force through
+    2026-12-31 … unless the rule is extended", as if the future were known: past its recorded
+    end, the rule says when it was last recorded and to check for an extension."""
+    later = {"KETACALC_TODAY": "2027-06-01"}
+    record = cli("cost", "alder", "-n", "14", "--format", "json", env=later).json()
+    [summary] = [r["summary"] for r in record["regulation"] if r["id"] == FLEX]
+    assert summary.startswith(
+        "Telemedicine flexibilities: ended 2026-12-31 as last recorded (gazette-2025, 2025-12-31), unless "
+        "extended since (check it)"
+    ), summary
+    head = " ".join(cli("compare", "--state", "TX", env=later).stdout.split("\n\n")[0].split())
+    assert (
+        "Telemedicine flexibilities ended 2026-12-31 as last recorded (gazette-2025, 2025-12-31): check "
+        "whether they were extended." in head
+    ), head
+    # before its end nothing has passed: the rule is said as recorded
+    now = cli("cost", "alder", "-n", "14", "--format", "json").json()
+    assert "in force through 2026-12-31" in now["regulation"][0]["summary"]
+    assert "as last recorded" not in cli("compare", "--state", "TX").stdout

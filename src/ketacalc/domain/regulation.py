@@ -83,6 +83,13 @@ class RuleEntry(NamedTuple):
     as_of: date
     tier: str | None
     course: CourseDates
+    known_on: date | None = None  # the day the rules are as known on (the day asked, or later)
+
+    @property
+    def past_end(self) -> bool:
+        """A flexibility whose recorded end has passed on the day asked: the data cannot say
+        whether it was extended after its last record (``as_of``)."""
+        return self.kind == "flexibility" and self.known_on is not None and self.known_on >= self.begins
 
     @property
     def caution(self) -> bool:
@@ -201,6 +208,7 @@ def _rules_for(
             span.as_of,
             tier,
             course,
+            as_of,
         )
         for rule, begins, ends, span, tier in _effective(catalog, state, as_of)
         if begins <= course.end and (ends is None or ends >= course.start)

@@ -342,7 +342,14 @@ ON_THE_PAGE: dict[Kind, Callable[[Note], str]] = {
 def rule_summary(e: RuleEntry) -> str:
     """A rule that may affect the course, in one sentence, with its dates."""
     where = "" if e.jurisdiction == "US" else f"In {e.jurisdiction}, "
-    if e.kind == "flexibility":
+    if e.kind == "flexibility" and e.past_end:
+        # past its recorded end: the data cannot say whether it was extended since its record
+        ended = (e.begins - timedelta(days=1)).isoformat()
+        text = (
+            f"{e.name}: ended {ended} as last recorded ({e.source}, {e.as_of.isoformat()}), unless "
+            f"extended since (check it); {e.effect} from {e.begins.isoformat()}"
+        )
+    elif e.kind == "flexibility":
         ended = (e.begins - timedelta(days=1)).isoformat()
         text = (
             f"{e.name}: in force through {ended}; {e.effect} from {e.begins.isoformat()} "

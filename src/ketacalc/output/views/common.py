@@ -8,7 +8,7 @@ unknown values as ``—`` and say so in their caption.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -234,6 +234,12 @@ def rule_lines(in_force: Iterable[Any], state: str | None) -> list[str]:
                 else ""
             )
             lines.append(f"{label}{assumed}: {warning_text(rules)}.")
+    ended = next((e for e in entries if e.past_end), None)
+    if ended is not None:  # old data says it is old: past its recorded end, an extension is unknown
+        lines.append(
+            f"{ended.name} ended {ended.begins - timedelta(days=1)} as last recorded "
+            f"({ended.source}, {ended.as_of}): check whether they were extended."
+        )
     return lines
 
 
