@@ -28,6 +28,8 @@ from ketacalc.output.notes import rule_short, rule_summary
 FLEX = "tele-flex"
 AL_RULE = "al-in-person"
 WARNING = "in-person visit may be required from 2027-01-01"
+#: the federal rule's source as a headline cites it
+CITED = "(gazette-2025, 2025-12-31)"
 
 
 def ids(entries: list[dict]) -> list[str]:
@@ -100,13 +102,13 @@ def test_a_federal_rule_binds_without_a_state_too(cli):
     record = cli("cost", "alder", "-n", "14", "--format", "json").json()
     assert record["availability"] is None and ids(record["regulation"]) == [FLEX]
     table = cli("cost", "alder", "-n", "14").stdout
-    assert f"Federal rule: {WARNING} (see below)." in " ".join(table.split())
+    assert f"Federal rule: {WARNING} {CITED} (see below)." in " ".join(table.split())
     assert "Rules in every state on the course's dates (2026-11-21 to" in table
     short = cli("cost", "alder", "-n", "4", "--format", "json").json()
     assert short["regulation"] == []  # it ends before 2027-01-01
     rows = cli("compare", "-n", "14", "--format", "json").json()
     assert rows and all(ids(r["regulation"]) == [FLEX] for r in rows)
-    assert f"Federal rule: {WARNING}." in " ".join(cli("compare", "-n", "14").stdout.split())
+    assert f"Federal rule: {WARNING} {CITED}." in " ".join(cli("compare", "-n", "14").stdout.split())
     batch = cli("batch", input=jsonl({"provider": "alder", "sessions": 14})).stdout
     assert ids(json.loads(batch)["regulation"]) == [FLEX]
     points = cli("chart", "-n", "4,14", "--format", "json").json()
@@ -147,7 +149,7 @@ def test_a_course_begun_after_the_end_is_told_the_rules_date_not_its_own_first_d
     (entry,) = cli(*args, "--format", "json").json()["regulation"]
     assert entry["affects_from"] == "2027-02-01"  # the data: the first course day affected
     table = " ".join(cli(*args).stdout.split())
-    assert f"Federal rule: {WARNING} (see below)." in table
+    assert f"Federal rule: {WARNING} {CITED} (see below)." in table
     assert f"available — {WARNING}" in table and "required from 2027-02-01" not in table
 
 
@@ -425,7 +427,10 @@ def test_the_headline_names_the_states_own_rule_beside_the_federal_one(cli, comm
     first lines say it, not only the rows (they named only the federal rule, or none). Six
     weekly sessions from 2026-11-21 end before the federal flexibility does: that one is not said."""
     head = " ".join(cli(*command, "--state", "AL").stdout.split("\n\n")[0].split())
-    assert "AL rule" in head and "in-person visit required (AL: within 12 months)." in head
+    assert (
+        "AL rule" in head
+        and "in-person visit required (AL: within 12 months) (state-code, 2024-04-04)." in head
+    )
     assert ("Federal rule" in head) is federal
     if federal:
         assert head.index("AL rule") < head.index("Federal rule")
@@ -473,7 +478,7 @@ def test_the_compare_headline_takes_its_rules_from_the_course_compared(cli, tmp_
     rows = cli(*args, "--format", "json").json()
     assert rows[0]["provider"] == "dune" and rows[0]["regulation"][0]["course_assumed"]
     head = " ".join(cli(*args).stdout.split("\n\n")[0].split())
-    assert "Federal rule: in-person visit may be required from 2027-01-01." in head
+    assert f"Federal rule: {WARNING} {CITED}." in head
 
 
 @pytest.mark.parametrize(
@@ -613,7 +618,7 @@ def test_the_caution_is_in_every_answer_once_and_in_no_row(cli, tmp_path):
     head, table = compare.stdout.split("\n\n", 1)
     head = " ".join(head.split())
     assert (
-        head.count("state rule not known (may require in-person).") == 1 and "TX rule (for a course" in head
+        head.count("state rule not known (may require in-person) (") == 1 and "TX rule (for a course" in head
     )
     assert "not known (may" not in table
     rows = cli("--data", data, "compare", "--state", "TX", "--format", "json").json()
@@ -658,7 +663,10 @@ def test_the_caution_reaches_markdown_and_json_as_a_caution(cli, tmp_path):
     kinds = {(e["id"], e["kind"]) for r in rows for e in r["regulation"]}
     assert (CAUTION, "caution") in kinds and (FLEX, "flexibility") in kinds
     cost = cli("--data", data, "cost", "alder", "-n", "2", "--state", "TX")
-    assert "TX rule: state rule not known (may require in-person) (see below)." in cost.stdout
+    assert (
+        "TX rule: state rule not known (may require in-person) (gazette-2025, 2025-12-31) (see below)."
+        in " ".join(cost.stdout.split())
+    )
     assert "Federal rule" not in cost.stdout  # two weekly sessions end before the federal rule does
 
 

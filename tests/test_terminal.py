@@ -210,7 +210,7 @@ def test_compare_opens_with_the_lowest_comparable_total(cli):
     unlike = [r["name"] for r in records if not r["comparable"]]
     assert unlike and all(f"{name}: daily low-dose, not sessions, not ranked" in flat for name in unlike)
     # a federal rule on the course's dates binds every provider alike: said once, at the top
-    assert "Federal rule: in-person visit may be required from 2027-01-01." in flat
+    assert "Federal rule: in-person visit may be required from 2027-01-01 (gazette-2025, 2025-12-31)." in flat
     assert len(head.splitlines()) <= 5  # 1-4 lines of words (wrapped at the width), then the rule
 
 

@@ -204,7 +204,9 @@ def regulation_lines(result: CurveResult, width: int) -> list[str]:
     for e in result.regulation_at(longest):
         q = result.query  # the course starts on --start, else on the as-of date (today by default)
         start = (q.start or q.as_of).isoformat() if (q.start or q.as_of) else "today"
-        summary = rule_summary(e)
+        summary = (
+            f"{rule_summary(e)[:-1]} ({e.source}, {e.as_of.isoformat()})."  # with its source, as cost says it
+        )
         course = f"a course of up to {longest} {unit} from {start}"
         if summary.startswith("In "):  # a state's rule names its state: "In AL" is said once
             text = f"For {course}: {summary}"

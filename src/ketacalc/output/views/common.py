@@ -233,7 +233,8 @@ def rule_lines(in_force: Iterable[Any], state: str | None) -> list[str]:
                 if course.assumed and not lines
                 else ""
             )
-            lines.append(f"{label}{assumed}: {warning_text(rules)}.")
+            cited = "; ".join(dict.fromkeys(f"{e.source}, {e.as_of}" for e in rules))
+            lines.append(f"{label}{assumed}: {warning_text(rules)} ({cited}).")
     ended = next((e for e in entries if e.past_end), None)
     if ended is not None:  # old data says it is old: past its recorded end, an extension is unknown
         lines.append(

@@ -819,7 +819,7 @@ def _range_rules(results: list[CostResult]) -> list[str]:
         if len(reach) < len(results):
             shortest = min(reach, key=lambda r: r.months if r.months is not None else r.sessions_requested)
             line = line.replace(": ", f" (courses of {_n(shortest)} or more): ", 1)
-        lines.append(line[:-1] + " (see --format json).")
+        lines.append(line)
     return lines
 
 
