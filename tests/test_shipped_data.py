@@ -736,12 +736,35 @@ def test_mindbloom_stop_ledger_and_hired_sitter(cli):
         "330.00",
         "0.00",
     )
-    after_one = record["if_stopped"][2]
+    found_eligible = record["if_stopped"][2]  # found eligible, cancelled before the first order
+    assert (found_eligible["point"], found_eligible["owed"], found_eligible["refund"]) == (
+        "after-consult",
+        "150.00",
+        "180.00",
+    )
+    after_one = record["if_stopped"][3]
     assert (after_one["number"], after_one["owed"]) == (1, "1485.00")  # 50% of $2,970
     # the source states the 50% for the point after the first shipment only: later, unknown
-    after_two = record["if_stopped"][3]
+    after_two = record["if_stopped"][4]
     assert (after_two["number"], after_two["owed"]) == (2, None)
     assert (record["total"], record["total_low"], record["total_high"]) == ("2970.00", "3540.00", "4110.00")
+
+
+def test_mindbloom_stopping_after_being_found_eligible_owes_150(cli):
+    """Help article 8894531: found eligible at the consult, cancelled before the first
+    prescription and Bloombox are ordered: 'You owe $150' (a rung between the consult and
+    the 50% owed once the first shipment has gone)."""
+    ledger = cli("cost", "mindbloom", "-n", "6", "--if-stopped", "--format", "json").json()
+    rung = next(r for r in ledger if r["point"] == "after-consult")
+    assert (rung["paid"], rung["owed"], rung["refund"], rung["source"]) == (
+        "430.00",
+        "150.00",
+        "280.00",
+        "mindbloom-refund-help",
+    )
+    assert "your clinician determines that you are eligible for treatment" in rung["rule"]
+    points = [r["point"] for r in ledger]
+    assert points.index("after-consult") < points.index("after-session")
 
 
 def test_joyous_is_not_stale_because_of_its_free_consultation(cli):
