@@ -767,6 +767,20 @@ def test_mindbloom_stopping_after_being_found_eligible_owes_150(cli):
     assert points.index("after-consult") < points.index("after-session")
 
 
+def test_innerwell_extended_ladder_says_its_650_815_rung_and_the_90_day_rule_in_its_note(cli):
+    """The rung after the first medical check-in ($650, or $815 with the 'Meet Your Therapist'
+    session) has no published session number: it is said under the stop ledger, never placed at a
+    guessed session; so is the support article's no-refund rule after 90 days without contact."""
+    (policy,) = cli("show", "innerwell", "--format", "json").json()["refund_policy"]
+    assert [s["stage"] for s in policy["steps"]] == ["before-consult", "after-consult", "after-session"]
+    assert "you will be charged a total of $650' (without" in policy["note"]
+    assert "'or $815' (with it)" in policy["note"]
+    assert "ninety (90) or more days" in policy["note"] and "innerwell-payment-help" in policy["note"]
+    table = " ".join(cli("cost", "innerwell", "-n", "24", "--if-stopped", env={"COLUMNS": "200"}).stdout.split())
+    assert "charged a total of $650' (without the included 'Meet Your Therapist' session) 'or $815'" in table
+    assert "are not eligible for a refund.' (innerwell-refund-extended, undated)" in table
+
+
 def test_joyous_is_not_stale_because_of_its_free_consultation(cli):
     record = shipped_cost(cli, "joyous", "-n", "30", "--as-of", "2026-12-02")
     assert record["stale"] is False and record["oldest_price"] == "2026-06-25"
