@@ -781,6 +781,19 @@ def test_innerwell_extended_ladder_says_its_650_815_rung_and_the_90_day_rule_in_
     assert "are not eligible for a refund.' (innerwell-refund-extended, undated)" in table
 
 
+def test_mindbloom_cost_says_what_its_superbill_leaves_out(cli):
+    """Help article 12264490: the superbill excludes the treatment sessions; beside it, the
+    homepage's 'over 50%' reimbursement claim (2026-08-14 notes), each with its source in show."""
+    notes = " ".join(cli("cost", "mindbloom", "-n", "6", "--format", "json").json()["notes"])
+    assert "Excludes: Guide appointments, treatment sessions, and medication management" in notes
+    assert "'you may be eligible to reimburse over 50%'" in notes
+    shown = cli("show", "mindbloom", "--format", "json").json()["cost_notes"]
+    assert [(f["source"], f["as_of"]) for f in shown] == [
+        ("mindbloom-superbill-help", None),
+        ("mindbloom-notes-2026", "2026-08-14"),
+    ]
+
+
 def test_joyous_is_not_stale_because_of_its_free_consultation(cli):
     record = shipped_cost(cli, "joyous", "-n", "30", "--as-of", "2026-12-02")
     assert record["stale"] is False and record["oldest_price"] == "2026-06-25"
