@@ -656,11 +656,36 @@ def test_eligibility_in_texas_cites_innerwells_2025_insurer_list(cli):
             "ketamine-wellness-centers",
             "Ketamine Wellness Centers has closed (bhbusiness-kwc-2023, 2023-03-16)",
         ),
+        (
+            "smith-ketamine-services",
+            "Smith Ketamine Services has closed (bhbusiness-smith-2023, 2023-05-17): "
+            "'The practice is closed and no longer making appointments'",
+        ),
     ],
 )
 def test_closed_providers_say_they_closed(cli, provider, said):
     result = cli("cost", provider, "-n", "6")
     assert result.exit_code == 1 and said in result.stderr and "unknown provider" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("provider", "source"),
+    [
+        ("tripsitter-clinic", "tripsitter-faq"),
+        ("discreet-ketamine", "discreetketamine-faq"),
+        ("happyy", "happyy-consent"),
+    ],
+)
+def test_providers_known_only_from_their_own_undated_pages_have_no_price_and_no_states(cli, provider, source):
+    """updates-2026-12.md section 2 (tier A, undated): at-home ketamine by telehealth, but no
+    prices and no states published: uncertain, never priced, available nowhere known."""
+    shown = cli("show", provider, "--format", "json").json()
+    assert [(f["value"], f["source"], f["as_of"]) for f in shown["status"]] == [("uncertain", source, None)]
+    assert shown["plans"] == [] and shown["states"]["observations"] == []
+    result = cli("cost", provider, "-n", "6")
+    assert result.exit_code == 1 and "publishes no prices" in result.stderr
+    rows = cli("eligibility", "--state", "TX", "--format", "json").json()
+    assert next(r for r in rows if r["provider"] == provider)["availability"] == "unknown"
 
 
 def test_mindbloom_serves_dc_per_its_two_sources(cli):
