@@ -688,6 +688,14 @@ def test_providers_known_only_from_their_own_undated_pages_have_no_price_and_no_
     assert next(r for r in rows if r["provider"] == provider)["availability"] == "unknown"
 
 
+def test_joyous_support_hours_keep_both_observations(cli):
+    """Its booking page: 8am-5pm Pacific; a competitor's page (2026-05-05): 9am-5pm PT. Both stay."""
+    notes = {n["source"]: n for n in cli("show", "joyous", "--format", "json").json()["notes"]}
+    assert "8am-5pm Pacific Time" in notes["joyous-next-step"]["value"]
+    assert "(9am–5pm PT)" in notes["ketcare-compare-2026"]["value"]
+    assert notes["ketcare-compare-2026"]["as_of"] == "2026-05-05"
+
+
 def test_mindbloom_serves_dc_per_its_two_sources(cli):
     rows = cli("states", "mindbloom", "--format", "json").json()
     dc = next(r for r in rows if r["state"] == "DC")
