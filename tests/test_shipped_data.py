@@ -592,6 +592,25 @@ def test_the_telemedicine_rule_ends_2026_12_31_per_the_federal_register(cli):
     assert anywhere.json()["regulation"] == []  # no state asked for: no state's rule to speak of
 
 
+def test_the_states_caution_rests_on_the_2018_summary_before_2026(cli):
+    """The caution (a state's own rule not known) has an earlier span: the 2018 law-firm summary
+    ('Approximately 12 states' required a prior in-person examination). A course of the review's
+    day in TX carries it from that source; one of 2026-12-02 from HIT Consultant's."""
+    on = {"KETACALC_TODAY": REVIEW}
+    then = cli("cost", "mindbloom", "-n", "6", "--state", "TX", "--as-of", REVIEW, "-f", "json", env=on).json()
+    (caution,) = then["regulation"]
+    assert (caution["id"], caution["kind"], caution["source"], caution["as_of"]) == (
+        "state-rules-not-recorded",
+        "caution",
+        "foley-2018-controlled-substances",
+        "2018-07-31",
+    )
+    now = cli("cost", "mindbloom", "-n", "3", "--state", "TX", "--start", "2026-12-02", "-f", "json").json()
+    assert [(r["id"], r["source"]) for r in now["regulation"]] == [
+        ("state-rules-not-recorded", "hitconsultant-2026")
+    ]
+
+
 def test_alabama_names_the_in_person_requirement_on_every_row_that_may_treat(cli):
     rows = cli("eligibility", "--state", "AL", "--format", "json").json()
     may = [row for row in rows if row["availability"] != "unavailable"]
