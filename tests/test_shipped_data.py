@@ -897,6 +897,33 @@ def test_alternatives_carry_the_researched_figures_with_their_sources(cli):
     assert "$7,150 maximum program benefit per calendar year" in copay["note"]
 
 
+def test_alternatives_keep_disputed_spravato_figures_side_by_side(cli):
+    """updates-2026-12.md sections 3.1-3.2: the savings cap ($7,150 from the manufacturer, tier A,
+    beside $8,000 and $8,150 from third parties), Medicare's 2026 G-code fees as two secondary
+    sources give them, the observation rebate, the no-insurance median, and IV series above $4,800."""
+    records = {r["alternative"]: r for r in cli("alternatives", "--format", "json").json()}
+    spray = [(f["source"], f["amount"], f["tier"], f["as_of"]) for f in records["spravato"]["figures"]]
+    caps = [row for row, f in zip(spray, records["spravato"]["figures"]) if "maximum benefit" in f["what"]]
+    assert caps == [
+        ("janssen-spravato", "7150.00", "A", None),
+        ("philly-spravato-faq", "8000.00", "C", None),
+        ("ktfd-savings-cap", "8150.00", "C", None),
+    ]
+    medicare = {(f["source"], f["amount"]) for f in records["spravato"]["figures"] if "Medicare" in f["what"]}
+    assert medicare == {
+        ("osmind-spravato-2026", "906.51"),
+        ("osmind-spravato-2026", "1289.82"),
+        ("neolytix-rates-2026", "952.59"),
+        ("neolytix-cpt-2026", "1356.08"),
+    }
+    assert ("spravato-hcp-support", "0.00", "A", None) in spray
+    assert ("ktfd-cost-guide", "1050.00", "C", None) in spray
+    infusion = {(f["source"], f["what"]): f for f in records["iv-infusion"]["figures"]}
+    series = infusion[("thervo-ketamine-cost", "a full series of 6 to 8 infusions")]
+    assert (series["low"], series["high"]) == ("2400.00", "6400.00")
+    assert infusion[("ktfd-cost-guide", "one infusion, median")]["amount"] == "590.00"
+
+
 def test_the_alternatives_table_keeps_every_source_id_whole_at_80_columns(cli):
     records = cli("alternatives", "--format", "json").json()
     table = cli("alternatives", env={"COLUMNS": "80"}).stdout
