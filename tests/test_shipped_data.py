@@ -715,6 +715,13 @@ def test_joyous_support_hours_keep_both_observations(cli):
     assert notes["ketcare-compare-2026"]["as_of"] == "2026-05-05"
 
 
+def test_wondermed_delivery_time_and_ketamd_nurse_guides_are_noted(cli):
+    wondermed = " ".join(n["value"] for n in cli("show", "wondermed", "--format", "json").json()["notes"])
+    assert "within 7 business days of the clinician consultation" in wondermed
+    ketamd = " ".join(n["value"] for n in cli("show", "ketamd", "--format", "json").json()["notes"])
+    assert "certified Nurse Guide" in ketamd and "signature required for delivery" in ketamd
+
+
 def test_mindbloom_serves_dc_per_its_two_sources(cli):
     rows = cli("states", "mindbloom", "--format", "json").json()
     dc = next(r for r in rows if r["state"] == "DC")
