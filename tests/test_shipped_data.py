@@ -597,7 +597,9 @@ def test_the_states_caution_rests_on_the_2018_summary_before_2026(cli):
     ('Approximately 12 states' required a prior in-person examination). A course of the review's
     day in TX carries it from that source; one of 2026-12-02 from HIT Consultant's."""
     on = {"KETACALC_TODAY": REVIEW}
-    then = cli("cost", "mindbloom", "-n", "6", "--state", "TX", "--as-of", REVIEW, "-f", "json", env=on).json()
+    then = cli(
+        "cost", "mindbloom", "-n", "6", "--state", "TX", "--as-of", REVIEW, "-f", "json", env=on
+    ).json()
     (caution,) = then["regulation"]
     assert (caution["id"], caution["kind"], caution["source"], caution["as_of"]) == (
         "state-rules-not-recorded",
@@ -835,7 +837,9 @@ def test_innerwell_extended_ladder_says_its_650_815_rung_and_the_90_day_rule_in_
     assert "you will be charged a total of $650' (without" in policy["note"]
     assert "'or $815' (with it)" in policy["note"]
     assert "ninety (90) or more days" in policy["note"] and "innerwell-payment-help" in policy["note"]
-    table = " ".join(cli("cost", "innerwell", "-n", "24", "--if-stopped", env={"COLUMNS": "200"}).stdout.split())
+    table = " ".join(
+        cli("cost", "innerwell", "-n", "24", "--if-stopped", env={"COLUMNS": "200"}).stdout.split()
+    )
     assert "charged a total of $650' (without the included 'Meet Your Therapist' session) 'or $815'" in table
     assert "are not eligible for a refund.' (innerwell-refund-extended, undated)" in table
 
@@ -909,8 +913,11 @@ def test_alternatives_keep_disputed_spravato_figures_side_by_side(cli):
     beside $8,000 and $8,150 from third parties), Medicare's 2026 G-code fees as two secondary
     sources give them, the observation rebate, the no-insurance median, and IV series above $4,800."""
     records = {r["alternative"]: r for r in cli("alternatives", "--format", "json").json()}
-    spray = [(f["source"], f["amount"], f["tier"], f["as_of"]) for f in records["spravato"]["figures"]]
-    caps = [row for row, f in zip(spray, records["spravato"]["figures"]) if "maximum benefit" in f["what"]]
+    figures = records["spravato"]["figures"]
+    spray = [(f["source"], f["amount"], f["tier"], f["as_of"]) for f in figures]
+    caps = [
+        (f["source"], f["amount"], f["tier"], f["as_of"]) for f in figures if "maximum benefit" in f["what"]
+    ]
     assert caps == [
         ("janssen-spravato", "7150.00", "A", None),
         ("philly-spravato-faq", "8000.00", "C", None),
