@@ -592,6 +592,27 @@ def test_the_telemedicine_rule_ends_2026_12_31_per_the_federal_register(cli):
     assert anywhere.json()["regulation"] == []  # no state asked for: no state's rule to speak of
 
 
+def test_the_states_caution_rests_on_the_2018_summary_before_2026(cli):
+    """The caution (a state's own rule not known) has an earlier span: the 2018 law-firm summary
+    ('Approximately 12 states' required a prior in-person examination). A course of the review's
+    day in TX carries it from that source; one of 2026-12-02 from HIT Consultant's."""
+    on = {"KETACALC_TODAY": REVIEW}
+    then = cli(
+        "cost", "mindbloom", "-n", "6", "--state", "TX", "--as-of", REVIEW, "-f", "json", env=on
+    ).json()
+    (caution,) = then["regulation"]
+    assert (caution["id"], caution["kind"], caution["source"], caution["as_of"]) == (
+        "state-rules-not-recorded",
+        "caution",
+        "foley-2018-controlled-substances",
+        "2018-07-31",
+    )
+    now = cli("cost", "mindbloom", "-n", "3", "--state", "TX", "--start", "2026-12-02", "-f", "json").json()
+    assert [(r["id"], r["source"]) for r in now["regulation"]] == [
+        ("state-rules-not-recorded", "hitconsultant-2026")
+    ]
+
+
 def test_alabama_names_the_in_person_requirement_on_every_row_that_may_treat(cli):
     rows = cli("eligibility", "--state", "AL", "--format", "json").json()
     may = [row for row in rows if row["availability"] != "unavailable"]
@@ -656,11 +677,51 @@ def test_eligibility_in_texas_cites_innerwells_2025_insurer_list(cli):
             "ketamine-wellness-centers",
             "Ketamine Wellness Centers has closed (bhbusiness-kwc-2023, 2023-03-16)",
         ),
+        (
+            "smith-ketamine-services",
+            "Smith Ketamine Services has closed (bhbusiness-smith-2023, 2023-05-17): "
+            "'The practice is closed and no longer making appointments'",
+        ),
     ],
 )
 def test_closed_providers_say_they_closed(cli, provider, said):
     result = cli("cost", provider, "-n", "6")
     assert result.exit_code == 1 and said in result.stderr and "unknown provider" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("provider", "source"),
+    [
+        ("tripsitter-clinic", "tripsitter-faq"),
+        ("discreet-ketamine", "discreetketamine-faq"),
+        ("happyy", "happyy-consent"),
+    ],
+)
+def test_providers_known_only_from_their_own_undated_pages_have_no_price_and_no_states(cli, provider, source):
+    """updates-2026-12.md section 2 (tier A, undated): at-home ketamine by telehealth, but no
+    prices and no states published: uncertain, never priced, available nowhere known."""
+    shown = cli("show", provider, "--format", "json").json()
+    assert [(f["value"], f["source"], f["as_of"]) for f in shown["status"]] == [("uncertain", source, None)]
+    assert shown["plans"] == [] and shown["states"]["observations"] == []
+    result = cli("cost", provider, "-n", "6")
+    assert result.exit_code == 1 and "publishes no prices" in result.stderr
+    rows = cli("eligibility", "--state", "TX", "--format", "json").json()
+    assert next(r for r in rows if r["provider"] == provider)["availability"] == "unknown"
+
+
+def test_joyous_support_hours_keep_both_observations(cli):
+    """Its booking page: 8am-5pm Pacific; a competitor's page (2026-05-05): 9am-5pm PT. Both stay."""
+    notes = {n["source"]: n for n in cli("show", "joyous", "--format", "json").json()["notes"]}
+    assert "8am-5pm Pacific Time" in notes["joyous-next-step"]["value"]
+    assert "(9am–5pm PT)" in notes["ketcare-compare-2026"]["value"]
+    assert notes["ketcare-compare-2026"]["as_of"] == "2026-05-05"
+
+
+def test_wondermed_delivery_time_and_ketamd_nurse_guides_are_noted(cli):
+    wondermed = " ".join(n["value"] for n in cli("show", "wondermed", "--format", "json").json()["notes"])
+    assert "within 7 business days of the clinician consultation" in wondermed
+    ketamd = " ".join(n["value"] for n in cli("show", "ketamd", "--format", "json").json()["notes"])
+    assert "certified Nurse Guide" in ketamd and "signature required for delivery" in ketamd
 
 
 def test_mindbloom_serves_dc_per_its_two_sources(cli):
@@ -736,12 +797,64 @@ def test_mindbloom_stop_ledger_and_hired_sitter(cli):
         "330.00",
         "0.00",
     )
-    after_one = record["if_stopped"][2]
+    found_eligible = record["if_stopped"][2]  # found eligible, cancelled before the first order
+    assert (found_eligible["point"], found_eligible["owed"], found_eligible["refund"]) == (
+        "after-consult",
+        "150.00",
+        "180.00",
+    )
+    after_one = record["if_stopped"][3]
     assert (after_one["number"], after_one["owed"]) == (1, "1485.00")  # 50% of $2,970
     # the source states the 50% for the point after the first shipment only: later, unknown
-    after_two = record["if_stopped"][3]
+    after_two = record["if_stopped"][4]
     assert (after_two["number"], after_two["owed"]) == (2, None)
     assert (record["total"], record["total_low"], record["total_high"]) == ("2970.00", "3540.00", "4110.00")
+
+
+def test_mindbloom_stopping_after_being_found_eligible_owes_150(cli):
+    """Help article 8894531: found eligible at the consult, cancelled before the first
+    prescription and Bloombox are ordered: 'You owe $150' (a rung between the consult and
+    the 50% owed once the first shipment has gone)."""
+    ledger = cli("cost", "mindbloom", "-n", "6", "--if-stopped", "--format", "json").json()
+    rung = next(r for r in ledger if r["point"] == "after-consult")
+    assert (rung["paid"], rung["owed"], rung["refund"], rung["source"]) == (
+        "430.00",
+        "150.00",
+        "280.00",
+        "mindbloom-refund-help",
+    )
+    assert "your clinician determines that you are eligible for treatment" in rung["rule"]
+    points = [r["point"] for r in ledger]
+    assert points.index("after-consult") < points.index("after-session")
+
+
+def test_innerwell_extended_ladder_says_its_650_815_rung_and_the_90_day_rule_in_its_note(cli):
+    """The rung after the first medical check-in ($650, or $815 with the 'Meet Your Therapist'
+    session) has no published session number: it is said under the stop ledger, never placed at a
+    guessed session; so is the support article's no-refund rule after 90 days without contact."""
+    (policy,) = cli("show", "innerwell", "--format", "json").json()["refund_policy"]
+    assert [s["stage"] for s in policy["steps"]] == ["before-consult", "after-consult", "after-session"]
+    assert "you will be charged a total of $650' (without" in policy["note"]
+    assert "'or $815' (with it)" in policy["note"]
+    assert "ninety (90) or more days" in policy["note"] and "innerwell-payment-help" in policy["note"]
+    table = " ".join(
+        cli("cost", "innerwell", "-n", "24", "--if-stopped", env={"COLUMNS": "200"}).stdout.split()
+    )
+    assert "charged a total of $650' (without the included 'Meet Your Therapist' session) 'or $815'" in table
+    assert "are not eligible for a refund.' (innerwell-refund-extended, undated)" in table
+
+
+def test_mindbloom_cost_says_what_its_superbill_leaves_out(cli):
+    """Help article 12264490: the superbill excludes the treatment sessions; beside it, the
+    homepage's 'over 50%' reimbursement claim (2026-08-14 notes), each with its source in show."""
+    notes = " ".join(cli("cost", "mindbloom", "-n", "6", "--format", "json").json()["notes"])
+    assert "Excludes: Guide appointments, treatment sessions, and medication management" in notes
+    assert "'you may be eligible to reimburse over 50%'" in notes
+    shown = cli("show", "mindbloom", "--format", "json").json()["cost_notes"]
+    assert [(f["source"], f["as_of"]) for f in shown] == [
+        ("mindbloom-superbill-help", None),
+        ("mindbloom-notes-2026", "2026-08-14"),
+    ]
 
 
 def test_joyous_is_not_stale_because_of_its_free_consultation(cli):
@@ -793,6 +906,36 @@ def test_alternatives_carry_the_researched_figures_with_their_sources(cli):
         None,
     )
     assert "$7,150 maximum program benefit per calendar year" in copay["note"]
+
+
+def test_alternatives_keep_disputed_spravato_figures_side_by_side(cli):
+    """updates-2026-12.md sections 3.1-3.2: the savings cap ($7,150 from the manufacturer, tier A,
+    beside $8,000 and $8,150 from third parties), Medicare's 2026 G-code fees as two secondary
+    sources give them, the observation rebate, the no-insurance median, and IV series above $4,800."""
+    records = {r["alternative"]: r for r in cli("alternatives", "--format", "json").json()}
+    figures = records["spravato"]["figures"]
+    spray = [(f["source"], f["amount"], f["tier"], f["as_of"]) for f in figures]
+    caps = [
+        (f["source"], f["amount"], f["tier"], f["as_of"]) for f in figures if "maximum benefit" in f["what"]
+    ]
+    assert caps == [
+        ("janssen-spravato", "7150.00", "A", None),
+        ("philly-spravato-faq", "8000.00", "C", None),
+        ("ktfd-savings-cap", "8150.00", "C", None),
+    ]
+    medicare = {(f["source"], f["amount"]) for f in records["spravato"]["figures"] if "Medicare" in f["what"]}
+    assert medicare == {
+        ("osmind-spravato-2026", "906.51"),
+        ("osmind-spravato-2026", "1289.82"),
+        ("neolytix-rates-2026", "952.59"),
+        ("neolytix-cpt-2026", "1356.08"),
+    }
+    assert ("spravato-hcp-support", "0.00", "A", None) in spray
+    assert ("ktfd-cost-guide", "1050.00", "C", None) in spray
+    infusion = {(f["source"], f["what"]): f for f in records["iv-infusion"]["figures"]}
+    series = infusion[("thervo-ketamine-cost", "a full series of 6 to 8 infusions")]
+    assert (series["low"], series["high"]) == ("2400.00", "6400.00")
+    assert infusion[("ktfd-cost-guide", "one infusion, median")]["amount"] == "590.00"
 
 
 def test_the_alternatives_table_keeps_every_source_id_whole_at_80_columns(cli):
