@@ -162,6 +162,34 @@ def test_a_starting_price_is_a_note_never_the_price(acme):
     )
 
 
+def test_a_price_below_a_newer_from_figure_is_said_to_be_out_of_date():
+    """A 'from' figure is a floor: Mindbloom's 2025 $1,254 priced a course in June 2026 while a
+    competitor quoted 'from $1,290' in May, and the note said "the price charged is $1,254.00"
+    as a fact. A price used below a newer floor may be out of date, and says so; a quote is
+    measured against what is charged, with a pay-in-full discount taken off."""
+    plan = {
+        "id": "pack", "name": "4-Visit Pack", "sessions": 4, "client": "any",
+        "prices": [
+            {"source": "site", "as_of": "2026-01-10", "price": "400", "pay_in_full_discount": "50"},
+            {"source": "review", "as_of": "2026-02-02", "price": "450", "kind": "starting"},
+        ],
+    }  # fmt: skip
+    [pack] = catalog_of(provider_data(plans=[plan])).providers
+    r = price(pack, CostQuery(sessions=4, as_of=START, start=START), today=TODAY)
+    assert (
+        "4-Visit Pack is quoted 'from $450.00' (review, 2026-02-02); the price used, $400.00, is below "
+        "that floor: it may be out of date."
+    ) in words(r.price_notes)
+    plan["prices"][1]["price"] = "350"  # a floor under what is charged paid in full: $350
+    [pack] = catalog_of(provider_data(plans=[plan])).providers
+    paid = price(pack, CostQuery(sessions=4, as_of=START, start=START, pay_in_full=True), today=TODAY)
+    assert paid.total == D("350.00")
+    assert (
+        "4-Visit Pack is quoted 'from $350.00' (review, 2026-02-02); the price charged is $350.00."
+        in words(paid.price_notes)
+    )
+
+
 # --------------------------------------------------------------- 2. months and units
 
 

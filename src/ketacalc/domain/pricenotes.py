@@ -112,7 +112,7 @@ def quote_notes(runs: tuple[Run, ...], as_of: date) -> list[Note]:
             continue
         said = {"source": quote.source, "as_of": quote.as_of, "plan": offer.plan.name, "quoted": quote.price}
         if quote.kind == "starting":
-            found.append(Note(Kind.QUOTED_FROM, charged=offer.obs.price, **said))  # type: ignore[arg-type]
+            found.append(Note(Kind.QUOTED_FROM, charged=offer.charged, **said))  # type: ignore[arg-type]
         elif not offer.pay_in_full:
             found.append(Note(Kind.PAY_IN_FULL_QUOTE, charged=offer.obs.price, **said))  # type: ignore[arg-type]
         elif quote.price != offer.charged:

@@ -211,7 +211,12 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
     Kind.PRICE_NOTE: lambda n: f"{n.item} ({said(n.source, n.as_of)}): {n.text}",
     Kind.QUOTED_FROM: lambda n: (
         f"{n.plan} is quoted 'from {money_display(n.quoted)}' ({said(n.source, n.as_of)}); "
-        f"the price charged is {money_display(n.charged)}."
+        + (
+            # a 'from' figure is a floor: a price used below it is older than what it says
+            f"the price used, {money_display(n.charged)}, is below that floor: it may be out of date."
+            if n.quoted > n.charged
+            else f"the price charged is {money_display(n.charged)}."
+        )
     ),
     Kind.PAY_IN_FULL_QUOTE: lambda n: (
         f"{money_display(n.quoted)} is the pay-in-full price of {n.plan} ({said(n.source, n.as_of)}); the installment "
