@@ -425,7 +425,7 @@ def test_alder_charges_the_first_installment_before_the_consultation(catalog):
     r = cost(catalog, "alder", 10)
     assert (
         "Alder Health charges the first payment at checkout, before the consultation, "
-        "and refunds it if you are found ineligible."
+        "and refunds it if you are found ineligible (review-2025, 2025-06-13)."  # whose words, and when
     ) in words(r.notes)
     assert r.due_at_signup == D("340.00")
     # a returning client has had the consultation: no such note
@@ -439,7 +439,9 @@ def test_alder_charges_the_first_installment_before_the_consultation(catalog):
 def test_cost_notes_come_with_every_cost(catalog):
     r = cost(catalog, "fern", 2, as_of=None)
     assert r.total == D("1050.00")  # 2 visits at $350, and the $350 consultation
-    assert "Medication is billed separately by the pharmacy." in words(r.notes)
+    assert "Medication is billed separately by the pharmacy (fern-site-2026-05, 2026-05-01)." in words(
+        r.notes
+    )
 
 
 # --------------------------------------------------------------- pay in full

@@ -724,8 +724,11 @@ def test_every_figure_on_a_providers_card_names_its_source_and_date(cli):
     assert (
         "<li>Medication is billed separately by the pharmacy (fern-site-2026-05, 2026-05-01).</li>" in course
     )
-    # the terminal's table dates the charge in its own columns: its note stays as it was
-    assert "Medication is billed separately by the pharmacy." in cli("cost", "fern", "-n", "6").stderr
+    # the terminal says whose words they are, and when, as the page does
+    assert (
+        "Medication is billed separately by the pharmacy (fern-site-2026-05, 2026-05-01)."
+        in cli("cost", "fern", "-n", "6").stderr
+    )
 
 
 def test_every_table_that_may_scroll_sideways_is_a_named_stop_for_the_keyboard(fixture_report):

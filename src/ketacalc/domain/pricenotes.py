@@ -126,6 +126,8 @@ def signup_notes(provider: Provider, query: CostQuery, as_of: date) -> list[Note
         return [
             Note(
                 Kind.FIRST_PAYMENT_AT_CHECKOUT,
+                source=consult.source,
+                as_of=consult.as_of,
                 provider=provider.name,
                 refunded_if_ineligible=bool(consult.value.refundable_if_ineligible),
             )

@@ -254,10 +254,12 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
     Kind.PAID_AT_PURCHASE: lambda n: (
         f"{n.provider}'s own terms: each purchase is paid in full when made ({said(n.source, n.as_of)})."
     ),
-    Kind.FIRST_PAYMENT_AT_CHECKOUT: lambda n: (
+    Kind.FIRST_PAYMENT_AT_CHECKOUT: lambda n: sourced(
         f"{n.provider} charges the first payment at checkout, before the consultation"
         + (", and refunds it if you are found ineligible" if n.refunded_if_ineligible else "")
-        + "."
+        + ".",
+        n.source,
+        n.as_of,
     ),
     Kind.PACE_ASSUMED: lambda n: _pace_assumed(n, " (set --pace)"),
     Kind.MONTHLY_BILLING: lambda n: (
@@ -279,7 +281,7 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         else f"A hired sitter's cost is not published for {n.provider}; it is in no total."
     ),
     Kind.UNPRICED_CHARGE: _unpriced,
-    Kind.COST_NOTE: lambda n: n.text,
+    Kind.COST_NOTE: lambda n: sourced(n.text, n.source, n.as_of),  # whose words, and when
     Kind.NO_PRICE: lambda n: n.reason + (f" ({n.fix})." if n.fix else "."),
     Kind.NOT_SESSIONS: lambda n: (
         f"{n.provider} sells {n.modality} treatment by the month, not standard-dose "
@@ -337,7 +339,6 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
 #: ran the command: a kind whose sentence names an option or a command says what it means,
 #: and the data file's own note on costs says where and when it was said, as every figure there
 ON_THE_PAGE: dict[Kind, Callable[[Note], str]] = {
-    Kind.COST_NOTE: lambda n: sourced(n.text, n.source, n.as_of),
     Kind.PACE_ASSUMED: lambda n: _pace_assumed(n, ""),
     Kind.ROUTE_DRAWN: lambda n: _route_drawn(n, f"its {' and '.join(n.others)} plans are not drawn"),
     Kind.CONDITIONS_DRAWN: lambda n: _conditions_drawn(n, "the others' price is not drawn"),
