@@ -383,6 +383,11 @@ def test_a_programs_ladder_that_refunds_before_the_consultation_counts_what_was_
     assert rows[1]["refund_at_owed_low"] is None  # one figure owed: refund holds it
     # what the data file says of the policy (why later rows are not published) is said with it
     assert "The stored copy is cut off after the $615 rung (review-2025, undated)." in table
+    # and so does the cost's JSON, beside its stop ledger, for a script
+    full = cli("--data", str(data), "cost", "birch", "-n", "6", "--pay-in-full", "--format", "json").json()
+    assert full["if_stopped_notes"] == [
+        "The stored copy is cut off after the $615 rung (review-2025, undated)"
+    ]
 
 
 def test_pay_in_full_never_turns_a_monthly_commitment_into_one_payment(cli):

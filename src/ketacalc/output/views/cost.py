@@ -239,6 +239,9 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "sessions_in_window": result.sessions_in_window,
         "cash_by_month": by_month_records(result),
         "if_stopped": stop_records(result),
+        # what the data file says of the refund policies quoted (Innerwell's $650/$815 rung,
+        # whose session is not published; a copy cut off), as under the table
+        "if_stopped_notes": _policy_notes(result),
         "price_notes": sentences(result.price_notes),
         "notes": sentences(result.notes),
         "other_condition": other_condition_record(result.notes),
