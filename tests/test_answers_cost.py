@@ -505,3 +505,23 @@ def test_a_charge_on_an_event_is_not_called_optional(cli, tmp_path):
     table = cli("--data", str(path), "cost", "acme", "-n", "2").stdout
     extras = table.split("Charges not in the total", 1)[1]
     assert "when it applies: $75.00" in extras and "optional" not in extras
+
+
+def test_fees_without_a_session_price_are_not_no_prices():
+    """Journey Clinical publishes its consultation and refill fees, not a price for its
+    sessions: "publishes no prices" read as if nothing were known."""
+    fees = provider_data(
+        charges=[
+            {"id": "consult", "kind": "consult", "description": "Initial consultation", "per": "course",
+             "client": "new", "amount": "250", "source": "site", "as_of": "2026-01-10"},
+        ],
+    )  # fmt: skip
+    [provider] = catalog_of(fees).providers
+    result = price(provider, CostQuery(sessions=4), today=TODAY)
+    assert str(result.no_price).startswith(
+        "Acme Ketamine publishes no price for its sessions, only some fees"
+    )
+    [bare] = catalog_of(provider_data()).providers
+    assert str(price(bare, CostQuery(sessions=4), today=TODAY).no_price).startswith(
+        "Acme Ketamine publishes no prices; the cost is unknown"
+    )

@@ -518,10 +518,18 @@ def test_an_insurer_not_listed_is_self_pay_with_a_note(catalog):
 
 
 def test_a_provider_that_lists_no_insurers_is_self_pay_with_a_note(catalog):
+    """One that says it takes no insurance says so, with its source: "publishes no accepted
+    insurers" read as if its list were only missing (Mindbloom: "does not accept insurance")."""
     r = cost(catalog, "alder", 10, insurer="Aetna", state="TX")
     assert r.total == D("1700.00")
     assert r.pricing == "self-pay"
-    assert "Alder Health publishes no accepted insurers; self-pay prices are used." in words(r.notes)
+    assert (
+        "Alder Health does not accept insurance (review-2025, 2025-06-13); self-pay prices are used."
+        in words(r.notes)
+    )
+    [acme] = catalog_of(provider_data(plans=[plan_data("visit", 1, "any", "100")])).providers
+    unsaid = price(acme, CostQuery(sessions=1, insurer="Aetna", state="TX"), today=TODAY)
+    assert "Acme Ketamine publishes no accepted insurers; self-pay prices are used." in words(unsaid.notes)
 
 
 def test_a_plan_without_an_insurance_price_is_bought_self_pay_with_a_note():

@@ -35,6 +35,17 @@ def insurance_applies(provider: Provider, query: CostQuery, as_of: date) -> tupl
         return False, None
     listing = newest(provider.insurers, as_of)
     if listing is None:
+        # a provider that says it takes no insurance says so, with its source (Mindbloom:
+        # "does not accept insurance at this time"), never "publishes no accepted insurers"
+        takes = newest(provider.insurance, as_of)
+        if takes is not None and takes.value is False:
+            return False, Note(
+                Kind.NO_INSURERS_PUBLISHED,
+                source=takes.source,
+                as_of=takes.as_of,
+                provider=provider.name,
+                none=True,
+            )
         return False, Note(Kind.NO_INSURERS_PUBLISHED, provider=provider.name)
     state = query.state or ""
     names = listing.by_state.get(state)

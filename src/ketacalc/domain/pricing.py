@@ -300,7 +300,11 @@ class ProviderPricer:
         if closed is not None:
             return NoPrice(name, closed_text(self.provider, closed), "compare the providers still operating")
         if not self.provider.plans:
-            return NoPrice(name, f"{name} publishes no prices; the cost is unknown", "")
+            # fees known without a price for the sessions (Journey Clinical's consultation and
+            # refills, as a partner practice republished them): said, not "no prices"
+            fees = any(c.amount is not None or c.low is not None for c in self.provider.charges)
+            what = "no price for its sessions, only some fees" if fees else "no prices"
+            return NoPrice(name, f"{name} publishes {what}; the cost is unknown", "")
         if self.route and not (
             self.provider.plans_for_route(self.route) and offers_route(self.provider, self.route, self.as_of)
         ):

@@ -188,7 +188,9 @@ def _conditions_drawn(n: Note, others: str) -> str:
 SENTENCES: dict[Kind, Callable[[Note], str]] = {
     Kind.INSURANCE: lambda n: f"Insurance: {n.insurer} in {n.state} {_listed(n.list_as_of)}.",
     Kind.NO_INSURERS_PUBLISHED: lambda n: (
-        f"{n.provider} publishes no accepted insurers; self-pay prices are used."
+        f"{n.provider} does not accept insurance ({said(n.source, n.as_of)}); self-pay prices are used."
+        if n.figures.get("none")
+        else f"{n.provider} publishes no accepted insurers; self-pay prices are used."
     ),
     Kind.NO_INSURERS_IN_STATE: lambda n: (
         f"{n.provider} lists no accepted insurers in {n.state} {_listed(n.list_as_of)}; self-pay prices are used."
