@@ -361,7 +361,8 @@ def test_a_programs_ladder_that_refunds_before_the_consultation_counts_what_was_
     )
     data = birch_with(ladder, tmp_path)
     args = ("--data", str(data), "cost", "birch", "-n", "6", "--pay-in-full", "--if-stopped")
-    rows = cli(*args, "--format", "json").json()[:3]
+    # (less than 48 h notice before the consultation: not published, a row of its own)
+    rows = [r for r in cli(*args, "--format", "json").json() if r["rule"] != "not published"][:3]
     got = [(r["point"], r["paid"], r["refund"], r["still_charged"], r["owed"]) for r in rows]
     assert got[:2] == [
         ("before-consult", "950.00", "950.00", "0.00", "0.00"),
@@ -437,3 +438,24 @@ def test_a_span_of_price_dates_says_only_the_oldest_is_stale(cli):
         ).stdout.split()
     )
     assert "Prices dated 2025-06-13, older than 200 days" in one  # one date: every price is that old
+
+
+def test_a_refund_with_enough_notice_says_less_notice_is_not_published(cli, tmp_path):
+    """Innerwell refunds in full "and provide at least 48 hours' notice", and publishes nothing
+    for less: the ledger gave the full refund alone, which read as holding whatever the
+    notice. A row for less notice says what it owes is not published."""
+    ladder = (
+        "    refund_policy:\n"
+        "      - source: review-2025\n"
+        "        plans: [starter]\n"
+        "        steps:\n"
+        "          - {stage: before-consult, notice_hours: 48, refund: full, quote: \"'A full refund with 48 hours notice.'\"}\n"
+    )
+    data = birch_with(ladder, tmp_path)
+    rows = cli("--data", str(data), "cost", "birch", "-n", "6", "--if-stopped", "--format", "json").json()
+    before = [r for r in rows if r["point"] == "before-consult"]
+    assert [(r["notice"], r["owed"], r["refund"]) for r in before] == [
+        ("48 h notice or more", "0.00", before[0]["paid"]),
+        ("less than 48 h notice", None, None),
+    ]
+    assert before[1]["rule"] == "not published" and before[1]["source"] == "review-2025"

@@ -219,6 +219,24 @@ def ledger(result: CostResult) -> tuple[StopPoint, ...]:
                 "before-consult", None, start, None, paid_before, (None, None, None), NOT_PUBLISHED_RULE, None
             )
         )
+    # a refund with enough notice, and no rung for less (Innerwell's Extended: a full refund
+    # "and provide at least 48 hours' notice"): with less, what is owed is not published, said
+    # so, never left to read as if the refund held whatever the notice
+    noticed = [s for s in steps if s.notice_hours is not None]
+    if noticed and not any(s.late for s in noticed):
+        hours = noticed[0].notice_hours
+        rows.append(
+            _row(
+                "before-consult",
+                None,
+                start,
+                Note(Kind.NOTICE, hours=hours, late=True),
+                paid_before,
+                (None, None, None),
+                NOT_PUBLISHED_RULE,
+                policy,
+            )
+        )
     for step in (s for s in (policy.steps if policy else ()) if s.stage == "after-consult"):
         if not result.query.returning:
             rows.append(
