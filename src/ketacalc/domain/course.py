@@ -238,7 +238,7 @@ class CostResult:
             None if first.assumed else sum((a for a, m in first.amounts if m == 0), ZERO) + charged
         )
         self.payments: int | None = payments
-        self.first_due: date | None = start
+        self.first_due: date | None = _first_due(first.amounts, bool(charges), start)
         # with terms_unknown: a lower bound
         self.last_due: date | None = last_due(runs, charges, start, query.pace, sessions_requested)
 
@@ -263,7 +263,7 @@ class CostResult:
         if self.runs:
             runs = anchored(self.runs, start)
             charges = [line for line in self.lines if line.kind != "plan" and line.each]
-            moved.runs, moved.first_due = runs, start
+            moved.runs, moved.first_due = runs, _first_due(runs[0].amounts, bool(charges), start)
             moved.last_due = last_due(runs, charges, start, self.query.pace, self.sessions_requested)
         return moved
 
@@ -430,6 +430,14 @@ class CostResult:
 
 
 _every_slot = operator.attrgetter(*CostResult.__slots__)  # in the order moved_to assigns them
+
+
+def _first_due(amounts: tuple[tuple[Decimal, int], ...], charges: bool, start: date) -> date:
+    """The first payment's day: the start, unless a promo code covers the first purchase's
+    earliest installments and no other charge falls due then."""
+    if charges or any(m == 0 for _, m in amounts):
+        return start
+    return add_months(start, min(m for _, m in amounts))
 
 
 def last_due(
@@ -600,6 +608,10 @@ def course_terms(
     for index, (offer, _count) in enumerate(offers):
         charged = offer.charged - (query.discount if index == 0 else ZERO)
         amounts, assumed = terms(offer, charged, notes)
+        if index == 0 and query.discount:
+            # a code that covers the earliest installments leaves nothing to pay on them: no
+            # "$0.00 payment" (the discount is below the price: one payment at least is left)
+            amounts = tuple((a, m) for a, m in amounts if a) or amounts
         monthly = offer.plan.billing == "monthly"
         uses_pace = uses_pace or not monthly
         parts.append(
