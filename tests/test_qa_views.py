@@ -497,7 +497,9 @@ def test_a_range_says_the_rules_and_the_state_as_one_course_does(cli):
     # only the longer course runs past the federal flexibilities' end: said from which
     assert "Federal rule (courses of 14 sessions or more): in-person visit may be required" in head, head
     plain = " ".join(cli("cost", "alder", "-n", "1-3").stdout.split("\n\n")[0].split())
-    assert "rule" not in plain  # three weekly sessions end before 2027-01-01
+    assert "Federal rule" not in plain  # three weekly sessions end before 2027-01-01
+    # no state asked for: its own rules were not checked, which is not "none"
+    assert "State rules not checked: give --state for a state's own rule" in plain
 
 
 def test_compare_csv_carries_the_commitment_the_promo_and_the_months_cash(cli, tmp_path):

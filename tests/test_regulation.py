@@ -690,3 +690,16 @@ def test_past_its_recorded_end_a_flexibility_says_it_may_have_been_extended(cli)
     now = cli("cost", "alder", "-n", "14", "--format", "json").json()
     assert "in force through 2026-12-31" in now["regulation"][0]["summary"]
     assert "as last recorded" not in cli("compare", "--state", "TX").stdout
+
+
+@pytest.mark.parametrize(
+    "command", [["cost", "alder", "-n", "4"], ["cost", "alder", "-n", "2,4"], ["compare"]]
+)
+def test_without_a_state_the_headline_says_state_rules_were_not_checked(cli, command):
+    """Without --state, a course that ends before 2027 showed no rule at all, the same as a
+    state with none; Alabama's binds whatever the date. The headline says they were not
+    checked; with a state it does not."""
+    head = " ".join(cli(*command).stdout.split("\n\n")[0].split())
+    assert "State rules not checked: give --state" in head, head
+    with_state = " ".join(cli(*command, "--state", "TX").stdout.split("\n\n")[0].split())
+    assert "State rules not checked" not in with_state

@@ -11,6 +11,7 @@ from ketacalc.output.notes import availability_label, counted, first_months, sai
 from ketacalc.output.tableview import GOES_ON, Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
+    NO_STATE_CHECKED,
     Report,
     availability_record,
     caption,
@@ -324,6 +325,8 @@ def headline(catalog: Catalog, result: CompareResult, *, page: bool = False) -> 
     may = [r for r in result.rows if r.availability is None or r.availability.status != "unavailable"]
     dated = [r for r in may if r.comparable] or may
     lines += rule_lines(dated[0].regulation if dated else (), q.state)
+    if q.state is None:
+        lines.append(NO_STATE_CHECKED)
     return lines
 
 

@@ -27,6 +27,7 @@ from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
     DISCLAIMER,
+    NO_STATE_CHECKED,
     UNKNOWN_NOTE,
     Report,
     availability_record,
@@ -772,6 +773,8 @@ def single_headline(r: CostResult) -> list[str]:
         lines.append(f"{r.provider.name} {serving_phrase(a)}.")
     # the state's rule (or what is not known of it), then the federal one, worded as compare words them
     lines += [line[:-1] + " (see below)." for line in rule_lines(r.regulation, r.query.state)]
+    if r.query.state is None:
+        lines.append(NO_STATE_CHECKED)
     return lines
 
 
@@ -823,6 +826,8 @@ def _range_rules(results: list[CostResult]) -> list[str]:
             shortest = min(reach, key=lambda r: r.months if r.months is not None else r.sessions_requested)
             line = line.replace(": ", f" (courses of {_n(shortest)} or more): ", 1)
         lines.append(line)
+    if state is None:
+        lines.append(NO_STATE_CHECKED)
     return lines
 
 
