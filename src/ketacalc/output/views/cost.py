@@ -931,7 +931,7 @@ class StopReport(Report):
                 Column("Refund", number=True, priority=2),
                 Column("Still charged", number=True, priority=1),
                 Column("Owed in all", number=True),
-                Column("Rule"),
+                Column("Refund policy"),
             ],
             rows=rows or [["no published price", "", "", "", "", NOT_PUBLISHED, ""]],
             title=f"{r.provider.name}: what stopping costs, {unit(r)} from {r.start}",

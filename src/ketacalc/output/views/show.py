@@ -469,7 +469,7 @@ class ShowReport(Report):
                 quote = step.quote + (f"\n{policy.note}" if k == 0 and policy.note else "")
                 rows.append([said if k == 0 else "", _stage_text(step), _owed_text(step), quote])
         return TableView(
-            columns=[Column("Plans, source"), Column("If you stop"), Column("Owed"), Column("Rule")],
+            columns=[Column("Plans, source"), Column("If you stop"), Column("Owed"), Column("Refund policy")],
             rows=rows,
         )
 
