@@ -752,3 +752,19 @@ def test_a_date_inside_an_id_or_a_file_name_is_not_marked_as_a_date():
     assert str(dated("mindbloom-homepage-2026-08-07")) == "mindbloom-homepage-2026-08-07"
     assert "<time" not in str(dated("screenshots/mindbloom-2026-08-07T172926.png"))
     assert str(dated("(2025-06-13)")) == '(<time datetime="2025-06-13">2025-06-13</time>)'
+
+
+def test_the_report_says_the_rules_under_its_chart_and_in_each_providers_status(cli):
+    """The terminal's chart says the rules on the longest course drawn under it; the page's
+    did not, and each provider's section opened with a plain "available" above the rule."""
+    page = untimed(cli("report", "--state", "AL", "--sessions", "14").stdout)
+    chart = page.split('id="chart-heading"', 1)[1].split("</section>", 1)[0]
+    assert re.search(
+        r"<p><strong>In AL, for a course of up to \d+ sessions from [^<]*Telemedicine flexibilities", chart
+    )
+    assert "(gazette-2025, 2025-12-31)" in chart
+    cards = page.split('id="providers-heading"', 1)[1]
+    statuses = re.findall(r'<span class="status-[a-z]+">([^<]*)</span>', cards)
+    assert statuses and all("in-person visit" in s for s in statuses if not s.startswith("unavailable")), (
+        statuses
+    )

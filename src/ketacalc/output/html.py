@@ -309,7 +309,7 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
 def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[str, Any]:
     """Everything the page shows, as plain values (the template only lays it out)."""
     from ketacalc.domain.compare import is_opinion
-    from ketacalc.output.plot import cheapest_lines
+    from ketacalc.output.plot import cheapest_lines, regulation_sentences
     from ketacalc.output.svg import svg_chart
     from ketacalc.usstates import STATES
     from ketacalc.version import __version__
@@ -425,6 +425,8 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         # who is cheapest where, among the lines that may be ranked, and why the others are not
         "chart_ranking": " ".join(cheapest_lines(curve, 10_000)),
         "chart_notes": sentences(curve.notes, page=True),
+        # the rules on the longest course drawn, as the terminal's chart says them under it
+        "chart_rules": regulation_sentences(curve),
         "chart_range": top,
         "sources": sources,
         "disclaimer": DISCLAIMER,

@@ -196,6 +196,16 @@ def headline(result: CurveResult, width: int) -> list[str]:
 
 def regulation_lines(result: CurveResult, width: int) -> list[str]:
     """The rules on the dates of the longest course drawn, one line each with its date."""
+    return [
+        line
+        for text in regulation_sentences(result)
+        for line in textwrap.wrap(text, width, break_on_hyphens=False)
+    ]
+
+
+def regulation_sentences(result: CurveResult) -> list[str]:
+    """The rules on the dates of the longest course drawn, a sentence each with its source
+    (the terminal wraps them under the chart; the report prints them under its SVG)."""
     longest = max(result.regulation, default=None)
     if longest is None:
         return []
@@ -212,7 +222,7 @@ def regulation_lines(result: CurveResult, width: int) -> list[str]:
             text = f"For {course}: {summary}"
         else:
             text = f"In {result.query.state or 'every state'}, for {course}: {summary}"
-        lines.extend(textwrap.wrap(text, width, break_on_hyphens=False))
+        lines.append(text)
     return lines
 
 
