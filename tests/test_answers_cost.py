@@ -180,6 +180,10 @@ def test_a_price_below_a_newer_from_figure_is_said_to_be_out_of_date():
         "4-Visit Pack is quoted 'from $450.00' (review, 2026-02-02); the price used, $400.00, is below "
         "that floor: it may be out of date."
     ) in words(r.price_notes)
+    # a summary (a range's row, cost CSV, batch) has no table of the prices used: it says so too
+    from ketacalc.output.views.cost import summary_record
+
+    assert any("is below that floor: it may be out of date" in n for n in summary_record(r)["notes"])
     plan["prices"][1]["price"] = "350"  # a floor under what is charged paid in full: $350
     [pack] = catalog_of(provider_data(plans=[plan])).providers
     paid = price(pack, CostQuery(sessions=4, as_of=START, start=START, pay_in_full=True), today=TODAY)
@@ -519,7 +523,7 @@ def test_fees_without_a_session_price_are_not_no_prices():
     [provider] = catalog_of(fees).providers
     result = price(provider, CostQuery(sessions=4), today=TODAY)
     assert str(result.no_price).startswith(
-        "Acme Ketamine publishes no price for its sessions, only some fees"
+        "Acme Ketamine: no price for its sessions is published, only some fees"
     )
     [bare] = catalog_of(provider_data()).providers
     assert str(price(bare, CostQuery(sessions=4), today=TODAY).no_price).startswith(

@@ -498,6 +498,19 @@ def test_a_range_says_the_rules_and_the_state_as_one_course_does(cli):
     assert "Federal rule (courses of 14 sessions or more): in-person visit may be required" in head, head
     plain = " ".join(cli("cost", "alder", "-n", "1-3").stdout.split("\n\n")[0].split())
     assert "Federal rule" not in plain  # three weekly sessions end before 2027-01-01
+    # the range is told from its shortest to its longest course, whatever the order given
+    unsorted = " ".join(cli("cost", "alder", "-n", "14,4").stdout.split("\n\n")[0].split())
+    assert unsorted.startswith("Alder Health, new client: $") and " for 4 sessions to $" in unsorted, unsorted
+    # the flexibilities' recorded end, once passed, binds no course length more than another
+    later = " ".join(
+        cli("cost", "alder", "-n", "4,20", "--start", "2026-10-01", env={"KETACALC_TODAY": "2027-02-01"})
+        .stdout.split("\n\n")[0]
+        .split()
+    )
+    assert (
+        "Telemedicine flexibilities ended 2026-12-31 as last recorded (gazette-2025, 2025-12-31): check"
+        in later
+    )
     # no state asked for: its own rules were not checked, which is not "none"
     assert "State rules not checked: give --state for a state's own rule" in plain
 

@@ -302,9 +302,13 @@ class ProviderPricer:
         if not self.provider.plans:
             # fees known without a price for the sessions (Journey Clinical's consultation and
             # refills, as a partner practice republished them): said, not "no prices"
-            fees = any(c.amount is not None or c.low is not None for c in self.provider.charges)
-            what = "no price for its sessions, only some fees" if fees else "no prices"
-            return NoPrice(name, f"{name} publishes {what}; the cost is unknown", "")
+            fees = any(c.amount or c.high for c in self.provider.charges)
+            said = (
+                f"{name}: no price for its sessions is published, only some fees"
+                if fees
+                else f"{name} publishes no prices"
+            )
+            return NoPrice(name, f"{said}; the cost is unknown", "")
         if self.route and not (
             self.provider.plans_for_route(self.route) and offers_route(self.provider, self.route, self.as_of)
         ):

@@ -307,8 +307,13 @@ _QUALIFYING = frozenset({Kind.PROMO_PRICE, Kind.PROMO_CHARGE, Kind.STARTING_PRIC
 
 
 def qualifying(price_notes: Iterable[Note]) -> tuple[Note, ...]:
-    """The notes of :data:`_QUALIFYING` kinds among a result's notes on prices."""
-    return tuple(n for n in price_notes if n.kind in _QUALIFYING)
+    """The notes of :data:`_QUALIFYING` kinds among a result's notes on prices, and a 'from'
+    quote above the price used (that price may be out of date)."""
+    return tuple(
+        n
+        for n in price_notes
+        if n.kind in _QUALIFYING or (n.kind == Kind.QUOTED_FROM and n.quoted > n.charged)
+    )
 
 
 def other_condition_record(notes: Any) -> dict[str, Any] | None:
@@ -780,7 +785,11 @@ def single_headline(r: CostResult) -> list[str]:
 
 def range_headline(results: list[CostResult]) -> list[str]:
     """For a list or range of N: the totals at both ends and the lowest per session."""
-    priced = [r for r in results if r.total is not None]
+    # the shortest and the longest course, whatever order the list was given in
+    priced = sorted(
+        (r for r in results if r.total is not None),
+        key=lambda r: r.months if r.months is not None else r.sessions_requested,
+    )
     first = results[0]
     if not priced:
         return [f"{first.provider.name} has no published price for these courses."]
@@ -820,6 +829,9 @@ def _range_rules(results: list[CostResult]) -> list[str]:
     state = first.query.state
     longest = max(results, key=lambda r: len(r.regulation))
     for line in rule_lines(longest.regulation, state):
+        if not line.startswith((f"{state} rule", "Federal rule")):  # the flexibilities' end: any course
+            lines.append(line)
+            continue
         place = state if state is not None and line.startswith(f"{state} rule") else "US"
         reach = [r for r in results if any(e.jurisdiction == place for e in r.regulation)]
         if len(reach) < len(results):
