@@ -538,3 +538,10 @@ def test_the_notes_come_after_the_chart_as_they_do_after_a_cost(tmp_path):
         env={"KETACALC_TODAY": "2026-11-21", "KETACALC_CACHE_DIR": str(tmp_path / "cache")},
     ).stdout
     assert "see the notes" in out and out.index("note:") > out.index("Total cost of N sessions")
+
+
+def test_a_chart_without_a_state_says_state_rules_were_not_checked(cli):
+    """cost and compare say it without --state; the chart said nothing of state rules, the
+    same as a state with none."""
+    assert "State rules not checked: give --state" in " ".join(cli("chart", "-n", "1-4").stdout.split())
+    assert "State rules not checked" not in cli("chart", "-n", "1-4", "--state", "TX").stdout

@@ -162,3 +162,23 @@ def test_the_calendar_carries_the_rules_on_the_courses_dates(cli):
     short = Calendar.from_ical(cli("cost", "alder", "-n", "4", "--format", "ics").stdout)
     assert "Rule:" not in str(short["X-WR-CALDESC"])
     assert not any("Rule:" in str(e["DESCRIPTION"]) for e in short.walk("VEVENT"))
+
+
+def test_the_calendar_says_a_caution_as_one_the_states_first_and_cites_each_once(cli, tmp_path):
+    """A state's caution was labelled "Rule:", the federal rule came before the state's (the
+    headline says the state's first), a citation followed its full stop, and without a state
+    the calendar said nothing of state rules."""
+    from icalendar import Calendar
+
+    from test_regulation import with_caution
+
+    data = with_caution(tmp_path)
+    cal = Calendar.from_ical(
+        cli("--data", data, "cost", "alder", "-n", "14", "--state", "TX", "-f", "ics").stdout
+    )
+    lines = str(cal["X-WR-CALDESC"]).replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";").splitlines()
+    assert lines[0].startswith("Caution: In TX, a state rule may require an in-person visit"), lines
+    assert lines[1].startswith("Rule: Telemedicine flexibilities: in force through 2026-12-31"), lines
+    assert lines[1].endswith("unless the rule is extended (gazette-2025, 2025-12-31)."), lines
+    plain = Calendar.from_ical(cli("cost", "alder", "-n", "4", "-f", "ics").stdout)
+    assert "State rules not checked" in str(plain["X-WR-CALDESC"])

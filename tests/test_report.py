@@ -763,6 +763,7 @@ def test_the_report_says_the_rules_under_its_chart_and_in_each_providers_status(
         r"<p><strong>In AL, for a course of up to \d+ sessions from [^<]*Telemedicine flexibilities", chart
     )
     assert "(gazette-2025, 2025-12-31)" in chart
+    assert "from today" not in chart  # a shared page dates the course it was checked on
     cards = page.split('id="providers-heading"', 1)[1]
     statuses = re.findall(r'<span class="status-[a-z]+">([^<]*)</span>', cards)
     assert statuses and all("in-person visit" in s for s in statuses if not s.startswith("unavailable")), (

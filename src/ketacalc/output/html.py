@@ -426,7 +426,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
         "chart_ranking": " ".join(cheapest_lines(curve, 10_000)),
         "chart_notes": sentences(curve.notes, page=True),
         # the rules on the longest course drawn, as the terminal's chart says them under it
-        "chart_rules": regulation_sentences(curve),
+        "chart_rules": regulation_sentences(curve, today),
         "chart_range": top,
         "sources": sources,
         "disclaimer": DISCLAIMER,

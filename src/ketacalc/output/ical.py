@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.domain.course import stale_before
 from ketacalc.money import money_display
-from ketacalc.output.notes import counted, first_months, rule_short, rule_summary
+from ketacalc.output.notes import NO_STATE_CHECKED, counted, first_months, rule_cited, rule_short
 from ketacalc.output.views.common import payment_for
 from ketacalc.output.views.cost import total_text
 from ketacalc.version import __version__
@@ -67,14 +67,18 @@ def _purchase_detail(result: CostResult, purchase: int) -> list[str]:
     ]
 
 
-def _rule_lines(entries: tuple[RuleEntry, ...], day: date | None = None) -> list[str]:
-    """The rules on the course's dates, a sentence each with its source and date; with
-    ``day``, those that affect an event on it (a rule from 2027-01-01 binds a session then)."""
-    return [
-        f"Rule: {rule_summary(e)} ({e.source}, {e.as_of.isoformat()})"
-        for e in entries
+def _rule_lines(entries: tuple[RuleEntry, ...], day: date | None = None, state: str | None = "") -> list[str]:
+    """The rules on the course's dates, the state's first, a sentence each with its source and
+    date (a state's caution says it is one); with ``day``, those that affect an event on it
+    (a rule from 2027-01-01 binds a session then). Without a state, the calendar says that
+    state rules were not checked."""
+    ordered = sorted(entries, key=lambda e: e.jurisdiction == "US")
+    lines = [
+        f"{'Caution' if e.caution else 'Rule'}: {rule_cited(e)}"
+        for e in ordered
         if day is None or day >= e.affects_from
     ]
+    return lines + ([NO_STATE_CHECKED] if state is None else [])
 
 
 def _all_day(event: Any, day: date) -> None:
@@ -104,7 +108,7 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
     # the rules on the course's dates, as the table says them: the calendar is the file kept
     # and shared, and a session after 2027-01-01 may need an in-person visit first
     rules = result.regulation
-    cal.add("x-wr-caldesc", vText("\n".join([*_rule_lines(rules), NOTICE])))
+    cal.add("x-wr-caldesc", vText("\n".join([*_rule_lines(rules, state=result.query.state), NOTICE])))
     schedule = result.schedule
     # a promo code taken off a purchase paid in installments comes off the earliest ones by an
     # assumption (no source says how a code is split): each of those payments says so

@@ -373,6 +373,19 @@ def rule_summary(e: RuleEntry) -> str:
     return f"{where}{text[0].upper()}{text[1:]}."
 
 
+#: a headline without a state: the state's own rules were not checked, which is not "none"
+NO_STATE_CHECKED = (
+    "State rules not checked: give --state for a state's own rule (some require an in-person visit)."
+)
+
+
+def rule_cited(e: RuleEntry) -> str:
+    """:func:`rule_summary` with its source and date, once (a flexibility past its recorded
+    end cites them in its own words already)."""
+    text = rule_summary(e)
+    return text if e.past_end else sourced(text, e.source, e.as_of)
+
+
 def rule_short(e: RuleEntry) -> str:
     """The table's words, with the date the rule's effect starts: ``in-person visit may be
     required from 2027-01-01``, for a course begun later too (the whole course, then: the

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from typing import IO, NamedTuple
 
 from ketacalc.domain.curves import CurveResult, Series
 from ketacalc.errors import inert
-from ketacalc.output.notes import counted, rule_summary, sentences, series_label
+from ketacalc.output.notes import NO_STATE_CHECKED, counted, rule_cited, sentences, series_label
 from ketacalc.output.terminal import MAX_WIDTH
 
 MARKERS = ("x", "o", "+", "*", "#", "@", "%", "=", "&", "~")
@@ -203,27 +204,28 @@ def regulation_lines(result: CurveResult, width: int) -> list[str]:
     ]
 
 
-def regulation_sentences(result: CurveResult) -> list[str]:
+def regulation_sentences(result: CurveResult, today: date | None = None) -> list[str]:
     """The rules on the dates of the longest course drawn, a sentence each with its source
-    (the terminal wraps them under the chart; the report prints them under its SVG)."""
+    (the terminal wraps them under the chart; the report prints them under its SVG, dated
+    ``today``, never "from today"); without a state, that state rules were not checked."""
     longest = max(result.regulation, default=None)
+    unchecked = [NO_STATE_CHECKED] if result.query.state is None else []
     if longest is None:
-        return []
+        return unchecked
     unit = result.unit.rstrip("s") if longest == 1 else result.unit
     lines = []
     for e in result.regulation_at(longest):
         q = result.query  # the course starts on --start, else on the as-of date (today by default)
-        start = (q.start or q.as_of).isoformat() if (q.start or q.as_of) else "today"
-        summary = (
-            f"{rule_summary(e)[:-1]} ({e.source}, {e.as_of.isoformat()})."  # with its source, as cost says it
-        )
+        begins = q.start or q.as_of or today
+        start = begins.isoformat() if begins else "today"
+        summary = rule_cited(e)  # with its source, as cost says it
         course = f"a course of up to {longest} {unit} from {start}"
         if summary.startswith("In "):  # a state's rule names its state: "In AL" is said once
             text = f"For {course}: {summary}"
         else:
             text = f"In {result.query.state or 'every state'}, for {course}: {summary}"
         lines.append(text)
-    return lines
+    return lines + unchecked
 
 
 def render_chart(result: CurveResult, width: int, color: bool, height: int = HEIGHT, notice: str = "") -> str:

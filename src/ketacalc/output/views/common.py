@@ -219,12 +219,6 @@ def availability_text(a: Availability) -> str:
     return text
 
 
-#: a headline without a state: the state's own rules were not checked, which is not "none"
-NO_STATE_CHECKED = (
-    "State rules not checked: give --state for a state's own rule (some require an in-person visit)."
-)
-
-
 def rule_lines(in_force: Iterable[Any], state: str | None) -> list[str]:
     """A headline's rules: the state's, then the federal ones, a line each; they bind every
     provider alike. A course assumed (none asked for) is named once, as the JSON names it."""

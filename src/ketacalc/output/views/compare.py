@@ -7,11 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
 from ketacalc.money import NOT_PUBLISHED, money_str
-from ketacalc.output.notes import availability_label, counted, first_months, said, sentence, sentences
+from ketacalc.output.notes import (
+    NO_STATE_CHECKED,
+    availability_label,
+    counted,
+    first_months,
+    said,
+    sentence,
+    sentences,
+)
 from ketacalc.output.tableview import GOES_ON, Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
-    NO_STATE_CHECKED,
     Report,
     availability_record,
     caption,

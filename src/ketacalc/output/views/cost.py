@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ketacalc.domain.notes import Kind
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, money_str
 from ketacalc.output.notes import (
+    NO_STATE_CHECKED,
     availability_label,
     counted,
     first_months,
@@ -27,7 +28,6 @@ from ketacalc.output.tableview import Column, TableView
 from ketacalc.output.views.common import (
     CURRENCY,
     DISCLAIMER,
-    NO_STATE_CHECKED,
     UNKNOWN_NOTE,
     Report,
     availability_record,
