@@ -527,6 +527,9 @@ def test_compare_csv_carries_the_commitment_the_promo_and_the_months_cash(cli, t
     rows = {r["provider"]: r for r in csv.DictReader(io.StringIO(out))}
     dune, birch, fern = rows["dune"], rows["birch"], rows["fern"]
     assert (dune["monthly_commitment_months"], dune["monthly_cost_without_commitment"]) == ("3", "150.00")
+    assert dune["commitment_months"] == "3"  # three months are bought on the 3-month commitment
+    one = {r["provider"]: r for r in cli("compare", "--months", "1", "--format", "json").json()}["dune"]
+    assert (one["total"], one["commitment_months"]) == ("150.00", None)  # one month: month to month
     assert dune["reason"].startswith(
         "Dune Telehealth sells daily-low-dose treatment, not standard-dose sessions"
     )

@@ -60,7 +60,7 @@ class CompareReport(Report):
         "provider", "name", "status", "state", "availability", "availability_as_of", "availability_tier",
         "in_clinic", "regulation", "client", "months", "sessions_requested", "sessions_covered", "modality", "comparable",
         "ranked", "reason", "route", "pricing", "total", "total_low", "total_high", "per_session", "per_covered_session",
-        "due_at_signup", "committed", "paid_in_window", "monthly_cost", "monthly_commitment_months",
+        "due_at_signup", "committed", "paid_in_window", "commitment_months", "monthly_cost", "monthly_commitment_months",
         "monthly_cost_without_commitment", "stale", "oldest_price", "prices_as_of", "consult_fee",
         "consult_fee_kind", "consult_fee_regular", "insurance",
         "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "dose_flexibility_is_opinion",
@@ -139,7 +139,12 @@ class CompareReport(Report):
                 "per_covered_session": money_str(row.per_covered_session),
                 "due_at_signup": money_str(row.due_at_signup),
                 "monthly_cost": money_str(row.monthly),
+                # the listing's lowest monthly rate and the commitment it needs; a course's own
+                # commitment, the longest it is bought with (one month of Joyous: none)
                 "monthly_commitment_months": row.monthly_commitment,
+                "commitment_months": max(_commitments(row.cost), default=None)
+                if row.cost is not None
+                else None,
                 "monthly_cost_without_commitment": money_str(row.monthly_flexible),
                 "pricing": row.cost.pricing if row.cost is not None else None,
                 "committed": money_str(row.cost.committed if row.cost is not None else None),
