@@ -396,7 +396,7 @@ def test_show_gives_no_side_of_a_disputed_fact_as_the_current_answer(cli):
     assert all(r["disputed"] == "false" for r in rows if r["section"] == "fact" and r["item"] == "status")
 
 
-def test_show_csv_carries_every_section_the_json_does(cli):
+def test_show_csv_carries_every_section_the_json_does(cli, tmp_path):
     """``show --format csv`` gave facts, states and prices only: a script could not read the
     charges, in-clinic care, insurers by state, refund rungs or a hired sitter's rate that
     the table and JSON give. Each is now a row of its section, as many as JSON has."""
@@ -424,6 +424,14 @@ def test_show_csv_carries_every_section_the_json_does(cli):
         ("new-4 new-10: before the consultation (less than 24 h notice)", "100.00"),
         ("new-4 new-10: after session 1 or later", "50% of the plan"),
     ]
+    # a promo charge says so, as the table labels it (its regular price, whether it has ended)
+    rows_fern = list(
+        csv.DictReader(
+            io.StringIO(cli("--data", _fern_promo(tmp_path), "show", "fern", "--format", "csv").stdout)
+        )
+    )
+    [promo] = [r for r in rows_fern if r["section"] == "charges" and r["value"] == "350.00"]
+    assert "limited-time promo (regular $700.00; no end date given)" in promo["note"]
     sitter = [r for r in rows if r["section"] == "hired_sitter"]
     assert [(r["value"], r["source"]) for r in sitter] == [("20.00-40.00", "alder-help")]
     assert sitter[0]["note"].startswith("3 h the first session, 1.5 h each later one.")

@@ -270,6 +270,11 @@ class ShowReport(Report):
         for c in oldest_first(p.charges):
             amount = f"{money_str(c.low)}-{money_str(c.high)}" if c.low is not None else money_str(c.amount)
             said = f"{c.description} ({c.kind}, per {per_text(c.per)}, {charge_need(c.required, c.per)})"
+            if c.price_kind == "promo":  # as the table labels it: a promo, its regular price, its end
+                ended = c.ends is not None and c.ends < self.as_of
+                said += f" {promo_label(c.regular, c.ends)}" + (" (promo ended)" if ended else "")
+            elif c.price_kind != "regular":
+                said += f" ({c.price_kind})"
             yield {
                 **base,
                 "section": "charges",
