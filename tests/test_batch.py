@@ -801,3 +801,24 @@ def test_full_records_are_refused_as_rows(cli, fmt):
     line = assert_one_error_line(result, 2)
     assert f"--full writes whole JSON records, not {fmt.upper()} rows" in line and "--format ndjson" in line
     assert result.stdout == ""
+
+
+def test_a_rules_record_is_encoded_once_for_every_course_it_binds():
+    """batch encodes a rule's record once and writes each course's dates into it, keyed on the
+    entry's fields before its course: a field added after ``course`` (the day the rules are
+    known on) made every line encode every rule again (a fifth of the time of 20,000 lines)."""
+    from datetime import date
+
+    from ketacalc.domain.regulation import RuleEntry, course_dates
+    from ketacalc.output.views.batch import BatchReport
+
+    assert RuleEntry._fields[-1] == "course"
+    entry = RuleEntry(
+        "r", "US", "Rule", "flexibility", "effect", "short", date(2027, 1, 1), date(2027, 1, 1),
+        "src", date(2025, 12, 31), "B", date(2026, 11, 21), course_dates(date(2026, 12, 1), 60),
+    )  # fmt: skip
+    report = BatchReport(None, iter(()))  # type: ignore[arg-type]
+    first = report._rules_text((entry,))
+    later = report._rules_text((entry._replace(course=course_dates(date(2026, 12, 8), 60)),))
+    assert len(report._rule_heads) == 1  # one record encoded, two courses written
+    assert first != later and '"course_start":"2026-12-08"' in later

@@ -82,8 +82,8 @@ class RuleEntry(NamedTuple):
     source: str
     as_of: date
     tier: str | None
-    course: CourseDates
-    known_on: date | None = None  # the day the rules are as known on (the day asked, or later)
+    known_on: date | None  # the day the rules are as known on (the day asked, or later)
+    course: CourseDates  # last: batch keys a rule's encoded record on the fields before it
 
     @property
     def past_end(self) -> bool:
@@ -207,8 +207,8 @@ def _rules_for(
             span.source,
             span.as_of,
             tier,
-            course,
             as_of,
+            course,
         )
         for rule, begins, ends, span, tier in _effective(catalog, state, as_of)
         if begins <= course.end and (ends is None or ends >= course.start)
