@@ -703,3 +703,13 @@ def test_without_a_state_the_headline_says_state_rules_were_not_checked(cli, com
     assert "State rules not checked: give --state" in head, head
     with_state = " ".join(cli(*command, "--state", "TX").stdout.split("\n\n")[0].split())
     assert "State rules not checked" not in with_state
+
+
+def test_json_gives_the_day_a_rules_effect_starts(cli):
+    """The flexibilities' end was only in a rule's prose summary: a script could not read when
+    an in-person evaluation may be required. ``effect_from`` gives the day (null for a rule in
+    force since a day the data does not give, never a made-up one)."""
+    record = cli("cost", "alder", "-n", "14", "--state", "AL", "--format", "json").json()
+    effect = {r["id"]: r["effect_from"] for r in record["regulation"]}
+    assert effect[FLEX] == "2027-01-01"
+    assert effect[AL_RULE] == "2022-07-11"  # the fixture's statute starts then

@@ -188,6 +188,9 @@ def regulation_records(entries: Iterable[Any]) -> list[dict[str, Any]]:
             # data file's kind of rule
             "kind": e.kind,
             "summary": rule_summary(e),
+            # the day its effect starts (a flexibility's: the day after its recorded end); null
+            # for a rule in force since a day the data does not give
+            "effect_from": iso(e.begins) if e.begins != date.min else None,
             "affects_from": iso(e.affects_from),
             "source": e.source,
             "as_of": iso(e.as_of),
