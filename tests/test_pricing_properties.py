@@ -224,6 +224,8 @@ def _half_up_cents(total: Decimal, covered: int) -> str:
 # a code covering the first installment, of sessions (birch 3 x $350) and of a commitment (dune 3 x $120)
 @example("birch", 6, False, REVIEW, None, Decimal("1"), False, Decimal(400), (None, None))
 @example("dune", 90, False, None, date(2026, 1, 31), Decimal("1"), False, Decimal(130), (None, None))
+# the second purchase's first payment before the first's second installment (insured 2 x $250)
+@example("birch", 7, False, None, None, Decimal("1.5"), False, Decimal(300), ("Aetna", "TX"))
 def test_schedule_adds_up_for_real_providers(
     provider_id, n, returning, as_of, start, pace, pay_in_full, discount, insurance
 ):

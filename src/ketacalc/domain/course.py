@@ -238,7 +238,7 @@ class CostResult:
             None if first.assumed else sum((a for a, m in first.amounts if m == 0), ZERO) + charged
         )
         self.payments: int | None = payments
-        self.first_due: date | None = _first_due(first.amounts, bool(charges), start)
+        self.first_due: date | None = _first_due(runs, bool(charges), start)
         # with terms_unknown: a lower bound
         self.last_due: date | None = last_due(runs, charges, start, query.pace, sessions_requested)
 
@@ -263,7 +263,7 @@ class CostResult:
         if self.runs:
             runs = anchored(self.runs, start)
             charges = [line for line in self.lines if line.kind != "plan" and line.each]
-            moved.runs, moved.first_due = runs, _first_due(runs[0].amounts, bool(charges), start)
+            moved.runs, moved.first_due = runs, _first_due(runs, bool(charges), start)
             moved.last_due = last_due(runs, charges, start, self.query.pace, self.sessions_requested)
         return moved
 
@@ -432,12 +432,13 @@ class CostResult:
 _every_slot = operator.attrgetter(*CostResult.__slots__)  # in the order moved_to assigns them
 
 
-def _first_due(amounts: tuple[tuple[Decimal, int], ...], charges: bool, start: date) -> date:
+def _first_due(runs: tuple[Run, ...], charges: bool, start: date) -> date:
     """The first payment's day: the start, unless a promo code covers the first purchase's
-    earliest installments and no other charge falls due then."""
-    if charges or any(m == 0 for _, m in amounts):
+    earliest installments and no other charge falls due then: then the earliest payment of
+    any purchase (a later purchase may start before the first's next installment)."""
+    if charges or any(m == 0 for _, m in runs[0].amounts):
         return start
-    return add_months(start, min(m for _, m in amounts))
+    return min(add_months(r.start(0), min(m for _, m in r.amounts)) for r in runs)
 
 
 def last_due(
