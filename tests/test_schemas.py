@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib.resources import files
 
@@ -38,11 +39,18 @@ def schema(name: str) -> dict:
     return json.loads((files("ketacalc") / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
+@functools.cache
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    """The schema's validator, built once (``jsonschema.validate`` checks the schema itself on
+    every call: most of this file's time); test_every_schema_is_a_valid_json_schema checks it."""
+    return jsonschema.Draft202012Validator(schema(name))
+
+
 @pytest.mark.parametrize(("name", "args"), RUNS, ids=[" ".join(a) for _, a in RUNS])
 def test_every_commands_json_validates_against_its_shipped_schema(cli, name, args):
     result = cli(*args, "--format", "json")
     assert result.exit_code == 0, result.stderr
-    jsonschema.validate(result.json(), schema(name))
+    validator(name).validate(result.json())
 
 
 def test_batch_records_and_errors_validate(cli):
@@ -55,16 +63,16 @@ def test_batch_records_and_errors_validate(cli):
     for full in ([], ["--full"]):
         result = cli("batch", *full, input=lines)
         for line in result.stdout.splitlines():
-            jsonschema.validate(json.loads(line), schema("batch"))
+            validator("batch").validate(json.loads(line))
 
 
 def test_a_schema_refuses_what_the_contract_does_not_allow(cli):
     """The schemas can fail: a money field as a float, or an unknown key, is refused."""
     record = cli("cost", "alder", "--sessions", "6", "--format", "json").json()
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({**record, "total": 1200.5}, schema("cost"))
+        validator("cost").validate({**record, "total": 1200.5})
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({**record, "surprise": 1}, schema("cost"))
+        validator("cost").validate({**record, "surprise": 1})
 
 
 def test_every_schema_is_a_valid_json_schema():
