@@ -326,6 +326,16 @@ def provider_data(pid: str = "acme", name: str = "Acme Ketamine", **extra: objec
     return {"id": pid, "name": name, "status": [{"value": "operating", "source": "site"}], **extra}
 
 
+def fixture_with(tmp_path: Path, old: str, new: str) -> Path:
+    """The behaviour fixture with its one occurrence of ``old`` replaced by ``new``, written
+    as a data file under ``tmp_path`` (a test changes one fact and keeps the rest)."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path = tmp_path / "providers.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
 def catalog_of(*providers: dict):
     """The catalog of a data file holding ``providers`` and the three SYNTHETIC_SOURCES,
     read and checked by the loader as a user's file would be."""

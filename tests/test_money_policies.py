@@ -143,16 +143,12 @@ def test_without_a_published_policy_refund_and_owed_are_not_published(cli):
 
 def birch_with(ladder: str, tmp_path) -> Path:
     """The fixture with Birch given ``ladder`` (its refund_policy lines), as a data file."""
-    from conftest import FIXTURE
+    from conftest import fixture_with
 
-    text = FIXTURE.read_text(encoding="utf-8")
     anchor = (
         '    insurance:\n      - {value: true, source: review-2025, as_of: 2025-06-13, note: "Certain plans'
     )
-    assert text.count(anchor) == 1
-    data = tmp_path / "providers.yaml"
-    data.write_text(text.replace(anchor, ladder + anchor), encoding="utf-8")
-    return data
+    return fixture_with(tmp_path, anchor, ladder + anchor)
 
 
 def test_a_self_pay_refund_ladder_never_speaks_for_an_insured_purchase(cli, tmp_path):
@@ -410,14 +406,11 @@ def test_a_table_of_dates_says_its_prices_are_stale_in_words_not_by_a_mark_it_ne
 def test_pay_in_full_takes_a_monthly_commitments_published_discount_in_one_payment(cli, tmp_path):
     """A commitment whose source offers paying up front (a pay-in-full discount published)
     is paid so: one payment, the discount off; only one without such an offer stays monthly."""
-    from conftest import FIXTURE
+    from conftest import fixture_with
 
-    text = FIXTURE.read_text(encoding="utf-8")
     old = "price: 360, installments: {count: 3, amount: 120}}"
-    assert text.count(old) == 1
-    path = tmp_path / "providers.yaml"
-    path.write_text(
-        text.replace(old, "price: 360, installments: {count: 3, amount: 120}, pay_in_full_discount: 30}")
+    path = fixture_with(
+        tmp_path, old, "price: 360, installments: {count: 3, amount: 120}, pay_in_full_discount: 30}"
     )
     record = cli(
         "--data", str(path), "cost", "dune", "--months", "3", "--pay-in-full", "--format", "json"

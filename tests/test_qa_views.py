@@ -465,16 +465,14 @@ def test_providers_marks_old_prices_and_plans_for_some_people(cli):
 
 def _fern_promo(tmp_path):
     """The fixture with fern's $350 consultation a limited-time promo (regular $700)."""
-    from conftest import FIXTURE
+    from conftest import fixture_with
 
-    text = FIXTURE.read_text(encoding="utf-8")
     line = "amount: 350, source: fern-site-2026-05"
-    assert text.count(line) == 1
-    data = tmp_path / "providers.yaml"
-    data.write_text(
-        text.replace(line, "amount: 350, regular: 700, price_kind: promo, source: fern-site-2026-05")
+    return str(
+        fixture_with(
+            tmp_path, line, "amount: 350, regular: 700, price_kind: promo, source: fern-site-2026-05"
+        )
     )
-    return str(data)
 
 
 def test_a_promo_charge_in_the_total_is_said_in_every_summary(cli, tmp_path):
