@@ -156,9 +156,8 @@ def test_a_promo_is_charged_only_until_it_ends(acme):
 def test_a_starting_price_is_a_note_never_the_price(acme):
     r = acme_cost(acme, 4)
     assert r.total == D("550.00")  # $400 + $150, not $250
-    assert (
-        "4-Visit Pack is quoted 'from $250.00' (review, 2026-02-02); the price charged is $400.00."
-        in words(r.price_notes)
+    assert "4-Visit Pack is quoted 'from $250.00' (review, 2026-02-02); the price used is $400.00." in words(
+        r.price_notes
     )
 
 
@@ -188,9 +187,8 @@ def test_a_price_below_a_newer_from_figure_is_said_to_be_out_of_date():
     [pack] = catalog_of(provider_data(plans=[plan])).providers
     paid = price(pack, CostQuery(sessions=4, as_of=START, start=START, pay_in_full=True), today=TODAY)
     assert paid.total == D("350.00")
-    assert (
-        "4-Visit Pack is quoted 'from $350.00' (review, 2026-02-02); the price charged is $350.00."
-        in words(paid.price_notes)
+    assert "4-Visit Pack is quoted 'from $350.00' (review, 2026-02-02); the price used is $350.00." in words(
+        paid.price_notes
     )
 
 

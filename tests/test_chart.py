@@ -385,7 +385,7 @@ def test_a_curve_drawn_on_the_standard_route_says_so(cli):
     route is the person's choice (a script reads the route of each point)."""
     result = cli("chart", "--state", "TX", "-n", "1-6")
     assert (
-        "Alder Health: drawn on tablet, its standard route; the route is your choice (--route injection prices it)."
+        "Alder Health: drawn on tablet, its standard route; the route is yours to choose with your clinician (--route injection prices it)."
         in " ".join(result.stderr.split())
     )
     points = cli("chart", "--state", "TX", "-n", "1-6", "--format", "json").json()

@@ -483,7 +483,12 @@ def test_birch_aetna_in_texas(catalog):
     assert payments(r) == [(date(2025, 6, 13), D("250.00")), (date(2025, 7, 13), D("250.00"))]
     assert r.purchases[0].insured is True
     assert r.pricing == "insurance"
-    assert "Insurance: Aetna in TX (insurer list of 2025-06-13)." in words(r.notes)
+    assert any(
+        n.startswith(
+            "Insurance: Aetna in TX (insurer list of 2025-06-13); the insured price is the source's figure: what you pay depends on your plan"
+        )
+        for n in words(r.notes)
+    )
 
 
 def test_insurer_names_match_exactly_ignoring_case_and_punctuation(catalog):
@@ -747,7 +752,9 @@ def test_an_assumed_route_is_said_even_when_the_others_cost_the_same(catalog):
     silently). A provider whose plans are all of its standard route has no other to name."""
     r = cost(catalog, "alder", 4, as_of=TODAY, start=TODAY)
     [said] = [n for n in words(r.notes) if n.startswith("Priced on tablet")]
-    assert said.endswith("the route is your choice. For the same 4 sessions: injection $880.00.")
+    assert said.endswith(
+        "the route is yours to choose with your clinician. For the same 4 sessions: injection $880.00."
+    )
     one_route = provider_data(
         standard_route={"value": "tablet", "source": "site"},
         plans=[{**plan_data("visit", 1, "any", "100"), "route": "tablet"}],

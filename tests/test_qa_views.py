@@ -555,3 +555,23 @@ def test_compare_csv_carries_the_commitment_the_promo_and_the_months_cash(cli, t
         record["birch"]["paid_in_window"],
     )
     assert birch["committed"] != birch["paid_in_window"] != ""  # paid in installments past the window
+
+
+def test_a_first_time_users_walkthrough_reads_right(cli):
+    """Found by a caregiver's walkthrough at 80 columns: Alabama's rule, in force now, came
+    after the federal flexibilities' end in a row; "the lowest total as a returning client"
+    read as open to anyone (it is each provider's former clients' price); an insured price
+    read as what the person pays."""
+    row = " ".join(cli("compare", "--state", "AL", "-n", "14", env={"COLUMNS": "200"}).stdout.split())
+    assert (
+        "in-person visit required (AL: within 12 months); in-person visit may be required from 2027-01-01"
+        in row
+    )
+    returning = " ".join(
+        cli("compare", "--state", "TX", "-n", "14", "--returning").stdout.split("\n\n")[0].split()
+    )
+    assert "For 14 sessions as a returning client of each provider the lowest total" in returning, returning
+    insured = cli(
+        "cost", "birch", "-n", "6", "--insurer", "Aetna", "--state", "TX", "--format", "json"
+    ).json()
+    assert any("what you pay depends on your plan (deductible, copay)" in n for n in insured["notes"])

@@ -681,7 +681,7 @@ def test_the_page_says_in_words_what_the_terminal_says_with_an_option(cli):
     course = _seen(cli("report", "--state", "TX", "--sessions", "10").stdout)
     assert "Assumes 1 session a week: the course's dates follow from it" in course
     assert (
-        "drawn on tablet, its standard route; the route is your choice (its injection plans are not drawn)."
+        "drawn on tablet, its standard route; the route is yours to choose with your clinician (its injection plans are not drawn)."
         in course
     )
     assert "(Introduction is for problems of the last year); the others' price is not drawn." in course

@@ -113,7 +113,8 @@ def _other_routes(n: Note) -> str:
         for route, total in n.costs
     )
     return (
-        f"Priced on {n.route}, {n.provider}'s standard route{where}; the route is your choice. "
+        f"Priced on {n.route}, {n.provider}'s standard route{where}; the route is yours to choose with "
+        "your clinician. "
         f"For the same {unit}: {costs}."
     )
 
@@ -174,7 +175,7 @@ def _pace_assumed(n: Note, how: str) -> str:
 
 
 def _route_drawn(n: Note, others: str) -> str:
-    return f"{n.provider}: drawn on {n.route}, its standard route; the route is your choice ({others})."
+    return f"{n.provider}: drawn on {n.route}, its standard route; the route is yours to choose with your clinician ({others})."
 
 
 def _conditions_drawn(n: Note, others: str) -> str:
@@ -186,7 +187,10 @@ def _conditions_drawn(n: Note, others: str) -> str:
 
 #: each kind of note, worded once
 SENTENCES: dict[Kind, Callable[[Note], str]] = {
-    Kind.INSURANCE: lambda n: f"Insurance: {n.insurer} in {n.state} {_listed(n.list_as_of)}.",
+    Kind.INSURANCE: lambda n: (
+        f"Insurance: {n.insurer} in {n.state} {_listed(n.list_as_of)}; the insured price is the source's "
+        "figure: what you pay depends on your plan (deductible, copay), so ask the provider and your insurer."
+    ),
     Kind.NO_INSURERS_PUBLISHED: lambda n: (
         f"{n.provider} does not accept insurance ({said(n.source, n.as_of)}); self-pay prices are used."
         if n.figures.get("none")
@@ -217,7 +221,7 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
             # a 'from' figure is a floor: a price used below it is older than what it says
             f"the price used, {money_display(n.charged)}, is below that floor: it may be out of date."
             if n.quoted > n.charged
-            else f"the price charged is {money_display(n.charged)}."
+            else f"the price used is {money_display(n.charged)}."
         )
     ),
     Kind.PAY_IN_FULL_QUOTE: lambda n: (
@@ -394,8 +398,10 @@ def rule_short(e: RuleEntry) -> str:
 
 
 def warning_text(entries: Iterable[RuleEntry]) -> str:
-    """The entries' table words in one line."""
-    return "; ".join(dict.fromkeys(rule_short(e) for e in entries))
+    """The entries' table words in one line, a state's own first (Alabama's, in force now,
+    before the federal flexibilities' end)."""
+    ordered = sorted(entries, key=lambda e: e.jurisdiction == "US")
+    return "; ".join(dict.fromkeys(rule_short(e) for e in ordered))
 
 
 def serving_phrase(a: Availability) -> str:

@@ -274,7 +274,7 @@ def headline(catalog: Catalog, result: CompareResult, *, page: bool = False) -> 
     if q.sessions or q.months:
         what = counted(q.sessions, "session") if q.sessions else f"the {first_months(q.months)} of sessions"
         if q.client == "returning":  # whose prices: each provider's own former clients'
-            what += " as a returning client"
+            what += " as a returning client of each provider"  # one's former clients only
         if standing.ranked:
             best = standing.ranked[0]
             among = f" among those serving {q.state}" if q.state else ""
@@ -636,7 +636,15 @@ def _opinion_lines(result: CompareResult, catalog: Catalog) -> list[str]:
         f"{sid} (tier {catalog.sources[sid].tier}, {show_date(day)})" if sid in catalog.sources else sid
         for sid, day in said.items()
     )
-    return [f"{OPINION_MARK} a rating from {whose}: one site's opinion, not a fact"]
+    # what the data file says of the rater (the TRD guide "ranks one provider first throughout")
+    caveats = dict.fromkeys(
+        f.note.rstrip(".")
+        for row in result.rows
+        for f in (row.dose_flexibility, row.trd_suitability)
+        if f is not None and f.note and is_opinion(f, catalog.sources)
+    )
+    said_of = f" ({'; '.join(caveats)})" if caveats else ""
+    return [f"{OPINION_MARK} a rating from {whose}: one site's opinion, not a fact{said_of}"]
 
 
 def _availability_cell(a: Availability | None) -> str:
