@@ -713,3 +713,33 @@ def test_json_gives_the_day_a_rules_effect_starts(cli):
     effect = {r["id"]: r["effect_from"] for r in record["regulation"]}
     assert effect[FLEX] == "2027-01-01"
     assert effect[AL_RULE] == "2022-07-11"  # the fixture's statute starts then
+
+
+@pytest.mark.parametrize(
+    ("sessions", "said"),
+    [
+        ("4", None),  # ends 2026-12-12, 19 days before: a margin the consultation and shipment leave
+        (
+            "5",
+            "The course's last day (2026-12-19) is 12 days before Telemedicine flexibilities end (2026-12-31)",
+        ),
+        (
+            "6",
+            "The course's last day (2026-12-26) is 5 days before Telemedicine flexibilities end (2026-12-31)",
+        ),
+        ("7", None),  # runs past the end: the rule itself is said
+    ],
+)
+def test_a_course_ending_just_before_the_flexibilities_end_says_it_may_run_past(cli, sessions, said):
+    """Five weekly sessions from today end 2026-12-31 with the first session dated on sign-up
+    day, so no rule was said, though a consultation and a shipment come first (Better U ships
+    "within 7 days after the first clinician visit"): the headline says the course may run
+    past the flexibilities' end, with their source."""
+    cost = " ".join(cli("cost", "alder", "-n", sessions, "--state", "TX").stdout.split("\n\n")[0].split())
+    compare = " ".join(cli("compare", "-n", sessions, "--state", "TX").stdout.split("\n\n")[0].split())
+    for head in (cost, compare):
+        if said is None:
+            assert "The course's last day" not in head, head
+        else:
+            assert said in head and "(gazette-2025, 2025-12-31)" in head and "may run past them" in head, head
+    assert ("Federal rule" in cost) is (sessions == "7")

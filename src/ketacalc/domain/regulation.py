@@ -98,6 +98,33 @@ class RuleEntry(NamedTuple):
         return self.kind == "caution"
 
 
+#: a course that ends this close before a flexibility's recorded end may yet run past it: its
+#: first session is dated on its start, where a consultation and a shipment come first (Better U
+#: ships "within 7 days after the first clinician visit"; Wondermed "within 7 business days")
+NEAR_END_DAYS = 14
+
+
+class NearEnd(NamedTuple):
+    """A flexibility whose recorded end falls just after a course's last day."""
+
+    name: str
+    ends: date  # its last day in force
+    source: str
+    as_of: date
+
+
+def ending_soon_after(catalog: Catalog, last_day: date, as_of: date | None) -> NearEnd | None:
+    """The federal flexibility, as known on ``as_of``, whose recorded end falls on or after
+    ``last_day`` and fewer than :data:`NEAR_END_DAYS` days after it; None when there is none."""
+    for rule in catalog.regulation:
+        if rule.jurisdiction != "US" or rule.kind != "flexibility":
+            continue
+        span = rule.span_at(as_of)
+        if span is not None and span.ends is not None and 0 <= (span.ends - last_day).days < NEAR_END_DAYS:
+            return NearEnd(rule.name, span.ends, span.source, span.as_of)
+    return None
+
+
 def _effect_starts(rule: Rule, as_of: date | None) -> tuple[date, date | None, RuleSpan] | None:
     """When the rule's effect starts and ends, with the observation that says so."""
     span = rule.span_at(as_of)

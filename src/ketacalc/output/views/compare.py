@@ -39,6 +39,7 @@ from ketacalc.output.views.cost import (
     CONDITION_MARK,
     charge_record,
     estimates,
+    near_end_line,
     other_condition_cell,
     other_condition_record,
     sessions_requested,
@@ -337,6 +338,8 @@ def headline(catalog: Catalog, result: CompareResult, *, page: bool = False) -> 
     may = [r for r in result.rows if r.availability is None or r.availability.status != "unavailable"]
     dated = [r for r in may if r.comparable] or may
     lines += rule_lines(dated[0].regulation if dated else (), q.state)
+    if dated and dated[0].cost is not None:  # a course ending just before the flexibilities do
+        lines += near_end_line(catalog, dated[0].cost, page=page)
     if q.state is None:
         lines.append(NO_STATE_CHECKED)
     return lines

@@ -519,7 +519,7 @@ class CostReport(Report):
         first = results[0]
         if len(rows) == 1:
             self.notes.update(dict.fromkeys(first.notes))
-            return _single(first)
+            return _single(first, self.catalog)
         months = first.months is not None
         view = TableView(
             columns=[
@@ -579,7 +579,7 @@ def charge_count(line: ChargeLine) -> str:
     return f" × {line.count} ({per_text(line.per)})" if line.count > 1 else ""
 
 
-def _single(r: CostResult) -> TableView:
+def _single(r: CostResult, catalog: Catalog | None = None) -> TableView:
     rows = []
     free_marked = False  # a $0 line older than --max-age: marked, though the prices are not stale
     for line in r.charges:
@@ -648,7 +648,7 @@ def _single(r: CostResult) -> TableView:
         rows=rows,
         title=f"{r.provider.name}: {course_text(r)} for a {r.client} client",
         caption=_caption([r], summary_line, free_marked),
-        headline=single_headline(r),
+        headline=single_headline(r) + (near_end_line(catalog, r) if catalog is not None else []),
     )
     extras = [
         [f"{line.description} ({line.kind})", "unpriced: not in any total", line.source]
@@ -728,6 +728,31 @@ def _single(r: CostResult) -> TableView:
             )
         )
     return view
+
+
+def near_end_line(catalog: Catalog, r: CostResult, *, page: bool = False) -> list[str]:
+    """A course whose last day falls just before the federal flexibilities' recorded end,
+    priced with its first session on its start: said, for a consultation and a shipment
+    come first, and a later start runs past the end."""
+    from ketacalc.domain.regulation import ending_soon_after
+
+    last = r.last_day_of_care
+    if last is None or r.total is None or any(e.kind == "flexibility" for e in r.regulation):
+        return []
+    near = ending_soon_after(catalog, last, r.as_of)
+    if near is None:
+        return []
+    days = (near.ends - last).days  # fewer than NEAR_END_DAYS
+    when = (
+        f"is the last day of {near.name}"
+        if days == 0
+        else f"is {counted(days, 'day')} before {near.name} end ({near.ends})"
+    )
+    return [
+        f"The course's last day ({last}) {when} ({near.source}, {near.as_of}), and its first session is "
+        "dated on its start: if a consultation and a shipment come first, it may run past them, when an "
+        "in-person evaluation may be required" + ("." if page else " (--start prices a later start).")
+    ]
 
 
 def single_headline(r: CostResult) -> list[str]:
