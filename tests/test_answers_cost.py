@@ -527,3 +527,17 @@ def test_fees_without_a_session_price_are_not_no_prices():
     assert str(price(bare, CostQuery(sessions=4), today=TODAY).no_price).startswith(
         "Acme Ketamine publishes no prices; the cost is unknown"
     )
+
+
+def test_a_courses_last_day_of_care(catalog):
+    """The day its rules are checked to: the last session at the pace, the last dose (one a
+    day), the last of its first M months."""
+    from datetime import timedelta
+
+    start = date(2026, 12, 1)
+    alder = price(catalog.find("alder"), CostQuery(sessions=5, start=start), today=TODAY)
+    assert alder.last_day_of_care == start + timedelta(days=28)  # weekly: days 0, 7, ..., 28
+    dune = price(catalog.find("dune"), CostQuery(sessions=30, start=start), today=TODAY)
+    assert dune.modality == "daily-low-dose" and dune.last_day_of_care == date(2026, 12, 30)
+    months = price_months(catalog.find("birch"), CostQuery(sessions=1, start=start), 2, today=TODAY)
+    assert months.last_day_of_care == date(2027, 1, 31)

@@ -305,19 +305,15 @@ class CostResult:
         return None if covered is None else covered - self.sessions_requested
 
     @property
-    def last_day_of_care(self) -> date | None:
+    def last_day_of_care(self) -> date:
         """The course's last day of care, as its rules are checked on: the last of its first
-        M months, its last dose (one a day), or its last session at the pace; ``None`` past
-        the calendar's end."""
-        try:
-            if self.months is not None:
-                return last_day_of_care(self.start, self.months)
-            days = max(self.sessions_requested, 1) - 1 if self.modality == DAILY_LOW_DOSE else None
-            if days is None:
-                days = session_day(self.sessions_requested - 1, self.query.pace)
-            return self.start + timedelta(days=days)
-        except (OverflowError, ValueError):
-            return None
+        M months, its last dose (one a day), or its last session at the pace (a course past
+        the calendar's end is refused when priced: its schedule counts the sessions' days)."""
+        if self.months is not None:
+            return last_day_of_care(self.start, self.months)
+        if self.modality == DAILY_LOW_DOSE:
+            return self.start + timedelta(days=max(self.sessions_requested, 1) - 1)
+        return self.start + timedelta(days=session_day(self.sessions_requested - 1, self.query.pace))
 
     # ------------------------------------------------------------ the first M months
 

@@ -736,9 +736,9 @@ def near_end_line(catalog: Catalog, r: CostResult, *, page: bool = False) -> lis
     come first, and a later start runs past the end."""
     from ketacalc.domain.regulation import ending_soon_after
 
-    last = r.last_day_of_care
-    if last is None or r.total is None or any(e.kind == "flexibility" for e in r.regulation):
+    if r.total is None or any(e.kind == "flexibility" for e in r.regulation):
         return []
+    last = r.last_day_of_care
     near = ending_soon_after(catalog, last, r.as_of)
     if near is None:
         return []
