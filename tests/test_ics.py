@@ -182,3 +182,16 @@ def test_the_calendar_says_a_caution_as_one_the_states_first_and_cites_each_once
     assert lines[1].endswith("unless the rule is extended (gazette-2025, 2025-12-31)."), lines
     plain = Calendar.from_ical(cli("cost", "alder", "-n", "4", "-f", "ics").stdout)
     assert "State rules not checked" in str(plain["X-WR-CALDESC"])
+
+
+def test_the_calendar_says_what_the_total_rests_on_and_whether_the_provider_serves_the_state(cli):
+    """Read without the table: Cedar's total rests on a plan for some people only, and Alder
+    is not known to serve AL; the table's headline said both, the calendar neither."""
+    from icalendar import Calendar
+
+    cedar = Calendar.from_ical(cli("cost", "cedar", "-n", "3", "--as-of", "2025-06-13", "-f", "ics").stdout)
+    assert "That total is on Introduction, for problems of the last year" in str(
+        cedar["X-WR-CALDESC"]
+    ).replace("\\,", ",")
+    alder = Calendar.from_ical(cli("cost", "alder", "-n", "4", "--state", "AL", "-f", "ics").stdout)
+    assert "Alder Health is not known to serve AL" in str(alder["X-WR-CALDESC"])

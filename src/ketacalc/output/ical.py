@@ -17,8 +17,15 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.domain.course import stale_before
 from ketacalc.money import money_display
-from ketacalc.output.notes import NO_STATE_CHECKED, counted, first_months, rule_cited, rule_short
-from ketacalc.output.views.common import payment_for
+from ketacalc.output.notes import (
+    NO_STATE_CHECKED,
+    counted,
+    first_months,
+    rule_cited,
+    rule_short,
+    serving_phrase,
+)
+from ketacalc.output.views.common import condition_line, payment_for
 from ketacalc.output.views.cost import total_text
 from ketacalc.version import __version__
 
@@ -108,7 +115,14 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
     # the rules on the course's dates, as the table says them: the calendar is the file kept
     # and shared, and a session after 2027-01-01 may need an in-person visit first
     rules = result.regulation
-    cal.add("x-wr-caldesc", vText("\n".join([*_rule_lines(rules, state=result.query.state), NOTICE])))
+    # what the table's headline says of the course besides its rules: a total resting on a
+    # plan for some people only (Better U's Introduction), and a provider not known to serve
+    # the state asked for; the calendar is read without the table
+    said = [line for line in (condition_line(result.notes),) if line]
+    a = result.availability
+    if a is not None and a.status != "available":
+        said.append(f"{name} {serving_phrase(a)}.")
+    cal.add("x-wr-caldesc", vText("\n".join([*said, *_rule_lines(rules, state=result.query.state), NOTICE])))
     schedule = result.schedule
     # a promo code taken off a purchase paid in installments comes off the earliest ones by an
     # assumption (no source says how a code is split): each of those payments says so
