@@ -238,7 +238,8 @@ def _eligibility_headline(state: str, answers: list[StateAnswer]) -> list[str]:
         s.availability.provider.name for s in answers if s.availability.status == "unknown" and s.insurers
     ]
     also = f"; listing insurers here, service not known: {_listed(listing)}" if listing else ""
-    lines.append(f"Accepting insurance in {state}: {_listed(insured)}{also}.")
+    # none known, never "none": a provider whose service there is not known may accept it
+    lines.append(f"Accepting insurance in {state}: {_listed(insured) if insured else 'none known'}{also}.")
     dated = [s.availability.regulation for s in answers if s.availability.regulation]
     lines += rule_lines(dated[0] if dated else (), state)  # from one that may treat: none else
     return lines
