@@ -376,7 +376,10 @@ def test_eligibility_names_a_provider_listing_insurers_in_a_state_it_may_serve(c
     data = tmp_path / "providers.yaml"
     data.write_text(text.replace(listed, "codes: [CA, ID, TX]\n        complete: false"), encoding="utf-8")
     head = " ".join(cli("--data", str(data), "eligibility", "--state", "NY").stdout.split("\n\n")[0].split())
-    assert "Accepting insurance in NY: none known; listing insurers here, service not known: Birch Clinic." in head
+    assert (
+        "Accepting insurance in NY: none known; listing insurers here, service not known: Birch Clinic."
+        in head
+    )
     plain = " ".join(cli("eligibility", "--state", "NY").stdout.split("\n\n")[0].split())
     assert "Accepting insurance in NY: Birch Clinic." in plain
 

@@ -743,3 +743,14 @@ def test_a_course_ending_just_before_the_flexibilities_end_says_it_may_run_past(
         else:
             assert said in head and "(gazette-2025, 2025-12-31)" in head and "may run past them" in head, head
     assert ("Federal rule" in cost) is (sessions == "7")
+
+
+@pytest.mark.parametrize("view", ["--if-stopped", "--by-month"])
+def test_a_table_of_dates_opens_with_the_rules_on_the_courses_dates(cli, view):
+    """The stop ledger and the cash by month listed dates from 2027-01-01, when the federal
+    rule may stop the course, with no word of it: they open with the rules as cost does."""
+    out = " ".join(cli("cost", "alder", "-n", "14", "--state", "AL", view).stdout.split("\n\n")[0].split())
+    assert out.startswith(
+        "AL rule: in-person visit required (AL: within 12 months) (state-code, 2024-04-04)."
+    )
+    assert f"Federal rule: {WARNING} {CITED}." in out

@@ -730,6 +730,12 @@ def _single(r: CostResult, catalog: Catalog | None = None) -> TableView:
     return view
 
 
+def _dated_rules(r: CostResult) -> list[str]:
+    """A table of dates (months, stop points) opens with the rules on the course's dates, as
+    the course's own headline says them: a stop point from 2027-01-01 may be one the rule forces."""
+    return rule_lines(r.regulation, r.query.state) + ([NO_STATE_CHECKED] if r.query.state is None else [])
+
+
 def near_end_line(catalog: Catalog, r: CostResult, *, page: bool = False) -> list[str]:
     """A course whose last day falls just before the federal flexibilities' recorded end,
     priced with its first session on its start: said, for a consultation and a shipment
@@ -916,6 +922,7 @@ class ByMonthReport(Report):
             rows=rows or [["—", NOT_PUBLISHED, NOT_PUBLISHED]],
             title=f"{r.provider.name}: cash due by month, {unit(r)} from {r.start}",
             caption=_caption([r], f"Total {total_text(r)}" + (f". {extra}" if extra else ""), marks=False),
+            headline=_dated_rules(r),
         )
 
 
@@ -972,6 +979,7 @@ class StopReport(Report):
             ],
             rows=rows or [["no published price", "", "", "", "", NOT_PUBLISHED, ""]],
             title=f"{r.provider.name}: what stopping costs, {unit(r)} from {r.start}",
+            headline=_dated_rules(r),
             caption=_caption(
                 [r],
                 "Owed in all: what the course costs you if you stop there, by the provider's published "
