@@ -66,3 +66,19 @@ def test_check_names_a_long_path_cut(cli, tmp_path):
     assert result.exit_code == 1
     last = result.stderr.splitlines()[-1]
     assert last.startswith("Error: ") and "Error: 3 problems in …" in last and _echoes(last, "d") < 60, last
+
+
+@pytest.mark.parametrize(
+    ("args", "code"), [(["cost", "TX", "-n", "6"], "TX"), (["states", "new york"], "NY")]
+)
+def test_a_state_given_for_a_provider_says_which_commands_take_a_state(cli, args, code):
+    """``cost TX -n 6`` listed every provider: a caregiver had typed a state. The one line says
+    it is a state and where a state goes; a name near a provider's still gets its suggestion."""
+    result = cli(*args)
+    assert_one_error_line(result, 1)
+    assert f"{code} is a state — for who serves it, 'ketacalc eligibility --state {code}'" in result.stderr
+    near = cli("cost", "alderr", "-n", "6")
+    assert "did you mean alder" in near.stderr and "is a state" not in near.stderr
+    nothing = cli("cost", "zzz", "-n", "6")
+    assert_one_error_line(nothing, 1)
+    assert "is a state" not in nothing.stderr

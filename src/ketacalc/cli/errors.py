@@ -18,6 +18,7 @@ from ketacalc.errors import (
     NoPrice,
     RouteNotOffered,
     ScheduleOutOfRange,
+    UnknownProvider,
     UsageProblem,
     printable,
     shown_path,
@@ -87,6 +88,23 @@ def _schedule(exc: ScheduleOutOfRange) -> str:
     return f"{exc.message} — use an earlier --start or fewer {exc.unit}"
 
 
+def _unknown_provider(exc: UnknownProvider) -> str:
+    """A state given where a provider goes (``cost TX -n 6``, ``states tx``): said so, with
+    the commands that take a state; any other name, as the error has it."""
+    from ketacalc.usstates import UnknownState, parse_state
+
+    if exc.suggestions:  # a near provider name comes first: "did you mean better-u?"
+        return str(exc)
+    try:
+        code = parse_state(exc.name)
+    except UnknownState:  # no state either
+        return str(exc)
+    return (
+        f"{exc.message}: {code} is a state — for who serves it, 'ketacalc eligibility --state {code}'; "
+        f"for a provider's cost there, name the provider and add --state {code}"
+    )
+
+
 def _data_file(exc: DataFileError) -> str:
     if len(exc.problems) > 1:
         path = shown_path(exc.file)
@@ -105,6 +123,7 @@ ERRORS: tuple[tuple[type[KetacalcError], int, Callable[[Any], str]], ...] = (
     (InvalidInput, EXIT_USAGE, _invalid),
     (UsageProblem, EXIT_USAGE, str),
     (DataFileError, 1, _data_file),
+    (UnknownProvider, 1, _unknown_provider),
     (KetacalcError, 1, str),
 )
 
