@@ -578,3 +578,15 @@ def test_a_first_time_users_walkthrough_reads_right(cli):
         "cost", "birch", "-n", "6", "--insurer", "Aetna", "--state", "TX", "--format", "json"
     ).json()
     assert any("what you pay depends on your plan (deductible, copay)" in n for n in insured["notes"])
+
+
+def test_show_gives_the_rules_that_may_apply_to_its_states(cli):
+    """show is "everything known" of a provider, yet said no rule: the federal flexibilities'
+    end, and the own rule of each state it lists (Alabama's), with their sources."""
+    record = cli("show", "birch", "--format", "json").json()
+    rules = {r["id"]: r for r in record["regulation"]}
+    assert rules["tele-flex"]["ends"] == "2026-12-31" and rules["tele-flex"]["source"] == "gazette-2025"
+    assert "al-in-person" not in rules  # birch lists no AL
+    table = " ".join(cli("show", "birch", env={"COLUMNS": "120"}).stdout.split())
+    assert "Rules that may stop at-home treatment" in table and "(every state)" in table
+    assert "in force through 2026-12-31; then: an in-person evaluation may be required" in table

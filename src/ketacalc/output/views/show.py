@@ -209,6 +209,20 @@ class ShowReport(Report):
             }
             for o in oldest_first(p.hired_sitter)
         ]
+        record["regulation"] = [
+            {
+                "id": rule.id,
+                "jurisdiction": rule.jurisdiction,
+                "kind": rule.kind,
+                "name": rule.name,
+                "effect": rule.effect,
+                "starts": iso(span.starts),
+                "ends": iso(span.ends),
+                "source": span.source,
+                "as_of": iso(span.as_of),
+            }
+            for rule, span in self._rules()
+        ]
         record["sources"] = [source_record(self.catalog, sid) for sid in p.source_ids()]
         yield record
 
@@ -368,6 +382,10 @@ class ShowReport(Report):
             view.sections.append(("Refund policies (what stopping costs)", self._refunds_table()))
         if p.hired_sitter:
             view.sections.append(("A hired sitter", self._sitter_table()))
+        if self._rules():
+            view.sections.append(
+                ("Rules that may stop at-home treatment (federal, and its states')", self._rules_table())
+            )
         view.sections.append(
             (
                 "Sources (tier A: provider's own site; B: press; C: third party)",
@@ -492,6 +510,46 @@ class ShowReport(Report):
         return TableView(
             columns=[Column("Rate"), Column("Hours"), Column("Note"), Column("Observed")], rows=rows
         )
+
+    def _rules(self) -> list[tuple[Any, Any]]:
+        """The rules, as known on the date, that may apply to a course with this provider: the
+        federal ones, each listed state's own, and the caution for a listed state with none."""
+        from ketacalc.data.fields import EVERY_OTHER_STATE
+
+        listed = {code for o in self.provider.states for code in o.codes}
+        own = {r.jurisdiction for r in self.catalog.regulation if r.span_at(self.as_of) is not None}
+        found = []
+        for rule in self.catalog.regulation:
+            span = rule.span_at(self.as_of)
+            if span is None:
+                continue
+            if rule.jurisdiction == EVERY_OTHER_STATE:
+                applies = bool(listed - own)  # a listed state with no rule of its own known
+            else:
+                applies = rule.jurisdiction == "US" or rule.jurisdiction in listed
+            if applies:
+                found.append((rule, span))
+        return found
+
+    def _rules_table(self) -> TableView:
+        from ketacalc.data.fields import EVERY_OTHER_STATE
+
+        listed = {code for o in self.provider.states for code in o.codes}
+        own = {r.jurisdiction for r, _ in self._rules()}
+        rows = []
+        for rule, span in self._rules():
+            if rule.jurisdiction == EVERY_OTHER_STATE:
+                where = "states with no rule recorded: " + " ".join(sorted(listed - own))
+            else:
+                where = "every state" if rule.jurisdiction == "US" else rule.jurisdiction
+            if rule.kind == "flexibility" and span.ends is not None:
+                when = f"in force through {span.ends}; then: {rule.effect}"
+            elif rule.kind == "caution":
+                when = rule.effect
+            else:
+                when = (f"since {span.starts}: " if span.starts else "") + rule.effect
+            rows.append([f"{rule.name}\n({where})", when, f"{show_date(span.as_of)}\n{span.source}"])
+        return TableView(columns=[Column("Rule"), Column("What it says"), Column("Observed")], rows=rows)
 
     def _states_table(self) -> TableView:
         rows = []
