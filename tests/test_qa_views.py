@@ -418,6 +418,7 @@ def test_show_csv_carries_every_section_the_json_does(cli, tmp_path):
             "insurers": sum(len(i["by_state"]) for i in record["insurers"]),
             "refund_policy": sum(len(r["steps"]) for r in record["refund_policy"]),
             "hired_sitter": len(record["hired_sitter"]),
+            "regulation": len(record["regulation"]),
         }
         assert {k: count.get(k, 0) for k in expected} == expected, pid
     rows = list(csv.DictReader(io.StringIO(cli("show", "alder", "--format", "csv").stdout)))

@@ -338,6 +338,16 @@ class ShowReport(Report):
                         if x
                     ),
                 }
+        for rule, span in self._rules():
+            yield {
+                **base,
+                "section": "regulation",
+                "item": f"{rule.id} ({rule.jurisdiction})",
+                "value": rule.effect,
+                "as_of": iso(span.as_of),
+                "source": span.source,
+                "note": _span_words(rule.kind, span),
+            }
         for o in oldest_first(p.hired_sitter):
             yield {
                 **base,
@@ -568,6 +578,17 @@ class ShowReport(Report):
             columns=[Column("Kind"), Column("Count", number=True), Column("States"), Column("Observed")],
             rows=rows or [["no list published", NOT_PUBLISHED, NOT_PUBLISHED, ""]],
         )
+
+
+def _span_words(kind: str, span: Any) -> str:
+    """When a rule is in force, as the data gives it: a flexibility's span, after which its
+    effect starts; a rule's start, if given."""
+    if kind == "flexibility":
+        begun = span.starts or "(start not given)"
+        return (
+            f"flexibility in force {begun} to {span.ends or '(no end given)'}: the effect from the day after"
+        )
+    return f"{kind}, in force " + (f"since {span.starts}" if span.starts else "(start not given)")
 
 
 def _hours(hours: Any) -> str:
