@@ -397,3 +397,29 @@ def test_the_headline_counts_what_the_options_hid(cli):
     serving = sum(1 for r in records if r["availability"] == "available")
     assert head.startswith(f"Shown: {serving} provider{'s' if serving != 1 else ''} serving TX")
     assert "more hidden by the options" in head
+
+
+@posix_only
+def test_piped_to_a_pager_on_the_terminal_the_table_fits_it():
+    """``ketacalc compare --state TX | cat`` in an 80-column terminal drew a 120-column table
+    that the terminal wrapped into a tangle: with stderr on the terminal the table ends up on,
+    it is drawn at that terminal's width; a script capturing both streams still gets 120."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 80, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["PYTHONPATH"] = str(REPO / "src")
+    args = [sys.executable, "-m", "ketacalc", "compare", "--state", "TX"]
+    try:
+        on_terminal = subprocess.run(args, stdout=subprocess.PIPE, stderr=follower, env=env, timeout=60)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    lines = on_terminal.stdout.decode().splitlines()
+    assert lines and max(width(line) for line in lines) <= 80
+    captured = subprocess.run(args, capture_output=True, env=env, timeout=60).stdout.decode().splitlines()
+    assert max(width(line) for line in captured) > 80

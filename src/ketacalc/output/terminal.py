@@ -6,8 +6,9 @@ One place decides, as git and gh do:
   ``TERM=dumb`` honoured), unless ``--color always|never`` overrides it. Each
   meaning has one style (:data:`STYLES`): available, unavailable, unknown, stale
   and warnings.
-- **Width**: the terminal's (``COLUMNS`` when set); 120 when piped, so nothing is
-  cut. Lines never carry trailing padding.
+- **Width**: the terminal's (``COLUMNS`` when set); piped into a pager or ``cat`` with
+  stderr still on the terminal, that terminal's, where the table ends up; else 120, so
+  nothing is cut. Lines never carry trailing padding.
 - **Pager**: on a terminal, text longer than the screen goes through ``$PAGER``
   (else ``less`` with ``LESS=FRX``, as git sets it), unless ``--no-pager``.
 - **Notes** on stderr wrap at the terminal's width when stderr is a terminal.
@@ -123,12 +124,25 @@ def width_for(out: IO[str], piped: int = PIPED_WIDTH) -> int:
     if env is not None:
         return min(env, MAX_WIDTH)
     if not _is_terminal(out):
-        return piped
+        # ``ketacalc compare | cat`` (or ``| less``) ends on the terminal stderr is on: its
+        # width; a script's pipe, stderr captured too, gets the wide ``piped``
+        return _terminal_width(sys.stderr) or piped
     try:
         columns = os.get_terminal_size(out.fileno()).columns
     except (AttributeError, ValueError, OSError):
         columns = shutil.get_terminal_size((80, 24)).columns
     return max(1, min(columns or 80, MAX_WIDTH))
+
+
+def _terminal_width(err: IO[str]) -> int | None:
+    """The width of the terminal ``err`` is on, or None when it is on none."""
+    if not _is_terminal(err):
+        return None
+    try:
+        columns = os.get_terminal_size(err.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return None
+    return max(1, min(columns, MAX_WIDTH)) if columns else None
 
 
 #: the SGR code of each word in a style name (Rich's order: attributes, then the colour)
