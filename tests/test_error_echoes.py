@@ -69,7 +69,14 @@ def test_check_names_a_long_path_cut(cli, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("args", "code"), [(["cost", "TX", "-n", "6"], "TX"), (["states", "new york"], "NY")]
+    ("args", "code"),
+    [
+        (["cost", "TX", "-n", "6"], "TX"),
+        (["states", "new york"], "NY"),
+        (["cost", "AL", "-n", "6"], "AL"),  # near provider names came first
+        (["cost", "CA", "-n", "6"], "CA"),
+        (["show", "Maine"], "ME"),
+    ],
 )
 def test_a_state_given_for_a_provider_says_which_commands_take_a_state(cli, args, code):
     """``cost TX -n 6`` listed every provider: a caregiver had typed a state. The one line says

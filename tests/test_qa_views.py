@@ -7,6 +7,7 @@ Figures of the shipped providers.yaml are pinned in ``test_shipped_data.py`` onl
 from __future__ import annotations
 
 import json
+import pathlib
 from pathlib import Path
 
 import pytest
@@ -418,7 +419,7 @@ def test_show_csv_carries_every_section_the_json_does(cli, tmp_path):
             "insurers": sum(len(i["by_state"]) for i in record["insurers"]),
             "refund_policy": sum(len(r["steps"]) for r in record["refund_policy"]),
             "hired_sitter": len(record["hired_sitter"]),
-            "regulation": len(record["regulation"]),
+            "rules": len(record["rules"]),
         }
         assert {k: count.get(k, 0) for k in expected} == expected, pid
     rows = list(csv.DictReader(io.StringIO(cli("show", "alder", "--format", "csv").stdout)))
@@ -581,13 +582,34 @@ def test_a_first_time_users_walkthrough_reads_right(cli):
     assert any("what you pay depends on your plan (deductible, copay)" in n for n in insured["notes"])
 
 
-def test_show_gives_the_rules_that_may_apply_to_its_states(cli):
+def test_show_gives_the_rules_that_may_apply_to_its_states(cli, tmp_path):
     """show is "everything known" of a provider, yet said no rule: the federal flexibilities'
     end, and the own rule of each state it lists (Alabama's), with their sources."""
     record = cli("show", "birch", "--format", "json").json()
-    rules = {r["id"]: r for r in record["regulation"]}
+    rules = {r["id"]: r for r in record["rules"]}
     assert rules["tele-flex"]["ends"] == "2026-12-31" and rules["tele-flex"]["source"] == "gazette-2025"
     assert "al-in-person" not in rules  # birch lists no AL
+    # a state it lists with a rule of its own (Alabama's), and the caution for the others
+    from test_regulation import with_caution
+
+    data = pathlib.Path(with_caution(tmp_path))
+    text = data.read_text(encoding="utf-8")
+    listed_four = "codes: [CA, ID, NY, TX]\n        complete: true\n        count: 4"
+    assert text.count(listed_four) == 1
+    data.write_text(
+        text.replace(listed_four, "codes: [AL, CA, ID, NY, TX]\n        complete: true\n        count: 5"),
+        encoding="utf-8",
+    )
+    listed = {
+        r["id"]: r for r in cli("--data", str(data), "show", "birch", "--format", "json").json()["rules"]
+    }
+    assert listed["al-in-person"]["states"] == ["AL"] and listed["tele-flex"]["states"] is None
+    assert listed["states-unknown"]["states"] == ["CA", "ID", "NY", "TX"]
+    # after the flexibilities' recorded end, show says so as cost does
+    later = " ".join(
+        cli("show", "birch", env={"COLUMNS": "120", "KETACALC_TODAY": "2027-03-01"}).stdout.split()
+    )
+    assert "ended 2026-12-31 as last recorded, unless extended since (check it)" in later
     table = " ".join(cli("show", "birch", env={"COLUMNS": "120"}).stdout.split())
     assert "Rules that may stop at-home treatment" in table and "(every state)" in table
     assert "in force through 2026-12-31; then: an in-person evaluation may be required" in table

@@ -754,3 +754,21 @@ def test_a_table_of_dates_opens_with_the_rules_on_the_courses_dates(cli, view):
         "AL rule: in-person visit required (AL: within 12 months) (state-code, 2024-04-04)."
     )
     assert f"Federal rule: {WARNING} {CITED}." in out
+
+
+def test_the_near_end_note_is_said_only_where_the_flexibilities_decide(cli, tmp_path):
+    """Alabama requires an in-person encounter now: a note that a course "may run past" the
+    flexibilities read as if treatment at home were fine until then. A provider that does not
+    serve the state carries no rule there; a course asked about after the end has no end to
+    run past; and the first day of a course by months is its first month."""
+    al = " ".join(cli("cost", "alder", "-n", "5", "--state", "AL").stdout.split("\n\n")[0].split())
+    assert "in-person visit required (AL" in al and "The course's last day" not in al
+    assert "The course's last day" not in cli("compare", "-n", "5", "--state", "AL").stdout
+    fern_ny = " ".join(cli("cost", "fern", "-n", "5", "--state", "NY").stdout.split("\n\n")[0].split())
+    assert "does not serve NY" in fern_ny and "The course's last day" not in fern_ny
+    later = cli("cost", "alder", "-n", "5", "--start", "2026-11-21", env={"KETACALC_TODAY": "2027-02-01"})
+    assert "The course's last day" not in later.stdout
+    months = " ".join(
+        cli("cost", "dune", "--months", "1", "--start", "2026-11-25").stdout.split("\n\n")[0].split()
+    )
+    assert "and its first month is dated on its start" in months, months

@@ -93,11 +93,9 @@ def _unknown_provider(exc: UnknownProvider) -> str:
     the commands that take a state; any other name, as the error has it."""
     from ketacalc.usstates import UnknownState, parse_state
 
-    if exc.suggestions:  # a near provider name comes first: "did you mean better-u?"
-        return str(exc)
-    try:
+    try:  # a state's code or name, exactly: near provider names ("AL": kalm-health) come after
         code = parse_state(exc.name)
-    except UnknownState:  # no state either
+    except UnknownState:  # no state: the error as it is, with its suggestions
         return str(exc)
     return (
         f"{exc.message}: {code} is a state — for who serves it, 'ketacalc eligibility --state {code}'; "

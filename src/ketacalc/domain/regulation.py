@@ -113,14 +113,21 @@ class NearEnd(NamedTuple):
     as_of: date
 
 
-def ending_soon_after(catalog: Catalog, last_day: date, as_of: date | None) -> NearEnd | None:
-    """The federal flexibility, as known on ``as_of``, whose recorded end falls on or after
-    ``last_day`` and fewer than :data:`NEAR_END_DAYS` days after it; None when there is none."""
+def ending_soon_after(catalog: Catalog, course: CourseDates, as_of: date | None) -> NearEnd | None:
+    """The federal flexibility, as known when the course's rules are checked (see
+    :func:`rules_for`), whose recorded end falls on or after the course's last day and fewer
+    than :data:`NEAR_END_DAYS` days after it, and has not passed on ``as_of``; None when
+    there is none."""
+    today = as_of
+    as_of = _known_on(catalog, course, as_of)
+    last_day = course.end
     for rule in catalog.regulation:
         if rule.jurisdiction != "US" or rule.kind != "flexibility":
             continue
         span = rule.span_at(as_of)
-        if span is not None and span.ends is not None and 0 <= (span.ends - last_day).days < NEAR_END_DAYS:
+        if span is None or span.ends is None or (today is not None and today > span.ends):
+            continue  # no end recorded, or one already passed: nothing to run past
+        if 0 <= (span.ends - last_day).days < NEAR_END_DAYS:
             return NearEnd(rule.name, span.ends, span.source, span.as_of)
     return None
 
@@ -156,17 +163,23 @@ def _newest_observation(catalog: Catalog) -> date | None:
     return known[1]
 
 
+def _known_on(catalog: Catalog, course: CourseDates, as_of: date | None) -> date | None:
+    """The day a course's rules are as known on: ``as_of``, or its first day if it starts
+    later (what was observed up to then: the same answer, and the same cache entries, as on
+    the as-of day when nothing newer was observed)."""
+    if as_of is not None and course.start > as_of:
+        newest = _newest_observation(catalog)
+        if newest is not None and newest > as_of:
+            return min(course.start, newest)
+    return as_of
+
+
 def rules_for(catalog: Catalog, state: str, course: CourseDates, as_of: date | None) -> tuple[RuleEntry, ...]:
     """The rules that may affect a course on ``course``'s dates in ``state``, as known on
     ``as_of``, or on the course's first day if it starts later: a course begun after the day
     asked for is checked against what is known when it begins (the data holds nothing newer
     than today), never against rules superseded by then."""
-    if as_of is not None and course.start > as_of:
-        # known on its first day: that is, what was observed up to then (the same answer, and
-        # the same cache entries, as on the as-of day when nothing newer was observed)
-        newest = _newest_observation(catalog)
-        if newest is not None and newest > as_of:
-            as_of = min(course.start, newest)
+    as_of = _known_on(catalog, course, as_of)
     key = (id(catalog), state, course, as_of)
     known = _FOUND.get(key)
     if known is not None and known[0] is catalog:

@@ -338,7 +338,10 @@ def headline(catalog: Catalog, result: CompareResult, *, page: bool = False) -> 
     may = [r for r in result.rows if r.availability is None or r.availability.status != "unavailable"]
     dated = [r for r in may if r.comparable] or may
     lines += rule_lines(dated[0].regulation if dated else (), q.state)
-    if dated and dated[0].cost is not None:  # a course ending just before the flexibilities do
+    # a course ending just before the flexibilities do, where no rule binds it already (the
+    # row's rules are its state's: its cost is priced without one)
+    binds = dated and any(e.kind in ("flexibility", "requirement") for e in dated[0].regulation)
+    if dated and dated[0].cost is not None and not binds:
         lines += near_end_line(catalog, dated[0].cost, page=page)
     if q.state is None:
         lines.append(NO_STATE_CHECKED)
@@ -646,7 +649,7 @@ def _opinion_lines(result: CompareResult, catalog: Catalog) -> list[str]:
         for f in (row.dose_flexibility, row.trd_suitability)
         if f is not None and f.note and is_opinion(f, catalog.sources)
     )
-    said_of = f" ({'; '.join(caveats)})" if caveats else ""
+    said_of = "".join(f". {caveat}" for caveat in caveats)
     return [f"{OPINION_MARK} a rating from {whose}: one site's opinion, not a fact{said_of}"]
 
 

@@ -740,12 +740,16 @@ def near_end_line(catalog: Catalog, r: CostResult, *, page: bool = False) -> lis
     """A course whose last day falls just before the federal flexibilities' recorded end,
     priced with its first session on its start: said, for a consultation and a shipment
     come first, and a later start runs past the end."""
-    from ketacalc.domain.regulation import ending_soon_after
+    from ketacalc.domain.regulation import CourseDates, ending_soon_after
 
-    if r.total is None or any(e.kind == "flexibility" for e in r.regulation):
+    # not where the flexibility already binds, a state's own rule requires a visit now, or the
+    # provider does not serve the state (no rule is said there)
+    if r.total is None or any(e.kind in ("flexibility", "requirement") for e in r.regulation):
+        return []
+    if r.availability is not None and r.availability.status == "unavailable":
         return []
     last = r.last_day_of_care
-    near = ending_soon_after(catalog, last, r.as_of)
+    near = ending_soon_after(catalog, CourseDates(r.start, last), r.as_of)
     if near is None:
         return []
     days = (near.ends - last).days  # fewer than NEAR_END_DAYS
@@ -755,10 +759,15 @@ def near_end_line(catalog: Catalog, r: CostResult, *, page: bool = False) -> lis
         else f"is {counted(days, 'day')} before {near.name} end ({near.ends})"
     )
     return [
-        f"The course's last day ({last}) {when} ({near.source}, {near.as_of}), and its first session is "
+        f"The course's last day ({last}) {when} ({near.source}, {near.as_of}), and its first {_first(r)} is "
         "dated on its start: if a consultation and a shipment come first, it may run past them, when an "
         "in-person evaluation may be required" + ("." if page else " (--start prices a later start).")
     ]
+
+
+def _first(r: CostResult) -> str:
+    """What a course's first day holds: its first month, dose or session."""
+    return "month" if r.months is not None else ("dose" if r.modality == "daily-low-dose" else "session")
 
 
 def single_headline(r: CostResult) -> list[str]:

@@ -209,10 +209,13 @@ class ShowReport(Report):
             }
             for o in oldest_first(p.hired_sitter)
         ]
-        record["regulation"] = [
+        # the rules as the data file holds them (their spans), not a course's entries: its own
+        # key and shape, apart from the other commands' ``regulation``
+        record["rules"] = [
             {
                 "id": rule.id,
                 "jurisdiction": rule.jurisdiction,
+                "states": self._covered(rule),
                 "kind": rule.kind,
                 "name": rule.name,
                 "effect": rule.effect,
@@ -341,7 +344,7 @@ class ShowReport(Report):
         for rule, span in self._rules():
             yield {
                 **base,
-                "section": "regulation",
+                "section": "rules",
                 "item": f"{rule.id} ({rule.jurisdiction})",
                 "value": rule.effect,
                 "as_of": iso(span.as_of),
@@ -531,8 +534,8 @@ class ShowReport(Report):
         found = []
         for rule in self.catalog.regulation:
             span = rule.span_at(self.as_of)
-            if span is None:
-                continue
+            if span is None or (rule.kind == "flexibility" and span.ends is None):
+                continue  # a flexibility with no end recorded: nothing stops (as rules_for reads it)
             if rule.jurisdiction == EVERY_OTHER_STATE:
                 applies = bool(listed - own)  # a listed state with no rule of its own known
             else:
@@ -541,18 +544,35 @@ class ShowReport(Report):
                 found.append((rule, span))
         return found
 
+    def _covered(self, rule: Any) -> list[str] | None:
+        """The listed states a rule covers: its own state, the listed states with no rule of
+        their own for the caution, or None for a federal rule (every state)."""
+        from ketacalc.data.fields import EVERY_OTHER_STATE
+
+        if rule.jurisdiction == "US":
+            return None
+        if rule.jurisdiction != EVERY_OTHER_STATE:
+            return [rule.jurisdiction]
+        listed = {code for o in self.provider.states for code in o.codes}
+        own = {r.jurisdiction for r, _ in self._rules()}
+        return sorted(listed - own)
+
     def _rules_table(self) -> TableView:
         from ketacalc.data.fields import EVERY_OTHER_STATE
 
-        listed = {code for o in self.provider.states for code in o.codes}
-        own = {r.jurisdiction for r, _ in self._rules()}
         rows = []
         for rule, span in self._rules():
+            covered = self._covered(rule)
             if rule.jurisdiction == EVERY_OTHER_STATE:
-                where = "states with no rule recorded: " + " ".join(sorted(listed - own))
+                where = "states with no rule recorded: " + " ".join(covered or [])
             else:
                 where = "every state" if rule.jurisdiction == "US" else rule.jurisdiction
-            if rule.kind == "flexibility" and span.ends is not None:
+            if rule.kind == "flexibility" and self.as_of is not None and self.as_of > span.ends:
+                when = (  # past its recorded end: when it was last recorded, and to check
+                    f"ended {span.ends} as last recorded, unless extended since (check it); "
+                    f"then: {rule.effect}"
+                )
+            elif rule.kind == "flexibility":
                 when = f"in force through {span.ends}; then: {rule.effect}"
             elif rule.kind == "caution":
                 when = rule.effect
