@@ -23,6 +23,8 @@ RUNS = [
     ("compare", ["compare"]),
     ("compare", ["compare", "--state", "TX", "--sessions", "10", "--sort", "total"]),
     ("compare", ["compare", "--state", "CA", "--months", "3"]),
+    # another route with no price on the day (null), which the schema refused
+    ("compare", ["compare", "--state", "AL", "-n", "5", "--as-of", "2025-01-01"]),
     ("providers", ["providers"]),
     ("alternatives", ["alternatives"]),
     ("alternatives", ["alternatives", "--as-of", "2025-06-13"]),
