@@ -735,6 +735,11 @@ def test_a_course_ending_just_before_the_flexibilities_end_says_it_may_run_past(
     day, so no rule was said, though a consultation and a shipment come first (Better U ships
     "within 7 days after the first clinician visit"): the headline says the course may run
     past the flexibilities' end, with their source."""
+    record = cli("cost", "alder", "-n", sessions, "--state", "TX", "--format", "json").json()
+    near = record["near_end"]  # the same for a script
+    assert (near is None) is (said is None), near
+    if near is not None:
+        assert (near["ends"], near["source"]) == ("2026-12-31", "gazette-2025") and near["days_before"] > 0
     cost = " ".join(cli("cost", "alder", "-n", sessions, "--state", "TX").stdout.split("\n\n")[0].split())
     compare = " ".join(cli("compare", "-n", sessions, "--state", "TX").stdout.split("\n\n")[0].split())
     for head in (cost, compare):

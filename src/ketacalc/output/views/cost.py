@@ -243,6 +243,8 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         # what the data file says of the refund policies quoted (Innerwell's $650/$815 rung,
         # whose session is not published; a copy cut off), as under the table
         "if_stopped_notes": _policy_notes(result),
+        # a course ending fewer than 14 days before the flexibilities' recorded end: it may run past
+        "near_end": near_end_record(catalog, result),
         "price_notes": sentences(result.price_notes),
         "notes": sentences(result.notes),
         "other_condition": other_condition_record(result.notes),
@@ -736,22 +738,41 @@ def _dated_rules(r: CostResult) -> list[str]:
     return rule_lines(r.regulation, r.query.state) + ([NO_STATE_CHECKED] if r.query.state is None else [])
 
 
+def near_end(catalog: Catalog, r: CostResult) -> Any:
+    """The federal flexibilities' end, when the course's last day falls fewer than 14 days
+    before it (``NearEnd``), else None: not where the flexibility already binds, a state's own
+    rule requires a visit now, or the provider does not serve the state (no rule is said there)."""
+    from ketacalc.domain.regulation import CourseDates, ending_soon_after
+
+    if r.total is None or any(e.kind in ("flexibility", "requirement") for e in r.regulation):
+        return None
+    if r.availability is not None and r.availability.status == "unavailable":
+        return None
+    return ending_soon_after(catalog, CourseDates(r.start, r.last_day_of_care), r.as_of)
+
+
+def near_end_record(catalog: Catalog, r: CostResult) -> dict[str, Any] | None:
+    """:func:`near_end` for JSON: ``{name, ends, days_before, source, as_of}`` or null."""
+    near = near_end(catalog, r)
+    if near is None:
+        return None
+    return {
+        "name": near.name,
+        "ends": iso(near.ends),
+        "days_before": (near.ends - r.last_day_of_care).days,
+        "source": near.source,
+        "as_of": iso(near.as_of),
+    }
+
+
 def near_end_line(catalog: Catalog, r: CostResult, *, page: bool = False) -> list[str]:
     """A course whose last day falls just before the federal flexibilities' recorded end,
     priced with its first session on its start: said, for a consultation and a shipment
     come first, and a later start runs past the end."""
-    from ketacalc.domain.regulation import CourseDates, ending_soon_after
-
-    # not where the flexibility already binds, a state's own rule requires a visit now, or the
-    # provider does not serve the state (no rule is said there)
-    if r.total is None or any(e.kind in ("flexibility", "requirement") for e in r.regulation):
-        return []
-    if r.availability is not None and r.availability.status == "unavailable":
-        return []
-    last = r.last_day_of_care
-    near = ending_soon_after(catalog, CourseDates(r.start, last), r.as_of)
+    near = near_end(catalog, r)
     if near is None:
         return []
+    last = r.last_day_of_care
     days = (near.ends - last).days  # fewer than NEAR_END_DAYS
     when = (
         f"is the last day of {near.name}"
