@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from ketacalc.domain.charges import ChargeLine
     from ketacalc.domain.notes import Note
     from ketacalc.domain.pricing import CostResult
+    from ketacalc.domain.regulation import NearEnd
     from ketacalc.domain.stopping import StopPoint
 
 #: the columns of ``cost --format csv`` (and of a list or range in JSON) and of a ``batch`` result
@@ -738,7 +739,7 @@ def _dated_rules(r: CostResult) -> list[str]:
     return rule_lines(r.regulation, r.query.state) + ([NO_STATE_CHECKED] if r.query.state is None else [])
 
 
-def near_end(catalog: Catalog, r: CostResult) -> Any:
+def near_end(catalog: Catalog, r: CostResult) -> NearEnd | None:
     """The federal flexibilities' end, when the course's last day falls fewer than 14 days
     before it (``NearEnd``), else None: not where the flexibility already binds, a state's own
     rule requires a visit now, or the provider does not serve the state (no rule is said there)."""
