@@ -24,6 +24,7 @@ from ketacalc.output.notes import (
     rule_cited,
     rule_short,
     serving_phrase,
+    state_first,
 )
 from ketacalc.output.views.common import condition_line, payment_for
 from ketacalc.output.views.cost import total_text
@@ -79,10 +80,9 @@ def _rule_lines(entries: tuple[RuleEntry, ...], day: date | None = None, state: 
     date (a state's caution says it is one); with ``day``, those that affect an event on it
     (a rule from 2027-01-01 binds a session then). Without a state, the calendar says that
     state rules were not checked."""
-    ordered = sorted(entries, key=lambda e: e.jurisdiction == "US")
     lines = [
         f"{'Caution' if e.caution else 'Rule'}: {rule_cited(e)}"
-        for e in ordered
+        for e in state_first(entries)
         if day is None or day >= e.affects_from
     ]
     return lines + ([NO_STATE_CHECKED] if state is None else [])

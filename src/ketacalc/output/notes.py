@@ -397,11 +397,15 @@ def rule_short(e: RuleEntry) -> str:
     return f"{e.short} from {e.begins.isoformat()}" if e.kind == "flexibility" else e.short
 
 
+def state_first(entries: Iterable[RuleEntry]) -> list[RuleEntry]:
+    """The entries with a state's own first (Alabama's, in force now, before the federal
+    flexibilities' end), each side in its order."""
+    return sorted(entries, key=lambda e: e.jurisdiction == "US")
+
+
 def warning_text(entries: Iterable[RuleEntry]) -> str:
-    """The entries' table words in one line, a state's own first (Alabama's, in force now,
-    before the federal flexibilities' end)."""
-    ordered = sorted(entries, key=lambda e: e.jurisdiction == "US")
-    return "; ".join(dict.fromkeys(rule_short(e) for e in ordered))
+    """The entries' table words in one line, a state's own first."""
+    return "; ".join(dict.fromkeys(rule_short(e) for e in state_first(entries)))
 
 
 def serving_phrase(a: Availability) -> str:

@@ -13,7 +13,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ketacalc.money import NOT_PUBLISHED, money_display, money_str, round_cents
-from ketacalc.output.notes import availability_label, counted, rule_summary, sentence, warning_text
+from ketacalc.output.notes import (
+    NO_STATE_CHECKED,
+    availability_label,
+    counted,
+    rule_summary,
+    sentence,
+    warning_text,
+)
 
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog, Fact, PriceObs
@@ -245,6 +252,12 @@ def rule_lines(in_force: Iterable[Any], state: str | None) -> list[str]:
             f"({ended.source}, {ended.as_of}): check whether they were extended."
         )
     return lines
+
+
+def state_rule_lines(in_force: Iterable[Any], state: str | None) -> list[str]:
+    """:func:`rule_lines`, and without a state, that state rules were not checked (no state
+    asked for is not a state without a rule)."""
+    return rule_lines(in_force, state) + ([NO_STATE_CHECKED] if state is None else [])
 
 
 def disputed_text(facts: Iterable[Any]) -> str:

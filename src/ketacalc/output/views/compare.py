@@ -337,12 +337,10 @@ def headline(catalog: Catalog, result: CompareResult, *, page: bool = False) -> 
     # provider known not to serve the state carries none
     may = [r for r in result.rows if r.availability is None or r.availability.status != "unavailable"]
     dated = [r for r in may if r.comparable] or may
-    lines += rule_lines(dated[0].regulation if dated else (), q.state)
-    # a course ending just before the flexibilities do, where no rule binds it already (the
-    # row's rules are its state's: its cost is priced without one)
-    binds = dated and any(e.kind in ("flexibility", "requirement") for e in dated[0].regulation)
-    if dated and dated[0].cost is not None and not binds:
-        lines += near_end_line(catalog, dated[0].cost, page=page)
+    rules = dated[0].regulation if dated else ()
+    lines += rule_lines(rules, q.state)
+    if dated and dated[0].cost is not None:  # a course ending just before the flexibilities do
+        lines += near_end_line(catalog, dated[0].cost, rules, page=page)  # the row's rules: its state's
     if q.state is None:
         lines.append(NO_STATE_CHECKED)
     return lines

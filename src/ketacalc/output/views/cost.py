@@ -44,6 +44,7 @@ from ketacalc.output.views.common import (
     rule_lines,
     show_date,
     source_record,
+    state_rule_lines,
 )
 from ketacalc.version import SCHEMA_VERSION
 
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
     from ketacalc.domain.charges import ChargeLine
     from ketacalc.domain.notes import Note
     from ketacalc.domain.pricing import CostResult
-    from ketacalc.domain.regulation import NearEnd
+    from ketacalc.domain.regulation import NearEnd, RuleEntry
     from ketacalc.domain.stopping import StopPoint
 
 #: the columns of ``cost --format csv`` (and of a list or range in JSON) and of a ``batch`` result
@@ -736,16 +737,21 @@ def _single(r: CostResult, catalog: Catalog | None = None) -> TableView:
 def _dated_rules(r: CostResult) -> list[str]:
     """A table of dates (months, stop points) opens with the rules on the course's dates, as
     the course's own headline says them: a stop point from 2027-01-01 may be one the rule forces."""
-    return rule_lines(r.regulation, r.query.state) + ([NO_STATE_CHECKED] if r.query.state is None else [])
+    return state_rule_lines(r.regulation, r.query.state)
 
 
-def near_end(catalog: Catalog, r: CostResult) -> NearEnd | None:
+def near_end(
+    catalog: Catalog, r: CostResult, regulation: Iterable[RuleEntry] | None = None
+) -> NearEnd | None:
     """The federal flexibilities' end, when the course's last day falls fewer than 14 days
     before it (``NearEnd``), else None: not where the flexibility already binds, a state's own
-    rule requires a visit now, or the provider does not serve the state (no rule is said there)."""
+    rule requires a visit now, or the provider does not serve the state (no rule is said there).
+    ``regulation``: the rules on the course's dates, where they are not the result's own
+    (a compare row's, of its state: its cost is priced without one)."""
     from ketacalc.domain.regulation import CourseDates, ending_soon_after
 
-    if r.total is None or any(e.kind in ("flexibility", "requirement") for e in r.regulation):
+    entries = r.regulation if regulation is None else regulation
+    if r.total is None or any(e.kind in ("flexibility", "requirement") for e in entries):
         return None
     if r.availability is not None and r.availability.status == "unavailable":
         return None
@@ -766,11 +772,13 @@ def near_end_record(catalog: Catalog, r: CostResult) -> dict[str, Any] | None:
     }
 
 
-def near_end_line(catalog: Catalog, r: CostResult, *, page: bool = False) -> list[str]:
+def near_end_line(
+    catalog: Catalog, r: CostResult, regulation: Iterable[RuleEntry] | None = None, *, page: bool = False
+) -> list[str]:
     """A course whose last day falls just before the federal flexibilities' recorded end,
     priced with its first session on its start: said, for a consultation and a shipment
     come first, and a later start runs past the end."""
-    near = near_end(catalog, r)
+    near = near_end(catalog, r, regulation)
     if near is None:
         return []
     last = r.last_day_of_care
@@ -789,7 +797,12 @@ def near_end_line(catalog: Catalog, r: CostResult, *, page: bool = False) -> lis
 
 def _first(r: CostResult) -> str:
     """What a course's first day holds: its first month, dose or session."""
-    return "month" if r.months is not None else ("dose" if r.modality == "daily-low-dose" else "session")
+    return "month" if r.months is not None else unit_word(r)
+
+
+def _length(r: CostResult) -> int:
+    """What a range of courses is ordered by: the months, else the sessions (or doses)."""
+    return r.months if r.months is not None else r.sessions_requested
 
 
 def single_headline(r: CostResult) -> list[str]:
@@ -848,10 +861,7 @@ def single_headline(r: CostResult) -> list[str]:
 def range_headline(results: list[CostResult]) -> list[str]:
     """For a list or range of N: the totals at both ends and the lowest per session."""
     # the shortest and the longest course, whatever order the list was given in
-    priced = sorted(
-        (r for r in results if r.total is not None),
-        key=lambda r: r.months if r.months is not None else r.sessions_requested,
-    )
+    priced = sorted((r for r in results if r.total is not None), key=_length)
     first = results[0]
     if not priced:
         return [f"{first.provider.name} has no published price for these courses."]
@@ -890,18 +900,15 @@ def _range_rules(results: list[CostResult]) -> list[str]:
         lines.append(f"{first.provider.name} {serving_phrase(a)}.")
     state = first.query.state
     longest = max(results, key=lambda r: len(r.regulation))
-    for line in rule_lines(longest.regulation, state):
-        if not line.startswith((f"{state} rule", "Federal rule")):  # the flexibilities' end: any course
+    for line in state_rule_lines(longest.regulation, state):
+        if not line.startswith((f"{state} rule", "Federal rule")):  # the end passed, no state: any course
             lines.append(line)
             continue
         place = state if state is not None and line.startswith(f"{state} rule") else "US"
         reach = [r for r in results if any(e.jurisdiction == place for e in r.regulation)]
         if len(reach) < len(results):
-            shortest = min(reach, key=lambda r: r.months if r.months is not None else r.sessions_requested)
-            line = line.replace(": ", f" (courses of {_n(shortest)} or more): ", 1)
+            line = line.replace(": ", f" (courses of {_n(min(reach, key=_length))} or more): ", 1)
         lines.append(line)
-    if state is None:
-        lines.append(NO_STATE_CHECKED)
     return lines
 
 

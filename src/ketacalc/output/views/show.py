@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -526,23 +527,30 @@ class ShowReport(Report):
 
     def _rules(self) -> list[tuple[Any, Any]]:
         """The rules, as known on the date, that may apply to a course with this provider: the
-        federal ones, each listed state's own, and the caution for a listed state with none."""
+        federal ones, each listed state's own, and the caution for a listed state with none
+        (worked out once: the table, JSON and CSV each ask)."""
+        return self._rules_and_unruled[0]
+
+    @functools.cached_property
+    def _rules_and_unruled(self) -> tuple[list[tuple[Any, Any]], list[str]]:
+        """:meth:`_rules`, and the listed states with no rule of their own known (the caution's)."""
         from ketacalc.data.fields import EVERY_OTHER_STATE
 
         listed = {code for o in self.provider.states for code in o.codes}
         own = {r.jurisdiction for r in self.catalog.regulation if r.span_at(self.as_of) is not None}
+        unruled = sorted(listed - own)
         found = []
         for rule in self.catalog.regulation:
             span = rule.span_at(self.as_of)
             if span is None or (rule.kind == "flexibility" and span.ends is None):
                 continue  # a flexibility with no end recorded: nothing stops (as rules_for reads it)
             if rule.jurisdiction == EVERY_OTHER_STATE:
-                applies = bool(listed - own)  # a listed state with no rule of its own known
+                applies = bool(unruled)  # a listed state with no rule of its own known
             else:
                 applies = rule.jurisdiction == "US" or rule.jurisdiction in listed
             if applies:
                 found.append((rule, span))
-        return found
+        return found, unruled
 
     def _covered(self, rule: Any) -> list[str] | None:
         """The listed states a rule covers: its own state, the listed states with no rule of
@@ -551,11 +559,7 @@ class ShowReport(Report):
 
         if rule.jurisdiction == "US":
             return None
-        if rule.jurisdiction != EVERY_OTHER_STATE:
-            return [rule.jurisdiction]
-        listed = {code for o in self.provider.states for code in o.codes}
-        own = {r.jurisdiction for r, _ in self._rules()}
-        return sorted(listed - own)
+        return self._rules_and_unruled[1] if rule.jurisdiction == EVERY_OTHER_STATE else [rule.jurisdiction]
 
     def _rules_table(self) -> TableView:
         from ketacalc.data.fields import EVERY_OTHER_STATE
