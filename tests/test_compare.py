@@ -461,6 +461,16 @@ def test_caption_gives_data_dates_and_disclaimer(cli):
     assert "not medical advice" in out
 
 
+def test_a_total_carries_the_data_files_notes_on_it_as_cost_does(cli):
+    """Fern's own note on its costs is said beside its total, as ``cost`` says it; a table
+    of plans, with no total, leaves it to ``cost``."""
+    note = "Fern Health: Medication is billed separately by the pharmacy (fern-site-2026-05, 2026-05-01)"
+    priced = flat(cli("compare", "--state", "TX", "--sessions", "10").stdout)
+    assert note in priced
+    assert "Medication is billed separately by the pharmacy" in flat(cli("cost", "fern", "-n", "10").stderr)
+    assert "Medication is billed separately" not in flat(cli("compare", "--state", "TX").stdout)
+
+
 # --------------------------------------------------------------- 80 columns
 
 

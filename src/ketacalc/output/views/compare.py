@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
+from ketacalc.domain.notes import Kind, Note
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.notes import (
     NO_STATE_CHECKED,
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.compare import CompareResult, CompareRow
     from ketacalc.domain.eligibility import Availability
-    from ketacalc.domain.notes import Note
     from ketacalc.domain.pricing import CostResult
 
 
@@ -406,6 +406,9 @@ def _caption_lines(result: CompareResult) -> list[str]:
         said = condition_lines(r)
         if said:
             lines.append(f"{CONDITION_MARK} " + ". ".join(said))
+    lines += [
+        f"{r.provider.name}: {sentence(n).rstrip('.')}" for r in result.rows for n in _total_notes(r)
+    ]
     if any(r.stale for r in result.rows):
         lines.append(f"stale prices: one used is more than {q.max_age} days older than {result.as_of}")
     for r in result.rows:
@@ -417,6 +420,15 @@ def _caption_lines(result: CompareResult) -> list[str]:
         f"{len(ids)} hidden ({sentence(reason)}: {', '.join(ids)})" for reason, ids in result.hidden.items()
     ]
     return lines
+
+
+def _total_notes(row: CompareRow) -> list[Note]:
+    """The data file's own notes on a provider's costs, where the row shows a total they
+    qualify (Isha's counts its consultation as a visit besides the sessions): what ``cost``
+    says beside the same total."""
+    if row.cost is None or (row.total is None and row.total_low is None):
+        return []
+    return [n for n in row.cost.notes if n.kind is Kind.COST_NOTE]
 
 
 def _start(result: CompareResult) -> str:
