@@ -471,6 +471,22 @@ def test_a_total_carries_the_data_files_notes_on_it_as_cost_does(cli):
     assert "Medication is billed separately" not in flat(cli("compare", "--state", "TX").stdout)
 
 
+def test_csv_carries_the_caveats_json_gives(cli):
+    """The CSV lost the notes on each total (unpublished terms, the pace assumed), how the
+    consultation is paid (first payment charged before it) and an old list's mark; it carries
+    them as the JSON does."""
+    args = ("compare", "--state", "TX", "--sessions", "10")
+    table = {r["provider"]: r for r in parse_output("csv", cli(*args, "--format", "csv").stdout)}
+    for record in rows_of(cli, *args[1:]):
+        row = table[record["provider"]]
+        assert row["consult_prepayment"] == (record["consult_prepayment"] or "")
+        assert row["availability_old_list"] == str(record["availability_old_list"]).lower()
+        for note in record["notes"]:
+            assert note in row["notes"]
+    assert any(r["notes"] for r in table.values())
+    assert "first-installment" in {r["consult_prepayment"] for r in table.values()}
+
+
 # --------------------------------------------------------------- 80 columns
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE, assert_one_error_line, jsonl, untimed
+from conftest import FIXTURE, assert_one_error_line, jsonl, parse_output, untimed
 from ketacalc.domain.regulation import (
     ASSUMED_COURSE_DAYS,
     assumed_course,
@@ -777,3 +777,29 @@ def test_the_near_end_note_is_said_only_where_the_flexibilities_decide(cli, tmp_
         cli("cost", "dune", "--months", "1", "--start", "2026-11-25").stdout.split("\n\n")[0].split()
     )
     assert "and its first month is dated on its start" in months, months
+
+
+def test_the_near_end_reaches_every_view_of_the_course(cli):
+    """The near-end note was in the headlines and cost's JSON only: compare's JSON and CSV,
+    the calendar and the tables of dates now carry it too, in the row's own state
+    (Alabama's rule binds now: no note there, though the same course priced without a state
+    ends just before the flexibilities do)."""
+    ends = {"ends": "2026-12-31", "days_before": 5, "source": "gazette-2025"}
+    rows = {r["provider"]: r for r in cli("compare", "-n", "6", "--state", "TX", "--format", "json").json()}
+    near = rows["alder"]["near_end"]
+    assert {k: near[k] for k in ends} == ends
+    assert rows["dune"]["near_end"] is None  # a month of daily doses: no course of 6 sessions
+    al = {r["provider"]: r for r in cli("compare", "-n", "6", "--state", "AL", "--format", "json").json()}
+    assert al["alder"]["near_end"] is None
+    table = parse_output("csv", cli("compare", "-n", "6", "--state", "TX", "--format", "csv").stdout)
+    [row] = [r for r in table if r["provider"] == "alder"]
+    cell = "end 2026-12-31, 5 days after the course's last day (gazette-2025, 2025-12-31)"
+    assert cell in row["near_end"]
+    said = "The course's last day (2026-12-26) is 5 days before Telemedicine flexibilities end (2026-12-31)"
+    calendar = cli("cost", "alder", "-n", "6", "--state", "TX", "--format", "ics").stdout
+    assert said in " ".join(calendar.replace("\r\n ", "").replace("\\n", " ").replace("\\,", ",").split())
+    for view in ("--if-stopped", "--by-month"):
+        head = " ".join(
+            cli("cost", "alder", "-n", "6", "--state", "TX", view).stdout.split("\n\n")[0].split()
+        )
+        assert said in head, (view, head)

@@ -43,10 +43,12 @@ from ketacalc.domain.pricenotes import condition_note
 from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, offers_route, price
 from ketacalc.domain.regulation import (
     CourseDates,
+    NearEnd,
     RuleEntry,
     assumed_course,
     course_dates,
     months_course,
+    near_end,
     rules_for,
 )
 from ketacalc.domain.schedule import course_days
@@ -109,6 +111,9 @@ class CompareRow(NamedTuple):
     #: the rules in force on the course's dates: the state's and federal ones, or federal ones only
     regulation: tuple[RuleEntry, ...] = ()
     client: str = "new"  # who is asking: a returning client books no new client's consultation
+    #: the federal flexibilities' end, where the course priced ends just before it (in the state
+    #: asked for: its own rules and availability; see :func:`ketacalc.domain.regulation.near_end`)
+    near_end: NearEnd | None = None
 
     @property
     def consult_charge(self) -> Charge | None:
@@ -448,12 +453,19 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
     # course started then, said as assumed, never on N weekly sessions it does not sell
     dates = _course_dates(query, as_of) if not_comparable is None else assumed_course(query.start or as_of)
     available = availability(catalog, provider, query.state, as_of, dates) if query.state else None
+    regulation = available.regulation if available else rules_for(catalog, "", dates, as_of)
+    ending = None
+    if cost is not None and cost.total is not None:
+        status = available.status if available is not None else None
+        dated = CourseDates(cost.start, cost.last_day_of_care)
+        ending = near_end(catalog, dated, cost.as_of, regulation, status)
     return CompareRow(
         provider=provider,
         as_of=as_of,
         status=newest(provider.status, as_of),
         availability=available,
-        regulation=available.regulation if available else rules_for(catalog, "", dates, as_of),
+        regulation=regulation,
+        near_end=ending,
         plans=tuple(plans),
         cost=cost,
         # how a new client's consultation is paid: a returning client books none

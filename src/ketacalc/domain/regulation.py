@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from ketacalc.data.fields import EVERY_OTHER_STATE
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ketacalc.data.catalog import Catalog, Rule, RuleSpan
 
 #: days a course is assumed to last when none is priced: about six months, long enough
@@ -111,6 +113,29 @@ class NearEnd(NamedTuple):
     ends: date  # its last day in force
     source: str
     as_of: date
+    last_day: date  # the course's last day of care
+
+    @property
+    def days_before(self) -> int:
+        """Days from the course's last day to the flexibility's end (0: its last day)."""
+        return (self.ends - self.last_day).days
+
+
+def near_end(
+    catalog: Catalog,
+    course: CourseDates,
+    as_of: date | None,
+    regulation: Iterable[RuleEntry],
+    availability: str | None,
+) -> NearEnd | None:
+    """The federal flexibilities' end when ``course`` ends fewer than :data:`NEAR_END_DAYS`
+    days before it (see :func:`ending_soon_after`), for a course priced with its first session
+    on its start: a consultation and a shipment come first, so it may run past them. None where
+    it would mislead: a flexibility or a state's requirement already binds on the course's
+    dates (``regulation``), or the provider is ``"unavailable"`` in the state asked for."""
+    if availability == "unavailable" or any(e.kind in ("flexibility", "requirement") for e in regulation):
+        return None
+    return ending_soon_after(catalog, course, as_of)
 
 
 def ending_soon_after(catalog: Catalog, course: CourseDates, as_of: date | None) -> NearEnd | None:
@@ -128,7 +153,7 @@ def ending_soon_after(catalog: Catalog, course: CourseDates, as_of: date | None)
         if span is None or span.ends is None or (today is not None and today > span.ends):
             continue  # no end recorded, or one already passed: nothing to run past
         if 0 <= (span.ends - last_day).days < NEAR_END_DAYS:
-            return NearEnd(rule.name, span.ends, span.source, span.as_of)
+            return NearEnd(rule.name, span.ends, span.source, span.as_of, last_day)
     return None
 
 

@@ -27,7 +27,7 @@ from ketacalc.output.notes import (
     state_first,
 )
 from ketacalc.output.views.common import condition_line, payment_for
-from ketacalc.output.views.cost import total_text
+from ketacalc.output.views.cost import near_end_line, total_text
 from ketacalc.version import __version__
 
 if TYPE_CHECKING:
@@ -122,7 +122,12 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
     a = result.availability
     if a is not None and a.status != "available":
         said.append(f"{name} {serving_phrase(a)}.")
-    cal.add("x-wr-caldesc", vText("\n".join([*said, *_rule_lines(rules, state=result.query.state), NOTICE])))
+    # a course ending just before the flexibilities' recorded end may yet run past it
+    ending = near_end_line(result, result.near_end, page=True)
+    cal.add(
+        "x-wr-caldesc",
+        vText("\n".join([*said, *_rule_lines(rules, state=result.query.state), *ending, NOTICE])),
+    )
     schedule = result.schedule
     # a promo code taken off a purchase paid in installments comes off the earliest ones by an
     # assumption (no source says how a code is split): each of those payments says so

@@ -40,7 +40,9 @@ from ketacalc.output.views.cost import (
     CONDITION_MARK,
     charge_record,
     estimates,
+    near_end_cell,
     near_end_line,
+    near_end_record,
     other_condition_cell,
     other_condition_record,
     sessions_requested,
@@ -66,8 +68,8 @@ class CompareReport(Report):
         "consult_fee_kind", "consult_fee_regular", "insurance",
         "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "dose_flexibility_is_opinion",
         "dose_flexibility_source", "trd_suitability", "trd_suitability_is_opinion", "trd_suitability_source",
-        "data_as_of",
-        "plans", "other_routes", "plan_conditions", "other_condition", "charges", "unpriced",
+        "data_as_of", "consult_prepayment", "availability_old_list", "near_end",
+        "plans", "other_routes", "plan_conditions", "other_condition", "charges", "unpriced", "notes",
     )  # fmt: skip
 
     def __init__(self, catalog: Catalog, result: CompareResult, wide: bool = False) -> None:
@@ -150,6 +152,9 @@ class CompareReport(Report):
                 "pricing": row.cost.pricing if row.cost is not None else None,
                 "committed": money_str(row.cost.committed if row.cost is not None else None),
                 "paid_in_window": money_str(row.cost.paid_in_window if row.cost is not None else None),
+                # a course ending fewer than 14 days before the flexibilities' recorded end, in
+                # the row's state: it may run past them (as the headline says of the first row)
+                "near_end": near_end_record(row.near_end),
                 "charges": [charge_record(c) for c in row.charges],
                 "unpriced": [charge_record(c) for c in row.unpriced],
                 "stale": row.stale,
@@ -187,6 +192,7 @@ class CompareReport(Report):
                 "other_condition": other_condition_cell(record["other_condition"]),
                 "charges": [c.get("description") or c.get("kind") for c in record["charges"]],
                 "unpriced": [c.get("description") or c.get("kind") for c in record["unpriced"]],
+                "near_end": near_end_cell(record["near_end"]),
             }
 
     def table(self) -> TableView:
@@ -340,7 +346,7 @@ def headline(catalog: Catalog, result: CompareResult, *, page: bool = False) -> 
     rules = dated[0].regulation if dated else ()
     lines += rule_lines(rules, q.state)
     if dated and dated[0].cost is not None:  # a course ending just before the flexibilities do
-        lines += near_end_line(catalog, dated[0].cost, rules, page=page)  # the row's rules: its state's
+        lines += near_end_line(dated[0].cost, dated[0].near_end, page=page)  # in the row's state
     if q.state is None:
         lines.append(NO_STATE_CHECKED)
     return lines
@@ -406,9 +412,7 @@ def _caption_lines(result: CompareResult) -> list[str]:
         said = condition_lines(r)
         if said:
             lines.append(f"{CONDITION_MARK} " + ". ".join(said))
-    lines += [
-        f"{r.provider.name}: {sentence(n).rstrip('.')}" for r in result.rows for n in _total_notes(r)
-    ]
+    lines += [f"{r.provider.name}: {sentence(n).rstrip('.')}" for r in result.rows for n in _total_notes(r)]
     if any(r.stale for r in result.rows):
         lines.append(f"stale prices: one used is more than {q.max_age} days older than {result.as_of}")
     for r in result.rows:

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from ketacalc.domain.charges import ChargeLine
     from ketacalc.domain.notes import Note
     from ketacalc.domain.pricing import CostResult
-    from ketacalc.domain.regulation import NearEnd, RuleEntry
+    from ketacalc.domain.regulation import NearEnd
     from ketacalc.domain.stopping import StopPoint
 
 #: the columns of ``cost --format csv`` (and of a list or range in JSON) and of a ``batch`` result
@@ -246,7 +246,7 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         # whose session is not published; a copy cut off), as under the table
         "if_stopped_notes": _policy_notes(result),
         # a course ending fewer than 14 days before the flexibilities' recorded end: it may run past
-        "near_end": near_end_record(catalog, result),
+        "near_end": near_end_record(result.near_end),
         "price_notes": sentences(result.price_notes),
         "notes": sentences(result.notes),
         "other_condition": other_condition_record(result.notes),
@@ -523,7 +523,7 @@ class CostReport(Report):
         first = results[0]
         if len(rows) == 1:
             self.notes.update(dict.fromkeys(first.notes))
-            return _single(first, self.catalog)
+            return _single(first)
         months = first.months is not None
         view = TableView(
             columns=[
@@ -583,7 +583,7 @@ def charge_count(line: ChargeLine) -> str:
     return f" × {line.count} ({per_text(line.per)})" if line.count > 1 else ""
 
 
-def _single(r: CostResult, catalog: Catalog | None = None) -> TableView:
+def _single(r: CostResult) -> TableView:
     rows = []
     free_marked = False  # a $0 line older than --max-age: marked, though the prices are not stale
     for line in r.charges:
@@ -652,7 +652,7 @@ def _single(r: CostResult, catalog: Catalog | None = None) -> TableView:
         rows=rows,
         title=f"{r.provider.name}: {course_text(r)} for a {r.client} client",
         caption=_caption([r], summary_line, free_marked),
-        headline=single_headline(r) + (near_end_line(catalog, r) if catalog is not None else []),
+        headline=single_headline(r) + near_end_line(r, r.near_end),
     )
     extras = [
         [f"{line.description} ({line.kind})", "unpriced: not in any total", line.source]
@@ -737,61 +737,52 @@ def _single(r: CostResult, catalog: Catalog | None = None) -> TableView:
 def _dated_rules(r: CostResult) -> list[str]:
     """A table of dates (months, stop points) opens with the rules on the course's dates, as
     the course's own headline says them: a stop point from 2027-01-01 may be one the rule forces."""
-    return state_rule_lines(r.regulation, r.query.state)
+    return state_rule_lines(r.regulation, r.query.state) + near_end_line(r, r.near_end)
 
 
-def near_end(
-    catalog: Catalog, r: CostResult, regulation: Iterable[RuleEntry] | None = None
-) -> NearEnd | None:
-    """The federal flexibilities' end, when the course's last day falls fewer than 14 days
-    before it (``NearEnd``), else None: not where the flexibility already binds, a state's own
-    rule requires a visit now, or the provider does not serve the state (no rule is said there).
-    ``regulation``: the rules on the course's dates, where they are not the result's own
-    (a compare row's, of its state: its cost is priced without one)."""
-    from ketacalc.domain.regulation import CourseDates, ending_soon_after
-
-    entries = r.regulation if regulation is None else regulation
-    if r.total is None or any(e.kind in ("flexibility", "requirement") for e in entries):
-        return None
-    if r.availability is not None and r.availability.status == "unavailable":
-        return None
-    return ending_soon_after(catalog, CourseDates(r.start, r.last_day_of_care), r.as_of)
-
-
-def near_end_record(catalog: Catalog, r: CostResult) -> dict[str, Any] | None:
-    """:func:`near_end` for JSON: ``{name, ends, days_before, source, as_of}`` or null."""
-    near = near_end(catalog, r)
+def near_end_record(near: NearEnd | None) -> dict[str, Any] | None:
+    """A course's ``near_end`` for JSON: ``{name, ends, days_before, source, as_of}`` or null."""
     if near is None:
         return None
     return {
         "name": near.name,
         "ends": iso(near.ends),
-        "days_before": (near.ends - r.last_day_of_care).days,
+        "days_before": near.days_before,
         "source": near.source,
         "as_of": iso(near.as_of),
     }
 
 
-def near_end_line(
-    catalog: Catalog, r: CostResult, regulation: Iterable[RuleEntry] | None = None, *, page: bool = False
-) -> list[str]:
-    """A course whose last day falls just before the federal flexibilities' recorded end,
-    priced with its first session on its start: said, for a consultation and a shipment
+def near_end_cell(record: dict[str, Any] | None) -> str | None:
+    """``DEA telemedicine flexibilities: end 2026-12-31, 5 days after the course's last day
+    (fr-2025-24123, 2025-12-31)``: one CSV cell."""
+    if record is None:
+        return None
+    after = f"{counted(record['days_before'], 'day')} after" if record["days_before"] else "on"
+    return (
+        f"{record['name']}: end {record['ends']}, {after} the course's last day "
+        f"({record['source']}, {record['as_of']})"
+    )
+
+
+def near_end_line(r: CostResult, near: NearEnd | None, *, page: bool = False) -> list[str]:
+    """A course whose last day falls just before the federal flexibilities' recorded end
+    (``near``: the result's own, or a compare row's, of its state: its cost is priced without
+    one), priced with its first session on its start: said, for a consultation and a shipment
     come first, and a later start runs past the end."""
-    near = near_end(catalog, r, regulation)
     if near is None:
         return []
-    last = r.last_day_of_care
-    days = (near.ends - last).days  # fewer than NEAR_END_DAYS
+    days = near.days_before  # fewer than NEAR_END_DAYS
     when = (
         f"is the last day of {near.name}"
         if days == 0
         else f"is {counted(days, 'day')} before {near.name} end ({near.ends})"
     )
     return [
-        f"The course's last day ({last}) {when} ({near.source}, {near.as_of}), and its first {_first(r)} is "
-        "dated on its start: if a consultation and a shipment come first, it may run past them, when an "
-        "in-person evaluation may be required" + ("." if page else " (--start prices a later start).")
+        f"The course's last day ({near.last_day}) {when} ({near.source}, {near.as_of}), and its first "
+        f"{_first(r)} is dated on its start: if a consultation and a shipment come first, it may run past "
+        "them, when an in-person evaluation may be required"
+        + ("." if page else " (--start prices a later start).")
     ]
 
 
