@@ -803,11 +803,17 @@ def test_mindbloom_stop_ledger_and_hired_sitter(cli):
         "150.00",
         "180.00",
     )
+    # the article's 50% rule has only the six-session program as its example: for the 18-session
+    # program what is owed after the first shipment is not published (never 50% of $2,970)
     after_one = record["if_stopped"][3]
-    assert (after_one["number"], after_one["owed"]) == (1, "1485.00")  # 50% of $2,970
+    assert (after_one["number"], after_one["owed"]) == (1, None)
+    assert any("12- and 18-session programs is not published" in n for n in record["if_stopped_notes"])
+    six = shipped_cost(cli, "mindbloom", "-n", "6", "--as-of", "2026-12-02", "--start", "2026-12-02")
+    after_one = six["if_stopped"][3]
+    assert (after_one["number"], after_one["owed"]) == (1, "645.00")  # 50% of $1,290
     # the source states the 50% for the point after the first shipment only: later, unknown
-    after_two = record["if_stopped"][4]
-    assert (after_two["number"], after_two["owed"]) == (2, None)
+    assert (six["if_stopped"][4]["number"], six["if_stopped"][4]["owed"]) == (2, None)
+    assert not any("12- and 18-session" in n for n in six["if_stopped_notes"])
     assert (record["total"], record["total_low"], record["total_high"]) == ("2970.00", "3540.00", "4110.00")
 
 

@@ -153,12 +153,14 @@ def describe(point: StopPoint) -> str:
 
 def _policy_notes(result: CostResult) -> list[str]:
     """What the data file says of each refund policy the ledger's rows quote (a copy cut off
-    before its last rung, an older version that refunded nothing), with its source."""
+    before its last rung, an older version that refunded nothing), with its source: of the
+    policies for the plans the course buys (one source may hold a policy per set of plans)."""
     cited = {p.source for p in result.if_stopped if p.source}
+    bought = {r.offer.plan.id for r in result.runs}
     return [
         f"{policy.note.rstrip('.')} ({policy.source}, {show_date(policy.as_of)})"
         for policy in result.provider.refund_policy
-        if policy.note and policy.source in cited
+        if policy.note and policy.source in cited and (not policy.plans or bought & set(policy.plans))
     ]
 
 
