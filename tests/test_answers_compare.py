@@ -430,6 +430,19 @@ def test_an_insurer_without_a_course_says_the_plans_are_self_pay(cli):
     assert "self-pay prices" not in course and "insured" in course
 
 
+def test_an_insured_total_ranked_first_says_it_is_not_what_you_pay(cli):
+    """Birch's insured $500 was "the lowest total" above cash totals with no word in the table
+    that a deductible and copay decide what is paid (only cost and the JSON said it): the
+    headline and the table's caption say it, where an insured total is shown."""
+    course = " ".join(table(cli, "compare", "--state", "TX", "--insurer", "aetna", "-n", "6").split())
+    assert "lowest total among those serving TX is Birch Clinic at $500.00 insured" in course
+    said = "That total is the source's price with Aetna insurance: what you pay depends on your plan"
+    assert said in course
+    assert "insured: the source's price with insurance; what you pay depends on your plan" in course
+    cash = " ".join(table(cli, "compare", "--state", "TX", "-n", "6").split())
+    assert "depends on your plan" not in cash
+
+
 def test_a_returning_client_is_not_told_of_a_new_clients_prepaid_consultation(cli):
     """Alder charges a new client's first payment before the consultation; a returning
     client books no consultation: no "prepaid*" mark and no footnote for one."""

@@ -302,6 +302,11 @@ def headline(catalog: Catalog, result: CompareResult, *, page: bool = False) -> 
             said = condition_line(best.cost.notes) if best.cost is not None else None
             if said is not None:
                 lines.append(said)
+            if label:  # ranked beside what others charge in cash: not what is paid, by itself
+                lines.append(
+                    f"That total is the source's price with {q.insurer} insurance: what you pay depends on "
+                    "your plan (deductible, copay)."
+                )
         elif standing.estimated:  # totals there are, each leaving a charge out: none is ranked
             lines.append(f"No total for {what}{' in ' + q.state if q.state else ''} is ranked.")
         else:
@@ -413,6 +418,8 @@ def _caption_lines(result: CompareResult) -> list[str]:
         if said:
             lines.append(f"{CONDITION_MARK} " + ". ".join(said))
     lines += [f"{r.provider.name}: {sentence(n).rstrip('.')}" for r in result.rows for n in _total_notes(r)]
+    if any(insured_label(r) for r in result.rows):
+        lines.append(INSURED_MEANS)
     if any(r.stale for r in result.rows):
         lines.append(f"stale prices: one used is more than {q.max_age} days older than {result.as_of}")
     for r in result.rows:
@@ -445,6 +452,13 @@ def estimate_text(row: CompareRow) -> list[str]:
     if row.cost is None or row.total is None:
         return []
     return [text for kind, span in estimates(row.cost) for text in (f"+ {kind} est.", span)]
+
+
+#: what an insured total is, beside the table that shows one (as ``cost`` says it in a note)
+INSURED_MEANS = (
+    "insured: the source's price with insurance; what you pay depends on your plan (deductible, "
+    "copay), so ask the provider and your insurer"
+)
 
 
 def insured_label(row: CompareRow) -> str | None:
