@@ -169,8 +169,21 @@ def test_due_at_signup_is_shown_per_plan_without_a_course(cli):
     out = table(cli, "compare")
     # alder's 4-session plan starts at $440, its 10-session plan at $360: each beside its plan
     assert "4: $880.00 $440.00" in out and "10: $1,800.00 $360.00" in out
-    assert "Due at sign-up: the first payment of each plan listed." in out
+    assert "Due at sign-up: the first payment of each plan listed, with the consultation's fee." in out
     assert "the total is the cheapest plan" not in out  # no total is shown without a course
+
+
+def test_due_at_signup_without_a_course_counts_the_consultation_as_the_json_and_filter_do(cli, catalog):
+    """Fern's $350 visit was shown due at sign-up beside its $350 consultation while the JSON
+    and --max-due-at-signup counted $700: Fern read as within a $400 limit that hid it. Each
+    plan's figure now counts a new client's consultation, as with a course."""
+    fern = rows_of(cli, "--state", "TX")["fern"]
+    assert fern["due_at_signup"] == "700.00"
+    cell = cells(catalog, state="TX")["fern"]
+    assert "$700.00 consult: $350.00" in cell, cell
+    assert "fern" not in rows_of(cli, "--state", "TX", "--max-due-at-signup", "400")
+    returning = cells(catalog, state="TX", returning=True)["fern"]
+    assert "$700.00" not in returning  # a returning client books no consultation
 
 
 # --------------------------------------------------------------- routes

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
 from ketacalc.domain.notes import Kind, Note
-from ketacalc.money import NOT_PUBLISHED, money_str
+from ketacalc.money import NOT_PUBLISHED, ZERO, money_str
 from ketacalc.output.notes import (
     NO_STATE_CHECKED,
     availability_label,
@@ -400,7 +400,7 @@ def _caption_lines(result: CompareResult) -> list[str]:
         if legend:
             lines.append("Plans: " + "; ".join(legend))
         lines.append(
-            "Due at sign-up: the first payment of each plan listed"
+            "Due at sign-up: the first payment of each plan listed, with the consultation's fee"
         )  # no total is shown without a course
     if q.client == "returning":  # each row prices its own former clients' plans
         lines.append(
@@ -616,7 +616,15 @@ def _signup_cell(row: CompareRow) -> str:
             fee += f"\npromo{regular}"
     if row.cost is None and not row.not_comparable and row.plans:
         some = _for_some(row)  # a plan named on a line of its own: one more line
-        due = "\n".join(money(p.first_payment) + ("\n" if p.plan.id in some else "") for p in row.plans)
+        # a new client's required consultation is paid on the first day too, as with a course
+        # (and as the JSON's due_at_signup and --max-due-at-signup count it): Isha's $398 + $398
+        charge = row.consult_charge
+        booked = charge.amount if charge is not None and charge.required and charge.amount else ZERO
+        due = "\n".join(
+            money(None if p.first_payment is None else p.first_payment + booked)
+            + ("\n" if p.plan.id in some else "")
+            for p in row.plans
+        )
     else:
         due = money(row.due_at_signup)
     if row.cost is not None and row.cost.months is not None:
