@@ -541,3 +541,26 @@ def test_a_courses_last_day_of_care(catalog):
     assert dune.modality == "daily-low-dose" and dune.last_day_of_care == date(2026, 12, 30)
     months = price_months(catalog.find("birch"), CostQuery(sessions=1, start=start), 2, today=TODAY)
     assert months.last_day_of_care == date(2027, 1, 31)
+
+
+def test_compare_says_a_from_floor_above_the_price_used_beside_the_total():
+    """``cost`` warned that a price used below a newer 'from' figure may be out of date;
+    ``compare`` showed the same total with no word of it."""
+    from ketacalc.domain.compare import CompareQuery, compare
+    from ketacalc.output.views.compare import CompareReport
+
+    plan = {
+        "id": "pack", "name": "4-Visit Pack", "sessions": 4, "client": "any",
+        "prices": [
+            {"source": "site", "as_of": "2026-01-10", "price": "400"},
+            {"source": "review", "as_of": "2026-02-02", "price": "450", "kind": "starting"},
+        ],
+    }  # fmt: skip
+    catalog = catalog_of(provider_data(plans=[plan]))
+    result = compare(catalog, CompareQuery(sessions=4, as_of=START), today=TODAY)
+    caption = " ".join(CompareReport(catalog, result).table().caption.split())
+    assert (
+        "Acme Ketamine: 4-Visit Pack is quoted 'from $450.00' (review, 2026-02-02); the price used, $400.00"
+        in caption
+    )
+    assert "is below that floor: it may be out of date" in caption

@@ -45,6 +45,7 @@ from ketacalc.output.views.cost import (
     near_end_record,
     other_condition_cell,
     other_condition_record,
+    qualifying,
     sessions_requested,
     total_text,
 )
@@ -434,12 +435,15 @@ def _caption_lines(result: CompareResult) -> list[str]:
 
 
 def _total_notes(row: CompareRow) -> list[Note]:
-    """The data file's own notes on a provider's costs, where the row shows a total they
-    qualify (Isha's counts its consultation as a visit besides the sessions): what ``cost``
-    says beside the same total."""
+    """What ``cost`` says beside the same total, where the row shows one: the notes on the prices
+    it rests on that say a figure is not a plain price (a 'from' quote above the price used,
+    which may be out of date; a promo plan), and the data file's own notes on the provider's
+    costs (Isha's counts its consultation as a visit besides the sessions). A promo
+    consultation is said in its own cell."""
     if row.cost is None or (row.total is None and row.total_low is None):
         return []
-    return [n for n in row.cost.notes if n.kind is Kind.COST_NOTE]
+    prices = [n for n in qualifying(row.cost.price_notes) if n.kind is not Kind.PROMO_CHARGE]
+    return prices + [n for n in row.cost.notes if n.kind is Kind.COST_NOTE]
 
 
 def _start(result: CompareResult) -> str:
