@@ -457,7 +457,7 @@ def test_caption_gives_data_dates_and_disclaimer(cli):
     assert f"Prices used dated {oldest} to {newest}" in out
     # (the headline may name today as the start of the course the rules are checked on)
     table = flat(cli("compare", "--state", "TX").stdout.split("\n\n", 1)[1])
-    assert "2026-11-21" not in table.split("stale prices:")[0]
+    assert "2026-11-21" not in re.split("stale (?:list|prices):", table)[0]
     assert "not medical advice" in out
 
 
@@ -485,6 +485,27 @@ def test_csv_carries_the_caveats_json_gives(cli):
             assert note in row["notes"]
     assert any(r["notes"] for r in table.values())
     assert "first-installment" in {r["consult_prepayment"] for r in table.values()}
+
+
+def test_a_state_list_older_than_max_age_is_marked_stale_as_a_price_is(cli, catalog):
+    """Alder's Texas listing rests on a list of 2025-06-13, 17 months before today: prices
+    that old are marked stale, the list was shown with its date only. Fern's of 2026-05-01 is
+    not; an undated list (Dune's) is never called stale; --max-age moves the line."""
+    from ketacalc.domain.compare import CompareQuery, compare
+    from ketacalc.output.views.compare import CompareReport
+
+    def cell(**query):
+        result = compare(catalog, CompareQuery(state="TX", **query), today=TODAY)
+        view = CompareReport(catalog, result).table()
+        cells = {r.provider.id: flat(row[1]) for r, row in zip(result.rows, view.rows, strict=True)}
+        return cells, flat(view.caption)
+
+    cells, caption = cell()
+    assert cells["alder"].endswith("2025-06-13 stale list")
+    assert "stale list" not in cells["fern"] and "stale list" not in cells["dune"]
+    assert "stale list: the state list is more than 365 days older than 2026-11-21" in caption
+    cells, caption = cell(max_age=1000)
+    assert "stale list" not in " ".join(cells.values()) and "stale list" not in caption
 
 
 # --------------------------------------------------------------- 80 columns

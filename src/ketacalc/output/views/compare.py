@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
+from ketacalc.domain.course import stale_before
 from ketacalc.domain.notes import Kind, Note
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_str
 from ketacalc.output.notes import (
@@ -222,7 +223,7 @@ class CompareReport(Report):
             cell = f"{name}\ndata {show_date(row.data_as_of)}" + ("\nstale prices" if row.stale else "")
             cells = [cell]
             if q.state:
-                cells.append(_availability_cell(row.availability))
+                cells.append(_availability_cell(row))
             cells += [
                 _cost_cell(row),
                 _signup_cell(row),
@@ -421,6 +422,8 @@ def _caption_lines(result: CompareResult) -> list[str]:
     lines += [f"{r.provider.name}: {sentence(n).rstrip('.')}" for r in result.rows for n in _total_notes(r)]
     if any(insured_label(r) for r in result.rows):
         lines.append(INSURED_MEANS)
+    if q.state and any(_stale_list(r) for r in result.rows):
+        lines.append(f"stale list: the state list is more than {q.max_age} days older than {result.as_of}")
     if any(r.stale for r in result.rows):
         lines.append(f"stale prices: one used is more than {q.max_age} days older than {result.as_of}")
     for r in result.rows:
@@ -444,6 +447,13 @@ def _total_notes(row: CompareRow) -> list[Note]:
         return []
     prices = [n for n in qualifying(row.cost.price_notes) if n.kind is not Kind.PROMO_CHARGE]
     return prices + [n for n in row.cost.notes if n.kind is Kind.COST_NOTE]
+
+
+def _stale_list(row: CompareRow) -> bool:
+    """The state list the row's availability rests on is older than ``--max-age`` (as a price
+    is stale): a provider said to serve the state on an 18-month-old review's list."""
+    a = row.availability
+    return a is not None and a.as_of is not None and a.as_of < stale_before(row.as_of, row.max_age)
 
 
 def _start(result: CompareResult) -> str:
@@ -693,7 +703,8 @@ def _opinion_lines(result: CompareResult, catalog: Catalog) -> list[str]:
     return [f"{OPINION_MARK} a rating from {whose}: one site's opinion, not a fact{said_of}"]
 
 
-def _availability_cell(a: Availability | None) -> str:
+def _availability_cell(row: CompareRow) -> str:
+    a = row.availability
     if a is None:
         return NOT_PUBLISHED
     lines = [availability_label(a)]
@@ -701,6 +712,8 @@ def _availability_cell(a: Availability | None) -> str:
         # "tier C, unofficial" on one line: "unofficial" / "undated" would read on as one phrase
         lines.append(f"tier {a.tier}" + ("" if a.official else ", unofficial"))
         lines.append(show_date(a.as_of))
+        if _stale_list(row):  # old data says it is old, as a price that old does
+            lines.append("stale list")
     if a.in_clinic:
         lines.append("+ in-clinic")
     return "\n".join(lines)
