@@ -56,7 +56,6 @@ from ketacalc.version import SCHEMA_VERSION
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.compare import CompareResult, CompareRow
-    from ketacalc.domain.eligibility import Availability
     from ketacalc.domain.pricing import CostResult
 
 
