@@ -180,7 +180,7 @@ def test_due_at_signup_without_a_course_counts_the_consultation_as_the_json_and_
     fern = rows_of(cli, "--state", "TX")["fern"]
     assert fern["due_at_signup"] == "700.00"
     cell = cells(catalog, state="TX")["fern"]
-    assert "$700.00 consult: $350.00" in cell, cell
+    assert "$700.00 consult: $350.00 included" in cell, cell  # the fee is in the figure above
     assert "fern" not in rows_of(cli, "--state", "TX", "--max-due-at-signup", "400")
     returning = cells(catalog, state="TX", returning=True)["fern"]
     assert "$700.00" not in returning  # a returning client books no consultation

@@ -152,7 +152,7 @@ def test_a_promo_consultation_is_labelled_with_its_regular_price(cli, tmp_path):
         "700.00",
     )
     table = cell_text(cli("--data", data, "compare", "--state", "TX", "--format", "markdown").stdout)
-    assert "$350.00 promo (regular $700.00)" in table
+    assert "$350.00 included promo (regular $700.00)" in table  # the fee is in the sign-up figure
     cost = cli("--data", data, "cost", "fern", "-n", "2")
     assert "limited-time promo (regular $700.00; no end date given)" in " ".join(cost.stdout.split())
     shown = cli("--data", data, "show", "fern", "--format", "json").json()

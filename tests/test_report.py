@@ -620,14 +620,17 @@ def test_a_plan_bought_at_its_insurance_price_says_so_in_the_plan_table(cli):
     )
 
 
-def test_without_a_course_due_at_sign_up_is_each_plans_first_payment_as_compare_gives_it(cli):
-    """Fern's $350 visit and its $350 consultation: the report's cell said $700 beside a
-    Consultation column of $350, read as owed again; compare lists $350 and the fee apart."""
+def test_without_a_course_due_at_sign_up_counts_the_consultation_as_compare_gives_it(cli):
+    """Fern's $350 visit and its $350 consultation: $700 is due at sign-up, as compare, its
+    JSON and --max-due-at-signup count it (the page said $350, and a $400 limit hid Fern); the
+    page says the fee is in the figure, so the Consultation column is not read as owed again."""
     page = cli("report", "--state", "TX").stdout
     fern = page.split(">Fern Health<", 1)[1].split("</tr>", 1)[0]
-    assert re.search(r'data-label="Due at sign-up">\$350\.00</td>', fern), fern
+    assert re.search(r'data-label="Due at sign-up">\$700\.00</td>', fern), fern
     assert '<td data-label="Consultation">$350.00' in fern
-    assert "due at sign-up is each plan's first payment, the consultation beside it" in page
+    assert (
+        "due at sign-up is each plan's first payment, with a consultation's fee where one is charged" in page
+    )
 
 
 # --------------------------------------------------------------- what a person reads and copies

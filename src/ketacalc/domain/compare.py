@@ -208,14 +208,18 @@ class CompareRow(NamedTuple):
             return self.cost.due_at_signup
         # a row priced by no course (none asked for, or another treatment than the sessions
         # asked for): what starting one of its plans takes, published as it is
-        first = min((f for p in self.plans if (f := p.first_payment) is not None), default=None)
-        if first is None:
-            return None
-        # a new client's required consultation is due at sign-up too (audit 2: Isha $398 + $398)
+        return min((f for f in self.plans_due_at_signup if f is not None), default=None)
+
+    @property
+    def plans_due_at_signup(self) -> tuple[Decimal | None, ...]:
+        """What starting each plan listed takes on day one: its first payment (None: its terms
+        are not published), with a new client's required consultation (audit 2: Isha $398 + $398)."""
         consult = self.consult_charge
-        if consult is not None and consult.required and consult.amount is not None:
-            first += consult.amount
-        return first
+        booked = consult.amount if consult is not None and consult.required and consult.amount else None
+        return tuple(
+            None if (f := p.first_payment) is None else f + booked if booked is not None else f
+            for p in self.plans
+        )
 
     @property
     def monthly(self) -> Decimal | None:

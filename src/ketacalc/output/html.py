@@ -355,9 +355,9 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 )
                 + (" a dose" if row.per_session is not None and row.modality == "daily-low-dose" else ""),
                 "due_at_signup": money_display(row.due_at_signup),
-                # as compare's cell: with no course, each plan's first payment (the consultation
-                # is in its own column; a sum of the two read as if owed beside it again)
-                "due_lines": [money_display(p.first_payment) for p in row.plans]
+                # as compare's cell: with no course, each plan's first payment with a new
+                # client's required consultation (as due_at_signup and the filter count it)
+                "due_lines": [money_display(f) for f in row.plans_due_at_signup]
                 if row.cost is None and not row.not_comparable and row.plans
                 else [money_display(row.due_at_signup)],
                 "consult": _consult_text(row),

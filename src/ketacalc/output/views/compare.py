@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ketacalc.domain.compare import SESSIONS, is_opinion
 from ketacalc.domain.course import stale_before
 from ketacalc.domain.notes import Kind, Note
-from ketacalc.money import NOT_PUBLISHED, ZERO, money_str
+from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.notes import (
     NO_STATE_CHECKED,
     availability_label,
@@ -612,7 +612,25 @@ def _for_some(row: CompareRow) -> set[str]:
 
 def _signup_cell(row: CompareRow) -> str:
     """The cash due on the first day, and a new client's consultation (a returning client has
-    none to book or prepay: no consultation line)."""
+    none to book or prepay: no consultation line); a paid consultation in that figure is said
+    to be "included", never read as owed again."""
+    if row.cost is None and not row.not_comparable and row.plans:
+        some = _for_some(row)  # a plan named on a line of its own: one more line
+        # a new client's required consultation is paid on the first day too, as with a course
+        # (and as the JSON's due_at_signup and --max-due-at-signup count it): Isha's $398 + $398
+        due = "\n".join(
+            money(f) + ("\n" if p.plan.id in some else "")
+            for p, f in zip(row.plans, row.plans_due_at_signup, strict=True)
+        )
+    else:
+        due = money(row.due_at_signup)
+    if row.cost is not None and row.cost.months is not None:
+        due += (
+            f"\ncommitted in {row.cost.months} mo:{GOES_ON}{money(row.cost.committed)}"
+            f"\npaid in them:{GOES_ON}{money(row.cost.paid_in_window)}"
+        )
+    if row.client == "returning":
+        return due
     consult = row.consult.value if row.consult else None
     fee_amount = row.consult_fee
     if consult is not None and consult.prepayment == "first-installment":
@@ -622,30 +640,14 @@ def _signup_cell(row: CompareRow) -> str:
     else:
         fee = "free" if fee_amount == 0 else money(fee_amount)
         charge = row.consult_charge
+        if charge is not None and charge.required and fee_amount and due != NOT_PUBLISHED:
+            fee += "\nincluded"
         if charge is not None and charge.price_kind == "promo":
             regular = (
                 f"{GOES_ON}(regular{GOES_ON}{money(charge.regular)})" if charge.regular is not None else ""
             )
             fee += f"\npromo{regular}"
-    if row.cost is None and not row.not_comparable and row.plans:
-        some = _for_some(row)  # a plan named on a line of its own: one more line
-        # a new client's required consultation is paid on the first day too, as with a course
-        # (and as the JSON's due_at_signup and --max-due-at-signup count it): Isha's $398 + $398
-        charge = row.consult_charge
-        booked = charge.amount if charge is not None and charge.required and charge.amount else ZERO
-        due = "\n".join(
-            money(None if p.first_payment is None else p.first_payment + booked)
-            + ("\n" if p.plan.id in some else "")
-            for p in row.plans
-        )
-    else:
-        due = money(row.due_at_signup)
-    if row.cost is not None and row.cost.months is not None:
-        due += (
-            f"\ncommitted in {row.cost.months} mo:{GOES_ON}{money(row.cost.committed)}"
-            f"\npaid in them:{GOES_ON}{money(row.cost.paid_in_window)}"
-        )
-    return due if row.client == "returning" else f"{due}\nconsult:{GOES_ON}{fee}"
+    return f"{due}\nconsult:{GOES_ON}{fee}"
 
 
 def _insurance_cell(row: CompareRow, state: str | None) -> str:
