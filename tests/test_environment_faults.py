@@ -106,6 +106,65 @@ def test_no_arguments_into_a_full_disk_is_one_line():
     assert len(proc.stderr.splitlines()) == 1
 
 
+@pytest.fixture
+def nearly_full_disk(tmp_path):
+    """A directory on a file system of 8 KiB (a tmpfs: root only), unmounted afterwards."""
+    where = tmp_path / "disk"
+    where.mkdir()
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", str(where)], capture_output=True
+        ).returncode
+    ):
+        pytest.skip("cannot mount a small tmpfs here (root only)")
+    yield where
+    subprocess.run(["umount", str(where)], check=False)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "alder"],
+        ["report", "--state", "TX", "-o", "-"],
+        ["cost", "alder", "-n", "60", "--format", "ics", "--with-sessions"],
+    ],
+)
+def test_a_disk_that_fills_part_way_is_an_error_not_a_short_file(nearly_full_disk, args):
+    """``show mindbloom > file`` on a disk with 8 KiB free wrote 8,192 of 26,985 bytes and
+    exited 0: CPython 3.11 hands one long write to the file directly and drops the rest when
+    the disk fills part-way. The output goes down in pieces through the buffer: the failure
+    is said, and the exit is 1."""
+    target = nearly_full_disk / "out"
+    proc = run_subprocess(shell=f"{KETACALC} {' '.join(args)} > {target}")
+    _no_traceback(proc)
+    assert proc.returncode == 1, (proc.returncode, target.stat().st_size)
+    assert proc.stderr.startswith("Error: cannot write output: no space left on device")
+    assert len(proc.stderr.splitlines()) == 1
+
+
+def test_long_writes_reach_stdout_in_pieces_under_its_buffer(cli):
+    """What the full disk above needs, wherever it cannot be mounted: a write longer than the
+    buffer reaches the stream in pieces, whole and in order."""
+    import io
+
+    from ketacalc.cli import _PIECE, _InPieces
+
+    sizes = []
+
+    class Sink(io.StringIO):
+        def write(self, text):
+            sizes.append(len(text))
+            return super().write(text)
+
+    sink = Sink()
+    text = "".join(chr(ord("a") + i % 26) for i in range(3 * io.DEFAULT_BUFFER_SIZE + 5))
+    assert _InPieces(sink).write(text) == len(text)
+    assert sink.getvalue() == text and max(sizes) <= _PIECE and _PIECE * 4 <= io.DEFAULT_BUFFER_SIZE
+    out = cli("show", "alder").stdout  # the command line writes through it, to the same text
+    assert out.startswith("Alder Health")
+
+
 # --------------------------------------------------------------- home and cache directory
 
 

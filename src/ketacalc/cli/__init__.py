@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from ketacalc.cli import config, data, share  # noqa: F401 - register config, check, batch, chart and report
 from ketacalc.cli.app import app
@@ -349,6 +349,35 @@ class _ClosedOutput:
         raise OSError(errno.EBADF, "Bad file descriptor")
 
 
+#: the most characters written to stdout at once (four bytes each at most in UTF-8: under the
+#: buffer's size, so a write never bypasses the buffer)
+_PIECE = 2048
+
+
+class _InPieces:
+    """Standard output whose long writes go down in pieces under the buffer's size. CPython
+    3.11 hands one write longer than its buffer straight to the file, and when the disk fills
+    part-way (8 KiB of a 27 KiB table written) the rest is dropped with no error: ``show
+    mindbloom > full-disk/file`` exited 0 with the file cut short. Through the buffer, the
+    failure is raised, and said."""
+
+    __slots__ = ("stream",)
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        write = self.stream.write
+        if len(text) <= _PIECE:
+            return write(text)
+        for start in range(0, len(text), _PIECE):
+            write(text[start : start + _PIECE])
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:  # flush, fileno, isatty, encoding, ...
+        return getattr(self.stream, name)
+
+
 #: what stands for a character the output's encoding cannot hold
 ASCII_FOR = {"—": "-", "–": "-", "×": "x", "…": "...", "→": "->", "←": "<-", "‘": "'", "’": "'",
              "“": '"', "”": '"', "•": "*", "≤": "<=", "≥": ">=", "\u00a0": " ", "†": "+", "‡": "++"}  # fmt: skip
@@ -397,6 +426,8 @@ def _usable_streams() -> None:
                 reconfigure(errors=_HANDLER)
             except (ValueError, OSError):
                 pass
+    if not isinstance(sys.stdout, (_ClosedOutput, _InPieces)):
+        sys.stdout = _InPieces(sys.stdout)  # type: ignore[assignment]
 
 
 def _quiet_stdout() -> None:
