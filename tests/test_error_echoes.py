@@ -89,3 +89,25 @@ def test_a_state_given_for_a_provider_says_which_commands_take_a_state(cli, args
     nothing = cli("cost", "zzz", "-n", "6")
     assert_one_error_line(nothing, 1)
     assert "is a state" not in nothing.stderr
+
+
+@pytest.mark.parametrize(
+    "old",
+    ["    name: Alder Health\n", "        name: 10-Session Program\n", "    aliases: [alder-care]\n"],
+)
+def test_a_name_longer_than_an_echo_is_refused_by_check(cli, tmp_path, old):
+    """Errors quote a provider's and a plan's name whole ("B…(300 B)… has no plan for route
+    'injection'", a 400-character line): a name, or an alias matched against input, is at
+    most 60 characters, as an echo of any input is."""
+    from conftest import fixture_with
+
+    field = old.split(":")[0]
+    long = "B" * 61
+    value = f"[{long}]" if "aliases" in old else long
+    data = fixture_with(tmp_path, old, f"{field}: {value}\n")
+    result = cli("check", str(data))
+    assert result.exit_code == 1
+    assert "at most 60 characters" in result.stderr
+    assert all(len(line) < 250 for line in result.stderr.splitlines())
+    ok = fixture_with(tmp_path, old, f"{field}: {value.replace('B' * 61, 'B' * 60)}\n")
+    assert cli("check", str(ok)).exit_code == 0

@@ -34,6 +34,11 @@ def _with_name(tmp_path, name_line: str):
         ('name: "Alder\\u202eHealth"', "\\u202e at character 6"),
         ('name: "Alder\\x9bHealth"', "\\x9b at character 6"),
         ('name: "Alder\\nHealth"', "\\n at character 6"),
+        # invisible characters a look-alike name hides in ("Alder​Health" reads as "AlderHealth")
+        ('name: "Alder\\u200bHealth"', "\\u200b at character 6"),
+        ('name: "Alder\\u061cHealth"', "\\u061c at character 6"),
+        ('name: "Alder\\u00adHealth"', "\\xad at character 6"),
+        ('name: "Alder\\ufeffHealth"', "\\ufeff at character 6"),
     ],
 )
 def test_check_refuses_control_characters_with_their_place(cli, tmp_path, name_line, shown):
@@ -136,6 +141,15 @@ def test_a_provider_name_starting_with_equals_is_text_in_csv(cli, tmp_path, fmt)
     assert all(not c.startswith(("=", "+", "@")) for c in cells)
 
 
+@pytest.mark.parametrize("name", [" =1+2 Alder", "\u00a0=1+2 Alder"])
+def test_spaces_before_a_formula_do_not_hide_it(cli, tmp_path, name):
+    """A spreadsheet may drop the spaces before a formula: " =1+2" was written as it is."""
+    path, _ = _with_name(tmp_path, f'name: "{name}"')
+    result = cli("--data", str(path), "providers", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert f"'{name}" in result.stdout.splitlines()[1]
+
+
 def test_money_in_csv_is_never_prefixed(cli):
     """Money is never negative today; a number like -5.00 would stay a number."""
     from ketacalc.output.formats import sheet_cell
@@ -186,7 +200,9 @@ def test_the_dangerous_set_is_the_one_the_data_checks_refuse_and_its_escapes_are
 
 
 def test_printable_also_escapes_what_is_not_dangerous_in_data_but_hides_in_a_message():
-    for c in ("\u00ad", "\u200b", "\ufeff", "\u00a0", "\u3000", "\U000e0001", "\ue000"):
+    # (the soft hyphen, zero-width space and BOM are dangerous now: a look-alike name hides in them)
+    assert {"\u00ad", "\u200b", "\ufeff", "\u061c", "\u200d", "\u2060"} <= DANGEROUS
+    for c in ("\u00a0", "\u3000", "\U000e0001", "\ue000"):
         assert c not in DANGEROUS
         assert (inert(f"a{c}b"), printable(f"a{c}b")) == (f"a{c}b", f"a{escape(c)}b")
 

@@ -50,7 +50,10 @@ QUOTE_LIMIT = 60
 #: the bidirectional embeddings, overrides and isolates. A data string may not hold them
 #: (:data:`CONTROL`), :func:`inert` escapes them, :func:`printable` escapes them and more.
 DANGEROUS = frozenset(
-    map(chr, [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A)])
+    map(chr, [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A),
+              # and the invisible ones a look-alike name hides in: the Arabic letter mark (a bidi
+              # mark), the soft hyphen, the zero-width space, joiners and word joiner, the BOM
+              0x061C, 0x00AD, 0x180E, 0x200B, 0x200C, 0x200D, *range(0x2060, 0x2065), 0xFEFF])
 )  # fmt: skip
 
 _NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the words of the annotations: data/verify.py reads them, no
         Integration,
         Length,
         Modality,
+        Name,
         NonEmpty,
         PaymentTiming,
         Prepayment,
@@ -109,7 +110,7 @@ class PriceObs(NamedTuple):
 
 class Plan(NamedTuple):
     id: Slug
-    name: str
+    name: Name
     sessions: Sessions
     client: Client
     billing: Billing = "one-time"
@@ -228,10 +229,10 @@ class SitterCost(NamedTuple):
 
 class Provider(NamedTuple):
     id: Slug
-    name: str
+    name: Name
     status: Annotated[tuple[Fact[Status], ...], NonEmpty]
     website: str | None = None
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[Name, ...] = ()
     states: tuple[StatesObs, ...] = ()
     in_clinic: tuple[InClinic, ...] = ()
     plans: tuple[Plan, ...] = ()

@@ -54,6 +54,8 @@ Share = Annotated[Decimal, Bounds(gt=0, le=1)]  # of a price
 Hours = Annotated[Decimal, Bounds(gt=0, le=24)]
 Sessions = Annotated[int, Bounds(ge=1, le=1000)]
 NonEmpty = Length(min=1)
+#: a provider's or a plan's name: errors quote it whole, and quote at most 60 characters of input
+Name = Annotated[str, Length(min=1, max=60)]
 
 Status = Literal["operating", "uncertain", "closed"]
 Client = Literal["new", "returning", "any"]

@@ -133,6 +133,8 @@ Text = Annotated[StrictStr, Field(min_length=1, max_length=2000), AfterValidator
 ShortText = Annotated[
     StrictStr, Field(min_length=1, max_length=60), AfterValidator(_no_control)
 ]  # a cell's words
+#: a provider's or a plan's name (errors quote it whole: at most 60 characters, as of any input)
+Name = ShortText
 
 
 T = TypeVar("T")
@@ -207,7 +209,7 @@ class PriceObservation(Observation):
 
 class Plan(Strict):
     id: Slug
-    name: Text
+    name: Name
     sessions: Annotated[StrictInt, Field(ge=1, le=1000)]
     client: Client
     billing: Billing = "one-time"
@@ -425,9 +427,9 @@ class SitterCost(Observation):
 
 class Provider(Strict):
     id: Slug
-    name: Text
+    name: Name
     website: Text | None = None
-    aliases: list[Text] = []
+    aliases: list[Name] = []
     status: Annotated[Facts[Status], Field(min_length=1)]
     states: list[StatesObservation] = []
     in_clinic: list[InClinic] = []

@@ -151,7 +151,8 @@ def sheet_cell(text: str) -> str:
     """A CSV/TSV cell a spreadsheet takes as text: control characters escaped, and a
     cell that starts like a formula (``= + - @``, tab, CR) prefixed with ``'``, as
     OWASP recommends. A plain number (``-5.00``) is left as it is."""
-    if text.startswith(_FORMULA_START) and not _is_number(text):
+    # a spreadsheet may drop the spaces before a formula (" =1+1"): they do not hide one
+    if text.lstrip(" \u00a0").startswith(_FORMULA_START) and not _is_number(text):
         text = "'" + text
     return inert(text, newlines=True)
 
