@@ -388,7 +388,19 @@ def _replace(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
     text = exc.object[exc.start : exc.end]
-    return "".join(ASCII_FOR.get(ch, "?") for ch in text), exc.end
+    return "".join(ASCII_FOR.get(ch) or _box(ch) for ch in text), exc.end
+
+
+def _box(char: str) -> str:
+    """A box-drawing character (a chart's frame and axes) as ``-``, ``|`` or ``+``, as a
+    table's rule falls back to ``-``; any other character as ``?``."""
+    if not "\u2500" <= char <= "\u257f":
+        return "?"
+    import unicodedata
+
+    name = unicodedata.name(char, "")
+    horizontal, vertical = "HORIZONTAL" in name, "VERTICAL" in name
+    return "-" if horizontal and not vertical else "|" if vertical and not horizontal else "+"
 
 
 def ascii_fallback() -> str:
