@@ -224,7 +224,7 @@ import os, signal, sys
 
 class Interrupt:
     def find_spec(self, name, path=None, target=None):
-        if name == "typer":  # Ctrl-C while the command line's modules load
+        if name == MODULE:  # Ctrl-C while the command line's modules load
             os.kill(os.getpid(), signal.SIGINT)
         return None
 
@@ -235,11 +235,19 @@ raise SystemExit(run())
 """
 
 
-def test_sigint_while_the_modules_load_says_interrupted_too():
-    proc = subprocess.run(
-        [sys.executable, "-c", INTERRUPT_WHILE_LOADING], capture_output=True, text=True, timeout=60
-    )
+@pytest.mark.parametrize("module", ["typer", "ketacalc.cli", "ketacalc.data.catalog"])
+def test_sigint_while_the_modules_load_says_interrupted_too(module):
+    """Ctrl-C while ``ketacalc.api`` loaded was a traceback: the package imported it before the
+    entry point could set its handler. It now imports it on first use."""
+    code = f"MODULE = {module!r}\n" + INTERRUPT_WHILE_LOADING
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "Error: interrupted\n")
+
+
+def test_the_entry_point_imports_nothing_before_its_handler():
+    code = "import sys, ketacalc.__main__; print(sorted(m for m in sys.modules if m.startswith('ketacalc')))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "['ketacalc', 'ketacalc.__main__', 'ketacalc.version']", proc.stderr
 
 
 def test_the_console_script_is_the_entry_that_guards_sigint():

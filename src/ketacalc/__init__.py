@@ -23,9 +23,32 @@ use, so ``import ketacalc`` stays cheap. The layers (``cli`` -> ``api`` ->
 
 from __future__ import annotations
 
-from ketacalc.api import availability, compare, cost, curves, load, providers, show
+from typing import TYPE_CHECKING
+
 from ketacalc.version import SCHEMA_VERSION, __version__
+
+if TYPE_CHECKING:
+    from ketacalc.api import availability, compare, cost, curves, load, providers, show
 
 __all__ = [
     "SCHEMA_VERSION", "__version__", "availability", "compare", "cost", "curves", "load", "providers", "show",
 ]  # fmt: skip
+
+_API = frozenset(__all__) - {"SCHEMA_VERSION", "__version__"}
+
+
+def __getattr__(name: str) -> object:
+    """The library's functions, imported on first use: ``python -m ketacalc`` and the console
+    script import this package before their Ctrl-C handler is set, so it imports nothing more
+    (an interrupt while ``ketacalc.api`` loaded was a traceback)."""
+    if name in _API:
+        from ketacalc import api
+
+        value = getattr(api, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ketacalc' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
