@@ -19,7 +19,7 @@ from datetime import date
 
 import pytest
 
-from conftest import REPO, assert_one_error_line, run_subprocess
+from conftest import FIXTURE, REPO, assert_one_error_line, run_subprocess
 
 KETACALC = f"{sys.executable} -m ketacalc"
 
@@ -50,6 +50,15 @@ def test_a_huge_columns_is_capped_for_drawing(cli):
         result = cli(*args, env={"COLUMNS": "1000000"})
         assert result.exit_code == 0, result.stderr
         assert max(map(len, result.stdout.splitlines())) <= MAX_WIDTH
+
+
+@pytest.mark.parametrize("columns", ["1", "2", "39"])
+def test_a_tiny_columns_is_raised_to_a_readable_width(cli, columns):
+    """``COLUMNS=1 ketacalc compare --state TX`` wrapped every word a letter a line (521 lines):
+    a table is drawn at least 40 columns wide, as a chart is."""
+    for args in (["compare", "--state", "TX"], ["cost", "alder", "-n", "4"], ["providers"]):
+        out = cli(*args, env={"COLUMNS": columns}).stdout
+        assert out == cli(*args, env={"COLUMNS": "40"}).stdout, out[:200]
 
 
 # --------------------------------------------------------------- encodings
@@ -194,6 +203,25 @@ def test_a_home_that_cannot_be_found_only_turns_the_cache_off(cli, monkeypatch):
     result = cli("cost", "alder", "-n", "6", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json()["total"]
+
+
+def test_a_home_that_does_not_exist_is_never_made_for_a_cache(cli, monkeypatch, tmp_path):
+    """``HOME=/nonexistent ketacalc ...`` (a service account's home) made /nonexistent/.cache:
+    no cache then, and no directory; an XDG cache directory elsewhere is still used."""
+    home = tmp_path / "nonexistent"
+    for name in ("XDG_CACHE_HOME", "KETACALC_CACHE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    from ketacalc.data.cache import cache_dir
+
+    assert cache_dir() is None
+    data = tmp_path / "edited.yaml"  # not the shipped file: a first run writes its cache
+    data.write_text(FIXTURE.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    result = cli("--data", str(data), "providers")
+    assert result.exit_code == 0, result.stderr
+    assert not home.exists()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "ketacalc"
 
 
 # --------------------------------------------------------------- the clock

@@ -44,6 +44,10 @@ def cache_dir() -> Path | None:
         directory = user_dir("cache") or _platform_cache_dir()
         if not directory.is_absolute():  # a relative XDG_CACHE_HOME is to be ignored (XDG spec)
             directory = Path.home() / ".cache" / "ketacalc"
+        home = Path.home()
+        if directory.is_relative_to(home) and not home.is_dir():
+            # HOME=/nonexistent (a service account): no cache, never a new home made for one
+            return None
     except (RuntimeError, KeyError, OSError, ValueError):
         # ~nosuchuser, or a user with no passwd entry and no HOME: no cache, only slower
         return None

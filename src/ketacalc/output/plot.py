@@ -19,11 +19,10 @@ from typing import IO, NamedTuple
 from ketacalc.domain.curves import CurveResult, Series
 from ketacalc.errors import inert
 from ketacalc.output.notes import NO_STATE_CHECKED, counted, rule_cited, sentences, series_label
-from ketacalc.output.terminal import MAX_WIDTH
+from ketacalc.output.terminal import MAX_WIDTH, MIN_WIDTH
 
 MARKERS = ("x", "o", "+", "*", "#", "@", "%", "=", "&", "~")
 COLORS = ("red", "blue", "green", "magenta", "cyan", "orange", "yellow", "white")
-MIN_WIDTH = 40
 HEIGHT = 20
 
 

@@ -105,6 +105,8 @@ def uses_color(out: IO[str]) -> bool:
 
 #: the widest a table or chart is drawn, whatever COLUMNS says (a million columns would take minutes)
 MAX_WIDTH = 1000
+#: the narrowest: ``COLUMNS=1`` wrapped every word a letter a line (521 lines for compare)
+MIN_WIDTH = 40
 
 
 def env_columns() -> int | None:
@@ -117,7 +119,11 @@ def env_columns() -> int | None:
 
 def width_for(out: IO[str], piped: int = PIPED_WIDTH) -> int:
     """COLUMNS when set; the terminal's width; ``piped`` when piped (tables: wide enough
-    that nothing is cut); never above MAX_WIDTH."""
+    that nothing is cut); never below MIN_WIDTH nor above MAX_WIDTH."""
+    return max(_width_for(out, piped), MIN_WIDTH)
+
+
+def _width_for(out: IO[str], piped: int) -> int:
     import shutil
 
     env = env_columns()
