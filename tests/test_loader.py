@@ -638,6 +638,7 @@ def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytes
     monkeypatch.delenv("KETACALC_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()  # a home that exists (one that does not turns the cache off)
     monkeypatch.chdir(tmp_path)
     directory = cache.cache_dir()
     assert directory is not None and directory.is_absolute()
