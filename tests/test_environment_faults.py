@@ -96,6 +96,20 @@ def test_batch_with_stdin_closed_says_so():
     assert len(proc.stderr.splitlines()) == 1
 
 
+def test_batch_reading_an_endless_device_says_so_and_stops():
+    """``ketacalc batch < /dev/zero`` answered one over-long line, then read for ever; as a
+    path it is refused: as stdin too. ``/dev/null`` is empty input, answered with nothing."""
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero here")
+    proc = run_subprocess(shell=f"{KETACALC} batch < /dev/zero")
+    _no_traceback(proc)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr.startswith("Error: standard input is a device, not a stream of scenarios — ")
+    assert len(proc.stderr.splitlines()) == 1
+    empty = run_subprocess(shell=f"{KETACALC} batch < /dev/null")
+    assert (empty.returncode, empty.stdout, empty.stderr) == (0, "", "")
+
+
 def test_no_arguments_with_stdout_closed_is_one_line():
     """``ketacalc >&-`` printed a 57-line traceback writing its help."""
     proc = run_subprocess(shell=f"{KETACALC} >&-")

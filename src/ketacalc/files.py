@@ -51,6 +51,18 @@ def kind(mode: int) -> str:
     return "not a regular file"
 
 
+def endless_device(stream: object) -> bool:
+    """``stream`` is a device that is not a terminal nor ``/dev/null`` (``/dev/zero``,
+    ``/dev/urandom``): read as input, it never ends."""
+    try:
+        found = os.fstat(stream.fileno())  # type: ignore[attr-defined]
+        if not stat.S_ISCHR(found.st_mode) or os.isatty(stream.fileno()):  # type: ignore[attr-defined]
+            return False
+        return found.st_rdev != os.stat(os.devnull).st_rdev
+    except (AttributeError, ValueError, OSError):  # no descriptor (a test's stream): not a device
+        return False
+
+
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     """``path`` opened for binary reading, only if it is (a link to) a regular file.
 

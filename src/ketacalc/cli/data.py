@@ -83,7 +83,7 @@ def batch(
     from ketacalc.cli.errors import EXIT_INTERNAL, describe
     from ketacalc.domain.batch import BatchPricer, chunked_lines, long_run
     from ketacalc.errors import shown_path
-    from ketacalc.files import open_regular
+    from ketacalc.files import endless_device, open_regular
     from ketacalc.output.views.batch import BatchReport
 
     if full and fmt in (BatchFormat.csv, BatchFormat.tsv):  # a full record (every payment) is no row
@@ -104,6 +104,11 @@ def batch(
             say(  # wrapped at the terminal's width, as every note is
                 "Reading scenarios from standard input, one JSON object (or CSV row, after a header) "
                 f"a line; end with {end} on a new line, or give a file: ketacalc batch scenarios.jsonl"
+            )
+        elif endless_device(sys.stdin):  # ketacalc batch < /dev/zero: one line that never ends
+            raise KetacalcError(
+                "standard input is a device, not a stream of scenarios",
+                "pipe the scenarios in, or give a file: ketacalc batch FILE",
             )
         stream = sys.stdin.buffer
     else:
