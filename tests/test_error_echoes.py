@@ -6,6 +6,8 @@ error handling too.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import assert_one_error_line
@@ -48,6 +50,21 @@ def test_an_error_quotes_at_most_60_characters_of_the_input(cli, args, code, sta
 def test_a_cut_echo_says_how_long_the_input_was(cli):
     line = assert_one_error_line(cli("cost", "alder", "-n", "6", "--format", LONG), 2)
     assert "'… (300 characters) is not one of table, markdown, json, ndjson, csv, tsv" in line
+
+
+@pytest.mark.parametrize(
+    "args", [["--" + "q" * 300], ["compare", "q" * 300], ["cost", "alder", "-n", "6", "--format", "q" * 300]]
+)
+def test_the_length_of_a_cut_echo_is_said_after_its_closing_quote(cli, args):
+    """ "no such option '--qqq…(302 characters)'" put the marker inside the quotes, where it
+    read as part of what was typed; every cut echo says it after them."""
+    line = assert_one_error_line(cli(*args), 2)
+    assert re.search(r"q'… \(\d{3} characters\)", line), line
+
+
+def test_a_guessed_command_is_a_sentence_of_its_own(cli):
+    line = assert_one_error_line(cli("config", "get", "state"), 2)
+    assert line.startswith("Error: no such command 'get' (did you mean 'set'?) — "), line
 
 
 def test_a_short_choice_is_quoted_whole(cli):
@@ -111,3 +128,20 @@ def test_a_name_longer_than_an_echo_is_refused_by_check(cli, tmp_path, old):
     assert all(len(line) < 250 for line in result.stderr.splitlines())
     ok = fixture_with(tmp_path, old, f"{field}: {value.replace('B' * 61, 'B' * 60)}\n")
     assert cli("check", str(ok)).exit_code == 0
+
+
+def test_an_unknown_provider_in_a_file_of_none_says_the_file_lists_none(cli, tmp_path):
+    """ "known providers: " ended with nothing after it for a data file with no providers."""
+    import yaml
+
+    from conftest import FIXTURE
+
+    document = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    document["providers"] = []
+    data = tmp_path / "empty.yaml"
+    data.write_text(yaml.safe_dump(document), encoding="utf-8")
+    assert cli("check", str(data)).exit_code == 0
+    line = assert_one_error_line(cli("--data", str(data), "cost", "alder", "-n", "6"), 1)
+    assert line.endswith(
+        "the data file lists no providers: give one that does with --data, or add them to it"
+    ), line

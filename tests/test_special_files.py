@@ -18,7 +18,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURE, assert_one_error_line, jsonl
+from conftest import FIXTURE, assert_one_error_line, jsonl, run_subprocess
 from ketacalc.errors import shown_path
 
 KETACALC = [sys.executable, "-m", "ketacalc"]
@@ -282,3 +282,15 @@ def test_a_data_file_over_its_byte_limit_is_refused_unread(cli, tmp_path):
     big.write_bytes(FIXTURE.read_bytes() + b"#" * MAX_BYTES)
     line = assert_one_error_line(cli("--data", str(big), "providers"), 1)
     assert line.endswith(f"is larger than {MAX_BYTES // 1024} KiB; a providers file is far smaller")
+
+
+def test_report_to_dev_stdout_into_a_pipe_says_it_is_a_pipe():
+    """``report -o /dev/stdout | cat`` said "No such file or directory": /dev/stdout is a
+    link to a pipe, which resolves to no path. It is refused as the FIFO it is, with -o -."""
+    if not os.path.exists("/dev/stdout"):
+        pytest.skip("no /dev/stdout here")
+    proc = run_subprocess(shell=f"{sys.executable} -m ketacalc report --state TX -o /dev/stdout | cat")
+    assert proc.returncode == 0  # cat's; the page was not written
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("Error: cannot write /dev/stdout (it is a FIFO (named pipe)) — ")
+    assert "- for stdout" in proc.stderr and len(proc.stderr.splitlines()) == 1

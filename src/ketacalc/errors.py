@@ -184,6 +184,8 @@ class UnknownProvider(KetacalcError):
             f"did you mean {' or '.join(suggestions)}?"
             if suggestions
             else f"known providers: {', '.join(known)}"
+            if known
+            else "the data file lists no providers: give one that does with --data, or add them to it"
         )
         super().__init__(f"unknown provider {quoted(name)}", fix)
 

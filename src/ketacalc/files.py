@@ -111,7 +111,9 @@ def output_target(path: str) -> tuple[Path, int | None]:
         raise _cannot(path, "it names a folder", "give a file name, e.g. report.html")
     target = Path(os.path.realpath(path))
     try:
-        st = os.stat(target)
+        # through the path as given first: /dev/stdout, a pipe's link in /proc, resolves to no
+        # path (``pipe:[…]``) but is there, a FIFO
+        st = os.stat(path)
     except FileNotFoundError:
         return target, None
     except OSError as exc:

@@ -195,7 +195,10 @@ def _plain(message: str) -> str:
         return f"no such option {_as_escaped(found.group(1))}{_short(found.group(2))}"
     found = _NO_COMMAND.fullmatch(message)
     if found is not None:
-        return f"no such command {_unrepr(found.group(1))}{_short(found.group(2) or '')}"
+        guess = _short(found.group(2) or "").strip()  # " Did you mean 'set'?"
+        return f"no such command {_unrepr(found.group(1))}" + (
+            f" ({guess[0].lower()}{guess[1:]})" if guess else ""
+        )
     found = _EXTRA.fullmatch(message)
     if found is not None:
         return f"unexpected extra argument {_as_escaped(found.group(1))}"
@@ -206,7 +209,9 @@ def _as_escaped(text: str) -> str:
     """Click's echo of an argument, whose control characters it already wrote ``\x1b``, in
     quotes and cut as :func:`~ketacalc.errors.quoted` cuts, never escaped again (``repr``
     would read ``\\x1b``), nor decoded (a backslash typed is kept as typed)."""
-    return f"'{printable(text, QUOTE_LIMIT)}'"
+    if len(text) > QUOTE_LIMIT:  # the length after the quotes, as quoted() writes it
+        return f"'{printable(text[:QUOTE_LIMIT])}'… ({len(text):,} characters)"
+    return f"'{printable(text)}'"
 
 
 def _unrepr(text: str) -> str:

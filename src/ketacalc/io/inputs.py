@@ -211,9 +211,9 @@ def clock_today() -> date:
     overflow in 2262) or before 1970 on some systems is an error that says so."""
     try:
         return date.today()
-    except (OverflowError, ValueError, OSError) as exc:
+    except (OverflowError, ValueError, OSError):
         raise KetacalcError(
-            f"the system clock gives no usable date ({type(exc).__name__}: {quoted(str(exc))})",
+            "the system clock gives no usable date (it is past what Python can count, or before 1970)",
             "set the clock, or give the date as KETACALC_TODAY=YYYY-MM-DD",
         ) from None
 
