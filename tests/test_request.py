@@ -53,6 +53,7 @@ def test_several_providers_and_a_list_of_counts():
         ({"insurer": "Aetna"}, "insurer", "insurer needs state"),
         ({"sort": "total"}, "sort", "sort total needs a course to rank"),
         ({"sort": "cheapest", "sessions": 6}, "sort", "sort 'cheapest' is not a sort key"),
+        ({"sort": "QQQ", "sessions": 6}, "sort", "sort 'QQQ' is not a sort key"),  # as typed
         ({"state": " ", "blank_is_absent": False}, "state", "is not a US state"),
     ],
 )

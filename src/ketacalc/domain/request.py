@@ -263,7 +263,7 @@ def build(
     sort_key = "name" if sort is None else str(sort).strip().lower()  # any case; blank is refused
     if sort_key not in SORT_KEYS:
         raise InvalidInput(
-            "sort", f"sort {quoted(sort_key)} is not a sort key", f"use one of {', '.join(SORT_KEYS)}"
+            "sort", f"sort {quoted(sort)} is not a sort key", f"use one of {', '.join(SORT_KEYS)}"
         )
     if sort_key != "name" and the_course is None and course != NO_COURSE:
         # ranking totals of unlike things (a month of troches, one visit, a 6-session package) misleads
