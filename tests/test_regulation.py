@@ -803,3 +803,40 @@ def test_the_near_end_reaches_every_view_of_the_course(cli):
             cli("cost", "alder", "-n", "6", "--state", "TX", view).stdout.split("\n\n")[0].split()
         )
         assert said in head, (view, head)
+
+
+@pytest.mark.parametrize(
+    ("start", "said", "count"),
+    [
+        ("2026-12-10", None, None),  # the 2 sessions left over fall on 12-24 and 12-31: in force
+        ("2026-12-17", "at the pace, 1 of them falls after Telemedicine flexibilities end (2026-12-31)", 1),
+        ("2026-12-24", "at the pace, they fall after Telemedicine flexibilities end (2026-12-31)", 2),
+    ],
+)
+def test_sessions_bought_beyond_those_asked_for_that_fall_after_the_end_are_said(cli, start, said, count):
+    """Two sessions from 2026-12-24 buy Alder's 4-session program: the 2 left over, paid for
+    now, fall in January, when an in-person evaluation may be required to use them. Only the
+    sessions asked for were checked, so the course read as free of any rule."""
+    args = ("cost", "alder", "-n", "2", "--state", "TX", "--start", start)
+    record = cli(*args, "--format", "json").json()
+    left = record["leftover_past_end"]
+    head = " ".join(cli(*args).stdout.split("\n\n")[0].split())
+    if said is None:
+        assert left is None and "more than asked for" not in head, head
+        return
+    assert (left["count"], left["first"], left["ends"], left["source"]) == (
+        count,
+        "2027-01-07",
+        "2026-12-31",
+        "gazette-2025",
+    )
+    assert "The course buys 2 sessions more than asked for" in head and said in head, head
+    assert "an in-person evaluation may be required before they are used" in head
+    rows = {
+        r["provider"]: r
+        for r in cli("compare", "-n", "2", "--state", "TX", "--start", start, "--format", "json").json()
+    }
+    assert rows["alder"]["leftover_past_end"] == left
+    # Alabama's own rule requires a visit now: the flexibilities' end decides nothing there
+    al = cli("cost", "alder", "-n", "2", "--state", "AL", "--start", start, "--format", "json").json()
+    assert al["leftover_past_end"] is None

@@ -43,12 +43,13 @@ from ketacalc.domain.pricenotes import condition_note
 from ketacalc.domain.pricing import DEFAULT_PACE, CostQuery, CostResult, offers_route, price
 from ketacalc.domain.regulation import (
     CourseDates,
+    LeftoverPastEnd,
     NearEnd,
     RuleEntry,
     assumed_course,
     course_dates,
+    course_ends,
     months_course,
-    near_end,
     rules_for,
 )
 from ketacalc.domain.schedule import course_days
@@ -114,6 +115,8 @@ class CompareRow(NamedTuple):
     #: the federal flexibilities' end, where the course priced ends just before it (in the state
     #: asked for: its own rules and availability; see :func:`ketacalc.domain.regulation.near_end`)
     near_end: NearEnd | None = None
+    #: the sessions the course buys beyond those asked for that fall after that end (in the state)
+    leftover_past_end: LeftoverPastEnd | None = None
 
     @property
     def consult_charge(self) -> Charge | None:
@@ -458,18 +461,17 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
     dates = _course_dates(query, as_of) if not_comparable is None else assumed_course(query.start or as_of)
     available = availability(catalog, provider, query.state, as_of, dates) if query.state else None
     regulation = available.regulation if available else rules_for(catalog, "", dates, as_of)
-    ending = None
+    ending: tuple[NearEnd | None, LeftoverPastEnd | None] = (None, None)
     if cost is not None and cost.total is not None:
-        status = available.status if available is not None else None
-        dated = CourseDates(cost.start, cost.last_day_of_care)
-        ending = near_end(catalog, dated, cost.as_of, regulation, status)
+        ending = course_ends(catalog, cost, regulation, available.status if available is not None else None)
     return CompareRow(
         provider=provider,
         as_of=as_of,
         status=newest(provider.status, as_of),
         availability=available,
         regulation=regulation,
-        near_end=ending,
+        near_end=ending[0],
+        leftover_past_end=ending[1],
         plans=tuple(plans),
         cost=cost,
         # how a new client's consultation is paid: a returning client books none

@@ -22,7 +22,7 @@ from ketacalc.money import ZERO
 
 if TYPE_CHECKING:
     from ketacalc.domain.eligibility import Availability
-    from ketacalc.domain.regulation import NearEnd, RuleEntry
+    from ketacalc.domain.regulation import LeftoverPastEnd, NearEnd, RuleEntry
     from ketacalc.errors import NoPrice
 
 DEFAULT_PACE = Decimal(1)  # sessions a week; an assumption, stated with every schedule
@@ -149,7 +149,7 @@ class CostResult:
         "regulation",
         "no_price", "total", "total_low", "total_high", "sessions_covered", "due_at_signup", "payments",
         "first_due", "last_due", "stale", "prices_as_of", "oldest_price", "_purchases", "_schedule",
-        "terms_unknown", "extras", "stop_ledger", "near_end_of",
+        "terms_unknown", "extras", "stop_ledger", "ends_of",
     )  # fmt: skip
 
     def __init__(
@@ -172,7 +172,7 @@ class CostResult:
         on_course: tuple[Availability | None, tuple[RuleEntry, ...]] = (None, ()),
         no_price: NoPrice | None = None,
         stop_ledger: Callable[[CostResult], tuple[Any, ...]] | None = None,
-        near_end_of: Callable[[CostResult], NearEnd | None] | None = None,
+        ends_of: Callable[[CostResult], tuple[NearEnd | None, LeftoverPastEnd | None]] | None = None,
     ) -> None:
         self.provider, self.query, self.as_of, self.start = provider, query, as_of, start
         self.sessions_requested, self.months, self.runs = sessions_requested, months, runs
@@ -186,7 +186,7 @@ class CostResult:
         self._schedule: tuple[Payment, ...] | None = None
         self.extras: dict[str, object] = {}  # answers worked out when asked for (the stop ledger)
         self.stop_ledger = stop_ledger
-        self.near_end_of = near_end_of
+        self.ends_of = ends_of
         self._sources: tuple[str, ...] | None = None
         # one pass over the runs: the sessions covered, the payments, whether any purchase's
         # payment terms are unpublished (then when it is paid is unknown)
@@ -257,7 +257,7 @@ class CostResult:
             moved.total, moved.total_low, moved.total_high, moved.sessions_covered, moved.due_at_signup, moved.payments,
             moved.first_due, moved.last_due, moved.stale, moved.prices_as_of, moved.oldest_price,
             moved._purchases, moved._schedule, moved.terms_unknown, moved.extras, moved.stop_ledger,
-            moved.near_end_of,
+            moved.ends_of,
         ) = _every_slot(self)  # fmt: skip
         moved.start = start
         moved.query = self.query._replace(start=start)
@@ -295,14 +295,32 @@ class CostResult:
     @property
     def near_end(self) -> NearEnd | None:
         """The federal flexibilities' recorded end, where the course's last day of care falls
-        just before it (see :func:`ketacalc.domain.regulation.near_end`, which the pricer hands
-        in as ``near_end_of``): worked out when first asked for; None with no total."""
-        if "near_end" not in self.extras:
-            found = (
-                self.near_end_of(self) if self.near_end_of is not None and self.total is not None else None
-            )
-            self.extras["near_end"] = found
-        return self.extras["near_end"]  # type: ignore[return-value]
+        just before it (see :func:`ketacalc.domain.regulation.near_end`); None with no total."""
+        return self._ends()[0]
+
+    @property
+    def leftover_past_end(self) -> LeftoverPastEnd | None:
+        """The sessions bought beyond those asked for that fall after the federal flexibilities'
+        recorded end (see :func:`ketacalc.domain.regulation.leftover_past_end`)."""
+        return self._ends()[1]
+
+    def _ends(self) -> tuple[NearEnd | None, LeftoverPastEnd | None]:
+        """What the flexibilities' end means for the course, worked out when first asked for
+        by what the pricer hands in as ``ends_of``; nothing with no total."""
+        known = self.extras.get("ends")
+        if known is None:
+            found = self.ends_of(self) if self.ends_of is not None and self.total is not None else None
+            known = self.extras["ends"] = found or (None, None)
+        return known  # type: ignore[return-value]
+
+    def leftover_days(self) -> Iterator[date]:
+        """The day of each session bought beyond those asked for, at the pace after them (none
+        for a course by months or of daily doses)."""
+        if self.months is not None or self.modality != "sessions" or self.sessions_covered is None:
+            return
+        pace = self.query.pace
+        for k in range(self.sessions_requested, self.sessions_covered):
+            yield self.start + timedelta(days=session_day(k, pace))
 
     def session_days(self) -> Iterator[date]:
         """The day of each session asked for, at the pace from the start: dates to plan with."""

@@ -75,7 +75,7 @@ from ketacalc.vocab import route_ids
 if TYPE_CHECKING:
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.eligibility import Availability
-    from ketacalc.domain.regulation import NearEnd, RuleEntry
+    from ketacalc.domain.regulation import LeftoverPastEnd, NearEnd, RuleEntry
 
 __all__ = [
     "DEFAULT_MAX_AGE", "DEFAULT_PACE", "ChargeLine", "CostQuery", "CostResult", "Optimiser", "Option",
@@ -578,7 +578,7 @@ class ProviderPricer:
             modality=modality,
             on_course=self._on_course(query.start, span),
             stop_ledger=ledger,
-            near_end_of=self._near_end if self.catalog is not None else None,
+            ends_of=self._ends if self.catalog is not None else None,
         )
         if self._others is not None:
             result.notes += tuple(self._route_notes(result, runs))
@@ -675,15 +675,14 @@ class ProviderPricer:
         available = self.availability.on_course(self.catalog, dates, self.as_of)
         return available, available.regulation
 
-    def _near_end(self, result: CostResult) -> NearEnd | None:
-        """A priced course's :func:`~ketacalc.domain.regulation.near_end`, on its own dates,
-        rules and availability (``CostResult.near_end`` asks for it)."""
-        from ketacalc.domain.regulation import CourseDates, near_end
+    def _ends(self, result: CostResult) -> tuple[NearEnd | None, LeftoverPastEnd | None]:
+        """A priced course's :func:`~ketacalc.domain.regulation.course_ends`, on its own dates,
+        rules and availability (``CostResult.near_end`` and ``leftover_past_end`` ask for them)."""
+        from ketacalc.domain.regulation import course_ends
 
         assert self.catalog is not None  # handed in only with one
         available = result.availability.status if result.availability is not None else None
-        dates = CourseDates(result.start, result.last_day_of_care)
-        return near_end(self.catalog, dates, result.as_of, result.regulation, available)
+        return course_ends(self.catalog, result, result.regulation, available)
 
     def _invariant(
         self,

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from ketacalc.data.catalog import Catalog, Rule, RuleSpan
+    from ketacalc.domain.course import CostResult
 
 #: days a course is assumed to last when none is priced: about six months, long enough
 #: for the largest packages (18 weekly sessions run about four months; Isha's average
@@ -121,6 +122,18 @@ class NearEnd(NamedTuple):
         return (self.ends - self.last_day).days
 
 
+class LeftoverPastEnd(NamedTuple):
+    """Sessions a course buys beyond those asked for (a package's rest) that fall after a
+    flexibility's recorded end: paid for now, they may need an in-person evaluation to be used."""
+
+    name: str
+    ends: date  # the flexibility's last day in force
+    source: str
+    as_of: date
+    count: int  # the sessions left over dated after the end
+    first: date  # the day of the first of them, at the pace
+
+
 def near_end(
     catalog: Catalog,
     course: CourseDates,
@@ -131,29 +144,90 @@ def near_end(
     """The federal flexibilities' end when ``course`` ends fewer than :data:`NEAR_END_DAYS`
     days before it (see :func:`ending_soon_after`), for a course priced with its first session
     on its start: a consultation and a shipment come first, so it may run past them. None where
-    it would mislead: a flexibility or a state's requirement already binds on the course's
-    dates (``regulation``), or the provider is ``"unavailable"`` in the state asked for."""
-    if availability == "unavailable" or any(e.kind in ("flexibility", "requirement") for e in regulation):
+    it would mislead (see :func:`_flexibility_decides`)."""
+    if not _flexibility_decides(regulation, availability):
         return None
     return ending_soon_after(catalog, course, as_of)
 
 
+def leftover_past_end(
+    catalog: Catalog,
+    course: CourseDates,
+    as_of: date | None,
+    regulation: Iterable[RuleEntry],
+    availability: str | None,
+    leftover: Iterable[date],
+) -> LeftoverPastEnd | None:
+    """The federal flexibilities' end when some of the days of the sessions ``leftover`` (those
+    a course buys beyond the ones asked for, in order) fall after it, the course's own dates
+    not: Innerwell's 8-session program bought for 2 sessions on 2026-12-20 leaves 6, dated in
+    2027. None where it would mislead (see :func:`_flexibility_decides`)."""
+    if not _flexibility_decides(regulation, availability):
+        return None
+    found = _flexibility_end(catalog, course, as_of)
+    if found is None:
+        return None
+    rule, span = found
+    ends = span.ends
+    assert ends is not None  # (a flexibility with no end recorded is not found)
+    after = [day for day in leftover if day > ends]
+    if not after:
+        return None
+    return LeftoverPastEnd(rule.name, ends, span.source, span.as_of, len(after), after[0])
+
+
+def course_ends(
+    catalog: Catalog, cost: CostResult, regulation: Iterable[RuleEntry], availability: str | None
+) -> tuple[NearEnd | None, LeftoverPastEnd | None]:
+    """What the federal flexibilities' end means for a priced course, with the rules and the
+    availability of the state asked for (a compare row's own: its cost is priced without one)."""
+    regulation = tuple(regulation)
+    dates = CourseDates(cost.start, cost.last_day_of_care)
+    return (
+        near_end(catalog, dates, cost.as_of, regulation, availability),
+        leftover_past_end(catalog, dates, cost.as_of, regulation, availability, cost.leftover_days()),
+    )
+
+
+def _flexibility_decides(regulation: Iterable[RuleEntry], availability: str | None) -> bool:
+    """Whether the federal flexibilities' end is what a course's notes should speak of: not where
+    a flexibility or a state's requirement already binds on the course's dates (``regulation``;
+    Alabama's rule requires a visit now), nor for a provider ``"unavailable"`` in the state."""
+    return availability != "unavailable" and not any(
+        e.kind in ("flexibility", "requirement") for e in regulation
+    )
+
+
 def ending_soon_after(catalog: Catalog, course: CourseDates, as_of: date | None) -> NearEnd | None:
-    """The federal flexibility, as known when the course's rules are checked (see
-    :func:`rules_for`), whose recorded end falls on or after the course's last day and fewer
-    than :data:`NEAR_END_DAYS` days after it, and has not passed on ``as_of``; None when
+    """The federal flexibility (see :func:`_flexibility_end`) whose recorded end falls on or
+    after the course's last day and fewer than :data:`NEAR_END_DAYS` days after it; None when
     there is none."""
+    found = _flexibility_end(catalog, course, as_of)
+    if found is None:
+        return None
+    rule, span = found
+    assert span.ends is not None  # (a flexibility with no end recorded is not found)
+    if 0 <= (span.ends - course.end).days < NEAR_END_DAYS:
+        return NearEnd(rule.name, span.ends, span.source, span.as_of, course.end)
+    return None
+
+
+def _flexibility_end(
+    catalog: Catalog, course: CourseDates, as_of: date | None
+) -> tuple[Rule, RuleSpan] | None:
+    """The federal flexibility as known when the course's rules are checked (see
+    :func:`rules_for`), with the observation of its end, where that end is recorded, falls on
+    or after the course's last day and has not passed on ``as_of``."""
     today = as_of
-    as_of = _known_on(catalog, course, as_of)
-    last_day = course.end
+    known = _known_on(catalog, course, as_of)
     for rule in catalog.regulation:
         if rule.jurisdiction != "US" or rule.kind != "flexibility":
             continue
-        span = rule.span_at(as_of)
+        span = rule.span_at(known)
         if span is None or span.ends is None or (today is not None and today > span.ends):
             continue  # no end recorded, or one already passed: nothing to run past
-        if 0 <= (span.ends - last_day).days < NEAR_END_DAYS:
-            return NearEnd(rule.name, span.ends, span.source, span.as_of, last_day)
+        if span.ends >= course.end:
+            return rule, span
     return None
 
 

@@ -27,7 +27,7 @@ from ketacalc.output.notes import (
     state_first,
 )
 from ketacalc.output.views.common import condition_line, payment_for
-from ketacalc.output.views.cost import near_end_line, total_text
+from ketacalc.output.views.cost import leftover_line, near_end_line, total_text
 from ketacalc.version import __version__
 
 if TYPE_CHECKING:
@@ -123,7 +123,9 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
     if a is not None and a.status != "available":
         said.append(f"{name} {serving_phrase(a)}.")
     # a course ending just before the flexibilities' recorded end may yet run past it
-    ending = near_end_line(result, result.near_end, page=True)
+    ending = near_end_line(result, result.near_end, page=True) + leftover_line(
+        result, result.leftover_past_end
+    )
     cal.add(
         "x-wr-caldesc",
         vText("\n".join([*said, *_rule_lines(rules, state=result.query.state), *ending, NOTICE])),

@@ -41,6 +41,8 @@ from ketacalc.output.views.cost import (
     CONDITION_MARK,
     charge_record,
     estimates,
+    leftover_line,
+    leftover_record,
     near_end_cell,
     near_end_line,
     near_end_record,
@@ -156,6 +158,7 @@ class CompareReport(Report):
                 # a course ending fewer than 14 days before the flexibilities' recorded end, in
                 # the row's state: it may run past them (as the headline says of the first row)
                 "near_end": near_end_record(row.near_end),
+                "leftover_past_end": leftover_record(row.leftover_past_end),
                 "charges": [charge_record(c) for c in row.charges],
                 "unpriced": [charge_record(c) for c in row.unpriced],
                 "stale": row.stale,
@@ -353,6 +356,7 @@ def headline(catalog: Catalog, result: CompareResult, *, page: bool = False) -> 
     lines += rule_lines(rules, q.state)
     if dated and dated[0].cost is not None:  # a course ending just before the flexibilities do
         lines += near_end_line(dated[0].cost, dated[0].near_end, page=page)  # in the row's state
+        lines += leftover_line(dated[0].cost, dated[0].leftover_past_end)
     if q.state is None:
         lines.append(NO_STATE_CHECKED)
     return lines

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from ketacalc.domain.charges import ChargeLine
     from ketacalc.domain.notes import Note
     from ketacalc.domain.pricing import CostResult
-    from ketacalc.domain.regulation import NearEnd
+    from ketacalc.domain.regulation import LeftoverPastEnd, NearEnd
     from ketacalc.domain.stopping import StopPoint
 
 #: the columns of ``cost --format csv`` (and of a list or range in JSON) and of a ``batch`` result
@@ -249,6 +249,8 @@ def full_record(catalog: Catalog, result: CostResult) -> dict[str, Any]:
         "if_stopped_notes": _policy_notes(result),
         # a course ending fewer than 14 days before the flexibilities' recorded end: it may run past
         "near_end": near_end_record(result.near_end),
+        # the sessions bought beyond those asked for that fall after the flexibilities' end
+        "leftover_past_end": leftover_record(result.leftover_past_end),
         "price_notes": sentences(result.price_notes),
         "notes": sentences(result.notes),
         "other_condition": other_condition_record(result.notes),
@@ -654,7 +656,7 @@ def _single(r: CostResult) -> TableView:
         rows=rows,
         title=f"{r.provider.name}: {course_text(r)} for a {r.client} client",
         caption=_caption([r], summary_line, free_marked),
-        headline=single_headline(r) + near_end_line(r, r.near_end),
+        headline=single_headline(r) + near_end_line(r, r.near_end) + leftover_line(r, r.leftover_past_end),
     )
     extras = [
         [f"{line.description} ({line.kind})", "unpriced: not in any total", line.source]
@@ -739,7 +741,8 @@ def _single(r: CostResult) -> TableView:
 def _dated_rules(r: CostResult) -> list[str]:
     """A table of dates (months, stop points) opens with the rules on the course's dates, as
     the course's own headline says them: a stop point from 2027-01-01 may be one the rule forces."""
-    return state_rule_lines(r.regulation, r.query.state) + near_end_line(r, r.near_end)
+    ends = near_end_line(r, r.near_end) + leftover_line(r, r.leftover_past_end)
+    return state_rule_lines(r.regulation, r.query.state) + ends
 
 
 def near_end_record(near: NearEnd | None) -> dict[str, Any] | None:
@@ -785,6 +788,37 @@ def near_end_line(r: CostResult, near: NearEnd | None, *, page: bool = False) ->
         f"{_first(r)} is dated on its start: if a consultation and a shipment come first, it may run past "
         "them, when an in-person evaluation may be required"
         + ("." if page else " (--start prices a later start).")
+    ]
+
+
+def leftover_record(left: LeftoverPastEnd | None) -> dict[str, Any] | None:
+    """A course's ``leftover_past_end`` for JSON: ``{name, ends, count, first, source, as_of}`` or null."""
+    if left is None:
+        return None
+    return {
+        "name": left.name,
+        "ends": iso(left.ends),
+        "count": left.count,
+        "first": iso(left.first),
+        "source": left.source,
+        "as_of": iso(left.as_of),
+    }
+
+
+def leftover_line(r: CostResult, left: LeftoverPastEnd | None) -> list[str]:
+    """The sessions a course buys beyond those asked for, paid for now, that fall after the
+    federal flexibilities' recorded end (``left``: the result's own, or a compare row's)."""
+    if left is None:
+        return []
+    over = r.leftover_sessions or left.count
+    if left.count == over:
+        which = "it falls" if over == 1 else "they fall"
+    else:
+        which = f"{left.count} of them " + ("falls" if left.count == 1 else "fall")
+    return [
+        f"The course buys {counted(over, 'session')} more than asked for; at the pace, {which} after "
+        f"{left.name} end ({left.ends}) ({left.source}, {left.as_of}), from {left.first}: an in-person "
+        "evaluation may be required before they are used."
     ]
 
 
