@@ -777,3 +777,22 @@ def test_the_report_says_the_rules_under_its_chart_and_in_each_providers_status(
     assert statuses and all("in-person visit" in s for s in statuses if not s.startswith("unavailable")), (
         statuses
     )
+
+
+def test_the_page_lists_the_charges_not_in_the_total_as_cost_does(cli, tmp_path):
+    """The shared page left out what ``cost`` lists under "Charges not in the total" (a
+    no-show fee, a hired sitter): a person printing it saw fewer costs than the terminal."""
+    from conftest import fixture_with
+
+    old = "amount: 350, source: fern-site-2026-05, as_of: 2026-05-01}\n"
+    fee = (
+        '      - {id: no-show, kind: fee, description: "No-show", per: event, required: false, '
+        "amount: 120, source: fern-site-2026-05, as_of: 2026-05-01}\n"
+    )
+    data = fixture_with(tmp_path, old, old + fee)
+    terminal = " ".join(cli("--data", str(data), "cost", "fern", "-n", "10", "--state", "TX").stdout.split())
+    assert "Charges not in the total" in terminal and "No-show (fee, per event)" in terminal
+    page = untimed(cli("--data", str(data), "report", "--state", "TX", "--sessions", "10").stdout)
+    fern = page.split(">Fern Health<", 2)[2]
+    assert "Charges not in the total:" in fern
+    assert "<li>No-show (fee, per event): when it applies: $120.00 (fern-site-2026-05)</li>" in fern

@@ -279,7 +279,7 @@ def _charges(cost: Any, catalog: Catalog) -> list[dict[str, Any]]:
 def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
     if cost is None:
         return None
-    from ketacalc.output.views.cost import course_text, per_session_text
+    from ketacalc.output.views.cost import course_text, not_in_total, per_session_text
 
     return {
         "known": cost.total is not None,
@@ -293,6 +293,12 @@ def _course(cost: Any, catalog: Catalog) -> dict[str, Any] | None:
         "pace": counted(cost.query.pace, "session"),  # "1 session", "2 sessions"
         "purchases": _purchase_runs(cost, catalog),
         "charges": _charges(cost, catalog),
+        # what the terminal lists as "Charges not in the total": fees when they apply, and
+        # charges with no published figure (the page shows what cost shows)
+        "not_in_total": [
+            {"name": name, "why": why, "source": _source(catalog, source)}
+            for name, why, source in not_in_total(cost)
+        ],
         "schedule": [
             {
                 "due": _d(p.due),

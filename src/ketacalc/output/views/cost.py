@@ -658,27 +658,7 @@ def _single(r: CostResult) -> TableView:
         caption=_caption([r], summary_line, free_marked),
         headline=single_headline(r) + near_end_line(r, r.near_end) + leftover_line(r, r.leftover_past_end),
     )
-    extras = [
-        [f"{line.description} ({line.kind})", "unpriced: not in any total", line.source]
-        for line in r.unpriced
-    ] + [
-        [
-            f"{line.description} ({line.kind}, per {per_text(line.per)})",
-            charge_need(False, line.per)
-            + ": "
-            + (
-                (
-                    money(line.each)
-                    if not line.estimated
-                    else f"{money(line.each_low)}–{money(line.each_high)}"
-                )
-                if line.each is not None or line.estimated
-                else "no figure"
-            ),
-            line.source,
-        ]
-        for line in r.optional
-    ]
+    extras = [list(row) for row in not_in_total(r)]
     if extras:
         view.sections.append(
             (
@@ -789,6 +769,28 @@ def near_end_line(r: CostResult, near: NearEnd | None, *, page: bool = False) ->
         "them, when an in-person evaluation may be required"
         + ("." if page else " (--start prices a later start).")
     ]
+
+
+def not_in_total(r: CostResult) -> list[tuple[str, str, str]]:
+    """The charges of a course that are in no total, as ``(charge, why, source)``: those with
+    no published figure, and those paid only when they apply (a late cancellation's fee)."""
+    rows = [
+        (f"{line.description} ({line.kind})", "unpriced: not in any total", line.source)
+        for line in r.unpriced
+    ]
+    for line in r.optional:
+        if line.estimated:
+            figure = f"{money(line.each_low)}–{money(line.each_high)}"
+        else:
+            figure = money(line.each) if line.each is not None else "no figure"
+        rows.append(
+            (
+                f"{line.description} ({line.kind}, per {per_text(line.per)})",
+                f"{charge_need(False, line.per)}: {figure}",
+                line.source,
+            )
+        )
+    return rows
 
 
 def leftover_record(left: LeftoverPastEnd | None) -> dict[str, Any] | None:
