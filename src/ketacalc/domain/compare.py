@@ -48,7 +48,6 @@ from ketacalc.domain.regulation import (
     RuleEntry,
     assumed_course,
     course_dates,
-    course_ends,
     months_course,
     rules_for,
 )
@@ -463,7 +462,7 @@ def _row(catalog: Catalog, provider: Provider, query: CompareQuery, as_of: date,
     regulation = available.regulation if available else rules_for(catalog, "", dates, as_of)
     ending: tuple[NearEnd | None, LeftoverPastEnd | None] = (None, None)
     if cost is not None and cost.total is not None:
-        ending = course_ends(catalog, cost, regulation, available.status if available is not None else None)
+        ending = cost.ends(catalog, regulation, available.status if available is not None else None)
     return CompareRow(
         provider=provider,
         as_of=as_of,

@@ -21,6 +21,7 @@ from ketacalc.errors import ScheduleOutOfRange
 from ketacalc.money import ZERO
 
 if TYPE_CHECKING:
+    from ketacalc.data.catalog import Catalog
     from ketacalc.domain.eligibility import Availability
     from ketacalc.domain.regulation import LeftoverPastEnd, NearEnd, RuleEntry
     from ketacalc.errors import NoPrice
@@ -312,6 +313,16 @@ class CostResult:
             found = self.ends_of(self) if self.ends_of is not None and self.total is not None else None
             known = self.extras["ends"] = found or (None, None)
         return known  # type: ignore[return-value]
+
+    def ends(
+        self, catalog: Catalog, regulation: Iterable[RuleEntry], availability: str | None
+    ) -> tuple[NearEnd | None, LeftoverPastEnd | None]:
+        """:func:`~ketacalc.domain.regulation.course_ends` of this course, with ``regulation``
+        and ``availability`` (the status) of the state asked for."""
+        from ketacalc.domain.regulation import CourseDates, course_ends
+
+        dates = CourseDates(self.start, self.last_day_of_care)
+        return course_ends(catalog, dates, self.as_of, self.leftover_days(), regulation, availability)
 
     def leftover_days(self) -> Iterator[date]:
         """The day of each session bought beyond those asked for, at the pace after them (none

@@ -678,11 +678,9 @@ class ProviderPricer:
     def _ends(self, result: CostResult) -> tuple[NearEnd | None, LeftoverPastEnd | None]:
         """A priced course's :func:`~ketacalc.domain.regulation.course_ends`, on its own dates,
         rules and availability (``CostResult.near_end`` and ``leftover_past_end`` ask for them)."""
-        from ketacalc.domain.regulation import course_ends
-
         assert self.catalog is not None  # handed in only with one
         available = result.availability.status if result.availability is not None else None
-        return course_ends(self.catalog, result, result.regulation, available)
+        return result.ends(self.catalog, result.regulation, available)
 
     def _invariant(
         self,

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from ketacalc.data.catalog import Catalog, Rule, RuleSpan
-    from ketacalc.domain.course import CostResult
 
 #: days a course is assumed to last when none is priced: about six months, long enough
 #: for the largest packages (18 weekly sessions run about four months; Isha's average
@@ -177,15 +176,21 @@ def leftover_past_end(
 
 
 def course_ends(
-    catalog: Catalog, cost: CostResult, regulation: Iterable[RuleEntry], availability: str | None
+    catalog: Catalog,
+    course: CourseDates,
+    as_of: date | None,
+    leftover: Iterable[date],
+    regulation: Iterable[RuleEntry],
+    availability: str | None,
 ) -> tuple[NearEnd | None, LeftoverPastEnd | None]:
-    """What the federal flexibilities' end means for a priced course, with the rules and the
-    availability of the state asked for (a compare row's own: its cost is priced without one)."""
+    """What the federal flexibilities' end means for a priced course (its dates, the day its
+    rules are checked on, the days of the sessions it buys beyond those asked for), with the
+    rules and the availability of the state asked for (a compare row's own: its cost is priced
+    without one): :func:`near_end` and :func:`leftover_past_end`."""
     regulation = tuple(regulation)
-    dates = CourseDates(cost.start, cost.last_day_of_care)
     return (
-        near_end(catalog, dates, cost.as_of, regulation, availability),
-        leftover_past_end(catalog, dates, cost.as_of, regulation, availability, cost.leftover_days()),
+        near_end(catalog, course, as_of, regulation, availability),
+        leftover_past_end(catalog, course, as_of, regulation, availability, leftover),
     )
 
 
