@@ -112,7 +112,7 @@ class CompareRow(NamedTuple):
     regulation: tuple[RuleEntry, ...] = ()
     client: str = "new"  # who is asking: a returning client books no new client's consultation
     #: the federal flexibilities' end, where the course priced ends just before it (in the state
-    #: asked for: its own rules and availability; see :func:`ketacalc.domain.regulation.near_end`)
+    #: asked for: its own rules and availability; see :func:`ketacalc.domain.regulation.course_ends`)
     near_end: NearEnd | None = None
     #: the sessions the course buys beyond those asked for that fall after that end (in the state)
     leftover_past_end: LeftoverPastEnd | None = None

@@ -296,13 +296,13 @@ class CostResult:
     @property
     def near_end(self) -> NearEnd | None:
         """The federal flexibilities' recorded end, where the course's last day of care falls
-        just before it (see :func:`ketacalc.domain.regulation.near_end`); None with no total."""
+        just before it (see :func:`ketacalc.domain.regulation.course_ends`); None with no total."""
         return self._ends()[0]
 
     @property
     def leftover_past_end(self) -> LeftoverPastEnd | None:
         """The sessions bought beyond those asked for that fall after the federal flexibilities'
-        recorded end (see :func:`ketacalc.domain.regulation.leftover_past_end`)."""
+        recorded end (see :func:`ketacalc.domain.regulation.course_ends`)."""
         return self._ends()[1]
 
     def _ends(self) -> tuple[NearEnd | None, LeftoverPastEnd | None]:

@@ -133,48 +133,6 @@ class LeftoverPastEnd(NamedTuple):
     first: date  # the day of the first of them, at the pace
 
 
-def near_end(
-    catalog: Catalog,
-    course: CourseDates,
-    as_of: date | None,
-    regulation: Iterable[RuleEntry],
-    availability: str | None,
-) -> NearEnd | None:
-    """The federal flexibilities' end when ``course`` ends fewer than :data:`NEAR_END_DAYS`
-    days before it (see :func:`ending_soon_after`), for a course priced with its first session
-    on its start: a consultation and a shipment come first, so it may run past them. None where
-    it would mislead (see :func:`_flexibility_decides`)."""
-    if not _flexibility_decides(regulation, availability):
-        return None
-    return ending_soon_after(catalog, course, as_of)
-
-
-def leftover_past_end(
-    catalog: Catalog,
-    course: CourseDates,
-    as_of: date | None,
-    regulation: Iterable[RuleEntry],
-    availability: str | None,
-    leftover: Iterable[date],
-) -> LeftoverPastEnd | None:
-    """The federal flexibilities' end when some of the days of the sessions ``leftover`` (those
-    a course buys beyond the ones asked for, in order) fall after it, the course's own dates
-    not: Innerwell's 8-session program bought for 2 sessions on 2026-12-20 leaves 6, dated in
-    2027. None where it would mislead (see :func:`_flexibility_decides`)."""
-    if not _flexibility_decides(regulation, availability):
-        return None
-    found = _flexibility_end(catalog, course, as_of)
-    if found is None:
-        return None
-    rule, span = found
-    ends = span.ends
-    assert ends is not None  # (a flexibility with no end recorded is not found)
-    after = [day for day in leftover if day > ends]
-    if not after:
-        return None
-    return LeftoverPastEnd(rule.name, ends, span.source, span.as_of, len(after), after[0])
-
-
 def course_ends(
     catalog: Catalog,
     course: CourseDates,
@@ -183,46 +141,42 @@ def course_ends(
     regulation: Iterable[RuleEntry],
     availability: str | None,
 ) -> tuple[NearEnd | None, LeftoverPastEnd | None]:
-    """What the federal flexibilities' end means for a priced course (its dates, the day its
-    rules are checked on, the days of the sessions it buys beyond those asked for), with the
-    rules and the availability of the state asked for (a compare row's own: its cost is priced
-    without one): :func:`near_end` and :func:`leftover_past_end`."""
-    regulation = tuple(regulation)
-    return (
-        near_end(catalog, course, as_of, regulation, availability),
-        leftover_past_end(catalog, course, as_of, regulation, availability, leftover),
-    )
+    """What the federal flexibilities' recorded end means for a priced course: its dates, the
+    day its rules are checked on (see :func:`rules_for`), the days of the sessions it buys
+    beyond those asked for (``leftover``), with the rules (``regulation``) and the availability
+    of the state asked for (a compare row's own: its cost is priced without one).
 
+    - :class:`NearEnd` when the course's last day falls fewer than :data:`NEAR_END_DAYS` days
+      before that end: its first session is dated on its start, where a consultation and a
+      shipment come first, so it may run past it;
+    - :class:`LeftoverPastEnd` when sessions left over fall after it (Innerwell's 8-session
+      program bought for 2 sessions on 2026-12-20 leaves 6, dated in 2027).
 
-def _flexibility_decides(regulation: Iterable[RuleEntry], availability: str | None) -> bool:
-    """Whether the federal flexibilities' end is what a course's notes should speak of: not where
-    a flexibility or a state's requirement already binds on the course's dates (``regulation``;
-    Alabama's rule requires a visit now), nor for a provider ``"unavailable"`` in the state."""
-    return availability != "unavailable" and not any(
-        e.kind in ("flexibility", "requirement") for e in regulation
-    )
-
-
-def ending_soon_after(catalog: Catalog, course: CourseDates, as_of: date | None) -> NearEnd | None:
-    """The federal flexibility (see :func:`_flexibility_end`) whose recorded end falls on or
-    after the course's last day and fewer than :data:`NEAR_END_DAYS` days after it; None when
-    there is none."""
+    Neither where it would mislead: a flexibility or a state's requirement already binds on the
+    course's dates (Alabama's rule requires a visit now), or the provider is ``"unavailable"``
+    in the state; nor when the end has passed on ``as_of``, or the course runs past it."""
+    if availability == "unavailable" or any(e.kind in ("flexibility", "requirement") for e in regulation):
+        return None, None
     found = _flexibility_end(catalog, course, as_of)
     if found is None:
-        return None
+        return None, None
     rule, span = found
-    assert span.ends is not None  # (a flexibility with no end recorded is not found)
-    if 0 <= (span.ends - course.end).days < NEAR_END_DAYS:
-        return NearEnd(rule.name, span.ends, span.source, span.as_of, course.end)
-    return None
+    ends = span.ends
+    assert ends is not None  # (a flexibility with no end recorded is not found)
+    near = None
+    if (ends - course.end).days < NEAR_END_DAYS:
+        near = NearEnd(rule.name, ends, span.source, span.as_of, course.end)
+    after = [day for day in leftover if day > ends]
+    left = LeftoverPastEnd(rule.name, ends, span.source, span.as_of, len(after), after[0]) if after else None
+    return near, left
 
 
 def _flexibility_end(
     catalog: Catalog, course: CourseDates, as_of: date | None
 ) -> tuple[Rule, RuleSpan] | None:
     """The federal flexibility as known when the course's rules are checked (see
-    :func:`rules_for`), with the observation of its end, where that end is recorded, falls on
-    or after the course's last day and has not passed on ``as_of``."""
+    :func:`rules_for`), with the observation that gives its end: an end recorded, on or after
+    the course's last day, and not passed on ``as_of``."""
     today = as_of
     known = _known_on(catalog, course, as_of)
     for rule in catalog.regulation:
