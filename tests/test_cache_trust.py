@@ -7,7 +7,9 @@ file, the cache check (:mod:`ketacalc.data.verify`) refuses too.
 from __future__ import annotations
 
 import json
+import tempfile
 import typing
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,18 +67,19 @@ def _models_refuse(data) -> bool:
     return bool(cross_checks(data, "", {}))
 
 
+#: one scratch folder for every cache entry written here (a folder made and removed for each
+#: of the hundreds of entries cost most of the time), removed when the run ends
+_SCRATCH = tempfile.TemporaryDirectory(prefix="ketacalc-cache-trust-")
+
+
 def _cache_refuses(data) -> bool:
     """Whether the loader would rebuild a cache holding ``data``: as it reads it."""
-    import tempfile
-    from pathlib import Path
-
     from ketacalc.data import cache
     from ketacalc.data.verify import trusted
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "entry.json"
-        cache.write(path, data)
-        value = cache.read(path)
+    path = Path(_SCRATCH.name) / "ketacalc-data-v0-entry.json"
+    cache.write(path, data)
+    value = cache.read(path)
     if value is None:
         return True
     try:
