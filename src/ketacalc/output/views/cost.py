@@ -727,14 +727,22 @@ def _dated_rules(r: CostResult) -> list[str]:
 
 def near_end_record(near: NearEnd | None) -> dict[str, Any] | None:
     """A course's ``near_end`` for JSON: ``{name, ends, days_before, source, as_of}`` or null."""
-    if near is None:
-        return None
+    return None if near is None else _end_record(near, days_before=near.days_before)
+
+
+def leftover_record(left: LeftoverPastEnd | None) -> dict[str, Any] | None:
+    """A course's ``leftover_past_end`` for JSON: ``{name, ends, count, first, source, as_of}`` or null."""
+    return None if left is None else _end_record(left, count=left.count, first=iso(left.first))
+
+
+def _end_record(found: NearEnd | LeftoverPastEnd, **figures: object) -> dict[str, Any]:
+    """The flexibilities' end a note speaks of, with the note's own ``figures``, and its source."""
     return {
-        "name": near.name,
-        "ends": iso(near.ends),
-        "days_before": near.days_before,
-        "source": near.source,
-        "as_of": iso(near.as_of),
+        "name": found.name,
+        "ends": iso(found.ends),
+        **figures,
+        "source": found.source,
+        "as_of": iso(found.as_of),
     }
 
 
@@ -791,20 +799,6 @@ def not_in_total(r: CostResult) -> list[tuple[str, str, str]]:
             )
         )
     return rows
-
-
-def leftover_record(left: LeftoverPastEnd | None) -> dict[str, Any] | None:
-    """A course's ``leftover_past_end`` for JSON: ``{name, ends, count, first, source, as_of}`` or null."""
-    if left is None:
-        return None
-    return {
-        "name": left.name,
-        "ends": iso(left.ends),
-        "count": left.count,
-        "first": iso(left.first),
-        "source": left.source,
-        "as_of": iso(left.as_of),
-    }
 
 
 def leftover_line(r: CostResult, left: LeftoverPastEnd | None) -> list[str]:
