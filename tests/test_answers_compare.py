@@ -169,7 +169,9 @@ def test_due_at_signup_is_shown_per_plan_without_a_course(cli):
     out = table(cli, "compare")
     # alder's 4-session plan starts at $440, its 10-session plan at $360: each beside its plan
     assert "4: $880.00 $440.00" in out and "10: $1,800.00 $360.00" in out
-    assert "Due at sign-up: the first payment of each plan listed, with the consultation's fee." in out
+    assert (
+        "Due at sign-up: the first payment of each plan listed, with a new client's consultation fee." in out
+    )
     assert "the total is the cheapest plan" not in out  # no total is shown without a course
 
 

@@ -169,26 +169,30 @@ def test_a_disk_that_fills_part_way_is_an_error_not_a_short_file(nearly_full_dis
     assert len(proc.stderr.splitlines()) == 1
 
 
-def test_long_writes_reach_stdout_in_pieces_under_its_buffer(cli):
-    """What the full disk above needs, wherever it cannot be mounted: a write longer than the
-    buffer reaches the stream in pieces, whole and in order."""
+def test_long_writes_reach_stdout_in_pieces_under_its_buffer(monkeypatch):
+    """What the full disk above needs, wherever it cannot be mounted: every write the command
+    line makes reaches the real stdout in pieces no longer than the buffer takes whole, and
+    they make the whole page, in order."""
     import io
 
-    from ketacalc.cli import _PIECE, _InPieces
+    from ketacalc.cli import _PIECE, main
 
     sizes = []
 
     class Sink(io.StringIO):
+        encoding = "utf-8"
+
         def write(self, text):
             sizes.append(len(text))
             return super().write(text)
 
     sink = Sink()
-    text = "".join(chr(ord("a") + i % 26) for i in range(3 * io.DEFAULT_BUFFER_SIZE + 5))
-    assert _InPieces(sink).write(text) == len(text)
-    assert sink.getvalue() == text and max(sizes) <= _PIECE and _PIECE * 4 <= io.DEFAULT_BUFFER_SIZE
-    out = cli("show", "alder").stdout  # the command line writes through it, to the same text
-    assert out.startswith("Alder Health")
+    monkeypatch.setattr(sys, "stdout", sink)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["show", "alder"]) == 0
+    page = sink.getvalue()
+    assert page.startswith("Alder Health") and len(page) > 3 * _PIECE
+    assert max(sizes) <= _PIECE and _PIECE * 4 <= io.DEFAULT_BUFFER_SIZE
 
 
 # --------------------------------------------------------------- home and cache directory
@@ -383,3 +387,11 @@ def test_the_config_file_is_in_the_directory_platformdirs_gives(monkeypatch, env
         expected = settings.config_path()
     assert settings.config_path() == expected
     assert expected.name == "config.toml" and expected.parent.name == "ketacalc"
+
+
+def test_the_library_module_is_still_an_attribute_of_the_package():
+    """Imported on first use, ``ketacalc.api`` is still reached as an attribute (it was, when the
+    package imported it), and the functions it gives are the package's."""
+    code = "import ketacalc; print(ketacalc.api.__name__, ketacalc.cost is ketacalc.api.cost)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "ketacalc.api True", proc.stderr

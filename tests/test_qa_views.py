@@ -294,7 +294,10 @@ def test_a_headline_says_due_at_sign_up_not_published(cli):
 
 def test_the_compare_caption_without_a_course_speaks_of_no_total_and_of_no_unseen_mark(cli):
     plain = flat(cli("compare", "--state", "TX").stdout)
-    assert "Due at sign-up: the first payment of each plan listed, with the consultation's fee." in plain
+    assert (
+        "Due at sign-up: the first payment of each plan listed, with a new client's consultation fee."
+        in plain
+    )
     assert "the total is" not in plain
     assert "†" not in plain  # the ratings it explains are shown only with --wide
     wide = flat(cli("compare", "--state", "TX", "--wide").stdout)

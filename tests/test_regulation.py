@@ -831,7 +831,7 @@ def test_sessions_bought_beyond_those_asked_for_that_fall_after_the_end_are_said
         "gazette-2025",
     )
     assert "The course buys 2 sessions more than asked for" in head and said in head, head
-    assert "an in-person evaluation may be required before they are used" in head
+    assert "an in-person evaluation may be required before ketamine is prescribed for them" in head
     rows = {
         r["provider"]: r
         for r in cli("compare", "-n", "2", "--state", "TX", "--start", start, "--format", "json").json()
@@ -840,3 +840,24 @@ def test_sessions_bought_beyond_those_asked_for_that_fall_after_the_end_are_said
     # Alabama's own rule requires a visit now: the flexibilities' end decides nothing there
     al = cli("cost", "alder", "-n", "2", "--state", "AL", "--start", start, "--format", "json").json()
     assert al["leftover_past_end"] is None
+
+
+def test_compare_says_each_providers_sessions_left_over_past_the_end(cli):
+    """compare's headline gave the table's first provider's count under another's name (2
+    sessions buy Birch's 12 but Alder's 4): it names each provider with its own count."""
+    args = ("compare", "-n", "2", "--state", "TX", "--start", "2026-12-24")
+    rows = cli(*args, "--format", "json").json()
+    left = {r["name"]: r["leftover_past_end"] for r in rows if r["leftover_past_end"]}
+    assert len({v["count"] for v in left.values()}) > 1, left  # packages of different sizes
+    head = " ".join(cli(*args).stdout.split("\n\n")[0].split())
+    assert (
+        "Sessions bought beyond those asked for fall after Telemedicine flexibilities end (2026-12-31)"
+        in head
+    )
+    for name, found in left.items():
+        count = f"{found['count']} session" + ("" if found["count"] == 1 else "s")
+        assert f"{name}: {count}, from {found['first']}" in head, (name, head)
+    table = parse_output("csv", cli(*args, "--format", "csv").stdout)
+    for row in table:
+        name = next(r["name"] for r in rows if r["provider"] == row["provider"])
+        assert bool(row["leftover_past_end"]) is (name in left)

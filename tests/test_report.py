@@ -717,15 +717,16 @@ def test_every_figure_on_a_providers_card_names_its_source_and_date(cli):
     a course besides its plans. Each says where and when, as "(source, date)"."""
     plans = cli("report", "--state", "TX").stdout
     fern = _card(plans, "fern")
-    assert "<dt>Consultation</dt><dd>$350.00 (fern-site-2026-05, 2026-05-01)</dd>" in fern
+    said = "<dt>Consultation</dt><dd>$350.00 (fern-site-2026-05, 2026-05-01); included in due at sign-up</dd>"
+    assert said in fern
     assert "<li>Medication is billed separately by the pharmacy (fern-site-2026-05, 2026-05-01).</li>" in fern
     assert "<li>Paying in full saves $100 on the Starter Program (review-2025, 2025-06-13).</li>" in _card(
         plans, "birch"
     )
     # the comparison's cell stays short: the card carries the source
-    assert '<td data-label="Consultation">$350.00</td>' in plans
+    assert '<td data-label="Consultation">$350.00; included in due at sign-up</td>' in plans
     course = _card(cli("report", "--state", "TX", "--sessions", "6").stdout, "fern")
-    assert "<dt>Consultation</dt><dd>$350.00 (fern-site-2026-05, 2026-05-01)</dd>" in course
+    assert said in course
     assert (
         "<li>Initial consultation (consult): $350.00; price of 2026-05-01, fern-site-2026-05</li>" in course
     )
@@ -796,3 +797,15 @@ def test_the_page_lists_the_charges_not_in_the_total_as_cost_does(cli, tmp_path)
     fern = page.split(">Fern Health<", 2)[2]
     assert "Charges not in the total:" in fern
     assert "<li>No-show (fee, per event): when it applies: $120.00 (fern-site-2026-05)</li>" in fern
+
+
+def test_the_page_marks_a_stale_list_and_a_consultation_fee_in_the_sign_up_figure(cli):
+    """The table marked a 2025 state list "stale list" and said a consultation's fee is in the
+    sign-up figure; the page did neither (its $700 beside a $350 consultation read as owed
+    again)."""
+    page = untimed(cli("report", "--state", "TX", "--sessions", "10").stdout)
+    alder = page.split(">Alder Health<", 1)[1].split("</tr>", 1)[0]
+    assert "2025-06-13</span> (<strong>stale list</strong>, over 365 days old)" in alder, alder
+    fern = page.split(">Fern Health<", 1)[1].split("</tr>", 1)[0]
+    assert "stale list" not in fern  # its list is of 2026-05-01
+    assert "$350.00; included in due at sign-up" in fern, fern

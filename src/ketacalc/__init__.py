@@ -41,10 +41,11 @@ def __getattr__(name: str) -> object:
     """The library's functions, imported on first use: ``python -m ketacalc`` and the console
     script import this package before their Ctrl-C handler is set, so it imports nothing more
     (an interrupt while ``ketacalc.api`` loaded was a traceback)."""
-    if name in _API:
-        from ketacalc import api
+    if name in _API or name == "api":
+        import importlib
 
-        value = getattr(api, name)
+        api = importlib.import_module("ketacalc.api")  # (``from ketacalc import api`` asks this function)
+        value = api if name == "api" else getattr(api, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'ketacalc' has no attribute {name!r}")

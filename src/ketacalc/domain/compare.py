@@ -118,6 +118,13 @@ class CompareRow(NamedTuple):
     leftover_past_end: LeftoverPastEnd | None = None
 
     @property
+    def stale_list(self) -> bool:
+        """The state list the row's availability rests on is older than ``max_age`` before the
+        row's date, as a price is stale: "available" on an 18-month-old review's list."""
+        a = self.availability
+        return a is not None and a.as_of is not None and a.as_of < stale_before(self.as_of, self.max_age)
+
+    @property
     def consult_charge(self) -> Charge | None:
         """The client's consultation charge on the row's date (None: none published, or a
         returning client's, who books none: every consultation published is a new client's)."""

@@ -125,6 +125,8 @@ def _consult_text(row: Any, *, with_source: bool = False) -> str:
         parts.append("free" if fee == 0 else money_display(fee))
         if with_source and charge is not None:
             parts[-1] += f" ({said(charge.source, charge.as_of)})"
+        if fee and charge is not None and charge.required and row.due_at_signup is not None:
+            parts.append("included in due at sign-up")  # as compare's cell: never read as owed again
         if charge is not None and charge.price_kind == "promo":
             parts.append(promo_label(charge.regular, charge.ends))
     if consult is None:
@@ -350,6 +352,7 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
                 "website_href": _safe_url(provider.website),
                 "status": _fact(row.status) or NOT_PUBLISHED,
                 "availability": _availability(catalog, row.availability),
+                "stale_list": row.stale_list,  # as compare's table marks it
                 "total": money_display(row.total),
                 "estimate": estimate_text(row),
                 # what the total is of, as compare says it: an insured price, the route priced

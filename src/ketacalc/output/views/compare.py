@@ -6,7 +6,6 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.compare import SESSIONS, is_opinion
-from ketacalc.domain.course import stale_before
 from ketacalc.domain.notes import Kind, Note
 from ketacalc.money import NOT_PUBLISHED, money_str
 from ketacalc.output.notes import (
@@ -39,9 +38,10 @@ from ketacalc.output.views.common import (
 )
 from ketacalc.output.views.cost import (
     CONDITION_MARK,
+    LEFTOVER_RULE,
     charge_record,
     estimates,
-    leftover_line,
+    leftover_cell,
     leftover_record,
     near_end_cell,
     near_end_line,
@@ -71,7 +71,7 @@ class CompareReport(Report):
         "consult_fee_kind", "consult_fee_regular", "insurance",
         "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "dose_flexibility_is_opinion",
         "dose_flexibility_source", "trd_suitability", "trd_suitability_is_opinion", "trd_suitability_source",
-        "data_as_of", "consult_prepayment", "availability_old_list", "near_end",
+        "data_as_of", "consult_prepayment", "availability_old_list", "near_end", "leftover_past_end",
         "plans", "other_routes", "plan_conditions", "other_condition", "charges", "unpriced", "notes",
     )  # fmt: skip
 
@@ -197,6 +197,7 @@ class CompareReport(Report):
                 "charges": [c.get("description") or c.get("kind") for c in record["charges"]],
                 "unpriced": [c.get("description") or c.get("kind") for c in record["unpriced"]],
                 "near_end": near_end_cell(record["near_end"]),
+                "leftover_past_end": leftover_cell(record["leftover_past_end"]),
             }
 
     def table(self) -> TableView:
@@ -356,10 +357,25 @@ def headline(catalog: Catalog, result: CompareResult, *, page: bool = False) -> 
     lines += rule_lines(rules, q.state)
     if dated and dated[0].cost is not None:  # a course ending just before the flexibilities do
         lines += near_end_line(dated[0].cost, dated[0].near_end, page=page)  # in the row's state
-        lines += leftover_line(dated[0].cost, dated[0].leftover_past_end)
+    lines += _leftover_lines(may)
     if q.state is None:
         lines.append(NO_STATE_CHECKED)
     return lines
+
+
+def _leftover_lines(rows: list[CompareRow]) -> list[str]:
+    """The sessions each provider's course buys beyond those asked for that fall after the
+    flexibilities' recorded end, provider by provider: each sells packages of its own size
+    (2 sessions buy Innerwell's 8, Better U's 5)."""
+    found = [(r.provider.name, r.leftover_past_end) for r in rows if r.leftover_past_end is not None]
+    if not found:
+        return []
+    end = found[0][1]
+    each = "; ".join(f"{name}: {counted(left.count, 'session')}, from {left.first}" for name, left in found)
+    return [
+        f"Sessions bought beyond those asked for fall after {end.name} end ({end.ends}) ({end.source}, "
+        f"{end.as_of}), at the pace ({each}): {LEFTOVER_RULE}."
+    ]
 
 
 def _names(names: list[str]) -> str:
@@ -404,9 +420,10 @@ def _caption_lines(result: CompareResult) -> list[str]:
             )
         if legend:
             lines.append("Plans: " + "; ".join(legend))
-        lines.append(
-            "Due at sign-up: the first payment of each plan listed, with the consultation's fee"
-        )  # no total is shown without a course
+        lines.append(  # no total is shown without a course; a returning client books no consultation
+            "Due at sign-up: the first payment of each plan listed"
+            + (", with a new client's consultation fee" if q.client == "new" else "")
+        )
     if q.client == "returning":  # each row prices its own former clients' plans
         lines.append(
             "Returning client: each provider's prices for its own former clients; with a provider "
@@ -425,7 +442,7 @@ def _caption_lines(result: CompareResult) -> list[str]:
     lines += [f"{r.provider.name}: {sentence(n).rstrip('.')}" for r in result.rows for n in _total_notes(r)]
     if any(insured_label(r) for r in result.rows):
         lines.append(INSURED_MEANS)
-    if q.state and any(_stale_list(r) for r in result.rows):
+    if q.state and any(r.stale_list for r in result.rows):
         lines.append(f"stale list: the state list is more than {q.max_age} days older than {result.as_of}")
     if any(r.stale for r in result.rows):
         lines.append(f"stale prices: one used is more than {q.max_age} days older than {result.as_of}")
@@ -450,13 +467,6 @@ def _total_notes(row: CompareRow) -> list[Note]:
         return []
     prices = [n for n in qualifying(row.cost.price_notes) if n.kind is not Kind.PROMO_CHARGE]
     return prices + [n for n in row.cost.notes if n.kind is Kind.COST_NOTE]
-
-
-def _stale_list(row: CompareRow) -> bool:
-    """The state list the row's availability rests on is older than ``--max-age`` (as a price
-    is stale): a provider said to serve the state on an 18-month-old review's list."""
-    a = row.availability
-    return a is not None and a.as_of is not None and a.as_of < stale_before(row.as_of, row.max_age)
 
 
 def _start(result: CompareResult) -> str:
@@ -717,7 +727,7 @@ def _availability_cell(row: CompareRow) -> str:
         # "tier C, unofficial" on one line: "unofficial" / "undated" would read on as one phrase
         lines.append(f"tier {a.tier}" + ("" if a.official else ", unofficial"))
         lines.append(show_date(a.as_of))
-        if _stale_list(row):  # old data says it is old, as a price that old does
+        if row.stale_list:  # old data says it is old, as a price that old does
             lines.append("stale list")
     if a.in_clinic:
         lines.append("+ in-clinic")

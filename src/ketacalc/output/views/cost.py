@@ -758,6 +758,17 @@ def near_end_cell(record: dict[str, Any] | None) -> str | None:
     )
 
 
+def leftover_cell(record: dict[str, Any] | None) -> str | None:
+    """``DEA telemedicine flexibilities: end 2026-12-31; 6 sessions left over after it, from
+    2027-01-03 (fr-2025-24123, 2025-12-31)``: one CSV cell."""
+    if record is None:
+        return None
+    return (
+        f"{record['name']}: end {record['ends']}; {counted(record['count'], 'session')} left over after it, "
+        f"from {record['first']} ({record['source']}, {record['as_of']})"
+    )
+
+
 def near_end_line(r: CostResult, near: NearEnd | None, *, page: bool = False) -> list[str]:
     """A course whose last day falls just before the federal flexibilities' recorded end
     (``near``: the result's own, or a compare row's, of its state: its cost is priced without
@@ -801,6 +812,11 @@ def not_in_total(r: CostResult) -> list[tuple[str, str, str]]:
     return rows
 
 
+#: what the flexibilities' end may mean for sessions bought and not yet used, in the rule's words
+#: ("an in-person evaluation may be required before ketamine is prescribed")
+LEFTOVER_RULE = "an in-person evaluation may be required before ketamine is prescribed for them"
+
+
 def leftover_line(r: CostResult, left: LeftoverPastEnd | None) -> list[str]:
     """The sessions a course buys beyond those asked for, paid for now, that fall after the
     federal flexibilities' recorded end (``left``: the result's own, or a compare row's)."""
@@ -813,8 +829,7 @@ def leftover_line(r: CostResult, left: LeftoverPastEnd | None) -> list[str]:
         which = f"{left.count} of them " + ("falls" if left.count == 1 else "fall")
     return [
         f"The course buys {counted(over, 'session')} more than asked for; at the pace, {which} after "
-        f"{left.name} end ({left.ends}) ({left.source}, {left.as_of}), from {left.first}: an in-person "
-        "evaluation may be required before they are used."
+        f"{left.name} end ({left.ends}) ({left.source}, {left.as_of}), from {left.first}: {LEFTOVER_RULE}."
     ]
 
 
