@@ -124,8 +124,11 @@ def test_a_blank_text_anywhere_is_refused_by_the_models_and_the_cache_alike():
     """Every string of the data file made only spaces: both checks refuse it, or both take it
     (the models took a blank rule ``short`` that the cache then refused on every run)."""
     strings = [path for path in LEAVES if isinstance(_at(FIXTURE_DATA, path), str)]
-    assert len(strings) > 50
-    for path in strings:
+    # every kind of string once: the first of each path with its list places taken out (every
+    # plan's name is one field of the models and of the cache's check alike)
+    kinds = {tuple("[]" if isinstance(key, int) else key for key in path): path for path in reversed(strings)}
+    assert len(kinds) > 50
+    for path in kinds.values():
         data = _mutated(path, " \t ")
         assert _models_refuse(data) == _cache_refuses(data), path
 
