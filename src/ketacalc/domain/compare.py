@@ -223,12 +223,24 @@ class CompareRow(NamedTuple):
     def plans_due_at_signup(self) -> tuple[Decimal | None, ...]:
         """What starting each plan listed takes on day one: its first payment (None: its terms
         are not published), with a new client's required consultation (audit 2: Isha $398 + $398)."""
-        consult = self.consult_charge
-        booked = consult.amount if consult is not None and consult.required and consult.amount else None
+        booked = self._booked_consult
         return tuple(
             None if (f := p.first_payment) is None else f + booked if booked is not None else f
             for p in self.plans
         )
+
+    @property
+    def consult_in_due_at_signup(self) -> bool:
+        """The figure due at sign-up counts a new client's paid consultation (a view says its fee
+        is "included" there, never read as owed again)."""
+        return self._booked_consult is not None and self.due_at_signup is not None
+
+    @property
+    def _booked_consult(self) -> Decimal | None:
+        """A new client's required consultation fee, where one is charged (None: none, free, not
+        published, or a returning client, who books none)."""
+        consult = self.consult_charge
+        return consult.amount if consult is not None and consult.required and consult.amount else None
 
     @property
     def monthly(self) -> Decimal | None:

@@ -125,7 +125,7 @@ def _consult_text(row: Any, *, with_source: bool = False) -> str:
         parts.append("free" if fee == 0 else money_display(fee))
         if with_source and charge is not None:
             parts[-1] += f" ({said(charge.source, charge.as_of)})"
-        if fee and charge is not None and charge.required and row.due_at_signup is not None:
+        if row.consult_in_due_at_signup:
             parts.append("included in due at sign-up")  # as compare's cell: never read as owed again
         if charge is not None and charge.price_kind == "promo":
             parts.append(promo_label(charge.regular, charge.ends))

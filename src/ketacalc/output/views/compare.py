@@ -653,9 +653,9 @@ def _signup_cell(row: CompareRow) -> str:
         fee = NOT_PUBLISHED
     else:
         fee = "free" if fee_amount == 0 else money(fee_amount)
-        charge = row.consult_charge
-        if charge is not None and charge.required and fee_amount and due != NOT_PUBLISHED:
+        if row.consult_in_due_at_signup:
             fee += "\nincluded"
+        charge = row.consult_charge
         if charge is not None and charge.price_kind == "promo":
             regular = (
                 f"{GOES_ON}(regular{GOES_ON}{money(charge.regular)})" if charge.regular is not None else ""
