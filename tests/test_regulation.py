@@ -861,3 +861,37 @@ def test_compare_says_each_providers_sessions_left_over_past_the_end(cli):
     for row in table:
         name = next(r["name"] for r in rows if r["provider"] == row["provider"])
         assert bool(row["leftover_past_end"]) is (name in left)
+
+
+def test_a_summary_says_what_the_end_means_in_csv_a_range_and_batch(cli):
+    """cost's CSV, a range's records and batch's summaries (the shapes a script reads) carried
+    the rules but not the sessions left over past the flexibilities' end, nor a course ending
+    just before it: the table, the full record and compare said both."""
+    args = ("cost", "alder", "-n", "2", "--state", "TX", "--start", "2026-12-24")
+    full = cli(*args, "--format", "json").json()
+    assert full["leftover_past_end"]["count"] == 2
+    [row] = parse_output("csv", cli(*args, "--format", "csv").stdout)
+    assert row["leftover_past_end"] == (
+        "Telemedicine flexibilities: end 2026-12-31; 2 sessions left over after it, "
+        "from 2027-01-07 (gazette-2025, 2025-12-31)"
+    )
+    # the 2nd session falls on the last day in force
+    assert row["near_end"] == (
+        "Telemedicine flexibilities: end 2026-12-31, on the course's last day (gazette-2025, 2025-12-31)"
+    )
+    records = cli("cost", "alder", "-n", "2,6", "--state", "TX", "--start", "2026-12-24", "--format", "json")
+    two, six = records.json()
+    assert (two["leftover_past_end"], two["near_end"]) == (full["leftover_past_end"], full["near_end"])
+    assert six["leftover_past_end"] is None  # 6 sessions use the whole package: none left over
+    assert six["near_end"] is None  # and run past the end
+    # batch: the same course in Texas, then in Alabama (whose own rule binds: nothing said)
+    # and the other way round; one course priced once is placed in the other state
+    line = {"provider": "alder", "sessions": 2, "start": "2026-12-24"}
+    for order in (("TX", "AL", "CA"), ("AL", "TX", "CA"), (None, "AL", "TX")):
+        scenarios = jsonl(*({**line, "state": s} if s else line for s in order))
+        out = [json.loads(r) for r in cli("batch", "-", input=scenarios).stdout.splitlines()]
+        said = {s: r["leftover_past_end"] for s, r in zip(order, out, strict=True)}
+        assert said["AL"] is None, order
+        assert said["TX"] == full["leftover_past_end"], order
+    csv_out = parse_output("csv", cli("batch", "-", "--format", "csv", input=jsonl(line)).stdout)
+    assert csv_out[0]["leftover_past_end"] == row["leftover_past_end"]

@@ -30,7 +30,7 @@ from typing import Any
 from ketacalc.data.catalog import Catalog
 from ketacalc.domain.eligibility import Availability, resolve_insurer
 from ketacalc.domain.pricing import CostQuery, CostResult, ProviderPricer, require_price
-from ketacalc.domain.regulation import RuleEntry
+from ketacalc.domain.regulation import LeftoverPastEnd, NearEnd, RuleEntry, ends_unsaid
 from ketacalc.domain.request import (
     COURSE_FIELDS,
     day_asked,
@@ -98,7 +98,17 @@ class BatchPricer:
         pricers: int = 256,
         courses: int = 2048,
         keep: Callable[[CostResult, bool], Any] | None = None,
-        place: Callable[[Any, date | None, date | None, Availability | None, tuple[RuleEntry, ...]], Any]
+        place: Callable[
+            [
+                Any,
+                date | None,
+                date | None,
+                Availability | None,
+                tuple[RuleEntry, ...],
+                tuple[NearEnd | None, LeftoverPastEnd | None],
+            ],
+            Any,
+        ]
         | None = None,
     ) -> None:
         self.catalog = catalog
@@ -235,9 +245,11 @@ class BatchPricer:
         known = self._placed.get((anywhere, sessions, start)) if anywhere is not None else None
         if known is None:
             return None
-        kept, first_due, last_due = known
-        on_course = self._pricer_of(options).on_course_for(sessions, start)
-        return self._place(kept, first_due, last_due, *on_course)
+        kept, first_due, last_due, ends = known
+        availability, regulation = self._pricer_of(options).on_course_for(sessions, start)
+        if ends_unsaid(regulation, availability.status if availability is not None else None):
+            ends = (None, None)  # a requirement of the state binds already, or it is not served
+        return self._place(kept, first_due, last_due, availability, regulation, ends)
 
     def _price(self, key: tuple[Any, ...]) -> CostResult:
         options, sessions, months, start = key
@@ -273,7 +285,10 @@ class BatchPricer:
                         anywhere = self._anywhere(key[0]) if placed else None
                         if anywhere is not None:  # the same course in another state is placed from it
                             course = (anywhere, key[1], key[3])
-                            self._placed.remember(course, (found, result.first_due, result.last_due))
+                            # what the flexibilities' end means for the course in no state: the
+                            # same in every state whose own rules or availability do not silence it
+                            ends = result.ends(self.catalog, (), None)
+                            self._placed.remember(course, (found, result.first_due, result.last_due, ends))
                 except KetacalcError as exc:  # nothing to price is the same answer for the same scenario
                     # kept without its traceback: a pricer raises one NoPrice again and again, and
                     # each raise would chain more frames (each holding a result) onto it

@@ -155,7 +155,7 @@ def course_ends(
     Neither where it would mislead: a flexibility or a state's requirement already binds on the
     course's dates (Alabama's rule requires a visit now), or the provider is ``"unavailable"``
     in the state; nor when the end has passed on ``as_of``, or the course runs past it."""
-    if availability == "unavailable" or any(e.kind in ("flexibility", "requirement") for e in regulation):
+    if ends_unsaid(regulation, availability):
         return None, None
     found = _flexibility_end(catalog, course, as_of)
     if found is None:
@@ -169,6 +169,14 @@ def course_ends(
     after = [day for day in leftover if day > ends]
     left = LeftoverPastEnd(rule.name, ends, span.source, span.as_of, len(after), after[0]) if after else None
     return near, left
+
+
+def ends_unsaid(regulation: Iterable[RuleEntry], availability: str | None) -> bool:
+    """Whether :func:`course_ends` says nothing in a state whatever the course: a flexibility or
+    a state's requirement already binds on its dates (``regulation``), or the provider is
+    unavailable there. Otherwise a course's ends there are its ends in no state (batch places
+    a course priced once in every state so)."""
+    return availability == "unavailable" or any(e.kind in ("flexibility", "requirement") for e in regulation)
 
 
 def _flexibility_end(

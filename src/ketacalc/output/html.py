@@ -13,6 +13,7 @@ escapes its own strings.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from pathlib import Path
@@ -445,8 +446,18 @@ def report_context(catalog: Catalog, page: PageAnswer, *, today: date) -> dict[s
 
 
 def render_report(context: dict[str, Any]) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
     from markupsafe import Markup
+
+    return _template().render(
+        **{**context, "chart": Markup(context["chart"])}
+    )  # the SVG escapes its own text
+
+
+@functools.cache
+def _template() -> Any:
+    """The page's template, compiled once a process (compiling it takes longer than
+    rendering it; a library caller or a test suite writes many pages)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -457,8 +468,7 @@ def render_report(context: dict[str, Any]) -> str:
         keep_trailing_newline=True,
     )
     env.filters["dated"] = dated  # every date in the page's text: one word, never broken
-    template = env.get_template("report.html.j2")
-    return template.render(**{**context, "chart": Markup(context["chart"])})  # the SVG escapes its own text
+    return env.get_template("report.html.j2")
 
 
 def write_report(catalog: Catalog, page: PageAnswer, out: IO[str], today: date) -> None:

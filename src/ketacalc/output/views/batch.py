@@ -13,6 +13,8 @@ from ketacalc.output.views.cost import (
     DATED_FIELDS,
     SUMMARY_FIELDS,
     full_record,
+    leftover_record,
+    near_end_record,
     summary_record,
     summary_row,
 )
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from ketacalc.domain.batch import Outcome
     from ketacalc.domain.eligibility import Availability
     from ketacalc.domain.pricing import CostResult
-    from ketacalc.domain.regulation import RuleEntry
+    from ketacalc.domain.regulation import LeftoverPastEnd, NearEnd, RuleEntry
     from ketacalc.output.tableview import TableView
 
 
@@ -40,12 +42,15 @@ TEXTS = 8192
 #: (whose quotes are escaped), and no field before them holds an object with such a key
 _DATED_STARTS = f',"{DATED_FIELDS[0]}":'
 _DATED_END = f',"{SUMMARY_FIELDS[SUMMARY_FIELDS.index(DATED_FIELDS[-1]) + 1]}":'
+#: the text of a course's near_end and leftover_past_end when the flexibilities' end means nothing for it
+_NO_ENDS = ',"near_end":null,"leftover_past_end":null'
 
 
 class Condensed:
     """A result's record as ``batch`` keeps it: its fields after the line number, encoded, as
     parts joined when written. A summary's parts are the text before its dated fields, their
-    text up to the rules, the rules' text and the text after them: the same course in another
+    text up to the rules, the rules' text, what the flexibilities' end means for the course and
+    the text after them: the same course in another
     state shares the first and last with it, and courses on the same dates in the same state
     share their rules' text, so thousands of kept records hold each long text once."""
 
@@ -104,17 +109,19 @@ class BatchReport(Report):
         last_due: date | None,
         availability: Availability | None,
         regulation: tuple[RuleEntry, ...],
+        ends: tuple[NearEnd | None, LeftoverPastEnd | None],
     ) -> Condensed | None:
         """What ``condense`` keeps of a course, for the same course whose dated fields are
-        these (the same course in another state: only its availability there differs), or
-        ``None`` when it cannot be placed so (a full record also says the state)."""
-        if self.full or type(kept) is not Condensed or len(kept.parts) != 4:
+        these (the same course in another state: only its availability there differs, and with
+        it the rules and what the flexibilities' end means), or ``None`` when it cannot be
+        placed so (a full record also says the state)."""
+        if self.full or type(kept) is not Condensed or len(kept.parts) != 5:
             return None
         return self._shared(
             Condensed(
                 kept.parts[0],
-                *self._dated_parts(first_due, last_due, availability, regulation),
-                kept.parts[3],
+                *self._dated_parts(first_due, last_due, availability, regulation, ends),
+                kept.parts[4],
             )
         )
 
@@ -138,7 +145,13 @@ class BatchReport(Report):
         encode = self._encode()
         if self.full or isinstance(result, KetacalcError) or not result.runs or result.months is not None:
             return Condensed(encode(self._body(result, self._record))[1:])
-        dated = self._dated_parts(result.first_due, result.last_due, result.availability, result.regulation)
+        dated = self._dated_parts(
+            result.first_due,
+            result.last_due,
+            result.availability,
+            result.regulation,
+            (result.near_end, result.leftover_past_end),
+        )
         lines = result.lines
         known = self._undated.get(id(lines))
         if known is not None and known[0] is lines:
@@ -155,11 +168,17 @@ class BatchReport(Report):
         return Condensed(head, *dated, tail)
 
     def _dated_parts(
-        self, first: date | None, last: date | None, a: Availability | None, entries: tuple[RuleEntry, ...]
-    ) -> tuple[str, str]:
-        """``encode(dated_fields(result))[1:-1]`` for a result with these dated fields, in two
-        parts: up to the rules, and the rules' records, encoded once (one text) for the same
-        rules (``rules_for`` gives the same entries for the same state and dates)."""
+        self,
+        first: date | None,
+        last: date | None,
+        a: Availability | None,
+        entries: tuple[RuleEntry, ...],
+        ends: tuple[NearEnd | None, LeftoverPastEnd | None],
+    ) -> tuple[str, str, str]:
+        """``encode(dated_fields(result))[1:-1]`` for a result with these dated fields, in three
+        parts: up to the rules, the rules' records, encoded once (one text) for the same
+        rules (``rules_for`` gives the same entries for the same state and dates), and what
+        the flexibilities' end means for the course (one text for most: nothing)."""
         encode = self._encode()
         status = "null" if a is None else encode(a.status)
         if not entries:
@@ -171,10 +190,20 @@ class BatchReport(Report):
                     self._rules.clear()
                 known = self._rules[id(entries)] = (entries, self._rules_text(entries))
             rules = known[1]
+        near, left = ends
+        ends_text = (
+            _NO_ENDS
+            if near is None and left is None
+            else f',"near_end":{encode(near_end_record(near))},"leftover_past_end":{encode(leftover_record(left))}'
+        )  # a course near the end (few) has its own
         # a date in ISO form is digits and dashes: its JSON is the text in quotes
         first_text = f'"{first.isoformat()}"' if first else "null"
         last_text = f'"{last.isoformat()}"' if last else "null"
-        return f'"first_due":{first_text},"last_due":{last_text},"availability":{status},"regulation":', rules
+        return (
+            f'"first_due":{first_text},"last_due":{last_text},"availability":{status},"regulation":',
+            rules,
+            ends_text,
+        )
 
     def _rules_text(self, entries: tuple[RuleEntry, ...]) -> str:
         """``encode(regulation_records(entries))``: each rule's record but its course dates

@@ -61,8 +61,8 @@ SUMMARY_FIELDS = (
     "provider", "client", "modality", "route", "months", "sessions_requested", "sessions_covered",
     "leftover_sessions", "total", "total_low", "total_high", "per_session", "per_covered_session",
     "due_at_signup", "prices_as_of", "oldest_price", "stale", "pricing", "purchases", "unpriced",
-    "payments", "first_due", "last_due", "availability", "regulation", "notes", "other_condition", "committed",
-    "paid_in_window", "terms_unknown",
+    "payments", "first_due", "last_due", "availability", "regulation", "near_end", "leftover_past_end", "notes",
+    "other_condition", "committed", "paid_in_window", "terms_unknown",
 )  # fmt: skip
 STALE_MARK = "!"
 #: marks a price that rests on a plan for some people only (Better U's Introduction), and the
@@ -341,17 +341,19 @@ def other_condition_record(notes: Any) -> dict[str, Any] | None:
 
 #: the fields of a summary that depend on when the course starts (and where): all the
 #: others are the same for the same course begun another day
-DATED_FIELDS = ("first_due", "last_due", "availability", "regulation")
+DATED_FIELDS = ("first_due", "last_due", "availability", "regulation", "near_end", "leftover_past_end")
 
 
 def dated_fields(result: CostResult) -> dict[str, Any]:
-    """The summary's :data:`DATED_FIELDS`: the first and last payment dates, and the
-    availability with the rules on the course's dates."""
+    """The summary's :data:`DATED_FIELDS`: the first and last payment dates, the availability
+    with the rules on the course's dates, and what the federal flexibilities' end means for it."""
     return {
         "first_due": iso(result.first_due),
         "last_due": iso(result.last_due),
         "availability": result.availability.status if result.availability is not None else None,
         "regulation": regulation_records(result.regulation),
+        "near_end": near_end_record(result.near_end),
+        "leftover_past_end": leftover_record(result.leftover_past_end),
     }
 
 
@@ -374,6 +376,8 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
     return {
         **summary,
         "regulation": [r["summary"] for r in summary["regulation"]],
+        "near_end": near_end_cell(summary["near_end"]),
+        "leftover_past_end": leftover_cell(summary["leftover_past_end"]),
         "other_condition": other_condition_cell(summary["other_condition"]),
         "purchases": [
             f"{p['plan']}{' x' + str(p['count']) if p['count'] > 1 else ''} ({p['charged']})"
