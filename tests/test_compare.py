@@ -654,3 +654,26 @@ def test_ranking_by_cost_without_a_course_is_a_usage_error_naming_both_options(c
 
 def test_sorting_by_name_needs_no_course(cli):
     assert cli("compare", "--sort", "name").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("state", "why"),
+    [
+        ("NY", "Birch Clinic (Aetna not listed in NY, insurer list of 2025-06-13)"),
+        ("ID", "Birch Clinic (no insurer listed in ID, insurer list of 2025-06-13)"),
+    ],
+)
+def test_a_total_asked_for_with_an_insurer_but_priced_self_pay_says_so_and_why(cli, state, why):
+    """compare --insurer showed Birch's self-pay total where it does not list the insurer with
+    nothing in the table or its words to say so (only the JSON row's notes): read as the
+    insured price. The answer in words names each total priced self-pay, and why."""
+    args = ("compare", "--state", state, "-n", "6", "--insurer", "Aetna")
+    head = " ".join(cli(*args).stdout.split("\n\n")[0].split())
+    assert "Self-pay prices, not Aetna insurance:" in head, head
+    assert why in head, head
+    assert "Alder Health (accepts no insurance)" in head, head
+    rows = {r["provider"]: r for r in cli(*args, "--format", "json").json()}
+    assert rows["birch"]["total"] == "1050.00"  # the self-pay price the words explain
+    texas = " ".join(cli("compare", "--state", "TX", "-n", "6", "--insurer", "Aetna").stdout.split())
+    assert "Birch Clinic (" not in texas  # insured in Texas: not among the self-pay totals
+    assert "Self-pay prices, not Aetna insurance:" in texas  # Alder still is

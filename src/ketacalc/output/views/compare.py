@@ -56,6 +56,8 @@ from ketacalc.usstates import STATES
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from ketacalc.data.catalog import Catalog
     from ketacalc.domain.compare import CompareResult, CompareRow
     from ketacalc.domain.pricing import CostResult
@@ -316,6 +318,10 @@ def headline(catalog: Catalog, result: CompareResult, *, page: bool = False) -> 
             lines.append(f"No total for {what}{' in ' + q.state if q.state else ''} is ranked.")
         else:
             lines.append(f"No provider{' serving ' + q.state if q.state else ''} has a total for {what}.")
+        if q.insurer:  # the insurance asked for, where a total is not priced with it, and why
+            self_paid = [said for r in result.rows if (said := self_pay_text(r)) is not None]
+            if self_paid:
+                lines.append(f"Self-pay prices, not {q.insurer} insurance: {'; '.join(self_paid)}.")
     elif priced and page:  # no course was asked for the page: nothing to rank
         lines.append(
             "Plans differ in size: no total is ranked without a course (a number of sessions or months)."
@@ -455,6 +461,33 @@ def _caption_lines(result: CompareResult) -> list[str]:
         f"{len(ids)} hidden ({sentence(reason)}: {', '.join(ids)})" for reason, ids in result.hidden.items()
     ]
     return lines
+
+
+#: why a course asked for with an insurer is priced self-pay, all or in part: a note of each kind
+_SELF_PAY: dict[Kind, Any] = {
+    Kind.INSURER_NOT_LISTED: lambda n: f"{n.insurer} not listed in {n.state}{_list_of(n.list_as_of)}",
+    Kind.NO_INSURERS_IN_STATE: lambda n: f"no insurer listed in {n.state}{_list_of(n.list_as_of)}",
+    Kind.NO_INSURERS_PUBLISHED: lambda n: (
+        "accepts no insurance" if n.figures.get("none") else "no accepted insurer published"
+    ),
+    Kind.NO_INSURANCE_PRICE: lambda n: f"no insurance price for {', '.join(n.plans)}",
+}
+
+
+def _list_of(on: date | None) -> str:
+    return f", insurer list of {on.isoformat()}" if on else ", undated insurer list"
+
+
+def self_pay_text(row: CompareRow) -> str | None:
+    """``Innerwell (Aetna not listed in GA, insurer list of 2025-06-13)``: a row whose total, asked
+    for with an insurer, is priced at self-pay prices (``partly``: some purchases are insured),
+    with why; None for a row priced with the insurance, or with no total."""
+    cost = row.cost
+    if cost is None or (row.total is None and row.total_low is None) or cost.pricing == "insurance":
+        return None
+    why = [_SELF_PAY[n.kind](n) for n in cost.notes if n.kind in _SELF_PAY]
+    partly = ", partly" if cost.pricing == "mixed" else ""
+    return f"{row.provider.name}{partly}" + (f" ({'; '.join(why)})" if why else "")
 
 
 def _total_notes(row: CompareRow) -> list[Note]:
