@@ -184,6 +184,22 @@ def test_start_and_pace_through_the_cli(cli):
     assert paced["pace_per_week"] == "2"
 
 
+@pytest.mark.parametrize("course", [("--months", "2"), ("--sessions", "45")])
+def test_a_pace_asked_for_daily_doses_is_said_not_to_apply(cli, course):
+    """--pace with a course of daily low doses changed nothing and said nothing (its JSON even
+    echoed the pace): the person read their pace as priced. It is said not to apply."""
+    said = "The pace asked for (3 sessions a week) does not apply to daily low doses"
+    paced = cli("cost", "dune", *course, "--pace", "3")
+    plain = cli("cost", "dune", *course)
+    assert paced.exit_code == plain.exit_code == 0, paced.stderr
+    assert said in " ".join(paced.stderr.split()) and said not in plain.stderr
+    record = cli("cost", "dune", *course, "--pace", "3", "-f", "json").json()
+    assert any(said in n for n in record["notes"])
+    assert record["total"] == cli("cost", "dune", *course, "-f", "json").json()["total"]
+    # a course of sessions takes the pace: nothing of the kind is said
+    assert said not in cli("cost", "alder", "-n", "6", "--pace", "3").stderr
+
+
 def test_route_through_the_cli(cli):
     record = cli("cost", "alder", "-n", "14", "--route", "tablet", "-f", "json").json()
     assert [p["plan"] for p in record["purchases"]] == ["new-4", "returning-10-tablet"]

@@ -89,6 +89,25 @@ def test_with_sessions_adds_each_session_at_the_pace(cli):
     assert days == [date(2026, 11, 21) + timedelta(days=d) for d in (0, 4, 7, 11, 14, 18)]  # twice a week
 
 
+@pytest.mark.parametrize("pace", [None, "3"])
+def test_with_sessions_a_daily_dose_course_has_a_dose_each_day_whatever_the_pace(cli, pace):
+    """A month of daily low doses was dated at the pace's sessions a week: 'Session 30 of 30'
+    fell months after the course cost says ends. A dose is dated each day, and called a dose."""
+    extra = ("--pace", pace) if pace else ()
+    result = cli("cost", "dune", "--months", "1", *extra, "--format", "ics", "--with-sessions")
+    assert result.exit_code == 0, result.stderr
+    doses = [e for e in events(result.stdout) if "categories" in e and "session" in str(e["CATEGORIES"].cats)]
+    count = len(doses)
+    assert count == 30  # one a day, 2026-11-21 to 2026-12-20: the month cost prices
+    assert [str(e["SUMMARY"]).split(":")[0] for e in doses[:2]] == [
+        f"Dose 1 of {count}",
+        f"Dose 2 of {count}",
+    ]
+    days = [e.decoded("DTSTART") for e in doses]
+    assert days == [date(2026, 11, 21) + timedelta(days=d) for d in range(count)]
+    assert "Planned at one dose a day from 2026-11-21" in str(doses[0]["DESCRIPTION"])
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

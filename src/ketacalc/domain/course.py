@@ -334,7 +334,12 @@ class CostResult:
             yield self.start + timedelta(days=session_day(k, pace))
 
     def session_days(self) -> Iterator[date]:
-        """The day of each session asked for, at the pace from the start: dates to plan with."""
+        """The day of each session asked for, at the pace from the start, or of each daily dose
+        (one a day, whatever the pace: as :attr:`last_day_of_care` counts them): dates to plan with."""
+        if self.modality == DAILY_LOW_DOSE:
+            for k in range(self.sessions_requested):
+                yield self.start + timedelta(days=k)
+            return
         pace = self.query.pace
         for k in range(self.sessions_requested):
             yield self.start + timedelta(days=session_day(k, pace))
@@ -685,6 +690,9 @@ def course_terms(
     # later purchase starts: said whenever a purchase holds or follows more than one session
     if uses_pace and (len(offers) > 1 or offers[0][1] > 1 or offers[0][0].plan.sessions > 1):
         notes[Note(Kind.PACE_ASSUMED, pace=query.pace)] = None
+    elif query.pace != DEFAULT_PACE and all(o.plan.modality == DAILY_LOW_DOSE for o, _ in offers):
+        # a pace asked for changes nothing in a course of daily doses (one a day): said, not dropped
+        notes[Note(Kind.PACE_NOT_FOR_DOSES, pace=query.pace)] = None
     if any(p.offer.plan.billing == "monthly" for p in parts):
         notes[Note(Kind.MONTHLY_BILLING)] = None
     if query.discount:

@@ -43,6 +43,7 @@ class Kind(StrEnum):
     PAID_AT_PURCHASE = "paid-at-purchase"
     FIRST_PAYMENT_AT_CHECKOUT = "first-payment-at-checkout"
     PACE_ASSUMED = "pace-assumed"
+    PACE_NOT_FOR_DOSES = "pace-not-for-doses"  # a pace asked for a course of daily doses
     MONTHLY_BILLING = "monthly-billing"
     # charges beside the plans
     ESTIMATED_CHARGE = "estimated-charge"

@@ -168,7 +168,9 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
         cal.add_component(event)
     if with_sessions:
         count = result.sessions_requested
-        pace = result.query.pace
+        daily = result.modality == "daily-low-dose"  # a dose a day, not sessions at the pace
+        unit = "Dose" if daily else "Session"
+        planned = "one dose a day" if daily else f"{counted(result.query.pace, 'session')} a week"
         for k, day in enumerate(result.session_days()):
             event = Event()
             event.add("uid", _uid(result, "session", k + 1))
@@ -176,12 +178,12 @@ def calendar_bytes(result: CostResult, *, with_sessions: bool, made_on: date) ->
             _all_day(event, day)
             bound = [e for e in rules if day >= e.affects_from and not e.caution]
             said = f" ({'; '.join(dict.fromkeys(rule_short(e) for e in bound))})" if bound else ""
-            event.add("summary", f"Session {k + 1} of {count}: {name}{said}")
+            event.add("summary", f"{unit} {k + 1} of {count}: {name}{said}")
             event.add(
                 "description",
                 "\n".join(
                     [
-                        f"Planned at {counted(pace, 'session')} a week from {result.start.isoformat()}: "
+                        f"Planned at {planned} from {result.start.isoformat()}: "
                         "a date to plan with, not an appointment.",
                         *_rule_lines(rules, day),
                         NOTICE,

@@ -268,6 +268,10 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         n.as_of,
     ),
     Kind.PACE_ASSUMED: lambda n: _pace_assumed(n, " (set --pace)"),
+    Kind.PACE_NOT_FOR_DOSES: lambda n: (
+        f"The pace asked for ({counted(n.pace, 'session')} a week) does not apply to daily low doses: "
+        "they are dated one a day, whatever the pace."
+    ),
     Kind.MONTHLY_BILLING: lambda n: (
         "Monthly plans are bought month by month; each month's payment is due on the same day."
     ),
