@@ -340,3 +340,25 @@ def test_a_relative_config_folder_in_a_deleted_working_folder_is_one_clear_error
     monkeypatch.setenv("KETACALC_CONFIG_DIR", "cfg")
     line = assert_one_error_line(cli("config", "show"), 1)
     assert "KETACALC_CONFIG_DIR 'cfg' names no directory (the current folder is gone)" in line
+
+
+def test_batch_says_which_defaults_it_does_not_apply(cli, config_dir):
+    """batch takes each line as the whole question, so a state, insurer or client set once is
+    not applied: it said nothing, and an Innerwell line priced self-pay for a new client read as
+    priced with the Aetna set in KETACALC_INSURER. One note says what is not applied."""
+    line = '{"provider": "birch", "sessions": 6}\n'
+    plain = cli("batch", "-", input=line)
+    assert notes(plain.stderr) == []
+    config_dir.mkdir()
+    (config_dir / "config.toml").write_text('client = "returning"\n', encoding="utf-8")
+    env = {"KETACALC_STATE": "TX", "KETACALC_INSURER": "Aetna"}
+    result = cli("batch", "-", input=line, env=env)
+    assert result.stdout == plain.stdout  # nothing applied
+    [note] = notes(result.stderr)
+    assert note.startswith("note: not applied by batch (each line is the whole question): ")
+    assert "state TX from KETACALC_STATE; insurer Aetna from KETACALC_INSURER" in note
+    assert f"client returning from the config file {config_dir / 'config.toml'}" in note
+    # a config file batch cannot read is not its concern: the lines are still priced
+    (config_dir / "config.toml").write_text('state = "TX', encoding="utf-8")
+    broken = cli("batch", "-", input=line)
+    assert broken.exit_code == 0 and broken.stdout == plain.stdout, broken.stderr

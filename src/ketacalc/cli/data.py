@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ketacalc.cli import defaults
 from ketacalc.cli.app import app, catalog, today
 from ketacalc.cli.options import BatchFormat, BatchFormatOpt
 from ketacalc.errors import KetacalcError, UsageProblem, inert
@@ -74,7 +75,9 @@ def batch(
 
     Fields: provider, sessions (or months), returning, state, insurer, as_of,
     start, pace, pay_in_full, discount, route, max_age, hired_sitter: cost's
-    options, named with _ (an insurer needs a state). A bad line gives
+    options, named with _ (an insurer needs a state). No default (KETACALC_STATE,
+    KETACALC_INSURER, KETACALC_CLIENT, the config file) applies: each line is the
+    whole question. A bad line gives
     an error result for that line (and a message on stderr); the others are
     still priced; exit 1 if any failed, 70 if a line hit a bug.
     """
@@ -92,6 +95,7 @@ def batch(
             "use --full with --format ndjson or json, or leave it out for the summary rows",
         )
     cat = catalog(ctx)
+    defaults.say_unused("batch")
     if source == "-":
         if sys.stdin is None or sys.stdin.closed:  # ketacalc batch <&-
             raise KetacalcError(

@@ -129,3 +129,21 @@ def _shown(value: str) -> str:
     """A default as a note echoes it (an insurer as set): escaped, cut like any echo of input."""
     value = printable(value)
     return value if len(value) <= QUOTE_LIMIT else value[:QUOTE_LIMIT] + "…"
+
+
+def say_unused(command: str) -> None:
+    """One note on stderr naming the defaults set (state, insurer, client) that ``command``
+    does not apply (``batch``: each line is the whole question), so a line without a state
+    is not read as priced in the state set. A config file that cannot be read is not this
+    command's concern: it is left to the commands that use it."""
+    from ketacalc.errors import KetacalcError
+    from ketacalc.io import settings
+
+    try:
+        config = settings.read_config()
+    except KetacalcError:
+        config = {}
+    found = [s for key in ("state", "insurer", "client") if (s := settings.lookup(key, config=config))]
+    if found:
+        said = "; ".join(f"{s.key} {_shown(s.value)} from {where(s, cut=False)}" for s in found)
+        typer.echo(f"note: not applied by {command} (each line is the whole question): {said}", err=True)
