@@ -465,6 +465,17 @@ def test_pay_in_full_is_one_payment_per_purchase(catalog):
     )
 
 
+def test_pay_in_full_where_every_purchase_is_paid_at_once_says_no_discount_is_published(catalog):
+    """Cedar's purchases are paid in full when made: --pay-in-full changed nothing and said
+    nothing (the note was only for plans sold in installments), so it read as the best price
+    asked for and got. It says no discount is published, as for Alder."""
+    plain, in_full = cost(catalog, "cedar", 6), cost(catalog, "cedar", 6, pay_in_full=True)
+    assert in_full.total == plain.total
+    said = [s for s in words(in_full.notes) if s.startswith("No pay-in-full discount is published for")]
+    assert said and all(s.endswith("; the full price is shown.") for s in said)
+    assert not [s for s in words(plain.notes) if "pay-in-full" in s]
+
+
 def test_pay_in_full_picks_the_cheapest_course_after_the_discount(catalog):
     # 12 sessions paid in full: 2 x starter = 2 x $950 = $1,900 beats extended at $1,950;
     # in installments extended ($2,000) beats 2 x starter ($2,100)

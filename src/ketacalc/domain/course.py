@@ -611,7 +611,7 @@ def payment_terms(
         # at once, so its monthly payments stand, and the note says why
         notes[Note(Kind.NO_PAY_IN_FULL_DISCOUNT, plan=plan.name, monthly=True)] = None
         in_full = False
-    elif in_full and obs.pay_in_full_discount is None and obs.installments is not None:
+    elif in_full and obs.pay_in_full_discount is None:  # said whatever the terms: no saving
         notes[Note(Kind.NO_PAY_IN_FULL_DISCOUNT, plan=plan.name)] = None
     if in_full or obs.installments is None:
         unknown = not in_full and plan.billing != "monthly" and at_purchase is None
