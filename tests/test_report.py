@@ -585,6 +585,12 @@ def test_a_pay_in_full_report_says_of_each_total_which_price_it_is(cli):
     assert any("$950.00" in c and "paid in full, $100.00 off" in c for c in cells), cells
     assert any("paid in full; no discount published" in c for c in cells), cells
     assert "paid in full," not in cli("report", "--state", "TX", "--sessions", "6").stdout
+    # a commitment billed month by month is not payable at once: its total was labelled paid in
+    # full beside a first month's payment due at sign-up
+    page = cli("report", "--state", "TX", "--months", "3", "--pay-in-full").stdout
+    cells = re.findall(r'data-label="Total for the first 3 months of care">(.*?)</td>', page, re.S)
+    [dune] = [c for c in cells if "$360.00" in c]
+    assert "billed month by month: no source offers paying it at once" in dune and "paid in full" not in dune
 
 
 def test_the_report_opens_its_comparison_with_the_answer_compare_gives(cli):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ketacalc.data.catalog import Catalog, known_on
+from ketacalc.domain.notes import Kind
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, round_cents
 from ketacalc.output.notes import (
     availability_label,
@@ -93,9 +94,16 @@ def _total_notes(row: Any) -> list[str]:
     cost = row.cost
     if cost is not None and cost.query.pay_in_full and cost.total is not None:  # which price is it
         off = sum(((r.offer.obs.price - r.offer.charged) * r.count for r in cost.runs), ZERO)  # never a promo
-        notes.append(
-            f"paid in full, {money_display(off)} off" if off else "paid in full; no discount published"
-        )
+        # a commitment billed month by month (no source offers paying it at once) is not paid in full
+        monthly = any(n.kind is Kind.NO_PAY_IN_FULL_DISCOUNT and n.figures.get("monthly") for n in cost.notes)
+        if off:
+            notes.append(
+                f"paid in full, {money_display(off)} off" + ("; a plan billed monthly" if monthly else "")
+            )
+        elif monthly:
+            notes.append("billed month by month: no source offers paying it at once")
+        else:
+            notes.append("paid in full; no discount published")
     if cost is not None and cost.months is not None:  # what is committed, and the cash due in them
         notes.append(f"committed in {cost.months} mo: {money_display(cost.committed)}")
         notes.append(f"paid in them: {money_display(cost.paid_in_window)}")
