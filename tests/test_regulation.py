@@ -895,3 +895,28 @@ def test_a_summary_says_what_the_end_means_in_csv_a_range_and_batch(cli):
         assert said["TX"] == full["leftover_past_end"], order
     csv_out = parse_output("csv", cli("batch", "-", "--format", "csv", input=jsonl(line)).stdout)
     assert csv_out[0]["leftover_past_end"] == row["leftover_past_end"]
+
+
+def test_a_range_says_at_which_counts_the_end_leaves_sessions_over_or_comes_close(cli):
+    """A range's table (cost -n 1-3) said nothing of the sessions left over past the
+    flexibilities' end, nor of courses ending just before it: each single course's
+    headline says both. The range's headline says at which counts."""
+    head = " ".join(
+        cli("cost", "alder", "-n", "1-3", "--state", "TX", "--start", "2026-12-24")
+        .stdout.split("\n\n")[0]
+        .split()
+    )
+    assert (
+        "At 1–2 sessions, sessions bought beyond those asked for fall after Telemedicine flexibilities "
+        "end (2026-12-31) (gazette-2025, 2025-12-31), at the pace: up to 2 sessions, from 2027-01-07; "
+        "an in-person evaluation may be required before ketamine is prescribed for them."
+    ) in head, head
+    assert (
+        "At 1–2 sessions, the course's last day falls fewer than 14 days before Telemedicine "
+        "flexibilities end (2026-12-31)"
+    ) in head, head
+    # 3 sessions run past the end: the federal rule itself is said of them
+    assert "Federal rule (courses of 3 sessions or more)" in head
+    # in Alabama the state's own rule binds now: the end decides nothing there
+    al = cli("cost", "alder", "-n", "1-3", "--state", "AL", "--start", "2026-12-24").stdout
+    assert "beyond those asked for" not in al and "fewer than 14 days" not in al

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ketacalc.domain.notes import Kind
+from ketacalc.domain.regulation import NEAR_END_DAYS
 from ketacalc.money import NOT_PUBLISHED, ZERO, money_display, money_str
 from ketacalc.output.notes import (
     NO_STATE_CHECKED,
@@ -19,6 +20,7 @@ from ketacalc.output.notes import (
     counted,
     first_months,
     per_text,
+    ranges,
     rule_summary,
     sentence,
     sentences,
@@ -929,7 +931,41 @@ def range_headline(results: list[CostResult]) -> list[str]:
     best = min(priced, key=lambda r: (cents(r.per_session), r.sessions_requested))
     word = "dose" if first.modality == "daily-low-dose" else "session"
     lines.append(f"Lowest per {word}: {money(cents(best.per_session))} at {_n(best)}.")
-    return lines + _range_rules(results)
+    return lines + _range_rules(results) + _range_ends(results)
+
+
+def _range_ends(results: list[CostResult]) -> list[str]:
+    """What the federal flexibilities' end means for the courses of a range, as one course's
+    headline says it (:func:`near_end_line`, :func:`leftover_line`), for the counts it concerns."""
+    first = results[0]
+    unit = "months" if first.months is not None else f"{unit_word(first)}s"
+
+    def at(found: list[CostResult]) -> str:
+        return f"At {ranges(sorted({_length(r) for r in found}))} {unit}"
+
+    lines = []
+    left = [r for r in results if r.leftover_past_end is not None]
+    if left:
+        e = left[0].leftover_past_end
+        assert e is not None
+        most = max(r.leftover_past_end.count for r in left)  # type: ignore[union-attr]
+        day = min(r.leftover_past_end.first for r in left)  # type: ignore[union-attr]
+        lines.append(
+            f"{at(left)}, sessions bought beyond those asked for fall after {e.name} end ({e.ends}) "
+            f"({e.source}, {e.as_of}), at the pace: up to {counted(most, 'session')}, from {day}; "
+            f"{LEFTOVER_RULE}."
+        )
+    near = [r for r in results if r.near_end is not None]
+    if near:
+        e2 = near[0].near_end
+        assert e2 is not None
+        lines.append(
+            f"{at(near)}, the course's last day falls fewer than {NEAR_END_DAYS} days before {e2.name} "
+            f"end ({e2.ends}) ({e2.source}, {e2.as_of}), and its first {_first(first)} is dated on its "
+            "start: if a consultation and a shipment come first, it may run past them (--start prices "
+            "a later start)."
+        )
+    return lines
 
 
 def _range_rules(results: list[CostResult]) -> list[str]:
