@@ -361,3 +361,15 @@ def test_a_headline_says_when_payments_run_past_the_last_session(cli):
     assert "3 payments to 2027-01-21, running past the last session (2026-12-26)." in head
     one = " ".join(cli("cost", "birch", "-n", "6", "--pay-in-full").stdout.split("\n\n")[0].split())
     assert "running past" not in one  # one payment, on the first day
+
+
+def test_compare_says_a_pace_without_a_course_changes_nothing(cli):
+    """compare --pace 3 with no course priced gave the same answer and said nothing."""
+    said = "note: --pace dates a course's sessions; without --sessions or --months none is priced"
+    paced = cli("compare", "--state", "TX", "--pace", "3")
+    assert paced.exit_code == 0 and [line for line in paced.stderr.splitlines() if said in line] == [
+        said + ", so it changes nothing"
+    ]
+    assert paced.stdout == cli("compare", "--state", "TX").stdout
+    assert said not in cli("compare", "--state", "TX").stderr
+    assert said not in cli("compare", "--state", "TX", "-n", "6", "--pace", "3").stderr

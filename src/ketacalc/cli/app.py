@@ -438,8 +438,22 @@ def compare(
         max_age=max_age,
         blank_is_absent=False,
     )
+    if request.course is None and _given(ctx, "pace"):  # said, never dropped in silence
+        from ketacalc.output.terminal import say
+
+        say(
+            "--pace dates a course's sessions; without --sessions or --months none is priced, so it changes nothing"
+        )
     cat = catalog(ctx)
     render(fmt, CompareReport(cat, answers.compare_providers(cat, request, today()), wide=wide))
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether the option ``name`` was given (on the command line or by its environment
+    variable), not left at its default."""
+    from typer._click.core import ParameterSource  # Typer vendors Click; never import click itself
+
+    return ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)
 
 
 @app.command()
