@@ -373,3 +373,13 @@ def test_compare_says_a_pace_without_a_course_changes_nothing(cli):
     assert paced.stdout == cli("compare", "--state", "TX").stdout
     assert said not in cli("compare", "--state", "TX").stderr
     assert said not in cli("compare", "--state", "TX", "-n", "6", "--pace", "3").stderr
+
+
+def test_a_start_before_the_day_priced_is_said(cli):
+    """--start 2020-01-01 (a year mistyped) priced a 2020 schedule at today's prices in silence."""
+    said = "note: the course starts on 2026-01-01, before 2026-11-21, the day its prices are taken as of"
+    for args in (("cost", "alder", "-n", "6"), ("compare", "--state", "TX", "-n", "6")):
+        past = cli(*args, "--start", "2026-01-01")
+        assert past.exit_code == 0 and said in past.stderr, past.stderr
+        assert "note: the course starts" not in cli(*args, "--start", "2026-11-21").stderr
+        assert "note: the course starts" not in cli(*args).stderr

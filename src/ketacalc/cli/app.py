@@ -291,6 +291,7 @@ def cost(
             "drop one of them, or give another --format",
         )
     answer = answers.cost(cat, request, today())
+    past_start(request)
     available = answer.availability
     if available is not None and available.status != AVAILABLE:
         from ketacalc.output.notes import sentence, serving_phrase
@@ -438,6 +439,7 @@ def compare(
         max_age=max_age,
         blank_is_absent=False,
     )
+    past_start(request)
     if request.course is None and _given(ctx, "pace"):  # said, never dropped in silence
         from ketacalc.output.terminal import say
 
@@ -446,6 +448,25 @@ def compare(
         )
     cat = catalog(ctx)
     render(fmt, CompareReport(cat, answers.compare_providers(cat, request, today()), wide=wide))
+
+
+def past_start(request: Request) -> None:
+    """A note when the course starts before the day its figures are taken as of (a year
+    mistyped: 2020 for 2026): its dates, and the rules checked on them, are in the past,
+    while its prices are those known on that day."""
+    from ketacalc.domain.request import day_asked
+
+    if request.start is None:
+        return
+    day = day_asked(request.as_of, today())
+    if request.start < day:
+        from ketacalc.output.terminal import say
+
+        say(
+            f"the course starts on {request.start.isoformat()}, before {day.isoformat()}, the day its prices "
+            "are taken as of: its dates and the rules checked on them are in the past "
+            "(give --as-of for a past day's prices)"
+        )
 
 
 def _given(ctx: typer.Context, name: str) -> bool:
