@@ -20,6 +20,7 @@ from conftest import (
     TODAY,
     assert_one_error_line,
     catalog_of,
+    fixture_with,
     flat,
     jsonl,
     load_fixture,
@@ -564,3 +565,36 @@ def test_compare_says_a_from_floor_above_the_price_used_beside_the_total():
         in caption
     )
     assert "is below that floor: it may be out of date" in caption
+
+
+def test_charges_paid_only_when_they_apply_are_in_every_shape_a_script_reads(cli, tmp_path):
+    """A late cancellation's fee was under the cost table ("Charges not in the total") and in
+    the full JSON record, but not in cost's CSV, a range's records, batch's summaries or
+    compare's JSON and CSV: a script never saw it. Each carries it, in no total."""
+    anchor = (
+        '      - {id: consultation, kind: consult, description: "Initial consultation", per: course, '
+        "client: new, amount: 350, source: fern-site-2026-05, as_of: 2026-05-01}\n"
+    )
+    fee = (
+        '      - {id: late-cancel, kind: fee, description: "Cancelling within 48 hours", per: event, '
+        "required: false, amount: 140, source: fern-site-2026-05, as_of: 2026-05-01}\n"
+    )
+    data = fixture_with(tmp_path, anchor, anchor + fee)
+    cell = "Cancelling within 48 hours (fee, when it applies): 140.00"
+    full = cli("--data", str(data), "cost", "fern", "-n", "6", "--format", "json").json()
+    assert [c["each"] for c in full["optional"]] == ["140.00"]
+    plain = cli("cost", "fern", "-n", "6", "--format", "json").json()
+    assert full["total"] == plain["total"]  # in no total
+    [row] = parse_output("csv", cli("--data", str(data), "cost", "fern", "-n", "6", "--format", "csv").stdout)
+    assert row["optional"] == cell
+    records = cli("--data", str(data), "cost", "fern", "-n", "5,6", "--format", "json").json()
+    assert all(r["optional"] == full["optional"] for r in records)
+    batch = cli("--data", str(data), "batch", "-", input='{"provider": "fern", "sessions": 6}\n')
+    assert json.loads(batch.stdout)["optional"] == full["optional"]
+    args = ("--data", str(data), "compare", "--state", "TX", "-n", "6")
+    [fern] = [r for r in cli(*args, "--format", "json").json() if r["provider"] == "fern"]
+    assert fern["optional"] == full["optional"]
+    [fern_row] = [
+        r for r in parse_output("csv", cli(*args, "--format", "csv").stdout) if r["provider"] == "fern"
+    ]
+    assert fern_row["optional"] == cell

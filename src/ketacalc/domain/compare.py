@@ -296,6 +296,11 @@ class CompareRow(NamedTuple):
     def unpriced(self) -> tuple[Any, ...]:
         return tuple(self.cost.unpriced) if self.cost is not None else ()
 
+    @property
+    def optional(self) -> tuple[Any, ...]:
+        """The charges paid only when they apply (a late cancellation's fee): in no total."""
+        return tuple(self.cost.optional) if self.cost is not None else ()
+
     # ---- the dates of the prices used
 
     @property

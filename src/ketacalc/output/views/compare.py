@@ -46,6 +46,7 @@ from ketacalc.output.views.cost import (
     near_end_cell,
     near_end_line,
     near_end_record,
+    optional_cell,
     other_condition_cell,
     other_condition_record,
     qualifying,
@@ -74,7 +75,8 @@ class CompareReport(Report):
         "insurers", "hsa_fsa", "sitter_required", "routes", "dose_flexibility", "dose_flexibility_is_opinion",
         "dose_flexibility_source", "trd_suitability", "trd_suitability_is_opinion", "trd_suitability_source",
         "data_as_of", "consult_prepayment", "availability_old_list", "near_end", "leftover_past_end",
-        "plans", "other_routes", "plan_conditions", "other_condition", "charges", "unpriced", "notes",
+        "plans", "other_routes", "plan_conditions", "other_condition", "charges", "unpriced", "optional",
+        "notes",
     )  # fmt: skip
 
     def __init__(self, catalog: Catalog, result: CompareResult, wide: bool = False) -> None:
@@ -163,6 +165,7 @@ class CompareReport(Report):
                 "leftover_past_end": leftover_record(row.leftover_past_end),
                 "charges": [charge_record(c) for c in row.charges],
                 "unpriced": [charge_record(c) for c in row.unpriced],
+                "optional": [charge_record(c) for c in row.optional],
                 "stale": row.stale,
                 "oldest_price": iso(row.prices_oldest),
                 "prices_as_of": iso(row.prices_newest),
@@ -198,6 +201,7 @@ class CompareReport(Report):
                 "other_condition": other_condition_cell(record["other_condition"]),
                 "charges": [c.get("description") or c.get("kind") for c in record["charges"]],
                 "unpriced": [c.get("description") or c.get("kind") for c in record["unpriced"]],
+                "optional": [optional_cell(c) for c in record["optional"]],
                 "near_end": near_end_cell(record["near_end"]),
                 "leftover_past_end": leftover_cell(record["leftover_past_end"]),
             }

@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 SUMMARY_FIELDS = (
     "provider", "client", "modality", "route", "months", "sessions_requested", "sessions_covered",
     "leftover_sessions", "total", "total_low", "total_high", "per_session", "per_covered_session",
-    "due_at_signup", "prices_as_of", "oldest_price", "stale", "pricing", "purchases", "unpriced",
+    "due_at_signup", "prices_as_of", "oldest_price", "stale", "pricing", "purchases", "unpriced", "optional",
     "payments", "first_due", "last_due", "availability", "regulation", "near_end", "leftover_past_end", "notes",
     "other_condition", "committed", "paid_in_window", "terms_unknown",
 )  # fmt: skip
@@ -302,6 +302,8 @@ def summary_record(result: CostResult) -> dict[str, Any]:
             if line.kind == "plan"
         ],
         "unpriced": [line.description for line in result.unpriced],
+        # paid only when they apply (a late cancellation's fee), in no total: as the full record has them
+        "optional": [charge_record(line) for line in result.optional],
         "payments": result.payments,
         **dated_fields(result),
         "notes": sentences((*result.notes, *qualifying(result.price_notes))),
@@ -373,6 +375,20 @@ def other_condition_cell(record: dict[str, Any] | None) -> str | None:
     return f"{record['plan'] or 'without ' + ' and '.join(record['without'])} {record['total'] or ''}".strip()
 
 
+def optional_cell(record: dict[str, Any]) -> str:
+    """``Late cancellation (fee, when it applies): 140.00``: a charge paid only when it applies, as a
+    CSV cell (``120.00–300.00`` for an estimate; ``no figure`` when none is published)."""
+    if record["each"] is not None:
+        figure = record["each"]
+    elif record["each_low"] is not None:
+        figure = f"{record['each_low']}–{record['each_high']}"
+    else:
+        figure = "no figure"
+    per = record["per"]
+    per = ", when it applies" if per == "event" else (f", per {per_text(per)}" if per else "")
+    return f"{record['description'] or record['kind']} ({record['kind']}{per}): {figure}"
+
+
 def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
     """A summary with its purchases as text: ``transformation (792.00); continuation x3 (79.00)``."""
     return {
@@ -381,6 +397,7 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
         "near_end": near_end_cell(summary["near_end"]),
         "leftover_past_end": leftover_cell(summary["leftover_past_end"]),
         "other_condition": other_condition_cell(summary["other_condition"]),
+        "optional": [optional_cell(c) for c in summary["optional"]],
         "purchases": [
             f"{p['plan']}{' x' + str(p['count']) if p['count'] > 1 else ''} ({p['charged']})"
             for p in summary["purchases"]
