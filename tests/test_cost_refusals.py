@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import FIXTURE, TODAY, assert_one_error_line
+from conftest import FIXTURE, TODAY, assert_one_error_line, fixture_with
 
 
 def test_cost_refuses_a_route_the_provider_does_not_offer(cli):
@@ -46,6 +46,28 @@ def test_oral_names_tablets_and_troches():
     assert route_ids("oral") == ("tablet", "troche")
     assert route_ids("lozenge") == ("troche",)
     assert route_ids("telepathy") is None
+    # a qualifier in brackets hid the route (compare --route injection kept "oral (low-dose)")
+    assert route_ids("oral (low-dose)") == ("tablet", "troche")
+    assert route_ids("tablet (RDT)") == ("tablet",)
+    assert route_ids("(low-dose)") is None
+
+
+def test_a_route_named_with_a_qualifier_is_filtered_by_route(cli, tmp_path):
+    """TripSitter's routes read "oral (low-dose)": compare --route injection kept it, as if it
+    might inject, while Better U ("oral") was left out."""
+    anchor = "    name: Elm Wellness\n"
+    data = fixture_with(
+        tmp_path,
+        anchor,
+        anchor + "    routes:\n      - {value: [oral (low-dose)], source: press-undated}\n",
+    )
+
+    def listed(route: str) -> set[str]:
+        rows = cli("--data", str(data), "compare", "--route", route, "--format", "json").json()
+        return {r["provider"] for r in rows}
+
+    assert "elm" not in listed("injection")
+    assert "elm" in listed("troche")
 
 
 def test_months_past_9999_say_months(cli):

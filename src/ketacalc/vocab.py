@@ -52,12 +52,22 @@ ROUTE_FAMILIES: dict[str, tuple[str, ...]] = {"oral": ("tablet", "troche")}
 _FAMILY_INDEX = {word_key(word): routes for word, routes in ROUTE_FAMILIES.items()}
 
 
+#: a qualifier in brackets after a route's word: ``oral (low-dose)``, ``tablet (RDT)``
+_QUALIFIER = re.compile(r"\([^)]*\)")
+
+
 def route_ids(text: str) -> tuple[str, ...] | None:
     """The routes a data file's word names: one (``lozenge`` -> troche), a family
-    (``oral`` -> tablet, troche), or ``None`` when the word names no known route."""
-    key = word_key(text)
-    found = _ROUTE_INDEX.get(key)
-    return (found,) if found is not None else _FAMILY_INDEX.get(key)
+    (``oral`` -> tablet, troche), or ``None`` when the word names no known route. A word
+    with a qualifier in brackets names what it names without it (``oral (low-dose)``)."""
+    for candidate in (text, _QUALIFIER.sub(" ", text)):
+        key = word_key(candidate)
+        found = _ROUTE_INDEX.get(key)
+        if found is not None:
+            return (found,)
+        if key in _FAMILY_INDEX:
+            return _FAMILY_INDEX[key]
+    return None
 
 
 def insurer_names(name: str) -> tuple[str, ...]:
