@@ -320,6 +320,22 @@ def test_other_commands_do_not_import_plotext_or_jinja(args):
     assert not re.search(r"plotext|jinja2|markupsafe", imported)
 
 
+def test_cost_imports_neither_compare_nor_the_curves():
+    """Start-up: one course is priced without the comparison's or the chart's modules (about
+    4 ms of imports; the request imports them when asked for a comparison or a curve)."""
+    import os
+
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ketacalc", "--data", str(FIXTURE),
+         "cost", "mindbloom", "-n", "6", "--format", "json"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    imported = proc.stderr
+    assert "ketacalc.domain.pricing" in imported  # the measurement sees the core
+    assert not re.search(r"ketacalc\.domain\.(compare|curves)\b", imported)
+
+
 def test_chart_takes_the_course_options_cost_takes(cli):
     """--pace and --start reach the curves: two sessions a week cost more in the first months."""
     slow = cli("chart", "--months", "1-3", "--start", "2026-11-21", "--format", "json").json()

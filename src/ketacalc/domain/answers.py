@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ketacalc.data.catalog import Alternative, AltFigure, Catalog, Fact, Provider, as_known_on, known_on
-from ketacalc.domain.compare import CompareResult, ProviderOverview, compare, overview
 from ketacalc.domain.course import stale_before
-from ketacalc.domain.curves import CurveResult, curves
 from ketacalc.domain.eligibility import Availability, StateSummary, resolve_insurer, summary
 from ketacalc.domain.pricing import CostResult, ProviderPricer, require_price
 from ketacalc.domain.request import Course, Request, course_needed, day_asked
 from ketacalc.errors import InvalidInput
+
+if TYPE_CHECKING:  # compare and the curves are imported by the answers that need them (start-up)
+    from ketacalc.domain.compare import CompareResult, ProviderOverview
+    from ketacalc.domain.curves import CurveResult
 
 
 class CostAnswer(NamedTuple):
@@ -167,6 +169,8 @@ def alternatives(catalog: Catalog, request: Request, today: date) -> Alternative
 
 def providers(catalog: Catalog, request: Request, today: date) -> list[ProviderOverview]:
     """Every provider in brief: status, plans, lowest prices, states, newest data."""
+    from ketacalc.domain.compare import overview
+
     return overview(catalog, day_asked(request.as_of, today, priced=False))
 
 
@@ -174,6 +178,8 @@ def compare_providers(catalog: Catalog, request: Request, today: date) -> Compar
     """Every provider side by side for the request's state, filtered and sorted."""
     day_asked(request.as_of, today)
     insurer = insurer_in(catalog, request, today, list(catalog.providers))
+    from ketacalc.domain.compare import compare
+
     return compare(catalog, request.compare_query(insurer), today=today)
 
 
@@ -205,4 +211,6 @@ def cost_curves(catalog: Catalog, request: Request, today: date) -> CurveResult:
     """The total of each N (or M) of the request, one series per provider."""
     day_asked(request.as_of, today)
     insurer = insurer_in(catalog, request, today, list(catalog.providers))
+    from ketacalc.domain.curves import curves
+
     return curves(catalog, request.curve_query(insurer), today=today)

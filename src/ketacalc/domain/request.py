@@ -18,15 +18,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from ketacalc.domain.compare import SORT_KEYS, CompareQuery
 from ketacalc.domain.course import DEFAULT_MAX_AGE, DEFAULT_PACE, CostQuery, restate
-from ketacalc.domain.curves import DEFAULT_RANGE, CurveQuery
 from ketacalc.errors import InvalidInput, quoted
 from ketacalc.io import inputs
 from ketacalc.io.scenarios import SCENARIO_FIELDS, unknown_field
 from ketacalc.money import ZERO
+
+if TYPE_CHECKING:  # compare and the curves are imported by the views of a request that need them
+    from ketacalc.domain.compare import CompareQuery
+    from ketacalc.domain.curves import CurveQuery
 
 SESSIONS, MONTHS = "sessions", "months"
 CLIENTS = ("new", "returning")
@@ -89,9 +91,13 @@ class Request(NamedTuple):
         return restate(self, CostQuery, sessions=sessions, insurer=insurer)
 
     def compare_query(self, insurer: str | None = None) -> CompareQuery:
+        from ketacalc.domain.compare import CompareQuery
+
         return restate(self, CompareQuery, insurer=insurer)
 
     def curve_query(self, insurer: str | None = None) -> CurveQuery:
+        from ketacalc.domain.curves import DEFAULT_RANGE, CurveQuery
+
         course = self.course
         return restate(
             self,
@@ -261,10 +267,13 @@ def build(
         insurer_name = insurer  # refused where it is looked up, with the insurers accepted in the state
     inputs.check_insurer_state(insurer_name, code)
     sort_key = "name" if sort is None else str(sort).strip().lower()  # any case; blank is refused
-    if sort_key not in SORT_KEYS:
-        raise InvalidInput(
-            "sort", f"sort {quoted(sort)} is not a sort key", f"use one of {', '.join(SORT_KEYS)}"
-        )
+    if sort is not None:  # a command that sorts (compare, for one): its keys
+        from ketacalc.domain.compare import SORT_KEYS
+
+        if sort_key not in SORT_KEYS:
+            raise InvalidInput(
+                "sort", f"sort {quoted(sort)} is not a sort key", f"use one of {', '.join(SORT_KEYS)}"
+            )
     if sort_key != "name" and the_course is None and course != NO_COURSE:
         # ranking totals of unlike things (a month of troches, one visit, a 6-session package) misleads
         raise InvalidInput(
