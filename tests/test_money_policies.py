@@ -200,6 +200,26 @@ def test_hired_sitter_is_an_estimate_range_or_not_published(cli):
     assert not any("cost is not published" in n for n in dune["notes"])
 
 
+def test_a_required_sitter_says_what_a_hired_one_would_add_when_not_asked_for(cli):
+    """A provider requiring a sitter at each session listed a hired one only as "optional:
+    $20–$40" an hour: the course's estimate ($450–$900 for 14 sessions), which --hired-sitter
+    computes, was nowhere, and a person with no one to sit read the total as all they pay."""
+    plain = review_cost(cli, "alder", "14").json()
+    said = [n for n in plain["notes"] if n.startswith("Alder Health requires a sitter at each session")]
+    assert said == [
+        "Alder Health requires a sitter at each session (review-2025, 2025-06-13): a friend or relative, or "
+        "one hired at $20.00–$40.00 an hour (alder-help, undated), about 22.5 hours for this course: an "
+        "estimate of $450.00–$900.00, not in the total (--hired-sitter adds it to the low and high totals)."
+    ]
+    assert plain["total_low"] == plain["total"]  # not in the total until asked for
+    asked = review_cost(cli, "alder", "14", "--hired-sitter").json()
+    assert not any("requires a sitter at each session" in n for n in asked["notes"])
+    # no sitter required (dune), or none priced (birch): nothing of the kind is said
+    for args in (("dune", "--months", "1"), ("birch", "-n", "6")):
+        notes = cli("cost", *args, "--format", "json").json()["notes"]
+        assert not any("requires a sitter at each session" in n for n in notes), args
+
+
 def test_purchases_start_on_the_exact_session_day_at_any_pace(catalog):
     """Audit 12: cedar, 10 sessions at 3 a week: session k (0-based) falls ceil(7k/3) days
     after the first. The singles start on sessions 8 and 9's days (19 and 21), not on

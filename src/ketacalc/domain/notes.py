@@ -49,6 +49,7 @@ class Kind(StrEnum):
     ESTIMATED_CHARGE = "estimated-charge"
     HIRED_SITTER = "hired-sitter"
     HIRED_SITTER_UNPUBLISHED = "hired-sitter-unpublished"
+    SITTER_REQUIRED = "sitter-required"  # a sitter required and one to hire priced, not asked for
     UNPRICED_CHARGE = "unpriced-charge"
     COST_NOTE = "cost-note"  # the data file's own note on a provider's costs
     # no price

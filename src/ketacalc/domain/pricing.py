@@ -547,6 +547,26 @@ class ProviderPricer:
                 said = dict.fromkeys(shape.price_notes[shape.quotes :])
                 said.update(dict.fromkeys(price_notes((), (sitter[0],))))
                 used_notes = (*shape.price_notes[: shape.quotes], *said)
+        else:
+            required = newest(self.provider.sitter_required, self.as_of)
+            sitter = sitter_line(self.provider, self.as_of, sessions) if required and required.value else None
+            if sitter is not None:  # a sitter required, one to hire priced: what it would add, said
+                hired = sitter[1]
+                notes[
+                    Note(
+                        Kind.SITTER_REQUIRED,
+                        source=hired.source,
+                        as_of=hired.as_of,
+                        provider=self.provider.name,
+                        required_source=required.source,
+                        required_as_of=required.as_of,
+                        low=hired.low,
+                        high=hired.high,
+                        hours=hired.hours,
+                        estimate_low=hired.estimate_low,
+                        estimate_high=hired.estimate_high,
+                    )
+                ] = None
         notes.update(shape.condition_notes)
         for line in charge_lines:
             if line.estimated and line.kind != "sitter":

@@ -174,6 +174,16 @@ def _pace_assumed(n: Note, how: str) -> str:
     )
 
 
+def _sitter_required(n: Note, how: str) -> str:
+    return (
+        f"{n.provider} requires a sitter at each session ({said(n.required_source, n.required_as_of)}): a friend "
+        "or relative, or one "
+        f"hired at {money_display(n.low)}–{money_display(n.high)} an hour ({said(n.source, n.as_of)}), about "
+        f"{counted(n.hours, 'hour')} for this course: an estimate of {money_display(n.estimate_low)}–"
+        f"{money_display(n.estimate_high)}, not in the total{how}."
+    )
+
+
 def _route_drawn(n: Note, others: str) -> str:
     return f"{n.provider}: drawn on {n.route}, its standard route; the route is yours to choose with your clinician ({others})."
 
@@ -285,6 +295,9 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         f"{counted(n.hours, 'hour')}: an estimate of {money_display(n.estimate_low)}–{money_display(n.estimate_high)}, "
         "in the low and high totals only."
     ),
+    Kind.SITTER_REQUIRED: lambda n: _sitter_required(
+        n, " (--hired-sitter adds it to the low and high totals)"
+    ),
     Kind.HIRED_SITTER_UNPUBLISHED: lambda n: (
         f"{n.provider} does not require a sitter ({said(n.source, n.as_of)}): no hired sitter is priced."
         if n.figures.get("required") is False
@@ -350,6 +363,7 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
 #: and the data file's own note on costs says where and when it was said, as every figure there
 ON_THE_PAGE: dict[Kind, Callable[[Note], str]] = {
     Kind.PACE_ASSUMED: lambda n: _pace_assumed(n, ""),
+    Kind.SITTER_REQUIRED: lambda n: _sitter_required(n, ""),
     Kind.ROUTE_DRAWN: lambda n: _route_drawn(n, f"its {' and '.join(n.others)} plans are not drawn"),
     Kind.CONDITIONS_DRAWN: lambda n: _conditions_drawn(n, "the others' price is not drawn"),
 }
