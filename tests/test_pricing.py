@@ -749,7 +749,7 @@ def test_a_pay_in_full_quote_of_the_self_pay_price_is_not_said_of_an_insured_pri
         "insurers": [{"source": "site", "as_of": "2026-01-10", "by_state": {"TX": ["Aetna"]}}],
     }
     [acme] = catalog_of(provider_data(plans=[plan], **extra)).providers
-    quoted = "$950.00 is the pay-in-full price of Starter Program"
+    quoted = "A source quotes $950.00 for Starter Program"
     self_pay = price(acme, CostQuery(sessions=6, state="TX"), today=TODAY)
     insured = price(acme, CostQuery(sessions=6, state="TX", insurer="Aetna"), today=TODAY)
     assert (self_pay.total, insured.total) == (D("1050.00"), D("500.00"))

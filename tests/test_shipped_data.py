@@ -351,7 +351,7 @@ def test_innerwell_8_is_the_installment_price_with_the_pay_in_full_quote_as_a_no
     assert [s["amount"] for s in record["schedule"] if s["kind"] == "plan"] == ["366.00"] * 3
     assert any(
         n.startswith(
-            "$998.00 is the pay-in-full price of Foundation Program (ketcare-compare-2026, 2026-05-05)"
+            "A source quotes $998.00 for Foundation Program (ketcare-compare-2026, 2026-05-05), taken as its pay-in-full price"
         )
         for n in record["price_notes"]
     )

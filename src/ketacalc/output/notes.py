@@ -235,8 +235,8 @@ SENTENCES: dict[Kind, Callable[[Note], str]] = {
         )
     ),
     Kind.PAY_IN_FULL_QUOTE: lambda n: (
-        f"{money_display(n.quoted)} is the pay-in-full price of {n.plan} ({said(n.source, n.as_of)}); the installment "
-        f"price {money_display(n.charged)} is charged here (pay in full to price it)."
+        f"A source quotes {money_display(n.quoted)} for {n.plan} ({said(n.source, n.as_of)}), taken as its pay-in-full "
+        f"price; the installment price {money_display(n.charged)} is charged here (pay in full to price it)."
     ),
     Kind.PAY_IN_FULL_DISPUTED: lambda n: (
         f"A source gives {money_display(n.quoted)} as the pay-in-full price of {n.plan} ({said(n.source, n.as_of)}); "
