@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ketacalc.errors import InvalidInput
@@ -348,6 +348,8 @@ def test_pace_refused(text, expected):
 
 @PROPERTY
 @given(st.text(alphabet="0123456789.eE+-_ ", max_size=30))
+@example("-.0")  # a sign and no whole digits: Decimal("-") was an internal error (exit 70)
+@example("-.5")
 def test_pace_is_in_range_or_an_invalid_input(text):
     try:
         pace = parse_pace(text)

@@ -289,7 +289,8 @@ def parse_pace(text: str) -> Decimal:
     if len(whole.lstrip("-").lstrip("0")) > 2:  # 100 or more: out of range, without converting a huge string
         raise InvalidInput("pace", f"pace {_number(stripped)} is out of range", PACE_FIX)
     fraction = fraction.rstrip("0")
-    pace = Decimal(f"{whole or '0'}.{fraction}" if fraction else (whole or "0"))  # 1.50 -> 1.5, .0 -> 0
+    whole = whole if whole.lstrip("-") else whole + "0"  # ".5" -> "0.5", "-.0" -> "-0"
+    pace = Decimal(f"{whole}.{fraction}" if fraction else whole)  # 1.50 -> 1.5, .0 -> 0
     if pace < MIN_PACE or pace > MAX_PACE:
         raise InvalidInput("pace", f"pace {_number(stripped)} is out of range", PACE_FIX)
     return pace
