@@ -149,8 +149,14 @@ def test_a_course_begun_after_the_end_is_told_the_rules_date_not_its_own_first_d
     (entry,) = cli(*args, "--format", "json").json()["regulation"]
     assert entry["affects_from"] == "2027-02-01"  # the data: the first course day affected
     table = " ".join(cli(*args).stdout.split())
-    assert f"Federal rule: {WARNING} {CITED} (see below)." in table
-    assert f"available — {WARNING}" in table and "required from 2027-02-01" not in table
+    # begun after it, the whole course is under the rule: since that day, not from it (the words
+    # on 2027-01-04 read "required from 2027-01-01", as if still to come)
+    since = WARNING.replace(" from ", " since ")
+    assert f"Federal rule: {since} {CITED} (see below)." in table
+    assert f"available — {since}" in table and "required since 2027-02-01" not in table
+    assert f"Federal rule: {WARNING} {CITED}" in " ".join(
+        cli("cost", "alder", "-n", "8", "--state", "TX", "--start", "2026-12-20").stdout.split()
+    )  # a course begun before it: from that day
 
 
 def test_an_answer_as_of_a_past_day_is_a_course_of_that_day(cli):

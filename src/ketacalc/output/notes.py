@@ -410,9 +410,11 @@ def rule_cited(e: RuleEntry) -> str:
 
 def rule_short(e: RuleEntry) -> str:
     """The table's words, with the date the rule's effect starts: ``in-person visit may be
-    required from 2027-01-01``, for a course begun later too (the whole course, then: the
-    course's first day would read as the day the rule changes)."""
-    return f"{e.short} from {e.begins.isoformat()}" if e.kind == "flexibility" else e.short
+    required from 2027-01-01``; for a course begun on or after it, ``since 2027-01-01`` (the
+    whole course, then: the course's first day would read as the day the rule changes)."""
+    if e.kind != "flexibility":
+        return e.short
+    return f"{e.short} {'since' if e.begins <= e.course.start else 'from'} {e.begins.isoformat()}"
 
 
 def state_first(entries: Iterable[RuleEntry]) -> list[RuleEntry]:
