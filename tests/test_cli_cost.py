@@ -383,3 +383,17 @@ def test_a_start_before_the_day_priced_is_said(cli):
         assert past.exit_code == 0 and said in past.stderr, past.stderr
         assert "note: the course starts" not in cli(*args, "--start", "2026-11-21").stderr
         assert "note: the course starts" not in cli(*args).stderr
+
+
+def test_a_course_asked_with_an_insurer_but_priced_self_pay_says_so_in_its_first_line(cli):
+    """cost birch --state NY --insurer Aetna headlined the self-pay $1,050 as the course's
+    price; only a note at the very end said Birch does not list Aetna in New York."""
+    args = ("cost", "birch", "-n", "6", "--state", "NY", "--insurer", "Aetna")
+    first = " ".join(cli(*args).stdout.split("\n\n")[0].split())
+    assert first.startswith(
+        "Birch Clinic, 6 sessions for a new client at self-pay prices, not Aetna insurance (the notes say why): "
+        "$1,050.00"
+    ), first
+    texas = " ".join(cli("cost", "birch", "-n", "6", "--state", "TX", "--insurer", "Aetna").stdout.split())
+    assert "with Aetna insurance: $500.00" in texas and "self-pay prices" not in texas
+    assert "self-pay prices" not in cli("cost", "birch", "-n", "6", "--state", "NY").stdout

@@ -880,6 +880,10 @@ def single_headline(r: CostResult) -> list[str]:
     insured = {
         "insurance": f" with {r.query.insurer} insurance",
         "mixed": f" partly with {r.query.insurer} insurance",
+        # asked with an insurer the provider does not take there: the notes say why
+        "self-pay": f" at self-pay prices, not {r.query.insurer} insurance (the notes say why)"
+        if r.query.insurer
+        else "",
     }
     lines = [
         f"{r.provider.name}, {what} for a {r.client} client{insured.get(r.pricing, '')}: "
