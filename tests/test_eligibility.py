@@ -653,3 +653,23 @@ def test_a_closed_provider_reads_closed_and_one_that_does_not_serve_carries_no_r
     assert availability_label(gale) == "unavailable"
     birch = availability(catalog, by_id["birch"], "TX", D("2026-11-21"))
     assert availability_label(birch).startswith("available — in-person visit may be required from 2027-01-01")
+
+
+def test_a_state_list_older_than_a_year_is_marked_stale_in_eligibility_and_states_as_in_compare(cli):
+    """compare marks a provider's Texas listing from an 18-month-old review as a "stale list";
+    eligibility counted it among those serving Texas, and states listed it "available", with
+    only its date to tell. Both mark it as compare does (the same providers)."""
+    rows = cli("compare", "--state", "TX", "--format", "json").json()
+    limit = "2025-11-21"  # 365 days before the fixture's today
+    stale = {r["name"] for r in rows if r["availability_as_of"] and r["availability_as_of"] < limit}
+    assert stale and len(stale) < len([r for r in rows if r["availability"] == "available"])
+    first = cli("eligibility", "--state", "TX").stdout.splitlines()[0]
+    for row in rows:
+        if row["availability"] == "available":
+            assert (f"{row['name']} (stale list)" in first) is (row["name"] in stale), first
+    table = cli("eligibility", "--state", "TX").stdout
+    assert "stale list: the state list is more than 365 days older than 2026-11-21" in " ".join(table.split())
+    # the day asked decides: on the review's own day its list is fresh
+    assert "stale list" not in cli("eligibility", "--state", "TX", "--as-of", "2025-06-13").stdout
+    assert "stale list" in cli("states", "alder").stdout
+    assert "stale list" not in cli("states", "fern").stdout

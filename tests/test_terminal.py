@@ -287,7 +287,9 @@ def test_eligibility_and_chart_open_with_the_answer(cli):
     records = cli("eligibility", "--state", "TX", "--format", "json").json()
     serving = [r["name"] for r in records if r["availability"] == "available"]
     head = " ".join(cli("eligibility", "--state", "TX").stdout.split("\n\n")[0].split())
-    assert head.startswith(f"{len(serving)} providers serve TX: {', '.join(serving)}.")
+    assert re.sub(r" \(stale list\)", "", head).startswith(
+        f"{len(serving)} providers serve TX: {', '.join(serving)}."
+    )
     chart = cli("chart", "--state", "TX", "--sessions", "1-12").stdout
     assert chart.splitlines()[0].startswith("Cheapest: ")
     assert "providers drawn" in chart.split("\n\n")[0]

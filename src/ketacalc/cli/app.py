@@ -349,7 +349,7 @@ def states(
     request, day = question(provider=provider, as_of=as_of)
     cat = catalog(ctx)
     found = cat.find(request.providers[0])
-    render(fmt, StatesReport(found, all_states(cat, found, day), summary(found, day)))
+    render(fmt, StatesReport(found, all_states(cat, found, day), summary(found, day), day))
 
 
 @app.command()
@@ -366,7 +366,7 @@ def eligibility(
     chosen = defaults.resolve(state, need_state=True, uses_insurer=False, uses_client=False)
     request, day = question(state=chosen.state or "", as_of=as_of)
     code = request.state or ""
-    render(fmt, EligibilityReport(code, serving(catalog(ctx), code, day)))
+    render(fmt, EligibilityReport(code, serving(catalog(ctx), code, day), day))
 
 
 MONTHS_HELP = "Price the first M months of care from --start, for every kind of plan (not with --sessions)."

@@ -221,12 +221,30 @@ _AVAILABILITY_KEYS = ("availability", "availability_reason", "availability_sourc
                       "availability_tier", "availability_official", "availability_old_list", "in_clinic")  # fmt: skip
 
 
-def availability_text(a: Availability) -> str:
+def availability_text(a: Availability, day: date | None = None) -> str:
+    """The status, the list's date and tier, and ``stale list`` where that list is older
+    than the default ``--max-age`` before ``day`` (as compare marks it, as a price that old)."""
     text = availability_label(a)
     if a.source:
         official = "" if a.official else ", unofficial"
         text += f"\n({show_date(a.as_of)}, tier {a.tier}{official})"
+        if stale_list(a, day):
+            text += "\nstale list"
     return text
+
+
+def stale_list(a: Availability, day: date | None) -> bool:
+    """Whether the state list ``a`` rests on is older than the default ``--max-age`` before ``day``."""
+    from ketacalc.domain.course import DEFAULT_MAX_AGE, stale_before
+
+    return day is not None and a.as_of is not None and a.as_of < stale_before(day, DEFAULT_MAX_AGE)
+
+
+def stale_list_line(day: date) -> str:
+    """What ``stale list`` means, for a caption."""
+    from ketacalc.domain.course import DEFAULT_MAX_AGE
+
+    return f"stale list: the state list is more than {DEFAULT_MAX_AGE} days older than {day}"
 
 
 def rule_lines(in_force: Iterable[Any], state: str | None) -> list[str]:

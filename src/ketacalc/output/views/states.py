@@ -17,11 +17,15 @@ from ketacalc.output.views.common import (
     iso,
     rule_lines,
     show_date,
+    stale_list,
+    stale_list_line,
 )
 from ketacalc.usstates import STATES
 from ketacalc.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from ketacalc.data.catalog import Fact, InsurerList, Provider
     from ketacalc.domain.eligibility import Availability, StateAnswer, StateSummary
 
@@ -33,11 +37,16 @@ class StatesReport(Report):
     )  # fmt: skip
 
     def __init__(
-        self, provider: Provider, items: list[Availability], said: StateSummary | None = None
+        self,
+        provider: Provider,
+        items: list[Availability],
+        said: StateSummary | None = None,
+        day: date | None = None,
     ) -> None:
         self.provider = provider
         self.items = items
         self.said = said  # what the provider says of its states: a list, or only a count
+        self.day = day  # the day asked: a state list much older is marked stale
 
     def records(self) -> Iterator[dict[str, Any]]:
         for a in self.items:
@@ -55,7 +64,7 @@ class StatesReport(Report):
         rows = [
             [
                 f"{a.state} {STATES[a.state]}",
-                availability_text(a),
+                availability_text(a, self.day),
                 sentence(a.reason) + (f"\nin-clinic: {a.in_clinic.services}" if a.in_clinic else ""),
                 a.source or NOT_PUBLISHED,
             ]
@@ -76,7 +85,12 @@ class StatesReport(Report):
             headline=self.headline(),
             caption=caption(
                 (a.as_of for a in self.items),
-                f"{counts['available']} available, {counts['unavailable']} unavailable, {counts['unknown']} unknown",
+                f"{counts['available']} available, {counts['unavailable']} unavailable, {counts['unknown']} unknown"
+                + (
+                    f". {stale_list_line(self.day)}"
+                    if self.day and any(stale_list(a, self.day) for a in self.items)
+                    else ""
+                ),
             ),
         )
 
@@ -158,9 +172,10 @@ class EligibilityReport(Report):
         "insurance", "insurance_source", "insurance_as_of", "regulation",
     )  # fmt: skip
 
-    def __init__(self, state: str, answers: list[StateAnswer]) -> None:
+    def __init__(self, state: str, answers: list[StateAnswer], day: date | None = None) -> None:
         self.state = state
         self.answers = answers
+        self.day = day  # the day asked: a state list much older is marked stale
 
     def records(self) -> Iterator[dict[str, Any]]:
         for a, insurers, said, listing in self.answers:
@@ -186,7 +201,7 @@ class EligibilityReport(Report):
         rows = [
             [
                 a.provider.name,
-                availability_text(a),
+                availability_text(a, self.day),
                 insurers_text(insurers, said, listing),
                 a.in_clinic.services if a.in_clinic else NOT_PUBLISHED,
             ]
@@ -201,7 +216,7 @@ class EligibilityReport(Report):
             ],
             rows=rows,
             title=f"Who serves {self.state} ({STATES[self.state]})",
-            headline=_eligibility_headline(self.state, self.answers),
+            headline=_eligibility_headline(self.state, self.answers, self.day),
             caption=caption(
                 # the dates of every fact the table shows: availability, and the insurer cells'
                 [
@@ -213,14 +228,26 @@ class EligibilityReport(Report):
                     ),
                     *(said.as_of for _, insurers, said, _ in self.answers if said and not insurers),
                 ],
-                "none: accepts no insurance, per the source named, not always the provider (source, date)",
+                "none: accepts no insurance, per the source named, not always the provider (source, date)"
+                + (
+                    f". {stale_list_line(self.day)}"
+                    if self.day and any(stale_list(s.availability, self.day) for s in self.answers)
+                    else ""
+                ),
             ),
         )
 
 
-def _eligibility_headline(state: str, answers: list[StateAnswer]) -> list[str]:
+def _eligibility_headline(state: str, answers: list[StateAnswer], day: date | None = None) -> list[str]:
     serving = [
-        s.availability.provider.name + (" (old list)" if s.availability.old else "")
+        s.availability.provider.name
+        + (
+            " (old list)"
+            if s.availability.old
+            else " (stale list)"
+            if stale_list(s.availability, day)
+            else ""
+        )
         for s in answers
         if s.availability.status == "available"
     ]
