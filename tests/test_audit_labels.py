@@ -155,6 +155,14 @@ def test_a_promo_consultation_is_labelled_with_its_regular_price(cli, tmp_path):
     assert "$350.00 included promo (regular $700.00)" in table  # the fee is in the sign-up figure
     cost = cli("--data", data, "cost", "fern", "-n", "2")
     assert "limited-time promo (regular $700.00; no end date given)" in " ".join(cost.stdout.split())
+    # the answer's first lines say the total rests on it (only the table's charge line did)
+    head = " ".join(cost.stdout.split("\n\n")[0].split())
+    assert (
+        "The total counts Initial consultation at a limited-time promo price (regular $700.00; no end date "
+        "given; fern-site-2026-05, 2026-05-01): check it is still offered."
+    ) in head, head
+    plain = " ".join(cli("cost", "fern", "-n", "2").stdout.split("\n\n")[0].split())
+    assert "promo" not in plain
     shown = cli("--data", data, "show", "fern", "--format", "json").json()
     assert [c["regular"] for c in shown["charges"] if c["price_kind"] == "promo"] == ["700.00"]
     assert "consult, limited-time promo (regular $700.00;" in cli("--data", data, "show", "fern").stdout

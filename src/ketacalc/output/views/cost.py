@@ -909,6 +909,13 @@ def single_headline(r: CostResult) -> list[str]:
     said = condition_line(r.notes)  # a total resting on a plan for some people only says so
     if said is not None:
         lines.append(said)
+    # a total resting on a promo (Isha's $398 consultation, regular $796) says so where it is read
+    lines += [
+        f"The total counts {sentence(n).replace(f'{n.item}: a ', f'{n.item} at a ', 1)[:-1]}: check it is "
+        "still offered."
+        for n in r.price_notes
+        if n.kind in (Kind.PROMO_PRICE, Kind.PROMO_CHARGE)
+    ]
     age = price_age(r.oldest_price, r.as_of).strip(" ()")
     lines.append(
         age[0].upper() + age[1:] + ("; some are stale, check them with the provider." if r.stale else ".")
